@@ -1,0 +1,1 @@
+//! Java-properties `broker.conf` import. (To be written.)

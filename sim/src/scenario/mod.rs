@@ -1,0 +1,434 @@
+//! A scenario: the broker's knobs, the workload and the fault plan, plus the seed.
+//!
+//! Every field carries RocketMQ's own property name (in `broker.conf` or on the client) where
+//! RocketMQ has one, and RocketMQ 4.9.8's default. Names the lab invented (the disk model, the
+//! network latency, the failure policy) are marked as such. Scenario files are TOML
+//! ([`parse`]); a Java-properties `broker.conf` can be imported onto a scenario ([`broker_conf`]);
+//! the presets reproducing the seed note's claims ship with the crate ([`presets`]).
+
+pub mod broker_conf;
+pub mod parse;
+pub mod presets;
+
+use crate::time::{SimDuration, SimTime};
+
+pub use parse::{parse_scenario, ScenarioError};
+
+/// `flushDiskType`: when the master's commit log reaches the disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum FlushDiskType {
+    /// `SYNC_FLUSH`: each send waits for a group-commit flush, up to `syncFlushTimeout`.
+    #[serde(rename = "SYNC_FLUSH")]
+    SyncFlush,
+    /// `ASYNC_FLUSH` (default): a background service flushes every `flushIntervalCommitLog`.
+    #[serde(rename = "ASYNC_FLUSH")]
+    AsyncFlush,
+}
+
+/// `brokerRole` of the master (the lab's slave is always `SLAVE`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum BrokerRole {
+    /// `SYNC_MASTER`: each send waits for the slave, up to `slaveTimeout`.
+    #[serde(rename = "SYNC_MASTER")]
+    SyncMaster,
+    /// `ASYNC_MASTER` (default): replication runs in the background.
+    #[serde(rename = "ASYNC_MASTER")]
+    AsyncMaster,
+}
+
+/// The producer's send mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum SendMode {
+    #[serde(rename = "SYNC")]
+    Sync,
+    #[serde(rename = "ASYNC")]
+    Async,
+    #[serde(rename = "ONEWAY")]
+    Oneway,
+}
+
+/// What the application does in `onException` (ASYNC) or its `catch` block (SYNC). Lab name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum OnException {
+    /// `LOG`: log the failure and drop the message.
+    #[serde(rename = "LOG")]
+    Log,
+    /// `PERSIST_AND_RESEND`: keep the message locally and send it again later (the seed's
+    /// "compensate later"), after `resendDelay`, up to `resendMaxTimes` times.
+    #[serde(rename = "PERSIST_AND_RESEND")]
+    PersistAndResend,
+}
+
+/// How a failing consumption reports itself (both count as `RECONSUME_LATER` in RocketMQ).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum FailWith {
+    #[serde(rename = "RECONSUME_LATER")]
+    ReconsumeLater,
+    /// The listener throws; `ConsumeMessageConcurrentlyService` treats it as `RECONSUME_LATER`.
+    #[serde(rename = "EXCEPTION")]
+    Exception,
+}
+
+/// `[broker]`: the master's `broker.conf` knobs (`MessageStoreConfig`, 4.9.8 defaults).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BrokerConfig {
+    /// `flushDiskType`, default `ASYNC_FLUSH`.
+    pub flush_disk_type: FlushDiskType,
+    /// `brokerRole`, default `ASYNC_MASTER`.
+    pub broker_role: BrokerRole,
+    /// `syncFlushTimeout`, default 5000 ms.
+    pub sync_flush_timeout: SimDuration,
+    /// `slaveTimeout`, default 3000 ms (4.9.x; older 4.x waited `syncFlushTimeout`).
+    pub slave_timeout: SimDuration,
+    /// `flushIntervalCommitLog`, default 500 ms.
+    pub flush_interval_commit_log: SimDuration,
+    /// `flushCommitLogLeastPages`, default 4 (pages of 4 KiB).
+    pub flush_commit_log_least_pages: u64,
+    /// `flushCommitLogThoroughInterval`, default 10000 ms.
+    pub flush_commit_log_thorough_interval: SimDuration,
+    /// `haSlaveFallbehindMax` (5.x: `haMaxGapNotInSync`), default 256 MiB.
+    pub ha_slave_fallbehind_max_bytes: u64,
+    /// `haHousekeepingInterval`, default 20000 ms: the master drops a slave silent this long.
+    pub ha_housekeeping_interval: SimDuration,
+    /// `haSendHeartbeatInterval`, default 5000 ms: the slave reports its offset at least this often.
+    pub ha_send_heartbeat_interval: SimDuration,
+    /// `messageDelayLevel`, default `1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h`.
+    pub message_delay_level: Vec<SimDuration>,
+}
+
+impl Default for BrokerConfig {
+    fn default() -> Self {
+        BrokerConfig {
+            flush_disk_type: FlushDiskType::AsyncFlush,
+            broker_role: BrokerRole::AsyncMaster,
+            sync_flush_timeout: SimDuration::from_ms(5_000),
+            slave_timeout: SimDuration::from_ms(3_000),
+            flush_interval_commit_log: SimDuration::from_ms(500),
+            flush_commit_log_least_pages: 4,
+            flush_commit_log_thorough_interval: SimDuration::from_ms(10_000),
+            ha_slave_fallbehind_max_bytes: 256 * 1024 * 1024,
+            ha_housekeeping_interval: SimDuration::from_ms(20_000),
+            ha_send_heartbeat_interval: SimDuration::from_ms(5_000),
+            message_delay_level: default_delay_levels(),
+        }
+    }
+}
+
+/// RocketMQ's default `messageDelayLevel`: level 1 is 1 s … level 18 is 2 h.
+pub fn default_delay_levels() -> Vec<SimDuration> {
+    [1, 5, 10, 30, 60, 120, 180, 240, 300, 360, 420, 480, 540, 600, 1_200, 1_800, 3_600, 7_200]
+        .into_iter()
+        .map(SimDuration::from_secs)
+        .collect()
+}
+
+/// `[disk]`: the lab's disk model (no RocketMQ names): one flush costs a latency drawn from
+/// `flushLatencyMin..=flushLatencyMax` (or exactly `flushLatency`) plus `bytes / flushBytesPerMs` ms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiskConfig {
+    pub flush_latency_min: SimDuration,
+    pub flush_latency_max: SimDuration,
+    /// Bytes a flush writes per millisecond, default 200000 (≈ 200 MB/s).
+    pub flush_bytes_per_ms: u64,
+}
+
+impl Default for DiskConfig {
+    fn default() -> Self {
+        DiskConfig {
+            flush_latency_min: SimDuration::from_ms(2),
+            flush_latency_max: SimDuration::from_ms(2),
+            flush_bytes_per_ms: 200_000,
+        }
+    }
+}
+
+/// `[slave]`: the one slave of the broker group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SlaveConfig {
+    /// Whether a slave is configured at all. Default false (a lone master).
+    pub enabled: bool,
+    /// One-way latency of the master↔slave link (lab name), default 1 ms.
+    pub replication_latency: SimDuration,
+    /// The slave's own `flushDiskType`, default `ASYNC_FLUSH`.
+    pub flush_disk_type: FlushDiskType,
+}
+
+impl Default for SlaveConfig {
+    fn default() -> Self {
+        SlaveConfig {
+            enabled: false,
+            replication_latency: SimDuration::from_ms(1),
+            flush_disk_type: FlushDiskType::AsyncFlush,
+        }
+    }
+}
+
+/// `[network]`: one-way latency between the clients (producer, consumer) and the brokers. Lab name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NetworkConfig {
+    /// Default 1 ms.
+    pub latency: SimDuration,
+}
+
+impl Default for NetworkConfig {
+    fn default() -> Self {
+        NetworkConfig { latency: SimDuration::from_ms(1) }
+    }
+}
+
+/// `[producer]`: one producer sending `messages` messages, message *i* at *i* × `interval`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProducerConfig {
+    /// `SYNC` (default) | `ASYNC` | `ONEWAY`.
+    pub send_mode: SendMode,
+    /// How many messages to send (lab name), default 200.
+    pub messages: u32,
+    /// Open-loop spacing between sends (lab name), default 10 ms.
+    pub interval: SimDuration,
+    /// Body size in bytes (lab name), default 1024.
+    pub body_size: u32,
+    /// `sendMsgTimeout`, default 3000 ms: one budget for all attempts of a send.
+    pub send_msg_timeout: SimDuration,
+    /// `retryTimesWhenSendFailed`, default 2 (SYNC: up to 3 attempts).
+    pub retry_times_when_send_failed: u32,
+    /// `retryTimesWhenSendAsyncFailed`, default 2.
+    pub retry_times_when_send_async_failed: u32,
+    /// `retryAnotherBrokerWhenNotStoreOK`, default false.
+    pub retry_another_broker_when_not_store_ok: bool,
+    /// The application's reaction to an exception (lab name), default `LOG`.
+    pub on_exception: OnException,
+    /// `PERSIST_AND_RESEND`: wait before resending (lab name), default 10 s.
+    pub resend_delay: SimDuration,
+    /// `PERSIST_AND_RESEND`: give up after this many resends (lab name), default 10.
+    pub resend_max_times: u32,
+}
+
+impl Default for ProducerConfig {
+    fn default() -> Self {
+        ProducerConfig {
+            send_mode: SendMode::Sync,
+            messages: 200,
+            interval: SimDuration::from_ms(10),
+            body_size: 1024,
+            send_msg_timeout: SimDuration::from_ms(3_000),
+            retry_times_when_send_failed: 2,
+            retry_times_when_send_async_failed: 2,
+            retry_another_broker_when_not_store_ok: false,
+            on_exception: OnException::Log,
+            resend_delay: SimDuration::from_secs(10),
+            resend_max_times: 10,
+        }
+    }
+}
+
+/// `[consumer]`: one push consumer group consuming concurrently (clustering).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsumerConfig {
+    /// Whether a consumer group runs at all (lab name), default true.
+    pub enabled: bool,
+    /// `consumerGroup`, default `demo_group`; names `%RETRY%<group>` and `%DLQ%<group>`.
+    pub group: String,
+    /// When the group comes online (lab name), default 0 s.
+    pub start_at: SimTime,
+    /// `maxReconsumeTimes`, default 16 (the client's -1 means 16).
+    pub max_reconsume_times: u32,
+    /// How long one consumption takes (lab name), default 5 ms.
+    pub consume_time: SimDuration,
+    /// Percentage of attempts that fail (lab name), default 0; an integer 0..=100.
+    pub fail_percent: u32,
+    /// Message ids whose every attempt fails (poison messages; lab name).
+    pub fail_messages: Vec<u32>,
+    /// Every message fails its first N attempts (lab name), default 0.
+    pub fail_first_attempts: u32,
+    /// How a failure is reported (lab name): `RECONSUME_LATER` (default) or `EXCEPTION`.
+    pub fail_with: FailWith,
+    /// Whether a second consumer reads `%DLQ%<group>` and compensates (lab name), default false.
+    pub dlq_consumer: bool,
+    /// `persistConsumerOffsetInterval`, default 5000 ms (first persist 10 s after start).
+    pub persist_consumer_offset_interval: SimDuration,
+    /// `pullBatchSize`, default 32.
+    pub pull_batch_size: u32,
+    /// `consumeThreadMin`/`consumeThreadMax`, default 20.
+    pub consume_thread: u32,
+}
+
+impl Default for ConsumerConfig {
+    fn default() -> Self {
+        ConsumerConfig {
+            enabled: true,
+            group: "demo_group".to_string(),
+            start_at: SimTime::ZERO,
+            max_reconsume_times: 16,
+            consume_time: SimDuration::from_ms(5),
+            fail_percent: 0,
+            fail_messages: Vec::new(),
+            fail_first_attempts: 0,
+            fail_with: FailWith::ReconsumeLater,
+            dlq_consumer: false,
+            persist_consumer_offset_interval: SimDuration::from_ms(5_000),
+            pull_batch_size: 32,
+            consume_thread: 20,
+        }
+    }
+}
+
+/// Which machine or link a fault hits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub enum FaultTarget {
+    #[serde(rename = "master")]
+    Master,
+    #[serde(rename = "slave")]
+    Slave,
+    /// The producer↔master link (`NETWORK_PARTITION` only).
+    #[serde(rename = "producer")]
+    Producer,
+    #[serde(rename = "consumer")]
+    Consumer,
+}
+
+/// The kinds of fault, with RocketMQ-operator vocabulary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub enum FaultKind {
+    /// The broker process dies (`kill -9`); the OS survives and writes the page cache back.
+    #[serde(rename = "PROCESS_CRASH")]
+    ProcessCrash,
+    /// The machine loses power (or the OS crashes): unflushed page-cache bytes are gone.
+    #[serde(rename = "POWER_LOSS")]
+    PowerLoss,
+    /// The machine's disk is destroyed, with the machine.
+    #[serde(rename = "DISK_LOST")]
+    DiskLost,
+    /// Flushes take `factor` times longer.
+    #[serde(rename = "DISK_SLOW")]
+    DiskSlow,
+    /// No flush completes.
+    #[serde(rename = "DISK_STALL")]
+    DiskStall,
+    /// The slave broker is stopped cleanly (its connection closes at once).
+    #[serde(rename = "SLAVE_DOWN")]
+    SlaveDown,
+    /// The slave broker is started again.
+    #[serde(rename = "SLAVE_UP")]
+    SlaveUp,
+    /// The link to `target` (slave: master↔slave; producer: producer↔master) drops every packet.
+    #[serde(rename = "NETWORK_PARTITION")]
+    NetworkPartition,
+    /// The consumer process dies and restarts after `duration`.
+    #[serde(rename = "CONSUMER_CRASH")]
+    ConsumerCrash,
+}
+
+impl FaultKind {
+    pub const ALL: [FaultKind; 9] = [
+        FaultKind::ProcessCrash,
+        FaultKind::PowerLoss,
+        FaultKind::DiskLost,
+        FaultKind::DiskSlow,
+        FaultKind::DiskStall,
+        FaultKind::SlaveDown,
+        FaultKind::SlaveUp,
+        FaultKind::NetworkPartition,
+        FaultKind::ConsumerCrash,
+    ];
+
+    /// RocketMQ-style upper-case name, as in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            FaultKind::ProcessCrash => "PROCESS_CRASH",
+            FaultKind::PowerLoss => "POWER_LOSS",
+            FaultKind::DiskLost => "DISK_LOST",
+            FaultKind::DiskSlow => "DISK_SLOW",
+            FaultKind::DiskStall => "DISK_STALL",
+            FaultKind::SlaveDown => "SLAVE_DOWN",
+            FaultKind::SlaveUp => "SLAVE_UP",
+            FaultKind::NetworkPartition => "NETWORK_PARTITION",
+            FaultKind::ConsumerCrash => "CONSUMER_CRASH",
+        }
+    }
+
+    /// The targets this kind accepts; the first is the default.
+    pub fn targets(self) -> &'static [FaultTarget] {
+        use FaultTarget::*;
+        match self {
+            FaultKind::ProcessCrash | FaultKind::PowerLoss | FaultKind::DiskLost => &[Master, Slave],
+            FaultKind::DiskSlow | FaultKind::DiskStall => &[Master, Slave],
+            FaultKind::SlaveDown | FaultKind::SlaveUp => &[Slave],
+            FaultKind::NetworkPartition => &[Slave, Producer],
+            FaultKind::ConsumerCrash => &[Consumer],
+        }
+    }
+}
+
+impl FaultTarget {
+    pub fn name(self) -> &'static str {
+        match self {
+            FaultTarget::Master => "master",
+            FaultTarget::Slave => "slave",
+            FaultTarget::Producer => "producer",
+            FaultTarget::Consumer => "consumer",
+        }
+    }
+}
+
+/// One `[[fault]]`: at `at`, `kind` hits `target`; it lasts `duration` (until the end of the run
+/// when absent). For crashes the duration is the downtime before the restart.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Fault {
+    pub at: SimTime,
+    pub kind: FaultKind,
+    pub target: FaultTarget,
+    pub duration: Option<SimDuration>,
+    /// `DISK_SLOW` only: flush latency multiplier, default 10.
+    pub factor: u32,
+}
+
+/// A whole scenario.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scenario {
+    pub name: String,
+    /// The run's seed, default 1.
+    pub seed: u64,
+    /// Simulated time limit, default 6 h; the run ends earlier when nothing is pending.
+    pub until: SimTime,
+    pub broker: BrokerConfig,
+    pub disk: DiskConfig,
+    pub slave: SlaveConfig,
+    pub network: NetworkConfig,
+    pub producer: ProducerConfig,
+    pub consumer: ConsumerConfig,
+    /// Faults, kept in file order (the simulator orders them by time, then by file order).
+    pub faults: Vec<Fault>,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Scenario {
+            name: "Defaults: ASYNC_FLUSH, ASYNC_MASTER, no slave, no fault".to_string(),
+            seed: 1,
+            until: SimTime::from_ms(6 * 3_600_000),
+            broker: BrokerConfig::default(),
+            disk: DiskConfig::default(),
+            slave: SlaveConfig::default(),
+            network: NetworkConfig::default(),
+            producer: ProducerConfig::default(),
+            consumer: ConsumerConfig::default(),
+            faults: Vec::new(),
+        }
+    }
+}
+
+/// Hard limits that keep every run bounded; hitting one ends the run with a reported outcome.
+pub mod limits {
+    /// Most messages one scenario may send.
+    pub const MAX_MESSAGES: u32 = 100_000;
+    /// Most events one run may process before it stops with `EventLimitReached`.
+    pub const MAX_EVENTS: u64 = 5_000_000;
+    /// Most faults in one scenario.
+    pub const MAX_FAULTS: usize = 1_000;
+    /// Longest simulated run: 7 days.
+    pub const MAX_UNTIL_MS: u64 = 7 * 24 * 3_600_000;
+    /// Largest body.
+    pub const MAX_BODY_SIZE: u32 = 4 * 1024 * 1024;
+    /// Most `maxReconsumeTimes` the lab accepts (RocketMQ caps the delay level at 18 anyway).
+    pub const MAX_RECONSUME_TIMES: u32 = 1_000;
+}

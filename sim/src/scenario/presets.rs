@@ -1,0 +1,1 @@
+//! The presets, one per claim of the seed note. (To be written.)
