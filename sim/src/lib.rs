@@ -1,4 +1,29 @@
 //! rmq_sim — a deterministic simulation of Apache RocketMQ 4.9.x's reliability path.
+//!
+//! The path the seed note describes (`shared/seed/message-loss.en.md`), modelled after RocketMQ's
+//! source (`shared/spec/rocketmq-semantics.md`, `rocketmq-client.md`):
+//!
+//! producer send ([`sim`]'s producer, spec §3) → master page cache → commit log on disk
+//! ([`broker::store`], flush services, spec §2) → slave (replication, spec §2, §4b) → consume
+//! queue → consumer group → `%RETRY%<group>` → `%DLQ%<group>` (spec §5).
+//!
+//! Everything is driven by [`Sim`]: integer simulated time that jumps to the next event, one
+//! seed with one random stream per subsystem, and an event log of past-tense facts whose text
+//! lines and digest are identical natively and in wasm. Scenarios are TOML files with RocketMQ's
+//! own property names ([`scenario`]); [`report::Report`] is the JSON the `losslab` runner prints.
+
+pub mod broker;
+pub mod event;
+pub mod invariants;
+pub mod ledger;
+pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod sim;
 pub mod time;
+
+pub use event::{Event, EventKind, MsgId, NodeId, SendStatus};
+pub use ledger::Verdict;
+pub use scenario::Scenario;
+pub use sim::{Command, Sim};
+pub use time::{SimDuration, SimTime};

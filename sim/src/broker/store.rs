@@ -1,0 +1,173 @@
+//! One broker's commit log and consume queues: bytes in the OS page cache and bytes on disk.
+//!
+//! The commit log is written through `mmap` (spec §4): an append lands in the page cache at
+//! once (`written`); a flush makes everything written so far durable (`flushed`). A process
+//! crash keeps the page cache (the OS writes it back); a power loss truncates the log at the
+//! last flush; a lost disk empties it. Consume queues are rebuilt from the commit log, so here
+//! they are views over its records, in commit-log order.
+
+use crate::event::{MsgId, Topic};
+use crate::time::SimTime;
+
+/// Index of a stored copy in [`crate::Sim`]'s copy table; replicas share the master's id.
+pub type CopyId = usize;
+
+/// One message as it sits in a commit log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Record {
+    pub copy: CopyId,
+    pub msg: MsgId,
+    pub topic: Topic,
+    pub offset: u64,
+    pub size: u64,
+    pub reconsume_times: u32,
+    pub appended_at: SimTime,
+}
+
+impl Record {
+    pub fn end(&self) -> u64 {
+        self.offset + self.size
+    }
+}
+
+/// A commit log plus the consume queues dispatched from it.
+#[derive(Clone, Debug, Default)]
+pub struct Store {
+    /// Records in offset order.
+    pub records: Vec<Record>,
+    /// End of the last append (the page-cache write position).
+    pub written: u64,
+    /// Everything below this offset is on disk.
+    pub flushed: u64,
+    /// `TopicTest` queue 0: indices into `records`.
+    pub cq_main: Vec<usize>,
+    /// `%RETRY%<group>` queue 0.
+    pub cq_retry: Vec<usize>,
+    /// `%DLQ%<group>` queue 0.
+    pub cq_dlq: Vec<usize>,
+}
+
+/// OS page size the flush rules count in (`MappedFile.OS_PAGE_SIZE`).
+pub const OS_PAGE_SIZE: u64 = 4096;
+
+impl Store {
+    /// Appends at the write position and dispatches to the consume queue of its topic.
+    pub fn append(&mut self, mut rec: Record) -> &Record {
+        rec.offset = self.written;
+        self.written = rec.end();
+        let idx = self.records.len();
+        match rec.topic {
+            Topic::Main => self.cq_main.push(idx),
+            Topic::Retry => self.cq_retry.push(idx),
+            Topic::Dlq => self.cq_dlq.push(idx),
+            Topic::Schedule => {}
+        }
+        self.records.push(rec);
+        &self.records[idx]
+    }
+
+    /// Appends a replica of `rec` at its own offset (the slave's log mirrors the master's).
+    pub fn append_replica(&mut self, rec: &Record) {
+        debug_assert!(rec.offset >= self.written);
+        let idx = self.records.len();
+        match rec.topic {
+            Topic::Main => self.cq_main.push(idx),
+            Topic::Retry => self.cq_retry.push(idx),
+            Topic::Dlq => self.cq_dlq.push(idx),
+            Topic::Schedule => {}
+        }
+        self.written = rec.end();
+        self.records.push(rec.clone());
+    }
+
+    /// Bytes in the page cache that are not on disk yet.
+    pub fn dirty(&self) -> u64 {
+        self.written - self.flushed
+    }
+
+    /// `MappedFile.isAbleToFlush(leastPages)`.
+    pub fn able_to_flush(&self, least_pages: u64) -> bool {
+        if least_pages == 0 {
+            self.written > self.flushed
+        } else {
+            self.written / OS_PAGE_SIZE - self.flushed / OS_PAGE_SIZE >= least_pages
+        }
+    }
+
+    /// Truncates the log to `offset` (recovery after a power loss keeps only complete messages
+    /// below it) and returns the records that were cut.
+    pub fn truncate(&mut self, offset: u64) -> Vec<Record> {
+        let keep = self.records.partition_point(|r| r.end() <= offset);
+        let cut = self.records.split_off(keep);
+        self.written = self.records.last().map_or(0, |r| r.end());
+        self.flushed = self.flushed.min(self.written);
+        for cq in [&mut self.cq_main, &mut self.cq_retry, &mut self.cq_dlq] {
+            cq.retain(|&i| i < keep);
+        }
+        cut
+    }
+
+    /// The record whose copy is `copy`, if this store holds it.
+    pub fn find(&self, copy: CopyId) -> Option<&Record> {
+        self.records.iter().rev().find(|r| r.copy == copy)
+    }
+
+    /// Records in `[from, to)` by start offset.
+    pub fn range(&self, from: u64, to: u64) -> &[Record] {
+        let a = self.records.partition_point(|r| r.offset < from);
+        let b = self.records.partition_point(|r| r.offset < to);
+        &self.records[a..b]
+    }
+
+    pub fn queue(&self, topic: Topic) -> &[usize] {
+        match topic {
+            Topic::Main => &self.cq_main,
+            Topic::Retry => &self.cq_retry,
+            Topic::Dlq => &self.cq_dlq,
+            Topic::Schedule => &[],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(copy: usize, size: u64) -> Record {
+        Record {
+            copy,
+            msg: MsgId(copy as u32),
+            topic: Topic::Main,
+            offset: 0,
+            size,
+            reconsume_times: 0,
+            appended_at: SimTime::ZERO,
+        }
+    }
+
+    #[test]
+    fn is_able_to_flush_counts_page_boundaries() {
+        let mut s = Store::default();
+        for i in 0..15 {
+            s.append(rec(i, 1_000));
+        }
+        // 15000 bytes written: 3 page boundaries crossed, not 4.
+        assert!(!s.able_to_flush(4));
+        assert!(s.able_to_flush(0));
+        s.append(rec(15, 2_000));
+        assert!(s.able_to_flush(4));
+    }
+
+    #[test]
+    fn power_loss_truncates_at_the_last_flush() {
+        let mut s = Store::default();
+        for i in 0..4 {
+            s.append(rec(i, 100));
+        }
+        s.flushed = 250;
+        let cut = s.truncate(s.flushed);
+        assert_eq!(cut.len(), 2, "records ending after the flushed offset are gone");
+        assert_eq!(s.written, 200);
+        assert_eq!(s.cq_main.len(), 2);
+    }
+}

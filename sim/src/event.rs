@@ -1,0 +1,497 @@
+//! The event log: typed, past-tense facts, ordered by (time, sequence).
+//!
+//! Each event has exactly one stable text line ([`Event`]'s `Display`); golden tests pin those
+//! lines and the run's digest is a SHA-256 of them, so the same scenario and seed give the same
+//! digest natively and in the browser.
+
+use std::fmt;
+
+use crate::time::{SimDuration, SimTime};
+
+/// A logical message: the producer's *i*-th message. Resends and retry copies keep the id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct MsgId(pub u32);
+
+impl fmt::Display for MsgId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "msg#{}", self.0)
+    }
+}
+
+/// A broker of the group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum NodeId {
+    #[serde(rename = "master")]
+    Master,
+    #[serde(rename = "slave")]
+    Slave,
+}
+
+impl NodeId {
+    pub fn name(self) -> &'static str {
+        match self {
+            NodeId::Master => "master",
+            NodeId::Slave => "slave",
+        }
+    }
+}
+
+/// The topic a stored copy belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum Topic {
+    /// The producer's topic (`TopicTest`).
+    Main,
+    /// `SCHEDULE_TOPIC_XXXX`: a failed message waiting out its delay level.
+    Schedule,
+    /// `%RETRY%<group>`: a retry that is due and consumable.
+    Retry,
+    /// `%DLQ%<group>`: the dead letter queue.
+    Dlq,
+}
+
+impl Topic {
+    pub fn label(self) -> &'static str {
+        match self {
+            Topic::Main => "TopicTest",
+            Topic::Schedule => "SCHEDULE_TOPIC_XXXX",
+            Topic::Retry => "%RETRY%",
+            Topic::Dlq => "%DLQ%",
+        }
+    }
+}
+
+/// The four `SendStatus` values: all are successes for the client (the message is in the
+/// master's page cache in every case).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum SendStatus {
+    #[serde(rename = "SEND_OK")]
+    SendOk,
+    #[serde(rename = "FLUSH_DISK_TIMEOUT")]
+    FlushDiskTimeout,
+    #[serde(rename = "FLUSH_SLAVE_TIMEOUT")]
+    FlushSlaveTimeout,
+    #[serde(rename = "SLAVE_NOT_AVAILABLE")]
+    SlaveNotAvailable,
+}
+
+impl SendStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            SendStatus::SendOk => "SEND_OK",
+            SendStatus::FlushDiskTimeout => "FLUSH_DISK_TIMEOUT",
+            SendStatus::FlushSlaveTimeout => "FLUSH_SLAVE_TIMEOUT",
+            SendStatus::SlaveNotAvailable => "SLAVE_NOT_AVAILABLE",
+        }
+    }
+}
+
+/// The exceptions a producer can see, by RocketMQ class name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum SendError {
+    /// `RemotingConnectException`: connection refused (the broker process is down).
+    ConnectRefused,
+    /// `RemotingTimeoutException`: no response within the attempt's share of `sendMsgTimeout`.
+    Timeout,
+    /// `RemotingTooMuchRequestException("sendDefaultImpl call timeout")`: the budget ran out.
+    CallTimeout,
+    /// `MQClientException("Send [N] times, still failed")`: every attempt failed.
+    RetriesExhausted,
+    /// `MQClientException("No route info of this topic")`: the route has no master.
+    NoRoute,
+    /// `MQBrokerException(SYSTEM_BUSY)`: the broker refused the request.
+    BrokerBusy,
+}
+
+impl SendError {
+    pub fn name(self) -> &'static str {
+        match self {
+            SendError::ConnectRefused => "RemotingConnectException",
+            SendError::Timeout => "RemotingTimeoutException",
+            SendError::CallTimeout => "RemotingTooMuchRequestException",
+            SendError::RetriesExhausted | SendError::NoRoute => "MQClientException",
+            SendError::BrokerBusy => "MQBrokerException",
+        }
+    }
+
+    /// The exception with its message, as the application would log it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SendError::ConnectRefused => "RemotingConnectException: connect to master failed",
+            SendError::Timeout => "RemotingTimeoutException: wait response timeout",
+            SendError::CallTimeout => "RemotingTooMuchRequestException: sendDefaultImpl call timeout",
+            SendError::RetriesExhausted => "MQClientException: Send [N] times, still failed",
+            SendError::NoRoute => "MQClientException: No route info of this topic",
+            SendError::BrokerBusy => "MQBrokerException: CODE: 2 [OVERLOAD] system busy",
+        }
+    }
+}
+
+/// What a consumption returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum ConsumeResult {
+    #[serde(rename = "CONSUME_SUCCESS")]
+    Success,
+    #[serde(rename = "RECONSUME_LATER")]
+    ReconsumeLater,
+    /// The listener threw; RocketMQ treats it as `RECONSUME_LATER`.
+    #[serde(rename = "EXCEPTION")]
+    Exception,
+}
+
+impl ConsumeResult {
+    pub fn name(self) -> &'static str {
+        match self {
+            ConsumeResult::Success => "CONSUME_SUCCESS",
+            ConsumeResult::ReconsumeLater => "RECONSUME_LATER",
+            ConsumeResult::Exception => "EXCEPTION (counts as RECONSUME_LATER)",
+        }
+    }
+}
+
+/// How a machine went down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum CrashKind {
+    /// The process died; the OS keeps the page cache and writes it back.
+    ProcessCrash,
+    /// The machine lost power: the page cache is gone.
+    PowerLoss,
+    /// The disk is destroyed.
+    DiskLost,
+    /// A clean stop (`SLAVE_DOWN`): the page cache is flushed on shutdown.
+    CleanStop,
+}
+
+impl CrashKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            CrashKind::ProcessCrash => "process crashed",
+            CrashKind::PowerLoss => "lost power",
+            CrashKind::DiskLost => "lost its disk",
+            CrashKind::CleanStop => "stopped cleanly",
+        }
+    }
+}
+
+/// A network link of the model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum Link {
+    /// master ↔ slave (HA replication).
+    MasterSlave,
+    /// producer ↔ master.
+    ProducerMaster,
+}
+
+impl Link {
+    pub fn name(self) -> &'static str {
+        match self {
+            Link::MasterSlave => "master<->slave",
+            Link::ProducerMaster => "producer<->master",
+        }
+    }
+}
+
+/// Which consume queue of the group a delivery came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum QueueKind {
+    /// `TopicTest`, queue 0.
+    Main,
+    /// `%RETRY%<group>`, queue 0.
+    Retry,
+}
+
+impl QueueKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            QueueKind::Main => "TopicTest",
+            QueueKind::Retry => "%RETRY%",
+        }
+    }
+}
+
+/// How a consume offset reached the broker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum OffsetVia {
+    /// `persistConsumerOffsetInterval`'s periodic `persistAll`.
+    Persist,
+    /// The `commitOffset` carried by a pull request.
+    Pull,
+}
+
+/// Why the run stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum EndReason {
+    /// Nothing was pending any more.
+    Quiescent,
+    /// The scenario's `until` was reached.
+    TimeLimit,
+    /// The event limit was hit: a reported outcome, never a hang.
+    EventLimit,
+}
+
+/// One fact of the run. `seq` is the global insertion counter that orders same-time events.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Event {
+    pub at: SimTime,
+    pub seq: u64,
+    pub kind: EventKind,
+}
+
+/// Everything that can happen, in the past tense.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum EventKind {
+    /// The producer put a send attempt on the wire; `arrives_at` is None when it can never arrive.
+    SendAttempted { msg: MsgId, attempt: u32, arrives_at: Option<SimTime> },
+    /// An attempt failed on the client side; the producer may try again at once.
+    AttemptFailed { msg: MsgId, attempt: u32, error: SendError },
+    /// The producer received a `SendStatus` (SYNC returned; ASYNC's `onSuccess` fired).
+    SendAnswered { msg: MsgId, attempt: u32, status: SendStatus, callback: bool },
+    /// The producer gave up and the application saw an exception (ASYNC: `onException`).
+    SendFailed { msg: MsgId, error: SendError, callback: bool },
+    /// A ONEWAY send left: no answer will ever come.
+    OnewaySent { msg: MsgId },
+    /// The application persisted a failed message to send it again at `at`.
+    ResendScheduled { msg: MsgId, resend_at: SimTime },
+    /// A response reached a client that had already timed out the request; it was dropped.
+    LateResponseDropped { msg: MsgId, attempt: u32, status: SendStatus },
+    /// A request reached a broker that could not take it.
+    RequestLost { msg: MsgId, attempt: u32, why: &'static str },
+    /// A message was appended to a broker's commit log (its page cache).
+    Appended { node: NodeId, msg: MsgId, topic: Topic, offset: u64, size: u64, reconsume_times: u32 },
+    /// A flush started; it will make everything up to `to` durable at `done_at`.
+    FlushStarted { node: NodeId, from: u64, to: u64, done_at: SimTime },
+    /// Bytes up to `offset` are durable on the node's disk.
+    Flushed { node: NodeId, offset: u64 },
+    /// The broker answered a put; the response reaches the producer at `arrives_at`.
+    PutAnswered { msg: MsgId, attempt: u32, status: SendStatus, arrives_at: SimTime },
+    /// The master refused a request (`MQBrokerException`).
+    PutRefused { msg: MsgId, attempt: u32 },
+    /// The master pushed commit-log bytes to the slave.
+    ReplicaSent { from: u64, to: u64, arrives_at: SimTime },
+    /// The slave appended the master's bytes up to `offset`.
+    ReplicaReceived { offset: u64 },
+    /// The master learned the slave holds everything up to `offset` (`push2SlaveMaxOffset`).
+    SlaveAcked { offset: u64 },
+    /// The master has a slave connection again.
+    SlaveConnected { slave_offset: u64 },
+    /// The master lost its slave connection.
+    SlaveDisconnected { why: &'static str },
+    /// A restarted master is behind its slave: 4.x master-slave does not reconcile (spec §4b).
+    MasterBehindSlave { master_offset: u64, slave_offset: u64 },
+    /// A fault began.
+    FaultInjected { kind: crate::scenario::FaultKind, target: crate::scenario::FaultTarget, until: Option<SimTime> },
+    /// A fault with a duration ended (disk back to normal, partition healed).
+    FaultEnded { kind: crate::scenario::FaultKind, target: crate::scenario::FaultTarget },
+    /// A broker went down.
+    BrokerDown { node: NodeId, how: CrashKind, written: u64, flushed: u64 },
+    /// A broker came back and recovered its commit log up to `recovered_to`.
+    BrokerRestarted { node: NodeId, recovered_to: u64, truncated: u64 },
+    /// A stored copy of a message can no longer be read by any consumer.
+    CopyLost { msg: MsgId, node: NodeId, topic: Topic, why: String },
+    /// The consumers' route changed: they now pull from `node`.
+    RouteChanged { consumers_read_from: NodeId },
+    /// The consumer group came online (or restarted) at these offsets.
+    ConsumerStarted { main_offset: u64, retry_offset: u64 },
+    /// The consumer process died; everything in its process queues is dropped.
+    ConsumerCrashed { in_flight: u32 },
+    /// A pull returned messages; they travel to the consumer and arrive at `arrives_at`.
+    Pulled { node: NodeId, queue: QueueKind, from: u64, count: u32, arrives_at: SimTime },
+    /// A message reached the consumer and a consume thread took it.
+    Delivered { msg: MsgId, queue: QueueKind, queue_offset: u64, reconsume_times: u32, done_at: SimTime },
+    /// A consumption ended.
+    Consumed { msg: MsgId, result: ConsumeResult, reconsume_times: u32 },
+    /// The broker wrote a failed message to `SCHEDULE_TOPIC_XXXX`, due at `due_at` (then `%RETRY%`).
+    RetryScheduled { msg: MsgId, delay_level: u32, due_at: SimTime, reconsume_times: u32 },
+    /// The schedule service moved a due message into `%RETRY%<group>`.
+    RetryDue { msg: MsgId, reconsume_times: u32 },
+    /// `sendMessageBack` failed (no master): the client consumes the message again in 5 s.
+    ConsumeRetriedLocally { msg: MsgId, again_at: SimTime },
+    /// After `maxReconsumeTimes` retries the broker wrote the message to `%DLQ%<group>`.
+    DeadLettered { msg: MsgId, reconsume_times: u32 },
+    /// The DLQ consumer read a dead-lettered message and compensated.
+    Compensated { msg: MsgId },
+    /// A consume offset reached a broker.
+    OffsetCommitted { node: NodeId, queue: QueueKind, offset: u64, via: OffsetVia },
+    /// A pull asked for an offset past the queue's end; the broker corrected it.
+    OffsetCorrected { queue: QueueKind, from: u64, to: u64 },
+    /// The run stopped.
+    RunEnded { reason: EndReason },
+}
+
+fn kib(bytes: u64) -> String {
+    if bytes % 1024 == 0 {
+        format!("{}KiB", bytes / 1024)
+    } else {
+        format!("{}B", bytes)
+    }
+}
+
+impl fmt::Display for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "t={} #{} ", self.at, self.seq)?;
+        fmt::Display::fmt(&self.kind, f)
+    }
+}
+
+impl fmt::Display for EventKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use EventKind::*;
+        match self {
+            SendAttempted { msg, attempt, arrives_at: Some(t) } => {
+                write!(f, "producer sent {msg} attempt {attempt}, arrives {t}")
+            }
+            SendAttempted { msg, attempt, arrives_at: None } => {
+                write!(f, "producer sent {msg} attempt {attempt}, master unreachable")
+            }
+            AttemptFailed { msg, attempt, error } => {
+                write!(f, "producer attempt {attempt} of {msg} failed: {}", error.name())
+            }
+            SendAnswered { msg, attempt, status, callback } => {
+                let how = if *callback { "onSuccess" } else { "send returned" };
+                write!(f, "producer got {} for {msg} (attempt {attempt}, {how})", status.name())
+            }
+            SendFailed { msg, error, callback } => {
+                let how = if *callback { "onException" } else { "send threw" };
+                write!(f, "producer saw {} for {msg} ({how})", error.describe())
+            }
+            OnewaySent { msg } => write!(f, "producer sent {msg} ONEWAY: no answer will come"),
+            ResendScheduled { msg, resend_at } => {
+                write!(f, "application persisted {msg} to resend at {resend_at}")
+            }
+            LateResponseDropped { msg, attempt, status } => write!(
+                f,
+                "producer dropped a late {} for {msg} attempt {attempt}: it had timed out",
+                status.name()
+            ),
+            RequestLost { msg, attempt, why } => {
+                write!(f, "master never processed {msg} attempt {attempt}: {why}")
+            }
+            Appended { node, msg, topic, offset, size, reconsume_times } => write!(
+                f,
+                "{} appended {msg} to {} page cache offset={offset} size={size} reconsumeTimes={reconsume_times}",
+                node.name(),
+                topic.label()
+            ),
+            FlushStarted { node, from, to, done_at } => write!(
+                f,
+                "{} started a flush of {} (offset {from}..{to}), done {done_at}",
+                node.name(),
+                kib(to - from)
+            ),
+            Flushed { node, offset } => write!(f, "{} flushed offset={offset}", node.name()),
+            PutAnswered { msg, attempt, status, arrives_at } => write!(
+                f,
+                "master answered {} for {msg} attempt {attempt}, reaches producer {arrives_at}",
+                status.name()
+            ),
+            PutRefused { msg, attempt } => {
+                write!(f, "master refused {msg} attempt {attempt}: SYSTEM_BUSY")
+            }
+            ReplicaSent { from, to, arrives_at } => {
+                write!(f, "master pushed offset {from}..{to} to slave, arrives {arrives_at}")
+            }
+            ReplicaReceived { offset } => write!(f, "slave appended up to offset={offset}"),
+            SlaveAcked { offset } => write!(f, "master saw slave ack offset={offset}"),
+            SlaveConnected { slave_offset } => {
+                write!(f, "slave connected to master at offset={slave_offset}")
+            }
+            SlaveDisconnected { why } => write!(f, "master lost its slave: {why}"),
+            MasterBehindSlave { master_offset, slave_offset } => write!(
+                f,
+                "master restarted {} behind its slave (master {master_offset}, slave {slave_offset}); 4.x master-slave does not reconcile",
+                kib(slave_offset - master_offset)
+            ),
+            FaultInjected { kind, target, until: Some(u) } => {
+                write!(f, "fault {} on {} until {u}", kind.name(), target.name())
+            }
+            FaultInjected { kind, target, until: None } => {
+                write!(f, "fault {} on {} for the rest of the run", kind.name(), target.name())
+            }
+            FaultEnded { kind, target } => {
+                write!(f, "fault {} on {} ended", kind.name(), target.name())
+            }
+            BrokerDown { node, how, written, flushed } => write!(
+                f,
+                "{} {} with written={written} flushed={flushed} ({} unflushed)",
+                node.name(),
+                how.name(),
+                kib(written - flushed)
+            ),
+            BrokerRestarted { node, recovered_to, truncated } => write!(
+                f,
+                "{} restarted, recovered commit log to offset={recovered_to} (truncated {})",
+                node.name(),
+                kib(*truncated)
+            ),
+            CopyLost { msg, node, topic, why } => {
+                write!(f, "{msg} lost from {} {}: {why}", node.name(), topic.label())
+            }
+            RouteChanged { consumers_read_from } => {
+                write!(f, "route changed: consumers now read from {}", consumers_read_from.name())
+            }
+            ConsumerStarted { main_offset, retry_offset } => write!(
+                f,
+                "consumer started at TopicTest offset={main_offset} %RETRY% offset={retry_offset}"
+            ),
+            ConsumerCrashed { in_flight } => {
+                write!(f, "consumer crashed with {in_flight} messages in its process queues")
+            }
+            Pulled { node, queue, from, count, arrives_at } => write!(
+                f,
+                "consumer pulled {count} from {} {} offset={from}, arrive {arrives_at}",
+                node.name(),
+                queue.name()
+            ),
+            Delivered { msg, queue, queue_offset, reconsume_times, done_at } => write!(
+                f,
+                "consumer got {msg} from {} offset={queue_offset} reconsumeTimes={reconsume_times}, done {done_at}",
+                queue.name()
+            ),
+            Consumed { msg, result, reconsume_times } => write!(
+                f,
+                "consumer returned {} for {msg} reconsumeTimes={reconsume_times}",
+                result.name()
+            ),
+            RetryScheduled { msg, delay_level, due_at, reconsume_times } => write!(
+                f,
+                "master scheduled {msg} retry reconsumeTimes={reconsume_times} delayLevel={delay_level} due {due_at}"
+            ),
+            RetryDue { msg, reconsume_times } => {
+                write!(f, "master moved {msg} to %RETRY% reconsumeTimes={reconsume_times}")
+            }
+            ConsumeRetriedLocally { msg, again_at } => {
+                write!(f, "consumer could not send {msg} back; consumes it again at {again_at}")
+            }
+            DeadLettered { msg, reconsume_times } => {
+                write!(f, "master wrote {msg} to %DLQ% after reconsumeTimes={reconsume_times}")
+            }
+            Compensated { msg } => write!(f, "DLQ consumer compensated {msg}"),
+            OffsetCommitted { node, queue, offset, via } => write!(
+                f,
+                "{} stored consume offset {} = {offset} ({})",
+                node.name(),
+                queue.name(),
+                match via {
+                    OffsetVia::Persist => "periodic persist",
+                    OffsetVia::Pull => "carried by a pull",
+                }
+            ),
+            OffsetCorrected { queue, from, to } => {
+                write!(f, "broker corrected {} pull offset {from} to {to}", queue.name())
+            }
+            RunEnded { reason } => write!(
+                f,
+                "run ended: {}",
+                match reason {
+                    EndReason::Quiescent => "nothing pending",
+                    EndReason::TimeLimit => "time limit reached",
+                    EndReason::EventLimit => "event limit reached",
+                }
+            ),
+        }
+    }
+}
+
+/// Formats a duration for cause sentences.
+pub fn human(d: SimDuration) -> String {
+    d.to_string()
+}

@@ -1,0 +1,170 @@
+//! The ledger: every logical message's stages with their times, and its one verdict.
+//!
+//! The simulator writes it as events happen; [`crate::Sim::finish`] gives each message
+//! exactly one [`Verdict`] and, for lost messages, a cause sentence built from the stages.
+
+use crate::event::{MsgId, SendError, SendStatus};
+use crate::time::SimTime;
+
+/// What the producer finally saw for a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum Answer {
+    Status(SendStatus),
+    Exception(SendError),
+    /// ONEWAY: nothing comes back.
+    NoReply,
+}
+
+/// The one verdict each message gets at the end of a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum Verdict {
+    /// Consumed exactly once.
+    #[serde(rename = "DELIVERED")]
+    Delivered,
+    /// Consumed more than once.
+    #[serde(rename = "DUPLICATED")]
+    Duplicated,
+    /// The producer was told it was stored (any `SendStatus`), yet no copy was consumed or
+    /// dead-lettered: a broken promise.
+    #[serde(rename = "LOST_AFTER_ACK")]
+    LostAfterAck,
+    /// The producer saw an exception or no answer, and the message never arrived.
+    #[serde(rename = "LOST_UNACKED")]
+    LostUnacked,
+    /// It ended in `%DLQ%<group>`.
+    #[serde(rename = "DEAD_LETTERED")]
+    DeadLettered,
+    /// Still in flight when the run ended.
+    #[serde(rename = "UNRESOLVED")]
+    Unresolved,
+}
+
+impl Verdict {
+    pub const ALL: [Verdict; 6] = [
+        Verdict::Delivered,
+        Verdict::Duplicated,
+        Verdict::LostAfterAck,
+        Verdict::LostUnacked,
+        Verdict::DeadLettered,
+        Verdict::Unresolved,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Delivered => "DELIVERED",
+            Verdict::Duplicated => "DUPLICATED",
+            Verdict::LostAfterAck => "LOST_AFTER_ACK",
+            Verdict::LostUnacked => "LOST_UNACKED",
+            Verdict::DeadLettered => "DEAD_LETTERED",
+            Verdict::Unresolved => "UNRESOLVED",
+        }
+    }
+}
+
+/// One send attempt as the producer saw it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct AttemptRecord {
+    pub attempt: u32,
+    pub sent_at: SimTime,
+    /// When and what came back for this attempt, if anything did.
+    pub outcome: Option<(SimTime, Answer)>,
+}
+
+/// One delivery to the consumer.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct DeliveryRecord {
+    pub at: SimTime,
+    pub reconsume_times: u32,
+    pub from_retry: bool,
+    /// When consumption ended and with what, once it has.
+    pub result: Option<(SimTime, crate::event::ConsumeResult)>,
+}
+
+/// Everything that happened to one logical message.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct MessageRecord {
+    pub id: u32,
+    pub attempts: Vec<AttemptRecord>,
+    /// First append to the master's page cache.
+    pub appended_at: Option<SimTime>,
+    pub master_flushed_at: Option<SimTime>,
+    pub replicated_at: Option<SimTime>,
+    pub slave_flushed_at: Option<SimTime>,
+    /// The last answer the producer saw, and when.
+    pub answer: Option<(SimTime, Answer)>,
+    pub deliveries: Vec<DeliveryRecord>,
+    pub consumed_at: Vec<SimTime>,
+    /// (delay level, due time) of each retry the broker scheduled.
+    pub retries: Vec<(u32, SimTime)>,
+    pub dead_lettered_at: Option<SimTime>,
+    pub compensated_at: Option<SimTime>,
+    /// The last time a readable copy vanished, and why.
+    pub lost: Option<(SimTime, String)>,
+    pub verdict: Option<Verdict>,
+    /// For lost messages: the chain of events that lost it.
+    pub cause: Option<String>,
+}
+
+impl MessageRecord {
+    pub fn send_status_name(&self) -> &'static str {
+        match self.answer {
+            Some((_, Answer::Status(s))) => s.name(),
+            Some((_, Answer::Exception(_))) => "EXCEPTION",
+            Some((_, Answer::NoReply)) | None => "NO_REPLY",
+        }
+    }
+
+    pub fn was_acked(&self) -> bool {
+        matches!(self.answer, Some((_, Answer::Status(_))))
+    }
+
+    /// `reconsumeTimes` of the last delivery.
+    pub fn reconsume_times(&self) -> u32 {
+        self.deliveries.last().map_or(0, |d| d.reconsume_times)
+    }
+
+    /// A one-sentence explanation of the verdict, for the inspector and the summary.
+    pub fn explain(&self) -> String {
+        let v = self.verdict.unwrap_or(Verdict::Unresolved);
+        match v {
+            Verdict::Delivered => format!(
+                "consumed once, at {}",
+                self.consumed_at.first().map(|t| t.to_string()).unwrap_or_default()
+            ),
+            Verdict::Duplicated => format!(
+                "consumed {} times (at-least-once delivery redelivered it)",
+                self.consumed_at.len()
+            ),
+            Verdict::DeadLettered => format!(
+                "failed {} times and was written to %DLQ% at {}",
+                self.deliveries.len(),
+                self.dead_lettered_at.map(|t| t.to_string()).unwrap_or_default()
+            ),
+            Verdict::Unresolved => "still in flight when the run ended".to_string(),
+            Verdict::LostAfterAck | Verdict::LostUnacked => {
+                self.cause.clone().unwrap_or_else(|| "lost".to_string())
+            }
+        }
+    }
+}
+
+/// All messages, indexed by id.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Ledger {
+    pub messages: Vec<MessageRecord>,
+}
+
+impl Ledger {
+    pub fn new(n: u32) -> Self {
+        Ledger {
+            messages: (0..n).map(|id| MessageRecord { id, ..Default::default() }).collect(),
+        }
+    }
+
+    pub fn get(&self, msg: MsgId) -> &MessageRecord {
+        &self.messages[msg.0 as usize]
+    }
+
+    pub fn get_mut(&mut self, msg: MsgId) -> &mut MessageRecord {
+        &mut self.messages[msg.0 as usize]
+    }
+}

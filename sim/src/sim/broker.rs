@@ -1,0 +1,267 @@
+//! The master's put path and both brokers' flush services (spec §2).
+//!
+//! A put appends to the page cache at once, then waits on two parts: the flush
+//! (`SYNC_FLUSH`: group commit up to `syncFlushTimeout`, else `FLUSH_DISK_TIMEOUT`) and the
+//! replica (`SYNC_MASTER`: the slave's ack up to `slaveTimeout`, else `FLUSH_SLAVE_TIMEOUT`;
+//! `SLAVE_NOT_AVAILABLE` at once when `isSlaveOK` fails). A replica failure overrides a flush
+//! failure. `ASYNC_FLUSH`'s `FlushRealTimeService` sleeps `flushIntervalCommitLog`, then flushes
+//! if `flushCommitLogLeastPages` page boundaries are dirty, or anything at all once
+//! `flushCommitLogThoroughInterval` has passed. A flush makes everything written so far durable.
+
+use super::{Action, CopyInfo, PendingPut, Sim, MAX_PENDING_PUTS};
+use crate::broker::store::{CopyId, Record};
+use crate::event::{EventKind, MsgId, NodeId, SendError, SendStatus, Topic};
+use crate::scenario::{BrokerRole, FlushDiskType};
+use crate::time::{SimDuration, SimTime};
+
+impl Sim {
+    /// Stored size of a message: RocketMQ's fixed header (91 bytes) + topic name + body.
+    pub(crate) fn stored_size(&self, topic: Topic) -> u64 {
+        91 + topic.label().len() as u64 + self.sc.producer.body_size as u64
+    }
+
+    /// Appends a new copy of `msg` to the master and dispatches it; returns its copy id.
+    pub(crate) fn master_append(&mut self, msg: MsgId, topic: Topic, rc: u32, attempt: Option<u32>) -> CopyId {
+        let copy = self.copies.len();
+        self.copies.push(CopyInfo {
+            msg,
+            topic,
+            reconsume_times: rc,
+            appended_at: self.now,
+            handled: false,
+            attempt,
+            answered: None,
+            due_at: None,
+        });
+        let size = self.stored_size(topic);
+        let rec = self.master.store.append(Record {
+            copy,
+            msg,
+            topic,
+            offset: 0,
+            size,
+            reconsume_times: rc,
+            appended_at: self.now,
+        });
+        let offset = rec.offset;
+        self.emit(EventKind::Appended { node: NodeId::Master, msg, topic, offset, size, reconsume_times: rc });
+        let rec = self.ledger.get_mut(msg);
+        if rec.appended_at.is_none() {
+            rec.appended_at = Some(self.now);
+        }
+        if self.master.flush_disk_type == FlushDiskType::SyncFlush {
+            self.start_flush(NodeId::Master);
+        }
+        self.push_to_slave();
+        self.notify_dispatch(NodeId::Master, topic);
+        copy
+    }
+
+    pub(super) fn on_request_arrive(&mut self, msg: MsgId, attempt: u32, epoch: u32) {
+        if !self.master.is_up() || self.master.epoch != epoch {
+            self.emit(EventKind::RequestLost { msg, attempt, why: "the master went down before it arrived" });
+            return;
+        }
+        if self.puts.len() >= MAX_PENDING_PUTS {
+            self.emit(EventKind::PutRefused { msg, attempt });
+            self.answer_put(msg, attempt, Err(SendError::BrokerBusy));
+            return;
+        }
+        let copy = self.master_append(msg, Topic::Main, 0, Some(attempt));
+        let next_offset = self.master.store.written;
+        let flush = match self.sc.broker.flush_disk_type {
+            FlushDiskType::AsyncFlush => Some(None),
+            FlushDiskType::SyncFlush if self.master.store.flushed >= next_offset => Some(None),
+            FlushDiskType::SyncFlush => None,
+        };
+        let replica = match self.sc.broker.broker_role {
+            BrokerRole::AsyncMaster => Some(None),
+            BrokerRole::SyncMaster if !self.is_slave_ok(next_offset) => Some(Some(SendStatus::SlaveNotAvailable)),
+            BrokerRole::SyncMaster if self.ha.push2slave >= next_offset => Some(None),
+            BrokerRole::SyncMaster => None,
+        };
+        let put = self.next_put;
+        self.next_put += 1;
+        if flush.is_none() {
+            self.schedule(self.sc.broker.sync_flush_timeout, Action::FlushDeadline { put });
+        }
+        if replica.is_none() {
+            self.schedule(self.sc.broker.slave_timeout, Action::SlaveDeadline { put });
+        }
+        self.puts.insert(put, PendingPut { msg, attempt, copy, next_offset, flush, replica });
+        self.try_complete(put);
+    }
+
+    /// `HAService.isSlaveOK`: a slave connection exists and it is less than
+    /// `haSlaveFallbehindMax` behind.
+    pub(crate) fn is_slave_ok(&self, master_put_where: u64) -> bool {
+        self.ha.connected
+            && master_put_where.saturating_sub(self.ha.push2slave) < self.sc.broker.ha_slave_fallbehind_max_bytes
+    }
+
+    /// Answers a put once both its parts are done; the replica status wins over the flush's.
+    pub(crate) fn try_complete(&mut self, put: u64) {
+        let Some(p) = self.puts.get(&put) else { return };
+        let (Some(flush), Some(replica)) = (p.flush, p.replica) else { return };
+        let p = self.puts.remove(&put).expect("present");
+        let status = replica.or(flush).unwrap_or(SendStatus::SendOk);
+        self.copies[p.copy].answered = Some(status);
+        self.answer_put(p.msg, p.attempt, Ok(status));
+    }
+
+    pub(super) fn on_put_deadline(&mut self, put: u64, flush: bool) {
+        let Some(p) = self.puts.get_mut(&put) else { return };
+        if flush && p.flush.is_none() {
+            p.flush = Some(Some(SendStatus::FlushDiskTimeout));
+        } else if !flush && p.replica.is_none() {
+            p.replica = Some(Some(SendStatus::FlushSlaveTimeout));
+        } else {
+            return;
+        }
+        self.try_complete(put);
+    }
+
+    /// Completes the puts whose part is satisfied by the new flushed or replicated offset.
+    pub(crate) fn complete_puts(&mut self, flushed: Option<u64>, replicated: Option<u64>) {
+        let ready: Vec<u64> = self
+            .puts
+            .iter_mut()
+            .filter_map(|(&id, p)| {
+                let mut touched = false;
+                if p.flush.is_none() && flushed.is_some_and(|f| f >= p.next_offset) {
+                    p.flush = Some(None);
+                    touched = true;
+                }
+                if p.replica.is_none() && replicated.is_some_and(|r| r >= p.next_offset) {
+                    p.replica = Some(None);
+                    touched = true;
+                }
+                touched.then_some(id)
+            })
+            .collect();
+        for id in ready {
+            self.try_complete(id);
+        }
+    }
+
+    /// How long one flush of `bytes` takes on `node`'s disk right now.
+    fn flush_cost(&mut self, node: NodeId, bytes: u64) -> SimDuration {
+        let d = &self.sc.disk;
+        let base = self.disk_rng.between(d.flush_latency_min.as_us(), d.flush_latency_max.as_us());
+        let per_byte = bytes.saturating_mul(1_000) / d.flush_bytes_per_ms.max(1);
+        SimDuration(base + per_byte).saturating_mul(self.node(node).slow_factor as u64)
+    }
+
+    /// Starts a flush of everything written, unless one is running.
+    pub(crate) fn start_flush(&mut self, node: NodeId) {
+        let n = self.node(node);
+        if !n.is_up() || n.flush_in_progress.is_some() || n.store.dirty() == 0 {
+            return;
+        }
+        let (from, to) = (n.store.flushed, n.store.written);
+        let cost = self.flush_cost(node, to - from);
+        let now = self.now;
+        let n = self.node_mut(node);
+        let begin = match n.stalled_until {
+            Some(u) if u > now => u,
+            _ => now,
+        };
+        n.flush_in_progress = Some(to);
+        n.flush_gen += 1;
+        let (epoch, gen) = (n.epoch, n.flush_gen);
+        if begin == SimTime::MAX {
+            // Stalled for the rest of the run: this flush never completes.
+            n.flush_done_at = SimTime::MAX;
+            self.emit(EventKind::FlushStarted { node, from, to, done_at: SimTime::MAX });
+            return;
+        }
+        let done_at = begin + cost;
+        n.flush_done_at = done_at;
+        self.emit(EventKind::FlushStarted { node, from, to, done_at });
+        self.schedule_at(done_at, Action::FlushDone { node, epoch, gen, to });
+    }
+
+    pub(super) fn on_flush_tick(&mut self, node: NodeId, epoch: u32) {
+        let n = self.node(node);
+        if n.epoch != epoch || !n.is_up() {
+            return;
+        }
+        if n.flush_in_progress.is_some() {
+            return; // the service is inside flush(); FlushDone schedules the next sleep
+        }
+        let thorough = self.sc.broker.flush_commit_log_thorough_interval;
+        let mut least = self.sc.broker.flush_commit_log_least_pages;
+        let now = self.now;
+        let n = self.node_mut(node);
+        if now >= n.last_thorough + thorough {
+            n.last_thorough = now;
+            least = 0;
+        }
+        if n.store.able_to_flush(least) {
+            self.start_flush(node);
+        } else {
+            self.schedule(self.sc.broker.flush_interval_commit_log, Action::FlushTick { node, epoch });
+        }
+    }
+
+    pub(super) fn on_flush_done(&mut self, node: NodeId, epoch: u32, gen: u32, to: u64) {
+        let n = self.node_mut(node);
+        if n.epoch != epoch || n.flush_gen != gen || !n.is_up() {
+            return;
+        }
+        n.flush_in_progress = None;
+        let old = n.store.flushed;
+        n.store.flushed = n.store.flushed.max(to);
+        let flushed = n.store.flushed;
+        let msgs: Vec<MsgId> = n.store.range(old, flushed).iter().filter(|r| r.end() <= flushed).map(|r| r.msg).collect();
+        let now = self.now;
+        for m in msgs {
+            let rec = self.ledger.get_mut(m);
+            let slot = match node {
+                NodeId::Master => &mut rec.master_flushed_at,
+                NodeId::Slave => &mut rec.slave_flushed_at,
+            };
+            slot.get_or_insert(now);
+        }
+        self.emit(EventKind::Flushed { node, offset: flushed });
+        if node == NodeId::Master {
+            self.complete_puts(Some(flushed), None);
+        }
+        match self.node(node).flush_disk_type {
+            FlushDiskType::SyncFlush => self.start_flush(node),
+            FlushDiskType::AsyncFlush => {
+                self.schedule(self.sc.broker.flush_interval_commit_log, Action::FlushTick { node, epoch })
+            }
+        }
+    }
+
+    /// `ScheduleMessageService`: a due retry is written to `%RETRY%<group>`.
+    pub(super) fn on_schedule_due(&mut self, copy: CopyId, epoch: u32) {
+        if !self.master.is_up() || self.master.epoch != epoch || self.copies[copy].handled {
+            return;
+        }
+        if self.master.store.find(copy).is_none() {
+            return; // the schedule entry itself was lost
+        }
+        self.copies[copy].handled = true;
+        let (msg, rc) = (self.copies[copy].msg, self.copies[copy].reconsume_times);
+        self.emit(EventKind::RetryDue { msg, reconsume_times: rc });
+        self.master_append(msg, Topic::Retry, rc, None);
+    }
+
+    /// After a restart, re-arm the schedule service for surviving, not yet moved entries.
+    pub(crate) fn rearm_schedules(&mut self) {
+        let epoch = self.master.epoch;
+        let pending: Vec<(CopyId, SimTime)> = self
+            .master
+            .store
+            .records
+            .iter()
+            .filter(|r| r.topic == Topic::Schedule && !self.copies[r.copy].handled)
+            .map(|r| (r.copy, self.copies[r.copy].due_at.unwrap_or(self.now)))
+            .collect();
+        for (copy, due) in pending {
+            self.schedule_at(due, Action::ScheduleDue { copy, epoch });
+        }
+    }
+}

@@ -1,0 +1,474 @@
+//! The push consumer group (concurrent; client spec §6–§10, broker spec §5).
+//!
+//! It pulls `TopicTest` and `%RETRY%<group>` (long polling: a pull with nothing new is held by
+//! the broker until a message is dispatched), consumes on `consumeThread` threads, and keeps an
+//! in-memory offset per queue: the smallest offset still in its process queue. That offset
+//! reaches the broker two ways: carried by every pull to the master, and by the periodic persist
+//! (`persistConsumerOffsetInterval`, first 10 s after start). A failed message is sent back
+//! (`sendMessageBack`): the broker writes it to `SCHEDULE_TOPIC_XXXX` with delay level
+//! 3 + `reconsumeTimes`, or to `%DLQ%<group>` once `reconsumeTimes` ≥ `maxReconsumeTimes`.
+//! If there is no master to send it back to, the client consumes it again after 5 s.
+//! A crashed consumer restarts from the offsets the broker holds: at-least-once.
+
+use std::collections::BTreeMap;
+
+use super::{Action, Sim};
+use crate::broker::store::CopyId;
+use crate::event::{ConsumeResult, EventKind, NodeId, OffsetVia, QueueKind, Topic};
+use crate::ledger::DeliveryRecord;
+use crate::rng::Ratio;
+use crate::scenario::{ConsumerConfig, FailWith};
+use crate::time::{SimDuration, SimTime};
+
+/// `pullThresholdForQueue`.
+const PULL_THRESHOLD: usize = 1_000;
+/// `submitConsumeRequestLater` after a failed `sendMessageBack`.
+const LOCAL_RETRY_DELAY: SimDuration = SimDuration::from_ms(5_000);
+/// First `persistAll` after the client starts.
+const FIRST_PERSIST: SimDuration = SimDuration::from_ms(10_000);
+
+/// One consume queue as the consumer tracks it.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct QueueState {
+    /// Next offset to pull.
+    pub pull_offset: u64,
+    /// Process queue: offset → copy, messages delivered but not finished.
+    pub pq: BTreeMap<u64, CopyId>,
+    /// In-memory consume offset (`ProcessQueue.removeMessage`'s answer).
+    pub mem_offset: u64,
+    pub pull_outstanding: bool,
+    pub last_persisted: Option<u64>,
+}
+
+/// A pull held by a broker (long polling).
+#[derive(Clone, Debug)]
+pub(crate) struct HeldPull {
+    pub node: NodeId,
+    pub nepoch: u32,
+    pub cepoch: u32,
+    pub offset: u64,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Consumer {
+    pub online: bool,
+    pub epoch: u32,
+    pub queues: BTreeMap<QueueKind, QueueState>,
+    pub held: BTreeMap<QueueKind, HeldPull>,
+    pub threads_free_at: Vec<SimTime>,
+    pub persist_armed: bool,
+    pub started_at: SimTime,
+    /// Messages waiting for a local re-consume, by (queue, offset).
+    pub local_retries: usize,
+}
+
+/// A read-only view of the consumer for the front end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsumerView {
+    pub online: bool,
+    pub main_offset: u64,
+    pub retry_offset: u64,
+    pub in_process: usize,
+}
+
+impl Consumer {
+    pub fn new(c: &ConsumerConfig) -> Self {
+        Consumer {
+            online: false,
+            epoch: 0,
+            queues: [QueueKind::Main, QueueKind::Retry].into_iter().map(|q| (q, QueueState::default())).collect(),
+            held: BTreeMap::new(),
+            threads_free_at: vec![SimTime::ZERO; c.consume_thread.max(1) as usize],
+            persist_armed: false,
+            started_at: SimTime::ZERO,
+            local_retries: 0,
+        }
+    }
+}
+
+fn topic_of(q: QueueKind) -> Topic {
+    match q {
+        QueueKind::Main => Topic::Main,
+        QueueKind::Retry => Topic::Retry,
+    }
+}
+
+impl Sim {
+    /// The consumer group as the front end shows it.
+    pub fn consumer_view(&self) -> ConsumerView {
+        let c = &self.consumer;
+        ConsumerView {
+            online: c.online,
+            main_offset: c.queues[&QueueKind::Main].mem_offset,
+            retry_offset: c.queues[&QueueKind::Retry].mem_offset,
+            in_process: c.queues.values().map(|q| q.pq.len()).sum(),
+        }
+    }
+
+    pub(super) fn on_consumer_start(&mut self, cepoch: u32) {
+        if cepoch != self.consumer.epoch || self.consumer.online {
+            return;
+        }
+        let source = self.route;
+        let stored = |q| self.node_offsets(source).get(&q).copied().unwrap_or(0);
+        let (main, retry) = (stored(QueueKind::Main), stored(QueueKind::Retry));
+        let c = &mut self.consumer;
+        c.online = true;
+        c.started_at = self.now;
+        c.persist_armed = false;
+        for (q, off) in [(QueueKind::Main, main), (QueueKind::Retry, retry)] {
+            let s = c.queues.get_mut(&q).expect("queue");
+            *s = QueueState { pull_offset: off, mem_offset: off, last_persisted: Some(off), ..Default::default() };
+        }
+        for t in c.threads_free_at.iter_mut() {
+            *t = self.now;
+        }
+        self.emit(EventKind::ConsumerStarted { main_offset: main, retry_offset: retry });
+        self.kick_consumer();
+    }
+
+    fn node_offsets(&self, node: NodeId) -> &BTreeMap<QueueKind, u64> {
+        &self.node(node).offsets
+    }
+
+    pub(crate) fn crash_consumer(&mut self, until: Option<SimTime>) {
+        if !self.consumer.online {
+            return;
+        }
+        let in_flight = self.consumer.queues.values().map(|q| q.pq.len()).sum::<usize>() as u32;
+        let c = &mut self.consumer;
+        c.online = false;
+        c.epoch += 1;
+        c.held.clear();
+        c.local_retries = 0;
+        for q in c.queues.values_mut() {
+            q.pq.clear();
+            q.pull_outstanding = false;
+        }
+        self.emit(EventKind::ConsumerCrashed { in_flight });
+        if let Some(u) = until {
+            let cepoch = self.consumer.epoch;
+            self.schedule_at(u, Action::ConsumerStart { cepoch });
+        }
+    }
+
+    /// Sends a pull for every queue that has room and none outstanding.
+    pub(crate) fn kick_consumer(&mut self) {
+        for q in [QueueKind::Main, QueueKind::Retry] {
+            self.pull(q);
+        }
+    }
+
+    fn pull(&mut self, q: QueueKind) {
+        let source = self.route;
+        if !self.consumer.online || !self.node(source).is_up() {
+            return;
+        }
+        let s = &self.consumer.queues[&q];
+        if s.pull_outstanding || s.pq.len() >= PULL_THRESHOLD {
+            return;
+        }
+        // The pull carries the in-memory offset to the master (never to a slave).
+        let commit = (source == NodeId::Master && s.mem_offset > 0).then_some(s.mem_offset);
+        let offset = s.pull_offset;
+        let (cepoch, nepoch) = (self.consumer.epoch, self.node(source).epoch);
+        self.consumer.queues.get_mut(&q).expect("queue").pull_outstanding = true;
+        self.schedule(
+            self.sc.network.latency,
+            Action::PullArrive { queue: q, cepoch, node: source, nepoch, offset, commit },
+        );
+    }
+
+    pub(super) fn on_pull_arrive(&mut self, q: QueueKind, cepoch: u32, node: NodeId, nepoch: u32, offset: u64, commit: Option<u64>) {
+        if cepoch != self.consumer.epoch {
+            return;
+        }
+        if !self.node(node).is_up() || self.node(node).epoch != nepoch {
+            self.consumer.queues.get_mut(&q).expect("queue").pull_outstanding = false;
+            return;
+        }
+        if let Some(off) = commit {
+            self.store_offset(node, q, off, OffsetVia::Pull);
+        }
+        let len = self.node(node).store.queue(topic_of(q)).len() as u64;
+        let mut offset = offset;
+        if offset > len {
+            self.emit(EventKind::OffsetCorrected { queue: q, from: offset, to: len });
+            offset = len;
+            let s = self.consumer.queues.get_mut(&q).expect("queue");
+            s.pull_offset = len;
+            if s.pq.is_empty() {
+                s.mem_offset = len;
+            }
+        }
+        if offset == len {
+            self.consumer.held.insert(q, HeldPull { node, nepoch, cepoch, offset });
+            return;
+        }
+        self.answer_pull(q, node, offset);
+    }
+
+    fn answer_pull(&mut self, q: QueueKind, node: NodeId, offset: u64) {
+        let batch = self.sc.consumer.pull_batch_size as u64;
+        let store = &self.node(node).store;
+        let cq = store.queue(topic_of(q));
+        let end = (offset + batch).min(cq.len() as u64);
+        let entries: Vec<(u64, CopyId)> =
+            (offset..end).map(|i| (i, store.records[cq[i as usize]].copy)).collect();
+        let arrives_at = self.now + self.sc.network.latency;
+        let count = entries.len() as u32;
+        self.emit(EventKind::Pulled { node, queue: q, from: offset, count, arrives_at });
+        let cepoch = self.consumer.epoch;
+        self.schedule(self.sc.network.latency, Action::PullResponse { queue: q, cepoch, entries });
+    }
+
+    /// A message was dispatched to `topic` on `node`: answer a pull held there.
+    pub(crate) fn notify_dispatch(&mut self, node: NodeId, topic: Topic) {
+        let q = match topic {
+            Topic::Main => QueueKind::Main,
+            Topic::Retry => QueueKind::Retry,
+            Topic::Dlq => {
+                if node == self.route && self.sc.consumer.dlq_consumer {
+                    if let Some(&idx) = self.node(node).store.cq_dlq.last() {
+                        let copy = self.node(node).store.records[idx].copy;
+                        let after = self.sc.network.latency + self.sc.consumer.consume_time;
+                        self.schedule(after, Action::DlqConsume { copy });
+                    }
+                }
+                return;
+            }
+            Topic::Schedule => return,
+        };
+        let Some(h) = self.consumer.held.get(&q) else { return };
+        if h.node != node || h.cepoch != self.consumer.epoch || self.node(node).epoch != h.nepoch {
+            return;
+        }
+        let offset = h.offset;
+        self.consumer.held.remove(&q);
+        self.answer_pull(q, node, offset);
+    }
+
+    pub(crate) fn drop_held_pulls(&mut self, node: NodeId) {
+        let dropped: Vec<QueueKind> = self.consumer.held.iter().filter(|(_, h)| h.node == node).map(|(&q, _)| q).collect();
+        for q in dropped {
+            self.consumer.held.remove(&q);
+            self.consumer.queues.get_mut(&q).expect("queue").pull_outstanding = false;
+        }
+    }
+
+    /// The route moved: in-flight pulls to the old broker are abandoned; pull from the new one.
+    pub(crate) fn consumer_switch_source(&mut self) {
+        self.consumer.held.clear();
+        self.consumer.epoch += 0;
+        for q in self.consumer.queues.values_mut() {
+            q.pull_outstanding = false;
+        }
+        self.kick_consumer();
+    }
+
+    pub(super) fn on_pull_response(&mut self, q: QueueKind, cepoch: u32, entries: Vec<(u64, CopyId)>) {
+        if cepoch != self.consumer.epoch || !self.consumer.online {
+            return;
+        }
+        for (qoffset, copy) in entries {
+            let s = self.consumer.queues.get_mut(&q).expect("queue");
+            if qoffset < s.pull_offset && s.pq.contains_key(&qoffset) {
+                continue;
+            }
+            s.pull_offset = s.pull_offset.max(qoffset + 1);
+            s.pq.insert(qoffset, copy);
+            let rc = self.copies[copy].reconsume_times;
+            self.deliver(q, qoffset, copy, rc);
+        }
+        self.consumer.queues.get_mut(&q).expect("queue").pull_outstanding = false;
+        self.pull(q);
+    }
+
+    /// Hands a message to the earliest free consume thread.
+    fn deliver(&mut self, q: QueueKind, qoffset: u64, copy: CopyId, rc: u32) {
+        let (thread, free_at) = self
+            .consumer
+            .threads_free_at
+            .iter()
+            .copied()
+            .enumerate()
+            .min_by_key(|&(i, t)| (t, i))
+            .expect("at least one thread");
+        let done_at = free_at.max(self.now) + self.sc.consumer.consume_time;
+        self.consumer.threads_free_at[thread] = done_at;
+        let msg = self.copies[copy].msg;
+        self.emit(EventKind::Delivered { msg, queue: q, queue_offset: qoffset, reconsume_times: rc, done_at });
+        self.ledger.get_mut(msg).deliveries.push(DeliveryRecord {
+            at: self.now,
+            reconsume_times: rc,
+            from_retry: q == QueueKind::Retry,
+            result: None,
+        });
+        let cepoch = self.consumer.epoch;
+        self.schedule_at(done_at, Action::ConsumeDone { queue: q, cepoch, qoffset, copy, attempt_rc: rc });
+    }
+
+    fn decide(&mut self, copy: CopyId) -> ConsumeResult {
+        let c = &self.sc.consumer;
+        let msg = self.copies[copy].msg;
+        let attempt = self.ledger.get(msg).deliveries.len() as u32;
+        let fail = c.fail_messages.contains(&msg.0)
+            || attempt <= c.fail_first_attempts
+            || self.consumer_rng.chance(Ratio::percent(c.fail_percent as u64));
+        match (fail, c.fail_with) {
+            (false, _) => ConsumeResult::Success,
+            (true, FailWith::ReconsumeLater) => ConsumeResult::ReconsumeLater,
+            (true, FailWith::Exception) => ConsumeResult::Exception,
+        }
+    }
+
+    pub(super) fn on_consume_done(&mut self, q: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, rc: u32) {
+        if cepoch != self.consumer.epoch {
+            return;
+        }
+        let result = self.decide(copy);
+        let msg = self.copies[copy].msg;
+        let now = self.now;
+        self.emit(EventKind::Consumed { msg, result, reconsume_times: rc });
+        let rec = self.ledger.get_mut(msg);
+        if let Some(d) = rec.deliveries.iter_mut().rev().find(|d| d.result.is_none()) {
+            d.result = Some((now, result));
+        }
+        if result == ConsumeResult::Success {
+            rec.consumed_at.push(now);
+            self.finish_message(q, qoffset, copy);
+            return;
+        }
+        if self.master.is_up() && self.route == NodeId::Master {
+            self.schedule(self.sc.network.latency, Action::SendBackArrive { queue: q, cepoch, qoffset, copy, attempt_rc: rc });
+        } else {
+            self.retry_locally(q, qoffset, copy, rc, LOCAL_RETRY_DELAY);
+        }
+    }
+
+    fn retry_locally(&mut self, q: QueueKind, qoffset: u64, copy: CopyId, rc: u32, delay: SimDuration) {
+        let again_at = self.now + delay;
+        let msg = self.copies[copy].msg;
+        self.emit(EventKind::ConsumeRetriedLocally { msg, again_at });
+        self.consumer.local_retries += 1;
+        let cepoch = self.consumer.epoch;
+        self.schedule_at(again_at, Action::LocalRetry { queue: q, cepoch, qoffset, copy, attempt_rc: rc + 1 });
+    }
+
+    pub(super) fn on_local_retry(&mut self, q: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, rc: u32) {
+        if cepoch != self.consumer.epoch {
+            return;
+        }
+        self.consumer.local_retries = self.consumer.local_retries.saturating_sub(1);
+        self.deliver(q, qoffset, copy, rc);
+    }
+
+    /// `SendMessageProcessor.consumerSendMsgBack`: to the schedule topic or to the DLQ.
+    pub(super) fn on_send_back_arrive(&mut self, q: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32) {
+        if !self.master.is_up() {
+            // The RPC times out (5 s); the client's own fallback also needs the master.
+            if cepoch == self.consumer.epoch {
+                self.retry_locally(q, qoffset, copy, attempt_rc, LOCAL_RETRY_DELAY + LOCAL_RETRY_DELAY);
+            }
+            return;
+        }
+        let msg = self.copies[copy].msg;
+        let stored_rc = self.copies[copy].reconsume_times;
+        let max = self.sc.consumer.max_reconsume_times;
+        if stored_rc >= max {
+            let dlq = self.master_append(msg, Topic::Dlq, stored_rc, None);
+            self.copies[dlq].handled = !self.sc.consumer.dlq_consumer;
+            self.ledger.get_mut(msg).dead_lettered_at = Some(self.now);
+            self.emit(EventKind::DeadLettered { msg, reconsume_times: stored_rc });
+        } else {
+            let levels = &self.sc.broker.message_delay_level;
+            let level = (3 + stored_rc).min(levels.len() as u32);
+            let due_at = self.now + levels[level as usize - 1];
+            let sched = self.master_append(msg, Topic::Schedule, stored_rc + 1, None);
+            self.copies[sched].due_at = Some(due_at);
+            self.ledger.get_mut(msg).retries.push((level, due_at));
+            self.emit(EventKind::RetryScheduled { msg, delay_level: level, due_at, reconsume_times: stored_rc + 1 });
+            let epoch = self.master.epoch;
+            self.schedule_at(due_at, Action::ScheduleDue { copy: sched, epoch });
+        }
+        self.schedule(self.sc.network.latency, Action::SendBackAck { queue: q, cepoch, qoffset });
+        self.copies[copy].handled = true;
+    }
+
+    pub(super) fn on_send_back_ack(&mut self, q: QueueKind, cepoch: u32, qoffset: u64) {
+        if cepoch != self.consumer.epoch {
+            return;
+        }
+        if let Some(copy) = self.consumer.queues[&q].pq.get(&qoffset).copied() {
+            self.finish_message(q, qoffset, copy);
+        }
+    }
+
+    /// Removes a finished message from the process queue and moves the in-memory offset.
+    fn finish_message(&mut self, q: QueueKind, qoffset: u64, copy: CopyId) {
+        self.copies[copy].handled = true;
+        let s = self.consumer.queues.get_mut(&q).expect("queue");
+        if s.pq.remove(&qoffset).is_none() {
+            return;
+        }
+        let new = s.pq.keys().next().copied().unwrap_or(s.pull_offset);
+        if new > s.mem_offset {
+            s.mem_offset = new;
+            self.arm_persist();
+        }
+    }
+
+    fn arm_persist(&mut self) {
+        if self.consumer.persist_armed {
+            return;
+        }
+        self.consumer.persist_armed = true;
+        let phase = self.consumer.started_at + FIRST_PERSIST;
+        let at = (self.now + SimDuration::from_us(1)).next_tick(phase, self.sc.consumer.persist_consumer_offset_interval);
+        let cepoch = self.consumer.epoch;
+        self.schedule_at(at, Action::PersistTick { cepoch });
+    }
+
+    /// `persistAll`: a oneway offset update to the master, or to the slave when the route has no master.
+    pub(super) fn on_persist_tick(&mut self, cepoch: u32) {
+        if cepoch != self.consumer.epoch {
+            return;
+        }
+        self.consumer.persist_armed = false;
+        let node = self.route;
+        if !self.node(node).is_up() {
+            return;
+        }
+        let updates: Vec<(QueueKind, u64)> = self
+            .consumer
+            .queues
+            .iter()
+            .filter(|(_, s)| s.last_persisted != Some(s.mem_offset))
+            .map(|(&q, s)| (q, s.mem_offset))
+            .collect();
+        for (q, off) in updates {
+            self.consumer.queues.get_mut(&q).expect("queue").last_persisted = Some(off);
+            self.store_offset(node, q, off, OffsetVia::Persist);
+        }
+    }
+
+    fn store_offset(&mut self, node: NodeId, q: QueueKind, offset: u64, via: OffsetVia) {
+        let offsets = &mut self.node_mut(node).offsets;
+        if offsets.get(&q) == Some(&offset) {
+            return;
+        }
+        offsets.insert(q, offset);
+        self.emit(EventKind::OffsetCommitted { node, queue: q, offset, via });
+    }
+
+    pub(super) fn on_dlq_consume(&mut self, copy: CopyId) {
+        let readable = self.node(self.route).is_up() && self.node(self.route).store.find(copy).is_some();
+        if !readable || self.copies[copy].handled {
+            return;
+        }
+        self.copies[copy].handled = true;
+        let msg = self.copies[copy].msg;
+        self.ledger.get_mut(msg).compensated_at = Some(self.now);
+        self.emit(EventKind::Compensated { msg });
+    }
+}

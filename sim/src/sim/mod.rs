@@ -1,0 +1,507 @@
+//! The simulator: one event queue, one dispatcher, handlers that schedule follow-ups.
+//!
+//! Handlers never call each other across a time gap: anything that happens later is an
+//! [`Action`] in the queue, ordered by (time, insertion sequence). Each processed action appends
+//! zero or more past-tense [`Event`]s to the log. The same scenario and seed always give the
+//! same log, however the run is chunked ([`Sim::run_until`]) and on every platform.
+
+mod broker;
+mod consumer;
+mod faults;
+mod finish;
+mod producer;
+mod replication;
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+
+use crate::broker::store::{CopyId, Store};
+use crate::event::{EndReason, Event, EventKind, MsgId, NodeId, QueueKind, SendError, SendStatus, Topic};
+use crate::ledger::Ledger;
+use crate::rng::{SimRng, Stream};
+use crate::scenario::{limits, Fault, FlushDiskType, Scenario};
+use crate::time::{SimDuration, SimTime};
+
+pub use consumer::ConsumerView;
+
+/// Something scheduled to happen at a simulated time. Internal: the log records what it did.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Action {
+    FaultStart(usize),
+    FaultEnd(usize),
+    Restart { node: NodeId, epoch: u32 },
+    ProducerSend(MsgId),
+    RequestArrive { msg: MsgId, attempt: u32, epoch: u32 },
+    AttemptRefused { msg: MsgId, attempt: u32 },
+    ResponseArrive { msg: MsgId, attempt: u32, result: Result<SendStatus, SendError> },
+    ClientTimeout { msg: MsgId, attempt: u32 },
+    FlushTick { node: NodeId, epoch: u32 },
+    FlushDone { node: NodeId, epoch: u32, gen: u32, to: u64 },
+    FlushDeadline { put: u64 },
+    SlaveDeadline { put: u64 },
+    ReplicaArrive { conn: u32, from: u64, to: u64 },
+    AckArrive { conn: u32, offset: u64 },
+    Housekeeping { conn: u32 },
+    SlaveReconnect,
+    RouteUpdate,
+    ScheduleDue { copy: CopyId, epoch: u32 },
+    PullArrive { queue: QueueKind, cepoch: u32, node: NodeId, nepoch: u32, offset: u64, commit: Option<u64> },
+    PullResponse { queue: QueueKind, cepoch: u32, entries: Vec<(u64, CopyId)> },
+    ConsumeDone { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32 },
+    SendBackArrive { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32 },
+    SendBackAck { queue: QueueKind, cepoch: u32, qoffset: u64 },
+    LocalRetry { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32 },
+    PersistTick { cepoch: u32 },
+    ConsumerStart { cepoch: u32 },
+    DlqConsume { copy: CopyId },
+}
+
+impl Action {
+    /// Background actions (idle service ticks) do not keep a run alive.
+    fn is_background(&self) -> bool {
+        matches!(self, Action::FlushTick { .. })
+    }
+}
+
+/// Whether a broker is serving.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeState {
+    Up,
+    /// The process is down; the machine answers with connection refused.
+    ProcessDown,
+    /// The machine is off (power loss, destroyed disk): packets vanish.
+    MachineDown,
+    /// Stopped cleanly (`SLAVE_DOWN`).
+    Stopped,
+}
+
+/// One broker: its store and its flush service.
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub id: NodeId,
+    pub state: NodeState,
+    /// Bumped at each crash so that stale actions are ignored.
+    pub epoch: u32,
+    pub store: Store,
+    pub flush_disk_type: FlushDiskType,
+    /// Target offset of the flush in progress.
+    pub flush_in_progress: Option<u64>,
+    pub(crate) flush_gen: u32,
+    pub(crate) flush_done_at: SimTime,
+    pub(crate) last_thorough: SimTime,
+    /// `DISK_SLOW` factor (1 when healthy).
+    pub slow_factor: u32,
+    /// `DISK_STALL`: no flush completes before this time.
+    pub stalled_until: Option<SimTime>,
+    /// Consume offsets stored on this broker, by queue.
+    pub offsets: BTreeMap<QueueKind, u64>,
+    /// When it will restart, if it is down and will.
+    pub restart_at: Option<SimTime>,
+}
+
+impl Node {
+    fn new(id: NodeId, flush_disk_type: FlushDiskType) -> Self {
+        Node {
+            id,
+            state: NodeState::Up,
+            epoch: 0,
+            store: Store::default(),
+            flush_disk_type,
+            flush_in_progress: None,
+            flush_gen: 0,
+            flush_done_at: SimTime::ZERO,
+            last_thorough: SimTime::ZERO,
+            slow_factor: 1,
+            stalled_until: None,
+            offsets: BTreeMap::new(),
+            restart_at: None,
+        }
+    }
+    pub fn is_up(&self) -> bool {
+        self.state == NodeState::Up
+    }
+}
+
+/// The master's view of replication (`HAService`).
+#[derive(Clone, Debug, Default)]
+pub struct Ha {
+    /// A slave connection exists.
+    pub connected: bool,
+    /// `push2SlaveMaxOffset`: the largest offset the slave reported.
+    pub push2slave: u64,
+    /// Next byte to push (`nextTransferFromWhere`).
+    pub transfer_from: u64,
+    /// Last report heard from the slave.
+    pub last_heard: SimTime,
+    pub connected_since: SimTime,
+    pub disconnected_at: SimTime,
+    /// Bumped on every (dis)connect so in-flight transfers of an old connection are dropped.
+    pub conn: u32,
+    /// The master↔slave link drops packets (partition) until this time.
+    pub link_down_until: Option<SimTime>,
+    /// §4b: a restarted master found its slave ahead at this offset.
+    pub slave_ahead_at: Option<u64>,
+}
+
+/// A send the master holds until its flush and replication parts complete.
+#[derive(Clone, Debug)]
+pub(crate) struct PendingPut {
+    pub msg: MsgId,
+    pub attempt: u32,
+    pub copy: CopyId,
+    pub next_offset: u64,
+    /// `None` while waiting; `Some(None)` done OK; `Some(Some(s))` done with a failure status.
+    pub flush: Option<Option<SendStatus>>,
+    pub replica: Option<Option<SendStatus>>,
+}
+
+/// What the simulator knows about one stored copy (shared by master and slave replicas).
+#[derive(Clone, Debug)]
+pub struct CopyInfo {
+    pub msg: MsgId,
+    pub topic: Topic,
+    pub reconsume_times: u32,
+    pub appended_at: SimTime,
+    /// The consumer finished it (consumed, or sent back), or the schedule service moved it.
+    pub handled: bool,
+    /// Producer attempt that created it (main-topic copies only).
+    pub attempt: Option<u32>,
+    /// `SendStatus` the producer was sent for this copy, if any.
+    pub answered: Option<SendStatus>,
+    pub due_at: Option<SimTime>,
+}
+
+/// Commands from outside the simulation (the UI's buttons), applied at [`Sim::now`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Inject a fault now (its `at` is ignored and set to now).
+    Inject(Fault),
+}
+
+/// The simulation of one scenario.
+pub struct Sim {
+    pub(crate) sc: Scenario,
+    now: SimTime,
+    queue: BinaryHeap<Reverse<(SimTime, u64, Action)>>,
+    next_seq: u64,
+    foreground: usize,
+    events: Vec<Event>,
+    ended: Option<EndReason>,
+    pub(crate) disk_rng: SimRng,
+    pub(crate) consumer_rng: SimRng,
+    pub(crate) master: Node,
+    pub(crate) slave: Option<Node>,
+    pub(crate) ha: Ha,
+    pub(crate) puts: BTreeMap<u64, PendingPut>,
+    pub(crate) next_put: u64,
+    pub(crate) copies: Vec<CopyInfo>,
+    pub(crate) producer: producer::Producer,
+    pub(crate) consumer: consumer::Consumer,
+    /// Which node the consumers' route points at.
+    pub(crate) route: NodeId,
+    /// The producer's route shows no master (after a route poll while the master was down).
+    pub(crate) producer_no_route: bool,
+    /// The producer↔master link drops packets until this time.
+    pub(crate) producer_link_down_until: Option<SimTime>,
+    /// All faults: the scenario's plus injected ones, by index.
+    pub(crate) faults: Vec<Fault>,
+    pub(crate) ledger: Ledger,
+    pub(crate) finished: bool,
+}
+
+/// Most puts the master holds waiting for flush or slave before it answers `SYSTEM_BUSY`
+/// (standing for `sendThreadPoolQueueCapacity`, 10000).
+pub const MAX_PENDING_PUTS: usize = 10_000;
+
+impl Sim {
+    /// A simulation of `scenario` with its own seed.
+    pub fn new(scenario: &Scenario) -> Sim {
+        let sc = scenario.clone();
+        let seed = sc.seed;
+        let mut sim = Sim {
+            now: SimTime::ZERO,
+            queue: BinaryHeap::new(),
+            next_seq: 0,
+            foreground: 0,
+            events: Vec::new(),
+            ended: None,
+            disk_rng: SimRng::stream(seed, Stream::Disk),
+            consumer_rng: SimRng::stream(seed, Stream::Consumer),
+            master: Node::new(NodeId::Master, sc.broker.flush_disk_type),
+            slave: sc.slave.enabled.then(|| Node::new(NodeId::Slave, sc.slave.flush_disk_type)),
+            ha: Ha::default(),
+            puts: BTreeMap::new(),
+            next_put: 0,
+            copies: Vec::new(),
+            producer: producer::Producer::new(sc.producer.messages),
+            consumer: consumer::Consumer::new(&sc.consumer),
+            route: NodeId::Master,
+            producer_no_route: false,
+            producer_link_down_until: None,
+            faults: sc.faults.clone(),
+            ledger: Ledger::new(sc.producer.messages),
+            finished: false,
+            sc,
+        };
+        sim.start();
+        sim
+    }
+
+    /// A simulation of `scenario` under another seed.
+    pub fn with_seed(scenario: &Scenario, seed: u64) -> Sim {
+        let mut sc = scenario.clone();
+        sc.seed = seed;
+        Sim::new(&sc)
+    }
+
+    fn start(&mut self) {
+        let mut order: Vec<usize> = (0..self.faults.len()).collect();
+        order.sort_by_key(|&i| (self.faults[i].at, i));
+        for i in order {
+            let at = self.faults[i].at;
+            self.schedule_at(at, Action::FaultStart(i));
+        }
+        for i in 0..self.sc.producer.messages {
+            let at = SimTime(self.sc.producer.interval.as_us().saturating_mul(i as u64));
+            self.schedule_at(at, Action::ProducerSend(MsgId(i)));
+        }
+        if self.sc.broker.flush_disk_type == FlushDiskType::AsyncFlush {
+            self.schedule(self.sc.broker.flush_interval_commit_log, Action::FlushTick { node: NodeId::Master, epoch: 0 });
+        }
+        if let Some(slave) = &self.slave {
+            if slave.flush_disk_type == FlushDiskType::AsyncFlush {
+                self.schedule(self.sc.broker.flush_interval_commit_log, Action::FlushTick { node: NodeId::Slave, epoch: 0 });
+            }
+            self.ha.connected = true;
+        }
+        if self.sc.consumer.enabled {
+            self.schedule_at(self.sc.consumer.start_at, Action::ConsumerStart { cepoch: 0 });
+        }
+    }
+
+    /// The scenario this run simulates.
+    pub fn scenario(&self) -> &Scenario {
+        &self.sc
+    }
+
+    /// The current simulated time.
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// Every event so far, in order.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// Why the run ended, once it has.
+    pub fn ended(&self) -> Option<EndReason> {
+        self.ended
+    }
+
+    /// The master broker.
+    pub fn master(&self) -> &Node {
+        &self.master
+    }
+
+    /// The slave broker, if the scenario has one.
+    pub fn slave(&self) -> Option<&Node> {
+        self.slave.as_ref()
+    }
+
+    /// The master's replication state.
+    pub fn ha(&self) -> &Ha {
+        &self.ha
+    }
+
+    /// Stored copies, by [`CopyId`].
+    pub fn copies(&self) -> &[CopyInfo] {
+        &self.copies
+    }
+
+    /// Every message's stages (and, after the run ended, its verdict).
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    /// Where consumers currently read from.
+    pub fn route(&self) -> NodeId {
+        self.route
+    }
+
+    /// The time of the next scheduled action, if any.
+    pub fn next_at(&self) -> Option<SimTime> {
+        self.queue.peek().map(|Reverse((at, _, _))| *at)
+    }
+
+    pub(crate) fn node(&self, id: NodeId) -> &Node {
+        match id {
+            NodeId::Master => &self.master,
+            NodeId::Slave => self.slave.as_ref().expect("no slave configured"),
+        }
+    }
+
+    pub(crate) fn node_mut(&mut self, id: NodeId) -> &mut Node {
+        match id {
+            NodeId::Master => &mut self.master,
+            NodeId::Slave => self.slave.as_mut().expect("no slave configured"),
+        }
+    }
+
+    pub(crate) fn slave_up(&self) -> bool {
+        self.slave.as_ref().is_some_and(|s| s.is_up())
+    }
+
+    pub(crate) fn schedule_at(&mut self, at: SimTime, action: Action) {
+        let at = at.max(self.now);
+        if !action.is_background() {
+            self.foreground += 1;
+        }
+        self.queue.push(Reverse((at, self.next_seq, action)));
+        self.next_seq += 1;
+    }
+
+    pub(crate) fn schedule(&mut self, after: SimDuration, action: Action) {
+        self.schedule_at(self.now + after, action);
+    }
+
+    pub(crate) fn emit(&mut self, kind: EventKind) {
+        let seq = self.events.len() as u64;
+        self.events.push(Event { at: self.now, seq, kind });
+    }
+
+    /// Applies `command` at the current time.
+    pub fn inject(&mut self, command: Command) {
+        if self.ended.is_some() {
+            return;
+        }
+        match command {
+            Command::Inject(mut fault) => {
+                fault.at = self.now;
+                self.faults.push(fault);
+                let i = self.faults.len() - 1;
+                self.schedule_at(self.now, Action::FaultStart(i));
+            }
+        }
+    }
+
+    /// Processes the earliest scheduled action and returns the events it produced (possibly
+    /// none: an idle flush tick). Returns `None` once the run has ended.
+    pub fn step_action(&mut self) -> Option<&[Event]> {
+        if self.ended.is_some() {
+            return None;
+        }
+        let first = self.events.len();
+        if self.events.len() as u64 >= limits::MAX_EVENTS {
+            self.end(EndReason::EventLimit);
+            return Some(&self.events[first..]);
+        }
+        let quiet = self.foreground == 0 && self.stores_clean();
+        match self.queue.peek() {
+            Some(Reverse((at, _, _))) if *at <= self.sc.until && !quiet => {}
+            Some(_) if !quiet => {
+                self.now = self.now.max(self.sc.until);
+                self.end(EndReason::TimeLimit);
+                return Some(&self.events[first..]);
+            }
+            _ => {
+                self.end(EndReason::Quiescent);
+                return Some(&self.events[first..]);
+            }
+        }
+        let Reverse((at, _, action)) = self.queue.pop().expect("peeked");
+        if !action.is_background() {
+            self.foreground -= 1;
+        }
+        self.now = at;
+        self.dispatch(action);
+        Some(&self.events[first..])
+    }
+
+    /// Processes actions until at least one event is produced or the run ends.
+    pub fn step(&mut self) -> Option<&[Event]> {
+        let first = self.events.len();
+        while self.ended.is_none() && self.events.len() == first {
+            self.step_action();
+        }
+        (self.events.len() > first).then(|| &self.events[first..])
+    }
+
+    /// Runs every action scheduled at or before `t` (or until the run ends); `now` becomes `t`.
+    /// Running to `T` in any number of chunks gives the same log as one call.
+    pub fn run_until(&mut self, t: SimTime) {
+        while self.ended.is_none() {
+            let quiet = self.foreground == 0 && self.stores_clean();
+            match self.next_at() {
+                _ if quiet => {}
+                None => {}
+                Some(at) if at <= t => {}
+                Some(at) if at > self.sc.until && t >= self.sc.until => {}
+                _ => break,
+            }
+            self.step_action();
+        }
+        if self.ended.is_none() {
+            self.now = self.now.max(t.min(self.sc.until));
+        }
+    }
+
+    /// Runs to the end.
+    pub fn run(&mut self) {
+        while self.ended.is_none() {
+            self.step_action();
+        }
+    }
+
+    fn stores_clean(&self) -> bool {
+        let clean = |n: &Node| !n.is_up() || n.store.dirty() == 0;
+        clean(&self.master) && self.slave.as_ref().is_none_or(clean)
+    }
+
+    fn end(&mut self, reason: EndReason) {
+        self.ended = Some(reason);
+        self.emit(EventKind::RunEnded { reason });
+        self.finish();
+    }
+
+    fn dispatch(&mut self, action: Action) {
+        use Action::*;
+        match action {
+            FaultStart(i) => self.on_fault_start(i),
+            FaultEnd(i) => self.on_fault_end(i),
+            Restart { node, epoch } => self.on_restart(node, epoch),
+            ProducerSend(msg) => self.on_producer_send(msg),
+            RequestArrive { msg, attempt, epoch } => self.on_request_arrive(msg, attempt, epoch),
+            AttemptRefused { msg, attempt } => self.on_attempt_refused(msg, attempt),
+            ResponseArrive { msg, attempt, result } => self.on_response_arrive(msg, attempt, result),
+            ClientTimeout { msg, attempt } => self.on_client_timeout(msg, attempt),
+            FlushTick { node, epoch } => self.on_flush_tick(node, epoch),
+            FlushDone { node, epoch, gen, to } => self.on_flush_done(node, epoch, gen, to),
+            FlushDeadline { put } => self.on_put_deadline(put, true),
+            SlaveDeadline { put } => self.on_put_deadline(put, false),
+            ReplicaArrive { conn, from, to } => self.on_replica_arrive(conn, from, to),
+            AckArrive { conn, offset } => self.on_ack_arrive(conn, offset),
+            Housekeeping { conn } => self.on_housekeeping(conn),
+            SlaveReconnect => self.on_slave_reconnect(),
+            RouteUpdate => self.on_route_update(),
+            ScheduleDue { copy, epoch } => self.on_schedule_due(copy, epoch),
+            PullArrive { queue, cepoch, node, nepoch, offset, commit } => {
+                self.on_pull_arrive(queue, cepoch, node, nepoch, offset, commit)
+            }
+            PullResponse { queue, cepoch, entries } => self.on_pull_response(queue, cepoch, entries),
+            ConsumeDone { queue, cepoch, qoffset, copy, attempt_rc } => {
+                self.on_consume_done(queue, cepoch, qoffset, copy, attempt_rc)
+            }
+            SendBackArrive { queue, cepoch, qoffset, copy, attempt_rc } => {
+                self.on_send_back_arrive(queue, cepoch, qoffset, copy, attempt_rc)
+            }
+            SendBackAck { queue, cepoch, qoffset } => self.on_send_back_ack(queue, cepoch, qoffset),
+            LocalRetry { queue, cepoch, qoffset, copy, attempt_rc } => {
+                self.on_local_retry(queue, cepoch, qoffset, copy, attempt_rc)
+            }
+            PersistTick { cepoch } => self.on_persist_tick(cepoch),
+            ConsumerStart { cepoch } => self.on_consumer_start(cepoch),
+            DlqConsume { copy } => self.on_dlq_consume(copy),
+        }
+    }
+}

@@ -1,0 +1,243 @@
+//! The producer (`DefaultMQProducerImpl.sendDefaultImpl`, `MQClientAPIImpl`; client spec §1–§4).
+//!
+//! Message *i* is sent at *i* × `interval` (open loop). SYNC tries up to
+//! 1 + `retryTimesWhenSendFailed` times within one `sendMsgTimeout` budget; a response timeout
+//! spends the whole budget (`RemotingTooMuchRequestException`). ASYNC learns of a timeout only at
+//! the response-table scan (first at 3 s, then every second, once `begin + timeout + 1 s` has
+//! passed), so a late response can still reach `onSuccess`. ONEWAY gets no answer at all.
+//! A refused connection (process down) fails in one round trip and is retried at once; a machine
+//! that is off or partitioned swallows the request (blackhole) and the client times out.
+
+use super::{Action, Sim};
+use crate::event::{EventKind, MsgId, SendError, SendStatus};
+use crate::ledger::{Answer, AttemptRecord};
+use crate::scenario::{OnException, SendMode};
+use crate::time::{SimDuration, SimTime};
+
+/// One logical message's current send.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SendState {
+    /// Attempt number of the last attempt (counts across resends).
+    pub attempt: u32,
+    /// Attempts made in the current send.
+    pub attempts_in_send: u32,
+    /// Resends the application made so far.
+    pub resends: u32,
+    pub first_start: SimTime,
+    /// The attempt the client is waiting for.
+    pub outstanding: Option<u32>,
+    /// A resend is scheduled.
+    pub resend_pending: bool,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Producer {
+    pub sends: Vec<SendState>,
+}
+
+impl Producer {
+    pub fn new(messages: u32) -> Self {
+        Producer { sends: vec![SendState::default(); messages as usize] }
+    }
+}
+
+/// How the master looks from the producer right now.
+enum Reach {
+    Ok,
+    /// Connection refused: the process is down but the machine answers.
+    Refused,
+    /// Packets vanish: the machine is off or the link is partitioned.
+    Blackhole,
+}
+
+impl Sim {
+    fn reach_master(&self) -> Reach {
+        let partitioned = self.producer_link_down_until.is_some_and(|u| u > self.now);
+        match self.master.state {
+            _ if partitioned => Reach::Blackhole,
+            super::NodeState::Up => Reach::Ok,
+            super::NodeState::ProcessDown | super::NodeState::Stopped => Reach::Refused,
+            super::NodeState::MachineDown => Reach::Blackhole,
+        }
+    }
+
+    fn max_attempts(&self) -> u32 {
+        match self.sc.producer.send_mode {
+            SendMode::Sync => 1 + self.sc.producer.retry_times_when_send_failed,
+            SendMode::Async => 1 + self.sc.producer.retry_times_when_send_async_failed,
+            SendMode::Oneway => 1,
+        }
+    }
+
+    pub(super) fn on_producer_send(&mut self, msg: MsgId) {
+        let now = self.now;
+        let s = &mut self.producer.sends[msg.0 as usize];
+        s.first_start = now;
+        s.attempts_in_send = 0;
+        s.resend_pending = false;
+        if self.producer_no_route {
+            self.send_failed(msg, SendError::NoRoute);
+            return;
+        }
+        self.start_attempt(msg);
+    }
+
+    /// When the client gives up waiting for `attempt` started now.
+    fn client_deadline(&self, msg: MsgId) -> SimTime {
+        let s = &self.producer.sends[msg.0 as usize];
+        let deadline = s.first_start + self.sc.producer.send_msg_timeout;
+        match self.sc.producer.send_mode {
+            SendMode::Async => {
+                // `scanResponseTable`: first run 3 s after the client starts, then every second;
+                // a request is dropped once `begin + timeout + 1000 ms <= now`.
+                let due = deadline + SimDuration::from_ms(1_000);
+                due.next_tick(SimTime::from_ms(3_000), SimDuration::from_ms(1_000))
+            }
+            _ => deadline,
+        }
+    }
+
+    fn start_attempt(&mut self, msg: MsgId) {
+        let now = self.now;
+        let lat = self.sc.network.latency;
+        let mode = self.sc.producer.send_mode;
+        let s = &mut self.producer.sends[msg.0 as usize];
+        s.attempt += 1;
+        s.attempts_in_send += 1;
+        let attempt = s.attempt;
+        self.ledger.get_mut(msg).attempts.push(AttemptRecord { attempt, sent_at: now, outcome: None });
+        let reach = self.reach_master();
+        let arrives_at = matches!(reach, Reach::Ok).then_some(now + lat);
+        self.emit(EventKind::SendAttempted { msg, attempt, arrives_at });
+        match reach {
+            Reach::Ok => self.schedule(lat, Action::RequestArrive { msg, attempt, epoch: self.master.epoch }),
+            Reach::Refused => {
+                self.producer.sends[msg.0 as usize].outstanding = Some(attempt);
+                self.schedule(lat + lat, Action::AttemptRefused { msg, attempt });
+                return;
+            }
+            Reach::Blackhole => {}
+        }
+        if mode == SendMode::Oneway {
+            self.emit(EventKind::OnewaySent { msg });
+            self.set_answer(msg, attempt, Answer::NoReply);
+            return;
+        }
+        self.producer.sends[msg.0 as usize].outstanding = Some(attempt);
+        let deadline = self.client_deadline(msg);
+        self.schedule_at(deadline, Action::ClientTimeout { msg, attempt });
+    }
+
+    fn set_answer(&mut self, msg: MsgId, attempt: u32, answer: Answer) {
+        let now = self.now;
+        let rec = self.ledger.get_mut(msg);
+        rec.answer = Some((now, answer));
+        if let Some(a) = rec.attempts.iter_mut().rev().find(|a| a.attempt == attempt) {
+            a.outcome = Some((now, answer));
+        }
+    }
+
+    pub(super) fn on_attempt_refused(&mut self, msg: MsgId, attempt: u32) {
+        let s = &self.producer.sends[msg.0 as usize];
+        if s.outstanding != Some(attempt) {
+            return;
+        }
+        self.emit(EventKind::AttemptFailed { msg, attempt, error: SendError::ConnectRefused });
+        self.set_answer(msg, attempt, Answer::Exception(SendError::ConnectRefused));
+        let s = &self.producer.sends[msg.0 as usize];
+        let elapsed = self.now.since(s.first_start);
+        if self.sc.producer.send_mode == SendMode::Oneway {
+            // invokeOneway: no channel → RemotingConnectException wrapped in MQClientException.
+            self.send_failed(msg, SendError::RetriesExhausted);
+        } else if elapsed > self.sc.producer.send_msg_timeout {
+            self.send_failed(msg, SendError::CallTimeout);
+        } else if s.attempts_in_send < self.max_attempts() {
+            self.start_attempt(msg);
+        } else if self.sc.producer.send_mode == SendMode::Async {
+            self.send_failed(msg, SendError::ConnectRefused);
+        } else {
+            self.send_failed(msg, SendError::RetriesExhausted);
+        }
+    }
+
+    pub(super) fn on_client_timeout(&mut self, msg: MsgId, attempt: u32) {
+        if self.producer.sends[msg.0 as usize].outstanding != Some(attempt) {
+            return;
+        }
+        self.emit(EventKind::AttemptFailed { msg, attempt, error: SendError::Timeout });
+        // The timeout spent the whole budget: later attempts fail locally.
+        self.send_failed(msg, SendError::CallTimeout);
+    }
+
+    pub(super) fn on_response_arrive(&mut self, msg: MsgId, attempt: u32, result: Result<SendStatus, SendError>) {
+        if self.producer_link_down_until.is_some_and(|u| u > self.now) {
+            self.emit(EventKind::RequestLost { msg, attempt, why: "the response was lost in the producer<->master partition" });
+            return;
+        }
+        let s = &self.producer.sends[msg.0 as usize];
+        if s.outstanding != Some(attempt) {
+            if let Ok(status) = result {
+                self.emit(EventKind::LateResponseDropped { msg, attempt, status });
+            }
+            return;
+        }
+        let status = match result {
+            Ok(status) => status,
+            Err(error) => {
+                self.send_failed(msg, error);
+                return;
+            }
+        };
+        let mode = self.sc.producer.send_mode;
+        self.emit(EventKind::SendAnswered { msg, attempt, status, callback: mode == SendMode::Async });
+        self.set_answer(msg, attempt, Answer::Status(status));
+        let s = &mut self.producer.sends[msg.0 as usize];
+        s.outstanding = None;
+        let retry_another = mode == SendMode::Sync
+            && status != SendStatus::SendOk
+            && self.sc.producer.retry_another_broker_when_not_store_ok;
+        let s = &self.producer.sends[msg.0 as usize];
+        if retry_another
+            && s.attempts_in_send < self.max_attempts()
+            && self.now.since(s.first_start) <= self.sc.producer.send_msg_timeout
+        {
+            // One broker group: "another broker" is the same master again, so it stores a copy again.
+            self.start_attempt(msg);
+        }
+    }
+
+    pub(crate) fn send_failed(&mut self, msg: MsgId, error: SendError) {
+        let callback = self.sc.producer.send_mode == SendMode::Async;
+        self.emit(EventKind::SendFailed { msg, error, callback });
+        let attempt = self.producer.sends[msg.0 as usize].attempt;
+        self.set_answer(msg, attempt, Answer::Exception(error));
+        let s = &mut self.producer.sends[msg.0 as usize];
+        s.outstanding = None;
+        if self.sc.producer.on_exception == OnException::PersistAndResend
+            && s.resends < self.sc.producer.resend_max_times
+        {
+            s.resends += 1;
+            s.resend_pending = true;
+            let resend_at = self.now + self.sc.producer.resend_delay;
+            self.emit(EventKind::ResendScheduled { msg, resend_at });
+            self.schedule_at(resend_at, Action::ProducerSend(msg));
+        }
+    }
+
+    /// The master answered a put: the response travels back to the producer.
+    pub(crate) fn answer_put(&mut self, msg: MsgId, attempt: u32, result: Result<SendStatus, SendError>) {
+        let lat = self.sc.network.latency;
+        if let Ok(status) = result {
+            self.emit(EventKind::PutAnswered { msg, attempt, status, arrives_at: self.now + lat });
+        }
+        if self.sc.producer.send_mode != SendMode::Oneway {
+            self.schedule(lat, Action::ResponseArrive { msg, attempt, result });
+        }
+    }
+
+    /// True while the producer still has business with `msg` (an answer or a resend to come).
+    pub(crate) fn producer_pending(&self, msg: MsgId) -> bool {
+        let s = &self.producer.sends[msg.0 as usize];
+        s.outstanding.is_some() || s.resend_pending
+    }
+}
