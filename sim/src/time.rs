@@ -205,7 +205,9 @@ mod tests {
         assert_eq!(format_duration(SimDuration::from_secs(5_400)), "90m");
         assert_eq!(format_duration(SimDuration::from_us(250)), "250us");
         assert_eq!(format_duration(SimDuration::ZERO), "0ms");
-        for us in [0, 1, 999, 1_000, 1_001, 59_999_999, 60_000_000, 3_600_000_001, u64::MAX / 2, u64::MAX] {
+        for us in
+            [0, 1, 999, 1_000, 1_001, 59_999_999, 60_000_000, 3_600_000_001, u64::MAX / 2, u64::MAX]
+        {
             let d = SimDuration(us);
             assert_eq!(parse_duration(&format_duration(d)), Ok(d), "{us}us");
         }
