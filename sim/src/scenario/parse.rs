@@ -751,6 +751,7 @@ impl LineIndex {
                 *n += 1;
                 prefix = format!("{name}[{n}]");
                 fields.entry(prefix.clone()).or_insert(i + 1);
+                fields.entry(name).or_insert(i + 1);
             } else if let Some(rest) = line.strip_prefix('[') {
                 prefix = unquote(rest.split(']').next().unwrap_or(""));
                 fields.entry(prefix.clone()).or_insert(i + 1);
