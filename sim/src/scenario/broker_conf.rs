@@ -171,3 +171,37 @@ fn logical_lines(text: &str) -> Vec<(usize, String)> {
     out.extend(pending);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn continuation_lines_join_and_keep_the_first_line_number() {
+        let lines = logical_lines("a=1 \\\n   2 \\\\\nb=3\\\n# c \\\nd=4\\");
+        let got: Vec<(usize, &str)> = lines.iter().map(|(n, l)| (*n, l.as_str())).collect();
+        // As in Java, a continued line is part of the value even when it starts with `#`.
+        assert_eq!(got, [(1, "a=1 2 \\\\"), (3, "b=3# c d=4")]);
+        let lines = logical_lines("# c \\\nd=4");
+        assert_eq!(lines, [(1, "# c \\".to_string()), (2, "d=4".to_string())]);
+    }
+
+    #[test]
+    fn property_names_are_identifiers() {
+        assert!(is_property_name("brokerName"));
+        assert!(is_property_name("rocketmq.client.x_1"));
+        assert!(!is_property_name("1abc"));
+        assert!(!is_property_name("a-b"));
+        assert!(!is_property_name(""));
+    }
+
+    #[test]
+    fn numbers_are_plain_non_negative_integers() {
+        assert_eq!(number("42"), Ok(42));
+        assert!(number("-1").is_err());
+        assert!(number("+1").is_err());
+        assert!(number("1e3").is_err());
+        assert!(number("99999999999999999999").unwrap_err().contains("too large"));
+        assert_eq!(ms("5000", true), Ok(SimDuration::from_ms(5_000)));
+    }
+}

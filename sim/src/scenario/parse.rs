@@ -927,3 +927,55 @@ fn quote(s: &str) -> String {
     out.push('"');
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_catch_typos_and_case_but_not_strangers() {
+        assert_eq!(suggest("flushDiskTyp", BROKER_KEYS), Some("flushDiskType"));
+        assert_eq!(suggest("FLUSHDISKTYPE", BROKER_KEYS), Some("flushDiskType"));
+        assert_eq!(suggest("haSlaveFallBehindMax", BROKER_KEYS), Some("haSlaveFallbehindMax"));
+        assert_eq!(suggest("namesrvAddr", BROKER_KEYS), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn line_index_finds_keys_headers_and_falls_back_to_the_table() {
+        let idx = LineIndex::build("seed = 1\n[broker]\n  slaveTimeout = 1 # c\n[[fault]]\n[[fault]]\nat = 2\n\"quoted\" = 3\n# x = 1\n");
+        assert_eq!(idx.find("seed"), Some(1));
+        assert_eq!(idx.find("broker.slaveTimeout"), Some(3));
+        assert_eq!(idx.find("broker.missing"), Some(2));
+        assert_eq!(idx.find("fault[2].at"), Some(6));
+        assert_eq!(idx.find("fault[2].quoted"), Some(7));
+        assert_eq!(idx.find("fault[1].at"), Some(4));
+        assert_eq!(idx.find("fault"), Some(4));
+        assert_eq!(idx.find("# x"), None);
+        assert_eq!(idx.find("nothing"), None);
+    }
+
+    #[test]
+    fn delay_levels_take_rocketmq_units_including_days() {
+        let levels = parse_delay_levels(" 1s 2m  3h 1d\t500ms ").unwrap();
+        let secs: Vec<u64> = levels.iter().map(|d| d.as_us() / 1_000_000).collect();
+        assert_eq!(secs, [1, 120, 10_800, 86_400, 0]);
+        assert!(parse_delay_levels("1s 2s 8d").unwrap_err().contains("longer than 7 days"));
+        assert!(parse_delay_levels("1s 2s x").unwrap_err().contains("level 3"));
+        assert!(parse_delay_levels(&"1s ".repeat(65)).unwrap_err().contains("65 levels"));
+        assert_eq!(parse_delay_levels(&"1s ".repeat(64)).map(|l| l.len()), Ok(64));
+    }
+
+    #[test]
+    fn group_names_follow_rocketmq_validators() {
+        assert!(check_group("demo_group").is_ok());
+        assert!(check_group("%DLQ%a|b-c").is_ok());
+        assert!(check_group("").is_err());
+        assert!(check_group("a.b").unwrap_err().contains("`.`"));
+    }
+
+    #[test]
+    fn strings_are_quoted_for_toml() {
+        assert_eq!(quote("a\"b\\c\u{1}"), "\"a\\\"b\\\\c\\u0001\"");
+    }
+}
