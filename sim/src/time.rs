@@ -150,6 +150,18 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
     Ok(SimDuration(total))
 }
 
+/// Writes a duration in the largest unit that holds it exactly (`"2h"`, `"90m"`, `"1500ms"`,
+/// `"250us"`), so that [`parse_duration`] reads back the same value; zero is `"0ms"`.
+pub fn format_duration(d: SimDuration) -> String {
+    const UNITS: [(u64, &str); 5] =
+        [(3_600_000_000, "h"), (60_000_000, "m"), (1_000_000, "s"), (1_000, "ms"), (1, "us")];
+    if d.0 == 0 {
+        return "0ms".to_string();
+    }
+    let (size, unit) = UNITS.iter().copied().find(|(size, _)| d.0 % size == 0).unwrap_or((1, "us"));
+    format!("{}{unit}", d.0 / size)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,5 +196,20 @@ mod tests {
         assert_eq!(SimTime::from_ms(10_001).next_tick(phase, p), SimTime::from_ms(15_000));
         assert_eq!(SimTime::from_ms(14_999).last_tick(phase, p), Some(phase));
         assert_eq!(SimTime::from_ms(9_999).last_tick(phase, p), None);
+    }
+
+    #[test]
+    fn formatted_durations_read_back_exactly() {
+        assert_eq!(format_duration(SimDuration::from_ms(1_500)), "1500ms");
+        assert_eq!(format_duration(SimDuration::from_secs(7_200)), "2h");
+        assert_eq!(format_duration(SimDuration::from_secs(5_400)), "90m");
+        assert_eq!(format_duration(SimDuration::from_us(250)), "250us");
+        assert_eq!(format_duration(SimDuration::ZERO), "0ms");
+        for us in
+            [0, 1, 999, 1_000, 1_001, 59_999_999, 60_000_000, 3_600_000_001, u64::MAX / 2, u64::MAX]
+        {
+            let d = SimDuration(us);
+            assert_eq!(parse_duration(&format_duration(d)), Ok(d), "{us}us");
+        }
     }
 }

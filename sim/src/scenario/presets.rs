@@ -1,1 +1,191 @@
-//! The presets, one per claim of the seed note. (To be written.)
+//! The presets: one scenario per claim of the seed note (and per item of spec §6), shipped as
+//! TOML files under `sim/presets/` so that users read and edit the same text the lab runs.
+//!
+//! Each file opens with comments saying the claim in plain English, where it comes from, and what
+//! the run should show. They are compiled in with `include_str!`, and a test parses every one.
+
+use super::{parse_scenario, Scenario};
+
+/// A named, documented scenario file.
+#[derive(Debug)]
+pub struct Preset {
+    /// Stable id, also the file name (`sim/presets/<id>.toml`) and the URL slug.
+    pub id: &'static str,
+    /// A short plain title, e.g. "SYNC_FLUSH survives a power cut".
+    pub title: &'static str,
+    /// One sentence: what the seed note or the spec claims.
+    pub claim: &'static str,
+    /// The TOML text.
+    pub source: &'static str,
+}
+
+macro_rules! preset {
+    ($id:literal, $title:expr, $claim:expr) => {
+        Preset {
+            id: $id,
+            title: $title,
+            claim: $claim,
+            source: include_str!(concat!("../../presets/", $id, ".toml")),
+        }
+    };
+}
+
+static PRESETS: &[Preset] = &[
+    preset!(
+        "defaults",
+        "Defaults, no fault: everything arrives",
+        "With RocketMQ's defaults and no fault, every send is answered SEND_OK and every message is consumed once."
+    ),
+    preset!(
+        "slave-not-available",
+        "SYNC_MASTER without a slave: SLAVE_NOT_AVAILABLE",
+        "A SYNC_MASTER with no slave configured answers SLAVE_NOT_AVAILABLE; the message is still stored."
+    ),
+    preset!(
+        "slave-stopped",
+        "Slave stopped: later sends get SLAVE_NOT_AVAILABLE",
+        "When the slave of a SYNC_MASTER goes away, sends are answered SLAVE_NOT_AVAILABLE and are no longer replicated."
+    ),
+    preset!(
+        "flush-slave-timeout",
+        "Slave link stalls: FLUSH_SLAVE_TIMEOUT",
+        "A SYNC_MASTER whose slave does not catch up within the wait answers FLUSH_SLAVE_TIMEOUT; the message is stored but not replicated."
+    ),
+    preset!(
+        "flush-slave-client-timeout",
+        "Slave link stalls, default client timeout: exceptions",
+        "With the default sendMsgTimeout the client gives up before the broker answers FLUSH_SLAVE_TIMEOUT, so it sees an exception for a message that was stored."
+    ),
+    preset!(
+        "flush-disk-timeout",
+        "Disk stalls under SYNC_FLUSH: FLUSH_DISK_TIMEOUT",
+        "Under SYNC_FLUSH a flush that does not finish within syncFlushTimeout is answered FLUSH_DISK_TIMEOUT; the message is in memory and lost only if the server goes down."
+    ),
+    preset!(
+        "flush-disk-client-timeout",
+        "Disk stalls, default client timeout: exceptions",
+        "With the default sendMsgTimeout (3 s) shorter than syncFlushTimeout (5 s), the client sees an exception instead of FLUSH_DISK_TIMEOUT, though the message is stored."
+    ),
+    preset!(
+        "async-flush-power-loss",
+        "ASYNC_FLUSH loses SEND_OK messages in a power cut",
+        "Asynchronous flush can lose messages that were not yet persisted: SEND_OK alone does not make a message reliable."
+    ),
+    preset!(
+        "async-flush-process-crash",
+        "ASYNC_FLUSH survives a process crash",
+        "A broker process crash loses nothing, even under ASYNC_FLUSH: the OS still writes the page cache back."
+    ),
+    preset!(
+        "sync-flush-power-loss",
+        "SYNC_FLUSH survives a power cut",
+        "To guarantee no loss enable synchronous flush: a SEND_OK message under SYNC_FLUSH is on disk."
+    ),
+    preset!(
+        "book-recommendation",
+        "ASYNC_FLUSH + SYNC_MASTER survives a master power cut",
+        "The book recommends ASYNC_FLUSH with SYNC_MASTER: a SEND_OK message is also on the slave, so one machine's power loss loses nothing acknowledged."
+    ),
+    preset!(
+        "book-recommendation-master-restarts",
+        "Book recommendation, but the master restarts",
+        "The slave's copy protects acknowledged messages only while the master stays down; 4.x master-slave does not reconcile a restarted master with its slave."
+    ),
+    preset!(
+        "both-machines-lose-power",
+        "Both machines lose power at once",
+        "ASYNC_FLUSH + SYNC_MASTER loses acknowledged messages only when both machines lose power within the flush window."
+    ),
+    preset!(
+        "async-master-disk-lost",
+        "ASYNC_MASTER loses what was not yet replicated",
+        "With asynchronous replication a destroyed master disk loses the messages the slave had not received yet."
+    ),
+    preset!(
+        "sync-master-disk-lost",
+        "SYNC_MASTER survives a destroyed master disk",
+        "With synchronous replication (SYNC_MASTER) a SEND_OK message is on the slave too, so losing the master's disk loses none of them."
+    ),
+    preset!(
+        "poison-message-dlq",
+        "A poison message ends in the DLQ after 16 retries",
+        "A failed consumption returns RECONSUME_LATER and is retried; after 16 retries the message enters the dead letter queue."
+    ),
+    preset!(
+        "max-reconsume-3",
+        "maxReconsumeTimes = 3: the DLQ after 3 retries",
+        "maxReconsumeTimes sets how many retries a failing message gets before the DLQ."
+    ),
+    preset!(
+        "consumer-crash-duplicates",
+        "A consumer crash re-delivers: duplicates",
+        "Consumption is at-least-once: a consumer that crashes before its offset reaches the broker receives those messages again."
+    ),
+    preset!(
+        "async-send-compensation",
+        "Async send with persist-and-resend compensates",
+        "An asynchronous sender can persist a failed message in onException and compensate later."
+    ),
+    preset!(
+        "master-down-sync-send",
+        "Master down: sync sends throw and are dropped",
+        "If a synchronous send throws, the message did not reach the broker; an application that only logs it loses it."
+    ),
+    preset!(
+        "oneway-power-loss",
+        "ONEWAY sends vanish silently",
+        "A oneway send gets no answer, so a message lost to a power cut leaves no trace at the producer."
+    ),
+    preset!(
+        "retry-then-success",
+        "RECONSUME_LATER twice, then success",
+        "A consumer that returns RECONSUME_LATER receives the message again, so a transient failure does not lose it."
+    ),
+    preset!(
+        "dlq-compensation",
+        "Consuming the DLQ compensates a poison message",
+        "The DLQ is a topic too, and consuming it is the way to compensate."
+    ),
+];
+
+/// Every preset, in the order the spec lists the claims.
+pub fn all() -> &'static [Preset] {
+    PRESETS
+}
+
+/// The preset with this id.
+pub fn find(id: &str) -> Option<&'static Preset> {
+    PRESETS.iter().find(|p| p.id == id)
+}
+
+/// The preset with this id, parsed. Presets always parse (a test checks it).
+pub fn load(id: &str) -> Option<Scenario> {
+    find(id).and_then(|p| parse_scenario(p.source).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_parses_and_is_named_after_its_title() {
+        assert_eq!(all().len(), 23);
+        for p in all() {
+            let s = parse_scenario(p.source).unwrap_or_else(|e| panic!("preset {}: {e}", p.id));
+            assert_eq!(s.name, p.title, "preset {}", p.id);
+            assert!(p.source.starts_with("# "), "preset {} opens with its explanation", p.id);
+            assert!((5..=300).contains(&s.producer.messages), "preset {} stays small", p.id);
+            assert_eq!(load(p.id), Some(s));
+        }
+    }
+
+    #[test]
+    fn preset_ids_are_unique_and_found() {
+        for (i, p) in all().iter().enumerate() {
+            assert!(all()[..i].iter().all(|q| q.id != p.id), "duplicate id {}", p.id);
+            assert_eq!(find(p.id).map(|q| q.id), Some(p.id));
+        }
+        assert!(find("no-such-preset").is_none());
+        assert!(load("no-such-preset").is_none());
+    }
+}

@@ -1,0 +1,649 @@
+//! Scenario files, broker.conf imports and presets: every refusal names its field and line, the
+//! presets round-trip through `scenario_to_toml`, and no input makes the parser panic.
+
+use rmq_sim::scenario::broker_conf::import_broker_conf;
+use rmq_sim::scenario::parse::scenario_to_toml;
+use rmq_sim::scenario::{
+    parse_scenario, presets, BrokerRole, FailWith, FaultKind, FaultTarget, FlushDiskType,
+    OnException, Scenario, ScenarioError, SendMode,
+};
+use rmq_sim::time::{SimDuration, SimTime};
+
+fn err(text: &str) -> ScenarioError {
+    match parse_scenario(text) {
+        Ok(s) => panic!("expected an error, parsed {s:?}"),
+        Err(e) => e,
+    }
+}
+
+/// Asserts the field and line of the refusal and that the reason mentions `needle`.
+fn assert_err(text: &str, field: &str, line: Option<usize>, needle: &str) {
+    let e = err(text);
+    assert_eq!(e.field, field, "{e}");
+    assert_eq!(e.line, line, "{e}");
+    assert!(e.reason.contains(needle), "reason `{}` lacks `{needle}`", e.reason);
+}
+
+#[test]
+fn empty_file_is_the_defaults_with_a_neutral_name() {
+    let s = parse_scenario("").unwrap();
+    assert_eq!(s, Scenario { name: "Custom scenario".to_string(), ..Scenario::default() });
+}
+
+#[test]
+fn every_section_reads_its_rocketmq_names() {
+    let s = parse_scenario(
+        r#"
+name = "all keys"
+seed = 7
+until = "90s"
+[broker]
+flushDiskType = "SYNC_FLUSH"
+brokerRole = "SYNC_MASTER"
+syncFlushTimeout = "5s"
+slaveTimeout = 2500
+flushIntervalCommitLog = 200
+flushCommitLogLeastPages = 0
+flushCommitLogThoroughInterval = "1s"
+haMaxGapNotInSync = 1024
+haHousekeepingInterval = 20000
+haSendHeartbeatInterval = 5000
+messageDelayLevel = "1s 2s 3s 1d"
+[disk]
+flushLatencyMin = "1ms"
+flushLatencyMax = "3ms"
+flushBytesPerMs = 1000
+[slave]
+enabled = true
+replicationLatency = "250us"
+flushDiskType = "SYNC_FLUSH"
+[network]
+latency = 2
+[producer]
+sendMode = "ASYNC"
+messages = 20
+interval = "1.5ms"
+bodySize = 100
+sendMsgTimeout = 10000
+retryTimesWhenSendFailed = 0
+retryTimesWhenSendAsyncFailed = 5
+retryAnotherBrokerWhenNotStoreOK = true
+onException = "PERSIST_AND_RESEND"
+resendDelay = "1m"
+resendMaxTimes = 3
+[consumer]
+enabled = true
+group = "%RETRY%|my-group_1"
+startAt = "1s"
+maxReconsumeTimes = -1
+consumeTime = "0ms"
+failPercent = 50
+failMessages = [1, 19]
+failFirstAttempts = 1
+failWith = "EXCEPTION"
+dlqConsumer = true
+persistConsumerOffsetInterval = 1000
+pullBatchSize = 1
+consumeThread = 1
+[[fault]]
+at = "3s"
+kind = "DISK_SLOW"
+duration = 500
+factor = 3
+[[fault]]
+at = 0
+kind = "NETWORK_PARTITION"
+target = "producer"
+"#,
+    )
+    .unwrap();
+    assert_eq!((s.name.as_str(), s.seed, s.until), ("all keys", 7, SimTime::from_ms(90_000)));
+    let b = &s.broker;
+    assert_eq!(
+        (b.flush_disk_type, b.broker_role),
+        (FlushDiskType::SyncFlush, BrokerRole::SyncMaster)
+    );
+    assert_eq!(b.slave_timeout, SimDuration::from_ms(2_500));
+    assert_eq!(b.flush_commit_log_thorough_interval, SimDuration::from_secs(1));
+    assert_eq!(b.ha_slave_fallbehind_max_bytes, 1_024);
+    assert_eq!(b.message_delay_level.last(), Some(&SimDuration::from_secs(86_400)));
+    assert_eq!(s.disk.flush_latency_max, SimDuration::from_ms(3));
+    assert_eq!(s.slave.replication_latency, SimDuration::from_us(250));
+    assert_eq!(s.network.latency, SimDuration::from_ms(2));
+    assert_eq!(s.producer.send_mode, SendMode::Async);
+    assert_eq!(s.producer.interval, SimDuration::from_us(1_500));
+    assert_eq!(s.producer.on_exception, OnException::PersistAndResend);
+    assert_eq!(s.consumer.max_reconsume_times, 16);
+    assert_eq!(s.consumer.fail_messages, vec![1, 19]);
+    assert_eq!(s.consumer.fail_with, FailWith::Exception);
+    assert_eq!(s.faults.len(), 2);
+    assert_eq!((s.faults[0].target, s.faults[0].factor), (FaultTarget::Master, 3));
+    assert_eq!(s.faults[0].duration, Some(SimDuration::from_ms(500)));
+    assert_eq!((s.faults[1].kind, s.faults[1].duration), (FaultKind::NetworkPartition, None));
+    assert_eq!(parse_scenario(&scenario_to_toml(&s)), Ok(s));
+}
+
+#[test]
+fn unknown_key_suggests_the_nearest_name() {
+    assert_err(
+        "[broker]\nflushDiskTyp = \"SYNC_FLUSH\"\n",
+        "broker.flushDiskTyp",
+        Some(2),
+        "did you mean `flushDiskType`?",
+    );
+    assert_err("seed = 1\nuntill = \"1h\"\n", "untill", Some(2), "did you mean `until`?");
+    assert_err(
+        "[[fault]]\nat = \"1s\"\nkind = \"POWER_LOSS\"\ntarge = \"master\"\n",
+        "fault[1].targe",
+        Some(4),
+        "`target`",
+    );
+    assert_err("[producer]\nsendmode = \"SYNC\"\n", "producer.sendmode", Some(2), "`sendMode`");
+}
+
+#[test]
+fn unknown_table_is_refused() {
+    assert_err("seed = 1\n\n[namesrv]\naddr = \"x\"\n", "namesrv", Some(3), "unknown key or table");
+    assert_err("[broker]\nx = 1\n", "broker.x", Some(2), "unknown key");
+    assert_err("[fault]\nat = \"1s\"\n", "fault", Some(1), "[[fault]]");
+    assert_err("broker = 3\n", "broker", Some(1), "expected a table");
+}
+
+#[test]
+fn wrong_types_are_refused() {
+    assert_err("seed = \"x\"\n", "seed", Some(1), "not an unsigned 64-bit integer");
+    assert_err(
+        "[producer]\nmessages = \"200\"\n",
+        "producer.messages",
+        Some(2),
+        "expected an integer, found a string",
+    );
+    assert_err("[producer]\nmessages = 2.0\n", "producer.messages", Some(2), "found a float");
+    assert_err("[slave]\nenabled = \"yes\"\n", "slave.enabled", Some(2), "true or false");
+    assert_err(
+        "[broker]\nsyncFlushTimeout = 1.5\n",
+        "broker.syncFlushTimeout",
+        Some(2),
+        "a float is not a duration",
+    );
+    assert_err(
+        "[broker]\nsyncFlushTimeout = true\n",
+        "broker.syncFlushTimeout",
+        Some(2),
+        "found a boolean",
+    );
+    assert_err(
+        "[broker]\nflushDiskType = 1\n",
+        "broker.flushDiskType",
+        Some(2),
+        "expected a string",
+    );
+    assert_err(
+        "[consumer]\nfailMessages = 3\n",
+        "consumer.failMessages",
+        Some(2),
+        "expected an array",
+    );
+    assert_err(
+        "[consumer]\nfailMessages = [\"3\"]\n",
+        "consumer.failMessages",
+        Some(2),
+        "integer message ids",
+    );
+}
+
+#[test]
+fn bad_enum_values_list_the_accepted_ones() {
+    assert_err(
+        "[broker]\nflushDiskType = \"FAST\"\n",
+        "broker.flushDiskType",
+        Some(2),
+        "`SYNC_FLUSH`, `ASYNC_FLUSH`",
+    );
+    assert_err(
+        "[producer]\nsendMode = \"sync\"\n",
+        "producer.sendMode",
+        Some(2),
+        "`SYNC`, `ASYNC`, `ONEWAY`",
+    );
+    assert_err(
+        "[consumer]\nfailWith = \"X\"\n",
+        "consumer.failWith",
+        Some(2),
+        "`RECONSUME_LATER`, `EXCEPTION`",
+    );
+    assert_err(
+        "[[fault]]\nat = 1\nkind = \"CRASH\"\n",
+        "fault[1].kind",
+        Some(3),
+        "`PROCESS_CRASH`",
+    );
+    assert_err(
+        "[broker]\nbrokerRole = \"SLAVE\"\n",
+        "broker.brokerRole",
+        Some(2),
+        "cannot be a SLAVE",
+    );
+}
+
+#[test]
+fn out_of_range_values_are_refused() {
+    assert_err(
+        "[producer]\nmessages = 0\n",
+        "producer.messages",
+        Some(2),
+        "out of range; give 1 to 100000",
+    );
+    assert_err("[producer]\nmessages = 100001\n", "producer.messages", Some(2), "out of range");
+    assert_err("[producer]\nbodySize = 4194305\n", "producer.bodySize", Some(2), "out of range");
+    assert_err("[consumer]\nfailPercent = 101\n", "consumer.failPercent", Some(2), "0 to 100");
+    assert_err(
+        "[consumer]\npullBatchSize = 1025\n",
+        "consumer.pullBatchSize",
+        Some(2),
+        "1 to 1024",
+    );
+    assert_err("[consumer]\nconsumeThread = 0\n", "consumer.consumeThread", Some(2), "1 to 1000");
+    assert_err(
+        "[consumer]\nmaxReconsumeTimes = -2\n",
+        "consumer.maxReconsumeTimes",
+        Some(2),
+        "negative",
+    );
+    assert_err(
+        "[consumer]\nmaxReconsumeTimes = 1001\n",
+        "consumer.maxReconsumeTimes",
+        Some(2),
+        "out of range",
+    );
+    assert_err("[disk]\nflushBytesPerMs = 0\n", "disk.flushBytesPerMs", Some(2), "out of range");
+    assert_err("until = \"8d\"\n", "until", Some(1), "unknown unit");
+    assert_err("until = \"169h\"\n", "until", Some(1), "at most 7 days");
+    assert_err("until = 0\n", "until", Some(1), "greater than zero");
+    assert_err(
+        "[broker]\nflushIntervalCommitLog = 0\n",
+        "broker.flushIntervalCommitLog",
+        Some(2),
+        "greater than zero",
+    );
+    assert_err(
+        "[broker]\nmessageDelayLevel = \"1s 5s\"\n",
+        "broker.messageDelayLevel",
+        Some(2),
+        "2 levels given",
+    );
+    assert_err(
+        "[broker]\nmessageDelayLevel = \"1s 0s 5s\"\n",
+        "broker.messageDelayLevel",
+        Some(2),
+        "level 2 is zero",
+    );
+    assert_err(
+        "[consumer]\ngroup = \"my group\"\n",
+        "consumer.group",
+        Some(2),
+        "^[%|a-zA-Z0-9_-]+$",
+    );
+    assert_err(
+        &format!("[consumer]\ngroup = \"{}\"\n", "g".repeat(256)),
+        "consumer.group",
+        Some(2),
+        "at most 255",
+    );
+    assert_err(
+        "[producer]\nmessages = 5\n[consumer]\nfailMessages = [5]\n",
+        "consumer.failMessages",
+        Some(4),
+        "does not exist",
+    );
+    assert_err(
+        "[consumer]\nfailMessages = [1, 1]\n",
+        "consumer.failMessages",
+        Some(2),
+        "listed twice",
+    );
+}
+
+#[test]
+fn durations_need_a_unit_or_an_integer_and_are_never_negative() {
+    assert_err("[network]\nlatency = \"5\"\n", "network.latency", Some(2), "no unit");
+    assert_err("[network]\nlatency = -1\n", "network.latency", Some(2), "negative");
+    assert_err("[network]\nlatency = \"-1ms\"\n", "network.latency", Some(2), "negative");
+    assert_err(
+        "[producer]\ninterval = \"10 parsecs\"\n",
+        "producer.interval",
+        Some(2),
+        "unknown unit",
+    );
+    assert_err(
+        "[producer]\nsendMsgTimeout = 9223372036854775807\n",
+        "producer.sendMsgTimeout",
+        Some(2),
+        "too large",
+    );
+    let s = parse_scenario("[network]\nlatency = 5\n").unwrap();
+    assert_eq!(s.network.latency, SimDuration::from_ms(5));
+}
+
+#[test]
+fn flush_latency_is_one_value_or_an_ordered_range() {
+    assert_err(
+        "[disk]\nflushLatencyMin = \"5ms\"\nflushLatencyMax = \"1ms\"\n",
+        "disk.flushLatencyMin",
+        Some(2),
+        "greater than flushLatencyMax",
+    );
+    assert_err(
+        "[disk]\nflushLatency = \"2ms\"\nflushLatencyMax = \"3ms\"\n",
+        "disk.flushLatencyMax",
+        Some(3),
+        "not both",
+    );
+    let s = parse_scenario("[disk]\nflushLatency = \"7ms\"\n").unwrap();
+    assert_eq!(
+        (s.disk.flush_latency_min, s.disk.flush_latency_max),
+        (SimDuration::from_ms(7), SimDuration::from_ms(7))
+    );
+}
+
+#[test]
+fn both_names_of_the_ha_gap_are_refused_together() {
+    assert_err(
+        "[broker]\nhaSlaveFallbehindMax = 1\nhaMaxGapNotInSync = 2\n",
+        "broker.haMaxGapNotInSync",
+        Some(3),
+        "not both",
+    );
+    let s = parse_scenario("[broker]\nhaSlaveFallbehindMax = 5\n").unwrap();
+    assert_eq!(s.broker.ha_slave_fallbehind_max_bytes, 5);
+}
+
+#[test]
+fn fault_targets_must_fit_the_kind_and_the_topology() {
+    let slave = "[slave]\nenabled = true\n";
+    assert_err(
+        &format!("{slave}[[fault]]\nat = 1\nkind = \"SLAVE_DOWN\"\ntarget = \"master\"\n"),
+        "fault[1].target",
+        Some(6),
+        "SLAVE_DOWN cannot hit `master`; it accepts `slave`",
+    );
+    assert_err(
+        &format!("{slave}[[fault]]\nat = 1\nkind = \"POWER_LOSS\"\ntarget = \"moon\"\n"),
+        "fault[1].target",
+        Some(6),
+        "unknown target `moon`",
+    );
+    assert_err(
+        &format!("{slave}[[fault]]\nat = 1\nkind = \"CONSUMER_CRASH\"\ntarget = \"slave\"\n"),
+        "fault[1].target",
+        Some(6),
+        "accepts `consumer`",
+    );
+    // SLAVE_DOWN's default target is the slave: refused without one, pointing at the fault's header.
+    assert_err(
+        "[[fault]]\nat = 1\nkind = \"SLAVE_DOWN\"\n",
+        "fault[1].target",
+        Some(1),
+        "no slave is configured",
+    );
+    let two = "[[fault]]\nat = 1\nkind = \"POWER_LOSS\"\n\n[[fault]]\nat = 2\nkind = \"NETWORK_PARTITION\"\ntarget = \"slave\"\n";
+    assert_err(two, "fault[2].target", Some(8), "no slave is configured");
+    assert_err(
+        "[consumer]\nenabled = false\n[[fault]]\nat = 1\nkind = \"CONSUMER_CRASH\"\n",
+        "fault[1].target",
+        Some(3),
+        "consumer.enabled = false",
+    );
+    assert_err("[[fault]]\nkind = \"POWER_LOSS\"\n", "fault[1].at", Some(1), "missing");
+    assert_err("[[fault]]\nat = \"1s\"\n", "fault[1].kind", Some(1), "missing");
+    assert_err(
+        "[[fault]]\nat = 1\nkind = \"POWER_LOSS\"\nduration = 0\n",
+        "fault[1].duration",
+        Some(4),
+        "greater than zero",
+    );
+    assert_err(
+        &format!("{slave}[[fault]]\nat = 1\nkind = \"SLAVE_UP\"\nduration = \"1s\"\n"),
+        "fault[1].duration",
+        Some(6),
+        "no duration",
+    );
+}
+
+#[test]
+fn fault_after_the_end_of_the_run_is_refused() {
+    assert_err(
+        "until = \"10s\"\n[[fault]]\nat = \"11s\"\nkind = \"POWER_LOSS\"\n",
+        "fault[1].at",
+        Some(3),
+        "after `until`",
+    );
+    assert!(
+        parse_scenario("until = \"10s\"\n[[fault]]\nat = \"10s\"\nkind = \"POWER_LOSS\"\n").is_ok()
+    );
+    assert_err(
+        "until = \"10s\"\n[consumer]\nstartAt = \"11s\"\n",
+        "consumer.startAt",
+        Some(3),
+        "after `until`",
+    );
+}
+
+#[test]
+fn factor_belongs_to_disk_slow_only() {
+    assert_err(
+        "[[fault]]\nat = 1\nkind = \"DISK_STALL\"\nfactor = 3\n",
+        "fault[1].factor",
+        Some(4),
+        "only DISK_SLOW",
+    );
+    assert_err(
+        "[[fault]]\nat = 1\nkind = \"DISK_SLOW\"\nfactor = 0\n",
+        "fault[1].factor",
+        Some(4),
+        "out of range",
+    );
+    let s = parse_scenario("[[fault]]\nat = 1\nkind = \"DISK_SLOW\"\n").unwrap();
+    assert_eq!(s.faults[0].factor, 10);
+}
+
+#[test]
+fn dlq_consumer_needs_the_consumer_group() {
+    assert_err(
+        "[consumer]\nenabled = false\ndlqConsumer = true\n",
+        "consumer.dlqConsumer",
+        Some(3),
+        "needs the consumer group",
+    );
+}
+
+#[test]
+fn too_many_faults_are_refused() {
+    let text = "[[fault]]\nat = 1\nkind = \"POWER_LOSS\"\n".repeat(1_001);
+    assert_err(&text, "fault", Some(1), "at most 1000");
+    assert_eq!(parse_scenario(&text[..text.len() / 1_001 * 1_000]).unwrap().faults.len(), 1_000);
+}
+
+#[test]
+fn toml_syntax_errors_carry_the_parser_line() {
+    let e = err("seed = 1\n[broker]\nflushDiskType = \"SYNC_FLUSH\n");
+    assert_eq!((e.field.as_str(), e.line), ("toml", Some(3)), "{e}");
+    let e = err("seed = 1\nseed = 2\n");
+    assert_eq!((e.field.as_str(), e.line), ("toml", Some(2)), "{e}");
+    assert!(e.to_string().starts_with("toml (line 2): "), "{e}");
+}
+
+#[test]
+fn keys_in_inline_tables_still_name_the_field() {
+    let e = err("broker = { flushDiskType = \"FAST\" }\n");
+    assert_eq!(e.field, "broker.flushDiskType");
+    assert_eq!(e.line, Some(1), "falls back to the table's line");
+}
+
+#[test]
+fn defaults_and_every_preset_round_trip_through_toml() {
+    let mut all: Vec<Scenario> =
+        presets::all().iter().map(|p| presets::load(p.id).unwrap()).collect();
+    all.push(Scenario::default());
+    let mut odd = Scenario {
+        seed: u64::MAX,
+        name: "quote \" back\\slash\nnew line".into(),
+        ..Scenario::default()
+    };
+    odd.broker.sync_flush_timeout = SimDuration::from_us(1_500);
+    odd.broker.message_delay_level = vec![SimDuration::from_us(1); 3];
+    all.push(odd);
+    for s in all {
+        let text = scenario_to_toml(&s);
+        assert_eq!(parse_scenario(&text).as_ref(), Ok(&s), "{text}");
+    }
+}
+
+#[test]
+fn written_files_use_units_and_integer_ms_knobs() {
+    let text = scenario_to_toml(&Scenario::default());
+    for line in [
+        "until = \"6h\"",
+        "syncFlushTimeout = 5000",
+        "interval = \"10ms\"",
+        "messageDelayLevel = \"1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h\"",
+    ] {
+        assert!(text.lines().any(|l| l == line), "missing `{line}` in\n{text}");
+    }
+}
+
+#[test]
+fn no_prefix_of_any_preset_panics() {
+    for p in presets::all() {
+        let src = p.source;
+        for end in (0..=src.len()).filter(|&i| src.is_char_boundary(i)) {
+            let _ = parse_scenario(&src[..end]);
+        }
+    }
+}
+
+#[test]
+fn garbage_never_panics() {
+    // A fixed xorshift stream, so the test is the same on every run.
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let alphabet: Vec<char> =
+        "[]{}=\"'#.,-_ 0123456789abcdefsmhu\nfaultbrokerkindat".chars().collect();
+    let base = presets::find("both-machines-lose-power").unwrap().source.as_bytes();
+    for _ in 0..3_000 {
+        let len = (next() % 200) as usize;
+        let text: String =
+            (0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect();
+        let _ = parse_scenario(&text);
+        let mut bytes = base.to_vec();
+        for _ in 0..4 {
+            let i = (next() % bytes.len() as u64) as usize;
+            bytes[i] = next() as u8;
+        }
+        let _ = parse_scenario(&String::from_utf8_lossy(&bytes));
+        let _ = import_broker_conf(&String::from_utf8_lossy(&bytes), &Scenario::default());
+    }
+    let _ = parse_scenario(&"[".repeat(10_000));
+    let _ = parse_scenario(&format!("a = {}1{}", "[".repeat(10_000), "]".repeat(10_000)));
+}
+
+const BROKER_CONF: &str = "\
+# a master's broker.conf
+brokerClusterName = DefaultCluster
+brokerName=broker-a
+brokerId=0
+! old-style comment
+namesrvAddr=127.0.0.1:9876
+deleteWhen=04
+fileReservedTime=48
+brokerRole=SYNC_MASTER
+flushDiskType : SYNC_FLUSH   \n\
+syncFlushTimeout=8000
+haMaxGapNotInSync=1048576
+messageDelayLevel=1s 5s 10s \\
+    30s 1m
+
+storePathRootDir=/data/rocketmq/store
+slaveTimeout=1000
+slaveTimeout=2000
+";
+
+#[test]
+fn broker_conf_applies_known_keys_and_lists_the_rest() {
+    let imp = import_broker_conf(BROKER_CONF, &Scenario::default()).unwrap();
+    let b = &imp.scenario.broker;
+    assert_eq!(
+        (b.flush_disk_type, b.broker_role),
+        (FlushDiskType::SyncFlush, BrokerRole::SyncMaster)
+    );
+    assert_eq!(b.sync_flush_timeout, SimDuration::from_ms(8_000));
+    assert_eq!(b.ha_slave_fallbehind_max_bytes, 1_048_576);
+    assert_eq!(b.message_delay_level.len(), 5);
+    assert_eq!(b.slave_timeout, SimDuration::from_ms(2_000), "the later value wins");
+    let keys = |v: &[(usize, String)]| {
+        v.iter().map(|(l, k)| format!("{l}:{k}")).collect::<Vec<_>>().join(" ")
+    };
+    assert_eq!(
+        keys(&imp.applied),
+        "9:brokerRole 10:flushDiskType 11:syncFlushTimeout 12:haMaxGapNotInSync 13:messageDelayLevel 17:slaveTimeout 18:slaveTimeout"
+    );
+    assert_eq!(
+        keys(&imp.not_modelled),
+        "2:brokerClusterName 3:brokerName 4:brokerId 6:namesrvAddr 7:deleteWhen 8:fileReservedTime 16:storePathRootDir"
+    );
+    // Everything else about the scenario is the base's.
+    assert_eq!(imp.scenario.producer, Scenario::default().producer);
+}
+
+fn conf_err(text: &str) -> ScenarioError {
+    import_broker_conf(text, &Scenario::default()).expect_err("expected an error")
+}
+
+#[test]
+fn broker_conf_malformed_lines_name_their_line() {
+    let e = conf_err("brokerName=a\n\nlistenPort 10911\n");
+    assert_eq!((e.field.as_str(), e.line), ("line", Some(3)), "{e}");
+    let e = conf_err("# c\n=5\n");
+    assert_eq!((e.field.as_str(), e.line), ("line", Some(2)), "{e}");
+    let e = conf_err("a=1\nbroker-name=x\n");
+    assert_eq!((e.field.as_str(), e.line), ("line", Some(2)), "{e}");
+    assert!(e.reason.contains("not a property name"));
+}
+
+#[test]
+fn broker_conf_bad_values_name_the_key() {
+    let e = conf_err("brokerName=a\nsyncFlushTimeout=abc\n");
+    assert_eq!((e.field.as_str(), e.line), ("syncFlushTimeout", Some(2)), "{e}");
+    assert!(e.reason.contains("milliseconds"), "{e}");
+    let e = conf_err("flushDiskType=FAST\n");
+    assert_eq!((e.field.as_str(), e.line), ("flushDiskType", Some(1)));
+    assert!(e.reason.contains("`SYNC_FLUSH`, `ASYNC_FLUSH`"));
+    let e = conf_err("flushIntervalCommitLog=-5\n");
+    assert_eq!(e.field, "flushIntervalCommitLog");
+    let e = conf_err("flushIntervalCommitLog=0\n");
+    assert!(e.reason.contains("greater than zero"));
+    let e = conf_err("messageDelayLevel=1s\n");
+    assert_eq!(e.field, "messageDelayLevel");
+    let e = conf_err("haSlaveFallbehindMax=1\nhaMaxGapNotInSync=2\n");
+    assert_eq!((e.field.as_str(), e.line), ("haMaxGapNotInSync", Some(2)));
+}
+
+#[test]
+fn broker_conf_of_a_slave_is_refused() {
+    let e = conf_err("brokerId=1\nbrokerRole=SLAVE\n");
+    assert_eq!((e.field.as_str(), e.line), ("brokerRole", Some(2)));
+    assert_eq!(e.reason, "this is a slave's broker.conf; give the master's");
+}
+
+#[test]
+fn broker_conf_empty_and_comment_only_change_nothing() {
+    let imp =
+        import_broker_conf("\n# only a comment\n   \n! another\n", &Scenario::default()).unwrap();
+    assert_eq!(imp.scenario, Scenario::default());
+    assert!(imp.applied.is_empty() && imp.not_modelled.is_empty());
+}
