@@ -325,6 +325,17 @@ fn kib(bytes: u64) -> String {
     }
 }
 
+/// A byte count for sentences: `812 B`, `53.8 KiB`, `1.2 MiB` (integer arithmetic only).
+pub fn bytes(n: u64) -> String {
+    if n < 1024 {
+        format!("{n} B")
+    } else if n < 1024 * 1024 {
+        format!("{}.{} KiB", n / 1024, (n % 1024) * 10 / 1024)
+    } else {
+        format!("{}.{} MiB", n >> 20, (n % (1 << 20)) * 10 / (1 << 20))
+    }
+}
+
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "t={} #{} ", self.at, self.seq)?;

@@ -108,9 +108,10 @@ impl Checker {
             if m.verdict != Some(Verdict::LostAfterAck) || m.send_status_name() != "SEND_OK" {
                 continue;
             }
-            let why = m.lost.as_ref().map(|(_, w)| w.as_str()).unwrap_or("");
-            if sc.broker.flush_disk_type == FlushDiskType::SyncFlush && why.contains("page cache only when the master lost power") {
-                return Err(format!("sync_flush_survives_power_loss: msg#{} {}", m.id, why));
+            for (_, why) in &m.lost {
+                if sc.broker.flush_disk_type == FlushDiskType::SyncFlush && why.contains("master's page cache when it lost power") {
+                    return Err(format!("sync_flush_survives_power_loss: msg#{} {}", m.id, why));
+                }
             }
         }
         Ok(())

@@ -97,8 +97,8 @@ pub struct MessageRecord {
     pub retries: Vec<(u32, SimTime)>,
     pub dead_lettered_at: Option<SimTime>,
     pub compensated_at: Option<SimTime>,
-    /// The last time a readable copy vanished, and why.
-    pub lost: Option<(SimTime, String)>,
+    /// Each time a readable copy vanished, and why.
+    pub lost: Vec<(SimTime, String)>,
     pub verdict: Option<Verdict>,
     /// For lost messages: the chain of events that lost it.
     pub cause: Option<String>,

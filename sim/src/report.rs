@@ -121,11 +121,11 @@ impl Report {
         let lost: Vec<&MessageReport> = self.messages.iter().filter(|m| m.cause.is_some()).collect();
         if !lost.is_empty() {
             let _ = writeln!(out, "\nlost messages");
-            for m in lost.iter().take(20) {
+            for m in lost.iter().take(10) {
                 let _ = writeln!(out, "  msg#{:<5} {:<15} {}", m.id, m.verdict, m.cause.as_deref().unwrap_or(""));
             }
-            if lost.len() > 20 {
-                let _ = writeln!(out, "  … and {} more (use --json)", lost.len() - 20);
+            if lost.len() > 10 {
+                let _ = writeln!(out, "  … and {} more (use --json)", lost.len() - 10);
             }
         }
         out

@@ -1,1 +1,197 @@
-fn main() {}
+//! `losslab`: run RocketMQ reliability scenarios from the command line.
+//!
+//! ```text
+//! losslab run FILE.toml [--seed N] [--json | --log | --summary]
+//! losslab run --preset NAME [--seed N] [--json | --log | --summary]
+//! losslab presets
+//! losslab check broker.conf [--json]
+//! ```
+//! Errors go to stderr with the field named, exit code 2.
+
+use std::process::ExitCode;
+
+use rmq_sim::report::{log_text, Report};
+use rmq_sim::scenario::{broker_conf, parse_scenario, presets, Scenario};
+use rmq_sim::Sim;
+
+const USAGE: &str = "usage:
+  losslab run FILE.toml [--seed N] [--json | --log | --summary]
+  losslab run --preset NAME [--seed N] [--json | --log | --summary]
+  losslab presets
+  losslab check broker.conf [--json]";
+
+#[derive(Clone, Copy, PartialEq)]
+enum Output {
+    Summary,
+    Json,
+    Log,
+}
+
+fn main() -> ExitCode {
+    match real_main() {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(msg) => {
+            eprintln!("losslab: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn real_main() -> Result<String, String> {
+    use lexopt::prelude::*;
+    let mut parser = lexopt::Parser::from_env();
+    let cmd = match parser.next().map_err(|e| e.to_string())? {
+        Some(Value(v)) => v.string().map_err(|e| e.to_string())?,
+        Some(Long("help") | Short('h')) | None => return Ok(format!("{USAGE}\n")),
+        Some(other) => return Err(format!("{}\n{USAGE}", other.unexpected())),
+    };
+    let mut file: Option<String> = None;
+    let mut preset: Option<String> = None;
+    let mut seed: Option<u64> = None;
+    let mut output = Output::Summary;
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Long("seed") => {
+                let v = parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?;
+                seed = Some(v.parse().map_err(|_| format!("--seed: `{v}` is not an unsigned 64-bit integer"))?);
+            }
+            Long("preset") => {
+                preset = Some(parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?)
+            }
+            Long("json") => output = Output::Json,
+            Long("log") => output = Output::Log,
+            Long("summary") => output = Output::Summary,
+            Value(v) if file.is_none() => file = Some(v.string().map_err(|e| e.to_string())?),
+            other => return Err(format!("{}\n{USAGE}", other.unexpected())),
+        }
+    }
+    match cmd.as_str() {
+        "presets" => Ok(list_presets()),
+        "run" => {
+            let scenario = load(file.as_deref(), preset.as_deref())?;
+            Ok(run(scenario, seed, output))
+        }
+        "check" => {
+            let path = file.ok_or_else(|| format!("check needs a broker.conf path\n{USAGE}"))?;
+            check(&path, output == Output::Json)
+        }
+        other => Err(format!("unknown command `{other}`\n{USAGE}")),
+    }
+}
+
+fn list_presets() -> String {
+    let mut out = String::new();
+    for p in presets::all() {
+        out.push_str(&format!("{:<38} {}\n", p.id, p.title));
+    }
+    out
+}
+
+fn load(file: Option<&str>, preset: Option<&str>) -> Result<Scenario, String> {
+    match (file, preset) {
+        (Some(_), Some(_)) => Err("give a FILE or --preset, not both".into()),
+        (None, None) => Err(format!("run needs a FILE.toml or --preset NAME\n{USAGE}")),
+        (None, Some(id)) => presets::load(id).ok_or_else(|| {
+            format!("--preset: unknown preset `{id}` (see `losslab presets`)")
+        }),
+        (Some(path), None) => {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+            parse_scenario(&text).map_err(|e| format!("{path}: {e}"))
+        }
+    }
+}
+
+fn run(mut scenario: Scenario, seed: Option<u64>, output: Output) -> String {
+    if let Some(s) = seed {
+        scenario.seed = s;
+    }
+    let mut sim = Sim::new(&scenario);
+    sim.run();
+    match output {
+        Output::Log => log_text(sim.events()),
+        Output::Json => Report::of(&sim).to_json() + "\n",
+        Output::Summary => Report::of(&sim).to_table(),
+    }
+}
+
+/// One fault plan of the loss-exposure check, run against the imported configuration.
+struct Exposure {
+    preset: &'static str,
+    fault: String,
+    lost_after_ack: u32,
+    send_ok_lost: u32,
+    messages: u32,
+}
+
+fn check(path: &str, json: bool) -> Result<String, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let base = Scenario::default();
+    let imported = broker_conf::import_broker_conf(&text, &base).map_err(|e| format!("{path}: {e}"))?;
+    let mut rows = Vec::new();
+    for p in presets::all() {
+        let Some(preset) = presets::load(p.id) else { continue };
+        if preset.faults.is_empty() {
+            continue;
+        }
+        if preset.faults.iter().any(|f| f.target == rmq_sim::scenario::FaultTarget::Consumer) {
+            continue; // consumer faults do not depend on broker.conf
+        }
+        let mut sc = preset.clone();
+        sc.broker = imported.scenario.broker.clone();
+        // The broker.conf decides the role; a slave exists exactly when the preset has one.
+        if !sc.slave.enabled && sc.faults.iter().any(|f| f.target == rmq_sim::scenario::FaultTarget::Slave) {
+            continue;
+        }
+        let mut sim = Sim::new(&sc);
+        sim.run();
+        let report = Report::of(&sim);
+        let send_ok_lost = report
+            .messages
+            .iter()
+            .filter(|m| m.verdict == "LOST_AFTER_ACK" && m.send_status == "SEND_OK")
+            .count() as u32;
+        let fault = sc
+            .faults
+            .iter()
+            .map(|f| format!("{} {} at {}{}", f.kind.name(), f.target.name(), f.at, if sc.slave.enabled { " (with slave)" } else { "" }))
+            .collect::<Vec<_>>()
+            .join(", ");
+        rows.push(Exposure {
+            preset: p.id,
+            fault,
+            lost_after_ack: report.summary.verdicts["LOST_AFTER_ACK"],
+            send_ok_lost,
+            messages: report.summary.messages,
+        });
+    }
+    if json {
+        let v = serde_json::json!({
+            "config": path,
+            "applied": imported.applied.iter().map(|(l, k)| serde_json::json!({"line": l, "key": k})).collect::<Vec<_>>(),
+            "notModelled": imported.not_modelled.iter().map(|(l, k)| serde_json::json!({"line": l, "key": k})).collect::<Vec<_>>(),
+            "faults": rows.iter().map(|r| serde_json::json!({
+                "preset": r.preset, "fault": r.fault, "messages": r.messages,
+                "lostAfterAck": r.lost_after_ack, "sendOkLost": r.send_ok_lost,
+            })).collect::<Vec<_>>(),
+        });
+        return Ok(serde_json::to_string_pretty(&v).expect("json") + "\n");
+    }
+    let b = &imported.scenario.broker;
+    let mut out = format!(
+        "{path}: flushDiskType={:?} brokerRole={:?}\n",
+        b.flush_disk_type, b.broker_role
+    );
+    if !imported.not_modelled.is_empty() {
+        let keys: Vec<String> = imported.not_modelled.iter().map(|(l, k)| format!("{k} (line {l})")).collect();
+        out.push_str(&format!("not modelled: {}\n", keys.join(", ")));
+    }
+    out.push_str("\nfault (from preset)                          acked-then-lost  of which SEND_OK\n");
+    for r in &rows {
+        let mark = if r.lost_after_ack > 0 { "  <- loses acknowledged messages" } else { "" };
+        out.push_str(&format!("  {:<42} {:>8}/{:<6} {:>8}{mark}\n", r.preset, r.lost_after_ack, r.messages, r.send_ok_lost));
+    }
+    Ok(out)
+}

@@ -144,11 +144,11 @@ impl Sim {
                 n.store.truncate(0)
             }
         };
-        let behind = written - flushed;
+        let behind = crate::event::bytes(written - flushed);
         for r in cut {
             let why = match how {
                 CrashKind::PowerLoss => format!(
-                    "in the page cache only when the {} lost power at {now} (flushed offset {flushed}, {behind} bytes behind)",
+                    "only in the {}'s page cache when it lost power at {now} (flushed offset {behind} behind)",
                     node.name()
                 ),
                 _ => format!("the {} lost its disk at {now}", node.name()),
@@ -214,6 +214,10 @@ impl Sim {
                 self.ha.push2slave = 0;
                 self.ha.slave_ahead_at = None;
                 self.rearm_schedules();
+                if self.route == NodeId::Master {
+                    // Consumers never left this master: whatever only the slave holds is unreadable.
+                    self.slave_only_copies_unreadable();
+                }
                 self.schedule_route_update(false);
                 self.kick_consumer();
             }
@@ -273,7 +277,7 @@ impl Sim {
         let Some(slave) = &self.slave else { return };
         let master_copies: std::collections::BTreeSet<usize> =
             self.master.store.records.iter().map(|r| r.copy).collect();
-        let gap = slave.store.written.saturating_sub(self.master.store.written);
+        let gap = crate::event::bytes(slave.store.written.saturating_sub(self.master.store.written));
         let orphans: Vec<usize> = slave
             .store
             .records
@@ -284,7 +288,7 @@ impl Sim {
             .collect();
         for copy in orphans {
             let why = format!(
-                "only on the slave: the master restarted {gap} bytes behind its slave and 4.x master-slave does not reconcile"
+                "only on the slave: the master restarted {gap} behind its slave and 4.x master-slave does not reconcile"
             );
             self.copy_gone(copy, NodeId::Master, why);
         }
@@ -295,7 +299,10 @@ impl Sim {
         let c = &self.copies[copy];
         let (msg, topic) = (c.msg, c.topic);
         let now = self.now;
-        self.ledger.get_mut(msg).lost = Some((now, why.clone()));
+        let notes = &mut self.ledger.get_mut(msg).lost;
+        if !notes.iter().any(|(_, w)| *w == why) {
+            notes.push((now, why.clone()));
+        }
         self.emit(EventKind::CopyLost { msg, node, topic, why });
         let _ = QueueKind::Main;
     }

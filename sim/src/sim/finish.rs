@@ -85,13 +85,13 @@ impl Sim {
             }
             _ => parts.push("the producer never got an answer".to_string()),
         }
-        match (&rec.lost, rec.appended_at) {
-            (Some((_, why)), _) => parts.push(why.clone()),
-            (None, None) => parts.push("it never reached a live master".to_string()),
-            (None, Some(_)) if !rec.deliveries.is_empty() => {
+        match (rec.lost.is_empty(), rec.appended_at) {
+            (false, _) => parts.extend(rec.lost.iter().map(|(_, why)| why.clone())),
+            (true, None) => parts.push("it never reached a live master".to_string()),
+            (true, Some(_)) if !rec.deliveries.is_empty() => {
                 parts.push("its retry was lost before it could be consumed again".to_string())
             }
-            (None, Some(_)) => parts.push("no readable copy was left".to_string()),
+            (true, Some(_)) => parts.push("no readable copy was left".to_string()),
         }
         if let Some(t) = rec.consumed_at.first() {
             parts.push(format!("consumed at {t}"));
