@@ -1,1 +1,24 @@
+//! losslab-web: the Yew front end of the RocketMQ reliability lab.
+//!
+//! The simulator core (`rmq_sim`) decides everything about reliability; this crate only replays
+//! it and draws it. [`playback`] holds the timeline (scenario + injected faults) and the playhead,
+//! [`layout`] turns the core's event log and ledger into positions (pure, testable natively),
+//! [`eventinfo`] names events for filters, [`tomledit`] lets form fields rewrite the scenario
+//! text, and [`components`] are the views, one file each.
 
+pub mod eventinfo;
+pub mod layout;
+pub mod playback;
+pub mod tomledit;
+
+pub mod app;
+pub mod components;
+
+pub use app::App;
+
+/// The scenario a newcomer sees first: ASYNC_FLUSH, a master power cut, SEND_OK messages lost.
+pub const DEFAULT_PRESET: &str = "async-flush-power-loss";
+
+/// Event-log digest of the `defaults` preset, asserted natively and in the browser (the same
+/// run must give the same log on both platforms).
+pub const DEFAULTS_DIGEST: &str = "UNSET";

@@ -1,0 +1,3 @@
+use yew::prelude::*;
+#[function_component(App)]
+pub fn app() -> Html { html!{} }

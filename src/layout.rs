@@ -1,0 +1,471 @@
+//! Pure geometry: where each station sits and where each message token is at time `t`.
+//!
+//! Tracks are built once per run from the finished event log (the per-event work); a frame
+//! then only looks each message up by binary search. A token moves between two places over
+//! the send/arrive times the core put on its events (`SendAttempted.arrives_at`,
+//! `Pulled.arrives_at`); otherwise it rests in a slot of its station. How a token *looks*
+//! (memory-only, durable, replicated, lost) comes from the core's ledger stage times.
+//! No `web_sys` here, so everything is unit-tested natively.
+
+use std::collections::BTreeMap;
+
+use rmq_sim::event::{ConsumeResult, QueueKind, Topic};
+use rmq_sim::ledger::{Ledger, MessageRecord};
+use rmq_sim::{Event, EventKind, NodeId, SimTime, Verdict};
+
+/// Where a message is, logically.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Place {
+    /// Not sent yet.
+    Pending,
+    /// At the producer (between attempts, or failed).
+    Producer,
+    /// Stored on the master (page cache or disk, by its flush time).
+    Master,
+    /// A consume thread holds it.
+    Consumer,
+    /// Consumed successfully.
+    Consumed,
+    /// Waiting in `SCHEDULE_TOPIC_XXXX` for its delay level.
+    Scheduled,
+    /// Due and readable in `%RETRY%<group>`.
+    Retry,
+    /// In `%DLQ%<group>`.
+    Dlq,
+    /// Gone: a ghost in the lost bin.
+    Lost,
+}
+
+/// One move: the token leaves its previous place at `start` and is at `place` from `arrive` on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Key {
+    pub start: SimTime,
+    pub arrive: SimTime,
+    pub place: Place,
+}
+
+/// Every message's moves, sorted by start time.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Tracks {
+    pub keys: Vec<Vec<Key>>,
+    /// (start, arrive) of every move that takes time, sorted by start: to know whether anything moves.
+    spans: Vec<(SimTime, SimTime)>,
+    /// The longest move, bounding the search in `moving_at`.
+    longest_us: u64,
+}
+
+/// A pull in flight: offsets `from..from+count` of `queue`, travelling from `at` to `arrives_at`.
+#[derive(Clone, Copy)]
+struct PullSpan {
+    from: u64,
+    count: u32,
+    at: SimTime,
+    arrives_at: SimTime,
+}
+
+struct Builder {
+    keys: Vec<Vec<Key>>,
+    pulls: BTreeMap<QueueKind, Vec<PullSpan>>,
+    /// Where each message rests when it is not at the consumer (to return after a consumer crash).
+    stored: Vec<Place>,
+}
+
+impl Builder {
+    fn place(&self, m: usize) -> Place {
+        self.keys[m].last().map_or(Place::Pending, |k| k.place)
+    }
+
+    fn push(&mut self, m: usize, start: SimTime, arrive: SimTime, place: Place) {
+        if m >= self.keys.len() {
+            return;
+        }
+        let start = self.keys[m].last().map_or(start, |k| start.max(k.start));
+        self.keys[m].push(Key { start, arrive: arrive.max(start), place });
+        if matches!(place, Place::Master | Place::Retry) {
+            self.stored[m] = place;
+        }
+    }
+
+    fn jump(&mut self, m: usize, at: SimTime, place: Place) {
+        if self.place(m) != place {
+            self.push(m, at, at, place);
+        }
+    }
+
+    fn delivered(&mut self, m: usize, at: SimTime, queue: QueueKind, offset: u64) {
+        let span = self.pulls.get(&queue).and_then(|v| {
+            v.iter().rev().find(|p| p.at <= at && p.from <= offset && offset < p.from + p.count as u64).copied()
+        });
+        match span {
+            Some(p) => self.push(m, p.at, p.arrives_at.min(at), Place::Consumer),
+            None => self.push(m, at, at, Place::Consumer),
+        }
+    }
+
+    fn on(&mut self, e: &Event) {
+        use EventKind::*;
+        let at = e.at;
+        match &e.kind {
+            SendAttempted { msg, arrives_at: Some(a), .. } => {
+                self.jump(msg.0 as usize, at, Place::Producer);
+                self.push(msg.0 as usize, at, *a, Place::Master);
+            }
+            SendAttempted { msg, arrives_at: None, .. } | OnewaySent { msg } if self.place(msg.0 as usize) == Place::Pending => {
+                self.jump(msg.0 as usize, at, Place::Producer)
+            }
+            RequestLost { msg, .. } | AttemptFailed { msg, .. } | SendFailed { msg, .. } => {
+                let m = msg.0 as usize;
+                if self.stored.get(m) == Some(&Place::Pending) {
+                    self.jump(m, at, Place::Producer);
+                }
+            }
+            Appended { node: NodeId::Master, msg, topic: Topic::Main, .. } => self.jump(msg.0 as usize, at, Place::Master),
+            Pulled { queue, from, count, arrives_at, .. } => {
+                let span = PullSpan { from: *from, count: *count, at, arrives_at: *arrives_at };
+                self.pulls.entry(*queue).or_default().push(span);
+            }
+            Delivered { msg, queue, queue_offset, .. } => self.delivered(msg.0 as usize, at, *queue, *queue_offset),
+            Consumed { msg, result: ConsumeResult::Success, .. } => self.jump(msg.0 as usize, at, Place::Consumed),
+            RetryScheduled { msg, .. } => self.jump(msg.0 as usize, at, Place::Scheduled),
+            RetryDue { msg, .. } => self.jump(msg.0 as usize, at, Place::Retry),
+            DeadLettered { msg, .. } => self.jump(msg.0 as usize, at, Place::Dlq),
+            ConsumerCrashed { .. } => self.consumer_crashed(at),
+            _ => {}
+        }
+    }
+
+    fn consumer_crashed(&mut self, at: SimTime) {
+        for m in 0..self.keys.len() {
+            if self.place(m) == Place::Consumer {
+                let back = self.stored[m];
+                self.jump(m, at, back);
+            }
+        }
+    }
+
+    /// Lost messages become ghosts when their last readable copy vanished (or, never stored,
+    /// when the producer gave up).
+    fn ghosts(&mut self, ledger: &Ledger) {
+        for r in &ledger.messages {
+            if !matches!(r.verdict, Some(Verdict::LostAfterAck | Verdict::LostUnacked)) {
+                continue;
+            }
+            let m = r.id as usize;
+            let last = self.keys.get(m).and_then(|k| k.last()).map_or(SimTime::ZERO, |k| k.arrive);
+            let at = r.lost.last().map(|(t, _)| *t).or(r.answer.as_ref().map(|(t, _)| *t)).unwrap_or(last).max(last);
+            self.push(m, at, at, Place::Lost);
+        }
+    }
+}
+
+impl Tracks {
+    /// Builds every message's moves from a finished run's log and ledger.
+    pub fn build(events: &[Event], ledger: &Ledger) -> Tracks {
+        let n = ledger.messages.len();
+        let mut b = Builder { keys: vec![Vec::new(); n], pulls: BTreeMap::new(), stored: vec![Place::Pending; n] };
+        for e in events {
+            b.on(e);
+        }
+        b.ghosts(ledger);
+        let mut spans: Vec<(SimTime, SimTime)> =
+            b.keys.iter().flatten().filter(|k| k.arrive > k.start).map(|k| (k.start, k.arrive)).collect();
+        spans.sort();
+        let longest_us = spans.iter().map(|(a, b)| b.0 - a.0).max().unwrap_or(0);
+        Tracks { keys: b.keys, spans, longest_us }
+    }
+
+    /// Whether any token is travelling at `t`.
+    pub fn moving_at(&self, t: SimTime) -> bool {
+        let hi = self.spans.partition_point(|(s, _)| *s <= t);
+        let lo = self.spans.partition_point(|(s, _)| s.0 + self.longest_us < t.0);
+        self.spans[lo..hi].iter().any(|(s, a)| *s <= t && t < *a)
+    }
+
+    /// Where message `m` is at `t`: (from, to, fraction of the way travelled).
+    pub fn at(&self, m: usize, t: SimTime) -> (Place, Place, f64) {
+        let Some(keys) = self.keys.get(m) else { return (Place::Pending, Place::Pending, 1.0) };
+        let i = keys.partition_point(|k| k.start <= t);
+        if i == 0 {
+            return (Place::Pending, Place::Pending, 1.0);
+        }
+        let k = keys[i - 1];
+        let from = if i >= 2 { keys[i - 2].place } else { Place::Producer };
+        if t >= k.arrive {
+            return (k.place, k.place, 1.0);
+        }
+        let f = (t.0 - k.start.0) as f64 / (k.arrive.0 - k.start.0).max(1) as f64;
+        (from, k.place, f)
+    }
+}
+
+/// How a token looks, so its state reads without colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Look {
+    /// Not stored anywhere yet (travelling, or at the producer).
+    InFlight,
+    /// Only in the master's page cache: dashed outline.
+    MemoryOnly,
+    /// On the master's disk: solid outline.
+    Durable,
+    /// Also on the slave: double ring.
+    Replicated,
+    /// Consumed: check mark.
+    Consumed,
+    /// Dead-lettered: skull.
+    DeadLettered,
+    /// Lost: ghost with a cross.
+    Lost,
+}
+
+fn reached(t: SimTime, stage: Option<SimTime>) -> bool {
+    stage.is_some_and(|s| s <= t)
+}
+
+/// The look of a message at `t`, from its place and the core's ledger stage times.
+pub fn look(r: &MessageRecord, place: Place, t: SimTime) -> Look {
+    match place {
+        Place::Lost => Look::Lost,
+        Place::Dlq => Look::DeadLettered,
+        Place::Consumed => Look::Consumed,
+        _ if reached(t, r.replicated_at) => Look::Replicated,
+        _ if reached(t, r.master_flushed_at) => Look::Durable,
+        _ if reached(t, r.appended_at) => Look::MemoryOnly,
+        _ => Look::InFlight,
+    }
+}
+
+/// A station of the picture.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StationId {
+    Producer,
+    MasterCache,
+    MasterDisk,
+    SlaveCache,
+    SlaveDisk,
+    ConsumeQueue,
+    Consumer,
+    Consumed,
+    Retry,
+    Dlq,
+    Lost,
+}
+
+/// A rectangle in the SVG's user units.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+impl Rect {
+    pub fn center(&self) -> (f64, f64) {
+        (self.x + self.w / 2.0, self.y + self.h / 2.0)
+    }
+}
+
+/// Wide (desktop) or tall (phone) arrangement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Orientation {
+    Wide,
+    Tall,
+}
+
+/// The picture's size in user units.
+pub fn canvas(o: Orientation) -> (f64, f64) {
+    match o {
+        Orientation::Wide => (1000.0, 600.0),
+        Orientation::Tall => (400.0, 1010.0),
+    }
+}
+
+const fn r(x: f64, y: f64, w: f64, h: f64) -> Rect {
+    Rect { x, y, w, h }
+}
+
+/// Where each station's token area is.
+pub fn station(o: Orientation, s: StationId) -> Rect {
+    use StationId::*;
+    match (o, s) {
+        (Orientation::Wide, Producer) => r(20.0, 50.0, 170.0, 300.0),
+        (Orientation::Wide, MasterCache) => r(240.0, 70.0, 230.0, 120.0),
+        (Orientation::Wide, MasterDisk) => r(240.0, 230.0, 230.0, 120.0),
+        (Orientation::Wide, SlaveCache) => r(240.0, 430.0, 230.0, 50.0),
+        (Orientation::Wide, SlaveDisk) => r(240.0, 510.0, 230.0, 50.0),
+        (Orientation::Wide, ConsumeQueue) => r(520.0, 70.0, 110.0, 280.0),
+        (Orientation::Wide, Consumer) => r(680.0, 70.0, 300.0, 100.0),
+        (Orientation::Wide, Consumed) => r(680.0, 210.0, 300.0, 140.0),
+        (Orientation::Wide, Retry) => r(520.0, 430.0, 230.0, 130.0),
+        (Orientation::Wide, Dlq) => r(790.0, 430.0, 190.0, 50.0),
+        (Orientation::Wide, Lost) => r(20.0, 430.0, 170.0, 130.0),
+        (Orientation::Tall, Producer) => r(20.0, 50.0, 360.0, 90.0),
+        (Orientation::Tall, MasterCache) => r(20.0, 200.0, 230.0, 100.0),
+        (Orientation::Tall, MasterDisk) => r(20.0, 330.0, 230.0, 100.0),
+        (Orientation::Tall, SlaveCache) => r(270.0, 200.0, 110.0, 100.0),
+        (Orientation::Tall, SlaveDisk) => r(270.0, 330.0, 110.0, 100.0),
+        (Orientation::Tall, ConsumeQueue) => r(20.0, 490.0, 360.0, 40.0),
+        (Orientation::Tall, Consumer) => r(20.0, 590.0, 360.0, 70.0),
+        (Orientation::Tall, Consumed) => r(20.0, 690.0, 360.0, 80.0),
+        (Orientation::Tall, Retry) => r(20.0, 830.0, 170.0, 120.0),
+        (Orientation::Tall, Dlq) => r(210.0, 830.0, 170.0, 40.0),
+        (Orientation::Tall, Lost) => r(210.0, 900.0, 170.0, 90.0),
+    }
+}
+
+/// Token spacing in user units.
+pub const SLOT: f64 = 15.0;
+/// Token radius.
+pub const TOKEN_R: f64 = 6.0;
+
+/// The `i`-th slot of a station (row-major), or None when the station is full.
+pub fn slot(area: Rect, i: usize) -> Option<(f64, f64)> {
+    let cols = ((area.w - 4.0) / SLOT).floor().max(1.0) as usize;
+    let rows = ((area.h - 4.0) / SLOT).floor().max(1.0) as usize;
+    if i >= cols * rows {
+        return None;
+    }
+    let (c, row) = (i % cols, i / cols);
+    Some((area.x + 2.0 + SLOT / 2.0 + c as f64 * SLOT, area.y + 2.0 + SLOT / 2.0 + row as f64 * SLOT))
+}
+
+/// The station a resting message is drawn in.
+pub fn station_of(place: Place, r: &MessageRecord, t: SimTime) -> Option<StationId> {
+    Some(match place {
+        Place::Pending => return None,
+        Place::Producer => StationId::Producer,
+        Place::Master if reached(t, r.master_flushed_at) => StationId::MasterDisk,
+        Place::Master => StationId::MasterCache,
+        Place::Consumer => StationId::Consumer,
+        Place::Consumed => StationId::Consumed,
+        Place::Scheduled | Place::Retry => StationId::Retry,
+        Place::Dlq => StationId::Dlq,
+        Place::Lost => StationId::Lost,
+    })
+}
+
+/// One token to draw.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Token {
+    pub msg: u32,
+    pub x: f64,
+    pub y: f64,
+    pub look: Look,
+    pub place: Place,
+    pub moving: bool,
+}
+
+/// Tokens at `t`, plus how many did not fit per station.
+pub fn tokens(o: Orientation, tracks: &Tracks, ledger: &Ledger, t: SimTime) -> (Vec<Token>, BTreeMap<StationIdKey, usize>) {
+    let mut out = Vec::new();
+    let mut filled: BTreeMap<StationIdKey, usize> = BTreeMap::new();
+    let mut overflow: BTreeMap<StationIdKey, usize> = BTreeMap::new();
+    for rec in &ledger.messages {
+        let m = rec.id as usize;
+        let (from, to, f) = tracks.at(m, t);
+        if f < 1.0 {
+            let a = station_of(from, rec, t).map(|s| station(o, s).center());
+            let b = station_of(to, rec, t).map(|s| station(o, s).center());
+            if let (Some(a), Some(b)) = (a, b) {
+                let (x, y) = (a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f);
+                out.push(Token { msg: rec.id, x, y, look: look(rec, to, t), place: to, moving: true });
+            }
+            continue;
+        }
+        let Some(s) = station_of(to, rec, t) else { continue };
+        let i = filled.entry(StationIdKey(s as u8)).or_insert(0);
+        match slot(station(o, s), *i) {
+            Some((x, y)) => out.push(Token { msg: rec.id, x, y, look: look(rec, to, t), place: to, moving: false }),
+            None => *overflow.entry(StationIdKey(s as u8)).or_insert(0) += 1,
+        }
+        *i += 1;
+    }
+    (out, overflow)
+}
+
+/// An ordered key for [`StationId`] (its discriminant).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct StationIdKey(pub u8);
+
+/// A gauge's filled fraction: `part` of `whole`, in 0..=1.
+pub fn fraction(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        (part.min(whole) as f64) / whole as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rmq_sim::scenario::presets;
+    use rmq_sim::Sim;
+
+    fn finished(id: &str) -> Sim {
+        let mut sim = Sim::new(&presets::load(id).expect("preset"));
+        sim.run();
+        sim
+    }
+
+    #[test]
+    fn a_send_travels_from_producer_to_master_between_its_event_times() {
+        let sim = finished("defaults");
+        let tr = Tracks::build(sim.events(), sim.ledger());
+        let k = tr.keys[0][1];
+        assert_eq!(k.place, Place::Master);
+        let mid = SimTime((k.start.0 + k.arrive.0) / 2);
+        let (from, to, f) = tr.at(0, mid);
+        assert_eq!((from, to), (Place::Producer, Place::Master));
+        assert!(f > 0.0 && f < 1.0);
+        assert!(tr.moving_at(mid));
+        assert_eq!(tr.at(0, sim.now()).1, Place::Consumed);
+    }
+
+    #[test]
+    fn power_cut_ghosts_land_in_the_lost_bin_after_the_cut() {
+        let sim = finished("async-flush-power-loss");
+        let tr = Tracks::build(sim.events(), sim.ledger());
+        let lost: Vec<_> = sim.ledger().messages.iter().filter(|r| r.verdict == Some(Verdict::LostAfterAck)).collect();
+        assert!(!lost.is_empty());
+        let r = lost[0];
+        assert_eq!(tr.at(r.id as usize, SimTime::from_ms(2_999)).1, Place::Master);
+        assert_eq!(tr.at(r.id as usize, SimTime::from_ms(3_000)).1, Place::Lost);
+        assert_eq!(look(r, Place::Master, SimTime::from_ms(2_999)), Look::MemoryOnly);
+        let (toks, _) = tokens(Orientation::Wide, &tr, sim.ledger(), sim.now());
+        let lost_area = station(Orientation::Wide, StationId::Lost);
+        assert!(toks.iter().any(|t| t.look == Look::Lost && t.x >= lost_area.x && t.y >= lost_area.y));
+    }
+
+    #[test]
+    fn retries_wait_in_the_retry_station_and_poison_ends_in_the_dlq() {
+        let sim = finished("max-reconsume-3");
+        let tr = Tracks::build(sim.events(), sim.ledger());
+        let dl = sim.ledger().messages.iter().find(|r| r.verdict == Some(Verdict::DeadLettered)).expect("a DLQ message");
+        let keys = &tr.keys[dl.id as usize];
+        assert!(keys.iter().any(|k| k.place == Place::Scheduled));
+        assert_eq!(keys.last().map(|k| k.place), Some(Place::Dlq));
+    }
+
+    #[test]
+    fn slots_fill_rows_and_stop_when_full() {
+        let a = r(0.0, 0.0, 64.0, 34.0);
+        assert_eq!(slot(a, 0), Some((9.5, 9.5)));
+        assert_eq!(slot(a, 4).map(|p| p.1), Some(24.5));
+        assert_eq!(slot(a, 8), None);
+        assert_eq!(fraction(5, 0), 0.0);
+        assert_eq!(fraction(15, 10), 1.0);
+    }
+
+    #[test]
+    fn stations_stay_inside_the_canvas() {
+        use StationId::*;
+        for o in [Orientation::Wide, Orientation::Tall] {
+            let (w, h) = canvas(o);
+            for s in [Producer, MasterCache, MasterDisk, SlaveCache, SlaveDisk, ConsumeQueue, Consumer, Consumed, Retry, Dlq, Lost] {
+                let a = station(o, s);
+                assert!(a.x >= 0.0 && a.y >= 0.0 && a.x + a.w <= w && a.y + a.h <= h, "{s:?} {o:?}");
+            }
+        }
+    }
+}
