@@ -1,3 +1,146 @@
+//! The page: the picture and time controls, the summary and inspector beside it, and below the
+//! faults, event log, presets and configuration. Owns the one animation-frame loop that turns
+//! wall time into `Tick`s (converted to simulated time in `playback::wall_to_sim_us`).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::render::{request_animation_frame, AnimationFrame};
+use rmq_sim::scenario::presets;
+use rmq_sim::Scenario;
 use yew::prelude::*;
+
+use crate::components::{
+    config_panel::ConfigPanel, event_log::EventLog, fault_panel::FaultPanel, inspector::Inspector,
+    pipeline::Pipeline, preset_picker::PresetPicker, summary::Summary, time_controls::TimeControls,
+};
+use crate::layout::Orientation;
+use crate::playback::{Action, Playback};
+use crate::DEFAULT_PRESET;
+
+/// Narrower than this (CSS px), the picture is drawn tall instead of wide.
+const TALL_BELOW_PX: f64 = 760.0;
+
+fn initial_scenario() -> Scenario {
+    presets::load(DEFAULT_PRESET).unwrap_or_default()
+}
+
+type FrameSlot = Rc<RefCell<Option<AnimationFrame>>>;
+
+/// Requests the next frame; each frame dispatches the wall time since the previous one.
+fn next_frame(slot: FrameSlot, dispatch: UseReducerDispatcher<Playback>, last: Option<f64>) {
+    let slot2 = slot.clone();
+    let frame = request_animation_frame(move |ts| {
+        if let Some(prev) = last {
+            // A backgrounded tab resumes with a huge delta: cap it so playback does not jump.
+            dispatch.dispatch(Action::Tick((ts - prev).clamp(0.0, 100.0)));
+        }
+        next_frame(slot2, dispatch, Some(ts));
+    });
+    *slot.borrow_mut() = Some(frame);
+}
+
+#[hook]
+fn use_animation(playing: bool, dispatch: UseReducerDispatcher<Playback>) {
+    use_effect_with(playing, move |playing| {
+        let slot: FrameSlot = Rc::new(RefCell::new(None));
+        if *playing {
+            next_frame(slot.clone(), dispatch, None);
+        }
+        move || drop(slot.borrow_mut().take())
+    });
+}
+
+fn window_width() -> f64 {
+    web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|v| v.as_f64()).unwrap_or(1440.0)
+}
+
+#[hook]
+fn use_orientation() -> Orientation {
+    let width = use_state(window_width);
+    {
+        let width = width.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                gloo::events::EventListener::new(&w, "resize", move |_| width.set(window_width()))
+            });
+            move || drop(listener)
+        });
+    }
+    if *width < TALL_BELOW_PX {
+        Orientation::Tall
+    } else {
+        Orientation::Wide
+    }
+}
+
+fn legend() -> Html {
+    html! {
+        <ul class="legend" aria-label="Legend">
+            <li><svg viewBox="-9 -9 18 18" class="token tok-memory"><circle class="body" r="6" /></svg>{"only in page cache (dashed)"}</li>
+            <li><svg viewBox="-9 -9 18 18" class="token tok-durable"><circle class="body" r="6" /></svg>{"on disk (solid)"}</li>
+            <li><svg viewBox="-9 -9 18 18" class="token tok-replicated"><circle class="ring2" r="8.2" /><circle class="body" r="6" /></svg>{"on the slave too (double ring)"}</li>
+            <li><span class="sym">{"✓"}</span>{"consumed"}</li>
+            <li><span class="sym">{"☠"}</span>{"dead-lettered"}</li>
+            <li><span class="sym">{"✕"}</span>{"lost (ghost)"}</li>
+        </ul>
+    }
+}
+
 #[function_component(App)]
-pub fn app() -> Html { html!{} }
+pub fn app() -> Html {
+    let pb = use_reducer(|| Playback::new(initial_scenario()));
+    let current = use_state(|| Some(AttrValue::from(DEFAULT_PRESET)));
+    use_animation(pb.playing, pb.dispatcher());
+    let orientation = use_orientation();
+    let dispatch = {
+        let d = pb.dispatcher();
+        Callback::from(move |a: Action| d.dispatch(a))
+    };
+    let on_preset = {
+        let (d, current) = (pb.dispatcher(), current.clone());
+        Callback::from(move |id: &'static str| {
+            if let Some(sc) = presets::load(id) {
+                current.set(Some(AttrValue::from(id)));
+                d.dispatch(Action::Load(sc));
+            }
+        })
+    };
+    let on_apply = {
+        let (d, current) = (pb.dispatcher(), current.clone());
+        Callback::from(move |sc: Scenario| {
+            current.set(None);
+            d.dispatch(Action::Load(sc));
+        })
+    };
+    let state: Playback = (*pb).clone();
+    let sc = &state.run.timeline.scenario;
+    let claim = current.as_deref().and_then(presets::find).map(|p| p.claim);
+    let ended = state.live.borrow().ended().is_some();
+    html! {
+        <div class="app">
+            <header class="top">
+                <div class="brand"><h1>{"losslab"}</h1><span class="tag">{"RocketMQ 4.9 message-loss lab"}</span></div>
+                <p class="scenario-name" data-testid="scenario-name">{sc.name.clone()}</p>
+            </header>
+            <main class="layout">
+                <div class="stage">
+                    if let Some(c) = claim { <p class="claim">{"Claim: "}{c}</p> }
+                    <Pipeline pb={state.clone()} {orientation} dispatch={dispatch.clone()} />
+                    { legend() }
+                    <TimeControls pb={state.clone()} dispatch={dispatch.clone()} />
+                </div>
+                <aside class="side">
+                    <Summary pb={state.clone()} dispatch={dispatch.clone()} />
+                    <Inspector pb={state.clone()} dispatch={dispatch.clone()} />
+                    <FaultPanel has_slave={sc.slave.enabled} {ended} dispatch={dispatch.clone()} />
+                </aside>
+                <div class="lower">
+                    <EventLog pb={state.clone()} dispatch={dispatch.clone()} />
+                    <PresetPicker current={(*current).clone()} on_load={on_preset} />
+                    <ConfigPanel scenario={sc.clone()} {on_apply} />
+                </div>
+            </main>
+        </div>
+    }
+}

@@ -1,0 +1,70 @@
+//! One message token. Its state reads without colour: dashed outline = only in page cache,
+//! solid = on disk, double ring = replicated, ✓ = consumed, ☠ = dead-lettered, ✕ ghost = lost.
+
+use yew::prelude::*;
+
+use crate::layout::{Look, Token, TOKEN_R};
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub token: Token,
+    pub selected: bool,
+    pub on_select: Callback<u32>,
+}
+
+fn look_class(l: Look) -> &'static str {
+    match l {
+        Look::InFlight => "tok-flight",
+        Look::MemoryOnly => "tok-memory",
+        Look::Durable => "tok-durable",
+        Look::Replicated => "tok-replicated",
+        Look::Consumed => "tok-consumed",
+        Look::DeadLettered => "tok-dlq",
+        Look::Lost => "tok-lost",
+    }
+}
+
+/// Words for the look, used in the token's tooltip and accessible name.
+pub fn look_words(l: Look) -> &'static str {
+    match l {
+        Look::InFlight => "not stored yet",
+        Look::MemoryOnly => "only in the master's page cache",
+        Look::Durable => "on the master's disk",
+        Look::Replicated => "on the slave too",
+        Look::Consumed => "consumed",
+        Look::DeadLettered => "dead-lettered",
+        Look::Lost => "lost",
+    }
+}
+
+fn mark(l: Look) -> Option<&'static str> {
+    match l {
+        Look::Consumed => Some("✓"),
+        Look::DeadLettered => Some("☠"),
+        Look::Lost => Some("✕"),
+        _ => None,
+    }
+}
+
+#[function_component(MessageToken)]
+pub fn message_token(p: &Props) -> Html {
+    let t = &p.token;
+    let id = t.msg;
+    let onclick = p.on_select.reform(move |_: MouseEvent| id);
+    let class = classes!("token", look_class(t.look), p.selected.then_some("selected"), t.moving.then_some("moving"));
+    let label = format!("msg#{id}: {}", look_words(t.look));
+    html! {
+        <g class={class} transform={format!("translate({:.1} {:.1})", t.x, t.y)} {onclick}
+           data-msg={id.to_string()} role="button" aria-label={label.clone()}>
+            <title>{label}</title>
+            if t.look == Look::Replicated {
+                <circle class="ring2" r={format!("{}", TOKEN_R + 2.2)} />
+            }
+            <circle class="body" r={format!("{}", TOKEN_R)} />
+            if let Some(m) = mark(t.look) {
+                <text class="mark" y="-6.5">{m}</text>
+            }
+            <text class="id" y="2.2">{id}</text>
+        </g>
+    }
+}

@@ -1,0 +1,314 @@
+//! The picture: producer → master (page cache, commit log on disk) → slave → consume queue →
+//! consumer group → `%RETRY%` → `%DLQ%`, plus the lost bin. Stations show the core's state at
+//! the playhead (the playback `Sim`); tokens come from [`crate::layout`].
+
+use rmq_sim::event::{bytes, SendError};
+use rmq_sim::scenario::{FlushDiskType, SendMode};
+use rmq_sim::sim::{Node, NodeState};
+use rmq_sim::{EventKind, SimTime};
+use yew::prelude::*;
+
+use super::message_token::MessageToken;
+use crate::layout::{self, canvas, station, Orientation, Rect, StationId, StationIdKey};
+use crate::playback::{Action, Playback};
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub pb: Playback,
+    pub orientation: Orientation,
+    pub dispatch: Callback<Action>,
+}
+
+fn boxed(area: Rect, pad: f64, title: &str, sub: String, class: &'static str) -> Html {
+    let (x, y, w, h) = (area.x - pad, area.y - 34.0, area.w + 2.0 * pad, area.h + 34.0 + pad);
+    html! {
+        <g class={classes!("station", class)}>
+            <rect x={x.to_string()} y={y.to_string()} width={w.to_string()} height={h.to_string()} rx="8" />
+            <text class="st-title" x={(x + 8.0).to_string()} y={(y + 15.0).to_string()}>{title.to_string()}</text>
+            <text class="st-sub" x={(x + 8.0).to_string()} y={(y + 28.0).to_string()}>{sub}</text>
+        </g>
+    }
+}
+
+fn region(area: Rect, label: &str) -> Html {
+    html! {
+        <g class="region">
+            <rect x={area.x.to_string()} y={area.y.to_string()} width={area.w.to_string()} height={area.h.to_string()} rx="4" />
+            <text class="rg-label" x={(area.x + area.w - 4.0).to_string()} y={(area.y + area.h - 4.0).to_string()}>{label.to_string()}</text>
+        </g>
+    }
+}
+
+/// The node's fault state in words (and an icon), or None when healthy.
+pub fn node_badge(n: &Node, t: SimTime) -> Option<String> {
+    let down = match n.state {
+        NodeState::Up => None,
+        NodeState::ProcessDown => Some("✕ process down".to_string()),
+        NodeState::MachineDown => Some("⏻ machine off".to_string()),
+        NodeState::Stopped => Some("■ stopped".to_string()),
+    };
+    let restart = n.restart_at.filter(|r| *r > t).map(|r| format!(", back at {r}")).unwrap_or_default();
+    if let Some(d) = down {
+        return Some(format!("{d}{restart}"));
+    }
+    if n.stalled_until.is_some_and(|u| u > t) {
+        return Some("⏸ disk stalled".to_string());
+    }
+    (n.slow_factor > 1).then(|| format!("🐢 disk slow ×{}", n.slow_factor))
+}
+
+fn badge(x: f64, y: f64, text: Option<String>) -> Html {
+    match text {
+        Some(s) => html! {
+            <g class="badge"><text x={x.to_string()} y={y.to_string()} text-anchor="end">{s}</text></g>
+        },
+        None => html! {},
+    }
+}
+
+/// The flush gauge: written vs flushed offset of a commit log.
+fn gauge(x: f64, y: f64, w: f64, n: &Node) -> Html {
+    let s = &n.store;
+    let f = layout::fraction(s.flushed, s.written.max(1));
+    let label = format!("written {} · flushed {} · {} only in memory", bytes(s.written), bytes(s.flushed), bytes(s.dirty()));
+    html! {
+        <g class="gauge">
+            <rect class="g-bg" x={x.to_string()} y={y.to_string()} width={w.to_string()} height="8" rx="4" />
+            <rect class="g-fill" x={x.to_string()} y={y.to_string()} width={(w * f).to_string()} height="8" rx="4" />
+            <text class="g-label" x={x.to_string()} y={(y + 20.0).to_string()}>{label}</text>
+        </g>
+    }
+}
+
+fn send_mode(m: SendMode) -> &'static str {
+    match m {
+        SendMode::Sync => "SYNC send",
+        SendMode::Async => "ASYNC send",
+        SendMode::Oneway => "ONEWAY send",
+    }
+}
+
+fn flush_name(f: FlushDiskType) -> &'static str {
+    match f {
+        FlushDiskType::SyncFlush => "SYNC_FLUSH",
+        FlushDiskType::AsyncFlush => "ASYNC_FLUSH",
+    }
+}
+
+/// The last few answers the producer received by the playhead, newest first.
+fn answers(pb: &Playback, max: usize) -> Vec<(String, &'static str)> {
+    let ev = pb.run.done.events();
+    let n = pb.run.events_by(pb.cursor);
+    let mut out = Vec::new();
+    for e in ev[..n].iter().rev().take(4_000) {
+        let item = match &e.kind {
+            EventKind::SendAnswered { msg, status, callback, .. } => {
+                let how = if *callback { "onSuccess " } else { "" };
+                let class = if status.name() == "SEND_OK" { "ans-ok" } else { "ans-warn" };
+                Some((format!("{msg} {how}{}", status.name()), class))
+            }
+            EventKind::SendFailed { msg, error, callback } => {
+                let how = if *callback { "onException " } else { "" };
+                Some((format!("{msg} {how}{}", short_error(*error)), "ans-err"))
+            }
+            EventKind::OnewaySent { msg } => Some((format!("{msg} ONEWAY (no answer)"), "ans-none")),
+            _ => None,
+        };
+        out.extend(item);
+        if out.len() >= max {
+            break;
+        }
+    }
+    out
+}
+
+fn short_error(e: SendError) -> &'static str {
+    e.name()
+}
+
+fn producer_view(pb: &Playback, o: Orientation) -> Html {
+    let area = station(o, StationId::Producer);
+    let sc = &pb.run.timeline.scenario;
+    let live = pb.live.borrow();
+    let sent = live.ledger().messages.iter().filter(|m| !m.attempts.is_empty()).count();
+    let sub = format!("{} · {} of {} sent", send_mode(sc.producer.send_mode), sent, sc.producer.messages);
+    let feed = if o == Orientation::Wide { answers(pb, 7) } else { answers(pb, 2) };
+    let base = area.y + area.h - 6.0 - 13.0 * (feed.len() as f64 - 1.0).max(0.0);
+    html! {
+        <>
+            { boxed(area, 8.0, "Producer", sub, "st-producer") }
+            <g class="answers">
+                { for feed.into_iter().enumerate().map(|(i, (s, c))| html! {
+                    <text class={c} x={(area.x + 2.0).to_string()} y={(base + 13.0 * i as f64).to_string()}>{s}</text>
+                }) }
+            </g>
+        </>
+    }
+}
+
+fn master_view(pb: &Playback, o: Orientation) -> Html {
+    let sc = &pb.run.timeline.scenario;
+    let live = pb.live.borrow();
+    let m = live.master();
+    let cache = station(o, StationId::MasterCache);
+    let disk = station(o, StationId::MasterDisk);
+    let outer = Rect { x: cache.x, y: cache.y, w: cache.w, h: disk.y + disk.h - cache.y };
+    let role = format!("{:?}", sc.broker.broker_role).replace("SyncMaster", "SYNC_MASTER").replace("AsyncMaster", "ASYNC_MASTER");
+    let sub = format!("{} · {}", flush_name(sc.broker.flush_disk_type), role);
+    html! {
+        <>
+            { boxed(outer, 8.0, "Master broker", sub, if m.is_up() { "st-master" } else { "st-master st-down" }) }
+            { region(cache, "page cache (memory)") }
+            { region(disk, "commit log on disk") }
+            { gauge(cache.x, cache.y + cache.h + 8.0, cache.w, m) }
+            { badge(outer.x + outer.w + 4.0, outer.y - 22.0, node_badge(m, pb.cursor)) }
+        </>
+    }
+}
+
+fn slave_view(pb: &Playback, o: Orientation) -> Html {
+    let live = pb.live.borrow();
+    let cache = station(o, StationId::SlaveCache);
+    let disk = station(o, StationId::SlaveDisk);
+    let outer = Rect { x: cache.x, y: cache.y, w: cache.w, h: disk.y + disk.h - cache.y };
+    let Some(s) = live.slave() else {
+        return boxed(outer, 8.0, "Slave broker", "none configured (slave.enabled = false)".into(), "st-slave st-off");
+    };
+    let ha = live.ha();
+    let link = if ha.link_down_until.is_some_and(|u| u > pb.cursor) {
+        "link partitioned"
+    } else if ha.connected {
+        "connected"
+    } else {
+        "not connected"
+    };
+    let sub = format!("{link} · acked offset {}", bytes(ha.push2slave));
+    let st = &s.store;
+    let fill = |a: Rect, part: u64| {
+        let w = a.w * layout::fraction(part, live.master().store.written.max(st.written).max(1));
+        html! { <rect class="s-fill" x={a.x.to_string()} y={a.y.to_string()} width={w.to_string()} height={a.h.to_string()} rx="4" /> }
+    };
+    html! {
+        <>
+            { boxed(outer, 8.0, "Slave broker", sub, if s.is_up() { "st-slave" } else { "st-slave st-down" }) }
+            { region(cache, "") }{ fill(cache, st.written) }
+            <text class="rg-label" x={(cache.x + 4.0).to_string()} y={(cache.y + 14.0).to_string()}>{format!("page cache: {}", bytes(st.written))}</text>
+            { region(disk, "") }{ fill(disk, st.flushed) }
+            <text class="rg-label" x={(disk.x + 4.0).to_string()} y={(disk.y + 14.0).to_string()}>{format!("disk: {}", bytes(st.flushed))}</text>
+            { badge(outer.x + outer.w + 4.0, outer.y - 22.0, node_badge(s, pb.cursor)) }
+        </>
+    }
+}
+
+fn queue_view(pb: &Playback, o: Orientation) -> Html {
+    let live = pb.live.borrow();
+    let a = station(o, StationId::ConsumeQueue);
+    let node = if live.route() == rmq_sim::NodeId::Slave { live.slave() } else { Some(live.master()) };
+    let len = node.map_or(0, |n| n.store.cq_main.len() as u64);
+    let cv = live.consumer_view();
+    let f = layout::fraction(cv.main_offset, len.max(1));
+    let (bar, fill) = if a.h > a.w {
+        (Rect { x: a.x + a.w / 2.0 - 10.0, y: a.y + 6.0, w: 20.0, h: a.h - 40.0 }, true)
+    } else {
+        (Rect { x: a.x + 4.0, y: a.y + 4.0, w: a.w - 8.0, h: 12.0 }, false)
+    };
+    let (fx, fy, fw, fh) =
+        if fill { (bar.x, bar.y, bar.w, bar.h * f) } else { (bar.x, bar.y, bar.w * f, bar.h) };
+    html! {
+        <>
+            { boxed(a, 8.0, "Consume queue", format!("TopicTest q0 ({})", live.route().name()), "st-queue") }
+            <rect class="q-bg" x={bar.x.to_string()} y={bar.y.to_string()} width={bar.w.to_string()} height={bar.h.to_string()} rx="3" />
+            <rect class="q-fill" x={fx.to_string()} y={fy.to_string()} width={fw.to_string()} height={fh.to_string()} rx="3" />
+            <text class="rg-label" x={(a.x + 2.0).to_string()} y={(a.y + a.h - 4.0).to_string()}>{format!("consumed to {} of {}", cv.main_offset, len)}</text>
+        </>
+    }
+}
+
+fn consumer_view(pb: &Playback, o: Orientation) -> Html {
+    let live = pb.live.borrow();
+    let sc = &pb.run.timeline.scenario;
+    let cv = live.consumer_view();
+    let a = station(o, StationId::Consumer);
+    let done = station(o, StationId::Consumed);
+    let outer = Rect { x: a.x, y: a.y, w: a.w, h: done.y + done.h - a.y };
+    let state = if cv.online { format!("online · {} in process", cv.in_process) } else { "offline".to_string() };
+    html! {
+        <>
+            { boxed(outer, 8.0, &format!("Consumer group {}", sc.consumer.group), state, if cv.online { "st-consumer" } else { "st-consumer st-down" }) }
+            { region(a, "consuming") }
+            { region(done, "consumed ✓") }
+        </>
+    }
+}
+
+/// The waiting retries with their delay level and countdown.
+fn retry_list(pb: &Playback, a: Rect, tokens: &[layout::Token]) -> Html {
+    let ledger = pb.run.done.ledger();
+    let waiting: Vec<String> = tokens
+        .iter()
+        .filter(|t| t.place == layout::Place::Scheduled && !t.moving)
+        .take(4)
+        .filter_map(|t| {
+            let (level, due) = ledger.messages.get(t.msg as usize)?.retries.iter().rev().find(|(_, d)| *d > pb.cursor).copied()?;
+            Some(format!("msg#{} level {level}, due in {}", t.msg, due.since(pb.cursor)))
+        })
+        .collect();
+    html! {
+        <g class="retry-list">
+            { for waiting.into_iter().enumerate().map(|(i, s)| html! {
+                <text x={(a.x + 2.0).to_string()} y={(a.y + a.h - 4.0 - 12.0 * i as f64).to_string()}>{s}</text>
+            }) }
+        </g>
+    }
+}
+
+fn bins_view(pb: &Playback, o: Orientation) -> Html {
+    let g = &pb.run.timeline.scenario.consumer.group;
+    let lost_n = pb.run.report.summary.verdicts.get("LOST_AFTER_ACK").copied().unwrap_or(0);
+    html! {
+        <>
+            { boxed(station(o, StationId::Retry), 8.0, &format!("%RETRY%{g}"), "waiting out delay levels".into(), "st-retry") }
+            { boxed(station(o, StationId::Dlq), 8.0, &format!("%DLQ%{g}"), "dead letters ☠".into(), "st-dlq") }
+            { boxed(station(o, StationId::Lost), 8.0, "Lost", format!("ghosts ✕ · {lost_n} acked then lost by the end"), "st-lost") }
+        </>
+    }
+}
+
+fn overflow_labels(o: Orientation, overflow: &std::collections::BTreeMap<StationIdKey, usize>) -> Html {
+    use StationId::*;
+    let all = [Producer, MasterCache, MasterDisk, SlaveCache, SlaveDisk, ConsumeQueue, Consumer, Consumed, Retry, Dlq, Lost];
+    html! {
+        { for all.iter().filter_map(|s| overflow.get(&StationIdKey(*s as u8)).map(|n| {
+            let a = station(o, *s);
+            html! { <text class="overflow" x={(a.x + a.w - 2.0).to_string()} y={(a.y + 10.0).to_string()} text-anchor="end">{format!("+{n} more")}</text> }
+        })) }
+    }
+}
+
+#[function_component(Pipeline)]
+pub fn pipeline(p: &Props) -> Html {
+    let pb = &p.pb;
+    let o = p.orientation;
+    let (w, h) = canvas(o);
+    let (tokens, overflow) = layout::tokens(o, &pb.run.tracks, pb.run.done.ledger(), pb.cursor);
+    let on_select = p.dispatch.reform(|m: u32| Action::Select(Some(m)));
+    let retry = station(o, StationId::Retry);
+    html! {
+        <svg class="pipeline" viewBox={format!("0 0 {w} {h}")} role="img" aria-label="Message pipeline: producer, master, slave, consumer, retry, DLQ and lost messages">
+            { producer_view(pb, o) }
+            { master_view(pb, o) }
+            { slave_view(pb, o) }
+            { queue_view(pb, o) }
+            { consumer_view(pb, o) }
+            { bins_view(pb, o) }
+            { retry_list(pb, retry, &tokens) }
+            { overflow_labels(o, &overflow) }
+            <g class="tokens">
+                { for tokens.into_iter().map(|t| {
+                    let (selected, key) = (pb.selected == Some(t.msg), t.msg);
+                    html! { <MessageToken {key} token={t} {selected} on_select={on_select.clone()} /> }
+                }) }
+            </g>
+        </svg>
+    }
+}

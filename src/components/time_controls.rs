@@ -1,0 +1,93 @@
+//! Play/pause, step, step back, speed, the scrub bar with fault markers, and the clock.
+
+use rmq_sim::{EventKind, SimTime};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::clock;
+use crate::playback::{Action, Playback, SPEED_MAX, SPEED_MIN};
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub pb: Playback,
+    pub dispatch: Callback<Action>,
+}
+
+/// Speeds offered, in simulated seconds per wall second.
+const SPEEDS: &[f64] = &[0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 100.0, 1_000.0, 10_000.0];
+
+fn speed_label(s: f64) -> String {
+    if s < 1.0 {
+        format!("{s}×")
+    } else {
+        format!("{}×", s as u64)
+    }
+}
+
+/// Fault times on the run, as fractions of its length, with their names.
+fn fault_marks(pb: &Playback) -> Vec<(f64, String)> {
+    let end = pb.run.end.0.max(1) as f64;
+    pb.run
+        .done
+        .events()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::FaultInjected { kind, target, .. } => {
+                Some((e.at.0 as f64 / end, format!("{} on {} at {}", kind.name(), target.name(), e.at)))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[function_component(TimeControls)]
+pub fn time_controls(p: &Props) -> Html {
+    let pb = &p.pb;
+    let d = &p.dispatch;
+    let toggle = {
+        let playing = pb.playing;
+        d.reform(move |_: MouseEvent| if playing { Action::Pause } else { Action::Play })
+    };
+    let step = d.reform(|_: MouseEvent| Action::Step);
+    let back = d.reform(|_: MouseEvent| Action::StepBack);
+    let seek = d.reform(|e: InputEvent| {
+        let v = e.target_unchecked_into::<HtmlInputElement>().value();
+        Action::Seek(SimTime(v.parse::<u64>().unwrap_or(0).saturating_mul(1_000)))
+    });
+    let speed = d.reform(|e: Event| {
+        let v = e.target_unchecked_into::<HtmlInputElement>().value();
+        Action::SetSpeed(v.parse::<f64>().unwrap_or(1.0).clamp(SPEED_MIN, SPEED_MAX))
+    });
+    let marks = fault_marks(pb);
+    let end_ms = pb.run.end.as_ms();
+    html! {
+        <section class="time-controls" aria-label="Time">
+            <div class="clock" aria-live="off">
+                <span class="clock-label">{"simulated time"}</span>
+                <span class="clock-value" data-testid="clock">{clock(pb.cursor)}</span>
+                <span class="clock-end">{format!("of {}", clock(pb.run.end))}</span>
+            </div>
+            <div class="buttons">
+                <button onclick={back} title="Step back to the previous event (replays from the seed)" aria-label="Step back">{"⏮"}</button>
+                <button class="primary play" onclick={toggle} data-testid="play">{ if pb.playing { "❚❚ Pause" } else { "▶ Play" } }</button>
+                <button onclick={step} title="Step to the next event" aria-label="Step forward" data-testid="step">{"⏭"}</button>
+                <label class="speed">{"speed "}
+                    <select onchange={speed} aria-label="Playback speed">
+                        { for SPEEDS.iter().map(|s| html! {
+                            <option value={s.to_string()} selected={(*s - pb.speed).abs() < 1e-9}>{speed_label(*s)}</option>
+                        }) }
+                    </select>
+                </label>
+            </div>
+            <div class="scrub">
+                <input type="range" min="0" max={end_ms.to_string()} step="1" value={pb.cursor.as_ms().to_string()}
+                       oninput={seek} aria-label="Scrub simulated time (ms)" data-testid="scrub" />
+                <div class="marks" aria-hidden="true">
+                    { for marks.into_iter().map(|(f, title)| html! {
+                        <span class="fault-mark" style={format!("left: {:.2}%", f * 100.0)} title={title}>{"⚡"}</span>
+                    }) }
+                </div>
+            </div>
+        </section>
+    }
+}
