@@ -314,9 +314,9 @@ pub fn station(o: Orientation, s: StationId) -> Rect {
 }
 
 /// Token spacing in user units.
-pub const SLOT: f64 = 15.0;
+pub const SLOT: f64 = 19.0;
 /// Token radius.
-pub const TOKEN_R: f64 = 6.0;
+pub const TOKEN_R: f64 = 8.0;
 
 /// The `i`-th slot of a station (row-major), or None when the station is full.
 pub fn slot(area: Rect, i: usize) -> Option<(f64, f64)> {
@@ -449,9 +449,9 @@ mod tests {
 
     #[test]
     fn slots_fill_rows_and_stop_when_full() {
-        let a = r(0.0, 0.0, 64.0, 34.0);
-        assert_eq!(slot(a, 0), Some((9.5, 9.5)));
-        assert_eq!(slot(a, 4).map(|p| p.1), Some(24.5));
+        let a = r(0.0, 0.0, 4.0 + 4.0 * SLOT, 4.0 + 2.0 * SLOT);
+        assert_eq!(slot(a, 0), Some((2.0 + SLOT / 2.0, 2.0 + SLOT / 2.0)));
+        assert_eq!(slot(a, 4).map(|p| p.1), Some(2.0 + 1.5 * SLOT));
         assert_eq!(slot(a, 8), None);
         assert_eq!(fraction(5, 0), 0.0);
         assert_eq!(fraction(15, 10), 1.0);

@@ -21,4 +21,4 @@ pub const DEFAULT_PRESET: &str = "async-flush-power-loss";
 
 /// Event-log digest of the `defaults` preset, asserted natively and in the browser (the same
 /// run must give the same log on both platforms).
-pub const DEFAULTS_DIGEST: &str = "UNSET";
+pub const DEFAULTS_DIGEST: &str = "2f8f00837f93ac84db4c82848e00925a07640e7034803a74e58a43a4752e4171";

@@ -61,10 +61,13 @@ pub fn message_token(p: &Props) -> Html {
                 <circle class="ring2" r={format!("{}", TOKEN_R + 2.2)} />
             }
             <circle class="body" r={format!("{}", TOKEN_R)} />
-            if let Some(m) = mark(t.look) {
-                <text class="mark" y="-6.5">{m}</text>
+            if t.look == Look::Lost {
+                <path class="cross" d="M-5.5,-5.5L5.5,5.5M5.5,-5.5L-5.5,5.5" />
             }
-            <text class="id" y="2.2">{id}</text>
+            <text class="id" y="2.6">{id}</text>
+            if let Some(m) = mark(t.look).filter(|_| t.look != Look::Lost) {
+                <text class="mark" x="7" y="-4">{m}</text>
+            }
         </g>
     }
 }

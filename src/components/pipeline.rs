@@ -57,12 +57,16 @@ pub fn node_badge(n: &Node, t: SimTime) -> Option<String> {
     (n.slow_factor > 1).then(|| format!("🐢 disk slow ×{}", n.slow_factor))
 }
 
-fn badge(x: f64, y: f64, text: Option<String>) -> Html {
-    match text {
-        Some(s) => html! {
-            <g class="badge"><text x={x.to_string()} y={y.to_string()} text-anchor="end">{s}</text></g>
-        },
-        None => html! {},
+/// A fault state written across a region, on a plate so it stays readable over tokens.
+fn badge(area: Rect, text: Option<String>) -> Html {
+    let Some(s) = text else { return html! {} };
+    let (cx, cy) = area.center();
+    let w = (s.chars().count() as f64 * 7.0 + 16.0).min(area.w);
+    html! {
+        <g class="badge">
+            <rect x={(cx - w / 2.0).to_string()} y={(cy - 11.0).to_string()} width={w.to_string()} height="22" rx="11" />
+            <text x={cx.to_string()} y={(cy + 4.0).to_string()} text-anchor="middle">{s}</text>
+        </g>
     }
 }
 
@@ -161,7 +165,6 @@ fn master_view(pb: &Playback, o: Orientation) -> Html {
             { region(cache, "page cache (memory)") }
             { region(disk, "commit log on disk") }
             { gauge(cache.x, cache.y + cache.h + 8.0, cache.w, m) }
-            { badge(outer.x + outer.w + 4.0, outer.y - 22.0, node_badge(m, pb.cursor)) }
         </>
     }
 }
@@ -192,10 +195,9 @@ fn slave_view(pb: &Playback, o: Orientation) -> Html {
         <>
             { boxed(outer, 8.0, "Slave broker", sub, if s.is_up() { "st-slave" } else { "st-slave st-down" }) }
             { region(cache, "") }{ fill(cache, st.written) }
-            <text class="rg-label" x={(cache.x + 4.0).to_string()} y={(cache.y + 14.0).to_string()}>{format!("page cache: {}", bytes(st.written))}</text>
+            <text class="rg-label start" x={(cache.x + 4.0).to_string()} y={(cache.y + 14.0).to_string()}>{format!("page cache: {}", bytes(st.written))}</text>
             { region(disk, "") }{ fill(disk, st.flushed) }
-            <text class="rg-label" x={(disk.x + 4.0).to_string()} y={(disk.y + 14.0).to_string()}>{format!("disk: {}", bytes(st.flushed))}</text>
-            { badge(outer.x + outer.w + 4.0, outer.y - 22.0, node_badge(s, pb.cursor)) }
+            <text class="rg-label start" x={(disk.x + 4.0).to_string()} y={(disk.y + 14.0).to_string()}>{format!("disk: {}", bytes(st.flushed))}</text>
         </>
     }
 }
@@ -219,7 +221,7 @@ fn queue_view(pb: &Playback, o: Orientation) -> Html {
             { boxed(a, 8.0, "Consume queue", format!("TopicTest q0 ({})", live.route().name()), "st-queue") }
             <rect class="q-bg" x={bar.x.to_string()} y={bar.y.to_string()} width={bar.w.to_string()} height={bar.h.to_string()} rx="3" />
             <rect class="q-fill" x={fx.to_string()} y={fy.to_string()} width={fw.to_string()} height={fh.to_string()} rx="3" />
-            <text class="rg-label" x={(a.x + 2.0).to_string()} y={(a.y + a.h - 4.0).to_string()}>{format!("consumed to {} of {}", cv.main_offset, len)}</text>
+            <text class="rg-label start" x={(a.x + 2.0).to_string()} y={(a.y + a.h - 4.0).to_string()}>{format!("consumed to {} of {}", cv.main_offset, len)}</text>
         </>
     }
 }
@@ -231,10 +233,15 @@ fn consumer_view(pb: &Playback, o: Orientation) -> Html {
     let a = station(o, StationId::Consumer);
     let done = station(o, StationId::Consumed);
     let outer = Rect { x: a.x, y: a.y, w: a.w, h: done.y + done.h - a.y };
-    let state = if cv.online { format!("online · {} in process", cv.in_process) } else { "offline".to_string() };
+    let state = match (cv.online, sc.consumer.enabled) {
+        (true, _) => format!("online · {} in process", cv.in_process),
+        (false, false) => "disabled (consumer.enabled = false)".to_string(),
+        (false, true) if pb.cursor < sc.consumer.start_at => format!("not started yet (startAt {})", sc.consumer.start_at),
+        (false, true) => "offline".to_string(),
+    };
     html! {
         <>
-            { boxed(outer, 8.0, &format!("Consumer group {}", sc.consumer.group), state, if cv.online { "st-consumer" } else { "st-consumer st-down" }) }
+            { boxed(outer, 8.0, &format!("Consumer group {}", sc.consumer.group), state, if cv.online { "st-consumer" } else { "st-consumer st-off" }) }
             { region(a, "consuming") }
             { region(done, "consumed ✓") }
         </>
@@ -285,6 +292,18 @@ fn overflow_labels(o: Orientation, overflow: &std::collections::BTreeMap<Station
     }
 }
 
+/// Fault states of the brokers, drawn above the tokens.
+fn badges(pb: &Playback, o: Orientation) -> Html {
+    let live = pb.live.borrow();
+    let m = live.master();
+    let master_area = station(o, if m.is_up() { StationId::MasterDisk } else { StationId::MasterCache });
+    let slave = live.slave().map(|s| {
+        let (c, d) = (station(o, StationId::SlaveCache), station(o, StationId::SlaveDisk));
+        badge(Rect { x: c.x, y: c.y, w: c.w, h: d.y + d.h - c.y }, node_badge(s, pb.cursor))
+    });
+    html! { <>{ badge(master_area, node_badge(m, pb.cursor)) }{ slave.unwrap_or_default() }</> }
+}
+
 #[function_component(Pipeline)]
 pub fn pipeline(p: &Props) -> Html {
     let pb = &p.pb;
@@ -309,6 +328,7 @@ pub fn pipeline(p: &Props) -> Html {
                     html! { <MessageToken {key} token={t} {selected} on_select={on_select.clone()} /> }
                 }) }
             </g>
+            { badges(pb, o) }
         </svg>
     }
 }

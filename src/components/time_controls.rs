@@ -68,9 +68,9 @@ pub fn time_controls(p: &Props) -> Html {
                 <span class="clock-end">{format!("of {}", clock(pb.run.end))}</span>
             </div>
             <div class="buttons">
-                <button onclick={back} title="Step back to the previous event (replays from the seed)" aria-label="Step back">{"⏮"}</button>
-                <button class="primary play" onclick={toggle} data-testid="play">{ if pb.playing { "❚❚ Pause" } else { "▶ Play" } }</button>
-                <button onclick={step} title="Step to the next event" aria-label="Step forward" data-testid="step">{"⏭"}</button>
+                <button onclick={back} title="Step back to the previous event (replays from the seed)" aria-label="Step back">{"◀ Back"}</button>
+                <button class="primary play" onclick={toggle} data-testid="play">{ if pb.playing { "‖ Pause" } else { "▶ Play" } }</button>
+                <button onclick={step} title="Step to the next event" aria-label="Step forward" data-testid="step">{"Step ▶"}</button>
                 <label class="speed">{"speed "}
                     <select onchange={speed} aria-label="Playback speed">
                         { for SPEEDS.iter().map(|s| html! {

@@ -1,0 +1,117 @@
+//! Browser tests: mount the app into a div in headless Chromium, drive it through its own
+//! buttons, and read the DOM. Run with
+//! `CARGO_TARGET_DIR=/work/target-web cargo test --target wasm32-unknown-unknown -p losslab-web`.
+//! (Natively this file compiles to nothing: the app needs a DOM.)
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn doc() -> web_sys::Document {
+    web_sys::window().expect("window").document().expect("document")
+}
+
+async fn mount() -> Element {
+    let root = doc().create_element("div").expect("div");
+    doc().body().expect("body").append_child(&root).expect("append");
+    yew::Renderer::<losslab_web::App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+    root
+}
+
+fn q(root: &Element, sel: &str) -> Element {
+    root.query_selector(sel).ok().flatten().unwrap_or_else(|| panic!("no element {sel}"))
+}
+
+fn text(root: &Element, sel: &str) -> String {
+    q(root, sel).text_content().unwrap_or_default()
+}
+
+/// Clicks any element (SVG ones too) with a bubbling click, as Yew delegates events to its root.
+async fn click(root: &Element, sel: &str) {
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    let ev = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).expect("event");
+    q(root, sel).dispatch_event(&ev).expect("dispatch");
+    yew::scheduler::flush().await;
+}
+
+/// Clicks the first button whose text is `label`.
+async fn click_button(root: &Element, label: &str) {
+    let all = root.query_selector_all("button").expect("buttons");
+    let b = (0..all.length())
+        .filter_map(|i| all.item(i))
+        .find(|n| n.text_content().as_deref() == Some(label))
+        .unwrap_or_else(|| panic!("no button {label}"));
+    b.dyn_into::<HtmlElement>().expect("button").click();
+    yew::scheduler::flush().await;
+}
+
+/// Seeks through the scrub bar, as a user dragging it would.
+async fn seek_ms(root: &Element, ms: u64) {
+    let input: HtmlInputElement = q(root, "[data-testid=scrub]").dyn_into().expect("input");
+    input.set_value(&ms.to_string());
+    let ev = web_sys::InputEvent::new("input").expect("event");
+    input.dispatch_event(&ev).expect("dispatch");
+    yew::scheduler::flush().await;
+}
+
+#[wasm_bindgen_test]
+async fn default_scenario_shows_broken_promises_and_explains_a_lost_message() {
+    let root = mount().await;
+    assert!(text(&root, "[data-testid=scenario-name]").contains("ASYNC_FLUSH"));
+    click(&root, "[data-testid=step]").await;
+    assert_ne!(text(&root, "[data-testid=clock]"), "0µs");
+    seek_ms(&root, 3_500).await;
+    assert_eq!(text(&root, "[data-testid=clock]"), "3.500s");
+    assert!(text(&root, "[data-testid=broken]").starts_with("49"), "{}", text(&root, "[data-testid=broken]"));
+    click(&root, "g.tokens g.tok-lost").await;
+    let explain = text(&root, "[data-testid=explain]");
+    assert!(explain.contains("lost power"), "{explain}");
+    assert!(text(&root, "[data-testid=inspector]").contains("LOST_AFTER_ACK"));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn sync_flush_preset_loses_nothing_acknowledged() {
+    let root = mount().await;
+    click(&root, "[data-preset=sync-flush-power-loss]").await;
+    assert!(text(&root, "[data-testid=scenario-name]").contains("SYNC_FLUSH"));
+    seek_ms(&root, 10_000_000).await;
+    assert!(text(&root, "[data-testid=broken]").starts_with("0"));
+    assert!(root.query_selector("g.tok-lost").ok().flatten().is_none());
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_power_cut_injected_during_playback_is_on_the_timeline() {
+    let root = mount().await;
+    click(&root, "[data-preset=defaults]").await;
+    seek_ms(&root, 1_000).await;
+    click_button(&root, "Cut master power").await;
+    assert_eq!(text(&root, "[data-testid=clock]"), "1.000s");
+    assert_eq!(root.query_selector_all(".fault-mark").expect("marks").length(), 1);
+    seek_ms(&root, 10_000_000).await;
+    let log = text(&root, "[data-testid=log-view]");
+    assert!(log.contains("run ended"), "the log follows the playhead to the end");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn an_invalid_field_is_named_inline_and_keeps_what_was_typed() {
+    let root = mount().await;
+    let input: HtmlInputElement = q(&root, "#cfg-broker-syncFlushTimeout").dyn_into().expect("input");
+    input.set_value("5 parsecs");
+    input.dispatch_event(&web_sys::InputEvent::new("input").expect("event")).expect("dispatch");
+    yew::scheduler::flush().await;
+    let field = text(&root, ".field.invalid");
+    assert!(field.contains("broker.syncFlushTimeout"), "{field}");
+    let input: HtmlInputElement = q(&root, "#cfg-broker-syncFlushTimeout").dyn_into().expect("input");
+    assert_eq!(input.value(), "5 parsecs");
+    let apply: web_sys::HtmlButtonElement = q(&root, "[data-testid=apply]").dyn_into().expect("button");
+    assert!(apply.disabled());
+    root.remove();
+}
