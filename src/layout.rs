@@ -275,8 +275,8 @@ pub enum Orientation {
 /// The picture's size in user units.
 pub fn canvas(o: Orientation) -> (f64, f64) {
     match o {
-        Orientation::Wide => (1000.0, 600.0),
-        Orientation::Tall => (400.0, 1010.0),
+        Orientation::Wide => (1000.0, 580.0),
+        Orientation::Tall => (400.0, 1040.0),
     }
 }
 
@@ -292,13 +292,13 @@ pub fn station(o: Orientation, s: StationId) -> Rect {
         (Orientation::Wide, MasterCache) => r(240.0, 70.0, 230.0, 120.0),
         (Orientation::Wide, MasterDisk) => r(240.0, 230.0, 230.0, 120.0),
         (Orientation::Wide, SlaveCache) => r(240.0, 430.0, 230.0, 50.0),
-        (Orientation::Wide, SlaveDisk) => r(240.0, 510.0, 230.0, 50.0),
+        (Orientation::Wide, SlaveDisk) => r(240.0, 500.0, 230.0, 50.0),
         (Orientation::Wide, ConsumeQueue) => r(520.0, 70.0, 110.0, 280.0),
         (Orientation::Wide, Consumer) => r(680.0, 70.0, 300.0, 100.0),
         (Orientation::Wide, Consumed) => r(680.0, 210.0, 300.0, 140.0),
-        (Orientation::Wide, Retry) => r(520.0, 430.0, 230.0, 130.0),
+        (Orientation::Wide, Retry) => r(520.0, 430.0, 230.0, 120.0),
         (Orientation::Wide, Dlq) => r(790.0, 430.0, 190.0, 50.0),
-        (Orientation::Wide, Lost) => r(20.0, 430.0, 170.0, 130.0),
+        (Orientation::Wide, Lost) => r(20.0, 430.0, 170.0, 120.0),
         (Orientation::Tall, Producer) => r(20.0, 50.0, 360.0, 90.0),
         (Orientation::Tall, MasterCache) => r(20.0, 200.0, 230.0, 100.0),
         (Orientation::Tall, MasterDisk) => r(20.0, 330.0, 230.0, 100.0),
@@ -307,9 +307,9 @@ pub fn station(o: Orientation, s: StationId) -> Rect {
         (Orientation::Tall, ConsumeQueue) => r(20.0, 490.0, 360.0, 40.0),
         (Orientation::Tall, Consumer) => r(20.0, 590.0, 360.0, 70.0),
         (Orientation::Tall, Consumed) => r(20.0, 690.0, 360.0, 80.0),
-        (Orientation::Tall, Retry) => r(20.0, 830.0, 170.0, 120.0),
+        (Orientation::Tall, Retry) => r(20.0, 830.0, 170.0, 195.0),
         (Orientation::Tall, Dlq) => r(210.0, 830.0, 170.0, 40.0),
-        (Orientation::Tall, Lost) => r(210.0, 900.0, 170.0, 90.0),
+        (Orientation::Tall, Lost) => r(210.0, 930.0, 170.0, 95.0),
     }
 }
 

@@ -44,17 +44,17 @@ pub fn node_badge(n: &Node, t: SimTime) -> Option<String> {
     let down = match n.state {
         NodeState::Up => None,
         NodeState::ProcessDown => Some("✕ process down".to_string()),
-        NodeState::MachineDown => Some("⏻ machine off".to_string()),
-        NodeState::Stopped => Some("■ stopped".to_string()),
+        NodeState::MachineDown => Some("⚡ machine off".to_string()),
+        NodeState::Stopped => Some("stopped".to_string()),
     };
     let restart = n.restart_at.filter(|r| *r > t).map(|r| format!(", back at {r}")).unwrap_or_default();
     if let Some(d) = down {
         return Some(format!("{d}{restart}"));
     }
     if n.stalled_until.is_some_and(|u| u > t) {
-        return Some("⏸ disk stalled".to_string());
+        return Some("‖ disk stalled".to_string());
     }
-    (n.slow_factor > 1).then(|| format!("🐢 disk slow ×{}", n.slow_factor))
+    (n.slow_factor > 1).then(|| format!("disk slow ×{}", n.slow_factor))
 }
 
 /// A fault state written across a region, on a plate so it stays readable over tokens.
@@ -74,12 +74,15 @@ fn badge(area: Rect, text: Option<String>) -> Html {
 fn gauge(x: f64, y: f64, w: f64, n: &Node) -> Html {
     let s = &n.store;
     let f = layout::fraction(s.flushed, s.written.max(1));
-    let label = format!("written {} · flushed {} · {} only in memory", bytes(s.written), bytes(s.flushed), bytes(s.dirty()));
+    let flushed = format!("on disk {}", bytes(s.flushed));
+    let dirty = format!("{} memory only", bytes(s.dirty()));
     html! {
         <g class="gauge">
+            <title>{"Flush gauge: written offset (page cache) vs flushed offset (disk)"}</title>
             <rect class="g-bg" x={x.to_string()} y={y.to_string()} width={w.to_string()} height="8" rx="4" />
             <rect class="g-fill" x={x.to_string()} y={y.to_string()} width={(w * f).to_string()} height="8" rx="4" />
-            <text class="g-label" x={x.to_string()} y={(y + 20.0).to_string()}>{label}</text>
+            <text class="g-label" x={x.to_string()} y={(y + 20.0).to_string()}>{flushed}</text>
+            <text class={classes!("g-label", "g-dirty", (s.dirty() > 0).then_some("has"))} x={(x + w).to_string()} y={(y + 20.0).to_string()} text-anchor="end">{dirty}</text>
         </g>
     }
 }
@@ -175,7 +178,7 @@ fn slave_view(pb: &Playback, o: Orientation) -> Html {
     let disk = station(o, StationId::SlaveDisk);
     let outer = Rect { x: cache.x, y: cache.y, w: cache.w, h: disk.y + disk.h - cache.y };
     let Some(s) = live.slave() else {
-        return boxed(outer, 8.0, "Slave broker", "none configured (slave.enabled = false)".into(), "st-slave st-off");
+        return boxed(outer, 8.0, "Slave broker", "not configured".into(), "st-slave st-off");
     };
     let ha = live.ha();
     let link = if ha.link_down_until.is_some_and(|u| u > pb.cursor) {
@@ -287,7 +290,15 @@ fn overflow_labels(o: Orientation, overflow: &std::collections::BTreeMap<Station
     html! {
         { for all.iter().filter_map(|s| overflow.get(&StationIdKey(*s as u8)).map(|n| {
             let a = station(o, *s);
-            html! { <text class="overflow" x={(a.x + a.w - 2.0).to_string()} y={(a.y + 10.0).to_string()} text-anchor="end">{format!("+{n} more")}</text> }
+            let label = format!("+{n} more");
+            let w = label.len() as f64 * 6.2 + 10.0;
+            let (x, y) = (a.x + a.w - w - 2.0, a.y + a.h - 18.0);
+            html! {
+                <g class="overflow">
+                    <rect x={x.to_string()} y={y.to_string()} width={w.to_string()} height="16" rx="8" />
+                    <text x={(x + w / 2.0).to_string()} y={(y + 11.5).to_string()} text-anchor="middle">{label}</text>
+                </g>
+            }
         })) }
     }
 }
@@ -321,13 +332,13 @@ pub fn pipeline(p: &Props) -> Html {
             { consumer_view(pb, o) }
             { bins_view(pb, o) }
             { retry_list(pb, retry, &tokens) }
-            { overflow_labels(o, &overflow) }
             <g class="tokens">
                 { for tokens.into_iter().map(|t| {
                     let (selected, key) = (pb.selected == Some(t.msg), t.msg);
                     html! { <MessageToken {key} token={t} {selected} on_select={on_select.clone()} /> }
                 }) }
             </g>
+            { overflow_labels(o, &overflow) }
             { badges(pb, o) }
         </svg>
     }

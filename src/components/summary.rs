@@ -55,7 +55,7 @@ pub fn summary(p: &Props) -> Html {
     html! {
         <section class="panel summary" aria-label="Summary" data-testid="summary">
             <h2>{"Summary"}</h2>
-            <div class={classes!("broken", (broken_end > 0).then_some("has"))} data-testid="broken">
+            <div class={classes!("broken", (broken_now > 0).then_some("has"))} data-testid="broken">
                 <span class="b-num">{broken_now}</span>
                 <span class="b-text">{format!(" broken promises so far: acknowledged, then lost ({broken_end} by the end of the run)")}</span>
                 if let Some(cb) = show { <button class="link" onclick={cb}>{"inspect one"}</button> }
