@@ -213,8 +213,10 @@ pub enum Look {
     Consumed,
     /// Dead-lettered: skull.
     DeadLettered,
-    /// Lost: ghost with a cross.
+    /// Lost after the producer was told it was stored (a broken promise): ghost with a cross.
     Lost,
+    /// Lost, but the producer saw an exception or nothing: paler ghost with a cross.
+    LostUnacked,
 }
 
 fn reached(t: SimTime, stage: Option<SimTime>) -> bool {
@@ -224,7 +226,8 @@ fn reached(t: SimTime, stage: Option<SimTime>) -> bool {
 /// The look of a message at `t`, from its place and the core's ledger stage times.
 pub fn look(r: &MessageRecord, place: Place, t: SimTime) -> Look {
     match place {
-        Place::Lost => Look::Lost,
+        Place::Lost if r.was_acked() => Look::Lost,
+        Place::Lost => Look::LostUnacked,
         Place::Dlq => Look::DeadLettered,
         Place::Consumed => Look::Consumed,
         _ if reached(t, r.replicated_at) => Look::Replicated,

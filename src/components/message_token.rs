@@ -21,6 +21,7 @@ fn look_class(l: Look) -> &'static str {
         Look::Consumed => "tok-consumed",
         Look::DeadLettered => "tok-dlq",
         Look::Lost => "tok-lost",
+        Look::LostUnacked => "tok-lost tok-unacked",
     }
 }
 
@@ -33,7 +34,8 @@ pub fn look_words(l: Look) -> &'static str {
         Look::Replicated => "on the slave too",
         Look::Consumed => "consumed",
         Look::DeadLettered => "dead-lettered",
-        Look::Lost => "lost",
+        Look::Lost => "acknowledged, then lost",
+        Look::LostUnacked => "lost (the producer saw no success)",
     }
 }
 
@@ -41,7 +43,7 @@ fn mark(l: Look) -> Option<&'static str> {
     match l {
         Look::Consumed => Some("✓"),
         Look::DeadLettered => Some("☠"),
-        Look::Lost => Some("✕"),
+        Look::Lost | Look::LostUnacked => Some("✕"),
         _ => None,
     }
 }
@@ -61,11 +63,11 @@ pub fn message_token(p: &Props) -> Html {
                 <circle class="ring2" r={format!("{}", TOKEN_R + 2.2)} />
             }
             <circle class="body" r={format!("{}", TOKEN_R)} />
-            if t.look == Look::Lost {
+            if matches!(t.look, Look::Lost | Look::LostUnacked) {
                 <path class="cross" d="M-5.5,-5.5L5.5,5.5M5.5,-5.5L-5.5,5.5" />
             }
             <text class="id" y="2.6">{id}</text>
-            if let Some(m) = mark(t.look).filter(|_| t.look != Look::Lost) {
+            if let Some(m) = mark(t.look).filter(|_| !matches!(t.look, Look::Lost | Look::LostUnacked)) {
                 <text class="mark" x="7" y="-4">{m}</text>
             }
         </g>

@@ -129,6 +129,16 @@ fn answers(pb: &Playback, max: usize) -> Vec<(String, &'static str)> {
     out
 }
 
+/// `s` cut to `n` characters with an ellipsis (the full text stays in the tooltip).
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(n.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
 fn short_error(e: SendError) -> &'static str {
     e.name()
 }
@@ -140,13 +150,16 @@ fn producer_view(pb: &Playback, o: Orientation) -> Html {
     let sent = live.ledger().messages.iter().filter(|m| !m.attempts.is_empty()).count();
     let sub = format!("{} · {} of {} sent", send_mode(sc.producer.send_mode), sent, sc.producer.messages);
     let feed = if o == Orientation::Wide { answers(pb, 7) } else { answers(pb, 2) };
+    let max_chars = (area.w / 6.1) as usize;
     let base = area.y + area.h - 6.0 - 13.0 * (feed.len() as f64 - 1.0).max(0.0);
     html! {
         <>
             { boxed(area, 8.0, "Producer", sub, "st-producer") }
             <g class="answers">
                 { for feed.into_iter().enumerate().map(|(i, (s, c))| html! {
-                    <text class={c} x={(area.x + 2.0).to_string()} y={(base + 13.0 * i as f64).to_string()}>{s}</text>
+                    <text class={c} x={(area.x + 2.0).to_string()} y={(base + 13.0 * i as f64).to_string()}>
+                        <title>{s.clone()}</title>{clip(&s, max_chars)}
+                    </text>
                 }) }
             </g>
         </>

@@ -71,7 +71,7 @@ pub fn time_controls(p: &Props) -> Html {
                 <button onclick={back} title="Step back to the previous event (replays from the seed)" aria-label="Step back">{"◀ Back"}</button>
                 <button class="primary play" onclick={toggle} data-testid="play">{ if pb.playing { "‖ Pause" } else { "▶ Play" } }</button>
                 <button onclick={step} title="Step to the next event" aria-label="Step forward" data-testid="step">{"Step ▶"}</button>
-                <label class="speed">{"speed "}
+                <label class="speed"><span class="speed-word">{"speed "}</span>
                     <select onchange={speed} aria-label="Playback speed">
                         { for SPEEDS.iter().map(|s| html! {
                             <option value={s.to_string()} selected={(*s - pb.speed).abs() < 1e-9}>{speed_label(*s)}</option>

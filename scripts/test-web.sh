@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs the web app's tests: native unit tests, wasm-bindgen tests in headless Chromium, a release
+# Trunk build, and the end-to-end tests against dist/ on a free local port. Offline throughout;
+# assumes scripts/setup.sh installed the tools.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/work/target-web}"
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+export TRUNK_SKIP_VERSION_CHECK=true
+
+say() { printf '\n[test-web] %s\n' "$*"; }
+
+say "native unit tests (layout, playback, toml editing, shared digest)"
+cargo test -p losslab-web
+
+say "wasm-bindgen browser tests (headless Chromium)"
+cargo test --target wasm32-unknown-unknown -p losslab-web
+
+say "trunk build --release (offline, wasm-opt disabled)"
+trunk build --release --offline
+
+say "end-to-end tests (playwright-core + Debian chromium)"
+[ -d node_modules/playwright-core ] || { echo "run scripts/setup.sh first (npm ci)"; exit 1; }
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+python3 -m http.server "$PORT" --bind 127.0.0.1 --directory dist >/dev/null 2>&1 &
+SERVER_PID=$!
+trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do
+  curl -fs "http://127.0.0.1:$PORT/" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+mkdir -p artifacts
+BASE_URL="http://127.0.0.1:$PORT/" node --test --test-timeout=180000 tests/e2e/
+say "all web tests passed; screenshots in artifacts/"
