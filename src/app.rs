@@ -93,13 +93,14 @@ pub fn app() -> Html {
     let current = use_state(|| Some(AttrValue::from(DEFAULT_PRESET)));
     use_animation(pb.playing, pb.dispatcher());
     let orientation = use_orientation();
+    // Memoised so that panels whose data did not change skip re-rendering on each frame.
     let dispatch = {
         let d = pb.dispatcher();
-        Callback::from(move |a: Action| d.dispatch(a))
+        use_callback((), move |a: Action, _| d.dispatch(a))
     };
     let on_preset = {
-        let (d, current) = (pb.dispatcher(), current.clone());
-        Callback::from(move |id: &'static str| {
+        let (d, current) = (pb.dispatcher(), current.setter());
+        use_callback((), move |id: &'static str, _| {
             if let Some(sc) = presets::load(id) {
                 current.set(Some(AttrValue::from(id)));
                 d.dispatch(Action::Load(sc));
@@ -107,8 +108,8 @@ pub fn app() -> Html {
         })
     };
     let on_apply = {
-        let (d, current) = (pb.dispatcher(), current.clone());
-        Callback::from(move |sc: Scenario| {
+        let (d, current) = (pb.dispatcher(), current.setter());
+        use_callback((), move |sc: Scenario, _| {
             current.set(None);
             d.dispatch(Action::Load(sc));
         })

@@ -22,6 +22,8 @@ pub enum Place {
     Producer,
     /// Stored on the master (page cache or disk, by its flush time).
     Master,
+    /// The master's copy is gone; the slave still holds one.
+    Slave,
     /// A consume thread holds it.
     Consumer,
     /// Consumed successfully.
@@ -63,14 +65,15 @@ struct PullSpan {
     arrives_at: SimTime,
 }
 
-struct Builder {
+struct Builder<'a> {
+    ledger: &'a Ledger,
     keys: Vec<Vec<Key>>,
     pulls: BTreeMap<QueueKind, Vec<PullSpan>>,
     /// Where each message rests when it is not at the consumer (to return after a consumer crash).
     stored: Vec<Place>,
 }
 
-impl Builder {
+impl Builder<'_> {
     fn place(&self, m: usize) -> Place {
         self.keys[m].last().map_or(Place::Pending, |k| k.place)
     }
@@ -81,7 +84,7 @@ impl Builder {
         }
         let start = self.keys[m].last().map_or(start, |k| start.max(k.start));
         self.keys[m].push(Key { start, arrive: arrive.max(start), place });
-        if matches!(place, Place::Master | Place::Retry) {
+        if matches!(place, Place::Master | Place::Slave | Place::Retry) {
             self.stored[m] = place;
         }
     }
@@ -130,7 +133,16 @@ impl Builder {
             RetryDue { msg, .. } => self.jump(msg.0 as usize, at, Place::Retry),
             DeadLettered { msg, .. } => self.jump(msg.0 as usize, at, Place::Dlq),
             ConsumerCrashed { .. } => self.consumer_crashed(at),
+            CopyLost { msg, node: NodeId::Master, topic: Topic::Main, .. } => self.master_copy_lost(msg.0 as usize, at),
             _ => {}
+        }
+    }
+
+    /// When the master loses a message the slave already holds, the token moves to the slave.
+    fn master_copy_lost(&mut self, m: usize, at: SimTime) {
+        let on_slave = self.ledger.messages.get(m).is_some_and(|r| r.replicated_at.is_some_and(|t| t <= at));
+        if on_slave && self.place(m) == Place::Master {
+            self.jump(m, at, Place::Slave);
         }
     }
 
@@ -162,7 +174,7 @@ impl Tracks {
     /// Builds every message's moves from a finished run's log and ledger.
     pub fn build(events: &[Event], ledger: &Ledger) -> Tracks {
         let n = ledger.messages.len();
-        let mut b = Builder { keys: vec![Vec::new(); n], pulls: BTreeMap::new(), stored: vec![Place::Pending; n] };
+        let mut b = Builder { ledger, keys: vec![Vec::new(); n], pulls: BTreeMap::new(), stored: vec![Place::Pending; n] };
         for e in events {
             b.on(e);
         }
@@ -339,6 +351,8 @@ pub fn station_of(place: Place, r: &MessageRecord, t: SimTime) -> Option<Station
         Place::Producer => StationId::Producer,
         Place::Master if reached(t, r.master_flushed_at) => StationId::MasterDisk,
         Place::Master => StationId::MasterCache,
+        Place::Slave if reached(t, r.slave_flushed_at) => StationId::SlaveDisk,
+        Place::Slave => StationId::SlaveCache,
         Place::Consumer => StationId::Consumer,
         Place::Consumed => StationId::Consumed,
         Place::Scheduled | Place::Retry => StationId::Retry,
@@ -448,6 +462,14 @@ mod tests {
         let keys = &tr.keys[dl.id as usize];
         assert!(keys.iter().any(|k| k.place == Place::Scheduled));
         assert_eq!(keys.last().map(|k| k.place), Some(Place::Dlq));
+    }
+
+    #[test]
+    fn a_replicated_message_moves_to_the_slave_when_the_master_loses_power() {
+        let sim = finished("book-recommendation");
+        let tr = Tracks::build(sim.events(), sim.ledger());
+        let moved = (0..tr.keys.len()).filter(|&m| tr.keys[m].iter().any(|k| k.place == Place::Slave)).count();
+        assert!(moved > 0, "some acknowledged messages survive only on the slave");
     }
 
     #[test]

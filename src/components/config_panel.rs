@@ -85,7 +85,7 @@ fn field_view(fl: &'static Field, text: &str, err: Option<&ScenarioError>, on_se
     };
     html! {
         <div class={classes!("field", mine.map(|_| "invalid"))}>
-            <label for={id}><code>{fl.key}</code>{ if fl.unit.is_empty() { html!{} } else { html!{ <span class="unit">{format!(" ({})", fl.unit)}</span> } } }</label>
+            <label for={id}><code>{name.clone()}</code>{ if fl.unit.is_empty() { html!{} } else { html!{ <span class="unit">{format!(" ({})", fl.unit)}</span> } } }</label>
             { input }
             <p class="help">{fl.help}{format!(" Default {}.", fl.default)}</p>
             if let Some(e) = mine { <p class="error" role="alert">{format!("{name}: {}", e.reason)}</p> }

@@ -87,8 +87,8 @@ pub fn event_log(p: &Props) -> Html {
             <div class="filters">
                 <label>{"message "}<input type="text" placeholder="id, e.g. 251" value={(*msg_text).clone()} oninput={on_msg} aria-invalid={msg_bad.to_string()} data-testid="log-msg" /></label>
                 <label>{"kind "}<select onchange={on_kind} data-testid="log-kind">
-                    <option value="">{"all"}</option>
-                    { for KINDS.iter().map(|k| html! { <option value={*k}>{*k}</option> }) }
+                    <option value="" selected={kind.is_none()}>{"all"}</option>
+                    { for KINDS.iter().map(|k| html! { <option value={*k} selected={*kind == Some(*k)}>{*k}</option> }) }
                 </select></label>
                 if msg_bad { <span class="error">{"message id is a number, e.g. 251"}</span> }
             </div>
