@@ -103,7 +103,7 @@ pub fn app() -> Html {
         use_callback((), move |id: &'static str, _| {
             if let Some(sc) = presets::load(id) {
                 current.set(Some(AttrValue::from(id)));
-                d.dispatch(Action::Load(sc));
+                d.dispatch(Action::Load(Box::new(sc)));
             }
         })
     };
@@ -111,7 +111,7 @@ pub fn app() -> Html {
         let (d, current) = (pb.dispatcher(), current.setter());
         use_callback((), move |sc: Scenario, _| {
             current.set(None);
-            d.dispatch(Action::Load(sc));
+            d.dispatch(Action::Load(Box::new(sc)));
         })
     };
     let state: Playback = (*pb).clone();
@@ -130,11 +130,11 @@ pub fn app() -> Html {
                     <Pipeline pb={state.clone()} {orientation} dispatch={dispatch.clone()} />
                     { legend() }
                     <TimeControls pb={state.clone()} dispatch={dispatch.clone()} />
+                    <FaultPanel has_slave={sc.slave.enabled} {ended} dispatch={dispatch.clone()} />
                 </div>
                 <aside class="side">
                     <Summary pb={state.clone()} dispatch={dispatch.clone()} />
                     <Inspector pb={state.clone()} dispatch={dispatch.clone()} />
-                    <FaultPanel has_slave={sc.slave.enabled} {ended} dispatch={dispatch.clone()} />
                 </aside>
                 <div class="lower">
                     <EventLog pb={state.clone()} dispatch={dispatch.clone()} />

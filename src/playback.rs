@@ -12,8 +12,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use rmq_sim::report::Report;
-use rmq_sim::scenario::Fault;
-use rmq_sim::{Command, Scenario, Sim, SimTime};
+use rmq_sim::scenario::{Fault, FaultKind, FaultTarget};
+use rmq_sim::{Command, EventKind, Scenario, Sim, SimTime};
 use yew::Reducible;
 
 use crate::layout::Tracks;
@@ -65,6 +65,18 @@ pub struct Run {
     pub tracks: Tracks,
     /// When the run ended.
     pub end: SimTime,
+    /// Every fault that began, from the log: (at, kind, target, until), for markers and badges.
+    pub faults: Vec<(SimTime, FaultKind, FaultTarget, Option<SimTime>)>,
+}
+
+fn faults_of(sim: &Sim) -> Vec<(SimTime, FaultKind, FaultTarget, Option<SimTime>)> {
+    sim.events()
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::FaultInjected { kind, target, until } => Some((e.at, kind, target, until)),
+            _ => None,
+        })
+        .collect()
 }
 
 impl Run {
@@ -73,7 +85,13 @@ impl Run {
         let report = Report::of(&done);
         let tracks = Tracks::build(done.events(), done.ledger());
         let end = done.now();
-        Run { timeline, done, report, tracks, end }
+        let faults = faults_of(&done);
+        Run { timeline, done, report, tracks, end, faults }
+    }
+
+    /// Whether a fault of `kind` on `target` is in force at `t` (it began and has not ended).
+    pub fn fault_active(&self, kind: FaultKind, target: FaultTarget, t: SimTime) -> bool {
+        self.faults.iter().any(|(at, k, tg, until)| *k == kind && *tg == target && *at <= t && until.is_none_or(|u| u > t))
     }
 
     /// The first event time strictly after `t`, if any.
@@ -131,8 +149,8 @@ pub enum Action {
     SetSpeed(f64),
     /// Inject a fault at the playhead.
     Inject(Fault),
-    /// Start over with another scenario.
-    Load(Scenario),
+    /// Start over with another scenario (boxed: a scenario is large, the other actions small).
+    Load(Box<Scenario>),
     Select(Option<u32>),
 }
 
@@ -236,7 +254,7 @@ impl Playback {
             Action::Load(scenario) => Playback {
                 playing: false,
                 selected: None,
-                ..self.with_timeline(Timeline::new(scenario), SimTime::ZERO)
+                ..self.with_timeline(Timeline::new(*scenario), SimTime::ZERO)
             },
             Action::Select(m) => Playback { selected: m, ..self.clone() },
         };

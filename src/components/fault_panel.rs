@@ -60,7 +60,8 @@ pub fn fault_panel(p: &Props) -> Html {
     });
     html! {
         <section class="panel fault-panel" aria-label="Faults">
-            <h2>{"Inject a fault now"}</h2>
+            <div class="fault-head">
+            <h2>{"Inject a fault at the playhead"}</h2>
             <label class="inline">{"lasts / restarts after "}
                 <select onchange={on_duration} aria-label="Fault duration">
                     { for DURATIONS.iter().map(|(l, v)| html! {
@@ -68,6 +69,7 @@ pub fn fault_panel(p: &Props) -> Html {
                     }) }
                 </select>
             </label>
+            </div>
             <div class="fault-buttons">{ for buttons }</div>
             if p.ended { <p class="hint">{"The run has ended; seek back to inject a fault earlier."}</p> }
         </section>

@@ -3,7 +3,7 @@
 //! the playhead (the playback `Sim`); tokens come from [`crate::layout`].
 
 use rmq_sim::event::{bytes, SendError};
-use rmq_sim::scenario::{FlushDiskType, SendMode};
+use rmq_sim::scenario::{FaultKind, FaultTarget, FlushDiskType, SendMode};
 use rmq_sim::sim::{Node, NodeState};
 use rmq_sim::{EventKind, SimTime};
 use yew::prelude::*;
@@ -148,13 +148,15 @@ fn producer_view(pb: &Playback, o: Orientation) -> Html {
     let sc = &pb.run.timeline.scenario;
     let live = pb.live.borrow();
     let sent = live.ledger().messages.iter().filter(|m| !m.attempts.is_empty()).count();
-    let sub = format!("{} · {} of {} sent", send_mode(sc.producer.send_mode), sent, sc.producer.messages);
+    let cut = pb.run.fault_active(FaultKind::NetworkPartition, FaultTarget::Producer, pb.cursor);
+    let link = if cut { " · link to master cut" } else { "" };
+    let sub = format!("{} · {} of {} sent{link}", send_mode(sc.producer.send_mode), sent, sc.producer.messages);
     let feed = if o == Orientation::Wide { answers(pb, 7) } else { answers(pb, 2) };
     let max_chars = (area.w / 6.1) as usize;
     let base = area.y + area.h - 6.0 - 13.0 * (feed.len() as f64 - 1.0).max(0.0);
     html! {
         <>
-            { boxed(area, 8.0, "Producer", sub, "st-producer") }
+            { boxed(area, 8.0, "Producer", sub, if cut { "st-producer st-down" } else { "st-producer" }) }
             <g class="answers">
                 { for feed.into_iter().enumerate().map(|(i, (s, c))| html! {
                     <text class={c} x={(area.x + 2.0).to_string()} y={(base + 13.0 * i as f64).to_string()}>
@@ -249,15 +251,17 @@ fn consumer_view(pb: &Playback, o: Orientation) -> Html {
     let a = station(o, StationId::Consumer);
     let done = station(o, StationId::Consumed);
     let outer = Rect { x: a.x, y: a.y, w: a.w, h: done.y + done.h - a.y };
+    let crashed = pb.run.fault_active(FaultKind::ConsumerCrash, FaultTarget::Consumer, pb.cursor);
     let state = match (cv.online, sc.consumer.enabled) {
         (true, _) => format!("online · {} in process", cv.in_process),
+        (false, true) if crashed => "✕ crashed, restarting".to_string(),
         (false, false) => "disabled (consumer.enabled = false)".to_string(),
         (false, true) if pb.cursor < sc.consumer.start_at => format!("not started yet (startAt {})", sc.consumer.start_at),
         (false, true) => "offline".to_string(),
     };
     html! {
         <>
-            { boxed(outer, 8.0, &format!("Consumer group {}", sc.consumer.group), state, if cv.online { "st-consumer" } else { "st-consumer st-off" }) }
+            { boxed(outer, 8.0, &format!("Consumer group {}", sc.consumer.group), state, if crashed { "st-consumer st-down" } else if cv.online { "st-consumer" } else { "st-consumer st-off" }) }
             { region(a, "consuming") }
             { region(done, "consumed ✓") }
         </>
@@ -292,7 +296,7 @@ fn bins_view(pb: &Playback, o: Orientation) -> Html {
         <>
             { boxed(station(o, StationId::Retry), 8.0, &format!("%RETRY%{g}"), "waiting out delay levels".into(), "st-retry") }
             { boxed(station(o, StationId::Dlq), 8.0, &format!("%DLQ%{g}"), "dead letters ☠".into(), "st-dlq") }
-            { boxed(station(o, StationId::Lost), 8.0, "Lost", format!("ghosts ✕ · {lost_n} acked then lost by the end"), "st-lost") }
+            { boxed(station(o, StationId::Lost), 8.0, "Lost", format!("✕ ghosts · {lost_n} acked, then lost"), "st-lost") }
         </>
     }
 }

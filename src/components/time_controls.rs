@@ -1,6 +1,6 @@
 //! Play/pause, step, step back, speed, the scrub bar with fault markers, and the clock.
 
-use rmq_sim::{EventKind, SimTime};
+use rmq_sim::SimTime;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -28,15 +28,9 @@ fn speed_label(s: f64) -> String {
 fn fault_marks(pb: &Playback) -> Vec<(f64, String)> {
     let end = pb.run.end.0.max(1) as f64;
     pb.run
-        .done
-        .events()
+        .faults
         .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::FaultInjected { kind, target, .. } => {
-                Some((e.at.0 as f64 / end, format!("{} on {} at {}", kind.name(), target.name(), e.at)))
-            }
-            _ => None,
-        })
+        .map(|(at, kind, target, _)| (at.0 as f64 / end, format!("{} on {} at {at}", kind.name(), target.name())))
         .collect()
 }
 
