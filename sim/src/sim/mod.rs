@@ -207,6 +207,7 @@ pub struct Sim {
     pub(crate) faults: Vec<Fault>,
     pub(crate) ledger: Ledger,
     pub(crate) finished: bool,
+    event_limit: u64,
 }
 
 /// Most puts the master holds waiting for flush or slave before it answers `SYSTEM_BUSY`
@@ -241,6 +242,7 @@ impl Sim {
             faults: sc.faults.clone(),
             ledger: Ledger::new(sc.producer.messages),
             finished: false,
+            event_limit: limits::MAX_EVENTS,
             sc,
         };
         sim.start();
@@ -277,6 +279,12 @@ impl Sim {
         if self.sc.consumer.enabled {
             self.schedule_at(self.sc.consumer.start_at, Action::ConsumerStart { cepoch: 0 });
         }
+    }
+
+    /// Lowers the event limit (default [`limits::MAX_EVENTS`]); the run then ends with
+    /// `EventLimit` instead of going on.
+    pub fn set_event_limit(&mut self, limit: u64) {
+        self.event_limit = limit.min(limits::MAX_EVENTS);
     }
 
     /// The scenario this run simulates.
@@ -392,7 +400,7 @@ impl Sim {
             return None;
         }
         let first = self.events.len();
-        if self.events.len() as u64 >= limits::MAX_EVENTS {
+        if self.events.len() as u64 >= self.event_limit {
             self.end(EndReason::EventLimit);
             return Some(&self.events[first..]);
         }
