@@ -50,6 +50,7 @@ pub(crate) enum Action {
     ConsumeDone { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32 },
     SendBackArrive { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32 },
     SendBackAck { queue: QueueKind, cepoch: u32, qoffset: u64 },
+    SendBackTimeout { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32 },
     LocalRetry { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32 },
     PersistTick { cepoch: u32 },
     ConsumerStart { cepoch: u32 },
@@ -146,13 +147,21 @@ pub struct Ha {
 /// A send the master holds until its flush and replication parts complete.
 #[derive(Clone, Debug)]
 pub(crate) struct PendingPut {
-    pub msg: MsgId,
-    pub attempt: u32,
+    pub reply: Reply,
     pub copy: CopyId,
     pub next_offset: u64,
     /// `None` while waiting; `Some(None)` done OK; `Some(Some(s))` done with a failure status.
     pub flush: Option<Option<SendStatus>>,
     pub replica: Option<Option<SendStatus>>,
+}
+
+/// Who waits for a held put's answer.
+#[derive(Clone, Debug)]
+pub(crate) enum Reply {
+    /// A producer's send.
+    Producer { msg: MsgId, attempt: u32 },
+    /// A consumer's `sendMessageBack` (the broker answers it after the same flush/replica wait).
+    SendBack { queue: QueueKind, cepoch: u32, qoffset: u64 },
 }
 
 /// What the simulator knows about one stored copy (shared by master and slave replicas).
@@ -504,6 +513,9 @@ impl Sim {
                 self.on_send_back_arrive(queue, cepoch, qoffset, copy, attempt_rc)
             }
             SendBackAck { queue, cepoch, qoffset } => self.on_send_back_ack(queue, cepoch, qoffset),
+            SendBackTimeout { queue, cepoch, qoffset, copy, attempt_rc } => {
+                self.on_send_back_timeout(queue, cepoch, qoffset, copy, attempt_rc)
+            }
             LocalRetry { queue, cepoch, qoffset, copy, attempt_rc } => {
                 self.on_local_retry(queue, cepoch, qoffset, copy, attempt_rc)
             }
