@@ -16,7 +16,7 @@ pub fn digest(events: &[Event]) -> String {
     let mut line = String::new();
     for e in events {
         line.clear();
-        write!(line, "{e}\n").expect("write to string");
+        writeln!(line, "{e}").expect("write to string");
         h.update(line.as_bytes());
     }
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()

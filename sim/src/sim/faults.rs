@@ -68,13 +68,13 @@ impl Sim {
                 self.node_mut(node).slow_factor = 1;
             }
             (FaultKind::DiskStall, _) => {}
-            (FaultKind::NetworkPartition, FaultTarget::Producer) => {
-                if self.producer_link_down_until.is_some_and(|u| u <= self.now) {
-                    self.producer_link_down_until = None;
-                }
+            (FaultKind::NetworkPartition, FaultTarget::Producer)
+                if self.producer_link_down_until.is_some_and(|u| u <= self.now) =>
+            {
+                self.producer_link_down_until = None;
             }
-            (FaultKind::NetworkPartition, _) => {
-                if self.ha.link_down_until.is_some_and(|u| u <= self.now) {
+            (FaultKind::NetworkPartition, FaultTarget::Slave) if self.ha.link_down_until.is_some_and(|u| u <= self.now) => {
+                {
                     self.ha.link_down_until = None;
                     // TCP delivers what was held: the master pushes again and the slave reports.
                     if self.ha.connected {

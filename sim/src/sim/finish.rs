@@ -35,17 +35,19 @@ impl Sim {
                 in_process.insert(self.copies[copy].msg);
             }
         }
+        // One pass over the copies: which messages still have work pending, which sit in the DLQ.
+        let n = self.sc.producer.messages as usize;
+        let (mut pending, mut dead) = (vec![false; n], vec![false; n]);
+        for (i, c) in self.copies.iter().enumerate() {
+            if readable.contains(&i) {
+                let m = c.msg.0 as usize;
+                pending[m] |= !c.handled;
+                dead[m] |= c.topic == Topic::Dlq;
+            }
+        }
         for id in 0..self.sc.producer.messages {
             let msg = MsgId(id);
-            let pending_copy = self.copies.iter().enumerate().any(|(i, c)| {
-                c.msg == msg && !c.handled && readable.contains(&i) && c.topic != Topic::Dlq
-                    || c.msg == msg && c.topic == Topic::Dlq && !c.handled && readable.contains(&i)
-            });
-            let dead_lettered = self
-                .copies
-                .iter()
-                .enumerate()
-                .any(|(i, c)| c.msg == msg && c.topic == Topic::Dlq && readable.contains(&i));
+            let (pending_copy, dead_lettered) = (pending[id as usize], dead[id as usize]);
             let rec = self.ledger.get(msg);
             let never_sent = rec.attempts.is_empty();
             let verdict = match rec.consumed_at.len() {
