@@ -98,3 +98,22 @@ fn random_scenarios_keep_every_invariant() {
         check_seed(seed);
     }
 }
+
+fn digest_of(sc: &Scenario) -> String {
+    let mut sim = Sim::new(sc);
+    sim.run();
+    rmq_sim::report::digest(sim.events())
+}
+
+/// Share links reproduce the identical run: encode → decode → same event-log digest.
+#[test]
+fn share_links_reproduce_the_same_run() {
+    use rmq_sim::scenario::link::{decode, encode, Link};
+    let presets = presets::all().iter().map(|p| presets::load(p.id).expect("preset"));
+    let random = (0..150).map(random_scenario);
+    for sc in presets.chain(random) {
+        let link = Link { scenario: sc.clone(), playhead: SimTime::ZERO, view: Default::default() };
+        let back = decode(&encode(&link)).unwrap_or_else(|e| panic!("{}: {e}", sc.name));
+        assert_eq!(digest_of(&back.scenario), digest_of(&sc), "{}", sc.name);
+    }
+}
