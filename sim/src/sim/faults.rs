@@ -144,6 +144,8 @@ impl Sim {
                 n.store.truncate(0)
             }
         };
+        let after = self.node(node).store.written;
+        self.node_mut(node).truncated_by_crash = written - after;
         let behind = crate::event::bytes(written - flushed);
         for r in cut {
             // A slave copy the master still holds is no loss to any reader.
@@ -205,7 +207,7 @@ impl Sim {
         let recovered_to = n.store.written;
         let epoch = n.epoch;
         let async_flush = n.flush_disk_type == FlushDiskType::AsyncFlush;
-        let truncated = 0;
+        let truncated = std::mem::take(&mut n.truncated_by_crash);
         self.emit(EventKind::BrokerRestarted { node, recovered_to, truncated });
         if async_flush {
             self.schedule(self.sc.broker.flush_interval_commit_log, Action::FlushTick { node, epoch });

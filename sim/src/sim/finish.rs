@@ -93,6 +93,9 @@ impl Sim {
             (true, Some(_)) if !rec.deliveries.is_empty() => {
                 parts.push("its retry was lost before it could be consumed again".to_string())
             }
+            (true, Some(_)) if self.readable_node().is_none() => parts.push(
+                "its copies sit on brokers that stay down for the rest of the run".to_string(),
+            ),
             (true, Some(_)) => parts.push("no readable copy was left".to_string()),
         }
         if let Some(t) = rec.consumed_at.first() {

@@ -98,6 +98,8 @@ pub struct Node {
     pub offsets: BTreeMap<QueueKind, u64>,
     /// When it will restart, if it is down and will.
     pub restart_at: Option<SimTime>,
+    /// Bytes the last crash cut from the commit log (reported by the restart's recovery).
+    pub(crate) truncated_by_crash: u64,
 }
 
 impl Node {
@@ -116,6 +118,7 @@ impl Node {
             stalled_until: None,
             offsets: BTreeMap::new(),
             restart_at: None,
+            truncated_by_crash: 0,
         }
     }
     pub fn is_up(&self) -> bool {
