@@ -159,7 +159,7 @@ fn async_flush_power_loss_loses_unflushed_send_ok() {
     assert_eq!(down.0 - down.1, lost_bytes, "exactly the unflushed messages are lost");
     // Bounded by the least-pages rule: fewer than 4 dirty page boundaries, plus one interval.
     assert!(down.0 - down.1 < 4 * 4096 + 50 * 1124 + 4096);
-    let cause = sim.ledger().messages[251].cause.clone().unwrap();
+    let cause = sim.ledger().messages[251].cause.clone().unwrap().to_string();
     assert!(cause.starts_with("SEND_OK at 2.512s under ASYNC_FLUSH"), "{cause}");
     assert!(cause.contains("lost power at 3.000s"), "{cause}");
 }
@@ -199,7 +199,7 @@ fn book_recommendation_master_restart_loses_slave_only_tail() {
     let (sim, r) = run(&preset("book-recommendation-master-restarts"));
     assert_eq!(verdicts(&r), "DELIVERED=251 LOST_AFTER_ACK=49");
     assert!(sim.events().iter().any(|e| matches!(e.kind, EventKind::MasterBehindSlave { .. })));
-    let cause = sim.ledger().messages[260].cause.clone().unwrap();
+    let cause = sim.ledger().messages[260].cause.clone().unwrap().to_string();
     assert!(cause.contains("does not reconcile"), "{cause}");
     // The bytes still exist on the slave.
     let slave = sim.slave().unwrap();

@@ -6,7 +6,8 @@
 //! last 30 s registration is 120 s old. Clients see either only at their next 30 s route poll.
 
 use super::{Action, NodeState, Sim};
-use crate::event::{CrashKind, EventKind, NodeId, QueueKind, Topic};
+use crate::event::{CrashKind, EventKind, NodeId, Topic};
+use crate::text::LossReason;
 use crate::scenario::{FaultKind, FaultTarget, FlushDiskType};
 use crate::time::{SimDuration, SimTime};
 
@@ -146,18 +147,14 @@ impl Sim {
         };
         let after = self.node(node).store.written;
         self.node_mut(node).truncated_by_crash = written - after;
-        let behind = crate::event::bytes(written - flushed);
         for r in cut {
             // A slave copy the master still holds is no loss to any reader.
             if node == NodeId::Slave && self.master.store.find(r.copy).is_some() {
                 continue;
             }
             let why = match how {
-                CrashKind::PowerLoss => format!(
-                    "only in the {}'s page cache when it lost power at {now} (flushed offset {behind} behind)",
-                    node.name()
-                ),
-                _ => format!("the {} lost its disk at {now}", node.name()),
+                CrashKind::PowerLoss => LossReason::PageCacheLost { node, at: now, behind: written - flushed },
+                _ => LossReason::DiskLost { node, at: now },
             };
             self.copy_gone(r.copy, node, why);
         }
@@ -283,7 +280,7 @@ impl Sim {
         let Some(slave) = &self.slave else { return };
         let master_copies: std::collections::BTreeSet<usize> =
             self.master.store.records.iter().map(|r| r.copy).collect();
-        let gap = crate::event::bytes(slave.store.written.saturating_sub(self.master.store.written));
+        let gap = slave.store.written.saturating_sub(self.master.store.written);
         let orphans: Vec<usize> = slave
             .store
             .records
@@ -293,15 +290,13 @@ impl Sim {
             .filter(|&c| !self.copies[c].handled)
             .collect();
         for copy in orphans {
-            let why = format!(
-                "only on the slave: the master restarted {gap} behind its slave and 4.x master-slave does not reconcile"
-            );
+            let why = LossReason::SlaveOnly { gap };
             self.copy_gone(copy, NodeId::Master, why);
         }
     }
 
     /// Records that a readable copy vanished; the ledger keeps the latest reason.
-    pub(crate) fn copy_gone(&mut self, copy: usize, node: NodeId, why: String) {
+    pub(crate) fn copy_gone(&mut self, copy: usize, node: NodeId, why: LossReason) {
         let c = &self.copies[copy];
         let (msg, topic) = (c.msg, c.topic);
         let now = self.now;
@@ -310,6 +305,5 @@ impl Sim {
             notes.push((now, why.clone()));
         }
         self.emit(EventKind::CopyLost { msg, node, topic, why });
-        let _ = QueueKind::Main;
     }
 }
