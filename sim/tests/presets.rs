@@ -37,7 +37,7 @@ fn preset_flush_slave_timeout() {
 }
 #[test]
 fn preset_flush_slave_client_timeout() {
-    check("flush-slave-client-timeout", "EXCEPTION=100 SEND_OK=100", "DELIVERED=200");
+    check("flush-slave-client-timeout", "EXCEPTION=100 SEND_OK=100", "DELIVERED=101 DUPLICATED=99");
 }
 #[test]
 fn preset_flush_disk_timeout() {
@@ -45,7 +45,7 @@ fn preset_flush_disk_timeout() {
 }
 #[test]
 fn preset_flush_disk_client_timeout() {
-    check("flush-disk-client-timeout", "EXCEPTION=100 SEND_OK=100", "DELIVERED=200");
+    check("flush-disk-client-timeout", "EXCEPTION=100 SEND_OK=100", "DELIVERED=101 DUPLICATED=99");
 }
 #[test]
 fn preset_async_flush_power_loss() {
