@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use gloo::render::{request_animation_frame, AnimationFrame};
 use rmq_sim::scenario::presets;
+use rmq_sim::text::Lang;
 use rmq_sim::Scenario;
 use yew::prelude::*;
 
@@ -87,10 +88,25 @@ fn legend() -> Html {
     }
 }
 
+/// English / Simplified Chinese for the explanations (the seed note is Chinese originally).
+fn lang_switch(lang: &UseStateHandle<Lang>) -> Html {
+    let button = |l: Lang, label: &'static str| {
+        let lang2 = lang.clone();
+        let onclick = Callback::from(move |_: MouseEvent| lang2.set(l));
+        html! { <button class={classes!((**lang == l).then_some("on"))} {onclick} aria-pressed={(**lang == l).to_string()} lang={l.tag()}>{label}</button> }
+    };
+    html! {
+        <div class="lang" role="group" aria-label="Language of explanations">
+            { button(Lang::En, "EN") }{ button(Lang::Zh, "中文") }
+        </div>
+    }
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     let pb = use_reducer(|| Playback::new(initial_scenario()));
     let current = use_state(|| Some(AttrValue::from(DEFAULT_PRESET)));
+    let lang = use_state(Lang::default);
     use_animation(pb.playing, pb.dispatcher());
     let orientation = use_orientation();
     // Memoised so that panels whose data did not change skip re-rendering on each frame.
@@ -123,6 +139,7 @@ pub fn app() -> Html {
             <header class="top">
                 <div class="brand"><h1>{"losslab"}</h1><span class="tag">{"RocketMQ 4.9 message-loss lab"}</span></div>
                 <p class="scenario-name" data-testid="scenario-name">{sc.name.clone()}</p>
+                { lang_switch(&lang) }
             </header>
             <main class="layout">
                 <div class="stage">
@@ -134,7 +151,7 @@ pub fn app() -> Html {
                 </div>
                 <aside class="side">
                     <Summary pb={state.clone()} dispatch={dispatch.clone()} />
-                    <Inspector pb={state.clone()} dispatch={dispatch.clone()} />
+                    <Inspector pb={state.clone()} dispatch={dispatch.clone()} lang={*lang} />
                 </aside>
                 <div class="lower">
                     <EventLog pb={state.clone()} dispatch={dispatch.clone()} />

@@ -286,7 +286,7 @@ pub enum EventKind {
     /// A broker came back and recovered its commit log up to `recovered_to`.
     BrokerRestarted { node: NodeId, recovered_to: u64, truncated: u64 },
     /// A stored copy of a message can no longer be read by any consumer.
-    CopyLost { msg: MsgId, node: NodeId, topic: Topic, why: String },
+    CopyLost { msg: MsgId, node: NodeId, topic: Topic, why: crate::text::LossReason },
     /// The consumers' route changed: they now pull from `node`.
     RouteChanged { consumers_read_from: NodeId },
     /// The consumer group came online (or restarted) at these offsets.

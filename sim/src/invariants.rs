@@ -3,10 +3,9 @@
 //! A violation is our bug, never the user's: the checker returns the property's name and the
 //! offending event so the sweep can print the seed and the command that reproduces it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::event::{EventKind, NodeId, SendStatus};
-use crate::ledger::Verdict;
 use crate::scenario::{BrokerRole, FlushDiskType};
 use crate::sim::Sim;
 
@@ -15,6 +14,10 @@ use crate::sim::Sim;
 pub struct Checker {
     seen: usize,
     flushed: BTreeMap<NodeId, u64>,
+    /// Copies the master answered `SEND_OK` for and still holds.
+    send_ok_on_master: BTreeSet<usize>,
+    /// When the slave last went down: copies older than that may legitimately be gone from it.
+    slave_down_at: Option<crate::time::SimTime>,
 }
 
 impl Checker {
@@ -34,22 +37,27 @@ impl Checker {
                 }
             }
             match &e.kind {
-                EventKind::BrokerDown { node, .. } => crashed.push(*node),
-                EventKind::Delivered { msg, .. } => {
-                    if sim.ledger().get(*msg).appended_at.is_none_or(|t| t > e.at) {
-                        return Err(format!("nothing_consumed_before_stored: {e}"));
+                EventKind::BrokerDown { node, how, .. } => {
+                    crashed.push(*node);
+                    if *node == NodeId::Slave {
+                        self.slave_down_at = Some(e.at);
+                    }
+                    if *node == NodeId::Master {
+                        self.check_power_loss(sim, *how, e)?;
                     }
                 }
-                EventKind::Consumed { reconsume_times, .. } | EventKind::RetryScheduled { reconsume_times, .. } => {
-                    // Local retries count too; the broker's stored count never passes the max.
-                    let _ = reconsume_times;
+                EventKind::Delivered { msg, .. } if sim.ledger().get(*msg).appended_at.is_none_or(|t| t > e.at) => {
+                    return Err(format!("nothing_consumed_before_stored: {e}"));
                 }
-                EventKind::DeadLettered { reconsume_times, .. } => {
-                    if *reconsume_times != sim.scenario().consumer.max_reconsume_times {
-                        return Err(format!("dead_letter_after_max_reconsume_times: {e}"));
+                EventKind::DeadLettered { reconsume_times, .. }
+                    if *reconsume_times != sim.scenario().consumer.max_reconsume_times =>
+                {
+                    return Err(format!("dead_letter_after_max_reconsume_times: {e}"));
+                }
+                EventKind::PutAnswered { msg, attempt, status: SendStatus::SendOk, .. } => {
+                    if let Some(copy) = sim.copies().iter().rposition(|c| c.msg == *msg && c.attempt == Some(*attempt)) {
+                        self.send_ok_on_master.insert(copy);
                     }
-                }
-                EventKind::PutAnswered { msg, status: SendStatus::SendOk, .. } => {
                     self.check_promises(sim, *msg, e)?;
                 }
                 _ => {}
@@ -76,7 +84,6 @@ impl Checker {
             if n != sim.ledger().messages.len() {
                 return Err("one_verdict_per_message: some message has no verdict".into());
             }
-            self.check_end_promises(sim)?;
         }
         Ok(())
     }
@@ -91,7 +98,9 @@ impl Checker {
         if sc.broker.flush_disk_type == FlushDiskType::SyncFlush && master.flushed < rec.end() {
             return Err(format!("sync_flush_send_ok_is_on_disk: {e} but flushed={} < end={}", master.flushed, rec.end()));
         }
-        if sc.broker.broker_role == BrokerRole::SyncMaster && sim.ha().slave_ahead_at.is_none() {
+        let slave_healthy = sim.slave().is_some_and(|s| s.is_up())
+            && self.slave_down_at.is_none_or(|t| t < sim.copies()[copy].appended_at);
+        if sc.broker.broker_role == BrokerRole::SyncMaster && sim.ha().slave_ahead_at.is_none() && slave_healthy {
             let on_slave = sim.slave().is_some_and(|s| s.store.find(copy).is_some());
             if !on_slave {
                 return Err(format!("sync_master_send_ok_is_on_slave: {e} but the slave lacks it"));
@@ -100,19 +109,19 @@ impl Checker {
         Ok(())
     }
 
-    /// At the end: a SEND_OK message under SYNC_FLUSH was never lost to a power loss, and under
-    /// SYNC_MASTER with a healthy slave never lost while the master stayed down.
-    fn check_end_promises(&self, sim: &Sim) -> Result<(), String> {
-        let sc = sim.scenario();
-        for m in &sim.ledger().messages {
-            if m.verdict != Some(Verdict::LostAfterAck) || m.send_status_name() != "SEND_OK" {
-                continue;
-            }
-            for (_, why) in &m.lost {
-                if sc.broker.flush_disk_type == FlushDiskType::SyncFlush && why.contains("master's page cache when it lost power") {
-                    return Err(format!("sync_flush_survives_power_loss: msg#{} {}", m.id, why));
+    /// Under `SYNC_FLUSH`, a master power loss keeps every copy answered `SEND_OK`.
+    fn check_power_loss(&mut self, sim: &Sim, how: crate::event::CrashKind, e: &crate::event::Event) -> Result<(), String> {
+        use crate::event::CrashKind;
+        match how {
+            CrashKind::DiskLost => self.send_ok_on_master.clear(),
+            CrashKind::PowerLoss if sim.scenario().broker.flush_disk_type == FlushDiskType::SyncFlush => {
+                for &copy in &self.send_ok_on_master {
+                    if sim.master().store.find(copy).is_none() {
+                        return Err(format!("sync_flush_send_ok_survives_power_loss: {e}: lost {}", sim.copies()[copy].msg));
+                    }
                 }
             }
+            _ => {}
         }
         Ok(())
     }

@@ -4,6 +4,7 @@
 //! exactly one [`Verdict`] and, for lost messages, a cause sentence built from the stages.
 
 use crate::event::{MsgId, SendError, SendStatus};
+use crate::text::{verdict_meaning, Cause, Lang, LossReason};
 use crate::time::SimTime;
 
 /// What the producer finally saw for a message.
@@ -98,10 +99,10 @@ pub struct MessageRecord {
     pub dead_lettered_at: Option<SimTime>,
     pub compensated_at: Option<SimTime>,
     /// Each time a readable copy vanished, and why.
-    pub lost: Vec<(SimTime, String)>,
+    pub lost: Vec<(SimTime, LossReason)>,
     pub verdict: Option<Verdict>,
     /// For lost messages: the chain of events that lost it.
-    pub cause: Option<String>,
+    pub cause: Option<Cause>,
 }
 
 impl MessageRecord {
@@ -123,26 +124,33 @@ impl MessageRecord {
     }
 
     /// A one-sentence explanation of the verdict, for the inspector and the summary.
-    pub fn explain(&self) -> String {
+    pub fn explain(&self, lang: Lang) -> String {
         let v = self.verdict.unwrap_or(Verdict::Unresolved);
-        match v {
-            Verdict::Delivered => format!(
-                "consumed once, at {}",
-                self.consumed_at.first().map(|t| t.to_string()).unwrap_or_default()
-            ),
-            Verdict::Duplicated => format!(
-                "consumed {} times (at-least-once delivery redelivered it)",
-                self.consumed_at.len()
-            ),
-            Verdict::DeadLettered => format!(
+        let at = |t: Option<&SimTime>| t.map(|t| t.to_string()).unwrap_or_default();
+        match (v, lang) {
+            (Verdict::Delivered, Lang::En) => format!("consumed once, at {}", at(self.consumed_at.first())),
+            (Verdict::Delivered, Lang::Zh) => format!("在 {} 被消费，恰好一次", at(self.consumed_at.first())),
+            (Verdict::Duplicated, Lang::En) => {
+                format!("consumed {} times: at-least-once delivery redelivered it", self.consumed_at.len())
+            }
+            (Verdict::Duplicated, Lang::Zh) => {
+                format!("被消费了 {} 次：至少一次（at-least-once）投递把它又投递了一遍", self.consumed_at.len())
+            }
+            (Verdict::DeadLettered, Lang::En) => format!(
                 "failed {} times and was written to %DLQ% at {}",
                 self.deliveries.len(),
-                self.dead_lettered_at.map(|t| t.to_string()).unwrap_or_default()
+                at(self.dead_lettered_at.as_ref())
             ),
-            Verdict::Unresolved => "still in flight when the run ended".to_string(),
-            Verdict::LostAfterAck | Verdict::LostUnacked => {
-                self.cause.clone().unwrap_or_else(|| "lost".to_string())
-            }
+            (Verdict::DeadLettered, Lang::Zh) => format!(
+                "消费失败 {} 次，于 {} 被写入 %DLQ% 死信队列",
+                self.deliveries.len(),
+                at(self.dead_lettered_at.as_ref())
+            ),
+            (Verdict::Unresolved, _) => verdict_meaning(v, lang).to_string(),
+            (Verdict::LostAfterAck | Verdict::LostUnacked, _) => match &self.cause {
+                Some(c) => c.render(lang),
+                None => verdict_meaning(v, lang).to_string(),
+            },
         }
     }
 }

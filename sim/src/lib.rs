@@ -20,6 +20,7 @@ pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
+pub mod text;
 pub mod time;
 
 pub use event::{Event, EventKind, MsgId, NodeId, SendStatus};

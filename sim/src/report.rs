@@ -16,7 +16,7 @@ pub fn digest(events: &[Event]) -> String {
     let mut line = String::new();
     for e in events {
         line.clear();
-        write!(line, "{e}\n").expect("write to string");
+        writeln!(line, "{e}").expect("write to string");
         h.update(line.as_bytes());
     }
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
@@ -87,7 +87,7 @@ impl Report {
                 send_attempts: m.attempts.len() as u32,
                 deliveries: m.deliveries.len() as u32,
                 reconsume_times: m.reconsume_times(),
-                cause: m.cause.clone(),
+                cause: m.cause.as_ref().map(|c| c.render(crate::text::Lang::En)),
             });
         }
         Report {

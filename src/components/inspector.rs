@@ -2,6 +2,7 @@
 //! verdict explained in the core's own sentence (`MessageRecord::explain`).
 
 use rmq_sim::ledger::MessageRecord;
+use rmq_sim::text::{status_meaning, verdict_meaning, Lang};
 use rmq_sim::{MsgId, SimTime};
 use yew::prelude::*;
 
@@ -13,6 +14,9 @@ use crate::playback::{Action, Playback};
 pub struct Props {
     pub pb: Playback,
     pub dispatch: Callback<Action>,
+    /// Language of the explanation (the core writes it in English and Simplified Chinese).
+    #[prop_or_default]
+    pub lang: Lang,
 }
 
 fn stage(name: &str, t: Option<SimTime>, cursor: SimTime) -> Html {
@@ -72,10 +76,14 @@ pub fn inspector(p: &Props) -> Html {
             </div>
             <p class="status">{"producer saw "}<strong>{r.send_status_name()}</strong>
                 {format!(" · {} attempt(s) · {} deliveries", r.attempts.len(), r.deliveries.len())}</p>
+            if let Some((_, rmq_sim::ledger::Answer::Status(st))) = r.answer.as_ref() {
+                <p class="hint" lang={p.lang.tag()}>{status_meaning(*st, p.lang)}</p>
+            }
             <div class={classes!("verdict", broken.then_some("broken"))}>
                 <span class="v-label">{format!("At the end of the run ({}):", clock(pb.run.end))}</span>
                 <strong class="v-name">{verdict}</strong>
-                <p class="v-explain" data-testid="explain">{r.explain()}</p>
+                <p class="v-meaning">{r.verdict.map(|v| verdict_meaning(v, p.lang)).unwrap_or_default()}</p>
+                <p class="v-explain" data-testid="explain" lang={p.lang.tag()}>{r.explain(p.lang)}</p>
             </div>
             { stages(r, pb.cursor) }
             <h3>{"History"}</h3>

@@ -7,6 +7,7 @@
 //! the presets reproducing the seed note's claims ship with the crate ([`presets`]).
 
 pub mod broker_conf;
+pub mod link;
 pub mod parse;
 pub mod presets;
 

@@ -8,7 +8,7 @@
 //! if `flushCommitLogLeastPages` page boundaries are dirty, or anything at all once
 //! `flushCommitLogThoroughInterval` has passed. A flush makes everything written so far durable.
 
-use super::{Action, CopyInfo, PendingPut, Sim, MAX_PENDING_PUTS};
+use super::{Action, CopyInfo, PendingPut, Reply, Sim, MAX_PENDING_PUTS};
 use crate::broker::store::{CopyId, Record};
 use crate::event::{EventKind, MsgId, NodeId, SendError, SendStatus, Topic};
 use crate::scenario::{BrokerRole, FlushDiskType};
@@ -68,6 +68,11 @@ impl Sim {
             return;
         }
         let copy = self.master_append(msg, Topic::Main, 0, Some(attempt));
+        self.hold_put(copy, Reply::Producer { msg, attempt });
+    }
+
+    /// Holds the put of `copy` (just appended) until its flush and replica parts complete.
+    pub(crate) fn hold_put(&mut self, copy: CopyId, reply: Reply) {
         let next_offset = self.master.store.written;
         let flush = match self.sc.broker.flush_disk_type {
             FlushDiskType::AsyncFlush => Some(None),
@@ -88,7 +93,7 @@ impl Sim {
         if replica.is_none() {
             self.schedule(self.sc.broker.slave_timeout, Action::SlaveDeadline { put });
         }
-        self.puts.insert(put, PendingPut { msg, attempt, copy, next_offset, flush, replica });
+        self.puts.insert(put, PendingPut { reply, copy, next_offset, flush, replica });
         self.try_complete(put);
     }
 
@@ -105,8 +110,16 @@ impl Sim {
         let (Some(flush), Some(replica)) = (p.flush, p.replica) else { return };
         let p = self.puts.remove(&put).expect("present");
         let status = replica.or(flush).unwrap_or(SendStatus::SendOk);
-        self.copies[p.copy].answered = Some(status);
-        self.answer_put(p.msg, p.attempt, Ok(status));
+        match p.reply {
+            Reply::Producer { msg, attempt } => {
+                self.copies[p.copy].answered = Some(status);
+                self.answer_put(msg, attempt, Ok(status));
+            }
+            // consumerSendMsgBack answers SUCCESS for every stored status.
+            Reply::SendBack { queue, cepoch, qoffset } => {
+                self.schedule(self.sc.network.latency, Action::SendBackAck { queue, cepoch, qoffset })
+            }
+        }
     }
 
     pub(super) fn on_put_deadline(&mut self, put: u64, flush: bool) {

@@ -24,6 +24,8 @@ use crate::time::{SimDuration, SimTime};
 const PULL_THRESHOLD: usize = 1_000;
 /// `submitConsumeRequestLater` after a failed `sendMessageBack`.
 const LOCAL_RETRY_DELAY: SimDuration = SimDuration::from_ms(5_000);
+/// `consumerSendMessageBack`'s RPC timeout.
+const SEND_BACK_TIMEOUT: SimDuration = SimDuration::from_ms(5_000);
 /// First `persistAll` after the client starts.
 const FIRST_PERSIST: SimDuration = SimDuration::from_ms(10_000);
 
@@ -341,6 +343,7 @@ impl Sim {
         }
         if self.master.is_up() && self.route == NodeId::Master {
             self.schedule(self.sc.network.latency, Action::SendBackArrive { queue: q, cepoch, qoffset, copy, attempt_rc: rc });
+            self.schedule(SEND_BACK_TIMEOUT, Action::SendBackTimeout { queue: q, cepoch, qoffset, copy, attempt_rc: rc });
         } else {
             self.retry_locally(q, qoffset, copy, rc, LOCAL_RETRY_DELAY);
         }
@@ -363,23 +366,21 @@ impl Sim {
         self.deliver(q, qoffset, copy, rc);
     }
 
-    /// `SendMessageProcessor.consumerSendMsgBack`: to the schedule topic or to the DLQ.
-    pub(super) fn on_send_back_arrive(&mut self, q: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32) {
+    /// `SendMessageProcessor.consumerSendMsgBack`: to the schedule topic or to the DLQ. The
+    /// answer waits for the same flush and replica parts as any put.
+    pub(super) fn on_send_back_arrive(&mut self, q: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, _rc: u32) {
         if !self.master.is_up() {
-            // The RPC times out (5 s); the client's own fallback also needs the master.
-            if cepoch == self.consumer.epoch {
-                self.retry_locally(q, qoffset, copy, attempt_rc, LOCAL_RETRY_DELAY + LOCAL_RETRY_DELAY);
-            }
-            return;
+            return; // the RPC times out (SendBackTimeout)
         }
         let msg = self.copies[copy].msg;
         let stored_rc = self.copies[copy].reconsume_times;
         let max = self.sc.consumer.max_reconsume_times;
-        if stored_rc >= max {
+        let new_copy = if stored_rc >= max {
             let dlq = self.master_append(msg, Topic::Dlq, stored_rc, None);
             self.copies[dlq].handled = !self.sc.consumer.dlq_consumer;
             self.ledger.get_mut(msg).dead_lettered_at = Some(self.now);
             self.emit(EventKind::DeadLettered { msg, reconsume_times: stored_rc });
+            dlq
         } else {
             let levels = &self.sc.broker.message_delay_level;
             let level = (3 + stored_rc).min(levels.len() as u32);
@@ -390,9 +391,17 @@ impl Sim {
             self.emit(EventKind::RetryScheduled { msg, delay_level: level, due_at, reconsume_times: stored_rc + 1 });
             let epoch = self.master.epoch;
             self.schedule_at(due_at, Action::ScheduleDue { copy: sched, epoch });
+            sched
+        };
+        self.hold_put(new_copy, super::Reply::SendBack { queue: q, cepoch, qoffset });
+    }
+
+    /// No answer to `sendMessageBack` within 5 s: the client consumes the message again later.
+    pub(super) fn on_send_back_timeout(&mut self, q: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, rc: u32) {
+        if cepoch != self.consumer.epoch || self.consumer.queues[&q].pq.get(&qoffset) != Some(&copy) {
+            return;
         }
-        self.schedule(self.sc.network.latency, Action::SendBackAck { queue: q, cepoch, qoffset });
-        self.copies[copy].handled = true;
+        self.retry_locally(q, qoffset, copy, rc, LOCAL_RETRY_DELAY);
     }
 
     pub(super) fn on_send_back_ack(&mut self, q: QueueKind, cepoch: u32, qoffset: u64) {

@@ -6,7 +6,8 @@
 //! last 30 s registration is 120 s old. Clients see either only at their next 30 s route poll.
 
 use super::{Action, NodeState, Sim};
-use crate::event::{CrashKind, EventKind, NodeId, QueueKind, Topic};
+use crate::event::{CrashKind, EventKind, NodeId, Topic};
+use crate::text::LossReason;
 use crate::scenario::{FaultKind, FaultTarget, FlushDiskType};
 use crate::time::{SimDuration, SimTime};
 
@@ -68,13 +69,13 @@ impl Sim {
                 self.node_mut(node).slow_factor = 1;
             }
             (FaultKind::DiskStall, _) => {}
-            (FaultKind::NetworkPartition, FaultTarget::Producer) => {
-                if self.producer_link_down_until.is_some_and(|u| u <= self.now) {
-                    self.producer_link_down_until = None;
-                }
+            (FaultKind::NetworkPartition, FaultTarget::Producer)
+                if self.producer_link_down_until.is_some_and(|u| u <= self.now) =>
+            {
+                self.producer_link_down_until = None;
             }
-            (FaultKind::NetworkPartition, _) => {
-                if self.ha.link_down_until.is_some_and(|u| u <= self.now) {
+            (FaultKind::NetworkPartition, FaultTarget::Slave) if self.ha.link_down_until.is_some_and(|u| u <= self.now) => {
+                {
                     self.ha.link_down_until = None;
                     // TCP delivers what was held: the master pushes again and the slave reports.
                     if self.ha.connected {
@@ -144,14 +145,16 @@ impl Sim {
                 n.store.truncate(0)
             }
         };
-        let behind = crate::event::bytes(written - flushed);
+        let after = self.node(node).store.written;
+        self.node_mut(node).truncated_by_crash = written - after;
         for r in cut {
+            // A slave copy the master still holds is no loss to any reader.
+            if node == NodeId::Slave && self.master.store.find(r.copy).is_some() {
+                continue;
+            }
             let why = match how {
-                CrashKind::PowerLoss => format!(
-                    "only in the {}'s page cache when it lost power at {now} (flushed offset {behind} behind)",
-                    node.name()
-                ),
-                _ => format!("the {} lost its disk at {now}", node.name()),
+                CrashKind::PowerLoss => LossReason::PageCacheLost { node, at: now, behind: written - flushed },
+                _ => LossReason::DiskLost { node, at: now },
             };
             self.copy_gone(r.copy, node, why);
         }
@@ -201,7 +204,7 @@ impl Sim {
         let recovered_to = n.store.written;
         let epoch = n.epoch;
         let async_flush = n.flush_disk_type == FlushDiskType::AsyncFlush;
-        let truncated = 0;
+        let truncated = std::mem::take(&mut n.truncated_by_crash);
         self.emit(EventKind::BrokerRestarted { node, recovered_to, truncated });
         if async_flush {
             self.schedule(self.sc.broker.flush_interval_commit_log, Action::FlushTick { node, epoch });
@@ -277,7 +280,7 @@ impl Sim {
         let Some(slave) = &self.slave else { return };
         let master_copies: std::collections::BTreeSet<usize> =
             self.master.store.records.iter().map(|r| r.copy).collect();
-        let gap = crate::event::bytes(slave.store.written.saturating_sub(self.master.store.written));
+        let gap = slave.store.written.saturating_sub(self.master.store.written);
         let orphans: Vec<usize> = slave
             .store
             .records
@@ -287,15 +290,13 @@ impl Sim {
             .filter(|&c| !self.copies[c].handled)
             .collect();
         for copy in orphans {
-            let why = format!(
-                "only on the slave: the master restarted {gap} behind its slave and 4.x master-slave does not reconcile"
-            );
+            let why = LossReason::SlaveOnly { gap };
             self.copy_gone(copy, NodeId::Master, why);
         }
     }
 
     /// Records that a readable copy vanished; the ledger keeps the latest reason.
-    pub(crate) fn copy_gone(&mut self, copy: usize, node: NodeId, why: String) {
+    pub(crate) fn copy_gone(&mut self, copy: usize, node: NodeId, why: LossReason) {
         let c = &self.copies[copy];
         let (msg, topic) = (c.msg, c.topic);
         let now = self.now;
@@ -304,6 +305,5 @@ impl Sim {
             notes.push((now, why.clone()));
         }
         self.emit(EventKind::CopyLost { msg, node, topic, why });
-        let _ = QueueKind::Main;
     }
 }

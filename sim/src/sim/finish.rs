@@ -4,6 +4,7 @@ use super::{NodeState, Sim};
 use crate::event::{MsgId, NodeId, Topic};
 use crate::ledger::{Answer, Verdict};
 use crate::scenario::{BrokerRole, FlushDiskType, SendMode};
+use crate::text::{Cause, CauseStep};
 
 impl Sim {
     /// The broker consumers will read from once routes settle: the master while it is up or
@@ -35,17 +36,19 @@ impl Sim {
                 in_process.insert(self.copies[copy].msg);
             }
         }
+        // One pass over the copies: which messages still have work pending, which sit in the DLQ.
+        let n = self.sc.producer.messages as usize;
+        let (mut pending, mut dead) = (vec![false; n], vec![false; n]);
+        for (i, c) in self.copies.iter().enumerate() {
+            if readable.contains(&i) {
+                let m = c.msg.0 as usize;
+                pending[m] |= !c.handled;
+                dead[m] |= c.topic == Topic::Dlq;
+            }
+        }
         for id in 0..self.sc.producer.messages {
             let msg = MsgId(id);
-            let pending_copy = self.copies.iter().enumerate().any(|(i, c)| {
-                c.msg == msg && !c.handled && readable.contains(&i) && c.topic != Topic::Dlq
-                    || c.msg == msg && c.topic == Topic::Dlq && !c.handled && readable.contains(&i)
-            });
-            let dead_lettered = self
-                .copies
-                .iter()
-                .enumerate()
-                .any(|(i, c)| c.msg == msg && c.topic == Topic::Dlq && readable.contains(&i));
+            let (pending_copy, dead_lettered) = (pending[id as usize], dead[id as usize]);
             let rec = self.ledger.get(msg);
             let never_sent = rec.attempts.is_empty();
             let verdict = match rec.consumed_at.len() {
@@ -65,8 +68,8 @@ impl Sim {
         }
     }
 
-    /// The chain of events that lost `msg`, as one sentence.
-    fn cause_of(&self, msg: MsgId) -> String {
+    /// The chain of events that lost `msg`.
+    fn cause_of(&self, msg: MsgId) -> Cause {
         let rec = self.ledger.get(msg);
         let flush = match self.sc.broker.flush_disk_type {
             FlushDiskType::SyncFlush => "SYNC_FLUSH",
@@ -76,26 +79,22 @@ impl Sim {
             BrokerRole::SyncMaster => "SYNC_MASTER",
             BrokerRole::AsyncMaster => "ASYNC_MASTER",
         };
-        let mut parts = Vec::new();
-        match rec.answer {
-            Some((t, Answer::Status(s))) => parts.push(format!("{} at {t} under {flush} + {role}", s.name())),
-            Some((t, Answer::Exception(e))) => parts.push(format!("the producer saw {} at {t}", e.describe())),
-            Some((t, Answer::NoReply)) if self.sc.producer.send_mode == SendMode::Oneway => {
-                parts.push(format!("sent ONEWAY at {t}: no answer, so the producer never knew"))
-            }
-            _ => parts.push("the producer never got an answer".to_string()),
-        }
+        let mut steps = vec![match rec.answer {
+            Some((at, Answer::Status(status))) => CauseStep::Answered { status, at, flush, role },
+            Some((at, Answer::Exception(error))) => CauseStep::Exception { error, at },
+            Some((at, Answer::NoReply)) if self.sc.producer.send_mode == SendMode::Oneway => CauseStep::Oneway { at },
+            _ => CauseStep::NoAnswer,
+        }];
         match (rec.lost.is_empty(), rec.appended_at) {
-            (false, _) => parts.extend(rec.lost.iter().map(|(_, why)| why.clone())),
-            (true, None) => parts.push("it never reached a live master".to_string()),
-            (true, Some(_)) if !rec.deliveries.is_empty() => {
-                parts.push("its retry was lost before it could be consumed again".to_string())
-            }
-            (true, Some(_)) => parts.push("no readable copy was left".to_string()),
+            (false, _) => steps.extend(rec.lost.iter().map(|(_, why)| CauseStep::Loss(why.clone()))),
+            (true, None) => steps.push(CauseStep::NeverReachedMaster),
+            (true, Some(_)) if !rec.deliveries.is_empty() => steps.push(CauseStep::RetryLost),
+            (true, Some(_)) if self.readable_node().is_none() => steps.push(CauseStep::Stranded),
+            (true, Some(_)) => steps.push(CauseStep::NoCopyLeft),
         }
         if let Some(t) = rec.consumed_at.first() {
-            parts.push(format!("consumed at {t}"));
+            steps.push(CauseStep::ConsumedAt(*t));
         }
-        parts.join("; ")
+        Cause(steps)
     }
 }

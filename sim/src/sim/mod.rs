@@ -50,6 +50,7 @@ pub(crate) enum Action {
     ConsumeDone { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32 },
     SendBackArrive { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32 },
     SendBackAck { queue: QueueKind, cepoch: u32, qoffset: u64 },
+    SendBackTimeout { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32 },
     LocalRetry { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32 },
     PersistTick { cepoch: u32 },
     ConsumerStart { cepoch: u32 },
@@ -97,6 +98,8 @@ pub struct Node {
     pub offsets: BTreeMap<QueueKind, u64>,
     /// When it will restart, if it is down and will.
     pub restart_at: Option<SimTime>,
+    /// Bytes the last crash cut from the commit log (reported by the restart's recovery).
+    pub(crate) truncated_by_crash: u64,
 }
 
 impl Node {
@@ -115,6 +118,7 @@ impl Node {
             stalled_until: None,
             offsets: BTreeMap::new(),
             restart_at: None,
+            truncated_by_crash: 0,
         }
     }
     pub fn is_up(&self) -> bool {
@@ -146,13 +150,21 @@ pub struct Ha {
 /// A send the master holds until its flush and replication parts complete.
 #[derive(Clone, Debug)]
 pub(crate) struct PendingPut {
-    pub msg: MsgId,
-    pub attempt: u32,
+    pub reply: Reply,
     pub copy: CopyId,
     pub next_offset: u64,
     /// `None` while waiting; `Some(None)` done OK; `Some(Some(s))` done with a failure status.
     pub flush: Option<Option<SendStatus>>,
     pub replica: Option<Option<SendStatus>>,
+}
+
+/// Who waits for a held put's answer.
+#[derive(Clone, Debug)]
+pub(crate) enum Reply {
+    /// A producer's send.
+    Producer { msg: MsgId, attempt: u32 },
+    /// A consumer's `sendMessageBack` (the broker answers it after the same flush/replica wait).
+    SendBack { queue: QueueKind, cepoch: u32, qoffset: u64 },
 }
 
 /// What the simulator knows about one stored copy (shared by master and slave replicas).
@@ -207,6 +219,7 @@ pub struct Sim {
     pub(crate) faults: Vec<Fault>,
     pub(crate) ledger: Ledger,
     pub(crate) finished: bool,
+    event_limit: u64,
 }
 
 /// Most puts the master holds waiting for flush or slave before it answers `SYSTEM_BUSY`
@@ -241,6 +254,7 @@ impl Sim {
             faults: sc.faults.clone(),
             ledger: Ledger::new(sc.producer.messages),
             finished: false,
+            event_limit: limits::MAX_EVENTS,
             sc,
         };
         sim.start();
@@ -277,6 +291,12 @@ impl Sim {
         if self.sc.consumer.enabled {
             self.schedule_at(self.sc.consumer.start_at, Action::ConsumerStart { cepoch: 0 });
         }
+    }
+
+    /// Lowers the event limit (default [`limits::MAX_EVENTS`]); the run then ends with
+    /// `EventLimit` instead of going on.
+    pub fn set_event_limit(&mut self, limit: u64) {
+        self.event_limit = limit.min(limits::MAX_EVENTS);
     }
 
     /// The scenario this run simulates.
@@ -392,7 +412,7 @@ impl Sim {
             return None;
         }
         let first = self.events.len();
-        if self.events.len() as u64 >= limits::MAX_EVENTS {
+        if self.events.len() as u64 >= self.event_limit {
             self.end(EndReason::EventLimit);
             return Some(&self.events[first..]);
         }
@@ -496,6 +516,9 @@ impl Sim {
                 self.on_send_back_arrive(queue, cepoch, qoffset, copy, attempt_rc)
             }
             SendBackAck { queue, cepoch, qoffset } => self.on_send_back_ack(queue, cepoch, qoffset),
+            SendBackTimeout { queue, cepoch, qoffset, copy, attempt_rc } => {
+                self.on_send_back_timeout(queue, cepoch, qoffset, copy, attempt_rc)
+            }
             LocalRetry { queue, cepoch, qoffset, copy, attempt_rc } => {
                 self.on_local_retry(queue, cepoch, qoffset, copy, attempt_rc)
             }

@@ -28,6 +28,8 @@ pub(crate) struct SendState {
     pub outstanding: Option<u32>,
     /// A resend is scheduled.
     pub resend_pending: bool,
+    /// The outstanding attempt was written to the connection (not refused before it).
+    pub on_channel: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -112,7 +114,9 @@ impl Sim {
         match reach {
             Reach::Ok => self.schedule(lat, Action::RequestArrive { msg, attempt, epoch: self.master.epoch }),
             Reach::Refused => {
-                self.producer.sends[msg.0 as usize].outstanding = Some(attempt);
+                let s = &mut self.producer.sends[msg.0 as usize];
+                s.outstanding = Some(attempt);
+                s.on_channel = false;
                 self.schedule(lat + lat, Action::AttemptRefused { msg, attempt });
                 return;
             }
@@ -123,7 +127,9 @@ impl Sim {
             self.set_answer(msg, attempt, Answer::NoReply);
             return;
         }
-        self.producer.sends[msg.0 as usize].outstanding = Some(attempt);
+        let s = &mut self.producer.sends[msg.0 as usize];
+        s.outstanding = Some(attempt);
+        s.on_channel = true;
         let deadline = self.client_deadline(msg);
         self.schedule_at(deadline, Action::ClientTimeout { msg, attempt });
     }
@@ -167,6 +173,37 @@ impl Sim {
         self.emit(EventKind::AttemptFailed { msg, attempt, error: SendError::Timeout });
         // The timeout spent the whole budget: later attempts fail locally.
         self.send_failed(msg, SendError::CallTimeout);
+        if self.sc.producer.send_mode == SendMode::Sync {
+            self.fail_fast_connection();
+        }
+    }
+
+    /// A SYNC timeout closes the connection (`clientCloseSocketIfTimeout`, default true), and
+    /// `failFast` fails every other request in flight on it; each send then tries again at once
+    /// on a new connection while its budget lasts (client spec §5).
+    fn fail_fast_connection(&mut self) {
+        let victims: Vec<(MsgId, u32)> = self
+            .producer
+            .sends
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.on_channel)
+            .filter_map(|(i, s)| s.outstanding.map(|a| (MsgId(i as u32), a)))
+            .collect();
+        for (msg, attempt) in victims {
+            self.emit(EventKind::AttemptFailed { msg, attempt, error: SendError::Timeout });
+            self.set_answer(msg, attempt, Answer::Exception(SendError::Timeout));
+            let s = &mut self.producer.sends[msg.0 as usize];
+            s.outstanding = None;
+            let (elapsed, used) = (self.now.since(s.first_start), s.attempts_in_send);
+            if elapsed > self.sc.producer.send_msg_timeout {
+                self.send_failed(msg, SendError::CallTimeout);
+            } else if used < self.max_attempts() {
+                self.start_attempt(msg);
+            } else {
+                self.send_failed(msg, SendError::RetriesExhausted);
+            }
+        }
     }
 
     pub(super) fn on_response_arrive(&mut self, msg: MsgId, attempt: u32, result: Result<SendStatus, SendError>) {

@@ -21,7 +21,7 @@ const HA_RECONNECT: SimDuration = SimDuration::from_ms(5_000);
 
 impl Sim {
     fn link_up(&self) -> bool {
-        !self.ha.link_down_until.is_some_and(|u| u > self.now)
+        self.ha.link_down_until.is_none_or(|u| u <= self.now)
     }
 
     /// Pushes whatever the slave lacks, if the connection and the link allow.

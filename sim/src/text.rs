@@ -1,0 +1,225 @@
+//! Words for people, in English and Simplified Chinese: verdicts, send statuses and the cause
+//! chains of lost messages. RocketMQ's identifiers (`SEND_OK`, `SYNC_FLUSH`, `%DLQ%`) stay as
+//! they are in both languages. The event log itself is always English: its lines are hashed.
+
+use crate::event::{bytes, NodeId, SendError, SendStatus};
+use crate::ledger::Verdict;
+use crate::time::SimTime;
+
+/// A language the lab speaks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// `en`, `zh`, `zh-CN`, `zh-Hans`, `en-US` … → a language; anything else → None.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "en" => Some(Lang::En),
+            "zh" => Some(Lang::Zh),
+            _ => None,
+        }
+    }
+
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+}
+
+fn node_name(node: NodeId, lang: Lang) -> &'static str {
+    match (node, lang) {
+        (NodeId::Master, Lang::En) => "master",
+        (NodeId::Slave, Lang::En) => "slave",
+        (NodeId::Master, Lang::Zh) => "主节点",
+        (NodeId::Slave, Lang::Zh) => "从节点",
+    }
+}
+
+/// Why a readable copy vanished.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum LossReason {
+    /// It was only in the node's page cache when the node lost power.
+    PageCacheLost { node: NodeId, at: SimTime, behind: u64 },
+    /// The node's disk was destroyed.
+    DiskLost { node: NodeId, at: SimTime },
+    /// Only the slave holds it, and the master restarted behind it (spec §4b).
+    SlaveOnly { gap: u64 },
+}
+
+impl LossReason {
+    pub fn render(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (LossReason::PageCacheLost { node, at, behind }, Lang::En) => format!(
+                "only in the {}'s page cache when it lost power at {at} (flushed offset {} behind)",
+                node_name(*node, lang),
+                bytes(*behind)
+            ),
+            (LossReason::PageCacheLost { node, at, behind }, Lang::Zh) => format!(
+                "{}在 {at} 断电时，它还只在页缓存（page cache）里，刷盘进度落后 {}",
+                node_name(*node, lang),
+                bytes(*behind)
+            ),
+            (LossReason::DiskLost { node, at }, Lang::En) => {
+                format!("the {} lost its disk at {at}", node_name(*node, lang))
+            }
+            (LossReason::DiskLost { node, at }, Lang::Zh) => {
+                format!("{}的磁盘在 {at} 损毁", node_name(*node, lang))
+            }
+            (LossReason::SlaveOnly { gap }, Lang::En) => format!(
+                "only on the slave: the master restarted {} behind its slave and 4.x master-slave does not reconcile",
+                bytes(*gap)
+            ),
+            (LossReason::SlaveOnly { gap }, Lang::Zh) => format!(
+                "它只存在于从节点：主节点重启后比从节点落后 {}，而 4.x 主从模式不会自动对齐两边的数据",
+                bytes(*gap)
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for LossReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(Lang::En))
+    }
+}
+
+/// One link of a lost message's cause chain.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum CauseStep {
+    /// The producer was told the message was stored.
+    Answered { status: SendStatus, at: SimTime, flush: &'static str, role: &'static str },
+    /// The producer saw an exception.
+    Exception { error: SendError, at: SimTime },
+    /// A ONEWAY send: no answer.
+    Oneway { at: SimTime },
+    NoAnswer,
+    Loss(LossReason),
+    NeverReachedMaster,
+    RetryLost,
+    Stranded,
+    NoCopyLeft,
+    ConsumedAt(SimTime),
+}
+
+impl CauseStep {
+    pub fn render(&self, lang: Lang) -> String {
+        use CauseStep::*;
+        match (self, lang) {
+            (Answered { status, at, flush, role }, Lang::En) => format!("{} at {at} under {flush} + {role}", status.name()),
+            (Answered { status, at, flush, role }, Lang::Zh) => format!("{at} 收到 {}（{flush} + {role}）", status.name()),
+            (Exception { error, at }, Lang::En) => format!("the producer saw {} at {at}", error.describe()),
+            (Exception { error, at }, Lang::Zh) => format!("生产者在 {at} 收到异常 {}", error.describe()),
+            (Oneway { at }, Lang::En) => format!("sent ONEWAY at {at}: no answer, so the producer never knew"),
+            (Oneway { at }, Lang::Zh) => format!("{at} 以 ONEWAY 方式发送：没有响应，生产者无从知晓"),
+            (NoAnswer, Lang::En) => "the producer never got an answer".into(),
+            (NoAnswer, Lang::Zh) => "生产者始终没有收到响应".into(),
+            (Loss(r), l) => r.render(l),
+            (NeverReachedMaster, Lang::En) => "it never reached a live master".into(),
+            (NeverReachedMaster, Lang::Zh) => "消息从未到达存活的主节点".into(),
+            (RetryLost, Lang::En) => "its retry was lost before it could be consumed again".into(),
+            (RetryLost, Lang::Zh) => "它的重试消息在再次被消费之前丢失了".into(),
+            (Stranded, Lang::En) => "its copies sit on brokers that stay down for the rest of the run".into(),
+            (Stranded, Lang::Zh) => "它的副本所在的 Broker 直到运行结束都没有恢复".into(),
+            (NoCopyLeft, Lang::En) => "no readable copy was left".into(),
+            (NoCopyLeft, Lang::Zh) => "已经没有可读的副本".into(),
+            (ConsumedAt(t), Lang::En) => format!("consumed at {t}"),
+            (ConsumedAt(t), Lang::Zh) => format!("已于 {t} 被消费"),
+        }
+    }
+}
+
+/// The chain of events that lost a message.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Cause(pub Vec<CauseStep>);
+
+impl Cause {
+    pub fn render(&self, lang: Lang) -> String {
+        let sep = if lang == Lang::Zh { "；" } else { "; " };
+        self.0.iter().map(|s| s.render(lang)).collect::<Vec<_>>().join(sep)
+    }
+}
+
+impl std::fmt::Display for Cause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(Lang::En))
+    }
+}
+
+/// What a verdict means, in one sentence.
+pub fn verdict_meaning(v: Verdict, lang: Lang) -> &'static str {
+    match (v, lang) {
+        (Verdict::Delivered, Lang::En) => "consumed exactly once",
+        (Verdict::Delivered, Lang::Zh) => "恰好被消费一次",
+        (Verdict::Duplicated, Lang::En) => "consumed more than once",
+        (Verdict::Duplicated, Lang::Zh) => "被消费了不止一次（重复消费）",
+        (Verdict::LostAfterAck, Lang::En) => {
+            "the producer was told it was stored, yet no copy was ever consumed or dead-lettered: a broken promise"
+        }
+        (Verdict::LostAfterAck, Lang::Zh) => "生产者已被告知存储成功，却没有任何副本被消费或进入死信队列：承诺落空",
+        (Verdict::LostUnacked, Lang::En) => "the producer saw an exception or no answer, and the message never arrived",
+        (Verdict::LostUnacked, Lang::Zh) => "生产者收到异常或没有收到响应，消息最终没有送达",
+        (Verdict::DeadLettered, Lang::En) => "it ended in the dead letter queue %DLQ%<group>",
+        (Verdict::DeadLettered, Lang::Zh) => "最终进入死信队列 %DLQ%<group>",
+        (Verdict::Unresolved, Lang::En) => "still in flight when the run ended",
+        (Verdict::Unresolved, Lang::Zh) => "运行结束时仍在途中",
+    }
+}
+
+/// What a `SendStatus` means (the seed note's wording, §1).
+pub fn status_meaning(s: SendStatus, lang: Lang) -> &'static str {
+    match (s, lang) {
+        (SendStatus::SendOk, Lang::En) => {
+            "sent: the message is in the master's page cache. Alone this does not make it reliable; enable SYNC_MASTER or SYNC_FLUSH for that"
+        }
+        (SendStatus::SendOk, Lang::Zh) => {
+            "消息发送成功：消息已在主节点的页缓存中。单凭这一点并不可靠，要保证不丢消息，还应启用 SYNC_MASTER 或 SYNC_FLUSH"
+        }
+        (SendStatus::FlushDiskTimeout, Lang::En) => {
+            "stored, but the flush to disk timed out (SYNC_FLUSH): lost only if the server goes down first"
+        }
+        (SendStatus::FlushDiskTimeout, Lang::Zh) => "消息已进入服务器队列（内存），但刷盘超时（SYNC_FLUSH）：只有服务器宕机时才会丢失",
+        (SendStatus::FlushSlaveTimeout, Lang::En) => {
+            "stored, but replication to the slave timed out (SYNC_MASTER): lost only if the server goes down"
+        }
+        (SendStatus::FlushSlaveTimeout, Lang::Zh) => "消息已存储，但同步到从节点超时（SYNC_MASTER）：只有服务器宕机时才会丢失",
+        (SendStatus::SlaveNotAvailable, Lang::En) => {
+            "stored, but no slave was available to replicate it (SYNC_MASTER)"
+        }
+        (SendStatus::SlaveNotAvailable, Lang::Zh) => "消息已存储，但没有可用的从节点来复制它（SYNC_MASTER）",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_tags_resolve() {
+        assert_eq!(Lang::from_tag("zh-CN"), Some(Lang::Zh));
+        assert_eq!(Lang::from_tag("zh_Hans"), Some(Lang::Zh));
+        assert_eq!(Lang::from_tag("EN-us"), Some(Lang::En));
+        assert_eq!(Lang::from_tag("fr"), None);
+        assert_eq!(Lang::from_tag(""), None);
+    }
+
+    #[test]
+    fn causes_render_in_both_languages_keeping_identifiers() {
+        let c = Cause(vec![
+            CauseStep::Answered { status: SendStatus::SendOk, at: SimTime::from_ms(2_512), flush: "ASYNC_FLUSH", role: "ASYNC_MASTER" },
+            CauseStep::Loss(LossReason::PageCacheLost { node: NodeId::Master, at: SimTime::from_ms(3_000), behind: 55_076 }),
+        ]);
+        assert_eq!(
+            c.render(Lang::En),
+            "SEND_OK at 2.512s under ASYNC_FLUSH + ASYNC_MASTER; only in the master's page cache when it lost power at 3.000s (flushed offset 53.7 KiB behind)"
+        );
+        let zh = c.render(Lang::Zh);
+        assert!(zh.contains("SEND_OK") && zh.contains("ASYNC_FLUSH") && zh.contains("主节点"), "{zh}");
+    }
+}

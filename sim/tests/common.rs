@@ -1,0 +1,39 @@
+//! Helpers shared by the scenario tests.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+
+use rmq_sim::invariants::run_checked;
+use rmq_sim::report::Report;
+use rmq_sim::scenario::{presets, Scenario};
+use rmq_sim::Sim;
+
+/// Runs a scenario to the end with every invariant checked after every action.
+pub fn run(sc: &Scenario) -> (Sim, Report) {
+    let mut sim = Sim::new(sc);
+    if let Err(e) = run_checked(&mut sim) {
+        panic!(
+            "invariant broken: {e}\n  scenario `{}` seed {}\n  reproduce: cargo run -p rmq_sim --bin losslab -- run FILE.toml --seed {} --log",
+            sc.name, sc.seed, sc.seed
+        );
+    }
+    let report = Report::of(&sim);
+    (sim, report)
+}
+
+pub fn preset(id: &str) -> Scenario {
+    presets::load(id).unwrap_or_else(|| panic!("preset {id} must load"))
+}
+
+/// The non-zero counts of a report section, as `KEY=n` pairs in a stable order.
+pub fn nonzero(m: &BTreeMap<&'static str, u32>) -> String {
+    m.iter().filter(|(_, &v)| v > 0).map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ")
+}
+
+pub fn statuses(r: &Report) -> String {
+    nonzero(&r.summary.send_status)
+}
+
+pub fn verdicts(r: &Report) -> String {
+    nonzero(&r.summary.verdicts)
+}

@@ -1,0 +1,124 @@
+//! One scenario test per preset: its send statuses and verdicts, exactly, with every invariant
+//! checked after every action. Each preset reproduces a claim of the seed note / spec §6.
+
+mod common;
+use common::*;
+
+fn check(id: &str, statuses_want: &str, verdicts_want: &str) -> rmq_sim::report::Report {
+    let (_, r) = run(&preset(id));
+    assert_eq!(statuses(&r), statuses_want, "{id}: send statuses");
+    assert_eq!(verdicts(&r), verdicts_want, "{id}: verdicts");
+    r
+}
+
+#[test]
+fn every_preset_runs_with_invariants() {
+    for p in rmq_sim::scenario::presets::all() {
+        let (_, r) = run(&preset(p.id));
+        println!("{:<38} {:<60} {}", p.id, statuses(&r), verdicts(&r));
+    }
+}
+
+#[test]
+fn preset_defaults() {
+    check("defaults", "SEND_OK=100", "DELIVERED=100");
+}
+#[test]
+fn preset_slave_not_available() {
+    check("slave-not-available", "SLAVE_NOT_AVAILABLE=100", "DELIVERED=100");
+}
+#[test]
+fn preset_slave_stopped() {
+    check("slave-stopped", "SEND_OK=100 SLAVE_NOT_AVAILABLE=100", "DELIVERED=200");
+}
+#[test]
+fn preset_flush_slave_timeout() {
+    check("flush-slave-timeout", "FLUSH_SLAVE_TIMEOUT=100 SEND_OK=100", "DELIVERED=200");
+}
+#[test]
+fn preset_flush_slave_client_timeout() {
+    check("flush-slave-client-timeout", "EXCEPTION=100 SEND_OK=100", "DELIVERED=101 DUPLICATED=99");
+}
+#[test]
+fn preset_flush_disk_timeout() {
+    check("flush-disk-timeout", "FLUSH_DISK_TIMEOUT=100 SEND_OK=100", "DELIVERED=200");
+}
+#[test]
+fn preset_flush_disk_client_timeout() {
+    check("flush-disk-client-timeout", "EXCEPTION=100 SEND_OK=100", "DELIVERED=101 DUPLICATED=99");
+}
+#[test]
+fn preset_async_flush_power_loss() {
+    check("async-flush-power-loss", "SEND_OK=300", "DELIVERED=251 LOST_AFTER_ACK=49");
+}
+#[test]
+fn preset_async_flush_process_crash() {
+    check("async-flush-process-crash", "SEND_OK=300", "DELIVERED=300");
+}
+#[test]
+fn preset_sync_flush_power_loss() {
+    check("sync-flush-power-loss", "SEND_OK=300", "DELIVERED=300");
+}
+#[test]
+fn preset_book_recommendation() {
+    check("book-recommendation", "SEND_OK=300", "DELIVERED=300");
+}
+#[test]
+fn preset_book_recommendation_master_restarts() {
+    check("book-recommendation-master-restarts", "SEND_OK=300", "DELIVERED=251 LOST_AFTER_ACK=49");
+}
+#[test]
+fn preset_both_machines_lose_power() {
+    check("both-machines-lose-power", "SEND_OK=300", "DELIVERED=251 LOST_AFTER_ACK=49");
+}
+#[test]
+fn preset_async_master_disk_lost() {
+    check("async-master-disk-lost", "SEND_OK=300", "DELIVERED=295 LOST_AFTER_ACK=5");
+}
+#[test]
+fn preset_sync_master_disk_lost() {
+    check("sync-master-disk-lost", "EXCEPTION=10 SEND_OK=290", "DELIVERED=295 LOST_UNACKED=5");
+}
+#[test]
+fn preset_poison_message_dlq() {
+    check("poison-message-dlq", "SEND_OK=10", "DEAD_LETTERED=1 DELIVERED=9");
+}
+#[test]
+fn preset_max_reconsume_3() {
+    check("max-reconsume-3", "SEND_OK=5", "DEAD_LETTERED=1 DELIVERED=4");
+}
+#[test]
+fn preset_consumer_crash_duplicates() {
+    check("consumer-crash-duplicates", "SEND_OK=300", "DELIVERED=60 DUPLICATED=240");
+}
+#[test]
+fn preset_async_send_compensation() {
+    check("async-send-compensation", "SEND_OK=200", "DELIVERED=200");
+}
+#[test]
+fn preset_master_down_sync_send() {
+    check("master-down-sync-send", "EXCEPTION=100 SEND_OK=100", "DELIVERED=100 LOST_UNACKED=100");
+}
+#[test]
+fn preset_oneway_power_loss() {
+    check("oneway-power-loss", "NO_REPLY=300", "DELIVERED=100 LOST_UNACKED=200");
+}
+#[test]
+fn preset_retry_then_success() {
+    let r = check("retry-then-success", "SEND_OK=10", "DELIVERED=10");
+    assert_eq!(r.summary.reconsumes, 20);
+}
+#[test]
+fn preset_dlq_compensation() {
+    let (sim, r) = run(&preset("dlq-compensation"));
+    assert_eq!(verdicts(&r), "DEAD_LETTERED=1 DELIVERED=9");
+    assert!(sim.ledger().messages.iter().any(|m| m.compensated_at.is_some()), "the DLQ consumer compensated");
+}
+
+#[test]
+fn every_preset_is_tested_here() {
+    let src = include_str!("presets.rs");
+    for p in rmq_sim::scenario::presets::all() {
+        assert!(src.contains(&format!("\"{}\"", p.id)), "preset {} has no scenario test", p.id);
+    }
+}

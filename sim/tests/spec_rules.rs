@@ -1,0 +1,450 @@
+//! One test per rule of the spec (`shared/spec/rocketmq-semantics.md` §6 and the client spec),
+//! named after it. Scenarios are written as TOML so they read like the files users write.
+
+mod common;
+use common::*;
+
+use rmq_sim::event::{EventKind, SendError};
+use rmq_sim::ledger::{Answer, Verdict};
+use rmq_sim::scenario::parse_scenario;
+use rmq_sim::{SendStatus, Sim, SimDuration, SimTime};
+
+fn scenario(toml: &str) -> rmq_sim::Scenario {
+    parse_scenario(toml).unwrap_or_else(|e| panic!("test scenario must parse: {e}"))
+}
+
+fn answered_at(sim: &Sim, msg: u32) -> Option<(SimTime, Answer)> {
+    sim.ledger().messages[msg as usize].answer
+}
+
+fn ms(t: SimTime) -> u64 {
+    t.as_ms()
+}
+
+/// §6.1
+#[test]
+fn defaults_every_send_ok_and_delivered_once() {
+    let (_, r) = run(&preset("defaults"));
+    assert_eq!(statuses(&r), "SEND_OK=100");
+    assert_eq!(verdicts(&r), "DELIVERED=100");
+}
+
+/// §6.2
+#[test]
+fn sync_master_without_slave_answers_slave_not_available() {
+    let (_, r) = run(&preset("slave-not-available"));
+    assert_eq!(statuses(&r), "SLAVE_NOT_AVAILABLE=100");
+    assert_eq!(verdicts(&r), "DELIVERED=100");
+}
+
+/// §6.3, clean stop: the connection closes, so the next send is answered at once.
+#[test]
+fn slave_clean_stop_gives_slave_not_available_at_once() {
+    let (sim, r) = run(&preset("slave-stopped"));
+    assert_eq!(statuses(&r), "SEND_OK=100 SLAVE_NOT_AVAILABLE=100");
+    for m in &sim.ledger().messages[100..] {
+        let (at, answer) = m.answer.unwrap();
+        assert_eq!(answer, Answer::Status(SendStatus::SlaveNotAvailable));
+        assert!(at.since(m.attempts[0].sent_at) <= SimDuration::from_ms(2), "answered in one round trip");
+    }
+}
+
+/// §6.3, silent loss: sends wait (and the client times out) until `haHousekeepingInterval`.
+#[test]
+fn slave_silent_loss_is_noticed_after_housekeeping() {
+    let sc = scenario(
+        r#"
+        until = "2m"
+        [broker]
+        brokerRole = "SYNC_MASTER"
+        [slave]
+        enabled = true
+        [producer]
+        messages = 40
+        interval = "1s"
+        [[fault]]
+        at = "5500ms"
+        kind = "POWER_LOSS"
+        target = "slave"
+        "#,
+    );
+    let (sim, _) = run(&sc);
+    let disconnect = sim
+        .events()
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::SlaveDisconnected { .. }))
+        .expect("the master drops the silent slave");
+    // Last report at 5.003 s (msg 5's batch), dropped 20 s later.
+    assert_eq!(disconnect.at, SimTime::from_ms(25_003));
+    for id in 6..=22 {
+        let (_, a) = answered_at(&sim, id).unwrap();
+        assert!(matches!(a, Answer::Exception(_)), "msg {id} waits for the slave and times out: {a:?}");
+    }
+    for id in 26..40 {
+        assert_eq!(answered_at(&sim, id).unwrap().1, Answer::Status(SendStatus::SlaveNotAvailable), "msg {id}");
+    }
+}
+
+/// §6.4: the broker answers FLUSH_SLAVE_TIMEOUT `slaveTimeout` after the append…
+#[test]
+fn slave_link_stall_answers_flush_slave_timeout_after_slave_timeout() {
+    let (sim, r) = run(&preset("flush-slave-timeout"));
+    assert_eq!(statuses(&r), "FLUSH_SLAVE_TIMEOUT=100 SEND_OK=100");
+    assert_eq!(verdicts(&r), "DELIVERED=200");
+    let m = &sim.ledger().messages[150];
+    let (at, a) = m.answer.unwrap();
+    assert_eq!(a, Answer::Status(SendStatus::FlushSlaveTimeout));
+    // sent at t, appended at t+1ms, answered at append+3000ms, received 1 ms later.
+    assert_eq!(at.since(m.attempts[0].sent_at), SimDuration::from_ms(3_002));
+}
+
+/// §6.4: …but with the default `sendMsgTimeout` the client's clock runs out first.
+#[test]
+fn slave_link_stall_with_default_client_timeout_throws() {
+    let (sim, r) = run(&preset("flush-slave-client-timeout"));
+    assert_eq!(statuses(&r), "EXCEPTION=100 SEND_OK=100");
+    // Stored and consumed; the failFast retries (see below) store most of them again.
+    assert_eq!(verdicts(&r), "DELIVERED=101 DUPLICATED=99");
+    assert!(sim.events().iter().any(|e| matches!(
+        e.kind,
+        EventKind::LateResponseDropped { status: SendStatus::FlushSlaveTimeout, .. }
+    )));
+}
+
+/// §6.5
+#[test]
+fn sync_flush_disk_stall_answers_flush_disk_timeout_at_sync_flush_timeout() {
+    let (sim, r) = run(&preset("flush-disk-timeout"));
+    assert_eq!(statuses(&r), "FLUSH_DISK_TIMEOUT=100 SEND_OK=100");
+    assert_eq!(verdicts(&r), "DELIVERED=200");
+    let m = &sim.ledger().messages[150];
+    assert_eq!(m.answer.unwrap().0.since(m.attempts[0].sent_at), SimDuration::from_ms(5_002));
+}
+
+/// §6.6, and #8239: consumers read from the page cache before the flush.
+#[test]
+fn sync_flush_stall_client_times_out_yet_message_is_delivered() {
+    let (sim, r) = run(&preset("flush-disk-client-timeout"));
+    assert_eq!(statuses(&r), "EXCEPTION=100 SEND_OK=100");
+    assert_eq!(r.summary.verdicts["LOST_UNACKED"] + r.summary.verdicts["LOST_AFTER_ACK"], 0);
+    let m = &sim.ledger().messages[150];
+    let delivered = m.deliveries[0].at;
+    assert!(delivered < m.master_flushed_at.unwrap(), "consumed before it was on disk");
+}
+
+/// Client §5: a SYNC timeout closes the connection and fails every other request in flight on
+/// it; those sends retry at once while their budget lasts, storing the message again.
+#[test]
+fn sync_timeout_fails_fast_other_requests_on_the_connection() {
+    let (sim, _) = run(&preset("flush-slave-client-timeout"));
+    let first_timeout = sim
+        .events()
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::AttemptFailed { error: SendError::Timeout, .. }))
+        .unwrap();
+    assert_eq!(first_timeout.at, SimTime::from_ms(4_000), "msg 100, sent at 1.000s, times out first");
+    let m = &sim.ledger().messages[150];
+    assert_eq!(m.attempts.len(), 3, "failed fast at 4.000s and 4.010s, then out of attempts");
+    assert_eq!(m.attempts[1].sent_at, SimTime::from_ms(4_000));
+    assert_eq!(m.verdict, Some(Verdict::Duplicated));
+}
+
+/// §6.6: an application that resends after the timeout creates a duplicate.
+#[test]
+fn resending_after_a_client_timeout_duplicates() {
+    let mut sc = preset("flush-disk-client-timeout");
+    sc.producer.retry_times_when_send_failed = 0; // no failFast retries: only the application resends
+    sc.producer.on_exception = rmq_sim::scenario::OnException::PersistAndResend;
+    sc.producer.resend_delay = SimDuration::from_secs(1);
+    let (sim, r) = run(&sc);
+    assert_eq!(r.summary.verdicts["DUPLICATED"], 100);
+    assert!(sim.ledger().messages[150].attempts.len() >= 2);
+}
+
+/// §6.7: the loss is the page-cache tail since the last flush.
+#[test]
+fn async_flush_power_loss_loses_unflushed_send_ok() {
+    let (sim, r) = run(&preset("async-flush-power-loss"));
+    assert_eq!(statuses(&r), "SEND_OK=300");
+    assert_eq!(verdicts(&r), "DELIVERED=251 LOST_AFTER_ACK=49");
+    let down = sim
+        .events()
+        .iter()
+        .find_map(|e| match e.kind {
+            EventKind::BrokerDown { written, flushed, .. } => Some((written, flushed)),
+            _ => None,
+        })
+        .unwrap();
+    let lost_bytes = 49 * (91 + 9 + 1024);
+    assert_eq!(down.0 - down.1, lost_bytes, "exactly the unflushed messages are lost");
+    // Bounded by the least-pages rule: fewer than 4 dirty page boundaries, plus one interval.
+    assert!(down.0 - down.1 < 4 * 4096 + 50 * 1124 + 4096);
+    let cause = sim.ledger().messages[251].cause.clone().unwrap().to_string();
+    assert!(cause.starts_with("SEND_OK at 2.512s under ASYNC_FLUSH"), "{cause}");
+    assert!(cause.contains("lost power at 3.000s"), "{cause}");
+}
+
+/// §6.8
+#[test]
+fn async_flush_process_crash_loses_nothing() {
+    let (_, r) = run(&preset("async-flush-process-crash"));
+    assert_eq!(verdicts(&r), "DELIVERED=300");
+}
+
+/// §6.9
+#[test]
+fn sync_flush_power_loss_loses_no_send_ok() {
+    let (_, r) = run(&preset("sync-flush-power-loss"));
+    assert_eq!(statuses(&r), "SEND_OK=300");
+    assert_eq!(verdicts(&r), "DELIVERED=300");
+}
+
+/// §6.10: the master stays down, consumers switch to the slave after the route poll.
+#[test]
+fn book_recommendation_survives_master_power_loss_from_the_slave() {
+    let (sim, r) = run(&preset("book-recommendation"));
+    assert_eq!(verdicts(&r), "DELIVERED=300");
+    let switch = sim
+        .events()
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::RouteChanged { consumers_read_from: rmq_sim::NodeId::Slave }))
+        .expect("consumers move to the slave");
+    // Registered at 0 s; the name server expires it at 120 s; the clients poll at 150 s.
+    assert_eq!(ms(switch.at), 150_000);
+}
+
+/// §6.10 / §4b: a master that restarts behind its slave does not reconcile.
+#[test]
+fn book_recommendation_master_restart_loses_slave_only_tail() {
+    let (sim, r) = run(&preset("book-recommendation-master-restarts"));
+    assert_eq!(verdicts(&r), "DELIVERED=251 LOST_AFTER_ACK=49");
+    assert!(sim.events().iter().any(|e| matches!(e.kind, EventKind::MasterBehindSlave { .. })));
+    let cause = sim.ledger().messages[260].cause.clone().unwrap().to_string();
+    assert!(cause.contains("does not reconcile"), "{cause}");
+    // The bytes still exist on the slave.
+    let slave = sim.slave().unwrap();
+    assert!(slave.store.records.iter().any(|r| r.msg.0 == 260));
+}
+
+/// §6.10: both machines lose power inside the flush window.
+#[test]
+fn both_machines_losing_power_lose_unflushed_on_both() {
+    let (_, r) = run(&preset("both-machines-lose-power"));
+    assert_eq!(verdicts(&r), "DELIVERED=251 LOST_AFTER_ACK=49");
+}
+
+/// §6.11
+#[test]
+fn async_master_disk_lost_loses_unreplicated() {
+    let (sim, r) = run(&preset("async-master-disk-lost"));
+    assert_eq!(verdicts(&r), "DELIVERED=295 LOST_AFTER_ACK=5");
+    for m in sim.ledger().messages.iter().filter(|m| m.verdict == Some(Verdict::LostAfterAck)) {
+        assert!(m.replicated_at.is_none(), "only unreplicated messages are lost");
+    }
+}
+
+/// §6.11
+#[test]
+fn sync_master_disk_lost_keeps_every_send_ok() {
+    let (sim, r) = run(&preset("sync-master-disk-lost"));
+    assert_eq!(r.summary.verdicts["LOST_AFTER_ACK"], 0);
+    for m in &sim.ledger().messages {
+        if m.send_status_name() == "SEND_OK" {
+            assert_eq!(m.verdict, Some(Verdict::Delivered), "msg {}", m.id);
+        }
+    }
+}
+
+/// §6.12 and §5: 17 deliveries at delays 10s, 30s, 1m … 2h; DLQ ≈ 4h45m40s after the first failure.
+#[test]
+fn poison_message_is_dead_lettered_after_17_deliveries() {
+    let (sim, r) = run(&preset("poison-message-dlq"));
+    assert_eq!(verdicts(&r), "DEAD_LETTERED=1 DELIVERED=9");
+    let m = &sim.ledger().messages[3];
+    assert_eq!(m.deliveries.len(), 17);
+    let levels: Vec<u32> = m.retries.iter().map(|(l, _)| *l).collect();
+    assert_eq!(levels, (3..=18).collect::<Vec<_>>(), "retry k uses delay level 2 + k");
+    let first_failure = m.deliveries[0].result.unwrap().0;
+    let dlq = m.dead_lettered_at.unwrap();
+    let total = dlq.since(first_failure);
+    let expected = SimDuration::from_secs(4 * 3600 + 45 * 60 + 40);
+    assert!(total >= expected && total < expected + SimDuration::from_secs(1), "{total}");
+    assert_eq!(r.summary.reconsumes, 16);
+}
+
+/// §6.13
+#[test]
+fn max_reconsume_times_3_gives_four_deliveries() {
+    let (sim, _) = run(&preset("max-reconsume-3"));
+    let m = &sim.ledger().messages[0];
+    assert_eq!(m.deliveries.len(), 4);
+    assert_eq!(m.verdict, Some(Verdict::DeadLettered));
+    let gaps: Vec<u64> = m.retries.iter().zip(m.deliveries.iter()).map(|((_, due), d)| due.since(d.result.unwrap().0).as_ms()).collect();
+    assert_eq!(gaps, vec![10_001, 30_001, 60_001], "10 s, 30 s, 1 m (+1 ms to reach the broker)");
+}
+
+/// §6.14
+#[test]
+fn consumer_crash_before_offset_commit_duplicates() {
+    let (sim, r) = run(&preset("consumer-crash-duplicates"));
+    assert!(r.summary.verdicts["DUPLICATED"] > 100, "{}", verdicts(&r));
+    assert_eq!(r.summary.verdicts["LOST_AFTER_ACK"] + r.summary.verdicts["LOST_UNACKED"], 0);
+    assert!(sim.events().iter().any(|e| matches!(e.kind, EventKind::ConsumerCrashed { .. })));
+}
+
+/// §6.15: sends during the downtime throw…
+#[test]
+fn master_down_sync_sends_fail_with_exceptions() {
+    let (_, r) = run(&preset("master-down-sync-send"));
+    assert_eq!(statuses(&r), "EXCEPTION=100 SEND_OK=100");
+    assert_eq!(verdicts(&r), "DELIVERED=100 LOST_UNACKED=100");
+}
+
+/// §6.15: …and a persist-and-resend `onException` delivers them after the restart.
+#[test]
+fn async_send_with_compensation_delivers_after_restart() {
+    let (sim, r) = run(&preset("async-send-compensation"));
+    assert_eq!(verdicts(&r), "DELIVERED=200");
+    assert!(sim.events().iter().any(|e| matches!(e.kind, EventKind::SendFailed { callback: true, .. })));
+    assert!(sim.events().iter().any(|e| matches!(e.kind, EventKind::ResendScheduled { .. })));
+}
+
+/// §6.16
+#[test]
+fn oneway_sends_vanish_silently_in_a_power_loss() {
+    let (sim, r) = run(&preset("oneway-power-loss"));
+    assert_eq!(statuses(&r), "NO_REPLY=300");
+    assert!(r.summary.verdicts["LOST_UNACKED"] > 0);
+    assert!(!sim.events().iter().any(|e| matches!(e.kind, EventKind::SendFailed { .. })), "no signal at all");
+}
+
+/// Client §1: a refused connection fails fast, three attempts, then MQClientException.
+#[test]
+fn connection_refused_fails_after_three_fast_attempts() {
+    let sc = scenario(
+        r#"
+        [producer]
+        messages = 1
+        [consumer]
+        enabled = false
+        [[fault]]
+        at = "0s"
+        kind = "PROCESS_CRASH"
+        target = "master"
+        "#,
+    );
+    let (sim, _) = run(&sc);
+    let m = &sim.ledger().messages[0];
+    assert_eq!(m.attempts.len(), 3);
+    let (at, a) = m.answer.unwrap();
+    assert_eq!(a, Answer::Exception(SendError::RetriesExhausted));
+    assert_eq!(at, SimTime::from_ms(6), "three round trips of 2 ms");
+}
+
+/// Client §2: ASYNC learns of a timeout at the response-table scan, 1–2 s late.
+#[test]
+fn async_timeout_is_detected_at_the_scan() {
+    let sc = scenario(
+        r#"
+        [producer]
+        sendMode = "ASYNC"
+        messages = 1
+        [[fault]]
+        at = "0s"
+        kind = "POWER_LOSS"
+        target = "master"
+        "#,
+    );
+    let (sim, _) = run(&sc);
+    let (at, a) = sim.ledger().messages[0].answer.unwrap();
+    assert_eq!(a, Answer::Exception(SendError::CallTimeout));
+    assert_eq!(at, SimTime::from_ms(4_000), "begin 0 + 3000 + 1000, at the 4 s scan");
+}
+
+/// Client §1: retryAnotherBrokerWhenNotStoreOK with one broker group stores the message again.
+#[test]
+fn retry_another_broker_with_one_group_duplicates() {
+    let sc = scenario(
+        r#"
+        [broker]
+        brokerRole = "SYNC_MASTER"
+        [producer]
+        messages = 5
+        retryAnotherBrokerWhenNotStoreOK = true
+        "#,
+    );
+    let (sim, r) = run(&sc);
+    assert_eq!(statuses(&r), "SLAVE_NOT_AVAILABLE=5");
+    assert_eq!(verdicts(&r), "DUPLICATED=5");
+    assert_eq!(sim.ledger().messages[0].attempts.len(), 3);
+}
+
+/// Spec §2: with light traffic the async flusher waits for 4 dirty pages or the thorough flush.
+#[test]
+fn async_flush_waits_for_least_pages_or_thorough_interval() {
+    let sc = scenario(
+        r#"
+        [producer]
+        messages = 3
+        [consumer]
+        enabled = false
+        "#,
+    );
+    let (sim, _) = run(&sc);
+    let flushed = sim.ledger().messages[0].master_flushed_at.unwrap();
+    assert_eq!(flushed, SimTime::from_ms(10_000) + SimDuration::from_us(2_000 + 3 * 1124 * 1000 / 200_000));
+}
+
+/// Spec §2: `SEND_OK` under SYNC_MASTER means two page caches, not two disks.
+#[test]
+fn sync_master_send_ok_before_slave_flush() {
+    let sc = scenario(
+        r#"
+        [broker]
+        brokerRole = "SYNC_MASTER"
+        [slave]
+        enabled = true
+        [producer]
+        messages = 2
+        "#,
+    );
+    let (sim, _) = run(&sc);
+    let m = &sim.ledger().messages[0];
+    assert!(m.answer.unwrap().0 < m.slave_flushed_at.unwrap());
+    assert!(m.replicated_at.unwrap() < m.answer.unwrap().0);
+}
+
+/// Client §11: once the route shows no master, sends fail at once with "No route info".
+#[test]
+fn no_route_after_the_route_poll_while_master_down() {
+    let sc = scenario(
+        r#"
+        until = "5m"
+        [slave]
+        enabled = true
+        [producer]
+        messages = 20
+        interval = "10s"
+        [[fault]]
+        at = "5s"
+        kind = "PROCESS_CRASH"
+        target = "master"
+        duration = "100s"
+        "#,
+    );
+    let (sim, _) = run(&sc);
+    // Down at 5 s; removed at once; clients poll at 30 s.
+    assert_eq!(sim.ledger().messages[2].answer.unwrap().1, Answer::Exception(SendError::RetriesExhausted));
+    assert_eq!(sim.ledger().messages[4].answer.unwrap().1, Answer::Exception(SendError::NoRoute));
+    assert_eq!(sim.ledger().messages[11].answer.unwrap().1, Answer::Status(SendStatus::SendOk));
+}
+
+/// Limits: hitting the event limit is a reported outcome, never a hang.
+#[test]
+fn event_limit_ends_the_run_with_a_reason() {
+    let mut sim = Sim::new(&preset("defaults"));
+    sim.set_event_limit(50);
+    sim.run();
+    assert_eq!(sim.ended(), Some(rmq_sim::event::EndReason::EventLimit));
+    assert!(sim.ledger().messages.iter().all(|m| m.verdict.is_some()));
+}
