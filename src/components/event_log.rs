@@ -28,6 +28,22 @@ pub fn window(scroll_px: f64, total: usize) -> (usize, usize) {
     (first, last)
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_renders_only_rows_in_view() {
+        assert_eq!(window(0.0, 0), (0, 0));
+        let (a, b) = window(0.0, 50_000);
+        assert_eq!(a, 0);
+        assert!(b < 40);
+        let (a, b) = window(22.0 * 10_000.0, 50_000);
+        assert!(a <= 10_000 && 10_000 < b && b - a < 40);
+        assert_eq!(window(1e12, 100).1, 100);
+    }
+}
+
 #[function_component(EventLog)]
 pub fn event_log(p: &Props) -> Html {
     let pb = &p.pb;
@@ -92,7 +108,7 @@ pub fn event_log(p: &Props) -> Html {
                 </select></label>
                 if msg_bad { <span class="error">{"message id is a number, e.g. 251"}</span> }
             </div>
-            <div class="log-view" ref={list_ref} {onscroll} style={format!("height: {VIEW_PX}px")} data-testid="log-view">
+            <div class="log-view" tabindex="0" role="log" aria-label="Events up to the playhead" ref={list_ref} {onscroll} style={format!("height: {VIEW_PX}px")} data-testid="log-view">
                 <div class="log-spacer" style={format!("height: {height}px")}>
                     { for (first..last).map(|j| {
                         let i = rows[j] as usize;
