@@ -93,11 +93,11 @@ fn lang_switch(lang: &UseStateHandle<Lang>) -> Html {
     let button = |l: Lang, label: &'static str| {
         let lang2 = lang.clone();
         let onclick = Callback::from(move |_: MouseEvent| lang2.set(l));
-        html! { <button class={classes!((**lang == l).then_some("on"))} {onclick} aria-pressed={(**lang == l).to_string()} lang={l.tag()}>{label}</button> }
+        html! { <button class={classes!((**lang == l).then_some("on"))} {onclick} aria-pressed={(**lang == l).to_string()} title={if l == Lang::Zh { "简体中文 (Simplified Chinese)" } else { "English" }}>{label}</button> }
     };
     html! {
         <div class="lang" role="group" aria-label="Language of explanations">
-            { button(Lang::En, "EN") }{ button(Lang::Zh, "中文") }
+            { button(Lang::En, "EN") }{ button(Lang::Zh, "ZH") }
         </div>
     }
 }

@@ -370,6 +370,8 @@ pub struct Token {
     pub look: Look,
     pub place: Place,
     pub moving: bool,
+    /// How many times it has been consumed by `t` (a duplicate shows ×2).
+    pub consumed: u32,
 }
 
 /// Tokens at `t`, plus how many did not fit per station.
@@ -385,14 +387,17 @@ pub fn tokens(o: Orientation, tracks: &Tracks, ledger: &Ledger, t: SimTime) -> (
             let b = station_of(to, rec, t).map(|s| station(o, s).center());
             if let (Some(a), Some(b)) = (a, b) {
                 let (x, y) = (a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f);
-                out.push(Token { msg: rec.id, x, y, look: look(rec, to, t), place: to, moving: true });
+                out.push(Token { msg: rec.id, x, y, look: look(rec, to, t), place: to, moving: true, consumed: 0 });
             }
             continue;
         }
         let Some(s) = station_of(to, rec, t) else { continue };
         let i = filled.entry(StationIdKey(s as u8)).or_insert(0);
         match slot(station(o, s), *i) {
-            Some((x, y)) => out.push(Token { msg: rec.id, x, y, look: look(rec, to, t), place: to, moving: false }),
+            Some((x, y)) => {
+                let consumed = rec.consumed_at.iter().filter(|c| **c <= t).count() as u32;
+                out.push(Token { msg: rec.id, x, y, look: look(rec, to, t), place: to, moving: false, consumed })
+            }
             None => *overflow.entry(StationIdKey(s as u8)).or_insert(0) += 1,
         }
         *i += 1;

@@ -72,6 +72,9 @@ async fn default_scenario_shows_broken_promises_and_explains_a_lost_message() {
     let explain = text(&root, "[data-testid=explain]");
     assert!(explain.contains("lost power"), "{explain}");
     assert!(text(&root, "[data-testid=inspector]").contains("LOST_AFTER_ACK"));
+    click(&root, ".lang button[title^='简体中文']").await;
+    let zh = text(&root, "[data-testid=explain]");
+    assert!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "the core's Chinese cause: {zh}");
     root.remove();
 }
 

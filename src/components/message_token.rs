@@ -54,7 +54,8 @@ pub fn message_token(p: &Props) -> Html {
     let id = t.msg;
     let onclick = p.on_select.reform(move |_: MouseEvent| id);
     let class = classes!("token", look_class(t.look), p.selected.then_some("selected"), t.moving.then_some("moving"));
-    let label = format!("msg#{id}: {}", look_words(t.look));
+    let dup = if t.consumed > 1 { format!(", {} times (duplicate)", t.consumed) } else { String::new() };
+    let label = format!("msg#{id}: {}{dup}", look_words(t.look));
     html! {
         <g class={class} transform={format!("translate({:.1} {:.1})", t.x, t.y)} {onclick}
            data-msg={id.to_string()} role="button" aria-label={label.clone()}>
@@ -67,7 +68,9 @@ pub fn message_token(p: &Props) -> Html {
                 <path class="cross" d="M-5.5,-5.5L5.5,5.5M5.5,-5.5L-5.5,5.5" />
             }
             <text class="id" y="2.6">{id}</text>
-            if let Some(m) = mark(t.look).filter(|_| !matches!(t.look, Look::Lost | Look::LostUnacked)) {
+            if t.look == Look::Consumed && t.consumed > 1 {
+                <text class="mark dup" x="8" y="-4">{format!("×{}", t.consumed)}</text>
+            } else if let Some(m) = mark(t.look).filter(|_| !matches!(t.look, Look::Lost | Look::LostUnacked)) {
                 <text class="mark" x="7" y="-4">{m}</text>
             }
         </g>
