@@ -9,6 +9,7 @@ use gloo::render::{request_animation_frame, AnimationFrame};
 use rmq_sim::scenario::presets;
 use rmq_sim::text::Lang;
 use rmq_sim::Scenario;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::{
@@ -22,8 +23,46 @@ use crate::DEFAULT_PRESET;
 /// Narrower than this (CSS px), the picture is drawn tall instead of wide.
 const TALL_BELOW_PX: f64 = 760.0;
 
-fn initial_scenario() -> Scenario {
-    presets::load(DEFAULT_PRESET).unwrap_or_default()
+/// The preset named by `?preset=<id>` in the page's URL, if it names one.
+fn preset_from_url() -> Option<&'static str> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let id = search.trim_start_matches('?').split('&').find_map(|kv| kv.strip_prefix("preset="))?;
+    presets::find(id).map(|p| p.id)
+}
+
+/// The first scenario: the URL's preset, else the one that shows "SEND_OK is not reliable".
+fn initial_preset() -> &'static str {
+    preset_from_url().unwrap_or(DEFAULT_PRESET)
+}
+
+/// Space plays/pauses, ← and → step; ignored while typing in a field.
+#[hook]
+fn use_keyboard(playing: bool, dispatch: Callback<Action>) {
+    use_effect_with(playing, move |playing| {
+        let playing = *playing;
+        let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
+            gloo::events::EventListener::new(&doc, "keydown", move |e| {
+                let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+                let tag = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).map(|el| el.tag_name());
+                let typing = matches!(tag.as_deref(), Some("INPUT" | "TEXTAREA" | "SELECT"));
+                let on_button = tag.as_deref() == Some("BUTTON");
+                let action = match e.key().as_str() {
+                    _ if typing || e.ctrl_key() || e.meta_key() || e.alt_key() => None,
+                    // Space on a focused button presses that button.
+                    " " if on_button => None,
+                    " " => Some(if playing { Action::Pause } else { Action::Play }),
+                    "ArrowRight" => Some(Action::Step),
+                    "ArrowLeft" => Some(Action::StepBack),
+                    _ => None,
+                };
+                if let Some(a) = action {
+                    e.prevent_default();
+                    dispatch.emit(a);
+                }
+            })
+        });
+        move || drop(listener)
+    });
 }
 
 type FrameSlot = Rc<RefCell<Option<AnimationFrame>>>;
@@ -104,8 +143,9 @@ fn lang_switch(lang: &UseStateHandle<Lang>) -> Html {
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let pb = use_reducer(|| Playback::new(initial_scenario()));
-    let current = use_state(|| Some(AttrValue::from(DEFAULT_PRESET)));
+    let first = use_memo((), |_| initial_preset());
+    let pb = use_reducer(|| Playback::new(presets::load(*first).unwrap_or_default()));
+    let current = use_state(|| Some(AttrValue::from(*first)));
     let lang = use_state(Lang::default);
     use_animation(pb.playing, pb.dispatcher());
     let orientation = use_orientation();
@@ -130,6 +170,17 @@ pub fn app() -> Html {
             d.dispatch(Action::Load(Box::new(sc)));
         })
     };
+    use_keyboard(pb.playing, dispatch.clone());
+    // Keep the URL naming the loaded preset so it can be shared (a side effect, so not in the reducer).
+    use_effect_with((*current).clone(), |cur| {
+        let url = match cur {
+            Some(id) => format!("?preset={id}"),
+            None => "?".to_string(),
+        };
+        if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+    });
     let state: Playback = (*pb).clone();
     let sc = &state.run.timeline.scenario;
     let claim = current.as_deref().and_then(presets::find).map(|p| p.claim);

@@ -14,7 +14,10 @@ fn doc() -> web_sys::Document {
     web_sys::window().expect("window").document().expect("document")
 }
 
+/// Mounts a fresh app; the URL is reset first, since the app writes the loaded preset into it.
 async fn mount() -> Element {
+    let history = web_sys::window().expect("window").history().expect("history");
+    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("?")).expect("url");
     let root = doc().create_element("div").expect("div");
     doc().body().expect("body").append_child(&root).expect("append");
     yew::Renderer::<losslab_web::App>::with_root(root.clone()).render();

@@ -61,6 +61,21 @@ test('SYNC_FLUSH: the same power cut loses no acknowledged message', { timeout: 
   await page.close();
 });
 
+test('a preset in the URL opens directly, and keys drive playback', { timeout: 60000 }, async () => {
+  const { page } = await openApp(browser, server.url + '?preset=max-reconsume-3');
+  assert.match(await page.textContent('[data-testid=scenario-name]'), /maxReconsumeTimes = 3/);
+  await page.click('[data-preset=sync-flush-power-loss]');
+  assert.match(page.url(), /preset=sync-flush-power-loss/);
+  await page.evaluate(() => document.activeElement && document.activeElement.blur());
+  await page.keyboard.press('ArrowRight');
+  assert.ok(await cursorMs(page) >= 0);
+  const before = await page.textContent('[data-testid=clock]');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  assert.notEqual(await page.textContent('[data-testid=clock]'), before);
+  await page.close();
+});
+
 test('an invalid value is named next to its field and the typed text is kept', { timeout: 60000 }, async () => {
   const { page } = await openApp(browser, server.url);
   await page.fill('#cfg-producer-sendMsgTimeout', '3 fortnights');
