@@ -294,7 +294,8 @@ pub enum EventKind {
     /// The consumer process died; everything in its process queues is dropped.
     ConsumerCrashed { in_flight: u32 },
     /// A pull returned messages; they travel to the consumer and arrive at `arrives_at`.
-    Pulled { node: NodeId, queue: QueueKind, from: u64, count: u32, arrives_at: SimTime },
+    /// `msgs` lists the messages it carries, in queue order (not part of the log line).
+    Pulled { node: NodeId, queue: QueueKind, from: u64, count: u32, arrives_at: SimTime, msgs: Vec<MsgId> },
     /// A message reached the consumer and a consume thread took it.
     Delivered { msg: MsgId, queue: QueueKind, queue_offset: u64, reconsume_times: u32, done_at: SimTime },
     /// A consumption ended.
@@ -315,6 +316,80 @@ pub enum EventKind {
     OffsetCorrected { queue: QueueKind, from: u64, to: u64 },
     /// The run stopped.
     RunEnded { reason: EndReason },
+}
+
+impl EventKind {
+    /// The message this event is about, if it is about one.
+    pub fn msg(&self) -> Option<MsgId> {
+        use EventKind::*;
+        match self {
+            SendAttempted { msg, .. }
+            | AttemptFailed { msg, .. }
+            | SendAnswered { msg, .. }
+            | SendFailed { msg, .. }
+            | OnewaySent { msg }
+            | ResendScheduled { msg, .. }
+            | LateResponseDropped { msg, .. }
+            | RequestLost { msg, .. }
+            | Appended { msg, .. }
+            | PutAnswered { msg, .. }
+            | PutRefused { msg, .. }
+            | CopyLost { msg, .. }
+            | Delivered { msg, .. }
+            | Consumed { msg, .. }
+            | RetryScheduled { msg, .. }
+            | RetryDue { msg, .. }
+            | ConsumeRetriedLocally { msg, .. }
+            | DeadLettered { msg, .. }
+            | Compensated { msg } => Some(*msg),
+            _ => None,
+        }
+    }
+
+    /// A stable short name of the variant, for filters (`"Appended"`, `"CopyLost"` …).
+    pub fn kind_name(&self) -> &'static str {
+        use EventKind::*;
+        match self {
+            SendAttempted { .. } => "SendAttempted",
+            AttemptFailed { .. } => "AttemptFailed",
+            SendAnswered { .. } => "SendAnswered",
+            SendFailed { .. } => "SendFailed",
+            OnewaySent { .. } => "OnewaySent",
+            ResendScheduled { .. } => "ResendScheduled",
+            LateResponseDropped { .. } => "LateResponseDropped",
+            RequestLost { .. } => "RequestLost",
+            Appended { .. } => "Appended",
+            FlushStarted { .. } => "FlushStarted",
+            Flushed { .. } => "Flushed",
+            PutAnswered { .. } => "PutAnswered",
+            PutRefused { .. } => "PutRefused",
+            ReplicaSent { .. } => "ReplicaSent",
+            ReplicaReceived { .. } => "ReplicaReceived",
+            SlaveAcked { .. } => "SlaveAcked",
+            SlaveConnected { .. } => "SlaveConnected",
+            SlaveDisconnected { .. } => "SlaveDisconnected",
+            MasterBehindSlave { .. } => "MasterBehindSlave",
+            FaultInjected { .. } => "FaultInjected",
+            FaultEnded { .. } => "FaultEnded",
+            BrokerDown { .. } => "BrokerDown",
+            BrokerRestarted { .. } => "BrokerRestarted",
+            CopyLost { .. } => "CopyLost",
+            RouteChanged { .. } => "RouteChanged",
+            ConsumerStarted { .. } => "ConsumerStarted",
+            ConsumerCrashed { .. } => "ConsumerCrashed",
+            Pulled { .. } => "Pulled",
+            Delivered { .. } => "Delivered",
+            Consumed { .. } => "Consumed",
+            RetryScheduled { .. } => "RetryScheduled",
+            RetryDue { .. } => "RetryDue",
+            ConsumeRetriedLocally { .. } => "ConsumeRetriedLocally",
+            DeadLettered { .. } => "DeadLettered",
+            Compensated { .. } => "Compensated",
+            OffsetCommitted { .. } => "OffsetCommitted",
+            OffsetCorrected { .. } => "OffsetCorrected",
+            RunEnded { .. } => "RunEnded",
+        }
+    }
 }
 
 fn kib(bytes: u64) -> String {
@@ -446,7 +521,7 @@ impl fmt::Display for EventKind {
             ConsumerCrashed { in_flight } => {
                 write!(f, "consumer crashed with {in_flight} messages in its process queues")
             }
-            Pulled { node, queue, from, count, arrives_at } => write!(
+            Pulled { node, queue, from, count, arrives_at, .. } => write!(
                 f,
                 "consumer pulled {count} from {} {} offset={from}, arrive {arrives_at}",
                 node.name(),

@@ -37,6 +37,34 @@ pub enum BrokerRole {
     AsyncMaster,
 }
 
+impl FlushDiskType {
+    pub fn name(self) -> &'static str {
+        match self {
+            FlushDiskType::SyncFlush => "SYNC_FLUSH",
+            FlushDiskType::AsyncFlush => "ASYNC_FLUSH",
+        }
+    }
+}
+
+impl BrokerRole {
+    pub fn name(self) -> &'static str {
+        match self {
+            BrokerRole::SyncMaster => "SYNC_MASTER",
+            BrokerRole::AsyncMaster => "ASYNC_MASTER",
+        }
+    }
+}
+
+impl SendMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            SendMode::Sync => "SYNC",
+            SendMode::Async => "ASYNC",
+            SendMode::Oneway => "ONEWAY",
+        }
+    }
+}
+
 /// The producer's send mode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum SendMode {

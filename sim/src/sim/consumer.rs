@@ -62,12 +62,18 @@ pub(crate) struct Consumer {
     pub started_at: SimTime,
     /// Messages waiting for a local re-consume, by (queue, offset).
     pub local_retries: usize,
+    pub crashed: bool,
+    pub restart_at: Option<SimTime>,
 }
 
 /// A read-only view of the consumer for the front end.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConsumerView {
     pub online: bool,
+    /// Crashed (`CONSUMER_CRASH`) and not restarted yet, as opposed to not started yet.
+    pub crashed: bool,
+    /// When a crashed consumer restarts, if it will.
+    pub restart_at: Option<SimTime>,
     pub main_offset: u64,
     pub retry_offset: u64,
     pub in_process: usize,
@@ -84,6 +90,8 @@ impl Consumer {
             persist_armed: false,
             started_at: SimTime::ZERO,
             local_retries: 0,
+            crashed: false,
+            restart_at: None,
         }
     }
 }
@@ -101,6 +109,8 @@ impl Sim {
         let c = &self.consumer;
         ConsumerView {
             online: c.online,
+            crashed: c.crashed,
+            restart_at: c.restart_at,
             main_offset: c.queues[&QueueKind::Main].mem_offset,
             retry_offset: c.queues[&QueueKind::Retry].mem_offset,
             in_process: c.queues.values().map(|q| q.pq.len()).sum(),
@@ -116,6 +126,8 @@ impl Sim {
         let (main, retry) = (stored(QueueKind::Main), stored(QueueKind::Retry));
         let c = &mut self.consumer;
         c.online = true;
+        c.crashed = false;
+        c.restart_at = None;
         c.started_at = self.now;
         c.persist_armed = false;
         for (q, off) in [(QueueKind::Main, main), (QueueKind::Retry, retry)] {
@@ -140,6 +152,8 @@ impl Sim {
         let in_flight = self.consumer.queues.values().map(|q| q.pq.len()).sum::<usize>() as u32;
         let c = &mut self.consumer;
         c.online = false;
+        c.crashed = true;
+        c.restart_at = until;
         c.epoch += 1;
         c.held.clear();
         c.local_retries = 0;
@@ -219,7 +233,8 @@ impl Sim {
             (offset..end).map(|i| (i, store.records[cq[i as usize]].copy)).collect();
         let arrives_at = self.now + self.sc.network.latency;
         let count = entries.len() as u32;
-        self.emit(EventKind::Pulled { node, queue: q, from: offset, count, arrives_at });
+        let msgs = entries.iter().map(|&(_, c)| self.copies[c].msg).collect();
+        self.emit(EventKind::Pulled { node, queue: q, from: offset, count, arrives_at, msgs });
         let cepoch = self.consumer.epoch;
         self.schedule(self.sc.network.latency, Action::PullResponse { queue: q, cepoch, entries });
     }

@@ -3,7 +3,7 @@
 use super::{NodeState, Sim};
 use crate::event::{MsgId, NodeId, Topic};
 use crate::ledger::{Answer, Verdict};
-use crate::scenario::{BrokerRole, FlushDiskType, SendMode};
+use crate::scenario::SendMode;
 use crate::text::{Cause, CauseStep};
 
 impl Sim {
@@ -71,14 +71,7 @@ impl Sim {
     /// The chain of events that lost `msg`.
     fn cause_of(&self, msg: MsgId) -> Cause {
         let rec = self.ledger.get(msg);
-        let flush = match self.sc.broker.flush_disk_type {
-            FlushDiskType::SyncFlush => "SYNC_FLUSH",
-            FlushDiskType::AsyncFlush => "ASYNC_FLUSH",
-        };
-        let role = match self.sc.broker.broker_role {
-            BrokerRole::SyncMaster => "SYNC_MASTER",
-            BrokerRole::AsyncMaster => "ASYNC_MASTER",
-        };
+        let (flush, role) = (self.sc.broker.flush_disk_type.name(), self.sc.broker.broker_role.name());
         let mut steps = vec![match rec.answer {
             Some((at, Answer::Status(status))) => CauseStep::Answered { status, at, flush, role },
             Some((at, Answer::Exception(error))) => CauseStep::Exception { error, at },

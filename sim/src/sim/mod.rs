@@ -344,6 +344,11 @@ impl Sim {
         &self.ledger
     }
 
+    /// Until when the producer↔master link is partitioned, if it is.
+    pub fn producer_link_down_until(&self) -> Option<SimTime> {
+        self.producer_link_down_until.filter(|&u| u > self.now)
+    }
+
     /// Where consumers currently read from.
     pub fn route(&self) -> NodeId {
         self.route
