@@ -54,7 +54,12 @@ impl Store {
     /// Appends at the write position and dispatches to the consume queue of its topic.
     pub fn append(&mut self, mut rec: Record) -> &Record {
         rec.offset = self.written;
-        self.written = rec.end();
+        self.push(rec)
+    }
+
+    /// Adds a record at the write position and dispatches it to its topic's consume queue
+    /// (`ReputMessageService`).
+    fn push(&mut self, rec: Record) -> &Record {
         let idx = self.records.len();
         match rec.topic {
             Topic::Main => self.cq_main.push(idx),
@@ -62,6 +67,7 @@ impl Store {
             Topic::Dlq => self.cq_dlq.push(idx),
             Topic::Schedule => {}
         }
+        self.written = rec.end();
         self.records.push(rec);
         &self.records[idx]
     }
@@ -69,15 +75,7 @@ impl Store {
     /// Appends a replica of `rec` at its own offset (the slave's log mirrors the master's).
     pub fn append_replica(&mut self, rec: &Record) {
         debug_assert!(rec.offset >= self.written);
-        let idx = self.records.len();
-        match rec.topic {
-            Topic::Main => self.cq_main.push(idx),
-            Topic::Retry => self.cq_retry.push(idx),
-            Topic::Dlq => self.cq_dlq.push(idx),
-            Topic::Schedule => {}
-        }
-        self.written = rec.end();
-        self.records.push(rec.clone());
+        self.push(rec.clone());
     }
 
     /// Bytes in the page cache that are not on disk yet.
