@@ -117,3 +117,30 @@ fn share_links_reproduce_the_same_run() {
         assert_eq!(digest_of(&back.scenario), digest_of(&sc), "{}", sc.name);
     }
 }
+
+/// Faults injected at random moments while running (as the UI's buttons do) keep every
+/// invariant, whatever the kind and target.
+#[test]
+fn random_injections_keep_every_invariant() {
+    use rmq_sim::invariants::Checker;
+    let ids: Vec<&str> = presets::all().iter().map(|p| p.id).collect();
+    for seed in 0..200u64 {
+        let mut r = SimRng::stream(seed, Stream::Network);
+        let sc = presets::load(pick(&mut r, &ids)).expect("preset");
+        let mut sim = Sim::new(&sc);
+        let mut checker = Checker::new();
+        let mut t = 0;
+        while sim.ended().is_none() {
+            t += 1 + r.below(3_000);
+            sim.run_until(SimTime::from_ms(t));
+            checker.check(&sim).unwrap_or_else(|e| panic!("seed {seed} ({}): {e}", sc.name));
+            if r.below(3) == 0 {
+                let kind = pick(&mut r, &FaultKind::ALL);
+                let target = pick(&mut r, &[FaultTarget::Master, FaultTarget::Slave, FaultTarget::Producer, FaultTarget::Consumer]);
+                let duration = (r.below(2) == 0).then(|| SimDuration::from_ms(1 + r.below(20_000)));
+                sim.inject(rmq_sim::Command::Inject(Fault { at: SimTime::ZERO, kind, target, duration, factor: 10 }));
+            }
+        }
+        checker.check(&sim).unwrap_or_else(|e| panic!("seed {seed} ({}): {e}", sc.name));
+    }
+}

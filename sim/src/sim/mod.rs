@@ -402,6 +402,9 @@ impl Sim {
         }
         match command {
             Command::Inject(mut fault) => {
+                if !fault.kind.targets().contains(&fault.target) {
+                    return; // the UI offers only valid pairs; anything else is ignored
+                }
                 fault.at = self.now;
                 self.faults.push(fault);
                 let i = self.faults.len() - 1;
