@@ -53,13 +53,11 @@ catalogue! {
     OfEnd => "of {0}", "共 {0}";
     Back => "◀ Back", "◀ 后退";
     BackTitle => "Step back to the previous event (replays from the seed) — ← or ,", "退回上一个事件（从种子重放）— ← 或 ,";
-    BackLabel => "Step back", "后退一步";
     Play => "▶ Play", "▶ 播放";
     Pause => "‖ Pause", "‖ 暂停";
     PlayTitle => "Play or pause — Space or K", "播放或暂停 — 空格或 K";
     Step => "Step ▶", "前进 ▶";
     StepTitle => "Step to the next event — → or .", "前进到下一个事件 — → 或 .";
-    StepLabel => "Step forward", "前进一步";
     Speed => "speed ", "速度 ";
     SpeedLabel => "Playback speed (+ / −)", "播放速度（+ / −）";
     ScrubLabel => "Scrub simulated time (ms)", "拖动模拟时间（毫秒）";

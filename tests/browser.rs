@@ -47,17 +47,6 @@ async fn click(root: &Element, sel: &str) {
     yew::scheduler::flush().await;
 }
 
-/// Clicks the first button whose text is `label`.
-async fn click_button(root: &Element, label: &str) {
-    let all = root.query_selector_all("button").expect("buttons");
-    let b = (0..all.length())
-        .filter_map(|i| all.item(i))
-        .find(|n| n.text_content().as_deref() == Some(label))
-        .unwrap_or_else(|| panic!("no button {label}"));
-    b.dyn_into::<HtmlElement>().expect("button").click();
-    yew::scheduler::flush().await;
-}
-
 /// Seeks through the scrub bar, as a user dragging it would.
 async fn seek_ms(root: &Element, ms: u64) {
     let input: HtmlInputElement = q(root, "[data-testid=scrub]").dyn_into().expect("input");

@@ -38,7 +38,8 @@ struct Said {
 fn resume_from(old: &Run, new: &Run, said: SimTime, cursor: SimTime) -> SimTime {
     let forked = old.timeline.scenario == new.timeline.scenario && new.timeline.injected.len() > old.timeline.injected.len();
     match new.timeline.injected.last() {
-        Some((at, _)) if forked && *at >= said => SimTime(at.0.saturating_sub(1)).min(said),
+        // The fault may sit a little before the playhead (at the live sim's last event).
+        Some((at, _)) if forked => SimTime(at.0.saturating_sub(1)).min(said),
         _ => cursor,
     }
 }

@@ -66,9 +66,9 @@ pub fn time_controls(p: &Props) -> Html {
                 <span class="clock-end">{tf(l, Key::OfEnd, &[&clock(pb.run.end)])}</span>
             </div>
             <div class="buttons">
-                <button onclick={back} title={t(l, Key::BackTitle)} aria-label={t(l, Key::BackLabel)} aria-keyshortcuts="ArrowLeft ,">{t(l, Key::Back)}</button>
+                <button onclick={back} title={t(l, Key::BackTitle)} aria-keyshortcuts="ArrowLeft ,">{t(l, Key::Back)}</button>
                 <button class="primary play" onclick={toggle} data-testid="play" title={t(l, Key::PlayTitle)} aria-keyshortcuts="Space K">{ if pb.playing { t(l, Key::Pause) } else { t(l, Key::Play) } }</button>
-                <button onclick={step} title={t(l, Key::StepTitle)} aria-label={t(l, Key::StepLabel)} data-testid="step" aria-keyshortcuts="ArrowRight .">{t(l, Key::Step)}</button>
+                <button onclick={step} title={t(l, Key::StepTitle)} data-testid="step" aria-keyshortcuts="ArrowRight .">{t(l, Key::Step)}</button>
                 <label class="speed"><span class="speed-word">{t(l, Key::Speed)}</span>
                     <select onchange={speed} aria-label={t(l, Key::SpeedLabel)} data-testid="speed">
                         { for SPEEDS.iter().map(|s| html! {
