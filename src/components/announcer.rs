@@ -51,7 +51,8 @@ fn tick(latest: &RefCell<Latest>, said: &RefCell<Said>, text: &UseStateHandle<St
     let from = match s.run.as_ref() {
         Some(old) if Rc::ptr_eq(old, &pb.run) => s.to,
         Some(old) => resume_from(old, &pb.run, s.to, pb.cursor),
-        None => pb.cursor,
+        // The first tick tells what happened since the start.
+        None => SimTime::ZERO,
     };
     s.run = Some(pb.run.clone());
     if pb.cursor < from {
