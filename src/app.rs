@@ -171,7 +171,9 @@ pub fn app() -> Html {
     };
     let state: Playback = (*pb).clone();
     let sc = &state.run.timeline.scenario;
-    let claim = current.as_deref().and_then(presets::find).map(|p| i18n::preset_text(*lang, p).1);
+    let preset = current.as_deref().and_then(presets::find).map(|p| i18n::preset_text(*lang, p));
+    // A preset's title in the page's language; a scenario of the user's keeps its own name.
+    let (title, claim) = (preset.map(|p| p.0.to_string()), preset.map(|p| p.1));
     let ended = state.live.borrow().ended().is_some();
     let close_help = on_help.reform(|_| false);
     let open_help = on_help.reform(|_: MouseEvent| true);
@@ -182,7 +184,7 @@ pub fn app() -> Html {
             <a class="skip" href="#time-controls">{t(l, Key::SkipToControls)}</a>
             <header class="top">
                 <div class="brand"><h1>{"losslab"}</h1><span class="tag">{t(l, Key::Tagline)}</span></div>
-                <p class="scenario-name" data-testid="scenario-name">{sc.name.clone()}</p>
+                <p class="scenario-name" data-testid="scenario-name">{title.unwrap_or_else(|| sc.name.clone())}</p>
                 <LangSwitch lang={l} on_change={on_lang} />
                 <button id="help-button" class="help-button" onclick={open_help} aria-keyshortcuts="?" aria-haspopup="dialog">{t(l, Key::HelpButton)}</button>
             </header>

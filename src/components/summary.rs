@@ -11,7 +11,7 @@ use crate::layout::Place;
 use crate::playback::{Action, Playback};
 
 /// At most this many lost messages are listed as buttons.
-const LOST_LIST_MAX: usize = 30;
+const LOST_LIST_MAX: usize = 12;
 
 /// A symbol for each verdict, so the tables read without colour (as the tokens do).
 pub fn verdict_symbol(v: Verdict) -> &'static str {

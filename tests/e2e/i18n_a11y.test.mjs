@@ -193,7 +193,9 @@ for (const lang of ['en', 'zh']) {
       const { page } = await open(`?lang=${lang}`, { colorScheme });
       await page.fill('[data-testid=scrub]', '3500');
       await page.click('#lost-list button');
+      await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: `${ARTIFACTS}view-${lang}-${colorScheme}-1440.png` });
+      await page.screenshot({ path: `${ARTIFACTS}view-${lang}-${colorScheme}-1440-full.png`, fullPage: true });
       await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
       const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
       for (const v of result.violations) console.log(`axe ${lang}/${colorScheme} ${v.impact}: ${v.id} (${v.nodes.length}) ${v.help} — ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`);
@@ -201,6 +203,7 @@ for (const lang of ['en', 'zh']) {
       assert.deepEqual(bad.map(v => v.id), []);
       await page.setViewportSize({ width: 375, height: 812 });
       await page.waitForTimeout(200);
+      await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: `${ARTIFACTS}view-${lang}-${colorScheme}-375.png` });
       await page.screenshot({ path: `${ARTIFACTS}view-${lang}-${colorScheme}-375-full.png`, fullPage: true });
       await page.close();
