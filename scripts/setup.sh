@@ -22,6 +22,14 @@ if [ "${SETUP_SKIP_BROWSER:-}" != 1 ]; then
     apt-get update -q
     apt-get install -y -q chromium chromium-driver
   fi
+  # A CJK font, so headless Chromium draws the Chinese UI (and its screenshots) instead of tofu
+  # boxes. The page itself never fetches a web font.
+  if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+    say "installing Debian's fonts-wqy-microhei (Chinese glyphs for headless Chromium)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q fonts-wqy-microhei
+  fi
 fi
 
 if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then

@@ -7,15 +7,16 @@ use std::rc::Rc;
 
 use gloo::render::{request_animation_frame, AnimationFrame};
 use rmq_sim::scenario::presets;
-use rmq_sim::text::Lang;
 use rmq_sim::Scenario;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::{
-    config_panel::ConfigPanel, event_log::EventLog, fault_panel::FaultPanel, inspector::Inspector,
-    pipeline::Pipeline, preset_picker::PresetPicker, summary::Summary, time_controls::TimeControls,
+    announcer::Announcer, chrome::{Legend, LangSwitch}, config_panel::ConfigPanel, event_log::EventLog,
+    fault_panel::FaultPanel, help_dialog::HelpDialog, inspector::Inspector, pipeline::Pipeline,
+    preset_picker::PresetPicker, summary::Summary, time_controls::TimeControls,
 };
+use crate::i18n::{self, t, Key, Lang};
+use crate::keyboard::{use_keyboard, KeyState};
 use crate::layout::Orientation;
 use crate::playback::{Action, Playback};
 use crate::DEFAULT_PRESET;
@@ -33,36 +34,6 @@ fn preset_from_url() -> Option<&'static str> {
 /// The first scenario: the URL's preset, else the one that shows "SEND_OK is not reliable".
 fn initial_preset() -> &'static str {
     preset_from_url().unwrap_or(DEFAULT_PRESET)
-}
-
-/// Space plays/pauses, ← and → step; ignored while typing in a field.
-#[hook]
-fn use_keyboard(playing: bool, dispatch: Callback<Action>) {
-    use_effect_with(playing, move |playing| {
-        let playing = *playing;
-        let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
-            gloo::events::EventListener::new(&doc, "keydown", move |e| {
-                let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
-                let tag = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).map(|el| el.tag_name());
-                let typing = matches!(tag.as_deref(), Some("INPUT" | "TEXTAREA" | "SELECT"));
-                let on_button = tag.as_deref() == Some("BUTTON");
-                let action = match e.key().as_str() {
-                    _ if typing || e.ctrl_key() || e.meta_key() || e.alt_key() => None,
-                    // Space on a focused button presses that button.
-                    " " if on_button => None,
-                    " " => Some(if playing { Action::Pause } else { Action::Play }),
-                    "ArrowRight" => Some(Action::Step),
-                    "ArrowLeft" => Some(Action::StepBack),
-                    _ => None,
-                };
-                if let Some(a) = action {
-                    e.prevent_default();
-                    dispatch.emit(a);
-                }
-            })
-        });
-        move || drop(listener)
-    });
 }
 
 type FrameSlot = Rc<RefCell<Option<AnimationFrame>>>;
@@ -114,30 +85,22 @@ fn use_orientation() -> Orientation {
     }
 }
 
-fn legend() -> Html {
-    html! {
-        <ul class="legend" aria-label="Legend">
-            <li><svg viewBox="-9 -9 18 18" class="token tok-memory"><circle class="body" r="6" /></svg>{"only in page cache (dashed)"}</li>
-            <li><svg viewBox="-9 -9 18 18" class="token tok-durable"><circle class="body" r="6" /></svg>{"on disk (solid)"}</li>
-            <li><svg viewBox="-9 -9 18 18" class="token tok-replicated"><circle class="ring2" r="8.2" /><circle class="body" r="6" /></svg>{"on the slave too (double ring)"}</li>
-            <li><span class="sym">{"✓"}</span>{"consumed"}</li>
-            <li><span class="sym">{"☠"}</span>{"dead-lettered"}</li>
-            <li><span class="sym">{"✕"}</span>{"lost (ghost)"}</li>
-        </ul>
-    }
+/// The starting language: `?lang=`, else the browser's languages, else English.
+fn initial_lang() -> Lang {
+    let Some(w) = web_sys::window() else { return Lang::En };
+    let search = w.location().search().unwrap_or_default();
+    let nav: Vec<String> = w.navigator().languages().iter().filter_map(|v| v.as_string()).collect();
+    i18n::negotiate(&search, &nav)
 }
 
-/// English / Simplified Chinese for the explanations (the seed note is Chinese originally).
-fn lang_switch(lang: &UseStateHandle<Lang>) -> Html {
-    let button = |l: Lang, label: &'static str| {
-        let lang2 = lang.clone();
-        let onclick = Callback::from(move |_: MouseEvent| lang2.set(l));
-        html! { <button class={classes!((**lang == l).then_some("on"))} {onclick} aria-pressed={(**lang == l).to_string()} title={if l == Lang::Zh { "简体中文 (Simplified Chinese)" } else { "English" }}>{label}</button> }
-    };
-    html! {
-        <div class="lang" role="group" aria-label="Language of explanations">
-            { button(Lang::En, "EN") }{ button(Lang::Zh, "ZH") }
-        </div>
+/// Rewrites one query parameter of the page's URL in place, keeping the others and the fragment.
+fn set_url_param(key: &str, value: Option<&str>) {
+    let Some(w) = web_sys::window() else { return };
+    let loc = w.location();
+    let search = i18n::with_query_param(&loc.search().unwrap_or_default(), key, value);
+    let url = format!("{}{}{}", loc.pathname().unwrap_or_default(), search, loc.hash().unwrap_or_default());
+    if let Ok(h) = w.history() {
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
 }
 
@@ -146,7 +109,8 @@ pub fn app() -> Html {
     let first = use_memo((), |_| initial_preset());
     let pb = use_reducer(|| Playback::new(presets::load(*first).unwrap_or_default()));
     let current = use_state(|| Some(AttrValue::from(*first)));
-    let lang = use_state(Lang::default);
+    let lang = use_state(initial_lang);
+    let help_open = use_state(|| false);
     use_animation(pb.playing, pb.dispatcher());
     let orientation = use_orientation();
     // Memoised so that panels whose data did not change skip re-rendering on each frame.
@@ -170,39 +134,71 @@ pub fn app() -> Html {
             d.dispatch(Action::Load(Box::new(sc)));
         })
     };
-    use_keyboard(pb.playing, dispatch.clone());
+    let on_help = {
+        let help_open = help_open.setter();
+        use_callback((), move |open: bool, _| {
+            help_open.set(open);
+            if !open {
+                crate::keyboard::focus("#help-button");
+            }
+        })
+    };
+    let slave_stopped = pb.live.borrow().slave().is_some_and(|s| s.state == rmq_sim::sim::NodeState::Stopped);
+    let keys = KeyState {
+        playing: pb.playing,
+        speed: pb.speed,
+        has_slave: pb.run.timeline.scenario.slave.enabled,
+        slave_stopped,
+        ended: pb.live.borrow().ended().is_some(),
+        help_open: *help_open,
+    };
+    use_keyboard(keys, dispatch.clone(), on_help.clone());
     // Keep the URL naming the loaded preset so it can be shared (a side effect, so not in the reducer).
-    use_effect_with((*current).clone(), |cur| {
-        let url = match cur {
-            Some(id) => format!("?preset={id}"),
-            None => "?".to_string(),
-        };
-        if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
-            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    use_effect_with((*current).clone(), |cur| set_url_param("preset", cur.as_deref()));
+    // The chosen language: in the URL, on <html lang>, in the title.
+    use_effect_with(*lang, |l| {
+        set_url_param("lang", Some(l.tag()));
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            if let Some(html) = doc.document_element() {
+                let _ = html.set_attribute("lang", if *l == Lang::Zh { "zh-CN" } else { "en" });
+            }
+            doc.set_title(t(*l, Key::DocTitle));
         }
     });
+    let on_lang = {
+        let lang = lang.setter();
+        use_callback((), move |l: Lang, _| lang.set(l))
+    };
     let state: Playback = (*pb).clone();
     let sc = &state.run.timeline.scenario;
-    let claim = current.as_deref().and_then(presets::find).map(|p| p.claim);
+    let preset = current.as_deref().and_then(presets::find).map(|p| i18n::preset_text(*lang, p));
+    // A preset's title in the page's language; a scenario of the user's keeps its own name.
+    let (title, claim) = (preset.map(|p| p.0.to_string()), preset.map(|p| p.1));
     let ended = state.live.borrow().ended().is_some();
+    let close_help = on_help.reform(|_| false);
+    let open_help = on_help.reform(|_: MouseEvent| true);
+    let l = *lang;
     html! {
+        <ContextProvider<Lang> context={l}>
         <div class="app">
+            <a class="skip" href="#time-controls">{t(l, Key::SkipToControls)}</a>
             <header class="top">
-                <div class="brand"><h1>{"losslab"}</h1><span class="tag">{"RocketMQ 4.9 message-loss lab"}</span></div>
-                <p class="scenario-name" data-testid="scenario-name">{sc.name.clone()}</p>
-                { lang_switch(&lang) }
+                <div class="brand"><h1>{"losslab"}</h1><span class="tag">{t(l, Key::Tagline)}</span></div>
+                <p class="scenario-name" data-testid="scenario-name">{title.unwrap_or_else(|| sc.name.clone())}</p>
+                <LangSwitch lang={l} on_change={on_lang} />
+                <button id="help-button" class="help-button" onclick={open_help} aria-keyshortcuts="?" aria-haspopup="dialog">{t(l, Key::HelpButton)}</button>
             </header>
             <main class="layout">
                 <div class="stage">
-                    if let Some(c) = claim { <p class="claim">{"Claim: "}{c}</p> }
+                    if let Some(c) = claim { <p class="claim">{t(l, Key::ClaimPrefix)}{c}</p> }
                     <Pipeline pb={state.clone()} {orientation} dispatch={dispatch.clone()} />
-                    { legend() }
+                    <Legend />
                     <TimeControls pb={state.clone()} dispatch={dispatch.clone()} />
                     <FaultPanel has_slave={sc.slave.enabled} {ended} dispatch={dispatch.clone()} />
                 </div>
                 <aside class="side">
                     <Summary pb={state.clone()} dispatch={dispatch.clone()} />
-                    <Inspector pb={state.clone()} dispatch={dispatch.clone()} lang={*lang} />
+                    <Inspector pb={state.clone()} dispatch={dispatch.clone()} />
                 </aside>
                 <div class="lower">
                     <EventLog pb={state.clone()} dispatch={dispatch.clone()} />
@@ -210,6 +206,9 @@ pub fn app() -> Html {
                     <ConfigPanel scenario={sc.clone()} {on_apply} />
                 </div>
             </main>
+            <Announcer pb={state.clone()} />
+            if *help_open { <HelpDialog on_close={close_help} /> }
         </div>
+        </ContextProvider<Lang>>
     }
 }

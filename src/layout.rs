@@ -374,8 +374,30 @@ pub struct Token {
     pub consumed: u32,
 }
 
+/// How travelling tokens are drawn: gliding along their way, or (for `prefers-reduced-motion`)
+/// jumping from one station to the next at the halfway time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Motion {
+    Glide,
+    Jump,
+}
+
+/// The drawn fraction of a move: as is when gliding, 0 or 1 when jumping.
+pub fn drawn_fraction(f: f64, motion: Motion) -> f64 {
+    match motion {
+        Motion::Glide => f,
+        Motion::Jump if f < 0.5 => 0.0,
+        Motion::Jump => 1.0,
+    }
+}
+
 /// Tokens at `t`, plus how many did not fit per station.
 pub fn tokens(o: Orientation, tracks: &Tracks, ledger: &Ledger, t: SimTime) -> (Vec<Token>, BTreeMap<StationIdKey, usize>) {
+    tokens_with(o, tracks, ledger, t, Motion::Glide)
+}
+
+/// [`tokens`], with travelling tokens drawn as `motion` says.
+pub fn tokens_with(o: Orientation, tracks: &Tracks, ledger: &Ledger, t: SimTime, motion: Motion) -> (Vec<Token>, BTreeMap<StationIdKey, usize>) {
     let mut out = Vec::new();
     let mut filled: BTreeMap<StationIdKey, usize> = BTreeMap::new();
     let mut overflow: BTreeMap<StationIdKey, usize> = BTreeMap::new();
@@ -386,6 +408,7 @@ pub fn tokens(o: Orientation, tracks: &Tracks, ledger: &Ledger, t: SimTime) -> (
             let a = station_of(from, rec, t).map(|s| station(o, s).center());
             let b = station_of(to, rec, t).map(|s| station(o, s).center());
             if let (Some(a), Some(b)) = (a, b) {
+                let f = drawn_fraction(f, motion);
                 let (x, y) = (a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f);
                 out.push(Token { msg: rec.id, x, y, look: look(rec, to, t), place: to, moving: true, consumed: 0 });
             }
@@ -475,6 +498,24 @@ mod tests {
         let tr = Tracks::build(sim.events(), sim.ledger());
         let moved = (0..tr.keys.len()).filter(|&m| tr.keys[m].iter().any(|k| k.place == Place::Slave)).count();
         assert!(moved > 0, "some acknowledged messages survive only on the slave");
+    }
+
+    #[test]
+    fn reduced_motion_puts_travelling_tokens_on_stations_only() {
+        let sim = finished("defaults");
+        let tr = Tracks::build(sim.events(), sim.ledger());
+        let k = tr.keys[0][1];
+        let centers: Vec<(f64, f64)> = [StationId::Producer, StationId::MasterCache]
+            .iter()
+            .map(|s| station(Orientation::Wide, *s).center())
+            .collect();
+        for num in 1..10 {
+            let t = SimTime(k.start.0 + (k.arrive.0 - k.start.0) * num / 10);
+            let (toks, _) = tokens_with(Orientation::Wide, &tr, sim.ledger(), t, Motion::Jump);
+            let tok = toks.iter().find(|x| x.msg == 0).expect("message 0 is drawn");
+            assert!(centers.contains(&(tok.x, tok.y)), "at {t}: {:?}", (tok.x, tok.y));
+        }
+        assert_eq!(drawn_fraction(0.3, Motion::Glide), 0.3);
     }
 
     #[test]

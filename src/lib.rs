@@ -3,11 +3,15 @@
 //! The simulator core (`rmq_sim`) decides everything about reliability; this crate only replays
 //! it and draws it. [`playback`] holds the timeline (scenario + injected faults) and the playhead,
 //! [`layout`] turns the core's event log and ledger into positions (pure, testable natively),
-//! [`eventinfo`] names events for filters, [`tomledit`] lets form fields rewrite the scenario
+//! [`eventinfo`] names events for filters, [`i18n`] holds every UI text in English and Chinese,
+//! [`keyboard`] the key map, [`narrate`] the live region's sentences, [`tomledit`] lets form fields rewrite the scenario
 //! text, and [`components`] are the views, one file each.
 
 pub mod eventinfo;
+pub mod i18n;
+pub mod keyboard;
 pub mod layout;
+pub mod narrate;
 pub mod playback;
 pub mod tomledit;
 

@@ -6,7 +6,7 @@
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlInputElement};
+use web_sys::{Element, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -14,10 +14,15 @@ fn doc() -> web_sys::Document {
     web_sys::window().expect("window").document().expect("document")
 }
 
-/// Mounts a fresh app; the URL is reset first, since the app writes the loaded preset into it.
+/// Mounts a fresh app in English; the URL is reset first, since the app writes the loaded preset into it.
 async fn mount() -> Element {
+    mount_with("?lang=en").await
+}
+
+/// Mounts a fresh app with `query` as the page's query string.
+async fn mount_with(query: &str) -> Element {
     let history = web_sys::window().expect("window").history().expect("history");
-    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("?")).expect("url");
+    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(query)).expect("url");
     let root = doc().create_element("div").expect("div");
     doc().body().expect("body").append_child(&root).expect("append");
     yew::Renderer::<losslab_web::App>::with_root(root.clone()).render();
@@ -39,17 +44,6 @@ async fn click(root: &Element, sel: &str) {
     init.set_bubbles(true);
     let ev = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).expect("event");
     q(root, sel).dispatch_event(&ev).expect("dispatch");
-    yew::scheduler::flush().await;
-}
-
-/// Clicks the first button whose text is `label`.
-async fn click_button(root: &Element, label: &str) {
-    let all = root.query_selector_all("button").expect("buttons");
-    let b = (0..all.length())
-        .filter_map(|i| all.item(i))
-        .find(|n| n.text_content().as_deref() == Some(label))
-        .unwrap_or_else(|| panic!("no button {label}"));
-    b.dyn_into::<HtmlElement>().expect("button").click();
     yew::scheduler::flush().await;
 }
 
@@ -75,7 +69,7 @@ async fn default_scenario_shows_broken_promises_and_explains_a_lost_message() {
     let explain = text(&root, "[data-testid=explain]");
     assert!(explain.contains("lost power"), "{explain}");
     assert!(text(&root, "[data-testid=inspector]").contains("LOST_AFTER_ACK"));
-    click(&root, ".lang button[title^='简体中文']").await;
+    click(&root, ".lang button[data-lang=zh]").await;
     let zh = text(&root, "[data-testid=explain]");
     assert!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "the core's Chinese cause: {zh}");
     root.remove();
@@ -97,7 +91,7 @@ async fn a_power_cut_injected_during_playback_is_on_the_timeline() {
     let root = mount().await;
     click(&root, "[data-preset=defaults]").await;
     seek_ms(&root, 1_000).await;
-    click_button(&root, "Cut master power").await;
+    click(&root, "[data-fault=POWER_LOSS-master]").await;
     assert_eq!(text(&root, "[data-testid=clock]"), "1.000s");
     assert_eq!(root.query_selector_all(".fault-mark").expect("marks").length(), 1);
     seek_ms(&root, 10_000_000).await;
@@ -119,5 +113,36 @@ async fn an_invalid_field_is_named_inline_and_keeps_what_was_typed() {
     assert_eq!(input.value(), "5 parsecs");
     let apply: web_sys::HtmlButtonElement = q(&root, "[data-testid=apply]").dyn_into().expect("button");
     assert!(apply.disabled());
+    root.remove();
+}
+
+fn has_cjk(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+#[wasm_bindgen_test]
+async fn chinese_from_the_url_then_english_from_the_switch() {
+    let root = mount_with("?lang=zh").await;
+    assert_eq!(text(&root, "#summary-h"), "汇总");
+    assert_eq!(text(&root, "#log-h"), "事件日志（英文原文）");
+    assert_eq!(text(&root, "[data-testid=play]"), "▶ 播放");
+    assert!(text(&root, "[data-fault=POWER_LOSS-master]").starts_with("主节点断电"));
+    assert!(text(&root, "[data-preset=sync-flush-power-loss]").contains("同步刷盘"));
+    assert!(text(&root, ".claim").contains("SEND_OK"), "identifiers stay as they are");
+    let headings = root.query_selector_all("h2").expect("h2");
+    for i in 0..headings.length() {
+        let h = headings.item(i).and_then(|n| n.text_content()).unwrap_or_default();
+        assert!(has_cjk(&h), "heading without Chinese: {h}");
+    }
+    let html = doc().document_element().expect("html");
+    assert_eq!(html.get_attribute("lang").as_deref(), Some("zh-CN"));
+    let search = web_sys::window().expect("window").location().search().expect("search");
+    assert!(search.contains("lang=zh") && search.contains("preset="), "{search}");
+    click(&root, ".lang button[data-lang=en]").await;
+    assert_eq!(text(&root, "#summary-h"), "Summary");
+    assert_eq!(text(&root, "[data-testid=play]"), "▶ Play");
+    assert_eq!(html.get_attribute("lang").as_deref(), Some("en"));
+    let search = web_sys::window().expect("window").location().search().expect("search");
+    assert!(search.contains("lang=en") && search.contains("preset="), "{search}");
     root.remove();
 }

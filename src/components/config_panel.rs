@@ -8,6 +8,7 @@ use rmq_sim::Scenario;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::i18n::{t, tf, Key, Lang};
 use crate::tomledit;
 
 #[derive(Properties, PartialEq)]
@@ -28,32 +29,32 @@ struct Field {
     key: &'static str,
     kind: Kind,
     default: &'static str,
-    unit: &'static str,
-    help: &'static str,
+    unit: Option<Key>,
+    help: Key,
 }
 
-const fn f(section: &'static str, key: &'static str, kind: Kind, default: &'static str, unit: &'static str, help: &'static str) -> Field {
+const fn f(section: &'static str, key: &'static str, kind: Kind, default: &'static str, unit: Option<Key>, help: Key) -> Field {
     Field { section, key, kind, default, unit, help }
 }
 
 const FIELDS: &[Field] = &[
-    f("broker", "flushDiskType", Kind::Choice(&["ASYNC_FLUSH", "SYNC_FLUSH"]), "ASYNC_FLUSH", "", "When the commit log reaches the disk: in the background, or before each answer."),
-    f("broker", "brokerRole", Kind::Choice(&["ASYNC_MASTER", "SYNC_MASTER"]), "ASYNC_MASTER", "", "Whether each send waits for the slave."),
-    f("broker", "syncFlushTimeout", Kind::Text, "5000", "ms", "SYNC_FLUSH: longest wait for the flush before FLUSH_DISK_TIMEOUT."),
-    f("broker", "slaveTimeout", Kind::Text, "3000", "ms", "SYNC_MASTER: longest wait for the slave before FLUSH_SLAVE_TIMEOUT."),
-    f("broker", "flushIntervalCommitLog", Kind::Text, "500", "ms", "ASYNC_FLUSH: how often the background flush runs."),
-    f("broker", "flushCommitLogLeastPages", Kind::Text, "4", "pages", "ASYNC_FLUSH: flush only when this many 4 KiB pages are dirty."),
-    f("slave", "enabled", Kind::Bool, "false", "", "Whether the broker group has a slave."),
-    f("producer", "sendMode", Kind::Choice(&["SYNC", "ASYNC", "ONEWAY"]), "SYNC", "", "send(msg), send(msg, callback) or sendOneway(msg)."),
-    f("producer", "messages", Kind::Text, "200", "", "How many messages the producer sends (lab knob)."),
-    f("producer", "interval", Kind::Text, "10ms", "", "Time between two sends (lab knob)."),
-    f("producer", "sendMsgTimeout", Kind::Text, "3000", "ms", "One time budget for all attempts of a send."),
-    f("producer", "retryTimesWhenSendFailed", Kind::Text, "2", "", "SYNC: extra attempts after a failed one."),
-    f("producer", "onException", Kind::Choice(&["LOG", "PERSIST_AND_RESEND"]), "LOG", "", "What the application does with a failed send (lab knob)."),
-    f("consumer", "startAt", Kind::Text, "0s", "", "When the consumer group comes online (lab knob)."),
-    f("consumer", "maxReconsumeTimes", Kind::Text, "16", "", "Retries before a failing message goes to %DLQ%."),
-    f("consumer", "failPercent", Kind::Text, "0", "%", "Share of consume attempts that fail (lab knob)."),
-    f("", "seed", Kind::Text, "1", "", "The run's seed: the same seed gives the same run."),
+    f("broker", "flushDiskType", Kind::Choice(&["ASYNC_FLUSH", "SYNC_FLUSH"]), "ASYNC_FLUSH", None, Key::HelpFlushDiskType),
+    f("broker", "brokerRole", Kind::Choice(&["ASYNC_MASTER", "SYNC_MASTER"]), "ASYNC_MASTER", None, Key::HelpBrokerRole),
+    f("broker", "syncFlushTimeout", Kind::Text, "5000", Some(Key::UnitMs), Key::HelpSyncFlushTimeout),
+    f("broker", "slaveTimeout", Kind::Text, "3000", Some(Key::UnitMs), Key::HelpSlaveTimeout),
+    f("broker", "flushIntervalCommitLog", Kind::Text, "500", Some(Key::UnitMs), Key::HelpFlushInterval),
+    f("broker", "flushCommitLogLeastPages", Kind::Text, "4", Some(Key::UnitPages), Key::HelpFlushLeastPages),
+    f("slave", "enabled", Kind::Bool, "false", None, Key::HelpSlaveEnabled),
+    f("producer", "sendMode", Kind::Choice(&["SYNC", "ASYNC", "ONEWAY"]), "SYNC", None, Key::HelpSendMode),
+    f("producer", "messages", Kind::Text, "200", None, Key::HelpMessages),
+    f("producer", "interval", Kind::Text, "10ms", None, Key::HelpInterval),
+    f("producer", "sendMsgTimeout", Kind::Text, "3000", Some(Key::UnitMs), Key::HelpSendMsgTimeout),
+    f("producer", "retryTimesWhenSendFailed", Kind::Text, "2", None, Key::HelpRetryTimes),
+    f("producer", "onException", Kind::Choice(&["LOG", "PERSIST_AND_RESEND"]), "LOG", None, Key::HelpOnException),
+    f("consumer", "startAt", Kind::Text, "0s", None, Key::HelpStartAt),
+    f("consumer", "maxReconsumeTimes", Kind::Text, "16", None, Key::HelpMaxReconsume),
+    f("consumer", "failPercent", Kind::Text, "0", Some(Key::UnitPercent), Key::HelpFailPercent),
+    f("", "seed", Kind::Text, "1", None, Key::HelpSeed),
 ];
 
 fn dotted(fl: &Field) -> String {
@@ -64,30 +65,33 @@ fn dotted(fl: &Field) -> String {
     }
 }
 
-fn field_view(fl: &'static Field, text: &str, err: Option<&ScenarioError>, on_set: &Callback<(usize, String)>, i: usize) -> Html {
+fn field_view(lang: Lang, fl: &'static Field, text: &str, err: Option<&ScenarioError>, on_set: &Callback<(usize, String)>, i: usize) -> Html {
     let value = tomledit::get(text, fl.section, fl.key).unwrap_or_default();
     let name = dotted(fl);
     let mine = err.filter(|e| e.field == name);
     let id = format!("cfg-{}", name.replace('.', "-"));
+    let id_help = format!("{id}-help");
     let input = match fl.kind {
         Kind::Choice(opts) => {
             let cb = on_set.reform(move |e: Event| (i, e.target_unchecked_into::<HtmlInputElement>().value()));
-            html! { <select id={id.clone()} onchange={cb}>{ for opts.iter().map(|o| html! { <option value={*o} selected={value == *o}>{*o}</option> }) }</select> }
+            html! { <select id={id.clone()} onchange={cb} aria-describedby={id_help.clone()}>{ for opts.iter().map(|o| html! { <option value={*o} selected={value == *o}>{*o}</option> }) }</select> }
         }
         Kind::Bool => {
             let cb = on_set.reform(move |e: Event| (i, e.target_unchecked_into::<HtmlInputElement>().checked().to_string()));
-            html! { <input id={id.clone()} type="checkbox" checked={value == "true"} onchange={cb} /> }
+            html! { <input id={id.clone()} type="checkbox" checked={value == "true"} onchange={cb} aria-describedby={id_help.clone()} /> }
         }
         Kind::Text => {
             let cb = on_set.reform(move |e: InputEvent| (i, e.target_unchecked_into::<HtmlInputElement>().value()));
-            html! { <input id={id.clone()} type="text" value={value} oninput={cb} aria-invalid={mine.is_some().to_string()} spellcheck="false" /> }
+            html! { <input id={id.clone()} type="text" value={value} oninput={cb} aria-invalid={mine.is_some().to_string()} spellcheck="false" aria-describedby={id_help.clone()} /> }
         }
     };
     html! {
         <div class={classes!("field", mine.map(|_| "invalid"))}>
-            <label for={id}><code>{name.clone()}</code>{ if fl.unit.is_empty() { html!{} } else { html!{ <span class="unit">{format!(" ({})", fl.unit)}</span> } } }</label>
+            <label for={id}><code>{name.clone()}</code>
+                if let Some(u) = fl.unit { <span class="unit">{format!(" ({})", t(lang, u))}</span> }
+            </label>
             { input }
-            <p class="help">{fl.help}{format!(" Default {}.", fl.default)}</p>
+            <p class="help" id={id_help}>{t(lang, fl.help)}{tf(lang, Key::DefaultIs, &[&fl.default])}</p>
             if let Some(e) = mine { <p class="error" role="alert">{format!("{name}: {}", e.reason)}</p> }
         </div>
     }
@@ -95,6 +99,7 @@ fn field_view(fl: &'static Field, text: &str, err: Option<&ScenarioError>, on_se
 
 #[function_component(ConfigPanel)]
 pub fn config_panel(p: &Props) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let text = use_state(|| scenario_to_toml(&p.scenario));
     {
         let text = text.clone();
@@ -125,19 +130,19 @@ pub fn config_panel(p: &Props) -> Html {
     };
     let err_field_shown = err.as_ref().is_some_and(|e| FIELDS.iter().any(|fl| dotted(fl) == e.field));
     html! {
-        <section class="panel config" aria-label="Configuration">
-            <h2>{"Configuration"}</h2>
+        <section class="panel config" aria-labelledby="config-h">
+            <h2 id="config-h">{t(lang, Key::ConfigHeading)}</h2>
             <div class="fields">
-                { for FIELDS.iter().enumerate().map(|(i, fl)| field_view(fl, &text, err.as_ref(), &on_set, i)) }
+                { for FIELDS.iter().enumerate().map(|(i, fl)| field_view(lang, fl, &text, err.as_ref(), &on_set, i)) }
             </div>
-            <label class="toml-label" for="cfg-toml">{"Scenario file (TOML, RocketMQ names)"}</label>
+            <label class="toml-label" for="cfg-toml">{t(lang, Key::TomlLabel)}</label>
             <textarea id="cfg-toml" class="toml" value={(*text).clone()} oninput={on_text} spellcheck="false" rows="14" />
             if let (Some(e), false) = (err.as_ref(), err_field_shown) {
                 <p class="error" role="alert">{e.to_string()}</p>
             }
             <div class="apply-row">
-                <button class="primary" onclick={apply} disabled={parsed.is_err()} data-testid="apply">{"Apply and restart"}</button>
-                if parsed.is_err() { <span class="hint">{"Fix the highlighted field to apply."}</span> }
+                <button class="primary" onclick={apply} disabled={parsed.is_err()} data-testid="apply">{t(lang, Key::Apply)}</button>
+                if parsed.is_err() { <span class="hint">{t(lang, Key::FixField)}</span> }
             </div>
         </section>
     }

@@ -9,6 +9,38 @@ use yew::prelude::*;
 
 use super::clock;
 use crate::eventinfo::{self, KINDS};
+use crate::i18n::{t, tf, Key, Lang};
+
+/// The filter group's name in the page's language (the log lines themselves stay English).
+fn kind_label(lang: Lang, kind: &str) -> &'static str {
+    let key = match kind {
+        "send" => Key::KindSend,
+        "answer" => Key::KindAnswer,
+        "append" => Key::KindAppend,
+        "flush" => Key::KindFlush,
+        "replica" => Key::KindReplica,
+        "fault" => Key::KindFault,
+        "broker" => Key::KindBroker,
+        "lost" => Key::KindLost,
+        "consume" => Key::KindConsume,
+        "retry" => Key::KindRetry,
+        "dlq" => Key::KindDlq,
+        "offset" => Key::KindOffset,
+        _ => Key::KindRun,
+    };
+    t(lang, key)
+}
+
+/// A symbol for the groups that carry bad news, so they read without their colour.
+fn kind_symbol(kind: &str) -> &'static str {
+    match kind {
+        "lost" => "✕ ",
+        "fault" => "⚡ ",
+        "broker" => "⚠ ",
+        "dlq" => "☠ ",
+        _ => "",
+    }
+}
 use crate::playback::{Action, Playback};
 
 #[derive(Properties, PartialEq)]
@@ -47,6 +79,8 @@ mod tests {
 #[function_component(EventLog)]
 pub fn event_log(p: &Props) -> Html {
     let pb = &p.pb;
+    let lang = use_context::<Lang>().unwrap_or_default();
+    let l = lang;
     let msg_text = use_state(String::new);
     let kind = use_state(|| None::<&'static str>);
     let scroll = use_state(|| 0.0f64);
@@ -95,30 +129,31 @@ pub fn event_log(p: &Props) -> Html {
     };
     let select = p.dispatch.clone();
     html! {
-        <section class="panel event-log" aria-label="Event log">
+        <section class="panel event-log" aria-labelledby="log-h">
             <div class="log-head">
-                <h2>{"Event log"}</h2>
-                <span class="count">{format!("{total} of {} events", events.len())}</span>
+                <h2 id="log-h">{t(l, Key::LogHeading)}</h2>
+                <span class="count">{tf(l, Key::LogCount, &[&total, &events.len()])}</span>
             </div>
             <div class="filters">
-                <label>{"message "}<input type="text" placeholder="id, e.g. 251" value={(*msg_text).clone()} oninput={on_msg} aria-invalid={msg_bad.to_string()} data-testid="log-msg" /></label>
-                <label>{"kind "}<select onchange={on_kind} data-testid="log-kind">
-                    <option value="" selected={kind.is_none()}>{"all"}</option>
-                    { for KINDS.iter().map(|k| html! { <option value={*k} selected={*kind == Some(*k)}>{*k}</option> }) }
+                <label>{t(l, Key::LogMessage)}<input type="text" placeholder={t(l, Key::LogMessagePlaceholder)} value={(*msg_text).clone()} oninput={on_msg} aria-invalid={msg_bad.to_string()} data-testid="log-msg" /></label>
+                <label>{t(l, Key::LogKind)}<select onchange={on_kind} data-testid="log-kind">
+                    <option value="" selected={kind.is_none()}>{t(l, Key::LogAll)}</option>
+                    { for KINDS.iter().map(|k| html! { <option value={*k} selected={*kind == Some(*k)}>{kind_label(l, k)}</option> }) }
                 </select></label>
-                if msg_bad { <span class="error">{"message id is a number, e.g. 251"}</span> }
+                if msg_bad { <span class="error" role="alert">{t(l, Key::LogBadId)}</span> }
             </div>
-            <div class="log-view" tabindex="0" role="log" aria-label="Events up to the playhead" ref={list_ref} {onscroll} style={format!("height: {VIEW_PX}px")} data-testid="log-view">
+            <div class="log-view" tabindex="0" role="log" aria-label={t(l, Key::LogView)} lang="en" ref={list_ref} {onscroll} style={format!("height: {VIEW_PX}px")} data-testid="log-view">
                 <div class="log-spacer" style={format!("height: {height}px")}>
                     { for (first..last).map(|j| {
                         let i = rows[j] as usize;
                         let e = &events[i];
                         let m = eventinfo::msg_of(&e.kind);
                         let onclick = m.map(|m| select.reform(move |_: MouseEvent| Action::Select(Some(m.0))));
+                        let k = eventinfo::kind_of(&e.kind);
                         html! {
-                            <div class={classes!("row", eventinfo::kind_of(&e.kind))} style={format!("top: {}px", j as f64 * ROW_PX)} {onclick}>
+                            <div class={classes!("row", k)} style={format!("top: {}px", j as f64 * ROW_PX)} {onclick}>
                                 <time>{clock(e.at)}</time>
-                                <span class="k">{eventinfo::kind_of(&e.kind)}</span>
+                                <span class="k">{kind_symbol(k)}{k}</span>
                                 <span class="t">{e.kind.to_string()}</span>
                             </div>
                         }

@@ -6,6 +6,7 @@ use rmq_sim::{SimDuration, SimTime};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::i18n::{t, tf, Key, Lang};
 use crate::playback::Action;
 
 #[derive(Properties, PartialEq)]
@@ -16,30 +17,33 @@ pub struct Props {
 }
 
 struct Button {
-    label: &'static str,
+    label: Key,
     kind: FaultKind,
     target: FaultTarget,
-    help: &'static str,
+    help: Key,
+    /// Its keyboard shortcut (see [`crate::keyboard`]), if it has one.
+    key: Option<&'static str>,
 }
 
 const BUTTONS: &[Button] = &[
-    Button { label: "Kill master process", kind: FaultKind::ProcessCrash, target: FaultTarget::Master, help: "kill -9: the OS keeps the page cache and writes it back" },
-    Button { label: "Cut master power", kind: FaultKind::PowerLoss, target: FaultTarget::Master, help: "the page cache is gone: unflushed bytes are lost" },
-    Button { label: "Destroy master disk", kind: FaultKind::DiskLost, target: FaultTarget::Master, help: "the commit log is gone, flushed or not" },
-    Button { label: "Slow master disk ×10", kind: FaultKind::DiskSlow, target: FaultTarget::Master, help: "flushes take ten times longer" },
-    Button { label: "Stall master disk", kind: FaultKind::DiskStall, target: FaultTarget::Master, help: "no flush completes" },
-    Button { label: "Stop slave", kind: FaultKind::SlaveDown, target: FaultTarget::Slave, help: "clean stop: the master loses its slave at once" },
-    Button { label: "Start slave", kind: FaultKind::SlaveUp, target: FaultTarget::Slave, help: "the slave comes back and catches up" },
-    Button { label: "Partition slave", kind: FaultKind::NetworkPartition, target: FaultTarget::Slave, help: "master↔slave packets are dropped" },
-    Button { label: "Partition producer", kind: FaultKind::NetworkPartition, target: FaultTarget::Producer, help: "producer↔master packets are dropped" },
-    Button { label: "Crash consumer", kind: FaultKind::ConsumerCrash, target: FaultTarget::Consumer, help: "in-process messages are dropped; it restarts from the stored offsets" },
+    Button { label: Key::FaultKill, kind: FaultKind::ProcessCrash, target: FaultTarget::Master, help: Key::FaultKillHelp, key: Some("C") },
+    Button { label: Key::FaultPower, kind: FaultKind::PowerLoss, target: FaultTarget::Master, help: Key::FaultPowerHelp, key: Some("P") },
+    Button { label: Key::FaultDisk, kind: FaultKind::DiskLost, target: FaultTarget::Master, help: Key::FaultDiskHelp, key: Some("D") },
+    Button { label: Key::FaultSlow, kind: FaultKind::DiskSlow, target: FaultTarget::Master, help: Key::FaultSlowHelp, key: None },
+    Button { label: Key::FaultStall, kind: FaultKind::DiskStall, target: FaultTarget::Master, help: Key::FaultStallHelp, key: None },
+    Button { label: Key::FaultSlaveStop, kind: FaultKind::SlaveDown, target: FaultTarget::Slave, help: Key::FaultSlaveStopHelp, key: Some("S") },
+    Button { label: Key::FaultSlaveStart, kind: FaultKind::SlaveUp, target: FaultTarget::Slave, help: Key::FaultSlaveStartHelp, key: Some("S") },
+    Button { label: Key::FaultPartSlave, kind: FaultKind::NetworkPartition, target: FaultTarget::Slave, help: Key::FaultPartSlaveHelp, key: None },
+    Button { label: Key::FaultPartProducer, kind: FaultKind::NetworkPartition, target: FaultTarget::Producer, help: Key::FaultPartProducerHelp, key: None },
+    Button { label: Key::FaultConsumer, kind: FaultKind::ConsumerCrash, target: FaultTarget::Consumer, help: Key::FaultConsumerHelp, key: Some("X") },
 ];
 
 /// Durations offered: downtime before a restart, or how long a disk/link fault lasts.
-const DURATIONS: &[(&str, Option<u64>)] = &[("10 s", Some(10)), ("30 s", Some(30)), ("rest of the run", None)];
+const DURATIONS: &[(Key, Option<u64>)] = &[(Key::Dur10, Some(10)), (Key::Dur30, Some(30)), (Key::DurRest, None)];
 
 #[function_component(FaultPanel)]
 pub fn fault_panel(p: &Props) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let duration = use_state(|| Some(30u64));
     let on_duration = {
         let duration = duration.clone();
@@ -55,23 +59,31 @@ pub fn fault_panel(p: &Props) -> Html {
         let dur = if b.kind == FaultKind::SlaveUp || b.kind == FaultKind::SlaveDown { None } else { dur };
         let fault = Fault { at: SimTime::ZERO, kind: b.kind, target: b.target, duration: dur, factor: 10 };
         let onclick = p.dispatch.reform(move |_: MouseEvent| Action::Inject(fault.clone()));
-        let title = if needs_slave && !p.has_slave { "no slave configured".to_string() } else { b.help.to_string() };
-        html! { <button class="fault" {onclick} {disabled} title={title}>{b.label}</button> }
+        let mut title = if needs_slave && !p.has_slave { t(lang, Key::NoSlave).to_string() } else { t(lang, b.help).to_string() };
+        if let Some(k) = b.key {
+            title = format!("{title} — {}", tf(lang, Key::ShortcutHint, &[&k]));
+        }
+        html! {
+            <button class="fault" {onclick} {disabled} title={title} aria-keyshortcuts={b.key} data-fault={format!("{}-{}", b.kind.name(), b.target.name())}>
+                {t(lang, b.label)}
+                if let Some(k) = b.key { <kbd aria-hidden="true">{k}</kbd> }
+            </button>
+        }
     });
     html! {
-        <section class="panel fault-panel" aria-label="Faults">
+        <section class="panel fault-panel" aria-labelledby="faults-h">
             <div class="fault-head">
-            <h2>{"Inject a fault at the playhead"}</h2>
-            <label class="inline">{"lasts / restarts after "}
-                <select onchange={on_duration} aria-label="Fault duration">
+            <h2 id="faults-h">{t(lang, Key::FaultsHeading)}</h2>
+            <label class="inline">{t(lang, Key::FaultLasts)}
+                <select id="fault-duration" onchange={on_duration} aria-label={t(lang, Key::FaultDurationLabel)}>
                     { for DURATIONS.iter().map(|(l, v)| html! {
-                        <option value={v.map(|s| s.to_string()).unwrap_or_default()} selected={*duration == *v}>{*l}</option>
+                        <option value={v.map(|s| s.to_string()).unwrap_or_default()} selected={*duration == *v}>{t(lang, *l)}</option>
                     }) }
                 </select>
             </label>
             </div>
             <div class="fault-buttons">{ for buttons }</div>
-            if p.ended { <p class="hint">{"The run has ended; seek back to inject a fault earlier."}</p> }
+            if p.ended { <p class="hint">{t(lang, Key::RunEndedHint)}</p> }
         </section>
     }
 }

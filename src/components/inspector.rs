@@ -8,37 +8,35 @@ use yew::prelude::*;
 
 use super::clock;
 use crate::eventinfo;
+use crate::i18n::{t, tf, Key};
 use crate::playback::{Action, Playback};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub pb: Playback,
     pub dispatch: Callback<Action>,
-    /// Language of the explanation (the core writes it in English and Simplified Chinese).
-    #[prop_or_default]
-    pub lang: Lang,
 }
 
-fn stage(name: &str, t: Option<SimTime>, cursor: SimTime) -> Html {
-    let (v, class) = match t {
-        Some(t) if t <= cursor => (clock(t), "done"),
-        Some(t) => (format!("{} (later)", clock(t)), "later"),
-        None => ("never".to_string(), "never"),
+fn stage(lang: Lang, name: Key, at: Option<SimTime>, cursor: SimTime) -> Html {
+    let (v, class) = match at {
+        Some(at) if at <= cursor => (clock(at), "done"),
+        Some(at) => (tf(lang, Key::Later, &[&clock(at)]), "later"),
+        None => (t(lang, Key::Never).to_string(), "never"),
     };
-    html! { <tr class={class}><th>{name.to_string()}</th><td>{v}</td></tr> }
+    html! { <tr class={class}><th scope="row">{t(lang, name)}</th><td>{v}</td></tr> }
 }
 
-fn stages(r: &MessageRecord, cursor: SimTime) -> Html {
+fn stages(lang: Lang, r: &MessageRecord, cursor: SimTime) -> Html {
     html! {
         <table class="stages">
-            { stage("first sent", r.attempts.first().map(|a| a.sent_at), cursor) }
-            { stage("in master page cache", r.appended_at, cursor) }
-            { stage("on master disk", r.master_flushed_at, cursor) }
-            { stage("on slave", r.replicated_at, cursor) }
-            { stage("answer to producer", r.answer.as_ref().map(|(t, _)| *t), cursor) }
-            { stage("first consumed", r.consumed_at.first().copied(), cursor) }
-            { stage("dead-lettered", r.dead_lettered_at, cursor) }
-            { stage("last copy lost", r.lost.last().map(|(t, _)| *t), cursor) }
+            { stage(lang, Key::StageSent, r.attempts.first().map(|a| a.sent_at), cursor) }
+            { stage(lang, Key::StageCache, r.appended_at, cursor) }
+            { stage(lang, Key::StageDisk, r.master_flushed_at, cursor) }
+            { stage(lang, Key::StageSlave, r.replicated_at, cursor) }
+            { stage(lang, Key::StageAnswer, r.answer.as_ref().map(|(at, _)| *at), cursor) }
+            { stage(lang, Key::StageConsumed, r.consumed_at.first().copied(), cursor) }
+            { stage(lang, Key::StageDlq, r.dead_lettered_at, cursor) }
+            { stage(lang, Key::StageLost, r.lost.last().map(|(at, _)| *at), cursor) }
         </table>
     }
 }
@@ -46,6 +44,19 @@ fn stages(r: &MessageRecord, cursor: SimTime) -> Html {
 #[function_component(Inspector)]
 pub fn inspector(p: &Props) -> Html {
     let pb = &p.pb;
+    let lang = use_context::<Lang>().unwrap_or_default();
+    let head_ref = use_node_ref();
+    {
+        // Opening a message moves the focus to the inspector, so keyboard and screen-reader users land on it.
+        let head_ref = head_ref.clone();
+        use_effect_with(pb.selected, move |sel| {
+            if sel.is_some() {
+                if let Some(h) = head_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = h.focus();
+                }
+            }
+        });
+    }
     let run_key = std::rc::Rc::as_ptr(&pb.run) as usize;
     let history = {
         let run = pb.run.clone();
@@ -56,9 +67,9 @@ pub fn inspector(p: &Props) -> Html {
     };
     let Some(id) = pb.selected else {
         return html! {
-            <section class="panel inspector" aria-label="Inspector">
-                <h2>{"Inspector"}</h2>
-                <p class="hint">{"Click a message token to see its history and why it ended as it did."}</p>
+            <section class="panel inspector" aria-labelledby="insp-h">
+                <h2 id="insp-h">{t(lang, Key::InspectorHeading)}</h2>
+                <p class="hint">{t(lang, Key::InspectorHint)}</p>
             </section>
         };
     };
@@ -69,25 +80,25 @@ pub fn inspector(p: &Props) -> Html {
     let events = pb.run.done.events();
     let reached = pb.run.events_by(pb.cursor);
     html! {
-        <section class="panel inspector" aria-label="Inspector" data-testid="inspector">
+        <section class="panel inspector" aria-labelledby="insp-h" data-testid="inspector">
             <div class="insp-head">
-                <h2>{format!("{}", MsgId(id))}</h2>
-                <button class="close" onclick={close} aria-label="Close inspector">{"×"}</button>
+                <h2 id="insp-h" tabindex="-1" ref={head_ref}><span class="sr-only">{t(lang, Key::InspectorHeading)}{" "}</span>{format!("{}", MsgId(id))}</h2>
+                <button class="close" onclick={close} aria-label={t(lang, Key::CloseInspector)} title={t(lang, Key::CloseInspector)} aria-keyshortcuts="Escape">{"×"}</button>
             </div>
-            <p class="status">{"producer saw "}<strong>{r.send_status_name()}</strong>
-                {format!(" · {} attempt(s) · {} deliveries", r.attempts.len(), r.deliveries.len())}</p>
+            <p class="status">{t(lang, Key::ProducerSawPrefix)}<strong>{r.send_status_name()}</strong>
+                {tf(lang, Key::AttemptsDeliveries, &[&r.attempts.len(), &r.deliveries.len()])}</p>
             if let Some((_, rmq_sim::ledger::Answer::Status(st))) = r.answer.as_ref() {
-                <p class="hint" lang={p.lang.tag()}>{status_meaning(*st, p.lang)}</p>
+                <p class="hint">{status_meaning(*st, lang)}</p>
             }
             <div class={classes!("verdict", broken.then_some("broken"))}>
-                <span class="v-label">{format!("At the end of the run ({}):", clock(pb.run.end))}</span>
-                <strong class="v-name">{verdict}</strong>
-                <p class="v-meaning">{r.verdict.map(|v| verdict_meaning(v, p.lang)).unwrap_or_default()}</p>
-                <p class="v-explain" data-testid="explain" lang={p.lang.tag()}>{r.explain(p.lang)}</p>
+                <span class="v-label">{tf(lang, Key::AtEndOfRun, &[&clock(pb.run.end)])}</span>
+                <strong class="v-name">{super::summary::verdict_symbol(r.verdict.unwrap_or(rmq_sim::Verdict::Unresolved))}{" "}{verdict}</strong>
+                <p class="v-meaning">{r.verdict.map(|v| verdict_meaning(v, lang)).unwrap_or_default()}</p>
+                <p class="v-explain" data-testid="explain">{r.explain(lang)}</p>
             </div>
-            { stages(r, pb.cursor) }
-            <h3>{"History"}</h3>
-            <ol class="history">
+            { stages(lang, r, pb.cursor) }
+            <h3>{t(lang, Key::History)}</h3>
+            <ol class="history" lang="en">
                 { for history.iter().map(|&i| {
                     let e = &events[i as usize];
                     let later = (i as usize) >= reached;

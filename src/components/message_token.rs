@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use crate::i18n::{t, tf, Key, Lang};
 use crate::layout::{Look, Token, TOKEN_R};
 
 #[derive(Properties, PartialEq)]
@@ -26,17 +27,18 @@ fn look_class(l: Look) -> &'static str {
 }
 
 /// Words for the look, used in the token's tooltip and accessible name.
-pub fn look_words(l: Look) -> &'static str {
-    match l {
-        Look::InFlight => "not stored yet",
-        Look::MemoryOnly => "only in the master's page cache",
-        Look::Durable => "on the master's disk",
-        Look::Replicated => "on the slave too",
-        Look::Consumed => "consumed",
-        Look::DeadLettered => "dead-lettered",
-        Look::Lost => "acknowledged, then lost",
-        Look::LostUnacked => "lost (the producer saw no success)",
-    }
+pub fn look_words(l: Look, lang: Lang) -> &'static str {
+    let key = match l {
+        Look::InFlight => Key::LookFlight,
+        Look::MemoryOnly => Key::LookMemory,
+        Look::Durable => Key::LookDurable,
+        Look::Replicated => Key::LookReplicated,
+        Look::Consumed => Key::LookConsumed,
+        Look::DeadLettered => Key::LookDlq,
+        Look::Lost => Key::LookLost,
+        Look::LostUnacked => Key::LookLostUnacked,
+    };
+    t(lang, key)
 }
 
 fn mark(l: Look) -> Option<&'static str> {
@@ -50,12 +52,13 @@ fn mark(l: Look) -> Option<&'static str> {
 
 #[function_component(MessageToken)]
 pub fn message_token(p: &Props) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let t = &p.token;
     let id = t.msg;
     let onclick = p.on_select.reform(move |_: MouseEvent| id);
     let class = classes!("token", look_class(t.look), p.selected.then_some("selected"), t.moving.then_some("moving"));
-    let dup = if t.consumed > 1 { format!(", {} times (duplicate)", t.consumed) } else { String::new() };
-    let label = format!("msg#{id}: {}{dup}", look_words(t.look));
+    let dup = if t.consumed > 1 { tf(lang, Key::TokenDup, &[&t.consumed]) } else { String::new() };
+    let label = tf(lang, Key::TokenLabel, &[&id, &look_words(t.look, lang), &dup]);
     html! {
         <g class={class} transform={format!("translate({:.1} {:.1})", t.x, t.y)} {onclick}
            data-msg={id.to_string()} role="button" aria-label={label.clone()}>

@@ -1,9 +1,12 @@
 //! The views, one file each. Each takes the playback state (or a piece of it) as props and
 //! sends [`crate::playback::Action`]s; none of them decides anything about reliability.
 
+pub mod announcer;
+pub mod chrome;
 pub mod config_panel;
 pub mod event_log;
 pub mod fault_panel;
+pub mod help_dialog;
 pub mod inspector;
 pub mod message_token;
 pub mod pipeline;

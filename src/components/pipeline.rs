@@ -9,7 +9,8 @@ use rmq_sim::{EventKind, SimTime};
 use yew::prelude::*;
 
 use super::message_token::MessageToken;
-use crate::layout::{self, canvas, station, Orientation, Rect, StationId, StationIdKey};
+use crate::i18n::{t, tf, Key, Lang};
+use crate::layout::{self, canvas, station, Motion, Orientation, Rect, StationId, StationIdKey};
 use crate::playback::{Action, Playback};
 
 #[derive(Properties, PartialEq)]
@@ -40,28 +41,33 @@ fn region(area: Rect, label: &str) -> Html {
 }
 
 /// The node's fault state in words (and an icon), or None when healthy.
-pub fn node_badge(n: &Node, t: SimTime) -> Option<String> {
+pub fn node_badge(n: &Node, now: SimTime, lang: Lang) -> Option<String> {
     let down = match n.state {
         NodeState::Up => None,
-        NodeState::ProcessDown => Some("✕ process down".to_string()),
-        NodeState::MachineDown => Some("⚡ machine off".to_string()),
-        NodeState::Stopped => Some("stopped".to_string()),
+        NodeState::ProcessDown => Some(t(lang, Key::BadgeProcessDown)),
+        NodeState::MachineDown => Some(t(lang, Key::BadgeMachineOff)),
+        NodeState::Stopped => Some(t(lang, Key::BadgeStopped)),
     };
-    let restart = n.restart_at.filter(|r| *r > t).map(|r| format!(", back at {r}")).unwrap_or_default();
+    let restart = n.restart_at.filter(|r| *r > now).map(|r| tf(lang, Key::BadgeBackAt, &[&r])).unwrap_or_default();
     if let Some(d) = down {
         return Some(format!("{d}{restart}"));
     }
-    if n.stalled_until.is_some_and(|u| u > t) {
-        return Some("‖ disk stalled".to_string());
+    if n.stalled_until.is_some_and(|u| u > now) {
+        return Some(t(lang, Key::BadgeStalled).to_string());
     }
-    (n.slow_factor > 1).then(|| format!("disk slow ×{}", n.slow_factor))
+    (n.slow_factor > 1).then(|| tf(lang, Key::BadgeSlow, &[&n.slow_factor]))
+}
+
+/// Roughly how wide `s` is drawn at `px_per_char` for Latin text (CJK characters are wider).
+fn text_width(s: &str, px_per_char: f64) -> f64 {
+    s.chars().map(|c| if c >= '\u{2e80}' { px_per_char * 1.65 } else { px_per_char }).sum()
 }
 
 /// A fault state written across a region, on a plate so it stays readable over tokens.
 fn badge(area: Rect, text: Option<String>) -> Html {
     let Some(s) = text else { return html! {} };
     let (cx, cy) = area.center();
-    let w = (s.chars().count() as f64 * 7.0 + 16.0).min(area.w);
+    let w = (text_width(&s, 7.0) + 16.0).min(area.w);
     html! {
         <g class="badge">
             <rect x={(cx - w / 2.0).to_string()} y={(cy - 11.0).to_string()} width={w.to_string()} height="22" rx="11" />
@@ -71,14 +77,14 @@ fn badge(area: Rect, text: Option<String>) -> Html {
 }
 
 /// The flush gauge: written vs flushed offset of a commit log.
-fn gauge(x: f64, y: f64, w: f64, n: &Node) -> Html {
+fn gauge(x: f64, y: f64, w: f64, n: &Node, lang: Lang) -> Html {
     let s = &n.store;
     let f = layout::fraction(s.flushed, s.written.max(1));
-    let flushed = format!("on disk {}", bytes(s.flushed));
-    let dirty = format!("{} memory only", bytes(s.dirty()));
+    let flushed = tf(lang, Key::GaugeOnDisk, &[&bytes(s.flushed)]);
+    let dirty = tf(lang, Key::GaugeMemory, &[&bytes(s.dirty())]);
     html! {
         <g class="gauge">
-            <title>{"Flush gauge: written offset (page cache) vs flushed offset (disk)"}</title>
+            <title>{t(lang, Key::GaugeTitle)}</title>
             <rect class="g-bg" x={x.to_string()} y={y.to_string()} width={w.to_string()} height="8" rx="4" />
             <rect class="g-fill" x={x.to_string()} y={y.to_string()} width={(w * f).to_string()} height="8" rx="4" />
             <text class="g-label" x={x.to_string()} y={(y + 20.0).to_string()}>{flushed}</text>
@@ -87,12 +93,15 @@ fn gauge(x: f64, y: f64, w: f64, n: &Node) -> Html {
     }
 }
 
-fn send_mode(m: SendMode) -> &'static str {
-    match m {
-        SendMode::Sync => "SYNC send",
-        SendMode::Async => "ASYNC send",
-        SendMode::Oneway => "ONEWAY send",
-    }
+fn send_mode(m: SendMode, lang: Lang) -> &'static str {
+    t(
+        lang,
+        match m {
+            SendMode::Sync => Key::SendSync,
+            SendMode::Async => Key::SendAsync,
+            SendMode::Oneway => Key::SendOneway,
+        },
+    )
 }
 
 fn flush_name(f: FlushDiskType) -> &'static str {
@@ -103,7 +112,7 @@ fn flush_name(f: FlushDiskType) -> &'static str {
 }
 
 /// The last few answers the producer received by the playhead, newest first.
-fn answers(pb: &Playback, max: usize) -> Vec<(String, &'static str)> {
+fn answers(pb: &Playback, max: usize, lang: Lang) -> Vec<(String, &'static str)> {
     let ev = pb.run.done.events();
     let n = pb.run.events_by(pb.cursor);
     let mut out = Vec::new();
@@ -111,14 +120,14 @@ fn answers(pb: &Playback, max: usize) -> Vec<(String, &'static str)> {
         let item = match &e.kind {
             EventKind::SendAnswered { msg, status, callback, .. } => {
                 let how = if *callback { "onSuccess " } else { "" };
-                let class = if status.name() == "SEND_OK" { "ans-ok" } else { "ans-warn" };
-                Some((format!("{msg} {how}{}", status.name()), class))
+                let (class, sym) = if status.name() == "SEND_OK" { ("ans-ok", "✓") } else { ("ans-warn", "⚠") };
+                Some((format!("{sym} {msg} {how}{}", status.name()), class))
             }
             EventKind::SendFailed { msg, error, callback } => {
                 let how = if *callback { "onException " } else { "" };
-                Some((format!("{msg} {how}{}", short_error(*error)), "ans-err"))
+                Some((format!("✕ {msg} {how}{}", short_error(*error)), "ans-err"))
             }
-            EventKind::OnewaySent { msg } => Some((format!("{msg} ONEWAY (no answer)"), "ans-none")),
+            EventKind::OnewaySent { msg } => Some((format!("– {msg} {}", t(lang, Key::OnewayNoAnswer)), "ans-none")),
             _ => None,
         };
         out.extend(item);
@@ -143,20 +152,20 @@ fn short_error(e: SendError) -> &'static str {
     e.name()
 }
 
-fn producer_view(pb: &Playback, o: Orientation) -> Html {
+fn producer_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let area = station(o, StationId::Producer);
     let sc = &pb.run.timeline.scenario;
     let live = pb.live.borrow();
     let sent = live.ledger().messages.iter().filter(|m| !m.attempts.is_empty()).count();
     let cut = pb.run.fault_active(FaultKind::NetworkPartition, FaultTarget::Producer, pb.cursor);
-    let link = if cut { " · link to master cut" } else { "" };
-    let sub = format!("{} · {} of {} sent{link}", send_mode(sc.producer.send_mode), sent, sc.producer.messages);
-    let feed = if o == Orientation::Wide { answers(pb, 7) } else { answers(pb, 2) };
+    let link = if cut { t(lang, Key::LinkCut) } else { "" };
+    let sub = tf(lang, Key::ProducerSub, &[&send_mode(sc.producer.send_mode, lang), &sent, &sc.producer.messages]) + link;
+    let feed = answers(pb, if o == Orientation::Wide { 7 } else { 2 }, lang);
     let max_chars = (area.w / 6.1) as usize;
     let base = area.y + area.h - 6.0 - 13.0 * (feed.len() as f64 - 1.0).max(0.0);
     html! {
         <>
-            { boxed(area, 8.0, "Producer", sub, if cut { "st-producer st-down" } else { "st-producer" }) }
+            { boxed(area, 8.0, t(lang, Key::StProducer), sub, if cut { "st-producer st-down" } else { "st-producer" }) }
             <g class="answers">
                 { for feed.into_iter().enumerate().map(|(i, (s, c))| html! {
                     <text class={c} x={(area.x + 2.0).to_string()} y={(base + 13.0 * i as f64).to_string()}>
@@ -168,7 +177,7 @@ fn producer_view(pb: &Playback, o: Orientation) -> Html {
     }
 }
 
-fn master_view(pb: &Playback, o: Orientation) -> Html {
+fn master_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let sc = &pb.run.timeline.scenario;
     let live = pb.live.borrow();
     let m = live.master();
@@ -179,31 +188,31 @@ fn master_view(pb: &Playback, o: Orientation) -> Html {
     let sub = format!("{} · {}", flush_name(sc.broker.flush_disk_type), role);
     html! {
         <>
-            { boxed(outer, 8.0, "Master broker", sub, if m.is_up() { "st-master" } else { "st-master st-down" }) }
-            { region(cache, "page cache (memory)") }
-            { region(disk, "commit log on disk") }
-            { gauge(cache.x, cache.y + cache.h + 8.0, cache.w, m) }
+            { boxed(outer, 8.0, t(lang, Key::StMaster), sub, if m.is_up() { "st-master" } else { "st-master st-down" }) }
+            { region(cache, t(lang, Key::RegionCache)) }
+            { region(disk, t(lang, Key::RegionDisk)) }
+            { gauge(cache.x, cache.y + cache.h + 8.0, cache.w, m, lang) }
         </>
     }
 }
 
-fn slave_view(pb: &Playback, o: Orientation) -> Html {
+fn slave_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let live = pb.live.borrow();
     let cache = station(o, StationId::SlaveCache);
     let disk = station(o, StationId::SlaveDisk);
     let outer = Rect { x: cache.x, y: cache.y, w: cache.w, h: disk.y + disk.h - cache.y };
     let Some(s) = live.slave() else {
-        return boxed(outer, 8.0, "Slave broker", "not configured".into(), "st-slave st-off");
+        return boxed(outer, 8.0, t(lang, Key::StSlave), t(lang, Key::NotConfigured).into(), "st-slave st-off");
     };
     let ha = live.ha();
     let link = if ha.link_down_until.is_some_and(|u| u > pb.cursor) {
-        "link partitioned"
+        Key::LinkPartitioned
     } else if ha.connected {
-        "connected"
+        Key::Connected
     } else {
-        "not connected"
+        Key::NotConnected
     };
-    let sub = format!("{link} · acked offset {}", bytes(ha.push2slave));
+    let sub = tf(lang, Key::SlaveSub, &[&t(lang, link), &bytes(ha.push2slave)]);
     let st = &s.store;
     let fill = |a: Rect, part: u64| {
         let w = a.w * layout::fraction(part, live.master().store.written.max(st.written).max(1));
@@ -211,16 +220,16 @@ fn slave_view(pb: &Playback, o: Orientation) -> Html {
     };
     html! {
         <>
-            { boxed(outer, 8.0, "Slave broker", sub, if s.is_up() { "st-slave" } else { "st-slave st-down" }) }
+            { boxed(outer, 8.0, t(lang, Key::StSlave), sub, if s.is_up() { "st-slave" } else { "st-slave st-down" }) }
             { region(cache, "") }{ fill(cache, st.written) }
-            <text class="rg-label start" x={(cache.x + 4.0).to_string()} y={(cache.y + 14.0).to_string()}>{format!("page cache: {}", bytes(st.written))}</text>
+            <text class="rg-label start" x={(cache.x + 4.0).to_string()} y={(cache.y + 14.0).to_string()}>{tf(lang, Key::SlaveCache, &[&bytes(st.written)])}</text>
             { region(disk, "") }{ fill(disk, st.flushed) }
-            <text class="rg-label start" x={(disk.x + 4.0).to_string()} y={(disk.y + 14.0).to_string()}>{format!("disk: {}", bytes(st.flushed))}</text>
+            <text class="rg-label start" x={(disk.x + 4.0).to_string()} y={(disk.y + 14.0).to_string()}>{tf(lang, Key::SlaveDisk, &[&bytes(st.flushed)])}</text>
         </>
     }
 }
 
-fn queue_view(pb: &Playback, o: Orientation) -> Html {
+fn queue_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let live = pb.live.borrow();
     let a = station(o, StationId::ConsumeQueue);
     let node = if live.route() == rmq_sim::NodeId::Slave { live.slave() } else { Some(live.master()) };
@@ -236,15 +245,15 @@ fn queue_view(pb: &Playback, o: Orientation) -> Html {
         if fill { (bar.x, bar.y, bar.w, bar.h * f) } else { (bar.x, bar.y, bar.w * f, bar.h) };
     html! {
         <>
-            { boxed(a, 8.0, "Consume queue", format!("TopicTest q0 ({})", live.route().name()), "st-queue") }
+            { boxed(a, 8.0, t(lang, Key::StQueue), format!("TopicTest q0 ({})", live.route().name()), "st-queue") }
             <rect class="q-bg" x={bar.x.to_string()} y={bar.y.to_string()} width={bar.w.to_string()} height={bar.h.to_string()} rx="3" />
             <rect class="q-fill" x={fx.to_string()} y={fy.to_string()} width={fw.to_string()} height={fh.to_string()} rx="3" />
-            <text class="rg-label start" x={(a.x + 2.0).to_string()} y={(a.y + a.h - 4.0).to_string()}>{format!("consumed to {} of {}", cv.main_offset, len)}</text>
+            <text class="rg-label start" x={(a.x + 2.0).to_string()} y={(a.y + a.h - 4.0).to_string()}>{tf(lang, Key::ConsumedTo, &[&cv.main_offset, &len])}</text>
         </>
     }
 }
 
-fn consumer_view(pb: &Playback, o: Orientation) -> Html {
+fn consumer_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let live = pb.live.borrow();
     let sc = &pb.run.timeline.scenario;
     let cv = live.consumer_view();
@@ -253,23 +262,23 @@ fn consumer_view(pb: &Playback, o: Orientation) -> Html {
     let outer = Rect { x: a.x, y: a.y, w: a.w, h: done.y + done.h - a.y };
     let crashed = pb.run.fault_active(FaultKind::ConsumerCrash, FaultTarget::Consumer, pb.cursor);
     let state = match (cv.online, sc.consumer.enabled) {
-        (true, _) => format!("online · {} in process", cv.in_process),
-        (false, true) if crashed => "✕ crashed, restarting".to_string(),
-        (false, false) => "disabled (consumer.enabled = false)".to_string(),
-        (false, true) if pb.cursor < sc.consumer.start_at => format!("not started yet (startAt {})", sc.consumer.start_at),
-        (false, true) => "offline".to_string(),
+        (true, _) => tf(lang, Key::ConsumerOnline, &[&cv.in_process]),
+        (false, true) if crashed => t(lang, Key::ConsumerCrashed).to_string(),
+        (false, false) => t(lang, Key::ConsumerDisabled).to_string(),
+        (false, true) if pb.cursor < sc.consumer.start_at => tf(lang, Key::ConsumerNotStarted, &[&sc.consumer.start_at]),
+        (false, true) => t(lang, Key::ConsumerOffline).to_string(),
     };
     html! {
         <>
-            { boxed(outer, 8.0, &format!("Consumer group {}", sc.consumer.group), state, if crashed { "st-consumer st-down" } else if cv.online { "st-consumer" } else { "st-consumer st-off" }) }
-            { region(a, "consuming") }
-            { region(done, "consumed ✓") }
+            { boxed(outer, 8.0, &tf(lang, Key::StConsumerGroup, &[&sc.consumer.group]), state, if crashed { "st-consumer st-down" } else if cv.online { "st-consumer" } else { "st-consumer st-off" }) }
+            { region(a, t(lang, Key::RegionConsuming)) }
+            { region(done, t(lang, Key::RegionConsumed)) }
         </>
     }
 }
 
 /// The waiting retries with their delay level and countdown.
-fn retry_list(pb: &Playback, a: Rect, tokens: &[layout::Token]) -> Html {
+fn retry_list(pb: &Playback, a: Rect, tokens: &[layout::Token], lang: Lang) -> Html {
     let ledger = pb.run.done.ledger();
     let waiting: Vec<String> = tokens
         .iter()
@@ -277,7 +286,7 @@ fn retry_list(pb: &Playback, a: Rect, tokens: &[layout::Token]) -> Html {
         .take(4)
         .filter_map(|t| {
             let (level, due) = ledger.messages.get(t.msg as usize)?.retries.iter().rev().find(|(_, d)| *d > pb.cursor).copied()?;
-            Some(format!("msg#{} level {level}, due in {}", t.msg, due.since(pb.cursor)))
+            Some(tf(lang, Key::RetryWaiting, &[&t.msg, &level, &due.since(pb.cursor)]))
         })
         .collect();
     html! {
@@ -289,26 +298,26 @@ fn retry_list(pb: &Playback, a: Rect, tokens: &[layout::Token]) -> Html {
     }
 }
 
-fn bins_view(pb: &Playback, o: Orientation) -> Html {
+fn bins_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let g = &pb.run.timeline.scenario.consumer.group;
     let lost_n = pb.run.report.summary.verdicts.get("LOST_AFTER_ACK").copied().unwrap_or(0);
     html! {
         <>
-            { boxed(station(o, StationId::Retry), 8.0, &format!("%RETRY%{g}"), "waiting out delay levels".into(), "st-retry") }
-            { boxed(station(o, StationId::Dlq), 8.0, &format!("%DLQ%{g}"), "dead letters ☠".into(), "st-dlq") }
-            { boxed(station(o, StationId::Lost), 8.0, "Lost", format!("✕ ghosts · {lost_n} acked, then lost"), "st-lost") }
+            { boxed(station(o, StationId::Retry), 8.0, &format!("%RETRY%{g}"), t(lang, Key::RetrySub).into(), "st-retry") }
+            { boxed(station(o, StationId::Dlq), 8.0, &format!("%DLQ%{g}"), t(lang, Key::DlqSub).into(), "st-dlq") }
+            { boxed(station(o, StationId::Lost), 8.0, t(lang, Key::StLost), tf(lang, Key::LostSub, &[&lost_n]), "st-lost") }
         </>
     }
 }
 
-fn overflow_labels(o: Orientation, overflow: &std::collections::BTreeMap<StationIdKey, usize>) -> Html {
+fn overflow_labels(o: Orientation, overflow: &std::collections::BTreeMap<StationIdKey, usize>, lang: Lang) -> Html {
     use StationId::*;
     let all = [Producer, MasterCache, MasterDisk, SlaveCache, SlaveDisk, ConsumeQueue, Consumer, Consumed, Retry, Dlq, Lost];
     html! {
         { for all.iter().filter_map(|s| overflow.get(&StationIdKey(*s as u8)).map(|n| {
             let a = station(o, *s);
-            let label = format!("+{n} more");
-            let w = label.len() as f64 * 6.2 + 10.0;
+            let label = tf(lang, Key::OverflowMore, &[n]);
+            let w = text_width(&label, 6.2) + 10.0;
             let (x, y) = (a.x + a.w - w - 2.0, a.y + a.h - 18.0);
             html! {
                 <g class="overflow">
@@ -321,42 +330,64 @@ fn overflow_labels(o: Orientation, overflow: &std::collections::BTreeMap<Station
 }
 
 /// Fault states of the brokers, drawn above the tokens.
-fn badges(pb: &Playback, o: Orientation) -> Html {
+fn badges(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let live = pb.live.borrow();
     let m = live.master();
     let master_area = station(o, if m.is_up() { StationId::MasterDisk } else { StationId::MasterCache });
     let slave = live.slave().map(|s| {
         let (c, d) = (station(o, StationId::SlaveCache), station(o, StationId::SlaveDisk));
-        badge(Rect { x: c.x, y: c.y, w: c.w, h: d.y + d.h - c.y }, node_badge(s, pb.cursor))
+        badge(Rect { x: c.x, y: c.y, w: c.w, h: d.y + d.h - c.y }, node_badge(s, pb.cursor, lang))
     });
-    html! { <>{ badge(master_area, node_badge(m, pb.cursor)) }{ slave.unwrap_or_default() }</> }
+    html! { <>{ badge(master_area, node_badge(m, pb.cursor, lang)) }{ slave.unwrap_or_default() }</> }
+}
+
+/// Whether the reader asked for reduced motion (`prefers-reduced-motion: reduce`), kept up to date.
+#[hook]
+fn use_reduced_motion() -> bool {
+    let query = "(prefers-reduced-motion: reduce)";
+    let mql = || web_sys::window().and_then(|w| w.match_media(query).ok().flatten());
+    let reduced = use_state(|| mql().is_some_and(|m| m.matches()));
+    {
+        let reduced = reduced.setter();
+        use_effect_with((), move |_| {
+            let listener = mql().map(|m| {
+                let m2 = m.clone();
+                gloo::events::EventListener::new(&m, "change", move |_| reduced.set(m2.matches()))
+            });
+            move || drop(listener)
+        });
+    }
+    *reduced
 }
 
 #[function_component(Pipeline)]
 pub fn pipeline(p: &Props) -> Html {
     let pb = &p.pb;
     let o = p.orientation;
+    let lang = use_context::<Lang>().unwrap_or_default();
+    let motion = if use_reduced_motion() { Motion::Jump } else { Motion::Glide };
     let (w, h) = canvas(o);
-    let (tokens, overflow) = layout::tokens(o, &pb.run.tracks, pb.run.done.ledger(), pb.cursor);
+    let (tokens, overflow) = layout::tokens_with(o, &pb.run.tracks, pb.run.done.ledger(), pb.cursor, motion);
     let on_select = p.dispatch.reform(|m: u32| Action::Select(Some(m)));
     let retry = station(o, StationId::Retry);
     html! {
-        <svg class="pipeline" viewBox={format!("0 0 {w} {h}")} role="img" aria-label="Message pipeline: producer, master, slave, consumer, retry, DLQ and lost messages">
-            { producer_view(pb, o) }
-            { master_view(pb, o) }
-            { slave_view(pb, o) }
-            { queue_view(pb, o) }
-            { consumer_view(pb, o) }
-            { bins_view(pb, o) }
-            { retry_list(pb, retry, &tokens) }
+        <svg class="pipeline" viewBox={format!("0 0 {w} {h}")} role="img" aria-label={t(lang, Key::PipelineLabel)}
+             data-motion={if motion == Motion::Jump { "jump" } else { "glide" }}>
+            { producer_view(pb, o, lang) }
+            { master_view(pb, o, lang) }
+            { slave_view(pb, o, lang) }
+            { queue_view(pb, o, lang) }
+            { consumer_view(pb, o, lang) }
+            { bins_view(pb, o, lang) }
+            { retry_list(pb, retry, &tokens, lang) }
             <g class="tokens">
-                { for tokens.into_iter().map(|t| {
-                    let (selected, key) = (pb.selected == Some(t.msg), t.msg);
-                    html! { <MessageToken {key} token={t} {selected} on_select={on_select.clone()} /> }
+                { for tokens.into_iter().map(|tok| {
+                    let (selected, key) = (pb.selected == Some(tok.msg), tok.msg);
+                    html! { <MessageToken {key} token={tok} {selected} on_select={on_select.clone()} /> }
                 }) }
             </g>
-            { overflow_labels(o, &overflow) }
-            { badges(pb, o) }
+            { overflow_labels(o, &overflow, lang) }
+            { badges(pb, o, lang) }
         </svg>
     }
 }

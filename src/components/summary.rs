@@ -6,7 +6,67 @@ use rmq_sim::report::SEND_STATUS_KEYS;
 use rmq_sim::{SimTime, Verdict};
 use yew::prelude::*;
 
+use crate::i18n::{t, tf, Key, Lang};
+use crate::layout::Place;
 use crate::playback::{Action, Playback};
+
+/// At most this many lost messages are listed as buttons.
+const LOST_LIST_MAX: usize = 12;
+
+/// A symbol for each verdict, so the tables read without colour (as the tokens do).
+pub fn verdict_symbol(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Delivered => "✓",
+        Verdict::Duplicated => "×2",
+        Verdict::LostAfterAck => "✕",
+        Verdict::LostUnacked => "✕?",
+        Verdict::DeadLettered => "☠",
+        Verdict::Unresolved => "…",
+    }
+}
+
+/// A symbol for each send status the producer can see: stored (✓), stored with a warning (⚠),
+/// failed (✕) or no answer (–).
+pub fn status_symbol(name: &str) -> &'static str {
+    match name {
+        "SEND_OK" => "✓",
+        "EXCEPTION" => "✕",
+        "NO_REPLY" => "–",
+        _ => "⚠",
+    }
+}
+
+/// Lost messages whose ghost is already in the lost bin at the playhead, in id order.
+fn lost_so_far(pb: &Playback) -> Vec<u32> {
+    let tracks = &pb.run.tracks;
+    pb.run
+        .done
+        .ledger()
+        .messages
+        .iter()
+        .filter(|r| matches!(r.verdict, Some(Verdict::LostAfterAck | Verdict::LostUnacked)))
+        .filter(|r| tracks.keys.get(r.id as usize).and_then(|k| k.last()).is_some_and(|k| k.place == Place::Lost && k.arrive <= pb.cursor))
+        .map(|r| r.id)
+        .collect()
+}
+
+fn lost_list(lang: Lang, lost: &[u32], dispatch: &Callback<Action>) -> Html {
+    let shown = lost.iter().take(LOST_LIST_MAX).map(|id| {
+        let id = *id;
+        let onclick = dispatch.reform(move |_: MouseEvent| Action::Select(Some(id)));
+        html! { <li><button class="msg-chip" {onclick} data-msg={id.to_string()}>{format!("✕ msg#{id}")}</button></li> }
+    });
+    html! {
+        <div class="lost-box">
+            <h3 id="lost-h">{t(lang, Key::LostListHeading)}</h3>
+            <ul id="lost-list" class="lost-list" aria-labelledby="lost-h" tabindex="-1" data-testid="lost-list">
+                { for shown }
+            </ul>
+            if lost.is_empty() { <p class="hint">{t(lang, Key::NoneLostYet)}</p> }
+            if lost.len() > LOST_LIST_MAX { <p class="hint">{tf(lang, Key::LostListMore, &[&(lost.len() - LOST_LIST_MAX)])}</p> }
+        </div>
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -47,37 +107,41 @@ fn first_broken(pb: &Playback) -> Option<u32> {
 #[function_component(Summary)]
 pub fn summary(p: &Props) -> Html {
     let pb = &p.pb;
+    let lang = use_context::<Lang>().unwrap_or_default();
+    let l = lang;
+    let lost = lost_so_far(pb);
     let fin = &pb.run.report.summary;
     let so_far = statuses_so_far(pb);
     let broken_end = fin.verdicts.get("LOST_AFTER_ACK").copied().unwrap_or(0);
     let broken_now = decided_by(pb, Verdict::LostAfterAck, pb.cursor);
     let show = first_broken(pb).map(|id| p.dispatch.reform(move |_: MouseEvent| Action::Select(Some(id))));
     html! {
-        <section class="panel summary" aria-label="Summary" data-testid="summary">
-            <h2>{"Summary"}</h2>
+        <section class="panel summary" aria-labelledby="summary-h" data-testid="summary">
+            <h2 id="summary-h">{t(l, Key::SummaryHeading)}</h2>
             <div class={classes!("broken", (broken_now > 0).then_some("has"))} data-testid="broken">
                 <span class="b-num">{broken_now}</span>
-                <span class="b-text">{format!(" broken promises so far: acknowledged, then lost ({broken_end} by the end of the run)")}</span>
-                if let Some(cb) = show { <button class="link" onclick={cb}>{"inspect one"}</button> }
+                <span class="b-text">{tf(l, Key::BrokenText, &[&broken_end])}</span>
+                if let Some(cb) = show { <button class="link" onclick={cb}>{t(l, Key::InspectOne)}</button> }
             </div>
             <table class="counts">
-                <thead><tr><th>{"producer saw"}</th><th>{"so far"}</th><th>{"at end"}</th></tr></thead>
+                <thead><tr><th scope="col">{t(l, Key::ProducerSaw)}</th><th scope="col">{t(l, Key::SoFar)}</th><th scope="col">{t(l, Key::AtEnd)}</th></tr></thead>
                 <tbody>
                     { for so_far.iter().map(|(k, n)| html! {
-                        <tr><th><code>{*k}</code></th><td>{*n}</td><td>{fin.send_status.get(k).copied().unwrap_or(0)}</td></tr>
+                        <tr><th scope="row"><span class="sym" aria-hidden="true">{status_symbol(k)}</span><code>{*k}</code></th><td>{*n}</td><td>{fin.send_status.get(k).copied().unwrap_or(0)}</td></tr>
                     }) }
                 </tbody>
             </table>
             <table class="counts">
-                <thead><tr><th>{"verdict"}</th><th>{"so far"}</th><th>{"at end"}</th></tr></thead>
+                <thead><tr><th scope="col">{t(l, Key::VerdictCol)}</th><th scope="col">{t(l, Key::SoFar)}</th><th scope="col">{t(l, Key::AtEnd)}</th></tr></thead>
                 <tbody>
                     { for Verdict::ALL.iter().filter(|v| **v != Verdict::Unresolved || fin.verdicts.get(v.name()).copied().unwrap_or(0) > 0).map(|v| {
                         let now = decided_by(pb, *v, pb.cursor);
-                        html! { <tr class={classes!((*v == Verdict::LostAfterAck).then_some("row-broken"))}><th><code>{v.name()}</code></th><td>{now}</td><td>{fin.verdicts.get(v.name()).copied().unwrap_or(0)}</td></tr> }
+                        html! { <tr class={classes!((*v == Verdict::LostAfterAck).then_some("row-broken"))} title={rmq_sim::text::verdict_meaning(*v, l)}><th scope="row"><span class="sym" aria-hidden="true">{verdict_symbol(*v)}</span><code>{v.name()}</code></th><td>{now}</td><td>{fin.verdicts.get(v.name()).copied().unwrap_or(0)}</td></tr> }
                     }) }
                 </tbody>
             </table>
-            <p class="digest">{format!("seed {} · log digest {}…", pb.run.report.seed, &pb.run.report.event_log_digest[..12])}</p>
+            { lost_list(l, &lost, &p.dispatch) }
+            <p class="digest">{tf(l, Key::Digest, &[&pb.run.report.seed, &&pb.run.report.event_log_digest[..12]])}</p>
         </section>
     }
 }

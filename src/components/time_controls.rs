@@ -5,6 +5,8 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::clock;
+use crate::i18n::{t, tf, Key, Lang};
+use crate::keyboard::SPEEDS;
 use crate::playback::{Action, Playback, SPEED_MAX, SPEED_MIN};
 
 #[derive(Properties, PartialEq)]
@@ -12,9 +14,6 @@ pub struct Props {
     pub pb: Playback,
     pub dispatch: Callback<Action>,
 }
-
-/// Speeds offered, in simulated seconds per wall second.
-const SPEEDS: &[f64] = &[0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 100.0, 1_000.0, 10_000.0];
 
 fn speed_label(s: f64) -> String {
     if s < 1.0 {
@@ -25,12 +24,15 @@ fn speed_label(s: f64) -> String {
 }
 
 /// Fault times on the run, as fractions of its length, with their names.
-fn fault_marks(pb: &Playback) -> Vec<(f64, String)> {
+fn fault_marks(pb: &Playback, lang: Lang) -> Vec<(f64, String)> {
     let end = pb.run.end.0.max(1) as f64;
     pb.run
         .faults
         .iter()
-        .map(|(at, kind, target, _)| (at.0 as f64 / end, format!("{} on {} at {at}", kind.name(), target.name())))
+        .map(|(at, kind, target, _)| {
+            let who = t(lang, crate::narrate::target_key(*target));
+            (at.0 as f64 / end, tf(lang, Key::FaultMark, &[&kind.name(), &who, at]))
+        })
         .collect()
 }
 
@@ -38,6 +40,7 @@ fn fault_marks(pb: &Playback) -> Vec<(f64, String)> {
 pub fn time_controls(p: &Props) -> Html {
     let pb = &p.pb;
     let d = &p.dispatch;
+    let lang = use_context::<Lang>().unwrap_or_default();
     let toggle = {
         let playing = pb.playing;
         d.reform(move |_: MouseEvent| if playing { Action::Pause } else { Action::Play })
@@ -52,21 +55,22 @@ pub fn time_controls(p: &Props) -> Html {
         let v = e.target_unchecked_into::<HtmlInputElement>().value();
         Action::SetSpeed(v.parse::<f64>().unwrap_or(1.0).clamp(SPEED_MIN, SPEED_MAX))
     });
-    let marks = fault_marks(pb);
+    let marks = fault_marks(pb, lang);
     let end_ms = pb.run.end.as_ms();
+    let l = lang;
     html! {
-        <section class="time-controls" aria-label="Time">
+        <section class="time-controls" id="time-controls" aria-label={t(l, Key::TimeRegion)} tabindex="-1">
             <div class="clock" aria-live="off">
-                <span class="clock-label">{"simulated time"}</span>
+                <span class="clock-label">{t(l, Key::SimTime)}</span>
                 <span class="clock-value" data-testid="clock">{clock(pb.cursor)}</span>
-                <span class="clock-end">{format!("of {}", clock(pb.run.end))}</span>
+                <span class="clock-end">{tf(l, Key::OfEnd, &[&clock(pb.run.end)])}</span>
             </div>
             <div class="buttons">
-                <button onclick={back} title="Step back to the previous event (replays from the seed)" aria-label="Step back">{"◀ Back"}</button>
-                <button class="primary play" onclick={toggle} data-testid="play">{ if pb.playing { "‖ Pause" } else { "▶ Play" } }</button>
-                <button onclick={step} title="Step to the next event" aria-label="Step forward" data-testid="step">{"Step ▶"}</button>
-                <label class="speed"><span class="speed-word">{"speed "}</span>
-                    <select onchange={speed} aria-label="Playback speed">
+                <button onclick={back} title={t(l, Key::BackTitle)} aria-keyshortcuts="ArrowLeft ,">{t(l, Key::Back)}</button>
+                <button class="primary play" onclick={toggle} data-testid="play" title={t(l, Key::PlayTitle)} aria-keyshortcuts="Space K">{ if pb.playing { t(l, Key::Pause) } else { t(l, Key::Play) } }</button>
+                <button onclick={step} title={t(l, Key::StepTitle)} data-testid="step" aria-keyshortcuts="ArrowRight .">{t(l, Key::Step)}</button>
+                <label class="speed"><span class="speed-word">{t(l, Key::Speed)}</span>
+                    <select onchange={speed} aria-label={t(l, Key::SpeedLabel)} data-testid="speed">
                         { for SPEEDS.iter().map(|s| html! {
                             <option value={s.to_string()} selected={(*s - pb.speed).abs() < 1e-9}>{speed_label(*s)}</option>
                         }) }
@@ -75,7 +79,7 @@ pub fn time_controls(p: &Props) -> Html {
             </div>
             <div class="scrub">
                 <input type="range" min="0" max={end_ms.to_string()} step="1" value={pb.cursor.as_ms().to_string()}
-                       oninput={seek} aria-label="Scrub simulated time (ms)" data-testid="scrub" />
+                       oninput={seek} aria-label={t(l, Key::ScrubLabel)} aria-valuetext={clock(pb.cursor)} data-testid="scrub" />
                 <div class="marks" aria-hidden="true">
                     { for marks.into_iter().map(|(f, title)| html! {
                         <span class="fault-mark" style={format!("left: {:.2}%", f * 100.0)} title={title}>{"⚡"}</span>

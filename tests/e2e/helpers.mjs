@@ -61,7 +61,7 @@ export async function cursorMs(page) {
 
 /** Plays until the playhead passes `ms`, then pauses (polls; no wall-clock assertion). */
 export async function playUntil(page, ms) {
-  await page.selectOption('select[aria-label="Playback speed"]', '1');
+  await page.selectOption('[data-testid=speed]', '1');
   await page.click('[data-testid=play]');
   await page.waitForFunction(target => Number(document.querySelector('[data-testid=scrub]').value) >= target, ms, { timeout: 60000, polling: 50 });
   await page.click('[data-testid=play]');

@@ -22,7 +22,7 @@ test('ASYNC_FLUSH: a power cut during playback loses acknowledged messages, expl
   assert.match(await page.textContent('[data-testid=scenario-name]'), /ASYNC_FLUSH/);
   await playUntil(page, 1200);
   const cutAt = await cursorMs(page);
-  await page.click('button.fault:text-is("Cut master power")');
+  await page.click('button[data-fault=POWER_LOSS-master]');
   assert.equal(await cursorMs(page), cutAt, 'the fault is injected at the playhead');
   assert.ok(await page.locator('.fault-mark').count() >= 1, 'the fault is marked on the scrub bar');
   await page.screenshot({ path: `${ARTIFACTS}async-after-cut-1440.png` });
@@ -51,7 +51,7 @@ test('SYNC_FLUSH: the same power cut loses no acknowledged message', { timeout: 
   await page.click('[data-testid=apply]');
   assert.match(await page.textContent('.pipeline'), /SYNC_FLUSH/);
   await playUntil(page, 1200);
-  await page.click('button.fault:text-is("Cut master power")');
+  await page.click('button[data-fault=POWER_LOSS-master]');
   await seekToEnd(page);
   const lost = await rowCount(page, 'verdict', 'LOST_AFTER_ACK');
   assert.equal(lost.atEnd, 0);

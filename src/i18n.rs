@@ -1,0 +1,441 @@
+//! The UI's words in English and Simplified Chinese, side by side, in one place.
+//!
+//! Each [`Key`] is declared with both texts in one `catalogue!` line, so a key without a
+//! translation does not compile. Texts with blanks use `{0}`, `{1}` … filled by [`tf`].
+//! RocketMQ's identifiers (`SEND_OK`, `SYNC_FLUSH`, `%DLQ%`, `PROCESS_CRASH` …) stay as they are in
+//! both languages. Sentences about the model (causes, verdict and status meanings) are the core's
+//! own (`rmq_sim::text`), not repeated here. The Chinese reuses the seed note's vocabulary
+//! (同步刷盘/异步刷盘, 主从同步/异步复制, 页缓存, 断电, 宕机, 死信队列, 重试 …).
+//!
+//! The language is chosen by [`negotiate`]: `?lang=` in the URL, else the browser's languages,
+//! else English. Components read it from a Yew context (`use_context::<Lang>()`).
+
+pub use rmq_sim::text::Lang;
+
+macro_rules! catalogue {
+    ($($key:ident => $en:literal, $zh:literal;)*) => {
+        /// A piece of UI text. Its English and Chinese are declared together in `catalogue!`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Key { $($key),* }
+
+        impl Key {
+            /// Every key, for the catalogue's own tests.
+            pub const ALL: &'static [Key] = &[$(Key::$key),*];
+        }
+
+        fn pair(k: Key) -> (&'static str, &'static str) {
+            match k { $(Key::$key => ($en, $zh)),* }
+        }
+    };
+}
+
+catalogue! {
+    // The page.
+    DocTitle => "losslab — RocketMQ message-loss lab", "losslab — RocketMQ 消息丢失实验室";
+    Tagline => "RocketMQ 4.9 message-loss lab", "RocketMQ 4.9 消息丢失实验室";
+    LangGroup => "Language", "界面语言";
+    LangEnTitle => "English", "英文（English）";
+    LangZhTitle => "Simplified Chinese (简体中文)", "简体中文";
+    ClaimPrefix => "Claim: ", "要验证的说法：";
+    HelpButton => "Keyboard shortcuts (?)", "键盘快捷键（?）";
+    SkipToControls => "Skip to the time controls", "跳到时间控制";
+    // Legend.
+    Legend => "Legend", "图例";
+    LegendMemory => "only in page cache (dashed)", "只在页缓存中（虚线）";
+    LegendDurable => "on disk (solid)", "已刷盘（实线）";
+    LegendReplicated => "on the slave too (double ring)", "从节点也有（双圈）";
+    LegendConsumed => "consumed", "消费成功";
+    LegendDlq => "dead-lettered", "进入死信队列";
+    LegendLost => "lost (ghost)", "丢失（幽灵）";
+    // Time controls.
+    TimeRegion => "Time", "时间";
+    SimTime => "simulated time", "模拟时间";
+    OfEnd => "of {0}", "共 {0}";
+    Back => "◀ Back", "◀ 后退";
+    BackTitle => "Step back to the previous event (replays from the seed) — ← or ,", "退回上一个事件（从种子重放）— ← 或 ,";
+    Play => "▶ Play", "▶ 播放";
+    Pause => "‖ Pause", "‖ 暂停";
+    PlayTitle => "Play or pause — Space or K", "播放或暂停 — 空格或 K";
+    Step => "Step ▶", "前进 ▶";
+    StepTitle => "Step to the next event — → or .", "前进到下一个事件 — → 或 .";
+    Speed => "speed ", "速度 ";
+    SpeedLabel => "Playback speed (+ / −)", "播放速度（+ / −）";
+    ScrubLabel => "Scrub simulated time (ms)", "拖动模拟时间（毫秒）";
+    FaultMark => "{0} on {1} at {2}", "{2} 向{1}注入 {0}";
+    // Fault targets, for fault marks and narration.
+    TargetMaster => "master", "主节点";
+    TargetSlave => "slave", "从节点";
+    TargetProducer => "producer", "生产者";
+    TargetConsumer => "consumer", "消费者";
+    // Faults.
+    FaultsRegion => "Faults", "故障";
+    FaultsHeading => "Inject a fault at the playhead", "在播放头处注入故障";
+    FaultLasts => "lasts / restarts after ", "持续时间 / 多久后重启 ";
+    FaultDurationLabel => "Fault duration", "故障持续时间";
+    Dur10 => "10 s", "10 秒";
+    Dur30 => "30 s", "30 秒";
+    DurRest => "rest of the run", "直到运行结束";
+    FaultKill => "Kill master process", "杀死主节点进程";
+    FaultKillHelp => "kill -9: the OS keeps the page cache and writes it back", "kill -9：操作系统还在，页缓存会被写回磁盘";
+    FaultPower => "Cut master power", "主节点断电";
+    FaultPowerHelp => "the page cache is gone: unflushed bytes are lost", "页缓存随之消失：尚未刷盘的数据丢失";
+    FaultDisk => "Destroy master disk", "损毁主节点磁盘";
+    FaultDiskHelp => "the commit log is gone, flushed or not", "CommitLog 全部丢失，无论是否已刷盘";
+    FaultSlow => "Slow master disk ×10", "主节点磁盘变慢 ×10";
+    FaultSlowHelp => "flushes take ten times longer", "刷盘耗时变为十倍";
+    FaultStall => "Stall master disk", "主节点磁盘停滞";
+    FaultStallHelp => "no flush completes", "刷盘一直完不成";
+    FaultSlaveStop => "Stop slave", "停止从节点";
+    FaultSlaveStopHelp => "clean stop: the master loses its slave at once", "正常停止：主节点立即失去从节点";
+    FaultSlaveStart => "Start slave", "启动从节点";
+    FaultSlaveStartHelp => "the slave comes back and catches up", "从节点恢复并追上主节点";
+    FaultPartSlave => "Partition slave", "隔离从节点网络";
+    FaultPartSlaveHelp => "master↔slave packets are dropped", "主从之间的网络包全部丢弃";
+    FaultPartProducer => "Partition producer", "隔离生产者网络";
+    FaultPartProducerHelp => "producer↔master packets are dropped", "生产者与主节点之间的网络包全部丢弃";
+    FaultConsumer => "Crash consumer", "消费者宕机";
+    FaultConsumerHelp => "in-process messages are dropped; it restarts from the stored offsets", "正在处理的消息作废；重启后从已提交的消费位点继续";
+    NoSlave => "no slave configured", "未配置从节点";
+    RunEndedHint => "The run has ended; seek back to inject a fault earlier.", "本次运行已结束；拖回更早的时间再注入故障。";
+    ShortcutHint => "key {0}", "快捷键 {0}";
+    // Summary.
+    SummaryHeading => "Summary", "汇总";
+    BrokenText => " broken promises so far: acknowledged, then lost ({0} by the end of the run)", " 条承诺已落空：确认成功后又丢失（到运行结束共 {0} 条）";
+    InspectOne => "inspect one", "查看一条";
+    ProducerSaw => "producer saw", "生产者收到";
+    SoFar => "so far", "目前";
+    AtEnd => "at end", "结束时";
+    VerdictCol => "verdict", "结局";
+    LostListHeading => "Lost messages so far (Enter opens the inspector)", "目前已丢失的消息（回车打开详情）";
+    LostListMore => "… and {0} more", "……另有 {0} 条";
+    NoneLostYet => "No message lost so far.", "目前没有消息丢失。";
+    Digest => "seed {0} · log digest {1}…", "种子 {0} · 日志摘要 {1}…";
+    // Inspector.
+    InspectorHeading => "Inspector", "消息详情";
+    InspectorHint => "Click a message token (or pick one from the lost list) to see its history and why it ended as it did.", "点击一个消息圆点（或从丢失列表中选一条），查看它的经历和最终结局的原因。";
+    CloseInspector => "Close inspector (Esc)", "关闭详情（Esc）";
+    ProducerSawPrefix => "producer saw ", "生产者收到 ";
+    AttemptsDeliveries => " · {0} attempt(s) · {1} deliveries", " · 发送 {0} 次 · 投递 {1} 次";
+    AtEndOfRun => "At the end of the run ({0}):", "运行结束时（{0}）：";
+    StageSent => "first sent", "首次发送";
+    StageCache => "in master page cache", "进入主节点页缓存";
+    StageDisk => "on master disk", "主节点刷盘";
+    StageSlave => "on slave", "复制到从节点";
+    StageAnswer => "answer to producer", "响应生产者";
+    StageConsumed => "first consumed", "首次消费";
+    StageDlq => "dead-lettered", "进入死信队列";
+    StageLost => "last copy lost", "最后一个副本丢失";
+    Later => "{0} (later)", "{0}（稍后）";
+    Never => "never", "从未发生";
+    History => "History (event log lines, in English)", "经历（事件日志原文，英文）";
+    // Event log.
+    LogRegion => "Event log", "事件日志";
+    LogHeading => "Event log (English, as hashed)", "事件日志（英文原文）";
+    LogCount => "{0} of {1} events", "{0} / {1} 个事件";
+    LogMessage => "message ", "消息 ";
+    LogMessagePlaceholder => "id, e.g. 251", "编号，例如 251";
+    LogKind => "kind ", "类别 ";
+    LogAll => "all", "全部";
+    LogBadId => "message id is a number, e.g. 251", "消息编号应为数字，例如 251";
+    LogView => "Events up to the playhead", "到播放头为止的事件";
+    KindSend => "send", "发送";
+    KindAnswer => "answer", "响应";
+    KindAppend => "append", "写入";
+    KindFlush => "flush", "刷盘";
+    KindReplica => "replica", "主从复制";
+    KindFault => "fault", "故障";
+    KindBroker => "broker", "Broker";
+    KindLost => "lost", "丢失";
+    KindConsume => "consume", "消费";
+    KindRetry => "retry", "重试";
+    KindDlq => "dlq", "死信";
+    KindOffset => "offset", "消费位点";
+    KindRun => "run", "运行";
+    // Presets.
+    PresetsRegion => "Presets", "预设场景";
+    PresetsHeading => "Presets: one claim each", "预设场景：每个验证一个说法";
+    GroupProducing => "Producing: what the send status means", "生产消息：发送状态意味着什么";
+    GroupStoring => "Storing: flush and crashes", "存储消息：刷盘与宕机";
+    GroupReplicating => "Replicating: master and slave", "同步消息：主节点与从节点";
+    GroupConsuming => "Consuming: retries and the DLQ", "消费消息：重试与死信队列";
+    GroupMore => "More", "更多";
+    // Configuration.
+    ConfigHeading => "Configuration", "配置";
+    DefaultIs => " Default {0}.", " 默认值 {0}。";
+    TomlLabel => "Scenario file (TOML, RocketMQ names)", "场景文件（TOML，使用 RocketMQ 的参数名）";
+    Apply => "Apply and restart", "应用并重新开始";
+    FixField => "Fix the highlighted field to apply.", "请先修正标出的字段再应用。";
+    UnitMs => "ms", "毫秒";
+    UnitPages => "pages", "页";
+    UnitPercent => "%", "%";
+    HelpFlushDiskType => "When the commit log reaches the disk: in the background, or before each answer.", "CommitLog 何时写到磁盘：后台异步刷盘，或在每次响应之前同步刷盘。";
+    HelpBrokerRole => "Whether each send waits for the slave.", "每次发送是否等待从节点（同步复制还是异步复制）。";
+    HelpSyncFlushTimeout => "SYNC_FLUSH: longest wait for the flush before FLUSH_DISK_TIMEOUT.", "SYNC_FLUSH：等待刷盘的最长时间，超时返回 FLUSH_DISK_TIMEOUT。";
+    HelpSlaveTimeout => "SYNC_MASTER: longest wait for the slave before FLUSH_SLAVE_TIMEOUT.", "SYNC_MASTER：等待从节点的最长时间，超时返回 FLUSH_SLAVE_TIMEOUT。";
+    HelpFlushInterval => "ASYNC_FLUSH: how often the background flush runs.", "ASYNC_FLUSH：后台刷盘的间隔。";
+    HelpFlushLeastPages => "ASYNC_FLUSH: flush only when this many 4 KiB pages are dirty.", "ASYNC_FLUSH：脏页（4 KiB）达到这个数量才刷盘。";
+    HelpSlaveEnabled => "Whether the broker group has a slave.", "该 Broker 组是否有从节点。";
+    HelpSendMode => "send(msg), send(msg, callback) or sendOneway(msg).", "send(msg)、send(msg, callback) 或 sendOneway(msg)。";
+    HelpMessages => "How many messages the producer sends (lab knob).", "生产者发送的消息条数（实验室参数）。";
+    HelpInterval => "Time between two sends (lab knob).", "两次发送之间的间隔（实验室参数）。";
+    HelpSendMsgTimeout => "One time budget for all attempts of a send.", "一次发送（含所有重试）的总超时时间。";
+    HelpRetryTimes => "SYNC: extra attempts after a failed one.", "SYNC 发送：失败后额外重试的次数。";
+    HelpOnException => "What the application does with a failed send (lab knob).", "发送失败时应用如何处理（实验室参数）：只记日志，或持久化后补偿重发。";
+    HelpStartAt => "When the consumer group comes online (lab knob).", "消费者组何时上线（实验室参数）。";
+    HelpMaxReconsume => "Retries before a failing message goes to %DLQ%.", "消费失败的消息重试多少次后进入 %DLQ%（死信队列）。";
+    HelpFailPercent => "Share of consume attempts that fail (lab knob).", "消费失败的比例（实验室参数）。";
+    HelpSeed => "The run's seed: the same seed gives the same run.", "本次运行的种子：相同的种子得到相同的运行。";
+    // The picture.
+    PipelineLabel => "Message pipeline: producer, master, slave, consumer, retry, DLQ and lost messages", "消息链路：生产者、主节点、从节点、消费者、重试、死信队列和丢失的消息";
+    StProducer => "Producer", "生产者";
+    StMaster => "Master broker", "Broker 主节点";
+    StSlave => "Slave broker", "Broker 从节点";
+    StQueue => "Consume queue", "消费队列";
+    StConsumerGroup => "Consumer group {0}", "消费者组 {0}";
+    StLost => "Lost", "丢失";
+    SendSync => "SYNC send", "SYNC 同步发送";
+    SendAsync => "ASYNC send", "ASYNC 异步发送";
+    SendOneway => "ONEWAY send", "ONEWAY 单向发送";
+    ProducerSub => "{0} · {1} of {2} sent", "{0} · 已发送 {1} / {2}";
+    LinkCut => " · link to master cut", " · 与主节点的链路已断开";
+    OnewayNoAnswer => "ONEWAY (no answer)", "ONEWAY（无响应）";
+    RegionCache => "page cache (memory)", "页缓存（内存）";
+    RegionDisk => "commit log on disk", "磁盘上的 CommitLog";
+    GaugeTitle => "Flush gauge: written offset (page cache) vs flushed offset (disk)", "刷盘进度：写入位点（页缓存）与刷盘位点（磁盘）";
+    GaugeOnDisk => "on disk {0}", "已刷盘 {0}";
+    GaugeMemory => "{0} memory only", "{0} 仅在内存";
+    NotConfigured => "not configured", "未配置";
+    LinkPartitioned => "link partitioned", "网络已隔离";
+    Connected => "connected", "已连接";
+    NotConnected => "not connected", "未连接";
+    SlaveSub => "{0} · acked offset {1}", "{0} · 已确认位点 {1}";
+    SlaveCache => "page cache: {0}", "页缓存：{0}";
+    SlaveDisk => "disk: {0}", "磁盘：{0}";
+    ConsumedTo => "consumed to {0} of {1}", "已消费到 {0} / {1}";
+    ConsumerOnline => "online · {0} in process", "在线 · 处理中 {0} 条";
+    ConsumerCrashed => "✕ crashed, restarting", "✕ 已宕机，重启中";
+    ConsumerDisabled => "disabled (consumer.enabled = false)", "已停用（consumer.enabled = false）";
+    ConsumerNotStarted => "not started yet (startAt {0})", "尚未启动（startAt {0}）";
+    ConsumerOffline => "offline", "离线";
+    RegionConsuming => "consuming", "消费中";
+    RegionConsumed => "consumed ✓", "消费成功 ✓";
+    RetrySub => "waiting out delay levels", "按延迟级别等待重试";
+    DlqSub => "dead letters ☠", "死信 ☠";
+    LostSub => "✕ ghosts · {0} acked, then lost", "✕ 幽灵 · {0} 条确认后丢失";
+    RetryWaiting => "msg#{0} level {1}, due in {2}", "消息 {0} 级别 {1}，{2} 后到期";
+    OverflowMore => "+{0} more", "另有 {0} 条";
+    BadgeProcessDown => "✕ process down", "✕ 进程宕机";
+    BadgeMachineOff => "⚡ machine off", "⚡ 机器断电";
+    BadgeStopped => "stopped", "已停止";
+    BadgeBackAt => ", back at {0}", "，{0} 恢复";
+    BadgeStalled => "‖ disk stalled", "‖ 磁盘停滞";
+    BadgeSlow => "disk slow ×{0}", "磁盘变慢 ×{0}";
+    // Tokens.
+    TokenLabel => "msg#{0}: {1}{2}", "消息 {0}：{1}{2}";
+    TokenDup => ", {0} times (duplicate)", "，{0} 次（重复消费）";
+    LookFlight => "not stored yet", "尚未存储";
+    LookMemory => "only in the master's page cache", "只在主节点的页缓存中";
+    LookDurable => "on the master's disk", "已刷到主节点磁盘";
+    LookReplicated => "on the slave too", "从节点也有副本";
+    LookConsumed => "consumed", "消费成功";
+    LookDlq => "dead-lettered", "已进入死信队列";
+    LookLost => "acknowledged, then lost", "确认成功后丢失";
+    LookLostUnacked => "lost (the producer saw no success)", "丢失（生产者没有收到成功响应）";
+    // Narration (the live region).
+    SayLostOne => "message {0} lost: {1}", "消息 {0} 丢失：{1}";
+    SayLostMany => "{0} messages lost: {1}", "{0} 条消息丢失：{1}";
+    SayLostManyMore => "{0} messages lost, among them {1}", "{0} 条消息丢失，其中{1}";
+    SayPowerOne => "the {0} lost power before it was flushed", "{0}断电时它尚未刷盘";
+    SayPowerMany => "the {0} lost power before they were flushed", "{0}断电时它们尚未刷盘";
+    SayDiskGone => "the {0}'s disk was destroyed", "{0}的磁盘损毁";
+    SaySlaveOnly => "only the slave had it and the master restarted behind it", "只有从节点有它，而主节点重启后落后于从节点";
+    SayNeverStored => "it never reached the broker and the producer saw no success", "它没有到达 Broker，生产者也没有收到成功响应";
+    SayFault => "fault: {0} on the {1}", "故障：{1} {0}";
+    SayDlq => "{0} message(s) dead-lettered to %DLQ%", "{0} 条消息进入死信队列 %DLQ%";
+    SayDup => "{0} message(s) consumed again (duplicates)", "{0} 条消息被重复消费";
+    SayEnded => "the run ended at {0}", "运行在 {0} 结束";
+    SayPlaying => "playing", "开始播放";
+    SayPaused => "paused at {0}", "暂停于 {0}";
+    SaySpeed => "speed {0}", "速度 {0}";
+    SayNoSlave => "no slave configured", "未配置从节点";
+    // Help dialog.
+    KeysHeading => "Keyboard shortcuts", "键盘快捷键";
+    KeysNote => "Shortcuts do nothing while you type in a field.", "在输入框中打字时快捷键不起作用。";
+    KeysClose => "Close", "关闭";
+    KeyPlay => "play / pause", "播放 / 暂停";
+    KeyStep => "step to the next event", "前进到下一个事件";
+    KeyBack => "step back to the previous event", "退回上一个事件";
+    KeyFaster => "faster", "加快";
+    KeySlower => "slower", "减慢";
+    KeyPower => "cut the master's power", "主节点断电";
+    KeyKill => "kill the master process", "杀死主节点进程";
+    KeyDisk => "destroy the master's disk", "损毁主节点磁盘";
+    KeySlave => "stop / start the slave", "停止 / 启动从节点";
+    KeyConsumer => "crash the consumer", "消费者宕机";
+    KeyLost => "go to the list of lost messages", "跳到丢失消息列表";
+    KeyHelp => "this help", "显示本帮助";
+    KeyEscape => "close this dialog or the inspector", "关闭本对话框或消息详情";
+    KeyFaultNote => "Faults are injected at the playhead with the duration chosen in the fault panel.", "故障在播放头处注入，持续时间取故障面板中的选择。";
+}
+
+/// The text of `key` in `lang`.
+pub fn t(lang: Lang, key: Key) -> &'static str {
+    let (en, zh) = pair(key);
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+}
+
+/// The text of `key` in `lang` with `{0}`, `{1}` … replaced by `args`.
+pub fn tf(lang: Lang, key: Key, args: &[&dyn std::fmt::Display]) -> String {
+    let mut s = t(lang, key).to_string();
+    for (i, a) in args.iter().enumerate() {
+        s = s.replace(&format!("{{{i}}}"), &a.to_string());
+    }
+    s
+}
+
+/// The language to start in: `lang=` in the query string, else the first of the browser's
+/// languages that the lab speaks, else English.
+pub fn negotiate(search: &str, navigator: &[String]) -> Lang {
+    query_param(search, "lang")
+        .and_then(|v| Lang::from_tag(&v))
+        .or_else(|| navigator.iter().find_map(|t| Lang::from_tag(t)))
+        .unwrap_or(Lang::En)
+}
+
+/// The value of `key` in a query string (`?a=1&b=2`), if present.
+pub fn query_param(search: &str, key: &str) -> Option<String> {
+    search.trim_start_matches('?').split('&').find_map(|kv| {
+        let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+        (k == key).then(|| v.to_string())
+    })
+}
+
+/// `search` with `key` set to `value` (or removed, for None), other parameters kept in order.
+/// Returns the new query string with its `?`, or `?` alone when nothing is left.
+pub fn with_query_param(search: &str, key: &str, value: Option<&str>) -> String {
+    let mut parts: Vec<String> = search
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|kv| !kv.is_empty())
+        .map(str::to_string)
+        .collect();
+    let pos = parts.iter().position(|kv| kv.split('=').next() == Some(key));
+    match (pos, value) {
+        (Some(i), Some(v)) => parts[i] = format!("{key}={v}"),
+        (Some(i), None) => {
+            parts.remove(i);
+        }
+        (None, Some(v)) => parts.push(format!("{key}={v}")),
+        (None, None) => {}
+    }
+    format!("?{}", parts.join("&"))
+}
+
+/// A preset's title and claim in `lang`: the core's English, or the Chinese from [`PRESETS_ZH`].
+pub fn preset_text(lang: Lang, p: &rmq_sim::scenario::presets::Preset) -> (&'static str, &'static str) {
+    match lang {
+        Lang::En => (p.title, p.claim),
+        Lang::Zh => PRESETS_ZH.iter().find(|(id, _, _)| *id == p.id).map_or((p.title, p.claim), |(_, t, c)| (*t, *c)),
+    }
+}
+
+/// Chinese titles and claims of the core's presets, keyed by preset id (tested to cover all).
+pub const PRESETS_ZH: &[(&str, &str, &str)] = &[
+    ("defaults", "默认配置，无故障：全部送达", "使用 RocketMQ 的默认配置且没有故障时，每次发送都返回 SEND_OK，每条消息都恰好被消费一次。"),
+    ("slave-not-available", "SYNC_MASTER 没有从节点：SLAVE_NOT_AVAILABLE", "角色为 SYNC_MASTER 却没有配置从节点时，返回 SLAVE_NOT_AVAILABLE；消息仍然已存储。"),
+    ("slave-stopped", "从节点停止：之后的发送返回 SLAVE_NOT_AVAILABLE", "SYNC_MASTER 的从节点下线后，发送返回 SLAVE_NOT_AVAILABLE，消息不再被复制。"),
+    ("flush-slave-timeout", "主从链路卡住：FLUSH_SLAVE_TIMEOUT", "SYNC_MASTER 的从节点没能在等待时间内追上时，返回 FLUSH_SLAVE_TIMEOUT；消息已存储，但没有复制到从节点。"),
+    ("flush-slave-client-timeout", "主从链路卡住，客户端默认超时：抛出异常", "在默认的 sendMsgTimeout 下，客户端在 Broker 返回 FLUSH_SLAVE_TIMEOUT 之前就放弃了，于是对一条已存储的消息看到了异常。"),
+    ("flush-disk-timeout", "同步刷盘时磁盘停滞：FLUSH_DISK_TIMEOUT", "同步刷盘（SYNC_FLUSH）下，刷盘未在 syncFlushTimeout 内完成时返回 FLUSH_DISK_TIMEOUT；消息已在内存中，只有服务器宕机才会丢失。"),
+    ("flush-disk-client-timeout", "磁盘停滞，客户端默认超时：抛出异常", "默认 sendMsgTimeout（3 秒）比 syncFlushTimeout（5 秒）短，客户端看到的是异常而不是 FLUSH_DISK_TIMEOUT，尽管消息已经存储。"),
+    ("async-flush-power-loss", "异步刷盘：断电丢失 SEND_OK 的消息", "异步刷盘可能导致未持久化的消息丢失：消息发送成功（SEND_OK）本身并不意味着可靠。"),
+    ("async-flush-process-crash", "异步刷盘：进程崩溃不丢消息", "Broker 进程崩溃不会丢消息，即使是异步刷盘（ASYNC_FLUSH）：操作系统仍会把页缓存写回磁盘。"),
+    ("sync-flush-power-loss", "同步刷盘：断电也不丢", "要严格保证不丢失，需要开启同步刷盘：SYNC_FLUSH 下返回 SEND_OK 的消息已经在磁盘上。"),
+    ("book-recommendation", "异步刷盘 + 同步复制：主节点断电也不丢", "《RocketMQ实战与原理解析》建议 ASYNC_FLUSH + SYNC_MASTER：返回 SEND_OK 的消息从节点也有，因此一台机器断电不会丢失已确认的消息。"),
+    ("book-recommendation-master-restarts", "书中推荐的配置，但主节点重启了", "从节点的副本只在主节点一直不恢复时才能保护已确认的消息；4.x 的主从模式不会让重启后的主节点与从节点对齐数据。"),
+    ("both-machines-lose-power", "两台机器同时断电", "ASYNC_FLUSH + SYNC_MASTER 只有在两台机器都在刷盘窗口内断电时才会丢失已确认的消息。"),
+    ("async-master-disk-lost", "异步复制：丢失尚未复制的消息", "异步复制（ASYNC_MASTER）下，主节点磁盘损毁会丢失从节点尚未收到的消息。"),
+    ("sync-master-disk-lost", "同步复制：主节点磁盘损毁也不丢", "同步复制（SYNC_MASTER）下，返回 SEND_OK 的消息从节点也有，因此主节点磁盘损毁不会丢失这些消息。"),
+    ("poison-message-dlq", "毒消息重试 16 次后进入死信队列", "消费失败返回 RECONSUME_LATER 后会重试；默认重试 16 次后，消息进入死信队列。"),
+    ("max-reconsume-3", "maxReconsumeTimes = 3：重试 3 次后进入死信队列", "maxReconsumeTimes 决定消费失败的消息在进入死信队列之前重试几次。"),
+    ("consumer-crash-duplicates", "消费者宕机导致重复投递", "消费是至少一次（at-least-once）：消费者在消费位点提交到 Broker 之前宕机，会再次收到这些消息。"),
+    ("async-send-compensation", "异步发送：持久化后重发进行补偿", "异步发送时，可以在 onException 中把发送失败的消息持久化，之后进行补偿处理。"),
+    ("master-down-sync-send", "主节点宕机：同步发送抛异常，消息被丢弃", "同步发送抛出异常时，消息没有到达 Broker；只记录日志的应用就会丢失它。"),
+    ("oneway-power-loss", "ONEWAY 发送悄无声息地丢失", "单向发送（oneway）没有响应，因此断电丢失的消息在生产者一侧不留任何痕迹。"),
+    ("retry-then-success", "两次 RECONSUME_LATER 后消费成功", "消费者返回 RECONSUME_LATER 后会再次收到该消息，因此暂时性的失败不会丢消息。"),
+    ("dlq-compensation", "消费死信队列来补偿毒消息", "死信队列（DLQ）也是一个 Topic，可以通过消费其中的消息来补偿。"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rmq_sim::scenario::presets;
+
+    fn placeholders(s: &str) -> Vec<usize> {
+        (0..6).filter(|i| s.contains(&format!("{{{i}}}"))).collect()
+    }
+
+    #[test]
+    fn every_key_has_non_empty_text_in_both_languages_with_the_same_blanks() {
+        for k in Key::ALL {
+            let (en, zh) = pair(*k);
+            assert!(!en.trim().is_empty() && !zh.trim().is_empty(), "{k:?} has an empty text");
+            assert_eq!(placeholders(en), placeholders(zh), "{k:?}: blanks differ");
+        }
+    }
+
+    #[test]
+    fn chinese_texts_are_chinese_where_they_have_words() {
+        let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        // A few labels are identifiers or symbols in both languages.
+        let same = [Key::KindBroker, Key::UnitPercent, Key::LangZhTitle];
+        let untranslated: Vec<Key> =
+            Key::ALL.iter().copied().filter(|k| !same.contains(k) && (cjk(pair(*k).0) || !cjk(pair(*k).1))).collect();
+        assert!(untranslated.is_empty(), "no Chinese in {untranslated:?}");
+    }
+
+    #[test]
+    fn every_preset_has_a_chinese_title_and_claim() {
+        for p in presets::all() {
+            let (title, claim) = preset_text(Lang::Zh, p);
+            assert!(PRESETS_ZH.iter().any(|(id, _, _)| *id == p.id), "no zh entry for preset {}", p.id);
+            assert_ne!(title, p.title, "{}", p.id);
+            assert_ne!(claim, p.claim, "{}", p.id);
+        }
+        for (id, t, c) in PRESETS_ZH {
+            assert!(presets::find(id).is_some(), "zh entry for unknown preset {id}");
+            assert!(!t.is_empty() && !c.is_empty());
+        }
+    }
+
+    #[test]
+    fn fill_in_the_blanks() {
+        assert_eq!(tf(Lang::En, Key::LogCount, &[&3, &10]), "3 of 10 events");
+        assert_eq!(tf(Lang::Zh, Key::LogCount, &[&3, &10]), "3 / 10 个事件");
+    }
+
+    #[test]
+    fn language_comes_from_the_url_then_the_browser_then_english() {
+        let nav = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(negotiate("?lang=zh", &nav(&["en-US"])), Lang::Zh);
+        assert_eq!(negotiate("?preset=defaults&lang=en", &nav(&["zh-CN"])), Lang::En);
+        assert_eq!(negotiate("?lang=fr", &nav(&["de", "zh-Hans-CN", "en"])), Lang::Zh);
+        assert_eq!(negotiate("", &nav(&["fr-FR", "en-GB"])), Lang::En);
+        assert_eq!(negotiate("", &nav(&["ja"])), Lang::En);
+        assert_eq!(negotiate("", &[]), Lang::En);
+        assert_eq!(negotiate("?lang=zh-TW", &[]), Lang::Zh);
+    }
+
+    #[test]
+    fn setting_a_query_parameter_keeps_the_others() {
+        assert_eq!(with_query_param("?preset=a&x=1", "lang", Some("zh")), "?preset=a&x=1&lang=zh");
+        assert_eq!(with_query_param("?lang=en&preset=a", "lang", Some("zh")), "?lang=zh&preset=a");
+        assert_eq!(with_query_param("?lang=en&preset=a", "preset", None), "?lang=en");
+        assert_eq!(with_query_param("", "preset", None), "?");
+        assert_eq!(query_param("?a=1&lang=zh", "lang").as_deref(), Some("zh"));
+        assert_eq!(query_param("?a=1", "lang"), None);
+    }
+}

@@ -1,0 +1,157 @@
+//! Words for the live region: what happened between two playhead positions, summarised so a
+//! burst of losses reads as one sentence ("12 messages lost: the master lost power before they
+//! were flushed"). Everything comes from the core's event log and ledger (fault events, the
+//! loss reasons the core recorded, ghost arrival times from [`crate::layout::Tracks`]); nothing
+//! here decides what is lost. Pure, so it is tested natively.
+
+use rmq_sim::text::LossReason;
+use rmq_sim::{EventKind, NodeId, SimTime, Verdict};
+
+use crate::i18n::{t, tf, Key, Lang};
+use crate::layout::Place;
+use crate::playback::Run;
+
+/// How a lost message's last copy went, grouped for one sentence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Why {
+    Power(NodeId),
+    Disk(NodeId),
+    SlaveOnly,
+    NeverStored,
+}
+
+fn node_word(n: NodeId) -> Key {
+    match n {
+        NodeId::Master => Key::TargetMaster,
+        NodeId::Slave => Key::TargetSlave,
+    }
+}
+
+fn why_words(w: Why, many: bool, lang: Lang) -> String {
+    match w {
+        Why::Power(n) => tf(lang, if many { Key::SayPowerMany } else { Key::SayPowerOne }, &[&t(lang, node_word(n))]),
+        Why::Disk(n) => tf(lang, Key::SayDiskGone, &[&t(lang, node_word(n))]),
+        Why::SlaveOnly => t(lang, Key::SaySlaveOnly).to_string(),
+        Why::NeverStored => t(lang, Key::SayNeverStored).to_string(),
+    }
+}
+
+/// Messages whose ghost lands in the lost bin in `(from, to]`, with why.
+fn losses(run: &Run, from: SimTime, to: SimTime) -> Vec<(u32, Why)> {
+    let mut out = Vec::new();
+    for r in &run.done.ledger().messages {
+        if !matches!(r.verdict, Some(Verdict::LostAfterAck | Verdict::LostUnacked)) {
+            continue;
+        }
+        let Some(k) = run.tracks.keys.get(r.id as usize).and_then(|k| k.last()) else { continue };
+        if k.place != Place::Lost || k.arrive <= from || k.arrive > to {
+            continue;
+        }
+        let why = match r.lost.last().map(|(_, reason)| reason) {
+            Some(LossReason::PageCacheLost { node, .. }) => Why::Power(*node),
+            Some(LossReason::DiskLost { node, .. }) => Why::Disk(*node),
+            Some(LossReason::SlaveOnly { .. }) => Why::SlaveOnly,
+            None => Why::NeverStored,
+        };
+        out.push((r.id, why));
+    }
+    out
+}
+
+fn loss_sentence(lost: &[(u32, Why)], lang: Lang) -> Option<String> {
+    let (first_id, first_why) = *lost.first()?;
+    if lost.len() == 1 {
+        return Some(tf(lang, Key::SayLostOne, &[&first_id, &why_words(first_why, false, lang)]));
+    }
+    let mut whys: Vec<Why> = lost.iter().map(|(_, w)| *w).collect();
+    whys.sort();
+    whys.dedup();
+    let sep = if lang == Lang::Zh { "；" } else { "; " };
+    let reasons = whys.iter().map(|w| why_words(*w, true, lang)).collect::<Vec<_>>().join(sep);
+    Some(tf(lang, Key::SayLostMany, &[&lost.len(), &reasons]))
+}
+
+/// The word for a fault's target.
+pub fn target_key(target: rmq_sim::scenario::FaultTarget) -> Key {
+    use rmq_sim::scenario::FaultTarget::*;
+    match target {
+        Master => Key::TargetMaster,
+        Slave => Key::TargetSlave,
+        Producer => Key::TargetProducer,
+        Consumer => Key::TargetConsumer,
+    }
+}
+
+/// One announcement for what happened in `(from, to]`, or None when nothing worth saying did.
+pub fn narrate(run: &Run, from: SimTime, to: SimTime, lang: Lang) -> Option<String> {
+    if to <= from {
+        return None;
+    }
+    let ev = run.done.events();
+    let lo = ev.partition_point(|e| e.at <= from);
+    let hi = ev.partition_point(|e| e.at <= to);
+    let mut parts: Vec<String> = Vec::new();
+    let (mut dlq, mut ended) = (0usize, None);
+    for e in &ev[lo..hi] {
+        match &e.kind {
+            EventKind::FaultInjected { kind, target, .. } => {
+                parts.push(tf(lang, Key::SayFault, &[&kind.name(), &t(lang, target_key(*target))]))
+            }
+            EventKind::DeadLettered { .. } => dlq += 1,
+            EventKind::RunEnded { .. } => ended = Some(e.at),
+            _ => {}
+        }
+    }
+    parts.extend(loss_sentence(&losses(run, from, to), lang));
+    let dups = run.done.ledger().messages.iter().filter(|r| r.consumed_at.get(1).is_some_and(|c| *c > from && *c <= to)).count();
+    if dups > 0 {
+        parts.push(tf(lang, Key::SayDup, &[&dups]));
+    }
+    if dlq > 0 {
+        parts.push(tf(lang, Key::SayDlq, &[&dlq]));
+    }
+    if let Some(at) = ended {
+        parts.push(tf(lang, Key::SayEnded, &[&at]));
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    let sep = if lang == Lang::Zh { "。" } else { ". " };
+    Some(parts.join(sep))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::playback::Timeline;
+    use rmq_sim::scenario::presets;
+
+    fn run(id: &str) -> Run {
+        Run::new(Timeline::new(presets::load(id).expect("preset")))
+    }
+
+    #[test]
+    fn a_power_cut_is_one_summarised_sentence_in_each_language() {
+        let r = run("async-flush-power-loss");
+        let en = narrate(&r, SimTime::from_ms(2_999), SimTime::from_ms(3_000), Lang::En).expect("something happened");
+        assert!(en.contains("messages lost: the master lost power before they were flushed"), "{en}");
+        assert!(en.contains("POWER_LOSS"), "{en}");
+        let zh = narrate(&r, SimTime::from_ms(2_999), SimTime::from_ms(3_000), Lang::Zh).expect("zh");
+        assert!(zh.contains("条消息丢失：主节点断电时它们尚未刷盘"), "{zh}");
+    }
+
+    #[test]
+    fn quiet_stretches_say_nothing() {
+        let r = run("defaults");
+        assert_eq!(narrate(&r, SimTime::ZERO, SimTime::from_ms(5), Lang::En), None);
+        assert_eq!(narrate(&r, SimTime::from_ms(5), SimTime::from_ms(5), Lang::En), None);
+    }
+
+    #[test]
+    fn dead_letters_are_counted() {
+        let r = run("max-reconsume-3");
+        let s = narrate(&r, SimTime::ZERO, r.end, Lang::En).expect("something");
+        assert!(s.contains("dead-lettered to %DLQ%"), "{s}");
+        assert!(s.contains("the run ended"), "{s}");
+    }
+}

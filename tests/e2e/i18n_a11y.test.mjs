@@ -1,0 +1,212 @@
+// End to end: both languages, the keyboard, the live region, reduced motion, axe in both languages
+// and both colour schemes, and screenshots (zh/en × light/dark × 1440/375) into artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { ARTIFACTS, serveDist, launch, cursorMs } from './helpers.mjs';
+
+const require = createRequire(import.meta.url);
+let server, browser;
+
+// The catalogue's key names (e.g. `SummaryHeading`): none may ever show up as text.
+const KEY_NAMES = [...readFileSync(new URL('../../src/i18n.rs', import.meta.url), 'utf8').matchAll(/^\s+([A-Z][a-z]+[A-Z]\w*) => "/gm)].map(m => m[1]);
+const CJK = /[\u4e00-\u9fff]/;
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  server = await serveDist();
+  browser = await launch();
+});
+after(async () => { await browser?.close(); server?.stop(); });
+
+async function open(query, { viewport = { width: 1440, height: 900 }, colorScheme = 'light', reducedMotion = 'no-preference' } = {}) {
+  const page = await browser.newPage({ viewport, colorScheme, reducedMotion });
+  const errors = [];
+  page.on('pageerror', e => errors.push(String(e)));
+  await page.goto(`${server.url}${query}`);
+  await page.waitForSelector('svg.pipeline');
+  return { page, errors };
+}
+
+/** Visible text outside the English-only parts (the event log and the history are English by design). */
+async function uiText(page) {
+  return page.evaluate(() => {
+    const parts = [];
+    const walk = el => {
+      if (el.closest('[lang="en"]') && el !== document.documentElement) return;
+      for (const n of el.childNodes) {
+        if (n.nodeType === Node.TEXT_NODE) parts.push(n.textContent);
+        else if (n.nodeType === Node.ELEMENT_NODE) walk(n);
+      }
+    };
+    walk(document.body);
+    const attrs = [...document.querySelectorAll('[aria-label],[title],[placeholder]')]
+      .filter(e => !e.closest('[lang="en"]'))
+      .flatMap(e => ['aria-label', 'title', 'placeholder'].map(a => e.getAttribute(a)).filter(Boolean));
+    return parts.join(' ') + ' ' + attrs.join(' ');
+  });
+}
+
+for (const lang of ['zh', 'en']) {
+  test(`${lang}: every label is translated, no key or blank leaks`, { timeout: 60000 }, async () => {
+    const { page, errors } = await open(`?lang=${lang}`);
+    assert.equal(await page.getAttribute('html', 'lang'), lang === 'zh' ? 'zh-CN' : 'en');
+    await page.fill('[data-testid=scrub]', '3500');
+    await page.click('#lost-list button');
+    await page.keyboard.press('?');
+    await page.waitForSelector('[data-testid=help-dialog]');
+    const text = await uiText(page);
+    assert.doesNotMatch(text, /\{\d\}/, 'an unfilled blank');
+    const leaked = KEY_NAMES.filter(k => new RegExp(`\\b${k}\\b`).test(text));
+    assert.deepEqual(leaked, [], 'catalogue key names shown as text');
+    const headings = await page.locator('h2').allInnerTexts();
+    assert.ok(headings.length >= 7, headings.join(' | '));
+    for (const h of headings) {
+      if (lang === 'zh') assert.match(h, CJK, `panel heading without Chinese: ${h}`);
+      else assert.doesNotMatch(h, CJK, `English heading with Chinese: ${h}`);
+    }
+    if (lang === 'zh') {
+      assert.match(text, /同步刷盘|异步刷盘/);
+      assert.match(text, /死信队列/);
+      assert.match(await page.textContent('[data-testid=explain]'), /断电/);
+      assert.match(await page.textContent('#log-h'), /英文原文/);
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
+test('the language switch keeps the other URL parameters and the fragment', { timeout: 60000 }, async () => {
+  const { page } = await open('?lang=en&preset=max-reconsume-3&foo=1#x');
+  await page.click('.lang button[data-lang=zh]');
+  const url = new URL(page.url());
+  assert.equal(url.searchParams.get('lang'), 'zh');
+  assert.equal(url.searchParams.get('preset'), 'max-reconsume-3');
+  assert.equal(url.searchParams.get('foo'), '1');
+  assert.equal(url.hash, '#x');
+  assert.equal(await page.textContent('#summary-h'), '汇总');
+  await page.close();
+});
+
+test('the browser language chooses when the URL does not', { timeout: 60000 }, async () => {
+  const ctx = await browser.newContext({ locale: 'zh-CN' });
+  const page = await ctx.newPage();
+  await page.goto(server.url);
+  await page.waitForSelector('svg.pipeline');
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  assert.match(new URL(page.url()).search, /lang=zh/);
+  await ctx.close();
+});
+
+test('keyboard only: play, cut the master power, open a lost message, hear about it', { timeout: 120000 }, async () => {
+  const { page, errors } = await open('?lang=en');
+  const kb = page.keyboard;
+  await kb.press('+');
+  await kb.press('+');
+  assert.equal(await page.inputValue('[data-testid=speed]'), '1');
+  await kb.press(' ');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=scrub]').value) >= 1200, null, { timeout: 60000, polling: 50 });
+  await kb.press('k');
+  const t = await cursorMs(page);
+  const marks = await page.locator('.fault-mark').count();
+  await kb.press('p');
+  await page.waitForFunction(n => document.querySelectorAll('.fault-mark').length > n, marks);
+  assert.ok(await page.locator('.fault-mark').count() > marks, 'P cut the power at the playhead');
+  assert.equal(await cursorMs(page), t);
+  await page.waitForSelector('#lost-list button');
+  await page.waitForFunction(() => /lost: the master lost power before/.test(document.querySelector('[data-testid=announcer]').textContent), null, { timeout: 5000 });
+  const said = await page.textContent('[data-testid=announcer]');
+  assert.match(said, /POWER_LOSS/);
+  await kb.press('l');
+  assert.equal(await page.evaluate(() => document.activeElement.matches('#lost-list button')), true, 'L focuses the first lost message');
+  await kb.press('Enter');
+  await page.waitForSelector('[data-testid=inspector] [data-testid=explain]');
+  assert.match(await page.textContent('[data-testid=explain]'), /lost power/);
+  assert.match(await page.textContent('[data-testid=inspector]'), /LOST_AFTER_ACK/);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'insp-h', 'the focus moves to the inspector');
+  await page.screenshot({ path: `${ARTIFACTS}keyboard-inspector-en-1440.png` });
+  await kb.press('Escape');
+  assert.equal(await page.locator('[data-testid=explain]').count(), 0, 'Escape closes the inspector');
+  await kb.press('ArrowRight');
+  assert.ok(await cursorMs(page) >= t);
+  await kb.press('?');
+  await page.waitForSelector('[data-testid=help-dialog]');
+  assert.match(await page.textContent('[data-testid=help-dialog]'), /cut the master's power/);
+  await kb.press('Escape');
+  assert.equal(await page.locator('[data-testid=help-dialog]').count(), 0);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'help-button', 'the focus returns to the help button');
+  // Tab reaches the controls in order, with a visible focus ring.
+  await kb.press('Tab');
+  const ring = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(ring, 'none');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('shortcuts stay quiet while typing in a field', { timeout: 60000 }, async () => {
+  const { page } = await open('?lang=en');
+  await page.focus('[data-testid=log-msg]');
+  await page.keyboard.type('p d 12');
+  assert.equal(await page.inputValue('[data-testid=log-msg]'), 'p d 12');
+  assert.equal(await page.locator('.fault-mark').count(), 1, 'only the preset\'s own power cut is marked');
+  assert.equal(await page.locator('[data-testid=help-dialog]').count(), 0);
+  assert.equal(await cursorMs(page), 0);
+  await page.close();
+});
+
+/** Distinct positions of travelling tokens, sampled on every animation frame for 3 s of play. */
+async function movingPositions(page) {
+  await page.selectOption('[data-testid=speed]', '0.1');
+  await page.fill('[data-testid=scrub]', '0');
+  await page.click('[data-testid=play]');
+  const seen = await page.evaluate(() => new Promise(resolve => {
+    const seen = new Set();
+    const end = performance.now() + 3000;
+    const frame = () => {
+      document.querySelectorAll('g.tokens g.token.moving').forEach(g => seen.add(g.getAttribute('transform')));
+      if (performance.now() < end) requestAnimationFrame(frame); else resolve([...seen]);
+    };
+    requestAnimationFrame(frame);
+  }));
+  await page.click('[data-testid=play]');
+  return seen;
+}
+
+test('reduced motion: tokens jump between stations instead of gliding', { timeout: 90000 }, async () => {
+  const { page } = await open('?lang=en&preset=defaults', { reducedMotion: 'reduce' });
+  assert.equal(await page.getAttribute('svg.pipeline', 'data-motion'), 'jump');
+  const jumps = await movingPositions(page);
+  // Gliding tokens would be drawn anywhere along their way; jumping ones only at a station's centre.
+  assert.ok(jumps.length <= 11, `travelling tokens sit only on the 11 station centres: ${jumps.join(' ')}`);
+  const anims = await page.evaluate(() => document.getAnimations().length);
+  assert.equal(anims, 0, 'nothing animates');
+  await page.emulateMedia({ reducedMotion: 'no-preference' });
+  await page.waitForFunction(() => document.querySelector('svg.pipeline').dataset.motion === 'glide');
+  console.log(`moving-token positions: jump ${jumps.length}, glide ${(await movingPositions(page)).length}`);
+  await page.close();
+});
+
+for (const lang of ['en', 'zh']) {
+  for (const colorScheme of ['light', 'dark']) {
+    test(`axe: no serious or critical violations (${lang}, ${colorScheme}); screenshots`, { timeout: 90000 }, async () => {
+      const { page } = await open(`?lang=${lang}`, { colorScheme });
+      await page.fill('[data-testid=scrub]', '3500');
+      await page.click('#lost-list button');
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: `${ARTIFACTS}view-${lang}-${colorScheme}-1440.png` });
+      await page.screenshot({ path: `${ARTIFACTS}view-${lang}-${colorScheme}-1440-full.png`, fullPage: true });
+      await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+      const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+      for (const v of result.violations) console.log(`axe ${lang}/${colorScheme} ${v.impact}: ${v.id} (${v.nodes.length}) ${v.help} — ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`);
+      const bad = result.violations.filter(v => v.impact === 'critical' || v.impact === 'serious');
+      assert.deepEqual(bad.map(v => v.id), []);
+      await page.setViewportSize({ width: 375, height: 812 });
+      await page.waitForTimeout(200);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: `${ARTIFACTS}view-${lang}-${colorScheme}-375.png` });
+      await page.screenshot({ path: `${ARTIFACTS}view-${lang}-${colorScheme}-375-full.png`, fullPage: true });
+      await page.close();
+    });
+  }
+}
