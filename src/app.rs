@@ -12,28 +12,18 @@ use rmq_sim::Scenario;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::components::share_bar::{LinkBanner, ShareBar};
 use crate::components::{
     config_panel::ConfigPanel, event_log::EventLog, fault_panel::FaultPanel, inspector::Inspector,
     pipeline::Pipeline, preset_picker::PresetPicker, summary::Summary, time_controls::TimeControls,
 };
 use crate::layout::Orientation;
+use crate::embed::{use_height_report, use_url_sync, UrlState};
 use crate::playback::{Action, Playback};
-use crate::DEFAULT_PRESET;
+use crate::share::{LabOptions, Panel, ViewOpts};
 
 /// Narrower than this (CSS px), the picture is drawn tall instead of wide.
 const TALL_BELOW_PX: f64 = 760.0;
-
-/// The preset named by `?preset=<id>` in the page's URL, if it names one.
-fn preset_from_url() -> Option<&'static str> {
-    let search = web_sys::window()?.location().search().ok()?;
-    let id = search.trim_start_matches('?').split('&').find_map(|kv| kv.strip_prefix("preset="))?;
-    presets::find(id).map(|p| p.id)
-}
-
-/// The first scenario: the URL's preset, else the one that shows "SEND_OK is not reliable".
-fn initial_preset() -> &'static str {
-    preset_from_url().unwrap_or(DEFAULT_PRESET)
-}
 
 /// Space plays/pauses, ← and → step; ignored while typing in a field.
 #[hook]
@@ -141,12 +131,36 @@ fn lang_switch(lang: &UseStateHandle<Lang>) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq, Default)]
+pub struct AppProps {
+    /// Options from `mount_lab`; `None`: read from the page's URL (`?preset=`, `?embed=1…`, `#run=`).
+    #[prop_or_default]
+    pub options: Option<Rc<LabOptions>>,
+}
+
 #[function_component(App)]
-pub fn app() -> Html {
-    let first = use_memo((), |_| initial_preset());
-    let pb = use_reducer(|| Playback::new(presets::load(*first).unwrap_or_default()));
-    let current = use_state(|| Some(AttrValue::from(*first)));
-    let lang = use_state(Lang::default);
+pub fn app(props: &AppProps) -> Html {
+    let opts = {
+        let given = props.options.clone();
+        use_memo((), move |_| given.map(|o| (*o).clone()).unwrap_or_else(crate::embed::options_from_location))
+    };
+    // The link or preset to open first (a broken link names its problem and opens the default).
+    let start = {
+        let opts = opts.clone();
+        use_memo((), move |_| crate::share::resolve_start(&opts))
+    };
+    let pb = use_reducer(|| {
+        let mut p = Playback::from_timeline(start.timeline.clone(), start.playhead);
+        p.speed = start.view.speed.unwrap_or(p.speed);
+        p.selected = start.view.selected;
+        p
+    });
+    let current = use_state(|| start.preset.map(AttrValue::from));
+    let lang = use_state(|| opts.lang.or(start.view.lang).unwrap_or_default());
+    let hide = if opts.hide.is_empty() { start.view.hide.clone() } else { opts.hide.clone() };
+    let shows = |p: Panel| !hide.contains(&p) && opts.shows(p);
+    let root = use_node_ref();
+    use_height_report(opts.report_height, opts.id.clone(), root.clone());
     use_animation(pb.playing, pb.dispatcher());
     let orientation = use_orientation();
     // Memoised so that panels whose data did not change skip re-rendering on each frame.
@@ -170,21 +184,47 @@ pub fn app() -> Html {
             d.dispatch(Action::Load(Box::new(sc)));
         })
     };
-    use_keyboard(pb.playing, dispatch.clone());
-    // Keep the URL naming the loaded preset so it can be shared (a side effect, so not in the reducer).
-    use_effect_with((*current).clone(), |cur| {
-        let url = match cur {
-            Some(id) => format!("?preset={id}"),
-            None => "?".to_string(),
-        };
-        if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
-            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-        }
-    });
+    use_keyboard(pb.playing, if opts.keys { dispatch.clone() } else { Callback::noop() });
+    // Keep the URL (`?preset=…#run=v1.…`) reproducing the run (a side effect, so not in the reducer).
+    let view = ViewOpts {
+        speed: Some(pb.speed),
+        selected: pb.selected,
+        lang: Some(*lang),
+        preset: current.as_deref().and_then(presets::find).map(|p| p.id),
+        hide: hide.clone(),
+    };
+    let query = opts.query_for(view.preset);
+    use_url_sync(
+        opts.sync_url,
+        UrlState { run: pb.run.clone(), cursor: (!pb.playing).then_some(pb.cursor), view: view.clone(), query: query.clone() },
+    );
     let state: Playback = (*pb).clone();
     let sc = &state.run.timeline.scenario;
     let claim = current.as_deref().and_then(presets::find).map(|p| p.claim);
     let ended = state.live.borrow().ended().is_some();
+    let banner = start.problem.as_ref().map(|p| html! { <LinkBanner problem={AttrValue::from(p.clone())} /> });
+    if opts.embed {
+        return html! {
+            <div class="app embed" ref={root} role="region" aria-label={format!("losslab: {}", sc.name)} lang={lang.tag()}>
+                { banner }
+                if let Some(c) = &opts.caption { <p class="embed-caption" data-testid="caption">{c.clone()}</p> }
+                <div class="embed-stage">
+                    <Pipeline pb={state.clone()} {orientation} dispatch={dispatch.clone()} />
+                    <TimeControls pb={state.clone()} dispatch={dispatch.clone()} />
+                </div>
+                if shows(Panel::Faults) { <FaultPanel has_slave={sc.slave.enabled} {ended} dispatch={dispatch.clone()} /> }
+                if shows(Panel::Summary) || shows(Panel::Inspector) {
+                    <div class="embed-side">
+                        if shows(Panel::Summary) { <Summary pb={state.clone()} dispatch={dispatch.clone()} /> }
+                        if shows(Panel::Inspector) { <Inspector pb={state.clone()} dispatch={dispatch.clone()} lang={*lang} /> }
+                    </div>
+                }
+                if shows(Panel::Log) { <EventLog pb={state.clone()} dispatch={dispatch.clone()} /> }
+                if shows(Panel::Presets) { <PresetPicker current={(*current).clone()} on_load={on_preset} /> }
+                if shows(Panel::Config) { <ConfigPanel scenario={sc.clone()} {on_apply} /> }
+            </div>
+        };
+    }
     html! {
         <div class="app">
             <header class="top">
@@ -192,22 +232,24 @@ pub fn app() -> Html {
                 <p class="scenario-name" data-testid="scenario-name">{sc.name.clone()}</p>
                 { lang_switch(&lang) }
             </header>
+            { banner }
             <main class="layout">
                 <div class="stage">
                     if let Some(c) = claim { <p class="claim">{"Claim: "}{c}</p> }
                     <Pipeline pb={state.clone()} {orientation} dispatch={dispatch.clone()} />
                     { legend() }
                     <TimeControls pb={state.clone()} dispatch={dispatch.clone()} />
-                    <FaultPanel has_slave={sc.slave.enabled} {ended} dispatch={dispatch.clone()} />
+                    <ShareBar pb={state.clone()} {view} query={AttrValue::from(query)} base={AttrValue::from(crate::embed::lab_base(&opts))} />
+                    if shows(Panel::Faults) { <FaultPanel has_slave={sc.slave.enabled} {ended} dispatch={dispatch.clone()} /> }
                 </div>
                 <aside class="side">
-                    <Summary pb={state.clone()} dispatch={dispatch.clone()} />
-                    <Inspector pb={state.clone()} dispatch={dispatch.clone()} lang={*lang} />
+                    if shows(Panel::Summary) { <Summary pb={state.clone()} dispatch={dispatch.clone()} /> }
+                    if shows(Panel::Inspector) { <Inspector pb={state.clone()} dispatch={dispatch.clone()} lang={*lang} /> }
                 </aside>
                 <div class="lower">
-                    <EventLog pb={state.clone()} dispatch={dispatch.clone()} />
-                    <PresetPicker current={(*current).clone()} on_load={on_preset} />
-                    <ConfigPanel scenario={sc.clone()} {on_apply} />
+                    if shows(Panel::Log) { <EventLog pb={state.clone()} dispatch={dispatch.clone()} /> }
+                    if shows(Panel::Presets) { <PresetPicker current={(*current).clone()} on_load={on_preset} /> }
+                    if shows(Panel::Config) { <ConfigPanel scenario={sc.clone()} {on_apply} /> }
                 </div>
             </main>
         </div>

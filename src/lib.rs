@@ -9,10 +9,12 @@
 pub mod eventinfo;
 pub mod layout;
 pub mod playback;
+pub mod share;
 pub mod tomledit;
 
 pub mod app;
 pub mod components;
+pub mod embed;
 
 pub use app::App;
 
