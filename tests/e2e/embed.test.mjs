@@ -77,10 +77,19 @@ test('example page: the sandboxed iframe and the ES module both run; host.js siz
   assert.equal(await page.locator('body > .app').count(), 0, 'the module did not mount a full lab on <body>');
   assert.ok(!page.url().includes('#run='), 'a module mount leaves the page URL alone');
 
-  await page.screenshot({ path: `${ARTIFACTS}embed-example-1440.png`, fullPage: true });
-  await page.setViewportSize({ width: 375, height: 812 });
-  await page.waitForTimeout(600);
-  await page.screenshot({ path: `${ARTIFACTS}embed-example-375.png`, fullPage: true });
+  for (const width of [1440, 375]) {
+    await page.setViewportSize({ width, height: width > 1000 ? 900 : 812 });
+    await page.waitForTimeout(600);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: `${ARTIFACTS}embed-example-${width}.png` });
+    // A tall viewport, so that the (out-of-process) frame is painted whole in the element shot.
+    await page.setViewportSize({ width, height: 3200 });
+    await page.waitForTimeout(400);
+    await page.locator('#lab-frame').screenshot({ path: `${ARTIFACTS}embed-example-iframe-${width}.png` });
+    await mod.screenshot({ path: `${ARTIFACTS}embed-example-module-${width}.png` });
+    const overflow = await frame.locator('html').evaluate(el => el.scrollWidth - el.clientWidth);
+    assert.ok(overflow <= 0, `the embedded lab fits its frame at ${width} px (${overflow} px too wide)`);
+  }
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -208,10 +217,13 @@ test('embed view: minimal chrome, lang and caption, no serious axe violations; s
   const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
   for (const v of result.violations) console.log(`axe ${v.impact}: ${v.id} (${v.nodes.length}) ${v.help}`);
   assert.deepEqual(result.violations.filter(v => v.impact === 'critical' || v.impact === 'serious').map(v => v.id), []);
-  await page.screenshot({ path: `${ARTIFACTS}embed-view-1440.png`, fullPage: true });
+  await page.screenshot({ path: `${ARTIFACTS}embed-view-1440.png` });
+  await page.screenshot({ path: `${ARTIFACTS}embed-view-full-1440.png`, fullPage: true });
   await page.setViewportSize({ width: 375, height: 812 });
   await page.waitForTimeout(300);
-  await page.screenshot({ path: `${ARTIFACTS}embed-view-375.png`, fullPage: true });
+  await page.screenshot({ path: `${ARTIFACTS}embed-view-375.png` });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `no horizontal scrolling at 375 px (${overflow} px too wide)`);
   assert.deepEqual(errors, []);
   await page.close();
 });
