@@ -112,7 +112,8 @@ impl LabOptions {
 
     /// Whether `panel` is shown.
     pub fn shows(&self, panel: Panel) -> bool {
-        !self.hide.contains(&panel) && !(self.lock && matches!(panel, Panel::Config | Panel::Presets))
+        let locked = self.lock && matches!(panel, Panel::Config | Panel::Presets);
+        !self.hide.contains(&panel) && !locked
     }
 
     /// The query string that reproduces these options plus `preset` (`?preset=…` as before for
