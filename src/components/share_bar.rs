@@ -81,7 +81,7 @@ pub fn share_bar(p: &Props) -> Html {
     html! {
         <section class="share-bar" aria-label="Share this run" data-testid="share" data-digest={p.pb.run.report.event_log_digest.clone()}>
             <div class="share-buttons">
-                <button onclick={copy_link} data-testid="copy-link" title="Copy a link that reproduces this run: scenario, seed, faults, playhead">{"🔗 Copy link"}</button>
+                <button onclick={copy_link} data-testid="copy-link" title="Copy a link that reproduces this run: scenario, seed, faults, playhead">{"Copy link"}</button>
                 <button onclick={embed} data-testid="embed" aria-expanded={is_embed.to_string()} title="An iframe snippet for documentation pages">{"</> Embed"}</button>
                 <span class="share-status" role="status">{ status.unwrap_or("") }</span>
             </div>
@@ -92,7 +92,7 @@ pub fn share_bar(p: &Props) -> Html {
                 },
                 Some(Shown::Embed(snippet)) => html! {
                     <div class="share-embed">
-                        <textarea readonly=true class="share-field" rows="4" value={snippet.clone()} ref={field}
+                        <textarea readonly=true class="share-field" rows="5" value={snippet.clone()} ref={field}
                                   aria-label="Embed snippet (HTML)" data-testid="embed-snippet" />
                         <button onclick={copy_snippet} data-testid="copy-snippet">{"Copy snippet"}</button>
                     </div>
@@ -119,9 +119,15 @@ pub fn link_banner(p: &BannerProps) -> Html {
         let open = open.setter();
         Callback::from(move |_: MouseEvent| open.set(false))
     };
+    // "link: the link is damaged …; was it cut short?" → "The link is damaged …; was it cut short?"
+    let problem = p.problem.strip_prefix("link: ").unwrap_or(&p.problem);
+    let mut sentence: String = problem.chars().take(1).flat_map(char::to_uppercase).chain(problem.chars().skip(1)).collect();
+    if !sentence.ends_with(['.', '?', '!']) {
+        sentence.push('.');
+    }
     html! {
         <div class="link-banner" role="alert" data-testid="link-banner">
-            <p><strong>{"This link could not be opened. "}</strong>{p.problem.clone()}{". Showing the default scenario instead."}</p>
+            <p><strong>{"This link could not be opened. "}</strong>{sentence}{" Showing the default scenario instead."}</p>
             <button class="link" onclick={close} aria-label="Dismiss this message">{"Dismiss"}</button>
         </div>
     }
