@@ -22,7 +22,7 @@ trunk build --release --offline
 say "end-to-end tests (playwright-core + Debian chromium)"
 [ -d node_modules/playwright-core ] || { echo "run scripts/setup.sh first (npm ci)"; exit 1; }
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-python3 -m http.server "$PORT" --bind 127.0.0.1 --directory dist >/dev/null 2>&1 &
+python3 scripts/serve-dist.py "$PORT" dist >/dev/null 2>&1 &
 SERVER_PID=$!
 trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do

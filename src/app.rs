@@ -10,6 +10,7 @@ use rmq_sim::scenario::presets;
 use rmq_sim::Scenario;
 use yew::prelude::*;
 
+use crate::components::share_bar::{LinkBanner, ShareBar};
 use crate::components::{
     announcer::Announcer, chrome::{Legend, LangSwitch}, config_panel::ConfigPanel, event_log::EventLog,
     fault_panel::FaultPanel, help_dialog::HelpDialog, inspector::Inspector, pipeline::Pipeline,
@@ -18,23 +19,13 @@ use crate::components::{
 use crate::i18n::{self, t, Key, Lang};
 use crate::keyboard::{use_keyboard, KeyState};
 use crate::layout::Orientation;
+use crate::embed::{use_height_report, use_url_sync, UrlState};
 use crate::playback::{Action, Playback};
-use crate::DEFAULT_PRESET;
+use crate::share::{LabOptions, Panel, ViewOpts};
 
 /// Narrower than this (CSS px), the picture is drawn tall instead of wide.
 const TALL_BELOW_PX: f64 = 760.0;
 
-/// The preset named by `?preset=<id>` in the page's URL, if it names one.
-fn preset_from_url() -> Option<&'static str> {
-    let search = web_sys::window()?.location().search().ok()?;
-    let id = search.trim_start_matches('?').split('&').find_map(|kv| kv.strip_prefix("preset="))?;
-    presets::find(id).map(|p| p.id)
-}
-
-/// The first scenario: the URL's preset, else the one that shows "SEND_OK is not reliable".
-fn initial_preset() -> &'static str {
-    preset_from_url().unwrap_or(DEFAULT_PRESET)
-}
 
 type FrameSlot = Rc<RefCell<Option<AnimationFrame>>>;
 
@@ -93,24 +84,37 @@ fn initial_lang() -> Lang {
     i18n::negotiate(&search, &nav)
 }
 
-/// Rewrites one query parameter of the page's URL in place, keeping the others and the fragment.
-fn set_url_param(key: &str, value: Option<&str>) {
-    let Some(w) = web_sys::window() else { return };
-    let loc = w.location();
-    let search = i18n::with_query_param(&loc.search().unwrap_or_default(), key, value);
-    let url = format!("{}{}{}", loc.pathname().unwrap_or_default(), search, loc.hash().unwrap_or_default());
-    if let Ok(h) = w.history() {
-        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-    }
+#[derive(Properties, PartialEq, Default)]
+pub struct AppProps {
+    /// Options from `mount_lab`; `None`: read from the page's URL (`?preset=`, `?embed=1…`, `#run=`).
+    #[prop_or_default]
+    pub options: Option<Rc<LabOptions>>,
 }
 
 #[function_component(App)]
-pub fn app() -> Html {
-    let first = use_memo((), |_| initial_preset());
-    let pb = use_reducer(|| Playback::new(presets::load(*first).unwrap_or_default()));
-    let current = use_state(|| Some(AttrValue::from(*first)));
-    let lang = use_state(initial_lang);
+pub fn app(props: &AppProps) -> Html {
+    let opts = {
+        let given = props.options.clone();
+        use_memo((), move |_| given.map(|o| (*o).clone()).unwrap_or_else(crate::embed::options_from_location))
+    };
+    // The link or preset to open first (a broken link names its problem and opens the default).
+    let start = {
+        let opts = opts.clone();
+        use_memo((), move |_| crate::share::resolve_start(&opts))
+    };
+    let pb = use_reducer(|| {
+        let mut p = Playback::from_timeline(start.timeline.clone(), start.playhead);
+        p.speed = start.view.speed.unwrap_or(p.speed);
+        p.selected = start.view.selected;
+        p
+    });
+    let current = use_state(|| start.preset.map(AttrValue::from));
+    let lang = use_state(|| opts.lang.or(start.view.lang).unwrap_or_else(initial_lang));
     let help_open = use_state(|| false);
+    let hide = if opts.hide.is_empty() { start.view.hide.clone() } else { opts.hide.clone() };
+    let shows = |p: Panel| !hide.contains(&p) && opts.shows(p);
+    let root = use_node_ref();
+    use_height_report(opts.report_height, opts.id.clone(), root.clone());
     use_animation(pb.playing, pb.dispatcher());
     let orientation = use_orientation();
     // Memoised so that panels whose data did not change skip re-rendering on each frame.
@@ -152,12 +156,14 @@ pub fn app() -> Html {
         ended: pb.live.borrow().ended().is_some(),
         help_open: *help_open,
     };
-    use_keyboard(keys, dispatch.clone(), on_help.clone());
-    // Keep the URL naming the loaded preset so it can be shared (a side effect, so not in the reducer).
-    use_effect_with((*current).clone(), |cur| set_url_param("preset", cur.as_deref()));
-    // The chosen language: in the URL, on <html lang>, in the title.
-    use_effect_with(*lang, |l| {
-        set_url_param("lang", Some(l.tag()));
+    // A lab mounted into someone else's page leaves their keyboard alone.
+    use_keyboard(keys, if opts.keys { dispatch.clone() } else { Callback::noop() }, on_help.clone());
+    // The chosen language on <html lang> and in the title (the URL sync below writes `lang=`).
+    let own_page = opts.sync_url && !opts.embed;
+    use_effect_with(*lang, move |l| {
+        if !own_page {
+            return;
+        }
         if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
             if let Some(html) = doc.document_element() {
                 let _ = html.set_attribute("lang", if *l == Lang::Zh { "zh-CN" } else { "en" });
@@ -169,6 +175,19 @@ pub fn app() -> Html {
         let lang = lang.setter();
         use_callback((), move |l: Lang, _| lang.set(l))
     };
+    // Keep the URL (`?preset=…#run=v1.…`) reproducing the run (a side effect, so not in the reducer).
+    let view = ViewOpts {
+        speed: Some(pb.speed),
+        selected: pb.selected,
+        lang: Some(*lang),
+        preset: current.as_deref().and_then(presets::find).map(|p| p.id),
+        hide: hide.clone(),
+    };
+    let query = opts.query_for(view.preset, Some(*lang));
+    use_url_sync(
+        opts.sync_url,
+        UrlState { run: pb.run.clone(), cursor: (!pb.playing).then_some(pb.cursor), view: view.clone(), query: query.clone() },
+    );
     let state: Playback = (*pb).clone();
     let sc = &state.run.timeline.scenario;
     let preset = current.as_deref().and_then(presets::find).map(|p| i18n::preset_text(*lang, p));
@@ -178,6 +197,31 @@ pub fn app() -> Html {
     let close_help = on_help.reform(|_| false);
     let open_help = on_help.reform(|_: MouseEvent| true);
     let l = *lang;
+    let banner = start.problem.as_ref().map(|p| html! { <LinkBanner problem={AttrValue::from(p.clone())} /> });
+    if opts.embed {
+        return html! {
+            <ContextProvider<Lang> context={*lang}>
+            <div class="app embed" ref={root} role="region" aria-label={format!("losslab: {}", sc.name)} lang={lang.tag()}>
+                { banner }
+                if let Some(c) = &opts.caption { <p class="embed-caption" data-testid="caption">{c.clone()}</p> }
+                <div class="embed-stage">
+                    <Pipeline pb={state.clone()} {orientation} dispatch={dispatch.clone()} />
+                    <TimeControls pb={state.clone()} dispatch={dispatch.clone()} />
+                </div>
+                if shows(Panel::Faults) { <FaultPanel has_slave={sc.slave.enabled} {ended} dispatch={dispatch.clone()} /> }
+                if shows(Panel::Summary) || shows(Panel::Inspector) {
+                    <div class="embed-side">
+                        if shows(Panel::Summary) { <Summary pb={state.clone()} dispatch={dispatch.clone()} /> }
+                        if shows(Panel::Inspector) { <Inspector pb={state.clone()} dispatch={dispatch.clone()} /> }
+                    </div>
+                }
+                if shows(Panel::Log) { <EventLog pb={state.clone()} dispatch={dispatch.clone()} /> }
+                if shows(Panel::Presets) { <PresetPicker current={(*current).clone()} on_load={on_preset} /> }
+                if shows(Panel::Config) { <ConfigPanel scenario={sc.clone()} {on_apply} /> }
+            </div>
+            </ContextProvider<Lang>>
+        };
+    }
     html! {
         <ContextProvider<Lang> context={l}>
         <div class="app">
@@ -188,22 +232,24 @@ pub fn app() -> Html {
                 <LangSwitch lang={l} on_change={on_lang} />
                 <button id="help-button" class="help-button" onclick={open_help} aria-keyshortcuts="?" aria-haspopup="dialog">{t(l, Key::HelpButton)}</button>
             </header>
+            { banner }
             <main class="layout">
                 <div class="stage">
                     if let Some(c) = claim { <p class="claim">{t(l, Key::ClaimPrefix)}{c}</p> }
                     <Pipeline pb={state.clone()} {orientation} dispatch={dispatch.clone()} />
                     <Legend />
                     <TimeControls pb={state.clone()} dispatch={dispatch.clone()} />
-                    <FaultPanel has_slave={sc.slave.enabled} {ended} dispatch={dispatch.clone()} />
+                    <ShareBar pb={state.clone()} {view} query={AttrValue::from(query)} base={AttrValue::from(crate::embed::lab_base(&opts))} />
+                    if shows(Panel::Faults) { <FaultPanel has_slave={sc.slave.enabled} {ended} dispatch={dispatch.clone()} /> }
                 </div>
                 <aside class="side">
-                    <Summary pb={state.clone()} dispatch={dispatch.clone()} />
-                    <Inspector pb={state.clone()} dispatch={dispatch.clone()} />
+                    if shows(Panel::Summary) { <Summary pb={state.clone()} dispatch={dispatch.clone()} /> }
+                    if shows(Panel::Inspector) { <Inspector pb={state.clone()} dispatch={dispatch.clone()} /> }
                 </aside>
                 <div class="lower">
-                    <EventLog pb={state.clone()} dispatch={dispatch.clone()} />
-                    <PresetPicker current={(*current).clone()} on_load={on_preset} />
-                    <ConfigPanel scenario={sc.clone()} {on_apply} />
+                    if shows(Panel::Log) { <EventLog pb={state.clone()} dispatch={dispatch.clone()} /> }
+                    if shows(Panel::Presets) { <PresetPicker current={(*current).clone()} on_load={on_preset} /> }
+                    if shows(Panel::Config) { <ConfigPanel scenario={sc.clone()} {on_apply} /> }
                 </div>
             </main>
             <Announcer pb={state.clone()} />

@@ -13,10 +13,12 @@ pub mod keyboard;
 pub mod layout;
 pub mod narrate;
 pub mod playback;
+pub mod share;
 pub mod tomledit;
 
 pub mod app;
 pub mod components;
+pub mod embed;
 
 pub use app::App;
 

@@ -1,6 +1,9 @@
 //! Trunk entry point: mounts the app on the page body.
 
 fn main() {
+    // The ES module `losslab.mjs` loads this same wasm and mounts labs itself (`mount_lab`).
     #[cfg(target_arch = "wasm32")]
-    yew::Renderer::<losslab_web::App>::new().render();
+    if !losslab_web::embed::autostart_disabled() {
+        yew::Renderer::<losslab_web::App>::new().render();
+    }
 }

@@ -177,12 +177,18 @@ impl PartialEq for Playback {
 
 impl Playback {
     pub fn new(scenario: Scenario) -> Playback {
-        let timeline = Timeline::new(scenario);
-        let live = timeline.replay_to(SimTime::ZERO);
+        Playback::from_timeline(Timeline::new(scenario), SimTime::ZERO)
+    }
+
+    /// A paused playback of `timeline` with the playhead at `t` (clamped to the run): a shared link.
+    pub fn from_timeline(timeline: Timeline, t: SimTime) -> Playback {
+        let run = Run::new(timeline);
+        let t = t.min(run.end);
+        let live = run.timeline.replay_to(t);
         Playback {
-            run: Rc::new(Run::new(timeline)),
+            run: Rc::new(run),
             live: Rc::new(RefCell::new(live)),
-            cursor: SimTime::ZERO,
+            cursor: t,
             speed: SPEED_DEFAULT,
             playing: false,
             selected: None,

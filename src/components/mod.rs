@@ -11,6 +11,7 @@ pub mod inspector;
 pub mod message_token;
 pub mod pipeline;
 pub mod preset_picker;
+pub mod share_bar;
 pub mod summary;
 pub mod time_controls;
 

@@ -28,7 +28,9 @@ export async function serveDist() {
   if (process.env.BASE_URL) return { url: process.env.BASE_URL, stop: () => {} };
   const port = await freePort();
   const dist = new URL('../../dist', import.meta.url).pathname;
-  const child = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dist], { stdio: 'ignore' });
+  // Like a static host: with Access-Control-Allow-Origin: * (sandboxed iframes need it).
+  const script = new URL('../../scripts/serve-dist.py', import.meta.url).pathname;
+  const child = spawn('python3', [script, String(port), dist], { stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}/`;
   await waitForServer(url);
   return { url, stop: () => child.kill() };

@@ -1,0 +1,134 @@
+//! "Copy link" and "Embed": the run as a `#run=v1.…` link, and as an iframe snippet for
+//! documentation. Each is a snapshot taken when the button is pressed, shown in a read-only
+//! field (selected, so Ctrl+C works where the clipboard API is not allowed). Also the banner
+//! that says why a link could not be opened.
+
+use yew::prelude::*;
+
+use crate::embed::{copy_text, select_text};
+use crate::playback::Playback;
+use crate::share::{self, ViewOpts};
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub pb: Playback,
+    pub view: ViewOpts,
+    /// The query the link keeps (`?preset=…`).
+    pub query: AttrValue,
+    /// The lab's base URL (`https://…/losslab/`).
+    pub base: AttrValue,
+}
+
+#[derive(Clone, PartialEq)]
+enum Shown {
+    Link(String),
+    Embed(String),
+}
+
+#[function_component(ShareBar)]
+pub fn share_bar(p: &Props) -> Html {
+    let shown = use_state(|| None::<Shown>);
+    let status = use_state(|| None::<&'static str>);
+    let field = use_node_ref();
+    // Select the field whenever it shows something new.
+    {
+        let field = field.clone();
+        use_effect_with((*shown).clone(), move |_| {
+            if let Some(el) = field.cast::<web_sys::Element>() {
+                select_text(&el);
+            }
+        });
+    }
+    let body = {
+        let (pb, view) = (p.pb.clone(), p.view.clone());
+        move || share::encode_run(&pb.run.timeline, pb.cursor, &view)
+    };
+    let done = {
+        let status = status.setter();
+        Callback::from(move |ok: bool| status.set(Some(if ok { "Copied." } else { "Press Ctrl+C (⌘C) to copy the selected text." })))
+    };
+    let copy_link = {
+        let (shown, status, done, body) = (shown.setter(), status.setter(), done.clone(), body.clone());
+        let (base, query) = (p.base.clone(), p.query.clone());
+        Callback::from(move |_: MouseEvent| {
+            let url = share::run_url(&base, &query, &body());
+            status.set(None);
+            shown.set(Some(Shown::Link(url.clone())));
+            copy_text(&url, done.clone());
+        })
+    };
+    let embed = {
+        let (shown, status, body) = (shown.setter(), status.setter(), body.clone());
+        let base = p.base.clone();
+        let title = p.pb.run.timeline.scenario.name.clone();
+        Callback::from(move |_: MouseEvent| {
+            status.set(None);
+            shown.set(Some(Shown::Embed(share::embed_snippet(&base, &body(), &title))));
+        })
+    };
+    let copy_snippet = {
+        let (shown, field, done) = (shown.clone(), field.clone(), done.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(Shown::Embed(s)) = &*shown {
+                if let Some(el) = field.cast::<web_sys::Element>() {
+                    select_text(&el);
+                }
+                copy_text(s, done.clone());
+            }
+        })
+    };
+    let is_embed = matches!(*shown, Some(Shown::Embed(_)));
+    html! {
+        <section class="share-bar" aria-label="Share this run" data-testid="share" data-digest={p.pb.run.report.event_log_digest.clone()}>
+            <div class="share-buttons">
+                <button onclick={copy_link} data-testid="copy-link" title="Copy a link that reproduces this run: scenario, seed, faults, playhead">{"Copy link"}</button>
+                <button onclick={embed} data-testid="embed" aria-expanded={is_embed.to_string()} title="An iframe snippet for documentation pages">{"</> Embed"}</button>
+                <span class="share-status" role="status">{ status.unwrap_or("") }</span>
+            </div>
+            { match &*shown {
+                Some(Shown::Link(url)) => html! {
+                    <input type="text" readonly=true class="share-field" value={url.clone()} ref={field}
+                           aria-label="Link to this run" data-testid="share-link" />
+                },
+                Some(Shown::Embed(snippet)) => html! {
+                    <div class="share-embed">
+                        <textarea readonly=true class="share-field" rows="5" value={snippet.clone()} ref={field}
+                                  aria-label="Embed snippet (HTML)" data-testid="embed-snippet" />
+                        <button onclick={copy_snippet} data-testid="copy-snippet">{"Copy snippet"}</button>
+                    </div>
+                },
+                None => html! {},
+            } }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct BannerProps {
+    pub problem: AttrValue,
+}
+
+/// Why a link could not be opened, and what is shown instead.
+#[function_component(LinkBanner)]
+pub fn link_banner(p: &BannerProps) -> Html {
+    let open = use_state(|| true);
+    if !*open {
+        return html! {};
+    }
+    let close = {
+        let open = open.setter();
+        Callback::from(move |_: MouseEvent| open.set(false))
+    };
+    // "link: the link is damaged …; was it cut short?" → "The link is damaged …; was it cut short?"
+    let problem = p.problem.strip_prefix("link: ").unwrap_or(&p.problem);
+    let mut sentence: String = problem.chars().take(1).flat_map(char::to_uppercase).chain(problem.chars().skip(1)).collect();
+    if !sentence.ends_with(['.', '?', '!']) {
+        sentence.push('.');
+    }
+    html! {
+        <div class="link-banner" role="alert" data-testid="link-banner">
+            <p><strong>{"This link could not be opened. "}</strong>{sentence}{" Showing the default scenario instead."}</p>
+            <button class="link" onclick={close} aria-label="Dismiss this message">{"Dismiss"}</button>
+        </div>
+    }
+}

@@ -1,0 +1,231 @@
+//! Sharing and embedding, the browser part: the options from the page's URL or from
+//! [`mount_lab`], the URL kept in sync with the run, the `losslab:height` messages to a host page,
+//! and copying to the clipboard. Every browser API here is guarded: inside
+//! `<iframe sandbox="allow-scripts">` (an opaque origin) `history.replaceState`, the clipboard
+//! and storage throw, and the lab goes on without them.
+//!
+//! Height protocol: an embedded lab posts `{ type: "losslab:height", height: <CSS px>, id:
+//! <its ?id= or null> }` to `window.parent` (target origin `*`; the message holds nothing
+//! private) once it is drawn and whenever its height changes (checked every 200 ms, sent only
+//! on change). `www/embed/host.js` listens and sets the matching iframe's height.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo::timers::callback::{Interval, Timeout};
+use js_sys::{Function, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::app::{App, AppProps};
+use crate::playback::Run;
+use crate::share::{self, LabOptions, ViewOpts};
+use rmq_sim::text::Lang;
+use rmq_sim::SimTime;
+
+/// Options of the lab page from its own URL.
+pub fn options_from_location() -> LabOptions {
+    let loc = web_sys::window().map(|w| w.location());
+    let search = loc.as_ref().and_then(|l| l.search().ok()).unwrap_or_default();
+    let hash = loc.as_ref().and_then(|l| l.hash().ok()).unwrap_or_default();
+    LabOptions::from_url(&search, &hash)
+}
+
+/// The lab's base URL: the module's directory for a module mount, else this page's directory.
+pub fn lab_base(opts: &LabOptions) -> String {
+    if let Some(b) = &opts.base {
+        return share::lab_base(b);
+    }
+    let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    share::lab_base(&href)
+}
+
+fn location_path() -> String {
+    web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default()
+}
+
+/// `history.replaceState` to `url`; ignored where it throws (a sandboxed frame).
+fn replace_url(url: &str) {
+    if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(url));
+    }
+}
+
+/// What the page's URL shows: the run and — while paused — the playhead and view.
+#[derive(Clone)]
+pub struct UrlState {
+    pub run: Rc<Run>,
+    /// `None` while playing: the URL is not rewritten on every animation frame.
+    pub cursor: Option<SimTime>,
+    pub view: ViewOpts,
+    /// The query part (`?preset=…`, and the embed parameters in embed mode).
+    pub query: String,
+}
+
+impl PartialEq for UrlState {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.run, &o.run) && self.cursor == o.cursor && self.view == o.view && self.query == o.query
+    }
+}
+
+/// Keeps `?…#run=v1.…` in sync on meaningful changes: at once when a run is loaded or a fault
+/// injected, 200 ms after the last seek / selection / speed / language change (a scrub drag
+/// writes once).
+#[hook]
+pub fn use_url_sync(enabled: bool, state: UrlState) {
+    let last_run = use_mut_ref(|| None::<Rc<Run>>);
+    use_effect_with(state, move |s| {
+        let mut pending = None;
+        if enabled {
+            let write = {
+                let s = s.clone();
+                move || {
+                    let t = s.cursor.unwrap_or(SimTime::ZERO);
+                    let body = share::encode_run(&s.run.timeline, t, &s.view);
+                    replace_url(&share::run_url(&location_path(), &s.query, &body));
+                }
+            };
+            let new_run = !last_run.borrow().as_ref().is_some_and(|r| Rc::ptr_eq(r, &s.run));
+            if new_run {
+                *last_run.borrow_mut() = Some(s.run.clone());
+                write();
+            } else if s.cursor.is_some() {
+                pending = Some(Timeout::new(200, write));
+            }
+        }
+        move || drop(pending)
+    });
+}
+
+/// Posts the height of `root` to the parent window when it changes (see the module doc).
+#[hook]
+pub fn use_height_report(enabled: bool, id: Option<String>, root: NodeRef) {
+    use_effect_with(enabled, move |enabled| {
+        let interval = enabled.then(|| {
+            let last = Cell::new(-1);
+            let tick = move || {
+                let Some(el) = root.cast::<web_sys::Element>() else { return };
+                let h = el.scroll_height().max(el.client_height());
+                if h > 0 && h != last.get() {
+                    last.set(h);
+                    post_height(h, id.as_deref());
+                }
+            };
+            tick();
+            Interval::new(200, tick)
+        });
+        move || drop(interval)
+    });
+}
+
+/// `{ type: "losslab:height", height, id }` to `window.parent`, if there is one.
+fn post_height(height: i32, id: Option<&str>) {
+    let Some(w) = web_sys::window() else { return };
+    let Ok(Some(parent)) = w.parent() else { return };
+    if js_sys::Object::is(&parent, &w) {
+        return;
+    }
+    let msg = js_sys::Object::new();
+    let _ = Reflect::set(&msg, &"type".into(), &"losslab:height".into());
+    let _ = Reflect::set(&msg, &"height".into(), &JsValue::from(height));
+    let _ = Reflect::set(&msg, &"id".into(), &id.map_or(JsValue::NULL, JsValue::from));
+    let _ = parent.post_message(&msg, "*");
+}
+
+/// `document.execCommand("copy")` on the current selection; false where it throws or fails.
+fn exec_copy() -> bool {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return false };
+    Reflect::get(&doc, &"execCommand".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .and_then(|f| f.call1(&doc, &"copy".into()).ok())
+        .and_then(|r| r.as_bool())
+        .unwrap_or(false)
+}
+
+/// Selects the text of an input or textarea (so that Ctrl+C copies it when nothing else can).
+pub fn select_text(el: &web_sys::Element) {
+    if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+        i.select();
+    } else if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        t.select();
+    }
+}
+
+/// Copies `text` with the async Clipboard API, falling back to `execCommand("copy")` on the
+/// (already selected) field; `done` gets whether either worked. Never throws.
+pub fn copy_text(text: &str, done: Callback<bool>) {
+    let clip = web_sys::window()
+        .and_then(|w| Reflect::get(&w, &"navigator".into()).ok())
+        .and_then(|n| Reflect::get(&n, &"clipboard".into()).ok())
+        .filter(|c| c.is_object());
+    let promise = clip.and_then(|c| {
+        let f = Reflect::get(&c, &"writeText".into()).ok()?.dyn_into::<Function>().ok()?;
+        f.call1(&c, &JsValue::from_str(text)).ok()
+    });
+    let then = promise.as_ref().and_then(|p| Reflect::get(p, &"then".into()).ok()).and_then(|f| f.dyn_into::<Function>().ok());
+    match (promise, then) {
+        (Some(p), Some(then)) => {
+            let ok = {
+                let done = done.clone();
+                Closure::once_into_js(move |_: JsValue| done.emit(true))
+            };
+            let err = Closure::once_into_js(move |_: JsValue| done.emit(exec_copy()));
+            let _ = then.call2(&p, &ok, &err);
+        }
+        _ => done.emit(exec_copy()),
+    }
+}
+
+/// Whether the page asked the lab not to mount itself on `<body>` (the ES module sets
+/// `globalThis.__losslabNoAutostart` before it loads the wasm).
+pub fn autostart_disabled() -> bool {
+    Reflect::get(&js_sys::global(), &"__losslabNoAutostart".into()).is_ok_and(|v| v.is_truthy())
+}
+
+fn js_string(o: &JsValue, key: &str) -> Option<String> {
+    Reflect::get(o, &key.into()).ok().and_then(|v| v.as_string())
+}
+
+fn js_flag(o: &JsValue, key: &str) -> Option<bool> {
+    let v = Reflect::get(o, &key.into()).ok()?;
+    (!v.is_undefined() && !v.is_null()).then(|| v.is_truthy() && v.as_string().is_none_or(|s| s != "0" && s != "false"))
+}
+
+/// `mount_lab`'s options object → [`LabOptions`]; anything missing or of the wrong type is ignored.
+pub fn options_from_js(o: &JsValue) -> LabOptions {
+    let hide = Reflect::get(o, &"hide".into()).ok().map(|v| {
+        if js_sys::Array::is_array(&v) {
+            js_sys::Array::from(&v).iter().filter_map(|x| x.as_string()).collect::<Vec<_>>().join(",")
+        } else {
+            v.as_string().unwrap_or_default()
+        }
+    });
+    let run = js_string(o, "run").map(|r| share::run_in_fragment(r.rsplit('#').next().unwrap_or(&r)).unwrap_or(r));
+    LabOptions {
+        embed: js_flag(o, "embed").unwrap_or(true),
+        preset: js_string(o, "preset"),
+        lang: js_string(o, "lang").and_then(|l| Lang::from_tag(&l)),
+        caption: js_string(o, "caption").and_then(|c| share::clean_text(&c, share::CAPTION_MAX)),
+        lock: js_flag(o, "lock").unwrap_or(false),
+        hide: hide.map(|h| share::parse_panels(&h)).unwrap_or_default(),
+        id: None,
+        run: run.filter(|r| !r.trim().is_empty()),
+        base: js_string(o, "base"),
+        sync_url: false,
+        report_height: false,
+        keys: false,
+    }
+}
+
+/// Mounts a lab into `element` (the ES module `losslab.mjs` calls this after loading the wasm).
+/// `options`: `{ preset, lang, run, caption, lock, hide, embed, base }`, all optional — `run` is a
+/// link body `v1.…` or any URL with `#run=`; `hide` an array or a comma list; `embed` defaults
+/// to true (no page chrome). Several labs may be mounted on one page; a module-mounted lab
+/// leaves the page's URL and keyboard alone.
+#[wasm_bindgen]
+pub fn mount_lab(element: web_sys::Element, options: JsValue) {
+    let opts = options_from_js(&options);
+    yew::Renderer::<App>::with_root_and_props(element, AppProps { options: Some(Rc::new(opts)) }).render();
+}
