@@ -253,6 +253,9 @@ impl Playback {
             Action::Seek(t) => self.clone().moved_to(t),
             Action::SetSpeed(s) if s.is_finite() => Playback { speed: s.clamp(SPEED_MIN, SPEED_MAX), ..self.clone() },
             Action::SetSpeed(_) => self.clone(),
+            // An ended run takes no more faults (the buttons and keys are disabled too): a fault
+            // after the end would extend the run, which a replay of the timeline could not show.
+            Action::Inject(_) if self.live.borrow().ended().is_some() => self.clone(),
             Action::Inject(fault) => {
                 let cursor = self.cursor.min(self.live.borrow().now());
                 self.with_timeline(self.run.timeline.fork_with(cursor, fault), cursor)
@@ -316,6 +319,16 @@ mod tests {
         assert!(p.run.report.summary.verdicts["LOST_AFTER_ACK"] > 0);
         let again = Timeline { ..p.run.timeline.clone() }.run_to_end();
         assert_eq!(digest(again.events()), p.run.report.event_log_digest);
+    }
+
+    #[test]
+    fn an_ended_run_takes_no_more_faults() {
+        let p = Playback::new(presets::load("defaults").expect("preset"));
+        let end = p.run.end;
+        let p = p.apply(Action::Seek(end));
+        assert!(p.live.borrow().ended().is_some());
+        let q = p.apply(Action::Inject(power_cut()));
+        assert!(q.run.timeline.injected.is_empty());
     }
 
     #[test]

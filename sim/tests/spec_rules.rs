@@ -324,7 +324,7 @@ fn connection_refused_fails_after_three_fast_attempts() {
     let sc = scenario(
         r#"
         [producer]
-        messages = 1
+        messages = 2
         [consumer]
         enabled = false
         [[fault]]
@@ -334,11 +334,12 @@ fn connection_refused_fails_after_three_fast_attempts() {
         "#,
     );
     let (sim, _) = run(&sc);
-    let m = &sim.ledger().messages[0];
+    // msg 1 is sent at 10 ms, after the crash at 0 s.
+    let m = &sim.ledger().messages[1];
     assert_eq!(m.attempts.len(), 3);
     let (at, a) = m.answer.unwrap();
     assert_eq!(a, Answer::Exception(SendError::RetriesExhausted));
-    assert_eq!(at, SimTime::from_ms(6), "three round trips of 2 ms");
+    assert_eq!(at, SimTime::from_ms(16), "three round trips of 2 ms");
 }
 
 /// Client §2: ASYNC learns of a timeout at the response-table scan, 1–2 s late.

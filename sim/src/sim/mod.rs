@@ -1,7 +1,7 @@
 //! The simulator: one event queue, one dispatcher, handlers that schedule follow-ups.
 //!
 //! Handlers never call each other across a time gap: anything that happens later is an
-//! [`Action`] in the queue, ordered by (time, insertion sequence). Each processed action appends
+//! [`Action`] in the queue, ordered by (time, class, insertion sequence), faults last at their time. Each processed action appends
 //! zero or more past-tense [`Event`]s to the log. The same scenario and seed always give the
 //! same log, however the run is chunked ([`Sim::run_until`]) and on every platform.
 
@@ -58,6 +58,16 @@ pub(crate) enum Action {
 }
 
 impl Action {
+    /// Order among actions due at the same time: a fault comes after everything else due then.
+    /// So a fault "at t" in a scenario file and one injected at t (after running to t) are the
+    /// same run, and share links that turn injected faults into scenario faults replay exactly.
+    fn class(&self) -> u8 {
+        match self {
+            Action::FaultStart(_) => 1,
+            _ => 0,
+        }
+    }
+
     /// Background actions (idle service ticks) do not keep a run alive.
     fn is_background(&self) -> bool {
         matches!(self, Action::FlushTick { .. })
@@ -194,7 +204,7 @@ pub enum Command {
 pub struct Sim {
     pub(crate) sc: Scenario,
     now: SimTime,
-    queue: BinaryHeap<Reverse<(SimTime, u64, Action)>>,
+    queue: BinaryHeap<Reverse<(SimTime, u8, u64, Action)>>,
     next_seq: u64,
     foreground: usize,
     events: Vec<Event>,
@@ -356,7 +366,7 @@ impl Sim {
 
     /// The time of the next scheduled action, if any.
     pub fn next_at(&self) -> Option<SimTime> {
-        self.queue.peek().map(|Reverse((at, _, _))| *at)
+        self.queue.peek().map(|Reverse((at, _, _, _))| *at)
     }
 
     pub(crate) fn node(&self, id: NodeId) -> &Node {
@@ -382,7 +392,7 @@ impl Sim {
         if !action.is_background() {
             self.foreground += 1;
         }
-        self.queue.push(Reverse((at, self.next_seq, action)));
+        self.queue.push(Reverse((at, action.class(), self.next_seq, action)));
         self.next_seq += 1;
     }
 
@@ -426,7 +436,7 @@ impl Sim {
         }
         let quiet = self.foreground == 0 && self.stores_clean();
         match self.queue.peek() {
-            Some(Reverse((at, _, _))) if *at <= self.sc.until && !quiet => {}
+            Some(Reverse((at, _, _, _))) if *at <= self.sc.until && !quiet => {}
             Some(_) if !quiet => {
                 self.now = self.now.max(self.sc.until);
                 self.end(EndReason::TimeLimit);
@@ -437,7 +447,7 @@ impl Sim {
                 return Some(&self.events[first..]);
             }
         }
-        let Reverse((at, _, action)) = self.queue.pop().expect("peeked");
+        let Reverse((at, _, _, action)) = self.queue.pop().expect("peeked");
         if !action.is_background() {
             self.foreground -= 1;
         }
