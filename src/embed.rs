@@ -75,6 +75,7 @@ impl PartialEq for UrlState {
 #[hook]
 pub fn use_url_sync(enabled: bool, state: UrlState) {
     let last_run = use_mut_ref(|| None::<Rc<Run>>);
+    let last_words = use_mut_ref(|| None::<(ViewOpts, String)>);
     use_effect_with(state, move |s| {
         let mut pending = None;
         if enabled {
@@ -87,8 +88,13 @@ pub fn use_url_sync(enabled: bool, state: UrlState) {
                 }
             };
             let new_run = !last_run.borrow().as_ref().is_some_and(|r| Rc::ptr_eq(r, &s.run));
-            if new_run {
+            // A new run, language, selection, speed or query is written at once; only the
+            // playhead (a scrub drag) waits for 200 ms of quiet.
+            let words = (s.view.clone(), s.query.clone());
+            let new_words = last_words.borrow().as_ref() != Some(&words);
+            if new_run || new_words {
                 *last_run.borrow_mut() = Some(s.run.clone());
+                *last_words.borrow_mut() = Some(words);
                 write();
             } else if s.cursor.is_some() {
                 pending = Some(Timeout::new(200, write));

@@ -30,6 +30,21 @@ macro_rules! catalogue {
 }
 
 catalogue! {
+    // Sharing and embedding.
+    ShareRegion => "Share this run", "分享这次运行";
+    CopyLink => "Copy link", "复制链接";
+    CopyLinkTitle => "Copy a link that reproduces this run: scenario, seed, faults, playhead", "复制一个能重现这次运行的链接：场景、种子、故障和播放位置";
+    EmbedButton => "</> Embed", "</> 嵌入";
+    EmbedTitle => "An iframe snippet for documentation pages", "生成可放进文档页面的 iframe 代码";
+    Copied => "Copied.", "已复制。";
+    PressCopy => "Press Ctrl+C (⌘C) to copy the selected text.", "请按 Ctrl+C（⌘C）复制选中的文字。";
+    LinkField => "Link to this run", "这次运行的链接";
+    SnippetField => "Embed snippet (HTML)", "嵌入代码（HTML）";
+    CopySnippet => "Copy snippet", "复制代码";
+    BannerCannotOpen => "This link could not be opened. ", "无法打开这个链接。";
+    BannerDefault => " Showing the default scenario instead.", "现在显示的是默认场景。";
+    Dismiss => "Dismiss", "关闭";
+    DismissLabel => "Dismiss this message", "关闭这条提示";
     // The page.
     DocTitle => "losslab — RocketMQ message-loss lab", "losslab — RocketMQ 消息丢失实验室";
     Tagline => "RocketMQ 4.9 message-loss lab", "RocketMQ 4.9 消息丢失实验室";

@@ -6,6 +6,7 @@
 use yew::prelude::*;
 
 use crate::embed::{copy_text, select_text};
+use crate::i18n::{t, Key, Lang};
 use crate::playback::Playback;
 use crate::share::{self, ViewOpts};
 
@@ -28,7 +29,8 @@ enum Shown {
 #[function_component(ShareBar)]
 pub fn share_bar(p: &Props) -> Html {
     let shown = use_state(|| None::<Shown>);
-    let status = use_state(|| None::<&'static str>);
+    let status = use_state(|| None::<Key>);
+    let l = use_context::<Lang>().unwrap_or_default();
     let field = use_node_ref();
     // Select the field whenever it shows something new.
     {
@@ -45,7 +47,7 @@ pub fn share_bar(p: &Props) -> Html {
     };
     let done = {
         let status = status.setter();
-        Callback::from(move |ok: bool| status.set(Some(if ok { "Copied." } else { "Press Ctrl+C (⌘C) to copy the selected text." })))
+        Callback::from(move |ok: bool| status.set(Some(if ok { Key::Copied } else { Key::PressCopy })))
     };
     let copy_link = {
         let (shown, status, done, body) = (shown.setter(), status.setter(), done.clone(), body.clone());
@@ -79,22 +81,22 @@ pub fn share_bar(p: &Props) -> Html {
     };
     let is_embed = matches!(*shown, Some(Shown::Embed(_)));
     html! {
-        <section class="share-bar" aria-label="Share this run" data-testid="share" data-digest={p.pb.run.report.event_log_digest.clone()}>
+        <section class="share-bar" aria-label={t(l, Key::ShareRegion)} data-testid="share" data-digest={p.pb.run.report.event_log_digest.clone()}>
             <div class="share-buttons">
-                <button onclick={copy_link} data-testid="copy-link" title="Copy a link that reproduces this run: scenario, seed, faults, playhead">{"Copy link"}</button>
-                <button onclick={embed} data-testid="embed" aria-expanded={is_embed.to_string()} title="An iframe snippet for documentation pages">{"</> Embed"}</button>
-                <span class="share-status" role="status">{ status.unwrap_or("") }</span>
+                <button onclick={copy_link} data-testid="copy-link" title={t(l, Key::CopyLinkTitle)}>{t(l, Key::CopyLink)}</button>
+                <button onclick={embed} data-testid="embed" aria-expanded={is_embed.to_string()} title={t(l, Key::EmbedTitle)}>{t(l, Key::EmbedButton)}</button>
+                <span class="share-status" role="status">{ status.map(|k| t(l, k)).unwrap_or("") }</span>
             </div>
             { match &*shown {
                 Some(Shown::Link(url)) => html! {
                     <input type="text" readonly=true class="share-field" value={url.clone()} ref={field}
-                           aria-label="Link to this run" data-testid="share-link" />
+                           aria-label={t(l, Key::LinkField)} data-testid="share-link" />
                 },
                 Some(Shown::Embed(snippet)) => html! {
                     <div class="share-embed">
                         <textarea readonly=true class="share-field" rows="5" value={snippet.clone()} ref={field}
-                                  aria-label="Embed snippet (HTML)" data-testid="embed-snippet" />
-                        <button onclick={copy_snippet} data-testid="copy-snippet">{"Copy snippet"}</button>
+                                  aria-label={t(l, Key::SnippetField)} data-testid="embed-snippet" />
+                        <button onclick={copy_snippet} data-testid="copy-snippet">{t(l, Key::CopySnippet)}</button>
                     </div>
                 },
                 None => html! {},
@@ -112,6 +114,7 @@ pub struct BannerProps {
 #[function_component(LinkBanner)]
 pub fn link_banner(p: &BannerProps) -> Html {
     let open = use_state(|| true);
+    let l = use_context::<Lang>().unwrap_or_default();
     if !*open {
         return html! {};
     }
@@ -127,8 +130,8 @@ pub fn link_banner(p: &BannerProps) -> Html {
     }
     html! {
         <div class="link-banner" role="alert" data-testid="link-banner">
-            <p><strong>{"This link could not be opened. "}</strong>{sentence}{" Showing the default scenario instead."}</p>
-            <button class="link" onclick={close} aria-label="Dismiss this message">{"Dismiss"}</button>
+            <p><strong>{t(l, Key::BannerCannotOpen)}</strong>{sentence}{t(l, Key::BannerDefault)}</p>
+            <button class="link" onclick={close} aria-label={t(l, Key::DismissLabel)}>{t(l, Key::Dismiss)}</button>
         </div>
     }
 }
