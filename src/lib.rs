@@ -17,6 +17,7 @@ pub mod share;
 pub mod tomledit;
 
 pub mod app;
+pub mod bench;
 pub mod components;
 pub mod embed;
 

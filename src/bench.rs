@@ -1,0 +1,81 @@
+//! Browser benchmarks (`dist/bench.html`): how fast the core runs as wasm, and scenarios for the
+//! rendering benchmark. Wall-clock timing is fine here — it lives in the web crate, never in
+//! `sim/`, and speed goals live in benchmarks, never in tests.
+
+use js_sys::Reflect;
+use rmq_sim::scenario::presets;
+use rmq_sim::{Scenario, Sim, SimDuration, SimTime};
+use wasm_bindgen::prelude::*;
+
+use crate::playback::Timeline;
+use crate::share::{self, ViewOpts};
+
+/// `preset` with `messages` messages (and, if nonzero, `interval_us` between sends).
+pub fn bench_scenario(preset: &str, messages: u32, interval_us: u64) -> Result<Scenario, String> {
+    let mut sc = presets::load(preset).ok_or_else(|| format!("there is no preset `{preset}`"))?;
+    sc.producer.messages = messages;
+    if interval_us > 0 {
+        sc.producer.interval = SimDuration::from_us(interval_us);
+    }
+    Ok(sc)
+}
+
+/// Runs `sc` to its end: (events, simulated ms).
+pub fn run_core(sc: &Scenario) -> (usize, u64) {
+    let mut sim = Sim::new(sc);
+    sim.run();
+    (sim.events().len(), sim.now().as_ms())
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Runs the core on `preset` with `messages` messages `repeats` times (at least once) and returns
+/// `{ events, simulatedMs, bestMs }` (`bestMs`: the best wall time of one run, in ms).
+#[wasm_bindgen]
+pub fn bench_core(preset: &str, messages: u32, repeats: u32) -> Result<JsValue, JsValue> {
+    let sc = bench_scenario(preset, messages, 0).map_err(|e| JsValue::from_str(&e))?;
+    let mut best = f64::MAX;
+    let (mut events, mut sim_ms) = (0, 0);
+    for _ in 0..repeats.max(1) {
+        let start = now_ms();
+        (events, sim_ms) = run_core(&sc);
+        best = best.min(now_ms() - start);
+    }
+    let o = js_sys::Object::new();
+    Reflect::set(&o, &"events".into(), &JsValue::from(events as f64))?;
+    Reflect::set(&o, &"simulatedMs".into(), &JsValue::from(sim_ms as f64))?;
+    Reflect::set(&o, &"bestMs".into(), &JsValue::from(best))?;
+    Ok(o.into())
+}
+
+/// A link body (`v1.…`) for `mount_lab`'s `run` option: `preset` with `messages` messages sent
+/// every `interval_us` µs, played at `speed`.
+#[wasm_bindgen]
+pub fn bench_run_link(preset: &str, messages: u32, interval_us: u32, speed: f64) -> Result<String, JsValue> {
+    let sc = bench_scenario(preset, messages, u64::from(interval_us)).map_err(|e| JsValue::from_str(&e))?;
+    let view = ViewOpts { speed: Some(speed), ..ViewOpts::default() };
+    Ok(share::encode_run(&Timeline::new(sc), SimTime::ZERO, &view))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bench_scenario_overrides_messages_and_interval() {
+        let sc = bench_scenario("defaults", 1000, 1000).unwrap();
+        assert_eq!(sc.producer.messages, 1000);
+        assert_eq!(sc.producer.interval, SimDuration::from_us(1000));
+        assert!(bench_scenario("no-such-preset", 1, 0).is_err());
+    }
+
+    #[test]
+    fn run_core_is_deterministic() {
+        let sc = bench_scenario("defaults", 200, 0).unwrap();
+        let a = run_core(&sc);
+        assert!(a.0 > 0 && a.1 > 0);
+        assert_eq!(a, run_core(&sc));
+    }
+}
