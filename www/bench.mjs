@@ -11,9 +11,11 @@ const CORE_CASES = [
   { preset: 'defaults', messages: 10000, repeats: 3 },
   { preset: 'async-flush-power-loss', messages: 1000, repeats: 5 },
 ];
-// Rendering: `defaults` with 1,000 messages sent every 1 ms, played at 1x (1,000 ms of sends
-// spread over the measured 3 s of wall time would leave few tokens: at 1x all are drawn at once).
-const RENDER = { preset: 'defaults', messages: 1000, intervalUs: 1000, speed: 1, seconds: 3 };
+// Rendering: `defaults` with 1,000 messages sent every 1 ms over a network with 10 s one-way
+// latency, from 1 s on (all sent) at 2x: for the 3 s measured (simulated 1 s … 7 s) all 1,000
+// are on their way to the broker, each drawn as a moving token. (Resting tokens are capped by
+// their station's slots, so only moving ones reach ~1,000.)
+const RENDER = { preset: 'defaults', messages: 1000, intervalUs: 1000, latencyMs: 10000, startMs: 1000, speed: 2, seconds: 3 };
 
 const params = new URLSearchParams(location.search);
 const status = document.getElementById('bench-status');
@@ -52,7 +54,7 @@ async function benchRender() {
   const seconds = Number(params.get('seconds')) || RENDER.seconds;
   status.textContent = `rendering: ${RENDER.messages} messages, ${seconds} s…`;
   const el = document.getElementById('bench-lab');
-  const run = bench_run_link(RENDER.preset, RENDER.messages, RENDER.intervalUs, RENDER.speed);
+  const run = bench_run_link(RENDER.preset, RENDER.messages, RENDER.intervalUs, RENDER.latencyMs, RENDER.startMs, RENDER.speed);
   await mount(el, { run, lang: 'en' });
   // Wait until the lab is drawn, then press play.
   while (!el.querySelector('svg.pipeline') || !el.querySelector('[data-testid=play]')) await nextFrame();
@@ -75,7 +77,7 @@ async function benchRender() {
   el.querySelector('[data-testid=play]').click(); // pause
   const res = { ...RENDER, seconds, frames, elapsedMs: elapsed, fps: frames / (elapsed / 1000),
     meanFrameMs: elapsed / frames, peakTokens };
-  row([`render: ${RENDER.preset}, ${RENDER.messages} messages every ${RENDER.intervalUs / 1000} ms, ${RENDER.speed}x`,
+  row([`render: ${RENDER.preset}, ${RENDER.messages} messages in flight (${RENDER.latencyMs / 1000} s latency), ${RENDER.speed}x`,
     '', '', '', '', fmt(res.fps, 1), fmt(res.meanFrameMs, 2), fmt(peakTokens)]);
   return res;
 }

@@ -51,7 +51,7 @@ test('bench page reports core and rendering figures', async t => {
     for (const k of ['frames', 'elapsedMs', 'fps', 'meanFrameMs', 'peakTokens']) {
       assert.ok(Number.isFinite(g[k]) && g[k] > 0, `render: ${k} = ${g[k]}`);
     }
-    t.diagnostic(`render ${g.preset} × ${g.messages} (every ${g.intervalUs} µs, ${g.speed}x): ${g.frames} frames in ${(g.elapsedMs / 1000).toFixed(2)} s = ${g.fps.toFixed(1)} fps, mean frame ${g.meanFrameMs.toFixed(2)} ms, up to ${g.peakTokens} tokens drawn`);
+    t.diagnostic(`render ${g.preset} × ${g.messages} in flight (${g.latencyMs} ms latency, ${g.speed}x): ${g.frames} frames in ${(g.elapsedMs / 1000).toFixed(2)} s = ${g.fps.toFixed(1)} fps, mean frame ${g.meanFrameMs.toFixed(2)} ms, up to ${g.peakTokens} tokens drawn`);
     console.log(JSON.stringify(r));
     assert.deepEqual(errors, []);
   } finally {
