@@ -74,12 +74,14 @@ pub fn bench_core(preset: &str, messages: u32, repeats: u32) -> Result<JsValue, 
 /// A link body (`v1.…`) for `mount_lab`'s `run` option: `preset` with `messages` messages sent
 /// every `interval_us` µs over a network of `latency_ms` one-way latency (0: the preset's), with
 /// the playhead at `start_ms` and playback at `speed`. A latency longer than the sending keeps
-/// every message travelling, drawn as a moving token, at once.
+/// every message travelling, drawn as a moving token, at once; `sendMsgTimeout` is raised to
+/// four latencies so that the sends are answered rather than timed out.
 #[wasm_bindgen]
 pub fn bench_run_link(preset: &str, messages: u32, interval_us: u32, latency_ms: u32, start_ms: u32, speed: f64) -> Result<String, JsValue> {
     let mut sc = bench_scenario(preset, messages, u64::from(interval_us)).map_err(|e| JsValue::from_str(&e))?;
     if latency_ms > 0 {
         sc.network.latency = SimDuration::from_ms(u64::from(latency_ms));
+        sc.producer.send_msg_timeout = sc.producer.send_msg_timeout.max(SimDuration::from_ms(4 * u64::from(latency_ms)));
     }
     let view = ViewOpts { speed: Some(speed), ..ViewOpts::default() };
     Ok(share::encode_run(&Timeline::new(sc), SimTime::from_ms(u64::from(start_ms)), &view))

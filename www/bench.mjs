@@ -11,11 +11,11 @@ const CORE_CASES = [
   { preset: 'defaults', messages: 10000, repeats: 3 },
   { preset: 'async-flush-power-loss', messages: 1000, repeats: 5 },
 ];
-// Rendering: `defaults` with 1,000 messages sent every 1 ms over a network with 10 s one-way
-// latency, from 1 s on (all sent) at 2x: for the 3 s measured (simulated 1 s … 7 s) all 1,000
-// are on their way to the broker, each drawn as a moving token. (Resting tokens are capped by
-// their station's slots, so only moving ones reach ~1,000.)
-const RENDER = { preset: 'defaults', messages: 1000, intervalUs: 1000, latencyMs: 10000, startMs: 1000, speed: 2, seconds: 3 };
+// Rendering: `defaults` with 1,000 messages sent every 10 ms (over 10 s) over a network with 20 s
+// one-way latency, from 10 s on (all sent, none arrived) at 2x: for the 3 s measured (simulated
+// 10 s … 16 s) all 1,000 are on their way to the broker, spread along the link, each drawn as a
+// moving token. (Resting tokens are capped by their station's slots; only moving ones reach ~1,000.)
+const RENDER = { preset: 'defaults', messages: 1000, intervalUs: 10000, latencyMs: 20000, startMs: 10000, speed: 2, seconds: 3 };
 
 const params = new URLSearchParams(location.search);
 const status = document.getElementById('bench-status');
