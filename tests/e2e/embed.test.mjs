@@ -4,19 +4,14 @@
 // links show a banner and the default scenario; the embed view passes axe.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { ARTIFACTS, serveDist, launch, openApp, cursorMs } from './helpers.mjs';
+import { ARTIFACTS, startLab, stopLab, openApp, cursorMs } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 let server, browser;
 
-before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  server = await serveDist();
-  browser = await launch();
-});
-after(async () => { await browser?.close(); server?.stop(); });
+before(async () => ({ server, browser } = await startLab()));
+after(() => stopLab({ server, browser }));
 
 /** The short digest the summary shows ("… log digest 0123456789ab…"). */
 async function shortDigest(scope) {

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 // Shared helpers for the end-to-end tests: a static server for dist/ (unless BASE_URL is given)
 // and a headless Chromium from Debian (never a downloaded browser).
 import { spawn } from 'node:child_process';
@@ -79,4 +80,18 @@ export async function rowCount(page, table, verdict) {
   const row = page.locator(`[data-testid=summary] table.counts tr:has(code:text-is("${verdict}"))`);
   const cells = await row.locator('td').allInnerTexts();
   return { soFar: Number(cells[0]), atEnd: Number(cells[1]) };
+}
+
+/** The shared fixture of the page tests: `dist/` served locally and one Chromium, plus the
+ *  artifacts folder for screenshots. Pair with `stopLab`. */
+export async function startLab() {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const server = await serveDist();
+  const browser = await launch();
+  return { server, browser };
+}
+
+export async function stopLab(lab) {
+  await lab?.browser?.close();
+  lab?.server?.stop();
 }

@@ -2,9 +2,9 @@
 // and both colour schemes, and screenshots (zh/en × light/dark × 1440/375) into artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { ARTIFACTS, serveDist, launch, cursorMs } from './helpers.mjs';
+import { ARTIFACTS, startLab, stopLab, cursorMs } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 let server, browser;
@@ -13,12 +13,8 @@ let server, browser;
 const KEY_NAMES = [...readFileSync(new URL('../../src/i18n.rs', import.meta.url), 'utf8').matchAll(/^\s+([A-Z][a-z]+[A-Z]\w*) => "/gm)].map(m => m[1]);
 const CJK = /[\u4e00-\u9fff]/;
 
-before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  server = await serveDist();
-  browser = await launch();
-});
-after(async () => { await browser?.close(); server?.stop(); });
+before(async () => ({ server, browser } = await startLab()));
+after(() => stopLab({ server, browser }));
 
 async function open(query, { viewport = { width: 1440, height: 900 }, colorScheme = 'light', reducedMotion = 'no-preference' } = {}) {
   const page = await browser.newPage({ viewport, colorScheme, reducedMotion });

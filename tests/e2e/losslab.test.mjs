@@ -3,19 +3,14 @@
 // message that was acknowledged and then lost, with its cause; then SYNC_FLUSH loses none.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { ARTIFACTS, serveDist, launch, openApp, playUntil, seekToEnd, rowCount, cursorMs } from './helpers.mjs';
+import { ARTIFACTS, startLab, stopLab, openApp, playUntil, seekToEnd, rowCount, cursorMs } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 let server, browser;
 
-before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  server = await serveDist();
-  browser = await launch();
-});
-after(async () => { await browser?.close(); server?.stop(); });
+before(async () => ({ server, browser } = await startLab()));
+after(() => stopLab({ server, browser }));
 
 test('ASYNC_FLUSH: a power cut during playback loses acknowledged messages, explained in the inspector', { timeout: 120000 }, async () => {
   const { page, foreign, errors } = await openApp(browser, server.url);
