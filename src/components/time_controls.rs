@@ -67,7 +67,7 @@ pub fn time_controls(p: &Props) -> Html {
             </div>
             <div class="buttons">
                 <button onclick={back} title={t(l, Key::BackTitle)} aria-keyshortcuts="ArrowLeft ,">{t(l, Key::Back)}</button>
-                <button class="primary play" onclick={toggle} data-testid="play" title={t(l, Key::PlayTitle)} aria-keyshortcuts="Space K">{ if pb.playing { t(l, Key::Pause) } else { t(l, Key::Play) } }</button>
+                <button class="primary play" onclick={toggle} data-testid="play" data-playing={pb.playing.to_string()} title={t(l, Key::PlayTitle)} aria-keyshortcuts="Space K">{ if pb.playing { t(l, Key::Pause) } else { t(l, Key::Play) } }</button>
                 <button onclick={step} title={t(l, Key::StepTitle)} data-testid="step" aria-keyshortcuts="ArrowRight .">{t(l, Key::Step)}</button>
                 <label class="speed"><span class="speed-word">{t(l, Key::Speed)}</span>
                     <select onchange={speed} aria-label={t(l, Key::SpeedLabel)} data-testid="speed">
@@ -79,7 +79,7 @@ pub fn time_controls(p: &Props) -> Html {
             </div>
             <div class="scrub">
                 <input type="range" min="0" max={end_ms.to_string()} step="1" value={pb.cursor.as_ms().to_string()}
-                       oninput={seek} aria-label={t(l, Key::ScrubLabel)} aria-valuetext={clock(pb.cursor)} data-testid="scrub" />
+                       oninput={seek} aria-label={t(l, Key::ScrubLabel)} aria-valuetext={clock(pb.cursor)} data-testid="scrub" data-cursor={pb.cursor.as_ms().to_string()} />
                 <div class="marks" aria-hidden="true">
                     { for marks.into_iter().map(|(f, title)| html! {
                         <span class="fault-mark" style={format!("left: {:.2}%", f * 100.0)} title={title}>{"⚡"}</span>

@@ -171,7 +171,12 @@ pub fn parse_scenario(text: &str) -> std::result::Result<Scenario, ScenarioError
 
 fn toml_error(text: &str, e: &toml::de::Error) -> ScenarioError {
     let line = e.span().map(|span| line_of_offset(text, span.start));
-    ScenarioError::new("toml", line, e.message().trim().to_string())
+    // The `toml` crate gives some refusals (a control character in a comment) no message.
+    let reason = match e.message().trim() {
+        "" => "not valid TOML here (a stray control character?)".to_string(),
+        m => m.to_string(),
+    };
+    ScenarioError::new("toml", line, reason)
 }
 
 fn line_of_offset(text: &str, offset: usize) -> usize {
