@@ -14,6 +14,7 @@
 
 pub mod broker;
 pub mod event;
+pub mod export;
 pub mod invariants;
 pub mod ledger;
 pub mod report;
@@ -22,6 +23,7 @@ pub mod scenario;
 pub mod sim;
 pub mod text;
 pub mod time;
+pub mod whatif;
 
 pub use event::{Event, EventKind, MsgId, NodeId, SendStatus};
 pub use ledger::Verdict;
