@@ -5,7 +5,7 @@
 //! and storage throw, and the lab goes on without them.
 //!
 //! Height protocol: an embedded lab posts `{ type: "losslab:height", height: <CSS px>, id:
-//! <its ?id= or null> }` to `window.parent` (target origin `*`; the message holds nothing
+//! <its ?id= or null> }` to `window.parent` (addressed to the embedding page's origin when known, else `*`; it holds nothing
 //! private) once it is drawn and whenever its height changes (checked every 200 ms, sent only
 //! on change). `www/embed/host.js` listens and sets the matching iframe's height.
 
@@ -136,7 +136,26 @@ fn post_height(height: i32, id: Option<&str>) {
     let _ = Reflect::set(&msg, &"type".into(), &"losslab:height".into());
     let _ = Reflect::set(&msg, &"height".into(), &JsValue::from(height));
     let _ = Reflect::set(&msg, &"id".into(), &id.map_or(JsValue::NULL, JsValue::from));
-    let _ = parent.post_message(&msg, "*");
+    let _ = parent.post_message(&msg, &parent_origin().unwrap_or_else(|| "*".to_string()));
+}
+
+/// The embedding page's origin, so the height goes to that page only: `location.ancestorOrigins[0]`
+/// (Chromium, Safari), else the referrer's origin. `None` when neither is known (then `*`: the
+/// message holds only a height and the frame's own `?id=`).
+fn parent_origin() -> Option<String> {
+    let w = web_sys::window()?;
+    let loc = Reflect::get(&w, &"location".into()).ok()?;
+    let from_ancestors = Reflect::get(&loc, &"ancestorOrigins".into())
+        .ok()
+        .filter(|a| a.is_object())
+        .and_then(|a| Reflect::get(&a, &0.into()).ok())
+        .and_then(|o| o.as_string());
+    let from_referrer = || {
+        let doc = w.document()?;
+        let r = Reflect::get(&doc, &"referrer".into()).ok()?.as_string()?;
+        share::origin_of(&r)
+    };
+    from_ancestors.filter(|o| share::origin_of(o).is_some()).or_else(from_referrer)
 }
 
 /// `document.execCommand("copy")` on the current selection; false where it throws or fails.
@@ -234,4 +253,5 @@ pub fn options_from_js(o: &JsValue) -> LabOptions {
 pub fn mount_lab(element: web_sys::Element, options: JsValue) {
     let opts = options_from_js(&options);
     yew::Renderer::<App>::with_root_and_props(element, AppProps { options: Some(Rc::new(opts)) }).render();
+    crate::panic_panel::install();
 }

@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod keyboard;
 pub mod layout;
 pub mod narrate;
+pub mod panic_panel;
 pub mod playback;
 pub mod share;
 pub mod tomledit;

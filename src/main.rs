@@ -5,5 +5,7 @@ fn main() {
     #[cfg(target_arch = "wasm32")]
     if !losslab_web::embed::autostart_disabled() {
         yew::Renderer::<losslab_web::App>::new().render();
+        // After the first render (Yew sets its console hook then): a panic also shows a panel.
+        losslab_web::panic_panel::install();
     }
 }

@@ -348,6 +348,17 @@ pub fn lab_base(href: &str) -> String {
     }
 }
 
+/// `scheme://host[:port]` of an http(s) URL, or `None` (an opaque `null` origin, `file:`, junk).
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let host = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let ok = !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
+    ok.then(|| format!("{scheme}://{host}"))
+}
+
 /// Escapes text for an HTML attribute or element.
 pub fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
@@ -546,6 +557,15 @@ mod tests {
         sc.seed = 99;
         let body = encode_run(&Timeline::new(sc), SimTime::ZERO, &ViewOpts { preset: Some("book-recommendation"), ..ViewOpts::default() });
         assert_eq!(resolve_start(&LabOptions { run: Some(body), ..LabOptions::default() }).preset, None);
+    }
+
+    #[test]
+    fn origins_of_urls() {
+        assert_eq!(origin_of("https://docs.example.com/guide/x.html?a#b").as_deref(), Some("https://docs.example.com"));
+        assert_eq!(origin_of("http://127.0.0.1:8080").as_deref(), Some("http://127.0.0.1:8080"));
+        for bad in ["null", "", "file:///x", "javascript://alert(1)", "https://", "https://a b/", "https://a\"b/"] {
+            assert_eq!(origin_of(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ARTIFACTS, launch, serveDist } from './helpers.mjs';
+import { ARTIFACTS, startLab, stopLab } from './helpers.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -25,8 +25,7 @@ function nativeEvents(preset, messages) {
 }
 
 test('bench page reports core and rendering figures', async t => {
-  const server = await serveDist();
-  const browser = await launch();
+  const { server, browser } = await startLab();
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 1100 } });
     const errors = [];
@@ -55,7 +54,6 @@ test('bench page reports core and rendering figures', async t => {
     console.log(JSON.stringify(r));
     assert.deepEqual(errors, []);
   } finally {
-    await browser.close();
-    server.stop();
+    await stopLab({ server, browser });
   }
 });
