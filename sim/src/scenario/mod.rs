@@ -180,6 +180,9 @@ pub struct SlaveConfig {
     pub replication_latency: SimDuration,
     /// The slave's own `flushDiskType`, default `ASYNC_FLUSH`.
     pub flush_disk_type: FlushDiskType,
+    /// Throughput of the master→slave link in bytes per millisecond (lab name), default 125000:
+    /// a 1 Gbit/s link. Batches queue behind each other, so a burst can leave the slave behind.
+    pub replication_bytes_per_ms: u64,
 }
 
 impl Default for SlaveConfig {
@@ -188,6 +191,7 @@ impl Default for SlaveConfig {
             enabled: false,
             replication_latency: SimDuration::from_ms(1),
             flush_disk_type: FlushDiskType::AsyncFlush,
+            replication_bytes_per_ms: 125_000,
         }
     }
 }
