@@ -16,6 +16,8 @@ pub mod broker;
 pub mod event;
 pub mod invariants;
 pub mod ledger;
+pub mod log;
+pub mod queue;
 pub mod report;
 pub mod rng;
 pub mod scenario;
