@@ -285,10 +285,7 @@ impl Sim {
             let at = self.faults[i].at;
             self.schedule_at(at, Action::FaultStart(i));
         }
-        for i in 0..self.sc.producer.messages {
-            let at = SimTime(self.sc.producer.interval.as_us().saturating_mul(i as u64));
-            self.schedule_at(at, Action::ProducerSend(MsgId(i)));
-        }
+        self.start_producer();
         if self.sc.broker.flush_disk_type == FlushDiskType::AsyncFlush {
             self.schedule(self.sc.broker.flush_interval_commit_log, Action::FlushTick { node: NodeId::Master, epoch: 0 });
         }
