@@ -9,7 +9,7 @@ use rmq_sim::invariants::run_checked;
 use rmq_sim::rng::{SimRng, Stream};
 use rmq_sim::scenario::parse::scenario_to_toml;
 use rmq_sim::scenario::*;
-use rmq_sim::{Scenario, Sim, SimDuration, SimTime};
+use rmq_sim::{Scenario, Sim, SimDuration, SimTime, Verdict};
 
 fn check_seed(seed: u64) {
     let sc = random_scenario(seed);
@@ -21,8 +21,77 @@ fn check_seed(seed: u64) {
             scenario_to_toml(&sc)
         );
     }
+    let why = |e: String| -> ! {
+        panic!(
+            "seed {seed}: {e}\nreproduce: SWEEP_SEED={seed} cargo test -p rmq_sim --test sweep\n{}",
+            scenario_to_toml(&sc)
+        )
+    };
+    if let Err(e) = liveness(&sim) {
+        why(e);
+    }
+    if sc.faults.is_empty() && consumers_eventually_succeed(&sc) {
+        // Without faults nothing may stall: given time, every stored message is consumed.
+        let long = Scenario { until: SimTime::from_ms(limits::MAX_UNTIL_MS), ..sc.clone() };
+        let mut sim = Sim::new(&long);
+        sim.run();
+        if let Err(e) = everything_stored_is_consumed(&sim) {
+            why(e);
+        }
+    }
     // The scenario text round-trips, so the printed reproduction is faithful.
     assert_eq!(parse_scenario(&scenario_to_toml(&sc)).as_ref(), Ok(&sc), "seed {seed}");
+}
+
+/// Consumers that fail at most their first attempts, within `maxReconsumeTimes`.
+fn consumers_eventually_succeed(sc: &Scenario) -> bool {
+    let c = &sc.consumer;
+    c.enabled && c.fail_percent == 0 && c.fail_messages.is_empty() && c.fail_first_attempts <= c.max_reconsume_times
+}
+
+/// `UNRESOLVED` only when the run hit `until` or a limit with work pending, or the message waits
+/// for a consumer that is not online; never a cause the model cannot name.
+fn liveness(sim: &Sim) -> Result<(), String> {
+    use rmq_sim::event::EndReason;
+    use rmq_sim::text::CauseStep;
+    let quiescent = sim.ended() == Some(EndReason::Quiescent);
+    for m in &sim.ledger().messages {
+        if m.verdict == Some(Verdict::Unresolved) && quiescent && sim.consumer_view().online {
+            return Err(format!("no_silent_unresolved: msg#{} UNRESOLVED in a run that ended with nothing pending", m.id));
+        }
+        if m.cause.as_ref().is_some_and(|c| c.0.contains(&CauseStep::NeverReached)) {
+            return Err(format!("every_loss_has_a_named_cause: msg#{}: {}", m.id, m.explain(Default::default())));
+        }
+    }
+    Ok(())
+}
+
+/// With no fault, a message stored once is consumed once; one stored more often (a client
+/// timeout and a resend) at least once.
+fn everything_stored_is_consumed(sim: &Sim) -> Result<(), String> {
+    use rmq_sim::event::{EndReason, Topic};
+    if sim.ended() != Some(EndReason::Quiescent) {
+        return Err(format!("no_fault_run_ends: a fault-free run ended with {:?}", sim.ended()));
+    }
+    let mut stored = vec![0u32; sim.ledger().messages.len()];
+    for c in sim.copies().iter().filter(|c| c.topic == Topic::Main) {
+        stored[c.msg.0 as usize] += 1;
+    }
+    for m in &sim.ledger().messages {
+        let (n, consumed) = (stored[m.id as usize], m.consumed_at.len() as u32);
+        let ok = match n {
+            0 => consumed == 0,
+            1 => m.verdict == Some(Verdict::Delivered),
+            _ => consumed >= 1,
+        };
+        if !ok {
+            return Err(format!(
+                "no_fault_all_delivered: msg#{} stored {n} times, consumed {consumed} times, verdict {:?}",
+                m.id, m.verdict
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[test]

@@ -291,6 +291,13 @@ pub struct ConsumerConfig {
     pub pull_batch_size: u32,
     /// `consumeThreadMin`/`consumeThreadMax`, default 20.
     pub consume_thread: u32,
+    /// `pullThresholdForQueue`, default 1000: more cached messages than this in a queue's process
+    /// queue and the next pull waits 50 ms (flow control, spec §5).
+    pub pull_threshold_for_queue: u32,
+    /// `pullThresholdSizeForQueue`, default 100 (MiB of cached message bodies per queue).
+    pub pull_threshold_size_for_queue: u32,
+    /// `consumeConcurrentlyMaxSpan`, default 2000: largest offset span of a process queue.
+    pub consume_concurrently_max_span: u32,
 }
 
 impl Default for ConsumerConfig {
@@ -309,6 +316,9 @@ impl Default for ConsumerConfig {
             persist_consumer_offset_interval: SimDuration::from_ms(5_000),
             pull_batch_size: 32,
             consume_thread: 20,
+            pull_threshold_for_queue: 1_000,
+            pull_threshold_size_for_queue: 100,
+            consume_concurrently_max_span: 2_000,
         }
     }
 }

@@ -129,6 +129,9 @@ const CONSUMER_KEYS: &[&str] = &[
     "persistConsumerOffsetInterval",
     "pullBatchSize",
     "consumeThread",
+    "pullThresholdForQueue",
+    "pullThresholdSizeForQueue",
+    "consumeConcurrentlyMaxSpan",
 ];
 const FAULT_KEYS: &[&str] = &["at", "kind", "target", "duration", "factor"];
 
@@ -375,6 +378,13 @@ fn parse_consumer(t: &Tbl, c: &mut ConsumerConfig, messages: u32, until: SimTime
     )?;
     c.pull_batch_size = t.int_u32("pullBatchSize", c.pull_batch_size, 1, 1_024)?;
     c.consume_thread = t.int_u32("consumeThread", c.consume_thread, 1, 1_000)?;
+    // The ranges `DefaultMQPushConsumerImpl.checkConfig` accepts.
+    c.pull_threshold_for_queue =
+        t.int_u32("pullThresholdForQueue", c.pull_threshold_for_queue, 1, 65_535)?;
+    c.pull_threshold_size_for_queue =
+        t.int_u32("pullThresholdSizeForQueue", c.pull_threshold_size_for_queue, 1, 1_024)?;
+    c.consume_concurrently_max_span =
+        t.int_u32("consumeConcurrentlyMaxSpan", c.consume_concurrently_max_span, 1, 65_535)?;
     Ok(())
 }
 
@@ -890,6 +900,9 @@ fn write_consumer(w: &mut Writer, c: &ConsumerConfig) {
     w.kv("persistConsumerOffsetInterval", ms(c.persist_consumer_offset_interval));
     w.kv("pullBatchSize", c.pull_batch_size.to_string());
     w.kv("consumeThread", c.consume_thread.to_string());
+    w.kv("pullThresholdForQueue", c.pull_threshold_for_queue.to_string());
+    w.kv("pullThresholdSizeForQueue", c.pull_threshold_size_for_queue.to_string());
+    w.kv("consumeConcurrentlyMaxSpan", c.consume_concurrently_max_span.to_string());
 }
 
 #[derive(Default)]

@@ -29,6 +29,11 @@ pub fn random_scenario(seed: u64) -> Scenario {
     sc.producer.send_mode = pick(&mut r, &[SendMode::Sync, SendMode::Async, SendMode::Oneway]);
     sc.producer.messages = 1 + r.below(150) as u32;
     sc.producer.interval = SimDuration::from_ms(pick(&mut r, &[1, 10, 100]));
+    if r.below(40) == 0 {
+        // A backlog: thousands of messages at 1 ms (or faster) before a late consumer.
+        sc.producer.messages = pick(&mut r, &[1_500, 5_000, 20_000]);
+        sc.producer.interval = SimDuration::from_us(pick(&mut r, &[100, 1_000]));
+    }
     sc.producer.body_size = pick(&mut r, &[100, 1024, 8192]);
     sc.producer.send_msg_timeout = SimDuration::from_ms(pick(&mut r, &[1_000, 3_000, 10_000]));
     sc.producer.retry_another_broker_when_not_store_ok = r.below(4) == 0;
@@ -44,6 +49,12 @@ pub fn random_scenario(seed: u64) -> Scenario {
     sc.consumer.fail_with = pick(&mut r, &[FailWith::ReconsumeLater, FailWith::Exception]);
     sc.consumer.dlq_consumer = sc.consumer.enabled && r.below(2) == 0;
     sc.consumer.consume_thread = pick(&mut r, &[1, 20]);
+    if r.below(6) == 0 {
+        // A slow consumer: the process queue fills and flow control holds the pulls back.
+        sc.consumer.consume_time = SimDuration::from_ms(pick(&mut r, &[100, 500]));
+        sc.consumer.pull_threshold_for_queue = pick(&mut r, &[50, 1_000]);
+        sc.consumer.consume_concurrently_max_span = pick(&mut r, &[100, 2_000]);
+    }
     let horizon = (sc.producer.messages as u64 * sc.producer.interval.as_ms()).max(1_000) + 5_000;
     for _ in 0..r.below(4) {
         let kind = pick(&mut r, &FaultKind::ALL);
