@@ -24,6 +24,7 @@ pub mod sim;
 pub mod sweep;
 pub mod text;
 pub mod time;
+pub mod whatif;
 
 pub use event::{Event, EventKind, MsgId, NodeId, SendStatus};
 pub use ledger::Verdict;
