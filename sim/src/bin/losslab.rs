@@ -1,8 +1,8 @@
 //! `losslab`: run RocketMQ reliability scenarios from the command line.
 //!
 //! ```text
-//! losslab run FILE.toml [--seed N] [--json | --log | --summary]
-//! losslab run --preset NAME [--seed N] [--json | --log | --summary]
+//! losslab run FILE.toml [--seed N] [--json | --log | --summary | --export jsonl|history|csv]
+//! losslab run --preset NAME [--seed N] [--json | --log | --summary | --export jsonl|history|csv]
 //! losslab presets
 //! losslab check broker.conf [--json]
 //! ```
@@ -11,14 +11,15 @@
 use std::io::Write as _;
 use std::process::ExitCode;
 
+use rmq_sim::export::Format;
 use rmq_sim::log::LogMode;
 use rmq_sim::report::Report;
 use rmq_sim::scenario::{broker_conf, parse_scenario, presets, Scenario};
 use rmq_sim::Sim;
 
 const USAGE: &str = "usage:
-  losslab run FILE.toml [--seed N] [--json | --log | --summary]
-  losslab run --preset NAME [--seed N] [--json | --log | --summary]
+  losslab run FILE.toml [--seed N] [--json | --log | --summary | --export jsonl|history|csv]
+  losslab run --preset NAME [--seed N] [--json | --log | --summary | --export jsonl|history|csv]
   losslab presets
   losslab check broker.conf [--json]";
 
@@ -27,12 +28,15 @@ enum Output {
     Summary,
     Json,
     Log,
+    Export(Format),
 }
 
 fn main() -> ExitCode {
     match real_main() {
         Ok(text) => {
-            print!("{text}");
+            // A closed pipe (`| head`) is not an error worth a panic.
+            use std::io::Write;
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
             ExitCode::SUCCESS
         }
         Err(msg) => {
@@ -66,6 +70,12 @@ fn real_main() -> Result<String, String> {
             Long("json") => output = Output::Json,
             Long("log") => output = Output::Log,
             Long("summary") => output = Output::Summary,
+            Long("export") => {
+                let v = parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?;
+                let format = Format::parse(&v)
+                    .ok_or_else(|| format!("--export: unknown format `{v}` (jsonl, history or csv)"))?;
+                output = Output::Export(format);
+            }
             Value(v) if file.is_none() => file = Some(v.string().map_err(|e| e.to_string())?),
             other => return Err(format!("{}\n{USAGE}", other.unexpected())),
         }
@@ -124,6 +134,11 @@ fn run(mut scenario: Scenario, seed: Option<u64>, output: Output) -> String {
             sim.run();
             let report = Report::of(&sim);
             if output == Output::Json { report.to_json() + "\n" } else { report.to_table() }
+        }
+        // Exports read the whole log: it is kept.
+        Output::Export(format) => {
+            sim.run();
+            format.render(&sim)
         }
     }
 }
