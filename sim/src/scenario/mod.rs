@@ -16,7 +16,7 @@ use crate::time::{SimDuration, SimTime};
 pub use parse::{parse_scenario, ScenarioError};
 
 /// `flushDiskType`: when the master's commit log reaches the disk.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FlushDiskType {
     /// `SYNC_FLUSH`: each send waits for a group-commit flush, up to `syncFlushTimeout`.
     #[serde(rename = "SYNC_FLUSH")]
@@ -27,7 +27,7 @@ pub enum FlushDiskType {
 }
 
 /// `brokerRole` of the master (the lab's slave is always `SLAVE`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BrokerRole {
     /// `SYNC_MASTER`: each send waits for the slave, up to `slaveTimeout`.
     #[serde(rename = "SYNC_MASTER")]
@@ -66,7 +66,7 @@ impl SendMode {
 }
 
 /// The producer's send mode.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SendMode {
     #[serde(rename = "SYNC")]
     Sync,
@@ -196,28 +196,39 @@ impl Default for SlaveConfig {
     }
 }
 
-/// `[network]`: one-way latency between the clients (producer, consumer) and the brokers. Lab name.
+/// `[network]`: the link between the clients (producer, consumer) and the brokers. Lab names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NetworkConfig {
-    /// Default 1 ms.
+    /// One-way latency, default 1 ms.
     pub latency: SimDuration,
+    /// Bytes per millisecond the producer's connection to the master carries (`bandwidth`);
+    /// `None` (default): no limit. Requests queue behind each other on it, so it bounds a
+    /// producer's throughput; [`GIGABIT_BYTES_PER_MS`] is a 1 Gbit/s link.
+    pub bandwidth_bytes_per_ms: Option<u64>,
 }
+
+/// 1 Gbit/s in bytes per millisecond.
+pub const GIGABIT_BYTES_PER_MS: u64 = 125_000;
 
 impl Default for NetworkConfig {
     fn default() -> Self {
-        NetworkConfig { latency: SimDuration::from_ms(1) }
+        NetworkConfig { latency: SimDuration::from_ms(1), bandwidth_bytes_per_ms: None }
     }
 }
 
-/// `[producer]`: one producer sending `messages` messages, message *i* at *i* × `interval`.
+/// `[producer]`: one producer sending `messages` messages: open loop, message *i* at
+/// *i* × `interval`; or closed loop, `threads` threads each sending the next message as soon as
+/// its previous send returned (RocketMQ's `benchmark/producer.sh`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProducerConfig {
     /// `SYNC` (default) | `ASYNC` | `ONEWAY`.
     pub send_mode: SendMode,
     /// How many messages to send (lab name), default 200.
     pub messages: u32,
-    /// Open-loop spacing between sends (lab name), default 10 ms.
+    /// Open-loop spacing between sends (lab name), default 10 ms. Unused when `threads` is set.
     pub interval: SimDuration,
+    /// Closed loop (lab name): this many sending threads, back to back. `None` (default): open loop.
+    pub threads: Option<u32>,
     /// Body size in bytes (lab name), default 1024.
     pub body_size: u32,
     /// `sendMsgTimeout`, default 3000 ms: one budget for all attempts of a send.
@@ -242,6 +253,7 @@ impl Default for ProducerConfig {
             send_mode: SendMode::Sync,
             messages: 200,
             interval: SimDuration::from_ms(10),
+            threads: None,
             body_size: 1024,
             send_msg_timeout: SimDuration::from_ms(3_000),
             retry_times_when_send_failed: 2,
@@ -316,7 +328,7 @@ impl Default for ConsumerConfig {
 }
 
 /// Which machine or link a fault hits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum FaultTarget {
     #[serde(rename = "master")]
     Master,
@@ -330,7 +342,7 @@ pub enum FaultTarget {
 }
 
 /// The kinds of fault, with RocketMQ-operator vocabulary.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum FaultKind {
     /// The broker process dies (`kill -9`); the OS survives and writes the page cache back.
     #[serde(rename = "PROCESS_CRASH")]
@@ -463,13 +475,19 @@ impl Default for Scenario {
 /// Hard limits that keep every run bounded; hitting one ends the run with a reported outcome.
 pub mod limits {
     /// Most messages one scenario may send.
-    pub const MAX_MESSAGES: u32 = 100_000;
-    /// Most events one run may process before it stops with `EventLimitReached`.
+    pub const MAX_MESSAGES: u32 = 1_000_000;
+    /// Most events a run that keeps its whole log (`LogMode::Retain`: the web lab) may log
+    /// before it stops with `EventLimit`; that log is then some 300 MB.
     pub const MAX_EVENTS: u64 = 5_000_000;
+    /// Most events a run that streams its log (`LogMode::Digest`/`Discard`: the runner, sweeps)
+    /// may log: 100 per message at [`MAX_MESSAGES`], memory bounded by the ledger.
+    pub const MAX_EVENTS_STREAMED: u64 = 100_000_000;
     /// Most faults in one scenario.
     pub const MAX_FAULTS: usize = 1_000;
     /// Longest simulated run: 7 days.
     pub const MAX_UNTIL_MS: u64 = 7 * 24 * 3_600_000;
+    /// Most closed-loop producer threads.
+    pub const MAX_THREADS: u32 = 1_000;
     /// Largest body.
     pub const MAX_BODY_SIZE: u32 = 4 * 1024 * 1024;
     /// Most `maxReconsumeTimes` the lab accepts (RocketMQ caps the delay level at 18 anyway).

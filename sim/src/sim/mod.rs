@@ -16,12 +16,13 @@ mod producer;
 mod pull_message_service;
 mod schedule_message_service;
 
-use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BTreeMap;
 
 use crate::broker::store::{CopyId, Store};
 use crate::event::{EndReason, Event, EventKind, MsgId, NodeId, QueueKind, SendError, SendStatus, Topic};
 use crate::ledger::Ledger;
+use crate::log::{EventLog, LogMode};
+use crate::queue::TimeQueue;
 use crate::rng::{SimRng, Stream};
 use crate::scenario::{limits, Fault, FlushDiskType, Scenario};
 use crate::time::{SimDuration, SimTime};
@@ -192,10 +193,11 @@ pub enum Command {
 pub struct Sim {
     pub(crate) sc: Scenario,
     now: SimTime,
-    queue: BinaryHeap<Reverse<(SimTime, u8, u64, Action)>>,
+    queue: TimeQueue<(SimTime, u8, u64), Action>,
     next_seq: u64,
     foreground: usize,
-    events: Vec<Event>,
+    log: EventLog,
+    actions: u64,
     ended: Option<EndReason>,
     pub(crate) disk_rng: SimRng,
     pub(crate) consumer_rng: SimRng,
@@ -223,6 +225,9 @@ pub struct Sim {
     event_limit: u64,
 }
 
+/// Bytes of one queued action (the benchmarks' bare-queue baseline queues payloads this size).
+pub const QUEUED_ACTION_BYTES: usize = std::mem::size_of::<Action>();
+
 /// Most puts the master holds waiting for flush or slave before it answers `SYSTEM_BUSY`
 /// (standing for `sendThreadPoolQueueCapacity`, 10000).
 pub const MAX_PENDING_PUTS: usize = 10_000;
@@ -234,10 +239,11 @@ impl Sim {
         let seed = sc.seed;
         let mut sim = Sim {
             now: SimTime::ZERO,
-            queue: BinaryHeap::new(),
+            queue: TimeQueue::new(),
             next_seq: 0,
             foreground: 0,
-            events: Vec::new(),
+            log: EventLog::default(),
+            actions: 0,
             ended: None,
             disk_rng: SimRng::stream(seed, Stream::Disk),
             consumer_rng: SimRng::stream(seed, Stream::Consumer),
@@ -257,7 +263,7 @@ impl Sim {
             faults: sc.faults.clone(),
             ledger: Ledger::new(sc.producer.messages),
             finished: false,
-            event_limit: limits::MAX_EVENTS,
+            event_limit: u64::MAX,
             sc,
         };
         sim.start();
@@ -278,10 +284,7 @@ impl Sim {
             let at = self.faults[i].at;
             self.schedule_at(at, Action::FaultStart(i));
         }
-        for i in 0..self.sc.producer.messages {
-            let at = SimTime(self.sc.producer.interval.as_us().saturating_mul(i as u64));
-            self.schedule_at(at, Action::ProducerSend(MsgId(i)));
-        }
+        self.start_producer();
         if self.sc.broker.flush_disk_type == FlushDiskType::AsyncFlush {
             self.schedule(self.sc.broker.flush_interval_commit_log, Action::FlushTick { node: NodeId::Master, epoch: 0 });
         }
@@ -298,10 +301,18 @@ impl Sim {
         }
     }
 
-    /// Lowers the event limit (default [`limits::MAX_EVENTS`]); the run then ends with
+    /// Lowers the event limit (default [`limits::MAX_EVENTS`], or
+    /// [`limits::MAX_EVENTS_STREAMED`] when the log is not kept); the run then ends with
     /// `EventLimit` instead of going on.
     pub fn set_event_limit(&mut self, limit: u64) {
-        self.event_limit = limit.min(limits::MAX_EVENTS);
+        self.event_limit = limit;
+    }
+
+    /// The event limit in force: the one set, within the cap for the log mode (a kept log
+    /// holds every event in memory).
+    fn effective_event_limit(&self) -> u64 {
+        let cap = if self.log.mode() == LogMode::Retain { limits::MAX_EVENTS } else { limits::MAX_EVENTS_STREAMED };
+        self.event_limit.min(cap)
     }
 
     /// The scenario this run simulates.
@@ -314,9 +325,32 @@ impl Sim {
         self.now
     }
 
-    /// Every event so far, in order.
+    /// Every event so far, in order ([`LogMode::Retain`], the default); with [`LogMode::Digest`],
+    /// only the latest action's.
     pub fn events(&self) -> &[Event] {
-        &self.events
+        self.log.events()
+    }
+
+    /// Keeps the whole log (default) or streams it into the digest, for runs too long to hold
+    /// every line. Call before the run starts; the digest is the same either way.
+    pub fn set_log_mode(&mut self, mode: LogMode) {
+        self.log.set_mode(mode);
+    }
+
+    /// SHA-256 over the event lines so far ([`crate::report::digest`] of the whole log); `None`
+    /// when the log is discarded ([`LogMode::Discard`]).
+    pub fn log_digest(&self) -> Option<String> {
+        self.log.digest()
+    }
+
+    /// How many events the run has logged.
+    pub fn events_emitted(&self) -> u64 {
+        self.log.emitted()
+    }
+
+    /// How many scheduled actions the run has processed.
+    pub fn actions_processed(&self) -> u64 {
+        self.actions
     }
 
     /// Why the run ended, once it has.
@@ -361,7 +395,7 @@ impl Sim {
 
     /// The time of the next scheduled action, if any.
     pub fn next_at(&self) -> Option<SimTime> {
-        self.queue.peek().map(|Reverse((at, _, _, _))| *at)
+        self.queue.peek_key().map(|(at, _, _)| *at)
     }
 
     pub(crate) fn node(&self, id: NodeId) -> &Node {
@@ -387,7 +421,7 @@ impl Sim {
         if !action.is_background() {
             self.foreground += 1;
         }
-        self.queue.push(Reverse((at, action.class(), self.next_seq, action)));
+        self.queue.push((at, action.class(), self.next_seq), action);
         self.next_seq += 1;
     }
 
@@ -396,8 +430,7 @@ impl Sim {
     }
 
     pub(crate) fn emit(&mut self, kind: EventKind) {
-        let seq = self.events.len() as u64;
-        self.events.push(Event { at: self.now, seq, kind });
+        self.log.push(self.now, kind);
     }
 
     /// Applies `command` at the current time.
@@ -424,40 +457,42 @@ impl Sim {
         if self.ended.is_some() {
             return None;
         }
-        let first = self.events.len();
-        if self.events.len() as u64 >= self.event_limit {
+        self.log.begin_action();
+        let first = self.log.emitted();
+        if first >= self.effective_event_limit() {
             self.end(EndReason::EventLimit);
-            return Some(&self.events[first..]);
+            return Some(self.log.since(first));
         }
         let quiet = self.foreground == 0 && self.stores_clean();
-        match self.queue.peek() {
-            Some(Reverse((at, _, _, _))) if *at <= self.sc.until && !quiet => {}
+        match self.queue.peek_key() {
+            Some((at, _, _)) if *at <= self.sc.until && !quiet => {}
             Some(_) if !quiet => {
                 self.now = self.now.max(self.sc.until);
                 self.end(EndReason::TimeLimit);
-                return Some(&self.events[first..]);
+                return Some(self.log.since(first));
             }
             _ => {
                 self.end(EndReason::Quiescent);
-                return Some(&self.events[first..]);
+                return Some(self.log.since(first));
             }
         }
-        let Reverse((at, _, _, action)) = self.queue.pop().expect("peeked");
+        let ((at, _, _), action) = self.queue.pop().expect("peeked");
         if !action.is_background() {
             self.foreground -= 1;
         }
         self.now = at;
+        self.actions += 1;
         self.dispatch(action);
-        Some(&self.events[first..])
+        Some(self.log.since(first))
     }
 
     /// Processes actions until at least one event is produced or the run ends.
     pub fn step(&mut self) -> Option<&[Event]> {
-        let first = self.events.len();
-        while self.ended.is_none() && self.events.len() == first {
+        let first = self.log.emitted();
+        while self.ended.is_none() && self.log.emitted() == first {
             self.step_action();
         }
-        (self.events.len() > first).then(|| &self.events[first..])
+        (self.log.emitted() > first).then(|| self.log.since(first))
     }
 
     /// Runs every action scheduled at or before `t` (or until the run ends); `now` becomes `t`.
