@@ -5,10 +5,14 @@
 //! losslab run --preset NAME [--seed N] [--json | --log | --summary | --export jsonl|history|csv]
 //! losslab presets
 //! losslab check broker.conf [--json]
+//! losslab sweep [GRID.toml] [flags]     (see losslab/sweep.rs)
 //! ```
 //! Errors go to stderr with the field named, exit code 2.
 
 use std::process::ExitCode;
+
+#[path = "losslab/sweep.rs"]
+mod sweep;
 
 use rmq_sim::export::Format;
 use rmq_sim::report::{log_text, Report};
@@ -19,7 +23,8 @@ const USAGE: &str = "usage:
   losslab run FILE.toml [--seed N] [--json | --log | --summary | --export jsonl|history|csv]
   losslab run --preset NAME [--seed N] [--json | --log | --summary | --export jsonl|history|csv]
   losslab presets
-  losslab check broker.conf [--json]";
+  losslab check broker.conf [--json]
+  losslab sweep [GRID.toml] [--preset NAME | --base FILE.toml] [--seeds N] [--faults K,…] … [--json | --csv]";
 
 #[derive(Clone, Copy, PartialEq)]
 enum Output {
@@ -52,6 +57,9 @@ fn real_main() -> Result<String, String> {
         Some(Long("help") | Short('h')) | None => return Ok(format!("{USAGE}\n")),
         Some(other) => return Err(format!("{}\n{USAGE}", other.unexpected())),
     };
+    if cmd == "sweep" {
+        return sweep::main(&mut parser);
+    }
     let mut file: Option<String> = None;
     let mut preset: Option<String> = None;
     let mut seed: Option<u64> = None;
