@@ -9,13 +9,15 @@
 //! ```
 //! Errors go to stderr with the field named, exit code 2.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 #[path = "losslab/sweep.rs"]
 mod sweep;
 
 use rmq_sim::export::Format;
-use rmq_sim::report::{log_text, Report};
+use rmq_sim::log::LogMode;
+use rmq_sim::report::Report;
 use rmq_sim::scenario::{broker_conf, parse_scenario, presets, Scenario};
 use rmq_sim::Sim;
 
@@ -126,14 +128,41 @@ fn run(mut scenario: Scenario, seed: Option<u64>, output: Output) -> String {
     if let Some(s) = seed {
         scenario.seed = s;
     }
+    // A run of 10^6 messages logs ~10^7 events: never hold them all. `--log` writes each
+    // action's events as they come; the reports stream the log into its digest.
     let mut sim = Sim::new(&scenario);
-    sim.run();
     match output {
-        Output::Log => log_text(sim.events()),
-        Output::Json => Report::of(&sim).to_json() + "\n",
-        Output::Summary => Report::of(&sim).to_table(),
-        Output::Export(format) => format.render(&sim),
+        Output::Log => {
+            sim.set_log_mode(LogMode::Discard);
+            write_log(&mut sim);
+            String::new()
+        }
+        Output::Json | Output::Summary => {
+            sim.set_log_mode(LogMode::Digest);
+            sim.run();
+            let report = Report::of(&sim);
+            if output == Output::Json { report.to_json() + "\n" } else { report.to_table() }
+        }
+        // Exports read the whole log: it is kept.
+        Output::Export(format) => {
+            sim.run();
+            format.render(&sim)
+        }
     }
+}
+
+/// Runs `sim` to its end, writing each event line to stdout as it happens (a closed stdout, as
+/// in `| head`, stops the run quietly).
+fn write_log(sim: &mut Sim) {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    while let Some(events) = sim.step_action() {
+        for e in events {
+            if writeln!(out, "{e}").is_err() {
+                return;
+            }
+        }
+    }
+    let _ = out.flush();
 }
 
 /// One fault plan of the loss-exposure check, run against the imported configuration.
