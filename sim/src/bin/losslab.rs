@@ -12,6 +12,8 @@
 use std::io::Write as _;
 use std::process::ExitCode;
 
+#[path = "losslab/check_cost.rs"]
+mod check_cost;
 #[path = "losslab/sweep.rs"]
 mod sweep;
 
@@ -224,6 +226,7 @@ fn check(path: &str, json: bool) -> Result<String, String> {
                 "preset": r.preset, "fault": r.fault, "messages": r.messages,
                 "lostAfterAck": r.lost_after_ack, "sendOkLost": r.send_ok_lost,
             })).collect::<Vec<_>>(),
+            "cost": check_cost::json(&imported.scenario.broker),
         });
         return Ok(serde_json::to_string_pretty(&v).expect("json") + "\n");
     }
@@ -241,5 +244,6 @@ fn check(path: &str, json: bool) -> Result<String, String> {
         let mark = if r.lost_after_ack > 0 { "  <- loses acknowledged messages" } else { "" };
         out.push_str(&format!("  {:<42} {:>8}/{:<6} {:>8}{mark}\n", r.preset, r.lost_after_ack, r.messages, r.send_ok_lost));
     }
+    out.push_str(&check_cost::text(&imported.scenario.broker));
     Ok(out)
 }
