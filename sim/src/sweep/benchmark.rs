@@ -14,12 +14,14 @@ pub const BENCHMARK_THREADS: [u32; 2] = [1, 16];
 
 /// The benchmark workload on `broker` with `threads` sending threads.
 pub fn benchmark_scenario(broker: &BrokerConfig, threads: u32) -> Scenario {
-    let mut sc = Scenario::default();
-    sc.name = format!(
-        "Benchmark: {threads} SYNC thread(s), {BENCHMARK_MESSAGES} × 1 KiB, {} + {}",
-        broker.flush_disk_type.name(),
-        broker.broker_role.name()
-    );
+    let mut sc = Scenario {
+        name: format!(
+            "Benchmark: {threads} SYNC thread(s), {BENCHMARK_MESSAGES} × 1 KiB, {} + {}",
+            broker.flush_disk_type.name(),
+            broker.broker_role.name()
+        ),
+        ..Scenario::default()
+    };
     sc.broker = broker.clone();
     sc.slave.enabled = true;
     sc.network.bandwidth_bytes_per_ms = Some(GIGABIT_BYTES_PER_MS);
