@@ -4,6 +4,9 @@ use crate::rng::{SimRng, Stream};
 use crate::scenario::{parse_scenario, presets, BrokerRole, Fault, FaultKind, FaultTarget, FlushDiskType, Scenario, SendMode};
 use crate::time::{parse_duration, SimDuration, SimTime};
 
+/// How long a fault other than `DISK_LOST` lasts when the grid does not say.
+pub const DEFAULT_FAULT_DURATION: SimDuration = SimDuration::from_secs(30);
+
 /// Most runs (cells × seeds) one sweep may have.
 pub const MAX_RUNS: u32 = 5_000;
 /// Most seeds per cell.
@@ -57,8 +60,9 @@ pub struct Grid {
     /// Each seed moves the fault by a seeded offset in `0..faultJitter`; default half the
     /// open-loop sending span (0 for a closed-loop workload).
     pub fault_jitter: Option<String>,
-    /// How long the fault lasts (downtime before a restart, stall, partition); default: until
-    /// the end of the run, as in the presets (a master that never comes back: consumers read the slave).
+    /// How long the fault lasts (downtime before a restart, stall, partition). Default per kind:
+    /// `DISK_LOST` until the end of the run (the machine does not come back; consumers read the
+    /// slave), every other kind 30 s (a crashed or powered-off broker restarts).
     pub fault_duration: Option<String>,
     /// Seeds per cell, default 5.
     pub seeds: u32,
@@ -378,7 +382,11 @@ impl Plan {
                 at: self.fault_time(seed),
                 kind,
                 target,
-                duration: self.fault_duration,
+                duration: match (self.fault_duration, kind) {
+                    (Some(d), _) => Some(d),
+                    (None, FaultKind::DiskLost) => None,
+                    (None, _) => Some(DEFAULT_FAULT_DURATION),
+                },
                 factor: 10,
             }],
         };
