@@ -11,6 +11,9 @@ bash scripts/setup.sh
 echo "== native tests (simulator core, CLI, scenario parser)"
 cargo test --locked -p rmq_sim
 
+echo "== the swarm: 2,000 random scenarios, every invariant after every action, rare branches reached (release)"
+cargo test --locked --release -p rmq_sim --test swarm -- --nocapture
+
 echo "== clippy"
 cargo clippy --locked --workspace --all-targets -- -D warnings
 

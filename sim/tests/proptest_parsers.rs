@@ -165,18 +165,17 @@ fn one_wrong_value() -> impl Strategy<Value = (String, String, usize)> {
     (prop::sample::select(KEYS), filler(), filler(), 0u32..3).prop_flat_map(|((section, key, kind), before, inside, faults_before)| {
         wrong_value(kind).prop_map(move |value| {
             let mut lines = before.clone();
-            let field;
-            if section == "fault" {
+            let field = if section == "fault" {
                 for _ in 0..faults_before {
                     lines.extend(["[[fault]]", "at = \"1s\"", "kind = \"POWER_LOSS\""].map(String::from));
                 }
                 lines.push("[[fault]]".into());
                 // The wrong key first, so that no other check of this fault fires before it.
-                field = format!("fault[{}].{key}", faults_before + 1);
+                format!("fault[{}].{key}", faults_before + 1)
             } else {
                 lines.push(format!("[{section}]"));
-                field = format!("{section}.{key}");
-            }
+                format!("{section}.{key}")
+            };
             lines.extend(inside.iter().filter(|l| l.trim().is_empty() || l.starts_with('#')).cloned());
             lines.push(format!("{key} = {value}"));
             let line = lines.len();

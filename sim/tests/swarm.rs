@@ -131,10 +131,10 @@ fn candidates(case: &Case) -> Vec<Case> {
         c
     };
     for i in 0..case.injected.len() {
-        out.push(with(&|c| drop(c.injected.remove(i))));
+        out.push(with(&|c| { c.injected.remove(i); }));
     }
     for i in 0..case.scenario.faults.len() {
-        out.push(with(&|c| drop(c.scenario.faults.remove(i))));
+        out.push(with(&|c| { c.scenario.faults.remove(i); }));
     }
     let n = case.scenario.producer.messages;
     for m in [1, n / 4, n / 2, n - 1] {
