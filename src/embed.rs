@@ -78,6 +78,10 @@ pub fn use_url_sync(enabled: bool, state: UrlState) {
     let last_words = use_mut_ref(|| None::<(ViewOpts, String)>);
     use_effect_with(state, move |s| {
         let mut pending = None;
+        if !enabled {
+            // Whoever owns the URL meanwhile (the settings sweep) is replaced at once on return.
+            *last_run.borrow_mut() = None;
+        }
         if enabled {
             let write = {
                 let s = s.clone();
