@@ -23,6 +23,7 @@ pub fn kind_of(kind: &EventKind) -> &'static str {
         BrokerDown { .. } | BrokerRestarted { .. } | RouteChanged { .. } => "broker",
         CopyLost { .. } => "lost",
         ConsumerStarted { .. } | ConsumerCrashed { .. } | Pulled { .. } | Delivered { .. } => "consume",
+        PullFlowControlled { .. } => "consume",
         Consumed { .. } | ConsumeRetriedLocally { .. } => "consume",
         RetryScheduled { .. } | RetryDue { .. } => "retry",
         DeadLettered { .. } | Compensated { .. } => "dlq",

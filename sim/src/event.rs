@@ -208,6 +208,17 @@ impl QueueKind {
     }
 }
 
+/// Which flow-control rule of `DefaultMQPushConsumerImpl.pullMessage` deferred a pull.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum FlowControl {
+    /// More than `pullThresholdForQueue` messages cached.
+    Count { cached: u64 },
+    /// More than `pullThresholdSizeForQueue` MiB of bodies cached.
+    Size { cached_mib: u64 },
+    /// The process queue spans more than `consumeConcurrentlyMaxSpan` offsets.
+    Span { span: u64 },
+}
+
 /// How a consume offset reached the broker.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum OffsetVia {
@@ -234,6 +245,17 @@ pub struct Event {
     pub at: SimTime,
     pub seq: u64,
     pub kind: EventKind,
+}
+
+/// Why a readable copy vanished.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum LossReason {
+    /// It was only in the node's page cache when the node lost power.
+    PageCacheLost { node: NodeId, at: SimTime, behind: u64 },
+    /// The node's disk was destroyed.
+    DiskLost { node: NodeId, at: SimTime },
+    /// Only the slave holds it, and the master restarted behind it (spec §4b).
+    SlaveOnly { gap: u64 },
 }
 
 /// Everything that can happen, in the past tense.
@@ -286,7 +308,7 @@ pub enum EventKind {
     /// A broker came back and recovered its commit log up to `recovered_to`.
     BrokerRestarted { node: NodeId, recovered_to: u64, truncated: u64 },
     /// A stored copy of a message can no longer be read by any consumer.
-    CopyLost { msg: MsgId, node: NodeId, topic: Topic, why: crate::text::LossReason },
+    CopyLost { msg: MsgId, node: NodeId, topic: Topic, why: LossReason },
     /// The consumers' route changed: they now pull from `node`.
     RouteChanged { consumers_read_from: NodeId },
     /// The consumer group came online (or restarted) at these offsets.
@@ -312,6 +334,8 @@ pub enum EventKind {
     Compensated { msg: MsgId },
     /// A consume offset reached a broker.
     OffsetCommitted { node: NodeId, queue: QueueKind, offset: u64, via: OffsetVia },
+    /// Flow control deferred a queue's pull; it is tried again at `again_at` (logged once per episode).
+    PullFlowControlled { queue: QueueKind, why: FlowControl, again_at: SimTime },
     /// A pull asked for an offset past the queue's end; the broker corrected it.
     OffsetCorrected { queue: QueueKind, from: u64, to: u64 },
     /// The run stopped.
@@ -386,6 +410,7 @@ impl EventKind {
             DeadLettered { .. } => "DeadLettered",
             Compensated { .. } => "Compensated",
             OffsetCommitted { .. } => "OffsetCommitted",
+            PullFlowControlled { .. } => "PullFlowControlled",
             OffsetCorrected { .. } => "OffsetCorrected",
             RunEnded { .. } => "RunEnded",
         }
@@ -559,6 +584,16 @@ impl fmt::Display for EventKind {
                 match via {
                     OffsetVia::Persist => "periodic persist",
                     OffsetVia::Pull => "carried by a pull",
+                }
+            ),
+            PullFlowControlled { queue, why, again_at } => write!(
+                f,
+                "consumer flow control on {}: {}; pulls again at {again_at}",
+                queue.name(),
+                match why {
+                    FlowControl::Count { cached } => format!("{cached} messages cached > pullThresholdForQueue"),
+                    FlowControl::Size { cached_mib } => format!("{cached_mib} MiB cached > pullThresholdSizeForQueue"),
+                    FlowControl::Span { span } => format!("span {span} > consumeConcurrentlyMaxSpan"),
                 }
             ),
             OffsetCorrected { queue, from, to } => {

@@ -14,14 +14,17 @@
 
 pub mod broker;
 pub mod event;
+pub mod export;
 pub mod invariants;
 pub mod ledger;
 pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
+pub mod sweep;
 pub mod text;
 pub mod time;
+pub mod whatif;
 
 pub use event::{Event, EventKind, MsgId, NodeId, SendStatus};
 pub use ledger::Verdict;

@@ -85,6 +85,9 @@ dlqConsumer = true
 persistConsumerOffsetInterval = 1000
 pullBatchSize = 1
 consumeThread = 1
+pullThresholdForQueue = 10
+pullThresholdSizeForQueue = 2
+consumeConcurrentlyMaxSpan = 30
 [[fault]]
 at = "3s"
 kind = "DISK_SLOW"
@@ -116,6 +119,8 @@ target = "producer"
     assert_eq!(s.consumer.max_reconsume_times, 16);
     assert_eq!(s.consumer.fail_messages, vec![1, 19]);
     assert_eq!(s.consumer.fail_with, FailWith::Exception);
+    let c = &s.consumer;
+    assert_eq!((c.pull_threshold_for_queue, c.pull_threshold_size_for_queue, c.consume_concurrently_max_span), (10, 2, 30));
     assert_eq!(s.faults.len(), 2);
     assert_eq!((s.faults[0].target, s.faults[0].factor), (FaultTarget::Master, 3));
     assert_eq!(s.faults[0].duration, Some(SimDuration::from_ms(500)));
@@ -244,6 +249,9 @@ fn out_of_range_values_are_refused() {
         "1 to 1024",
     );
     assert_err("[consumer]\nconsumeThread = 0\n", "consumer.consumeThread", Some(2), "1 to 1000");
+    assert_err("[consumer]\npullThresholdForQueue = 0\n", "consumer.pullThresholdForQueue", Some(2), "1 to 65535");
+    assert_err("[consumer]\npullThresholdSizeForQueue = 1025\n", "consumer.pullThresholdSizeForQueue", Some(2), "1 to 1024");
+    assert_err("[consumer]\nconsumeConcurrentlyMaxSpan = 65536\n", "consumer.consumeConcurrentlyMaxSpan", Some(2), "1 to 65535");
     assert_err(
         "[consumer]\nmaxReconsumeTimes = -2\n",
         "consumer.maxReconsumeTimes",

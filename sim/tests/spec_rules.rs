@@ -4,7 +4,7 @@
 mod common;
 use common::*;
 
-use rmq_sim::event::{EventKind, SendError};
+use rmq_sim::event::{EventKind, FlowControl, SendError};
 use rmq_sim::ledger::{Answer, Verdict};
 use rmq_sim::scenario::parse_scenario;
 use rmq_sim::{SendStatus, Sim, SimDuration, SimTime};
@@ -539,4 +539,118 @@ fn consumer_crash_without_duration_leaves_messages_unresolved() {
     let (sim, r) = run(&sc);
     assert_eq!(verdicts(&r), "DELIVERED=10 UNRESOLVED=10");
     assert!(sim.consumer_view().crashed);
+}
+
+/// §6.17 and §5 (flow control): a backlog of several thousand messages is consumed exactly once;
+/// over `pullThresholdForQueue` the pull waits 50 ms, it is never dropped.
+#[test]
+fn backlog_over_pull_threshold_is_consumed_exactly_once() {
+    let sc = scenario(
+        r#"
+        [producer]
+        messages = 3000
+        interval = "1ms"
+        [consumer]
+        startAt = "10s"
+        "#,
+    );
+    let (sim, r) = run(&sc);
+    assert_eq!(verdicts(&r), "DELIVERED=3000");
+    assert_eq!(sim.ended(), Some(rmq_sim::event::EndReason::Quiescent));
+    let deferred: Vec<_> = sim
+        .events()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::PullFlowControlled { why: FlowControl::Count { cached }, again_at, .. } => Some((e.at, *cached, *again_at)),
+            _ => None,
+        })
+        .collect();
+    assert!(!deferred.is_empty(), "the process queue went over 1000 messages");
+    for (at, cached, again_at) in deferred {
+        assert!(cached > 1_000, "flow control only above the threshold (strict >), got {cached}");
+        assert_eq!(again_at.since(at), SimDuration::from_ms(50), "PULL_TIME_DELAY_MILLS_WHEN_CACHE_FLOW_CONTROL");
+    }
+}
+
+/// §5: the three flow-control knobs carry RocketMQ's names; a small `consumeConcurrentlyMaxSpan`
+/// defers pulls on the span rule, and still every message arrives once.
+#[test]
+fn consume_concurrently_max_span_defers_pulls_without_dropping_them() {
+    let sc = scenario(
+        r#"
+        [producer]
+        messages = 500
+        interval = "1ms"
+        [consumer]
+        startAt = "2s"
+        consumeThread = 2
+        pullThresholdForQueue = 65535
+        pullThresholdSizeForQueue = 1024
+        consumeConcurrentlyMaxSpan = 40
+        "#,
+    );
+    let (sim, r) = run(&sc);
+    assert_eq!(verdicts(&r), "DELIVERED=500");
+    assert!(sim.events().iter().any(|e| matches!(e.kind, EventKind::PullFlowControlled { why: FlowControl::Span { span }, .. } if span > 40)));
+    assert!(!sim.events().iter().any(|e| matches!(e.kind, EventKind::PullFlowControlled { why: FlowControl::Count { .. }, .. })));
+}
+
+/// §5: `pullThresholdSizeForQueue` counts MiB of cached bodies.
+#[test]
+fn pull_threshold_size_for_queue_counts_cached_body_mib() {
+    let sc = scenario(
+        r#"
+        [producer]
+        messages = 100
+        interval = "1ms"
+        bodySize = 1048576
+        [consumer]
+        startAt = "1s"
+        consumeThread = 1
+        pullThresholdSizeForQueue = 8
+        "#,
+    );
+    let (sim, r) = run(&sc);
+    assert_eq!(verdicts(&r), "DELIVERED=100");
+    assert!(sim.events().iter().any(|e| matches!(e.kind, EventKind::PullFlowControlled { why: FlowControl::Size { cached_mib }, .. } if cached_mib > 8)));
+}
+
+/// §6.23: a message at a consume-queue offset the restarted consumer skips over (its committed
+/// offset lies beyond the end a power loss truncated the queue to, and new messages refilled the
+/// gap) is never consumed: a loss with that cause, never `UNRESOLVED`.
+#[test]
+fn message_skipped_after_truncation_is_a_loss_not_unresolved() {
+    let sc = scenario(
+        r#"
+        until = "2m"
+        [producer]
+        messages = 1000
+        interval = "20ms"
+        [[fault]]
+        at = "5s"
+        kind = "POWER_LOSS"
+        target = "master"
+        duration = "2s"
+        [[fault]]
+        at = "5500ms"
+        kind = "CONSUMER_CRASH"
+        target = "consumer"
+        duration = "4s"
+        "#,
+    );
+    let (sim, r) = run(&sc);
+    assert_eq!(r.summary.verdicts["UNRESOLVED"], 0, "{}", verdicts(&r));
+    let skipped: Vec<_> = sim
+        .ledger()
+        .messages
+        .iter()
+        .filter(|m| m.cause.as_ref().is_some_and(|c| c.0.iter().any(|s| matches!(s, rmq_sim::text::CauseStep::SkippedByConsumer { .. }))))
+        .collect();
+    assert_eq!(skipped.len(), 23, "the gap between the truncated end and the committed offset");
+    for m in skipped {
+        assert_eq!(m.verdict, Some(Verdict::LostAfterAck));
+        assert!(m.appended_at.unwrap() > SimTime::from_ms(7_000), "appended after the restart, into the gap");
+        let zh = m.explain(rmq_sim::text::Lang::Zh);
+        assert!(zh.contains("偏移 249"), "{zh}");
+    }
 }

@@ -1,8 +1,8 @@
 //! `losslab`: run RocketMQ reliability scenarios from the command line.
 //!
 //! ```text
-//! losslab run FILE.toml [--seed N] [--json | --log | --summary]
-//! losslab run --preset NAME [--seed N] [--json | --log | --summary]
+//! losslab run FILE.toml [--seed N] [--json | --log | --summary | --export jsonl|history|csv]
+//! losslab run --preset NAME [--seed N] [--json | --log | --summary | --export jsonl|history|csv]
 //! losslab presets
 //! losslab check broker.conf [--json]
 //! ```
@@ -10,13 +10,14 @@
 
 use std::process::ExitCode;
 
+use rmq_sim::export::Format;
 use rmq_sim::report::{log_text, Report};
 use rmq_sim::scenario::{broker_conf, parse_scenario, presets, Scenario};
 use rmq_sim::Sim;
 
 const USAGE: &str = "usage:
-  losslab run FILE.toml [--seed N] [--json | --log | --summary]
-  losslab run --preset NAME [--seed N] [--json | --log | --summary]
+  losslab run FILE.toml [--seed N] [--json | --log | --summary | --export jsonl|history|csv]
+  losslab run --preset NAME [--seed N] [--json | --log | --summary | --export jsonl|history|csv]
   losslab presets
   losslab check broker.conf [--json]";
 
@@ -25,12 +26,15 @@ enum Output {
     Summary,
     Json,
     Log,
+    Export(Format),
 }
 
 fn main() -> ExitCode {
     match real_main() {
         Ok(text) => {
-            print!("{text}");
+            // A closed pipe (`| head`) is not an error worth a panic.
+            use std::io::Write;
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
             ExitCode::SUCCESS
         }
         Err(msg) => {
@@ -64,6 +68,12 @@ fn real_main() -> Result<String, String> {
             Long("json") => output = Output::Json,
             Long("log") => output = Output::Log,
             Long("summary") => output = Output::Summary,
+            Long("export") => {
+                let v = parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?;
+                let format = Format::parse(&v)
+                    .ok_or_else(|| format!("--export: unknown format `{v}` (jsonl, history or csv)"))?;
+                output = Output::Export(format);
+            }
             Value(v) if file.is_none() => file = Some(v.string().map_err(|e| e.to_string())?),
             other => return Err(format!("{}\n{USAGE}", other.unexpected())),
         }
@@ -114,6 +124,7 @@ fn run(mut scenario: Scenario, seed: Option<u64>, output: Output) -> String {
         Output::Log => log_text(sim.events()),
         Output::Json => Report::of(&sim).to_json() + "\n",
         Output::Summary => Report::of(&sim).to_table(),
+        Output::Export(format) => format.render(&sim),
     }
 }
 

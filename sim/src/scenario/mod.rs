@@ -16,7 +16,7 @@ use crate::time::{SimDuration, SimTime};
 pub use parse::{parse_scenario, ScenarioError};
 
 /// `flushDiskType`: when the master's commit log reaches the disk.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FlushDiskType {
     /// `SYNC_FLUSH`: each send waits for a group-commit flush, up to `syncFlushTimeout`.
     #[serde(rename = "SYNC_FLUSH")]
@@ -27,7 +27,7 @@ pub enum FlushDiskType {
 }
 
 /// `brokerRole` of the master (the lab's slave is always `SLAVE`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BrokerRole {
     /// `SYNC_MASTER`: each send waits for the slave, up to `slaveTimeout`.
     #[serde(rename = "SYNC_MASTER")]
@@ -66,7 +66,7 @@ impl SendMode {
 }
 
 /// The producer's send mode.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SendMode {
     #[serde(rename = "SYNC")]
     Sync,
@@ -192,28 +192,39 @@ impl Default for SlaveConfig {
     }
 }
 
-/// `[network]`: one-way latency between the clients (producer, consumer) and the brokers. Lab name.
+/// `[network]`: the link between the clients (producer, consumer) and the brokers. Lab names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NetworkConfig {
-    /// Default 1 ms.
+    /// One-way latency, default 1 ms.
     pub latency: SimDuration,
+    /// Bytes per millisecond the producer's connection to the master carries (`bandwidth`);
+    /// `None` (default): no limit. Requests queue behind each other on it, so it bounds a
+    /// producer's throughput; [`GIGABIT_BYTES_PER_MS`] is a 1 Gbit/s link.
+    pub bandwidth_bytes_per_ms: Option<u64>,
 }
+
+/// 1 Gbit/s in bytes per millisecond.
+pub const GIGABIT_BYTES_PER_MS: u64 = 125_000;
 
 impl Default for NetworkConfig {
     fn default() -> Self {
-        NetworkConfig { latency: SimDuration::from_ms(1) }
+        NetworkConfig { latency: SimDuration::from_ms(1), bandwidth_bytes_per_ms: None }
     }
 }
 
-/// `[producer]`: one producer sending `messages` messages, message *i* at *i* × `interval`.
+/// `[producer]`: one producer sending `messages` messages: open loop, message *i* at
+/// *i* × `interval`; or closed loop, `threads` threads each sending the next message as soon as
+/// its previous send returned (RocketMQ's `benchmark/producer.sh`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProducerConfig {
     /// `SYNC` (default) | `ASYNC` | `ONEWAY`.
     pub send_mode: SendMode,
     /// How many messages to send (lab name), default 200.
     pub messages: u32,
-    /// Open-loop spacing between sends (lab name), default 10 ms.
+    /// Open-loop spacing between sends (lab name), default 10 ms. Unused when `threads` is set.
     pub interval: SimDuration,
+    /// Closed loop (lab name): this many sending threads, back to back. `None` (default): open loop.
+    pub threads: Option<u32>,
     /// Body size in bytes (lab name), default 1024.
     pub body_size: u32,
     /// `sendMsgTimeout`, default 3000 ms: one budget for all attempts of a send.
@@ -238,6 +249,7 @@ impl Default for ProducerConfig {
             send_mode: SendMode::Sync,
             messages: 200,
             interval: SimDuration::from_ms(10),
+            threads: None,
             body_size: 1024,
             send_msg_timeout: SimDuration::from_ms(3_000),
             retry_times_when_send_failed: 2,
@@ -279,6 +291,13 @@ pub struct ConsumerConfig {
     pub pull_batch_size: u32,
     /// `consumeThreadMin`/`consumeThreadMax`, default 20.
     pub consume_thread: u32,
+    /// `pullThresholdForQueue`, default 1000: more cached messages than this in a queue's process
+    /// queue and the next pull waits 50 ms (flow control, spec §5).
+    pub pull_threshold_for_queue: u32,
+    /// `pullThresholdSizeForQueue`, default 100 (MiB of cached message bodies per queue).
+    pub pull_threshold_size_for_queue: u32,
+    /// `consumeConcurrentlyMaxSpan`, default 2000: largest offset span of a process queue.
+    pub consume_concurrently_max_span: u32,
 }
 
 impl Default for ConsumerConfig {
@@ -297,12 +316,15 @@ impl Default for ConsumerConfig {
             persist_consumer_offset_interval: SimDuration::from_ms(5_000),
             pull_batch_size: 32,
             consume_thread: 20,
+            pull_threshold_for_queue: 1_000,
+            pull_threshold_size_for_queue: 100,
+            consume_concurrently_max_span: 2_000,
         }
     }
 }
 
 /// Which machine or link a fault hits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum FaultTarget {
     #[serde(rename = "master")]
     Master,
@@ -316,7 +338,7 @@ pub enum FaultTarget {
 }
 
 /// The kinds of fault, with RocketMQ-operator vocabulary.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum FaultKind {
     /// The broker process dies (`kill -9`); the OS survives and writes the page cache back.
     #[serde(rename = "PROCESS_CRASH")]
@@ -456,6 +478,8 @@ pub mod limits {
     pub const MAX_FAULTS: usize = 1_000;
     /// Longest simulated run: 7 days.
     pub const MAX_UNTIL_MS: u64 = 7 * 24 * 3_600_000;
+    /// Most closed-loop producer threads.
+    pub const MAX_THREADS: u32 = 1_000;
     /// Largest body.
     pub const MAX_BODY_SIZE: u32 = 4 * 1024 * 1024;
     /// Most `maxReconsumeTimes` the lab accepts (RocketMQ caps the delay level at 18 anyway).

@@ -10,6 +10,7 @@ mod consumer;
 mod faults;
 mod finish;
 mod producer;
+mod pull_message_service;
 mod replication;
 
 use std::cmp::Reverse;
@@ -47,6 +48,7 @@ pub(crate) enum Action {
     ScheduleDue { copy: CopyId, epoch: u32 },
     PullArrive { queue: QueueKind, cepoch: u32, node: NodeId, nepoch: u32, offset: u64, commit: Option<u64> },
     PullResponse { queue: QueueKind, cepoch: u32, entries: Vec<(u64, CopyId)> },
+    PullLater { queue: QueueKind, cepoch: u32 },
     ConsumeDone { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32 },
     SendBackArrive { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32 },
     SendBackAck { queue: QueueKind, cepoch: u32, qoffset: u64 },
@@ -285,10 +287,7 @@ impl Sim {
             let at = self.faults[i].at;
             self.schedule_at(at, Action::FaultStart(i));
         }
-        for i in 0..self.sc.producer.messages {
-            let at = SimTime(self.sc.producer.interval.as_us().saturating_mul(i as u64));
-            self.schedule_at(at, Action::ProducerSend(MsgId(i)));
-        }
+        self.start_producer();
         if self.sc.broker.flush_disk_type == FlushDiskType::AsyncFlush {
             self.schedule(self.sc.broker.flush_interval_commit_log, Action::FlushTick { node: NodeId::Master, epoch: 0 });
         }
@@ -527,6 +526,7 @@ impl Sim {
                 self.on_pull_arrive(queue, cepoch, node, nepoch, offset, commit)
             }
             PullResponse { queue, cepoch, entries } => self.on_pull_response(queue, cepoch, entries),
+            PullLater { queue, cepoch } => self.on_pull_later(queue, cepoch),
             ConsumeDone { queue, cepoch, qoffset, copy, attempt_rc } => {
                 self.on_consume_done(queue, cepoch, qoffset, copy, attempt_rc)
             }
