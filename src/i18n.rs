@@ -306,6 +306,9 @@ catalogue! {
     SweepWorkload => "workload", "负载";
     SweepOpenLoop => "open loop: one send every", "开环：每隔固定时间发送一条，间隔";
     SweepClosedLoop => "closed loop: threads sending back to back", "闭环：多个线程连续发送，线程数";
+    SweepFaultAt => "fault strikes at ", "故障发生时间 ";
+    SweepFaultAtAuto => "auto", "自动";
+    SweepDownloads => "Download the results: ", "下载结果：";
     SweepRun => "Run sweep", "开始扫描";
     SweepCancel => "Cancel", "取消";
     SweepProgressLabel => "Sweep progress", "扫描进度";
@@ -322,7 +325,7 @@ catalogue! {
     SweepAxisLog => ", log scale", "，对数刻度";
     SweepAxisLoss => "acknowledged, then lost (%)", "确认后丢失（%）";
     SweepFaultPick => "fault", "故障";
-    SweepChartCaption => "Under {0}: acknowledged-then-lost rate against {1}, one mark per configuration", "{0} 下：确认后丢失比例对比{1}，每个标记代表一种配置";
+    SweepChartCaption => "Under {0}: acknowledged-then-lost rate against {1}, one mark per configuration", "{0} 下：确认后丢失比例对比 {1}，每个标记代表一种配置";
     SweepMarkTitle => "#{0} {1}: acknowledged then lost {2} %, p99 {3} ms, {4} TPS (mean, min–max over seeds)", "#{0} {1}：确认后丢失 {2} %，p99 {3} 毫秒，{4} TPS（平均值，各种子的最小–最大）";
     SweepMarkBook => "; the book's recommendation", "；书中推荐的配置";
     SweepMarkFrontier => "; on the frontier (no other configuration beats it on both)", "；位于前沿（没有其他配置在两方面都胜过它）";

@@ -50,6 +50,9 @@ pub struct Mark {
     /// No configuration under the same fault loses less and answers faster (p99) / sends more.
     pub frontier_latency: bool,
     pub frontier_tps: bool,
+    /// The grid cell behind it and the seed a click opens (also in `data-` attributes, for tests).
+    pub cell: u32,
+    pub open_seed: u64,
 }
 
 /// What the x axis shows.
@@ -186,14 +189,48 @@ impl Frame {
     }
 }
 
+/// Room between the axes and the data (viewBox units).
+const PAD: f64 = 16.0;
+/// Dots closer than this (viewBox units) to a group's first dot join its group.
+const CLOSE: f64 = 18.0;
+/// Spacing of the dots of one group.
+const SPREAD: f64 = 23.0;
+
+/// Spreads groups of coinciding points side by side (in input order) around the group's first point.
+pub fn dodge(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, p) in points.iter().enumerate() {
+        let near = groups.iter_mut().find(|g| {
+            let q = points[g[0]];
+            (p.0 - q.0).hypot(p.1 - q.1) < CLOSE
+        });
+        match near {
+            Some(g) => g.push(i),
+            None => groups.push(vec![i]),
+        }
+    }
+    let mut out = points.to_vec();
+    for g in groups.iter().filter(|g| g.len() > 1) {
+        let (cx, cy) = points[g[0]];
+        let mid = (g.len() - 1) as f64 / 2.0;
+        for (k, &i) in g.iter().enumerate() {
+            out[i] = (cx + (k as f64 - mid) * SPREAD, cy);
+        }
+    }
+    out
+}
+
 /// Everything the chart draws, in viewBox units.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plot {
     pub frame: Frame,
     pub x: Scale,
     pub y: Scale,
-    /// Mark centres (mean, mean), in `marks` order.
+    /// Mark centres (mean, mean), in `marks` order: where the error bars cross.
     pub centres: Vec<(f64, f64)>,
+    /// Where each numbered dot is drawn: its centre, or — when marks coincide — side by side
+    /// around their common centre (joined to it by a short line), so none hides another.
+    pub dots: Vec<(f64, f64)>,
     /// Indices of the frontier's marks, left to right.
     pub frontier: Vec<usize>,
 }
@@ -202,13 +239,15 @@ impl Plot {
     pub fn new(marks: &[Mark], axis: XAxis, frame: Frame) -> Plot {
         let xs: Vec<f64> = marks.iter().flat_map(|m| [axis.of(m).min, axis.of(m).max]).collect();
         let ys: Vec<f64> = marks.iter().flat_map(|m| [m.loss_pct.min, m.loss_pct.max]).collect();
-        let x = Scale::fit(&xs, frame.left, frame.w - frame.right);
-        let mut y = Scale::fit(&ys, frame.h - frame.bottom, frame.top);
+        // Inset from the axes so that a dot at 0 % or at the smallest x does not sit on them.
+        let x = Scale::fit(&xs, frame.left + PAD, frame.w - frame.right - PAD);
+        let mut y = Scale::fit(&ys, frame.h - frame.bottom - PAD, frame.top + PAD);
         // Loss is a rate: a linear axis from 0 (a zero loss must sit on the floor, not vanish).
         y.log = false;
         y.lo = 0.0;
-        let centres = marks.iter().map(|m| (x.map(axis.of(m).mean), y.map(m.loss_pct.mean))).collect();
-        Plot { frame, x, y, centres, frontier: frontier(marks, axis) }
+        let centres: Vec<(f64, f64)> = marks.iter().map(|m| (x.map(axis.of(m).mean), y.map(m.loss_pct.mean))).collect();
+        let dots = dodge(&centres);
+        Plot { frame, x, y, centres, dots, frontier: frontier(marks, axis) }
     }
 
     /// The frontier as a staircase path (`M … H … V …`): each step is a configuration nobody beats.
@@ -272,7 +311,8 @@ pub fn chart(p: &ChartProps) -> Html {
             <text x={(x0 - 6.0).to_string()} y={format!("{:.1}", y + 4.0)} text-anchor="end">{format!("{}%", fmt_num(v))}</text></g> }
     });
     let marks = p.marks.iter().enumerate().map(|(i, m)| {
-        let (cx, cy) = plot.centres[i];
+        let (tx, ty) = plot.centres[i];
+        let (cx, cy) = plot.dots[i];
         let xs = p.axis.of(m);
         let (ex0, ex1) = (plot.x.map(xs.min), plot.x.map(xs.max));
         let (ey0, ey1) = (plot.y.map(m.loss_pct.min), plot.y.map(m.loss_pct.max));
@@ -290,11 +330,15 @@ pub fn chart(p: &ChartProps) -> Html {
         };
         let class = classes!("mark", on_frontier.then_some("on-frontier"), m.recommended.then_some("book"));
         html! {
-            <g {class} data-testid="sweep-mark" data-n={m.n.to_string()} data-label={m.label.clone()}
+            <g {class} data-testid="sweep-mark" data-n={m.n.to_string()} data-label={m.label.clone()} data-cell={m.cell.to_string()} data-seed={m.open_seed.to_string()}
                tabindex="0" role="button" aria-label={title.clone()} {onclick} {onkeydown}>
                 <title>{title}</title>
-                <line class="err" x1={format!("{ex0:.1}")} x2={format!("{ex1:.1}")} y1={format!("{cy:.1}")} y2={format!("{cy:.1}")} />
-                <line class="err" x1={format!("{cx:.1}")} x2={format!("{cx:.1}")} y1={format!("{ey0:.1}")} y2={format!("{ey1:.1}")} />
+                <line class="err" x1={format!("{ex0:.1}")} x2={format!("{ex1:.1}")} y1={format!("{ty:.1}")} y2={format!("{ty:.1}")} />
+                <line class="err" x1={format!("{tx:.1}")} x2={format!("{tx:.1}")} y1={format!("{ey0:.1}")} y2={format!("{ey1:.1}")} />
+                if (cx, cy) != (tx, ty) {
+                    <line class="leader" x1={format!("{tx:.1}")} x2={format!("{cx:.1}")} y1={format!("{ty:.1}")} y2={format!("{cy:.1}")} />
+                    <circle class="true-pos" cx={format!("{tx:.1}")} cy={format!("{ty:.1}")} r="2.5" />
+                }
                 if m.recommended { <circle class="book-ring" cx={format!("{cx:.1}")} cy={format!("{cy:.1}")} r="15" /> }
                 <circle class="dot" cx={format!("{cx:.1}")} cy={format!("{cy:.1}")} r="10" />
                 <text class="num" x={format!("{cx:.1}")} y={format!("{:.1}", cy + 4.0)} text-anchor="middle">{m.n}</text>
@@ -329,7 +373,7 @@ mod tests {
 
     fn mark(n: usize, loss: f64, p99: f64, tps: f64) -> Mark {
         let s = |v: f64| Spread { mean: v, min: v * 0.9, max: v * 1.1 };
-        Mark { n, label: format!("m{n}"), loss_pct: s(loss), p99_ms: s(p99), tps: s(tps), recommended: false, frontier_latency: true, frontier_tps: true }
+        Mark { n, label: format!("m{n}"), loss_pct: s(loss), p99_ms: s(p99), tps: s(tps), recommended: false, frontier_latency: true, frontier_tps: true, cell: n as u32, open_seed: 1 }
     }
 
     #[test]
@@ -375,9 +419,18 @@ mod tests {
         let marks = [mark(1, 5.0, 2.0, 900.0), mark(2, 0.0, 8.0, 300.0)];
         let p = Plot::new(&marks, XAxis::P99, Frame::for_width(1440.0));
         assert!(p.centres[1].1 > p.centres[0].1, "0 % loss is nearer the x axis (larger y)");
-        assert_eq!(p.centres[1].1, p.frame.h - p.frame.bottom);
+        assert_eq!(p.centres[1].1, p.frame.h - p.frame.bottom - PAD, "0 % sits just above the x axis");
         assert!(p.centres[1].0 > p.centres[0].0);
         assert_eq!(p.frontier_path().matches('H').count(), 1);
+    }
+
+    #[test]
+    fn coinciding_marks_are_drawn_side_by_side() {
+        let d = dodge(&[(100.0, 50.0), (300.0, 50.0), (104.0, 52.0), (100.0, 50.0)]);
+        assert_eq!(d[1], (300.0, 50.0), "a lone mark stays put");
+        assert_eq!(d[0], (100.0 - SPREAD, 50.0));
+        assert_eq!(d[2], (100.0, 50.0));
+        assert_eq!(d[3], (100.0 + SPREAD, 50.0));
     }
 
     #[test]

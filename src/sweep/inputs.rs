@@ -43,14 +43,16 @@ pub struct SweepInputs {
 }
 
 impl Default for SweepInputs {
-    /// 2 × 2 × SYNC under a power cut and a lost disk, 5 seeds of 1,000 messages one every 2 ms
+    /// 2 × 2 × SYNC under a power cut, a lost disk and no fault, 5 seeds of 1,000 messages one every 2 ms
     /// (`rmq_sim::sweep`'s default workload): a chart in seconds.
     fn default() -> Self {
         SweepInputs {
             flush: FLUSH_CHOICES.to_vec(),
             roles: ROLE_CHOICES.to_vec(),
             modes: vec![SendMode::Sync],
-            faults: vec![Some(FaultKind::PowerLoss), Some(FaultKind::DiskLost)],
+            // No fault too: what each setting costs on a healthy group (after a fault that lasts,
+            // every later send times out and the latencies all look alike).
+            faults: vec![Some(FaultKind::PowerLoss), Some(FaultKind::DiskLost), None],
             seeds_text: "5".into(),
             messages_text: "1000".into(),
             workload: Workload::Interval("2ms".into()),
@@ -230,6 +232,45 @@ impl SweepInputs {
     }
 }
 
+/// `"…"` with TOML's basic-string escapes.
+fn toml_str(s: &str) -> String {
+    let mut out = String::from('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The grid as the TOML file `losslab sweep grid.toml` reads (only the keys that are set).
+pub fn grid_toml(g: &Grid) -> String {
+    let list = |v: Vec<&str>| format!("[{}]", v.iter().map(|s| toml_str(s)).collect::<Vec<_>>().join(", "));
+    let mut out = String::new();
+    out.push_str(&format!("flushDiskType = {}\n", list(g.flush_disk_type.iter().map(|f| f.name()).collect())));
+    out.push_str(&format!("brokerRole = {}\n", list(g.broker_role.iter().map(|r| r.name()).collect())));
+    out.push_str(&format!("sendMode = {}\n", list(g.send_mode.iter().map(|m| m.name()).collect())));
+    out.push_str(&format!("faults = {}\n", list(g.faults.iter().map(String::as_str).collect())));
+    out.push_str(&format!("seeds = {}\n", g.seeds));
+    if g.first_seed != Grid::default().first_seed {
+        out.push_str(&format!("firstSeed = {}\n", g.first_seed));
+    }
+    for (k, v) in [("faultAt", &g.fault_at), ("faultJitter", &g.fault_jitter), ("faultDuration", &g.fault_duration), ("preset", &g.preset)] {
+        if let Some(v) = v {
+            out.push_str(&format!("{k} = {}\n", toml_str(v)));
+        }
+    }
+    if let Some(b) = &g.base {
+        out.push_str(&format!("base = {}\n", toml_str(b)));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,7 +279,7 @@ mod tests {
     fn default_link_round_trips_and_reads_like_the_form() {
         let d = SweepInputs::default();
         let text = d.to_link();
-        assert_eq!(text, "1&flush=SYNC_FLUSH,ASYNC_FLUSH&role=SYNC_MASTER,ASYNC_MASTER&mode=SYNC&fault=POWER_LOSS,DISK_LOST&seeds=5&messages=1000&interval=2ms");
+        assert_eq!(text, "1&flush=SYNC_FLUSH,ASYNC_FLUSH&role=SYNC_MASTER,ASYNC_MASTER&mode=SYNC&fault=POWER_LOSS,DISK_LOST,NONE&seeds=5&messages=1000&interval=2ms");
         assert_eq!(SweepInputs::from_link(&text), (d, None));
     }
 
@@ -249,8 +290,10 @@ mod tests {
         i.threads_text = "16".into();
         i.fault_at_text = "1s".into();
         i.faults = vec![None, Some(FaultKind::PowerLoss)];
+        i.flush = vec![FlushDiskType::AsyncFlush, FlushDiskType::SyncFlush];
         i.normalise();
         assert_eq!(i.faults, vec![Some(FaultKind::PowerLoss), None]);
+        assert_eq!(i.flush, FLUSH_CHOICES.to_vec(), "lists in the form's order");
         assert_eq!(SweepInputs::from_link(&i.to_link()), (i, None));
     }
 
@@ -269,8 +312,8 @@ mod tests {
     fn the_default_inputs_are_the_cores_default_workload() {
         let g = SweepInputs::default().to_grid().unwrap();
         assert_eq!(g.base, None, "1,000 messages every 2 ms is DEFAULT_BASE itself");
-        assert_eq!(g.faults, vec!["POWER_LOSS".to_string(), "DISK_LOST".to_string()]);
-        assert_eq!(Plan::new(&g).unwrap().runs(), 2 * 2 * 2 * 5);
+        assert_eq!(g.faults, vec!["POWER_LOSS".to_string(), "DISK_LOST".to_string(), "NONE".to_string()]);
+        assert_eq!(Plan::new(&g).unwrap().runs(), 2 * 2 * 3 * 5);
     }
 
     #[test]
@@ -299,5 +342,16 @@ mod tests {
         assert!(bad(|i| i.workload = Workload::Interval("soon".into())).starts_with("interval"));
         assert!(bad(|i| i.workload = Workload::Threads("8".into())).contains("faultAt"), "closed loop needs faultAt");
         assert!(bad(|i| i.seeds_text = "1000".into()).contains("seeds"), "too many runs");
+    }
+
+    #[test]
+    fn the_grid_toml_reads_back_as_the_same_grid() {
+        let mut i = SweepInputs::default();
+        i.messages_text = "300".into();
+        i.fault_at_text = "100ms".into();
+        for g in [SweepInputs::default().to_grid().unwrap(), i.to_grid().unwrap()] {
+            let text = grid_toml(&g);
+            assert_eq!(Grid::from_toml(&text), Ok(g), "{text}");
+        }
     }
 }

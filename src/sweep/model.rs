@@ -155,6 +155,8 @@ impl Progressive {
                 recommended: c.recommended,
                 frontier_latency: c.frontier_latency,
                 frontier_tps: c.frontier_tps,
+                cell: c.cell.index,
+                open_seed: c.failing_seeds.first().copied().unwrap_or(self.plan.grid.first_seed),
             })
             .collect()
     }

@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use super::chart::{Chart, XAxis};
 use super::inputs::{SweepInputs, Workload, FAULT_CHOICES, FLUSH_CHOICES, MODE_CHOICES, ROLE_CHOICES};
-use super::model::Progressive;
+use super::model::{fault_label, Progressive};
 use super::worker::{now_ms, SweepWorker, WorkerEvent};
 use super::{format_duration_ms, time_left_ms, SweepStart};
 use crate::embed::{copy_text, select_text};
@@ -137,6 +137,7 @@ pub fn sweep_view(p: &Props) -> Html {
             }
             // Stopped, not dropped: this handler is the worker's own closure, still running.
             if !matches!(s.phase, Phase::Running { .. }) {
+                run.close();
                 if let Some(w) = worker.borrow().as_ref() {
                     w.stop();
                 }
@@ -152,14 +153,20 @@ pub fn sweep_view(p: &Props) -> Html {
             fault_ix.set(0);
             match Progressive::new(g) {
                 Ok(run) => {
-                    let text = run.grid_text().to_string();
+                    let text = run.grid_json().to_string();
                     *state.borrow_mut() = State { phase: Phase::Running { started: now_ms() }, run: Some(Rc::new(RefCell::new(run))) };
                     match SweepWorker::start(&text, on_event.clone()) {
                         Ok(w) => *worker.borrow_mut() = Some(w),
-                        Err(e) => state.borrow_mut().phase = Phase::Failed(e),
+                        Err(e) => {
+                            let mut s = state.borrow_mut();
+                            s.phase = Phase::Failed(e);
+                            if let Some(r) = &s.run {
+                                r.borrow_mut().close();
+                            }
+                        }
                     }
                 }
-                Err(e) => *state.borrow_mut() = State { phase: Phase::Failed(e), run: None },
+                Err(e) => *state.borrow_mut() = State { phase: Phase::Failed(e.to_string()), run: None },
             }
             redraw.force_update();
         })
@@ -168,7 +175,12 @@ pub fn sweep_view(p: &Props) -> Html {
         let (state, worker, redraw) = (state.clone(), worker.clone(), redraw.clone());
         Callback::from(move |_: MouseEvent| {
             drop(worker.borrow_mut().take());
-            state.borrow_mut().phase = Phase::Cancelled;
+            let mut s = state.borrow_mut();
+            if let Some(r) = &s.run {
+                r.borrow_mut().close();
+            }
+            s.phase = Phase::Cancelled;
+            drop(s);
             redraw.force_update();
         })
     };
@@ -213,6 +225,10 @@ pub fn sweep_view(p: &Props) -> Html {
         Callback::from(move |closed: bool| {
             let mut i = (*inputs).clone();
             i.workload = if closed { Workload::Threads(i.threads_text.clone()) } else { Workload::Interval(i.interval_text.clone()) };
+            // A closed loop has no sending span to place the fault in: the core needs a time.
+            if closed && i.fault_at_text.trim().is_empty() {
+                i.fault_at_text = "1s".into();
+            }
             inputs.set(i);
         })
     };
@@ -243,12 +259,13 @@ pub fn sweep_view(p: &Props) -> Html {
         let r = r.borrow();
         let faults = r.faults();
         let fi = (*fault_ix).min(faults.len().saturating_sub(1));
-        let fault_label = |i: usize| faults.get(i).map(|f| f.label(lang)).unwrap_or_default();
+        let fault_name = |i: usize| faults.get(i).map(|f| fault_label(lang, f)).unwrap_or_default();
         let marks = r.marks(fi);
         let rows = r.rows(fi);
+        let first_seed = r.first_seed();
         let open = {
             let (on_open, run) = (p.on_open.clone(), state.run.clone());
-            Callback::from(move |(cell, seed): (usize, u64)| {
+            Callback::from(move |(cell, seed): (u32, u64)| {
                 if let Some(sc) = run.as_ref().and_then(|r| r.borrow().scenario(cell, seed)) {
                     on_open.emit(sc);
                 }
@@ -258,7 +275,7 @@ pub fn sweep_view(p: &Props) -> Html {
             let (open, rows) = (open.clone(), rows.clone());
             Callback::from(move |i: usize| {
                 if let Some(row) = rows.get(i) {
-                    open.emit((row.cell, row.open_seed()));
+                    open.emit((row.cell, row.open_seed(first_seed)));
                 }
             })
         };
@@ -266,11 +283,11 @@ pub fn sweep_view(p: &Props) -> Html {
             XAxis::P99 => t(lang, Key::SweepAxisP99),
             XAxis::Tps => t(lang, Key::SweepAxisTps),
         };
-        let caption = tf(lang, Key::SweepChartCaption, &[&fault_label(fi), &x_name]);
+        let caption = tf(lang, Key::SweepChartCaption, &[&fault_name(fi), &x_name]);
         let fault_tabs = (faults.len() > 1).then(|| {
             let tabs = faults.iter().enumerate().map(|(i, f)| {
                 let onclick = { let s = fault_ix.setter(); Callback::from(move |_: MouseEvent| s.set(i)) };
-                html! { <button class={classes!((i == fi).then_some("on"))} aria-pressed={(i == fi).to_string()} data-fault={f.id()} {onclick}>{f.label(lang)}</button> }
+                html! { <button class={classes!((i == fi).then_some("on"))} aria-pressed={(i == fi).to_string()} data-fault={f.clone()} {onclick}>{fault_label(lang, f)}</button> }
             });
             html! { <div class="seg" role="group" aria-label={t(lang, Key::SweepFaultPick)}><span class="seg-label">{t(lang, Key::SweepFaultPick)}</span>{ for tabs }</div> }
         });
@@ -280,21 +297,32 @@ pub fn sweep_view(p: &Props) -> Html {
             html! { <button class={classes!(on.then_some("on"))} aria-pressed={on.to_string()} data-axis={if a == XAxis::P99 { "p99" } else { "tps" }} {onclick}>{t(lang, k)}</button> }
         };
         let seeds = r.seeds();
+        let finished = !matches!(state.phase, Phase::Running { .. });
+        let downloads = finished.then(|| {
+            let report = r.report();
+            let href = |mime: &str, text: &str| format!("data:{mime};charset=utf-8,{}", String::from(js_sys::encode_uri_component(text)));
+            html! {
+                <p class="sweep-downloads">{t(lang, Key::SweepDownloads)}
+                    <a download="losslab-sweep.json" href={href("application/json", &report.to_json())} data-testid="sweep-json">{"JSON"}</a>{" · "}
+                    <a download="losslab-sweep.csv" href={href("text/csv", &report.to_csv())} data-testid="sweep-csv">{"CSV"}</a>
+                </p>
+            }
+        });
         let table_rows = rows.iter().enumerate().map(|(i, row)| {
             let m = &marks[i];
-            let seed = row.open_seed();
+            let seed = row.open_seed(first_seed);
             let onclick = { let open = open.clone(); let cell = row.cell; Callback::from(move |_: MouseEvent| open.emit((cell, seed))) };
             let seed_label = if row.failing_seeds.is_empty() { tf(lang, Key::SweepNoLossSeed, &[&seed]) } else { tf(lang, Key::SweepOpenSeed, &[&seed]) };
-            let on_frontier = super::chart::frontier(&marks, *axis).contains(&i);
+            let on_frontier = if *axis == XAxis::P99 { m.frontier_latency } else { m.frontier_tps };
             html! {
                 <tr data-testid="sweep-row" class={classes!(m.recommended.then_some("book"))}>
                     <th scope="row">{m.n}</th>
                     <td>{m.label.clone()}{ if m.recommended { html! { <span class="book-tag">{" ★ "}{t(lang, Key::SweepBookShort)}</span> } } else { html! {} } }</td>
                     <td class="num">{super::spread_text(m.loss_pct, "%")}</td>
-                    <td class="num">{super::spread_text(row.p50_ms, "")}</td>
+                    <td class="num wide-only">{super::spread_text(row.p50_ms, "")}</td>
                     <td class="num">{super::spread_text(m.p99_ms, "")}</td>
                     <td class="num">{super::spread_text(m.tps, "")}</td>
-                    <td>{ if on_frontier { t(lang, Key::SweepYes) } else { "" } }</td>
+                    <td class="wide-only">{ if on_frontier { t(lang, Key::SweepYes) } else { "" } }</td>
                     <td><button class="link" {onclick} title={tf(lang, Key::SweepOpenSeedTitle, &[&seed])} data-testid="sweep-open" data-seed={seed.to_string()}>{seed_label}</button></td>
                 </tr>
             }
@@ -310,21 +338,22 @@ pub fn sweep_view(p: &Props) -> Html {
                     <Chart marks={marks.clone()} axis={*axis} width={*width} {on_pick} caption={caption.clone()} />
                 }
                 <ul class="sweep-key">
-                    <li><span class="k-line" aria-hidden="true" />{t(lang, Key::SweepKeyFrontier)}</li>
-                    <li><span class="k-ring" aria-hidden="true" />{t(lang, Key::SweepKeyBook)}</li>
-                    <li><span class="k-bar" aria-hidden="true" />{t(lang, Key::SweepKeyBars)}</li>
+                    <li><svg viewBox="0 0 28 16" aria-hidden="true"><path class="frontier" d="M2,4 H14 V12 H26" /></svg>{t(lang, Key::SweepKeyFrontier)}</li>
+                    <li><svg viewBox="0 0 28 16" aria-hidden="true"><circle class="book-ring" cx="14" cy="8" r="6.5" /></svg>{t(lang, Key::SweepKeyBook)}</li>
+                    <li><svg viewBox="0 0 28 16" aria-hidden="true"><path class="err" d="M4,8 H24 M14,1 V15" /></svg>{t(lang, Key::SweepKeyBars)}</li>
                 </ul>
                 <div class="table-wrap">
                 <table class="sweep-table" data-testid="sweep-table">
-                    <caption>{tf(lang, Key::SweepTableCaption, &[&fault_label(fi), &seeds])}</caption>
+                    <caption>{tf(lang, Key::SweepTableCaption, &[&fault_name(fi), &seeds])}</caption>
                     <thead><tr>
                         <th scope="col">{"#"}</th><th scope="col">{t(lang, Key::SweepColConfig)}</th><th scope="col">{t(lang, Key::SweepColLoss)}</th>
-                        <th scope="col">{t(lang, Key::SweepColP50)}</th><th scope="col">{t(lang, Key::SweepColP99)}</th><th scope="col">{t(lang, Key::SweepColTps)}</th>
-                        <th scope="col">{t(lang, Key::SweepColFrontier)}</th><th scope="col">{t(lang, Key::SweepColRun)}</th>
+                        <th scope="col" class="wide-only">{t(lang, Key::SweepColP50)}</th><th scope="col">{t(lang, Key::SweepColP99)}</th><th scope="col">{t(lang, Key::SweepColTps)}</th>
+                        <th scope="col" class="wide-only">{t(lang, Key::SweepColFrontier)}</th><th scope="col">{t(lang, Key::SweepColRun)}</th>
                     </tr></thead>
                     <tbody>{ for table_rows }</tbody>
                 </table>
                 </div>
+                { downloads }
             </section>
         }
     });
@@ -363,6 +392,8 @@ pub fn sweep_view(p: &Props) -> Html {
                     <label class="radio"><input type="radio" name="workload" checked={closed} onchange={on_workload.reform(|_: Event| true)} />{t(lang, Key::SweepClosedLoop)}
                         <input type="number" min="1" data-testid="sweep-threads" value={inputs.threads_text.clone()} disabled={!closed}
                                onchange={set_inputs(|i, v| { i.threads_text = v.to_string(); i.workload = Workload::Threads(v.to_string()) })} /></label>
+                    <label>{t(lang, Key::SweepFaultAt)}<code>{"faultAt"}</code><input type="text" size="7" data-testid="sweep-fault-at" placeholder={t(lang, Key::SweepFaultAtAuto)}
+                        value={inputs.fault_at_text.clone()} onchange={set_inputs(|i, v| i.fault_at_text = v.to_string())} /></label>
                 </fieldset>
                 <div class="sweep-actions">
                     if running {
@@ -386,7 +417,7 @@ pub fn sweep_view(p: &Props) -> Html {
                 <details class="panel sweep-cli">
                     <summary>{t(lang, Key::SweepCli)}</summary>
                     <p class="hint">{t(lang, Key::SweepCliNote)}</p>
-                    <pre data-testid="sweep-grid-toml"><code>{g.clone()}</code></pre>
+                    <pre data-testid="sweep-grid-toml"><code>{super::inputs::grid_toml(g)}</code></pre>
                     <pre><code>{"losslab sweep grid.toml --json"}</code></pre>
                 </details>
             }
