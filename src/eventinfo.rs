@@ -18,6 +18,7 @@ pub fn kind_of(kind: &EventKind) -> &'static str {
         Appended { .. } => "append",
         FlushStarted { .. } | Flushed { .. } => "flush",
         ReplicaSent { .. } | ReplicaReceived { .. } | SlaveAcked { .. } | SlaveConnected { .. } => "replica",
+        SlaveReported { .. } => "replica",
         SlaveDisconnected { .. } | MasterBehindSlave { .. } => "replica",
         FaultInjected { .. } | FaultEnded { .. } => "fault",
         BrokerDown { .. } | BrokerRestarted { .. } | RouteChanged { .. } => "broker",

@@ -293,8 +293,10 @@ pub enum EventKind {
     ReplicaReceived { offset: u64 },
     /// The master learned the slave holds everything up to `offset` (`push2SlaveMaxOffset`).
     SlaveAcked { offset: u64 },
-    /// The master has a slave connection again.
+    /// The slave opened a new HA connection; it will report `slave_offset` one heartbeat later.
     SlaveConnected { slave_offset: u64 },
+    /// The slave's first report on its connection: the master pushes from `transfer_from`.
+    SlaveReported { slave_offset: u64, transfer_from: u64 },
     /// The master lost its slave connection.
     SlaveDisconnected { why: &'static str },
     /// A restarted master is behind its slave: 4.x master-slave does not reconcile (spec §4b).
@@ -391,6 +393,7 @@ impl EventKind {
             ReplicaReceived { .. } => "ReplicaReceived",
             SlaveAcked { .. } => "SlaveAcked",
             SlaveConnected { .. } => "SlaveConnected",
+            SlaveReported { .. } => "SlaveReported",
             SlaveDisconnected { .. } => "SlaveDisconnected",
             MasterBehindSlave { .. } => "MasterBehindSlave",
             FaultInjected { .. } => "FaultInjected",
@@ -505,6 +508,10 @@ impl fmt::Display for EventKind {
             SlaveConnected { slave_offset } => {
                 write!(f, "slave connected to master at offset={slave_offset}")
             }
+            SlaveReported { slave_offset, transfer_from } => write!(
+                f,
+                "slave reported offset={slave_offset}; master pushes from offset={transfer_from}"
+            ),
             SlaveDisconnected { why } => write!(f, "master lost its slave: {why}"),
             MasterBehindSlave { master_offset, slave_offset } => write!(
                 f,

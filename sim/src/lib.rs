@@ -17,6 +17,8 @@ pub mod event;
 pub mod export;
 pub mod invariants;
 pub mod ledger;
+pub mod log;
+pub mod queue;
 pub mod report;
 pub mod rng;
 pub mod scenario;

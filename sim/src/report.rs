@@ -8,23 +8,11 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use sha2::{Digest, Sha256};
-
 use crate::event::Event;
 use crate::ledger::{Answer, Ledger, SendRecord, Verdict};
 use crate::sim::Sim;
 
-/// SHA-256 over the event lines, each followed by `\n`, in lower-case hex.
-pub fn digest(events: &[Event]) -> String {
-    let mut h = Sha256::new();
-    let mut line = String::new();
-    for e in events {
-        line.clear();
-        writeln!(line, "{e}").expect("write to string");
-        h.update(line.as_bytes());
-    }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::log::digest;
 
 /// The whole log as text, one line per event.
 pub fn log_text(events: &[Event]) -> String {
@@ -250,7 +238,7 @@ impl Report {
             name: sim.scenario().name.clone(),
             seed: sim.scenario().seed,
             ended_at_ms: sim.now().as_ms(),
-            event_log_digest: digest(sim.events()),
+            event_log_digest: sim.log_digest().unwrap_or_default(),
             summary: Summary { messages: messages.len() as u32, send_status, verdicts, reconsumes },
             latency: Latency::of(sim.ledger()),
             throughput: Throughput::of(sim.ledger()),

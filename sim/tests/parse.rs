@@ -237,9 +237,9 @@ fn out_of_range_values_are_refused() {
         "[producer]\nmessages = 0\n",
         "producer.messages",
         Some(2),
-        "out of range; give 1 to 100000",
+        "out of range; give 1 to 1000000",
     );
-    assert_err("[producer]\nmessages = 100001\n", "producer.messages", Some(2), "out of range");
+    assert_err("[producer]\nmessages = 1000001\n", "producer.messages", Some(2), "out of range");
     assert_err("[producer]\nbodySize = 4194305\n", "producer.bodySize", Some(2), "out of range");
     assert_err("[consumer]\nfailPercent = 101\n", "consumer.failPercent", Some(2), "0 to 100");
     assert_err(

@@ -73,7 +73,7 @@ fn preset_both_machines_lose_power() {
 }
 #[test]
 fn preset_async_master_disk_lost() {
-    check("async-master-disk-lost", "SEND_OK=300", "DELIVERED=295 LOST_AFTER_ACK=5");
+    check("async-master-disk-lost", "SEND_OK=300", "DELIVERED=291 LOST_AFTER_ACK=9");
 }
 #[test]
 fn preset_sync_master_disk_lost() {

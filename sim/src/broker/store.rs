@@ -78,6 +78,11 @@ impl Store {
         self.push(rec.clone());
     }
 
+    /// The end readers (consume-queue dispatch, HA replication) may see.
+    pub fn readable_end(&self) -> u64 {
+        self.written
+    }
+
     /// Bytes in the page cache that are not on disk yet.
     pub fn dirty(&self) -> u64 {
         self.written - self.flushed

@@ -180,6 +180,9 @@ pub struct SlaveConfig {
     pub replication_latency: SimDuration,
     /// The slave's own `flushDiskType`, default `ASYNC_FLUSH`.
     pub flush_disk_type: FlushDiskType,
+    /// Throughput of the master→slave link in bytes per millisecond (lab name), default 125000:
+    /// a 1 Gbit/s link. Batches queue behind each other, so a burst can leave the slave behind.
+    pub replication_bytes_per_ms: u64,
 }
 
 impl Default for SlaveConfig {
@@ -188,6 +191,7 @@ impl Default for SlaveConfig {
             enabled: false,
             replication_latency: SimDuration::from_ms(1),
             flush_disk_type: FlushDiskType::AsyncFlush,
+            replication_bytes_per_ms: 125_000,
         }
     }
 }
@@ -471,9 +475,13 @@ impl Default for Scenario {
 /// Hard limits that keep every run bounded; hitting one ends the run with a reported outcome.
 pub mod limits {
     /// Most messages one scenario may send.
-    pub const MAX_MESSAGES: u32 = 100_000;
-    /// Most events one run may process before it stops with `EventLimitReached`.
+    pub const MAX_MESSAGES: u32 = 1_000_000;
+    /// Most events a run that keeps its whole log (`LogMode::Retain`: the web lab) may log
+    /// before it stops with `EventLimit`; that log is then some 300 MB.
     pub const MAX_EVENTS: u64 = 5_000_000;
+    /// Most events a run that streams its log (`LogMode::Digest`/`Discard`: the runner, sweeps)
+    /// may log: 100 per message at [`MAX_MESSAGES`], memory bounded by the ledger.
+    pub const MAX_EVENTS_STREAMED: u64 = 100_000_000;
     /// Most faults in one scenario.
     pub const MAX_FAULTS: usize = 1_000;
     /// Longest simulated run: 7 days.

@@ -99,7 +99,7 @@ const BROKER_KEYS: &[&str] = &[
 ];
 const DISK_KEYS: &[&str] =
     &["flushLatency", "flushLatencyMin", "flushLatencyMax", "flushBytesPerMs"];
-const SLAVE_KEYS: &[&str] = &["enabled", "replicationLatency", "flushDiskType"];
+const SLAVE_KEYS: &[&str] = &["enabled", "replicationLatency", "flushDiskType", "replicationBytesPerMs"];
 const NETWORK_KEYS: &[&str] = &["latency", "bandwidth"];
 const PRODUCER_KEYS: &[&str] = &[
     "sendMode",
@@ -295,6 +295,8 @@ fn parse_slave(t: &Tbl, s: &mut SlaveConfig) -> Result<()> {
     s.enabled = t.bool("enabled", s.enabled)?;
     s.replication_latency = t.duration("replicationLatency", s.replication_latency, Bound::Any)?;
     s.flush_disk_type = t.choice("flushDiskType", s.flush_disk_type, FLUSH_DISK_TYPES)?;
+    s.replication_bytes_per_ms =
+        t.int("replicationBytesPerMs", s.replication_bytes_per_ms, 1, i64::MAX as u64)?;
     Ok(())
 }
 
@@ -828,6 +830,7 @@ pub fn scenario_to_toml(s: &Scenario) -> String {
     w.kv("enabled", s.slave.enabled.to_string());
     w.kv("replicationLatency", dur(s.slave.replication_latency));
     w.kv("flushDiskType", quote(name_of(FLUSH_DISK_TYPES, s.slave.flush_disk_type)));
+    w.kv("replicationBytesPerMs", s.slave.replication_bytes_per_ms.to_string());
     w.header("[network]");
     w.kv("latency", dur(s.network.latency));
     if let Some(bw) = s.network.bandwidth_bytes_per_ms {

@@ -85,17 +85,22 @@ impl Default for Grid {
 }
 
 impl Grid {
-    /// Reads a grid from TOML (the same keys as the JSON form).
+    /// Reads a grid from TOML (the same keys as the JSON form). An error names the key of the
+    /// offending line (and the line), or the unknown key.
     pub fn from_toml(text: &str) -> Result<Grid, GridError> {
         toml::from_str(text).map_err(|e| {
-            let msg = e.message().to_string();
-            let field = msg
-                .split('`')
-                .nth(1)
-                .filter(|f| !f.is_empty() && !f.contains(' '))
-                .unwrap_or("grid")
-                .to_string();
-            GridError::new(field, msg)
+            let msg = e.message().trim().to_string();
+            let line = e.span().map(|sp| text[..sp.start.min(text.len())].matches('\n').count() + 1);
+            let key = line
+                .and_then(|l| text.lines().nth(l - 1))
+                .and_then(|l| l.split_once('='))
+                .map(|(k, _)| k.trim().trim_matches('"').to_string())
+                .filter(|k| !k.is_empty() && !k.contains(' '));
+            match (key, line) {
+                (Some(k), Some(l)) => GridError::new(k, format!("line {l}: {msg}")),
+                (None, Some(l)) => GridError::new("grid", format!("line {l}: {msg}")),
+                _ => GridError::new("grid", msg),
+            }
         })
     }
 
@@ -238,7 +243,10 @@ impl Plan {
             (Some(_), Some(_)) => return Err(GridError::new("preset", "give `base` or `preset`, not both")),
             (None, Some(id)) => presets::load(id)
                 .ok_or_else(|| GridError::new("preset", format!("unknown preset `{id}` (see `losslab presets`)")))?,
-            (Some(text), None) => parse_scenario(text).map_err(|e| GridError::new(format!("base: {}", e.field), e.to_string()))?,
+            (Some(text), None) => parse_scenario(text).map_err(|e| {
+                let at = e.line.map(|l| format!("line {l}: ")).unwrap_or_default();
+                GridError::new(format!("base: {}", e.field), format!("{at}{}", e.reason))
+            })?,
             (None, None) => parse_scenario(DEFAULT_BASE).expect("the default sweep workload parses"),
         };
         no_duplicates("flushDiskType", &grid.flush_disk_type)?;

@@ -33,8 +33,16 @@ impl SweepReport {
             "\n{:<40} {:<24} {:>26} {:>10} {:>22} {:>22}  marks",
             "configuration", "fault", "acked-then-lost % mean [min-max]", "p50 ms", "p99 ms mean [max]", "Send TPS mean [min]"
         );
-        let mut last_fault = None;
+        // Grouped by fault (in grid order): the frontier compares configurations under one fault.
+        let mut faults: Vec<&str> = Vec::new();
         for c in &self.cells {
+            if !faults.contains(&c.cell.fault.as_str()) {
+                faults.push(&c.cell.fault);
+            }
+        }
+        let rows = faults.iter().flat_map(|f| self.cells.iter().filter(move |c| c.cell.fault == *f));
+        let mut last_fault = None;
+        for c in rows {
             if last_fault.is_some() && last_fault != Some(&c.cell.fault) {
                 out.push('\n');
             }
