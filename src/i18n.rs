@@ -344,7 +344,9 @@ catalogue! {
     SweepColRun => "open a run", "打开运行";
     SweepOpenSeed => "seed {0}", "种子 {0}";
     SweepOpenSeedTitle => "Open seed {0} in the animated view", "在动画视图中打开种子 {0}";
-    SweepNoLossSeed => "seed {0} (none lost)", "种子 {0}（无丢失）";
+    SweepNoneLost => "(none lost)", "（无丢失）";
+    SweepToggleP99 => "p99 latency", "p99 延迟";
+    SweepToggleTps => "send TPS", "发送 TPS";
     SweepYes => "yes", "是";
     SweepCli => "The same sweep in a terminal", "在终端里运行同样的扫描";
     SweepCliNote => "Save the grid as grid.toml; `losslab sweep` prints the same numbers.", "把下面的网格保存为 grid.toml；`losslab sweep` 输出同样的数字。";

@@ -113,7 +113,13 @@ impl Scale {
             let hi = 10f64.powf(max.log10().ceil());
             return Scale { lo, hi, log: true, px0, px1 };
         }
-        let hi = if max > 0.0 { nice_step(max * 1.1 / 5.0) * 5.0 } else { 1.0 };
+        // About five round steps, the top one just above the largest value.
+        let hi = if max > 0.0 {
+            let step = nice_step(max / 5.0);
+            (max * 1.05 / step).ceil() * step
+        } else {
+            1.0
+        };
         Scale { lo: 0.0, hi, log: false, px0, px1 }
     }
 
@@ -399,6 +405,7 @@ mod tests {
     fn scales_are_linear_from_zero_or_logarithmic_over_wide_ranges() {
         let lin = Scale::fit(&[2.0, 7.3], 0.0, 100.0);
         assert!(!lin.log && lin.lo == 0.0 && lin.hi >= 7.3);
+        assert_eq!(Scale::fit(&[45.7], 0.0, 1.0).hi, 50.0, "the top tick is just above the data");
         assert_eq!(lin.map(0.0), 0.0);
         assert_eq!(lin.map(lin.hi), 100.0);
         assert_eq!(lin.ticks().first(), Some(&0.0));

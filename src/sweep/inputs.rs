@@ -210,14 +210,14 @@ impl SweepInputs {
                 "role" => parse_list(&v, &ROLE_CHOICES, BrokerRole::name).map(|l| i.roles = l),
                 "mode" => parse_list(&v, &MODE_CHOICES, SendMode::name).map(|l| i.modes = l),
                 "fault" => parse_list(&v, &FAULT_CHOICES, fault_id).map(|l| i.faults = l),
-                "seeds" => Ok(i.seeds_text = v),
-                "faultAt" => Ok(i.fault_at_text = v),
-                "messages" => Ok(i.messages_text = v),
-                "interval" => Ok({
+                "seeds" => Ok(v).map(|v| i.seeds_text = v),
+                "faultAt" => Ok(v).map(|v| i.fault_at_text = v),
+                "messages" => Ok(v).map(|v| i.messages_text = v),
+                "interval" => Ok(v).map(|v| {
                     i.interval_text = v.clone();
                     i.workload = Workload::Interval(v);
                 }),
-                "threads" => Ok({
+                "threads" => Ok(v).map(|v| {
                     i.threads_text = v.clone();
                     i.workload = Workload::Threads(v);
                 }),
@@ -285,12 +285,14 @@ mod tests {
 
     #[test]
     fn closed_loop_and_no_fault_round_trip() {
-        let mut i = SweepInputs::default();
-        i.workload = Workload::Threads("16".into());
-        i.threads_text = "16".into();
-        i.fault_at_text = "1s".into();
-        i.faults = vec![None, Some(FaultKind::PowerLoss)];
-        i.flush = vec![FlushDiskType::AsyncFlush, FlushDiskType::SyncFlush];
+        let mut i = SweepInputs {
+            workload: Workload::Threads("16".into()),
+            threads_text: "16".into(),
+            fault_at_text: "1s".into(),
+            faults: vec![None, Some(FaultKind::PowerLoss)],
+            flush: vec![FlushDiskType::AsyncFlush, FlushDiskType::SyncFlush],
+            ..SweepInputs::default()
+        };
         i.normalise();
         assert_eq!(i.faults, vec![Some(FaultKind::PowerLoss), None]);
         assert_eq!(i.flush, FLUSH_CHOICES.to_vec(), "lists in the form's order");
@@ -318,10 +320,12 @@ mod tests {
 
     #[test]
     fn a_changed_workload_travels_as_base_toml_the_core_reads_back() {
-        let mut i = SweepInputs::default();
-        i.messages_text = "300".into();
-        i.workload = Workload::Threads("4".into());
-        i.fault_at_text = "200ms".into();
+        let i = SweepInputs {
+            messages_text: "300".into(),
+            workload: Workload::Threads("4".into()),
+            fault_at_text: "200ms".into(),
+            ..SweepInputs::default()
+        };
         let g = i.to_grid().unwrap();
         let plan = Plan::new(&g).unwrap();
         assert_eq!(plan.base().producer.messages, 300);
@@ -346,9 +350,7 @@ mod tests {
 
     #[test]
     fn the_grid_toml_reads_back_as_the_same_grid() {
-        let mut i = SweepInputs::default();
-        i.messages_text = "300".into();
-        i.fault_at_text = "100ms".into();
+        let i = SweepInputs { messages_text: "300".into(), fault_at_text: "100ms".into(), ..SweepInputs::default() };
         for g in [SweepInputs::default().to_grid().unwrap(), i.to_grid().unwrap()] {
             let text = grid_toml(&g);
             assert_eq!(Grid::from_toml(&text), Ok(g), "{text}");

@@ -312,18 +312,19 @@ pub fn sweep_view(p: &Props) -> Html {
             let m = &marks[i];
             let seed = row.open_seed(first_seed);
             let onclick = { let open = open.clone(); let cell = row.cell; Callback::from(move |_: MouseEvent| open.emit((cell, seed))) };
-            let seed_label = if row.failing_seeds.is_empty() { tf(lang, Key::SweepNoLossSeed, &[&seed]) } else { tf(lang, Key::SweepOpenSeed, &[&seed]) };
+            let none_lost = row.failing_seeds.is_empty().then(|| html! { <span class="wide-only">{" "}{t(lang, Key::SweepNoneLost)}</span> });
             let on_frontier = if *axis == XAxis::P99 { m.frontier_latency } else { m.frontier_tps };
             html! {
                 <tr data-testid="sweep-row" class={classes!(m.recommended.then_some("book"))}>
                     <th scope="row">{m.n}</th>
-                    <td>{m.label.clone()}{ if m.recommended { html! { <span class="book-tag">{" ★ "}{t(lang, Key::SweepBookShort)}</span> } } else { html! {} } }</td>
+                    // Each setting stays on one line when the cell wraps.
+                    <td>{m.label.replace(" + ", "\u{a0}+ ")}{ if m.recommended { html! { <span class="book-tag">{" ★ "}{t(lang, Key::SweepBookShort)}</span> } } else { html! {} } }</td>
                     <td class="num">{super::spread_text(m.loss_pct, "%")}</td>
                     <td class="num wide-only">{super::spread_text(row.p50_ms, "")}</td>
                     <td class="num">{super::spread_text(m.p99_ms, "")}</td>
                     <td class="num">{super::spread_text(m.tps, "")}</td>
                     <td class="wide-only">{ if on_frontier { t(lang, Key::SweepYes) } else { "" } }</td>
-                    <td><button class="link" {onclick} title={tf(lang, Key::SweepOpenSeedTitle, &[&seed])} data-testid="sweep-open" data-seed={seed.to_string()}>{seed_label}</button></td>
+                    <td><button class="link" {onclick} title={tf(lang, Key::SweepOpenSeedTitle, &[&seed])} data-testid="sweep-open" data-seed={seed.to_string()}>{tf(lang, Key::SweepOpenSeed, &[&seed])}{none_lost}</button></td>
                 </tr>
             }
         });
@@ -331,14 +332,14 @@ pub fn sweep_view(p: &Props) -> Html {
             <section class="panel sweep-results" aria-label={caption.clone()}>
                 <div class="sweep-switches">
                     { fault_tabs }
-                    <div class="seg" role="group" aria-label={t(lang, Key::SweepAxis)}><span class="seg-label">{t(lang, Key::SweepAxis)}</span>{axis_btn(XAxis::P99, Key::SweepAxisP99)}{axis_btn(XAxis::Tps, Key::SweepAxisTps)}</div>
+                    <div class="seg" role="group" aria-label={t(lang, Key::SweepAxis)}><span class="seg-label">{t(lang, Key::SweepAxis)}</span>{axis_btn(XAxis::P99, Key::SweepToggleP99)}{axis_btn(XAxis::Tps, Key::SweepToggleTps)}</div>
                 </div>
                 <h3 class="sweep-caption">{caption.clone()}</h3>
                 if !marks.is_empty() {
                     <Chart marks={marks.clone()} axis={*axis} width={*width} {on_pick} caption={caption.clone()} />
                 }
                 <ul class="sweep-key">
-                    <li><svg viewBox="0 0 28 16" aria-hidden="true"><path class="frontier" d="M2,4 H14 V12 H26" /></svg>{t(lang, Key::SweepKeyFrontier)}</li>
+                    <li><svg viewBox="0 0 28 16" aria-hidden="true"><path class="frontier" d="M1,13 H11 V4 H27" /></svg>{t(lang, Key::SweepKeyFrontier)}</li>
                     <li><svg viewBox="0 0 28 16" aria-hidden="true"><circle class="book-ring" cx="14" cy="8" r="6.5" /></svg>{t(lang, Key::SweepKeyBook)}</li>
                     <li><svg viewBox="0 0 28 16" aria-hidden="true"><path class="err" d="M4,8 H24 M14,1 V15" /></svg>{t(lang, Key::SweepKeyBars)}</li>
                 </ul>
