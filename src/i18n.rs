@@ -318,7 +318,7 @@ catalogue! {
     SweepDone => "{0} runs in {1}.", "共 {0} 次运行，用时 {1}。";
     SweepFailed => "The sweep stopped: {0}", "扫描中止：{0}";
     SweepChoose => "Choose at least one value for {0}.", "请为 {0} 至少选择一个值。";
-    SweepBadNumber => "{0}: {1}", "{0}：{1}";
+    SweepBadNumber => "{0}: {1}", "{0} 有误：{1}";
     SweepAxis => "x axis", "横轴";
     SweepAxisP99 => "p99 send latency (ms)", "p99 发送延迟（毫秒）";
     SweepAxisTps => "send TPS (messages per second)", "发送 TPS（条/秒）";
