@@ -174,3 +174,24 @@ fn seeds_move_the_fault_and_the_book_recommendation_is_marked() {
     assert_eq!(partial.runs.len(), 5);
     assert_eq!(partial.cells.iter().map(|c| c.runs).sum::<u32>(), 5);
 }
+
+#[test]
+fn scenario_flag_prints_the_run_behind_a_cell_and_it_replays_to_the_same_digest() {
+    let json = losslab(&[SMALL, &["--json"]].concat(), "2");
+    let report: rmq_sim::sweep::SweepReport = serde_json::from_str(&stdout(&json)).unwrap();
+    let failing = report.cells.iter().find(|c| !c.failing_seeds.is_empty()).expect("POWER_LOSS loses something somewhere");
+    let (cell, seed) = (failing.cell.index, failing.failing_seeds[0]);
+    let o = losslab(&[SMALL, &["--scenario", &format!("{cell}:{seed}")]].concat(), "1");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let file = temp_file("run.toml", &stdout(&o));
+    let run = Command::new(env!("CARGO_BIN_EXE_losslab")).args(["run", file.to_str().unwrap(), "--json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let expected = report.runs.iter().find(|r| r.cell == cell && r.seed == seed).unwrap();
+    assert_eq!(v["eventLogDigest"], expected.digest.as_str());
+    assert_eq!(v["summary"]["verdicts"]["LOST_AFTER_ACK"], expected.lost_after_ack);
+    for bad in ["99:1", "0:77", "zero"] {
+        let o = losslab(&[SMALL, &["--scenario", bad]].concat(), "1");
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        assert!(stderr(&o).contains("--scenario"), "{bad}: {}", stderr(&o));
+    }
+}
