@@ -96,6 +96,10 @@ const BROKER_KEYS: &[&str] = &[
     "haHousekeepingInterval",
     "haSendHeartbeatInterval",
     "messageDelayLevel",
+    "transientStorePoolEnable",
+    "commitIntervalCommitLog",
+    "commitCommitLogLeastPages",
+    "commitCommitLogThoroughInterval",
 ];
 const DISK_KEYS: &[&str] =
     &["flushLatency", "flushLatencyMin", "flushLatencyMax", "flushBytesPerMs"];
@@ -221,6 +225,17 @@ fn parse_broker(t: &Tbl, b: &mut BrokerConfig) -> Result<()> {
         b.message_delay_level =
             parse_delay_levels(levels).map_err(|r| t.err("messageDelayLevel", r))?;
     }
+    b.transient_store_pool_enable =
+        t.bool("transientStorePoolEnable", b.transient_store_pool_enable)?;
+    b.commit_interval_commit_log =
+        t.duration("commitIntervalCommitLog", b.commit_interval_commit_log, Bound::Positive)?;
+    b.commit_commit_log_least_pages =
+        t.int("commitCommitLogLeastPages", b.commit_commit_log_least_pages, 0, i64::MAX as u64)?;
+    b.commit_commit_log_thorough_interval = t.duration(
+        "commitCommitLogThoroughInterval",
+        b.commit_commit_log_thorough_interval,
+        Bound::Any,
+    )?;
     Ok(())
 }
 
@@ -867,6 +882,10 @@ fn write_broker(w: &mut Writer, b: &BrokerConfig) {
     w.kv("haSendHeartbeatInterval", ms(b.ha_send_heartbeat_interval));
     let levels: Vec<String> = b.message_delay_level.iter().map(|d| format_duration(*d)).collect();
     w.kv("messageDelayLevel", quote(&levels.join(" ")));
+    w.kv("transientStorePoolEnable", b.transient_store_pool_enable.to_string());
+    w.kv("commitIntervalCommitLog", ms(b.commit_interval_commit_log));
+    w.kv("commitCommitLogLeastPages", b.commit_commit_log_least_pages.to_string());
+    w.kv("commitCommitLogThoroughInterval", ms(b.commit_commit_log_thorough_interval));
 }
 
 fn write_producer(w: &mut Writer, p: &ProducerConfig) {
