@@ -5,11 +5,17 @@
 //! losslab run --preset NAME [--seed N] [--json | --log | --summary | --export jsonl|history|csv]
 //! losslab presets
 //! losslab check broker.conf [--json]
+//! losslab sweep [GRID.toml] [flags]     (see losslab/sweep.rs)
 //! ```
 //! Errors go to stderr with the field named, exit code 2.
 
 use std::io::Write as _;
 use std::process::ExitCode;
+
+#[path = "losslab/check_cost.rs"]
+mod check_cost;
+#[path = "losslab/sweep.rs"]
+mod sweep;
 
 use rmq_sim::export::Format;
 use rmq_sim::log::LogMode;
@@ -21,7 +27,8 @@ const USAGE: &str = "usage:
   losslab run FILE.toml [--seed N] [--json | --log | --summary | --export jsonl|history|csv]
   losslab run --preset NAME [--seed N] [--json | --log | --summary | --export jsonl|history|csv]
   losslab presets
-  losslab check broker.conf [--json]";
+  losslab check broker.conf [--json]
+  losslab sweep [GRID.toml] [--preset NAME | --base FILE.toml] [--seeds N] [--faults K,…] … [--json | --csv]";
 
 #[derive(Clone, Copy, PartialEq)]
 enum Output {
@@ -54,6 +61,9 @@ fn real_main() -> Result<String, String> {
         Some(Long("help") | Short('h')) | None => return Ok(format!("{USAGE}\n")),
         Some(other) => return Err(format!("{}\n{USAGE}", other.unexpected())),
     };
+    if cmd == "sweep" {
+        return sweep::main(&mut parser);
+    }
     let mut file: Option<String> = None;
     let mut preset: Option<String> = None;
     let mut seed: Option<u64> = None;
@@ -216,6 +226,7 @@ fn check(path: &str, json: bool) -> Result<String, String> {
                 "preset": r.preset, "fault": r.fault, "messages": r.messages,
                 "lostAfterAck": r.lost_after_ack, "sendOkLost": r.send_ok_lost,
             })).collect::<Vec<_>>(),
+            "cost": check_cost::json(&imported.scenario.broker),
         });
         return Ok(serde_json::to_string_pretty(&v).expect("json") + "\n");
     }
@@ -224,6 +235,9 @@ fn check(path: &str, json: bool) -> Result<String, String> {
         "{path}: flushDiskType={:?} brokerRole={:?}\n",
         b.flush_disk_type, b.broker_role
     );
+    if b.uses_transient_store_pool() {
+        out.push_str("transientStorePoolEnable=true: a broker process crash loses what is still in the off-heap write buffer (see async-flush-process-crash)\n");
+    }
     if !imported.not_modelled.is_empty() {
         let keys: Vec<String> = imported.not_modelled.iter().map(|(l, k)| format!("{k} (line {l})")).collect();
         out.push_str(&format!("not modelled: {}\n", keys.join(", ")));
@@ -233,5 +247,6 @@ fn check(path: &str, json: bool) -> Result<String, String> {
         let mark = if r.lost_after_ack > 0 { "  <- loses acknowledged messages" } else { "" };
         out.push_str(&format!("  {:<42} {:>8}/{:<6} {:>8}{mark}\n", r.preset, r.lost_after_ack, r.messages, r.send_ok_lost));
     }
+    out.push_str(&check_cost::text(&imported.scenario.broker));
     Ok(out)
 }

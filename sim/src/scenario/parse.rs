@@ -96,10 +96,14 @@ const BROKER_KEYS: &[&str] = &[
     "haHousekeepingInterval",
     "haSendHeartbeatInterval",
     "messageDelayLevel",
+    "transientStorePoolEnable",
+    "commitIntervalCommitLog",
+    "commitCommitLogLeastPages",
+    "commitCommitLogThoroughInterval",
 ];
 const DISK_KEYS: &[&str] =
     &["flushLatency", "flushLatencyMin", "flushLatencyMax", "flushBytesPerMs"];
-const SLAVE_KEYS: &[&str] = &["enabled", "replicationLatency", "flushDiskType"];
+const SLAVE_KEYS: &[&str] = &["enabled", "replicationLatency", "flushDiskType", "replicationBytesPerMs"];
 const NETWORK_KEYS: &[&str] = &["latency", "bandwidth"];
 const PRODUCER_KEYS: &[&str] = &[
     "sendMode",
@@ -221,6 +225,17 @@ fn parse_broker(t: &Tbl, b: &mut BrokerConfig) -> Result<()> {
         b.message_delay_level =
             parse_delay_levels(levels).map_err(|r| t.err("messageDelayLevel", r))?;
     }
+    b.transient_store_pool_enable =
+        t.bool("transientStorePoolEnable", b.transient_store_pool_enable)?;
+    b.commit_interval_commit_log =
+        t.duration("commitIntervalCommitLog", b.commit_interval_commit_log, Bound::Positive)?;
+    b.commit_commit_log_least_pages =
+        t.int("commitCommitLogLeastPages", b.commit_commit_log_least_pages, 0, i64::MAX as u64)?;
+    b.commit_commit_log_thorough_interval = t.duration(
+        "commitCommitLogThoroughInterval",
+        b.commit_commit_log_thorough_interval,
+        Bound::Any,
+    )?;
     Ok(())
 }
 
@@ -295,6 +310,8 @@ fn parse_slave(t: &Tbl, s: &mut SlaveConfig) -> Result<()> {
     s.enabled = t.bool("enabled", s.enabled)?;
     s.replication_latency = t.duration("replicationLatency", s.replication_latency, Bound::Any)?;
     s.flush_disk_type = t.choice("flushDiskType", s.flush_disk_type, FLUSH_DISK_TYPES)?;
+    s.replication_bytes_per_ms =
+        t.int("replicationBytesPerMs", s.replication_bytes_per_ms, 1, i64::MAX as u64)?;
     Ok(())
 }
 
@@ -828,6 +845,7 @@ pub fn scenario_to_toml(s: &Scenario) -> String {
     w.kv("enabled", s.slave.enabled.to_string());
     w.kv("replicationLatency", dur(s.slave.replication_latency));
     w.kv("flushDiskType", quote(name_of(FLUSH_DISK_TYPES, s.slave.flush_disk_type)));
+    w.kv("replicationBytesPerMs", s.slave.replication_bytes_per_ms.to_string());
     w.header("[network]");
     w.kv("latency", dur(s.network.latency));
     if let Some(bw) = s.network.bandwidth_bytes_per_ms {
@@ -864,6 +882,10 @@ fn write_broker(w: &mut Writer, b: &BrokerConfig) {
     w.kv("haSendHeartbeatInterval", ms(b.ha_send_heartbeat_interval));
     let levels: Vec<String> = b.message_delay_level.iter().map(|d| format_duration(*d)).collect();
     w.kv("messageDelayLevel", quote(&levels.join(" ")));
+    w.kv("transientStorePoolEnable", b.transient_store_pool_enable.to_string());
+    w.kv("commitIntervalCommitLog", ms(b.commit_interval_commit_log));
+    w.kv("commitCommitLogLeastPages", b.commit_commit_log_least_pages.to_string());
+    w.kv("commitCommitLogThoroughInterval", ms(b.commit_commit_log_thorough_interval));
 }
 
 fn write_producer(w: &mut Writer, p: &ProducerConfig) {

@@ -6,12 +6,16 @@
 //! same log, however the run is chunked ([`Sim::run_until`]) and on every platform.
 
 mod broker;
+mod commit_real_time_service;
 mod consumer;
 mod faults;
 mod finish;
+mod group_transfer_service;
+mod ha_client;
+mod ha_connection;
 mod producer;
 mod pull_message_service;
-mod replication;
+mod schedule_message_service;
 
 use std::collections::BTreeMap;
 
@@ -25,6 +29,7 @@ use crate::scenario::{limits, Fault, FlushDiskType, Scenario};
 use crate::time::{SimDuration, SimTime};
 
 pub use consumer::ConsumerView;
+pub use ha_connection::{Ha, HaConnection};
 
 /// Something scheduled to happen at a simulated time. Internal: the log records what it did.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -38,10 +43,13 @@ pub(crate) enum Action {
     ResponseArrive { msg: MsgId, attempt: u32, result: Result<SendStatus, SendError> },
     ClientTimeout { msg: MsgId, attempt: u32 },
     FlushTick { node: NodeId, epoch: u32 },
+    CommitTick { epoch: u32, gen: u32 },
     FlushDone { node: NodeId, epoch: u32, gen: u32, to: u64 },
     FlushDeadline { put: u64 },
-    SlaveDeadline { put: u64 },
+    TransferRecheck { gen: u32 },
+    HaPush { conn: u32, gen: u32, idle: bool },
     ReplicaArrive { conn: u32, from: u64, to: u64 },
+    SlaveFirstReport { conn: u32 },
     AckArrive { conn: u32, offset: u64 },
     Housekeeping { conn: u32 },
     SlaveReconnect,
@@ -73,7 +81,7 @@ impl Action {
 
     /// Background actions (idle service ticks) do not keep a run alive.
     fn is_background(&self) -> bool {
-        matches!(self, Action::FlushTick { .. })
+        matches!(self, Action::FlushTick { .. } | Action::CommitTick { .. } | Action::HaPush { idle: true, .. })
     }
 }
 
@@ -102,7 +110,11 @@ pub struct Node {
     pub flush_in_progress: Option<u64>,
     pub(crate) flush_gen: u32,
     pub(crate) flush_done_at: SimTime,
-    pub(crate) last_thorough: SimTime,
+    /// `lastFlushTimestamp` of the last thorough flush; `None` (0 in RocketMQ) after a start.
+    pub(crate) last_thorough: Option<SimTime>,
+    /// `CommitRealTimeService.lastCommitTimestamp`; `None` (0) after a start.
+    pub(crate) last_commit: Option<SimTime>,
+    pub(crate) commit_gen: u32,
     /// `DISK_SLOW` factor (1 when healthy).
     pub slow_factor: u32,
     /// `DISK_STALL`: no flush completes before this time.
@@ -126,7 +138,9 @@ impl Node {
             flush_in_progress: None,
             flush_gen: 0,
             flush_done_at: SimTime::ZERO,
-            last_thorough: SimTime::ZERO,
+            last_thorough: None,
+            last_commit: None,
+            commit_gen: 0,
             slow_factor: 1,
             stalled_until: None,
             offsets: BTreeMap::new(),
@@ -139,27 +153,6 @@ impl Node {
     }
 }
 
-/// The master's view of replication (`HAService`).
-#[derive(Clone, Debug, Default)]
-pub struct Ha {
-    /// A slave connection exists.
-    pub connected: bool,
-    /// `push2SlaveMaxOffset`: the largest offset the slave reported.
-    pub push2slave: u64,
-    /// Next byte to push (`nextTransferFromWhere`).
-    pub transfer_from: u64,
-    /// Last report heard from the slave.
-    pub last_heard: SimTime,
-    pub connected_since: SimTime,
-    pub disconnected_at: SimTime,
-    /// Bumped on every (dis)connect so in-flight transfers of an old connection are dropped.
-    pub conn: u32,
-    /// The master↔slave link drops packets (partition) until this time.
-    pub link_down_until: Option<SimTime>,
-    /// §4b: a restarted master found its slave ahead at this offset.
-    pub slave_ahead_at: Option<u64>,
-}
-
 /// A send the master holds until its flush and replication parts complete.
 #[derive(Clone, Debug)]
 pub(crate) struct PendingPut {
@@ -169,15 +162,15 @@ pub(crate) struct PendingPut {
     /// `None` while waiting; `Some(None)` done OK; `Some(Some(s))` done with a failure status.
     pub flush: Option<Option<SendStatus>>,
     pub replica: Option<Option<SendStatus>>,
+    /// `SYNC_MASTER`: when `GroupTransferService` gives up (checked only when it wakes).
+    pub slave_deadline: Option<SimTime>,
 }
 
 /// Who waits for a held put's answer.
 #[derive(Clone, Debug)]
 pub(crate) enum Reply {
-    /// A producer's send.
+    /// A producer's send (`sendMessageBack` waits for nothing, so it is never held).
     Producer { msg: MsgId, attempt: u32 },
-    /// A consumer's `sendMessageBack` (the broker answers it after the same flush/replica wait).
-    SendBack { queue: QueueKind, cepoch: u32, qoffset: u64 },
 }
 
 /// What the simulator knows about one stored copy (shared by master and slave replicas).
@@ -218,6 +211,9 @@ pub struct Sim {
     pub(crate) master: Node,
     pub(crate) slave: Option<Node>,
     pub(crate) ha: Ha,
+    pub(crate) gts: group_transfer_service::GroupTransfer,
+    /// When the master last started (the schedule service's timers count from it).
+    pub(crate) master_started_at: SimTime,
     pub(crate) puts: BTreeMap<u64, PendingPut>,
     pub(crate) next_put: u64,
     pub(crate) copies: Vec<CopyInfo>,
@@ -258,9 +254,15 @@ impl Sim {
             ended: None,
             disk_rng: SimRng::stream(seed, Stream::Disk),
             consumer_rng: SimRng::stream(seed, Stream::Consumer),
-            master: Node::new(NodeId::Master, sc.broker.flush_disk_type),
+            master: {
+                let mut m = Node::new(NodeId::Master, sc.broker.flush_disk_type);
+                m.store.write_buffer = sc.broker.uses_transient_store_pool();
+                m
+            },
             slave: sc.slave.enabled.then(|| Node::new(NodeId::Slave, sc.slave.flush_disk_type)),
             ha: Ha::default(),
+            gts: Default::default(),
+            master_started_at: SimTime::ZERO,
             puts: BTreeMap::new(),
             next_put: 0,
             copies: Vec::new(),
@@ -301,7 +303,9 @@ impl Sim {
             if slave.flush_disk_type == FlushDiskType::AsyncFlush {
                 self.schedule(self.sc.broker.flush_interval_commit_log, Action::FlushTick { node: NodeId::Slave, epoch: 0 });
             }
-            self.ha.connected = true;
+            // The slave has long been connected and reporting when the run starts.
+            let id = self.open_connection(Some(0));
+            self.ha.client_conn = Some(id);
         }
         if self.sc.consumer.enabled {
             self.schedule_at(self.sc.consumer.start_at, Action::ConsumerStart { cepoch: 0 });
@@ -528,9 +532,10 @@ impl Sim {
         }
     }
 
+    /// No unflushed bytes on a running broker and nothing left to replicate.
     fn stores_clean(&self) -> bool {
-        let clean = |n: &Node| !n.is_up() || n.store.dirty() == 0;
-        clean(&self.master) && self.slave.as_ref().is_none_or(clean)
+        let clean = |n: &Node| !n.is_up() || n.store.dirty() == 0 && n.store.uncommitted() == 0;
+        clean(&self.master) && self.slave.as_ref().is_none_or(clean) && !self.replication_pending()
     }
 
     fn end(&mut self, reason: EndReason) {
@@ -551,9 +556,12 @@ impl Sim {
             ResponseArrive { msg, attempt, result } => self.on_response_arrive(msg, attempt, result),
             ClientTimeout { msg, attempt } => self.on_client_timeout(msg, attempt),
             FlushTick { node, epoch } => self.on_flush_tick(node, epoch),
+            CommitTick { epoch, gen } => self.on_commit_tick(epoch, gen),
             FlushDone { node, epoch, gen, to } => self.on_flush_done(node, epoch, gen, to),
-            FlushDeadline { put } => self.on_put_deadline(put, true),
-            SlaveDeadline { put } => self.on_put_deadline(put, false),
+            FlushDeadline { put } => self.on_flush_deadline(put),
+            TransferRecheck { gen } => self.on_transfer_recheck(gen),
+            HaPush { conn, gen, .. } => self.on_ha_push(conn, gen),
+            SlaveFirstReport { conn } => self.on_slave_first_report(conn),
             ReplicaArrive { conn, from, to } => self.on_replica_arrive(conn, from, to),
             AckArrive { conn, offset } => self.on_ack_arrive(conn, offset),
             Housekeeping { conn } => self.on_housekeeping(conn),

@@ -4,6 +4,9 @@ use crate::rng::{SimRng, Stream};
 use crate::scenario::{parse_scenario, presets, BrokerRole, Fault, FaultKind, FaultTarget, FlushDiskType, Scenario, SendMode};
 use crate::time::{parse_duration, SimDuration, SimTime};
 
+/// How long a fault other than `DISK_LOST` lasts when the grid does not say.
+pub const DEFAULT_FAULT_DURATION: SimDuration = SimDuration::from_secs(30);
+
 /// Most runs (cells × seeds) one sweep may have.
 pub const MAX_RUNS: u32 = 5_000;
 /// Most seeds per cell.
@@ -57,8 +60,9 @@ pub struct Grid {
     /// Each seed moves the fault by a seeded offset in `0..faultJitter`; default half the
     /// open-loop sending span (0 for a closed-loop workload).
     pub fault_jitter: Option<String>,
-    /// How long the fault lasts (downtime before a restart, stall, partition); default: until
-    /// the end of the run, as in the presets (a master that never comes back: consumers read the slave).
+    /// How long the fault lasts (downtime before a restart, stall, partition). Default per kind:
+    /// `DISK_LOST` until the end of the run (the machine does not come back; consumers read the
+    /// slave), every other kind 30 s (a crashed or powered-off broker restarts).
     pub fault_duration: Option<String>,
     /// Seeds per cell, default 5.
     pub seeds: u32,
@@ -85,17 +89,22 @@ impl Default for Grid {
 }
 
 impl Grid {
-    /// Reads a grid from TOML (the same keys as the JSON form).
+    /// Reads a grid from TOML (the same keys as the JSON form). An error names the key of the
+    /// offending line (and the line), or the unknown key.
     pub fn from_toml(text: &str) -> Result<Grid, GridError> {
         toml::from_str(text).map_err(|e| {
-            let msg = e.message().to_string();
-            let field = msg
-                .split('`')
-                .nth(1)
-                .filter(|f| !f.is_empty() && !f.contains(' '))
-                .unwrap_or("grid")
-                .to_string();
-            GridError::new(field, msg)
+            let msg = e.message().trim().to_string();
+            let line = e.span().map(|sp| text[..sp.start.min(text.len())].matches('\n').count() + 1);
+            let key = line
+                .and_then(|l| text.lines().nth(l - 1))
+                .and_then(|l| l.split_once('='))
+                .map(|(k, _)| k.trim().trim_matches('"').to_string())
+                .filter(|k| !k.is_empty() && !k.contains(' '));
+            match (key, line) {
+                (Some(k), Some(l)) => GridError::new(k, format!("line {l}: {msg}")),
+                (None, Some(l)) => GridError::new("grid", format!("line {l}: {msg}")),
+                _ => GridError::new("grid", msg),
+            }
         })
     }
 
@@ -238,7 +247,10 @@ impl Plan {
             (Some(_), Some(_)) => return Err(GridError::new("preset", "give `base` or `preset`, not both")),
             (None, Some(id)) => presets::load(id)
                 .ok_or_else(|| GridError::new("preset", format!("unknown preset `{id}` (see `losslab presets`)")))?,
-            (Some(text), None) => parse_scenario(text).map_err(|e| GridError::new(format!("base: {}", e.field), e.to_string()))?,
+            (Some(text), None) => parse_scenario(text).map_err(|e| {
+                let at = e.line.map(|l| format!("line {l}: ")).unwrap_or_default();
+                GridError::new(format!("base: {}", e.field), format!("{at}{}", e.reason))
+            })?,
             (None, None) => parse_scenario(DEFAULT_BASE).expect("the default sweep workload parses"),
         };
         no_duplicates("flushDiskType", &grid.flush_disk_type)?;
@@ -370,7 +382,11 @@ impl Plan {
                 at: self.fault_time(seed),
                 kind,
                 target,
-                duration: self.fault_duration,
+                duration: match (self.fault_duration, kind) {
+                    (Some(d), _) => Some(d),
+                    (None, FaultKind::DiskLost) => None,
+                    (None, _) => Some(DEFAULT_FAULT_DURATION),
+                },
                 factor: 10,
             }],
         };

@@ -36,6 +36,7 @@
 //!   wasm agree; [`SweepReport::to_table`] / [`SweepReport::to_csv`] convert for people.
 
 mod aggregate;
+pub mod benchmark;
 mod grid;
 mod output;
 mod run;

@@ -30,11 +30,19 @@ impl SweepReport {
         let _ = writeln!(out, "{}: {} cells × {} seeds", self.workload, self.cells.len(), seeds);
         let _ = writeln!(
             out,
-            "\n{:<40} {:<24} {:>26} {:>10} {:>22} {:>22}  marks",
-            "configuration", "fault", "acked-then-lost % mean [min-max]", "p50 ms", "p99 ms mean [max]", "Send TPS mean [min]"
+            "\n{:>4} {:<36} {:<24} {:>32} {:>10} {:>22} {:>20}  {:<5} failing seeds",
+            "cell", "configuration", "fault", "acked-then-lost % mean [min-max]", "p50 ms", "p99 ms mean [max]", "Send TPS mean [min]", "marks"
         );
-        let mut last_fault = None;
+        // Grouped by fault (in grid order): the frontier compares configurations under one fault.
+        let mut faults: Vec<&str> = Vec::new();
         for c in &self.cells {
+            if !faults.contains(&c.cell.fault.as_str()) {
+                faults.push(&c.cell.fault);
+            }
+        }
+        let rows = faults.iter().flat_map(|f| self.cells.iter().filter(move |c| c.cell.fault == *f));
+        let mut last_fault = None;
+        for c in rows {
             if last_fault.is_some() && last_fault != Some(&c.cell.fault) {
                 out.push('\n');
             }
@@ -45,20 +53,26 @@ impl SweepReport {
                 .map(|(_, m)| *m)
                 .collect::<String>();
             let l = &c.lost_after_ack_ppm;
-            let _ = writeln!(
-                out,
-                "{:<40} {:<24} {:>26} {:>10} {:>22} {:>22}  {marks}",
+            let mut failing: Vec<String> = c.failing_seeds.iter().take(3).map(u64::to_string).collect();
+            if c.failing_seeds.len() > 3 {
+                failing.push(format!("… ({} in all)", c.failing_seeds.len()));
+            }
+            let row = format!(
+                "{:>4} {:<36} {:<24} {:>32} {:>10} {:>22} {:>20}  {marks:<5} {}",
+                c.cell.index,
                 c.cell.config_label(),
                 c.cell.fault,
                 format!("{} [{}-{}]", pct(l.mean), pct(l.min), pct(l.max)),
                 ms(c.p50_us.mean),
                 format!("{} [{}]", ms(c.p99_us.mean), ms(c.p99_us.max)),
                 format!("{} [{}]", tps(c.send_milli_tps.mean), tps(c.send_milli_tps.min)),
+                failing.join(" "),
             );
+            let _ = writeln!(out, "{}", row.trim_end());
         }
         let _ = writeln!(
             out,
-            "\n* the book's recommendation (ASYNC_FLUSH + SYNC_MASTER)   L no other configuration under the same fault\n  loses less and answers faster (p99)   T … loses less and sends more"
+            "\n* the book's recommendation (ASYNC_FLUSH + SYNC_MASTER)   L no other configuration under the same fault\n  loses less and answers faster (p99)   T … loses less and sends more\n\nopen a run: the same command with --scenario CELL:SEED > run.toml, then losslab run run.toml [--log]"
         );
         out
     }
