@@ -200,3 +200,13 @@ fn scenario_flag_prints_the_run_behind_a_cell_and_it_replays_to_the_same_digest(
         assert!(stderr(&o).contains("--scenario"), "{bad}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn json_grids_name_the_key_too() {
+    assert_eq!(Grid::from_json(r#"{"seeds": 2, "sed": 1}"#).unwrap_err().field, "sed");
+    assert_eq!(Grid::from_json(r#"{"faults": ["NONE"], "seeds": "two"}"#).unwrap_err().field, "seeds");
+    assert_eq!(Grid::from_json(r#"{"brokerRole": ["SLAVE"]}"#).unwrap_err().field, "brokerRole");
+    let g = Grid::from_json(r#"{"seeds": 2}"#).unwrap();
+    assert_eq!((g.seeds, g.faults.len()), (2, 3), "absent keys take the defaults");
+    assert_eq!(Grid::from_json(&serde_json::to_string(&g).unwrap()).unwrap(), g, "a grid round-trips");
+}
