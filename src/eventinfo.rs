@@ -16,7 +16,7 @@ pub fn kind_of(kind: &EventKind) -> &'static str {
         AttemptFailed { .. } | SendAnswered { .. } | SendFailed { .. } | LateResponseDropped { .. } => "answer",
         PutAnswered { .. } | PutRefused { .. } => "answer",
         Appended { .. } => "append",
-        FlushStarted { .. } | Flushed { .. } => "flush",
+        FlushStarted { .. } | Flushed { .. } | Committed { .. } => "flush",
         ReplicaSent { .. } | ReplicaReceived { .. } | SlaveAcked { .. } | SlaveConnected { .. } => "replica",
         SlaveReported { .. } => "replica",
         SlaveDisconnected { .. } | MasterBehindSlave { .. } => "replica",

@@ -592,6 +592,9 @@ fn broker_conf_applies_known_keys_and_lists_the_rest() {
     assert_eq!(b.sync_flush_timeout, SimDuration::from_ms(8_000));
     assert_eq!(b.ha_slave_fallbehind_max_bytes, 1_048_576);
     assert_eq!(b.message_delay_level.len(), 5);
+    let pool = import_broker_conf("transientStorePoolEnable=true\ncommitIntervalCommitLog=100\n", &Scenario::default()).unwrap();
+    assert!(pool.scenario.broker.transient_store_pool_enable && pool.not_modelled.is_empty());
+    assert_eq!(pool.scenario.broker.commit_interval_commit_log, SimDuration::from_ms(100));
     assert_eq!(b.slave_timeout, SimDuration::from_ms(2_000), "the later value wins");
     let keys = |v: &[(usize, String)]| {
         v.iter().map(|(l, k)| format!("{l}:{k}")).collect::<Vec<_>>().join(" ")

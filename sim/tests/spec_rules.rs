@@ -858,3 +858,86 @@ fn restarted_slave_is_silent_for_one_heartbeat() {
     }
     assert_eq!(status(150), "SEND_OK");
 }
+
+/// §6.22 and §2c: with `transientStorePoolEnable` a master process crash under steady traffic
+/// loses the uncommitted write-buffer tail (at most ~16 KiB, or ~200 ms of light traffic)…
+#[test]
+fn transient_store_pool_process_crash_loses_the_uncommitted_tail() {
+    let (sim, r) = run(&preset("transient-store-pool-process-crash"));
+    let lost: Vec<_> = sim.ledger().messages.iter().filter(|m| m.verdict == Some(Verdict::LostAfterAck)).collect();
+    assert!(!lost.is_empty() && lost.len() <= 16, "{}", verdicts(&r));
+    for m in &lost {
+        assert_eq!(m.send_status_name(), "SEND_OK");
+        assert!(m.appended_at.unwrap() >= SimTime::from_ms(2_800), "only the last ~200 ms");
+        assert!(matches!(m.lost[0].1, rmq_sim::text::LossReason::WriteBufferLost { .. }), "{:?}", m.lost);
+        assert!(m.explain(rmq_sim::text::Lang::Zh).contains("transientStorePoolEnable"));
+    }
+    // Committed bytes were never more than ~16 KiB behind the writes.
+    let commits = sim.events().iter().filter(|e| matches!(e.kind, EventKind::Committed { .. })).count();
+    assert!(commits > 10, "CommitRealTimeService committed along the way: {commits}");
+}
+
+/// §6.22: …the same run with the option off loses nothing (the OS writes the page cache back).
+#[test]
+fn same_process_crash_without_the_pool_loses_nothing() {
+    let mut sc = preset("transient-store-pool-process-crash");
+    sc.broker.transient_store_pool_enable = false;
+    let (_, r) = run(&sc);
+    assert_eq!(verdicts(&r), "DELIVERED=300");
+}
+
+/// §2c: readers see only committed bytes: nothing is consumed or replicated before its commit.
+#[test]
+fn transient_store_pool_readers_see_only_committed_bytes() {
+    let sc = scenario(
+        r#"
+        [broker]
+        transientStorePoolEnable = true
+        [slave]
+        enabled = true
+        [producer]
+        messages = 50
+        interval = "10ms"
+        "#,
+    );
+    let (sim, r) = run(&sc);
+    assert_eq!(verdicts(&r), "DELIVERED=50");
+    let mut committed = 0;
+    for e in sim.events() {
+        match e.kind {
+            EventKind::Committed { to, .. } => committed = to,
+            EventKind::ReplicaSent { to, .. } => assert!(to <= committed, "{e}"),
+            EventKind::Pulled { count, from, .. } if count > 0 => {
+                let last = &sim.master().store.records[sim.master().store.cq_main[(from + count as u64 - 1) as usize]];
+                assert!(last.end() <= committed, "{e}");
+            }
+            _ => {}
+        }
+    }
+    // Under SYNC_FLUSH the option has no effect (isTransientStorePoolEnable).
+    let mut sync = sc.clone();
+    sync.broker.flush_disk_type = rmq_sim::scenario::FlushDiskType::SyncFlush;
+    let (sim, _) = run(&sync);
+    assert!(!sim.events().iter().any(|e| matches!(e.kind, EventKind::Committed { .. })));
+}
+
+/// §2b and apache/rocketmq #2528: the replication link is finite; a burst faster than it leaves
+/// the slave more than `haSlaveFallbehindMax` behind, and SYNC_MASTER sends get
+/// SLAVE_NOT_AVAILABLE at once with the slave up and no fault.
+#[test]
+fn burst_past_ha_slave_fallbehind_max_gives_slave_not_available() {
+    let (sim, r) = run(&preset("slave-falls-behind-burst"));
+    assert!(sim.scenario().faults.is_empty());
+    assert_eq!(verdicts(&r), "DELIVERED=300");
+    let first_sna = sim.ledger().messages.iter().position(|m| m.send_status_name() == "SLAVE_NOT_AVAILABLE").expect("the slave fell behind");
+    assert!(sim.ledger().messages[..first_sna].iter().all(|m| m.send_status_name() == "SEND_OK"), "SEND_OK until the gap passes 256 MiB");
+    // The gap at that send: what the master had written minus what the slave had reported.
+    let m = &sim.ledger().messages[first_sna];
+    let (at, _) = m.answer.unwrap();
+    assert!(at.since(m.attempts[0].sent_at) < SimDuration::from_ms(5), "answered at once, not after a wait");
+    // On a link ten times faster the same burst stays within the gap.
+    let mut fast = preset("slave-falls-behind-burst");
+    fast.slave.replication_bytes_per_ms = 10_000_000;
+    let (_, r) = run(&fast);
+    assert_eq!(statuses(&r), "SEND_OK=300");
+}

@@ -235,6 +235,9 @@ fn check(path: &str, json: bool) -> Result<String, String> {
         "{path}: flushDiskType={:?} brokerRole={:?}\n",
         b.flush_disk_type, b.broker_role
     );
+    if b.uses_transient_store_pool() {
+        out.push_str("transientStorePoolEnable=true: a broker process crash loses what is still in the off-heap write buffer (see async-flush-process-crash)\n");
+    }
     if !imported.not_modelled.is_empty() {
         let keys: Vec<String> = imported.not_modelled.iter().map(|(l, k)| format!("{k} (line {l})")).collect();
         out.push_str(&format!("not modelled: {}\n", keys.join(", ")));

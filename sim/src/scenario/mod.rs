@@ -123,6 +123,23 @@ pub struct BrokerConfig {
     pub ha_send_heartbeat_interval: SimDuration,
     /// `messageDelayLevel`, default `1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h`.
     pub message_delay_level: Vec<SimDuration>,
+    /// `transientStorePoolEnable`, default false: appends go to an off-heap write buffer that
+    /// `CommitRealTimeService` commits into the page cache (only with `ASYNC_FLUSH`, spec §2c).
+    pub transient_store_pool_enable: bool,
+    /// `commitIntervalCommitLog`, default 200 ms: the commit service's idle wait.
+    pub commit_interval_commit_log: SimDuration,
+    /// `commitCommitLogLeastPages`, default 4: commit once this many pages wait.
+    pub commit_commit_log_least_pages: u64,
+    /// `commitCommitLogThoroughInterval`, default 200 ms: at least this often commit everything.
+    pub commit_commit_log_thorough_interval: SimDuration,
+}
+
+impl BrokerConfig {
+    /// `MessageStoreConfig.isTransientStorePoolEnable`: the option only works with `ASYNC_FLUSH`
+    /// on a master.
+    pub fn uses_transient_store_pool(&self) -> bool {
+        self.transient_store_pool_enable && self.flush_disk_type == FlushDiskType::AsyncFlush
+    }
 }
 
 impl Default for BrokerConfig {
@@ -139,6 +156,10 @@ impl Default for BrokerConfig {
             ha_housekeeping_interval: SimDuration::from_ms(20_000),
             ha_send_heartbeat_interval: SimDuration::from_ms(5_000),
             message_delay_level: default_delay_levels(),
+            transient_store_pool_enable: false,
+            commit_interval_commit_log: SimDuration::from_ms(200),
+            commit_commit_log_least_pages: 4,
+            commit_commit_log_thorough_interval: SimDuration::from_ms(200),
         }
     }
 }
@@ -201,10 +222,10 @@ impl Default for SlaveConfig {
 pub struct NetworkConfig {
     /// One-way latency, default 1 ms.
     pub latency: SimDuration,
-    /// Bytes per millisecond the producer's connection to the master carries (`bandwidth`);
+    /// Bytes per millisecond the producer's connection to the master carries (`producerBytesPerMs`);
     /// `None` (default): no limit. Requests queue behind each other on it, so it bounds a
     /// producer's throughput; [`GIGABIT_BYTES_PER_MS`] is a 1 Gbit/s link.
-    pub bandwidth_bytes_per_ms: Option<u64>,
+    pub producer_bytes_per_ms: Option<u64>,
 }
 
 /// 1 Gbit/s in bytes per millisecond.
@@ -212,7 +233,7 @@ pub const GIGABIT_BYTES_PER_MS: u64 = 125_000;
 
 impl Default for NetworkConfig {
     fn default() -> Self {
-        NetworkConfig { latency: SimDuration::from_ms(1), bandwidth_bytes_per_ms: None }
+        NetworkConfig { latency: SimDuration::from_ms(1), producer_bytes_per_ms: None }
     }
 }
 

@@ -96,11 +96,15 @@ const BROKER_KEYS: &[&str] = &[
     "haHousekeepingInterval",
     "haSendHeartbeatInterval",
     "messageDelayLevel",
+    "transientStorePoolEnable",
+    "commitIntervalCommitLog",
+    "commitCommitLogLeastPages",
+    "commitCommitLogThoroughInterval",
 ];
 const DISK_KEYS: &[&str] =
     &["flushLatency", "flushLatencyMin", "flushLatencyMax", "flushBytesPerMs"];
 const SLAVE_KEYS: &[&str] = &["enabled", "replicationLatency", "flushDiskType", "replicationBytesPerMs"];
-const NETWORK_KEYS: &[&str] = &["latency", "bandwidth"];
+const NETWORK_KEYS: &[&str] = &["latency", "producerBytesPerMs"];
 const PRODUCER_KEYS: &[&str] = &[
     "sendMode",
     "messages",
@@ -221,6 +225,17 @@ fn parse_broker(t: &Tbl, b: &mut BrokerConfig) -> Result<()> {
         b.message_delay_level =
             parse_delay_levels(levels).map_err(|r| t.err("messageDelayLevel", r))?;
     }
+    b.transient_store_pool_enable =
+        t.bool("transientStorePoolEnable", b.transient_store_pool_enable)?;
+    b.commit_interval_commit_log =
+        t.duration("commitIntervalCommitLog", b.commit_interval_commit_log, Bound::Positive)?;
+    b.commit_commit_log_least_pages =
+        t.int("commitCommitLogLeastPages", b.commit_commit_log_least_pages, 0, i64::MAX as u64)?;
+    b.commit_commit_log_thorough_interval = t.duration(
+        "commitCommitLogThoroughInterval",
+        b.commit_commit_log_thorough_interval,
+        Bound::Any,
+    )?;
     Ok(())
 }
 
@@ -303,8 +318,8 @@ fn parse_slave(t: &Tbl, s: &mut SlaveConfig) -> Result<()> {
 fn parse_network(t: &Tbl, n: &mut NetworkConfig) -> Result<()> {
     t.check_keys(NETWORK_KEYS)?;
     n.latency = t.duration("latency", n.latency, Bound::Any)?;
-    if t.has("bandwidth") {
-        n.bandwidth_bytes_per_ms = Some(t.int("bandwidth", 1, 1, i64::MAX as u64)?);
+    if t.has("producerBytesPerMs") {
+        n.producer_bytes_per_ms = Some(t.int("producerBytesPerMs", 1, 1, i64::MAX as u64)?);
     }
     Ok(())
 }
@@ -833,8 +848,8 @@ pub fn scenario_to_toml(s: &Scenario) -> String {
     w.kv("replicationBytesPerMs", s.slave.replication_bytes_per_ms.to_string());
     w.header("[network]");
     w.kv("latency", dur(s.network.latency));
-    if let Some(bw) = s.network.bandwidth_bytes_per_ms {
-        w.kv("bandwidth", bw.to_string());
+    if let Some(bw) = s.network.producer_bytes_per_ms {
+        w.kv("producerBytesPerMs", bw.to_string());
     }
     write_producer(&mut w, &s.producer);
     write_consumer(&mut w, &s.consumer);
@@ -867,6 +882,10 @@ fn write_broker(w: &mut Writer, b: &BrokerConfig) {
     w.kv("haSendHeartbeatInterval", ms(b.ha_send_heartbeat_interval));
     let levels: Vec<String> = b.message_delay_level.iter().map(|d| format_duration(*d)).collect();
     w.kv("messageDelayLevel", quote(&levels.join(" ")));
+    w.kv("transientStorePoolEnable", b.transient_store_pool_enable.to_string());
+    w.kv("commitIntervalCommitLog", ms(b.commit_interval_commit_log));
+    w.kv("commitCommitLogLeastPages", b.commit_commit_log_least_pages.to_string());
+    w.kv("commitCommitLogThoroughInterval", ms(b.commit_commit_log_thorough_interval));
 }
 
 fn write_producer(w: &mut Writer, p: &ProducerConfig) {

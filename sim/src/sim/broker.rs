@@ -52,7 +52,12 @@ impl Sim {
         if self.master.flush_disk_type == FlushDiskType::SyncFlush {
             self.start_flush(NodeId::Master);
         }
-        self.notify_dispatch(NodeId::Master, topic);
+        if self.master.store.write_buffer {
+            // `submitFlushRequest` wakes CommitRealTimeService; readers wait for the commit.
+            self.commit_turn(true);
+        } else {
+            self.notify_dispatch(NodeId::Master, topic);
+        }
         copy
     }
 
@@ -159,7 +164,7 @@ impl Sim {
         if !n.is_up() || n.flush_in_progress.is_some() || n.store.dirty() == 0 {
             return;
         }
-        let (from, to) = (n.store.flushed, n.store.written);
+        let (from, to) = (n.store.flushed, n.store.readable_end());
         let cost = self.flush_cost(node, to - from);
         let now = self.now;
         let n = self.node_mut(node);

@@ -127,9 +127,18 @@ impl Sim {
             CrashKind::CleanStop => NodeState::Stopped,
             CrashKind::PowerLoss | CrashKind::DiskLost => NodeState::MachineDown,
         };
+        let uncommitted = n.store.uncommitted();
         let cut = match how {
-            // The OS survives and writes the page cache back; a clean stop flushes it.
-            CrashKind::ProcessCrash | CrashKind::CleanStop => {
+            // The off-heap write buffer dies with the JVM (§2c); the OS writes the page cache back.
+            CrashKind::ProcessCrash => {
+                let committed = n.store.readable_end();
+                let cut = n.store.truncate(committed);
+                n.store.flushed = n.store.written;
+                cut
+            }
+            // A clean stop commits and flushes everything.
+            CrashKind::CleanStop => {
+                n.store.committed = n.store.written;
                 n.store.flushed = n.store.written;
                 Vec::new()
             }
@@ -151,6 +160,7 @@ impl Sim {
             }
             let why = match how {
                 CrashKind::PowerLoss => LossReason::PageCacheLost { node, at: now, behind: written - flushed },
+                CrashKind::ProcessCrash => LossReason::WriteBufferLost { node, at: now, uncommitted },
                 _ => LossReason::DiskLost { node, at: now },
             };
             self.copy_gone(r.copy, node, why);
@@ -203,6 +213,7 @@ impl Sim {
         n.epoch += 1;
         n.restart_at = None;
         n.last_thorough = None;
+        n.last_commit = None;
         let recovered_to = n.store.written;
         let epoch = n.epoch;
         let async_flush = n.flush_disk_type == FlushDiskType::AsyncFlush;

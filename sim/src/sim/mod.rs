@@ -6,6 +6,7 @@
 //! same log, however the run is chunked ([`Sim::run_until`]) and on every platform.
 
 mod broker;
+mod commit_real_time_service;
 mod consumer;
 mod faults;
 mod finish;
@@ -42,6 +43,7 @@ pub(crate) enum Action {
     ResponseArrive { msg: MsgId, attempt: u32, result: Result<SendStatus, SendError> },
     ClientTimeout { msg: MsgId, attempt: u32 },
     FlushTick { node: NodeId, epoch: u32 },
+    CommitTick { epoch: u32, gen: u32 },
     FlushDone { node: NodeId, epoch: u32, gen: u32, to: u64 },
     FlushDeadline { put: u64 },
     TransferRecheck { gen: u32 },
@@ -79,7 +81,7 @@ impl Action {
 
     /// Background actions (idle service ticks) do not keep a run alive.
     fn is_background(&self) -> bool {
-        matches!(self, Action::FlushTick { .. } | Action::HaPush { idle: true, .. })
+        matches!(self, Action::FlushTick { .. } | Action::CommitTick { .. } | Action::HaPush { idle: true, .. })
     }
 }
 
@@ -110,6 +112,9 @@ pub struct Node {
     pub(crate) flush_done_at: SimTime,
     /// `lastFlushTimestamp` of the last thorough flush; `None` (0 in RocketMQ) after a start.
     pub(crate) last_thorough: Option<SimTime>,
+    /// `CommitRealTimeService.lastCommitTimestamp`; `None` (0) after a start.
+    pub(crate) last_commit: Option<SimTime>,
+    pub(crate) commit_gen: u32,
     /// `DISK_SLOW` factor (1 when healthy).
     pub slow_factor: u32,
     /// `DISK_STALL`: no flush completes before this time.
@@ -134,6 +139,8 @@ impl Node {
             flush_gen: 0,
             flush_done_at: SimTime::ZERO,
             last_thorough: None,
+            last_commit: None,
+            commit_gen: 0,
             slow_factor: 1,
             stalled_until: None,
             offsets: BTreeMap::new(),
@@ -247,7 +254,11 @@ impl Sim {
             ended: None,
             disk_rng: SimRng::stream(seed, Stream::Disk),
             consumer_rng: SimRng::stream(seed, Stream::Consumer),
-            master: Node::new(NodeId::Master, sc.broker.flush_disk_type),
+            master: {
+                let mut m = Node::new(NodeId::Master, sc.broker.flush_disk_type);
+                m.store.write_buffer = sc.broker.uses_transient_store_pool();
+                m
+            },
             slave: sc.slave.enabled.then(|| Node::new(NodeId::Slave, sc.slave.flush_disk_type)),
             ha: Ha::default(),
             gts: Default::default(),
@@ -523,7 +534,7 @@ impl Sim {
 
     /// No unflushed bytes on a running broker and nothing left to replicate.
     fn stores_clean(&self) -> bool {
-        let clean = |n: &Node| !n.is_up() || n.store.dirty() == 0;
+        let clean = |n: &Node| !n.is_up() || n.store.dirty() == 0 && n.store.uncommitted() == 0;
         clean(&self.master) && self.slave.as_ref().is_none_or(clean) && !self.replication_pending()
     }
 
@@ -545,6 +556,7 @@ impl Sim {
             ResponseArrive { msg, attempt, result } => self.on_response_arrive(msg, attempt, result),
             ClientTimeout { msg, attempt } => self.on_client_timeout(msg, attempt),
             FlushTick { node, epoch } => self.on_flush_tick(node, epoch),
+            CommitTick { epoch, gen } => self.on_commit_tick(epoch, gen),
             FlushDone { node, epoch, gen, to } => self.on_flush_done(node, epoch, gen, to),
             FlushDeadline { put } => self.on_flush_deadline(put),
             TransferRecheck { gen } => self.on_transfer_recheck(gen),

@@ -4,6 +4,9 @@ use crate::rng::{SimRng, Stream};
 use crate::scenario::{parse_scenario, presets, BrokerRole, Fault, FaultKind, FaultTarget, FlushDiskType, Scenario, SendMode};
 use crate::time::{parse_duration, SimDuration, SimTime};
 
+/// How long a fault other than `DISK_LOST` lasts when the grid does not say.
+pub const DEFAULT_FAULT_DURATION: SimDuration = SimDuration::from_secs(30);
+
 /// Most runs (cells × seeds) one sweep may have.
 pub const MAX_RUNS: u32 = 5_000;
 /// Most seeds per cell.
@@ -26,7 +29,7 @@ startAt = "1m"
 enabled = true
 
 [network]
-bandwidth = 125000
+producerBytesPerMs = 125000
 
 [producer]
 messages = 1000
@@ -57,8 +60,9 @@ pub struct Grid {
     /// Each seed moves the fault by a seeded offset in `0..faultJitter`; default half the
     /// open-loop sending span (0 for a closed-loop workload).
     pub fault_jitter: Option<String>,
-    /// How long the fault lasts (downtime before a restart, stall, partition); default: until
-    /// the end of the run, as in the presets (a master that never comes back: consumers read the slave).
+    /// How long the fault lasts (downtime before a restart, stall, partition). Default per kind:
+    /// `DISK_LOST` until the end of the run (the machine does not come back; consumers read the
+    /// slave), every other kind 30 s (a crashed or powered-off broker restarts).
     pub fault_duration: Option<String>,
     /// Seeds per cell, default 5.
     pub seeds: u32,
@@ -106,8 +110,23 @@ impl Grid {
 
     /// Reads a grid from JSON (what the browser's worker receives).
     pub fn from_json(text: &str) -> Result<Grid, GridError> {
-        serde_json::from_str(text).map_err(|e| GridError::new("grid", e.to_string()))
+        serde_json::from_str(text).map_err(|e| {
+            let msg = e.to_string();
+            // serde names an unknown key in backticks; a wrong value is found by its column.
+            let unknown = msg.strip_prefix("unknown field `").and_then(|r| r.split('`').next());
+            let key = unknown.map(str::to_string).or_else(|| key_before(text, e.line(), e.column()));
+            GridError::new(key.unwrap_or_else(|| "grid".into()), msg)
+        })
     }
+}
+
+/// The last `"key":` before (line, column) of a JSON text, if any.
+fn key_before(text: &str, line: usize, column: usize) -> Option<String> {
+    let offset: usize = text.lines().take(line.saturating_sub(1)).map(|l| l.len() + 1).sum::<usize>() + column;
+    let before = &text[..offset.min(text.len())];
+    let colon = before.rfind("\":")?;
+    let start = before[..colon].rfind('"')? + 1;
+    Some(before[start..colon].to_string()).filter(|k| !k.is_empty())
 }
 
 /// A malformed or oversized grid: the key at fault and why.
@@ -378,7 +397,11 @@ impl Plan {
                 at: self.fault_time(seed),
                 kind,
                 target,
-                duration: self.fault_duration,
+                duration: match (self.fault_duration, kind) {
+                    (Some(d), _) => Some(d),
+                    (None, FaultKind::DiskLost) => None,
+                    (None, _) => Some(DEFAULT_FAULT_DURATION),
+                },
                 factor: 10,
             }],
         };
