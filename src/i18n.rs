@@ -125,6 +125,7 @@ catalogue! {
     LostListMore => "… and {0} more", "……另有 {0} 条";
     NoneLostYet => "No message lost so far.", "目前没有消息丢失。";
     Digest => "seed {0} · log digest {1}…", "种子 {0} · 日志摘要 {1}…";
+    CostHeading => "What the sends cost (RocketMQ benchmark figures, over the time the producer sent)", "发送的代价（RocketMQ 基准测试指标，按生产者发送期间计算）";
     // Inspector.
     InspectorHeading => "Inspector", "消息详情";
     InspectorHint => "Click a message token (or pick one from the lost list) to see its history and why it ended as it did.", "点击一个消息圆点（或从丢失列表中选一条），查看它的经历和最终结局的原因。";
