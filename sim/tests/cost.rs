@@ -226,3 +226,17 @@ fn threads_and_bandwidth_survive_the_toml_round_trip() {
     }
     assert!(parse_scenario("[network]\nproducerBytesPerMs = 0").unwrap_err().to_string().contains("network.producerBytesPerMs"));
 }
+
+#[test]
+fn sync_master_tps_is_bounded_by_the_replication_link() {
+    // The slave link carries 2248 B/ms: two 1124-byte messages per ms at most.
+    let text = "[broker]\nbrokerRole = \"SYNC_MASTER\"\n[slave]\nenabled = true\nreplicationBytesPerMs = 2248";
+    let t: Vec<u64> = [1, 4, 32, 128].iter().map(|&n| tps(text, n)).collect();
+    assert!(t[0] < t[1] && t[1] < t[2], "more threads, more TPS while the link has room: {t:?}");
+    for &x in &t {
+        assert!(x <= 2_000, "never above what the slave link carries: {t:?}");
+    }
+    assert!(t[3] >= 1_800, "128 threads all but fill the slave link: {t:?}");
+    let asynch = tps("[slave]\nenabled = true\nreplicationBytesPerMs = 2248", 128);
+    assert!(asynch > t[3], "ASYNC_MASTER does not wait for the slave link: {asynch} vs {t:?}");
+}
