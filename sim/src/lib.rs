@@ -18,6 +18,7 @@ pub mod export;
 pub mod invariants;
 pub mod ledger;
 pub mod report;
+pub mod retry_schedule;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
