@@ -16,7 +16,7 @@ cargo test -p losslab-web
 say "wasm-bindgen browser tests (headless Chromium)"
 cargo test --target wasm32-unknown-unknown -p losslab-web
 
-say "trunk build --release (offline, wasm-opt disabled)"
+say "trunk build --release (offline; wasm-opt from npm in the post-build hook)"
 trunk build --release --offline
 
 say "end-to-end tests (playwright-core + Debian chromium)"

@@ -254,6 +254,9 @@ pub enum LossReason {
     PageCacheLost { node: NodeId, at: SimTime, behind: u64 },
     /// The node's disk was destroyed.
     DiskLost { node: NodeId, at: SimTime },
+    /// It was still in the off-heap write buffer (`transientStorePoolEnable`) when the broker
+    /// process died (spec §2c).
+    WriteBufferLost { node: NodeId, at: SimTime, uncommitted: u64 },
     /// Only the slave holds it, and the master restarted behind it (spec §4b).
     SlaveOnly { gap: u64 },
 }
@@ -281,6 +284,8 @@ pub enum EventKind {
     Appended { node: NodeId, msg: MsgId, topic: Topic, offset: u64, size: u64, reconsume_times: u32 },
     /// A flush started; it will make everything up to `to` durable at `done_at`.
     FlushStarted { node: NodeId, from: u64, to: u64, done_at: SimTime },
+    /// `CommitRealTimeService` copied the write buffer's bytes `from..to` into the page cache.
+    Committed { from: u64, to: u64 },
     /// Bytes up to `offset` are durable on the node's disk.
     Flushed { node: NodeId, offset: u64 },
     /// The broker answered a put; the response reaches the producer at `arrives_at`.
@@ -293,8 +298,10 @@ pub enum EventKind {
     ReplicaReceived { offset: u64 },
     /// The master learned the slave holds everything up to `offset` (`push2SlaveMaxOffset`).
     SlaveAcked { offset: u64 },
-    /// The master has a slave connection again.
+    /// The slave opened a new HA connection; it will report `slave_offset` one heartbeat later.
     SlaveConnected { slave_offset: u64 },
+    /// The slave's first report on its connection: the master pushes from `transfer_from`.
+    SlaveReported { slave_offset: u64, transfer_from: u64 },
     /// The master lost its slave connection.
     SlaveDisconnected { why: &'static str },
     /// A restarted master is behind its slave: 4.x master-slave does not reconcile (spec §4b).
@@ -385,12 +392,14 @@ impl EventKind {
             Appended { .. } => "Appended",
             FlushStarted { .. } => "FlushStarted",
             Flushed { .. } => "Flushed",
+            Committed { .. } => "Committed",
             PutAnswered { .. } => "PutAnswered",
             PutRefused { .. } => "PutRefused",
             ReplicaSent { .. } => "ReplicaSent",
             ReplicaReceived { .. } => "ReplicaReceived",
             SlaveAcked { .. } => "SlaveAcked",
             SlaveConnected { .. } => "SlaveConnected",
+            SlaveReported { .. } => "SlaveReported",
             SlaveDisconnected { .. } => "SlaveDisconnected",
             MasterBehindSlave { .. } => "MasterBehindSlave",
             FaultInjected { .. } => "FaultInjected",
@@ -489,6 +498,11 @@ impl fmt::Display for EventKind {
                 kib(to - from)
             ),
             Flushed { node, offset } => write!(f, "{} flushed offset={offset}", node.name()),
+            Committed { from, to } => write!(
+                f,
+                "master committed {} from its write buffer to the page cache (offset {from}..{to})",
+                kib(to - from)
+            ),
             PutAnswered { msg, attempt, status, arrives_at } => write!(
                 f,
                 "master answered {} for {msg} attempt {attempt}, reaches producer {arrives_at}",
@@ -505,6 +519,10 @@ impl fmt::Display for EventKind {
             SlaveConnected { slave_offset } => {
                 write!(f, "slave connected to master at offset={slave_offset}")
             }
+            SlaveReported { slave_offset, transfer_from } => write!(
+                f,
+                "slave reported offset={slave_offset}; master pushes from offset={transfer_from}"
+            ),
             SlaveDisconnected { why } => write!(f, "master lost its slave: {why}"),
             MasterBehindSlave { master_offset, slave_offset } => write!(
                 f,

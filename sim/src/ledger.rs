@@ -70,6 +70,22 @@ pub struct AttemptRecord {
     pub outcome: Option<(SimTime, Answer)>,
 }
 
+/// One send call as the application saw it: `send()` returning (SYNC), the callback running
+/// (ASYNC), or the request written (ONEWAY). A message has one per send, more when resent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct SendRecord {
+    pub started_at: SimTime,
+    pub ended_at: SimTime,
+    pub answer: Answer,
+}
+
+impl SendRecord {
+    /// The latency the producer saw, in µs.
+    pub fn latency_us(&self) -> u64 {
+        self.ended_at.since(self.started_at).as_us()
+    }
+}
+
 /// One delivery to the consumer.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct DeliveryRecord {
@@ -90,6 +106,8 @@ pub struct MessageRecord {
     pub master_flushed_at: Option<SimTime>,
     pub replicated_at: Option<SimTime>,
     pub slave_flushed_at: Option<SimTime>,
+    /// Every finished send of this message, in order.
+    pub sends: Vec<SendRecord>,
     /// The last answer the producer saw, and when.
     pub answer: Option<(SimTime, Answer)>,
     pub deliveries: Vec<DeliveryRecord>,

@@ -68,6 +68,16 @@ impl LossReason {
             (LossReason::DiskLost { node, at }, Lang::Zh) => {
                 format!("{}的磁盘在 {at} 损毁", node_name(*node, lang))
             }
+            (LossReason::WriteBufferLost { node, at, uncommitted }, Lang::En) => format!(
+                "only in the {}'s off-heap write buffer (transientStorePoolEnable, {} not yet committed to the page cache) when its process crashed at {at}",
+                node_name(*node, lang),
+                bytes(*uncommitted)
+            ),
+            (LossReason::WriteBufferLost { node, at, uncommitted }, Lang::Zh) => format!(
+                "{}的进程在 {at} 崩溃时，它还只在堆外写缓冲区里（transientStorePoolEnable，尚有 {} 未提交到页缓存）",
+                node_name(*node, lang),
+                bytes(*uncommitted)
+            ),
             (LossReason::SlaveOnly { gap }, Lang::En) => format!(
                 "only on the slave: the master restarted {} behind its slave and 4.x master-slave does not reconcile",
                 bytes(*gap)

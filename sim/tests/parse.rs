@@ -237,9 +237,9 @@ fn out_of_range_values_are_refused() {
         "[producer]\nmessages = 0\n",
         "producer.messages",
         Some(2),
-        "out of range; give 1 to 100000",
+        "out of range; give 1 to 1000000",
     );
-    assert_err("[producer]\nmessages = 100001\n", "producer.messages", Some(2), "out of range");
+    assert_err("[producer]\nmessages = 1000001\n", "producer.messages", Some(2), "out of range");
     assert_err("[producer]\nbodySize = 4194305\n", "producer.bodySize", Some(2), "out of range");
     assert_err("[consumer]\nfailPercent = 101\n", "consumer.failPercent", Some(2), "0 to 100");
     assert_err(
@@ -592,6 +592,9 @@ fn broker_conf_applies_known_keys_and_lists_the_rest() {
     assert_eq!(b.sync_flush_timeout, SimDuration::from_ms(8_000));
     assert_eq!(b.ha_slave_fallbehind_max_bytes, 1_048_576);
     assert_eq!(b.message_delay_level.len(), 5);
+    let pool = import_broker_conf("transientStorePoolEnable=true\ncommitIntervalCommitLog=100\n", &Scenario::default()).unwrap();
+    assert!(pool.scenario.broker.transient_store_pool_enable && pool.not_modelled.is_empty());
+    assert_eq!(pool.scenario.broker.commit_interval_commit_log, SimDuration::from_ms(100));
     assert_eq!(b.slave_timeout, SimDuration::from_ms(2_000), "the later value wins");
     let keys = |v: &[(usize, String)]| {
         v.iter().map(|(l, k)| format!("{l}:{k}")).collect::<Vec<_>>().join(" ")

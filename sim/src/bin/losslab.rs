@@ -5,13 +5,21 @@
 //! losslab run --preset NAME [--seed N] [--json | --log | --summary | --export jsonl|history|csv]
 //! losslab presets
 //! losslab check broker.conf [--json]
+//! losslab sweep [GRID.toml] [flags]     (see losslab/sweep.rs)
 //! ```
 //! Errors go to stderr with the field named, exit code 2.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
+#[path = "losslab/check_cost.rs"]
+mod check_cost;
+#[path = "losslab/sweep.rs"]
+mod sweep;
+
 use rmq_sim::export::Format;
-use rmq_sim::report::{log_text, Report};
+use rmq_sim::log::LogMode;
+use rmq_sim::report::Report;
 use rmq_sim::scenario::{broker_conf, parse_scenario, presets, Scenario};
 use rmq_sim::Sim;
 
@@ -19,7 +27,8 @@ const USAGE: &str = "usage:
   losslab run FILE.toml [--seed N] [--json | --log | --summary | --export jsonl|history|csv]
   losslab run --preset NAME [--seed N] [--json | --log | --summary | --export jsonl|history|csv]
   losslab presets
-  losslab check broker.conf [--json]";
+  losslab check broker.conf [--json]
+  losslab sweep [GRID.toml] [--preset NAME | --base FILE.toml] [--seeds N] [--faults K,…] … [--json | --csv]";
 
 #[derive(Clone, Copy, PartialEq)]
 enum Output {
@@ -52,6 +61,9 @@ fn real_main() -> Result<String, String> {
         Some(Long("help") | Short('h')) | None => return Ok(format!("{USAGE}\n")),
         Some(other) => return Err(format!("{}\n{USAGE}", other.unexpected())),
     };
+    if cmd == "sweep" {
+        return sweep::main(&mut parser);
+    }
     let mut file: Option<String> = None;
     let mut preset: Option<String> = None;
     let mut seed: Option<u64> = None;
@@ -118,14 +130,41 @@ fn run(mut scenario: Scenario, seed: Option<u64>, output: Output) -> String {
     if let Some(s) = seed {
         scenario.seed = s;
     }
+    // A run of 10^6 messages logs ~10^7 events: never hold them all. `--log` writes each
+    // action's events as they come; the reports stream the log into its digest.
     let mut sim = Sim::new(&scenario);
-    sim.run();
     match output {
-        Output::Log => log_text(sim.events()),
-        Output::Json => Report::of(&sim).to_json() + "\n",
-        Output::Summary => Report::of(&sim).to_table(),
-        Output::Export(format) => format.render(&sim),
+        Output::Log => {
+            sim.set_log_mode(LogMode::Discard);
+            write_log(&mut sim);
+            String::new()
+        }
+        Output::Json | Output::Summary => {
+            sim.set_log_mode(LogMode::Digest);
+            sim.run();
+            let report = Report::of(&sim);
+            if output == Output::Json { report.to_json() + "\n" } else { report.to_table() }
+        }
+        // Exports read the whole log: it is kept.
+        Output::Export(format) => {
+            sim.run();
+            format.render(&sim)
+        }
     }
+}
+
+/// Runs `sim` to its end, writing each event line to stdout as it happens (a closed stdout, as
+/// in `| head`, stops the run quietly).
+fn write_log(sim: &mut Sim) {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    while let Some(events) = sim.step_action() {
+        for e in events {
+            if writeln!(out, "{e}").is_err() {
+                return;
+            }
+        }
+    }
+    let _ = out.flush();
 }
 
 /// One fault plan of the loss-exposure check, run against the imported configuration.
@@ -187,6 +226,7 @@ fn check(path: &str, json: bool) -> Result<String, String> {
                 "preset": r.preset, "fault": r.fault, "messages": r.messages,
                 "lostAfterAck": r.lost_after_ack, "sendOkLost": r.send_ok_lost,
             })).collect::<Vec<_>>(),
+            "cost": check_cost::json(&imported.scenario.broker),
         });
         return Ok(serde_json::to_string_pretty(&v).expect("json") + "\n");
     }
@@ -195,6 +235,9 @@ fn check(path: &str, json: bool) -> Result<String, String> {
         "{path}: flushDiskType={:?} brokerRole={:?}\n",
         b.flush_disk_type, b.broker_role
     );
+    if b.uses_transient_store_pool() {
+        out.push_str("transientStorePoolEnable=true: a broker process crash loses what is still in the off-heap write buffer (see async-flush-process-crash)\n");
+    }
     if !imported.not_modelled.is_empty() {
         let keys: Vec<String> = imported.not_modelled.iter().map(|(l, k)| format!("{k} (line {l})")).collect();
         out.push_str(&format!("not modelled: {}\n", keys.join(", ")));
@@ -204,5 +247,6 @@ fn check(path: &str, json: bool) -> Result<String, String> {
         let mark = if r.lost_after_ack > 0 { "  <- loses acknowledged messages" } else { "" };
         out.push_str(&format!("  {:<42} {:>8}/{:<6} {:>8}{mark}\n", r.preset, r.lost_after_ack, r.messages, r.send_ok_lost));
     }
+    out.push_str(&check_cost::text(&imported.scenario.broker));
     Ok(out)
 }

@@ -255,8 +255,8 @@ impl Sim {
         self.deliver(q, qoffset, copy, rc);
     }
 
-    /// `SendMessageProcessor.consumerSendMsgBack`: to the schedule topic or to the DLQ. The
-    /// answer waits for the same flush and replica parts as any put.
+    /// `SendMessageProcessor.consumerSendMsgBack`: to the schedule topic or to the DLQ, answered
+    /// as soon as the copy is in the page cache (spec §5: it waits for no flush and no slave).
     pub(super) fn on_send_back_arrive(&mut self, q: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, _rc: u32) {
         if !self.master.is_up() {
             return; // the RPC times out (SendBackTimeout)
@@ -265,7 +265,8 @@ impl Sim {
         let stored_rc = self.copies[copy].reconsume_times;
         let max = self.sc.consumer.max_reconsume_times;
         let new_copy = if stored_rc >= max {
-            let dlq = self.master_append(msg, Topic::Dlq, stored_rc, None);
+            // The DLQ copy carries the failing delivery's reconsumeTimes + 1 (17 for a poison message).
+            let dlq = self.master_append(msg, Topic::Dlq, stored_rc + 1, None);
             self.copies[dlq].handled = !self.sc.consumer.dlq_consumer;
             self.ledger.get_mut(msg).dead_lettered_at = Some(self.now);
             self.emit(EventKind::DeadLettered { msg, reconsume_times: stored_rc });
@@ -278,11 +279,12 @@ impl Sim {
             self.copies[sched].due_at = Some(due_at);
             self.ledger.get_mut(msg).retries.push((level, due_at));
             self.emit(EventKind::RetryScheduled { msg, delay_level: level, due_at, reconsume_times: stored_rc + 1 });
-            let epoch = self.master.epoch;
-            self.schedule_at(due_at, Action::ScheduleDue { copy: sched, epoch });
+            self.schedule_delivery(sched, due_at);
             sched
         };
-        self.hold_put(new_copy, super::Reply::SendBack { queue: q, cepoch, qoffset });
+        let _ = new_copy;
+        // `asyncConsumerSendMsgBack` puts with waitStoreMsgOK = false: no flush or slave wait.
+        self.schedule(self.sc.network.latency, Action::SendBackAck { queue: q, cepoch, qoffset });
     }
 
     /// No answer to `sendMessageBack` within 5 s: the client consumes the message again later.

@@ -20,10 +20,13 @@ pub fn random_scenario(seed: u64) -> Scenario {
     sc.broker.slave_timeout = SimDuration::from_ms(pick(&mut r, &[500, 3_000]));
     sc.broker.flush_commit_log_least_pages = pick(&mut r, &[0, 1, 4, 16]);
     sc.broker.ha_slave_fallbehind_max_bytes = pick(&mut r, &[8 * 1024, 256 * 1024 * 1024]);
+    sc.broker.transient_store_pool_enable = r.below(4) == 0;
+    sc.broker.commit_commit_log_least_pages = pick(&mut r, &[0, 4]);
     sc.disk.flush_latency_min = SimDuration::from_us(pick(&mut r, &[100, 2_000]));
     sc.disk.flush_latency_max = sc.disk.flush_latency_min + SimDuration::from_us(pick(&mut r, &[0, 5_000, 50_000]));
     sc.slave.enabled = r.below(3) > 0;
     sc.slave.replication_latency = SimDuration::from_ms(pick(&mut r, &[1, 20, 200]));
+    sc.slave.replication_bytes_per_ms = pick(&mut r, &[1_000, 125_000]);
     sc.slave.flush_disk_type = pick(&mut r, &[FlushDiskType::SyncFlush, FlushDiskType::AsyncFlush]);
     sc.network.latency = SimDuration::from_us(pick(&mut r, &[200, 1_000, 30_000]));
     sc.producer.send_mode = pick(&mut r, &[SendMode::Sync, SendMode::Async, SendMode::Oneway]);
