@@ -125,6 +125,7 @@ catalogue! {
     LostListMore => "… and {0} more", "……另有 {0} 条";
     NoneLostYet => "No message lost so far.", "目前没有消息丢失。";
     Digest => "seed {0} · log digest {1}…", "种子 {0} · 日志摘要 {1}…";
+    CostHeading => "What the sends cost (RocketMQ benchmark figures, over the time the producer sent)", "发送的代价（RocketMQ 基准测试指标，按生产者发送期间计算）";
     // Inspector.
     InspectorHeading => "Inspector", "消息详情";
     InspectorHint => "Click a message token (or pick one from the lost list) to see its history and why it ended as it did.", "点击一个消息圆点（或从丢失列表中选一条），查看它的经历和最终结局的原因。";
@@ -439,6 +440,9 @@ pub const PRESETS_ZH: &[(&str, &str, &str)] = &[
     ("oneway-power-loss", "ONEWAY 发送悄无声息地丢失", "单向发送（oneway）没有响应，因此断电丢失的消息在生产者一侧不留任何痕迹。"),
     ("retry-then-success", "两次 RECONSUME_LATER 后消费成功", "消费者返回 RECONSUME_LATER 后会再次收到该消息，因此暂时性的失败不会丢消息。"),
     ("dlq-compensation", "消费死信队列来补偿毒消息", "死信队列（DLQ）也是一个 Topic，可以通过消费其中的消息来补偿。"),
+    ("transient-store-pool-process-crash", "transientStorePoolEnable：进程崩溃丢失尚未提交的写缓冲", "开启 transientStorePoolEnable 后，消息先写入堆外写缓冲，由 CommitRealTimeService 攒够 4 页或每 200 ms 提交到页缓存；Broker 进程崩溃会丢失这段未提交的尾部，而普通 ASYNC_FLUSH 不会。"),
+    ("async-master-push-window", "默认配置的 ASYNC_MASTER：最近约 100 ms 的消息只在主节点上", "从节点健康时 ASYNC_MASTER 看起来和 SYNC_MASTER 一样安全，但主节点的 HA 推送线程以 100 ms 为步长空闲，只有 SYNC_MASTER 的写入会唤醒它；主节点磁盘损毁会丢失这些只在主节点上的 SEND_OK 消息。"),
+    ("slave-falls-behind-burst", "突发流量让从节点落后：没有故障也返回 SLAVE_NOT_AVAILABLE", "复制是一条以 32 KiB 为批的 TCP 流；突发写入快过链路时，从节点落后超过 haSlaveFallbehindMax（256 MiB），isSlaveOK 立即失败，SYNC_MASTER 返回 SLAVE_NOT_AVAILABLE（apache/rocketmq #2528）。"),
 ];
 
 #[cfg(test)]

@@ -213,3 +213,16 @@ fn resends_do_not_add_producer_threads() {
         assert!(overlapping < 2, "first sends overlap 3 deep at {start} µs");
     }
 }
+
+#[test]
+fn threads_and_bandwidth_survive_the_toml_round_trip() {
+    for text in ["[producer]\nthreads = 7\n[network]\nbandwidth = 125000", "[producer]\ninterval = \"3ms\""] {
+        let sc = scenario(text);
+        let back = scenario(&rmq_sim::scenario::parse::scenario_to_toml(&sc));
+        assert_eq!(back, sc, "{text}");
+        // Share links carry only what differs from the defaults: the closed loop survives it.
+        let linked = scenario(&rmq_sim::scenario::link::minimal_toml(&sc));
+        assert_eq!(linked, sc, "{text} through a share link");
+    }
+    assert!(parse_scenario("[network]\nbandwidth = 0").unwrap_err().to_string().contains("network.bandwidth"));
+}
