@@ -29,7 +29,7 @@ startAt = "1m"
 enabled = true
 
 [network]
-bandwidth = 125000
+producerBytesPerMs = 125000
 
 [producer]
 messages = 1000
