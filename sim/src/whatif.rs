@@ -240,3 +240,35 @@ pub fn what_if(base: &Scenario, msg: MsgId) -> Option<WhatIf> {
         .collect();
     Some(WhatIf { msg, before, base: base_run, outcomes })
 }
+
+/// How a lane's run differs from the base run on the same seed, workload and faults.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LaneDiff {
+    /// Lane minus base, per verdict (in [`Verdict::ALL`] order).
+    pub verdict_delta: Vec<(Verdict, i64)>,
+    /// Messages lost (either way) or dead-lettered in the base that arrive in the lane.
+    pub saved: Vec<u32>,
+    /// Messages that arrive in the base but are lost or dead-lettered in the lane.
+    pub newly_lost: Vec<u32>,
+}
+
+impl LaneDiff {
+    pub fn of(base: &Report, lane: &Report) -> LaneDiff {
+        let verdict_delta = Verdict::ALL
+            .into_iter()
+            .map(|v| (v, lane.summary.verdicts[v.name()] as i64 - base.summary.verdicts[v.name()] as i64))
+            .collect();
+        let bad = |v: &str| matches!(v, "LOST_AFTER_ACK" | "LOST_UNACKED" | "DEAD_LETTERED");
+        let good = |v: &str| matches!(v, "DELIVERED" | "DUPLICATED");
+        let pairs = || base.messages.iter().zip(&lane.messages);
+        LaneDiff {
+            verdict_delta,
+            saved: pairs().filter(|(b, l)| bad(b.verdict) && good(l.verdict)).map(|(b, _)| b.id).collect(),
+            newly_lost: pairs().filter(|(b, l)| good(b.verdict) && bad(l.verdict)).map(|(b, _)| b.id).collect(),
+        }
+    }
+
+    pub fn delta(&self, v: Verdict) -> i64 {
+        self.verdict_delta.iter().find(|(w, _)| *w == v).map_or(0, |(_, d)| *d)
+    }
+}

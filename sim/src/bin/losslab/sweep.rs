@@ -15,7 +15,7 @@ use rmq_sim::sweep::{Grid, GridError, Plan};
 pub const USAGE: &str = "  losslab sweep [GRID.toml] [--preset NAME | --base FILE.toml] [--flush-disk-type A,B]
                 [--broker-role A,B] [--send-mode A,B] [--faults NONE,POWER_LOSS,DISK_LOST@master]
                 [--fault-at DUR] [--fault-jitter DUR] [--fault-duration DUR] [--seeds N]
-                [--first-seed N] [--table | --json | --csv]";
+                [--first-seed N] [--table | --json | --csv | --scenario CELL:SEED]";
 
 /// Flag ↔ grid key, so an error about a key set by a flag names the flag.
 const FLAGS: &[(&str, &str)] = &[
@@ -36,6 +36,8 @@ enum Output {
     Table,
     Json,
     Csv,
+    /// The scenario TOML of one run (cell index, seed), for `losslab run`.
+    Scenario(String),
 }
 
 fn names<T: Copy>(flag: &str, value: &str, all: &[T], name: fn(T) -> &'static str) -> Result<Vec<T>, String> {
@@ -66,6 +68,10 @@ pub fn main(parser: &mut lexopt::Parser) -> Result<String, String> {
             Long("json") => output = Output::Json,
             Long("csv") => output = Output::Csv,
             Long("table") => output = Output::Table,
+            Long("scenario") => {
+                let v = parser.value().map_err(|e| format!("--scenario: {e}"))?;
+                output = Output::Scenario(v.into_string().map_err(|_| "--scenario: not valid UTF-8".to_string())?);
+            }
             Long(flag) => {
                 let Some(&(flag, _)) = FLAGS.iter().find(|(f, _)| *f == flag) else {
                     return Err(format!("sweep: unknown flag --{flag}\nusage:\n{USAGE}"));
@@ -89,13 +95,33 @@ pub fn main(parser: &mut lexopt::Parser) -> Result<String, String> {
         apply(&mut grid, flag, value)?;
     }
     let plan = Plan::new(&grid).map_err(|e| name_source(&e, &set, file.as_deref()))?;
+    if let Output::Scenario(which) = &output {
+        return scenario_of(&plan, which);
+    }
     let results = run_parallel(&plan);
     let report = plan.aggregate(&results);
     Ok(match output {
         Output::Table => report.to_table(),
         Output::Json => report.to_json(),
         Output::Csv => report.to_csv(),
+        Output::Scenario(_) => unreachable!("answered before running"),
     })
+}
+
+/// `--scenario CELL:SEED`: the exact scenario of that run, as a file `losslab run` takes.
+fn scenario_of(plan: &Plan, which: &str) -> Result<String, String> {
+    let bad = || format!("--scenario: `{which}` is not CELL:SEED (a cell index of the table and one of its seeds)");
+    let (cell, seed) = which.split_once(':').ok_or_else(bad)?;
+    let (cell, seed): (u32, u64) = (cell.trim().parse().map_err(|_| bad())?, seed.trim().parse().map_err(|_| bad())?);
+    if plan.run_index(cell, seed).is_none() {
+        let last_seed = plan.grid.first_seed + plan.grid.seeds as u64 - 1;
+        return Err(format!(
+            "--scenario: the grid has cells 0 to {} and seeds {} to {last_seed}",
+            plan.cells().len() - 1,
+            plan.grid.first_seed
+        ));
+    }
+    Ok(rmq_sim::scenario::parse::scenario_to_toml(&plan.scenario(cell, seed)))
 }
 
 fn apply(grid: &mut Grid, flag: &str, value: &str) -> Result<(), String> {
