@@ -16,8 +16,11 @@ cargo test -p losslab-web
 say "wasm-bindgen browser tests (headless Chromium)"
 cargo test --target wasm32-unknown-unknown -p losslab-web
 
-say "trunk build --release (offline, wasm-opt disabled)"
+say "trunk build --release (offline; wasm-opt from npm in the post-build hook)"
 trunk build --release --offline
+
+say "release bundle size (gzip wasm + JS + CSS against its ceiling: scripts/size-check.mjs)"
+node scripts/size-check.mjs dist
 
 say "end-to-end tests (playwright-core + Debian chromium)"
 [ -d node_modules/playwright-core ] || { echo "run scripts/setup.sh first (npm ci)"; exit 1; }

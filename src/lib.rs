@@ -15,10 +15,12 @@ pub mod narrate;
 pub mod panic_panel;
 pub mod playback;
 pub mod share;
+pub mod sweep;
 pub mod tomledit;
 
 pub mod app;
 pub mod bench;
+pub mod compare;
 pub mod components;
 pub mod embed;
 

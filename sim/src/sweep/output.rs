@@ -30,8 +30,8 @@ impl SweepReport {
         let _ = writeln!(out, "{}: {} cells × {} seeds", self.workload, self.cells.len(), seeds);
         let _ = writeln!(
             out,
-            "\n{:<40} {:<24} {:>26} {:>10} {:>22} {:>22}  marks",
-            "configuration", "fault", "acked-then-lost % mean [min-max]", "p50 ms", "p99 ms mean [max]", "Send TPS mean [min]"
+            "\n{:>4} {:<36} {:<24} {:>32} {:>10} {:>22} {:>20}  {:<5} failing seeds",
+            "cell", "configuration", "fault", "acked-then-lost % mean [min-max]", "p50 ms", "p99 ms mean [max]", "Send TPS mean [min]", "marks"
         );
         // Grouped by fault (in grid order): the frontier compares configurations under one fault.
         let mut faults: Vec<&str> = Vec::new();
@@ -53,20 +53,26 @@ impl SweepReport {
                 .map(|(_, m)| *m)
                 .collect::<String>();
             let l = &c.lost_after_ack_ppm;
-            let _ = writeln!(
-                out,
-                "{:<40} {:<24} {:>26} {:>10} {:>22} {:>22}  {marks}",
+            let mut failing: Vec<String> = c.failing_seeds.iter().take(3).map(u64::to_string).collect();
+            if c.failing_seeds.len() > 3 {
+                failing.push(format!("… ({} in all)", c.failing_seeds.len()));
+            }
+            let row = format!(
+                "{:>4} {:<36} {:<24} {:>32} {:>10} {:>22} {:>20}  {marks:<5} {}",
+                c.cell.index,
                 c.cell.config_label(),
                 c.cell.fault,
                 format!("{} [{}-{}]", pct(l.mean), pct(l.min), pct(l.max)),
                 ms(c.p50_us.mean),
                 format!("{} [{}]", ms(c.p99_us.mean), ms(c.p99_us.max)),
                 format!("{} [{}]", tps(c.send_milli_tps.mean), tps(c.send_milli_tps.min)),
+                failing.join(" "),
             );
+            let _ = writeln!(out, "{}", row.trim_end());
         }
         let _ = writeln!(
             out,
-            "\n* the book's recommendation (ASYNC_FLUSH + SYNC_MASTER)   L no other configuration under the same fault\n  loses less and answers faster (p99)   T … loses less and sends more"
+            "\n* the book's recommendation (ASYNC_FLUSH + SYNC_MASTER)   L no other configuration under the same fault\n  loses less and answers faster (p99)   T … loses less and sends more\n\nopen a run: the same command with --scenario CELL:SEED > run.toml, then losslab run run.toml [--log]"
         );
         out
     }
@@ -74,13 +80,14 @@ impl SweepReport {
     /// One row per cell, figures in ms, percent and messages per second.
     pub fn to_csv(&self) -> String {
         let mut out = String::from(
-            "flushDiskType,brokerRole,sendMode,fault,seeds,lostAfterAckPctMean,lostAfterAckPctMin,lostAfterAckPctMax,lostAfterAck,acked,p50MsMean,p99MsMean,p99MsMin,p99MsMax,sendTpsMean,sendTpsMin,sendTpsMax,recommended,frontierLatency,frontierTps,failingSeeds\n",
+            "cell,flushDiskType,brokerRole,sendMode,fault,seeds,lostAfterAckPctMean,lostAfterAckPctMin,lostAfterAckPctMax,lostAfterAck,acked,p50MsMean,p99MsMean,p99MsMin,p99MsMax,sendTpsMean,sendTpsMin,sendTpsMax,healthyP99MsMean,healthySendTpsMean,recommended,frontierLatency,frontierTps,failingSeeds\n",
         );
         for c in &self.cells {
             let seeds: Vec<String> = c.failing_seeds.iter().map(u64::to_string).collect();
             let _ = writeln!(
                 out,
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                c.cell.index,
                 c.cell.flush_disk_type.name(),
                 c.cell.broker_role.name(),
                 c.cell.send_mode.name(),
@@ -98,6 +105,8 @@ impl SweepReport {
                 tps(c.send_milli_tps.mean),
                 tps(c.send_milli_tps.min),
                 tps(c.send_milli_tps.max),
+                c.healthy.map(|h| ms(h.p99_us.mean)).unwrap_or_default(),
+                c.healthy.map(|h| tps(h.send_milli_tps.mean)).unwrap_or_default(),
                 c.recommended,
                 c.frontier_latency,
                 c.frontier_tps,
