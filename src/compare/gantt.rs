@@ -26,7 +26,7 @@ fn pct(x: f64) -> String {
 fn bar(axis: &CompressedAxis, a: SimTime, b: SimTime, class: &'static str, title: String, testid: &'static str) -> Html {
     let (x0, x1) = (axis.x(a), axis.x(b));
     let style = format!("left:{};width:max(3px,{})", pct(x0), pct(x1 - x0));
-    html! { <span class={classes!("g-bar", class)} {style} title={title.clone()} data-testid={testid} aria-label={title} /> }
+    html! { <span class={classes!("g-bar", class)} {style} title={title.clone()} data-testid={testid} role="img" aria-label={title} /> }
 }
 
 #[function_component(RetrySchedule)]
