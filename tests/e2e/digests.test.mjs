@@ -1,0 +1,60 @@
+// End to end: determinism across targets. Every preset's event-log digest in the browser (the
+// wasm build, played by the page) equals the native runner's (`losslab run --preset … --json`);
+// and a share link opened in a fresh browser context reproduces the digest it was made from.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startLab, stopLab, expectAttr, seekTo, eventually } from './helpers.mjs';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+let server, browser;
+
+before(async () => ({ server, browser } = await startLab()));
+after(() => stopLab({ server, browser }));
+
+function losslab(...args) {
+  return execFileSync('cargo', ['run', '-q', '-p', 'rmq_sim', '--bin', 'losslab', '--', ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 });
+}
+
+test('every preset: the browser\'s digest equals the native one', { timeout: 600000 }, async t => {
+  const ids = losslab('presets').split('\n').map(l => l.split(/\s+/)[0]).filter(Boolean);
+  assert.ok(ids.length >= 20, ids.join(' '));
+  const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  let compared = 0;
+  for (const id of ids) {
+    const native = JSON.parse(losslab('run', '--preset', id, '--json')).eventLogDigest;
+    await page.goto(`${server.url}?preset=${id}`);
+    await page.waitForSelector('svg.pipeline');
+    await expectAttr(page, '[data-testid=share]', 'data-digest', native, `${id}: wasm digest = native digest`);
+    compared++;
+  }
+  t.diagnostic(`${compared} preset digests compared, native = browser`);
+  await page.close();
+});
+
+test('a share link opened in a fresh browser context reproduces its digest', { timeout: 120000 }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  await page.goto(`${server.url}?preset=book-recommendation`);
+  await page.waitForSelector('svg.pipeline');
+  await seekTo(page, 1500);
+  const before = await page.getAttribute('[data-testid=share]', 'data-digest');
+  await page.click('[data-fault=PROCESS_CRASH-master]');
+  const digest = await eventually(async () => {
+    const d = await page.getAttribute('[data-testid=share]', 'data-digest');
+    assert.notEqual(d, before, 'the injected fault changed the run');
+    return d;
+  });
+  await page.click('[data-testid=copy-link]');
+  const link = await eventually(async () => {
+    const l = await page.inputValue('[data-testid=share-link]');
+    assert.match(l, /#run=v1\./);
+    return l;
+  });
+  const ctx = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  const fresh = await ctx.newPage();
+  await fresh.goto(link);
+  await fresh.waitForSelector('svg.pipeline');
+  await expectAttr(fresh, '[data-testid=share]', 'data-digest', digest, 'the same run in a fresh context');
+  await ctx.close();
+  await page.close();
+});
