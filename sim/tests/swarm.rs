@@ -428,3 +428,28 @@ fn chunked_and_single_runs_agree() {
         }
     }
 }
+
+/// `SWARM_DUMP=DIR`: writes the first `SWARM_DUMP_COUNT` (default 200) cases of up to 300
+/// messages as `DIR/<seed>.toml` with their native event-log digest in `DIR/<seed>.digest`, for
+/// the browser to replay (`tests/e2e/digests.test.mjs`). Without it, this test does nothing.
+#[test]
+fn dump_cases_for_the_browser() {
+    let Ok(dir) = std::env::var("SWARM_DUMP") else { return };
+    let count = env_u64("SWARM_DUMP_COUNT").unwrap_or(200);
+    std::fs::create_dir_all(&dir).expect("SWARM_DUMP is a writable folder");
+    let mut written = 0;
+    for seed in 0.. {
+        if written == count {
+            break;
+        }
+        let case = generate(seed);
+        if case.scenario.producer.messages > 300 {
+            continue;
+        }
+        let mut sim = Sim::new(&case.scenario);
+        sim.run();
+        std::fs::write(format!("{dir}/{seed}.toml"), scenario_to_toml(&case.scenario)).expect("write");
+        std::fs::write(format!("{dir}/{seed}.digest"), rmq_sim::report::digest(sim.events())).expect("write");
+        written += 1;
+    }
+}

@@ -4,6 +4,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { startLab, stopLab, expectAttr, seekTo, eventually } from './helpers.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -56,5 +60,32 @@ test('a share link opened in a fresh browser context reproduces its digest', { t
   await fresh.waitForSelector('svg.pipeline');
   await expectAttr(fresh, '[data-testid=share]', 'data-digest', digest, 'the same run in a fresh context');
   await ctx.close();
+  await page.close();
+});
+
+/** A share-link body for a scenario file, as the lab writes them (`v1.` base64url(zlib(JSON))). */
+function linkBody(toml) {
+  const json = JSON.stringify({ s: toml, t: 0, v: {} });
+  return 'v1.' + deflateSync(Buffer.from(json)).toString('base64url');
+}
+
+test('swarm cases: the browser replays each to the native digest', { timeout: 900000 }, async t => {
+  const count = Number(process.env.DIGEST_SWARM_COUNT || 200);
+  const dir = mkdtempSync(join(tmpdir(), 'losslab-swarm-'));
+  // The native digests, computed now by the swarm's generator (release, as CI builds it).
+  execFileSync('cargo', ['test', '-q', '--release', '-p', 'rmq_sim', '--test', 'swarm', 'dump_cases_for_the_browser'],
+    { cwd: ROOT, env: { ...process.env, SWARM_DUMP: dir, SWARM_DUMP_COUNT: String(count) }, stdio: 'ignore' });
+  const seeds = readdirSync(dir).filter(f => f.endsWith('.toml')).map(f => f.slice(0, -5));
+  assert.equal(seeds.length, count);
+  const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+  for (const seed of seeds) {
+    const toml = readFileSync(join(dir, `${seed}.toml`), 'utf8');
+    const native = readFileSync(join(dir, `${seed}.digest`), 'utf8').trim();
+    await page.goto(`${server.url}#run=${linkBody(toml)}`);
+    await page.waitForSelector('svg.pipeline');
+    assert.equal(await page.locator('[data-testid=link-banner]').count(), 0, `seed ${seed}: the link opened`);
+    await expectAttr(page, '[data-testid=share]', 'data-digest', native, `swarm seed ${seed}: wasm digest = native digest`);
+  }
+  t.diagnostic(`${seeds.length} swarm-case digests compared, native = browser`);
   await page.close();
 });
