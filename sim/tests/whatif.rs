@@ -39,7 +39,7 @@ fn sync_flush_and_sync_master_save_a_message_lost_to_a_power_cut() {
     assert_eq!(sync.run.scenario.seed, sc.seed);
     assert_eq!(sync.run.scenario.faults, sc.faults, "same faults");
     // Waiting for the disk costs latency, and the saving run loses fewer acknowledged messages.
-    assert!(sync.run.latency.median > w.base.latency.median, "{:?} vs {:?}", sync.run.latency, w.base.latency);
+    assert!(sync.run.latency().p50_us > w.base.latency().p50_us, "{:?} vs {:?}", sync.run.latency(), w.base.latency());
     let lost = |r: &rmq_sim::whatif::RunSummary| r.count(rmq_sim::Verdict::LostAfterAck);
     assert!(lost(&sync.run) < lost(&w.base));
     // SYNC_FLUSH is already set there: the knob does not apply.
@@ -126,4 +126,16 @@ fn the_retry_schedule_of_a_poison_message() {
     // A delivery's 5 ms bar is still visible next to an hour-long wait.
     let d = &s.deliveries[n - 1];
     assert!(axis.x(d.done_at) - axis.x(d.at) > 0.002);
+}
+
+/// With `transientStorePoolEnable`, a process crash loses the uncommitted write buffer; turning
+/// the pool off saves such a message.
+#[test]
+fn turning_the_transient_store_pool_off_saves_a_message_lost_to_a_process_crash() {
+    let (sc, msg) = first_with("transient-store-pool-process-crash", "LOST_AFTER_ACK");
+    let w = what_if(&sc, msg).expect("in range");
+    let off = w.outcomes.iter().find(|o| o.knob == Knob::TransientStorePoolOff).expect("applies");
+    assert!(off.saved, "{off:?}");
+    assert_eq!(off.change, "transientStorePoolEnable = false");
+    assert!(Knob::TransientStorePoolOff.apply(&common::preset("defaults")).is_none(), "off by default");
 }

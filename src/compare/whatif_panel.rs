@@ -3,7 +3,9 @@
 //! one row per knob that applies — saved or not, its send-latency cost — and a button that opens
 //! that run as a lane.
 
-use rmq_sim::whatif::{what_if, Latency};
+use rmq_sim::report::LatencyStats;
+use rmq_sim::whatif::what_if;
+use rmq_sim::SimDuration;
 use rmq_sim::{MsgId, Verdict};
 use yew::prelude::*;
 
@@ -17,8 +19,8 @@ pub struct Props {
     pub msg: u32,
 }
 
-fn lat(l: &Latency) -> String {
-    format!("{} / {}", l.median, l.p99)
+fn lat(l: &LatencyStats) -> String {
+    format!("{} / {}", SimDuration::from_us(l.p50_us), SimDuration::from_us(l.p99_us))
 }
 
 /// Whether the what-if question is worth asking for this verdict.
@@ -50,13 +52,13 @@ pub fn whatif_panel(p: &Props) -> Html {
             let onclick = Callback::from(move |_: MouseEvent| l.add(knob));
             html! { <button class="small" {onclick} disabled={already} data-testid="whatif-lane" title={t(lang, Key::WhatIfOpenLaneTitle)}>{t(lang, Key::WhatIfOpenLane)}</button> }
         });
-        let cost = o.run.latency.median.as_us() as i64 - w.base.latency.median.as_us() as i64;
-        let cost = if cost >= 0 { format!("+{}", rmq_sim::SimDuration::from_us(cost as u64)) } else { format!("−{}", rmq_sim::SimDuration::from_us((-cost) as u64)) };
+        let cost = o.run.latency().p50_us as i64 - w.base.latency().p50_us as i64;
+        let cost = if cost >= 0 { format!("+{}", SimDuration::from_us(cost as u64)) } else { format!("−{}", SimDuration::from_us((-cost) as u64)) };
         html! {
             <tr data-testid="whatif-row" data-knob={o.knob.id()} data-saved={o.saved.to_string()} class={classes!(o.saved.then_some("saved"))}>
                 <th scope="row"><code>{o.change.clone()}</code></th>
                 <td class="w-verdict">{ if o.saved { format!("✓ {}", t(lang, Key::WhatIfSaves)) } else { format!("✗ {}", o.verdict) } }</td>
-                <td class="w-cost" title={t(lang, Key::WhatIfLatencyTitle)}>{lat(&o.run.latency)}{" "}<small>{format!("({cost})")}</small></td>
+                <td class="w-cost" title={t(lang, Key::WhatIfLatencyTitle)}>{lat(&o.run.latency())}{" "}<small>{format!("({cost})")}</small></td>
                 <td>{ for open }</td>
             </tr>
         }
@@ -65,7 +67,7 @@ pub fn whatif_panel(p: &Props) -> Html {
         <section class="whatif" data-testid="whatif" aria-labelledby="whatif-h">
             <h3 id="whatif-h">{tf(lang, Key::WhatIfHeading, &[&MsgId(p.msg)])}</h3>
             <p class="w-headline" data-testid="whatif-headline">{headline}</p>
-            <p class="hint">{tf(lang, Key::WhatIfHint, &[&verdict, &lat(&w.base.latency)])}</p>
+            <p class="hint">{tf(lang, Key::WhatIfHint, &[&verdict, &lat(&w.base.latency())])}</p>
             <table class="whatif-table">
                 <thead><tr>
                     <th scope="col">{t(lang, Key::WhatIfChange)}</th>
