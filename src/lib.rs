@@ -14,10 +14,12 @@ pub mod layout;
 pub mod narrate;
 pub mod playback;
 pub mod share;
+pub mod sweep;
 pub mod tomledit;
 
 pub mod app;
 pub mod bench;
+pub mod compare;
 pub mod components;
 pub mod embed;
 

@@ -210,3 +210,32 @@ fn json_grids_name_the_key_too() {
     assert_eq!((g.seeds, g.faults.len()), (2, 3), "absent keys take the defaults");
     assert_eq!(Grid::from_json(&serde_json::to_string(&g).unwrap()).unwrap(), g, "a grid round-trips");
 }
+
+#[test]
+fn workload_flags_make_a_closed_loop_sweep_where_settings_differ_in_tps() {
+    let o = losslab(&["--threads", "8", "--messages", "400", "--faults", "NONE", "--seeds", "1", "--json"], "2");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: rmq_sim::sweep::SweepReport = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(r.workload.contains("8 closed-loop threads"), "{}", r.workload);
+    let tps = |flush: &str, role: &str| {
+        r.cells
+            .iter()
+            .find(|c| c.cell.flush_disk_type.name() == flush && c.cell.broker_role.name() == role)
+            .unwrap()
+            .send_milli_tps
+            .mean
+    };
+    // The book's reason: flushing every send costs throughput; so does waiting for the slave.
+    assert!(tps("SYNC_FLUSH", "ASYNC_MASTER") < tps("ASYNC_FLUSH", "ASYNC_MASTER"));
+    assert!(tps("ASYNC_FLUSH", "SYNC_MASTER") < tps("ASYNC_FLUSH", "ASYNC_MASTER"));
+    for (args, named) in [
+        (vec!["--threads", "8", "--interval", "1ms"], "--interval"),
+        (vec!["--threads", "0"], "--threads"),
+        (vec!["--messages", "50000"], "messages"),
+        (vec!["--threads", "8"], "faultAt"),
+    ] {
+        let o = losslab(&args, "1");
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(named), "{args:?}: {}", stderr(&o));
+    }
+}

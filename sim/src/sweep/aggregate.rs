@@ -85,8 +85,8 @@ fn dominates(a: (u64, u64), b: (u64, u64)) -> bool {
 }
 
 impl Plan {
-    /// Summarises `results` (any order; duplicates of a run count once; runs of another plan are
-    /// ignored by index bounds). Depends only on the set of results, never on their order.
+    /// Summarises `results` (any order; a run given twice counts once; run indices outside the
+    /// plan are ignored). Depends only on the set of results, never on their order.
     pub fn aggregate(&self, results: &[RunResult]) -> SweepReport {
         let mut runs: Vec<RunResult> = results.iter().filter(|r| r.run < self.runs()).cloned().collect();
         runs.sort_by_key(|r| r.run);

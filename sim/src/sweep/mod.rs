@@ -36,6 +36,8 @@
 //! - All figures are integers with their unit in the name (`…Us` µs, `…Ppm` parts per million,
 //!   `…MilliTps` thousandths of a message per second), so JSON round-trips exactly and native and
 //!   wasm agree; [`SweepReport::to_table`] / [`SweepReport::to_csv`] convert for people.
+//! - [`benchmark`]: RocketMQ's benchmark producer against one broker configuration (what
+//!   `losslab check` prints as the configuration's cost).
 
 mod aggregate;
 pub mod benchmark;
