@@ -14,6 +14,7 @@
 
 pub mod broker;
 pub mod event;
+pub mod exposure;
 pub mod invariants;
 pub mod ledger;
 pub mod report;

@@ -160,7 +160,7 @@ fn producer_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let cut = pb.run.fault_active(FaultKind::NetworkPartition, FaultTarget::Producer, pb.cursor);
     let link = if cut { t(lang, Key::LinkCut) } else { "" };
     let sub = tf(lang, Key::ProducerSub, &[&send_mode(sc.producer.send_mode, lang), &sent, &sc.producer.messages]) + link;
-    let feed = answers(pb, if o == Orientation::Wide { 7 } else { 2 }, lang);
+    let feed = answers(pb, if o == Orientation::Tall { 2 } else { 7 }, lang);
     let max_chars = (area.w / 6.1) as usize;
     let base = area.y + area.h - 6.0 - 13.0 * (feed.len() as f64 - 1.0).max(0.0);
     html! {
