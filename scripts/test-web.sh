@@ -18,7 +18,7 @@ say "wasm-bindgen browser tests (wasm-pack, headless Chromium)"
 # --mode no-install: use the wasm-bindgen on PATH (the Cargo.toml pin), never download one.
 wasm-pack test --mode no-install --headless --chrome --chromedriver "$CHROMEDRIVER"
 
-say "trunk build --release (offline, wasm-opt disabled)"
+say "trunk build --release (offline; wasm-opt from npm in the post-build hook)"
 trunk build --release --offline
 
 say "the guide with the lab inside it (scripts/docs.sh → target/site)"

@@ -3,6 +3,7 @@
 //! `sim/`, and speed goals live in benchmarks, never in tests.
 
 use js_sys::Reflect;
+use rmq_sim::log::LogMode;
 use rmq_sim::scenario::presets;
 use rmq_sim::{Scenario, Sim, SimDuration, SimTime};
 use wasm_bindgen::prelude::*;
@@ -11,21 +12,26 @@ use wasm_bindgen::JsCast;
 use crate::playback::Timeline;
 use crate::share::{self, ViewOpts};
 
-/// `preset` with `messages` messages (and, if nonzero, `interval_us` between sends).
+/// `preset` with `messages` messages (and, if nonzero, `interval_us` between sends), with `until`
+/// long enough for every send plus a minute (as the native benchmark, `sim/benches/simulate.rs`).
 pub fn bench_scenario(preset: &str, messages: u32, interval_us: u64) -> Result<Scenario, String> {
     let mut sc = presets::load(preset).ok_or_else(|| format!("there is no preset `{preset}`"))?;
     sc.producer.messages = messages;
     if interval_us > 0 {
         sc.producer.interval = SimDuration::from_us(interval_us);
     }
+    let sending = SimTime(sc.producer.interval.as_us().saturating_mul(u64::from(messages)));
+    sc.until = sc.until.max(sending + SimDuration::from_ms(60_000));
     Ok(sc)
 }
 
-/// Runs `sc` to its end: (events, simulated ms).
-pub fn run_core(sc: &Scenario) -> (usize, u64) {
+/// Runs `sc` to its end with the log discarded (as the native benchmark's core figure):
+/// (events, simulated ms).
+pub fn run_core(sc: &Scenario) -> (u64, u64) {
     let mut sim = Sim::new(sc);
+    sim.set_log_mode(LogMode::Discard);
     sim.run();
-    (sim.events().len(), sim.now().as_ms())
+    (sim.events_emitted(), sim.now().as_ms())
 }
 
 /// `performance.now()` where there is one (finer than `Date.now()`), else `Date.now()`.

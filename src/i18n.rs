@@ -264,6 +264,8 @@ catalogue! {
     SayPowerMany => "the {0} lost power before they were flushed", "{0}断电时它们尚未刷盘";
     SayDiskGone => "the {0}'s disk was destroyed", "{0}的磁盘损毁";
     SaySlaveOnly => "only the slave had it and the master restarted behind it", "只有从节点有它，而主节点重启后落后于从节点";
+    SayWriteBuffer => "it was still in the off-heap write buffer (transientStorePoolEnable) when the process died", "进程崩溃时它还在堆外写缓冲区中（transientStorePoolEnable）";
+    SaySkipped => "the consumer group's committed offset had moved past it after a truncation", "截断之后，消费组已提交的偏移越过了它";
     SayNeverStored => "it never reached the broker and the producer saw no success", "它没有到达 Broker，生产者也没有收到成功响应";
     SayFault => "fault: {0} on the {1}", "故障：{1} {0}";
     SayDlq => "{0} message(s) dead-lettered to %DLQ%", "{0} 条消息进入死信队列 %DLQ%";

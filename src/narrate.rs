@@ -17,6 +17,8 @@ enum Why {
     Power(NodeId),
     Disk(NodeId),
     SlaveOnly,
+    WriteBuffer,
+    Skipped,
     NeverStored,
 }
 
@@ -32,6 +34,8 @@ fn why_words(w: Why, many: bool, lang: Lang) -> String {
         Why::Power(n) => tf(lang, if many { Key::SayPowerMany } else { Key::SayPowerOne }, &[&t(lang, node_word(n))]),
         Why::Disk(n) => tf(lang, Key::SayDiskGone, &[&t(lang, node_word(n))]),
         Why::SlaveOnly => t(lang, Key::SaySlaveOnly).to_string(),
+        Why::WriteBuffer => t(lang, Key::SayWriteBuffer).to_string(),
+        Why::Skipped => t(lang, Key::SaySkipped).to_string(),
         Why::NeverStored => t(lang, Key::SayNeverStored).to_string(),
     }
 }
@@ -51,6 +55,8 @@ fn losses(run: &Run, from: SimTime, to: SimTime) -> Vec<(u32, Why)> {
             Some(LossReason::PageCacheLost { node, .. }) => Why::Power(*node),
             Some(LossReason::DiskLost { node, .. }) => Why::Disk(*node),
             Some(LossReason::SlaveOnly { .. }) => Why::SlaveOnly,
+            Some(LossReason::WriteBufferLost { .. }) => Why::WriteBuffer,
+            None if r.cause.as_ref().is_some_and(|c| c.0.iter().any(|s| matches!(s, rmq_sim::text::CauseStep::SkippedByConsumer { .. }))) => Why::Skipped,
             None => Why::NeverStored,
         };
         out.push((r.id, why));

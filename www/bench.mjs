@@ -1,26 +1,31 @@
-// losslab browser benchmarks (bench.html): the core as wasm (bench_core) and the lab's frame rate
-// with ~1,000 messages in flight. Writes a table and window.__benchResults (JSON-able object).
+// losslab browser benchmarks (bench.html), each beside its baseline where one applies:
+// - core: the simulator as wasm (bench_core) on the `defaults` preset at each size, log discarded,
+//   the same workload as the native benchmark (sim/benches/simulate.rs) — scripts/bench.sh puts
+//   the two side by side;
+// - render: frame times (requestAnimationFrame intervals, p50/p95) with N messages in flight in
+//   the lab, then on a baseline that draws N plain moving tokens with the same technique (the same
+//   SVG elements and classes, their transforms set every frame) and no logic.
+// Parameters: ?core=1000,10000&render=100,1000,5000&seconds=3&repeats=3. Writes a table and
+// window.__benchResults (a JSON-able object). Figures only: speed goals live in BENCHMARKS.md.
 import init, { bench_core, bench_run_link } from './losslab-web.js';
 import { mount } from './losslab.mjs';
 
 // Loading the wasm runs the app's `main`; it must not mount a full lab on <body>.
 globalThis.__losslabNoAutostart = true;
 
-const CORE_CASES = [
-  { preset: 'defaults', messages: 1000, repeats: 5 },
-  { preset: 'defaults', messages: 10000, repeats: 3 },
-  { preset: 'async-flush-power-loss', messages: 1000, repeats: 5 },
-];
-// Rendering: `defaults` with 1,000 messages sent every 10 ms (over 10 s) over a network with 20 s
-// one-way latency, from 10 s on (all sent, none arrived) at 2x: for the 3 s measured (simulated
-// 10 s … 16 s) all 1,000 are on their way to the broker, spread along the link, each drawn as a
-// moving token. (Resting tokens are capped by their station's slots; only moving ones reach ~1,000.)
-const RENDER = { preset: 'defaults', messages: 1000, intervalUs: 10000, latencyMs: 20000, startMs: 10000, speed: 2, seconds: 3 };
-
 const params = new URLSearchParams(location.search);
+const list = (name, dflt) => (params.get(name) ?? dflt).split(',').filter(Boolean).map(Number);
+const CORE = list('core', '1000,10000');
+const RENDER = list('render', '1000');
+const SECONDS = Number(params.get('seconds')) || 3;
+const REPEATS = Number(params.get('repeats')) || 3;
+// Rendering: `defaults` with N messages sent over 10 s over a network with 20 s one-way latency,
+// from 10 s on (all sent, none arrived), at 2x: while measured, all N travel to the broker, spread
+// along the link, each a moving token. (Resting tokens are capped by their station's slots.)
+const LINK = { preset: 'defaults', latencyMs: 20000, startMs: 10000, speed: 2 };
+
 const status = document.getElementById('bench-status');
 const tbody = document.querySelector('#bench-results tbody');
-
 const fmt = (v, d = 0) => (v === null || v === undefined ? '—' : Number(v).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
 
 function row(cells) {
@@ -35,57 +40,115 @@ function row(cells) {
 
 const nextFrame = () => new Promise(r => requestAnimationFrame(r));
 
-async function benchCore() {
+function benchCore() {
   const out = [];
-  for (const c of CORE_CASES) {
-    status.textContent = `core: ${c.preset} × ${c.messages}…`;
-    await nextFrame();
-    const r = bench_core(c.preset, c.messages, c.repeats);
-    const res = { ...c, events: r.events, simulatedMs: r.simulatedMs, bestMs: r.bestMs,
-      eventsPerSec: r.events / (Math.max(r.bestMs, 0.001) / 1000) };
+  for (const messages of CORE) {
+    const r = bench_core('defaults', messages, REPEATS);
+    const res = { preset: 'defaults', messages, events: r.events, simulatedMs: r.simulatedMs, bestMs: r.bestMs,
+      eventsPerSec: r.events / (Math.max(r.bestMs, 0.001) / 1000), messagesPerSec: messages / (Math.max(r.bestMs, 0.001) / 1000) };
     out.push(res);
-    row([`core: ${c.preset}, ${c.messages} messages`, fmt(res.events), `${fmt(res.simulatedMs / 1000, 1)} s`,
-      fmt(res.bestMs, 1), fmt(res.eventsPerSec), '', '', '']);
+    row([`core: defaults, ${fmt(messages)} messages`, fmt(res.events), fmt(res.bestMs, 1), fmt(res.messagesPerSec), '', '', '']);
   }
   return out;
 }
 
-async function benchRender() {
-  const seconds = Number(params.get('seconds')) || RENDER.seconds;
-  status.textContent = `rendering: ${RENDER.messages} messages, ${seconds} s…`;
-  const el = document.getElementById('bench-lab');
-  const run = bench_run_link(RENDER.preset, RENDER.messages, RENDER.intervalUs, RENDER.latencyMs, RENDER.startMs, RENDER.speed);
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+
+/** Calls `each(now)` on every animation frame for SECONDS (after a 0.5 s warm-up); frame stats. */
+async function frames(each = () => {}) {
+  const warm = performance.now() + 500;
+  while (performance.now() < warm) each(await nextFrame());
+  const intervals = [];
+  let last = await nextFrame();
+  const end = last + SECONDS * 1000;
+  let peak = 0;
+  while (last < end) {
+    const now = await nextFrame();
+    peak = Math.max(peak, each(now) || 0);
+    intervals.push(now - last);
+    last = now;
+  }
+  const sorted = [...intervals].sort((a, b) => a - b);
+  return { frames: intervals.length, p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95), max: sorted.at(-1),
+    meanMs: intervals.reduce((a, b) => a + b, 0) / intervals.length, peakTokens: peak };
+}
+
+const drawnTokens = el => el.querySelectorAll('svg.pipeline g.tokens g.token').length;
+
+async function benchLab(el, messages) {
+  const run = bench_run_link(LINK.preset, messages, Math.round(10_000_000 / messages), LINK.latencyMs, LINK.startMs, LINK.speed);
   await mount(el, { run, lang: 'en' });
-  // Wait until the lab is drawn, then press play.
   while (!el.querySelector('svg.pipeline') || !el.querySelector('[data-testid=play]')) await nextFrame();
   await nextFrame();
+  const viewBox = el.querySelector('svg.pipeline').getAttribute('viewBox');
   el.querySelector('[data-testid=play]').click();
-  let frames = 0;
-  let peakTokens = 0;
-  const start = performance.now();
-  let last = start;
-  await new Promise(resolve => {
-    const tick = now => {
-      frames += 1;
-      last = now;
-      if (frames % 10 === 0) peakTokens = Math.max(peakTokens, el.querySelectorAll('svg.pipeline g.token').length);
-      if (now - start < seconds * 1000) requestAnimationFrame(tick); else resolve();
-    };
-    requestAnimationFrame(tick);
-  });
-  const elapsed = last - start;
+  let n = 0;
+  const res = await frames(() => (n++ % 10 === 0 ? drawnTokens(el) : 0));
   el.querySelector('[data-testid=play]').click(); // pause
-  const res = { ...RENDER, seconds, frames, elapsedMs: elapsed, fps: frames / (elapsed / 1000),
-    meanFrameMs: elapsed / frames, peakTokens };
-  row([`render: ${RENDER.preset}, ${RENDER.messages} messages in flight (${RENDER.latencyMs / 1000} s latency), ${RENDER.speed}x`,
-    '', '', '', '', fmt(res.fps, 1), fmt(res.meanFrameMs, 2), fmt(peakTokens)]);
-  return res;
+  return { ...res, viewBox };
+}
+
+/** The baseline: `n` plain tokens (the lab's elements and classes) moving along a line. */
+async function benchBaseline(el, n, viewBox) {
+  const NS = 'http://www.w3.org/2000/svg';
+  el.replaceChildren();
+  const svg = document.createElementNS(NS, 'svg');
+  svg.setAttribute('class', 'pipeline');
+  svg.setAttribute('viewBox', viewBox);
+  const layer = document.createElementNS(NS, 'g');
+  layer.setAttribute('class', 'tokens');
+  svg.appendChild(layer);
+  el.appendChild(svg);
+  const [, , w, h] = viewBox.split(/\s+/).map(Number);
+  const gs = [];
+  for (let i = 0; i < n; i++) {
+    const g = document.createElementNS(NS, 'g');
+    g.setAttribute('class', 'token tok-flight moving');
+    const c = document.createElementNS(NS, 'circle');
+    c.setAttribute('class', 'body');
+    c.setAttribute('r', '9');
+    const t = document.createElementNS(NS, 'text');
+    t.setAttribute('class', 'id');
+    t.setAttribute('y', '2.6');
+    t.textContent = String(i);
+    g.append(c, t);
+    layer.appendChild(g);
+    gs.push(g);
+  }
+  const t0 = performance.now();
+  return frames(now => {
+    const s = (now - t0) / 20000;
+    for (let i = 0; i < n; i++) {
+      const f = (i / n + s) % 1;
+      gs[i].setAttribute('transform', `translate(${(0.1 * w + 0.5 * w * f).toFixed(1)} ${(0.25 * h + 0.02 * h * (i % 7)).toFixed(1)})`);
+    }
+    return n;
+  });
+}
+
+async function benchRender() {
+  const out = [];
+  const el = document.getElementById('bench-lab');
+  for (const messages of RENDER) {
+    status.textContent = `rendering: ${messages} messages in flight, ${SECONDS} s…`;
+    const lab = await benchLab(el, messages);
+    status.textContent = `rendering baseline: ${messages} plain tokens, ${SECONDS} s…`;
+    const baseline = await benchBaseline(el, messages, lab.viewBox);
+    el.replaceChildren();
+    const res = { messages, seconds: SECONDS, lab, baseline };
+    out.push(res);
+    row([`render: ${fmt(messages)} in flight (lab / baseline)`, '', '', '', `${fmt(lab.p50, 1)} / ${fmt(baseline.p50, 1)}`,
+      `${fmt(lab.p95, 1)} / ${fmt(baseline.p95, 1)}`, `${fmt(lab.peakTokens)} / ${fmt(baseline.peakTokens)}`]);
+  }
+  return out;
 }
 
 async function main() {
   try {
     await init({ module_or_path: new URL('./losslab-web_bg.wasm', import.meta.url) });
-    const core = await benchCore();
+    status.textContent = 'core…';
+    await nextFrame();
+    const core = benchCore();
     const render = await benchRender();
     window.__benchResults = { userAgent: navigator.userAgent, core, render };
     status.textContent = 'done';

@@ -208,6 +208,17 @@ impl QueueKind {
     }
 }
 
+/// Which flow-control rule of `DefaultMQPushConsumerImpl.pullMessage` deferred a pull.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum FlowControl {
+    /// More than `pullThresholdForQueue` messages cached.
+    Count { cached: u64 },
+    /// More than `pullThresholdSizeForQueue` MiB of bodies cached.
+    Size { cached_mib: u64 },
+    /// The process queue spans more than `consumeConcurrentlyMaxSpan` offsets.
+    Span { span: u64 },
+}
+
 /// How a consume offset reached the broker.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum OffsetVia {
@@ -236,6 +247,20 @@ pub struct Event {
     pub kind: EventKind,
 }
 
+/// Why a readable copy vanished.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum LossReason {
+    /// It was only in the node's page cache when the node lost power.
+    PageCacheLost { node: NodeId, at: SimTime, behind: u64 },
+    /// The node's disk was destroyed.
+    DiskLost { node: NodeId, at: SimTime },
+    /// It was still in the off-heap write buffer (`transientStorePoolEnable`) when the broker
+    /// process died (spec §2c).
+    WriteBufferLost { node: NodeId, at: SimTime, uncommitted: u64 },
+    /// Only the slave holds it, and the master restarted behind it (spec §4b).
+    SlaveOnly { gap: u64 },
+}
+
 /// Everything that can happen, in the past tense.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum EventKind {
@@ -259,6 +284,8 @@ pub enum EventKind {
     Appended { node: NodeId, msg: MsgId, topic: Topic, offset: u64, size: u64, reconsume_times: u32 },
     /// A flush started; it will make everything up to `to` durable at `done_at`.
     FlushStarted { node: NodeId, from: u64, to: u64, done_at: SimTime },
+    /// `CommitRealTimeService` copied the write buffer's bytes `from..to` into the page cache.
+    Committed { from: u64, to: u64 },
     /// Bytes up to `offset` are durable on the node's disk.
     Flushed { node: NodeId, offset: u64 },
     /// The broker answered a put; the response reaches the producer at `arrives_at`.
@@ -271,8 +298,10 @@ pub enum EventKind {
     ReplicaReceived { offset: u64 },
     /// The master learned the slave holds everything up to `offset` (`push2SlaveMaxOffset`).
     SlaveAcked { offset: u64 },
-    /// The master has a slave connection again.
+    /// The slave opened a new HA connection; it will report `slave_offset` one heartbeat later.
     SlaveConnected { slave_offset: u64 },
+    /// The slave's first report on its connection: the master pushes from `transfer_from`.
+    SlaveReported { slave_offset: u64, transfer_from: u64 },
     /// The master lost its slave connection.
     SlaveDisconnected { why: &'static str },
     /// A restarted master is behind its slave: 4.x master-slave does not reconcile (spec §4b).
@@ -286,7 +315,7 @@ pub enum EventKind {
     /// A broker came back and recovered its commit log up to `recovered_to`.
     BrokerRestarted { node: NodeId, recovered_to: u64, truncated: u64 },
     /// A stored copy of a message can no longer be read by any consumer.
-    CopyLost { msg: MsgId, node: NodeId, topic: Topic, why: crate::text::LossReason },
+    CopyLost { msg: MsgId, node: NodeId, topic: Topic, why: LossReason },
     /// The consumers' route changed: they now pull from `node`.
     RouteChanged { consumers_read_from: NodeId },
     /// The consumer group came online (or restarted) at these offsets.
@@ -312,6 +341,8 @@ pub enum EventKind {
     Compensated { msg: MsgId },
     /// A consume offset reached a broker.
     OffsetCommitted { node: NodeId, queue: QueueKind, offset: u64, via: OffsetVia },
+    /// Flow control deferred a queue's pull; it is tried again at `again_at` (logged once per episode).
+    PullFlowControlled { queue: QueueKind, why: FlowControl, again_at: SimTime },
     /// A pull asked for an offset past the queue's end; the broker corrected it.
     OffsetCorrected { queue: QueueKind, from: u64, to: u64 },
     /// The run stopped.
@@ -361,12 +392,14 @@ impl EventKind {
             Appended { .. } => "Appended",
             FlushStarted { .. } => "FlushStarted",
             Flushed { .. } => "Flushed",
+            Committed { .. } => "Committed",
             PutAnswered { .. } => "PutAnswered",
             PutRefused { .. } => "PutRefused",
             ReplicaSent { .. } => "ReplicaSent",
             ReplicaReceived { .. } => "ReplicaReceived",
             SlaveAcked { .. } => "SlaveAcked",
             SlaveConnected { .. } => "SlaveConnected",
+            SlaveReported { .. } => "SlaveReported",
             SlaveDisconnected { .. } => "SlaveDisconnected",
             MasterBehindSlave { .. } => "MasterBehindSlave",
             FaultInjected { .. } => "FaultInjected",
@@ -386,6 +419,7 @@ impl EventKind {
             DeadLettered { .. } => "DeadLettered",
             Compensated { .. } => "Compensated",
             OffsetCommitted { .. } => "OffsetCommitted",
+            PullFlowControlled { .. } => "PullFlowControlled",
             OffsetCorrected { .. } => "OffsetCorrected",
             RunEnded { .. } => "RunEnded",
         }
@@ -464,6 +498,11 @@ impl fmt::Display for EventKind {
                 kib(to - from)
             ),
             Flushed { node, offset } => write!(f, "{} flushed offset={offset}", node.name()),
+            Committed { from, to } => write!(
+                f,
+                "master committed {} from its write buffer to the page cache (offset {from}..{to})",
+                kib(to - from)
+            ),
             PutAnswered { msg, attempt, status, arrives_at } => write!(
                 f,
                 "master answered {} for {msg} attempt {attempt}, reaches producer {arrives_at}",
@@ -480,6 +519,10 @@ impl fmt::Display for EventKind {
             SlaveConnected { slave_offset } => {
                 write!(f, "slave connected to master at offset={slave_offset}")
             }
+            SlaveReported { slave_offset, transfer_from } => write!(
+                f,
+                "slave reported offset={slave_offset}; master pushes from offset={transfer_from}"
+            ),
             SlaveDisconnected { why } => write!(f, "master lost its slave: {why}"),
             MasterBehindSlave { master_offset, slave_offset } => write!(
                 f,
@@ -559,6 +602,16 @@ impl fmt::Display for EventKind {
                 match via {
                     OffsetVia::Persist => "periodic persist",
                     OffsetVia::Pull => "carried by a pull",
+                }
+            ),
+            PullFlowControlled { queue, why, again_at } => write!(
+                f,
+                "consumer flow control on {}: {}; pulls again at {again_at}",
+                queue.name(),
+                match why {
+                    FlowControl::Count { cached } => format!("{cached} messages cached > pullThresholdForQueue"),
+                    FlowControl::Size { cached_mib } => format!("{cached_mib} MiB cached > pullThresholdSizeForQueue"),
+                    FlowControl::Span { span } => format!("span {span} > consumeConcurrentlyMaxSpan"),
                 }
             ),
             OffsetCorrected { queue, from, to } => {

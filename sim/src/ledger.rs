@@ -3,8 +3,7 @@
 //! The simulator writes it as events happen; [`crate::Sim::finish`] gives each message
 //! exactly one [`Verdict`] and, for lost messages, a cause sentence built from the stages.
 
-use crate::event::{MsgId, SendError, SendStatus};
-use crate::text::{verdict_meaning, Cause, Lang, LossReason};
+use crate::event::{LossReason, MsgId, QueueKind, SendError, SendStatus};
 use crate::time::SimTime;
 
 /// What the producer finally saw for a message.
@@ -35,7 +34,8 @@ pub enum Verdict {
     /// It ended in `%DLQ%<group>`.
     #[serde(rename = "DEAD_LETTERED")]
     DeadLettered,
-    /// Still in flight when the run ended.
+    /// Still in flight when the run ended: it hit `until` or a limit with work pending, or the
+    /// message waits in the broker for a consumer that is not online.
     #[serde(rename = "UNRESOLVED")]
     Unresolved,
 }
@@ -70,6 +70,22 @@ pub struct AttemptRecord {
     pub outcome: Option<(SimTime, Answer)>,
 }
 
+/// One send call as the application saw it: `send()` returning (SYNC), the callback running
+/// (ASYNC), or the request written (ONEWAY). A message has one per send, more when resent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct SendRecord {
+    pub started_at: SimTime,
+    pub ended_at: SimTime,
+    pub answer: Answer,
+}
+
+impl SendRecord {
+    /// The latency the producer saw, in µs.
+    pub fn latency_us(&self) -> u64 {
+        self.ended_at.since(self.started_at).as_us()
+    }
+}
+
 /// One delivery to the consumer.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct DeliveryRecord {
@@ -90,6 +106,8 @@ pub struct MessageRecord {
     pub master_flushed_at: Option<SimTime>,
     pub replicated_at: Option<SimTime>,
     pub slave_flushed_at: Option<SimTime>,
+    /// Every finished send of this message, in order.
+    pub sends: Vec<SendRecord>,
     /// The last answer the producer saw, and when.
     pub answer: Option<(SimTime, Answer)>,
     pub deliveries: Vec<DeliveryRecord>,
@@ -101,7 +119,8 @@ pub struct MessageRecord {
     /// Each time a readable copy vanished, and why.
     pub lost: Vec<(SimTime, LossReason)>,
     pub verdict: Option<Verdict>,
-    /// For lost messages: the chain of events that lost it.
+    /// For lost messages: the chain of events that lost it; for `UNRESOLVED` ones waiting for
+    /// a consumer, why nothing reads them.
     pub cause: Option<Cause>,
 }
 
@@ -123,37 +142,39 @@ impl MessageRecord {
         self.deliveries.last().map_or(0, |d| d.reconsume_times)
     }
 
-    /// A one-sentence explanation of the verdict, for the inspector and the summary.
-    pub fn explain(&self, lang: Lang) -> String {
-        let v = self.verdict.unwrap_or(Verdict::Unresolved);
-        let at = |t: Option<&SimTime>| t.map(|t| t.to_string()).unwrap_or_default();
-        match (v, lang) {
-            (Verdict::Delivered, Lang::En) => format!("consumed once, at {}", at(self.consumed_at.first())),
-            (Verdict::Delivered, Lang::Zh) => format!("在 {} 被消费，恰好一次", at(self.consumed_at.first())),
-            (Verdict::Duplicated, Lang::En) => {
-                format!("consumed {} times: at-least-once delivery redelivered it", self.consumed_at.len())
-            }
-            (Verdict::Duplicated, Lang::Zh) => {
-                format!("被消费了 {} 次：至少一次（at-least-once）投递把它又投递了一遍", self.consumed_at.len())
-            }
-            (Verdict::DeadLettered, Lang::En) => format!(
-                "failed {} times and was written to %DLQ% at {}",
-                self.deliveries.len(),
-                at(self.dead_lettered_at.as_ref())
-            ),
-            (Verdict::DeadLettered, Lang::Zh) => format!(
-                "消费失败 {} 次，于 {} 被写入 %DLQ% 死信队列",
-                self.deliveries.len(),
-                at(self.dead_lettered_at.as_ref())
-            ),
-            (Verdict::Unresolved, _) => verdict_meaning(v, lang).to_string(),
-            (Verdict::LostAfterAck | Verdict::LostUnacked, _) => match &self.cause {
-                Some(c) => c.render(lang),
-                None => verdict_meaning(v, lang).to_string(),
-            },
-        }
-    }
 }
+
+/// One link of a lost message's cause chain.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum CauseStep {
+    /// The producer was told the message was stored.
+    Answered { status: SendStatus, at: SimTime, flush: &'static str, role: &'static str },
+    /// The producer saw an exception.
+    Exception { error: SendError, at: SimTime },
+    /// A ONEWAY send: no answer.
+    Oneway { at: SimTime },
+    NoAnswer,
+    Loss(LossReason),
+    NeverReachedMaster,
+    RetryLost,
+    Stranded,
+    NoCopyLeft,
+    ConsumedAt(SimTime),
+    /// §6.23: its consume-queue offset lies below where the consumer already is (the queue was
+    /// truncated under an offset the group had committed, and new messages refilled the gap).
+    SkippedByConsumer { queue: QueueKind, offset: u64, consumer_offset: u64 },
+    /// Its retry waits in `SCHEDULE_TOPIC_XXXX` on the slave, whose schedule service does not
+    /// run, and the master stays down.
+    RetryStuckOnSlave,
+    /// (`UNRESOLVED`) It waits in the broker, but no consumer is online to read it.
+    WaitingForConsumer { crashed: bool },
+    /// The run ran out of work before any consumer reached it (a model gap; the sweep forbids it).
+    NeverReached,
+}
+
+/// The chain of events that lost a message.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Cause(pub Vec<CauseStep>);
 
 /// All messages, indexed by id.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

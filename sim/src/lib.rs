@@ -14,15 +14,20 @@
 
 pub mod broker;
 pub mod event;
+pub mod export;
 pub mod exposure;
 pub mod invariants;
 pub mod ledger;
+pub mod log;
+pub mod queue;
 pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
+pub mod sweep;
 pub mod text;
 pub mod time;
+pub mod whatif;
 
 pub use event::{Event, EventKind, MsgId, NodeId, SendStatus};
 pub use ledger::Verdict;

@@ -1,26 +1,18 @@
 //! The run's report: the JSON the `losslab` runner prints (a public interface), the event-log
 //! digest that identifies a run, and a readable summary table.
+//!
+//! Cost figures ([`Latency`], [`Throughput`]) are computed in integer microseconds (and
+//! milli-TPS) and turned into milliseconds only when serialised, so they are identical natively
+//! and in wasm.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use sha2::{Digest, Sha256};
-
 use crate::event::Event;
-use crate::ledger::Verdict;
+use crate::ledger::{Answer, Ledger, SendRecord, Verdict};
 use crate::sim::Sim;
 
-/// SHA-256 over the event lines, each followed by `\n`, in lower-case hex.
-pub fn digest(events: &[Event]) -> String {
-    let mut h = Sha256::new();
-    let mut line = String::new();
-    for e in events {
-        line.clear();
-        writeln!(line, "{e}").expect("write to string");
-        h.update(line.as_bytes());
-    }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::log::digest;
 
 /// The whole log as text, one line per event.
 pub fn log_text(events: &[Event]) -> String {
@@ -52,6 +44,156 @@ pub struct MessageReport {
     pub cause: Option<String>,
 }
 
+/// Latency figures of a set of sends, in µs; serialised as `{"count", "p50Ms", "p99Ms", "maxMs",
+/// "meanMs"}` (the `…Ms` fields are `null` when `count` is 0).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LatencyStats {
+    pub count: u32,
+    /// Nearest-rank percentiles: the smallest latency at least p % of the sends did not exceed.
+    pub p50_us: u64,
+    pub p99_us: u64,
+    pub max_us: u64,
+    /// Integer mean (rounded down).
+    pub mean_us: u64,
+}
+
+impl LatencyStats {
+    /// The figures of `latencies_us` (any order).
+    pub fn of(latencies_us: &mut [u64]) -> LatencyStats {
+        latencies_us.sort_unstable();
+        let n = latencies_us.len();
+        if n == 0 {
+            return LatencyStats::default();
+        }
+        let rank = |p: usize| latencies_us[(p * n).div_ceil(100).max(1) - 1];
+        let sum: u128 = latencies_us.iter().map(|&l| l as u128).sum();
+        LatencyStats {
+            count: n as u32,
+            p50_us: rank(50),
+            p99_us: rank(99),
+            max_us: latencies_us[n - 1],
+            mean_us: (sum / n as u128) as u64,
+        }
+    }
+}
+
+/// µs as (fractional) milliseconds: exact integer division by a power of ten, the same everywhere.
+pub fn us_to_ms(us: u64) -> f64 {
+    us as f64 / 1_000.0
+}
+
+impl serde::Serialize for LatencyStats {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let ms = |us: u64| (self.count > 0).then(|| us_to_ms(us));
+        let mut st = s.serialize_struct("LatencyStats", 5)?;
+        st.serialize_field("count", &self.count)?;
+        st.serialize_field("p50Ms", &ms(self.p50_us))?;
+        st.serialize_field("p99Ms", &ms(self.p99_us))?;
+        st.serialize_field("maxMs", &ms(self.max_us))?;
+        st.serialize_field("meanMs", &ms(self.mean_us))?;
+        st.end()
+    }
+}
+
+/// The `"latency"` section: per answer the producer got (`SEND_OK` … or `EXCEPTION`, only those
+/// that occurred), `"all"` over every answered send, and (not serialised) `"acked"`: the sends
+/// that returned a `SendStatus`, which the benchmark tool's Max RT and Average RT describe.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Latency {
+    #[serde(flatten)]
+    pub by_answer: BTreeMap<&'static str, LatencyStats>,
+    pub all: LatencyStats,
+    #[serde(skip)]
+    pub acked: LatencyStats,
+}
+
+/// The `"throughput"` section, over the producer's window: from its first send to the end of
+/// its last send (answer, callback, or ONEWAY write).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Throughput {
+    pub window_us: u64,
+    /// Sends that returned a `SendStatus` (ONEWAY: requests written): the benchmark's "success".
+    pub sends_acked: u32,
+    /// Sends that ended in an exception: the benchmark's "Send Failed".
+    pub send_failed: u32,
+    /// Successful consumptions inside the window.
+    pub consumed: u32,
+    /// `sends_acked` per second, in thousandths (`None` when the window is empty).
+    pub send_milli_tps: Option<u64>,
+    pub consume_milli_tps: Option<u64>,
+}
+
+impl serde::Serialize for Throughput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let tps = |m: Option<u64>| m.map(|m| m as f64 / 1_000.0);
+        let mut st = s.serialize_struct("Throughput", 5)?;
+        st.serialize_field("sendTps", &tps(self.send_milli_tps))?;
+        st.serialize_field("consumeTps", &tps(self.consume_milli_tps))?;
+        st.serialize_field("windowMs", &us_to_ms(self.window_us))?;
+        st.serialize_field("sendOk", &self.sends_acked)?;
+        st.serialize_field("sendFailed", &self.send_failed)?;
+        st.end()
+    }
+}
+
+/// Per-second rate of `count` events in `window_us`, in thousandths.
+fn milli_rate(count: u32, window_us: u64) -> Option<u64> {
+    (window_us > 0).then(|| (count as u128 * 1_000_000_000 / window_us as u128) as u64)
+}
+
+impl Latency {
+    pub fn of(ledger: &Ledger) -> Latency {
+        let mut by: BTreeMap<&'static str, Vec<u64>> = BTreeMap::new();
+        let (mut all, mut acked) = (Vec::new(), Vec::new());
+        for s in ledger.messages.iter().flat_map(|m| &m.sends) {
+            let key = match s.answer {
+                Answer::Status(st) => st.name(),
+                Answer::Exception(_) => "EXCEPTION",
+                Answer::NoReply => continue,
+            };
+            by.entry(key).or_default().push(s.latency_us());
+            all.push(s.latency_us());
+            if matches!(s.answer, Answer::Status(_)) {
+                acked.push(s.latency_us());
+            }
+        }
+        Latency {
+            by_answer: by.into_iter().map(|(k, mut v)| (k, LatencyStats::of(&mut v))).collect(),
+            all: LatencyStats::of(&mut all),
+            acked: LatencyStats::of(&mut acked),
+        }
+    }
+}
+
+impl Throughput {
+    pub fn of(ledger: &Ledger) -> Throughput {
+        let sends = || ledger.messages.iter().flat_map(|m| &m.sends);
+        let start = sends().map(|s| s.started_at).min();
+        let end = sends().map(|s| s.ended_at).max();
+        let (Some(start), Some(end)) = (start, end) else { return Throughput::default() };
+        let window_us = end.since(start).as_us();
+        let ok = |s: &&SendRecord| !matches!(s.answer, Answer::Exception(_));
+        let sends_acked = sends().filter(ok).count() as u32;
+        let send_failed = sends().count() as u32 - sends_acked;
+        let consumed = ledger
+            .messages
+            .iter()
+            .flat_map(|m| &m.consumed_at)
+            .filter(|&&t| t >= start && t <= end)
+            .count() as u32;
+        Throughput {
+            window_us,
+            sends_acked,
+            send_failed,
+            consumed,
+            send_milli_tps: milli_rate(sends_acked, window_us),
+            consume_milli_tps: milli_rate(consumed, window_us),
+        }
+    }
+}
+
 /// The `--json` report.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -61,6 +203,8 @@ pub struct Report {
     pub ended_at_ms: u64,
     pub event_log_digest: String,
     pub summary: Summary,
+    pub latency: Latency,
+    pub throughput: Throughput,
     pub messages: Vec<MessageReport>,
 }
 
@@ -94,10 +238,48 @@ impl Report {
             name: sim.scenario().name.clone(),
             seed: sim.scenario().seed,
             ended_at_ms: sim.now().as_ms(),
-            event_log_digest: digest(sim.events()),
+            event_log_digest: sim.log_digest().unwrap_or_default(),
             summary: Summary { messages: messages.len() as u32, send_status, verdicts, reconsumes },
+            latency: Latency::of(sim.ledger()),
+            throughput: Throughput::of(sim.ledger()),
             messages,
         }
+    }
+
+    /// The cost lines: RocketMQ's benchmark producer's words (`Send TPS`, `Max RT(ms)`,
+    /// `Average RT(ms)`, `Send Failed`), then latency percentiles per answer.
+    pub fn cost_text(&self) -> String {
+        let mut out = String::new();
+        let t = &self.throughput;
+        let tps = |m: Option<u64>| m.map_or("-".to_string(), |m| format!("{}", m / 1_000));
+        let a = &self.latency.acked;
+        let rt = |us: u64| if a.count > 0 { format!("{:.3}", us_to_ms(us)) } else { "-".into() };
+        let _ = writeln!(
+            out,
+            "\nSend TPS: {} | Max RT(ms): {} | Average RT(ms): {} | Send Failed: {} | Consume TPS: {}",
+            tps(t.send_milli_tps),
+            rt(a.max_us),
+            rt(a.mean_us),
+            t.send_failed,
+            tps(t.consume_milli_tps),
+        );
+        let _ = writeln!(out, "  (over {:.3} s from the first send to the last answer)", self.throughput.window_us as f64 / 1e6);
+        if self.latency.all.count > 0 {
+            let _ = writeln!(out, "\nlatency (ms)            sends      p50      p99      max     mean");
+            let rows = self.latency.by_answer.iter().map(|(k, v)| (*k, v)).chain([("all", &self.latency.all)]);
+            for (k, v) in rows {
+                let _ = writeln!(
+                    out,
+                    "  {k:<20}{:>8} {:>8.3} {:>8.3} {:>8.3} {:>8.3}",
+                    v.count,
+                    us_to_ms(v.p50_us),
+                    us_to_ms(v.p99_us),
+                    us_to_ms(v.max_us),
+                    us_to_ms(v.mean_us)
+                );
+            }
+        }
+        out
     }
 
     pub fn to_json(&self) -> String {
@@ -118,6 +300,7 @@ impl Report {
             let _ = writeln!(out, "  {:<22}{:>8}", v.name(), self.summary.verdicts[v.name()]);
         }
         let _ = writeln!(out, "  {:<22}{:>8}", "(retry deliveries)", self.summary.reconsumes);
+        out.push_str(&self.cost_text());
         let lost: Vec<&MessageReport> = self.messages.iter().filter(|m| m.cause.is_some()).collect();
         if !lost.is_empty() {
             let _ = writeln!(out, "\nlost messages");

@@ -2,9 +2,16 @@
 //! chains of lost messages. RocketMQ's identifiers (`SEND_OK`, `SYNC_FLUSH`, `%DLQ%`) stay as
 //! they are in both languages. The event log itself is always English: its lines are hashed.
 
-use crate::event::{bytes, NodeId, SendError, SendStatus};
-use crate::ledger::Verdict;
+//!
+//! The data these sentences are made of lives with its owners ([`LossReason`] in the event log,
+//! [`Cause`] in the ledger); this module only depends on them, so there is no import circle.
+
+use crate::event::{bytes, NodeId, SendStatus};
+use crate::ledger::{MessageRecord, Verdict};
 use crate::time::SimTime;
+
+pub use crate::event::LossReason;
+pub use crate::ledger::{Cause, CauseStep};
 
 /// A language the lab speaks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
@@ -42,17 +49,6 @@ fn node_name(node: NodeId, lang: Lang) -> &'static str {
     }
 }
 
-/// Why a readable copy vanished.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub enum LossReason {
-    /// It was only in the node's page cache when the node lost power.
-    PageCacheLost { node: NodeId, at: SimTime, behind: u64 },
-    /// The node's disk was destroyed.
-    DiskLost { node: NodeId, at: SimTime },
-    /// Only the slave holds it, and the master restarted behind it (spec §4b).
-    SlaveOnly { gap: u64 },
-}
-
 impl LossReason {
     pub fn render(&self, lang: Lang) -> String {
         match (self, lang) {
@@ -72,6 +68,16 @@ impl LossReason {
             (LossReason::DiskLost { node, at }, Lang::Zh) => {
                 format!("{}的磁盘在 {at} 损毁", node_name(*node, lang))
             }
+            (LossReason::WriteBufferLost { node, at, uncommitted }, Lang::En) => format!(
+                "only in the {}'s off-heap write buffer (transientStorePoolEnable, {} not yet committed to the page cache) when its process crashed at {at}",
+                node_name(*node, lang),
+                bytes(*uncommitted)
+            ),
+            (LossReason::WriteBufferLost { node, at, uncommitted }, Lang::Zh) => format!(
+                "{}的进程在 {at} 崩溃时，它还只在堆外写缓冲区里（transientStorePoolEnable，尚有 {} 未提交到页缓存）",
+                node_name(*node, lang),
+                bytes(*uncommitted)
+            ),
             (LossReason::SlaveOnly { gap }, Lang::En) => format!(
                 "only on the slave: the master restarted {} behind its slave and 4.x master-slave does not reconcile",
                 bytes(*gap)
@@ -88,24 +94,6 @@ impl std::fmt::Display for LossReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.render(Lang::En))
     }
-}
-
-/// One link of a lost message's cause chain.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub enum CauseStep {
-    /// The producer was told the message was stored.
-    Answered { status: SendStatus, at: SimTime, flush: &'static str, role: &'static str },
-    /// The producer saw an exception.
-    Exception { error: SendError, at: SimTime },
-    /// A ONEWAY send: no answer.
-    Oneway { at: SimTime },
-    NoAnswer,
-    Loss(LossReason),
-    NeverReachedMaster,
-    RetryLost,
-    Stranded,
-    NoCopyLeft,
-    ConsumedAt(SimTime),
 }
 
 impl CauseStep {
@@ -129,15 +117,35 @@ impl CauseStep {
             (Stranded, Lang::Zh) => "它的副本所在的 Broker 直到运行结束都没有恢复".into(),
             (NoCopyLeft, Lang::En) => "no readable copy was left".into(),
             (NoCopyLeft, Lang::Zh) => "已经没有可读的副本".into(),
+            (SkippedByConsumer { queue, offset, consumer_offset }, Lang::En) => format!(
+                "it sits at {} queue offset {offset}, below offset {consumer_offset} where the consumer group reads from (committed before the queue was truncated); new messages refilled the gap and no pull returns it",
+                queue.name()
+            ),
+            (SkippedByConsumer { queue, offset, consumer_offset }, Lang::Zh) => format!(
+                "它位于 {} 队列偏移 {offset}，低于消费组读取的起点偏移 {consumer_offset}（该偏移在队列被截断之前就已提交）；新消息填满了空缺，再也不会有拉取返回它",
+                queue.name()
+            ),
+            (RetryStuckOnSlave, Lang::En) => {
+                "its retry waits in SCHEDULE_TOPIC_XXXX on the slave, whose schedule service does not run, and the master stays down".into()
+            }
+            (RetryStuckOnSlave, Lang::Zh) => {
+                "它的重试消息停在从节点的 SCHEDULE_TOPIC_XXXX 中，从节点不运行定时消息服务，而主节点一直没有恢复".into()
+            }
+            (WaitingForConsumer { crashed: false }, Lang::En) => {
+                "it waits in the broker: no consumer group is running (consumer.enabled = false)".into()
+            }
+            (WaitingForConsumer { crashed: false }, Lang::Zh) => "它仍在 Broker 中等待：没有运行中的消费组（consumer.enabled = false）".into(),
+            (WaitingForConsumer { crashed: true }, Lang::En) => {
+                "it waits in the broker: the consumer crashed and did not come back".into()
+            }
+            (WaitingForConsumer { crashed: true }, Lang::Zh) => "它仍在 Broker 中等待：消费者崩溃后没有重新上线".into(),
+            (NeverReached, Lang::En) => "no consumer reached it before the run ran out of work".into(),
+            (NeverReached, Lang::Zh) => "在运行无事可做之前，没有消费者读到它".into(),
             (ConsumedAt(t), Lang::En) => format!("consumed at {t}"),
             (ConsumedAt(t), Lang::Zh) => format!("已于 {t} 被消费"),
         }
     }
 }
-
-/// The chain of events that lost a message.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct Cause(pub Vec<CauseStep>);
 
 impl Cause {
     pub fn render(&self, lang: Lang) -> String {
@@ -149,6 +157,42 @@ impl Cause {
 impl std::fmt::Display for Cause {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.render(Lang::En))
+    }
+}
+
+impl MessageRecord {
+    /// A one-sentence explanation of the verdict, for the inspector and the summary.
+    pub fn explain(&self, lang: Lang) -> String {
+        let v = self.verdict.unwrap_or(Verdict::Unresolved);
+        let at = |t: Option<&SimTime>| t.map(|t| t.to_string()).unwrap_or_default();
+        match (v, lang) {
+            (Verdict::Delivered, Lang::En) => format!("consumed once, at {}", at(self.consumed_at.first())),
+            (Verdict::Delivered, Lang::Zh) => format!("在 {} 被消费，恰好一次", at(self.consumed_at.first())),
+            (Verdict::Duplicated, Lang::En) => {
+                format!("consumed {} times: at-least-once delivery redelivered it", self.consumed_at.len())
+            }
+            (Verdict::Duplicated, Lang::Zh) => {
+                format!("被消费了 {} 次：至少一次（at-least-once）投递把它又投递了一遍", self.consumed_at.len())
+            }
+            (Verdict::DeadLettered, Lang::En) => format!(
+                "failed {} times and was written to %DLQ% at {}",
+                self.deliveries.len(),
+                at(self.dead_lettered_at.as_ref())
+            ),
+            (Verdict::DeadLettered, Lang::Zh) => format!(
+                "消费失败 {} 次，于 {} 被写入 %DLQ% 死信队列",
+                self.deliveries.len(),
+                at(self.dead_lettered_at.as_ref())
+            ),
+            (Verdict::Unresolved, _) => match &self.cause {
+                Some(c) => format!("{}: {}", verdict_meaning(v, lang), c.render(lang)),
+                None => verdict_meaning(v, lang).to_string(),
+            },
+            (Verdict::LostAfterAck | Verdict::LostUnacked, _) => match &self.cause {
+                Some(c) => c.render(lang),
+                None => verdict_meaning(v, lang).to_string(),
+            },
+        }
     }
 }
 

@@ -114,6 +114,21 @@ fn check_reports_loss_exposure_of_a_broker_conf() {
     assert_eq!(power["sendOkLost"], 0, "SYNC_FLUSH keeps SEND_OK messages");
 }
 
+/// §2c: `transientStorePoolEnable` is modelled, so `check` reports what it exposes: a process
+/// crash that a plain ASYNC_FLUSH broker survives now loses acknowledged messages.
+#[test]
+fn check_reports_the_transient_store_pool_exposure() {
+    let conf = temp_file("pool.conf", "flushDiskType=ASYNC_FLUSH\ntransientStorePoolEnable=true\n");
+    let o = losslab(&["check", conf.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["notModelled"].as_array().unwrap().len(), 0, "the key is applied, not ignored");
+    let crash = v["faults"].as_array().unwrap().iter().find(|f| f["preset"] == "async-flush-process-crash").unwrap();
+    assert!(crash["sendOkLost"].as_u64().unwrap() > 0, "a process crash loses the write buffer: {crash}");
+    let text = stdout(&losslab(&["check", conf.to_str().unwrap()]));
+    assert!(text.contains("transientStorePoolEnable"), "{text}");
+}
+
 #[test]
 fn check_refuses_a_malformed_line_with_its_number() {
     let conf = temp_file("broken.conf", "brokerName=a\nthis line has no separator\n");

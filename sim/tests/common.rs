@@ -1,6 +1,9 @@
 //! Helpers shared by the scenario tests.
 #![allow(dead_code)]
 
+#[path = "common/random.rs"]
+pub mod random;
+
 use std::collections::BTreeMap;
 
 use rmq_sim::invariants::run_checked;

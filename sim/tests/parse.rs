@@ -85,6 +85,9 @@ dlqConsumer = true
 persistConsumerOffsetInterval = 1000
 pullBatchSize = 1
 consumeThread = 1
+pullThresholdForQueue = 10
+pullThresholdSizeForQueue = 2
+consumeConcurrentlyMaxSpan = 30
 [[fault]]
 at = "3s"
 kind = "DISK_SLOW"
@@ -116,6 +119,8 @@ target = "producer"
     assert_eq!(s.consumer.max_reconsume_times, 16);
     assert_eq!(s.consumer.fail_messages, vec![1, 19]);
     assert_eq!(s.consumer.fail_with, FailWith::Exception);
+    let c = &s.consumer;
+    assert_eq!((c.pull_threshold_for_queue, c.pull_threshold_size_for_queue, c.consume_concurrently_max_span), (10, 2, 30));
     assert_eq!(s.faults.len(), 2);
     assert_eq!((s.faults[0].target, s.faults[0].factor), (FaultTarget::Master, 3));
     assert_eq!(s.faults[0].duration, Some(SimDuration::from_ms(500)));
@@ -232,9 +237,9 @@ fn out_of_range_values_are_refused() {
         "[producer]\nmessages = 0\n",
         "producer.messages",
         Some(2),
-        "out of range; give 1 to 100000",
+        "out of range; give 1 to 1000000",
     );
-    assert_err("[producer]\nmessages = 100001\n", "producer.messages", Some(2), "out of range");
+    assert_err("[producer]\nmessages = 1000001\n", "producer.messages", Some(2), "out of range");
     assert_err("[producer]\nbodySize = 4194305\n", "producer.bodySize", Some(2), "out of range");
     assert_err("[consumer]\nfailPercent = 101\n", "consumer.failPercent", Some(2), "0 to 100");
     assert_err(
@@ -244,6 +249,9 @@ fn out_of_range_values_are_refused() {
         "1 to 1024",
     );
     assert_err("[consumer]\nconsumeThread = 0\n", "consumer.consumeThread", Some(2), "1 to 1000");
+    assert_err("[consumer]\npullThresholdForQueue = 0\n", "consumer.pullThresholdForQueue", Some(2), "1 to 65535");
+    assert_err("[consumer]\npullThresholdSizeForQueue = 1025\n", "consumer.pullThresholdSizeForQueue", Some(2), "1 to 1024");
+    assert_err("[consumer]\nconsumeConcurrentlyMaxSpan = 65536\n", "consumer.consumeConcurrentlyMaxSpan", Some(2), "1 to 65535");
     assert_err(
         "[consumer]\nmaxReconsumeTimes = -2\n",
         "consumer.maxReconsumeTimes",
@@ -584,6 +592,9 @@ fn broker_conf_applies_known_keys_and_lists_the_rest() {
     assert_eq!(b.sync_flush_timeout, SimDuration::from_ms(8_000));
     assert_eq!(b.ha_slave_fallbehind_max_bytes, 1_048_576);
     assert_eq!(b.message_delay_level.len(), 5);
+    let pool = import_broker_conf("transientStorePoolEnable=true\ncommitIntervalCommitLog=100\n", &Scenario::default()).unwrap();
+    assert!(pool.scenario.broker.transient_store_pool_enable && pool.not_modelled.is_empty());
+    assert_eq!(pool.scenario.broker.commit_interval_commit_log, SimDuration::from_ms(100));
     assert_eq!(b.slave_timeout, SimDuration::from_ms(2_000), "the later value wins");
     let keys = |v: &[(usize, String)]| {
         v.iter().map(|(l, k)| format!("{l}:{k}")).collect::<Vec<_>>().join(" ")

@@ -73,7 +73,19 @@ fn preset_both_machines_lose_power() {
 }
 #[test]
 fn preset_async_master_disk_lost() {
-    check("async-master-disk-lost", "SEND_OK=300", "DELIVERED=295 LOST_AFTER_ACK=5");
+    check("async-master-disk-lost", "SEND_OK=300", "DELIVERED=291 LOST_AFTER_ACK=9");
+}
+#[test]
+fn preset_async_master_push_window() {
+    check("async-master-push-window", "EXCEPTION=50 SEND_OK=250", "DELIVERED=201 LOST_AFTER_ACK=49 LOST_UNACKED=50");
+}
+#[test]
+fn preset_slave_falls_behind_burst() {
+    check("slave-falls-behind-burst", "SEND_OK=135 SLAVE_NOT_AVAILABLE=165", "DELIVERED=300");
+}
+#[test]
+fn preset_transient_store_pool_process_crash() {
+    check("transient-store-pool-process-crash", "SEND_OK=300", "DELIVERED=292 LOST_AFTER_ACK=8");
 }
 #[test]
 fn preset_sync_master_disk_lost() {

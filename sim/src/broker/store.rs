@@ -5,6 +5,10 @@
 //! crash keeps the page cache (the OS writes it back); a power loss truncates the log at the
 //! last flush; a lost disk empties it. Consume queues are rebuilt from the commit log, so here
 //! they are views over its records, in commit-log order.
+//!
+//! With `transientStorePoolEnable` (spec §2c) an append lands in an off-heap write buffer first
+//! (`written`); `CommitRealTimeService` copies it into the file (`committed`). Readers, replication
+//! and flushes see only committed bytes; a process crash loses the uncommitted tail.
 
 use crate::event::{MsgId, Topic};
 use crate::time::SimTime;
@@ -39,6 +43,10 @@ pub struct Store {
     pub written: u64,
     /// Everything below this offset is on disk.
     pub flushed: u64,
+    /// Appends go to an off-heap write buffer first (`transientStorePoolEnable`, spec §2c).
+    pub write_buffer: bool,
+    /// With a write buffer: everything below this offset is in the file (page cache).
+    pub committed: u64,
     /// `TopicTest` queue 0: indices into `records`.
     pub cq_main: Vec<usize>,
     /// `%RETRY%<group>` queue 0.
@@ -78,18 +86,34 @@ impl Store {
         self.push(rec.clone());
     }
 
+    /// The end of what is in the file (`MappedFile.getReadPosition`): what readers
+    /// (consume-queue dispatch, HA replication) and flushes see.
+    pub fn readable_end(&self) -> u64 {
+        if self.write_buffer {
+            self.committed
+        } else {
+            self.written
+        }
+    }
+
+    /// Bytes in the write buffer that are not in the file yet.
+    pub fn uncommitted(&self) -> u64 {
+        self.written - self.readable_end()
+    }
+
     /// Bytes in the page cache that are not on disk yet.
     pub fn dirty(&self) -> u64 {
-        self.written - self.flushed
+        self.readable_end() - self.flushed
     }
 
     /// `MappedFile.isAbleToFlush(leastPages)`.
     pub fn able_to_flush(&self, least_pages: u64) -> bool {
-        if least_pages == 0 {
-            self.written > self.flushed
-        } else {
-            self.written / OS_PAGE_SIZE - self.flushed / OS_PAGE_SIZE >= least_pages
-        }
+        pages_waiting(self.readable_end(), self.flushed, least_pages)
+    }
+
+    /// `MappedFile.isAbleToCommit(leastPages)`.
+    pub fn able_to_commit(&self, least_pages: u64) -> bool {
+        self.write_buffer && pages_waiting(self.written, self.committed, least_pages)
     }
 
     /// Truncates the log to `offset` (recovery after a power loss keeps only complete messages
@@ -99,6 +123,7 @@ impl Store {
         let cut = self.records.split_off(keep);
         self.written = self.records.last().map_or(0, |r| r.end());
         self.flushed = self.flushed.min(self.written);
+        self.committed = self.committed.min(self.written);
         for cq in [&mut self.cq_main, &mut self.cq_retry, &mut self.cq_dlq] {
             cq.retain(|&i| i < keep);
         }
@@ -117,13 +142,29 @@ impl Store {
         &self.records[a..b]
     }
 
+    /// A topic's consume queue: the entries dispatched so far (only committed records).
     pub fn queue(&self, topic: Topic) -> &[usize] {
-        match topic {
+        let cq: &[usize] = match topic {
             Topic::Main => &self.cq_main,
             Topic::Retry => &self.cq_retry,
             Topic::Dlq => &self.cq_dlq,
             Topic::Schedule => &[],
+        };
+        if !self.write_buffer || self.committed >= self.written {
+            return cq;
         }
+        let end = self.committed;
+        &cq[..cq.partition_point(|&i| self.records[i].end() <= end)]
+    }
+}
+
+/// `isAbleToFlush` / `isAbleToCommit`: with `least_pages` 0 anything waiting, else that many
+/// 4 KiB page boundaries between `done` and `to`.
+fn pages_waiting(to: u64, done: u64, least_pages: u64) -> bool {
+    if least_pages == 0 {
+        to > done
+    } else {
+        to / OS_PAGE_SIZE - done / OS_PAGE_SIZE >= least_pages
     }
 }
 

@@ -107,6 +107,18 @@ fn apply(b: &mut BrokerConfig, key: &str, value: &str) -> Result<bool, String> {
         "haHousekeepingInterval" => b.ha_housekeeping_interval = ms(value, true)?,
         "haSendHeartbeatInterval" => b.ha_send_heartbeat_interval = ms(value, true)?,
         "messageDelayLevel" => b.message_delay_level = parse_delay_levels(value)?,
+        "transientStorePoolEnable" => {
+            b.transient_store_pool_enable = match value {
+                "true" => true,
+                "false" => false,
+                _ => return Err(format!("`{value}` is not `true` or `false`")),
+            }
+        }
+        "commitIntervalCommitLog" => b.commit_interval_commit_log = ms(value, true)?,
+        "commitCommitLogLeastPages" => b.commit_commit_log_least_pages = number(value)?,
+        "commitCommitLogThoroughInterval" => {
+            b.commit_commit_log_thorough_interval = ms(value, false)?
+        }
         _ => return Ok(false),
     }
     Ok(true)

@@ -16,7 +16,7 @@ use crate::time::{SimDuration, SimTime};
 pub use parse::{parse_scenario, ScenarioError};
 
 /// `flushDiskType`: when the master's commit log reaches the disk.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FlushDiskType {
     /// `SYNC_FLUSH`: each send waits for a group-commit flush, up to `syncFlushTimeout`.
     #[serde(rename = "SYNC_FLUSH")]
@@ -27,7 +27,7 @@ pub enum FlushDiskType {
 }
 
 /// `brokerRole` of the master (the lab's slave is always `SLAVE`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BrokerRole {
     /// `SYNC_MASTER`: each send waits for the slave, up to `slaveTimeout`.
     #[serde(rename = "SYNC_MASTER")]
@@ -66,7 +66,7 @@ impl SendMode {
 }
 
 /// The producer's send mode.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SendMode {
     #[serde(rename = "SYNC")]
     Sync,
@@ -123,6 +123,23 @@ pub struct BrokerConfig {
     pub ha_send_heartbeat_interval: SimDuration,
     /// `messageDelayLevel`, default `1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h`.
     pub message_delay_level: Vec<SimDuration>,
+    /// `transientStorePoolEnable`, default false: appends go to an off-heap write buffer that
+    /// `CommitRealTimeService` commits into the page cache (only with `ASYNC_FLUSH`, spec §2c).
+    pub transient_store_pool_enable: bool,
+    /// `commitIntervalCommitLog`, default 200 ms: the commit service's idle wait.
+    pub commit_interval_commit_log: SimDuration,
+    /// `commitCommitLogLeastPages`, default 4: commit once this many pages wait.
+    pub commit_commit_log_least_pages: u64,
+    /// `commitCommitLogThoroughInterval`, default 200 ms: at least this often commit everything.
+    pub commit_commit_log_thorough_interval: SimDuration,
+}
+
+impl BrokerConfig {
+    /// `MessageStoreConfig.isTransientStorePoolEnable`: the option only works with `ASYNC_FLUSH`
+    /// on a master.
+    pub fn uses_transient_store_pool(&self) -> bool {
+        self.transient_store_pool_enable && self.flush_disk_type == FlushDiskType::AsyncFlush
+    }
 }
 
 impl Default for BrokerConfig {
@@ -139,6 +156,10 @@ impl Default for BrokerConfig {
             ha_housekeeping_interval: SimDuration::from_ms(20_000),
             ha_send_heartbeat_interval: SimDuration::from_ms(5_000),
             message_delay_level: default_delay_levels(),
+            transient_store_pool_enable: false,
+            commit_interval_commit_log: SimDuration::from_ms(200),
+            commit_commit_log_least_pages: 4,
+            commit_commit_log_thorough_interval: SimDuration::from_ms(200),
         }
     }
 }
@@ -180,6 +201,9 @@ pub struct SlaveConfig {
     pub replication_latency: SimDuration,
     /// The slave's own `flushDiskType`, default `ASYNC_FLUSH`.
     pub flush_disk_type: FlushDiskType,
+    /// Throughput of the master→slave link in bytes per millisecond (lab name), default 125000:
+    /// a 1 Gbit/s link. Batches queue behind each other, so a burst can leave the slave behind.
+    pub replication_bytes_per_ms: u64,
 }
 
 impl Default for SlaveConfig {
@@ -188,32 +212,44 @@ impl Default for SlaveConfig {
             enabled: false,
             replication_latency: SimDuration::from_ms(1),
             flush_disk_type: FlushDiskType::AsyncFlush,
+            replication_bytes_per_ms: 125_000,
         }
     }
 }
 
-/// `[network]`: one-way latency between the clients (producer, consumer) and the brokers. Lab name.
+/// `[network]`: the link between the clients (producer, consumer) and the brokers. Lab names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NetworkConfig {
-    /// Default 1 ms.
+    /// One-way latency, default 1 ms.
     pub latency: SimDuration,
+    /// Bytes per millisecond the producer's connection to the master carries (`bandwidth`);
+    /// `None` (default): no limit. Requests queue behind each other on it, so it bounds a
+    /// producer's throughput; [`GIGABIT_BYTES_PER_MS`] is a 1 Gbit/s link.
+    pub bandwidth_bytes_per_ms: Option<u64>,
 }
+
+/// 1 Gbit/s in bytes per millisecond.
+pub const GIGABIT_BYTES_PER_MS: u64 = 125_000;
 
 impl Default for NetworkConfig {
     fn default() -> Self {
-        NetworkConfig { latency: SimDuration::from_ms(1) }
+        NetworkConfig { latency: SimDuration::from_ms(1), bandwidth_bytes_per_ms: None }
     }
 }
 
-/// `[producer]`: one producer sending `messages` messages, message *i* at *i* × `interval`.
+/// `[producer]`: one producer sending `messages` messages: open loop, message *i* at
+/// *i* × `interval`; or closed loop, `threads` threads each sending the next message as soon as
+/// its previous send returned (RocketMQ's `benchmark/producer.sh`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProducerConfig {
     /// `SYNC` (default) | `ASYNC` | `ONEWAY`.
     pub send_mode: SendMode,
     /// How many messages to send (lab name), default 200.
     pub messages: u32,
-    /// Open-loop spacing between sends (lab name), default 10 ms.
+    /// Open-loop spacing between sends (lab name), default 10 ms. Unused when `threads` is set.
     pub interval: SimDuration,
+    /// Closed loop (lab name): this many sending threads, back to back. `None` (default): open loop.
+    pub threads: Option<u32>,
     /// Body size in bytes (lab name), default 1024.
     pub body_size: u32,
     /// `sendMsgTimeout`, default 3000 ms: one budget for all attempts of a send.
@@ -238,6 +274,7 @@ impl Default for ProducerConfig {
             send_mode: SendMode::Sync,
             messages: 200,
             interval: SimDuration::from_ms(10),
+            threads: None,
             body_size: 1024,
             send_msg_timeout: SimDuration::from_ms(3_000),
             retry_times_when_send_failed: 2,
@@ -279,6 +316,13 @@ pub struct ConsumerConfig {
     pub pull_batch_size: u32,
     /// `consumeThreadMin`/`consumeThreadMax`, default 20.
     pub consume_thread: u32,
+    /// `pullThresholdForQueue`, default 1000: more cached messages than this in a queue's process
+    /// queue and the next pull waits 50 ms (flow control, spec §5).
+    pub pull_threshold_for_queue: u32,
+    /// `pullThresholdSizeForQueue`, default 100 (MiB of cached message bodies per queue).
+    pub pull_threshold_size_for_queue: u32,
+    /// `consumeConcurrentlyMaxSpan`, default 2000: largest offset span of a process queue.
+    pub consume_concurrently_max_span: u32,
 }
 
 impl Default for ConsumerConfig {
@@ -297,12 +341,15 @@ impl Default for ConsumerConfig {
             persist_consumer_offset_interval: SimDuration::from_ms(5_000),
             pull_batch_size: 32,
             consume_thread: 20,
+            pull_threshold_for_queue: 1_000,
+            pull_threshold_size_for_queue: 100,
+            consume_concurrently_max_span: 2_000,
         }
     }
 }
 
 /// Which machine or link a fault hits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum FaultTarget {
     #[serde(rename = "master")]
     Master,
@@ -316,7 +363,7 @@ pub enum FaultTarget {
 }
 
 /// The kinds of fault, with RocketMQ-operator vocabulary.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum FaultKind {
     /// The broker process dies (`kill -9`); the OS survives and writes the page cache back.
     #[serde(rename = "PROCESS_CRASH")]
@@ -449,13 +496,19 @@ impl Default for Scenario {
 /// Hard limits that keep every run bounded; hitting one ends the run with a reported outcome.
 pub mod limits {
     /// Most messages one scenario may send.
-    pub const MAX_MESSAGES: u32 = 100_000;
-    /// Most events one run may process before it stops with `EventLimitReached`.
+    pub const MAX_MESSAGES: u32 = 1_000_000;
+    /// Most events a run that keeps its whole log (`LogMode::Retain`: the web lab) may log
+    /// before it stops with `EventLimit`; that log is then some 300 MB.
     pub const MAX_EVENTS: u64 = 5_000_000;
+    /// Most events a run that streams its log (`LogMode::Digest`/`Discard`: the runner, sweeps)
+    /// may log: 100 per message at [`MAX_MESSAGES`], memory bounded by the ledger.
+    pub const MAX_EVENTS_STREAMED: u64 = 100_000_000;
     /// Most faults in one scenario.
     pub const MAX_FAULTS: usize = 1_000;
     /// Longest simulated run: 7 days.
     pub const MAX_UNTIL_MS: u64 = 7 * 24 * 3_600_000;
+    /// Most closed-loop producer threads.
+    pub const MAX_THREADS: u32 = 1_000;
     /// Largest body.
     pub const MAX_BODY_SIZE: u32 = 4 * 1024 * 1024;
     /// Most `maxReconsumeTimes` the lab accepts (RocketMQ caps the delay level at 18 anyway).

@@ -96,15 +96,20 @@ const BROKER_KEYS: &[&str] = &[
     "haHousekeepingInterval",
     "haSendHeartbeatInterval",
     "messageDelayLevel",
+    "transientStorePoolEnable",
+    "commitIntervalCommitLog",
+    "commitCommitLogLeastPages",
+    "commitCommitLogThoroughInterval",
 ];
 const DISK_KEYS: &[&str] =
     &["flushLatency", "flushLatencyMin", "flushLatencyMax", "flushBytesPerMs"];
-const SLAVE_KEYS: &[&str] = &["enabled", "replicationLatency", "flushDiskType"];
-const NETWORK_KEYS: &[&str] = &["latency"];
+const SLAVE_KEYS: &[&str] = &["enabled", "replicationLatency", "flushDiskType", "replicationBytesPerMs"];
+const NETWORK_KEYS: &[&str] = &["latency", "bandwidth"];
 const PRODUCER_KEYS: &[&str] = &[
     "sendMode",
     "messages",
     "interval",
+    "threads",
     "bodySize",
     "sendMsgTimeout",
     "retryTimesWhenSendFailed",
@@ -128,6 +133,9 @@ const CONSUMER_KEYS: &[&str] = &[
     "persistConsumerOffsetInterval",
     "pullBatchSize",
     "consumeThread",
+    "pullThresholdForQueue",
+    "pullThresholdSizeForQueue",
+    "consumeConcurrentlyMaxSpan",
 ];
 const FAULT_KEYS: &[&str] = &["at", "kind", "target", "duration", "factor"];
 
@@ -217,6 +225,17 @@ fn parse_broker(t: &Tbl, b: &mut BrokerConfig) -> Result<()> {
         b.message_delay_level =
             parse_delay_levels(levels).map_err(|r| t.err("messageDelayLevel", r))?;
     }
+    b.transient_store_pool_enable =
+        t.bool("transientStorePoolEnable", b.transient_store_pool_enable)?;
+    b.commit_interval_commit_log =
+        t.duration("commitIntervalCommitLog", b.commit_interval_commit_log, Bound::Positive)?;
+    b.commit_commit_log_least_pages =
+        t.int("commitCommitLogLeastPages", b.commit_commit_log_least_pages, 0, i64::MAX as u64)?;
+    b.commit_commit_log_thorough_interval = t.duration(
+        "commitCommitLogThoroughInterval",
+        b.commit_commit_log_thorough_interval,
+        Bound::Any,
+    )?;
     Ok(())
 }
 
@@ -291,12 +310,17 @@ fn parse_slave(t: &Tbl, s: &mut SlaveConfig) -> Result<()> {
     s.enabled = t.bool("enabled", s.enabled)?;
     s.replication_latency = t.duration("replicationLatency", s.replication_latency, Bound::Any)?;
     s.flush_disk_type = t.choice("flushDiskType", s.flush_disk_type, FLUSH_DISK_TYPES)?;
+    s.replication_bytes_per_ms =
+        t.int("replicationBytesPerMs", s.replication_bytes_per_ms, 1, i64::MAX as u64)?;
     Ok(())
 }
 
 fn parse_network(t: &Tbl, n: &mut NetworkConfig) -> Result<()> {
     t.check_keys(NETWORK_KEYS)?;
     n.latency = t.duration("latency", n.latency, Bound::Any)?;
+    if t.has("bandwidth") {
+        n.bandwidth_bytes_per_ms = Some(t.int("bandwidth", 1, 1, i64::MAX as u64)?);
+    }
     Ok(())
 }
 
@@ -305,6 +329,15 @@ fn parse_producer(t: &Tbl, p: &mut ProducerConfig) -> Result<()> {
     p.send_mode = t.choice("sendMode", p.send_mode, SEND_MODES)?;
     p.messages = t.int_u32("messages", p.messages, 1, limits::MAX_MESSAGES)?;
     p.interval = t.duration("interval", p.interval, Bound::Any)?;
+    if t.has("threads") && t.has("interval") {
+        return Err(t.err(
+            "threads",
+            "`threads` and `interval` together: `threads` is a closed-loop producer (each thread sends as soon as its last send returned), `interval` an open-loop one; keep one of the two",
+        ));
+    }
+    if t.has("threads") {
+        p.threads = Some(t.int_u32("threads", 1, 1, limits::MAX_THREADS)?);
+    }
     p.body_size = t.int_u32("bodySize", p.body_size, 1, limits::MAX_BODY_SIZE)?;
     p.send_msg_timeout = t.duration("sendMsgTimeout", p.send_msg_timeout, Bound::Positive)?;
     p.retry_times_when_send_failed =
@@ -362,6 +395,13 @@ fn parse_consumer(t: &Tbl, c: &mut ConsumerConfig, messages: u32, until: SimTime
     )?;
     c.pull_batch_size = t.int_u32("pullBatchSize", c.pull_batch_size, 1, 1_024)?;
     c.consume_thread = t.int_u32("consumeThread", c.consume_thread, 1, 1_000)?;
+    // The ranges `DefaultMQPushConsumerImpl.checkConfig` accepts.
+    c.pull_threshold_for_queue =
+        t.int_u32("pullThresholdForQueue", c.pull_threshold_for_queue, 1, 65_535)?;
+    c.pull_threshold_size_for_queue =
+        t.int_u32("pullThresholdSizeForQueue", c.pull_threshold_size_for_queue, 1, 1_024)?;
+    c.consume_concurrently_max_span =
+        t.int_u32("consumeConcurrentlyMaxSpan", c.consume_concurrently_max_span, 1, 65_535)?;
     Ok(())
 }
 
@@ -805,8 +845,12 @@ pub fn scenario_to_toml(s: &Scenario) -> String {
     w.kv("enabled", s.slave.enabled.to_string());
     w.kv("replicationLatency", dur(s.slave.replication_latency));
     w.kv("flushDiskType", quote(name_of(FLUSH_DISK_TYPES, s.slave.flush_disk_type)));
+    w.kv("replicationBytesPerMs", s.slave.replication_bytes_per_ms.to_string());
     w.header("[network]");
     w.kv("latency", dur(s.network.latency));
+    if let Some(bw) = s.network.bandwidth_bytes_per_ms {
+        w.kv("bandwidth", bw.to_string());
+    }
     write_producer(&mut w, &s.producer);
     write_consumer(&mut w, &s.consumer);
     for f in &s.faults {
@@ -838,13 +882,20 @@ fn write_broker(w: &mut Writer, b: &BrokerConfig) {
     w.kv("haSendHeartbeatInterval", ms(b.ha_send_heartbeat_interval));
     let levels: Vec<String> = b.message_delay_level.iter().map(|d| format_duration(*d)).collect();
     w.kv("messageDelayLevel", quote(&levels.join(" ")));
+    w.kv("transientStorePoolEnable", b.transient_store_pool_enable.to_string());
+    w.kv("commitIntervalCommitLog", ms(b.commit_interval_commit_log));
+    w.kv("commitCommitLogLeastPages", b.commit_commit_log_least_pages.to_string());
+    w.kv("commitCommitLogThoroughInterval", ms(b.commit_commit_log_thorough_interval));
 }
 
 fn write_producer(w: &mut Writer, p: &ProducerConfig) {
     w.header("[producer]");
     w.kv("sendMode", quote(name_of(SEND_MODES, p.send_mode)));
     w.kv("messages", p.messages.to_string());
-    w.kv("interval", dur(p.interval));
+    match p.threads {
+        Some(n) => w.kv("threads", n.to_string()),
+        None => w.kv("interval", dur(p.interval)),
+    }
     w.kv("bodySize", p.body_size.to_string());
     w.kv("sendMsgTimeout", ms(p.send_msg_timeout));
     w.kv("retryTimesWhenSendFailed", p.retry_times_when_send_failed.to_string());
@@ -871,6 +922,9 @@ fn write_consumer(w: &mut Writer, c: &ConsumerConfig) {
     w.kv("persistConsumerOffsetInterval", ms(c.persist_consumer_offset_interval));
     w.kv("pullBatchSize", c.pull_batch_size.to_string());
     w.kv("consumeThread", c.consume_thread.to_string());
+    w.kv("pullThresholdForQueue", c.pull_threshold_for_queue.to_string());
+    w.kv("pullThresholdSizeForQueue", c.pull_threshold_size_for_queue.to_string());
+    w.kv("consumeConcurrentlyMaxSpan", c.consume_concurrently_max_span.to_string());
 }
 
 #[derive(Default)]

@@ -77,6 +77,11 @@ static PRESETS: &[Preset] = &[
         "A broker process crash loses nothing, even under ASYNC_FLUSH: the OS still writes the page cache back."
     ),
     preset!(
+        "transient-store-pool-process-crash",
+        "transientStorePoolEnable: a process crash loses the write buffer",
+        "With transientStorePoolEnable a broker process crash loses the messages still in the off-heap write buffer, which a plain ASYNC_FLUSH broker never does."
+    ),
+    preset!(
         "sync-flush-power-loss",
         "SYNC_FLUSH survives a power cut",
         "To guarantee no loss enable synchronous flush: a SEND_OK message under SYNC_FLUSH is on disk."
@@ -100,6 +105,16 @@ static PRESETS: &[Preset] = &[
         "async-master-disk-lost",
         "ASYNC_MASTER loses what was not yet replicated",
         "With asynchronous replication a destroyed master disk loses the messages the slave had not received yet."
+    ),
+    preset!(
+        "async-master-push-window",
+        "ASYNC_MASTER at defaults: the last 100 ms are only on the master",
+        "Even with a healthy slave on a fast link, ASYNC_MASTER replicates in 100 ms steps: a destroyed master disk loses the SEND_OK messages of the last step."
+    ),
+    preset!(
+        "slave-falls-behind-burst",
+        "A burst leaves the slave behind: SLAVE_NOT_AVAILABLE",
+        "A burst faster than the replication link leaves the slave more than haSlaveFallbehindMax behind, so a SYNC_MASTER answers SLAVE_NOT_AVAILABLE with its slave up (apache/rocketmq #2528)."
     ),
     preset!(
         "sync-master-disk-lost",
@@ -169,7 +184,7 @@ mod tests {
 
     #[test]
     fn every_preset_parses_and_is_named_after_its_title() {
-        assert_eq!(all().len(), 23);
+        assert_eq!(all().len(), 26);
         for p in all() {
             let s = parse_scenario(p.source).unwrap_or_else(|e| panic!("preset {}: {e}", p.id));
             assert_eq!(s.name, p.title, "preset {}", p.id);

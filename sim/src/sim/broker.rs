@@ -52,8 +52,12 @@ impl Sim {
         if self.master.flush_disk_type == FlushDiskType::SyncFlush {
             self.start_flush(NodeId::Master);
         }
-        self.push_to_slave();
-        self.notify_dispatch(NodeId::Master, topic);
+        if self.master.store.write_buffer {
+            // `submitFlushRequest` wakes CommitRealTimeService; readers wait for the commit.
+            self.commit_turn(true);
+        } else {
+            self.notify_dispatch(NodeId::Master, topic);
+        }
         copy
     }
 
@@ -90,10 +94,13 @@ impl Sim {
         if flush.is_none() {
             self.schedule(self.sc.broker.sync_flush_timeout, Action::FlushDeadline { put });
         }
+        let slave_deadline = replica.is_none().then(|| self.now + self.sc.broker.slave_timeout);
+        self.puts.insert(put, PendingPut { reply, copy, next_offset, flush, replica, slave_deadline });
         if replica.is_none() {
-            self.schedule(self.sc.broker.slave_timeout, Action::SlaveDeadline { put });
+            // `submitReplicaRequest`: queue the request and wake the HA push threads.
+            self.wake_all_push();
+            self.submit_replica_request();
         }
-        self.puts.insert(put, PendingPut { reply, copy, next_offset, flush, replica });
         self.try_complete(put);
     }
 
@@ -110,46 +117,32 @@ impl Sim {
         let (Some(flush), Some(replica)) = (p.flush, p.replica) else { return };
         let p = self.puts.remove(&put).expect("present");
         let status = replica.or(flush).unwrap_or(SendStatus::SendOk);
-        match p.reply {
-            Reply::Producer { msg, attempt } => {
-                self.copies[p.copy].answered = Some(status);
-                self.answer_put(msg, attempt, Ok(status));
-            }
-            // consumerSendMsgBack answers SUCCESS for every stored status.
-            Reply::SendBack { queue, cepoch, qoffset } => {
-                self.schedule(self.sc.network.latency, Action::SendBackAck { queue, cepoch, qoffset })
-            }
-        }
+        let Reply::Producer { msg, attempt } = p.reply;
+        self.copies[p.copy].answered = Some(status);
+        self.answer_put(msg, attempt, Ok(status));
     }
 
-    pub(super) fn on_put_deadline(&mut self, put: u64, flush: bool) {
+    /// `FlushDiskWatcher`: a `SYNC_FLUSH` request past `syncFlushTimeout`.
+    pub(super) fn on_flush_deadline(&mut self, put: u64) {
         let Some(p) = self.puts.get_mut(&put) else { return };
-        if flush && p.flush.is_none() {
-            p.flush = Some(Some(SendStatus::FlushDiskTimeout));
-        } else if !flush && p.replica.is_none() {
-            p.replica = Some(Some(SendStatus::FlushSlaveTimeout));
-        } else {
+        if p.flush.is_some() {
             return;
         }
+        p.flush = Some(Some(SendStatus::FlushDiskTimeout));
         self.try_complete(put);
     }
 
-    /// Completes the puts whose part is satisfied by the new flushed or replicated offset.
-    pub(crate) fn complete_puts(&mut self, flushed: Option<u64>, replicated: Option<u64>) {
+    /// Completes the puts whose flush part is satisfied by the new flushed offset.
+    pub(crate) fn complete_flushed_puts(&mut self, flushed: u64) {
         let ready: Vec<u64> = self
             .puts
             .iter_mut()
             .filter_map(|(&id, p)| {
-                let mut touched = false;
-                if p.flush.is_none() && flushed.is_some_and(|f| f >= p.next_offset) {
+                let done = p.flush.is_none() && flushed >= p.next_offset;
+                if done {
                     p.flush = Some(None);
-                    touched = true;
                 }
-                if p.replica.is_none() && replicated.is_some_and(|r| r >= p.next_offset) {
-                    p.replica = Some(None);
-                    touched = true;
-                }
-                touched.then_some(id)
+                done.then_some(id)
             })
             .collect();
         for id in ready {
@@ -171,7 +164,7 @@ impl Sim {
         if !n.is_up() || n.flush_in_progress.is_some() || n.store.dirty() == 0 {
             return;
         }
-        let (from, to) = (n.store.flushed, n.store.written);
+        let (from, to) = (n.store.flushed, n.store.readable_end());
         let cost = self.flush_cost(node, to - from);
         let now = self.now;
         let n = self.node_mut(node);
@@ -206,8 +199,9 @@ impl Sim {
         let mut least = self.sc.broker.flush_commit_log_least_pages;
         let now = self.now;
         let n = self.node_mut(node);
-        if now >= n.last_thorough + thorough {
-            n.last_thorough = now;
+        // `lastFlushTimestamp` starts at 0 (epoch), so the first turn after a start is thorough.
+        if n.last_thorough.is_none_or(|t| now >= t + thorough) {
+            n.last_thorough = Some(now);
             least = 0;
         }
         if n.store.able_to_flush(least) {
@@ -238,43 +232,13 @@ impl Sim {
         }
         self.emit(EventKind::Flushed { node, offset: flushed });
         if node == NodeId::Master {
-            self.complete_puts(Some(flushed), None);
+            self.complete_flushed_puts(flushed);
         }
         match self.node(node).flush_disk_type {
             FlushDiskType::SyncFlush => self.start_flush(node),
             FlushDiskType::AsyncFlush => {
                 self.schedule(self.sc.broker.flush_interval_commit_log, Action::FlushTick { node, epoch })
             }
-        }
-    }
-
-    /// `ScheduleMessageService`: a due retry is written to `%RETRY%<group>`.
-    pub(super) fn on_schedule_due(&mut self, copy: CopyId, epoch: u32) {
-        if !self.master.is_up() || self.master.epoch != epoch || self.copies[copy].handled {
-            return;
-        }
-        if self.master.store.find(copy).is_none() {
-            return; // the schedule entry itself was lost
-        }
-        self.copies[copy].handled = true;
-        let (msg, rc) = (self.copies[copy].msg, self.copies[copy].reconsume_times);
-        self.emit(EventKind::RetryDue { msg, reconsume_times: rc });
-        self.master_append(msg, Topic::Retry, rc, None);
-    }
-
-    /// After a restart, re-arm the schedule service for surviving, not yet moved entries.
-    pub(crate) fn rearm_schedules(&mut self) {
-        let epoch = self.master.epoch;
-        let pending: Vec<(CopyId, SimTime)> = self
-            .master
-            .store
-            .records
-            .iter()
-            .filter(|r| r.topic == Topic::Schedule && !self.copies[r.copy].handled)
-            .map(|r| (r.copy, self.copies[r.copy].due_at.unwrap_or(self.now)))
-            .collect();
-        for (copy, due) in pending {
-            self.schedule_at(due, Action::ScheduleDue { copy, epoch });
         }
     }
 }

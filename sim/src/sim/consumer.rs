@@ -20,8 +20,6 @@ use crate::rng::Ratio;
 use crate::scenario::{ConsumerConfig, FailWith};
 use crate::time::{SimDuration, SimTime};
 
-/// `pullThresholdForQueue`.
-const PULL_THRESHOLD: usize = 1_000;
 /// `submitConsumeRequestLater` after a failed `sendMessageBack`.
 const LOCAL_RETRY_DELAY: SimDuration = SimDuration::from_ms(5_000);
 /// `consumerSendMessageBack`'s RPC timeout.
@@ -38,8 +36,15 @@ pub(crate) struct QueueState {
     pub pq: BTreeMap<u64, CopyId>,
     /// In-memory consume offset (`ProcessQueue.removeMessage`'s answer).
     pub mem_offset: u64,
+    /// The queue's one `PullRequest` is busy: on the wire, held by a broker, or deferred.
     pub pull_outstanding: bool,
+    /// The pull request waits out flow control (`PullLater` is scheduled).
+    pub deferred: bool,
+    /// The last pull attempt was flow-controlled (the event is logged once per episode).
+    pub flow_controlled: bool,
     pub last_persisted: Option<u64>,
+    /// The offset this queue resumed from at the group's last start (the broker's committed one).
+    pub started_from: u64,
 }
 
 /// A pull held by a broker (long polling).
@@ -96,7 +101,7 @@ impl Consumer {
     }
 }
 
-fn topic_of(q: QueueKind) -> Topic {
+pub(super) fn topic_of(q: QueueKind) -> Topic {
     match q {
         QueueKind::Main => Topic::Main,
         QueueKind::Retry => Topic::Retry,
@@ -132,7 +137,7 @@ impl Sim {
         c.persist_armed = false;
         for (q, off) in [(QueueKind::Main, main), (QueueKind::Retry, retry)] {
             let s = c.queues.get_mut(&q).expect("queue");
-            *s = QueueState { pull_offset: off, mem_offset: off, last_persisted: Some(off), ..Default::default() };
+            *s = QueueState { pull_offset: off, mem_offset: off, last_persisted: Some(off), started_from: off, ..Default::default() };
         }
         for t in c.threads_free_at.iter_mut() {
             *t = self.now;
@@ -160,6 +165,7 @@ impl Sim {
         for q in c.queues.values_mut() {
             q.pq.clear();
             q.pull_outstanding = false;
+            q.deferred = false;
         }
         self.emit(EventKind::ConsumerCrashed { in_flight });
         if let Some(u) = until {
@@ -168,141 +174,9 @@ impl Sim {
         }
     }
 
-    /// Sends a pull for every queue that has room and none outstanding.
-    pub(crate) fn kick_consumer(&mut self) {
-        for q in [QueueKind::Main, QueueKind::Retry] {
-            self.pull(q);
-        }
-    }
-
-    fn pull(&mut self, q: QueueKind) {
-        let source = self.route;
-        if !self.consumer.online || !self.node(source).is_up() {
-            return;
-        }
-        let s = &self.consumer.queues[&q];
-        if s.pull_outstanding || s.pq.len() >= PULL_THRESHOLD {
-            return;
-        }
-        // The pull carries the in-memory offset to the master (never to a slave).
-        let commit = (source == NodeId::Master && s.mem_offset > 0).then_some(s.mem_offset);
-        let offset = s.pull_offset;
-        let (cepoch, nepoch) = (self.consumer.epoch, self.node(source).epoch);
-        self.consumer.queues.get_mut(&q).expect("queue").pull_outstanding = true;
-        self.schedule(
-            self.sc.network.latency,
-            Action::PullArrive { queue: q, cepoch, node: source, nepoch, offset, commit },
-        );
-    }
-
-    pub(super) fn on_pull_arrive(&mut self, q: QueueKind, cepoch: u32, node: NodeId, nepoch: u32, offset: u64, commit: Option<u64>) {
-        if cepoch != self.consumer.epoch {
-            return;
-        }
-        if !self.node(node).is_up() || self.node(node).epoch != nepoch {
-            self.consumer.queues.get_mut(&q).expect("queue").pull_outstanding = false;
-            return;
-        }
-        if let Some(off) = commit {
-            self.store_offset(node, q, off, OffsetVia::Pull);
-        }
-        let len = self.node(node).store.queue(topic_of(q)).len() as u64;
-        let mut offset = offset;
-        if offset > len {
-            self.emit(EventKind::OffsetCorrected { queue: q, from: offset, to: len });
-            offset = len;
-            let s = self.consumer.queues.get_mut(&q).expect("queue");
-            s.pull_offset = len;
-            if s.pq.is_empty() {
-                s.mem_offset = len;
-            }
-        }
-        if offset == len {
-            self.consumer.held.insert(q, HeldPull { node, nepoch, cepoch, offset });
-            return;
-        }
-        self.answer_pull(q, node, offset);
-    }
-
-    fn answer_pull(&mut self, q: QueueKind, node: NodeId, offset: u64) {
-        let batch = self.sc.consumer.pull_batch_size as u64;
-        let store = &self.node(node).store;
-        let cq = store.queue(topic_of(q));
-        let end = (offset + batch).min(cq.len() as u64);
-        let entries: Vec<(u64, CopyId)> =
-            (offset..end).map(|i| (i, store.records[cq[i as usize]].copy)).collect();
-        let arrives_at = self.now + self.sc.network.latency;
-        let count = entries.len() as u32;
-        let msgs = entries.iter().map(|&(_, c)| self.copies[c].msg).collect();
-        self.emit(EventKind::Pulled { node, queue: q, from: offset, count, arrives_at, msgs });
-        let cepoch = self.consumer.epoch;
-        self.schedule(self.sc.network.latency, Action::PullResponse { queue: q, cepoch, entries });
-    }
-
-    /// A message was dispatched to `topic` on `node`: answer a pull held there.
-    pub(crate) fn notify_dispatch(&mut self, node: NodeId, topic: Topic) {
-        let q = match topic {
-            Topic::Main => QueueKind::Main,
-            Topic::Retry => QueueKind::Retry,
-            Topic::Dlq => {
-                if node == self.route && self.sc.consumer.dlq_consumer {
-                    if let Some(&idx) = self.node(node).store.cq_dlq.last() {
-                        let copy = self.node(node).store.records[idx].copy;
-                        let after = self.sc.network.latency + self.sc.consumer.consume_time;
-                        self.schedule(after, Action::DlqConsume { copy });
-                    }
-                }
-                return;
-            }
-            Topic::Schedule => return,
-        };
-        let Some(h) = self.consumer.held.get(&q) else { return };
-        if h.node != node || h.cepoch != self.consumer.epoch || self.node(node).epoch != h.nepoch {
-            return;
-        }
-        let offset = h.offset;
-        self.consumer.held.remove(&q);
-        self.answer_pull(q, node, offset);
-    }
-
-    pub(crate) fn drop_held_pulls(&mut self, node: NodeId) {
-        let dropped: Vec<QueueKind> = self.consumer.held.iter().filter(|(_, h)| h.node == node).map(|(&q, _)| q).collect();
-        for q in dropped {
-            self.consumer.held.remove(&q);
-            self.consumer.queues.get_mut(&q).expect("queue").pull_outstanding = false;
-        }
-    }
-
-    /// The route moved: in-flight pulls to the old broker are abandoned; pull from the new one.
-    pub(crate) fn consumer_switch_source(&mut self) {
-        self.consumer.held.clear();
-        self.consumer.epoch += 0;
-        for q in self.consumer.queues.values_mut() {
-            q.pull_outstanding = false;
-        }
-        self.kick_consumer();
-    }
-
-    pub(super) fn on_pull_response(&mut self, q: QueueKind, cepoch: u32, entries: Vec<(u64, CopyId)>) {
-        if cepoch != self.consumer.epoch || !self.consumer.online {
-            return;
-        }
-        for (qoffset, copy) in entries {
-            let s = self.consumer.queues.get_mut(&q).expect("queue");
-            if qoffset < s.pull_offset && s.pq.contains_key(&qoffset) {
-                continue;
-            }
-            s.pull_offset = s.pull_offset.max(qoffset + 1);
-            s.pq.insert(qoffset, copy);
-            let rc = self.copies[copy].reconsume_times;
-            self.deliver(q, qoffset, copy, rc);
-        }
-        self.consumer.queues.get_mut(&q).expect("queue").pull_outstanding = false;
-        self.pull(q);
-    }
 
     /// Hands a message to the earliest free consume thread.
-    fn deliver(&mut self, q: QueueKind, qoffset: u64, copy: CopyId, rc: u32) {
+    pub(super) fn deliver(&mut self, q: QueueKind, qoffset: u64, copy: CopyId, rc: u32) {
         let (thread, free_at) = self
             .consumer
             .threads_free_at
@@ -381,8 +255,8 @@ impl Sim {
         self.deliver(q, qoffset, copy, rc);
     }
 
-    /// `SendMessageProcessor.consumerSendMsgBack`: to the schedule topic or to the DLQ. The
-    /// answer waits for the same flush and replica parts as any put.
+    /// `SendMessageProcessor.consumerSendMsgBack`: to the schedule topic or to the DLQ, answered
+    /// as soon as the copy is in the page cache (spec §5: it waits for no flush and no slave).
     pub(super) fn on_send_back_arrive(&mut self, q: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, _rc: u32) {
         if !self.master.is_up() {
             return; // the RPC times out (SendBackTimeout)
@@ -391,7 +265,8 @@ impl Sim {
         let stored_rc = self.copies[copy].reconsume_times;
         let max = self.sc.consumer.max_reconsume_times;
         let new_copy = if stored_rc >= max {
-            let dlq = self.master_append(msg, Topic::Dlq, stored_rc, None);
+            // The DLQ copy carries the failing delivery's reconsumeTimes + 1 (17 for a poison message).
+            let dlq = self.master_append(msg, Topic::Dlq, stored_rc + 1, None);
             self.copies[dlq].handled = !self.sc.consumer.dlq_consumer;
             self.ledger.get_mut(msg).dead_lettered_at = Some(self.now);
             self.emit(EventKind::DeadLettered { msg, reconsume_times: stored_rc });
@@ -404,11 +279,12 @@ impl Sim {
             self.copies[sched].due_at = Some(due_at);
             self.ledger.get_mut(msg).retries.push((level, due_at));
             self.emit(EventKind::RetryScheduled { msg, delay_level: level, due_at, reconsume_times: stored_rc + 1 });
-            let epoch = self.master.epoch;
-            self.schedule_at(due_at, Action::ScheduleDue { copy: sched, epoch });
+            self.schedule_delivery(sched, due_at);
             sched
         };
-        self.hold_put(new_copy, super::Reply::SendBack { queue: q, cepoch, qoffset });
+        let _ = new_copy;
+        // `asyncConsumerSendMsgBack` puts with waitStoreMsgOK = false: no flush or slave wait.
+        self.schedule(self.sc.network.latency, Action::SendBackAck { queue: q, cepoch, qoffset });
     }
 
     /// No answer to `sendMessageBack` within 5 s: the client consumes the message again later.
@@ -476,7 +352,7 @@ impl Sim {
         }
     }
 
-    fn store_offset(&mut self, node: NodeId, q: QueueKind, offset: u64, via: OffsetVia) {
+    pub(super) fn store_offset(&mut self, node: NodeId, q: QueueKind, offset: u64, via: OffsetVia) {
         let offsets = &mut self.node_mut(node).offsets;
         if offsets.get(&q) == Some(&offset) {
             return;

@@ -77,13 +77,10 @@ impl Sim {
             (FaultKind::NetworkPartition, FaultTarget::Slave) if self.ha.link_down_until.is_some_and(|u| u <= self.now) => {
                 {
                     self.ha.link_down_until = None;
-                    // TCP delivers what was held: the master pushes again and the slave reports.
-                    if self.ha.connected {
-                        self.ha.transfer_from = self.ha.transfer_from.min(
-                            self.slave.as_ref().map_or(0, |s| s.store.written),
-                        );
-                        self.push_to_slave();
+                    // TCP delivers what was held: the slave reports and the master pushes again.
+                    if let Some(id) = self.ha.client_conn {
                         self.report_slave_offset();
+                        self.wake_push(id);
                     } else if self.slave_up() {
                         self.schedule_reconnect();
                     }
@@ -130,9 +127,18 @@ impl Sim {
             CrashKind::CleanStop => NodeState::Stopped,
             CrashKind::PowerLoss | CrashKind::DiskLost => NodeState::MachineDown,
         };
+        let uncommitted = n.store.uncommitted();
         let cut = match how {
-            // The OS survives and writes the page cache back; a clean stop flushes it.
-            CrashKind::ProcessCrash | CrashKind::CleanStop => {
+            // The off-heap write buffer dies with the JVM (§2c); the OS writes the page cache back.
+            CrashKind::ProcessCrash => {
+                let committed = n.store.readable_end();
+                let cut = n.store.truncate(committed);
+                n.store.flushed = n.store.written;
+                cut
+            }
+            // A clean stop commits and flushes everything.
+            CrashKind::CleanStop => {
+                n.store.committed = n.store.written;
                 n.store.flushed = n.store.written;
                 Vec::new()
             }
@@ -154,6 +160,7 @@ impl Sim {
             }
             let why = match how {
                 CrashKind::PowerLoss => LossReason::PageCacheLost { node, at: now, behind: written - flushed },
+                CrashKind::ProcessCrash => LossReason::WriteBufferLost { node, at: now, uncommitted },
                 _ => LossReason::DiskLost { node, at: now },
             };
             self.copy_gone(r.copy, node, why);
@@ -161,7 +168,7 @@ impl Sim {
         if node == NodeId::Master {
             self.puts.clear();
             let silent = matches!(how, CrashKind::PowerLoss | CrashKind::DiskLost);
-            self.disconnect_slave(if silent { "the master went down" } else { "the master process closed the connection" });
+            self.close_all_connections(if silent { "the master went down" } else { "the master process closed the connection" });
             if self.slave_up() {
                 self.schedule_reconnect();
             }
@@ -169,9 +176,14 @@ impl Sim {
             self.schedule_route_update(silent);
         } else {
             self.drop_held_pulls(NodeId::Slave);
-            match how {
-                CrashKind::PowerLoss | CrashKind::DiskLost => self.slave_went_silent(),
-                _ => self.disconnect_slave("the slave closed the connection"),
+            match (how, self.ha.client_conn) {
+                // The machine went dark: its connections linger on the master until housekeeping.
+                (CrashKind::PowerLoss | CrashKind::DiskLost, _) => {
+                    self.slave_went_silent();
+                    self.ha.client_conn = None;
+                }
+                (_, Some(id)) => self.close_connection(id, "the slave closed the connection"),
+                (_, None) => {}
             }
         }
         if let Some(u) = until {
@@ -200,7 +212,8 @@ impl Sim {
         n.state = NodeState::Up;
         n.epoch += 1;
         n.restart_at = None;
-        n.last_thorough = self.now;
+        n.last_thorough = None;
+        n.last_commit = None;
         let recovered_to = n.store.written;
         let epoch = n.epoch;
         let async_flush = n.flush_disk_type == FlushDiskType::AsyncFlush;
@@ -214,6 +227,7 @@ impl Sim {
         match node {
             NodeId::Master => {
                 self.producer_no_route = false;
+                self.master_started_at = self.now;
                 self.ha.push2slave = 0;
                 self.ha.slave_ahead_at = None;
                 self.rearm_schedules();
@@ -226,8 +240,12 @@ impl Sim {
             }
             NodeId::Slave => {
                 let _ = how;
-                if self.master.is_up() && !self.ha.connected {
+                // A restarted slave always opens a new connection (an old one may linger).
+                if self.master.is_up() {
                     self.connect_slave_when_link_allows();
+                } else {
+                    self.ha.disconnected_at = self.now;
+                    self.schedule_reconnect();
                 }
             }
         }

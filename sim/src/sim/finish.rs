@@ -1,10 +1,17 @@
 //! The end of a run: exactly one verdict per message, and a cause for every lost one.
+//!
+//! `UNRESOLVED` means work was still pending: the run hit `until` or a limit, or the message waits
+//! in the broker for a consumer that is not online. A run that ended with nothing pending
+//! (`Quiescent`) while a consumer was online has no `UNRESOLVED` message (spec §6.17, §6.23): a
+//! message that no consumer can reach any more gets a loss verdict whose cause says why.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{NodeState, Sim};
-use crate::event::{MsgId, NodeId, Topic};
-use crate::ledger::{Answer, Verdict};
+use crate::broker::store::CopyId;
+use crate::event::{EndReason, MsgId, NodeId, QueueKind, Topic};
+use crate::ledger::{Answer, Cause, CauseStep, Verdict};
 use crate::scenario::SendMode;
-use crate::text::{Cause, CauseStep};
 
 impl Sim {
     /// The broker consumers will read from once routes settle: the master while it is up or
@@ -26,50 +33,102 @@ impl Sim {
         }
         self.finished = true;
         let reader = self.readable_node();
-        let readable: std::collections::BTreeSet<usize> = match reader {
+        let readable: BTreeSet<CopyId> = match reader {
             Some(n) => self.node(n).store.records.iter().map(|r| r.copy).collect(),
             None => Default::default(),
         };
-        let mut in_process = std::collections::BTreeSet::new();
+        let mut in_process = BTreeSet::new();
         for q in self.consumer.queues.values() {
             for &copy in q.pq.values() {
                 in_process.insert(self.copies[copy].msg);
             }
         }
-        // One pass over the copies: which messages still have work pending, which sit in the DLQ.
+        // One pass over the copies: which messages still have a readable copy nobody handled,
+        // which sit in the DLQ.
         let n = self.sc.producer.messages as usize;
-        let (mut pending, mut dead) = (vec![false; n], vec![false; n]);
+        let (mut pending, mut dead) = (vec![None; n], vec![false; n]);
         for (i, c) in self.copies.iter().enumerate() {
             if readable.contains(&i) {
                 let m = c.msg.0 as usize;
-                pending[m] |= !c.handled;
+                if !c.handled && pending[m].is_none() {
+                    pending[m] = Some(i);
+                }
                 dead[m] |= c.topic == Topic::Dlq;
             }
         }
+        let nothing_pending = self.ended == Some(EndReason::Quiescent);
+        let consumer_offline = !self.consumer.online;
+        let positions = reader.map(|r| self.queue_positions(r)).unwrap_or_default();
         for id in 0..self.sc.producer.messages {
             let msg = MsgId(id);
             let (pending_copy, dead_lettered) = (pending[id as usize], dead[id as usize]);
             let rec = self.ledger.get(msg);
             let never_sent = rec.attempts.is_empty();
+            let skipped = pending_copy.and_then(|c| self.skipped_over(c, reader, &positions));
+            let waiting = (pending_copy.is_some() && skipped.is_none()) || in_process.contains(&msg);
+            let work_left = never_sent || waiting || self.producer_pending(msg);
             let verdict = match rec.consumed_at.len() {
                 n if n >= 2 => Verdict::Duplicated,
                 1 => Verdict::Delivered,
                 _ if dead_lettered => Verdict::DeadLettered,
-                _ if never_sent || pending_copy || in_process.contains(&msg) || self.producer_pending(msg) => {
-                    Verdict::Unresolved
-                }
+                _ if work_left && !nothing_pending => Verdict::Unresolved,
+                _ if waiting && consumer_offline => Verdict::Unresolved,
                 _ if rec.was_acked() => Verdict::LostAfterAck,
                 _ => Verdict::LostUnacked,
             };
-            let cause = matches!(verdict, Verdict::LostAfterAck | Verdict::LostUnacked).then(|| self.cause_of(msg));
+            let cause = match verdict {
+                Verdict::LostAfterAck | Verdict::LostUnacked => Some(self.cause_of(msg, pending_copy, &positions)),
+                Verdict::Unresolved if waiting && consumer_offline => {
+                    Some(Cause(vec![CauseStep::WaitingForConsumer { crashed: self.consumer.crashed }]))
+                }
+                _ => None,
+            };
             let rec = self.ledger.get_mut(msg);
             rec.verdict = Some(verdict);
             rec.cause = cause;
         }
     }
 
+    /// Where each copy sits in `node`'s consume queues.
+    fn queue_positions(&self, node: NodeId) -> BTreeMap<CopyId, (QueueKind, u64)> {
+        let store = &self.node(node).store;
+        let mut at = BTreeMap::new();
+        for (q, topic) in [(QueueKind::Main, Topic::Main), (QueueKind::Retry, Topic::Retry)] {
+            for (pos, &idx) in store.queue(topic).iter().enumerate() {
+                at.insert(store.records[idx].copy, (q, pos as u64));
+            }
+        }
+        at
+    }
+
+    /// §6.23: a readable copy below where the group reads from: the live consumer pulls past
+    /// it, and a restarted one starts from the broker's committed offset, also past it.
+    fn skipped_over(&self, copy: CopyId, reader: Option<NodeId>, positions: &BTreeMap<CopyId, (QueueKind, u64)>) -> Option<CauseStep> {
+        let &(queue, offset) = positions.get(&copy)?;
+        let q = &self.consumer.queues[&queue];
+        let committed = self.node(reader?).offsets.get(&queue).copied().unwrap_or(0);
+        let consumer_offset = match self.consumer.online {
+            true if offset < q.started_from => q.started_from,
+            true => q.pull_offset,
+            false => committed,
+        };
+        (offset < consumer_offset && !q.pq.contains_key(&offset) && offset < committed.max(q.pull_offset))
+            .then_some(CauseStep::SkippedByConsumer { queue, offset, consumer_offset })
+    }
+
+    /// Why a readable, unhandled copy will never be consumed in a run that has nothing left to do.
+    fn unreachable_because(&self, copy: CopyId, positions: &BTreeMap<CopyId, (QueueKind, u64)>) -> CauseStep {
+        if let Some(step) = self.skipped_over(copy, self.readable_node(), positions) {
+            return step;
+        }
+        if self.copies[copy].topic == Topic::Schedule && self.readable_node() == Some(NodeId::Slave) {
+            return CauseStep::RetryStuckOnSlave;
+        }
+        CauseStep::NeverReached
+    }
+
     /// The chain of events that lost `msg`.
-    fn cause_of(&self, msg: MsgId) -> Cause {
+    fn cause_of(&self, msg: MsgId, pending: Option<CopyId>, positions: &BTreeMap<CopyId, (QueueKind, u64)>) -> Cause {
         let rec = self.ledger.get(msg);
         let (flush, role) = (self.sc.broker.flush_disk_type.name(), self.sc.broker.broker_role.name());
         let mut steps = vec![match rec.answer {
@@ -78,12 +137,16 @@ impl Sim {
             Some((at, Answer::NoReply)) if self.sc.producer.send_mode == SendMode::Oneway => CauseStep::Oneway { at },
             _ => CauseStep::NoAnswer,
         }];
-        match (rec.lost.is_empty(), rec.appended_at) {
-            (false, _) => steps.extend(rec.lost.iter().map(|(_, why)| CauseStep::Loss(why.clone()))),
-            (true, None) => steps.push(CauseStep::NeverReachedMaster),
-            (true, Some(_)) if !rec.deliveries.is_empty() => steps.push(CauseStep::RetryLost),
-            (true, Some(_)) if self.readable_node().is_none() => steps.push(CauseStep::Stranded),
-            (true, Some(_)) => steps.push(CauseStep::NoCopyLeft),
+        match (pending, rec.lost.is_empty(), rec.appended_at) {
+            (Some(copy), _, _) => {
+                steps.extend(rec.lost.iter().map(|(_, why)| CauseStep::Loss(why.clone())));
+                steps.push(self.unreachable_because(copy, positions));
+            }
+            (None, false, _) => steps.extend(rec.lost.iter().map(|(_, why)| CauseStep::Loss(why.clone()))),
+            (None, true, None) => steps.push(CauseStep::NeverReachedMaster),
+            (None, true, Some(_)) if !rec.deliveries.is_empty() => steps.push(CauseStep::RetryLost),
+            (None, true, Some(_)) if self.readable_node().is_none() => steps.push(CauseStep::Stranded),
+            (None, true, Some(_)) => steps.push(CauseStep::NoCopyLeft),
         }
         if let Some(t) = rec.consumed_at.first() {
             steps.push(CauseStep::ConsumedAt(*t));

@@ -6,23 +6,30 @@
 //! same log, however the run is chunked ([`Sim::run_until`]) and on every platform.
 
 mod broker;
+mod commit_real_time_service;
 mod consumer;
 mod faults;
 mod finish;
+mod group_transfer_service;
+mod ha_client;
+mod ha_connection;
 mod producer;
-mod replication;
+mod pull_message_service;
+mod schedule_message_service;
 
-use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BTreeMap;
 
 use crate::broker::store::{CopyId, Store};
 use crate::event::{EndReason, Event, EventKind, MsgId, NodeId, QueueKind, SendError, SendStatus, Topic};
 use crate::ledger::Ledger;
+use crate::log::{EventLog, LogMode};
+use crate::queue::TimeQueue;
 use crate::rng::{SimRng, Stream};
 use crate::scenario::{limits, Fault, FlushDiskType, Scenario};
 use crate::time::{SimDuration, SimTime};
 
 pub use consumer::ConsumerView;
+pub use ha_connection::{Ha, HaConnection};
 
 /// Something scheduled to happen at a simulated time. Internal: the log records what it did.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -36,10 +43,13 @@ pub(crate) enum Action {
     ResponseArrive { msg: MsgId, attempt: u32, result: Result<SendStatus, SendError> },
     ClientTimeout { msg: MsgId, attempt: u32 },
     FlushTick { node: NodeId, epoch: u32 },
+    CommitTick { epoch: u32, gen: u32 },
     FlushDone { node: NodeId, epoch: u32, gen: u32, to: u64 },
     FlushDeadline { put: u64 },
-    SlaveDeadline { put: u64 },
+    TransferRecheck { gen: u32 },
+    HaPush { conn: u32, gen: u32, idle: bool },
     ReplicaArrive { conn: u32, from: u64, to: u64 },
+    SlaveFirstReport { conn: u32 },
     AckArrive { conn: u32, offset: u64 },
     Housekeeping { conn: u32 },
     SlaveReconnect,
@@ -47,6 +57,7 @@ pub(crate) enum Action {
     ScheduleDue { copy: CopyId, epoch: u32 },
     PullArrive { queue: QueueKind, cepoch: u32, node: NodeId, nepoch: u32, offset: u64, commit: Option<u64> },
     PullResponse { queue: QueueKind, cepoch: u32, entries: Vec<(u64, CopyId)> },
+    PullLater { queue: QueueKind, cepoch: u32 },
     ConsumeDone { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32 },
     SendBackArrive { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32 },
     SendBackAck { queue: QueueKind, cepoch: u32, qoffset: u64 },
@@ -70,7 +81,7 @@ impl Action {
 
     /// Background actions (idle service ticks) do not keep a run alive.
     fn is_background(&self) -> bool {
-        matches!(self, Action::FlushTick { .. })
+        matches!(self, Action::FlushTick { .. } | Action::CommitTick { .. } | Action::HaPush { idle: true, .. })
     }
 }
 
@@ -99,7 +110,11 @@ pub struct Node {
     pub flush_in_progress: Option<u64>,
     pub(crate) flush_gen: u32,
     pub(crate) flush_done_at: SimTime,
-    pub(crate) last_thorough: SimTime,
+    /// `lastFlushTimestamp` of the last thorough flush; `None` (0 in RocketMQ) after a start.
+    pub(crate) last_thorough: Option<SimTime>,
+    /// `CommitRealTimeService.lastCommitTimestamp`; `None` (0) after a start.
+    pub(crate) last_commit: Option<SimTime>,
+    pub(crate) commit_gen: u32,
     /// `DISK_SLOW` factor (1 when healthy).
     pub slow_factor: u32,
     /// `DISK_STALL`: no flush completes before this time.
@@ -123,7 +138,9 @@ impl Node {
             flush_in_progress: None,
             flush_gen: 0,
             flush_done_at: SimTime::ZERO,
-            last_thorough: SimTime::ZERO,
+            last_thorough: None,
+            last_commit: None,
+            commit_gen: 0,
             slow_factor: 1,
             stalled_until: None,
             offsets: BTreeMap::new(),
@@ -136,27 +153,6 @@ impl Node {
     }
 }
 
-/// The master's view of replication (`HAService`).
-#[derive(Clone, Debug, Default)]
-pub struct Ha {
-    /// A slave connection exists.
-    pub connected: bool,
-    /// `push2SlaveMaxOffset`: the largest offset the slave reported.
-    pub push2slave: u64,
-    /// Next byte to push (`nextTransferFromWhere`).
-    pub transfer_from: u64,
-    /// Last report heard from the slave.
-    pub last_heard: SimTime,
-    pub connected_since: SimTime,
-    pub disconnected_at: SimTime,
-    /// Bumped on every (dis)connect so in-flight transfers of an old connection are dropped.
-    pub conn: u32,
-    /// The master↔slave link drops packets (partition) until this time.
-    pub link_down_until: Option<SimTime>,
-    /// §4b: a restarted master found its slave ahead at this offset.
-    pub slave_ahead_at: Option<u64>,
-}
-
 /// A send the master holds until its flush and replication parts complete.
 #[derive(Clone, Debug)]
 pub(crate) struct PendingPut {
@@ -166,15 +162,15 @@ pub(crate) struct PendingPut {
     /// `None` while waiting; `Some(None)` done OK; `Some(Some(s))` done with a failure status.
     pub flush: Option<Option<SendStatus>>,
     pub replica: Option<Option<SendStatus>>,
+    /// `SYNC_MASTER`: when `GroupTransferService` gives up (checked only when it wakes).
+    pub slave_deadline: Option<SimTime>,
 }
 
 /// Who waits for a held put's answer.
 #[derive(Clone, Debug)]
 pub(crate) enum Reply {
-    /// A producer's send.
+    /// A producer's send (`sendMessageBack` waits for nothing, so it is never held).
     Producer { msg: MsgId, attempt: u32 },
-    /// A consumer's `sendMessageBack` (the broker answers it after the same flush/replica wait).
-    SendBack { queue: QueueKind, cepoch: u32, qoffset: u64 },
 }
 
 /// What the simulator knows about one stored copy (shared by master and slave replicas).
@@ -204,16 +200,20 @@ pub enum Command {
 pub struct Sim {
     pub(crate) sc: Scenario,
     now: SimTime,
-    queue: BinaryHeap<Reverse<(SimTime, u8, u64, Action)>>,
+    queue: TimeQueue<(SimTime, u8, u64), Action>,
     next_seq: u64,
     foreground: usize,
-    events: Vec<Event>,
+    log: EventLog,
+    actions: u64,
     ended: Option<EndReason>,
     pub(crate) disk_rng: SimRng,
     pub(crate) consumer_rng: SimRng,
     pub(crate) master: Node,
     pub(crate) slave: Option<Node>,
     pub(crate) ha: Ha,
+    pub(crate) gts: group_transfer_service::GroupTransfer,
+    /// When the master last started (the schedule service's timers count from it).
+    pub(crate) master_started_at: SimTime,
     pub(crate) puts: BTreeMap<u64, PendingPut>,
     pub(crate) next_put: u64,
     pub(crate) copies: Vec<CopyInfo>,
@@ -232,6 +232,9 @@ pub struct Sim {
     event_limit: u64,
 }
 
+/// Bytes of one queued action (the benchmarks' bare-queue baseline queues payloads this size).
+pub const QUEUED_ACTION_BYTES: usize = std::mem::size_of::<Action>();
+
 /// Most puts the master holds waiting for flush or slave before it answers `SYSTEM_BUSY`
 /// (standing for `sendThreadPoolQueueCapacity`, 10000).
 pub const MAX_PENDING_PUTS: usize = 10_000;
@@ -243,16 +246,23 @@ impl Sim {
         let seed = sc.seed;
         let mut sim = Sim {
             now: SimTime::ZERO,
-            queue: BinaryHeap::new(),
+            queue: TimeQueue::new(),
             next_seq: 0,
             foreground: 0,
-            events: Vec::new(),
+            log: EventLog::default(),
+            actions: 0,
             ended: None,
             disk_rng: SimRng::stream(seed, Stream::Disk),
             consumer_rng: SimRng::stream(seed, Stream::Consumer),
-            master: Node::new(NodeId::Master, sc.broker.flush_disk_type),
+            master: {
+                let mut m = Node::new(NodeId::Master, sc.broker.flush_disk_type);
+                m.store.write_buffer = sc.broker.uses_transient_store_pool();
+                m
+            },
             slave: sc.slave.enabled.then(|| Node::new(NodeId::Slave, sc.slave.flush_disk_type)),
             ha: Ha::default(),
+            gts: Default::default(),
+            master_started_at: SimTime::ZERO,
             puts: BTreeMap::new(),
             next_put: 0,
             copies: Vec::new(),
@@ -264,7 +274,7 @@ impl Sim {
             faults: sc.faults.clone(),
             ledger: Ledger::new(sc.producer.messages),
             finished: false,
-            event_limit: limits::MAX_EVENTS,
+            event_limit: u64::MAX,
             sc,
         };
         sim.start();
@@ -285,10 +295,7 @@ impl Sim {
             let at = self.faults[i].at;
             self.schedule_at(at, Action::FaultStart(i));
         }
-        for i in 0..self.sc.producer.messages {
-            let at = SimTime(self.sc.producer.interval.as_us().saturating_mul(i as u64));
-            self.schedule_at(at, Action::ProducerSend(MsgId(i)));
-        }
+        self.start_producer();
         if self.sc.broker.flush_disk_type == FlushDiskType::AsyncFlush {
             self.schedule(self.sc.broker.flush_interval_commit_log, Action::FlushTick { node: NodeId::Master, epoch: 0 });
         }
@@ -296,17 +303,27 @@ impl Sim {
             if slave.flush_disk_type == FlushDiskType::AsyncFlush {
                 self.schedule(self.sc.broker.flush_interval_commit_log, Action::FlushTick { node: NodeId::Slave, epoch: 0 });
             }
-            self.ha.connected = true;
+            // The slave has long been connected and reporting when the run starts.
+            let id = self.open_connection(Some(0));
+            self.ha.client_conn = Some(id);
         }
         if self.sc.consumer.enabled {
             self.schedule_at(self.sc.consumer.start_at, Action::ConsumerStart { cepoch: 0 });
         }
     }
 
-    /// Lowers the event limit (default [`limits::MAX_EVENTS`]); the run then ends with
+    /// Lowers the event limit (default [`limits::MAX_EVENTS`], or
+    /// [`limits::MAX_EVENTS_STREAMED`] when the log is not kept); the run then ends with
     /// `EventLimit` instead of going on.
     pub fn set_event_limit(&mut self, limit: u64) {
-        self.event_limit = limit.min(limits::MAX_EVENTS);
+        self.event_limit = limit;
+    }
+
+    /// The event limit in force: the one set, within the cap for the log mode (a kept log
+    /// holds every event in memory).
+    fn effective_event_limit(&self) -> u64 {
+        let cap = if self.log.mode() == LogMode::Retain { limits::MAX_EVENTS } else { limits::MAX_EVENTS_STREAMED };
+        self.event_limit.min(cap)
     }
 
     /// The scenario this run simulates.
@@ -319,9 +336,32 @@ impl Sim {
         self.now
     }
 
-    /// Every event so far, in order.
+    /// Every event so far, in order ([`LogMode::Retain`], the default); with [`LogMode::Digest`],
+    /// only the latest action's.
     pub fn events(&self) -> &[Event] {
-        &self.events
+        self.log.events()
+    }
+
+    /// Keeps the whole log (default) or streams it into the digest, for runs too long to hold
+    /// every line. Call before the run starts; the digest is the same either way.
+    pub fn set_log_mode(&mut self, mode: LogMode) {
+        self.log.set_mode(mode);
+    }
+
+    /// SHA-256 over the event lines so far ([`crate::report::digest`] of the whole log); `None`
+    /// when the log is discarded ([`LogMode::Discard`]).
+    pub fn log_digest(&self) -> Option<String> {
+        self.log.digest()
+    }
+
+    /// How many events the run has logged.
+    pub fn events_emitted(&self) -> u64 {
+        self.log.emitted()
+    }
+
+    /// How many scheduled actions the run has processed.
+    pub fn actions_processed(&self) -> u64 {
+        self.actions
     }
 
     /// Why the run ended, once it has.
@@ -366,7 +406,7 @@ impl Sim {
 
     /// The time of the next scheduled action, if any.
     pub fn next_at(&self) -> Option<SimTime> {
-        self.queue.peek().map(|Reverse((at, _, _, _))| *at)
+        self.queue.peek_key().map(|(at, _, _)| *at)
     }
 
     pub(crate) fn node(&self, id: NodeId) -> &Node {
@@ -392,7 +432,7 @@ impl Sim {
         if !action.is_background() {
             self.foreground += 1;
         }
-        self.queue.push(Reverse((at, action.class(), self.next_seq, action)));
+        self.queue.push((at, action.class(), self.next_seq), action);
         self.next_seq += 1;
     }
 
@@ -401,8 +441,7 @@ impl Sim {
     }
 
     pub(crate) fn emit(&mut self, kind: EventKind) {
-        let seq = self.events.len() as u64;
-        self.events.push(Event { at: self.now, seq, kind });
+        self.log.push(self.now, kind);
     }
 
     /// Applies `command` at the current time.
@@ -429,40 +468,42 @@ impl Sim {
         if self.ended.is_some() {
             return None;
         }
-        let first = self.events.len();
-        if self.events.len() as u64 >= self.event_limit {
+        self.log.begin_action();
+        let first = self.log.emitted();
+        if first >= self.effective_event_limit() {
             self.end(EndReason::EventLimit);
-            return Some(&self.events[first..]);
+            return Some(self.log.since(first));
         }
         let quiet = self.foreground == 0 && self.stores_clean();
-        match self.queue.peek() {
-            Some(Reverse((at, _, _, _))) if *at <= self.sc.until && !quiet => {}
+        match self.queue.peek_key() {
+            Some((at, _, _)) if *at <= self.sc.until && !quiet => {}
             Some(_) if !quiet => {
                 self.now = self.now.max(self.sc.until);
                 self.end(EndReason::TimeLimit);
-                return Some(&self.events[first..]);
+                return Some(self.log.since(first));
             }
             _ => {
                 self.end(EndReason::Quiescent);
-                return Some(&self.events[first..]);
+                return Some(self.log.since(first));
             }
         }
-        let Reverse((at, _, _, action)) = self.queue.pop().expect("peeked");
+        let ((at, _, _), action) = self.queue.pop().expect("peeked");
         if !action.is_background() {
             self.foreground -= 1;
         }
         self.now = at;
+        self.actions += 1;
         self.dispatch(action);
-        Some(&self.events[first..])
+        Some(self.log.since(first))
     }
 
     /// Processes actions until at least one event is produced or the run ends.
     pub fn step(&mut self) -> Option<&[Event]> {
-        let first = self.events.len();
-        while self.ended.is_none() && self.events.len() == first {
+        let first = self.log.emitted();
+        while self.ended.is_none() && self.log.emitted() == first {
             self.step_action();
         }
-        (self.events.len() > first).then(|| &self.events[first..])
+        (self.log.emitted() > first).then(|| self.log.since(first))
     }
 
     /// Runs every action scheduled at or before `t` (or until the run ends); `now` becomes `t`.
@@ -491,9 +532,10 @@ impl Sim {
         }
     }
 
+    /// No unflushed bytes on a running broker and nothing left to replicate.
     fn stores_clean(&self) -> bool {
-        let clean = |n: &Node| !n.is_up() || n.store.dirty() == 0;
-        clean(&self.master) && self.slave.as_ref().is_none_or(clean)
+        let clean = |n: &Node| !n.is_up() || n.store.dirty() == 0 && n.store.uncommitted() == 0;
+        clean(&self.master) && self.slave.as_ref().is_none_or(clean) && !self.replication_pending()
     }
 
     fn end(&mut self, reason: EndReason) {
@@ -514,9 +556,12 @@ impl Sim {
             ResponseArrive { msg, attempt, result } => self.on_response_arrive(msg, attempt, result),
             ClientTimeout { msg, attempt } => self.on_client_timeout(msg, attempt),
             FlushTick { node, epoch } => self.on_flush_tick(node, epoch),
+            CommitTick { epoch, gen } => self.on_commit_tick(epoch, gen),
             FlushDone { node, epoch, gen, to } => self.on_flush_done(node, epoch, gen, to),
-            FlushDeadline { put } => self.on_put_deadline(put, true),
-            SlaveDeadline { put } => self.on_put_deadline(put, false),
+            FlushDeadline { put } => self.on_flush_deadline(put),
+            TransferRecheck { gen } => self.on_transfer_recheck(gen),
+            HaPush { conn, gen, .. } => self.on_ha_push(conn, gen),
+            SlaveFirstReport { conn } => self.on_slave_first_report(conn),
             ReplicaArrive { conn, from, to } => self.on_replica_arrive(conn, from, to),
             AckArrive { conn, offset } => self.on_ack_arrive(conn, offset),
             Housekeeping { conn } => self.on_housekeeping(conn),
@@ -527,6 +572,7 @@ impl Sim {
                 self.on_pull_arrive(queue, cepoch, node, nepoch, offset, commit)
             }
             PullResponse { queue, cepoch, entries } => self.on_pull_response(queue, cepoch, entries),
+            PullLater { queue, cepoch } => self.on_pull_later(queue, cepoch),
             ConsumeDone { queue, cepoch, qoffset, copy, attempt_rc } => {
                 self.on_consume_done(queue, cepoch, qoffset, copy, attempt_rc)
             }

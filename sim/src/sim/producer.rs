@@ -1,6 +1,11 @@
 //! The producer (`DefaultMQProducerImpl.sendDefaultImpl`, `MQClientAPIImpl`; client spec §1–§4).
 //!
-//! Message *i* is sent at *i* × `interval` (open loop). SYNC tries up to
+//! Open loop: message *i* is sent at *i* × `interval`. Closed loop (`threads = N`, as RocketMQ's
+//! `benchmark/producer.sh`): N threads each send the next unsent message as soon as their last
+//! send returned (SYNC: `send()` returned; ASYNC: the callback ran; ONEWAY: the request was
+//! written). Requests share one connection of `[network] bandwidth`: each waits for the ones before
+//! it to be written (when `bandwidth` is set), then travels `latency`. Each finished send is a [`SendRecord`] in the ledger,
+//! the source of the report's latency and throughput. SYNC tries up to
 //! 1 + `retryTimesWhenSendFailed` times within one `sendMsgTimeout` budget; a response timeout
 //! spends the whole budget (`RemotingTooMuchRequestException`). ASYNC learns of a timeout only at
 //! the response-table scan (first at 3 s, then every second, once `begin + timeout + 1 s` has
@@ -9,8 +14,8 @@
 //! that is off or partitioned swallows the request (blackhole) and the client times out.
 
 use super::{Action, Sim};
-use crate::event::{EventKind, MsgId, SendError, SendStatus};
-use crate::ledger::{Answer, AttemptRecord};
+use crate::event::{EventKind, MsgId, SendError, SendStatus, Topic};
+use crate::ledger::{Answer, AttemptRecord, SendRecord};
 use crate::scenario::{OnException, SendMode};
 use crate::time::{SimDuration, SimTime};
 
@@ -30,16 +35,22 @@ pub(crate) struct SendState {
     pub resend_pending: bool,
     /// The outstanding attempt was written to the connection (not refused before it).
     pub on_channel: bool,
+    /// Closed loop: a producer thread is inside this send (not the application's resend).
+    pub by_thread: bool,
 }
 
 #[derive(Clone, Debug)]
 pub(crate) struct Producer {
     pub sends: Vec<SendState>,
+    /// Closed loop: the next message no thread has taken yet.
+    pub next_unsent: u32,
+    /// When the connection has written every request handed to it so far.
+    pub link_free_at: SimTime,
 }
 
 impl Producer {
     pub fn new(messages: u32) -> Self {
-        Producer { sends: vec![SendState::default(); messages as usize] }
+        Producer { sends: vec![SendState::default(); messages as usize], next_unsent: 0, link_free_at: SimTime::ZERO }
     }
 }
 
@@ -69,6 +80,60 @@ impl Sim {
             SendMode::Async => 1 + self.sc.producer.retry_times_when_send_async_failed,
             SendMode::Oneway => 1,
         }
+    }
+
+    /// Schedules the workload: every send (open loop) or each thread's first send (closed loop).
+    pub(super) fn start_producer(&mut self) {
+        let (messages, interval) = (self.sc.producer.messages, self.sc.producer.interval);
+        match self.sc.producer.threads {
+            None => {
+                for i in 0..messages {
+                    let at = SimTime(interval.as_us().saturating_mul(i as u64));
+                    self.schedule_at(at, Action::ProducerSend(MsgId(i)));
+                }
+            }
+            Some(threads) => {
+                for _ in 0..threads.min(messages) {
+                    self.thread_takes_next(SimTime::ZERO);
+                }
+            }
+        }
+    }
+
+    /// Closed loop: a free thread starts the next unsent message at `at`.
+    fn thread_takes_next(&mut self, at: SimTime) {
+        let next = self.producer.next_unsent;
+        if next >= self.sc.producer.messages {
+            return;
+        }
+        self.producer.next_unsent += 1;
+        self.producer.sends[next as usize].by_thread = true;
+        self.schedule_at(at, Action::ProducerSend(MsgId(next)));
+    }
+
+    /// A send call finished with `answer`: record its latency; a closed-loop thread moves on at
+    /// `resume_at` (now, or when a ONEWAY request has been written).
+    fn end_send(&mut self, msg: MsgId, answer: Answer, resume_at: SimTime) {
+        let now = self.now;
+        let s = &mut self.producer.sends[msg.0 as usize];
+        let started_at = s.first_start;
+        let by_thread = std::mem::take(&mut s.by_thread);
+        self.ledger.get_mut(msg).sends.push(SendRecord { started_at, ended_at: now.max(resume_at), answer });
+        if by_thread {
+            self.thread_takes_next(resume_at);
+        }
+    }
+
+    /// Hands a request to the connection: returns when it has been written (after the requests
+    /// before it, at `[network] bandwidth`).
+    fn write_request(&mut self) -> SimTime {
+        let Some(bw) = self.sc.network.bandwidth_bytes_per_ms else { return self.now };
+        let bytes = self.stored_size(Topic::Main);
+        let wire = SimDuration(bytes.saturating_mul(1_000).div_ceil(bw.max(1)));
+        let begin = self.now.max(self.producer.link_free_at);
+        let done = begin + wire;
+        self.producer.link_free_at = done;
+        done
     }
 
     pub(super) fn on_producer_send(&mut self, msg: MsgId) {
@@ -109,10 +174,19 @@ impl Sim {
         let attempt = s.attempt;
         self.ledger.get_mut(msg).attempts.push(AttemptRecord { attempt, sent_at: now, outcome: None });
         let reach = self.reach_master();
-        let arrives_at = matches!(reach, Reach::Ok).then_some(now + lat);
+        // A refused connection writes nothing; otherwise the request goes onto the wire (and
+        // vanishes there when the master is off or partitioned).
+        let written = match reach {
+            Reach::Refused => now,
+            Reach::Ok | Reach::Blackhole => self.write_request(),
+        };
+        let arrives_at = matches!(reach, Reach::Ok).then_some(written + lat);
         self.emit(EventKind::SendAttempted { msg, attempt, arrives_at });
         match reach {
-            Reach::Ok => self.schedule(lat, Action::RequestArrive { msg, attempt, epoch: self.master.epoch }),
+            Reach::Ok => {
+                let epoch = self.master.epoch;
+                self.schedule_at(written + lat, Action::RequestArrive { msg, attempt, epoch })
+            }
             Reach::Refused => {
                 let s = &mut self.producer.sends[msg.0 as usize];
                 s.outstanding = Some(attempt);
@@ -125,6 +199,7 @@ impl Sim {
         if mode == SendMode::Oneway {
             self.emit(EventKind::OnewaySent { msg });
             self.set_answer(msg, attempt, Answer::NoReply);
+            self.end_send(msg, Answer::NoReply, written);
             return;
         }
         let s = &mut self.producer.sends[msg.0 as usize];
@@ -240,6 +315,8 @@ impl Sim {
         {
             // One broker group: "another broker" is the same master again, so it stores a copy again.
             self.start_attempt(msg);
+        } else {
+            self.end_send(msg, Answer::Status(status), self.now);
         }
     }
 
@@ -248,6 +325,7 @@ impl Sim {
         self.emit(EventKind::SendFailed { msg, error, callback });
         let attempt = self.producer.sends[msg.0 as usize].attempt;
         self.set_answer(msg, attempt, Answer::Exception(error));
+        self.end_send(msg, Answer::Exception(error), self.now);
         let s = &mut self.producer.sends[msg.0 as usize];
         s.outstanding = None;
         if self.sc.producer.on_exception == OnException::PersistAndResend

@@ -1,0 +1,196 @@
+// The browser half of scripts/bench.sh, and the writer of BENCHMARKS.md.
+//
+//   node scripts/bench.mjs --base URL --native native.json --out DIR [--smoke] [--md FILE]
+//
+// Measures, in headless Chromium (Debian's, through playwright-core) against the release build
+// served at URL: the bundle's gzip size (beside the same bundle before wasm-opt), the time from
+// navigation to the first drawn diagram (beside a static page holding an SVG), the core as wasm
+// (beside the native figures in native.json, the same workloads) and frame times with N messages
+// in flight (beside a baseline drawing N plain moving tokens the same way). Then writes every
+// figure with its budget, its baseline and the ratio into the markdown file (default
+// BENCHMARKS.md; --smoke writes DIR/BENCHMARKS.md and uses tiny sizes).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { BUNDLE_BUDGET_BYTES, bundleSize } from './size-check.mjs';
+
+const args = process.argv.slice(2);
+const arg = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
+const SMOKE = args.includes('--smoke');
+const BASE = arg('--base');
+const OUT = arg('--out', 'artifacts/bench');
+const NATIVE = JSON.parse(readFileSync(arg('--native', join(OUT, 'native.json')), 'utf8'));
+const SWEEP_NATIVE = existsSync(join(OUT, 'sweep-native.json')) ? JSON.parse(readFileSync(join(OUT, 'sweep-native.json'), 'utf8')) : null;
+const MD = arg('--md', SMOKE ? join(OUT, 'BENCHMARKS.md') : 'BENCHMARKS.md');
+if (!BASE) { console.error('bench.mjs: --base URL of the served dist/ is required'); process.exit(2); }
+
+const CORE_SIZES = NATIVE.core.map(c => c.messages);
+const RENDER_SIZES = SMOKE ? [20, 100] : [100, 1000, 5000];
+const SECONDS = SMOKE ? 1 : 4;
+const LOADS = SMOKE ? 1 : 7;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+/** ms from navigation start to the first animation frame after `selector` appeared, median of LOADS. */
+async function firstDrawn(url, selector) {
+  const times = [];
+  for (let i = 0; i < LOADS; i++) {
+    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } }); // cold cache
+    const page = await ctx.newPage();
+    await page.addInitScript(sel => {
+      const seen = () => requestAnimationFrame(() => { window.__firstDrawnMs ??= performance.now(); });
+      new MutationObserver((_, obs) => { if (document.querySelector(sel)) { obs.disconnect(); seen(); } })
+        .observe(document, { childList: true, subtree: true });
+    }, selector);
+    await page.goto(url);
+    await page.waitForFunction(() => window.__firstDrawnMs !== undefined, null, { timeout: 60000, polling: 50 });
+    times.push(await page.evaluate(() => window.__firstDrawnMs));
+    await ctx.close();
+  }
+  times.sort((a, b) => a - b);
+  return { medianMs: times[Math.floor(times.length / 2)], allMs: times };
+}
+
+async function benchPage() {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1100 } });
+  const errors = [];
+  page.on('pageerror', e => errors.push(String(e)));
+  const q = `core=${CORE_SIZES.join(',')}&render=${RENDER_SIZES.join(',')}&seconds=${SECONDS}&repeats=${SMOKE ? 1 : 3}`;
+  await page.goto(new URL(`bench.html?${q}`, BASE).href);
+  await page.waitForFunction(() => window.__benchResults, null, { timeout: 30 * 60000, polling: 500 });
+  const r = await page.evaluate(() => window.__benchResults);
+  await page.close();
+  if (r.error) throw new Error(`bench page failed: ${r.error}`);
+  if (errors.length) throw new Error(`bench page errors: ${errors.join('; ')}`);
+  return r;
+}
+
+async function sweepInBrowser() {
+  // The sweep worker page is optional until the sweep lands (issue 9); measured when present.
+  const url = new URL('bench-sweep.html', BASE).href;
+  const page = await browser.newPage();
+  const resp = await page.goto(url).catch(() => null);
+  if (!resp || !resp.ok()) { await page.close(); return null; }
+  await page.waitForFunction(() => window.__sweepBench, null, { timeout: 10 * 60000, polling: 500 });
+  const r = await page.evaluate(() => window.__sweepBench);
+  await page.close();
+  return r;
+}
+
+const dist = new URL('../dist/', import.meta.url).pathname;
+const bundle = bundleSize(dist);
+const optSizes = (() => {
+  const p = new URL('../target/wasm-opt/sizes.json', import.meta.url).pathname;
+  return existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : {};
+})();
+const preOpt = optSizes['losslab-web_bg.wasm'];
+const lab = await firstDrawn(BASE, 'svg.pipeline .station');
+const staticPage = await firstDrawn(new URL('bench-static.html', BASE).href, 'svg.pipeline .station');
+const page = await benchPage();
+const sweep = await sweepInBrowser();
+await browser.close();
+
+const results = { when: new Date().toISOString(), smoke: SMOKE, cpus: cpus().length, cpu: cpus()[0]?.model, userAgent: page.userAgent,
+  native: NATIVE, bundle, preOpt, firstDiagram: { lab, staticPage }, wasm: page.core, render: page.render, sweep, sweepNative: SWEEP_NATIVE };
+writeFileSync(join(OUT, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+
+// ---- BENCHMARKS.md -------------------------------------------------------------------------------
+
+const n0 = (v, d = 0) => (v === null || v === undefined || Number.isNaN(v) ? '—' : Number(v).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+const kb = b => `${n0(b / 1024, 1)} KB`;
+const rows = [];
+/** One figure: `ok` says whether it meets its budget; `why` is the reason and plan when it does not. */
+function fig(area, what, value, budget, baseline, ratio, ok, why = '') {
+  rows.push({ area, what, value, budget, baseline, ratio, ok, why });
+}
+
+// Core, native.
+const byN = new Map(NATIVE.core.map(c => [c.messages, c]));
+const perMsg = c => c.coreSecs / c.messages;
+const smallest = NATIVE.core[0];
+for (const c of NATIVE.core) {
+  const mps = c.messages / c.coreSecs;
+  const bareRatio = c.bareSecs / c.coreSecs;
+  fig('core, native', `defaults × ${n0(c.messages)}: messages/s (log discarded; ${n0(c.events)} events, ${n0(c.events / c.coreSecs)} events/s)`,
+    n0(mps), '≥ 1,000,000', `bare queue: ${n0(c.messages / c.bareSecs)} msgs/s`, `${n0(bareRatio, 2)} of bare (≥ 0.30)`,
+    mps >= 1e6 && bareRatio >= 0.3,
+    mps < 1e6 ? 'below 10^6 msgs/s: the machine is shared (CPU time is measured, but caches are too); plan: profile step_action (BTreeMap puts, per-copy Vec growth) and pre-size the ledger.' : 'below 0.30 of the bare queue; plan: as above.');
+  fig('core, native', `defaults × ${n0(c.messages)}: messages/s with the log streamed into its SHA-256 digest`,
+    n0(c.messages / c.digestSecs), 'informational', `log discarded: ${n0(mps)} msgs/s`, `${n0(c.coreSecs / c.digestSecs, 2)} of discarded`, true);
+  const flat = perMsg(c) / perMsg(smallest);
+  fig('core, native', `defaults × ${n0(c.messages)}: cost per message`, `${n0(perMsg(c) * 1e9)} ns`, `≤ 1.5× the ${n0(smallest.messages)} figure`,
+    `${n0(perMsg(smallest) * 1e9)} ns at ${n0(smallest.messages)}`, `${n0(flat, 2)}×`, flat <= 1.5, 'cost per message grows with the run; plan: find the structure that grows (profile at 10^6).');
+  const mem = (c.ledgerBytes + c.logStreamedBytes) / c.messages;
+  fig('core, native', `defaults × ${n0(c.messages)}: ledger + event log bytes per message (log streamed)`, `${n0(mem)} B`, '≤ 256 B',
+    c.logRetainedBytes ? `log kept whole: ${n0(c.logRetainedBytes / c.messages)} B/msg more` : 'log kept whole: over the kept-log event cap (5·10^6 events)',
+    `${n0(mem / 256, 2)} of budget; whole Sim ${n0(c.simStreamedBytes / c.messages)} B/msg`, mem <= 256,
+    'the ledger alone is ~336 B/msg: a 264-byte MessageRecord (4 Vecs, 7 Option<SimTime> of 16 B each, a Cause) plus one attempt and one delivery on the heap; plan: keep rare stages (retries, losses, DLQ, cause) in one boxed side record and times as 8-byte values with a sentinel, ≈ 120 B/msg.');
+}
+
+// Core in wasm beside native.
+for (const w of page.core) {
+  const nat = byN.get(w.messages);
+  const ratio = nat ? (w.messages / (w.bestMs / 1000)) / (w.messages / nat.coreSecs) : NaN;
+  const eventsMatch = nat ? nat.events === w.events : false;
+  fig('core, wasm', `defaults × ${n0(w.messages)} in Chromium: messages/s${eventsMatch ? '' : ' (EVENT COUNT DIFFERS FROM NATIVE)'}`, n0(w.messagesPerSec),
+    '≥ 0.5 × native', nat ? `native: ${n0(w.messages / nat.coreSecs)} msgs/s` : '—', `${n0(ratio, 2)} of native`, ratio >= 0.5 && eventsMatch,
+    'wasm runs at under half the native speed; the browser clock is wall time on a shared machine (native is CPU time); plan: profile in Chromium (the ledger\'s allocations dominate in wasm\'s allocator).');
+}
+
+// Load.
+fig('load', 'release bundle, gzip (wasm + JS + CSS)', kb(bundle.gzip), `≤ ${kb(BUNDLE_BUDGET_BYTES)}`,
+  preOpt ? `before wasm-opt: ${kb(preOpt.beforeGzip + bundle.gzip - bundle.files['losslab-web_bg.wasm'].gzip)}` : 'before wasm-opt: not recorded (build without the hook)',
+  preOpt ? `${n0(bundle.gzip / (preOpt.beforeGzip + bundle.gzip - bundle.files['losslab-web_bg.wasm'].gzip), 2)} of pre-opt` : '—',
+  bundle.gzip <= BUNDLE_BUDGET_BYTES,
+  'over budget: the wasm carries Yew, the whole simulator (TOML parser, share-link compression, SHA-256) and formatting; plan: twiggy the largest items, drop unused features (see "Load" below).');
+fig('load', 'navigation → first drawn diagram (127.0.0.1, cold cache, median)', `${n0(lab.medianMs)} ms`, '≤ 500 ms',
+  `static page with an SVG: ${n0(staticPage.medianMs)} ms`, `${n0(lab.medianMs / staticPage.medianMs, 1)}×`, lab.medianMs <= 500,
+  'over 500 ms: compiling and instantiating the wasm dominates on a loaded 2-core machine; plan: smaller wasm (compile time scales with it), streaming compilation is already used.');
+
+// Rendering.
+for (const r of page.render) {
+  const budget = r.messages <= 1000 ? 16.7 : 33;
+  const ratio = r.lab.p95 / r.baseline.p95;
+  fig('rendering', `${n0(r.messages)} messages in flight: frame time p50 / p95`, `${n0(r.lab.p50, 1)} / ${n0(r.lab.p95, 1)} ms (${n0(r.lab.peakTokens)} tokens)`,
+    r.messages <= 100 ? '≤ 2× baseline' : `p95 ≤ ${budget} ms, ≤ 2× baseline`, `plain tokens: ${n0(r.baseline.p50, 1)} / ${n0(r.baseline.p95, 1)} ms`,
+    `${n0(ratio, 2)}× baseline p95`, ratio <= 2 && (r.messages <= 100 || r.lab.p95 <= budget + 0.5),
+    'slower than the budget: every frame rebuilds one Yew component per token (label strings, diff, attributes) where the baseline only sets transforms; plan: draw tokens on a <canvas> layer with an accessible list beside it, and recompute labels per event, not per frame.');
+}
+
+// Sweep.
+if (sweep) {
+  fig('sweep', '2×2×3 grid × 20 seeds × 1,000 messages in the browser worker', `${n0(sweep.ms)} ms`, '≤ 2,000 ms',
+    SWEEP_NATIVE ? `native: ${n0(SWEEP_NATIVE.ms)} ms` : '—', SWEEP_NATIVE ? `${n0(sweep.ms / SWEEP_NATIVE.ms, 2)}× native` : '—', sweep.ms <= 2000);
+} else {
+  fig('sweep', '2×2×3 grid × 20 seeds × 1,000 messages in the browser worker', 'not measured', '≤ 2,000 ms', '—', '—', false,
+    'the sweep (issue 9) had not landed a worker page this benchmark can drive when this ran; plan: a dist/bench-sweep.html that runs the grid in the worker and sets window.__sweepBench = { ms }, beside the native sweep.');
+}
+
+const esc = s => String(s).replace(/\|/g, '\\|');
+let md = `# Benchmarks\n\nWritten by \`bash scripts/bench.sh\`${SMOKE ? ' --smoke (tiny sizes: a check that the benchmarks run, not figures to read)' : ''} on ${results.when}: `
+  + `${results.cpus} CPUs (${results.cpu}), ${results.userAgent.replace(/\s*\(.*?\)\s*/g, ' ')}. Every figure comes from this one run, beside a baseline measured in the same run; `
+  + 'the machine is shared and noisy, so the ratios are what compare. Native timings are this thread\'s CPU time; browser timings are wall time.\n\n';
+md += '| area | figure | value | budget | baseline (same run) | ratio | within budget |\n|---|---|---|---|---|---|---|\n';
+for (const r of rows) md += `| ${r.area} | ${esc(r.what)} | ${esc(r.value)} | ${esc(r.budget)} | ${esc(r.baseline)} | ${esc(r.ratio)} | ${r.ok ? 'yes' : 'NO'} |\n`;
+const misses = rows.filter(r => !r.ok && r.why);
+if (misses.length) {
+  md += '\n## Figures that miss their budget: reason and plan\n\n';
+  for (const r of misses) md += `- **${r.area}: ${r.what}** (${r.value}, budget ${r.budget}): ${r.why}\n`;
+}
+md += `\n## How each figure is measured\n\n`
+  + '- **Core, native** (`cargo bench -p rmq_sim --bench simulate`): the `defaults` preset (ASYNC_FLUSH, ASYNC_MASTER, no fault) with N messages at its 10 ms interval and `until` long enough for all; '
+  + '`Sim::new` + `run` with the event log discarded (`LogMode::Discard`: a capacity run needs the ledger, not the log), best of 3. '
+  + 'The bare baseline queues the same N sends up front and then pops as many actions as the run processed, pushing one follow-up per pop, through the same `TimeQueue` with payloads the size of the core\'s action and no broker logic. '
+  + 'The digest row streams the log into its SHA-256 digest (`LogMode::Digest`, what `losslab run` does): formatting and hashing ~600 bytes of log text per message costs more than simulating it. '
+  + 'Memory: live heap bytes of an exact copy of the ledger and of the log after the run (a counting allocator); "whole Sim" is everything the finished run holds.\n'
+  + '- **Core, wasm**: the same scenarios through `bench_core` in `dist/bench.html` (release build), `performance.now()` wall time, best of 3.\n'
+  + '- **Load**: gzip -9 of `dist/losslab-web_bg.wasm` + `losslab-web.js` + `style.css` (the size check in `scripts/test.sh` fails above budget + 10%); the baseline is the same bundle with the wasm as it was before `wasm-opt` (Trunk post-build hook `scripts/wasm-opt.mjs`). '
+  + `First diagram: navigation start to the first animation frame after \`svg.pipeline .station\` exists, fresh browser context each load, median of ${LOADS}; the baseline is \`dist/bench-static.html\`, a static page with the same kind of SVG.\n`
+  + `- **Rendering**: \`dist/bench.html\` mounts a lab whose N messages are all travelling (20 s network latency), plays it at 2×, and records requestAnimationFrame intervals for ${SECONDS} s after a 0.5 s warm-up; `
+  + 'the baseline draws N plain tokens (the same SVG elements and classes) and sets their transforms every frame, with no other logic. Frame intervals are quantised to the display\'s 16.7 ms.\n';
+writeFileSync(MD, md);
+console.log(md);

@@ -1,0 +1,199 @@
+//! `losslab sweep`: the settings sweep from the command line.
+//!
+//! The grid comes from a TOML file (the keys of [`rmq_sim::sweep::Grid`]) and/or flags, flags
+//! winning. Runs go to every core (`rayon`; `RAYON_NUM_THREADS` caps them) and the output does not
+//! depend on how many: each run is a pure function of the grid and its index, and results are
+//! put back in run order before they are summarised.
+
+use std::io::IsTerminal;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use rmq_sim::scenario::{BrokerRole, FlushDiskType, SendMode};
+use rmq_sim::sweep::{Grid, GridError, Plan};
+
+pub const USAGE: &str = "  losslab sweep [GRID.toml] [--preset NAME | --base FILE.toml] [--flush-disk-type A,B]
+                [--broker-role A,B] [--send-mode A,B] [--faults NONE,POWER_LOSS,DISK_LOST@master]
+                [--fault-at DUR] [--fault-jitter DUR] [--fault-duration DUR] [--seeds N]
+                [--first-seed N] [--table | --json | --csv | --scenario CELL:SEED]";
+
+/// Flag ↔ grid key, so an error about a key set by a flag names the flag.
+const FLAGS: &[(&str, &str)] = &[
+    ("preset", "preset"),
+    ("base", "base"),
+    ("flush-disk-type", "flushDiskType"),
+    ("broker-role", "brokerRole"),
+    ("send-mode", "sendMode"),
+    ("faults", "faults"),
+    ("fault-at", "faultAt"),
+    ("fault-jitter", "faultJitter"),
+    ("fault-duration", "faultDuration"),
+    ("seeds", "seeds"),
+    ("first-seed", "firstSeed"),
+];
+
+enum Output {
+    Table,
+    Json,
+    Csv,
+    /// The scenario TOML of one run (cell index, seed), for `losslab run`.
+    Scenario(String),
+}
+
+fn names<T: Copy>(flag: &str, value: &str, all: &[T], name: fn(T) -> &'static str) -> Result<Vec<T>, String> {
+    value
+        .split(',')
+        .map(|v| {
+            let v = v.trim();
+            all.iter().copied().find(|x| name(*x) == v).ok_or_else(|| {
+                let known: Vec<&str> = all.iter().map(|x| name(*x)).collect();
+                format!("--{flag}: `{v}` is not one of {}", known.join(", "))
+            })
+        })
+        .collect()
+}
+
+fn number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {
+    value.trim().parse().map_err(|_| format!("--{flag}: `{value}` is not a non-negative integer"))
+}
+
+/// Parses the rest of the command line, runs the sweep, returns what to print.
+pub fn main(parser: &mut lexopt::Parser) -> Result<String, String> {
+    use lexopt::prelude::*;
+    let mut file: Option<String> = None;
+    let mut output = Output::Table;
+    let mut set: Vec<(&'static str, String)> = Vec::new();
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Long("json") => output = Output::Json,
+            Long("csv") => output = Output::Csv,
+            Long("table") => output = Output::Table,
+            Long("scenario") => {
+                let v = parser.value().map_err(|e| format!("--scenario: {e}"))?;
+                output = Output::Scenario(v.into_string().map_err(|_| "--scenario: not valid UTF-8".to_string())?);
+            }
+            Long(flag) => {
+                let Some(&(flag, _)) = FLAGS.iter().find(|(f, _)| *f == flag) else {
+                    return Err(format!("sweep: unknown flag --{flag}\nusage:\n{USAGE}"));
+                };
+                let value = parser.value().map_err(|e| format!("--{flag}: {e}"))?;
+                let value = value.into_string().map_err(|_| format!("--{flag}: not valid UTF-8"))?;
+                set.push((flag, value));
+            }
+            Value(v) if file.is_none() => file = Some(v.string().map_err(|e| e.to_string())?),
+            other => return Err(format!("{}\nusage:\n{USAGE}", other.unexpected())),
+        }
+    }
+    let mut grid = match &file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+            Grid::from_toml(&text).map_err(|e| format!("{path}: {e}"))?
+        }
+        None => Grid::default(),
+    };
+    for (flag, value) in &set {
+        apply(&mut grid, flag, value)?;
+    }
+    let plan = Plan::new(&grid).map_err(|e| name_source(&e, &set, file.as_deref()))?;
+    if let Output::Scenario(which) = &output {
+        return scenario_of(&plan, which);
+    }
+    let results = run_parallel(&plan);
+    let report = plan.aggregate(&results);
+    Ok(match output {
+        Output::Table => report.to_table(),
+        Output::Json => report.to_json(),
+        Output::Csv => report.to_csv(),
+        Output::Scenario(_) => unreachable!("answered before running"),
+    })
+}
+
+/// `--scenario CELL:SEED`: the exact scenario of that run, as a file `losslab run` takes.
+fn scenario_of(plan: &Plan, which: &str) -> Result<String, String> {
+    let bad = || format!("--scenario: `{which}` is not CELL:SEED (a cell index of the table and one of its seeds)");
+    let (cell, seed) = which.split_once(':').ok_or_else(bad)?;
+    let (cell, seed): (u32, u64) = (cell.trim().parse().map_err(|_| bad())?, seed.trim().parse().map_err(|_| bad())?);
+    if plan.run_index(cell, seed).is_none() {
+        let last_seed = plan.grid.first_seed + plan.grid.seeds as u64 - 1;
+        return Err(format!(
+            "--scenario: the grid has cells 0 to {} and seeds {} to {last_seed}",
+            plan.cells().len() - 1,
+            plan.grid.first_seed
+        ));
+    }
+    Ok(rmq_sim::scenario::parse::scenario_to_toml(&plan.scenario(cell, seed)))
+}
+
+fn apply(grid: &mut Grid, flag: &str, value: &str) -> Result<(), String> {
+    let list = || value.split(',').map(|v| v.trim().to_string()).collect::<Vec<_>>();
+    match flag {
+        "preset" => grid.preset = Some(value.to_string()),
+        "base" => {
+            let text = std::fs::read_to_string(value).map_err(|e| format!("--base: {value}: {e}"))?;
+            grid.base = Some(text);
+        }
+        "flush-disk-type" => {
+            grid.flush_disk_type =
+                names(flag, value, &[FlushDiskType::AsyncFlush, FlushDiskType::SyncFlush], FlushDiskType::name)?
+        }
+        "broker-role" => {
+            grid.broker_role = names(flag, value, &[BrokerRole::AsyncMaster, BrokerRole::SyncMaster], BrokerRole::name)?
+        }
+        "send-mode" => {
+            grid.send_mode = names(flag, value, &[SendMode::Sync, SendMode::Async, SendMode::Oneway], SendMode::name)?
+        }
+        "faults" => grid.faults = list(),
+        "fault-at" => grid.fault_at = Some(value.to_string()),
+        "fault-jitter" => grid.fault_jitter = Some(value.to_string()),
+        "fault-duration" => grid.fault_duration = Some(value.to_string()),
+        "seeds" => grid.seeds = number(flag, value)?,
+        "first-seed" => grid.first_seed = number(flag, value)?,
+        _ => unreachable!("flags come from FLAGS"),
+    }
+    Ok(())
+}
+
+/// An error about a grid key: named as the flag when a flag set it, else as the file's key.
+fn name_source(e: &GridError, set: &[(&str, String)], file: Option<&str>) -> String {
+    let key = e.field.split(':').next().unwrap_or(&e.field);
+    let flag = FLAGS.iter().find(|(f, k)| *k == key && set.iter().any(|(s, _)| s == f));
+    match (flag, file) {
+        (Some((f, _)), _) => format!("--{f}: {}", e.reason_for_flag()),
+        (None, Some(path)) => format!("{path}: {e}"),
+        (None, None) => e.to_string(),
+    }
+}
+
+trait ForFlag {
+    fn reason_for_flag(&self) -> String;
+}
+
+impl ForFlag for GridError {
+    /// `base: producer.messages: …` keeps the part after the key.
+    fn reason_for_flag(&self) -> String {
+        match self.field.split_once(": ") {
+            Some((_, rest)) => format!("{rest}: {}", self.reason),
+            None => self.reason.clone(),
+        }
+    }
+}
+
+/// Every run on every core, with a progress bar on a terminal; results in run order.
+fn run_parallel(plan: &Plan) -> Vec<rmq_sim::sweep::RunResult> {
+    let runs = plan.runs();
+    let bar = if std::io::stderr().is_terminal() { ProgressBar::new(runs as u64) } else { ProgressBar::hidden() };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {elapsed_precise} elapsed, {eta} left")
+            .expect("a valid template"),
+    );
+    let results: Vec<_> = (0..runs)
+        .into_par_iter()
+        .map(|i| {
+            let r = plan.run(i);
+            bar.inc(1);
+            r
+        })
+        .collect();
+    bar.finish_and_clear();
+    results
+}

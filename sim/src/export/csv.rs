@@ -1,0 +1,73 @@
+//! One row per message with the time of each stage it reached, for spreadsheets.
+//!
+//! Times are simulated milliseconds with three decimals (the core counts microseconds); an
+//! empty cell means the message never reached that stage. The header is a public interface:
+//! [`COLUMNS`].
+
+use crate::ledger::{MessageRecord, Verdict};
+use crate::sim::Sim;
+use crate::text::Lang;
+use crate::time::SimTime;
+
+pub const COLUMNS: [&str; 21] = [
+    "id",
+    "sendStatus",
+    "verdict",
+    "sendAttempts",
+    "firstSendMs",
+    "answeredMs",
+    "appendedMs",
+    "masterFlushedMs",
+    "replicatedMs",
+    "slaveFlushedMs",
+    "deliveries",
+    "firstDeliveryMs",
+    "consumedMs",
+    "consumedTimes",
+    "retries",
+    "lastRetryDueMs",
+    "reconsumeTimes",
+    "deadLetteredMs",
+    "compensatedMs",
+    "lostMs",
+    "cause",
+];
+
+fn ms(t: Option<SimTime>) -> String {
+    t.map(|t| format!("{}.{:03}", t.as_us() / 1_000, t.as_us() % 1_000)).unwrap_or_default()
+}
+
+fn row(m: &MessageRecord) -> Vec<String> {
+    vec![
+        m.id.to_string(),
+        m.send_status_name().to_string(),
+        m.verdict.unwrap_or(Verdict::Unresolved).name().to_string(),
+        m.attempts.len().to_string(),
+        ms(m.attempts.first().map(|a| a.sent_at)),
+        ms(m.answer.map(|(t, _)| t)),
+        ms(m.appended_at),
+        ms(m.master_flushed_at),
+        ms(m.replicated_at),
+        ms(m.slave_flushed_at),
+        m.deliveries.len().to_string(),
+        ms(m.deliveries.first().map(|d| d.at)),
+        ms(m.consumed_at.first().copied()),
+        m.consumed_at.len().to_string(),
+        m.retries.len().to_string(),
+        ms(m.retries.last().map(|r| r.1)),
+        m.reconsume_times().to_string(),
+        ms(m.dead_lettered_at),
+        ms(m.compensated_at),
+        ms(m.lost.first().map(|l| l.0)),
+        m.cause.as_ref().map(|c| c.render(Lang::En)).unwrap_or_default(),
+    ]
+}
+
+pub fn export(sim: &Sim) -> String {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    w.write_record(COLUMNS).expect("write to memory");
+    for m in &sim.ledger().messages {
+        w.write_record(row(m)).expect("write to memory");
+    }
+    String::from_utf8(w.into_inner().expect("flush to memory")).expect("CSV of UTF-8 fields is UTF-8")
+}

@@ -1,0 +1,104 @@
+//! The slave's side of replication: `HAClient` (spec §2, §2b).
+//!
+//! `connectMaster` opens a new connection and sets `lastWriteTimestamp` to now, so the first
+//! offset report goes out `haSendHeartbeatInterval` (5 s) later; until then the master pushes
+//! nothing. After that the slave appends every batch it receives to its own page cache and
+//! reports its max offset right away (`reportSlaveMaxOffsetPlus`), and at least every
+//! `haSendHeartbeatInterval` when idle (those heartbeats are implied, not scheduled: they matter
+//! only as the last report the master heard when the slave goes silent). A slave without a
+//! connection retries every 5 s.
+
+use super::{Action, Sim};
+use crate::event::{EventKind, NodeId, Topic};
+use crate::scenario::FlushDiskType;
+use crate::time::{SimDuration, SimTime};
+
+/// `HAClient` waits this long between connection attempts.
+const HA_RECONNECT: SimDuration = SimDuration::from_ms(5_000);
+
+impl Sim {
+    /// `HAClient.connectMaster`: a new connection; its first report comes one heartbeat later.
+    pub(crate) fn connect_slave(&mut self) {
+        let slave_offset = self.slave.as_ref().expect("slave").store.written;
+        let id = self.open_connection(None);
+        self.ha.client_conn = Some(id);
+        self.ha.client_last_report = self.now;
+        self.emit(EventKind::SlaveConnected { slave_offset });
+        let first_report = self.sc.broker.ha_send_heartbeat_interval;
+        self.schedule(first_report, Action::SlaveFirstReport { conn: id });
+    }
+
+    /// The slave's first offset report on connection `id`.
+    pub(super) fn on_slave_first_report(&mut self, id: u32) {
+        if self.ha.client_conn == Some(id) {
+            self.report_slave_offset();
+        }
+    }
+
+    /// `HAClient.reportSlaveMaxOffset`: the slave tells the master how far it has appended.
+    pub(crate) fn report_slave_offset(&mut self) {
+        let Some(id) = self.ha.client_conn else { return };
+        if !self.link_up() || !self.slave_up() {
+            return;
+        }
+        self.ha.client_last_report = self.now;
+        let offset = self.slave.as_ref().expect("slave").store.written;
+        self.schedule(self.sc.slave.replication_latency, Action::AckArrive { conn: id, offset });
+    }
+
+    pub(super) fn on_replica_arrive(&mut self, id: u32, from: u64, to: u64) {
+        if self.ha.client_conn != Some(id) || !self.slave_up() || !self.master.is_up() {
+            return;
+        }
+        // Records that start inside the batch; a record cut by the batch edge arrives whole with it.
+        let records: Vec<_> = self.master.store.range(from, to).to_vec();
+        let now = self.now;
+        let slave = self.slave.as_mut().expect("slave up");
+        let before = slave.store.written;
+        for r in &records {
+            if r.offset >= slave.store.written {
+                slave.store.append_replica(r);
+            }
+        }
+        let offset = slave.store.written;
+        if offset == before {
+            return;
+        }
+        let sync_flush = slave.flush_disk_type == FlushDiskType::SyncFlush;
+        for r in &records {
+            self.ledger.get_mut(r.msg).replicated_at.get_or_insert(now);
+        }
+        self.emit(EventKind::ReplicaReceived { offset });
+        for topic in [Topic::Main, Topic::Retry, Topic::Dlq] {
+            if records.iter().any(|r| r.topic == topic) {
+                self.notify_dispatch(NodeId::Slave, topic);
+            }
+        }
+        if sync_flush {
+            self.start_flush(NodeId::Slave);
+        }
+        self.report_slave_offset();
+    }
+
+    /// Schedules the slave's next connection attempt on its 5 s retry rhythm.
+    pub(crate) fn schedule_reconnect(&mut self) {
+        let at = (self.now + SimDuration::from_us(1)).next_tick(self.ha.disconnected_at, HA_RECONNECT);
+        self.schedule_at(at, Action::SlaveReconnect);
+    }
+
+    pub(super) fn on_slave_reconnect(&mut self) {
+        if self.ha.client_conn.is_some() || !self.slave_up() {
+            return;
+        }
+        if self.master.is_up() && self.link_up() {
+            self.connect_slave();
+            return;
+        }
+        // Keep trying only while the master and the link can still come back.
+        let master_back = self.master.is_up() || self.master.restart_at.is_some();
+        let link_back = self.link_up() || self.ha.link_down_until.is_some_and(|u| u < SimTime::MAX);
+        if master_back && link_back {
+            self.schedule_reconnect();
+        }
+    }
+}

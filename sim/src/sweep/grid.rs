@@ -1,0 +1,396 @@
+//! The sweep's inputs ([`Grid`]), checked and expanded into a [`Plan`] of cells × seeds.
+
+use crate::rng::{SimRng, Stream};
+use crate::scenario::{parse_scenario, presets, BrokerRole, Fault, FaultKind, FaultTarget, FlushDiskType, Scenario, SendMode};
+use crate::time::{parse_duration, SimDuration, SimTime};
+
+/// How long a fault other than `DISK_LOST` lasts when the grid does not say.
+pub const DEFAULT_FAULT_DURATION: SimDuration = SimDuration::from_secs(30);
+
+/// Most runs (cells × seeds) one sweep may have.
+pub const MAX_RUNS: u32 = 5_000;
+/// Most seeds per cell.
+pub const MAX_SEEDS: u32 = 1_000;
+/// Most messages the base workload may send in a sweep (each run sends them all).
+pub const MAX_MESSAGES: u32 = 20_000;
+/// Most messages summed over all runs: bounds the work of a sweep.
+pub const MAX_TOTAL_MESSAGES: u64 = 5_000_000;
+
+/// The workload a grid uses when it names none: 1,000 messages of 1 KiB, one every 2 ms, over a
+/// 1 Gbit/s link, a slave attached, the consumer coming online after a minute (so what a fault
+/// destroys was not consumed before it).
+pub const DEFAULT_BASE: &str = r#"name = "Sweep workload: 1000 messages of 1 KiB, one every 2 ms, consumer from 1 min"
+until = "30m"
+
+[consumer]
+startAt = "1m"
+
+[slave]
+enabled = true
+
+[network]
+bandwidth = 125000
+
+[producer]
+messages = 1000
+interval = "2ms"
+"#;
+
+/// The inputs of a sweep. Absent fields take the defaults below.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Grid {
+    /// The workload as scenario TOML (default [`DEFAULT_BASE`]). Each cell overrides its
+    /// `flushDiskType`, `brokerRole`, `sendMode` and faults, and enables the slave.
+    pub base: Option<String>,
+    /// Or a preset's id as the workload.
+    pub preset: Option<String>,
+    /// Default both.
+    pub flush_disk_type: Vec<FlushDiskType>,
+    /// Default both.
+    pub broker_role: Vec<BrokerRole>,
+    /// Default `["SYNC"]`.
+    pub send_mode: Vec<SendMode>,
+    /// Default `["NONE", "POWER_LOSS", "DISK_LOST"]`: `NONE`, `BASE` (the workload's own faults), a fault
+    /// kind (on its first target), or `KIND@target`.
+    pub faults: Vec<String>,
+    /// When the fault strikes; default a quarter into the open-loop sending span (required for a
+    /// closed-loop workload).
+    pub fault_at: Option<String>,
+    /// Each seed moves the fault by a seeded offset in `0..faultJitter`; default half the
+    /// open-loop sending span (0 for a closed-loop workload).
+    pub fault_jitter: Option<String>,
+    /// How long the fault lasts (downtime before a restart, stall, partition). Default per kind:
+    /// `DISK_LOST` until the end of the run (the machine does not come back; consumers read the
+    /// slave), every other kind 30 s (a crashed or powered-off broker restarts).
+    pub fault_duration: Option<String>,
+    /// Seeds per cell, default 5.
+    pub seeds: u32,
+    /// First seed, default 1: seeds are `firstSeed`, `firstSeed + 1`, …
+    pub first_seed: u64,
+}
+
+impl Default for Grid {
+    fn default() -> Self {
+        Grid {
+            base: None,
+            preset: None,
+            flush_disk_type: vec![FlushDiskType::AsyncFlush, FlushDiskType::SyncFlush],
+            broker_role: vec![BrokerRole::AsyncMaster, BrokerRole::SyncMaster],
+            send_mode: vec![SendMode::Sync],
+            faults: vec!["NONE".into(), "POWER_LOSS".into(), "DISK_LOST".into()],
+            fault_at: None,
+            fault_jitter: None,
+            fault_duration: None,
+            seeds: 5,
+            first_seed: 1,
+        }
+    }
+}
+
+impl Grid {
+    /// Reads a grid from TOML (the same keys as the JSON form). An error names the key of the
+    /// offending line (and the line), or the unknown key.
+    pub fn from_toml(text: &str) -> Result<Grid, GridError> {
+        toml::from_str(text).map_err(|e| {
+            let msg = e.message().trim().to_string();
+            let line = e.span().map(|sp| text[..sp.start.min(text.len())].matches('\n').count() + 1);
+            let key = line
+                .and_then(|l| text.lines().nth(l - 1))
+                .and_then(|l| l.split_once('='))
+                .map(|(k, _)| k.trim().trim_matches('"').to_string())
+                .filter(|k| !k.is_empty() && !k.contains(' '));
+            match (key, line) {
+                (Some(k), Some(l)) => GridError::new(k, format!("line {l}: {msg}")),
+                (None, Some(l)) => GridError::new("grid", format!("line {l}: {msg}")),
+                _ => GridError::new("grid", msg),
+            }
+        })
+    }
+
+    /// Reads a grid from JSON (what the browser's worker receives).
+    pub fn from_json(text: &str) -> Result<Grid, GridError> {
+        serde_json::from_str(text).map_err(|e| GridError::new("grid", e.to_string()))
+    }
+}
+
+/// A malformed or oversized grid: the key at fault and why.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct GridError {
+    pub field: String,
+    pub reason: String,
+}
+
+impl GridError {
+    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        GridError { field: field.into(), reason: reason.into() }
+    }
+}
+
+impl std::fmt::Display for GridError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.reason)
+    }
+}
+
+impl std::error::Error for GridError {}
+
+/// One entry of `faults`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FaultChoice {
+    /// No fault: the cost of a configuration on a healthy group.
+    None,
+    /// The workload's own `[[fault]]`s.
+    Base,
+    /// One fault of this kind on this target.
+    One(FaultKind, FaultTarget),
+}
+
+impl FaultChoice {
+    /// Parses `NONE`, `BASE`, `KIND` or `KIND@target`.
+    pub fn parse(text: &str) -> Result<FaultChoice, String> {
+        let t = text.trim();
+        match t {
+            "NONE" => return Ok(FaultChoice::None),
+            "BASE" => return Ok(FaultChoice::Base),
+            _ => {}
+        }
+        let (kind, target) = match t.split_once('@') {
+            Some((k, tg)) => (k, Some(tg)),
+            None => (t, None),
+        };
+        let kinds: Vec<&str> = FaultKind::ALL.iter().map(|k| k.name()).collect();
+        let kind = FaultKind::ALL.iter().copied().find(|k| k.name() == kind).ok_or_else(|| {
+            format!("`{kind}` is not NONE, BASE or a fault kind ({})", kinds.join(", "))
+        })?;
+        if kind == FaultKind::SlaveUp {
+            return Err("SLAVE_UP alone is no fault; use SLAVE_DOWN (it lasts faultDuration)".into());
+        }
+        let allowed = kind.targets();
+        let target = match target {
+            None => allowed[0],
+            Some(tg) => *allowed.iter().find(|a| a.name() == tg).ok_or_else(|| {
+                let names: Vec<&str> = allowed.iter().map(|a| a.name()).collect();
+                format!("{} cannot target `{tg}`; it takes {}", kind.name(), names.join(" or "))
+            })?,
+        };
+        Ok(FaultChoice::One(kind, target))
+    }
+
+    /// The label used in tables and reports: `NONE`, `BASE`, `POWER_LOSS@master`, …
+    pub fn label(self) -> String {
+        match self {
+            FaultChoice::None => "NONE".into(),
+            FaultChoice::Base => "BASE".into(),
+            FaultChoice::One(k, t) => format!("{}@{}", k.name(), t.name()),
+        }
+    }
+}
+
+/// One configuration under one fault: a mark on the chart, a row of the table.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cell {
+    pub index: u32,
+    pub flush_disk_type: FlushDiskType,
+    pub broker_role: BrokerRole,
+    pub send_mode: SendMode,
+    /// [`FaultChoice::label`].
+    pub fault: String,
+}
+
+impl Cell {
+    /// The book's recommendation: `ASYNC_FLUSH` + `SYNC_MASTER`.
+    pub fn is_recommended(&self) -> bool {
+        self.flush_disk_type == FlushDiskType::AsyncFlush && self.broker_role == BrokerRole::SyncMaster
+    }
+
+    /// `ASYNC_FLUSH + SYNC_MASTER + SYNC`.
+    pub fn config_label(&self) -> String {
+        format!("{} + {} + {}", self.flush_disk_type.name(), self.broker_role.name(), self.send_mode.name())
+    }
+}
+
+/// A checked grid, expanded: the cells, the seeds and the base scenario.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub grid: Grid,
+    base: Scenario,
+    cells: Vec<Cell>,
+    /// Each cell's fault, by cell index.
+    choices: Vec<FaultChoice>,
+    fault_at: SimTime,
+    fault_jitter: SimDuration,
+    fault_duration: Option<SimDuration>,
+}
+
+fn no_duplicates<T: PartialEq + std::fmt::Debug>(field: &str, values: &[T]) -> Result<(), GridError> {
+    if values.is_empty() {
+        return Err(GridError::new(field, "the list is empty; give at least one value"));
+    }
+    for (i, v) in values.iter().enumerate() {
+        if values[..i].contains(v) {
+            return Err(GridError::new(field, format!("{v:?} is listed twice")));
+        }
+    }
+    Ok(())
+}
+
+fn duration(field: &str, text: &Option<String>) -> Result<Option<SimDuration>, GridError> {
+    text.as_deref().map(|t| parse_duration(t).map_err(|r| GridError::new(field, r))).transpose()
+}
+
+impl Plan {
+    /// Checks `grid` (every error names its key) and expands it.
+    pub fn new(grid: &Grid) -> Result<Plan, GridError> {
+        let base = match (&grid.base, &grid.preset) {
+            (Some(_), Some(_)) => return Err(GridError::new("preset", "give `base` or `preset`, not both")),
+            (None, Some(id)) => presets::load(id)
+                .ok_or_else(|| GridError::new("preset", format!("unknown preset `{id}` (see `losslab presets`)")))?,
+            (Some(text), None) => parse_scenario(text).map_err(|e| {
+                let at = e.line.map(|l| format!("line {l}: ")).unwrap_or_default();
+                GridError::new(format!("base: {}", e.field), format!("{at}{}", e.reason))
+            })?,
+            (None, None) => parse_scenario(DEFAULT_BASE).expect("the default sweep workload parses"),
+        };
+        no_duplicates("flushDiskType", &grid.flush_disk_type)?;
+        no_duplicates("brokerRole", &grid.broker_role)?;
+        no_duplicates("sendMode", &grid.send_mode)?;
+        let choices =
+            grid.faults.iter().map(|f| FaultChoice::parse(f).map_err(|r| GridError::new("faults", r))).collect::<Result<Vec<_>, _>>()?;
+        no_duplicates("faults", &choices)?;
+        if grid.seeds == 0 || grid.seeds > MAX_SEEDS {
+            return Err(GridError::new("seeds", format!("{} is out of range; give 1 to {MAX_SEEDS}", grid.seeds)));
+        }
+        if grid.first_seed.checked_add(grid.seeds as u64).is_none() {
+            return Err(GridError::new("firstSeed", "firstSeed + seeds overflows a 64-bit seed"));
+        }
+        let messages = base.producer.messages;
+        if messages > MAX_MESSAGES {
+            return Err(GridError::new(
+                "base: producer.messages",
+                format!("{messages} messages per run is more than a sweep's {MAX_MESSAGES}"),
+            ));
+        }
+        let configs = grid.flush_disk_type.len() * grid.broker_role.len() * grid.send_mode.len();
+        let cells = configs * choices.len();
+        let runs = cells as u64 * grid.seeds as u64;
+        if runs > MAX_RUNS as u64 {
+            return Err(GridError::new(
+                "seeds",
+                format!(
+                    "{cells} cells ({} flushDiskType × {} brokerRole × {} sendMode × {} faults) × {} seeds = {runs} runs, more than {MAX_RUNS}; lower seeds or drop values",
+                    grid.flush_disk_type.len(), grid.broker_role.len(), grid.send_mode.len(), choices.len(), grid.seeds
+                ),
+            ));
+        }
+        if runs * messages as u64 > MAX_TOTAL_MESSAGES {
+            return Err(GridError::new(
+                "seeds",
+                format!("{runs} runs × {messages} messages = {} messages, more than {MAX_TOTAL_MESSAGES}; lower seeds or the workload's messages", runs * messages as u64),
+            ));
+        }
+        let closed_loop = base.producer.threads.is_some();
+        let span = SimDuration(base.producer.interval.as_us().saturating_mul(messages as u64));
+        let needs_time = choices.iter().any(|c| matches!(c, FaultChoice::One(..)));
+        let fault_at = match duration("faultAt", &grid.fault_at)? {
+            Some(d) => SimTime(d.as_us()),
+            None if closed_loop && needs_time => {
+                return Err(GridError::new("faultAt", "a closed-loop workload (producer.threads) has no sending span to place the fault in; give faultAt"))
+            }
+            None => SimTime(span.as_us() / 4),
+        };
+        let fault_jitter = match duration("faultJitter", &grid.fault_jitter)? {
+            Some(d) => d,
+            None if closed_loop => SimDuration::ZERO,
+            None => SimDuration(span.as_us() / 2),
+        };
+        let fault_duration = duration("faultDuration", &grid.fault_duration)?;
+        if needs_time && fault_at + fault_jitter >= base.until {
+            return Err(GridError::new(
+                "faultAt",
+                format!("faultAt + faultJitter ({}) is not before the workload's until ({})", fault_at + fault_jitter, base.until),
+            ));
+        }
+        let mut out = Vec::with_capacity(cells);
+        let mut cell_choices = Vec::with_capacity(cells);
+        for &flush_disk_type in &grid.flush_disk_type {
+            for &broker_role in &grid.broker_role {
+                for &send_mode in &grid.send_mode {
+                    for &choice in &choices {
+                        out.push(Cell {
+                            index: out.len() as u32,
+                            flush_disk_type,
+                            broker_role,
+                            send_mode,
+                            fault: choice.label(),
+                        });
+                        cell_choices.push(choice);
+                    }
+                }
+            }
+        }
+        Ok(Plan { grid: grid.clone(), base, cells: out, choices: cell_choices, fault_at, fault_jitter, fault_duration })
+    }
+
+    /// The cells, in index order.
+    pub fn cells(&self) -> &[Cell] {
+        &self.cells
+    }
+
+    /// The workload every cell starts from.
+    pub fn base(&self) -> &Scenario {
+        &self.base
+    }
+
+    /// Number of runs: cells × seeds.
+    pub fn runs(&self) -> u32 {
+        self.cells.len() as u32 * self.grid.seeds
+    }
+
+    /// Run `i`'s (cell index, seed).
+    pub fn run_at(&self, i: u32) -> (u32, u64) {
+        (i / self.grid.seeds, self.grid.first_seed + (i % self.grid.seeds) as u64)
+    }
+
+    /// The run index of (cell, seed), if the plan has it.
+    pub fn run_index(&self, cell: u32, seed: u64) -> Option<u32> {
+        let k = seed.checked_sub(self.grid.first_seed)?;
+        (cell < self.cells.len() as u32 && k < self.grid.seeds as u64).then(|| cell * self.grid.seeds + k as u32)
+    }
+
+    /// When the fault of a run with `seed` strikes: `faultAt` plus a seeded offset below `faultJitter`.
+    pub fn fault_time(&self, seed: u64) -> SimTime {
+        let j = self.fault_jitter.as_us();
+        let offset = if j == 0 { 0 } else { SimRng::stream(seed, Stream::Faults).below(j) };
+        self.fault_at + SimDuration(offset)
+    }
+
+    /// The exact scenario of (cell, seed).
+    pub fn scenario(&self, cell: u32, seed: u64) -> Scenario {
+        let c = &self.cells[cell as usize];
+        let mut sc = self.base.clone();
+        sc.seed = seed;
+        sc.broker.flush_disk_type = c.flush_disk_type;
+        sc.broker.broker_role = c.broker_role;
+        sc.producer.send_mode = c.send_mode;
+        sc.slave.enabled = true;
+        sc.faults = match self.choices[cell as usize] {
+            FaultChoice::None => Vec::new(),
+            FaultChoice::Base => self.base.faults.clone(),
+            FaultChoice::One(kind, target) => vec![Fault {
+                at: self.fault_time(seed),
+                kind,
+                target,
+                duration: match (self.fault_duration, kind) {
+                    (Some(d), _) => Some(d),
+                    (None, FaultKind::DiskLost) => None,
+                    (None, _) => Some(DEFAULT_FAULT_DURATION),
+                },
+                factor: 10,
+            }],
+        };
+        sc.name = format!("{} · {} · {}", self.base.name, c.config_label(), c.fault);
+        sc
+    }
+}

@@ -1,0 +1,115 @@
+//! A sweep for people: a table for the terminal, CSV, JSON.
+
+use std::fmt::Write as _;
+
+use super::aggregate::SweepReport;
+
+fn ms(us: u64) -> String {
+    format!("{}.{:03}", us / 1_000, us % 1_000)
+}
+
+/// Parts per million as a percentage with four decimals, computed on integers.
+fn pct(ppm: u64) -> String {
+    format!("{}.{:04}", ppm / 10_000, ppm % 10_000)
+}
+
+fn tps(milli: u64) -> String {
+    format!("{}.{:03}", milli / 1_000, milli % 1_000)
+}
+
+impl SweepReport {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a sweep report always serialises") + "\n"
+    }
+
+    /// One row per cell: configuration, fault, lost-after-ack rate (mean [min–max]), p50, p99,
+    /// send TPS, marks (`*` the book's recommendation, `L`/`T` on the latency/TPS frontier).
+    pub fn to_table(&self) -> String {
+        let mut out = String::new();
+        let seeds = self.grid.seeds;
+        let _ = writeln!(out, "{}: {} cells × {} seeds", self.workload, self.cells.len(), seeds);
+        let _ = writeln!(
+            out,
+            "\n{:>4} {:<36} {:<24} {:>32} {:>10} {:>22} {:>20}  {:<5} failing seeds",
+            "cell", "configuration", "fault", "acked-then-lost % mean [min-max]", "p50 ms", "p99 ms mean [max]", "Send TPS mean [min]", "marks"
+        );
+        // Grouped by fault (in grid order): the frontier compares configurations under one fault.
+        let mut faults: Vec<&str> = Vec::new();
+        for c in &self.cells {
+            if !faults.contains(&c.cell.fault.as_str()) {
+                faults.push(&c.cell.fault);
+            }
+        }
+        let rows = faults.iter().flat_map(|f| self.cells.iter().filter(move |c| c.cell.fault == *f));
+        let mut last_fault = None;
+        for c in rows {
+            if last_fault.is_some() && last_fault != Some(&c.cell.fault) {
+                out.push('\n');
+            }
+            last_fault = Some(&c.cell.fault);
+            let marks = [(c.recommended, '*'), (c.frontier_latency, 'L'), (c.frontier_tps, 'T')]
+                .iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, m)| *m)
+                .collect::<String>();
+            let l = &c.lost_after_ack_ppm;
+            let mut failing: Vec<String> = c.failing_seeds.iter().take(3).map(u64::to_string).collect();
+            if c.failing_seeds.len() > 3 {
+                failing.push(format!("… ({} in all)", c.failing_seeds.len()));
+            }
+            let row = format!(
+                "{:>4} {:<36} {:<24} {:>32} {:>10} {:>22} {:>20}  {marks:<5} {}",
+                c.cell.index,
+                c.cell.config_label(),
+                c.cell.fault,
+                format!("{} [{}-{}]", pct(l.mean), pct(l.min), pct(l.max)),
+                ms(c.p50_us.mean),
+                format!("{} [{}]", ms(c.p99_us.mean), ms(c.p99_us.max)),
+                format!("{} [{}]", tps(c.send_milli_tps.mean), tps(c.send_milli_tps.min)),
+                failing.join(" "),
+            );
+            let _ = writeln!(out, "{}", row.trim_end());
+        }
+        let _ = writeln!(
+            out,
+            "\n* the book's recommendation (ASYNC_FLUSH + SYNC_MASTER)   L no other configuration under the same fault\n  loses less and answers faster (p99)   T … loses less and sends more\n\nopen a run: the same command with --scenario CELL:SEED > run.toml, then losslab run run.toml [--log]"
+        );
+        out
+    }
+
+    /// One row per cell, figures in ms, percent and messages per second.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from(
+            "flushDiskType,brokerRole,sendMode,fault,seeds,lostAfterAckPctMean,lostAfterAckPctMin,lostAfterAckPctMax,lostAfterAck,acked,p50MsMean,p99MsMean,p99MsMin,p99MsMax,sendTpsMean,sendTpsMin,sendTpsMax,recommended,frontierLatency,frontierTps,failingSeeds\n",
+        );
+        for c in &self.cells {
+            let seeds: Vec<String> = c.failing_seeds.iter().map(u64::to_string).collect();
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                c.cell.flush_disk_type.name(),
+                c.cell.broker_role.name(),
+                c.cell.send_mode.name(),
+                c.cell.fault,
+                c.runs,
+                pct(c.lost_after_ack_ppm.mean),
+                pct(c.lost_after_ack_ppm.min),
+                pct(c.lost_after_ack_ppm.max),
+                c.lost_after_ack,
+                c.acked,
+                ms(c.p50_us.mean),
+                ms(c.p99_us.mean),
+                ms(c.p99_us.min),
+                ms(c.p99_us.max),
+                tps(c.send_milli_tps.mean),
+                tps(c.send_milli_tps.min),
+                tps(c.send_milli_tps.max),
+                c.recommended,
+                c.frontier_latency,
+                c.frontier_tps,
+                seeds.join(" "),
+            );
+        }
+        out
+    }
+}

@@ -1,0 +1,242 @@
+//! "Would it have survived with …?": re-runs a scenario (same seed, workload and faults) with one
+//! knob flipped toward safety and says, for one message, whether that change saves it and what
+//! it costs in send latency. Pure and deterministic, so the page only renders the answer.
+//!
+//! A knob applies only where it changes something (`SYNC_FLUSH` on an `ASYNC_FLUSH` broker, a
+//! DLQ consumer where there is none, …). Message ids name the same message in every run: the
+//! producer's *i*-th message.
+
+use crate::event::MsgId;
+use crate::ledger::{Answer, MessageRecord, Verdict};
+use crate::report::Report;
+use crate::scenario::{BrokerRole, FlushDiskType, OnException, Scenario, SendMode};
+use crate::sim::Sim;
+use crate::time::SimDuration;
+
+/// One configuration change, toward fewer lost messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Knob {
+    /// `flushDiskType = SYNC_FLUSH`: a send waits for the flush.
+    SyncFlush,
+    /// `brokerRole = SYNC_MASTER` with a slave: a send waits for the slave.
+    SyncMaster,
+    /// A slave (`[slave] enabled = true`), the role unchanged.
+    Slave,
+    /// `sendMode = SYNC`: the application learns each send's outcome.
+    SyncSend,
+    /// Three more producer retries (`retryTimesWhenSendFailed`, `retryTimesWhenSendAsyncFailed`).
+    MoreSendRetries,
+    /// Twice the consumer retries (`maxReconsumeTimes`).
+    MoreReconsumes,
+    /// `onException = PERSIST_AND_RESEND`: the application resends failed sends.
+    PersistAndResend,
+    /// `dlqConsumer = true`: a consumer reads `%DLQ%` and compensates.
+    DlqConsumer,
+}
+
+impl Knob {
+    pub const ALL: [Knob; 8] = [
+        Knob::SyncFlush,
+        Knob::SyncMaster,
+        Knob::Slave,
+        Knob::SyncSend,
+        Knob::MoreSendRetries,
+        Knob::MoreReconsumes,
+        Knob::PersistAndResend,
+        Knob::DlqConsumer,
+    ];
+
+    /// Stable id (share links, tests).
+    pub fn id(self) -> &'static str {
+        match self {
+            Knob::SyncFlush => "SYNC_FLUSH",
+            Knob::SyncMaster => "SYNC_MASTER",
+            Knob::Slave => "SLAVE",
+            Knob::SyncSend => "SYNC_SEND",
+            Knob::MoreSendRetries => "MORE_SEND_RETRIES",
+            Knob::MoreReconsumes => "MORE_RECONSUMES",
+            Knob::PersistAndResend => "PERSIST_AND_RESEND",
+            Knob::DlqConsumer => "DLQ_CONSUMER",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Knob> {
+        Knob::ALL.into_iter().find(|k| k.id() == id)
+    }
+
+    /// The change in RocketMQ's (or the lab's) property names, for `base`.
+    pub fn describe(self, base: &Scenario) -> String {
+        match self {
+            Knob::SyncFlush => "flushDiskType = SYNC_FLUSH".into(),
+            Knob::SyncMaster if base.slave.enabled => "brokerRole = SYNC_MASTER".into(),
+            Knob::SyncMaster => "brokerRole = SYNC_MASTER + a slave".into(),
+            Knob::Slave => "a slave (brokerRole unchanged)".into(),
+            Knob::SyncSend => "sendMode = SYNC".into(),
+            Knob::MoreSendRetries => format!(
+                "retryTimesWhenSendFailed = {}",
+                (base.producer.retry_times_when_send_failed + 3).min(crate::scenario::parse::MAX_SEND_RETRIES)
+            ),
+            Knob::MoreReconsumes => format!("maxReconsumeTimes = {}", more_reconsumes(base.consumer.max_reconsume_times)),
+            Knob::PersistAndResend => "onException = PERSIST_AND_RESEND".into(),
+            Knob::DlqConsumer => "dlqConsumer = true".into(),
+        }
+    }
+
+    /// `base` with this change, or `None` where it would change nothing.
+    pub fn apply(self, base: &Scenario) -> Option<Scenario> {
+        let mut sc = base.clone();
+        let (b, p, c) = (&mut sc.broker, &mut sc.producer, &mut sc.consumer);
+        let changed = match self {
+            Knob::SyncFlush => std::mem::replace(&mut b.flush_disk_type, FlushDiskType::SyncFlush) != FlushDiskType::SyncFlush,
+            Knob::SyncMaster => {
+                let was = (b.broker_role, sc.slave.enabled);
+                b.broker_role = BrokerRole::SyncMaster;
+                sc.slave.enabled = true;
+                was != (BrokerRole::SyncMaster, true)
+            }
+            Knob::Slave => !std::mem::replace(&mut sc.slave.enabled, true),
+            Knob::SyncSend => std::mem::replace(&mut p.send_mode, SendMode::Sync) != SendMode::Sync,
+            Knob::MoreSendRetries => {
+                let max = crate::scenario::parse::MAX_SEND_RETRIES;
+                let was = (p.retry_times_when_send_failed, p.retry_times_when_send_async_failed);
+                p.retry_times_when_send_failed = (was.0 + 3).min(max);
+                p.retry_times_when_send_async_failed = (was.1 + 3).min(max);
+                p.send_mode != SendMode::Oneway && was != (p.retry_times_when_send_failed, p.retry_times_when_send_async_failed)
+            }
+            Knob::MoreReconsumes => {
+                let was = c.max_reconsume_times;
+                c.max_reconsume_times = more_reconsumes(was);
+                c.enabled && was != c.max_reconsume_times
+            }
+            Knob::PersistAndResend => {
+                std::mem::replace(&mut p.on_exception, OnException::PersistAndResend) != OnException::PersistAndResend
+            }
+            Knob::DlqConsumer => c.enabled && !std::mem::replace(&mut c.dlq_consumer, true),
+        };
+        changed.then(|| {
+            sc.name = format!("{} + {}", base.name, self.describe(base));
+            sc
+        })
+    }
+}
+
+/// RocketMQ bounds `maxReconsumeTimes` by the delay levels in practice; the lab doubles it.
+fn more_reconsumes(n: u32) -> u32 {
+    (n.max(1) * 2).min(64)
+}
+
+/// Send latency over the messages whose producer got a `SendStatus`: first attempt → answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Latency {
+    pub answered: u32,
+    pub median: SimDuration,
+    pub p99: SimDuration,
+}
+
+impl Latency {
+    pub fn of(sim: &Sim) -> Latency {
+        let mut xs: Vec<SimDuration> = sim.ledger().messages.iter().filter_map(send_latency).collect();
+        xs.sort();
+        let at = |q: usize| xs.get((xs.len().saturating_sub(1) * q) / 100).copied().unwrap_or(SimDuration::ZERO);
+        Latency { answered: xs.len() as u32, median: at(50), p99: at(99) }
+    }
+}
+
+fn send_latency(m: &MessageRecord) -> Option<SimDuration> {
+    match (m.attempts.first(), m.answer) {
+        (Some(first), Some((at, Answer::Status(_)))) => Some(at.since(first.sent_at)),
+        _ => None,
+    }
+}
+
+/// One run of a scenario, kept small: its report and latency.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunSummary {
+    pub scenario: Scenario,
+    pub report: Report,
+    pub latency: Latency,
+}
+
+impl RunSummary {
+    pub fn of(scenario: &Scenario) -> RunSummary {
+        let mut sim = Sim::new(scenario);
+        sim.run();
+        RunSummary { scenario: scenario.clone(), report: Report::of(&sim), latency: Latency::of(&sim) }
+    }
+
+    pub fn verdict(&self, msg: MsgId) -> Option<&'static str> {
+        self.report.messages.get(msg.0 as usize).map(|m| m.verdict)
+    }
+
+    pub fn count(&self, verdict: Verdict) -> u32 {
+        self.report.summary.verdicts[verdict.name()]
+    }
+}
+
+/// Whether `after` is a good end for a message that ended `before`: a lost message arrives, a
+/// duplicated one arrives once, a dead-lettered one is consumed (or compensated).
+pub fn saves(before: Verdict, after: &str, compensated: bool) -> bool {
+    match before {
+        Verdict::LostAfterAck | Verdict::LostUnacked | Verdict::Unresolved => {
+            matches!(after, "DELIVERED" | "DUPLICATED") || compensated
+        }
+        Verdict::Duplicated => after == "DELIVERED",
+        Verdict::DeadLettered => matches!(after, "DELIVERED" | "DUPLICATED") || compensated,
+        Verdict::Delivered => after == "DELIVERED",
+    }
+}
+
+/// One knob's answer for one message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    pub knob: Knob,
+    /// The change, in property names.
+    pub change: String,
+    /// The message's verdict with the change.
+    pub verdict: &'static str,
+    pub saved: bool,
+    pub run: RunSummary,
+}
+
+/// The answer to "would `msg` have survived with …?" for every knob that applies to `base`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WhatIf {
+    pub msg: MsgId,
+    pub before: Verdict,
+    pub base: RunSummary,
+    pub outcomes: Vec<Outcome>,
+}
+
+impl WhatIf {
+    /// The knobs that save the message, in [`Knob::ALL`] order.
+    pub fn saving(&self) -> impl Iterator<Item = &Outcome> {
+        self.outcomes.iter().filter(|o| o.saved)
+    }
+}
+
+fn verdict_of(name: &str) -> Verdict {
+    Verdict::ALL.into_iter().find(|v| v.name() == name).unwrap_or(Verdict::Unresolved)
+}
+
+/// Runs `base` and, for each applicable knob, `base` with that knob; judges `msg` in each.
+/// `None` if `msg` is not one of the scenario's messages.
+pub fn what_if(base: &Scenario, msg: MsgId) -> Option<WhatIf> {
+    if msg.0 >= base.producer.messages {
+        return None;
+    }
+    let base_run = RunSummary::of(base);
+    let before = verdict_of(base_run.verdict(msg)?);
+    let outcomes = Knob::ALL
+        .into_iter()
+        .filter_map(|knob| {
+            let sc = knob.apply(base)?;
+            let mut sim = Sim::new(&sc);
+            sim.run();
+            let compensated = sim.ledger().get(msg).compensated_at.is_some();
+            let run = RunSummary { scenario: sc, report: Report::of(&sim), latency: Latency::of(&sim) };
+            let verdict = run.verdict(msg)?;
+            Some(Outcome { knob, change: knob.describe(base), verdict, saved: saves(before, verdict, compensated), run })
+        })
+        .collect();
+    Some(WhatIf { msg, before, base: base_run, outcomes })
+}

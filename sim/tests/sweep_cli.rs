@@ -1,0 +1,197 @@
+//! `losslab sweep` and the `rmq_sim::sweep` API: the same numbers whichever way a sweep runs
+//! (library sequentially, CLI on 1 or 2 threads), errors naming the flag or key, bounded size.
+
+use std::process::{Command, Output};
+
+use rmq_sim::sweep::{Grid, Plan, RunResult};
+
+/// `losslab sweep ARGS` with `RAYON_NUM_THREADS=threads`.
+fn losslab(args: &[&str], threads: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_losslab"))
+        .arg("sweep")
+        .args(args)
+        .env("RAYON_NUM_THREADS", threads)
+        .output()
+        .expect("losslab runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("losslab-sweep-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// A small grid: 2 × 2 × 1 × 2 cells × 3 seeds on a 300-message workload.
+const SMALL: &[&str] = &["--seeds", "3", "--faults", "NONE,POWER_LOSS", "--preset", "book-recommendation"];
+
+fn small_grid() -> Grid {
+    Grid {
+        seeds: 3,
+        faults: vec!["NONE".into(), "POWER_LOSS".into()],
+        preset: Some("book-recommendation".into()),
+        ..Grid::default()
+    }
+}
+
+#[test]
+fn output_is_the_same_on_one_thread_and_on_two() {
+    for format in ["--json", "--csv", "--table"] {
+        let args: Vec<&str> = SMALL.iter().copied().chain([format]).collect();
+        let one = losslab(&args, "1");
+        let two = losslab(&args, "2");
+        assert!(one.status.success(), "{}", stderr(&one));
+        assert_eq!(stdout(&one), stdout(&two), "{format}");
+    }
+}
+
+#[test]
+fn cli_json_equals_the_library_run_in_order_and_in_reverse() {
+    let o = losslab(&[SMALL, &["--json"]].concat(), "2");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let plan = Plan::new(&small_grid()).unwrap();
+    let forward = plan.aggregate(&plan.run_all());
+    let mut backward: Vec<RunResult> = (0..plan.runs()).rev().map(|i| plan.run(i)).collect();
+    backward.rotate_left(3);
+    assert_eq!(plan.aggregate(&backward), forward, "order of execution does not matter");
+    assert_eq!(stdout(&o), forward.to_json(), "CLI and library agree to the byte");
+    // What the browser's worker receives is JSON: the report survives a round trip.
+    let back: rmq_sim::sweep::SweepReport = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(back, forward);
+}
+
+#[test]
+fn a_grid_file_and_flags_combine_flags_winning() {
+    let file = temp_file(
+        "grid.toml",
+        "preset = \"book-recommendation\"\nseeds = 2\nfaults = [\"NONE\"]\nflushDiskType = [\"SYNC_FLUSH\"]\n",
+    );
+    let o = losslab(&[file.to_str().unwrap(), "--seeds", "1", "--csv"], "2");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = stdout(&o);
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "1 flushDiskType × 2 brokerRole × 1 fault: {csv}");
+    assert!(rows.iter().all(|r| r.starts_with("SYNC_FLUSH,") && r.contains(",NONE,1,")), "{csv}");
+}
+
+#[test]
+fn malformed_grids_name_the_flag_or_key_and_exit_2() {
+    let bad_file = temp_file("bad.toml", "seeds = 3\nflushDiskTyp = [\"SYNC_FLUSH\"]\n");
+    let bad_value = temp_file("bad-value.toml", "brokerRole = [\"SLAVE\"]\n");
+    let big = temp_file("big.toml", "seeds = 1000\nfaults = [\"NONE\", \"POWER_LOSS\", \"DISK_LOST\"]\n");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["--seeds", "many"], "--seeds"),
+        (vec!["--seeds", "0"], "--seeds"),
+        (vec!["--seeds", "1000"], "--seeds"),
+        (vec!["--flush-disk-type", "SYNC"], "--flush-disk-type"),
+        (vec!["--faults", "POWER_LOSS@producer"], "--faults"),
+        (vec!["--faults", "NONE,NONE"], "--faults"),
+        (vec!["--fault-at", "soon"], "--fault-at"),
+        (vec!["--preset", "nope"], "--preset"),
+        (vec!["--frobnicate", "1"], "--frobnicate"),
+        (vec![bad_file.to_str().unwrap()], "flushDiskTyp"),
+        (vec![bad_value.to_str().unwrap()], "SLAVE"),
+        (vec![big.to_str().unwrap()], "seeds"),
+    ];
+    for (args, named) in cases {
+        let o = losslab(&args, "1");
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(named), "{args:?} must name {named}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{args:?}");
+        assert!(stdout(&o).is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn grid_size_is_bounded_with_the_field_named() {
+    let g = Grid { seeds: 1_000, ..Grid::default() };
+    let e = Plan::new(&g).unwrap_err();
+    assert_eq!(e.field, "seeds", "{e}");
+    let g = Grid { base: Some("[producer]\nmessages = 50000".into()), ..Grid::default() };
+    let e = Plan::new(&g).unwrap_err();
+    assert_eq!(e.field, "base: producer.messages", "{e}");
+    let g = Grid { base: Some("[producer]\nthreads = 8".into()), ..Grid::default() };
+    assert_eq!(Plan::new(&g).unwrap_err().field, "faultAt", "a closed loop has no span to place the fault in");
+}
+
+#[test]
+fn every_run_is_reproducible_from_its_scenario() {
+    let plan = Plan::new(&small_grid()).unwrap();
+    for i in [0, plan.runs() / 2, plan.runs() - 1] {
+        let r = plan.run(i);
+        let (cell, seed) = plan.run_at(i);
+        assert_eq!((r.cell, r.seed), (cell, seed));
+        assert_eq!(plan.run_index(cell, seed), Some(i));
+        // The scenario goes through TOML (as a share link or a file would) and replays the digest.
+        let text = rmq_sim::scenario::parse::scenario_to_toml(&plan.scenario(cell, seed));
+        let sc = rmq_sim::scenario::parse_scenario(&text).unwrap();
+        let mut sim = rmq_sim::Sim::new(&sc);
+        sim.run();
+        assert_eq!(rmq_sim::report::digest(sim.events()), r.digest, "run {i}");
+    }
+}
+
+#[test]
+fn seeds_move_the_fault_and_the_book_recommendation_is_marked() {
+    let plan = Plan::new(&small_grid()).unwrap();
+    let times: Vec<_> = (1..=3).map(|s| plan.fault_time(s)).collect();
+    assert!(times[0] != times[1] || times[1] != times[2], "{times:?}");
+    let report = plan.aggregate(&plan.run_all());
+    assert_eq!(report.cells.len(), 8);
+    for c in &report.cells {
+        assert_eq!(
+            c.recommended,
+            c.cell.flush_disk_type.name() == "ASYNC_FLUSH" && c.cell.broker_role.name() == "SYNC_MASTER"
+        );
+        assert_eq!(c.runs, 3);
+        assert!(c.lost_after_ack_ppm.min <= c.lost_after_ack_ppm.mean && c.lost_after_ack_ppm.mean <= c.lost_after_ack_ppm.max);
+    }
+    // Under each fault at least one configuration is on each frontier, and a dominated one is not.
+    for fault in ["NONE", "POWER_LOSS@master"] {
+        let cells: Vec<_> = report.cells.iter().filter(|c| c.cell.fault == fault).collect();
+        assert!(cells.iter().any(|c| c.frontier_latency) && cells.iter().any(|c| c.frontier_tps), "{fault}");
+        for c in &cells {
+            let beaten = cells.iter().any(|o| {
+                o.lost_after_ack_ppm.mean <= c.lost_after_ack_ppm.mean
+                    && o.p99_us.mean <= c.p99_us.mean
+                    && (o.lost_after_ack_ppm.mean < c.lost_after_ack_ppm.mean || o.p99_us.mean < c.p99_us.mean)
+            });
+            assert_eq!(c.frontier_latency, !beaten, "{fault} {}", c.cell.config_label());
+        }
+    }
+    // A partial report (a cancelled sweep) summarises what ran.
+    let some: Vec<RunResult> = (0..5).map(|i| plan.run(i)).collect();
+    let partial = plan.aggregate(&some);
+    assert_eq!(partial.runs.len(), 5);
+    assert_eq!(partial.cells.iter().map(|c| c.runs).sum::<u32>(), 5);
+}
+
+#[test]
+fn scenario_flag_prints_the_run_behind_a_cell_and_it_replays_to_the_same_digest() {
+    let json = losslab(&[SMALL, &["--json"]].concat(), "2");
+    let report: rmq_sim::sweep::SweepReport = serde_json::from_str(&stdout(&json)).unwrap();
+    let failing = report.cells.iter().find(|c| !c.failing_seeds.is_empty()).expect("POWER_LOSS loses something somewhere");
+    let (cell, seed) = (failing.cell.index, failing.failing_seeds[0]);
+    let o = losslab(&[SMALL, &["--scenario", &format!("{cell}:{seed}")]].concat(), "1");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let file = temp_file("run.toml", &stdout(&o));
+    let run = Command::new(env!("CARGO_BIN_EXE_losslab")).args(["run", file.to_str().unwrap(), "--json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let expected = report.runs.iter().find(|r| r.cell == cell && r.seed == seed).unwrap();
+    assert_eq!(v["eventLogDigest"], expected.digest.as_str());
+    assert_eq!(v["summary"]["verdicts"]["LOST_AFTER_ACK"], expected.lost_after_ack);
+    for bad in ["99:1", "0:77", "zero"] {
+        let o = losslab(&[SMALL, &["--scenario", bad]].concat(), "1");
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        assert!(stderr(&o).contains("--scenario"), "{bad}: {}", stderr(&o));
+    }
+}
