@@ -14,7 +14,7 @@
 //! cannot hold (`null`, a function) is refused with its dotted path, and `undefined` counts as
 //! absent, as JS code expects; the table is then read by the same parser as a file.
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object, Reflect, JSON};
 use rmq_sim::exposure::check_broker_conf;
 use rmq_sim::report::Report;
 use rmq_sim::scenario::{parse_scenario, presets, Scenario, ScenarioError};
@@ -222,4 +222,24 @@ impl EventCursor {
 pub fn events(scenario: JsValue, options: JsValue) -> Result<EventCursor, JsValue> {
     let sc = scenario_with_seed(&scenario, &options).map_err(|e| js_error(&e))?;
     Ok(EventCursor { sim: Sim::new(&sc), next: 0 })
+}
+
+/// The settings sweep (`rmq_sim::sweep`, as `losslab sweep --json`): `grid` is an object with the
+/// sweep's keys (`{ seeds: 2, faults: ['POWER_LOSS'] }`) or its TOML text. Runs every (cell, seed)
+/// here, so call it with `{ worker: true }` from a page.
+#[wasm_bindgen(js_name = losslabSweep)]
+pub fn sweep(grid: JsValue, _options: JsValue) -> Result<JsValue, JsValue> {
+    use rmq_sim::sweep::{Grid, Plan};
+    let grid_err = |e: rmq_sim::sweep::GridError| js_error(&ScenarioError::new(e.field, None, e.reason));
+    let grid: Grid = match grid.as_string() {
+        Some(text) => Grid::from_toml(&text).map_err(grid_err)?,
+        None if grid.is_object() => JSON::stringify(&grid)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| js_error(&err("grid", "cannot be read as JSON")))
+            .and_then(|s| Grid::from_json(&s).map_err(grid_err))?,
+        None => return Err(js_error(&err("grid", "give the sweep grid as an object or TOML text"))),
+    };
+    let plan = Plan::new(&grid).map_err(grid_err)?;
+    to_js(&plan.aggregate(&plan.run_all()))
 }

@@ -174,7 +174,19 @@ export function run(scenario: ScenarioInput, options?: RunOptions): Promise<Repo
 export function check(brokerConf: string, options?: { worker?: boolean }): Promise<CheckReport>;
 export function presets(): Promise<PresetInfo[]>;
 export function events(scenario: ScenarioInput, options?: RunOptions): Promise<IterableIterator<LogEvent>>;
-/** A parameter sweep over a grid of scenarios (rmq_sim::sweep); throws until the core's sweep is in this build. */
-export function sweep(grid: unknown, options?: { worker?: boolean }): Promise<unknown>;
+/** The sweep's grid (`losslab sweep`): every key optional. */
+export interface SweepGrid {
+  base?: string; preset?: string;
+  flushDiskType?: Array<'SYNC_FLUSH' | 'ASYNC_FLUSH'>;
+  brokerRole?: Array<'SYNC_MASTER' | 'ASYNC_MASTER'>;
+  sendMode?: Array<'SYNC' | 'ASYNC' | 'ONEWAY'>;
+  /** "NONE", "BASE", "KIND" or "KIND@target". */
+  faults?: string[];
+  faultAt?: Duration; faultJitter?: Duration; faultDuration?: Duration;
+  seeds?: number; firstSeed?: number;
+}
+/** The settings sweep (rmq_sim::sweep): the report of `losslab sweep --json` (cells with their
+ *  spreads over seeds, frontiers, the book's recommendation marked). Use { worker: true }. */
+export function sweep(grid: SweepGrid | string, options?: { worker?: boolean }): Promise<{ cells: unknown[]; [key: string]: unknown }>;
 /** The lab's stylesheet rewritten for a shadow root (used by mount). */
 export function shadowCss(css: string): string;

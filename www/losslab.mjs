@@ -19,7 +19,7 @@
 // options.seed overrides its seed; options.worker = true computes in a Web Worker
 // (losslab-worker.mjs) so a page that builds a table does not block its reader.
 // check(brokerConf): the loss-exposure check of a broker.conf text (`losslab check --json`).
-// presets(): [{ id, title, claim, toml }]. Errors are thrown as Error objects with `field`,
+// presets(): [{ id, title, claim, toml }]. sweep(grid): the settings sweep (`losslab sweep --json`). Errors are thrown as Error objects with `field`,
 // `line` (or null) and `reason`.
 //
 // The wasm (losslab-web_bg.wasm, next to this file) is loaded once per page, however many labs
@@ -201,8 +201,8 @@ export async function events(scenario, options = {}) {
 }
 
 /**
- * A parameter sweep (rmq_sim::sweep): runs a grid of scenarios. Available once the core's sweep
- * is built into this wasm (`losslabSweep`); until then it throws saying so.
+ * The settings sweep (rmq_sim::sweep, `losslab sweep --json`): a grid object or its TOML text.
+ * Every (cell, seed) runs in one call, so pass { worker: true } from a page.
  */
 export async function sweep(grid, options = {}) {
   if (options?.worker) return inWorker('sweep', [grid, coreOptions(options)]);
