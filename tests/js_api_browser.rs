@@ -8,7 +8,7 @@ use losslab_web::js_api;
 use rmq_sim::report::Report;
 use rmq_sim::scenario::parse_scenario;
 use rmq_sim::Sim;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
