@@ -65,11 +65,12 @@ for (const lang of ['en', 'zh']) {
       window.__heights = [];
       window.addEventListener('message', (e) => { if (e.data?.type === 'losslab:height') window.__heights.push(e.data); });
     });
-    const labLang = lang === 'zh' ? 'zh-CN' : 'en';
+    const bookLang = lang === 'zh' ? 'zh-CN' : 'en';
+    const labLang = lang; // the lab's root carries its own language tag
     let iframes = 0, modules = 0, tables = 0;
     for (const chapter of CHAPTERS) {
       await page.goto(`${url}${lang}/${chapter}.html`);
-      assert.equal(await page.getAttribute('html', 'lang'), labLang, `${chapter}: the book's language`);
+      assert.equal(await page.getAttribute('html', 'lang'), bookLang, `${chapter}: the book's language`);
 
       for (const el of await page.locator('iframe.losslab').elementHandles()) {
         iframes++;
@@ -88,8 +89,14 @@ for (const lang of ['en', 'zh']) {
           const last = window.__heights.filter((h) => h.id === id).at(-1);
           return last && f.style.height === `${last.height}px`;
         }, id, { timeout: 15000 });
-        const box = await el.boundingBox();
-        const inner = await frame.locator('.app.embed').evaluate((e) => e.scrollHeight);
+        // The lab first draws for the window's width, then for its own: poll until the frame
+        // has followed the last change (with a deadline), then compare.
+        let box, inner;
+        for (const until = Date.now() + 15000; Date.now() < until; await page.waitForTimeout(100)) {
+          box = await el.boundingBox();
+          inner = await frame.locator('.app.embed').evaluate((e) => e.scrollHeight);
+          if (Math.abs(box.height - inner) <= 4) break;
+        }
         assert.ok(Math.abs(box.height - inner) <= 4, `${chapter} #${id}: frame ${box.height}px for ${inner}px of content`);
       }
 
