@@ -21,7 +21,6 @@ const SMOKE = args.includes('--smoke');
 const BASE = arg('--base');
 const OUT = arg('--out', 'artifacts/bench');
 const NATIVE = JSON.parse(readFileSync(arg('--native', join(OUT, 'native.json')), 'utf8'));
-const SWEEP_NATIVE = existsSync(join(OUT, 'sweep-native.json')) ? JSON.parse(readFileSync(join(OUT, 'sweep-native.json'), 'utf8')) : null;
 const MD = arg('--md', SMOKE ? join(OUT, 'BENCHMARKS.md') : 'BENCHMARKS.md');
 if (!BASE) { console.error('bench.mjs: --base URL of the served dist/ is required'); process.exit(2); }
 
@@ -59,25 +58,13 @@ async function benchPage() {
   const page = await browser.newPage({ viewport: { width: 1440, height: 1100 } });
   const errors = [];
   page.on('pageerror', e => errors.push(String(e)));
-  const q = `core=${CORE_SIZES.join(',')}&render=${RENDER_SIZES.join(',')}&seconds=${SECONDS}&repeats=${SMOKE ? 1 : 3}`;
+  const q = `core=${CORE_SIZES.join(',')}&render=${RENDER_SIZES.join(',')}&seconds=${SECONDS}&repeats=${SMOKE ? 1 : 3}&sweep=${SMOKE ? 1 : 0}`;
   await page.goto(new URL(`bench.html?${q}`, BASE).href);
   await page.waitForFunction(() => window.__benchResults, null, { timeout: 30 * 60000, polling: 500 });
   const r = await page.evaluate(() => window.__benchResults);
   await page.close();
   if (r.error) throw new Error(`bench page failed: ${r.error}`);
   if (errors.length) throw new Error(`bench page errors: ${errors.join('; ')}`);
-  return r;
-}
-
-async function sweepInBrowser() {
-  // The sweep worker page is optional until the sweep lands (issue 9); measured when present.
-  const url = new URL('bench-sweep.html', BASE).href;
-  const page = await browser.newPage();
-  const resp = await page.goto(url).catch(() => null);
-  if (!resp || !resp.ok()) { await page.close(); return null; }
-  await page.waitForFunction(() => window.__sweepBench, null, { timeout: 10 * 60000, polling: 500 });
-  const r = await page.evaluate(() => window.__sweepBench);
-  await page.close();
   return r;
 }
 
@@ -91,11 +78,11 @@ const preOpt = optSizes['losslab-web_bg.wasm'];
 const lab = await firstDrawn(BASE, 'svg.pipeline .station');
 const staticPage = await firstDrawn(new URL('bench-static.html', BASE).href, 'svg.pipeline .station');
 const page = await benchPage();
-const sweep = await sweepInBrowser();
+const sweep = page.sweep;
 await browser.close();
 
 const results = { when: new Date().toISOString(), smoke: SMOKE, cpus: cpus().length, cpu: cpus()[0]?.model, userAgent: page.userAgent,
-  native: NATIVE, bundle, preOpt, firstDiagram: { lab, staticPage }, wasm: page.core, render: page.render, sweep, sweepNative: SWEEP_NATIVE };
+  native: NATIVE, bundle, preOpt, firstDiagram: { lab, staticPage }, wasm: page.core, render: page.render, sweep };
 writeFileSync(join(OUT, 'results.json'), JSON.stringify(results, null, 2) + '\n');
 
 // ---- BENCHMARKS.md -------------------------------------------------------------------------------
@@ -162,13 +149,10 @@ for (const r of page.render) {
 }
 
 // Sweep.
-if (sweep) {
-  fig('sweep', '2×2×3 grid × 20 seeds × 1,000 messages in the browser worker', `${n0(sweep.ms)} ms`, '≤ 2,000 ms',
-    SWEEP_NATIVE ? `native: ${n0(SWEEP_NATIVE.ms)} ms` : '—', SWEEP_NATIVE ? `${n0(sweep.ms / SWEEP_NATIVE.ms, 2)}× native` : '—', sweep.ms <= 2000);
-} else {
-  fig('sweep', '2×2×3 grid × 20 seeds × 1,000 messages in the browser worker', 'not measured', '≤ 2,000 ms', '—', '—', false,
-    'the sweep (issue 9) had not landed a worker page this benchmark can drive when this ran; plan: a dist/bench-sweep.html that runs the grid in the worker and sets window.__sweepBench = { ms }, beside the native sweep.');
-}
+const sn = NATIVE.sweep;
+fig('sweep', `${n0(sweep.runs)} runs (2×2×3 grid × ${SMOKE ? 1 : 20} seeds × 1,000 messages) in the browser, then the aggregate`, `${n0(sweep.ms)} ms`, '≤ 2,000 ms',
+  `native: ${n0(sn.secs * 1000)} ms (${n0(sn.runs)} runs)`, `${n0(sweep.ms / (sn.secs * 1000), 2)}× native`, sweep.ms <= 2000 && sn.runs === sweep.runs,
+  'over 2 s: 240 runs of 1,000 messages each keep their whole event log and hash it (a digest per run); plan: run the sweep with LogMode::Digest (same digests, no kept log) and split it over workers (one per core).');
 
 const esc = s => String(s).replace(/\|/g, '\\|');
 let md = `# Benchmarks\n\nWritten by \`bash scripts/bench.sh\`${SMOKE ? ' --smoke (tiny sizes: a check that the benchmarks run, not figures to read)' : ''} on ${results.when}: `
@@ -190,6 +174,7 @@ md += `\n## How each figure is measured\n\n`
   + '- **Core, wasm**: the same scenarios through `bench_core` in `dist/bench.html` (release build), `performance.now()` wall time, best of 3.\n'
   + '- **Load**: gzip -9 of `dist/losslab-web_bg.wasm` + `losslab-web.js` + `style.css` (the size check in `scripts/test.sh` fails above budget + 10%); the baseline is the same bundle with the wasm as it was before `wasm-opt` (Trunk post-build hook `scripts/wasm-opt.mjs`). '
   + `First diagram: navigation start to the first animation frame after \`svg.pipeline .station\` exists, fresh browser context each load, median of ${LOADS}; the baseline is \`dist/bench-static.html\`, a static page with the same kind of SVG.\n`
+  + '- **Sweep**: the grid of `dist/bench-sweep-grid.json` (the default 2 × 2 × 3 of `rmq_sim::sweep::Grid`, 20 seeds, 1,000 messages a run): `Plan::new`, every `Plan::run`, `Plan::aggregate`, on one thread — natively in the bench harness, and in the browser on the bench page\'s thread through `bench_sweep` (the web sweep\'s worker had not landed when this was written; it makes the same calls).\n'
   + `- **Rendering**: \`dist/bench.html\` mounts a lab whose N messages are all travelling (20 s network latency), plays it at 2×, and records requestAnimationFrame intervals for ${SECONDS} s after a 0.5 s warm-up; `
   + 'the baseline draws N plain tokens (the same SVG elements and classes) and sets their transforms every frame, with no other logic. Frame intervals are quantised to the display\'s 16.7 ms.\n';
 writeFileSync(MD, md);

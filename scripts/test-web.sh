@@ -21,6 +21,9 @@ wasm-pack test --mode no-install --headless --chrome --chromedriver "$CHROMEDRIV
 say "trunk build --release (offline; wasm-opt from npm in the post-build hook)"
 trunk build --release --offline
 
+say "release bundle size (gzip wasm + JS + CSS against its ceiling: scripts/size-check.mjs)"
+node scripts/size-check.mjs dist
+
 say "the guide with the lab inside it (scripts/docs.sh → target/site)"
 bash scripts/docs.sh
 

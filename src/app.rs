@@ -114,6 +114,7 @@ pub fn app(props: &AppProps) -> Html {
     let current = use_state(|| start.preset.map(AttrValue::from));
     let lang = use_state(|| opts.lang.or(start.view.lang).unwrap_or_else(initial_lang));
     let help_open = use_state(|| false);
+    let lanes = use_state(|| start.view.lanes.clone());
     let hide = if opts.hide.is_empty() { start.view.hide.clone() } else { opts.hide.clone() };
     let shows = |p: Panel| !hide.contains(&p) && opts.shows(p);
     let root = use_node_ref();
@@ -185,6 +186,7 @@ pub fn app(props: &AppProps) -> Html {
         lang: Some(*lang),
         preset: current.as_deref().and_then(presets::find).map(|p| p.id),
         hide: hide.clone(),
+        lanes: (*lanes).clone(),
     };
     let query = opts.query_for(view.preset, Some(*lang));
     use_url_sync(
@@ -227,6 +229,7 @@ pub fn app(props: &AppProps) -> Html {
     }
     html! {
         <ContextProvider<Lang> context={l}>
+        <ContextProvider<crate::compare::LanesCtx> context={crate::compare::LanesCtx::new(&lanes)}>
         <div class="app">
             <a class="skip" href="#time-controls">{t(l, Key::SkipToControls)}</a>
             <header class="top">
@@ -243,7 +246,9 @@ pub fn app(props: &AppProps) -> Html {
                     <Legend />
                     <TimeControls pb={state.clone()} dispatch={dispatch.clone()} />
                     <ShareBar pb={state.clone()} {view} query={AttrValue::from(query)} base={AttrValue::from(crate::embed::lab_base(&opts))} />
+                    <crate::compare::Downloads pb={state.clone()} />
                     if shows(Panel::Faults) { <FaultPanel has_slave={sc.slave.enabled} {ended} dispatch={dispatch.clone()} /> }
+                    <crate::compare::Lanes pb={state.clone()} />
                 </div>
                 <aside class="side">
                     if shows(Panel::Summary) { <Summary pb={state.clone()} dispatch={dispatch.clone()} /> }
@@ -258,6 +263,7 @@ pub fn app(props: &AppProps) -> Html {
             <Announcer pb={state.clone()} />
             if *help_open { <HelpDialog on_close={close_help} /> }
         </div>
+        </ContextProvider<crate::compare::LanesCtx>>
         </ContextProvider<Lang>>
     }
 }

@@ -77,6 +77,26 @@ pub fn bench_core(preset: &str, messages: u32, repeats: u32) -> Result<JsValue, 
     Ok(o.into())
 }
 
+/// Runs the sweep benchmark's grid (JSON, as `rmq_sim::sweep::Grid`; `seeds` overrides its seed
+/// count when nonzero) on this thread, every run then the aggregate: `{ runs, ms }`.
+#[wasm_bindgen]
+pub fn bench_sweep(grid_json: &str, seeds: u32) -> Result<JsValue, JsValue> {
+    let mut grid = rmq_sim::sweep::Grid::from_json(grid_json).map_err(|e| JsValue::from_str(&format!("{e:?}")))?;
+    if seeds > 0 {
+        grid.seeds = seeds;
+    }
+    let start = now_ms();
+    let plan = rmq_sim::sweep::Plan::new(&grid).map_err(|e| JsValue::from_str(&format!("{e:?}")))?;
+    let results = plan.run_all();
+    let report = plan.aggregate(&results);
+    let ms = now_ms() - start;
+    let o = js_sys::Object::new();
+    Reflect::set(&o, &"runs".into(), &JsValue::from(plan.runs()))?;
+    Reflect::set(&o, &"ms".into(), &JsValue::from(ms))?;
+    Reflect::set(&o, &"cells".into(), &JsValue::from(report.cells.len() as u32))?;
+    Ok(o.into())
+}
+
 /// A link body (`v1.…`) for `mount_lab`'s `run` option: `preset` with `messages` messages sent
 /// every `interval_us` µs over a network of `latency_ms` one-way latency (0: the preset's), with
 /// the playhead at `start_ms` and playback at `speed`. A latency longer than the sending keeps

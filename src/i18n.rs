@@ -125,6 +125,7 @@ catalogue! {
     LostListMore => "… and {0} more", "……另有 {0} 条";
     NoneLostYet => "No message lost so far.", "目前没有消息丢失。";
     Digest => "seed {0} · log digest {1}…", "种子 {0} · 日志摘要 {1}…";
+    CostHeading => "What the sends cost (RocketMQ benchmark figures, over the time the producer sent)", "发送的代价（RocketMQ 基准测试指标，按生产者发送期间计算）";
     // Inspector.
     InspectorHeading => "Inspector", "消息详情";
     InspectorHint => "Click a message token (or pick one from the lost list) to see its history and why it ended as it did.", "点击一个消息圆点（或从丢失列表中选一条），查看它的经历和最终结局的原因。";
@@ -293,6 +294,61 @@ catalogue! {
     KeyHelp => "this help", "显示本帮助";
     KeyEscape => "close this dialog or the inspector", "关闭本对话框或消息详情";
     KeyFaultNote => "Faults are injected at the playhead with the duration chosen in the fault panel.", "故障在播放头处注入，持续时间取故障面板中的选择。";
+    // Compare: retry schedule (Gantt).
+    GanttHeading => "Retry schedule", "重试时间表";
+    GanttSummary => "{0} deliveries, from {1} to {2}.", "共 {0} 次投递，从 {1} 到 {2}。";
+    GanttQueue => "queue", "队列";
+    GanttTime => "time (compressed)", "时间（已压缩）";
+    GanttResult => "result → next", "结果 → 下一步";
+    GanttDeliveryTitle => "delivery {0} at {1}: {2}", "第 {0} 次投递，{1}：{2}";
+    GanttWaitTitle => "waits in SCHEDULE_TOPIC_XXXX: delayLevel {0}, due {1}", "在 SCHEDULE_TOPIC_XXXX 中等待：delayLevel {0}，{1} 到期";
+    GanttLocalTitle => "sendMessageBack failed: consumed again locally at {0}", "sendMessageBack 失败：{0} 在本地重新消费";
+    GanttNext => "→ delayLevel {0}, due {1}", "→ delayLevel {0}，{1} 到期";
+    GanttEndConsumed => "Ended: consumed at {0}.", "结局：{0} 消费成功。";
+    GanttEndDlq => "Ended: written to {0} at {1}.", "结局：{1} 被写入 {0}。";
+    GanttEndCompensated => "Ended: written to {0} at {1}; the DLQ consumer compensated it at {2}.", "结局：{1} 被写入 {0}；死信消费者在 {2} 做了补偿。";
+    GanttEndOpen => "Still in flight when the run ended.", "运行结束时仍在途中。";
+    GanttAxisNote => "Time axis compressed: each stretch is drawn by the logarithm of its length, so milliseconds and hours both show; {0} idle stretches of a minute or more are squeezed (≈).", "时间轴已压缩：每段按其长度的对数绘制，毫秒和小时都能看见；{0} 段一分钟以上的空闲被压缩（≈）。";
+    // Compare: what if.
+    WhatIfHeading => "Would {0} have survived with …?", "如果这样配置，{0} 能幸存吗？";
+    WhatIfHint => "Same seed, workload and faults, one knob changed. In this run it ended {0}; send latency median / p99 {1}.", "同样的种子、负载和故障，只改一个参数。本次运行中它的结局是 {0}；发送延迟中位数 / p99 为 {1}。";
+    WhatIfSavedBy => "Saved by: {0}", "能救下它的改动：{0}";
+    WhatIfNone => "No single change saves it.", "没有哪一个单独的改动能救下它。";
+    WhatIfChange => "change", "改动";
+    WhatIfThisMessage => "{0} then", "那时的 {0}";
+    WhatIfLatency => "send latency median / p99", "发送延迟 中位数 / p99";
+    WhatIfLatencyTitle => "Send latency of that run (first attempt to answer), median / p99, and the change of the median", "该次运行的发送延迟（首次尝试到收到应答）中位数 / p99，以及中位数的变化";
+    WhatIfSaves => "saves it", "能救下";
+    WhatIfOpenLane => "Open as lane", "作为泳道打开";
+    WhatIfOpenLaneTitle => "Open that run as a lane beside this one", "把那次运行作为泳道放在本次运行旁边";
+    // Compare: lanes.
+    LanesHeading => "Compare configurations", "对比配置";
+    LanesHint => "Same seed, workload and fault timeline in every lane; the time control scrubs them together, and a fault injected at the playhead lands in every lane.", "每条泳道的种子、负载和故障时间线都相同；时间控制同时拖动所有泳道，在播放头处注入的故障会进入每条泳道。";
+    LaneAddGroup => "Add a lane with one change", "添加只改一处的泳道";
+    LaneAdd => "+ lane:", "+ 泳道：";
+    LaneThisRun => "this run", "本次运行";
+    LaneRemove => "Remove lane {0}", "移除泳道 {0}";
+    LaneSent => "sent", "已发送";
+    LaneCache => "cache", "页缓存";
+    LaneDisk => "disk", "磁盘";
+    LaneSlave => "slave", "从节点";
+    LaneConsumed => "consumed", "已消费";
+    LaneDlq => "%DLQ%", "死信";
+    LaneLost => "lost", "丢失";
+    LaneSameLost => "lane {0} lost as many acknowledged messages", "泳道 {0} 丢失的已确认消息一样多";
+    LaneFewerLost => "lane {0} lost {1} fewer acknowledged messages", "泳道 {0} 少丢了 {1} 条已确认消息";
+    LaneMoreLost => "lane {0} lost {1} more acknowledged messages", "泳道 {0} 多丢了 {1} 条已确认消息";
+    LaneSurvives => "{0} survives in {1}", "{0} 在泳道 {1} 中幸存";
+    LaneSurvivesMore => "{0} survives in {1} (and {2} more)", "{0} 在泳道 {1} 中幸存（另有 {2} 条）";
+    LaneNewlyLost => "{0} is lost in {1} ({2} newly lost)", "{0} 在泳道 {1} 中丢失（新丢 {2} 条）";
+    LaneJoin => "; ", "；";
+    // Compare: downloads.
+    DownloadsLabel => "Download", "下载";
+    DlJsonlTitle => "The event log as JSON Lines (losslab run --export jsonl)", "事件日志，JSON Lines 格式（losslab run --export jsonl）";
+    DlHistoryTitle => "A Jepsen-style history for external checkers (--export history)", "供外部检查器使用的 Jepsen 风格历史（--export history）";
+    DlCsvTitle => "One row per message with its stages (--export csv)", "每条消息一行，含各阶段时间（--export csv）";
+    DlSvgTitle => "The diagram as SVG", "把示意图存为 SVG";
+    DlPngTitle => "The diagram as PNG", "把示意图存为 PNG";
 }
 
 /// The text of `key` in `lang`.
@@ -375,6 +431,9 @@ pub const PRESETS_ZH: &[(&str, &str, &str)] = &[
     ("book-recommendation-master-restarts", "书中推荐的配置，但主节点重启了", "从节点的副本只在主节点一直不恢复时才能保护已确认的消息；4.x 的主从模式不会让重启后的主节点与从节点对齐数据。"),
     ("both-machines-lose-power", "两台机器同时断电", "ASYNC_FLUSH + SYNC_MASTER 只有在两台机器都在刷盘窗口内断电时才会丢失已确认的消息。"),
     ("async-master-disk-lost", "异步复制：丢失尚未复制的消息", "异步复制（ASYNC_MASTER）下，主节点磁盘损毁会丢失从节点尚未收到的消息。"),
+    ("async-master-push-window", "默认配置下的 ASYNC_MASTER：最后 100 毫秒只在主节点上", "即使从节点健康、链路很快，ASYNC_MASTER 也是每 100 毫秒才复制一次：主节点磁盘损毁会丢失最后一步里返回 SEND_OK 的消息。"),
+    ("slave-falls-behind-burst", "突发流量让从节点落后：SLAVE_NOT_AVAILABLE", "突发流量超过复制链路的带宽时，从节点落后超过 haSlaveFallbehindMax，SYNC_MASTER 在从节点正常运行的情况下返回 SLAVE_NOT_AVAILABLE（apache/rocketmq #2528）。"),
+    ("transient-store-pool-process-crash", "transientStorePoolEnable：进程崩溃丢失写缓冲区", "开启 transientStorePoolEnable 后，Broker 进程崩溃会丢失仍在堆外写缓冲区中的消息，而普通的 ASYNC_FLUSH Broker 从不会这样。"),
     ("sync-master-disk-lost", "同步复制：主节点磁盘损毁也不丢", "同步复制（SYNC_MASTER）下，返回 SEND_OK 的消息从节点也有，因此主节点磁盘损毁不会丢失这些消息。"),
     ("poison-message-dlq", "毒消息重试 16 次后进入死信队列", "消费失败返回 RECONSUME_LATER 后会重试；默认重试 16 次后，消息进入死信队列。"),
     ("max-reconsume-3", "maxReconsumeTimes = 3：重试 3 次后进入死信队列", "maxReconsumeTimes 决定消费失败的消息在进入死信队列之前重试几次。"),
@@ -384,6 +443,9 @@ pub const PRESETS_ZH: &[(&str, &str, &str)] = &[
     ("oneway-power-loss", "ONEWAY 发送悄无声息地丢失", "单向发送（oneway）没有响应，因此断电丢失的消息在生产者一侧不留任何痕迹。"),
     ("retry-then-success", "两次 RECONSUME_LATER 后消费成功", "消费者返回 RECONSUME_LATER 后会再次收到该消息，因此暂时性的失败不会丢消息。"),
     ("dlq-compensation", "消费死信队列来补偿毒消息", "死信队列（DLQ）也是一个 Topic，可以通过消费其中的消息来补偿。"),
+    ("transient-store-pool-process-crash", "transientStorePoolEnable：进程崩溃丢失尚未提交的写缓冲", "开启 transientStorePoolEnable 后，消息先写入堆外写缓冲，由 CommitRealTimeService 攒够 4 页或每 200 ms 提交到页缓存；Broker 进程崩溃会丢失这段未提交的尾部，而普通 ASYNC_FLUSH 不会。"),
+    ("async-master-push-window", "默认配置的 ASYNC_MASTER：最近约 100 ms 的消息只在主节点上", "从节点健康时 ASYNC_MASTER 看起来和 SYNC_MASTER 一样安全，但主节点的 HA 推送线程以 100 ms 为步长空闲，只有 SYNC_MASTER 的写入会唤醒它；主节点磁盘损毁会丢失这些只在主节点上的 SEND_OK 消息。"),
+    ("slave-falls-behind-burst", "突发流量让从节点落后：没有故障也返回 SLAVE_NOT_AVAILABLE", "复制是一条以 32 KiB 为批的 TCP 流；突发写入快过链路时，从节点落后超过 haSlaveFallbehindMax（256 MiB），isSlaveOK 立即失败，SYNC_MASTER 返回 SLAVE_NOT_AVAILABLE（apache/rocketmq #2528）。"),
 ];
 
 #[cfg(test)]
@@ -408,7 +470,7 @@ mod tests {
     fn chinese_texts_are_chinese_where_they_have_words() {
         let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
         // A few labels are identifiers or symbols in both languages.
-        let same = [Key::KindBroker, Key::UnitPercent, Key::LangZhTitle];
+        let same = [Key::KindBroker, Key::UnitPercent, Key::LangZhTitle, Key::LaneJoin];
         let untranslated: Vec<Key> =
             Key::ALL.iter().copied().filter(|k| !same.contains(k) && (cjk(pair(*k).0) || !cjk(pair(*k).1))).collect();
         assert!(untranslated.is_empty(), "no Chinese in {untranslated:?}");

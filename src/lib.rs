@@ -19,6 +19,7 @@ pub mod tomledit;
 
 pub mod app;
 pub mod bench;
+pub mod compare;
 pub mod components;
 pub mod embed;
 pub mod js_api;

@@ -222,6 +222,8 @@ pub struct ViewOpts {
     pub preset: Option<&'static str>,
     /// Hidden panels.
     pub hide: BTreeSet<Panel>,
+    /// Comparison lanes beside the run (`lanes=SYNC_FLUSH,SLAVE`; absent in older links).
+    pub lanes: Vec<rmq_sim::whatif::Knob>,
 }
 
 /// The run as a link: the timeline's injected faults are appended to the scenario's faults with
@@ -251,6 +253,9 @@ pub fn to_link(timeline: &Timeline, playhead: SimTime, view: &ViewOpts) -> Link 
     }
     if !view.hide.is_empty() {
         v.insert("hide".to_string(), panels_text(&view.hide));
+    }
+    if !view.lanes.is_empty() {
+        v.insert("lanes".to_string(), crate::compare::lanes_text(&view.lanes));
     }
     Link { scenario, playhead, view: v }
 }
@@ -294,6 +299,7 @@ pub fn open_link(text: &str) -> Result<(Timeline, SimTime, ViewOpts), String> {
         lang: v.get("lang").and_then(|s| Lang::from_tag(s)),
         preset: v.get("preset").and_then(|s| presets::find(s)).map(|p| p.id),
         hide: v.get("hide").map(|s| parse_panels(s)).unwrap_or_default(),
+        lanes: v.get("lanes").map(|s| crate::compare::parse_lanes(s)).unwrap_or_default(),
     };
     Ok((Timeline { scenario, injected }, link.playhead, view))
 }
@@ -493,6 +499,23 @@ mod tests {
         let body = encode_run(&Timeline::new(sc), SimTime::ZERO, &ViewOpts::default());
         let e = open_link(&body).expect_err("refused");
         assert!(e.contains("script"), "{e}");
+    }
+
+    #[test]
+    fn lanes_travel_in_links_and_links_without_them_open_with_none() {
+        use rmq_sim::whatif::Knob;
+        let tl = Timeline::new(presets::load("async-flush-power-loss").expect("preset"));
+        let view = ViewOpts { lanes: vec![Knob::SyncFlush, Knob::SyncMaster], ..ViewOpts::default() };
+        let (_, _, back) = open_link(&encode_run(&tl, SimTime::ZERO, &view)).expect("opens");
+        assert_eq!(back.lanes, view.lanes);
+        // A link made before lanes existed (no `lanes` key) opens as before.
+        let (_, _, old) = open_link(&encode_run(&tl, SimTime::ZERO, &ViewOpts::default())).expect("opens");
+        assert!(old.lanes.is_empty());
+        // Unknown knob ids (a newer lab) are skipped, not refused.
+        let mut link = to_link(&tl, SimTime::ZERO, &ViewOpts::default());
+        link.view.insert("lanes".into(), "SYNC_FLUSH,FROM_THE_FUTURE".into());
+        let (_, _, v) = open_link(&rmq_sim::scenario::link::encode(&link)).expect("opens");
+        assert_eq!(v.lanes, vec![Knob::SyncFlush]);
     }
 
     #[test]

@@ -5,9 +5,11 @@
 // - render: frame times (requestAnimationFrame intervals, p50/p95) with N messages in flight in
 //   the lab, then on a baseline that draws N plain moving tokens with the same technique (the same
 //   SVG elements and classes, their transforms set every frame) and no logic.
-// Parameters: ?core=1000,10000&render=100,1000,5000&seconds=3&repeats=3. Writes a table and
+// - sweep (?sweep=SEEDS, 0 = the grid's own): the sweep benchmark's grid (bench-sweep-grid.json) on
+//   this page's thread (the sweep's worker runs the same Plan::run calls).
+// Parameters: ?core=1000,10000&render=100,1000,5000&seconds=3&repeats=3&sweep=0. Writes a table and
 // window.__benchResults (a JSON-able object). Figures only: speed goals live in BENCHMARKS.md.
-import init, { bench_core, bench_run_link } from './losslab-web.js';
+import init, { bench_core, bench_run_link, bench_sweep } from './losslab-web.js';
 import { mount } from './losslab.mjs';
 
 // Loading the wasm runs the app's `main`; it must not mount a full lab on <body>.
@@ -150,7 +152,15 @@ async function main() {
     await nextFrame();
     const core = benchCore();
     const render = await benchRender();
-    window.__benchResults = { userAgent: navigator.userAgent, core, render };
+    let sweep = null;
+    if (params.has('sweep')) {
+      status.textContent = 'sweep…';
+      await nextFrame();
+      const grid = await (await fetch(new URL('./bench-sweep-grid.json', import.meta.url))).text();
+      sweep = bench_sweep(grid, Number(params.get('sweep')) || 0);
+      row([`sweep: ${sweep.runs} runs of 1,000 messages`, '', fmt(sweep.ms), '', '', '', '']);
+    }
+    window.__benchResults = { userAgent: navigator.userAgent, core, render, sweep };
     status.textContent = 'done';
   } catch (e) {
     window.__benchResults = { error: String(e && e.stack || e) };

@@ -152,6 +152,24 @@ fn memory(sc: &Scenario, mode: LogMode) -> (usize, usize, usize) {
     (total, ledger_bytes, log_bytes)
 }
 
+/// The sweep benchmark's grid, shared with the browser's (`dist/bench-sweep-grid.json`): the
+/// default 2 × 2 × 3 grid (flushDiskType × brokerRole × fault) of 1,000-message runs, 20 seeds.
+const SWEEP_GRID: &str = include_str!("../../www/bench-sweep-grid.json");
+
+/// Runs the whole sweep (every run, then the aggregate) on this thread: (runs, CPU seconds).
+fn sweep(smoke: bool) -> (u32, f64) {
+    let mut grid = rmq_sim::sweep::Grid::from_json(SWEEP_GRID).expect("the sweep grid");
+    if smoke {
+        grid.seeds = 1;
+    }
+    let start = Clock::start();
+    let plan = rmq_sim::sweep::Plan::new(&grid).expect("a valid grid");
+    let results = plan.run_all();
+    let report = plan.aggregate(&results);
+    black_box(&report);
+    (plan.runs(), start.secs())
+}
+
 fn main() {
     let mut smoke = false;
     let mut json_path = None;
@@ -219,7 +237,10 @@ fn main() {
             r.events, r.actions, r.digest
         );
     }
-    json.push_str("]}");
+    json.push_str("],");
+    let (runs, secs) = sweep(smoke);
+    println!("sweep: {runs} runs (2×2×3 grid × seeds × 1,000 messages) in {:.1} ms", secs * 1e3);
+    let _ = write!(json, "\"sweep\":{{\"runs\":{runs},\"secs\":{secs}}}}}");
     if let Some(p) = json_path {
         std::fs::write(&p, json + "\n").expect("write the JSON figures");
     }

@@ -21,6 +21,7 @@ pub mod ledger;
 pub mod log;
 pub mod queue;
 pub mod report;
+pub mod retry_schedule;
 pub mod rng;
 pub mod scenario;
 pub mod sim;

@@ -1,17 +1,16 @@
 //! "Would it have survived with …?": re-runs a scenario (same seed, workload and faults) with one
 //! knob flipped toward safety and says, for one message, whether that change saves it and what
-//! it costs in send latency. Pure and deterministic, so the page only renders the answer.
+//! it costs in send latency (the cost model's figures, `Report::latency`). Pure and deterministic, so the page only renders the answer.
 //!
 //! A knob applies only where it changes something (`SYNC_FLUSH` on an `ASYNC_FLUSH` broker, a
 //! DLQ consumer where there is none, …). Message ids name the same message in every run: the
 //! producer's *i*-th message.
 
 use crate::event::MsgId;
-use crate::ledger::{Answer, MessageRecord, Verdict};
-use crate::report::Report;
+use crate::ledger::Verdict;
+use crate::report::{LatencyStats, Report};
 use crate::scenario::{BrokerRole, FlushDiskType, OnException, Scenario, SendMode};
 use crate::sim::Sim;
-use crate::time::SimDuration;
 
 /// One configuration change, toward fewer lost messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -32,10 +31,13 @@ pub enum Knob {
     PersistAndResend,
     /// `dlqConsumer = true`: a consumer reads `%DLQ%` and compensates.
     DlqConsumer,
+    /// `transientStorePoolEnable = false`: appends go straight to the page cache (no write buffer
+    /// that a process crash loses).
+    TransientStorePoolOff,
 }
 
 impl Knob {
-    pub const ALL: [Knob; 8] = [
+    pub const ALL: [Knob; 9] = [
         Knob::SyncFlush,
         Knob::SyncMaster,
         Knob::Slave,
@@ -44,6 +46,7 @@ impl Knob {
         Knob::MoreReconsumes,
         Knob::PersistAndResend,
         Knob::DlqConsumer,
+        Knob::TransientStorePoolOff,
     ];
 
     /// Stable id (share links, tests).
@@ -57,6 +60,7 @@ impl Knob {
             Knob::MoreReconsumes => "MORE_RECONSUMES",
             Knob::PersistAndResend => "PERSIST_AND_RESEND",
             Knob::DlqConsumer => "DLQ_CONSUMER",
+            Knob::TransientStorePoolOff => "TRANSIENT_STORE_POOL_OFF",
         }
     }
 
@@ -79,6 +83,7 @@ impl Knob {
             Knob::MoreReconsumes => format!("maxReconsumeTimes = {}", more_reconsumes(base.consumer.max_reconsume_times)),
             Knob::PersistAndResend => "onException = PERSIST_AND_RESEND".into(),
             Knob::DlqConsumer => "dlqConsumer = true".into(),
+            Knob::TransientStorePoolOff => "transientStorePoolEnable = false".into(),
         }
     }
 
@@ -112,6 +117,11 @@ impl Knob {
                 std::mem::replace(&mut p.on_exception, OnException::PersistAndResend) != OnException::PersistAndResend
             }
             Knob::DlqConsumer => c.enabled && !std::mem::replace(&mut c.dlq_consumer, true),
+            Knob::TransientStorePoolOff => {
+                let used = b.uses_transient_store_pool();
+                b.transient_store_pool_enable = false;
+                used
+            }
         };
         changed.then(|| {
             sc.name = format!("{} + {}", base.name, self.describe(base));
@@ -125,43 +135,23 @@ fn more_reconsumes(n: u32) -> u32 {
     (n.max(1) * 2).min(64)
 }
 
-/// Send latency over the messages whose producer got a `SendStatus`: first attempt → answer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Latency {
-    pub answered: u32,
-    pub median: SimDuration,
-    pub p99: SimDuration,
-}
-
-impl Latency {
-    pub fn of(sim: &Sim) -> Latency {
-        let mut xs: Vec<SimDuration> = sim.ledger().messages.iter().filter_map(send_latency).collect();
-        xs.sort();
-        let at = |q: usize| xs.get((xs.len().saturating_sub(1) * q) / 100).copied().unwrap_or(SimDuration::ZERO);
-        Latency { answered: xs.len() as u32, median: at(50), p99: at(99) }
-    }
-}
-
-fn send_latency(m: &MessageRecord) -> Option<SimDuration> {
-    match (m.attempts.first(), m.answer) {
-        (Some(first), Some((at, Answer::Status(_)))) => Some(at.since(first.sent_at)),
-        _ => None,
-    }
-}
-
 /// One run of a scenario, kept small: its report and latency.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RunSummary {
     pub scenario: Scenario,
     pub report: Report,
-    pub latency: Latency,
 }
 
 impl RunSummary {
     pub fn of(scenario: &Scenario) -> RunSummary {
         let mut sim = Sim::new(scenario);
         sim.run();
-        RunSummary { scenario: scenario.clone(), report: Report::of(&sim), latency: Latency::of(&sim) }
+        RunSummary { scenario: scenario.clone(), report: Report::of(&sim) }
+    }
+
+    /// The cost model's send latency (`Report::latency`) over the sends that got a `SendStatus`.
+    pub fn latency(&self) -> LatencyStats {
+        self.report.latency.acked
     }
 
     pub fn verdict(&self, msg: MsgId) -> Option<&'static str> {
@@ -233,10 +223,42 @@ pub fn what_if(base: &Scenario, msg: MsgId) -> Option<WhatIf> {
             let mut sim = Sim::new(&sc);
             sim.run();
             let compensated = sim.ledger().get(msg).compensated_at.is_some();
-            let run = RunSummary { scenario: sc, report: Report::of(&sim), latency: Latency::of(&sim) };
+            let run = RunSummary { scenario: sc, report: Report::of(&sim) };
             let verdict = run.verdict(msg)?;
             Some(Outcome { knob, change: knob.describe(base), verdict, saved: saves(before, verdict, compensated), run })
         })
         .collect();
     Some(WhatIf { msg, before, base: base_run, outcomes })
+}
+
+/// How a lane's run differs from the base run on the same seed, workload and faults.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LaneDiff {
+    /// Lane minus base, per verdict (in [`Verdict::ALL`] order).
+    pub verdict_delta: Vec<(Verdict, i64)>,
+    /// Messages lost (either way) or dead-lettered in the base that arrive in the lane.
+    pub saved: Vec<u32>,
+    /// Messages that arrive in the base but are lost or dead-lettered in the lane.
+    pub newly_lost: Vec<u32>,
+}
+
+impl LaneDiff {
+    pub fn of(base: &Report, lane: &Report) -> LaneDiff {
+        let verdict_delta = Verdict::ALL
+            .into_iter()
+            .map(|v| (v, lane.summary.verdicts[v.name()] as i64 - base.summary.verdicts[v.name()] as i64))
+            .collect();
+        let bad = |v: &str| matches!(v, "LOST_AFTER_ACK" | "LOST_UNACKED" | "DEAD_LETTERED");
+        let good = |v: &str| matches!(v, "DELIVERED" | "DUPLICATED");
+        let pairs = || base.messages.iter().zip(&lane.messages);
+        LaneDiff {
+            verdict_delta,
+            saved: pairs().filter(|(b, l)| bad(b.verdict) && good(l.verdict)).map(|(b, _)| b.id).collect(),
+            newly_lost: pairs().filter(|(b, l)| good(b.verdict) && bad(l.verdict)).map(|(b, _)| b.id).collect(),
+        }
+    }
+
+    pub fn delta(&self, v: Verdict) -> i64 {
+        self.verdict_delta.iter().find(|(w, _)| *w == v).map_or(0, |(_, d)| *d)
+    }
 }

@@ -97,7 +97,7 @@ fn master_flushes(sim: &Sim) -> usize {
 }
 
 /// A 1124-byte message (1024 body + 91 header + "TopicTest") on a 2248 B/ms link: 2 per ms.
-const LINK_2000_PER_S: &str = "[network]\nbandwidth = 2248";
+const LINK_2000_PER_S: &str = "[network]\nproducerBytesPerMs = 2248";
 
 #[test]
 fn tps_rises_with_threads_until_the_link_saturates() {
@@ -212,4 +212,31 @@ fn resends_do_not_add_producer_threads() {
         let overlapping = firsts[..i].iter().filter(|&&(_, end)| end > start).count();
         assert!(overlapping < 2, "first sends overlap 3 deep at {start} µs");
     }
+}
+
+#[test]
+fn threads_and_bandwidth_survive_the_toml_round_trip() {
+    for text in ["[producer]\nthreads = 7\n[network]\nproducerBytesPerMs = 125000", "[producer]\ninterval = \"3ms\""] {
+        let sc = scenario(text);
+        let back = scenario(&rmq_sim::scenario::parse::scenario_to_toml(&sc));
+        assert_eq!(back, sc, "{text}");
+        // Share links carry only what differs from the defaults: the closed loop survives it.
+        let linked = scenario(&rmq_sim::scenario::link::minimal_toml(&sc));
+        assert_eq!(linked, sc, "{text} through a share link");
+    }
+    assert!(parse_scenario("[network]\nproducerBytesPerMs = 0").unwrap_err().to_string().contains("network.producerBytesPerMs"));
+}
+
+#[test]
+fn sync_master_tps_is_bounded_by_the_replication_link() {
+    // The slave link carries 2248 B/ms: two 1124-byte messages per ms at most.
+    let text = "[broker]\nbrokerRole = \"SYNC_MASTER\"\n[slave]\nenabled = true\nreplicationBytesPerMs = 2248";
+    let t: Vec<u64> = [1, 4, 32, 128].iter().map(|&n| tps(text, n)).collect();
+    assert!(t[0] < t[1] && t[1] < t[2], "more threads, more TPS while the link has room: {t:?}");
+    for &x in &t {
+        assert!(x <= 2_000, "never above what the slave link carries: {t:?}");
+    }
+    assert!(t[3] >= 1_800, "128 threads all but fill the slave link: {t:?}");
+    let asynch = tps("[slave]\nenabled = true\nreplicationBytesPerMs = 2248", 128);
+    assert!(asynch > t[3], "ASYNC_MASTER does not wait for the slave link: {asynch} vs {t:?}");
 }

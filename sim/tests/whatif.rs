@@ -39,7 +39,7 @@ fn sync_flush_and_sync_master_save_a_message_lost_to_a_power_cut() {
     assert_eq!(sync.run.scenario.seed, sc.seed);
     assert_eq!(sync.run.scenario.faults, sc.faults, "same faults");
     // Waiting for the disk costs latency, and the saving run loses fewer acknowledged messages.
-    assert!(sync.run.latency.median > w.base.latency.median, "{:?} vs {:?}", sync.run.latency, w.base.latency);
+    assert!(sync.run.latency().p50_us > w.base.latency().p50_us, "{:?} vs {:?}", sync.run.latency(), w.base.latency());
     let lost = |r: &rmq_sim::whatif::RunSummary| r.count(rmq_sim::Verdict::LostAfterAck);
     assert!(lost(&sync.run) < lost(&w.base));
     // SYNC_FLUSH is already set there: the knob does not apply.
@@ -75,4 +75,67 @@ fn knobs_round_trip_their_ids_and_out_of_range_messages_are_refused() {
     }
     let sc = common::preset("defaults");
     assert!(what_if(&sc, MsgId(sc.producer.messages)).is_none());
+}
+
+#[test]
+fn a_sync_flush_lane_loses_fewer_acknowledged_messages_and_names_the_survivors() {
+    use rmq_sim::whatif::{LaneDiff, RunSummary};
+    let base = common::preset("async-flush-power-loss");
+    let lane = Knob::SyncFlush.apply(&base).expect("applies");
+    let (b, l) = (RunSummary::of(&base), RunSummary::of(&lane));
+    let d = LaneDiff::of(&b.report, &l.report);
+    let lost = b.count(rmq_sim::Verdict::LostAfterAck) as i64;
+    assert!(lost > 0);
+    assert_eq!(d.delta(rmq_sim::Verdict::LostAfterAck), l.count(rmq_sim::Verdict::LostAfterAck) as i64 - lost);
+    assert!(d.delta(rmq_sim::Verdict::LostAfterAck) < 0);
+    assert_eq!(d.saved.len() as i64, lost, "every lost message survives under SYNC_FLUSH");
+    assert!(d.newly_lost.is_empty());
+    assert_eq!(LaneDiff::of(&b.report, &b.report).saved, Vec::<u32>::new());
+}
+
+/// The poison message's schedule: 1 + maxReconsumeTimes deliveries, each failed one followed by
+/// a retry at the next delay level, the last one into the DLQ.
+#[test]
+fn the_retry_schedule_of_a_poison_message() {
+    use rmq_sim::retry_schedule::{CompressedAxis, End, Schedule};
+    let sc = common::preset("poison-message-dlq");
+    let (sim, _) = common::run(&sc);
+    let s = Schedule::of(&sim, MsgId(sc.consumer.fail_messages[0]));
+    let n = 1 + sc.consumer.max_reconsume_times as usize;
+    assert_eq!(s.deliveries.len(), n);
+    for (k, d) in s.deliveries.iter().enumerate() {
+        assert_eq!(d.reconsume_times, k as u32);
+        assert!(d.result.is_some_and(|r| r != rmq_sim::event::ConsumeResult::Success));
+        if k + 1 < n {
+            let (at, level, due) = d.retry.expect("a retry after each failure but the last");
+            assert_eq!(level, 3 + k as u32, "retry k uses level 2 + k (1-based reconsumeTimes)");
+            assert!(at >= d.done_at && due > at);
+            assert!(s.deliveries[k + 1].at >= due);
+        } else {
+            assert!(d.retry.is_none());
+        }
+    }
+    assert!(matches!(s.end, End::DeadLettered { compensated: None, .. }));
+    // The compressed axis keeps order and marks the long waits as idle.
+    let axis = CompressedAxis::new(&s.times());
+    let xs: Vec<f64> = s.times().iter().map(|t| axis.x(*t)).collect();
+    assert!(xs.windows(2).all(|w| w[0] < w[1]), "{xs:?}");
+    assert_eq!(xs.first().copied(), Some(0.0));
+    assert!((xs.last().copied().unwrap_or(0.0) - 1.0).abs() < 1e-9);
+    assert!(axis.idle_gaps().len() >= 10, "the hour-long waits are compressed");
+    // A delivery's 5 ms bar is still visible next to an hour-long wait.
+    let d = &s.deliveries[n - 1];
+    assert!(axis.x(d.done_at) - axis.x(d.at) > 0.002);
+}
+
+/// With `transientStorePoolEnable`, a process crash loses the uncommitted write buffer; turning
+/// the pool off saves such a message.
+#[test]
+fn turning_the_transient_store_pool_off_saves_a_message_lost_to_a_process_crash() {
+    let (sc, msg) = first_with("transient-store-pool-process-crash", "LOST_AFTER_ACK");
+    let w = what_if(&sc, msg).expect("in range");
+    let off = w.outcomes.iter().find(|o| o.knob == Knob::TransientStorePoolOff).expect("applies");
+    assert!(off.saved, "{off:?}");
+    assert_eq!(off.change, "transientStorePoolEnable = false");
+    assert!(Knob::TransientStorePoolOff.apply(&common::preset("defaults")).is_none(), "off by default");
 }

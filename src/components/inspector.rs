@@ -97,6 +97,8 @@ pub fn inspector(p: &Props) -> Html {
                 <p class="v-explain" data-testid="explain">{r.explain(lang)}</p>
             </div>
             { stages(lang, r, pb.cursor) }
+            if crate::compare::whatif_panel::asks(r.verdict) { <crate::compare::WhatIfPanel pb={pb.clone()} msg={id} /> }
+            <crate::compare::RetrySchedule pb={pb.clone()} msg={id} />
             <h3>{t(lang, Key::History)}</h3>
             <ol class="history" lang="en">
                 { for history.iter().map(|&i| {

@@ -57,8 +57,12 @@ pub fn message_token(p: &Props) -> Html {
     let id = t.msg;
     let onclick = p.on_select.reform(move |_: MouseEvent| id);
     let class = classes!("token", look_class(t.look), p.selected.then_some("selected"), t.moving.then_some("moving"));
-    let dup = if t.consumed > 1 { tf(lang, Key::TokenDup, &[&t.consumed]) } else { String::new() };
-    let label = tf(lang, Key::TokenLabel, &[&id, &look_words(t.look, lang), &dup]);
+    // The label changes only with the look (per event), not with the position (per frame).
+    let label = use_memo((id, t.look, t.consumed, lang), |&(id, look, consumed, lang)| {
+        let dup = if consumed > 1 { tf(lang, Key::TokenDup, &[&consumed]) } else { String::new() };
+        tf(lang, Key::TokenLabel, &[&id, &look_words(look, lang), &dup])
+    });
+    let label = (*label).clone();
     html! {
         <g class={class} transform={format!("translate({:.1} {:.1})", t.x, t.y)} {onclick}
            data-msg={id.to_string()} role="button" aria-label={label.clone()}>

@@ -111,10 +111,8 @@ fn flush_name(f: FlushDiskType) -> &'static str {
     }
 }
 
-/// The last few answers the producer received by the playhead, newest first.
-fn answers(pb: &Playback, max: usize, lang: Lang) -> Vec<(String, &'static str)> {
-    let ev = pb.run.done.events();
-    let n = pb.run.events_by(pb.cursor);
+/// The last few answers the producer received in the first `n` events, newest first.
+fn answers(ev: &[rmq_sim::Event], n: usize, max: usize, lang: Lang) -> Vec<(String, &'static str)> {
     let mut out = Vec::new();
     for e in ev[..n].iter().rev().take(4_000) {
         let item = match &e.kind {
@@ -152,15 +150,21 @@ fn short_error(e: SendError) -> &'static str {
     e.name()
 }
 
-fn producer_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
+/// What the producer station shows that only changes when an event passes the playhead: how many
+/// messages were sent, and the last answers. Recomputed per event, not per frame.
+#[derive(PartialEq)]
+struct ProducerFeed {
+    sent: usize,
+    answers: Vec<(String, &'static str)>,
+}
+
+fn producer_view(pb: &Playback, o: Orientation, lang: Lang, feed: &ProducerFeed) -> Html {
     let area = station(o, StationId::Producer);
     let sc = &pb.run.timeline.scenario;
-    let live = pb.live.borrow();
-    let sent = live.ledger().messages.iter().filter(|m| !m.attempts.is_empty()).count();
     let cut = pb.run.fault_active(FaultKind::NetworkPartition, FaultTarget::Producer, pb.cursor);
     let link = if cut { t(lang, Key::LinkCut) } else { "" };
-    let sub = tf(lang, Key::ProducerSub, &[&send_mode(sc.producer.send_mode, lang), &sent, &sc.producer.messages]) + link;
-    let feed = answers(pb, if o == Orientation::Tall { 2 } else { 7 }, lang);
+    let sub = tf(lang, Key::ProducerSub, &[&send_mode(sc.producer.send_mode, lang), &feed.sent, &sc.producer.messages]) + link;
+    let feed = feed.answers.clone();
     let max_chars = (area.w / 6.1) as usize;
     let base = area.y + area.h - 6.0 - 13.0 * (feed.len() as f64 - 1.0).max(0.0);
     html! {
@@ -368,12 +372,21 @@ pub fn pipeline(p: &Props) -> Html {
     let motion = if use_reduced_motion() { Motion::Jump } else { Motion::Glide };
     let (w, h) = canvas(o);
     let (tokens, overflow) = layout::tokens_with(o, &pb.run.tracks, pb.run.done.ledger(), pb.cursor, motion);
+    let feed = {
+        let (run, live) = (pb.run.clone(), pb.live.clone());
+        let max = if o == Orientation::Tall { 2 } else { 7 };
+        let key = (std::rc::Rc::as_ptr(&pb.run) as usize, pb.run.events_by(pb.cursor), max, lang);
+        use_memo(key, move |&(_, n, max, lang)| ProducerFeed {
+            sent: live.borrow().ledger().messages.iter().filter(|m| !m.attempts.is_empty()).count(),
+            answers: answers(run.done.events(), n, max, lang),
+        })
+    };
     let on_select = p.dispatch.reform(|m: u32| Action::Select(Some(m)));
     let retry = station(o, StationId::Retry);
     html! {
         <svg class="pipeline" viewBox={format!("0 0 {w} {h}")} role="img" aria-label={t(lang, Key::PipelineLabel)}
              data-motion={if motion == Motion::Jump { "jump" } else { "glide" }}>
-            { producer_view(pb, o, lang) }
+            { producer_view(pb, o, lang, &feed) }
             { master_view(pb, o, lang) }
             { slave_view(pb, o, lang) }
             { queue_view(pb, o, lang) }

@@ -2,7 +2,7 @@
 //! (`Report::of` the finished run). Acknowledged-then-lost messages are called out as broken
 //! promises.
 
-use rmq_sim::report::SEND_STATUS_KEYS;
+use rmq_sim::report::{us_to_ms, Report, SEND_STATUS_KEYS};
 use rmq_sim::{SimTime, Verdict};
 use yew::prelude::*;
 
@@ -65,6 +65,30 @@ fn lost_list(lang: Lang, lost: &[u32], dispatch: &Callback<Action>) -> Html {
             if lost.is_empty() { <p class="hint">{t(lang, Key::NoneLostYet)}</p> }
             if lost.len() > LOST_LIST_MAX { <p class="hint">{tf(lang, Key::LostListMore, &[&(lost.len() - LOST_LIST_MAX)])}</p> }
         </div>
+    }
+}
+
+/// The run's cost in the benchmark producer's words (the report's `throughput` and `latency`):
+/// Send TPS, Average / p99 / Max RT of the acknowledged sends, Send Failed, Consume TPS.
+fn cost_table(lang: Lang, r: &Report) -> Html {
+    let tps = |m: Option<u64>| m.map_or("–".to_string(), |m| format!("{}.{}", m / 1_000, m % 1_000 / 100));
+    let a = &r.latency.acked;
+    let rt = |us: u64| if a.count > 0 { format!("{:.3}", us_to_ms(us)) } else { "–".to_string() };
+    let rows = [
+        ("Send TPS", tps(r.throughput.send_milli_tps)),
+        ("Average RT(ms)", rt(a.mean_us)),
+        ("p99 RT(ms)", rt(a.p99_us)),
+        ("Max RT(ms)", rt(a.max_us)),
+        ("Send Failed", r.throughput.send_failed.to_string()),
+        ("Consume TPS", tps(r.throughput.consume_milli_tps)),
+    ];
+    html! {
+        <table class="counts cost" data-testid="cost">
+            <caption>{t(lang, Key::CostHeading)}</caption>
+            <tbody>
+                { for rows.iter().map(|(k, v)| html! { <tr><th scope="row" lang="en">{*k}</th><td data-cost={*k}>{v.clone()}</td></tr> }) }
+            </tbody>
+        </table>
     }
 }
 
@@ -140,6 +164,7 @@ pub fn summary(p: &Props) -> Html {
                     }) }
                 </tbody>
             </table>
+            { cost_table(l, &pb.run.report) }
             { lost_list(l, &lost, &p.dispatch) }
             <p class="digest">{tf(l, Key::Digest, &[&pb.run.report.seed, &&pb.run.report.event_log_digest[..12]])}</p>
         </section>

@@ -222,10 +222,10 @@ impl Default for SlaveConfig {
 pub struct NetworkConfig {
     /// One-way latency, default 1 ms.
     pub latency: SimDuration,
-    /// Bytes per millisecond the producer's connection to the master carries (`bandwidth`);
+    /// Bytes per millisecond the producer's connection to the master carries (`producerBytesPerMs`);
     /// `None` (default): no limit. Requests queue behind each other on it, so it bounds a
     /// producer's throughput; [`GIGABIT_BYTES_PER_MS`] is a 1 Gbit/s link.
-    pub bandwidth_bytes_per_ms: Option<u64>,
+    pub producer_bytes_per_ms: Option<u64>,
 }
 
 /// 1 Gbit/s in bytes per millisecond.
@@ -233,7 +233,7 @@ pub const GIGABIT_BYTES_PER_MS: u64 = 125_000;
 
 impl Default for NetworkConfig {
     fn default() -> Self {
-        NetworkConfig { latency: SimDuration::from_ms(1), bandwidth_bytes_per_ms: None }
+        NetworkConfig { latency: SimDuration::from_ms(1), producer_bytes_per_ms: None }
     }
 }
 

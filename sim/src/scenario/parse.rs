@@ -104,7 +104,7 @@ const BROKER_KEYS: &[&str] = &[
 const DISK_KEYS: &[&str] =
     &["flushLatency", "flushLatencyMin", "flushLatencyMax", "flushBytesPerMs"];
 const SLAVE_KEYS: &[&str] = &["enabled", "replicationLatency", "flushDiskType", "replicationBytesPerMs"];
-const NETWORK_KEYS: &[&str] = &["latency", "bandwidth"];
+const NETWORK_KEYS: &[&str] = &["latency", "producerBytesPerMs"];
 const PRODUCER_KEYS: &[&str] = &[
     "sendMode",
     "messages",
@@ -318,8 +318,8 @@ fn parse_slave(t: &Tbl, s: &mut SlaveConfig) -> Result<()> {
 fn parse_network(t: &Tbl, n: &mut NetworkConfig) -> Result<()> {
     t.check_keys(NETWORK_KEYS)?;
     n.latency = t.duration("latency", n.latency, Bound::Any)?;
-    if t.has("bandwidth") {
-        n.bandwidth_bytes_per_ms = Some(t.int("bandwidth", 1, 1, i64::MAX as u64)?);
+    if t.has("producerBytesPerMs") {
+        n.producer_bytes_per_ms = Some(t.int("producerBytesPerMs", 1, 1, i64::MAX as u64)?);
     }
     Ok(())
 }
@@ -848,8 +848,8 @@ pub fn scenario_to_toml(s: &Scenario) -> String {
     w.kv("replicationBytesPerMs", s.slave.replication_bytes_per_ms.to_string());
     w.header("[network]");
     w.kv("latency", dur(s.network.latency));
-    if let Some(bw) = s.network.bandwidth_bytes_per_ms {
-        w.kv("bandwidth", bw.to_string());
+    if let Some(bw) = s.network.producer_bytes_per_ms {
+        w.kv("producerBytesPerMs", bw.to_string());
     }
     write_producer(&mut w, &s.producer);
     write_consumer(&mut w, &s.consumer);

@@ -3,8 +3,8 @@
 //! Open loop: message *i* is sent at *i* × `interval`. Closed loop (`threads = N`, as RocketMQ's
 //! `benchmark/producer.sh`): N threads each send the next unsent message as soon as their last
 //! send returned (SYNC: `send()` returned; ASYNC: the callback ran; ONEWAY: the request was
-//! written). Requests share one connection of `[network] bandwidth`: each waits for the ones before
-//! it to be written (when `bandwidth` is set), then travels `latency`. Each finished send is a [`SendRecord`] in the ledger,
+//! written). Requests share one connection of `[network] producerBytesPerMs`: each waits for the ones before
+//! it to be written (when `producerBytesPerMs` is set), then travels `latency`. Each finished send is a [`SendRecord`] in the ledger,
 //! the source of the report's latency and throughput. SYNC tries up to
 //! 1 + `retryTimesWhenSendFailed` times within one `sendMsgTimeout` budget; a response timeout
 //! spends the whole budget (`RemotingTooMuchRequestException`). ASYNC learns of a timeout only at
@@ -125,9 +125,9 @@ impl Sim {
     }
 
     /// Hands a request to the connection: returns when it has been written (after the requests
-    /// before it, at `[network] bandwidth`).
+    /// before it, at `[network] producerBytesPerMs`).
     fn write_request(&mut self) -> SimTime {
-        let Some(bw) = self.sc.network.bandwidth_bytes_per_ms else { return self.now };
+        let Some(bw) = self.sc.network.producer_bytes_per_ms else { return self.now };
         let bytes = self.stored_size(Topic::Main);
         let wire = SimDuration(bytes.saturating_mul(1_000).div_ceil(bw.max(1)));
         let begin = self.now.max(self.producer.link_free_at);

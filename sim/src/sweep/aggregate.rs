@@ -52,6 +52,18 @@ pub struct CellSummary {
     pub messages: u64,
     /// Seeds whose run lost acknowledged messages, in order: the runs worth opening.
     pub failing_seeds: Vec<u64>,
+    /// What the same configuration costs with no fault (its `NONE` cell), when the grid has one
+    /// and it ran: under a fault the latency is mostly the outage's, the same for every setting.
+    pub healthy: Option<HealthyCost>,
+}
+
+/// A configuration's cost on a healthy broker group: its `NONE` cell's spreads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HealthyCost {
+    pub p50_us: Spread,
+    pub p99_us: Spread,
+    pub send_milli_tps: Spread,
 }
 
 /// A finished (or cancelled) sweep.
@@ -73,8 +85,8 @@ fn dominates(a: (u64, u64), b: (u64, u64)) -> bool {
 }
 
 impl Plan {
-    /// Summarises `results` (any order; duplicates of a run count once; runs of another plan are
-    /// ignored by index bounds). Depends only on the set of results, never on their order.
+    /// Summarises `results` (any order; a run given twice counts once; run indices outside the
+    /// plan are ignored). Depends only on the set of results, never on their order.
     pub fn aggregate(&self, results: &[RunResult]) -> SweepReport {
         let mut runs: Vec<RunResult> = results.iter().filter(|r| r.run < self.runs()).cloned().collect();
         runs.sort_by_key(|r| r.run);
@@ -99,7 +111,16 @@ impl Plan {
                 acked: mine.iter().map(|r| r.acked as u64).sum(),
                 messages: mine.iter().map(|r| r.messages as u64).sum(),
                 failing_seeds: mine.iter().filter(|r| r.lost_after_ack > 0).map(|r| r.seed).collect(),
+                healthy: None,
             });
+        }
+        let healthy: Vec<(String, HealthyCost)> = cells
+            .iter()
+            .filter(|c| c.cell.fault == "NONE")
+            .map(|c| (c.cell.config_label(), HealthyCost { p50_us: c.p50_us, p99_us: c.p99_us, send_milli_tps: c.send_milli_tps }))
+            .collect();
+        for c in &mut cells {
+            c.healthy = healthy.iter().find(|(k, _)| *k == c.cell.config_label()).map(|(_, h)| *h);
         }
         mark_frontiers(&mut cells);
         SweepReport { grid: self.grid.clone(), workload: self.base().name.clone(), cells, runs }

@@ -24,7 +24,7 @@ pub fn benchmark_scenario(broker: &BrokerConfig, threads: u32) -> Scenario {
     };
     sc.broker = broker.clone();
     sc.slave.enabled = true;
-    sc.network.bandwidth_bytes_per_ms = Some(GIGABIT_BYTES_PER_MS);
+    sc.network.producer_bytes_per_ms = Some(GIGABIT_BYTES_PER_MS);
     sc.producer.messages = BENCHMARK_MESSAGES;
     sc.producer.threads = Some(threads);
     sc

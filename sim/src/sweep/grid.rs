@@ -29,7 +29,7 @@ startAt = "1m"
 enabled = true
 
 [network]
-bandwidth = 125000
+producerBytesPerMs = 125000
 
 [producer]
 messages = 1000
@@ -110,8 +110,23 @@ impl Grid {
 
     /// Reads a grid from JSON (what the browser's worker receives).
     pub fn from_json(text: &str) -> Result<Grid, GridError> {
-        serde_json::from_str(text).map_err(|e| GridError::new("grid", e.to_string()))
+        serde_json::from_str(text).map_err(|e| {
+            let msg = e.to_string();
+            // serde names an unknown key in backticks; a wrong value is found by its column.
+            let unknown = msg.strip_prefix("unknown field `").and_then(|r| r.split('`').next());
+            let key = unknown.map(str::to_string).or_else(|| key_before(text, e.line(), e.column()));
+            GridError::new(key.unwrap_or_else(|| "grid".into()), msg)
+        })
     }
+}
+
+/// The last `"key":` before (line, column) of a JSON text, if any.
+fn key_before(text: &str, line: usize, column: usize) -> Option<String> {
+    let offset: usize = text.lines().take(line.saturating_sub(1)).map(|l| l.len() + 1).sum::<usize>() + column;
+    let before = &text[..offset.min(text.len())];
+    let colon = before.rfind("\":")?;
+    let start = before[..colon].rfind('"')? + 1;
+    Some(before[start..colon].to_string()).filter(|k| !k.is_empty())
 }
 
 /// A malformed or oversized grid: the key at fault and why.

@@ -31,9 +31,13 @@
 //!   (`ASYNC_FLUSH` + `SYNC_MASTER`) marked, and the Pareto frontiers among cells of the same fault:
 //!   no other configuration has both a lower-or-equal lost-after-ack rate and a lower-or-equal p99
 //!   latency (`frontierLatency`), or a higher-or-equal send TPS (`frontierTps`), one of them strictly.
+//!   Each cell also carries `healthy`: its configuration's cost in the `NONE` cell (when the grid
+//!   has `NONE`), since under a fault the latency is mostly the outage's.
 //! - All figures are integers with their unit in the name (`…Us` µs, `…Ppm` parts per million,
 //!   `…MilliTps` thousandths of a message per second), so JSON round-trips exactly and native and
 //!   wasm agree; [`SweepReport::to_table`] / [`SweepReport::to_csv`] convert for people.
+//! - [`benchmark`]: RocketMQ's benchmark producer against one broker configuration (what
+//!   `losslab check` prints as the configuration's cost).
 
 mod aggregate;
 pub mod benchmark;
@@ -41,6 +45,6 @@ mod grid;
 mod output;
 mod run;
 
-pub use aggregate::{CellSummary, Spread, SweepReport};
+pub use aggregate::{CellSummary, HealthyCost, Spread, SweepReport};
 pub use grid::{Cell, FaultChoice, Grid, GridError, Plan, DEFAULT_BASE, MAX_MESSAGES, MAX_RUNS, MAX_SEEDS};
 pub use run::RunResult;

@@ -80,13 +80,14 @@ impl SweepReport {
     /// One row per cell, figures in ms, percent and messages per second.
     pub fn to_csv(&self) -> String {
         let mut out = String::from(
-            "flushDiskType,brokerRole,sendMode,fault,seeds,lostAfterAckPctMean,lostAfterAckPctMin,lostAfterAckPctMax,lostAfterAck,acked,p50MsMean,p99MsMean,p99MsMin,p99MsMax,sendTpsMean,sendTpsMin,sendTpsMax,recommended,frontierLatency,frontierTps,failingSeeds\n",
+            "cell,flushDiskType,brokerRole,sendMode,fault,seeds,lostAfterAckPctMean,lostAfterAckPctMin,lostAfterAckPctMax,lostAfterAck,acked,p50MsMean,p99MsMean,p99MsMin,p99MsMax,sendTpsMean,sendTpsMin,sendTpsMax,healthyP99MsMean,healthySendTpsMean,recommended,frontierLatency,frontierTps,failingSeeds\n",
         );
         for c in &self.cells {
             let seeds: Vec<String> = c.failing_seeds.iter().map(u64::to_string).collect();
             let _ = writeln!(
                 out,
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                c.cell.index,
                 c.cell.flush_disk_type.name(),
                 c.cell.broker_role.name(),
                 c.cell.send_mode.name(),
@@ -104,6 +105,8 @@ impl SweepReport {
                 tps(c.send_milli_tps.mean),
                 tps(c.send_milli_tps.min),
                 tps(c.send_milli_tps.max),
+                c.healthy.map(|h| ms(h.p99_us.mean)).unwrap_or_default(),
+                c.healthy.map(|h| tps(h.send_milli_tps.mean)).unwrap_or_default(),
                 c.recommended,
                 c.frontier_latency,
                 c.frontier_tps,

@@ -15,7 +15,8 @@ use rmq_sim::sweep::{Grid, GridError, Plan};
 pub const USAGE: &str = "  losslab sweep [GRID.toml] [--preset NAME | --base FILE.toml] [--flush-disk-type A,B]
                 [--broker-role A,B] [--send-mode A,B] [--faults NONE,POWER_LOSS,DISK_LOST@master]
                 [--fault-at DUR] [--fault-jitter DUR] [--fault-duration DUR] [--seeds N]
-                [--first-seed N] [--table | --json | --csv | --scenario CELL:SEED]";
+                [--first-seed N] [--messages N] [--interval DUR | --threads N]
+                [--table | --json | --csv | --scenario CELL:SEED]";
 
 /// Flag ↔ grid key, so an error about a key set by a flag names the flag.
 const FLAGS: &[(&str, &str)] = &[
@@ -30,6 +31,10 @@ const FLAGS: &[(&str, &str)] = &[
     ("fault-duration", "faultDuration"),
     ("seeds", "seeds"),
     ("first-seed", "firstSeed"),
+    // Workload flags: they edit the base scenario (as the page's sweep form does).
+    ("messages", "base: producer.messages"),
+    ("interval", "base: producer.interval"),
+    ("threads", "base: producer.threads"),
 ];
 
 enum Output {
@@ -94,6 +99,7 @@ pub fn main(parser: &mut lexopt::Parser) -> Result<String, String> {
     for (flag, value) in &set {
         apply(&mut grid, flag, value)?;
     }
+    edit_workload(&mut grid, &set)?;
     let plan = Plan::new(&grid).map_err(|e| name_source(&e, &set, file.as_deref()))?;
     if let Output::Scenario(which) = &output {
         return scenario_of(&plan, which);
@@ -148,8 +154,57 @@ fn apply(grid: &mut Grid, flag: &str, value: &str) -> Result<(), String> {
         "fault-duration" => grid.fault_duration = Some(value.to_string()),
         "seeds" => grid.seeds = number(flag, value)?,
         "first-seed" => grid.first_seed = number(flag, value)?,
+        "messages" | "interval" | "threads" => {} // edit_workload
         _ => unreachable!("flags come from FLAGS"),
     }
+    Ok(())
+}
+
+/// `--messages`, `--interval`, `--threads`: the base workload with those producer settings, as
+/// minimal scenario TOML in `base` (only when it differs from the default workload, as the page's
+/// sweep form writes it, so the same inputs make the same grid).
+fn edit_workload(grid: &mut Grid, set: &[(&str, String)]) -> Result<(), String> {
+    let get = |f: &str| set.iter().rev().find(|(s, _)| *s == f).map(|(_, v)| v.as_str());
+    let (messages, interval, threads) = (get("messages"), get("interval"), get("threads"));
+    if messages.is_none() && interval.is_none() && threads.is_none() {
+        return Ok(());
+    }
+    if interval.is_some() && threads.is_some() {
+        return Err("--threads and --interval: give one (a closed-loop or an open-loop producer)".into());
+    }
+    let mut probe = grid.clone();
+    probe.faults = vec!["NONE".into()];
+    let mut base = Plan::new(&probe).map_err(|e| e.to_string())?.base().clone();
+    if let Some(m) = messages {
+        base.producer.messages = number("messages", m)?;
+    }
+    if let Some(i) = interval {
+        base.producer.interval = rmq_sim::time::parse_duration(i).map_err(|r| format!("--interval: {r}"))?;
+        base.producer.threads = None;
+    }
+    if let Some(t) = threads {
+        let n: u32 = number("threads", t)?;
+        let max = rmq_sim::scenario::limits::MAX_THREADS;
+        if n == 0 || n > max {
+            return Err(format!("--threads: {n} is out of range; give 1 to {max}"));
+        }
+        base.producer.threads = Some(n);
+    }
+    let p = &base.producer;
+    let producer = match p.threads {
+        Some(n) => format!("{n} closed-loop threads"),
+        None => format!("one every {}", rmq_sim::time::format_duration(p.interval)),
+    };
+    base.name = format!("Sweep workload: {} messages of {} B, {producer}", p.messages, p.body_size);
+    let text = rmq_sim::scenario::link::minimal_toml(&base);
+    // The text must parse back to the same workload (limits such as messages apply here).
+    rmq_sim::scenario::parse_scenario(&text).map_err(|e| match e.field.as_str() {
+        "producer.messages" => format!("--messages: {}", e.reason),
+        _ => e.to_string(),
+    })?;
+    let default = Plan::new(&Grid { faults: vec!["NONE".into()], ..Grid::default() }).expect("the default grid").base().clone();
+    grid.base = (base != default || grid.preset.is_some() || grid.base.is_some()).then_some(text);
+    grid.preset = None;
     Ok(())
 }
 

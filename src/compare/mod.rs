@@ -1,0 +1,109 @@
+//! Compare and explain: side-by-side lanes of the same run under other configurations, the
+//! what-if answer for one message, its retry schedule, and downloads of the run.
+//!
+//! Everything decided here is the core's (`rmq_sim::whatif`, `rmq_sim::retry_schedule`,
+//! `rmq_sim::export`); these components only render it. Lanes are a list of [`Knob`]s, each lane
+//! being the current timeline (scenario, seed, injected faults) with that knob changed, so a
+//! fault injected at the playhead lands in every lane and one time control scrubs them all.
+
+pub mod downloads;
+pub mod gantt;
+pub mod lanes;
+pub mod whatif_panel;
+
+use std::rc::Rc;
+
+use rmq_sim::whatif::Knob;
+use rmq_sim::Sim;
+use yew::prelude::*;
+
+use crate::playback::Timeline;
+
+pub use downloads::Downloads;
+pub use gantt::RetrySchedule;
+pub use lanes::Lanes;
+pub use whatif_panel::WhatIfPanel;
+
+/// At most this many lanes beside the current run (2–4 configurations in all).
+pub const MAX_LANES: usize = 3;
+
+/// The lanes open beside the current run, shared by the lanes view and the inspector's what-if
+/// (which opens a saving run as a lane) through a Yew context.
+#[derive(Clone, PartialEq)]
+pub struct LanesCtx {
+    pub knobs: Rc<Vec<Knob>>,
+    pub set: Callback<Vec<Knob>>,
+}
+
+impl LanesCtx {
+    pub fn new(state: &UseStateHandle<Vec<Knob>>) -> LanesCtx {
+        let s = state.clone();
+        LanesCtx { knobs: Rc::new((**state).clone()), set: Callback::from(move |v: Vec<Knob>| s.set(v)) }
+    }
+
+    /// Adds a lane for `knob` (if new and there is room).
+    pub fn add(&self, knob: Knob) {
+        let mut v = (*self.knobs).clone();
+        if !v.contains(&knob) && v.len() < MAX_LANES {
+            v.push(knob);
+            self.set.emit(v);
+        }
+    }
+
+    pub fn remove(&self, knob: Knob) {
+        self.set.emit(self.knobs.iter().copied().filter(|k| *k != knob).collect());
+    }
+}
+
+/// `SYNC_FLUSH,SLAVE` ↔ knobs, for the share link's `lanes` view option. Unknown ids are
+/// skipped, so a link from a newer lab still opens.
+pub fn lanes_text(knobs: &[Knob]) -> String {
+    knobs.iter().map(|k| k.id()).collect::<Vec<_>>().join(",")
+}
+
+pub fn parse_lanes(text: &str) -> Vec<Knob> {
+    let mut out: Vec<Knob> = Vec::new();
+    for k in text.split(',').filter_map(|id| Knob::from_id(id.trim())) {
+        if !out.contains(&k) && out.len() < MAX_LANES {
+            out.push(k);
+        }
+    }
+    out
+}
+
+/// A lane: the current timeline with one knob changed, run to its end.
+pub struct LaneRun {
+    pub knob: Knob,
+    pub change: String,
+    pub done: Sim,
+    pub report: rmq_sim::report::Report,
+}
+
+impl LaneRun {
+    /// `None` when the knob changes nothing in this scenario.
+    pub fn new(base: &Timeline, knob: Knob) -> Option<LaneRun> {
+        let scenario = knob.apply(&base.scenario)?;
+        let done = Timeline { scenario, injected: base.injected.clone() }.run_to_end();
+        let report = rmq_sim::report::Report::of(&done);
+        Some(LaneRun { knob, change: knob.describe(&base.scenario), done, report })
+    }
+}
+
+/// The scenario a timeline replays as (injected faults as scenario faults, as in share links).
+pub fn merged_scenario(tl: &Timeline) -> rmq_sim::Scenario {
+    crate::share::to_link(tl, rmq_sim::SimTime::ZERO, &Default::default()).scenario
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lanes_round_trip_and_skip_unknown_ids() {
+        let v = vec![Knob::SyncFlush, Knob::SyncMaster];
+        assert_eq!(parse_lanes(&lanes_text(&v)), v);
+        assert_eq!(parse_lanes("SYNC_FLUSH,FUTURE_KNOB,SYNC_FLUSH"), vec![Knob::SyncFlush]);
+        assert_eq!(parse_lanes(""), Vec::<Knob>::new());
+        assert_eq!(parse_lanes("SLAVE,SYNC_FLUSH,SYNC_MASTER,DLQ_CONSUMER").len(), MAX_LANES);
+    }
+}

@@ -1,0 +1,168 @@
+// End to end: compare and explain. Lanes of the same run under another knob, scrubbed together;
+// the what-if of a message lost to a power cut; the retry schedule of a poison message; and the
+// downloads (each parsed). Every wait is for a condition.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { deflateSync, inflateSync } from 'node:zlib';
+import { ARTIFACTS, startLab, stopLab, openApp, seekToEnd } from './helpers.mjs';
+
+let server, browser;
+before(async () => ({ server, browser } = await startLab()));
+after(() => stopLab({ server, browser }));
+
+const preset = id => readFileSync(new URL(`../../sim/presets/${id}.toml`, import.meta.url), 'utf8');
+/** A share link body (`v1.` + base64url(zlib(JSON))), as rmq_sim::scenario::link writes it. */
+const linkBody = (toml, view = {}) => 'v1.' + deflateSync(Buffer.from(JSON.stringify({ s: toml, t: 0, v: view }))).toString('base64url');
+const readLink = hash => JSON.parse(inflateSync(Buffer.from(decodeURIComponent(hash).replace(/^#run=v1\./, ''), 'base64url')).toString());
+
+const lanes = page => page.locator('[data-testid=lane]');
+const laneAttr = (page, i, name) => lanes(page).nth(i).getAttribute(name);
+
+async function shoot(page, name) {
+  await page.screenshot({ path: `${ARTIFACTS}${name}-1440.png`, fullPage: true });
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 375, height: 812 });
+  await page.waitForFunction(() => window.innerWidth === 375);
+  await page.screenshot({ path: `${ARTIFACTS}${name}-375.png`, fullPage: true });
+  await page.setViewportSize(size);
+  await page.waitForFunction(w => window.innerWidth === w, size.width);
+}
+
+test('lanes: ASYNC_FLUSH vs SYNC_FLUSH under a power loss, scrubbed together, faults in every lane, in the link', { timeout: 180000 }, async () => {
+  const { page, errors } = await openApp(browser, `${server.url}?preset=async-flush-power-loss&lang=en`);
+  await page.click('[data-testid=lane-add][data-knob=SYNC_FLUSH]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=lane]').length === 2);
+  const lostA = Number(await laneAttr(page, 0, 'data-lost-after-ack'));
+  const lostB = Number(await laneAttr(page, 1, 'data-lost-after-ack'));
+  assert.ok(lostA > 0 && lostB < lostA, `ASYNC_FLUSH loses ${lostA}, SYNC_FLUSH ${lostB}`);
+  assert.match(await lanes(page).nth(1).textContent(), /flushDiskType = SYNC_FLUSH/);
+  assert.match(await page.textContent('[data-testid=lane-diff]'), new RegExp(`lane B lost ${lostA - lostB} fewer acknowledged messages; msg#\\d+ survives in B`));
+  // The counts of each lane differ where the verdicts do.
+  const countOf = (i, v) => lanes(page).nth(i).locator(`tr[data-verdict=${v}] [data-testid=lane-count]`).textContent();
+  assert.equal(Number(await countOf(0, 'LOST_AFTER_ACK')), lostA);
+  assert.equal(Number(await countOf(1, 'LOST_AFTER_ACK')), lostB);
+  // One time control scrubs both lanes.
+  for (const ms of ['2500', '4000']) {
+    await page.fill('[data-testid=scrub]', ms);
+    await page.waitForFunction(ms => [...document.querySelectorAll('[data-testid=lane]')].every(l => l.dataset.cursorMs === ms), ms);
+  }
+  // A fault injected at the playhead lands in every lane.
+  const faultsBefore = Number(await laneAttr(page, 0, 'data-faults'));
+  await page.click('button[data-fault=PROCESS_CRASH-master]');
+  await page.waitForFunction(n => [...document.querySelectorAll('[data-testid=lane]')].every(l => Number(l.dataset.faults) === n + 1), faultsBefore);
+  // The lanes travel in the share link (written to the address bar after a short debounce).
+  let link;
+  for (const deadline = Date.now() + 10000; ;) {
+    const hash = new URL(page.url()).hash;
+    link = hash.startsWith('#run=v1.') ? readLink(hash) : { v: {} };
+    if (link.v.lanes === 'SYNC_FLUSH' && link.v.inj === '1') break;
+    assert.ok(Date.now() < deadline, `the link carries the lanes: ${JSON.stringify(link.v)}`);
+    await page.waitForFunction(prev => location.hash !== prev, hash, { timeout: 1000 }).catch(() => {});
+  }
+  assert.equal(link.v.inj, '1');
+  await shoot(page, 'compare-lanes');
+  // …and reopen: same lanes, same counts.
+  const again = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await again.goto(page.url());
+  await again.waitForFunction(() => document.querySelectorAll('[data-testid=lane]').length === 2);
+  assert.equal(await again.locator('[data-testid=lane]').nth(1).getAttribute('data-faults'), String(faultsBefore + 1));
+  await again.close();
+  // An old link (no `lanes` key) still opens, with no lanes.
+  const old = await browser.newPage();
+  await old.goto(`${server.url}#run=${linkBody(preset('async-flush-power-loss'))}`);
+  await old.waitForSelector('svg.pipeline');
+  await old.waitForSelector('[data-testid=lanes]');
+  assert.equal(await old.locator('[data-testid=lane]').count(), 0);
+  assert.equal(await old.locator('[data-testid=link-banner]').count(), 0, 'no error banner');
+  await old.close();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('what-if: SYNC_FLUSH and SYNC_MASTER with a slave save a message lost to a power cut; opens as a lane', { timeout: 180000 }, async () => {
+  // The master stays down 5 minutes: long enough for the consumers to move to a slave, if any.
+  const toml = preset('async-flush-power-loss')
+    .replace('until = "2m"', 'until = "10m"').replace('startAt = "40s"', 'startAt = "10s"').replace('duration = "30s"', 'duration = "5m"');
+  assert.match(toml, /duration = "5m"/);
+  const { page, errors } = await openApp(browser, `${server.url}?lang=en#run=${linkBody(toml)}`);
+  await seekToEnd(page);
+  await page.locator('[data-testid=lost-list] .msg-chip').first().click();
+  await page.waitForSelector('[data-testid=whatif] [data-testid=whatif-row]');
+  const saved = await page.$$eval('[data-testid=whatif-row][data-saved=true]', rows => rows.map(r => r.dataset.knob));
+  assert.ok(saved.includes('SYNC_FLUSH'), `saving knobs: ${saved}`);
+  assert.ok(saved.includes('SYNC_MASTER'), `saving knobs: ${saved}`);
+  assert.ok(!saved.includes('DLQ_CONSUMER'), 'a DLQ consumer cannot bring back what the broker lost');
+  const headline = await page.textContent('[data-testid=whatif-headline]');
+  assert.match(headline, /flushDiskType = SYNC_FLUSH/);
+  assert.match(headline, /brokerRole = SYNC_MASTER \+ a slave/);
+  await shoot(page, 'compare-whatif');
+  // Second click: the saving run opens as a lane beside this one.
+  await page.click('[data-testid=whatif-row][data-knob=SYNC_MASTER] [data-testid=whatif-lane]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=lane]').length === 2);
+  assert.match(await page.locator('[data-testid=lane]').nth(1).textContent(), /SYNC_MASTER/);
+  assert.match(await page.textContent('[data-testid=lane-diff]'), /survives in B/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('retry schedule: the poison message shows 1 + maxReconsumeTimes deliveries ending in %DLQ%', { timeout: 120000 }, async () => {
+  const toml = preset('poison-message-dlq');
+  const poison = Number(/failMessages\s*=\s*\[\s*(\d+)/.exec(toml)[1]);
+  const max = Number((/maxReconsumeTimes\s*=\s*(\d+)/.exec(toml) || [0, 16])[1]);
+  const { page, errors } = await openApp(browser, `${server.url}?lang=en#run=${linkBody(toml, { msg: String(poison) })}`);
+  await page.waitForSelector('[data-testid=gantt]');
+  await page.waitForFunction(n => document.querySelectorAll('[data-testid=gantt-delivery]').length === n, 1 + max);
+  assert.equal(1 + max, 17, 'the preset is the 16-retry poison message');
+  assert.equal(await page.locator('[data-testid=gantt-wait]').count(), max, 'a wait in SCHEDULE_TOPIC_XXXX after each failure but the last');
+  assert.match(await page.textContent('[data-testid=gantt-end]'), /%DLQ%/);
+  assert.match(await page.textContent('[data-testid=gantt-axis-note]'), /compressed/);
+  // Bars are in time order from left to right.
+  const lefts = await page.$$eval('[data-testid=gantt-delivery]', bs => bs.map(b => b.getBoundingClientRect().left));
+  assert.ok(lefts.every((x, i) => i === 0 || x > lefts[i - 1]), `bars left to right: ${lefts}`);
+  await shoot(page, 'compare-gantt');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('downloads: events, history, CSV, SVG and PNG are valid files', { timeout: 120000 }, async () => {
+  const { page, errors } = await openApp(browser, `${server.url}?preset=async-flush-power-loss&lang=en`);
+  const get = async id => {
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=${id}]`)]);
+    return { name: dl.suggestedFilename(), body: readFileSync(await dl.path()) };
+  };
+  const jsonl = await get('dl-jsonl');
+  assert.match(jsonl.name, /\.events\.jsonl$/);
+  const events = jsonl.body.toString().trim().split('\n').map(l => JSON.parse(l));
+  assert.ok(events.length > 100 && events.every(e => typeof e.event === 'string' && typeof e.text === 'string'));
+  const history = (await get('dl-history')).body.toString().trim().split('\n').map(l => JSON.parse(l));
+  assert.ok(history.every(o => ['invoke', 'ok', 'fail', 'info'].includes(o.type) && ['send', 'receive'].includes(o.f)));
+  const acked = new Set(history.filter(o => o.f === 'send' && o.type === 'ok').map(o => o.value));
+  const received = new Set(history.filter(o => o.f === 'receive' && o.type === 'ok').map(o => o.value));
+  const lost = [...acked].filter(v => !received.has(v)).length;
+  const csv = (await get('dl-csv')).body.toString().trim().split('\n');
+  assert.ok(csv[0].startsWith('id,sendStatus,verdict,'));
+  assert.equal(csv.length - 1, 300, 'one row per message');
+  assert.equal(csv.filter(r => r.split(',')[2] === 'LOST_AFTER_ACK').length, lost, 'history and CSV agree on the lost');
+  const svg = await get('dl-svg');
+  assert.match(svg.name, /\.svg$/);
+  const parsed = await page.evaluate(text => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    return { error: doc.querySelector('parsererror') !== null, root: doc.documentElement.nodeName, shapes: doc.querySelectorAll('rect, circle, path, line, text').length };
+  }, svg.body.toString());
+  assert.deepEqual([parsed.error, parsed.root], [false, 'svg']);
+  assert.ok(parsed.shapes > 10, `${parsed.shapes} shapes`);
+  const png = (await get('dl-png')).body;
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
+  const [w, h] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+  assert.ok(w > 200 && h > 100, `PNG ${w}×${h}`);
+  const dims = await page.evaluate(async b64 => {
+    const img = new Image();
+    img.src = 'data:image/png;base64,' + b64;
+    await img.decode();
+    return [img.naturalWidth, img.naturalHeight];
+  }, png.toString('base64'));
+  assert.deepEqual(dims, [w, h], 'the PNG decodes');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
