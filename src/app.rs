@@ -114,6 +114,10 @@ pub fn app(props: &AppProps) -> Html {
     let current = use_state(|| start.preset.map(AttrValue::from));
     let lang = use_state(|| opts.lang.or(start.view.lang).unwrap_or_else(initial_lang));
     let help_open = use_state(|| false);
+    // "Compare settings" (src/sweep/): mounted once opened (or opened by a `#sweep=` link), kept
+    // while the lab is shown again so its results stay.
+    let sweep = use_state(|| (opts.sync_url && !opts.embed).then(crate::sweep::start_from_location).flatten());
+    let sweep_open = use_state(|| sweep.is_some());
     let lanes = use_state(|| start.view.lanes.clone());
     let hide = if opts.hide.is_empty() { start.view.hide.clone() } else { opts.hide.clone() };
     let shows = |p: Panel| !hide.contains(&p) && opts.shows(p);
@@ -158,7 +162,7 @@ pub fn app(props: &AppProps) -> Html {
         has_slave: pb.run.timeline.scenario.slave.enabled,
         slave_stopped,
         ended: pb.live.borrow().ended().is_some(),
-        help_open: *help_open,
+        help_open: *help_open || *sweep_open,
     };
     // A lab mounted into someone else's page leaves their keyboard alone.
     use_keyboard(keys, if opts.keys { dispatch.clone() } else { Callback::noop() }, on_help.clone());
@@ -190,7 +194,7 @@ pub fn app(props: &AppProps) -> Html {
     };
     let query = opts.query_for(view.preset, Some(*lang));
     use_url_sync(
-        opts.sync_url,
+        opts.sync_url && !*sweep_open,
         UrlState { run: pb.run.clone(), cursor: (!pb.playing).then_some(pb.cursor), view: view.clone(), query: query.clone() },
     );
     let state: Playback = (*pb).clone();
@@ -236,10 +240,15 @@ pub fn app(props: &AppProps) -> Html {
                 <div class="brand"><h1>{"losslab"}</h1><span class="tag">{t(l, Key::Tagline)}</span></div>
                 <p class="scenario-name" data-testid="scenario-name">{title.unwrap_or_else(|| sc.name.clone())}</p>
                 <LangSwitch lang={l} on_change={on_lang} />
+                <crate::sweep::OpenButton sweep={sweep.clone()} open={sweep_open.clone()} pause={dispatch.reform(|_| Action::Pause)} />
                 <button id="help-button" class="help-button" onclick={open_help} aria-keyshortcuts="?" aria-haspopup="dialog">{t(l, Key::HelpButton)}</button>
             </header>
             { banner }
-            <main class="layout">
+            if let Some(s) = &*sweep {
+                <crate::sweep::SweepView start={s.clone()} open={*sweep_open} on_open={on_apply.reform({ let o = sweep_open.setter(); move |sc| { o.set(false); sc } })}
+                    on_close={{ let o = sweep_open.setter(); Callback::from(move |_| o.set(false)) }} sync_url={opts.sync_url} query={AttrValue::from(query.clone())} base={AttrValue::from(crate::embed::lab_base(&opts))} />
+            }
+            <main class="layout" hidden={*sweep_open}>
                 <div class="stage">
                     if let Some(c) = claim { <p class="claim">{t(l, Key::ClaimPrefix)}{c}</p> }
                     <Pipeline pb={state.clone()} {orientation} dispatch={dispatch.clone()} />

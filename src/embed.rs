@@ -77,9 +77,13 @@ impl PartialEq for UrlState {
 pub fn use_url_sync(enabled: bool, state: UrlState) {
     let last_run = use_mut_ref(|| None::<Rc<Run>>);
     let last_words = use_mut_ref(|| None::<(ViewOpts, String)>);
-    use_effect_with(state, move |s| {
+    // `enabled` is a dependency: when the URL comes back (from the settings sweep), it is written at once.
+    use_effect_with((enabled, state), move |(enabled, s)| {
         let mut pending = None;
-        if enabled {
+        if !*enabled {
+            *last_run.borrow_mut() = None;
+        }
+        if *enabled {
             let write = {
                 let s = s.clone();
                 move || {

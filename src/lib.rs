@@ -15,6 +15,7 @@ pub mod layout;
 pub mod narrate;
 pub mod playback;
 pub mod share;
+pub mod sweep;
 pub mod tomledit;
 
 pub mod app;
