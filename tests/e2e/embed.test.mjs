@@ -104,7 +104,8 @@ test('a second module mount on the same page is an independent lab', { timeout: 
   const two = page.locator('#lab-two');
   await clickTimes(two.locator('[data-testid=step]'), 2);
   assert.notEqual(await two.locator('[data-testid=clock]').textContent(), await page.locator('#lab-module [data-testid=clock]').textContent());
-  assert.equal(await page.locator('link[data-losslab-css]').count(), 1, 'the stylesheet is added once');
+  assert.equal(await page.locator('head link[href*="style.css"]').count(), 0, 'no lab stylesheet on the host page');
+  assert.equal(await page.evaluate(() => document.querySelectorAll('[data-losslab=mounted]').length), 2);
   await page.close();
 });
 
