@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 WASM_BINDGEN_VERSION=0.2.130   # must equal the `wasm-bindgen = "=…"` pin in Cargo.toml
 TRUNK_VERSION=0.21.14          # 0.22 needs a newer rustc than these machines have
+MDBOOK_VERSION=0.5.4           # the guide (guide/, scripts/docs.sh)
+WASM_PACK_VERSION=0.15.1       # runs the browser tests with Debian's chromedriver
 export PATH="$HOME/.cargo/bin:$PATH"
 
 say() { printf '[setup] %s\n' "$*"; }
@@ -42,6 +44,20 @@ if [ "${SETUP_SKIP_TRUNK:-}" != 1 ]; then
   if [ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]; then
     say "installing trunk $TRUNK_VERSION from crates.io (about 11 minutes, once)"
     cargo install --locked trunk --version "$TRUNK_VERSION" --force
+  fi
+fi
+
+if [ "${SETUP_SKIP_DOCS:-}" != 1 ]; then
+  if [ "$(mdbook --version 2>/dev/null || true)" != "mdbook v$MDBOOK_VERSION" ]; then
+    say "installing mdbook $MDBOOK_VERSION from crates.io (about 4 minutes, once)"
+    cargo install --locked mdbook --version "$MDBOOK_VERSION" --force
+  fi
+fi
+
+if [ "${SETUP_SKIP_WASM_PACK:-}" != 1 ]; then
+  if [ "$(wasm-pack --version 2>/dev/null || true)" != "wasm-pack $WASM_PACK_VERSION" ]; then
+    say "installing wasm-pack $WASM_PACK_VERSION from crates.io (about 4 minutes, once)"
+    cargo install --locked wasm-pack --version "$WASM_PACK_VERSION" --force
   fi
 fi
 

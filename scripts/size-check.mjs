@@ -11,8 +11,8 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 export const BUNDLE_BUDGET_BYTES = 250 * 1024;
-/** Today's ceiling (411 KB measured with wasm-opt on, main of 2026-12-01 20:35); the budget once it fits. */
-export const CEILING_BYTES = 411 * 1024;
+/** Today's ceiling (533 KB measured with wasm-opt on, main of 2026-12-01 21:03, after the sweep view landed); the budget once it fits. */
+export const CEILING_BYTES = 533 * 1024;
 export const BUNDLE_FILES = ['losslab-web_bg.wasm', 'losslab-web.js', 'style.css'];
 
 export const gzipSize = buf => gzipSync(buf, { level: 9 }).length;

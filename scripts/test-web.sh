@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs the web app's tests: native unit tests, wasm-bindgen tests in headless Chromium, a release
-# Trunk build, and the end-to-end tests against dist/ on a free local port. Offline throughout;
-# assumes scripts/setup.sh installed the tools.
+# Runs the web app's tests: native unit tests, wasm-bindgen tests in headless Chromium (through
+# wasm-pack, with Debian's chromedriver and the installed wasm-bindgen: nothing is downloaded), a
+# release Trunk build, the guide (scripts/docs.sh), and the end-to-end tests against dist/ and
+# target/site on free local ports. Offline throughout; assumes scripts/setup.sh installed the tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -13,14 +14,18 @@ say() { printf '\n[test-web] %s\n' "$*"; }
 say "native unit tests (layout, playback, toml editing, shared digest)"
 cargo test -p losslab-web
 
-say "wasm-bindgen browser tests (headless Chromium)"
-cargo test --target wasm32-unknown-unknown -p losslab-web
+say "wasm-bindgen browser tests (wasm-pack, headless Chromium)"
+# --mode no-install: use the wasm-bindgen on PATH (the Cargo.toml pin), never download one.
+wasm-pack test --mode no-install --headless --chrome --chromedriver "$CHROMEDRIVER"
 
 say "trunk build --release (offline; wasm-opt from npm in the post-build hook)"
 trunk build --release --offline
 
 say "release bundle size (gzip wasm + JS + CSS against its ceiling: scripts/size-check.mjs)"
 node scripts/size-check.mjs dist
+
+say "the guide with the lab inside it (scripts/docs.sh → target/site)"
+bash scripts/docs.sh
 
 say "end-to-end tests (playwright-core + Debian chromium)"
 [ -d node_modules/playwright-core ] || { echo "run scripts/setup.sh first (npm ci)"; exit 1; }

@@ -57,22 +57,25 @@ fn window_width() -> f64 {
     web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|v| v.as_f64()).unwrap_or(1440.0)
 }
 
+/// The page's arrangement by the window's width; an embedded lab's by its own width
+/// ([`crate::embed::use_own_width`]), since a module mount sits in a docs column of a wide window.
 #[hook]
-fn use_orientation() -> Orientation {
+fn use_orientation(embed: bool, root: NodeRef) -> Orientation {
     let width = use_state(window_width);
     {
         let width = width.clone();
         use_effect_with((), move |_| {
-            let listener = web_sys::window().map(|w| {
+            let listener = (!embed).then(web_sys::window).flatten().map(|w| {
                 gloo::events::EventListener::new(&w, "resize", move |_| width.set(window_width()))
             });
             move || drop(listener)
         });
     }
-    if *width < TALL_BELOW_PX {
-        Orientation::Tall
-    } else {
-        Orientation::Wide
+    let own = crate::embed::use_own_width(embed, root);
+    match own {
+        Some(w) => crate::embed::embed_orientation(w),
+        None if *width < TALL_BELOW_PX => Orientation::Tall,
+        None => Orientation::Wide,
     }
 }
 
@@ -121,7 +124,7 @@ pub fn app(props: &AppProps) -> Html {
     let root = use_node_ref();
     use_height_report(opts.report_height, opts.id.clone(), root.clone());
     use_animation(pb.playing, pb.dispatcher());
-    let orientation = use_orientation();
+    let orientation = use_orientation(opts.embed, root.clone());
     // Memoised so that panels whose data did not change skip re-rendering on each frame.
     let dispatch = {
         let d = pb.dispatcher();
@@ -210,7 +213,7 @@ pub fn app(props: &AppProps) -> Html {
             <div class="app embed" ref={root} role="region" aria-label={format!("losslab: {}", sc.name)} lang={lang.tag()}>
                 { banner }
                 if let Some(c) = &opts.caption { <p class="embed-caption" data-testid="caption">{c.clone()}</p> }
-                <div class="embed-stage">
+                <div class="embed-stage" data-orientation={orientation.name()}>
                     <Pipeline pb={state.clone()} {orientation} dispatch={dispatch.clone()} />
                     <TimeControls pb={state.clone()} dispatch={dispatch.clone()} />
                 </div>

@@ -19,6 +19,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::app::{App, AppProps};
+use crate::layout::Orientation;
 use crate::playback::Run;
 use crate::share::{self, LabOptions, ViewOpts};
 use rmq_sim::text::Lang;
@@ -129,6 +130,53 @@ pub fn use_height_report(enabled: bool, id: Option<String>, root: NodeRef) {
     });
 }
 
+/// An embedded lab this wide (CSS px, its own box) and wider is drawn [`Orientation::Wide`].
+pub const EMBED_WIDE_FROM_PX: f64 = 1000.0;
+/// Narrower than this, an embedded lab is drawn [`Orientation::Tall`]; in between (a docs
+/// column, ~690 px) [`Orientation::Compact`], at about 1:1 so its text reads at normal size.
+pub const EMBED_COMPACT_FROM_PX: f64 = 600.0;
+
+/// The arrangement of an embedded lab `width` CSS px wide.
+pub fn embed_orientation(width: f64) -> Orientation {
+    if width >= EMBED_WIDE_FROM_PX {
+        Orientation::Wide
+    } else if width >= EMBED_COMPACT_FROM_PX {
+        Orientation::Compact
+    } else {
+        Orientation::Tall
+    }
+}
+
+/// The width of `root` (CSS px), kept up to date with a `ResizeObserver` when `enabled`; `None`
+/// until it is first measured or when not enabled.
+#[hook]
+pub fn use_own_width(enabled: bool, root: NodeRef) -> Option<f64> {
+    let width = use_state(|| None::<f64>);
+    {
+        let width = width.setter();
+        use_effect_with(enabled, move |enabled| {
+            let observer = enabled.then(|| {
+                let el = root.cast::<web_sys::Element>()?;
+                let measure = {
+                    let el = el.clone();
+                    move || width.set(Some(el.get_bounding_client_rect().width().round()))
+                };
+                measure();
+                let cb = Closure::<dyn FnMut()>::new(measure);
+                let obs = web_sys::ResizeObserver::new(cb.as_ref().unchecked_ref()).ok()?;
+                obs.observe(&el);
+                Some((obs, cb))
+            });
+            move || {
+                if let Some(Some((obs, _cb))) = observer {
+                    obs.disconnect();
+                }
+            }
+        });
+    }
+    *width
+}
+
 /// `{ type: "losslab:height", height, id }` to `window.parent`, if there is one.
 fn post_height(height: i32, id: Option<&str>) {
     let Some(w) = web_sys::window() else { return };
@@ -213,6 +261,14 @@ pub fn autostart_disabled() -> bool {
     Reflect::get(&js_sys::global(), &"__losslabNoAutostart".into()).is_ok_and(|v| v.is_truthy())
 }
 
+/// Removes index.html's "Loading the lab…" box (`#losslab-boot`, see `www/boot.js`): the app
+/// has started, so there is nothing to warn about.
+pub fn remove_boot_message() {
+    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("losslab-boot")) {
+        el.remove();
+    }
+}
+
 fn js_string(o: &JsValue, key: &str) -> Option<String> {
     Reflect::get(o, &key.into()).ok().and_then(|v| v.as_string())
 }
@@ -258,4 +314,18 @@ pub fn mount_lab(element: web_sys::Element, options: JsValue) {
     let opts = options_from_js(&options);
     yew::Renderer::<App>::with_root_and_props(element, AppProps { options: Some(Rc::new(opts)) }).render();
     crate::panic_panel::install();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_embed_in_a_docs_column_is_compact() {
+        assert_eq!(embed_orientation(690.0), Orientation::Compact);
+        assert_eq!(embed_orientation(600.0), Orientation::Compact);
+        assert_eq!(embed_orientation(599.0), Orientation::Tall);
+        assert_eq!(embed_orientation(375.0), Orientation::Tall);
+        assert_eq!(embed_orientation(1000.0), Orientation::Wide);
+    }
 }

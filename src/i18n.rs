@@ -357,14 +357,13 @@ catalogue! {
     SweepLinkField => "Link to this sweep", "这次扫描的链接";
     // Compare: retry schedule (Gantt).
     GanttHeading => "Retry schedule", "重试时间表";
-    GanttSummary => "{0} deliveries, from {1} to {2}.", "共 {0} 次投递，从 {1} 到 {2}。";
-    GanttQueue => "queue", "队列";
+    GanttSummary => "{0} deliveries, from {1} to {2}: the first from TopicTest, retries from {3}.", "共 {0} 次投递，从 {1} 到 {2}：第一次来自 TopicTest，重试来自 {3}。";
     GanttTime => "time (compressed)", "时间（已压缩）";
-    GanttResult => "result → next", "结果 → 下一步";
-    GanttDeliveryTitle => "delivery {0} at {1}: {2}", "第 {0} 次投递，{1}：{2}";
+    GanttResult => "result → retry (delay level · due)", "结果 → 重试（延迟级别 · 到期）";
+    GanttDeliveryTitle => "delivery {0} at {1} from {3}: {2}", "第 {0} 次投递，{1} 来自 {3}：{2}";
     GanttWaitTitle => "waits in SCHEDULE_TOPIC_XXXX: delayLevel {0}, due {1}", "在 SCHEDULE_TOPIC_XXXX 中等待：delayLevel {0}，{1} 到期";
     GanttLocalTitle => "sendMessageBack failed: consumed again locally at {0}", "sendMessageBack 失败：{0} 在本地重新消费";
-    GanttNext => "→ delayLevel {0}, due {1}", "→ delayLevel {0}，{1} 到期";
+    GanttNext => "→ level {0} · {1}", "→ 级别 {0} · {1}";
     GanttEndConsumed => "Ended: consumed at {0}.", "结局：{0} 消费成功。";
     GanttEndDlq => "Ended: written to {0} at {1}.", "结局：{1} 被写入 {0}。";
     GanttEndCompensated => "Ended: written to {0} at {1}; the DLQ consumer compensated it at {2}.", "结局：{1} 被写入 {0}；死信消费者在 {2} 做了补偿。";
@@ -380,6 +379,7 @@ catalogue! {
     WhatIfLatency => "send latency median / p99", "发送延迟 中位数 / p99";
     WhatIfLatencyTitle => "Send latency of that run (first attempt to answer), median / p99, and the change of the median", "该次运行的发送延迟（首次尝试到收到应答）中位数 / p99，以及中位数的变化";
     WhatIfSaves => "saves it", "能救下";
+    WhatIfAsk => "Re-run with each knob changed", "逐个改动参数重新运行";
     WhatIfOpenLane => "Open as lane", "作为泳道打开";
     WhatIfOpenLaneTitle => "Open that run as a lane beside this one", "把那次运行作为泳道放在本次运行旁边";
     // Compare: lanes.

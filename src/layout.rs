@@ -280,17 +280,32 @@ impl Rect {
     }
 }
 
-/// Wide (desktop) or tall (phone) arrangement.
+/// Wide (desktop), compact (a documentation column, ~600–1000 px) or tall (phone) arrangement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Orientation {
     Wide,
+    /// The wide arrangement squeezed to 640 units, so that in a ~690 px docs column it is drawn at
+    /// about 1:1 (text at its normal size) and the whole path fits one screen with the controls.
+    Compact,
     Tall,
+}
+
+impl Orientation {
+    /// Its name in `data-orientation` (for the embed styles).
+    pub fn name(self) -> &'static str {
+        match self {
+            Orientation::Wide => "wide",
+            Orientation::Compact => "compact",
+            Orientation::Tall => "tall",
+        }
+    }
 }
 
 /// The picture's size in user units.
 pub fn canvas(o: Orientation) -> (f64, f64) {
     match o {
         Orientation::Wide => (1000.0, 580.0),
+        Orientation::Compact => (640.0, 520.0),
         Orientation::Tall => (400.0, 1040.0),
     }
 }
@@ -314,6 +329,17 @@ pub fn station(o: Orientation, s: StationId) -> Rect {
         (Orientation::Wide, Retry) => r(520.0, 430.0, 230.0, 120.0),
         (Orientation::Wide, Dlq) => r(790.0, 430.0, 190.0, 50.0),
         (Orientation::Wide, Lost) => r(20.0, 430.0, 170.0, 120.0),
+        (Orientation::Compact, Producer) => r(16.0, 50.0, 150.0, 250.0),
+        (Orientation::Compact, MasterCache) => r(206.0, 70.0, 176.0, 95.0),
+        (Orientation::Compact, MasterDisk) => r(206.0, 205.0, 176.0, 95.0),
+        (Orientation::Compact, SlaveCache) => r(206.0, 380.0, 176.0, 48.0),
+        (Orientation::Compact, SlaveDisk) => r(206.0, 444.0, 176.0, 48.0),
+        (Orientation::Compact, ConsumeQueue) => r(430.0, 50.0, 194.0, 36.0),
+        (Orientation::Compact, Consumer) => r(430.0, 134.0, 194.0, 60.0),
+        (Orientation::Compact, Consumed) => r(430.0, 214.0, 194.0, 86.0),
+        (Orientation::Compact, Retry) => r(430.0, 380.0, 194.0, 50.0),
+        (Orientation::Compact, Dlq) => r(430.0, 478.0, 194.0, 30.0),
+        (Orientation::Compact, Lost) => r(16.0, 380.0, 150.0, 120.0),
         (Orientation::Tall, Producer) => r(20.0, 50.0, 360.0, 90.0),
         (Orientation::Tall, MasterCache) => r(20.0, 200.0, 230.0, 100.0),
         (Orientation::Tall, MasterDisk) => r(20.0, 330.0, 230.0, 100.0),
@@ -531,11 +557,42 @@ mod tests {
     #[test]
     fn stations_stay_inside_the_canvas() {
         use StationId::*;
-        for o in [Orientation::Wide, Orientation::Tall] {
+        for o in [Orientation::Wide, Orientation::Compact, Orientation::Tall] {
             let (w, h) = canvas(o);
             for s in [Producer, MasterCache, MasterDisk, SlaveCache, SlaveDisk, ConsumeQueue, Consumer, Consumed, Retry, Dlq, Lost] {
                 let a = station(o, s);
                 assert!(a.x >= 0.0 && a.y >= 0.0 && a.x + a.w <= w && a.y + a.h <= h, "{s:?} {o:?}");
+            }
+        }
+    }
+
+    /// The boxes the picture draws around stations (title band of 34 units above, 8 of padding;
+    /// master, slave and consumer group each one box around their two areas) must not overlap,
+    /// or titles and tokens of one station are drawn over another.
+    #[test]
+    fn station_boxes_do_not_overlap() {
+        use StationId::*;
+        let span = |a: Rect, b: Rect| Rect { x: a.x, y: a.y, w: a.w.max(b.w), h: b.y + b.h - a.y };
+        for o in [Orientation::Wide, Orientation::Compact] {
+            let s = |id| station(o, id);
+            let boxes = [
+                ("producer", s(Producer)),
+                ("master", span(s(MasterCache), s(MasterDisk))),
+                ("slave", span(s(SlaveCache), s(SlaveDisk))),
+                ("queue", s(ConsumeQueue)),
+                ("consumer", span(s(Consumer), s(Consumed))),
+                ("retry", s(Retry)),
+                ("dlq", s(Dlq)),
+                ("lost", s(Lost)),
+            ]
+            .map(|(n, a)| (n, Rect { x: a.x - 8.0, y: a.y - 34.0, w: a.w + 16.0, h: a.h + 42.0 }));
+            let (w, h) = canvas(o);
+            for (i, (n, a)) in boxes.iter().enumerate() {
+                assert!(a.x >= 0.0 && a.y >= 0.0 && a.x + a.w <= w && a.y + a.h <= h, "{o:?}: {n} box leaves the canvas");
+                for (m, b) in &boxes[i + 1..] {
+                    let apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+                    assert!(apart, "{o:?}: the {n} and {m} boxes overlap");
+                }
             }
         }
     }

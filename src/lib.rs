@@ -4,6 +4,7 @@
 //! it and draws it. [`playback`] holds the timeline (scenario + injected faults) and the playhead,
 //! [`layout`] turns the core's event log and ledger into positions (pure, testable natively),
 //! [`eventinfo`] names events for filters, [`i18n`] holds every UI text in English and Chinese,
+//! [`js_api`] the JavaScript API of the core (`run`, `check`, `presets`, `events` in `losslab.mjs`),
 //! [`keyboard`] the key map, [`narrate`] the live region's sentences, [`tomledit`] lets form fields rewrite the scenario
 //! text, and [`components`] are the views, one file each.
 
@@ -23,6 +24,7 @@ pub mod bench;
 pub mod compare;
 pub mod components;
 pub mod embed;
+pub mod js_api;
 
 pub use app::App;
 

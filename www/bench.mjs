@@ -56,17 +56,18 @@ function benchCore() {
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
-/** Calls `each(now)` on every animation frame for SECONDS (after a 0.5 s warm-up); frame stats. */
+/** Calls `each(now, i)` on every animation frame for SECONDS (after a 0.5 s warm-up, where i is
+ * -1; then i counts the measured frames); frame stats, with the peak of what `each` returned. */
 async function frames(each = () => {}) {
   const warm = performance.now() + 500;
-  while (performance.now() < warm) each(await nextFrame());
+  while (performance.now() < warm) each(await nextFrame(), -1);
   const intervals = [];
   let last = await nextFrame();
   const end = last + SECONDS * 1000;
   let peak = 0;
   while (last < end) {
     const now = await nextFrame();
-    peak = Math.max(peak, each(now) || 0);
+    peak = Math.max(peak, each(now, intervals.length) || 0);
     intervals.push(now - last);
     last = now;
   }
@@ -84,8 +85,7 @@ async function benchLab(el, messages) {
   await nextFrame();
   const viewBox = el.querySelector('svg.pipeline').getAttribute('viewBox');
   el.querySelector('[data-testid=play]').click();
-  let n = 0;
-  const res = await frames(() => (n++ % 10 === 0 ? drawnTokens(el) : 0));
+  const res = await frames((_, i) => (i >= 0 && i % 10 === 0 ? drawnTokens(el) : 0));
   el.querySelector('[data-testid=play]').click(); // pause
   return { ...res, viewBox };
 }

@@ -1,49 +1,212 @@
-// losslab as an ES module: mount the lab into any element, without an iframe.
+// losslab as an ES module: mount the lab into any element (no iframe), or ask the core questions
+// from a documentation page. Types: losslab.d.ts next to this file.
 //
-//   import { mount } from 'https://example.com/losslab/losslab.mjs';
+//   import { mount, run } from 'https://example.com/losslab/losslab.mjs';
 //   await mount(document.getElementById('lab'), { preset: 'async-flush-power-loss', lang: 'en' });
+//   const report = await run('book-recommendation', { seed: 7 });
+//   report.summary.verdicts.LOST_AFTER_ACK;     // the names of `losslab run --json`
 //
-// Options (all optional): preset (a preset id), lang ('en' | 'zh'), run (a link body 'v1.…' or any
-// URL with '#run=v1.…'), caption (text above the diagram), lock (true: no configuration editing,
-// no preset switching), hide (array or comma list of 'log', 'config', 'summary', 'inspector',
-// 'faults', 'presets'), embed (default true: no page chrome; false: the whole lab).
+// mount(element, options): options (all optional) are preset (a preset id), lang ('en' | 'zh'),
+// run (a link body 'v1.…' or any URL with '#run=v1.…'), caption (text above the diagram), lock
+// (true: no configuration editing, no preset switching), hide (array or comma list of 'log',
+// 'config', 'summary', 'inspector', 'faults', 'presets'), embed (default true: no page chrome).
+// The lab is drawn in a shadow root of `element` with its own copy of the lab's stylesheet, so
+// the page's styles do not reach into it and its styles do not touch the page. Children that
+// `element` had stay in the light DOM, unseen (a "Loading…" line there is a fine fallback).
+//
+// run(scenario, options) / events(scenario, options): a scenario is TOML text, a preset id, or an
+// object with the TOML's names ({ broker: { flushDiskType: 'SYNC_FLUSH' }, fault: [...] });
+// options.seed overrides its seed; options.worker = true computes in a Web Worker
+// (losslab-worker.mjs) so a page that builds a table does not block its reader.
+// check(brokerConf): the loss-exposure check of a broker.conf text (`losslab check --json`).
+// presets(): [{ id, title, claim, toml }]. sweep(grid): the settings sweep (`losslab sweep --json`). Errors are thrown as Error objects with `field`,
+// `line` (or null) and `reason`.
 //
 // The wasm (losslab-web_bg.wasm, next to this file) is loaded once per page, however many labs
-// are mounted; each mount is an independent lab. A mounted lab leaves the page's URL and the
-// keyboard alone. The lab's stylesheet (style.css, next to this file) is added once; it styles
-// plain elements (buttons, inputs, body font and background) of the host page too.
-import init, { mount_lab } from './losslab-web.js';
+// are mounted and functions called; each mount is an independent lab that leaves the page's URL
+// and keyboard alone.
+import init, * as wasm from './losslab-web.js';
 
 // Loading the wasm runs the app's `main`, which would mount a full lab on <body>: tell it not to.
 globalThis.__losslabNoAutostart = true;
 
+const here = (path) => new URL(path, import.meta.url).href;
 let ready = null;
+let sheet = null;
+let worker = null;
 
+/** Loads the wasm once. */
 function load() {
-  if (!ready) {
-    const css = new URL('./style.css', import.meta.url).href;
-    if (!document.querySelector(`link[data-losslab-css]`)) {
-      const link = document.createElement('link');
-      link.rel = 'stylesheet';
-      link.href = css;
-      link.setAttribute('data-losslab-css', '');
-      document.head.appendChild(link);
-    }
-    ready = init({ module_or_path: new URL('./losslab-web_bg.wasm', import.meta.url) });
-  }
+  if (!ready) ready = init({ module_or_path: here('./losslab-web_bg.wasm') });
   return ready;
 }
 
 /**
- * Mounts a lab into `element` (emptied first). Resolves once the lab is drawn.
+ * The lab's stylesheet for a shadow root: `:root` rules apply to the lab's host box, `rem` is the
+ * lab's own 15 px (a docs theme may set html { font-size: 62.5% }), and the box first resets
+ * everything it would inherit from the page.
+ */
+export function shadowCss(css) {
+  const prelude = '.lab-host { all: initial; display: block; --lab-rem: 15px; }\n';
+  return prelude + css
+    .replace(/:root\b/g, '.lab-host')
+    .replace(/(^|[^\w.-])(\d*\.?\d+)rem\b/g, '$1calc($2 * var(--lab-rem))');
+}
+
+function labSheet() {
+  if (!sheet) {
+    sheet = fetch(here('./style.css'))
+      .then((r) => {
+        if (!r.ok) throw new Error(`losslab: ${r.url} answered ${r.status}`);
+        return r.text();
+      })
+      .then((css) => {
+        const s = new CSSStyleSheet();
+        s.replaceSync(shadowCss(css));
+        return s;
+      });
+    sheet.catch(() => { sheet = null; });
+  }
+  return sheet;
+}
+
+/**
+ * Mounts a lab into a shadow root of `element`. Resolves to `element` once the lab is drawn.
  * @param {Element} element
- * @param {{preset?: string, lang?: string, run?: string, caption?: string, lock?: boolean,
- *          hide?: string[] | string, embed?: boolean}} [options]
+ * @param {import('./losslab').MountOptions} [options]
  */
 export async function mount(element, options = {}) {
   if (!(element instanceof Element)) throw new TypeError('losslab mount: element must be a DOM Element');
-  await load();
-  element.replaceChildren();
-  mount_lab(element, { ...options, base: new URL('./', import.meta.url).href });
+  const [, css] = await Promise.all([load(), labSheet()]);
+  let shadow = element.shadowRoot;
+  if (!shadow) {
+    try {
+      shadow = element.attachShadow({ mode: 'open' });
+    } catch (e) {
+      throw new TypeError(`losslab mount: a <${element.localName}> cannot hold a lab (no shadow root); use a <div>`);
+    }
+  }
+  shadow.adoptedStyleSheets = [css];
+  const box = document.createElement('div');
+  box.className = 'lab-host';
+  shadow.replaceChildren(box);
+  wasm.mount_lab(box, { ...options, base: here('./') });
+  element.setAttribute('data-losslab', 'mounted');
   return element;
+}
+
+/** Rebuilds an error posted by the worker as the Error the direct call would have thrown. */
+function revive(e) {
+  const err = new Error(e.message);
+  err.name = e.name;
+  for (const k of ['field', 'line', 'reason']) if (k in e) err[k] = e[k];
+  return err;
+}
+
+/** Calls `fn(...args)` of the core in the shared worker (losslab-worker.mjs). */
+function inWorker(fn, args) {
+  if (!worker) {
+    const w = new Worker(here('./losslab-worker.mjs'), { type: 'module', name: 'losslab' });
+    const pending = new Map();
+    let next = 0;
+    w.onmessage = (e) => {
+      const p = pending.get(e.data.id);
+      if (!p) return;
+      pending.delete(e.data.id);
+      if (e.data.error) p.reject(revive(e.data.error));
+      else p.resolve(e.data.value);
+    };
+    w.onerror = (e) => {
+      const err = new Error(`losslab worker failed: ${e.message || 'could not start (is losslab-worker.mjs served?)'}`);
+      for (const p of pending.values()) p.reject(err);
+      pending.clear();
+      worker = null;
+    };
+    worker = {
+      call(fn, args) {
+        const id = next++;
+        return new Promise((resolve, reject) => {
+          pending.set(id, { resolve, reject });
+          try {
+            w.postMessage({ id, fn, args });
+          } catch (e) {
+            pending.delete(id);
+            reject(new TypeError(`losslab: the scenario cannot be sent to the worker (${e.message})`));
+          }
+        });
+      },
+    };
+  }
+  return worker.call(fn, args);
+}
+
+/** `options` without `worker` (the core does not know it). */
+function coreOptions(options) {
+  const { worker: _, ...rest } = options ?? {};
+  return rest;
+}
+
+/**
+ * Runs a scenario to its end. Resolves to the report of `losslab run --json`.
+ * @returns {Promise<import('./losslab').Report>}
+ */
+export async function run(scenario, options = {}) {
+  if (options?.worker) return inWorker('run', [scenario, coreOptions(options)]);
+  await load();
+  return wasm.losslabRun(scenario, coreOptions(options));
+}
+
+/**
+ * The loss-exposure check of a broker.conf text (`losslab check --json`, without `config`).
+ * @returns {Promise<import('./losslab').CheckReport>}
+ */
+export async function check(brokerConf, options = {}) {
+  if (options?.worker) return inWorker('check', [brokerConf]);
+  await load();
+  return wasm.losslabCheck(brokerConf);
+}
+
+/** The presets, in `losslab presets` order. */
+export async function presets() {
+  await load();
+  return wasm.losslabPresets();
+}
+
+/**
+ * The event log of a run, as an iterator. Directly, each step of the iterator runs the
+ * simulation only as far as the next event; with { worker: true } the worker runs it whole.
+ * @returns {Promise<IterableIterator<import('./losslab').LogEvent>>}
+ */
+export async function events(scenario, options = {}) {
+  if (options?.worker) {
+    const all = await inWorker('events', [scenario, coreOptions(options)]);
+    return all[Symbol.iterator]();
+  }
+  await load();
+  const cursor = wasm.losslabEvents(scenario, coreOptions(options));
+  let open = true;
+  const close = () => {
+    if (open) cursor.free();
+    open = false;
+    return { done: true, value: undefined };
+  };
+  return {
+    [Symbol.iterator]() { return this; },
+    next() {
+      const value = open ? cursor.nextEvent() : undefined;
+      return value === undefined ? close() : { done: false, value };
+    },
+    return: close,
+  };
+}
+
+/**
+ * The settings sweep (rmq_sim::sweep, `losslab sweep --json`): a grid object or its TOML text.
+ * Every (cell, seed) runs in one call, so pass { worker: true } from a page.
+ */
+export async function sweep(grid, options = {}) {
+  if (options?.worker) return inWorker('sweep', [grid, coreOptions(options)]);
+  await load();
+  if (typeof wasm.losslabSweep !== 'function') throw new Error('losslab: sweep() is not in this build of the lab yet');
+  return wasm.losslabSweep(grid, coreOptions(options));
 }

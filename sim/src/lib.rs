@@ -15,6 +15,7 @@
 pub mod broker;
 pub mod event;
 pub mod export;
+pub mod exposure;
 pub mod invariants;
 pub mod ledger;
 pub mod log;

@@ -941,3 +941,36 @@ fn burst_past_ha_slave_fallbehind_max_gives_slave_not_available() {
     let (_, r) = run(&fast);
     assert_eq!(statuses(&r), "SEND_OK=300");
 }
+
+/// §4b with §2b's first report: a master that restarts with an empty disk and writes past the
+/// slave's offset before the slave's first report (5 s after reconnecting) still gets the slave's
+/// offset as acknowledged; the lab marks the promise void (MasterBehindSlave) although the
+/// master's offset is by then the larger one. Found by the 20,000-seed sweep (seed 17654).
+#[test]
+fn master_behind_slave_is_detected_by_diverged_logs_not_only_by_offsets() {
+    let sc = scenario(
+        r#"
+        until = "2m"
+        [broker]
+        brokerRole = "SYNC_MASTER"
+        [slave]
+        enabled = true
+        [producer]
+        messages = 400
+        interval = "50ms"
+        [[fault]]
+        at = "2s"
+        kind = "DISK_LOST"
+        target = "master"
+        duration = "1s"
+        "#,
+    );
+    let (sim, _) = run(&sc);
+    let behind = sim.events().iter().find_map(|e| match e.kind {
+        EventKind::MasterBehindSlave { master_offset, slave_offset } => Some((e.at, master_offset, slave_offset)),
+        _ => None,
+    });
+    let (at, master_offset, slave_offset) = behind.expect("the diverged slave is noticed at its first report");
+    assert_eq!(master_offset, 0, "the master restarted empty");
+    assert!(slave_offset > 0 && at > SimTime::from_ms(8_000), "reported one heartbeat after reconnecting: {at}");
+}

@@ -60,7 +60,7 @@ pub fn retry_schedule(p: &Props) -> Html {
             Some(ConsumeResult::Exception) => ("fail", "EXCEPTION"),
             None => ("open", "—"),
         };
-        let title = tf(lang, Key::GanttDeliveryTitle, &[&(k + 1), &clock(d.at), &result]);
+        let title = tf(lang, Key::GanttDeliveryTitle, &[&(k + 1), &clock(d.at), &result, &queue(d.queue)]);
         let next = match (d.retry, d.local_retry_at) {
             (Some((at, level, due)), _) => html! {
                 <>
@@ -83,12 +83,11 @@ pub fn retry_schedule(p: &Props) -> Html {
             <tr data-testid="gantt-row" class={class}>
                 <th scope="row">{format!("#{}", k + 1)}</th>
                 <td class="g-rc"><code>{d.reconsume_times}</code></td>
-                <td class="g-queue"><code>{queue(d.queue)}</code></td>
                 <td class="g-track">
                     { bar(axis, d.at, d.done_at, class, title, "gantt-delivery") }
                     { next }
                 </td>
-                <td class="g-next">{result}{" "}{after}</td>
+                <td class="g-next" title={result}><span class={classes!("g-res", class)}>{ match class { "ok" => "✓", "fail" => "✗", _ => "…" } }</span>{" "}<span class="g-after">{after}</span></td>
             </tr>
         }
     });
@@ -105,12 +104,12 @@ pub fn retry_schedule(p: &Props) -> Html {
     html! {
         <section class="gantt" data-testid="gantt" aria-labelledby="gantt-h">
             <h3 id="gantt-h">{t(lang, Key::GanttHeading)}</h3>
-            <p class="hint">{tf(lang, Key::GanttSummary, &[&s.deliveries.len(), &clock(first), &clock(last)])}</p>
+            <p class="hint">{tf(lang, Key::GanttSummary, &[&s.deliveries.len(), &clock(first), &clock(last), &format!("%RETRY%{group}")])}</p>
+            <div class="gantt-scroll">
             <table class="gantt-table">
                 <thead><tr>
                     <th scope="col">{"#"}</th>
-                    <th scope="col" class="g-rc"><code>{"reconsumeTimes"}</code></th>
-                    <th scope="col" class="g-queue">{t(lang, Key::GanttQueue)}</th>
+                    <th scope="col" class="g-rc"><code>{"reconsume"}<wbr />{"Times"}</code></th>
                     <th scope="col" class="g-track">
                         { t(lang, Key::GanttTime) }
                         if show_cursor { <span class="g-cursor" style={format!("left:{}", pct(axis.x(cursor)))} /> }
@@ -119,6 +118,7 @@ pub fn retry_schedule(p: &Props) -> Html {
                 </tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
+            </div>
             <div class="g-axis" aria-hidden="true">
                 { for gaps.iter().map(|(a, b)| {
                     let mid = (axis.x(*a) + axis.x(*b)) / 2.0;

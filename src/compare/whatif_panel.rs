@@ -23,6 +23,9 @@ fn lat(l: &LatencyStats) -> String {
     format!("{} / {}", SimDuration::from_us(l.p50_us), SimDuration::from_us(l.p99_us))
 }
 
+/// Up to this many messages the what-if runs as soon as the message is opened.
+const AUTO_MAX_MESSAGES: u32 = 5_000;
+
 /// Whether the what-if question is worth asking for this verdict.
 pub fn asks(v: Option<Verdict>) -> bool {
     matches!(v, Some(Verdict::LostAfterAck | Verdict::LostUnacked | Verdict::Duplicated | Verdict::DeadLettered))
@@ -33,10 +36,26 @@ pub fn whatif_panel(p: &Props) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
     let lanes = use_context::<LanesCtx>();
     let run_key = std::rc::Rc::as_ptr(&p.pb.run) as usize;
+    // Small runs are answered at once; a large one (one re-run per knob) waits for a click.
+    let asked = use_state(|| None::<(usize, u32)>);
+    let auto = p.pb.run.timeline.scenario.producer.messages <= AUTO_MAX_MESSAGES;
+    let wanted = auto || *asked == Some((run_key, p.msg));
     let answer = {
         let run = p.pb.run.clone();
-        use_memo((run_key, p.msg), move |(_, msg)| what_if(&super::merged_scenario(&run.timeline), MsgId(*msg)))
+        use_memo((run_key, p.msg, wanted), move |(_, msg, wanted)| {
+            wanted.then(|| what_if(&super::merged_scenario(&run.timeline), MsgId(*msg))).flatten()
+        })
     };
+    if !wanted {
+        let (asked, key) = (asked.clone(), (run_key, p.msg));
+        let onclick = Callback::from(move |_: MouseEvent| asked.set(Some(key)));
+        return html! {
+            <section class="whatif" data-testid="whatif" aria-labelledby="whatif-h">
+                <h3 id="whatif-h">{tf(lang, Key::WhatIfHeading, &[&MsgId(p.msg)])}</h3>
+                <button class="small" {onclick} data-testid="whatif-ask">{t(lang, Key::WhatIfAsk)}</button>
+            </section>
+        };
+    }
     let Some(w) = answer.as_ref() else { return html! {} };
     let saving: Vec<&str> = w.saving().map(|o| o.change.as_str()).collect();
     let verdict = w.before.name();

@@ -374,7 +374,7 @@ pub fn pipeline(p: &Props) -> Html {
     let (tokens, overflow) = layout::tokens_with(o, &pb.run.tracks, pb.run.done.ledger(), pb.cursor, motion);
     let feed = {
         let (run, live) = (pb.run.clone(), pb.live.clone());
-        let max = if o == Orientation::Wide { 7 } else { 2 };
+        let max = if o == Orientation::Tall { 2 } else { 7 };
         let key = (std::rc::Rc::as_ptr(&pb.run) as usize, pb.run.events_by(pb.cursor), max, lang);
         use_memo(key, move |&(_, n, max, lang)| ProducerFeed {
             sent: live.borrow().ledger().messages.iter().filter(|m| !m.attempts.is_empty()).count(),

@@ -20,7 +20,8 @@ mod sweep;
 use rmq_sim::export::Format;
 use rmq_sim::log::LogMode;
 use rmq_sim::report::Report;
-use rmq_sim::scenario::{broker_conf, parse_scenario, presets, Scenario};
+use rmq_sim::exposure::check_broker_conf;
+use rmq_sim::scenario::{parse_scenario, presets, Scenario};
 use rmq_sim::Sim;
 
 const USAGE: &str = "usage:
@@ -167,70 +168,16 @@ fn write_log(sim: &mut Sim) {
     let _ = out.flush();
 }
 
-/// One fault plan of the loss-exposure check, run against the imported configuration.
-struct Exposure {
-    preset: &'static str,
-    fault: String,
-    lost_after_ack: u32,
-    send_ok_lost: u32,
-    messages: u32,
-}
-
 fn check(path: &str, json: bool) -> Result<String, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-    let base = Scenario::default();
-    let imported = broker_conf::import_broker_conf(&text, &base).map_err(|e| format!("{path}: {e}"))?;
-    let mut rows = Vec::new();
-    for p in presets::all() {
-        let Some(preset) = presets::load(p.id) else { continue };
-        if preset.faults.is_empty() {
-            continue;
-        }
-        if preset.faults.iter().any(|f| f.target == rmq_sim::scenario::FaultTarget::Consumer) {
-            continue; // consumer faults do not depend on broker.conf
-        }
-        let mut sc = preset.clone();
-        sc.broker = imported.scenario.broker.clone();
-        // The broker.conf decides the role; a slave exists exactly when the preset has one.
-        if !sc.slave.enabled && sc.faults.iter().any(|f| f.target == rmq_sim::scenario::FaultTarget::Slave) {
-            continue;
-        }
-        let mut sim = Sim::new(&sc);
-        sim.run();
-        let report = Report::of(&sim);
-        let send_ok_lost = report
-            .messages
-            .iter()
-            .filter(|m| m.verdict == "LOST_AFTER_ACK" && m.send_status == "SEND_OK")
-            .count() as u32;
-        let fault = sc
-            .faults
-            .iter()
-            .map(|f| format!("{} {} at {}{}", f.kind.name(), f.target.name(), f.at, if sc.slave.enabled { " (with slave)" } else { "" }))
-            .collect::<Vec<_>>()
-            .join(", ");
-        rows.push(Exposure {
-            preset: p.id,
-            fault,
-            lost_after_ack: report.summary.verdicts["LOST_AFTER_ACK"],
-            send_ok_lost,
-            messages: report.summary.messages,
-        });
-    }
+    let report = check_broker_conf(&text).map_err(|e| format!("{path}: {e}"))?;
     if json {
-        let v = serde_json::json!({
-            "config": path,
-            "applied": imported.applied.iter().map(|(l, k)| serde_json::json!({"line": l, "key": k})).collect::<Vec<_>>(),
-            "notModelled": imported.not_modelled.iter().map(|(l, k)| serde_json::json!({"line": l, "key": k})).collect::<Vec<_>>(),
-            "faults": rows.iter().map(|r| serde_json::json!({
-                "preset": r.preset, "fault": r.fault, "messages": r.messages,
-                "lostAfterAck": r.lost_after_ack, "sendOkLost": r.send_ok_lost,
-            })).collect::<Vec<_>>(),
-            "cost": check_cost::json(&imported.scenario.broker),
-        });
+        let mut v = serde_json::to_value(&report).expect("json");
+        v["config"] = serde_json::Value::from(path);
+        v["cost"] = check_cost::json(&report.broker);
         return Ok(serde_json::to_string_pretty(&v).expect("json") + "\n");
     }
-    let b = &imported.scenario.broker;
+    let b = &report.broker;
     let mut out = format!(
         "{path}: flushDiskType={:?} brokerRole={:?}\n",
         b.flush_disk_type, b.broker_role
@@ -238,15 +185,15 @@ fn check(path: &str, json: bool) -> Result<String, String> {
     if b.uses_transient_store_pool() {
         out.push_str("transientStorePoolEnable=true: a broker process crash loses what is still in the off-heap write buffer (see async-flush-process-crash)\n");
     }
-    if !imported.not_modelled.is_empty() {
-        let keys: Vec<String> = imported.not_modelled.iter().map(|(l, k)| format!("{k} (line {l})")).collect();
+    if !report.not_modelled.is_empty() {
+        let keys: Vec<String> = report.not_modelled.iter().map(|k| format!("{} (line {})", k.key, k.line)).collect();
         out.push_str(&format!("not modelled: {}\n", keys.join(", ")));
     }
     out.push_str("\nfault (from preset)                          acked-then-lost  of which SEND_OK\n");
-    for r in &rows {
+    for r in &report.faults {
         let mark = if r.lost_after_ack > 0 { "  <- loses acknowledged messages" } else { "" };
         out.push_str(&format!("  {:<42} {:>8}/{:<6} {:>8}{mark}\n", r.preset, r.lost_after_ack, r.messages, r.send_ok_lost));
     }
-    out.push_str(&check_cost::text(&imported.scenario.broker));
+    out.push_str(&check_cost::text(&report.broker));
     Ok(out)
 }

@@ -228,6 +228,7 @@ impl Sim {
             NodeId::Master => {
                 self.producer_no_route = false;
                 self.master_started_at = self.now;
+                self.ha.master_recovered_to = recovered_to;
                 self.ha.push2slave = 0;
                 self.ha.slave_ahead_at = None;
                 self.rearm_schedules();

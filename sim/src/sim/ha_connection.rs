@@ -63,6 +63,8 @@ pub struct Ha {
     pub link_free_at: SimTime,
     /// §4b: a restarted master found its slave ahead at this offset.
     pub slave_ahead_at: Option<u64>,
+    /// Where the master's commit log ended when it last restarted.
+    pub master_recovered_to: u64,
 }
 
 impl Ha {
@@ -205,8 +207,11 @@ impl Sim {
             let from = if offset == 0 { master_offset - master_offset % MAPPED_FILE_SIZE_COMMIT_LOG } else { offset };
             c.next_transfer_from = Some(from);
             self.emit(EventKind::SlaveReported { slave_offset: offset, transfer_from: from });
-            if offset > master_offset {
-                // §4b: the master takes the slave's offset as acknowledged and never re-sends the gap.
+            if offset > master_offset || self.slave_log_diverged() {
+                // §4b: the master takes the slave's offset as acknowledged and never re-sends the
+                // gap, even once its new writes have passed that offset: they differ from the
+                // slave's bytes below it.
+                let master_offset = master_offset.min(self.ha.master_recovered_to);
                 self.emit(EventKind::MasterBehindSlave { master_offset, slave_offset: offset });
                 self.ha.slave_ahead_at = Some(offset);
             }
@@ -217,6 +222,13 @@ impl Sim {
             self.emit(EventKind::SlaveAcked { offset });
             self.notify_transfer_some();
         }
+    }
+
+    /// The slave's last record is not the master's record at that offset: the master restarted
+    /// behind the slave and wrote new messages over the range the slave still holds.
+    fn slave_log_diverged(&self) -> bool {
+        let Some(last) = self.slave.as_ref().and_then(|s| s.store.records.last()) else { return false };
+        self.master.store.range(last.offset, last.offset + 1).first().is_none_or(|m| m.copy != last.copy)
     }
 
     /// The slave went silent at `now` (power loss, partition): the master notices only when

@@ -1,0 +1,192 @@
+// Types of losslab.mjs: the lab as an ES module (mount) and the JavaScript API of its core
+// (run, check, presets, events, sweep). Names are those of `losslab run --json` / `check --json`.
+
+/** RocketMQ's SendStatus values, plus the lab's EXCEPTION (the producer saw an exception) and
+ *  NO_REPLY (ONEWAY, or a send still unanswered when the run ended). */
+export type SendStatus =
+  | 'SEND_OK' | 'FLUSH_DISK_TIMEOUT' | 'FLUSH_SLAVE_TIMEOUT' | 'SLAVE_NOT_AVAILABLE' | 'EXCEPTION' | 'NO_REPLY';
+
+/** What became of a message. */
+export type Verdict = 'DELIVERED' | 'DUPLICATED' | 'LOST_AFTER_ACK' | 'LOST_UNACKED' | 'DEAD_LETTERED' | 'UNRESOLVED';
+
+export type Panel = 'log' | 'config' | 'summary' | 'inspector' | 'faults' | 'presets';
+
+export interface MountOptions {
+  /** A preset id (see `presets()`). */
+  preset?: string;
+  lang?: 'en' | 'zh';
+  /** A shared run: a link body `v1.…` or any URL with `#run=v1.…` (wins over `preset`). */
+  run?: string;
+  /** A line above the diagram, shown as text. */
+  caption?: string;
+  /** No configuration editing, no preset switching. */
+  lock?: boolean;
+  /** Panels to leave out. */
+  hide?: Panel[] | string;
+  /** Default true: no page chrome. */
+  embed?: boolean;
+}
+
+/** A duration: a string with a unit (`"250us"`, `"500ms"`, `"5s"`, `"2m"`, `"6h"`) or milliseconds. */
+export type Duration = string | number;
+
+export type FaultKind =
+  | 'PROCESS_CRASH' | 'POWER_LOSS' | 'DISK_LOST' | 'DISK_SLOW' | 'DISK_STALL'
+  | 'SLAVE_DOWN' | 'SLAVE_UP' | 'NETWORK_PARTITION' | 'CONSUMER_CRASH';
+
+/** A scenario with the TOML file's names (README, "Scenario files"); every key is optional. */
+export interface Scenario {
+  name?: string;
+  seed?: number | bigint;
+  until?: Duration;
+  broker?: {
+    flushDiskType?: 'SYNC_FLUSH' | 'ASYNC_FLUSH';
+    brokerRole?: 'SYNC_MASTER' | 'ASYNC_MASTER';
+    syncFlushTimeout?: Duration;
+    slaveTimeout?: Duration;
+    flushIntervalCommitLog?: Duration;
+    flushCommitLogLeastPages?: number;
+    flushCommitLogThoroughInterval?: Duration;
+    haSlaveFallbehindMax?: number;
+    haMaxGapNotInSync?: number;
+    haHousekeepingInterval?: Duration;
+    haSendHeartbeatInterval?: Duration;
+    messageDelayLevel?: string;
+  };
+  disk?: { flushLatency?: Duration; flushLatencyMin?: Duration; flushLatencyMax?: Duration; flushBytesPerMs?: number };
+  slave?: { enabled?: boolean; replicationLatency?: Duration; flushDiskType?: 'SYNC_FLUSH' | 'ASYNC_FLUSH' };
+  network?: { latency?: Duration };
+  producer?: {
+    sendMode?: 'SYNC' | 'ASYNC' | 'ONEWAY';
+    messages?: number;
+    interval?: Duration;
+    bodySize?: number;
+    sendMsgTimeout?: Duration;
+    retryTimesWhenSendFailed?: number;
+    retryTimesWhenSendAsyncFailed?: number;
+    retryAnotherBrokerWhenNotStoreOK?: boolean;
+    onException?: 'LOG' | 'PERSIST_AND_RESEND';
+    resendDelay?: Duration;
+    resendMaxTimes?: number;
+  };
+  consumer?: {
+    enabled?: boolean;
+    group?: string;
+    startAt?: Duration;
+    maxReconsumeTimes?: number;
+    consumeTime?: Duration;
+    failPercent?: number;
+    failMessages?: number[];
+    failFirstAttempts?: number;
+    failWith?: 'RECONSUME_LATER' | 'EXCEPTION';
+    dlqConsumer?: boolean;
+    persistConsumerOffsetInterval?: Duration;
+    pullBatchSize?: number;
+    consumeThread?: number;
+  };
+  fault?: Array<{
+    at: Duration;
+    kind: FaultKind;
+    target?: 'master' | 'slave' | 'producer' | 'consumer';
+    duration?: Duration;
+    factor?: number;
+  }>;
+}
+
+/** TOML text, a preset id, or a scenario object. */
+export type ScenarioInput = string | Scenario;
+
+export interface RunOptions {
+  /** Overrides the scenario's seed (a BigInt above 2^53). */
+  seed?: number | bigint;
+  /** Compute in a Web Worker (losslab-worker.mjs) instead of the page's thread. */
+  worker?: boolean;
+}
+
+/** The report of `losslab run --json`. */
+export interface Report {
+  name: string;
+  seed: number;
+  /** Simulated time the run stopped. */
+  endedAtMs: number;
+  /** SHA-256 of the event-log lines: identifies the run. */
+  eventLogDigest: string;
+  summary: {
+    messages: number;
+    sendStatus: Record<SendStatus, number>;
+    verdicts: Record<Verdict, number>;
+    /** Deliveries from %RETRY%<group>. */
+    reconsumes: number;
+  };
+  messages: MessageReport[];
+}
+
+export interface MessageReport {
+  id: number;
+  /** The last thing the producer saw. */
+  sendStatus: SendStatus;
+  verdict: Verdict;
+  sendAttempts: number;
+  deliveries: number;
+  /** That of the last delivery. */
+  reconsumeTimes: number;
+  /** For lost messages, the chain of events that lost them; else null. */
+  cause: string | null;
+}
+
+export interface KeyLine { line: number; key: string }
+
+/** `losslab check --json` without `config`. */
+export interface CheckReport {
+  applied: KeyLine[];
+  notModelled: KeyLine[];
+  faults: Array<{ preset: string; fault: string; messages: number; lostAfterAck: number; sendOkLost: number }>;
+}
+
+export interface PresetInfo { id: string; title: string; claim: string; toml: string }
+
+/** One entry of the event log. */
+export interface LogEvent {
+  /** Simulated time in microseconds. */
+  atUs: number;
+  /** Global order of same-time events. */
+  seq: number;
+  /** The event's variant, e.g. "SendAnswered". */
+  kind: string;
+  /** The line of `losslab run --log` (what eventLogDigest hashes). */
+  line: string;
+  /** The event's fields as the core names them: `{ [kind]: { … } }` (or the kind alone). */
+  data: unknown;
+}
+
+/** What every function throws for bad input. */
+export interface LosslabError extends Error {
+  name: 'LosslabError';
+  /** Dotted key, e.g. `broker.flushDiskType`, `fault[2].at`, `options.seed`. */
+  field: string;
+  /** 1-based line in the TOML / broker.conf text, or null (an object has no lines). */
+  line: number | null;
+  reason: string;
+}
+
+export function mount(element: Element, options?: MountOptions): Promise<Element>;
+export function run(scenario: ScenarioInput, options?: RunOptions): Promise<Report>;
+export function check(brokerConf: string, options?: { worker?: boolean }): Promise<CheckReport>;
+export function presets(): Promise<PresetInfo[]>;
+export function events(scenario: ScenarioInput, options?: RunOptions): Promise<IterableIterator<LogEvent>>;
+/** The sweep's grid (`losslab sweep`): every key optional. */
+export interface SweepGrid {
+  base?: string; preset?: string;
+  flushDiskType?: Array<'SYNC_FLUSH' | 'ASYNC_FLUSH'>;
+  brokerRole?: Array<'SYNC_MASTER' | 'ASYNC_MASTER'>;
+  sendMode?: Array<'SYNC' | 'ASYNC' | 'ONEWAY'>;
+  /** "NONE", "BASE", "KIND" or "KIND@target". */
+  faults?: string[];
+  faultAt?: Duration; faultJitter?: Duration; faultDuration?: Duration;
+  seeds?: number; firstSeed?: number;
+}
+/** The settings sweep (rmq_sim::sweep): the report of `losslab sweep --json` (cells with their
+ *  spreads over seeds, frontiers, the book's recommendation marked). Use { worker: true }. */
+export function sweep(grid: SweepGrid | string, options?: { worker?: boolean }): Promise<{ cells: unknown[]; [key: string]: unknown }>;
+/** The lab's stylesheet rewritten for a shadow root (used by mount). */
+export function shadowCss(css: string): string;
