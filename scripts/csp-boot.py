@@ -4,7 +4,7 @@
 The page's Content-Security-Policy (the <meta> in index.html) allows scripts from the lab's own
 files only ('self', plus 'wasm-unsafe-eval' to compile the wasm) and no inline script. Trunk 0.21
 writes its loader (import the wasm-bindgen JS, call init) inline, so this hook writes that loader
-to `boot.js` next to index.html and references it with `<script type="module" src=…>`. It fails
+to `loader.js` next to index.html and references it with `<script type="module" src=…>`. It fails
 the build if index.html keeps any inline script, so a policy that would block the app cannot ship.
 
 Run by Trunk (Trunk.toml [[hooks]], stage post_build) with TRUNK_STAGING_DIR and TRUNK_PUBLIC_URL
@@ -27,7 +27,7 @@ def externalize(html: str, public_url: str) -> tuple[str, str]:
         if 'type="module"' not in attrs:
             raise SystemExit(f"csp-boot: an inline non-module script in index.html: {m.group(0)[:80]}")
         boot.append(m.group("body").strip() + "\n")
-        return f'<script type="module" src="{public_url}boot.js"></script>'
+        return f'<script type="module" src="{public_url}loader.js"></script>'
 
     out = INLINE.sub(repl, html)
     if not boot:
@@ -46,7 +46,7 @@ def main() -> None:
     with open(index, encoding="utf-8") as f:
         html = f.read()
     html, boot = externalize(html, public_url)
-    with open(os.path.join(staging, "boot.js"), "w", encoding="utf-8") as f:
+    with open(os.path.join(staging, "loader.js"), "w", encoding="utf-8") as f:
         f.write("// Trunk's loader, moved out of index.html by scripts/csp-boot.py (no inline script under the CSP).\n")
         f.write(boot)
     with open(index, "w", encoding="utf-8") as f:
