@@ -324,6 +324,9 @@ pub fn chart(p: &ChartProps) -> Html {
         let (ey0, ey1) = (plot.y.map(m.loss_pct.min), plot.y.map(m.loss_pct.max));
         let on_frontier = plot.frontier.contains(&i);
         let title = mark_title(lang, m, on_frontier);
+        // The accessible name holds all the mark shows: the tooltip, its number and "book".
+        let shown = if m.recommended { format!("{} {}", m.n, t(lang, Key::SweepBookShort)) } else { m.n.to_string() };
+        let name = format!("{title} {shown}");
         let onclick = p.on_pick.reform(move |_: MouseEvent| i);
         let onkeydown = {
             let pick = p.on_pick.clone();
@@ -337,7 +340,7 @@ pub fn chart(p: &ChartProps) -> Html {
         let class = classes!("mark", on_frontier.then_some("on-frontier"), m.recommended.then_some("book"));
         html! {
             <g {class} data-testid="sweep-mark" data-n={m.n.to_string()} data-label={m.label.clone()} data-cell={m.cell.to_string()} data-seed={m.open_seed.to_string()}
-               tabindex="0" role="button" aria-label={title.clone()} {onclick} {onkeydown}>
+               tabindex="0" role="button" aria-label={name} {onclick} {onkeydown}>
                 <title>{title}</title>
                 <line class="err" x1={format!("{ex0:.1}")} x2={format!("{ex1:.1}")} y1={format!("{ty:.1}")} y2={format!("{ty:.1}")} />
                 <line class="err" x1={format!("{tx:.1}")} x2={format!("{tx:.1}")} y1={format!("{ey0:.1}")} y2={format!("{ey1:.1}")} />
@@ -347,10 +350,12 @@ pub fn chart(p: &ChartProps) -> Html {
                 }
                 if m.recommended { <circle class="book-ring" cx={format!("{cx:.1}")} cy={format!("{cy:.1}")} r="15" /> }
                 <circle class="dot" cx={format!("{cx:.1}")} cy={format!("{cy:.1}")} r="10" />
-                <text class="num" x={format!("{cx:.1}")} y={format!("{:.1}", cy + 4.0)} text-anchor="middle">{m.n}</text>
-                if m.recommended {
-                    <text class="book-label" x={format!("{cx:.1}")} y={format!("{:.1}", cy - 19.0)} text-anchor="middle">{t(lang, Key::SweepBookShort)}</text>
-                }
+                // One text (the label a new chunk of it), so that what the mark shows reads "3 book".
+                <text class="num" x={format!("{cx:.1}")} y={format!("{:.1}", cy + 4.0)} text-anchor="middle">{m.n}
+                    if m.recommended {
+                        {" "}<tspan class="book-label" x={format!("{cx:.1}")} y={format!("{:.1}", cy - 19.0)}>{t(lang, Key::SweepBookShort)}</tspan>
+                    }
+                </text>
             </g>
         }
     });

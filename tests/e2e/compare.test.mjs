@@ -4,9 +4,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { ARTIFACTS, startLab, stopLab, openApp, seekToEnd } from './helpers.mjs';
 
+const require = createRequire(import.meta.url);
 let server, browser;
 before(async () => ({ server, browser } = await startLab()));
 after(() => stopLab({ server, browser }));
@@ -102,6 +104,12 @@ test('what-if: SYNC_FLUSH and SYNC_MASTER with a slave save a message lost to a 
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=lane]').length === 2);
   assert.match(await page.locator('[data-testid=lane]').nth(1).textContent(), /SYNC_MASTER/);
   assert.match(await page.textContent('[data-testid=lane-diff]'), /survives in B/);
+  // Lanes, what-if and retry schedule open: axe finds no serious or critical violation.
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = result.violations.filter(v => ['serious', 'critical'].includes(v.impact));
+  for (const v of bad) console.log(`axe ${v.impact}: ${v.id} (${v.nodes.length}) ${v.help} ${v.nodes[0]?.target}`);
+  assert.deepEqual(bad.map(v => v.id), []);
   assert.deepEqual(errors, []);
   await page.close();
 });

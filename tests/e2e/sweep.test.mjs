@@ -8,7 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { ARTIFACTS, startLab, stopLab, openApp } from './helpers.mjs';
+
+const require = createRequire(import.meta.url);
 
 let server, browser;
 before(async () => ({ server, browser } = await startLab()));
@@ -66,7 +69,11 @@ test('the worker\'s sweep equals the page thread\'s and `losslab sweep`, mark by
   assert.equal(report.cells.length, 8);
 
   // The same grid on the page's own thread (the wasm the page loaded, `sweep_json`).
-  const onPage = await page.evaluate(grid => window.wasmBindings.sweep_json(grid), JSON.stringify(report.grid));
+  // (Importing the page's module again gives the instance Trunk already initialised.)
+  const onPage = await page.evaluate(async grid => {
+    const wasm = window.wasmBindings ?? await import(new URL('losslab-web.js', document.baseURI).href);
+    return wasm.sweep_json(grid);
+  }, JSON.stringify(report.grid));
   assert.equal(onPage, fromWorker, 'worker and page thread agree byte for byte');
 
   // And in the terminal, from the grid TOML the page shows.
@@ -204,7 +211,7 @@ test('inputs travel in the link; a bad value is named, not run', { timeout: 1200
   await page.close();
 });
 
-test('screenshots: the chart in English and Chinese, light and dark, 1440 and 375 px', { timeout: 300000 }, async () => {
+test('screenshots and axe: the chart in English and Chinese, light and dark, 1440 and 375 px', { timeout: 300000 }, async () => {
   for (const lang of ['en', 'zh']) {
     for (const width of [1440, 375]) {
       const { page, errors } = await openSweep(server.url + `?lang=${lang}` + SMALL, { width, height: 900 });
@@ -214,6 +221,13 @@ test('screenshots: the chart in English and Chinese, light and dark, 1440 and 37
       for (const scheme of ['light', 'dark']) {
         await page.emulateMedia({ colorScheme: scheme });
         await page.locator('.sweep-results').screenshot({ path: `${ARTIFACTS}sweep-${lang}-${scheme}-${width}.png` });
+        if (width === 1440) {
+          if (scheme === 'light') await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+          const result = await page.evaluate(async () => await window.axe.run(document.querySelector('main.sweep'), { resultTypes: ['violations'] }));
+          const bad = result.violations.filter(v => ['serious', 'critical'].includes(v.impact));
+          for (const v of bad) console.log(`axe sweep ${lang}/${scheme} ${v.impact}: ${v.id} ${v.help} — ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`);
+          assert.deepEqual(bad.map(v => v.id), [], `axe (${lang}, ${scheme})`);
+        }
       }
       assert.deepEqual(errors, []);
       await page.close();
