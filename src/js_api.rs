@@ -12,11 +12,13 @@
 //! (`{ broker: { flushDiskType: 'SYNC_FLUSH' }, fault: [{ at: '3s', kind: 'POWER_LOSS' }] }`).
 //! An object is walked here into a TOML table (rather than through serde) so that a value TOML
 //! cannot hold (`null`, a function) is refused with its dotted path, and `undefined` counts as
-//! absent, as JS code expects; the table is then read by the same parser as a file.
+//! absent, as JS code expects; the table is then read by the same parser as a file
+//! ([`parse_scenario_table`]).
 
 use js_sys::{Array, Object, Reflect, JSON};
 use rmq_sim::exposure::check_broker_conf;
 use rmq_sim::report::Report;
+use rmq_sim::scenario::parse::parse_scenario_table;
 use rmq_sim::scenario::{parse_scenario, presets, Scenario, ScenarioError};
 use rmq_sim::Sim;
 use serde::Serialize;
@@ -106,10 +108,7 @@ pub fn scenario_from_js(input: &JsValue) -> Result<Scenario, ScenarioError> {
     if !input.is_object() || Array::is_array(input) || input.is_function() {
         return Err(err("scenario", "give a scenario object with the TOML's names, TOML text or a preset id"));
     }
-    let table = toml_table(input, "")?;
-    let text = toml::to_string(&table).map_err(|e| err("scenario", e.to_string()))?;
-    // Lines of the generated text mean nothing to the caller: the field names the place.
-    parse_scenario(&text).map_err(|e| ScenarioError { line: None, ..e })
+    parse_scenario_table(&toml_table(input, "")?)
 }
 
 /// The run options: `{ seed }` (a number or BigInt) overrides the scenario's seed.

@@ -143,8 +143,17 @@ const FAULT_KEYS: &[&str] = &["at", "kind", "target", "duration", "factor"];
 /// be found in the text, its 1-based line.
 pub fn parse_scenario(text: &str) -> std::result::Result<Scenario, ScenarioError> {
     let root: Table = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
-    let lines = LineIndex::build(text);
-    let root = Tbl { table: &root, path: String::new(), lines: &lines };
+    from_table(&root, &LineIndex::build(text))
+}
+
+/// A scenario from an already-built TOML table (the JavaScript API builds one from a JS object):
+/// the same checks and messages as [`parse_scenario`], without lines (`line` is `None`).
+pub fn parse_scenario_table(root: &Table) -> std::result::Result<Scenario, ScenarioError> {
+    from_table(root, &LineIndex::build(""))
+}
+
+fn from_table(root: &Table, lines: &LineIndex) -> std::result::Result<Scenario, ScenarioError> {
+    let root = Tbl { table: root, path: String::new(), lines };
     root.check_keys(ROOT_KEYS)?;
 
     let mut s = Scenario::default();
