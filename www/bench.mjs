@@ -81,12 +81,14 @@ const drawnTokens = el => el.querySelectorAll('svg.pipeline g.tokens g.token').l
 async function benchLab(el, messages) {
   const run = bench_run_link(LINK.preset, messages, Math.round(10_000_000 / messages), LINK.latencyMs, LINK.startMs, LINK.speed);
   await mount(el, { run, lang: 'en' });
-  while (!el.querySelector('svg.pipeline') || !el.querySelector('[data-testid=play]')) await nextFrame();
+  // mount() draws into a shadow root of `el` (isolated from the host page).
+  const root = el.shadowRoot ?? el;
+  while (!root.querySelector('svg.pipeline') || !root.querySelector('[data-testid=play]')) await nextFrame();
   await nextFrame();
-  const viewBox = el.querySelector('svg.pipeline').getAttribute('viewBox');
-  el.querySelector('[data-testid=play]').click();
-  const res = await frames((_, i) => (i >= 0 && i % 10 === 0 ? drawnTokens(el) : 0));
-  el.querySelector('[data-testid=play]').click(); // pause
+  const viewBox = root.querySelector('svg.pipeline').getAttribute('viewBox');
+  root.querySelector('[data-testid=play]').click();
+  const res = await frames((_, i) => (i >= 0 && i % 10 === 0 ? drawnTokens(root) : 0));
+  root.querySelector('[data-testid=play]').click(); // pause
   return { ...res, viewBox };
 }
 
@@ -133,9 +135,14 @@ async function benchRender() {
   const el = document.getElementById('bench-lab');
   for (const messages of RENDER) {
     status.textContent = `rendering: ${messages} messages in flight, ${SECONDS} s…`;
-    const lab = await benchLab(el, messages);
+    // A fresh host each time: a mounted lab keeps its shadow root, which would hide the baseline.
+    const labHost = document.createElement('div');
+    el.replaceChildren(labHost);
+    const lab = await benchLab(labHost, messages);
     status.textContent = `rendering baseline: ${messages} plain tokens, ${SECONDS} s…`;
-    const baseline = await benchBaseline(el, messages, lab.viewBox);
+    const baseHost = document.createElement('div');
+    el.replaceChildren(baseHost);
+    const baseline = await benchBaseline(baseHost, messages, lab.viewBox);
     el.replaceChildren();
     const res = { messages, seconds: SECONDS, lab, baseline };
     out.push(res);

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { ARTIFACTS, startLab, stopLab } from './helpers.mjs';
+import { ARTIFACTS, startLab, stopLab, launch, assertPagesClean } from './helpers.mjs';
 
 let server, browser;
 before(async () => ({ server, browser } = await startLab()));
@@ -148,6 +148,7 @@ test('a sandboxed iframe served without Access-Control-Allow-Origin says why, wi
   const port = await freePort();
   const dist = new URL('../../dist', import.meta.url).pathname;
   // Python's plain static server: no CORS header, like a default nginx.
+  let own;
   const plain = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dist], { stdio: 'ignore' });
   try {
     const url = `http://127.0.0.1:${port}/embed/example.html`;
@@ -155,7 +156,10 @@ test('a sandboxed iframe served without Access-Control-Allow-Origin says why, wi
       try { if ((await fetch(url)).ok) break; } catch { /* not yet */ }
       await new Promise((r) => setTimeout(r, 100));
     }
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // A browser of its own: its pages come from this second loopback server, which the shared
+    // browser's watch (pinned to the lab server's origin) would count as foreign requests.
+    own = await launch();
+    const page = await own.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(url);
     const frame = page.frameLocator('#lab-frame');
     const box = frame.locator('#losslab-boot[data-boot=failed]');
@@ -169,7 +173,9 @@ test('a sandboxed iframe served without Access-Control-Allow-Origin says why, wi
     // The module on the same origin needs no CORS: it still runs.
     await page.waitForSelector('#lab-module svg.pipeline', { timeout: 30000 });
     await page.close();
+    assertPagesClean(own);
   } finally {
     plain.kill();
+    await own?.close();
   }
 });
