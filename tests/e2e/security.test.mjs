@@ -156,7 +156,6 @@ test('module options carrying markup or of the wrong type: the lab mounts, text 
 test('host.js takes height messages only from its iframes, in the protocol\'s shape', { timeout: 90000 }, async () => {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   await page.goto(server.url + 'embed/example.html');
-  const frameEl = page.locator('#lab-frame');
   const frame = page.frame({ url: /embed=1/ }) ?? (await eventually(async () => {
     const f = page.frames().find(f => f.url().includes('embed=1'));
     assert.ok(f, 'the iframe is there');
@@ -167,13 +166,21 @@ test('host.js takes height messages only from its iframes, in the protocol\'s sh
   // Record every height host.js applies from now on.
   await page.evaluate(() => {
     window.__applied = [];
-    new MutationObserver(() => window.__applied.push(document.getElementById('lab-frame').getAttribute('data-losslab-height')))
+    // Height and style together: the real lab may resize its frame again right after (it sees
+    // the new size), so the style is read in the same callback as the height it belongs to.
+    new MutationObserver(() => { const f = document.getElementById('lab-frame'); window.__applied.push(`${f.getAttribute('data-losslab-height')}|${f.style.height}`); })
       .observe(document.getElementById('lab-frame'), { attributes: true, attributeFilter: ['data-losslab-height'] });
   });
   const fromFrame = msg => frame.evaluate(m => window.parent.postMessage(m, '*'), msg);
   // Positive control: the protocol's message from the frame applies.
+  // The live lab in the frame may post its own height at any moment, so wait for a height to
+  // have been applied (the observer's record), not for it to still be the current one.
+  const applied = h => eventually(async () => {
+    const seen = await page.evaluate(() => window.__applied);
+    assert.ok(seen.some(e => e.startsWith(`${h}|`)), `height ${h} applied: ${seen}`);
+  });
   await fromFrame({ type: 'losslab:height', height: 301, id: null });
-  await expectAttr(page, '#lab-frame', 'data-losslab-height', '301');
+  await applied(301);
   // Wrong shapes from the frame, then the page's own window forging the frame's id.
   for (const bad of [
     { type: 'losslab:height', height: 302, id: null, extra: 1 },
@@ -189,10 +196,10 @@ test('host.js takes height messages only from its iframes, in the protocol\'s sh
   await page.evaluate(() => window.postMessage({ type: 'losslab:height', height: 308, id: 'lab-frame' }, '*'));
   // Messages are handled in order: once a later valid one has applied, the bad ones were seen.
   await fromFrame({ type: 'losslab:height', height: 309, id: 'lab-frame' });
-  await expectAttr(page, '#lab-frame', 'data-losslab-height', '309');
-  const applied = await page.evaluate(() => window.__applied);
-  assert.deepEqual(applied.filter(h => Number(h) > 301 && Number(h) < 309), [], `only valid messages from the frame applied: ${applied}`);
-  assert.equal(await frameEl.evaluate(f => f.style.height), '309px', 'the frame is 309 px tall (plus the page\'s border)');
+  await applied(309);
+  const seen = await page.evaluate(() => window.__applied);
+  assert.deepEqual(seen.filter(h => Number(h.split('|')[0]) > 301 && Number(h.split('|')[0]) < 309), [], `only valid messages from the frame applied: ${seen}`);
+  assert.ok(seen.includes('309|309px'), `the frame was made 309 px tall (plus the page's border): ${seen}`);
   await page.close();
 });
 
