@@ -974,3 +974,67 @@ fn master_behind_slave_is_detected_by_diverged_logs_not_only_by_offsets() {
     assert_eq!(master_offset, 0, "the master restarted empty");
     assert!(slave_offset > 0 && at > SimTime::from_ms(8_000), "reported one heartbeat after reconnecting: {at}");
 }
+
+/// A master whose disk is destroyed for good, a slave, and a consumer that fails every message,
+/// started after the route moved to the slave: no message can ever be sent back.
+const MASTER_GONE_CONSUMER_FAILS: &str = r#"
+    until = "10m"
+    [slave]
+    enabled = true
+    [producer]
+    messages = 2
+    interval = "100ms"
+    [consumer]
+    failPercent = 100
+    startAt = "3m"
+    [[fault]]
+    at = "3s"
+    kind = "DISK_LOST"
+    target = "master"
+    "#;
+
+/// Client spec §10: with no master in the route, `sendMessageBack` goes to a null address and no
+/// reply comes; after its 5 s timeout the fallback fails and the message is consumed again 5 s
+/// later. So deliveries from the slave are 10 s apart (plus the consume time), not 5 s.
+#[test]
+fn send_back_with_no_master_in_the_route_waits_its_timeout_then_retries_locally() {
+    let (sim, _) = run(&scenario(MASTER_GONE_CONSUMER_FAILS));
+    let changed = sim.events().iter().find(|e| matches!(e.kind, EventKind::RouteChanged { .. })).expect("the route moves to the slave").at;
+    let m = &sim.ledger().messages[0];
+    let after: Vec<SimTime> = m.deliveries.iter().map(|d| d.at).filter(|&t| t > changed).collect();
+    assert!(after.len() > 10, "msg#0 is consumed again and again from the slave: {after:?}");
+    let consume = rmq_sim::Scenario::default().consumer.consume_time;
+    for w in after.windows(2) {
+        assert_eq!(w[1].since(w[0]), SimDuration::from_ms(10_000) + consume, "5 s RPC timeout + 5 s submitConsumeRequestLater");
+    }
+}
+
+/// Issue 12, swarm seed 5242: the client never dead-letters on its own, so with the master gone
+/// for good a failing message is consumed locally forever. The run stops at a bound, and the
+/// bound is the reported outcome: the report says which, and every message still in flight is
+/// `UNRESOLVED` with the bound as its cause.
+#[test]
+fn a_run_stopped_by_a_bound_says_so_for_every_message_in_flight() {
+    use rmq_sim::ledger::CauseStep;
+    use rmq_sim::event::EndReason;
+    let sc = scenario(MASTER_GONE_CONSUMER_FAILS);
+    let (sim, r) = run(&sc);
+    assert_eq!(r.ended_by, "TIME_LIMIT");
+    assert_eq!(verdicts(&r), "UNRESOLVED=2");
+    for m in &sim.ledger().messages {
+        let cause = m.cause.as_ref().expect("an UNRESOLVED message at a bound has a cause");
+        assert!(matches!(cause.0[..], [CauseStep::RunStopped { reason: EndReason::TimeLimit, at, .. }] if at == sc.until), "{cause:?}");
+        assert!(m.explain(rmq_sim::text::Lang::En).contains("its `until`"), "{}", m.explain(rmq_sim::text::Lang::En));
+    }
+    let mut sim = Sim::new(&sc);
+    sim.set_event_limit(100);
+    sim.run();
+    let r = rmq_sim::report::Report::of(&sim);
+    assert_eq!(r.ended_by, "EVENT_LIMIT");
+    for m in &sim.ledger().messages {
+        assert_eq!(m.verdict, Some(Verdict::Unresolved));
+        let text = m.explain(rmq_sim::text::Lang::En);
+        assert!(text.contains("event limit (101 events)"), "{text}");
+    }
+    assert!(r.to_table().contains("(EVENT_LIMIT)"));
+}

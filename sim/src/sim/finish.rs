@@ -81,6 +81,9 @@ impl Sim {
                 Verdict::Unresolved if waiting && consumer_offline => {
                     Some(Cause(vec![CauseStep::WaitingForConsumer { crashed: self.consumer.crashed }]))
                 }
+                Verdict::Unresolved => self.ended.map(|reason| {
+                    Cause(vec![CauseStep::RunStopped { reason, at: self.now, events: self.log.emitted() }])
+                }),
                 _ => None,
             };
             let rec = self.ledger.get_mut(msg);
