@@ -1038,3 +1038,37 @@ fn a_run_stopped_by_a_bound_says_so_for_every_message_in_flight() {
     }
     assert!(r.to_table().contains("(EVENT_LIMIT)"));
 }
+
+/// A message the DLQ consumer compensated stays `DEAD_LETTERED` when its DLQ copy is lost
+/// afterwards (here in a power cut before any flush): the application handled it, so it is no
+/// broken promise (`LOST_AFTER_ACK` is "no copy was consumed or dead-lettered"). The history's
+/// final `"dlq"` read still receives it, so a checker reading the history agrees.
+#[test]
+fn a_compensated_message_whose_dlq_copy_is_lost_stays_dead_lettered() {
+    let sc = scenario(
+        r#"
+        until = "2m"
+        [broker]
+        flushCommitLogLeastPages = 1000
+        flushCommitLogThoroughInterval = 600000
+        [producer]
+        messages = 1
+        [consumer]
+        failMessages = [0]
+        maxReconsumeTimes = 0
+        dlqConsumer = true
+        [[fault]]
+        at = "100ms"
+        kind = "POWER_LOSS"
+        target = "master"
+        duration = "30s"
+        "#,
+    );
+    let (sim, r) = run(&sc);
+    let m = &sim.ledger().messages[0];
+    assert!(m.compensated_at.is_some(), "the DLQ consumer compensated it");
+    assert!(m.lost.iter().any(|(_, why)| matches!(why, rmq_sim::text::LossReason::PageCacheLost { .. })), "then its copies were lost: {:?}", m.lost);
+    assert_eq!(verdicts(&r), "DEAD_LETTERED=1");
+    let history = rmq_sim::export::history::ops(&sim);
+    assert!(history.iter().any(|op| op.process == rmq_sim::export::history::Process::Named("dlq") && op.kind == "ok" && op.compensated == Some(true)), "{history:?}");
+}

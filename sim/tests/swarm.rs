@@ -120,6 +120,15 @@ fn liveness(case: &Case, sim: &Sim) -> Result<(), Break> {
     if most > MAX_EVENTS_AT_ONE_INSTANT {
         return Err(broke("time_moves", format!("{most} events at one simulated instant")));
     }
+    // As in the sweep, every loss should have a cause the model can name; ~0.3 % of the swarm's
+    // cases still end with a readable copy no consumer reached (`NeverReached`, seeds 840, 984,
+    // 993, 1426, 1479: an open model gap in the pull path after a master restart). Counted in
+    // TRACKED; `SWARM_STRICT=1` makes it a break, to hunt it.
+    if std::env::var("SWARM_STRICT").is_ok() {
+        if let Some(m) = sim.ledger().messages.iter().find(|m| m.cause.as_ref().is_some_and(|c| c.0.contains(&CauseStep::NeverReached))) {
+            return Err(broke("every_loss_has_a_named_cause", format!("msg#{} {:?}: {}", m.id, m.verdict, m.explain(Default::default()))));
+        }
+    }
     if ended == EndReason::EventLimit && all_faults_heal(case) {
         return Err(broke("run_terminates", format!("every fault heals, yet the run hit the event limit after {} events", events.len())));
     }
@@ -289,18 +298,52 @@ const RARE: &[&str] = &[
     "verdict UNRESOLVED",
     "end: time limit",
     "end: quiescent",
+    "pull flow-controlled (count)",
+    "retry re-armed after a restart",
+    "copy lost after DLQ compensation",
+    "cause: skipped by the consumer",
+    "cause: retry stuck on the slave",
+    "cause: stranded on a down broker",
+    "cause: retry lost",
+    "cause: never reached a master",
+    "cause: waiting for the consumer",
+    "cause: the run stopped at a bound",
+];
+
+/// Branches the swarm tracks but the 2,000 CI cases need not reach (too rare for that many;
+/// the 100,000-case run reports how often it reached them).
+const TRACKED: &[&str] = &[
+    "pull flow-controlled (size)",
+    "end: event limit",
+    "cause: no copy left",
+    "pull flow-controlled (span)",
+    "retry entry lost before it was due",
+    "cause: never reached (a model gap)",
 ];
 
 impl Coverage {
     fn hit(&mut self, name: &'static str) {
-        debug_assert!(RARE.contains(&name), "{name} is not in RARE");
+        debug_assert!(RARE.contains(&name) || TRACKED.contains(&name), "{name} is not in RARE or TRACKED");
         *self.hits.entry(name).or_default() += 1;
     }
 
     fn record(&mut self, sim: &Sim) {
         use EventKind::*;
         let mut seen = std::collections::BTreeSet::new();
+        // Retries scheduled before the master's latest restart, to see one re-armed after it.
+        let mut scheduled_before_restart = std::collections::BTreeSet::new();
+        let mut scheduled = std::collections::BTreeSet::new();
         for e in sim.events() {
+            match &e.kind {
+                RetryScheduled { msg, .. } => {
+                    scheduled.insert(*msg);
+                }
+                BrokerRestarted { node: rmq_sim::NodeId::Master, .. } => scheduled_before_restart.extend(std::mem::take(&mut scheduled)),
+                RetryDue { msg, .. } if scheduled_before_restart.remove(msg) => {
+                    seen.insert("retry re-armed after a restart");
+                }
+                _ => {}
+            }
             let name = match &e.kind {
                 SendAnswered { status: SendStatus::FlushDiskTimeout, .. } => "status FLUSH_DISK_TIMEOUT",
                 SendAnswered { status: SendStatus::FlushSlaveTimeout, .. } => "status FLUSH_SLAVE_TIMEOUT",
@@ -341,11 +384,33 @@ impl Coverage {
                 FaultEnded { .. } => "fault ended",
                 RunEnded { reason: EndReason::TimeLimit } => "end: time limit",
                 RunEnded { reason: EndReason::Quiescent } => "end: quiescent",
+                RunEnded { reason: EndReason::EventLimit } => "end: event limit",
+                PullFlowControlled { why: rmq_sim::event::FlowControl::Count { .. }, .. } => "pull flow-controlled (count)",
+                PullFlowControlled { why: rmq_sim::event::FlowControl::Size { .. }, .. } => "pull flow-controlled (size)",
+                PullFlowControlled { why: rmq_sim::event::FlowControl::Span { .. }, .. } => "pull flow-controlled (span)",
+                CopyLost { topic: rmq_sim::event::Topic::Schedule, .. } => "retry entry lost before it was due",
                 _ => continue,
             };
             seen.insert(name);
         }
         for m in &sim.ledger().messages {
+            if m.compensated_at.is_some() && m.lost.iter().any(|(t, _)| *t > m.compensated_at.unwrap_or_default()) {
+                seen.insert("copy lost after DLQ compensation");
+            }
+            for step in m.cause.iter().flat_map(|c| &c.0) {
+                seen.insert(match step {
+                    CauseStep::SkippedByConsumer { .. } => "cause: skipped by the consumer",
+                    CauseStep::RetryStuckOnSlave => "cause: retry stuck on the slave",
+                    CauseStep::Stranded => "cause: stranded on a down broker",
+                    CauseStep::RetryLost => "cause: retry lost",
+                    CauseStep::NeverReachedMaster => "cause: never reached a master",
+                    CauseStep::WaitingForConsumer { .. } => "cause: waiting for the consumer",
+                    CauseStep::RunStopped { .. } => "cause: the run stopped at a bound",
+                    CauseStep::NoCopyLeft => "cause: no copy left",
+                    CauseStep::NeverReached => "cause: never reached (a model gap)",
+                    _ => continue,
+                });
+            }
             match m.verdict {
                 Some(Verdict::Duplicated) => seen.insert("verdict DUPLICATED"),
                 Some(Verdict::LostAfterAck) => seen.insert("verdict LOST_AFTER_ACK"),
@@ -362,7 +427,10 @@ impl Coverage {
 
     /// One line per branch: in how many cases it was reached.
     fn table(&self, cases: u64) -> String {
-        RARE.iter().map(|n| format!("  {:>7} / {cases}  {n}\n", self.hits.get(n).copied().unwrap_or(0))).collect()
+        let row = |n: &&str| format!("  {:>7} / {cases}  {n}\n", self.hits.get(n).copied().unwrap_or(0));
+        let rare: String = RARE.iter().map(row).collect();
+        let tracked: String = TRACKED.iter().map(row).collect();
+        format!("{rare}tracked, not required in CI:\n{tracked}")
     }
 }
 
