@@ -1072,3 +1072,34 @@ fn a_compensated_message_whose_dlq_copy_is_lost_stays_dead_lettered() {
     let history = rmq_sim::export::history::ops(&sim);
     assert!(history.iter().any(|op| op.process == rmq_sim::export::history::Process::Named("dlq") && op.kind == "ok" && op.compensated == Some(true)), "{history:?}");
 }
+
+/// Client spec §10: a pull whose broker went down under it fails and is retried after
+/// `pullTimeDelayMillsWhenException` (1 s). Swarm seed 984: a master that crashed and restarted
+/// while a pull was on the wire left that queue without a pull request for good, so every later
+/// message was never consumed ("no consumer reached it").
+#[test]
+fn a_pull_lost_in_a_broker_restart_is_retried() {
+    for crash_ms in (4_000..9_000).step_by(250) {
+        let sc = scenario(&format!(
+            r#"
+            until = "10m"
+            [network]
+            latency = "2s"
+            [producer]
+            messages = 12
+            interval = "1s"
+            sendMsgTimeout = 10000
+            [[fault]]
+            at = "{crash_ms}ms"
+            kind = "PROCESS_CRASH"
+            target = "master"
+            duration = "1ms"
+            "#
+        ));
+        let (sim, r) = run(&sc);
+        for m in &sim.ledger().messages {
+            let stored = m.appended_at.is_some();
+            assert!(!stored || m.consumed_at.len() >= 1, "crash at {crash_ms} ms: msg#{} stored but never consumed ({})", m.id, verdicts(&r));
+        }
+    }
+}
