@@ -1103,3 +1103,34 @@ fn a_pull_lost_in_a_broker_restart_is_retried() {
         }
     }
 }
+
+/// Client spec §10: consumers whose route points at the slave keep retrying their pulls while it
+/// is down, so a slave that restarts is read again. Swarm seed 54180: the master stayed down, the
+/// route moved to a slave that was itself down, and after the slave's restart nothing pulled.
+#[test]
+fn consumers_routed_to_a_restarted_slave_read_it_again() {
+    let sc = scenario(
+        r#"
+        until = "10m"
+        [slave]
+        enabled = true
+        [producer]
+        messages = 5
+        interval = "10ms"
+        [consumer]
+        startAt = "2m"
+        [[fault]]
+        at = "1s"
+        kind = "PROCESS_CRASH"
+        target = "slave"
+        duration = "4m"
+        [[fault]]
+        at = "2s"
+        kind = "PROCESS_CRASH"
+        target = "master"
+        "#,
+    );
+    let (sim, r) = run(&sc);
+    assert!(sim.events().iter().any(|e| matches!(e.kind, EventKind::RouteChanged { .. })), "the route moves to the slave");
+    assert_eq!(verdicts(&r), "DELIVERED=5", "read from the slave once it is back");
+}
