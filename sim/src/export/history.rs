@@ -294,7 +294,7 @@ pub fn ops(sim: &Sim) -> Vec<Op> {
     };
     // The DLQ consumer received a compensated message even if its DLQ copy was lost later.
     dead.extend(sim.ledger().messages.iter().filter(|m| m.compensated_at.is_some()).map(|m| MsgId(m.id)));
-    dead.sort();
+    crate::sort::sort(&mut dead);
     dead.dedup();
     for (i, msg) in dead.into_iter().enumerate() {
         let i = 2 * i as u64;
@@ -314,7 +314,7 @@ pub fn ops(sim: &Sim) -> Vec<Op> {
         }
     }
     let mut ops = b.ops;
-    ops.sort_by_key(|(k, _)| *k);
+    crate::sort::sort_by_key(&mut ops, |(k, _)| *k);
     ops.into_iter()
         .enumerate()
         .map(|(i, (_, mut op))| {
