@@ -211,8 +211,14 @@ impl EventCursor {
         }
         let e = &self.sim.events()[self.next];
         self.next += 1;
-        let kind = format!("{:?}", e.kind).split([' ', '(', '{']).next().unwrap_or_default().to_string();
-        to_js(&EventItem { at_us: e.at.0, seq: e.seq, kind, line: e.to_string(), data: &e.kind })
+        let item = to_js(&EventItem { at_us: e.at.0, seq: e.seq, kind: String::new(), line: e.to_string(), data: &e.kind })?;
+        // The variant name is what serde made of `data`: a string (unit variant) or the one key of
+        // an object. (Read from Debug output before: every event formatted twice, and EventKind's
+        // Debug code in the wasm.)
+        let data = Reflect::get(&item, &JsValue::from_str("data"))?;
+        let kind = data.as_string().or_else(|| Object::keys(data.unchecked_ref::<Object>()).get(0).as_string());
+        Reflect::set(&item, &JsValue::from_str("kind"), &JsValue::from_str(&kind.unwrap_or_default()))?;
+        Ok(item)
     }
 }
 
