@@ -147,6 +147,9 @@ fn scenario_with_seed(input: &JsValue, options: &JsValue) -> Result<Scenario, Sc
 pub fn run(scenario: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let sc = scenario_with_seed(&scenario, &options).map_err(|e| js_error(&e))?;
     let mut sim = Sim::new(&sc);
+    // The report needs the ledger and the digest, not the log: streamed, as `losslab run` does,
+    // so a run of 10^6 messages does not hold every event in the page's memory.
+    sim.set_log_mode(rmq_sim::log::LogMode::Digest);
     sim.run();
     to_js(&Report::of(&sim))
 }
