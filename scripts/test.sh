@@ -20,6 +20,9 @@ cargo clippy --locked --workspace --all-targets -- -D warnings
 echo "== the core builds for wasm32 (no web dependency, no std::time)"
 cargo build --locked -p rmq_sim --lib --target wasm32-unknown-unknown
 
+echo "== the fuzz targets compile on stable (running them needs nightly: see README, Hostile input)"
+cargo check --locked --manifest-path fuzz/Cargo.toml
+
 
 echo "== losslab runs every preset"
 for p in $(cargo run -q --locked -p rmq_sim --bin losslab -- presets | awk '{print $1}'); do
