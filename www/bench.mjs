@@ -96,7 +96,8 @@ async function benchLab(el, messages) {
 }
 
 /** The baseline: `n` plain tokens moving along a line, drawn as the lab draws its tokens (a canvas
- * in the SVG at the lab's size and devicePixelRatio, batched circles, then the numbers). */
+ * in the SVG at the lab's size and devicePixelRatio; each token's circle and number painted once
+ * into one sprite atlas, then one whole-pixel blit per token per frame), with no other logic. */
 async function benchBaseline(el, n, viewBox) {
   const NS = 'http://www.w3.org/2000/svg';
   el.replaceChildren();
@@ -112,6 +113,38 @@ async function benchBaseline(el, n, viewBox) {
   svg.appendChild(fo);
   el.appendChild(svg);
   const ctx = canvas.getContext('2d');
+  const COLS = 64;
+  let atlas = null, cell = 0, atlasK = 0;
+  const painted = new Set();
+  const sprite = (i, k) => {
+    if (atlasK !== k) {
+      atlasK = k;
+      cell = Math.ceil(2 * 11.4 * k);
+      atlas = document.createElement('canvas');
+      atlas.width = COLS * cell;
+      atlas.height = Math.ceil(n / COLS) * cell;
+      painted.clear();
+    }
+    const [sx, sy] = [(i % COLS) * cell, Math.floor(i / COLS) * cell];
+    if (!painted.has(i)) {
+      const a = atlas.getContext('2d');
+      a.setTransform(k, 0, 0, k, sx + cell / 2, sy + cell / 2);
+      a.beginPath();
+      a.arc(0, 0, 8, 0, 2 * Math.PI);
+      a.fillStyle = '#f6f6f6';
+      a.fill();
+      a.setLineDash([1.5, 1.5]);
+      a.lineWidth = 1.3;
+      a.strokeStyle = '#5b6770';
+      a.stroke();
+      a.textAlign = 'center';
+      a.font = '700 7.6px sans-serif';
+      a.fillStyle = '#1e2a33';
+      a.fillText(String(i), 0, 2.6);
+      painted.add(i);
+    }
+    return [sx, sy];
+  };
   const t0 = performance.now();
   return frames(now => {
     const r = canvas.getBoundingClientRect();
@@ -120,21 +153,12 @@ async function benchBaseline(el, n, viewBox) {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, bw, bh);
     const k = bw / w;
-    ctx.setTransform(k, 0, 0, k, 0, 0);
     const s = (now - t0) / 20000;
-    const at = i => [0.1 * w + 0.5 * w * ((i / n + s) % 1), 0.25 * h + 0.02 * h * (i % 7)];
-    ctx.beginPath();
-    for (let i = 0; i < n; i++) { const [x, y] = at(i); ctx.moveTo(x + 8, y); ctx.arc(x, y, 8, 0, 2 * Math.PI); }
-    ctx.fillStyle = '#f6f6f6';
-    ctx.fill();
-    ctx.setLineDash([1.5, 1.5]);
-    ctx.lineWidth = 1.3;
-    ctx.strokeStyle = '#5b6770';
-    ctx.stroke();
-    ctx.textAlign = 'center';
-    ctx.font = '700 7.6px sans-serif';
-    ctx.fillStyle = '#1e2a33';
-    for (let i = 0; i < n; i++) { const [x, y] = at(i); ctx.fillText(String(i), x, y + 2.6); }
+    for (let i = 0; i < n; i++) {
+      const [x, y] = [0.1 * w + 0.5 * w * ((i / n + s) % 1), 0.25 * h + 0.02 * h * (i % 7)];
+      const [sx, sy] = sprite(i, k);
+      ctx.drawImage(atlas, sx, sy, cell, cell, Math.round(x * k - cell / 2), Math.round(y * k - cell / 2), cell, cell);
+    }
     return n;
   });
 }

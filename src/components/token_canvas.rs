@@ -355,6 +355,13 @@ pub fn token_canvas(p: &CanvasProps) -> Html {
             }
         });
     }
+    // A paused picture follows a switch between light and dark (the palette is read per draw).
+    let redraw = use_force_update();
+    use_effect_with((), move |_| {
+        let mql = web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten());
+        let listener = mql.map(|m| gloo::events::EventListener::new(&m, "change", move |_| redraw.force_update()));
+        move || drop(listener)
+    });
     // Every render is a frame: draw it (after Yew committed, so the canvas is laid out).
     {
         let (node, drawn, frame, atlas) = (node.clone(), drawn.clone(), p.frame.0.clone(), atlas.clone());
