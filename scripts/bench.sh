@@ -33,12 +33,6 @@ fi
 
 echo "== browser: load, core as wasm, rendering (headless Chromium)"
 [ -d node_modules/playwright-core ] || { echo "run scripts/setup.sh first (npm ci)" >&2; exit 1; }
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-python3 scripts/serve-dist.py "$PORT" dist >/dev/null 2>&1 &
-SERVER_PID=$!
-trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do
-  curl -fs "http://127.0.0.1:$PORT/" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+. scripts/lib/serve-dist.sh
+serve_dist dist
 node scripts/bench.mjs "${SMOKE[@]}" --base "http://127.0.0.1:$PORT/" --native "$OUT/native.json" --out "$OUT"

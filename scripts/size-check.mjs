@@ -1,18 +1,21 @@
 // The release bundle's size: wasm + JS + CSS of dist/, gzip-compressed (level 9), against the
-// budget. `node scripts/size-check.mjs [DIST]` fails (exit 1) when the bundle passes its ceiling
-// by more than 10%; scripts/test.sh runs it after the release build. scripts/bench.mjs imports it.
+// budget. `node scripts/size-check.mjs [DIST]` exits 1 when the bundle is over its limit;
+// scripts/test.sh runs it after the release build. scripts/bench.mjs imports it.
 //
-// The ceiling is the 250 KB budget once the bundle fits it. Until then it is the size measured
-// when the check was added (CEILING_BYTES, a ratchet: lower it as cuts land, never raise it), so
-// the check stops growth without failing every CI run; BENCHMARKS.md shows the budget miss.
+// The limit follows the issue's rule, budget + 10%, once the bundle fits the 250 KB budget. Until
+// then it is a ratchet, RATCHET_BYTES: a little above the size measured when it was last lowered
+// (room for a small feature, not for a regression), lowered as cuts land and never raised to let
+// a build through; BENCHMARKS.md shows the budget miss, what weighs and the plan.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 export const BUNDLE_BUDGET_BYTES = 250 * 1024;
-/** Today's ceiling (533 KB measured with wasm-opt on, main of 2026-12-01 21:03, after the sweep view landed); the budget once it fits. */
-export const CEILING_BYTES = 533 * 1024;
+/** The ratchet: 498.7 KB measured on 2026-12-01 23:08 (opt-level "z", toml 1.1, ASCII case) + ~1.5% room. */
+export const RATCHET_BYTES = 506 * 1024;
+/** What the check fails above: the ratchet while it is above budget + 10%, then budget + 10%. */
+export const LIMIT_BYTES = Math.max(RATCHET_BYTES, BUNDLE_BUDGET_BYTES * 1.1);
 export const BUNDLE_FILES = ['losslab-web_bg.wasm', 'losslab-web.js', 'style.css'];
 
 export const gzipSize = buf => gzipSync(buf, { level: 9 }).length;
@@ -38,11 +41,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const s = bundleSize(dist);
   const kb = n => `${(n / 1024).toFixed(1)} KB`;
   const parts = Object.entries(s.files).map(([n, f]) => `${n} ${kb(f.gzip)}`).join(', ');
-  const ceiling = Math.max(BUNDLE_BUDGET_BYTES, CEILING_BYTES);
-  const limit = ceiling * 1.1;
-  console.log(`bundle: ${kb(s.gzip)} gzip (${parts}); budget ${kb(BUNDLE_BUDGET_BYTES)}, ceiling ${kb(ceiling)}, fails above ${kb(limit)}`);
+  const fits = s.gzip <= BUNDLE_BUDGET_BYTES;
+  const limit = LIMIT_BYTES;
+  const rule = limit === RATCHET_BYTES
+    ? `${fits ? 'within' : 'over'} the ${kb(BUNDLE_BUDGET_BYTES)} budget: fails above the ratchet, ${kb(RATCHET_BYTES)} (RATCHET_BYTES in scripts/size-check.mjs: lower it as cuts land)`
+    : `${fits ? 'within' : 'over'} the ${kb(BUNDLE_BUDGET_BYTES)} budget: fails above budget + 10% = ${kb(limit)}`;
+  console.log(`bundle: ${kb(s.gzip)} gzip (${parts}); ${rule}`);
   if (s.gzip > limit) {
-    console.error(`size check failed: the bundle is ${kb(s.gzip)} gzip, more than 10% over its ${kb(ceiling)} ceiling (budget ${kb(BUNDLE_BUDGET_BYTES)})`);
+    console.error(`size check failed: the bundle is ${kb(s.gzip)} gzip, above its ${kb(limit)} limit (${rule})`);
     process.exit(1);
   }
 }

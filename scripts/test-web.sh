@@ -29,14 +29,8 @@ bash scripts/docs.sh
 
 say "end-to-end tests (playwright-core + Debian chromium)"
 [ -d node_modules/playwright-core ] || { echo "run scripts/setup.sh first (npm ci)"; exit 1; }
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-python3 scripts/serve-dist.py "$PORT" dist >/dev/null 2>&1 &
-SERVER_PID=$!
-trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do
-  curl -fs "http://127.0.0.1:$PORT/" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+. scripts/lib/serve-dist.sh
+serve_dist dist
 mkdir -p artifacts
 BASE_URL="http://127.0.0.1:$PORT/" node --test --test-timeout=180000 tests/e2e/
 say "all web tests passed; screenshots in artifacts/"

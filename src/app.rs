@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo::render::{request_animation_frame, AnimationFrame};
+use gloo_render::{request_animation_frame, AnimationFrame};
 use rmq_sim::scenario::presets;
 use rmq_sim::Scenario;
 use yew::prelude::*;
@@ -66,7 +66,7 @@ fn use_orientation(embed: bool, root: NodeRef) -> Orientation {
         let width = width.clone();
         use_effect_with((), move |_| {
             let listener = (!embed).then(web_sys::window).flatten().map(|w| {
-                gloo::events::EventListener::new(&w, "resize", move |_| width.set(window_width()))
+                gloo_events::EventListener::new(&w, "resize", move |_| width.set(window_width()))
             });
             move || drop(listener)
         });

@@ -201,8 +201,8 @@ pub fn use_keyboard(state: KeyState, dispatch: Callback<Action>, help: Callback<
     *cell.borrow_mut() = state;
     use_effect_with((), move |_| {
         let listener = document().map(|doc| {
-            let active = gloo::events::EventListenerOptions::enable_prevent_default();
-            gloo::events::EventListener::new_with_options(&doc, "keydown", active, move |e| {
+            let active = gloo_events::EventListenerOptions::enable_prevent_default();
+            gloo_events::EventListener::new_with_options(&doc, "keydown", active, move |e| {
                 if let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() {
                     let s = cell.borrow().clone();
                     on_key(e, &s, &dispatch, &help);

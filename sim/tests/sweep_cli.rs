@@ -212,6 +212,25 @@ fn json_grids_name_the_key_too() {
 }
 
 #[test]
+fn toml_grids_name_the_key_and_its_toml_line() {
+    let cases = [
+        ("seeds = 3\nflushDiskTyp = [\"SYNC_FLUSH\"]\n", "flushDiskTyp", "line 2: unknown field"),
+        ("faults = [\"NONE\"]\n\nseeds = \"two\"\n", "seeds", "line 3: invalid type: string \"two\""),
+        ("brokerRole = [\"SLAVE\"]\n", "brokerRole", "line 1: unknown variant `SLAVE`"),
+        ("seeds = 2\nfirstSeed = 1979-05-27\n", "firstSeed", "line 2: invalid type: map, expected u64"),
+        ("seeds = [2\n", "seeds", "line 1"),
+    ];
+    for (text, field, reason) in cases {
+        let e = Grid::from_toml(text).unwrap_err();
+        assert_eq!(e.field, field, "{text:?}: {e}");
+        assert!(e.reason.starts_with(reason) || e.reason.contains(reason), "{text:?}: {e}");
+        assert!(!e.reason.contains("column"), "a JSON position would mislead a TOML author: {e}");
+    }
+    let g = Grid::from_toml("seeds = 2\nflushDiskType = [\"SYNC_FLUSH\"]\nfirstSeed = 7\n").unwrap();
+    assert_eq!((g.seeds, g.first_seed, g.flush_disk_type.len(), g.faults.len()), (2, 7, 1, 3), "absent keys take the defaults");
+}
+
+#[test]
 fn workload_flags_make_a_closed_loop_sweep_where_settings_differ_in_tps() {
     let o = losslab(&["--threads", "8", "--messages", "400", "--faults", "NONE", "--seeds", "1", "--json"], "2");
     assert!(o.status.success(), "{}", stderr(&o));

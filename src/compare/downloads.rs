@@ -43,7 +43,7 @@ fn save_text(text: &str, mime: &str, file: &str) -> Option<()> {
     let url = Url::create_object_url_with_blob(&blob).ok()?;
     click_link(&url, file);
     // Revoked on a later turn, once the download has started.
-    gloo::timers::callback::Timeout::new(10_000, move || {
+    gloo_timers::callback::Timeout::new(10_000, move || {
         let _ = Url::revoke_object_url(&url);
     })
     .forget();

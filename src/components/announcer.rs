@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo::timers::callback::Interval;
+use gloo_timers::callback::Interval;
 use rmq_sim::SimTime;
 use yew::prelude::*;
 

@@ -356,7 +356,7 @@ fn use_reduced_motion() -> bool {
         use_effect_with((), move |_| {
             let listener = mql().map(|m| {
                 let m2 = m.clone();
-                gloo::events::EventListener::new(&m, "change", move |_| reduced.set(m2.matches()))
+                gloo_events::EventListener::new(&m, "change", move |_| reduced.set(m2.matches()))
             });
             move || drop(listener)
         });

@@ -124,7 +124,9 @@ pub fn link_banner(p: &BannerProps) -> Html {
     };
     // "link: the link is damaged …; was it cut short?" → "The link is damaged …; was it cut short?"
     let problem = p.problem.strip_prefix("link: ").unwrap_or(&p.problem);
-    let mut sentence: String = problem.chars().take(1).flat_map(char::to_uppercase).chain(problem.chars().skip(1)).collect();
+    // The decoder's messages start with an ASCII word; ASCII case keeps core's Unicode case tables
+    // (~14 KB) out of the wasm.
+    let mut sentence: String = problem.chars().take(1).map(|c| c.to_ascii_uppercase()).chain(problem.chars().skip(1)).collect();
     if !sentence.ends_with(['.', '?', '!']) {
         sentence.push('.');
     }

@@ -79,7 +79,7 @@ pub fn sweep_view(p: &Props) -> Html {
     {
         let width = width.clone();
         use_effect_with((), move |_| {
-            let l = web_sys::window().map(|w| gloo::events::EventListener::new(&w, "resize", move |_| width.set(window_width())));
+            let l = web_sys::window().map(|w| gloo_events::EventListener::new(&w, "resize", move |_| width.set(window_width())));
             move || drop(l)
         });
     }

@@ -30,7 +30,8 @@ pub fn event_json(e: &Event) -> Value {
     Value::Object(obj)
 }
 
-/// `arrives_at` → `arrivesAt`.
+/// `arrives_at` → `arrivesAt`. Field names are ASCII: `to_ascii_uppercase` keeps core's Unicode
+/// case tables (~14 KB) out of the wasm.
 fn camel(snake: &str) -> String {
     let mut out = String::with_capacity(snake.len());
     let mut upper = false;
@@ -38,7 +39,7 @@ fn camel(snake: &str) -> String {
         if c == '_' {
             upper = true;
         } else if upper {
-            out.extend(c.to_uppercase());
+            out.push(c.to_ascii_uppercase());
             upper = false;
         } else {
             out.push(c);

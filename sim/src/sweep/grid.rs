@@ -91,10 +91,15 @@ impl Default for Grid {
 impl Grid {
     /// Reads a grid from TOML (the same keys as the JSON form). An error names the key of the
     /// offending line (and the line), or the unknown key.
+    ///
+    /// The text is parsed into a plain table (as scenarios are) and then read by the JSON reader:
+    /// deserializing `Grid` straight from TOML compiled one TOML deserializer per field type into
+    /// the wasm (~30 KB before wasm-opt), the JSON reader is there anyway for the worker.
     pub fn from_toml(text: &str) -> Result<Grid, GridError> {
-        toml::from_str(text).map_err(|e| {
+        let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+        let table: toml::Table = toml::from_str(text).map_err(|e| {
             let msg = e.message().trim().to_string();
-            let line = e.span().map(|sp| text[..sp.start.min(text.len())].matches('\n').count() + 1);
+            let line = e.span().map(|sp| line_of(sp.start));
             let key = line
                 .and_then(|l| text.lines().nth(l - 1))
                 .and_then(|l| l.split_once('='))
@@ -104,6 +109,20 @@ impl Grid {
                 (Some(k), Some(l)) => GridError::new(k, format!("line {l}: {msg}")),
                 (None, Some(l)) => GridError::new("grid", format!("line {l}: {msg}")),
                 _ => GridError::new("grid", msg),
+            }
+        })?;
+        let json = serde_json::to_string(&table).map_err(|e| GridError::new("grid", e.to_string()))?;
+        Grid::from_json(&json).map_err(|e| {
+            // The JSON reader's position is in the JSON text: say the TOML line of the key instead.
+            let reason = e.reason.rfind(" at line ").map_or(&e.reason[..], |i| &e.reason[..i]);
+            let field = e.field;
+            let line = text.lines().position(|l| {
+                let l = l.trim_start().trim_start_matches('"');
+                l.strip_prefix(field.as_str()).is_some_and(|rest| rest.trim_start_matches('"').trim_start().starts_with('='))
+            });
+            match line {
+                Some(i) => GridError::new(field, format!("line {}: {reason}", i + 1)),
+                None => GridError::new(field, reason),
             }
         })
     }
