@@ -359,7 +359,7 @@ pub fn token_canvas(p: &CanvasProps) -> Html {
     let redraw = use_force_update();
     use_effect_with((), move |_| {
         let mql = web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten());
-        let listener = mql.map(|m| gloo::events::EventListener::new(&m, "change", move |_| redraw.force_update()));
+        let listener = mql.map(|m| gloo_events::EventListener::new(&m, "change", move |_| redraw.force_update()));
         move || drop(listener)
     });
     // Every render is a frame: draw it (after Yew committed, so the canvas is laid out).
