@@ -11,6 +11,7 @@
 pub mod eventinfo;
 pub mod i18n;
 pub mod keyboard;
+pub mod lab_limits;
 pub mod layout;
 pub mod narrate;
 pub mod panic_panel;

@@ -323,10 +323,14 @@ pub fn resolve_start(opts: &LabOptions) -> Start {
     let mut problem = None;
     if let Some(text) = &opts.run {
         match open_link(text) {
-            Ok((timeline, playhead, view)) => {
-                let preset = view.preset.filter(|p| presets::load(p).is_some_and(|sc| sc == timeline.scenario));
-                return Start { timeline, playhead, preset, view, problem: None };
-            }
+            // A valid link to a run larger than the lab holds: named, like a broken one.
+            Ok((timeline, playhead, view)) => match crate::lab_limits::check(&timeline.scenario) {
+                Err(e) => problem = Some(format!("link: {e}")),
+                Ok(()) => {
+                    let preset = view.preset.filter(|p| presets::load(p).is_some_and(|sc| sc == timeline.scenario));
+                    return Start { timeline, playhead, preset, view, problem: None };
+                }
+            },
             Err(e) => problem = Some(e),
         }
     }
@@ -473,6 +477,20 @@ mod tests {
             let replayed = Run::new(p.run.timeline.clone()).report.event_log_digest;
             assert_eq!(digest(s.events()), replayed, "{what}");
         }
+    }
+
+    /// A well-formed link to a run larger than the web lab holds is refused by name, and the
+    /// default scenario is shown instead (the core and the CLI still accept it).
+    #[test]
+    fn a_link_over_the_labs_message_cap_names_the_field() {
+        let mut sc = presets::load("defaults").expect("preset");
+        sc.producer.messages = crate::lab_limits::LAB_MAX_MESSAGES + 1;
+        let text = encode_run(&Timeline::new(sc), SimTime::ZERO, &ViewOpts::default());
+        let s = resolve_start(&LabOptions { run: Some(text), ..LabOptions::default() });
+        let problem = s.problem.expect("refused");
+        assert!(problem.starts_with("link: producer.messages"), "{problem}");
+        assert!(problem.contains("losslab run"), "{problem}");
+        assert_eq!(s.timeline, Timeline::new(presets::load(DEFAULT_PRESET).expect("preset")));
     }
 
     #[test]

@@ -153,9 +153,9 @@ pub fn sweep_view(p: &Props) -> Html {
             fault_ix.set(0);
             match Progressive::new(g) {
                 Ok(run) => {
-                    let text = run.grid_json().to_string();
+                    let (text, runs) = (run.grid_json().to_string(), run.total());
                     *state.borrow_mut() = State { phase: Phase::Running { started: now_ms() }, run: Some(Rc::new(RefCell::new(run))) };
-                    match SweepWorker::start(&text, on_event.clone()) {
+                    match SweepWorker::start(&text, runs, on_event.clone()) {
                         Ok(w) => *worker.borrow_mut() = Some(w),
                         Err(e) => {
                             let mut s = state.borrow_mut();
@@ -241,6 +241,7 @@ pub fn sweep_view(p: &Props) -> Html {
             Phase::Running { started } => time_left_ms(now_ms() - started, done, total).map(|ms| tf(lang, Key::SweepTimeLeft, &[&format_duration_ms(ms)])),
             _ => None,
         };
+        let workers = worker.borrow().as_ref().map(SweepWorker::workers);
         let status = match &state.phase {
             Phase::Done { ms } => tf(lang, Key::SweepDone, &[&total, &format_duration_ms(*ms)]),
             Phase::Cancelled => tf(lang, Key::SweepCancelled, &[&done, &total]),
@@ -248,7 +249,9 @@ pub fn sweep_view(p: &Props) -> Html {
             _ => format!("{}{}", tf(lang, Key::SweepProgress, &[&done, &total]), left.unwrap_or_default()),
         };
         html! {
+            // `data-ms` (the sweep's wall time) and `data-workers` are read by the benchmark.
             <div class="sweep-progress" data-testid="sweep-progress" data-done={done.to_string()} data-total={total.to_string()}
+                 data-ms={match state.phase { Phase::Done { ms } => Some(format!("{ms:.1}")), _ => None }} data-workers={workers.map(|n| n.to_string())}
                  data-phase={match state.phase { Phase::Idle => "idle", Phase::Running { .. } => "running", Phase::Done { .. } => "done", Phase::Cancelled => "cancelled", Phase::Failed(_) => "failed" }}>
                 <progress max={total.to_string()} value={done.to_string()} aria-label={t(lang, Key::SweepProgressLabel)} />
                 <span class={classes!("sweep-status", matches!(state.phase, Phase::Failed(_)).then_some("error"))} role="status" data-testid="sweep-status">{status}</span>

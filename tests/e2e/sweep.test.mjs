@@ -63,6 +63,9 @@ test('the worker\'s sweep equals the page thread\'s and `losslab sweep`, mark by
   const { page, foreign, errors } = await openSweep(server.url + '?lang=en' + SMALL);
   assert.equal(await page.inputValue('[data-testid=sweep-seeds]'), '3', 'the link\'s inputs are in the form');
   await runToEnd(page);
+  // It ran on one worker per core (at most 4), each its share of the runs.
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency || 1);
+  assert.equal(Number(await page.getAttribute('[data-testid=sweep-progress]', 'data-workers')), Math.min(Math.max(cores, 1), 4));
   const fromWorker = await pageReport(page);
   const report = JSON.parse(fromWorker);
   assert.equal(report.runs.length, 2 * 2 * 2 * 3);

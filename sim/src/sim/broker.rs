@@ -91,6 +91,11 @@ impl Sim {
         };
         let put = self.next_put;
         self.next_put += 1;
+        if let (Some(flush), Some(replica)) = (flush, replica) {
+            // Both parts done already (`ASYNC_FLUSH` + `ASYNC_MASTER`): answer without queueing.
+            self.complete_put(copy, reply, flush, replica);
+            return;
+        }
         if flush.is_none() {
             self.schedule(self.sc.broker.sync_flush_timeout, Action::FlushDeadline { put });
         }
@@ -116,9 +121,14 @@ impl Sim {
         let Some(p) = self.puts.get(&put) else { return };
         let (Some(flush), Some(replica)) = (p.flush, p.replica) else { return };
         let p = self.puts.remove(&put).expect("present");
+        self.complete_put(p.copy, p.reply, flush, replica);
+    }
+
+    /// Answers the put of `copy` whose flush and replica parts ended with these statuses.
+    fn complete_put(&mut self, copy: CopyId, reply: Reply, flush: Option<SendStatus>, replica: Option<SendStatus>) {
         let status = replica.or(flush).unwrap_or(SendStatus::SendOk);
-        let Reply::Producer { msg, attempt } = p.reply;
-        self.copies[p.copy].answered = Some(status);
+        let Reply::Producer { msg, attempt } = reply;
+        self.copies[copy].answered = Some(status);
         self.answer_put(msg, attempt, Ok(status));
     }
 

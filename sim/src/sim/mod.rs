@@ -265,7 +265,8 @@ impl Sim {
             master_started_at: SimTime::ZERO,
             puts: BTreeMap::new(),
             next_put: 0,
-            copies: Vec::new(),
+            // One copy per message at least, in a run without faults.
+            copies: Vec::with_capacity(sc.producer.messages as usize),
             producer: producer::Producer::new(sc.producer.messages),
             consumer: consumer::Consumer::new(&sc.consumer),
             route: NodeId::Master,

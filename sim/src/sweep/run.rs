@@ -1,6 +1,7 @@
 //! One run of a sweep: a (cell, seed) simulated to the end and reduced to its figures.
 
 use super::grid::Plan;
+use crate::log::LogMode;
 use crate::report::Report;
 use crate::sim::Sim;
 
@@ -63,10 +64,12 @@ impl RunResult {
 
 impl Plan {
     /// Simulates run `i` (see [`Plan::run_at`]). Pure: the same grid and `i` give the same result
-    /// on any thread, in any order, natively and in wasm.
+    /// on any thread, in any order, natively and in wasm. The log is streamed into its digest
+    /// ([`LogMode::Digest`]: the same digest as a kept log, without holding every event).
     pub fn run(&self, i: u32) -> RunResult {
         let (cell, seed) = self.run_at(i);
         let mut sim = Sim::new(&self.scenario(cell, seed));
+        sim.set_log_mode(LogMode::Digest);
         sim.run();
         RunResult::of(i, cell, &Report::of(&sim))
     }
