@@ -168,7 +168,13 @@ fig('load', 'release bundle, gzip (wasm + JS + CSS)', kb(bundle.gzip), `≤ ${kb
   preOpt ? `before wasm-opt: ${kb(preOpt.beforeGzip + bundle.gzip - bundle.files['losslab-web_bg.wasm'].gzip)}` : 'before wasm-opt: not recorded (build without the hook)',
   preOpt ? `${n0(bundle.gzip / (preOpt.beforeGzip + bundle.gzip - bundle.files['losslab-web_bg.wasm'].gzip), 2)} of pre-opt` : '—',
   bundle.gzip <= BUNDLE_BUDGET_BYTES,
-  'over budget: the wasm carries Yew, the whole simulator (TOML parser, share-link compression, SHA-256) and formatting; plan: twiggy the largest items, drop unused features (see "Load" below).');
+  'over budget, and out of reach without dropping features from the bundle. After wasm-opt the wasm is ~390 KB gzip of code and ~75 KB of data. '
+  + 'What weighs (twiggy on the build before wasm-opt, 1.30 MB without its name section, 2026-12-01): the web crate 19% (Yew\'s html! expands every element into code: the sweep view 58 KB, the app 36 KB, the pipeline 18 KB, the chart 15 KB), '
+  + 'the simulator 15%, Yew 14%, read-only data 13% (the 26 presets\' TOML texts with their comments ~27 KB, the English/Chinese text table ~25 KB, panic locations, format strings), '
+  + 'core + alloc generics 21% (15 copies of the stable sort ~60 KB, now 6; BTreeMap code per key and value type ~69 KB), the TOML parser 4.5%, serde_json 2%, share-link deflate 1%. '
+  + 'Cut so far: opt-level "z" (574 → 524 KB), toml 1.1\'s parser instead of toml_edit (→ 517 KB), sweep grids read through one TOML deserializer and ASCII case conversion (→ 499 KB), the non-hot sorts through one sort instance (rmq_sim::sort, → 491 KB), the JS glue and CSS minified by esbuild (→ 486 KB); wasm-opt -Os and --converge measured no smaller. '
+  + 'Plan: fewer BTreeMap key and value types in the core (each compiles its own B-tree code); the JS API through serde_json values (one serde_wasm_bindgen instance); '
+  + 'panic = immediate-abort (nightly build-std: drops panic messages and locations; unmeasured, needs nightly in CI). Reaching 250 KB takes splitting the bundle: the sweep and compare views (and their share of Yew code) as a second wasm of the same origin, fetched when first opened (CSP-safe, no third-party request), so a docs page embedding the lab pays only for the lab.');
 fig('load', 'navigation → first drawn diagram (127.0.0.1, cold cache, median)', `${n0(lab.medianMs)} ms`, '≤ 500 ms',
   `static page with an SVG: ${n0(staticPage.medianMs)} ms`, `${n0(lab.medianMs / staticPage.medianMs, 1)}×`, lab.medianMs <= 500,
   'over 500 ms: compiling and instantiating the wasm dominates on a loaded 2-core machine; plan: smaller wasm (compile time scales with it), streaming compilation is already used.');
@@ -189,7 +195,7 @@ for (const r of page.render) {
 const sn = NATIVE.sweep;
 fig('sweep', `${n0(sweep.runs)} runs (2×2×3 grid × ${SMOKE ? 1 : 20} seeds × 1,000 messages) in the browser's ${sweep.workers} Web Workers, then the aggregate (best of ${SMOKE ? 1 : 2}; first click ${n0(sweep.firstMs)} ms, workers compiling the wasm)`, `${n0(sweep.ms)} ms`, '≤ 2,000 ms',
   `native: ${n0(sn.wallSecs * 1000)} ms wall, ${n0(sn.secs * 1000)} ms CPU (${n0(sn.runs)} runs, one thread)`, `${n0(sweep.ms / (sn.wallSecs * 1000), 2)}× native (wall)`, sweep.ms <= 2000 && sn.runs === sweep.runs,
-  `over 2 s: each run formats its ~8,000 event lines and hashes them with SHA-256 for its digest (in wasm, without the CPU's SHA instructions, hashing is most of the time), on ${sweep.workers} workers of a 2-core machine shared with the page; plan: a faster event-line writer (no \`fmt\` machinery) and sha2 built for speed in the wasm.`);
+  `over 2 s in this run: the machine was oversubscribed (the native sweep took ${n0(sn.wallSecs * 1000)} ms wall for ${n0(sn.secs * 1000)} ms of CPU), and the ${sweep.workers} workers share its cores with the page and everyone else. Each run formats its ~8,000 event lines and hashes them with SHA-256 for its digest, most of a run's time in wasm (no SHA instructions): sha2 is built at opt-level 3 for it (in one measurement here, with the rest still at opt-level s, the 2-worker sweep went from 4.1 to 1.6 s); the simulator and the line formatting are now built at the bundle's opt-level z. Plan: a direct event-line writer for the digest (no fmt machinery), measured on a quieter machine.`);
 fig('sweep', `the same sweep on the browser's page thread (one thread, \`bench_sweep\`)`, `${n0(sweepOneThread.ms)} ms`, 'informational',
   `in ${sweep.workers} workers: ${n0(sweep.ms)} ms`, `${n0(sweepOneThread.ms / sweep.ms, 2)}× the workers' time`, true);
 

@@ -62,8 +62,8 @@ if [ "${SETUP_SKIP_WASM_PACK:-}" != 1 ]; then
 fi
 
 if [ -f package.json ] && [ "${SETUP_SKIP_NPM:-}" != 1 ]; then
-  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ] || [ ! -x node_modules/.bin/wasm-opt ]; then
-    say "installing npm packages (playwright-core, axe-core, binaryen's wasm-opt for release builds)"
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ] || [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/esbuild ]; then
+    say "installing npm packages (playwright-core, axe-core, binaryen's wasm-opt and esbuild for release builds)"
     npm ci --no-audit --no-fund 2>/dev/null || npm install --no-audit --no-fund
   fi
 fi

@@ -3,17 +3,17 @@
 // `trunk build --release` stays one command. Debug builds are left alone (fast rebuilds).
 //
 // Trunk has already written index.html with a subresource-integrity hash of the wasm it
-// preloads; the hash is recomputed here, or the browser would refuse the preload.
+// preloads; the hash is re-pointed here (scripts/lib/integrity.mjs), or the browser would refuse it.
 //
 // Flags: the wasm features rustc 1.95 emits for wasm32-unknown-unknown (measured in
 // /work/shared/toolchain.md), and -Oz. The size before and after is recorded in
 // target/wasm-opt/sizes.json for the benchmarks (scripts/bench.sh) to show beside each other.
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { repointIntegrity } from './lib/integrity.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const staging = process.env.TRUNK_STAGING_DIR;
@@ -49,15 +49,7 @@ for (const name of readdirSync(staging).filter(n => n.endsWith('_bg.wasm'))) {
   sizes[name] = { beforeBytes: before.length, beforeGzip: gz(before), afterBytes: after.length, afterGzip: gz(after), ms: Date.now() - t0 };
   console.log(`wasm-opt.mjs: ${name} ${before.length} → ${after.length} bytes (${gz(before)} → ${gz(after)} gzip) in ${sizes[name].ms} ms`);
 
-  // Re-point the integrity hashes Trunk computed for the unoptimised file.
-  const oldHash = `sha384-${createHash('sha384').update(before).digest('base64')}`;
-  const newHash = `sha384-${createHash('sha384').update(after).digest('base64')}`;
-  for (const html of readdirSync(staging).filter(n => n.endsWith('.html'))) {
-    const p = join(staging, html);
-    if (!statSync(p).isFile()) continue;
-    const text = readFileSync(p, 'utf8');
-    if (text.includes(oldHash)) writeFileSync(p, text.split(oldHash).join(newHash));
-  }
+  repointIntegrity(staging, before, after);
 }
 mkdirSync(join(root, 'target', 'wasm-opt'), { recursive: true });
 writeFileSync(join(root, 'target', 'wasm-opt', 'sizes.json'), JSON.stringify(sizes, null, 2) + '\n');

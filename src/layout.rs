@@ -181,7 +181,7 @@ impl Tracks {
         b.ghosts(ledger);
         let mut spans: Vec<(SimTime, SimTime)> =
             b.keys.iter().flatten().filter(|k| k.arrive > k.start).map(|k| (k.start, k.arrive)).collect();
-        spans.sort();
+        rmq_sim::sort::sort(&mut spans);
         let longest_us = spans.iter().map(|(a, b)| b.0 - a.0).max().unwrap_or(0);
         Tracks { keys: b.keys, spans, longest_us }
     }

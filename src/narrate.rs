@@ -70,7 +70,7 @@ fn loss_sentence(lost: &[(u32, Why)], lang: Lang) -> Option<String> {
         return Some(tf(lang, Key::SayLostOne, &[&first_id, &why_words(first_why, false, lang)]));
     }
     let mut whys: Vec<Why> = lost.iter().map(|(_, w)| *w).collect();
-    whys.sort();
+    rmq_sim::sort::sort(&mut whys);
     whys.dedup();
     let sep = if lang == Lang::Zh { "；" } else { "; " };
     let reasons = whys.iter().map(|w| why_words(*w, true, lang)).collect::<Vec<_>>().join(sep);

@@ -25,6 +25,7 @@ pub mod retry_schedule;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
+pub mod sort;
 pub mod sweep;
 pub mod text;
 pub mod time;

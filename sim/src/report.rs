@@ -214,8 +214,15 @@ pub const SEND_STATUS_KEYS: [&str; 6] =
 impl Report {
     /// The report of a finished run.
     pub fn of(sim: &Sim) -> Report {
-        let mut send_status: BTreeMap<&'static str, u32> = SEND_STATUS_KEYS.iter().map(|k| (*k, 0)).collect();
-        let mut verdicts: BTreeMap<&'static str, u32> = Verdict::ALL.iter().map(|v| (v.name(), 0)).collect();
+        // Filled by insert rather than collect: `BTreeMap::from_iter` sorts, one more sort in the wasm.
+        let mut send_status: BTreeMap<&'static str, u32> = BTreeMap::new();
+        for k in SEND_STATUS_KEYS {
+            send_status.insert(k, 0);
+        }
+        let mut verdicts: BTreeMap<&'static str, u32> = BTreeMap::new();
+        for v in Verdict::ALL {
+            verdicts.insert(v.name(), 0);
+        }
         let mut reconsumes = 0;
         let mut messages = Vec::new();
         for m in &sim.ledger().messages {

@@ -101,7 +101,7 @@ impl Schedule {
             End::DeadLettered { at, compensated } => ts.extend(std::iter::once(at).chain(compensated)),
             End::Open => {}
         }
-        ts.sort();
+        crate::sort::sort(&mut ts);
         ts.dedup();
         ts
     }
@@ -122,7 +122,7 @@ impl CompressedAxis {
 
     pub fn new(times: &[SimTime]) -> CompressedAxis {
         let mut ts: Vec<SimTime> = times.to_vec();
-        ts.sort();
+        crate::sort::sort(&mut ts);
         ts.dedup();
         let width = |gap: SimDuration| (1.0 + gap.as_us() as f64 / 1_000.0).ln().max(0.3);
         let total: f64 = ts.windows(2).map(|w| width(w[1].since(w[0]))).sum();

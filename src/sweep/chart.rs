@@ -81,7 +81,7 @@ pub fn frontier(marks: &[Mark], axis: XAxis) -> Vec<usize> {
             XAxis::Tps => marks[i].frontier_tps,
         })
         .collect();
-    out.sort_by(|&a, &b| axis.of(&marks[a]).mean.total_cmp(&axis.of(&marks[b]).mean));
+    rmq_sim::sort::sort_by(&mut out, |&a, &b| axis.of(&marks[a]).mean.total_cmp(&axis.of(&marks[b]).mean));
     out
 }
 

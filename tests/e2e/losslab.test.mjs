@@ -81,6 +81,18 @@ test('an invalid value is named next to its field and the typed text is kept', {
   await page.close();
 });
 
+test('the lab refuses more messages than it keeps in memory, naming the field, the cap and the CLI', { timeout: 60000 }, async () => {
+  const { page } = await openApp(browser, server.url);
+  // The core (and `losslab run`) accept 10^6; the lab, which keeps every event, stops at 100,000.
+  await page.fill('#cfg-producer-messages', '1000000');
+  await expectText(page, '.field.invalid', /producer\.messages.*100000.*losslab run/s);
+  await expectValue(page, '#cfg-producer-messages', '1000000');
+  await eventually(async () => assert.equal(await page.isDisabled('[data-testid=apply]'), true));
+  await page.fill('#cfg-producer-messages', '100000');
+  await eventually(async () => assert.equal(await page.isDisabled('[data-testid=apply]'), false));
+  await page.close();
+});
+
 test('the event log stays small in the DOM with thousands of events and filters by message', { timeout: 60000 }, async () => {
   const { page } = await openApp(browser, server.url);
   await seekToEnd(page);

@@ -292,7 +292,7 @@ pub fn ops(sim: &Sim) -> Vec<Op> {
         Some(n) => sim.node(n).store.records.iter().filter(|r| r.topic == Topic::Dlq).map(|r| r.msg).collect(),
         None => Vec::new(),
     };
-    dead.sort();
+    crate::sort::sort(&mut dead);
     dead.dedup();
     for (i, msg) in dead.into_iter().enumerate() {
         let i = 2 * i as u64;
@@ -312,7 +312,7 @@ pub fn ops(sim: &Sim) -> Vec<Op> {
         }
     }
     let mut ops = b.ops;
-    ops.sort_by_key(|(k, _)| *k);
+    crate::sort::sort_by_key(&mut ops, |(k, _)| *k);
     ops.into_iter()
         .enumerate()
         .map(|(i, (_, mut op))| {

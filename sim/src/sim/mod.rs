@@ -291,7 +291,7 @@ impl Sim {
 
     fn start(&mut self) {
         let mut order: Vec<usize> = (0..self.faults.len()).collect();
-        order.sort_by_key(|&i| (self.faults[i].at, i));
+        crate::sort::sort_by_key(&mut order, |&i| (self.faults[i].at, i));
         for i in order {
             let at = self.faults[i].at;
             self.schedule_at(at, Action::FaultStart(i));

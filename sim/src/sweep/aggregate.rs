@@ -89,7 +89,7 @@ impl Plan {
     /// plan are ignored). Depends only on the set of results, never on their order.
     pub fn aggregate(&self, results: &[RunResult]) -> SweepReport {
         let mut runs: Vec<RunResult> = results.iter().filter(|r| r.run < self.runs()).cloned().collect();
-        runs.sort_by_key(|r| r.run);
+        crate::sort::sort_by_key(&mut runs, |r| r.run);
         runs.dedup_by_key(|r| r.run);
         let mut cells = Vec::new();
         for cell in self.cells() {
