@@ -12,8 +12,8 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 export const BUNDLE_BUDGET_BYTES = 250 * 1024;
-/** The ratchet: 486.4 KB measured on 2026-12-01 23:38 (opt-level "z", toml 1.1, ASCII case, one sort, minified JS and CSS) + ~1.5% room. */
-export const RATCHET_BYTES = 494 * 1024;
+/** The ratchet: 484.3 KB measured on 2026-12-01 23:49 (opt-level "z", toml 1.1, ASCII case, one sort, minified JS and CSS) + ~1.5% room. */
+export const RATCHET_BYTES = 491 * 1024;
 /** What the check fails above: the ratchet while it is above budget + 10%, then budget + 10%. */
 export const LIMIT_BYTES = Math.max(RATCHET_BYTES, BUNDLE_BUDGET_BYTES * 1.1);
 export const BUNDLE_FILES = ['losslab-web_bg.wasm', 'losslab-web.js', 'style.css'];

@@ -22,7 +22,6 @@ use crate::app::{App, AppProps};
 use crate::layout::Orientation;
 use crate::playback::Run;
 use crate::share::{self, LabOptions, ViewOpts};
-use rmq_sim::text::Lang;
 use rmq_sim::SimTime;
 
 /// Options of the lab page from its own URL.
@@ -278,7 +277,8 @@ fn js_flag(o: &JsValue, key: &str) -> Option<bool> {
     (!v.is_undefined() && !v.is_null()).then(|| v.is_truthy() && v.as_string().is_none_or(|s| s != "0" && s != "false"))
 }
 
-/// `mount_lab`'s options object → [`LabOptions`]; anything missing or of the wrong type is ignored.
+/// `mount_lab`'s options object → [`LabOptions`]; anything missing or of the wrong type is
+/// ignored ([`LabOptions::from_module`] does the checking).
 pub fn options_from_js(o: &JsValue) -> LabOptions {
     let hide = Reflect::get(o, &"hide".into()).ok().map(|v| {
         if js_sys::Array::is_array(&v) {
@@ -287,21 +287,16 @@ pub fn options_from_js(o: &JsValue) -> LabOptions {
             v.as_string().unwrap_or_default()
         }
     });
-    let run = js_string(o, "run").map(|r| share::run_in_fragment(r.rsplit('#').next().unwrap_or(&r)).unwrap_or(r));
-    LabOptions {
-        embed: js_flag(o, "embed").unwrap_or(true),
+    LabOptions::from_module(share::ModuleOptions {
+        embed: js_flag(o, "embed"),
         preset: js_string(o, "preset"),
-        lang: js_string(o, "lang").and_then(|l| Lang::from_tag(&l)),
-        caption: js_string(o, "caption").and_then(|c| share::clean_text(&c, share::CAPTION_MAX)),
-        lock: js_flag(o, "lock").unwrap_or(false),
-        hide: hide.map(|h| share::parse_panels(&h)).unwrap_or_default(),
-        id: None,
-        run: run.filter(|r| !r.trim().is_empty()),
+        lang: js_string(o, "lang"),
+        caption: js_string(o, "caption"),
+        lock: js_flag(o, "lock"),
+        hide,
+        run: js_string(o, "run"),
         base: js_string(o, "base"),
-        sync_url: false,
-        report_height: false,
-        keys: false,
-    }
+    })
 }
 
 /// Mounts a lab into `element` (the ES module `losslab.mjs` calls this after loading the wasm).

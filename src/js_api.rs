@@ -147,6 +147,9 @@ fn scenario_with_seed(input: &JsValue, options: &JsValue) -> Result<Scenario, Sc
 pub fn run(scenario: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let sc = scenario_with_seed(&scenario, &options).map_err(|e| js_error(&e))?;
     let mut sim = Sim::new(&sc);
+    // The report needs the ledger and the digest, not the log: streamed, as `losslab run` does,
+    // so a run of 10^6 messages does not hold every event in the page's memory.
+    sim.set_log_mode(rmq_sim::log::LogMode::Digest);
     sim.run();
     to_js(&Report::of(&sim))
 }
@@ -211,8 +214,14 @@ impl EventCursor {
         }
         let e = &self.sim.events()[self.next];
         self.next += 1;
-        let kind = format!("{:?}", e.kind).split([' ', '(', '{']).next().unwrap_or_default().to_string();
-        to_js(&EventItem { at_us: e.at.0, seq: e.seq, kind, line: e.to_string(), data: &e.kind })
+        let item = to_js(&EventItem { at_us: e.at.0, seq: e.seq, kind: String::new(), line: e.to_string(), data: &e.kind })?;
+        // The variant name is what serde made of `data`: a string (unit variant) or the one key of
+        // an object. (Read from Debug output before: every event formatted twice, and EventKind's
+        // Debug code in the wasm.)
+        let data = Reflect::get(&item, &JsValue::from_str("data"))?;
+        let kind = data.as_string().or_else(|| Object::keys(data.unchecked_ref::<Object>()).get(0).as_string());
+        Reflect::set(&item, &JsValue::from_str("kind"), &JsValue::from_str(&kind.unwrap_or_default()))?;
+        Ok(item)
     }
 }
 

@@ -64,6 +64,21 @@ pub fn panels_text(set: &BTreeSet<Panel>) -> String {
     set.iter().map(|p| p.name()).collect::<Vec<_>>().join(",")
 }
 
+/// `mount_lab`'s options object as the page gave it, read from JS into plain values (a value of
+/// the wrong type is absent; `hide` as a comma list), so that checking it is plain Rust.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModuleOptions {
+    pub embed: Option<bool>,
+    pub preset: Option<String>,
+    pub lang: Option<String>,
+    pub caption: Option<String>,
+    pub lock: Option<bool>,
+    pub hide: Option<String>,
+    /// A link body `v1.…` or any URL with `#run=`.
+    pub run: Option<String>,
+    pub base: Option<String>,
+}
+
 /// How the lab was started and what it shows: from the page's URL, or from `mount_lab`'s options.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct LabOptions {
@@ -108,6 +123,25 @@ impl LabOptions {
         o.run = run_in_fragment(hash);
         o.report_height = o.embed;
         o
+    }
+
+    /// Options of a lab mounted by the ES module (`mount_lab`), from the values the page gave.
+    pub fn from_module(m: ModuleOptions) -> LabOptions {
+        let run = m.run.map(|r| run_in_fragment(r.rsplit('#').next().unwrap_or(&r)).unwrap_or(r));
+        LabOptions {
+            embed: m.embed.unwrap_or(true),
+            preset: m.preset,
+            lang: m.lang.and_then(|l| Lang::from_tag(&l)),
+            caption: m.caption.and_then(|c| clean_text(&c, CAPTION_MAX)),
+            lock: m.lock.unwrap_or(false),
+            hide: m.hide.map(|h| parse_panels(&h)).unwrap_or_default(),
+            id: None,
+            run: run.filter(|r| !r.trim().is_empty()),
+            base: m.base,
+            sync_url: false,
+            report_height: false,
+            keys: false,
+        }
     }
 
     /// Whether `panel` is shown.

@@ -170,6 +170,9 @@ pub enum CauseStep {
     WaitingForConsumer { crashed: bool },
     /// The run ran out of work before any consumer reached it (a model gap; the sweep forbids it).
     NeverReached,
+    /// (`UNRESOLVED`) The run stopped at one of its bounds (`until`, the event limit) with this
+    /// message's work still pending: a reported outcome, never a hang.
+    RunStopped { reason: crate::event::EndReason, at: SimTime, events: u64 },
 }
 
 /// The chain of events that lost a message.

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::event::Event;
+use crate::event::{EndReason, Event};
 use crate::ledger::{Answer, Ledger, SendRecord, Verdict};
 use crate::sim::Sim;
 
@@ -201,6 +201,9 @@ pub struct Report {
     pub name: String,
     pub seed: u64,
     pub ended_at_ms: u64,
+    /// Why the run stopped: `NOTHING_PENDING`, `TIME_LIMIT` (`until`) or `EVENT_LIMIT`; at a
+    /// limit, every message still in flight is `UNRESOLVED` with the limit as its cause.
+    pub ended_by: &'static str,
     pub event_log_digest: String,
     pub summary: Summary,
     pub latency: Latency,
@@ -245,6 +248,12 @@ impl Report {
             name: sim.scenario().name.clone(),
             seed: sim.scenario().seed,
             ended_at_ms: sim.now().as_ms(),
+            ended_by: match sim.ended() {
+                Some(EndReason::Quiescent) => "NOTHING_PENDING",
+                Some(EndReason::TimeLimit) => "TIME_LIMIT",
+                Some(EndReason::EventLimit) => "EVENT_LIMIT",
+                None => "RUNNING",
+            },
             event_log_digest: sim.log_digest().unwrap_or_default(),
             summary: Summary { messages: messages.len() as u32, send_status, verdicts, reconsumes },
             latency: Latency::of(sim.ledger()),
@@ -297,7 +306,14 @@ impl Report {
     pub fn to_table(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "{}", self.name);
-        let _ = writeln!(out, "seed {}  ended at {} ms  digest {}", self.seed, self.ended_at_ms, &self.event_log_digest[..16]);
+        let _ = writeln!(
+            out,
+            "seed {}  ended at {} ms ({})  digest {}",
+            self.seed,
+            self.ended_at_ms,
+            self.ended_by,
+            self.event_log_digest.get(..16).unwrap_or("-")
+        );
         let _ = writeln!(out, "\nproducer saw            messages");
         for k in SEND_STATUS_KEYS {
             let _ = writeln!(out, "  {k:<22}{:>8}", self.summary.send_status[k]);

@@ -6,7 +6,7 @@
 //! The data these sentences are made of lives with its owners ([`LossReason`] in the event log,
 //! [`Cause`] in the ledger); this module only depends on them, so there is no import circle.
 
-use crate::event::{bytes, NodeId, SendStatus};
+use crate::event::{bytes, EndReason, NodeId, SendStatus};
 use crate::ledger::{MessageRecord, Verdict};
 use crate::time::SimTime;
 
@@ -141,6 +141,14 @@ impl CauseStep {
             (WaitingForConsumer { crashed: true }, Lang::Zh) => "它仍在 Broker 中等待：消费者崩溃后没有重新上线".into(),
             (NeverReached, Lang::En) => "no consumer reached it before the run ran out of work".into(),
             (NeverReached, Lang::Zh) => "在运行无事可做之前，没有消费者读到它".into(),
+            (RunStopped { reason: EndReason::EventLimit, at, events }, Lang::En) => {
+                format!("the run stopped at {at}: it reached the event limit ({events} events) with this message's work still pending")
+            }
+            (RunStopped { reason: EndReason::EventLimit, at, events }, Lang::Zh) => {
+                format!("运行在 {at} 停止：达到事件上限（{events} 个事件），该消息的处理仍未完成")
+            }
+            (RunStopped { at, .. }, Lang::En) => format!("the run stopped at {at} (its `until`) with this message's work still pending"),
+            (RunStopped { at, .. }, Lang::Zh) => format!("运行在 {at} 停止（到达 `until`），该消息的处理仍未完成"),
             (ConsumedAt(t), Lang::En) => format!("consumed at {t}"),
             (ConsumedAt(t), Lang::Zh) => format!("已于 {t} 被消费"),
         }

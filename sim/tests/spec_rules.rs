@@ -974,3 +974,163 @@ fn master_behind_slave_is_detected_by_diverged_logs_not_only_by_offsets() {
     assert_eq!(master_offset, 0, "the master restarted empty");
     assert!(slave_offset > 0 && at > SimTime::from_ms(8_000), "reported one heartbeat after reconnecting: {at}");
 }
+
+/// A master whose disk is destroyed for good, a slave, and a consumer that fails every message,
+/// started after the route moved to the slave: no message can ever be sent back.
+const MASTER_GONE_CONSUMER_FAILS: &str = r#"
+    until = "10m"
+    [slave]
+    enabled = true
+    [producer]
+    messages = 2
+    interval = "100ms"
+    [consumer]
+    failPercent = 100
+    startAt = "3m"
+    [[fault]]
+    at = "3s"
+    kind = "DISK_LOST"
+    target = "master"
+    "#;
+
+/// Client spec §10: with no master in the route, `sendMessageBack` goes to a null address and no
+/// reply comes; after its 5 s timeout the fallback fails and the message is consumed again 5 s
+/// later. So deliveries from the slave are 10 s apart (plus the consume time), not 5 s.
+#[test]
+fn send_back_with_no_master_in_the_route_waits_its_timeout_then_retries_locally() {
+    let (sim, _) = run(&scenario(MASTER_GONE_CONSUMER_FAILS));
+    let changed = sim.events().iter().find(|e| matches!(e.kind, EventKind::RouteChanged { .. })).expect("the route moves to the slave").at;
+    let m = &sim.ledger().messages[0];
+    let after: Vec<SimTime> = m.deliveries.iter().map(|d| d.at).filter(|&t| t > changed).collect();
+    assert!(after.len() > 10, "msg#0 is consumed again and again from the slave: {after:?}");
+    let consume = rmq_sim::Scenario::default().consumer.consume_time;
+    for w in after.windows(2) {
+        assert_eq!(w[1].since(w[0]), SimDuration::from_ms(10_000) + consume, "5 s RPC timeout + 5 s submitConsumeRequestLater");
+    }
+}
+
+/// Issue 12, swarm seed 5242: the client never dead-letters on its own, so with the master gone
+/// for good a failing message is consumed locally forever. The run stops at a bound, and the
+/// bound is the reported outcome: the report says which, and every message still in flight is
+/// `UNRESOLVED` with the bound as its cause.
+#[test]
+fn a_run_stopped_by_a_bound_says_so_for_every_message_in_flight() {
+    use rmq_sim::ledger::CauseStep;
+    use rmq_sim::event::EndReason;
+    let sc = scenario(MASTER_GONE_CONSUMER_FAILS);
+    let (sim, r) = run(&sc);
+    assert_eq!(r.ended_by, "TIME_LIMIT");
+    assert_eq!(verdicts(&r), "UNRESOLVED=2");
+    for m in &sim.ledger().messages {
+        let cause = m.cause.as_ref().expect("an UNRESOLVED message at a bound has a cause");
+        assert!(matches!(cause.0[..], [CauseStep::RunStopped { reason: EndReason::TimeLimit, at, .. }] if at == sc.until), "{cause:?}");
+        assert!(m.explain(rmq_sim::text::Lang::En).contains("its `until`"), "{}", m.explain(rmq_sim::text::Lang::En));
+    }
+    let mut sim = Sim::new(&sc);
+    sim.set_event_limit(100);
+    sim.run();
+    let r = rmq_sim::report::Report::of(&sim);
+    assert_eq!(r.ended_by, "EVENT_LIMIT");
+    for m in &sim.ledger().messages {
+        assert_eq!(m.verdict, Some(Verdict::Unresolved));
+        let text = m.explain(rmq_sim::text::Lang::En);
+        assert!(text.contains("event limit (101 events)"), "{text}");
+    }
+    assert!(r.to_table().contains("(EVENT_LIMIT)"));
+}
+
+/// A message the DLQ consumer compensated stays `DEAD_LETTERED` when its DLQ copy is lost
+/// afterwards (here in a power cut before any flush): the application handled it, so it is no
+/// broken promise (`LOST_AFTER_ACK` is "no copy was consumed or dead-lettered"). The history's
+/// final `"dlq"` read still receives it, so a checker reading the history agrees.
+#[test]
+fn a_compensated_message_whose_dlq_copy_is_lost_stays_dead_lettered() {
+    let sc = scenario(
+        r#"
+        until = "2m"
+        [broker]
+        flushCommitLogLeastPages = 1000
+        flushCommitLogThoroughInterval = 600000
+        [producer]
+        messages = 1
+        [consumer]
+        failMessages = [0]
+        maxReconsumeTimes = 0
+        dlqConsumer = true
+        [[fault]]
+        at = "100ms"
+        kind = "POWER_LOSS"
+        target = "master"
+        duration = "30s"
+        "#,
+    );
+    let (sim, r) = run(&sc);
+    let m = &sim.ledger().messages[0];
+    assert!(m.compensated_at.is_some(), "the DLQ consumer compensated it");
+    assert!(m.lost.iter().any(|(_, why)| matches!(why, rmq_sim::text::LossReason::PageCacheLost { .. })), "then its copies were lost: {:?}", m.lost);
+    assert_eq!(verdicts(&r), "DEAD_LETTERED=1");
+    let history = rmq_sim::export::history::ops(&sim);
+    assert!(history.iter().any(|op| op.process == rmq_sim::export::history::Process::Named("dlq") && op.kind == "ok" && op.compensated == Some(true)), "{history:?}");
+}
+
+/// Client spec §10: a pull whose broker went down under it fails and is retried after
+/// `pullTimeDelayMillsWhenException` (1 s). Swarm seed 984: a master that crashed and restarted
+/// while a pull was on the wire left that queue without a pull request for good, so every later
+/// message was never consumed ("no consumer reached it").
+#[test]
+fn a_pull_lost_in_a_broker_restart_is_retried() {
+    for crash_ms in (4_000..9_000).step_by(250) {
+        let sc = scenario(&format!(
+            r#"
+            until = "10m"
+            [network]
+            latency = "2s"
+            [producer]
+            messages = 12
+            interval = "1s"
+            sendMsgTimeout = 10000
+            [[fault]]
+            at = "{crash_ms}ms"
+            kind = "PROCESS_CRASH"
+            target = "master"
+            duration = "1ms"
+            "#
+        ));
+        let (sim, r) = run(&sc);
+        for m in &sim.ledger().messages {
+            let stored = m.appended_at.is_some();
+            assert!(!stored || !m.consumed_at.is_empty(), "crash at {crash_ms} ms: msg#{} stored but never consumed ({})", m.id, verdicts(&r));
+        }
+    }
+}
+
+/// Client spec §10: consumers whose route points at the slave keep retrying their pulls while it
+/// is down, so a slave that restarts is read again. Swarm seed 54180: the master stayed down, the
+/// route moved to a slave that was itself down, and after the slave's restart nothing pulled.
+#[test]
+fn consumers_routed_to_a_restarted_slave_read_it_again() {
+    let sc = scenario(
+        r#"
+        until = "10m"
+        [slave]
+        enabled = true
+        [producer]
+        messages = 5
+        interval = "10ms"
+        [consumer]
+        startAt = "2m"
+        [[fault]]
+        at = "1s"
+        kind = "PROCESS_CRASH"
+        target = "slave"
+        duration = "4m"
+        [[fault]]
+        at = "2s"
+        kind = "PROCESS_CRASH"
+        target = "master"
+        "#,
+    );
+    let (sim, r) = run(&sc);
+    assert!(sim.events().iter().any(|e| matches!(e.kind, EventKind::RouteChanged { .. })), "the route moves to the slave");
+    assert_eq!(verdicts(&r), "DELIVERED=5", "read from the slave once it is back");
+}

@@ -30,7 +30,7 @@ use rmq_sim::event::{CrashKind, EndReason, EventKind, SendError};
 use rmq_sim::invariants::Checker;
 use rmq_sim::scenario::parse::{parse_scenario, scenario_to_toml};
 use rmq_sim::scenario::*;
-use rmq_sim::text::LossReason;
+use rmq_sim::text::{CauseStep, LossReason};
 use rmq_sim::{Command, Scenario, SendStatus, Sim, Verdict};
 
 /// A broken property: its name (for shrinking: the same name must still break) and the detail.
@@ -50,6 +50,10 @@ fn all_faults_heal(case: &Case) -> bool {
     case.scenario.faults.iter().all(heals) && case.injected.iter().all(|(_, f)| heals(f))
 }
 
+/// Actions a case may take: actions that log nothing never reach the event limit, so this bounds
+/// a silent loop.
+const MAX_ACTIONS: u64 = 50_000_000;
+
 /// Runs the case with every invariant after every action, then the liveness checks.
 fn run_case(case: &Case, cov: &mut Coverage) -> Result<(), Break> {
     let run = catch_unwind(AssertUnwindSafe(|| -> Result<Sim, Break> {
@@ -68,6 +72,9 @@ fn run_case(case: &Case, cov: &mut Coverage) -> Result<(), Break> {
             }
             sim.step_action();
             checker.check(&sim).map_err(invariant)?;
+            if sim.actions_processed() > MAX_ACTIONS {
+                return Err(broke("run_terminates", format!("{MAX_ACTIONS} actions without reaching an end")));
+            }
         }
         Ok(sim)
     }));
@@ -88,12 +95,53 @@ fn invariant(e: String) -> Break {
     Break { property, detail: e }
 }
 
-/// Liveness: the run ends without hitting the event limit; once every fault has healed and the
-/// work is done (the run went quiet), nothing is left in flight.
+/// Events one simulated instant may hold, per send the workload can make (every attempt of
+/// every resend of every message), plus a floor: more means the model re-schedules itself
+/// without time moving (a livelock), which no bound in RocketMQ would end. A burst is not one:
+/// 5,168 ASYNC messages at interval 0 with `resendDelay = 0ms` legitimately log 220,000 events
+/// at t = 0 (swarm seeds 40957, 81569 broke a flat 100,000 limit).
+const EVENTS_PER_SEND_AT_ONE_INSTANT: usize = 20;
+const MIN_EVENTS_AT_ONE_INSTANT: usize = 100_000;
+
+/// Liveness: simulated time keeps moving; a run whose faults all heal ends without hitting the
+/// event limit (the master comes back, so every failing message reaches the DLQ); a run that
+/// stops at a bound (`until`, the event limit) says so for every message still in flight; once
+/// every fault has healed and the work is done (the run went quiet), nothing is left in flight.
+///
+/// A permanent fault may legitimately leave work that never ends: with the master gone for good
+/// a failing consumer re-consumes each message locally every 10 s forever (RocketMQ's client has
+/// no reconsume cap of its own; the DLQ needs a master). Swarm seed 5242 is such a run: it stops
+/// at the event limit, and that is a reported outcome, not a hang.
 fn liveness(case: &Case, sim: &Sim) -> Result<(), Break> {
     let ended = sim.ended().expect("the loop runs to the end");
-    if ended == EndReason::EventLimit {
-        return Err(broke("run_terminates", format!("hit the event limit after {} events", sim.events().len())));
+    let events = sim.events();
+    let (mut most, mut run, mut prev) = (0, 0, None);
+    for e in events {
+        run = if prev == Some(e.at) { run + 1 } else { 1 };
+        prev = Some(e.at);
+        most = most.max(run);
+    }
+    let p = &case.scenario.producer;
+    let attempts = 1 + p.retry_times_when_send_failed.max(p.retry_times_when_send_async_failed) as usize;
+    let sends = p.messages as usize * attempts * (1 + p.resend_max_times as usize);
+    if most > MIN_EVENTS_AT_ONE_INSTANT.max(EVENTS_PER_SEND_AT_ONE_INSTANT * sends) {
+        return Err(broke("time_moves", format!("{most} events at one simulated instant")));
+    }
+    // As in the sweep, every loss has a cause the model can name (`NeverReached` is a model gap:
+    // swarm seeds 840, 984, … found pulls lost in a master restart, fixed in the pull path).
+    if let Some(m) = sim.ledger().messages.iter().find(|m| m.cause.as_ref().is_some_and(|c| c.0.contains(&CauseStep::NeverReached))) {
+        return Err(broke("every_loss_has_a_named_cause", format!("msg#{} {:?}: {}", m.id, m.verdict, m.explain(Default::default()))));
+    }
+    if ended == EndReason::EventLimit && all_faults_heal(case) {
+        return Err(broke("run_terminates", format!("every fault heals, yet the run hit the event limit after {} events", events.len())));
+    }
+    if ended != EndReason::Quiescent {
+        let reported = |c: &rmq_sim::ledger::Cause| {
+            c.0.iter().any(|s| matches!(s, CauseStep::RunStopped { reason, .. } if *reason == ended) || matches!(s, CauseStep::WaitingForConsumer { .. }))
+        };
+        if let Some(m) = sim.ledger().messages.iter().find(|m| m.verdict == Some(Verdict::Unresolved) && !m.cause.as_ref().is_some_and(reported)) {
+            return Err(broke("bound_is_reported", format!("the run stopped ({ended:?}) with msg#{} UNRESOLVED and no cause naming the bound", m.id)));
+        }
     }
     if let Some(m) = sim.ledger().messages.iter().find(|m| m.verdict.is_none()) {
         return Err(broke("one_verdict_per_message", format!("msg#{} has no verdict", m.id)));
@@ -253,18 +301,51 @@ const RARE: &[&str] = &[
     "verdict UNRESOLVED",
     "end: time limit",
     "end: quiescent",
+    "pull flow-controlled (count)",
+    "retry re-armed after a restart",
+    "copy lost after DLQ compensation",
+    "cause: skipped by the consumer",
+    "cause: retry stuck on the slave",
+    "cause: stranded on a down broker",
+    "cause: retry lost",
+    "cause: never reached a master",
+    "cause: waiting for the consumer",
+    "cause: the run stopped at a bound",
+];
+
+/// Branches the swarm tracks but the 2,000 CI cases need not reach (too rare for that many;
+/// the 100,000-case run reports how often it reached them).
+const TRACKED: &[&str] = &[
+    "pull flow-controlled (size)",
+    "end: event limit",
+    "cause: no copy left",
+    "pull flow-controlled (span)",
+    "retry entry lost before it was due",
 ];
 
 impl Coverage {
     fn hit(&mut self, name: &'static str) {
-        debug_assert!(RARE.contains(&name), "{name} is not in RARE");
+        debug_assert!(RARE.contains(&name) || TRACKED.contains(&name), "{name} is not in RARE or TRACKED");
         *self.hits.entry(name).or_default() += 1;
     }
 
     fn record(&mut self, sim: &Sim) {
         use EventKind::*;
         let mut seen = std::collections::BTreeSet::new();
+        // Retries scheduled before the master's latest restart, to see one re-armed after it.
+        let mut scheduled_before_restart = std::collections::BTreeSet::new();
+        let mut scheduled = std::collections::BTreeSet::new();
         for e in sim.events() {
+            match &e.kind {
+                RetryScheduled { msg, .. } => {
+                    scheduled.insert(*msg);
+                }
+                BrokerRestarted { node: rmq_sim::NodeId::Master, .. } => scheduled_before_restart.extend(std::mem::take(&mut scheduled)),
+                RetryDue { msg, .. } if scheduled_before_restart.remove(msg) => {
+                    seen.insert("retry re-armed after a restart");
+                }
+                _ => {}
+            }
             let name = match &e.kind {
                 SendAnswered { status: SendStatus::FlushDiskTimeout, .. } => "status FLUSH_DISK_TIMEOUT",
                 SendAnswered { status: SendStatus::FlushSlaveTimeout, .. } => "status FLUSH_SLAVE_TIMEOUT",
@@ -305,11 +386,32 @@ impl Coverage {
                 FaultEnded { .. } => "fault ended",
                 RunEnded { reason: EndReason::TimeLimit } => "end: time limit",
                 RunEnded { reason: EndReason::Quiescent } => "end: quiescent",
+                RunEnded { reason: EndReason::EventLimit } => "end: event limit",
+                PullFlowControlled { why: rmq_sim::event::FlowControl::Count { .. }, .. } => "pull flow-controlled (count)",
+                PullFlowControlled { why: rmq_sim::event::FlowControl::Size { .. }, .. } => "pull flow-controlled (size)",
+                PullFlowControlled { why: rmq_sim::event::FlowControl::Span { .. }, .. } => "pull flow-controlled (span)",
+                CopyLost { topic: rmq_sim::event::Topic::Schedule, .. } => "retry entry lost before it was due",
                 _ => continue,
             };
             seen.insert(name);
         }
         for m in &sim.ledger().messages {
+            if m.compensated_at.is_some() && m.lost.iter().any(|(t, _)| *t > m.compensated_at.unwrap_or_default()) {
+                seen.insert("copy lost after DLQ compensation");
+            }
+            for step in m.cause.iter().flat_map(|c| &c.0) {
+                seen.insert(match step {
+                    CauseStep::SkippedByConsumer { .. } => "cause: skipped by the consumer",
+                    CauseStep::RetryStuckOnSlave => "cause: retry stuck on the slave",
+                    CauseStep::Stranded => "cause: stranded on a down broker",
+                    CauseStep::RetryLost => "cause: retry lost",
+                    CauseStep::NeverReachedMaster => "cause: never reached a master",
+                    CauseStep::WaitingForConsumer { .. } => "cause: waiting for the consumer",
+                    CauseStep::RunStopped { .. } => "cause: the run stopped at a bound",
+                    CauseStep::NoCopyLeft => "cause: no copy left",
+                    _ => continue,
+                });
+            }
             match m.verdict {
                 Some(Verdict::Duplicated) => seen.insert("verdict DUPLICATED"),
                 Some(Verdict::LostAfterAck) => seen.insert("verdict LOST_AFTER_ACK"),
@@ -326,7 +428,10 @@ impl Coverage {
 
     /// One line per branch: in how many cases it was reached.
     fn table(&self, cases: u64) -> String {
-        RARE.iter().map(|n| format!("  {:>7} / {cases}  {n}\n", self.hits.get(n).copied().unwrap_or(0))).collect()
+        let row = |n: &&str| format!("  {:>7} / {cases}  {n}\n", self.hits.get(n).copied().unwrap_or(0));
+        let rare: String = RARE.iter().map(row).collect();
+        let tracked: String = TRACKED.iter().map(row).collect();
+        format!("{rare}tracked, not required in CI:\n{tracked}")
     }
 }
 

@@ -23,8 +23,8 @@
 //!   `messages` × (1 + `resendMaxTimes`) upward; a free one is reused (lowest first), one whose
 //!   receive ended `info` never again. A duplicate is simply a second `ok` receive.
 //! - **final reads** at the run's end time: process `"dlq"` reads `%DLQ%<group>` and receives
-//!   (`ok`) every message with a readable dead-lettered copy (`compensated: true` when the DLQ
-//!   consumer compensated it); process `"pending"` records an `info` receive for every message
+//!   (`ok`) every message with a readable dead-lettered copy or one the DLQ consumer compensated
+//!   (`compensated: true` then, even if its DLQ copy was lost afterwards); process `"pending"` records an `info` receive for every message
 //!   still in flight when the run ended (queued, in a process queue, or a send unanswered).
 //!
 //! So a total-queue checker finds: acknowledged sends with no receive = lost after ack;
@@ -292,6 +292,8 @@ pub fn ops(sim: &Sim) -> Vec<Op> {
         Some(n) => sim.node(n).store.records.iter().filter(|r| r.topic == Topic::Dlq).map(|r| r.msg).collect(),
         None => Vec::new(),
     };
+    // The DLQ consumer received a compensated message even if its DLQ copy was lost later.
+    dead.extend(sim.ledger().messages.iter().filter(|m| m.compensated_at.is_some()).map(|m| MsgId(m.id)));
     crate::sort::sort(&mut dead);
     dead.dedup();
     for (i, msg) in dead.into_iter().enumerate() {

@@ -7,7 +7,10 @@
 //! (`persistConsumerOffsetInterval`, first 10 s after start). A failed message is sent back
 //! (`sendMessageBack`): the broker writes it to `SCHEDULE_TOPIC_XXXX` with delay level
 //! 3 + `reconsumeTimes`, or to `%DLQ%<group>` once `reconsumeTimes` ≥ `maxReconsumeTimes`.
-//! If there is no master to send it back to, the client consumes it again after 5 s.
+//! If there is no master to send it back to, the client consumes it again after 5 s (after the
+//! 5 s RPC timeout when its route shows no master). The client itself never dead-letters: with
+//! the master gone for good a failing message is consumed again every 10 s until the run stops
+//! at `until` or the event limit (a reported outcome: `UNRESOLVED`, the bound as its cause).
 //! A crashed consumer restarts from the offsets the broker holds: at-least-once.
 
 use std::collections::BTreeMap;
@@ -232,6 +235,11 @@ impl Sim {
         }
         if self.master.is_up() && self.route == NodeId::Master {
             self.schedule(self.sc.network.latency, Action::SendBackArrive { queue: q, cepoch, qoffset, copy, attempt_rc: rc });
+            self.schedule(SEND_BACK_TIMEOUT, Action::SendBackTimeout { queue: q, cepoch, qoffset, copy, attempt_rc: rc });
+        } else if self.route == NodeId::Slave {
+            // The route has no master: the RPC goes to a null address (the name server's channel)
+            // and no reply comes; after its 5 s timeout the fallback send fails too ("No route
+            // info") and the message is consumed again 5 s later (client spec §10).
             self.schedule(SEND_BACK_TIMEOUT, Action::SendBackTimeout { queue: q, cepoch, qoffset, copy, attempt_rc: rc });
         } else {
             self.retry_locally(q, qoffset, copy, rc, LOCAL_RETRY_DELAY);

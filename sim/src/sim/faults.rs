@@ -241,6 +241,11 @@ impl Sim {
             }
             NodeId::Slave => {
                 let _ = how;
+                // Consumers routed to this slave pull from it again (their pulls failed while it
+                // was down and are retried; swarm seed 54180 left them idle for good).
+                if self.route == NodeId::Slave {
+                    self.kick_consumer();
+                }
                 // A restarted slave always opens a new connection (an old one may linger).
                 if self.master.is_up() {
                     self.connect_slave_when_link_allows();

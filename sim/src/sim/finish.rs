@@ -76,7 +76,9 @@ impl Sim {
             let verdict = match rec.consumed_at.len() {
                 n if n >= 2 => Verdict::Duplicated,
                 1 => Verdict::Delivered,
-                _ if dead_lettered => Verdict::DeadLettered,
+                // Dead-lettered: a DLQ copy is still readable, or the DLQ consumer already
+                // compensated it before that copy was lost (the application handled it).
+                _ if dead_lettered || rec.compensated_at.is_some() => Verdict::DeadLettered,
                 _ if work_left && !nothing_pending => Verdict::Unresolved,
                 _ if waiting && consumer_offline => Verdict::Unresolved,
                 _ if rec.was_acked() => Verdict::LostAfterAck,
@@ -87,6 +89,9 @@ impl Sim {
                 Verdict::Unresolved if waiting && consumer_offline => {
                     Some(Cause(vec![CauseStep::WaitingForConsumer { crashed: self.consumer.crashed }]))
                 }
+                Verdict::Unresolved => self.ended.map(|reason| {
+                    Cause(vec![CauseStep::RunStopped { reason, at: self.now, events: self.log.emitted() }])
+                }),
                 _ => None,
             };
             let rec = self.ledger.get_mut(msg);

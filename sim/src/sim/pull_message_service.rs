@@ -17,6 +17,8 @@ use crate::time::SimDuration;
 
 /// `PULL_TIME_DELAY_MILLS_WHEN_CACHE_FLOW_CONTROL`.
 pub(crate) const PULL_DELAY_WHEN_FLOW_CONTROL: SimDuration = SimDuration::from_ms(50);
+/// `pullTimeDelayMillsWhenException` (`ClientConfig`, 1 s): a failed pull is retried this much later.
+pub(crate) const PULL_DELAY_WHEN_EXCEPTION: SimDuration = SimDuration::from_ms(1_000);
 
 impl Sim {
     /// Sends a pull for every queue that has room and none outstanding.
@@ -100,7 +102,14 @@ impl Sim {
             return;
         }
         if !self.node(node).is_up() || self.node(node).epoch != nepoch {
-            self.consumer.queues.get_mut(&q).expect("queue").pull_outstanding = false;
+            // The broker went down (and maybe came back) under the pull: the request fails and
+            // `executePullRequestLater` tries again after `pullTimeDelayMillsWhenException`.
+            // (Dropping it instead left the queue without a pull request for good when the
+            // broker restarted while the pull was on the wire: swarm seed 984.)
+            let s = self.consumer.queues.get_mut(&q).expect("queue");
+            s.deferred = true;
+            let cepoch = self.consumer.epoch;
+            self.schedule(PULL_DELAY_WHEN_EXCEPTION, Action::PullLater { queue: q, cepoch });
             return;
         }
         if let Some(off) = commit {
