@@ -198,6 +198,8 @@ pub fn app(props: &AppProps) -> Html {
         UrlState { run: pb.run.clone(), cursor: (!pb.playing).then_some(pb.cursor), view: view.clone(), query: query.clone() },
     );
     let state: Playback = (*pb).clone();
+    // Panels that change only per event get this (equal between events: they skip those frames).
+    let per_event = crate::playback::use_per_event(&state);
     let sc = &state.run.timeline.scenario;
     let preset = current.as_deref().and_then(presets::find).map(|p| i18n::preset_text(*lang, p));
     // A preset's title in the page's language; a scenario of the user's keeps its own name.
@@ -220,11 +222,11 @@ pub fn app(props: &AppProps) -> Html {
                 if shows(Panel::Faults) { <FaultPanel has_slave={sc.slave.enabled} {ended} dispatch={dispatch.clone()} /> }
                 if shows(Panel::Summary) || shows(Panel::Inspector) {
                     <div class="embed-side">
-                        if shows(Panel::Summary) { <Summary pb={state.clone()} dispatch={dispatch.clone()} /> }
-                        if shows(Panel::Inspector) { <Inspector pb={state.clone()} dispatch={dispatch.clone()} /> }
+                        if shows(Panel::Summary) { <Summary pb={per_event.clone()} dispatch={dispatch.clone()} /> }
+                        if shows(Panel::Inspector) { <Inspector pb={per_event.clone()} dispatch={dispatch.clone()} /> }
                     </div>
                 }
-                if shows(Panel::Log) { <EventLog pb={state.clone()} dispatch={dispatch.clone()} /> }
+                if shows(Panel::Log) { <EventLog pb={per_event.clone()} dispatch={dispatch.clone()} /> }
                 if shows(Panel::Presets) { <PresetPicker current={(*current).clone()} on_load={on_preset} /> }
                 if shows(Panel::Config) { <ConfigPanel scenario={sc.clone()} {on_apply} /> }
             </div>
@@ -254,22 +256,22 @@ pub fn app(props: &AppProps) -> Html {
                     <Pipeline pb={state.clone()} {orientation} dispatch={dispatch.clone()} />
                     <Legend />
                     <TimeControls pb={state.clone()} dispatch={dispatch.clone()} />
-                    <ShareBar pb={state.clone()} {view} query={AttrValue::from(query)} base={AttrValue::from(crate::embed::lab_base(&opts))} />
-                    <crate::compare::Downloads pb={state.clone()} />
+                    <ShareBar pb={per_event.clone()} {view} query={AttrValue::from(query)} base={AttrValue::from(crate::embed::lab_base(&opts))} />
+                    <crate::compare::Downloads pb={per_event.clone()} />
                     if shows(Panel::Faults) { <FaultPanel has_slave={sc.slave.enabled} {ended} dispatch={dispatch.clone()} /> }
                     <crate::compare::Lanes pb={state.clone()} />
                 </div>
                 <aside class="side">
-                    if shows(Panel::Summary) { <Summary pb={state.clone()} dispatch={dispatch.clone()} /> }
-                    if shows(Panel::Inspector) { <Inspector pb={state.clone()} dispatch={dispatch.clone()} /> }
+                    if shows(Panel::Summary) { <Summary pb={per_event.clone()} dispatch={dispatch.clone()} /> }
+                    if shows(Panel::Inspector) { <Inspector pb={per_event.clone()} dispatch={dispatch.clone()} /> }
                 </aside>
                 <div class="lower">
-                    if shows(Panel::Log) { <EventLog pb={state.clone()} dispatch={dispatch.clone()} /> }
+                    if shows(Panel::Log) { <EventLog pb={per_event.clone()} dispatch={dispatch.clone()} /> }
                     if shows(Panel::Presets) { <PresetPicker current={(*current).clone()} on_load={on_preset} /> }
                     if shows(Panel::Config) { <ConfigPanel scenario={sc.clone()} {on_apply} /> }
                 </div>
             </main>
-            <Announcer pb={state.clone()} />
+            <Announcer pb={per_event.clone()} />
             if *help_open { <HelpDialog on_close={close_help} /> }
         </div>
         </ContextProvider<crate::compare::LanesCtx>>

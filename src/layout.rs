@@ -211,7 +211,7 @@ impl Tracks {
 }
 
 /// How a token looks, so its state reads without colour.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Look {
     /// Not stored anywhere yet (travelling, or at the producer).
     InFlight,
@@ -398,6 +398,8 @@ pub struct Token {
     pub moving: bool,
     /// How many times it has been consumed by `t` (a duplicate shows ×2).
     pub consumed: u32,
+    /// How far along its way a moving token is drawn (0..1); 1 for a resting one.
+    pub progress: f64,
 }
 
 /// How travelling tokens are drawn: gliding along their way, or (for `prefers-reduced-motion`)
@@ -436,7 +438,7 @@ pub fn tokens_with(o: Orientation, tracks: &Tracks, ledger: &Ledger, t: SimTime,
             if let (Some(a), Some(b)) = (a, b) {
                 let f = drawn_fraction(f, motion);
                 let (x, y) = (a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f);
-                out.push(Token { msg: rec.id, x, y, look: look(rec, to, t), place: to, moving: true, consumed: 0 });
+                out.push(Token { msg: rec.id, x, y, look: look(rec, to, t), place: to, moving: true, consumed: 0, progress: f });
             }
             continue;
         }
@@ -445,7 +447,7 @@ pub fn tokens_with(o: Orientation, tracks: &Tracks, ledger: &Ledger, t: SimTime,
         match slot(station(o, s), *i) {
             Some((x, y)) => {
                 let consumed = rec.consumed_at.iter().filter(|c| **c <= t).count() as u32;
-                out.push(Token { msg: rec.id, x, y, look: look(rec, to, t), place: to, moving: false, consumed })
+                out.push(Token { msg: rec.id, x, y, look: look(rec, to, t), place: to, moving: false, consumed, progress: 1.0 })
             }
             None => *overflow.entry(StationIdKey(s as u8)).or_insert(0) += 1,
         }

@@ -14,6 +14,7 @@ use std::rc::Rc;
 use rmq_sim::report::Report;
 use rmq_sim::scenario::{Fault, FaultKind, FaultTarget};
 use rmq_sim::{Command, EventKind, Scenario, Sim, SimTime};
+use yew::prelude::{hook, use_memo};
 use yew::Reducible;
 
 use crate::layout::Tracks;
@@ -272,6 +273,49 @@ impl Playback {
     }
 }
 
+/// What the panels that change only when an event passes the playhead depend on: the run, how
+/// many of its events the playhead passed, the playback `Sim` and how many events it emitted, the selection, play state and speed, and the
+/// playhead itself only while paused (a seek between two events still moves a shared link).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventKey {
+    run: usize,
+    live: usize,
+    /// Events of the finished run at or before the playhead.
+    passed: usize,
+    /// Events the playback `Sim` emitted (it may run a little ahead of the playhead).
+    emitted: u64,
+    selected: Option<u32>,
+    playing: bool,
+    speed_bits: u64,
+    paused_at: Option<SimTime>,
+}
+
+impl Playback {
+    /// The key of [`use_per_event`]: equal on every frame between two events while playing.
+    pub fn event_key(&self) -> EventKey {
+        EventKey {
+            run: Rc::as_ptr(&self.run) as usize,
+            live: Rc::as_ptr(&self.live) as usize,
+            passed: self.run.events_by(self.cursor),
+            emitted: self.live.borrow().events_emitted(),
+            selected: self.selected,
+            playing: self.playing,
+            speed_bits: self.speed.to_bits(),
+            paused_at: (!self.playing).then_some(self.cursor),
+        }
+    }
+}
+
+/// `pb` as it was when its [`EventKey`] last changed: the same value (so an equal prop, and a
+/// skipped re-render) on every animation frame until the next event. Panels that compare the
+/// playhead only with event times (verdicts decided, stages reached, the log's prefix) read the
+/// same answers from it as from the moving playhead, since no event lies between the two.
+#[hook]
+pub fn use_per_event(pb: &Playback) -> Playback {
+    let pb = pb.clone();
+    (*use_memo(pb.event_key(), move |_| pb)).clone()
+}
+
 impl Reducible for Playback {
     type Action = Action;
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
@@ -342,6 +386,23 @@ mod tests {
         }
         assert_eq!(p.cursor, p.run.end, "hours of retries play in bounded frames");
         assert!(frames < 20_000);
+    }
+
+    #[test]
+    fn the_event_key_holds_between_events_and_changes_at_one() {
+        let p = Playback::new(presets::load("defaults").expect("preset")).apply(Action::SetSpeed(0.1)).apply(Action::Play);
+        let first = p.run.next_event_after(SimTime::ZERO).expect("an event");
+        let p = p.apply(Action::Seek(SimTime(first.0 + 1)));
+        let next = p.run.next_event_after(p.cursor).expect("a later event");
+        // A frame short of the next event: the playhead moved, the key did not.
+        let q = p.apply(Action::Tick(((next.0 - p.cursor.0) as f64 / 1_000.0 / 0.1 / 2.0).max(0.001)));
+        assert!(q.cursor > p.cursor && q.cursor < next);
+        assert_eq!(p.event_key(), q.event_key());
+        assert_ne!(p.version, q.version, "the playback itself did change");
+        let r = q.apply(Action::Seek(next));
+        assert_ne!(q.event_key(), r.event_key(), "an event passed the playhead");
+        assert_ne!(q.event_key(), q.apply(Action::Select(Some(1))).event_key());
+        assert_ne!(q.event_key(), q.apply(Action::Pause).event_key());
     }
 
     #[test]

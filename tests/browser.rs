@@ -65,7 +65,7 @@ async fn default_scenario_shows_broken_promises_and_explains_a_lost_message() {
     seek_ms(&root, 3_500).await;
     assert_eq!(text(&root, "[data-testid=clock]"), "3.500s");
     assert!(text(&root, "[data-testid=broken]").starts_with("49"), "{}", text(&root, "[data-testid=broken]"));
-    click(&root, "g.tokens g.tok-lost").await;
+    click(&root, ".token-list .tok-lost").await;
     let explain = text(&root, "[data-testid=explain]");
     assert!(explain.contains("lost power"), "{explain}");
     assert!(text(&root, "[data-testid=inspector]").contains("LOST_AFTER_ACK"));
@@ -82,7 +82,7 @@ async fn sync_flush_preset_loses_nothing_acknowledged() {
     assert!(text(&root, "[data-testid=scenario-name]").contains("SYNC_FLUSH"));
     seek_ms(&root, 10_000_000).await;
     assert!(text(&root, "[data-testid=broken]").starts_with("0"));
-    assert!(root.query_selector("g.tok-lost").ok().flatten().is_none());
+    assert!(root.query_selector(".token-list .tok-lost").ok().flatten().is_none());
     root.remove();
 }
 

@@ -3,8 +3,10 @@
 //   the same workload as the native benchmark (sim/benches/simulate.rs) — scripts/bench.sh puts
 //   the two side by side;
 // - render: frame times (requestAnimationFrame intervals, p50/p95) with N messages in flight in
-//   the lab, then on a baseline that draws N plain moving tokens with the same technique (the same
-//   SVG elements and classes, their transforms set every frame) and no logic.
+//   the lab, then on a baseline that draws N plain moving tokens with the same technique and no
+//   logic: a canvas in a <foreignObject> of an SVG with the lab's viewBox (as the lab's token layer,
+//   src/components/token_canvas.rs), cleared and redrawn every frame, each token a circle with its
+//   number.
 // - sweep (?sweep=SEEDS, 0 = the grid's own): the sweep benchmark's grid (bench-sweep-grid.json) on
 //   this page's thread (the sweep's worker runs the same Plan::run calls).
 // Parameters: ?core=1000,10000&render=100,1000,5000&seconds=3&repeats=3&sweep=0. Writes a table and
@@ -76,7 +78,8 @@ async function frames(each = () => {}) {
     meanMs: intervals.reduce((a, b) => a + b, 0) / intervals.length, peakTokens: peak };
 }
 
-const drawnTokens = el => el.querySelectorAll('svg.pipeline g.tokens g.token').length;
+// What the lab's token canvas drew last (it answers `tokens()`).
+const drawnTokens = el => el.querySelector('svg.pipeline canvas.token-canvas')?.tokens?.().length ?? 0;
 
 async function benchLab(el, messages) {
   const run = bench_run_link(LINK.preset, messages, Math.round(10_000_000 / messages), LINK.latencyMs, LINK.startMs, LINK.speed);
@@ -92,39 +95,69 @@ async function benchLab(el, messages) {
   return { ...res, viewBox };
 }
 
-/** The baseline: `n` plain tokens (the lab's elements and classes) moving along a line. */
+/** The baseline: `n` plain tokens moving along a line, drawn as the lab draws its tokens (a canvas
+ * in the SVG at the lab's size and devicePixelRatio; each token's circle and number painted once
+ * into one sprite atlas, then one whole-pixel blit per token per frame), with no other logic. */
 async function benchBaseline(el, n, viewBox) {
   const NS = 'http://www.w3.org/2000/svg';
   el.replaceChildren();
   const svg = document.createElementNS(NS, 'svg');
   svg.setAttribute('class', 'pipeline');
   svg.setAttribute('viewBox', viewBox);
-  const layer = document.createElementNS(NS, 'g');
-  layer.setAttribute('class', 'tokens');
-  svg.appendChild(layer);
-  el.appendChild(svg);
   const [, , w, h] = viewBox.split(/\s+/).map(Number);
-  const gs = [];
-  for (let i = 0; i < n; i++) {
-    const g = document.createElementNS(NS, 'g');
-    g.setAttribute('class', 'token tok-flight moving');
-    const c = document.createElementNS(NS, 'circle');
-    c.setAttribute('class', 'body');
-    c.setAttribute('r', '9');
-    const t = document.createElementNS(NS, 'text');
-    t.setAttribute('class', 'id');
-    t.setAttribute('y', '2.6');
-    t.textContent = String(i);
-    g.append(c, t);
-    layer.appendChild(g);
-    gs.push(g);
-  }
+  const fo = document.createElementNS(NS, 'foreignObject');
+  for (const [k, v] of [['x', 0], ['y', 0], ['width', w], ['height', h]]) fo.setAttribute(k, String(v));
+  const canvas = document.createElement('canvas');
+  canvas.className = 'token-canvas';
+  fo.appendChild(canvas);
+  svg.appendChild(fo);
+  el.appendChild(svg);
+  const ctx = canvas.getContext('2d');
+  const COLS = 64;
+  let atlas = null, cell = 0, atlasK = 0;
+  const painted = new Set();
+  const sprite = (i, k) => {
+    if (atlasK !== k) {
+      atlasK = k;
+      cell = Math.ceil(2 * 11.4 * k);
+      atlas = document.createElement('canvas');
+      atlas.width = COLS * cell;
+      atlas.height = Math.ceil(n / COLS) * cell;
+      painted.clear();
+    }
+    const [sx, sy] = [(i % COLS) * cell, Math.floor(i / COLS) * cell];
+    if (!painted.has(i)) {
+      const a = atlas.getContext('2d');
+      a.setTransform(k, 0, 0, k, sx + cell / 2, sy + cell / 2);
+      a.beginPath();
+      a.arc(0, 0, 8, 0, 2 * Math.PI);
+      a.fillStyle = '#f6f6f6';
+      a.fill();
+      a.setLineDash([1.5, 1.5]);
+      a.lineWidth = 1.3;
+      a.strokeStyle = '#5b6770';
+      a.stroke();
+      a.textAlign = 'center';
+      a.font = '700 7.6px sans-serif';
+      a.fillStyle = '#1e2a33';
+      a.fillText(String(i), 0, 2.6);
+      painted.add(i);
+    }
+    return [sx, sy];
+  };
   const t0 = performance.now();
   return frames(now => {
+    const r = canvas.getBoundingClientRect();
+    const [bw, bh] = [Math.round(r.width * devicePixelRatio), Math.round(r.height * devicePixelRatio)];
+    if (canvas.width !== bw || canvas.height !== bh) { canvas.width = bw; canvas.height = bh; }
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, bw, bh);
+    const k = bw / w;
     const s = (now - t0) / 20000;
     for (let i = 0; i < n; i++) {
-      const f = (i / n + s) % 1;
-      gs[i].setAttribute('transform', `translate(${(0.1 * w + 0.5 * w * f).toFixed(1)} ${(0.25 * h + 0.02 * h * (i % 7)).toFixed(1)})`);
+      const [x, y] = [0.1 * w + 0.5 * w * ((i / n + s) % 1), 0.25 * h + 0.02 * h * (i % 7)];
+      const [sx, sy] = sprite(i, k);
+      ctx.drawImage(atlas, sx, sy, cell, cell, Math.round(x * k - cell / 2), Math.round(y * k - cell / 2), cell, cell);
     }
     return n;
   });

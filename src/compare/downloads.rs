@@ -75,6 +75,18 @@ fn diagram_svg(from: &Element) -> Option<(String, f64, f64)> {
             }
         }
     }
+    // The tokens are drawn on a canvas (components::token_canvas): the copy carries that picture.
+    if let (Some(fo), Some(canvas)) = (
+        copy.query_selector("foreignObject.token-layer").ok().flatten(),
+        svg.query_selector("canvas.token-canvas").ok().flatten().and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok()),
+    ) {
+        let img = window.document()?.create_element_ns(Some("http://www.w3.org/2000/svg"), "image").ok()?;
+        for a in ["x", "y", "width", "height"] {
+            let _ = img.set_attribute(a, &fo.get_attribute(a).unwrap_or_default());
+        }
+        let _ = img.set_attribute("href", &canvas.to_data_url().ok()?);
+        let _ = fo.parent_node()?.replace_child(&img, &fo);
+    }
     let vb: Vec<f64> = svg.get_attribute("viewBox")?.split_whitespace().filter_map(|v| v.parse().ok()).collect();
     let (w, h) = (*vb.get(2)?, *vb.get(3)?);
     let _ = copy.set_attribute("xmlns", "http://www.w3.org/2000/svg");

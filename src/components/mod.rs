@@ -14,6 +14,7 @@ pub mod preset_picker;
 pub mod share_bar;
 pub mod summary;
 pub mod time_controls;
+pub mod token_canvas;
 
 use rmq_sim::SimTime;
 

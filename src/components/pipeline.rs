@@ -8,7 +8,7 @@ use rmq_sim::sim::{Node, NodeState};
 use rmq_sim::{EventKind, SimTime};
 use yew::prelude::*;
 
-use super::message_token::MessageToken;
+use super::token_canvas::{Frame, TokenCanvas, TokenList};
 use crate::i18n::{t, tf, Key, Lang};
 use crate::layout::{self, canvas, station, Motion, Orientation, Rect, StationId, StationIdKey};
 use crate::playback::{Action, Playback};
@@ -364,14 +364,19 @@ fn use_reduced_motion() -> bool {
     *reduced
 }
 
-#[function_component(Pipeline)]
-pub fn pipeline(p: &Props) -> Html {
-    let pb = &p.pb;
-    let o = p.orientation;
+#[derive(Properties, PartialEq)]
+struct LayerProps {
+    /// The playback as of the last event ([`crate::playback::use_per_event`]).
+    pb: Playback,
+    orientation: Orientation,
+}
+
+/// The stations, drawn from the brokers' state: it changes only when an event passes the
+/// playhead, so this layer skips the animation frames in between.
+#[function_component(Stations)]
+fn stations(p: &LayerProps) -> Html {
+    let (pb, o) = (&p.pb, p.orientation);
     let lang = use_context::<Lang>().unwrap_or_default();
-    let motion = if use_reduced_motion() { Motion::Jump } else { Motion::Glide };
-    let (w, h) = canvas(o);
-    let (tokens, overflow) = layout::tokens_with(o, &pb.run.tracks, pb.run.done.ledger(), pb.cursor, motion);
     let feed = {
         let (run, live) = (pb.run.clone(), pb.live.clone());
         let max = if o == Orientation::Tall { 2 } else { 7 };
@@ -381,26 +386,62 @@ pub fn pipeline(p: &Props) -> Html {
             answers: answers(run.done.events(), n, max, lang),
         })
     };
-    let on_select = p.dispatch.reform(|m: u32| Action::Select(Some(m)));
-    let retry = station(o, StationId::Retry);
     html! {
-        <svg class="pipeline" viewBox={format!("0 0 {w} {h}")} role="img" aria-label={t(lang, Key::PipelineLabel)}
-             data-motion={if motion == Motion::Jump { "jump" } else { "glide" }}>
+        <g class="stations">
             { producer_view(pb, o, lang, &feed) }
             { master_view(pb, o, lang) }
             { slave_view(pb, o, lang) }
             { queue_view(pb, o, lang) }
             { consumer_view(pb, o, lang) }
             { bins_view(pb, o, lang) }
-            { retry_list(pb, retry, &tokens, lang) }
-            <g class="tokens">
-                { for tokens.into_iter().map(|tok| {
-                    let (selected, key) = (pb.selected == Some(tok.msg), tok.msg);
-                    html! { <MessageToken {key} token={tok} {selected} on_select={on_select.clone()} /> }
-                }) }
-            </g>
+        </g>
+    }
+}
+
+/// The brokers' fault badges, above the tokens; per event, like [`Stations`].
+#[function_component(Badges)]
+fn badges_layer(p: &LayerProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
+    html! { <g class="badges">{ badges(&p.pb, p.orientation, lang) }</g> }
+}
+
+#[function_component(Pipeline)]
+pub fn pipeline(p: &Props) -> Html {
+    let pb = &p.pb;
+    let o = p.orientation;
+    let lang = use_context::<Lang>().unwrap_or_default();
+    let motion = if use_reduced_motion() { Motion::Jump } else { Motion::Glide };
+    let per_event = crate::playback::use_per_event(pb);
+    let focused = use_state(|| None::<u32>);
+    let (w, h) = canvas(o);
+    let (tokens, overflow) = layout::tokens_with(o, &pb.run.tracks, pb.run.done.ledger(), pb.cursor, motion);
+    // The accessible list names the tokens drawn as of the last event (positions do not matter).
+    let listed = {
+        let run = per_event.run.clone();
+        use_memo((per_event.clone(), o, motion), move |(pe, o, motion)| {
+            std::rc::Rc::new(layout::tokens_with(*o, &run.tracks, run.done.ledger(), pe.cursor, *motion).0)
+        })
+    };
+    // Memoised, so that the list's props stay equal between events.
+    let on_select = use_callback(p.dispatch.clone(), |m: u32, d| d.emit(Action::Select(Some(m))));
+    let on_focus = {
+        let set = focused.setter();
+        use_callback((), move |m: Option<u32>, _| set.set(m))
+    };
+    let retry = station(o, StationId::Retry);
+    let retries = retry_list(pb, retry, &tokens, lang);
+    let frame = Frame(std::rc::Rc::new(tokens));
+    html! {
+        <>
+        <svg class="pipeline" viewBox={format!("0 0 {w} {h}")} role="img" aria-label={t(lang, Key::PipelineLabel)}
+             data-motion={if motion == Motion::Jump { "jump" } else { "glide" }}>
+            <Stations pb={per_event.clone()} orientation={o} />
+            { retries }
+            <TokenCanvas {frame} width={w} height={h} selected={pb.selected} focused={*focused} on_select={on_select.clone()} />
             { overflow_labels(o, &overflow, lang) }
-            { badges(pb, o, lang) }
+            <Badges pb={per_event} orientation={o} />
         </svg>
+        <TokenList tokens={(*listed).clone()} selected={pb.selected} {on_select} {on_focus} />
+        </>
     }
 }

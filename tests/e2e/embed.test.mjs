@@ -43,7 +43,7 @@ test('example page: the sandboxed iframe and the ES module both run; host.js siz
   const frameClock = await frame.locator('[data-testid=clock]').textContent();
   await clickStep(frame, 3);
   await expectTextChange(frame, '[data-testid=clock]', frameClock, 'stepping moves the iframe\'s clock');
-  await expectCount(frame, 'g.tokens g', n => n > 0, 'a token appears in the iframe');
+  await expectCount(frame, '.token-list button', n => n > 0, 'a token appears in the iframe');
 
   // host.js applied the height the frame posted.
   await page.waitForFunction(() => document.getElementById('lab-frame').hasAttribute('data-losslab-height'), null, { timeout: 10000 });
@@ -135,7 +135,7 @@ test('"Copy link" gives a link that reproduces the run (digest, playhead, faults
   await seekTo(page, 2600);
   await clickStep(page);
   await setSpeed(page, 5);
-  await page.locator('g.tokens g').first().dispatchEvent('click');
+  await page.locator('.token-list button').first().dispatchEvent('click');
   const inspected = (await expectText(page, '[data-testid=inspector]', /msg#\d+/)).match(/msg#\d+/)[0];
   await page.click('.lang button[data-lang=zh]');
   await expectAttr(page, 'html', 'lang', 'zh-CN');
@@ -243,7 +243,7 @@ test('embed view: minimal chrome, lang and caption, no serious axe violations; s
   await expectText(page, '[data-testid=caption]', 'Book recommendation <b>not bold</b>', 'caption is text, not markup');
   assert.equal(await page.locator('[data-testid=caption] b').count(), 0, 'no <b> element was made from the caption');
   await seekTo(page, 3500);
-  await page.locator('g.tokens g').first().dispatchEvent('click');
+  await page.locator('.token-list button').first().dispatchEvent('click');
   await expectText(page, '[data-testid=inspector]', /msg#\d+/, 'the inspector shows the message');
   assert.deepEqual(seriousIds(await runAxe(page)), []);
   await page.screenshot({ path: `${ARTIFACTS}embed-view-1440.png` });

@@ -174,7 +174,9 @@ async function movingPositions(page) {
     const seen = new Set();
     const end = performance.now() + 3000;
     const frame = () => {
-      document.querySelectorAll('g.tokens g.token.moving').forEach(g => seen.add(g.getAttribute('transform')));
+      // The token canvas answers what it drew last (src/components/token_canvas.rs).
+      const drawn = document.querySelector('svg.pipeline canvas.token-canvas').tokens();
+      drawn.filter(t => t.moving).forEach(t => seen.add(`${t.x.toFixed(1)} ${t.y.toFixed(1)}`));
       if (performance.now() < end) requestAnimationFrame(frame); else resolve([...seen]);
     };
     requestAnimationFrame(frame);

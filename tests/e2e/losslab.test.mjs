@@ -25,7 +25,7 @@ test('ASYNC_FLUSH: a power cut during playback loses acknowledged messages, expl
     const lost = await rowCount(page, 'verdict', 'LOST_AFTER_ACK');
     assert.ok(lost.atEnd > 0, `acknowledged messages are lost (${lost.atEnd})`);
   });
-  await page.locator('g.tokens g.tok-lost').first().dispatchEvent('click');
+  await page.locator('.token-list .tok-lost').first().dispatchEvent('click');
   await expectText(page, '[data-testid=inspector]', /SEND_OK/);
   await expectText(page, '[data-testid=inspector]', /LOST_AFTER_ACK/);
   await expectText(page, '[data-testid=explain]', /lost power/);
@@ -112,8 +112,8 @@ test('the event log stays small in the DOM with thousands of events and filters 
 test('accessibility: axe finds no critical or serious violations, inspector open', { timeout: 60000 }, async () => {
   const { page } = await openApp(browser, server.url);
   await seekTo(page, 3500);
-  await expectCount(page, 'g.tokens g.tok-lost', n => n > 0);
-  await page.locator('g.tokens g.tok-lost').first().dispatchEvent('click');
+  await expectCount(page, '.token-list .tok-lost', n => n > 0);
+  await page.locator('.token-list .tok-lost').first().dispatchEvent('click');
   await expectCount(page, '[data-testid=explain]', 1, 'the inspector is open');
   assert.deepEqual(seriousIds(await runAxe(page)), []);
   await page.close();
