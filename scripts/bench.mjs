@@ -148,7 +148,7 @@ for (const c of NATIVE.core) {
   fig('core, native', `defaults × ${n0(c.messages)}: ledger + event log bytes per message (log streamed)`, `${n0(mem)} B`, '≤ 256 B',
     c.logRetainedBytes ? `log kept whole: ${n0(c.logRetainedBytes / c.messages)} B/msg more` : 'log kept whole: over the kept-log event cap (5·10^6 events)',
     `${n0(mem / 256, 2)} of budget; whole Sim ${n0(c.simStreamedBytes / c.messages)} B/msg`, mem <= 256,
-    'the ledger is the whole figure: a 264-byte MessageRecord (6 Vecs, 6 Option<SimTime> of 16 B each, an Option<Cause>) plus, on the heap, the attempt, send, delivery and consumption nearly every message has (~96 B). A boxed side record for the rare stages (retries, losses, DLQ, compensation, cause) alone saves ~96 B, not enough; plan: that, plus stage times as 8-byte values with a sentinel and the first attempt, send and delivery inline, behind accessor methods (the public fields are read in ~250 places across the core, the web crate and the tests, so it is one careful change of its own).');
+    'the ledger is the whole figure: a 200-byte MessageRecord (first attempt, send, delivery and consumption inline, 8-byte stage times, the rare stages in one box; a const assert in sim/src/ledger.rs holds it to 200 B), plus heap only for messages resent, redelivered, retried, lost or given a cause; so a miss means many messages reached those stages; plan: find which list spills (the heap above 200 B per message).');
 }
 
 // Core in wasm beside native.
