@@ -3,7 +3,7 @@
 //! the playhead (the playback `Sim`); tokens come from [`crate::layout`].
 
 use rmq_sim::event::{bytes, SendError};
-use rmq_sim::scenario::{FaultKind, FaultTarget, FlushDiskType, SendMode};
+use rmq_sim::scenario::{FaultKind, FaultTarget, SendMode};
 use rmq_sim::sim::{Node, NodeState};
 use rmq_sim::{EventKind, SimTime};
 use yew::prelude::*;
@@ -104,13 +104,6 @@ fn send_mode(m: SendMode, lang: Lang) -> &'static str {
     )
 }
 
-fn flush_name(f: FlushDiskType) -> &'static str {
-    match f {
-        FlushDiskType::SyncFlush => "SYNC_FLUSH",
-        FlushDiskType::AsyncFlush => "ASYNC_FLUSH",
-    }
-}
-
 /// The last few answers the producer received in the first `n` events, newest first.
 fn answers(ev: &[rmq_sim::Event], n: usize, max: usize, lang: Lang) -> Vec<(String, &'static str)> {
     let mut out = Vec::new();
@@ -188,8 +181,7 @@ fn master_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let cache = station(o, StationId::MasterCache);
     let disk = station(o, StationId::MasterDisk);
     let outer = Rect { x: cache.x, y: cache.y, w: cache.w, h: disk.y + disk.h - cache.y };
-    let role = format!("{:?}", sc.broker.broker_role).replace("SyncMaster", "SYNC_MASTER").replace("AsyncMaster", "ASYNC_MASTER");
-    let sub = format!("{} · {}", flush_name(sc.broker.flush_disk_type), role);
+    let sub = format!("{} · {}", sc.broker.flush_disk_type.name(), sc.broker.broker_role.name());
     html! {
         <>
             { boxed(outer, 8.0, t(lang, Key::StMaster), sub, if m.is_up() { "st-master" } else { "st-master st-down" }) }
