@@ -2,9 +2,12 @@
 //! `events` of `www/losslab.mjs` call the `#[wasm_bindgen]` functions here (declared in
 //! `www/losslab.d.ts`).
 //!
-//! Results are plain JS objects with exactly the names of the `losslab … --json` output, made by
-//! `serde-wasm-bindgen` from the same `Serialize` types the runner prints (`None` → `null`, maps
-//! → objects), so a page's table and the command line cannot disagree on a name or a number.
+//! Results are plain JS objects with exactly the names of the `losslab … --json` output: the
+//! same `Serialize` types the runner prints, written by serde_json and read by `JSON.parse`
+//! (`None` → `null`, maps → objects), so a page's table and the command line cannot disagree on
+//! a name or a number. (serde_json rather than serde-wasm-bindgen: the wasm already holds
+//! serde_json's serializers of these types for the downloads and the sweep, so the API adds no
+//! second copy of each: 5 KB gzip of the bundle.)
 //! Errors are thrown as JS `Error`s with `field`, `line` (or `null`) and `reason` set, the
 //! message reading like the runner's (`broker.flushDiskType (line 3): …`).
 //!
@@ -25,10 +28,15 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+/// The JS value of `json`, a result as `losslab … --json` prints it.
+fn from_json(json: &str) -> Result<JsValue, JsValue> {
+    JSON::parse(json).map_err(|_| js_error(&ScenarioError::new("result", None, "is not valid JSON")))
+}
+
 /// The JS value of `v`: plain objects for structs and maps, `null` for `None` (as in the JSON).
 fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js_error(&ScenarioError::new("result", None, e.to_string())))
+    let json = serde_json::to_string(v).map_err(|e| js_error(&ScenarioError::new("result", None, e.to_string())))?;
+    from_json(&json)
 }
 
 /// A JS `Error` carrying the field, line and reason of `e`.
@@ -151,7 +159,7 @@ pub fn run(scenario: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     // so a run of 10^6 messages does not hold every event in the page's memory.
     sim.set_log_mode(rmq_sim::log::LogMode::Digest);
     sim.run();
-    to_js(&Report::of(&sim))
+    from_json(&Report::of(&sim).to_json())
 }
 
 /// The loss-exposure check of a `broker.conf` text; the object of `losslab check --json`
@@ -187,7 +195,7 @@ struct EventItem<'a> {
     at_us: u64,
     seq: u64,
     /// The variant name, e.g. `SendAnswered`.
-    kind: String,
+    kind: &'static str,
     /// The line of `losslab run --log` (what the digest hashes).
     line: String,
     /// The event's fields, as the core names them.
@@ -214,14 +222,11 @@ impl EventCursor {
         }
         let e = &self.sim.events()[self.next];
         self.next += 1;
-        let item = to_js(&EventItem { at_us: e.at.0, seq: e.seq, kind: String::new(), line: e.to_string(), data: &e.kind })?;
-        // The variant name is what serde made of `data`: a string (unit variant) or the one key of
-        // an object. (Read from Debug output before: every event formatted twice, and EventKind's
-        // Debug code in the wasm.)
-        let data = Reflect::get(&item, &JsValue::from_str("data"))?;
-        let kind = data.as_string().or_else(|| Object::keys(data.unchecked_ref::<Object>()).get(0).as_string());
-        Reflect::set(&item, &JsValue::from_str("kind"), &JsValue::from_str(&kind.unwrap_or_default()))?;
-        Ok(item)
+        let item = EventItem { at_us: e.at.0, seq: e.seq, kind: e.kind.kind_name(), line: e.to_string(), data: &e.kind };
+        // Through a `serde_json::Value`, as the JSON Lines export writes events: the wasm then
+        // holds one serializer of `EventKind` (~8 KB), not one per output format.
+        let value = serde_json::to_value(&item).map_err(|e| js_error(&ScenarioError::new("event", None, e.to_string())))?;
+        from_json(&value.to_string())
     }
 }
 
@@ -249,5 +254,5 @@ pub fn sweep(grid: JsValue, _options: JsValue) -> Result<JsValue, JsValue> {
         None => return Err(js_error(&err("grid", "give the sweep grid as an object or TOML text"))),
     };
     let plan = Plan::new(&grid).map_err(grid_err)?;
-    to_js(&plan.aggregate(&plan.run_all()))
+    from_json(&plan.aggregate(&plan.run_all()).to_json())
 }

@@ -140,7 +140,7 @@ impl Builder<'_> {
 
     /// When the master loses a message the slave already holds, the token moves to the slave.
     fn master_copy_lost(&mut self, m: usize, at: SimTime) {
-        let on_slave = self.ledger.messages.get(m).is_some_and(|r| r.replicated_at.is_some_and(|t| t <= at));
+        let on_slave = self.ledger.messages.get(m).is_some_and(|r| r.replicated_at().is_some_and(|t| t <= at));
         if on_slave && self.place(m) == Place::Master {
             self.jump(m, at, Place::Slave);
         }
@@ -164,7 +164,7 @@ impl Builder<'_> {
             }
             let m = r.id as usize;
             let last = self.keys.get(m).and_then(|k| k.last()).map_or(SimTime::ZERO, |k| k.arrive);
-            let at = r.lost.last().map(|(t, _)| *t).or(r.answer.as_ref().map(|(t, _)| *t)).unwrap_or(last).max(last);
+            let at = r.lost().last().map(|(t, _)| *t).or(r.answer.as_ref().map(|(t, _)| *t)).unwrap_or(last).max(last);
             self.push(m, at, at, Place::Lost);
         }
     }
@@ -242,9 +242,9 @@ pub fn look(r: &MessageRecord, place: Place, t: SimTime) -> Look {
         Place::Lost => Look::LostUnacked,
         Place::Dlq => Look::DeadLettered,
         Place::Consumed => Look::Consumed,
-        _ if reached(t, r.replicated_at) => Look::Replicated,
-        _ if reached(t, r.master_flushed_at) => Look::Durable,
-        _ if reached(t, r.appended_at) => Look::MemoryOnly,
+        _ if reached(t, r.replicated_at()) => Look::Replicated,
+        _ if reached(t, r.master_flushed_at()) => Look::Durable,
+        _ if reached(t, r.appended_at()) => Look::MemoryOnly,
         _ => Look::InFlight,
     }
 }
@@ -446,9 +446,9 @@ pub fn station_of(place: Place, r: &MessageRecord, t: SimTime) -> Option<Station
     Some(match place {
         Place::Pending => return None,
         Place::Producer => StationId::Producer,
-        Place::Master if reached(t, r.master_flushed_at) => StationId::MasterDisk,
+        Place::Master if reached(t, r.master_flushed_at()) => StationId::MasterDisk,
         Place::Master => StationId::MasterCache,
-        Place::Slave if reached(t, r.slave_flushed_at) => StationId::SlaveDisk,
+        Place::Slave if reached(t, r.slave_flushed_at()) => StationId::SlaveDisk,
         Place::Slave => StationId::SlaveCache,
         Place::Consumer => StationId::Consumer,
         Place::Consumed => StationId::Consumed,

@@ -51,12 +51,12 @@ fn losses(run: &Run, from: SimTime, to: SimTime) -> Vec<(u32, Why)> {
         if k.place != Place::Lost || k.arrive <= from || k.arrive > to {
             continue;
         }
-        let why = match r.lost.last().map(|(_, reason)| reason) {
+        let why = match r.lost().last().map(|(_, reason)| reason) {
             Some(LossReason::PageCacheLost { node, .. }) => Why::Power(*node),
             Some(LossReason::DiskLost { node, .. }) => Why::Disk(*node),
             Some(LossReason::SlaveOnly { .. }) => Why::SlaveOnly,
             Some(LossReason::WriteBufferLost { .. }) => Why::WriteBuffer,
-            None if r.cause.as_ref().is_some_and(|c| c.0.iter().any(|s| matches!(s, rmq_sim::text::CauseStep::SkippedByConsumer { .. }))) => Why::Skipped,
+            None if r.cause().is_some_and(|c| c.0.iter().any(|s| matches!(s, rmq_sim::text::CauseStep::SkippedByConsumer { .. }))) => Why::Skipped,
             None => Why::NeverStored,
         };
         out.push((r.id, why));

@@ -48,7 +48,7 @@ impl Checker {
                         self.check_power_loss(sim, *how, e)?;
                     }
                 }
-                EventKind::Delivered { msg, .. } if sim.ledger().get(*msg).appended_at.is_none_or(|t| t > e.at) => {
+                EventKind::Delivered { msg, .. } if sim.ledger().get(*msg).appended_at().is_none_or(|t| t > e.at) => {
                     return Err(format!("nothing_consumed_before_stored: {e}"));
                 }
                 EventKind::DeadLettered { reconsume_times, .. }

@@ -241,7 +241,7 @@ impl Report {
                 send_attempts: m.attempts.len() as u32,
                 deliveries: m.deliveries.len() as u32,
                 reconsume_times: m.reconsume_times(),
-                cause: m.cause.as_ref().map(|c| c.render(crate::text::Lang::En)),
+                cause: m.cause().map(|c| c.render(crate::text::Lang::En)),
             });
         }
         Report {

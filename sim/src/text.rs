@@ -185,18 +185,18 @@ impl MessageRecord {
             (Verdict::DeadLettered, Lang::En) => format!(
                 "failed {} times and was written to %DLQ% at {}",
                 self.deliveries.len(),
-                at(self.dead_lettered_at.as_ref())
+                at(self.dead_lettered_at().as_ref())
             ),
             (Verdict::DeadLettered, Lang::Zh) => format!(
                 "消费失败 {} 次，于 {} 被写入 %DLQ% 死信队列",
                 self.deliveries.len(),
-                at(self.dead_lettered_at.as_ref())
+                at(self.dead_lettered_at().as_ref())
             ),
-            (Verdict::Unresolved, _) => match &self.cause {
+            (Verdict::Unresolved, _) => match self.cause() {
                 Some(c) => format!("{}: {}", verdict_meaning(v, lang), c.render(lang)),
                 None => verdict_meaning(v, lang).to_string(),
             },
-            (Verdict::LostAfterAck | Verdict::LostUnacked, _) => match &self.cause {
+            (Verdict::LostAfterAck | Verdict::LostUnacked, _) => match self.cause() {
                 Some(c) => c.render(lang),
                 None => verdict_meaning(v, lang).to_string(),
             },

@@ -222,7 +222,7 @@ pub fn what_if(base: &Scenario, msg: MsgId) -> Option<WhatIf> {
             let sc = knob.apply(base)?;
             let mut sim = Sim::new(&sc);
             sim.run();
-            let compensated = sim.ledger().get(msg).compensated_at.is_some();
+            let compensated = sim.ledger().get(msg).compensated_at().is_some();
             let run = RunSummary { scenario: sc, report: Report::of(&sim) };
             let verdict = run.verdict(msg)?;
             Some(Outcome { knob, change: knob.describe(base), verdict, saved: saves(before, verdict, compensated), run })

@@ -124,7 +124,7 @@ fn preset_retry_then_success() {
 fn preset_dlq_compensation() {
     let (sim, r) = run(&preset("dlq-compensation"));
     assert_eq!(verdicts(&r), "DEAD_LETTERED=1 DELIVERED=9");
-    assert!(sim.ledger().messages.iter().any(|m| m.compensated_at.is_some()), "the DLQ consumer compensated");
+    assert!(sim.ledger().messages.iter().any(|m| m.compensated_at().is_some()), "the DLQ consumer compensated");
 }
 
 #[test]

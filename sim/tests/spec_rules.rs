@@ -131,7 +131,7 @@ fn sync_flush_stall_client_times_out_yet_message_is_delivered() {
     assert_eq!(r.summary.verdicts["LOST_UNACKED"] + r.summary.verdicts["LOST_AFTER_ACK"], 0);
     let m = &sim.ledger().messages[150];
     let delivered = m.deliveries[0].at;
-    assert!(delivered < m.master_flushed_at.unwrap(), "consumed before it was on disk");
+    assert!(delivered < m.master_flushed_at().unwrap(), "consumed before it was on disk");
 }
 
 /// Client §5: a SYNC timeout closes the connection and fails every other request in flight on
@@ -181,7 +181,7 @@ fn async_flush_power_loss_loses_unflushed_send_ok() {
     assert_eq!(down.0 - down.1, lost_bytes, "exactly the unflushed messages are lost");
     // Bounded by the least-pages rule: fewer than 4 dirty page boundaries, plus one interval.
     assert!(down.0 - down.1 < 4 * 4096 + 50 * 1124 + 4096);
-    let cause = sim.ledger().messages[251].cause.clone().unwrap().to_string();
+    let cause = sim.ledger().messages[251].cause().cloned().unwrap().to_string();
     assert!(cause.starts_with("SEND_OK at 2.512s under ASYNC_FLUSH"), "{cause}");
     assert!(cause.contains("lost power at 3.000s"), "{cause}");
 }
@@ -221,7 +221,7 @@ fn book_recommendation_master_restart_loses_slave_only_tail() {
     let (sim, r) = run(&preset("book-recommendation-master-restarts"));
     assert_eq!(verdicts(&r), "DELIVERED=251 LOST_AFTER_ACK=49");
     assert!(sim.events().iter().any(|e| matches!(e.kind, EventKind::MasterBehindSlave { .. })));
-    let cause = sim.ledger().messages[260].cause.clone().unwrap().to_string();
+    let cause = sim.ledger().messages[260].cause().cloned().unwrap().to_string();
     assert!(cause.contains("does not reconcile"), "{cause}");
     // The bytes still exist on the slave.
     let slave = sim.slave().unwrap();
@@ -242,7 +242,7 @@ fn async_master_disk_lost_loses_unreplicated() {
     // The push thread sends every 100 ms (10 messages) and the link takes 50 ms: 9 are lost.
     assert_eq!(verdicts(&r), "DELIVERED=291 LOST_AFTER_ACK=9");
     for m in sim.ledger().messages.iter().filter(|m| m.verdict == Some(Verdict::LostAfterAck)) {
-        assert!(m.replicated_at.is_none(), "only unreplicated messages are lost");
+        assert!(m.replicated_at().is_none(), "only unreplicated messages are lost");
     }
 }
 
@@ -265,10 +265,10 @@ fn poison_message_is_dead_lettered_after_17_deliveries() {
     assert_eq!(verdicts(&r), "DEAD_LETTERED=1 DELIVERED=9");
     let m = &sim.ledger().messages[3];
     assert_eq!(m.deliveries.len(), 17);
-    let levels: Vec<u32> = m.retries.iter().map(|(l, _)| *l).collect();
+    let levels: Vec<u32> = m.retries().iter().map(|(l, _)| *l).collect();
     assert_eq!(levels, (3..=18).collect::<Vec<_>>(), "retry k uses delay level 2 + k");
     let first_failure = m.deliveries[0].result.unwrap().0;
-    let dlq = m.dead_lettered_at.unwrap();
+    let dlq = m.dead_lettered_at().unwrap();
     let total = dlq.since(first_failure);
     let expected = SimDuration::from_secs(4 * 3600 + 45 * 60 + 40);
     // Plus up to 100 ms per retry: the schedule service looks at each level every 100 ms.
@@ -283,7 +283,7 @@ fn max_reconsume_times_3_gives_four_deliveries() {
     let m = &sim.ledger().messages[0];
     assert_eq!(m.deliveries.len(), 4);
     assert_eq!(m.verdict, Some(Verdict::DeadLettered));
-    let gaps: Vec<u64> = m.retries.iter().zip(m.deliveries.iter()).map(|((_, due), d)| due.since(d.result.unwrap().0).as_ms()).collect();
+    let gaps: Vec<u64> = m.retries().iter().zip(m.deliveries.iter()).map(|((_, due), d)| due.since(d.result.unwrap().0).as_ms()).collect();
     assert_eq!(gaps, vec![10_001, 30_001, 60_001], "10 s, 30 s, 1 m (+1 ms to reach the broker)");
 }
 
@@ -398,7 +398,7 @@ fn async_flush_waits_for_least_pages_or_thorough_interval() {
         "#,
     );
     let (sim, _) = run(&sc);
-    let flushed = |i: usize| sim.ledger().messages[i].master_flushed_at.unwrap();
+    let flushed = |i: usize| sim.ledger().messages[i].master_flushed_at().unwrap();
     let one = SimDuration::from_us(2_000 + 1124 * 1000 / 200_000);
     assert_eq!(flushed(0), SimTime::from_ms(500) + one, "the first turn ignores the least-pages rule");
     // The flusher sleeps 500 ms after each flush, so its turns drift by the flush times.
@@ -422,8 +422,8 @@ fn sync_master_send_ok_before_slave_flush() {
     );
     let (sim, _) = run(&sc);
     let m = &sim.ledger().messages[0];
-    assert!(m.answer.unwrap().0 < m.slave_flushed_at.unwrap());
-    assert!(m.replicated_at.unwrap() < m.answer.unwrap().0);
+    assert!(m.answer.unwrap().0 < m.slave_flushed_at().unwrap());
+    assert!(m.replicated_at().unwrap() < m.answer.unwrap().0);
 }
 
 /// Client §11: once the route shows no master, sends fail at once with "No route info".
@@ -478,7 +478,7 @@ fn producer_partition_times_sends_out_and_heals() {
     );
     let (sim, r) = run(&sc);
     assert_eq!(sim.ledger().messages[7].answer.unwrap().1, Answer::Exception(SendError::CallTimeout));
-    assert_eq!(sim.ledger().messages[7].appended_at, None, "the request never reached the master");
+    assert_eq!(sim.ledger().messages[7].appended_at(), None, "the request never reached the master");
     assert_eq!(sim.ledger().messages[20].answer.unwrap().1, Answer::Status(SendStatus::SendOk));
     // msgs 6..=14 vanish in the partition (15 gets through on a failFast retry after the heal).
     // msg 14's timeout at 17.000s closes the connection just after msg 17 went out on it: msg 17
@@ -500,7 +500,7 @@ fn slow_disk_multiplies_flush_time() {
     let (slow, _) = run(&scenario(&slow_text));
     let flush_time = |sim: &Sim| {
         let m = &sim.ledger().messages[0];
-        m.master_flushed_at.unwrap().since(m.appended_at.unwrap())
+        m.master_flushed_at().unwrap().since(m.appended_at().unwrap())
     };
     assert_eq!(flush_time(&slow), flush_time(&fast).saturating_mul(50));
 }
@@ -660,12 +660,12 @@ fn message_skipped_after_truncation_is_a_loss_not_unresolved() {
         .ledger()
         .messages
         .iter()
-        .filter(|m| m.cause.as_ref().is_some_and(|c| c.0.iter().any(|s| matches!(s, rmq_sim::text::CauseStep::SkippedByConsumer { .. }))))
+        .filter(|m| m.cause().is_some_and(|c| c.0.iter().any(|s| matches!(s, rmq_sim::text::CauseStep::SkippedByConsumer { .. }))))
         .collect();
     assert_eq!(skipped.len(), 23, "the gap between the truncated end and the committed offset");
     for m in skipped {
         assert_eq!(m.verdict, Some(Verdict::LostAfterAck));
-        assert!(m.appended_at.unwrap() > SimTime::from_ms(7_000), "appended after the restart, into the gap");
+        assert!(m.appended_at().unwrap() > SimTime::from_ms(7_000), "appended after the restart, into the gap");
         let zh = m.explain(rmq_sim::text::Lang::Zh);
         assert!(zh.contains("偏移 249"), "{zh}");
     }
@@ -703,7 +703,7 @@ fn async_master_loses_the_last_100ms_on_disk_loss() {
     assert!((20..=110).contains(&lost.len()), "tens of SEND_OK messages lost: {}", verdicts(&r));
     for m in &lost {
         assert_eq!(m.send_status_name(), "SEND_OK");
-        assert!(m.appended_at.unwrap() >= SimTime::from_ms(1_890), "only the last ~100 ms: {:?}", m.appended_at);
+        assert!(m.appended_at().unwrap() >= SimTime::from_ms(1_890), "only the last ~100 ms: {:?}", m.appended_at());
     }
     // The pushes come in 100 ms steps (plus the time on the wire), not one per message.
     let pushes: Vec<SimTime> = sim.events().iter().filter(|e| matches!(e.kind, EventKind::ReplicaSent { .. })).map(|e| e.at).collect();
@@ -816,8 +816,8 @@ fn schedule_service_moves_retries_on_its_100ms_ticks() {
     let (sim, _) = run(&preset("max-reconsume-3"));
     let m = &sim.ledger().messages[0];
     let moved: Vec<SimTime> = sim.events().iter().filter(|e| matches!(e.kind, EventKind::RetryDue { msg, .. } if msg.0 == 0)).map(|e| e.at).collect();
-    assert_eq!(moved.len(), m.retries.len());
-    for (&(_, due), at) in m.retries.iter().zip(moved) {
+    assert_eq!(moved.len(), m.retries().len());
+    for (&(_, due), at) in m.retries().iter().zip(moved) {
         assert!(at >= due && at.since(due) < SimDuration::from_ms(100), "due {due}, moved {at}");
         assert_eq!((at.as_us() - 1_000_000) % 100_000, 0, "on a tick of the level's timer (1 s after start, then every 100 ms)");
     }
@@ -868,8 +868,8 @@ fn transient_store_pool_process_crash_loses_the_uncommitted_tail() {
     assert!(!lost.is_empty() && lost.len() <= 16, "{}", verdicts(&r));
     for m in &lost {
         assert_eq!(m.send_status_name(), "SEND_OK");
-        assert!(m.appended_at.unwrap() >= SimTime::from_ms(2_800), "only the last ~200 ms");
-        assert!(matches!(m.lost[0].1, rmq_sim::text::LossReason::WriteBufferLost { .. }), "{:?}", m.lost);
+        assert!(m.appended_at().unwrap() >= SimTime::from_ms(2_800), "only the last ~200 ms");
+        assert!(matches!(m.lost()[0].1, rmq_sim::text::LossReason::WriteBufferLost { .. }), "{:?}", m.lost());
         assert!(m.explain(rmq_sim::text::Lang::Zh).contains("transientStorePoolEnable"));
     }
     // Committed bytes were never more than ~16 KiB behind the writes.
@@ -1022,7 +1022,7 @@ fn a_run_stopped_by_a_bound_says_so_for_every_message_in_flight() {
     assert_eq!(r.ended_by, "TIME_LIMIT");
     assert_eq!(verdicts(&r), "UNRESOLVED=2");
     for m in &sim.ledger().messages {
-        let cause = m.cause.as_ref().expect("an UNRESOLVED message at a bound has a cause");
+        let cause = m.cause().expect("an UNRESOLVED message at a bound has a cause");
         assert!(matches!(cause.0[..], [CauseStep::RunStopped { reason: EndReason::TimeLimit, at, .. }] if at == sc.until), "{cause:?}");
         assert!(m.explain(rmq_sim::text::Lang::En).contains("its `until`"), "{}", m.explain(rmq_sim::text::Lang::En));
     }
@@ -1066,8 +1066,8 @@ fn a_compensated_message_whose_dlq_copy_is_lost_stays_dead_lettered() {
     );
     let (sim, r) = run(&sc);
     let m = &sim.ledger().messages[0];
-    assert!(m.compensated_at.is_some(), "the DLQ consumer compensated it");
-    assert!(m.lost.iter().any(|(_, why)| matches!(why, rmq_sim::text::LossReason::PageCacheLost { .. })), "then its copies were lost: {:?}", m.lost);
+    assert!(m.compensated_at().is_some(), "the DLQ consumer compensated it");
+    assert!(m.lost().iter().any(|(_, why)| matches!(why, rmq_sim::text::LossReason::PageCacheLost { .. })), "then its copies were lost: {:?}", m.lost());
     assert_eq!(verdicts(&r), "DEAD_LETTERED=1");
     let history = rmq_sim::export::history::ops(&sim);
     assert!(history.iter().any(|op| op.process == rmq_sim::export::history::Process::Named("dlq") && op.kind == "ok" && op.compensated == Some(true)), "{history:?}");
@@ -1098,7 +1098,7 @@ fn a_pull_lost_in_a_broker_restart_is_retried() {
         ));
         let (sim, r) = run(&sc);
         for m in &sim.ledger().messages {
-            let stored = m.appended_at.is_some();
+            let stored = m.appended_at().is_some();
             assert!(!stored || !m.consumed_at.is_empty(), "crash at {crash_ms} ms: msg#{} stored but never consumed ({})", m.id, verdicts(&r));
         }
     }

@@ -129,7 +129,7 @@ fn liveness(case: &Case, sim: &Sim) -> Result<(), Break> {
     }
     // As in the sweep, every loss has a cause the model can name (`NeverReached` is a model gap:
     // swarm seeds 840, 984, … found pulls lost in a master restart, fixed in the pull path).
-    if let Some(m) = sim.ledger().messages.iter().find(|m| m.cause.as_ref().is_some_and(|c| c.0.contains(&CauseStep::NeverReached))) {
+    if let Some(m) = sim.ledger().messages.iter().find(|m| m.cause().is_some_and(|c| c.0.contains(&CauseStep::NeverReached))) {
         return Err(broke("every_loss_has_a_named_cause", format!("msg#{} {:?}: {}", m.id, m.verdict, m.explain(Default::default()))));
     }
     if ended == EndReason::EventLimit && all_faults_heal(case) {
@@ -139,7 +139,7 @@ fn liveness(case: &Case, sim: &Sim) -> Result<(), Break> {
         let reported = |c: &rmq_sim::ledger::Cause| {
             c.0.iter().any(|s| matches!(s, CauseStep::RunStopped { reason, .. } if *reason == ended) || matches!(s, CauseStep::WaitingForConsumer { .. }))
         };
-        if let Some(m) = sim.ledger().messages.iter().find(|m| m.verdict == Some(Verdict::Unresolved) && !m.cause.as_ref().is_some_and(reported)) {
+        if let Some(m) = sim.ledger().messages.iter().find(|m| m.verdict == Some(Verdict::Unresolved) && !m.cause().is_some_and(reported)) {
             return Err(broke("bound_is_reported", format!("the run stopped ({ended:?}) with msg#{} UNRESOLVED and no cause naming the bound", m.id)));
         }
     }
@@ -158,7 +158,7 @@ fn liveness(case: &Case, sim: &Sim) -> Result<(), Break> {
     // dead-lettered once the run went quiet with a healthy consumer.
     if ended == EndReason::Quiescent && all_faults_heal(case) && case.scenario.consumer.enabled {
         for m in &sim.ledger().messages {
-            if m.lost.is_empty() && m.was_acked() && m.verdict == Some(Verdict::LostAfterAck) {
+            if m.lost().is_empty() && m.was_acked() && m.verdict == Some(Verdict::LostAfterAck) {
                 let kinds: Vec<_> = case.scenario.faults.iter().map(|f| f.kind).chain(case.injected.iter().map(|(_, f)| f.kind)).collect();
                 // A copy can vanish without a CopyLost only through a fault that destroys state.
                 if !kinds.iter().any(|k| matches!(k, FaultKind::PowerLoss | FaultKind::DiskLost | FaultKind::ProcessCrash)) {
@@ -399,10 +399,10 @@ impl Coverage {
             seen.insert(name);
         }
         for m in &sim.ledger().messages {
-            if m.compensated_at.is_some() && m.lost.iter().any(|(t, _)| *t > m.compensated_at.unwrap_or_default()) {
+            if m.compensated_at().is_some() && m.lost().iter().any(|(t, _)| *t > m.compensated_at().unwrap_or_default()) {
                 seen.insert("copy lost after DLQ compensation");
             }
-            for step in m.cause.iter().flat_map(|c| &c.0) {
+            for step in m.cause().iter().flat_map(|c| &c.0) {
                 seen.insert(match step {
                     CauseStep::SkippedByConsumer { .. } => "cause: skipped by the consumer",
                     CauseStep::RetryStuckOnSlave => "cause: retry stuck on the slave",

@@ -59,7 +59,7 @@ fn liveness(sim: &Sim) -> Result<(), String> {
         if m.verdict == Some(Verdict::Unresolved) && quiescent && sim.consumer_view().online {
             return Err(format!("no_silent_unresolved: msg#{} UNRESOLVED in a run that ended with nothing pending", m.id));
         }
-        if m.cause.as_ref().is_some_and(|c| c.0.contains(&CauseStep::NeverReached)) {
+        if m.cause().is_some_and(|c| c.0.contains(&CauseStep::NeverReached)) {
             return Err(format!("every_loss_has_a_named_cause: msg#{}: {}", m.id, m.explain(Default::default())));
         }
     }

@@ -26,14 +26,14 @@ pub fn stations_at(ledger: &Ledger, t: SimTime) -> [u32; 8] {
     let by = |x: Option<SimTime>| x.is_some_and(|x| x <= t);
     let mut c = [0u32; 8];
     for m in &ledger.messages {
-        let lost = by(m.lost.first().map(|l| l.0)) && m.consumed_at.first().is_none_or(|c| *c > t);
+        let lost = by(m.lost().first().map(|l| l.0)) && m.consumed_at.first().is_none_or(|c| *c > t);
         c[0] += by(m.attempts.first().map(|a| a.sent_at)) as u32;
         c[1] += matches!(m.answer, Some((at, Answer::Status(_))) if at <= t) as u32;
-        c[2] += (by(m.appended_at) && !by(m.master_flushed_at) && !lost) as u32;
-        c[3] += (by(m.master_flushed_at) && !lost) as u32;
-        c[4] += by(m.replicated_at) as u32;
+        c[2] += (by(m.appended_at()) && !by(m.master_flushed_at()) && !lost) as u32;
+        c[3] += (by(m.master_flushed_at()) && !lost) as u32;
+        c[4] += by(m.replicated_at()) as u32;
         c[5] += by(m.consumed_at.first().copied()) as u32;
-        c[6] += by(m.dead_lettered_at) as u32;
+        c[6] += by(m.dead_lettered_at()) as u32;
         c[7] += (lost && matches!(m.verdict, Some(Verdict::LostAfterAck | Verdict::LostUnacked))) as u32;
     }
     c

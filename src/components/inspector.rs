@@ -30,13 +30,13 @@ fn stages(lang: Lang, r: &MessageRecord, cursor: SimTime) -> Html {
     html! {
         <table class="stages">
             { stage(lang, Key::StageSent, r.attempts.first().map(|a| a.sent_at), cursor) }
-            { stage(lang, Key::StageCache, r.appended_at, cursor) }
-            { stage(lang, Key::StageDisk, r.master_flushed_at, cursor) }
-            { stage(lang, Key::StageSlave, r.replicated_at, cursor) }
+            { stage(lang, Key::StageCache, r.appended_at(), cursor) }
+            { stage(lang, Key::StageDisk, r.master_flushed_at(), cursor) }
+            { stage(lang, Key::StageSlave, r.replicated_at(), cursor) }
             { stage(lang, Key::StageAnswer, r.answer.as_ref().map(|(at, _)| *at), cursor) }
             { stage(lang, Key::StageConsumed, r.consumed_at.first().copied(), cursor) }
-            { stage(lang, Key::StageDlq, r.dead_lettered_at, cursor) }
-            { stage(lang, Key::StageLost, r.lost.last().map(|(at, _)| *at), cursor) }
+            { stage(lang, Key::StageDlq, r.dead_lettered_at(), cursor) }
+            { stage(lang, Key::StageLost, r.lost().last().map(|(at, _)| *at), cursor) }
         </table>
     }
 }

@@ -293,7 +293,7 @@ pub fn ops(sim: &Sim) -> Vec<Op> {
         None => Vec::new(),
     };
     // The DLQ consumer received a compensated message even if its DLQ copy was lost later.
-    dead.extend(sim.ledger().messages.iter().filter(|m| m.compensated_at.is_some()).map(|m| MsgId(m.id)));
+    dead.extend(sim.ledger().messages.iter().filter(|m| m.compensated_at().is_some()).map(|m| MsgId(m.id)));
     crate::sort::sort(&mut dead);
     dead.dedup();
     for (i, msg) in dead.into_iter().enumerate() {
@@ -303,7 +303,7 @@ pub fn ops(sim: &Sim) -> Vec<Op> {
         b.push((end, last - 1, i), inv);
         let mut ok = Op::new(Process::Named("dlq"), "ok", "receive", msg, end);
         ok.queue = Some(dlq.clone());
-        ok.compensated = Some(sim.ledger().get(msg).compensated_at.is_some());
+        ok.compensated = Some(sim.ledger().get(msg).compensated_at().is_some());
         b.push((end, last - 1, i + 1), ok);
     }
     for m in &sim.ledger().messages {

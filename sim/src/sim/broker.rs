@@ -46,9 +46,7 @@ impl Sim {
         let offset = rec.offset;
         self.emit(EventKind::Appended { node: NodeId::Master, msg, topic, offset, size, reconsume_times: rc });
         let rec = self.ledger.get_mut(msg);
-        if rec.appended_at.is_none() {
-            rec.appended_at = Some(self.now);
-        }
+        rec.appended_at.get_or_insert(self.now);
         if self.master.flush_disk_type == FlushDiskType::SyncFlush {
             self.start_flush(NodeId::Master);
         }

@@ -276,7 +276,7 @@ impl Sim {
             // The DLQ copy carries the failing delivery's reconsumeTimes + 1 (17 for a poison message).
             let dlq = self.master_append(msg, Topic::Dlq, stored_rc + 1, None);
             self.copies[dlq].handled = !self.sc.consumer.dlq_consumer;
-            self.ledger.get_mut(msg).dead_lettered_at = Some(self.now);
+            self.ledger.get_mut(msg).set_dead_lettered_at(self.now);
             self.emit(EventKind::DeadLettered { msg, reconsume_times: stored_rc });
             dlq
         } else {
@@ -285,7 +285,7 @@ impl Sim {
             let due_at = self.now + levels[level as usize - 1];
             let sched = self.master_append(msg, Topic::Schedule, stored_rc + 1, None);
             self.copies[sched].due_at = Some(due_at);
-            self.ledger.get_mut(msg).retries.push((level, due_at));
+            self.ledger.get_mut(msg).push_retry(level, due_at);
             self.emit(EventKind::RetryScheduled { msg, delay_level: level, due_at, reconsume_times: stored_rc + 1 });
             self.schedule_delivery(sched, due_at);
             sched
@@ -376,7 +376,7 @@ impl Sim {
         }
         self.copies[copy].handled = true;
         let msg = self.copies[copy].msg;
-        self.ledger.get_mut(msg).compensated_at = Some(self.now);
+        self.ledger.get_mut(msg).set_compensated_at(self.now);
         self.emit(EventKind::Compensated { msg });
     }
 }

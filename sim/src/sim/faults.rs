@@ -324,10 +324,7 @@ impl Sim {
         let c = &self.copies[copy];
         let (msg, topic) = (c.msg, c.topic);
         let now = self.now;
-        let notes = &mut self.ledger.get_mut(msg).lost;
-        if !notes.iter().any(|(_, w)| *w == why) {
-            notes.push((now, why.clone()));
-        }
+        self.ledger.get_mut(msg).note_loss(now, &why);
         self.emit(EventKind::CopyLost { msg, node, topic, why });
     }
 }

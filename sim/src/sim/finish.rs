@@ -78,7 +78,7 @@ impl Sim {
                 1 => Verdict::Delivered,
                 // Dead-lettered: a DLQ copy is still readable, or the DLQ consumer already
                 // compensated it before that copy was lost (the application handled it).
-                _ if dead_lettered || rec.compensated_at.is_some() => Verdict::DeadLettered,
+                _ if dead_lettered || rec.compensated_at().is_some() => Verdict::DeadLettered,
                 _ if work_left && !nothing_pending => Verdict::Unresolved,
                 _ if waiting && consumer_offline => Verdict::Unresolved,
                 _ if rec.was_acked() => Verdict::LostAfterAck,
@@ -96,7 +96,7 @@ impl Sim {
             };
             let rec = self.ledger.get_mut(msg);
             rec.verdict = Some(verdict);
-            rec.cause = cause;
+            rec.set_cause(cause);
         }
     }
 
@@ -148,12 +148,12 @@ impl Sim {
             Some((at, Answer::NoReply)) if self.sc.producer.send_mode == SendMode::Oneway => CauseStep::Oneway { at },
             _ => CauseStep::NoAnswer,
         }];
-        match (pending, rec.lost.is_empty(), rec.appended_at) {
+        match (pending, rec.lost().is_empty(), rec.appended_at()) {
             (Some(copy), _, _) => {
-                steps.extend(rec.lost.iter().map(|(_, why)| CauseStep::Loss(why.clone())));
+                steps.extend(rec.lost().iter().map(|(_, why)| CauseStep::Loss(why.clone())));
                 steps.push(self.unreachable_because(copy, positions));
             }
-            (None, false, _) => steps.extend(rec.lost.iter().map(|(_, why)| CauseStep::Loss(why.clone()))),
+            (None, false, _) => steps.extend(rec.lost().iter().map(|(_, why)| CauseStep::Loss(why.clone()))),
             (None, true, None) => steps.push(CauseStep::NeverReachedMaster),
             (None, true, Some(_)) if !rec.deliveries.is_empty() => steps.push(CauseStep::RetryLost),
             (None, true, Some(_)) if self.readable_node().is_none() => steps.push(CauseStep::Stranded),
