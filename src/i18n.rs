@@ -240,6 +240,7 @@ catalogue! {
     LostSub => "✕ ghosts · {0} acked, then lost", "✕ 幽灵 · {0} 条确认后丢失";
     RetryWaiting => "msg#{0} level {1}, due in {2}", "消息 {0} 级别 {1}，{2} 后到期";
     OverflowMore => "+{0} more", "另有 {0} 条";
+    OverflowShort => "+{0}", "+{0}";
     BadgeProcessDown => "✕ process down", "✕ 进程宕机";
     BadgeMachineOff => "⚡ machine off", "⚡ 机器断电";
     BadgeStopped => "stopped", "已停止";
@@ -531,7 +532,7 @@ mod tests {
     fn chinese_texts_are_chinese_where_they_have_words() {
         let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
         // A few labels are identifiers or symbols in both languages.
-        let same = [Key::KindBroker, Key::UnitPercent, Key::LangZhTitle, Key::LaneJoin];
+        let same = [Key::KindBroker, Key::UnitPercent, Key::LangZhTitle, Key::LaneJoin, Key::OverflowShort];
         let untranslated: Vec<Key> =
             Key::ALL.iter().copied().filter(|k| !same.contains(k) && (cjk(pair(*k).0) || !cjk(pair(*k).1))).collect();
         assert!(untranslated.is_empty(), "no Chinese in {untranslated:?}");

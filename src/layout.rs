@@ -359,15 +359,86 @@ pub const SLOT: f64 = 19.0;
 /// Token radius.
 pub const TOKEN_R: f64 = 8.0;
 
+/// Columns and rows of a station's slot grid.
+fn grid(area: Rect) -> (usize, usize) {
+    (((area.w - 4.0) / SLOT).floor().max(1.0) as usize, ((area.h - 4.0) / SLOT).floor().max(1.0) as usize)
+}
+
 /// The `i`-th slot of a station (row-major), or None when the station is full.
 pub fn slot(area: Rect, i: usize) -> Option<(f64, f64)> {
-    let cols = ((area.w - 4.0) / SLOT).floor().max(1.0) as usize;
-    let rows = ((area.h - 4.0) / SLOT).floor().max(1.0) as usize;
+    let (cols, rows) = grid(area);
     if i >= cols * rows {
         return None;
     }
     let (c, row) = (i % cols, i / cols);
     Some((area.x + 2.0 + SLOT / 2.0 + c as f64 * SLOT, area.y + 2.0 + SLOT / 2.0 + row as f64 * SLOT))
+}
+
+/// Roughly how wide `s` is drawn at `px_per_char` for Latin text (CJK characters are wider).
+pub fn text_width(s: &str, px_per_char: f64) -> f64 {
+    s.chars().map(|c| if c >= '\u{2e80}' { px_per_char * 1.65 } else { px_per_char }).sum()
+}
+
+/// Width of the "+N more" plate around `label`.
+pub fn overflow_plate_width(label: &str) -> f64 {
+    text_width(label, 6.2) + 10.0
+}
+
+/// The region label drawn at the bottom right of a station's area, if any (the master's page
+/// cache and commit log, the consumer's two areas).
+pub fn region_label_key(s: StationId) -> Option<crate::i18n::Key> {
+    use crate::i18n::Key;
+    match s {
+        StationId::MasterCache => Some(Key::RegionCache),
+        StationId::MasterDisk => Some(Key::RegionDisk),
+        StationId::Consumer => Some(Key::RegionConsuming),
+        StationId::Consumed => Some(Key::RegionConsumed),
+        _ => None,
+    }
+}
+
+/// The widest a region label is drawn (11 px on small screens, about 0.58 em a Latin character
+/// in the UI font: "page cache (memory)" measured 105 units at 9.5 px in headless Chromium), in diagram units.
+fn region_label_width(label: &str) -> f64 {
+    text_width(label, 11.0 * 0.58)
+}
+
+/// The plate's text: `long` ("+N more") when it fits beside the area's region label, else `short` ("+N").
+pub fn fit_plate_label<'a>(area: Rect, long: &'a str, short: &'a str, region_label: Option<&str>) -> &'a str {
+    let room = area.w - 8.0 - region_label.map_or(0.0, region_label_width);
+    if grid(area).1 == 1 || overflow_plate_width(long) <= room {
+        long
+    } else {
+        short
+    }
+}
+
+/// Height of the "+N more" plate a full station shows in its bottom-right corner.
+pub const OVERFLOW_PLATE_H: f64 = 16.0;
+/// Slots a one-row station gives up to that plate (wide enough for "+99999 more").
+const OVERFLOW_PLATE_SLOTS: usize = 5;
+
+/// Where the "+N more" plate of `w` units is drawn in `area`, inside the slots [`shown`] leaves
+/// free: bottom left, clear of the region's label at the bottom right; in a one-row station
+/// (no label), at the right end.
+pub fn overflow_plate(area: Rect, w: f64) -> Rect {
+    let y = area.y + area.h - OVERFLOW_PLATE_H - 2.0;
+    let x = if grid(area).1 > 1 { area.x + 2.0 } else { area.x + area.w - w - 2.0 };
+    Rect { x, y, w, h: OVERFLOW_PLATE_H }
+}
+
+/// How many of `resting` tokens a station draws. When they all fit, all of them; otherwise
+/// the last row (or, in a one-row station, its last few slots) is left to the "+N more" plate,
+/// so the plate never covers a token or the region's label.
+pub fn shown(area: Rect, resting: usize) -> usize {
+    let (cols, rows) = grid(area);
+    if resting <= cols * rows {
+        resting
+    } else if rows > 1 {
+        cols * (rows - 1)
+    } else {
+        cols.saturating_sub(OVERFLOW_PLATE_SLOTS)
+    }
 }
 
 /// The station a resting message is drawn in.
@@ -426,12 +497,18 @@ pub fn tokens(o: Orientation, tracks: &Tracks, ledger: &Ledger, t: SimTime) -> (
 
 /// [`tokens`], with travelling tokens drawn as `motion` says.
 pub fn tokens_with(o: Orientation, tracks: &Tracks, ledger: &Ledger, t: SimTime, motion: Motion) -> (Vec<Token>, BTreeMap<StationIdKey, usize>) {
+    let at: Vec<(Place, Place, f64)> = ledger.messages.iter().map(|rec| tracks.at(rec.id as usize, t)).collect();
+    // How many rest in each station first, so a full one leaves room for its "+N more" plate.
+    let mut resting: BTreeMap<StationIdKey, usize> = BTreeMap::new();
+    for (rec, (_, to, f)) in ledger.messages.iter().zip(&at) {
+        if let Some(s) = station_of(*to, rec, t).filter(|_| *f >= 1.0) {
+            *resting.entry(StationIdKey(s as u8)).or_insert(0) += 1;
+        }
+    }
     let mut out = Vec::new();
     let mut filled: BTreeMap<StationIdKey, usize> = BTreeMap::new();
     let mut overflow: BTreeMap<StationIdKey, usize> = BTreeMap::new();
-    for rec in &ledger.messages {
-        let m = rec.id as usize;
-        let (from, to, f) = tracks.at(m, t);
+    for (rec, (from, to, f)) in ledger.messages.iter().zip(at) {
         if f < 1.0 {
             let a = station_of(from, rec, t).map(|s| station(o, s).center());
             let b = station_of(to, rec, t).map(|s| station(o, s).center());
@@ -443,13 +520,14 @@ pub fn tokens_with(o: Orientation, tracks: &Tracks, ledger: &Ledger, t: SimTime,
             continue;
         }
         let Some(s) = station_of(to, rec, t) else { continue };
-        let i = filled.entry(StationIdKey(s as u8)).or_insert(0);
-        match slot(station(o, s), *i) {
+        let (key, area) = (StationIdKey(s as u8), station(o, s));
+        let i = filled.entry(key).or_insert(0);
+        match slot(area, *i).filter(|_| *i < shown(area, resting.get(&key).copied().unwrap_or(0))) {
             Some((x, y)) => {
                 let consumed = rec.consumed_at.iter().filter(|c| **c <= t).count() as u32;
                 out.push(Token { msg: rec.id, x, y, look: look(rec, to, t), place: to, moving: false, consumed, progress: 1.0 })
             }
-            None => *overflow.entry(StationIdKey(s as u8)).or_insert(0) += 1,
+            None => *overflow.entry(key).or_insert(0) += 1,
         }
         *i += 1;
     }
@@ -544,6 +622,37 @@ mod tests {
             assert!(centers.contains(&(tok.x, tok.y)), "at {t}: {:?}", (tok.x, tok.y));
         }
         assert_eq!(drawn_fraction(0.3, Motion::Glide), 0.3);
+    }
+
+    /// A full station leaves its last row (or a one-row station its last slots) to the
+    /// "+N more" plate: no drawn token and no region label sits under it, in any layout.
+    #[test]
+    fn the_overflow_plate_covers_no_token() {
+        use crate::i18n::{t, tf, Key, Lang};
+        use StationId::*;
+        for o in [Orientation::Wide, Orientation::Compact, Orientation::Tall] {
+            for s in [Producer, MasterCache, MasterDisk, SlaveCache, SlaveDisk, ConsumeQueue, Consumer, Consumed, Retry, Dlq, Lost] {
+                let a = station(o, s);
+                let n = shown(a, 100_000);
+                assert!(n > 0, "{o:?} {s:?} shows no token when full");
+                for lang in [Lang::En, Lang::Zh] {
+                    let (long, short) = (tf(lang, Key::OverflowMore, &[&99_999]), tf(lang, Key::OverflowShort, &[&99_999]));
+                    let region = region_label_key(s).map(|k| t(lang, k));
+                    let plate = overflow_plate(a, overflow_plate_width(fit_plate_label(a, &long, &short, region)));
+                    for i in 0..n {
+                        let (x, y) = slot(a, i).expect("a shown token has a slot");
+                        let apart = x + TOKEN_R <= plate.x || x - TOKEN_R >= plate.x + plate.w || y + TOKEN_R <= plate.y || y - TOKEN_R >= plate.y + plate.h;
+                        assert!(apart, "{o:?} {s:?}: token {i} at {:?} is under the plate {plate:?}", (x, y));
+                    }
+                    if let Some(label) = region {
+                        let left = a.x + a.w - 4.0 - region_label_width(label);
+                        assert!(plate.x + plate.w <= left, "{o:?} {s:?} {lang:?}: the plate {plate:?} runs into the label {label:?}");
+                    }
+                }
+                let all = (0..).take_while(|i| slot(a, *i).is_some()).count();
+                assert_eq!(shown(a, all), all, "{o:?} {s:?}: a station that is just full draws every token");
+            }
+        }
     }
 
     #[test]

@@ -58,16 +58,12 @@ pub fn node_badge(n: &Node, now: SimTime, lang: Lang) -> Option<String> {
     (n.slow_factor > 1).then(|| tf(lang, Key::BadgeSlow, &[&n.slow_factor]))
 }
 
-/// Roughly how wide `s` is drawn at `px_per_char` for Latin text (CJK characters are wider).
-fn text_width(s: &str, px_per_char: f64) -> f64 {
-    s.chars().map(|c| if c >= '\u{2e80}' { px_per_char * 1.65 } else { px_per_char }).sum()
-}
 
 /// A fault state written across a region, on a plate so it stays readable over tokens.
 fn badge(area: Rect, text: Option<String>) -> Html {
     let Some(s) = text else { return html! {} };
     let (cx, cy) = area.center();
-    let w = (text_width(&s, 7.0) + 16.0).min(area.w);
+    let w = (layout::text_width(&s, 7.0) + 16.0).min(area.w);
     html! {
         <g class="badge">
             <rect x={(cx - w / 2.0).to_string()} y={(cy - 11.0).to_string()} width={w.to_string()} height="22" rx="11" />
@@ -312,12 +308,13 @@ fn overflow_labels(o: Orientation, overflow: &std::collections::BTreeMap<Station
     html! {
         { for all.iter().filter_map(|s| overflow.get(&StationIdKey(*s as u8)).map(|n| {
             let a = station(o, *s);
-            let label = tf(lang, Key::OverflowMore, &[n]);
-            let w = text_width(&label, 6.2) + 10.0;
-            let (x, y) = (a.x + a.w - w - 2.0, a.y + a.h - 18.0);
+            let (long, short) = (tf(lang, Key::OverflowMore, &[n]), tf(lang, Key::OverflowShort, &[n]));
+            let region = layout::region_label_key(*s).map(|k| t(lang, k));
+            let label = layout::fit_plate_label(a, &long, &short, region).to_string();
+            let Rect { x, y, w, h } = layout::overflow_plate(a, layout::overflow_plate_width(&label));
             html! {
                 <g class="overflow">
-                    <rect x={x.to_string()} y={y.to_string()} width={w.to_string()} height="16" rx="8" />
+                    <rect x={x.to_string()} y={y.to_string()} width={w.to_string()} height={h.to_string()} rx="8" />
                     <text x={(x + w / 2.0).to_string()} y={(y + 11.5).to_string()} text-anchor="middle">{label}</text>
                 </g>
             }
