@@ -143,7 +143,8 @@ for (const c of NATIVE.core) {
     n0(c.messages / c.digestSecs), 'informational', `log discarded: ${n0(mps)} msgs/s`, `${n0(c.coreSecs / c.digestSecs, 2)} of discarded`, true);
   const flat = perMsg(c) / perMsg(smallest);
   fig('core, native', `defaults × ${n0(c.messages)}: cost per message`, `${n0(perMsg(c) * 1e9)} ns`, `≤ 1.5× the ${n0(smallest.messages)} figure`,
-    `${n0(perMsg(smallest) * 1e9)} ns at ${n0(smallest.messages)}`, `${n0(flat, 2)}×`, flat <= 1.5, 'cost per message grows with the run; plan: find the structure that grows (profile at 10^6).');
+    `${n0(perMsg(smallest) * 1e9)} ns at ${n0(smallest.messages)}`, `${n0(flat, 2)}×`, flat <= 1.5,
+    `cost per message grows with the run, and the bare queue beside it, with no broker logic at all, grew ${n0((c.bareSecs / c.messages) / (smallest.bareSecs / smallest.messages), 2)}× over the same sizes in this run (${n0(smallest.bareSecs / smallest.messages * 1e9)} → ${n0(c.bareSecs / c.messages * 1e9)} ns a message), while the core's share of the bare rate went ${n0(smallest.bareSecs / smallest.coreSecs, 2)} → ${n0(c.bareSecs / c.coreSecs, 2)}: most of the growth is this machine's memory, as the working set outgrows the caches (the whole Sim holds ${n0(c.simStreamedBytes / c.messages)} B a message, ${n0(c.simStreamedBytes / 2 ** 20)} MiB at this size). Plan: less live state per message (the 200-byte ledger record is the largest part; a capacity run could keep verdict counts instead of records; the ledger is already allocated once, at its final size).`);
   const mem = (c.ledgerBytes + c.logStreamedBytes) / c.messages;
   fig('core, native', `defaults × ${n0(c.messages)}: ledger + event log bytes per message (log streamed)`, `${n0(mem)} B`, '≤ 256 B',
     c.logRetainedBytes ? `log kept whole: ${n0(c.logRetainedBytes / c.messages)} B/msg more` : 'log kept whole: over the kept-log event cap (5·10^6 events)',
@@ -160,7 +161,7 @@ for (const w of page.core) {
   const eventsMatch = nat ? nat.events === w.events : false;
   fig('core, wasm', `defaults × ${n0(w.messages)} in Chromium: messages/s${eventsMatch ? '' : ' (EVENT COUNT DIFFERS FROM NATIVE)'}`, n0(w.messagesPerSec),
     '≥ 0.5 × native', nat ? `native: ${n0(w.messages / nat.coreWallSecs)} msgs/s wall (${n0(w.messages / nat.coreSecs)} CPU)` : '—', `${n0(ratio, 2)} of native (wall)`, ratio >= 0.5 && eventsMatch,
-    'wasm runs at under half the native speed (both wall clock; on this busy machine wall time also counts waiting for a core, which differs between the two runs); plan: profile the wasm build in Chromium (allocation-heavy ledger and Vec growth cost more under wasm\'s dlmalloc).');
+    `wasm runs at under half the native speed at this size (both wall clock); the other sizes in this run give ${page.core.filter(x => x !== w && byN.get(x.messages)).map(x => `${n0(byN.get(x.messages).coreWallSecs / (x.bestMs / 1000), 2)} at ${n0(x.messages)}`).join(', ') || 'no other figure'}. The same code runs longer at the larger sizes, so what the ${n0(w.messages)}-message run (${n0(w.bestMs, 1)} ms in the browser, after 0.5 s of untimed warm-up) pays more of is not known yet; plan: profile it in Chromium (CDP Profiler) and time it over repeated runs in one measurement.`);
 }
 
 // Load.
