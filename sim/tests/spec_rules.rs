@@ -1134,3 +1134,56 @@ fn consumers_routed_to_a_restarted_slave_read_it_again() {
     assert!(sim.events().iter().any(|e| matches!(e.kind, EventKind::RouteChanged { .. })), "the route moves to the slave");
     assert_eq!(verdicts(&r), "DELIVERED=5", "read from the slave once it is back");
 }
+
+/// §6.24 and client §1: `sendDefaultImpl` returns the last *returned* `SendResult`. With
+/// `retryAnotherBrokerWhenNotStoreOK` the first attempt's `FLUSH_DISK_TIMEOUT` (at 5 s) starts a
+/// retry that runs out of the 8 s budget; the application still gets `FLUSH_DISK_TIMEOUT`, not an
+/// exception, so the power loss during the stall (before the consumer starts) loses the message
+/// *after* an acknowledgement.
+#[test]
+fn send_returns_the_last_returned_result_when_the_retry_fails() {
+    let sc = scenario(
+        r#"
+        until = "1m"
+        [broker]
+        flushDiskType = "SYNC_FLUSH"
+        [producer]
+        messages = 10
+        interval = "100ms"
+        sendMsgTimeout = 8000
+        retryAnotherBrokerWhenNotStoreOK = true
+        [consumer]
+        startAt = "25s"
+        [[fault]]
+        at = "0s"
+        kind = "DISK_STALL"
+        target = "master"
+        duration = "30s"
+        [[fault]]
+        at = "20s"
+        kind = "POWER_LOSS"
+        target = "master"
+        "#,
+    );
+    let (sim, r) = run(&sc);
+    assert_eq!(statuses(&r), "FLUSH_DISK_TIMEOUT=10");
+    assert_eq!(verdicts(&r), "LOST_AFTER_ACK=10");
+    // Message 0's retry is the first to time out; the others' retries are failed fast when that
+    // timeout closes the connection, and retry once more while their budget lasts.
+    let m = &sim.ledger().messages[0];
+    assert_eq!(m.attempts.len(), 2, "the first attempt's FLUSH_DISK_TIMEOUT started one retry");
+    assert_eq!(m.attempts[0].outcome.map(|o| o.1), Some(Answer::Status(SendStatus::FlushDiskTimeout)));
+    assert!(matches!(m.attempts[1].outcome, Some((_, Answer::Exception(_)))), "the retry failed");
+    let (at, answer) = m.answer.unwrap();
+    assert_eq!(answer, Answer::Status(SendStatus::FlushDiskTimeout));
+    assert_eq!(at, m.attempts[0].sent_at + SimDuration::from_ms(8_000), "send() returned when the budget ran out");
+    let send = m.sends.last().unwrap();
+    assert_eq!(send.answer, Answer::Status(SendStatus::FlushDiskTimeout));
+    let cause = m.cause().unwrap().render(rmq_sim::text::Lang::En);
+    assert!(cause.starts_with("FLUSH_DISK_TIMEOUT at"), "{cause}");
+    assert!(cause.contains("retry"), "the chain says the retry failed: {cause}");
+    // The history says `ok` with that status: the application was told "stored".
+    let history = rmq_sim::export::history::ops(&sim);
+    let op = history.iter().find(|o| o.f == "send" && o.value == 0 && o.kind != "invoke").unwrap();
+    assert_eq!((op.kind, op.status, op.attempts), ("ok", Some("FLUSH_DISK_TIMEOUT"), Some(2)));
+}
