@@ -297,6 +297,18 @@ fn run(mut scenario: Scenario, seed: Option<u64>, output: Output, out: &mut dyn 
 fn check(path: &str, json: bool, out: &mut dyn Write) -> Result<(), Fail> {
     let text = input::read_latin1(path, Input::BrokerConf)?;
     let report = check_broker_conf(&text).map_err(|e| format!("{path}: {e}"))?;
+    // A misspelt modelled key is ignored by RocketMQ too, and its default used: say so.
+    for k in &report.not_modelled {
+        if let Some(known) = k.did_you_mean {
+            let _ = writeln!(
+                std::io::stderr(),
+                "losslab: warning: {}: {} (line {}) is not a key RocketMQ or losslab knows, so its value is ignored and the default used; did you mean {known}?",
+                shown(path),
+                shown(&k.key),
+                k.line
+            );
+        }
+    }
     if json {
         let mut v = serde_json::to_value(&report).expect("json");
         v["config"] = serde_json::Value::from(path);
@@ -305,23 +317,59 @@ fn check(path: &str, json: bool, out: &mut dyn Write) -> Result<(), Fail> {
         return Ok(());
     }
     let b = &report.broker;
-    let mut text = format!(
-        "{path}: flushDiskType={} brokerRole={}\n",
-        b.flush_disk_type.name(),
-        b.broker_role.name()
-    );
+    let config = format!("{} + {}", b.flush_disk_type.name(), b.broker_role.name());
+    let mut text = format!("{path}: flushDiskType={} brokerRole={}\n", b.flush_disk_type.name(), b.broker_role.name());
     if b.uses_transient_store_pool() {
-        text.push_str("transientStorePoolEnable=true: a broker process crash loses what is still in the off-heap write buffer (see async-flush-process-crash)\n");
+        text.push_str("transientStorePoolEnable=true: a broker process crash loses what is still in the off-heap write buffer (see the PROCESS_CRASH row)\n");
     }
     if !report.not_modelled.is_empty() {
-        let keys: Vec<String> = report.not_modelled.iter().map(|k| format!("{} (line {})", k.key, k.line)).collect();
+        let keys: Vec<String> = report
+            .not_modelled
+            .iter()
+            .map(|k| match k.did_you_mean {
+                Some(known) => format!("{} (line {}: did you mean {known}?)", k.key, k.line),
+                None => format!("{} (line {})", k.key, k.line),
+            })
+            .collect();
         text.push_str(&format!("not modelled: {}\n", keys.join(", ")));
     }
-    text.push_str("\nfault (from preset)                          acked-then-lost  of which SEND_OK\n");
+    text.push_str(&format!(
+        "\n{:<44} {:<76} {:>15} {:>16}\n",
+        "fault injected", "configuration tested (workload)", "acked-then-lost", "of which SEND_OK"
+    ));
+    // Scenarios that differ only in the broker knobs the import replaces are the same run here:
+    // one row each.
+    let mut rows: Vec<String> = Vec::new();
     for r in &report.faults {
+        let (fault, tested) = row_label(r.preset, &config);
         let mark = if r.lost_after_ack > 0 { "  <- loses acknowledged messages" } else { "" };
-        text.push_str(&format!("  {:<42} {:>8}/{:<6} {:>8}{mark}\n", r.preset, r.lost_after_ack, r.messages, r.send_ok_lost));
+        let lost = format!("{}/{}", r.lost_after_ack, r.messages);
+        let row = format!("  {fault:<42} {tested:<76} {lost:>15} {:>16}{mark}\n", r.send_ok_lost);
+        if !rows.contains(&row) {
+            rows.push(row);
+        }
     }
+    rows.iter().for_each(|r| text.push_str(r));
     text.push_str(&check_cost::text(&report.broker));
     Ok(out.write_all(shown(&text).as_bytes())?)
+}
+
+/// A row of `check`'s table: the faults the run injects, and what it tests — the imported
+/// `config` with the run's slave and workload (the scenario is the preset `id`'s, with the
+/// imported `[broker]`).
+fn row_label(id: &str, config: &str) -> (String, String) {
+    let Some(sc) = presets::load(id) else { return (id.to_string(), config.to_string()) };
+    let fault = sc
+        .faults
+        .iter()
+        .map(|f| {
+            let lasting = f.duration.map(|d| format!(" for {}", rmq_sim::time::format_duration(d))).unwrap_or_default();
+            format!("{} {} at {}{lasting}", f.kind.name(), f.target.name(), f.at)
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let slave = if sc.slave.enabled { "slave" } else { "no slave" };
+    let p = &sc.producer;
+    let timeout = rmq_sim::time::format_duration(p.send_msg_timeout);
+    (fault, format!("{config}, {slave}, {} {} sends, sendMsgTimeout {timeout}", p.messages, p.send_mode.name()))
 }
