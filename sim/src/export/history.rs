@@ -241,10 +241,10 @@ impl Builder {
             }
             EventKind::SendReturnedEarlierResult { msg, status, .. } => {
                 // A later attempt failed, yet `send()` returned this status: an `ok`.
-                if let Some(open) = b.sends.get_mut(msg) {
+                if let Some(open) = self.sends.get_mut(msg) {
                     open.answered = Some((at, seq, status.name()));
                 }
-                b.settle_answer(*msg);
+                self.settle_answer(*msg);
             }
             EventKind::SendFailed { msg, error, .. } => {
                 if !self.sends.contains_key(msg) {
