@@ -34,4 +34,4 @@ pub const DEFAULT_PRESET: &str = "async-flush-power-loss";
 
 /// Event-log digest of the `defaults` preset, asserted natively and in the browser (the same
 /// run must give the same log on both platforms).
-pub const DEFAULTS_DIGEST: &str = "2f8f00837f93ac84db4c82848e00925a07640e7034803a74e58a43a4752e4171";
+pub const DEFAULTS_DIGEST: &str = "f9d7cb24d170775d209d2f0992a9d7d4e3718af1acc4c4f0ec8800834fc660ce";

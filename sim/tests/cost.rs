@@ -96,8 +96,8 @@ fn master_flushes(sim: &Sim) -> usize {
         .count()
 }
 
-/// A 1124-byte message (1024 body + 91 header + "TopicTest") on a 2248 B/ms link: 2 per ms.
-const LINK_2000_PER_S: &str = "[network]\nproducerBytesPerMs = 2248";
+/// A 1188-byte message (1024 body + 91 header + "TopicTest" + 64 of properties) on a 2376 B/ms link: 2 per ms.
+const LINK_2000_PER_S: &str = "[network]\nproducerBytesPerMs = 2376";
 
 #[test]
 fn tps_rises_with_threads_until_the_link_saturates() {
@@ -112,8 +112,8 @@ fn tps_rises_with_threads_until_the_link_saturates() {
 
 #[test]
 fn sync_flush_tps_rises_with_threads_until_the_flush_saturates() {
-    // A flush costs 2 ms + 1 ms per 1124 bytes: at most ~1000 msg/s however large the batch.
-    let disk = "[broker]\nflushDiskType = \"SYNC_FLUSH\"\n[disk]\nflushBytesPerMs = 1124";
+    // A flush costs 2 ms + 1 ms per 1188 bytes: at most ~1000 msg/s however large the batch.
+    let disk = "[broker]\nflushDiskType = \"SYNC_FLUSH\"\n[disk]\nflushBytesPerMs = 1188";
     let t: Vec<u64> = [1, 2, 4, 32, 128].iter().map(|&n| tps(disk, n)).collect();
     assert!(t[0] < t[1] && t[1] < t[2] && t[2] < t[3], "group commit lets more threads send more: {t:?}");
     for &x in &t {
@@ -229,14 +229,14 @@ fn threads_and_bandwidth_survive_the_toml_round_trip() {
 
 #[test]
 fn sync_master_tps_is_bounded_by_the_replication_link() {
-    // The slave link carries 2248 B/ms: two 1124-byte messages per ms at most.
-    let text = "[broker]\nbrokerRole = \"SYNC_MASTER\"\n[slave]\nenabled = true\nreplicationBytesPerMs = 2248";
+    // The slave link carries 2376 B/ms: two 1188-byte messages per ms at most.
+    let text = "[broker]\nbrokerRole = \"SYNC_MASTER\"\n[slave]\nenabled = true\nreplicationBytesPerMs = 2376";
     let t: Vec<u64> = [1, 4, 32, 128].iter().map(|&n| tps(text, n)).collect();
     assert!(t[0] < t[1] && t[1] < t[2], "more threads, more TPS while the link has room: {t:?}");
     for &x in &t {
         assert!(x <= 2_000, "never above what the slave link carries: {t:?}");
     }
     assert!(t[3] >= 1_800, "128 threads all but fill the slave link: {t:?}");
-    let asynch = tps("[slave]\nenabled = true\nreplicationBytesPerMs = 2248", 128);
+    let asynch = tps("[slave]\nenabled = true\nreplicationBytesPerMs = 2376", 128);
     assert!(asynch > t[3], "ASYNC_MASTER does not wait for the slave link: {asynch} vs {t:?}");
 }

@@ -74,8 +74,9 @@ fn slave_silent_loss_is_noticed_after_housekeeping() {
         .iter()
         .find(|e| matches!(e.kind, EventKind::SlaveDisconnected { .. }))
         .expect("the master drops the silent slave");
-    // Last report at 5.003009 s (msg 5's batch: 1 ms each way plus 9 µs on a 1 Gbit link), dropped 20 s later.
-    assert_eq!(disconnect.at, SimTime::from_ms(25_003) + SimDuration::from_us(9));
+    // Last report at 5.003010 s (msg 5's batch: 1 ms each way plus 10 µs for its 1188 bytes on a 1 Gbit
+    // link), dropped 20 s later.
+    assert_eq!(disconnect.at, SimTime::from_ms(25_003) + SimDuration::from_us(10));
     for id in 6..=22 {
         let (_, a) = answered_at(&sim, id).unwrap();
         assert!(matches!(a, Answer::Exception(_)), "msg {id} waits for the slave and times out: {a:?}");
@@ -177,10 +178,11 @@ fn async_flush_power_loss_loses_unflushed_send_ok() {
             _ => None,
         })
         .unwrap();
-    let lost_bytes = 49 * (91 + 9 + 1024);
+    // Header, topic, body and the 64-byte properties string (`calMsgLength`).
+    let lost_bytes = 49 * (91 + 9 + 1024 + 64);
     assert_eq!(down.0 - down.1, lost_bytes, "exactly the unflushed messages are lost");
     // Bounded by the least-pages rule: fewer than 4 dirty page boundaries, plus one interval.
-    assert!(down.0 - down.1 < 4 * 4096 + 50 * 1124 + 4096);
+    assert!(down.0 - down.1 < 4 * 4096 + 50 * 1188 + 4096);
     let cause = sim.ledger().messages[251].cause().cloned().unwrap().to_string();
     assert!(cause.starts_with("SEND_OK at 2.512s under ASYNC_FLUSH"), "{cause}");
     assert!(cause.contains("lost power at 3.000s"), "{cause}");
@@ -399,7 +401,7 @@ fn async_flush_waits_for_least_pages_or_thorough_interval() {
     );
     let (sim, _) = run(&sc);
     let flushed = |i: usize| sim.ledger().messages[i].master_flushed_at().unwrap();
-    let one = SimDuration::from_us(2_000 + 1124 * 1000 / 200_000);
+    let one = SimDuration::from_us(2_000 + 1188 * 1000 / 200_000);
     assert_eq!(flushed(0), SimTime::from_ms(500) + one, "the first turn ignores the least-pages rule");
     // The flusher sleeps 500 ms after each flush, so its turns drift by the flush times.
     let later = flushed(1);
@@ -1238,4 +1240,78 @@ fn restarted_slave_connects_only_5s_after_it_starts() {
     for id in 200..300 {
         assert_eq!(m(id).send_status_name(), "SEND_OK", "msg {id}: after the first report");
     }
+}
+
+/// §6.26: a `messageDelayLevel` table of any length is accepted (RocketMQ's own tests use
+/// `"5s 8s"`), and a retry beyond the last level uses the last level (`CommitLog.asyncPutMessage`
+/// clamps the delay level to `getMaxDelayLevel()`).
+#[test]
+fn message_delay_level_of_any_length_clamps_retries_to_its_last_level() {
+    let sc = scenario(
+        r#"
+        until = "5m"
+        [broker]
+        messageDelayLevel = "5s 8s"
+        [producer]
+        messages = 3
+        [consumer]
+        maxReconsumeTimes = 3
+        failMessages = [0]
+        "#,
+    );
+    let (sim, r) = run(&sc);
+    assert_eq!(verdicts(&r), "DEAD_LETTERED=1 DELIVERED=2");
+    let m = &sim.ledger().messages[0];
+    let levels: Vec<u32> = m.retries().iter().map(|(level, _)| *level).collect();
+    assert_eq!(levels, vec![2, 2, 2], "levels 3, 4 and 5 are clamped to the table's last level");
+    for (d, (_, due)) in m.deliveries.iter().zip(m.retries()) {
+        let failed_at = d.result.unwrap().0;
+        assert_eq!(due.since(failed_at), SimDuration::from_secs(8) + SimDuration::from_ms(1), "8 s after the send-back reached the master");
+    }
+}
+
+/// §6.26 and `CommitLog.calMsgLength`: a stored message's size includes its properties string.
+/// A plain send keeps `UNIQ_KEY` (32 hex characters) and the broker's `CLUSTER=DefaultCluster`:
+/// 64 bytes (4.9.8's `asyncSendMessage` drops `WAIT=true` before storing). A retry in the schedule
+/// topic also carries `RETRY_TOPIC`, `WAIT=false`, `DELAY`, `ORIGIN_MESSAGE_ID`, `REAL_TOPIC` and
+/// `REAL_QID`.
+#[test]
+fn stored_message_size_includes_its_properties() {
+    let sc = scenario(
+        r#"
+        until = "1m"
+        [producer]
+        messages = 2
+        [consumer]
+        failMessages = [0]
+        maxReconsumeTimes = 1
+        "#,
+    );
+    let (sim, _) = run(&sc);
+    let sizes: Vec<(rmq_sim::event::Topic, u64)> = sim
+        .events()
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Appended { node: rmq_sim::NodeId::Master, msg, topic, size, .. } if msg.0 == 0 => Some((topic, size)),
+            _ => None,
+        })
+        .collect();
+    use rmq_sim::event::Topic;
+    let header = 91;
+    let plain = 9 + 32 + 1 + 8 + 14; // UNIQ_KEY 0x01 <32> 0x02 CLUSTER 0x01 DefaultCluster
+    let back = 11 + 9 + 2 + 4 + 5 + 2 + 5 + 1 + 2 + 17 + 32 + 2; // RETRY_TOPIC, WAIT=false, DELAY=3, ORIGIN_MESSAGE_ID
+    let real = 10 + 17 + 2 + 8 + 1 + 2; // REAL_TOPIC=%RETRY%demo_group, REAL_QID=0
+    assert_eq!(plain, 64);
+    // `plain` already dropped its last separator; the longer strings put it back and drop theirs.
+    let retried = plain + 1 + back + real - 1;
+    assert_eq!(
+        sizes,
+        vec![
+            (Topic::Main, header + 9 + 1024 + plain),
+            (Topic::Schedule, header + 19 + 1024 + retried),
+            (Topic::Retry, header + 7 + 1024 + retried),
+            // The DLQ copy: DELAY=0 (one digit, as 3), REAL_* kept from the retry it came from.
+            (Topic::Dlq, header + 5 + 1024 + retried),
+        ]
+    );
 }

@@ -62,8 +62,9 @@ pub const MAX_SEND_RETRIES: u32 = 100;
 pub const MAX_RESENDS: u32 = 1_000;
 /// Most `messageDelayLevel` entries: RocketMQ takes any count, the lab bounds it.
 pub const MAX_DELAY_LEVELS: usize = 64;
-/// The first consumer retry uses level 3, so fewer levels cannot express a retry.
-pub const MIN_DELAY_LEVELS: usize = 3;
+/// Fewest `messageDelayLevel` entries: any table with a level is accepted (RocketMQ's own tests
+/// use `"5s 8s"`); a retry beyond the table uses its last level, as `CommitLog` clamps it.
+pub const MIN_DELAY_LEVELS: usize = 1;
 /// Largest `DISK_SLOW` factor.
 pub const MAX_SLOW_FACTOR: u32 = 1_000_000;
 
@@ -254,7 +255,8 @@ fn parse_broker(t: &Tbl, b: &mut BrokerConfig) -> Result<()> {
 }
 
 /// Parses `messageDelayLevel`: space-separated durations, RocketMQ's units `s m h d` (`d` is a
-/// day) plus the lab's `ms`/`us`. At least [`MIN_DELAY_LEVELS`] because the first retry uses level 3.
+/// day) plus the lab's `ms`/`us`. Any count from [`MIN_DELAY_LEVELS`] to [`MAX_DELAY_LEVELS`]: a
+/// retry beyond the last level uses the last level (`CommitLog.asyncPutMessage` clamps it).
 pub fn parse_delay_levels(text: &str) -> std::result::Result<Vec<SimDuration>, String> {
     let mut levels = Vec::new();
     for (i, word) in text.split_whitespace().enumerate() {
@@ -278,7 +280,7 @@ pub fn parse_delay_levels(text: &str) -> std::result::Result<Vec<SimDuration>, S
     if levels.len() < MIN_DELAY_LEVELS || levels.len() > MAX_DELAY_LEVELS {
         return Err(format!(
             "{} levels given; give {MIN_DELAY_LEVELS} to {MAX_DELAY_LEVELS} space-separated durations \
-             (the first consumer retry uses level 3), e.g. \"1s 5s 10s 30s 1m 2m\"",
+             (a retry beyond the last level uses the last one), e.g. \"1s 5s 10s 30s 1m 2m\"",
             levels.len()
         ));
     }

@@ -15,9 +15,43 @@ use crate::scenario::{BrokerRole, FlushDiskType};
 use crate::time::{SimDuration, SimTime};
 
 impl Sim {
-    /// Stored size of a message: RocketMQ's fixed header (91 bytes) + topic name + body.
-    pub(crate) fn stored_size(&self, topic: Topic) -> u64 {
-        91 + topic.label().len() as u64 + self.sc.producer.body_size as u64
+    /// Stored size of a message (`CommitLog.calMsgLength`, 4.9.8): 91 bytes of fixed fields and
+    /// length prefixes, the topic name, the body and the properties string; `rc` is the copy's
+    /// `reconsumeTimes`, which decides a retry's delay level.
+    pub(crate) fn stored_size(&self, topic: Topic, rc: u32) -> u64 {
+        91 + topic.label().len() as u64 + self.sc.producer.body_size as u64 + self.properties_size(topic, rc)
+    }
+
+    /// Length of the stored properties string (`MessageDecoder.messageProperties2String`: each
+    /// `name` 0x01 `value` 0x02, the last separator dropped). A plain send keeps `UNIQ_KEY` (32 hex
+    /// characters) and the broker's `CLUSTER` (`DefaultCluster`): 64 bytes; 4.9.8's
+    /// `asyncSendMessage` removes `WAIT=true` before storing. `consumerSendMsgBack` adds
+    /// `RETRY_TOPIC`, `WAIT=false`, `DELAY` and `ORIGIN_MESSAGE_ID`; a delayed put adds `REAL_TOPIC`
+    /// and `REAL_QID`, which the `%RETRY%` copy the schedule service writes keeps (it reuses the
+    /// schedule copy's string). A DLQ copy carries `DELAY=0`, and `REAL_*` when it came from a retry.
+    pub(crate) fn properties_size(&self, topic: Topic, rc: u32) -> u64 {
+        let digits = |n: u64| n.to_string().len();
+        let levels = self.sc.broker.message_delay_level.len() as u64;
+        let real_topic = "%RETRY%".len() + self.sc.consumer.group.len();
+        let mut props: Vec<(&str, usize)> = vec![("UNIQ_KEY", 32), ("CLUSTER", "DefaultCluster".len())];
+        let back = |props: &mut Vec<(&str, usize)>, delay: usize| {
+            props.extend([("RETRY_TOPIC", Topic::Main.label().len()), ("WAIT", "false".len()), ("DELAY", delay), ("ORIGIN_MESSAGE_ID", 32)]);
+        };
+        match topic {
+            Topic::Main => {}
+            Topic::Schedule | Topic::Retry => {
+                // Scheduled with `reconsumeTimes` rc - 1: level 3 + (rc - 1), clamped to the table.
+                back(&mut props, digits((2 + rc as u64).min(levels)));
+                props.extend([("REAL_TOPIC", real_topic), ("REAL_QID", 1)]);
+            }
+            Topic::Dlq => {
+                back(&mut props, 1);
+                if rc >= 2 {
+                    props.extend([("REAL_TOPIC", real_topic), ("REAL_QID", 1)]);
+                }
+            }
+        }
+        props.iter().map(|(name, value)| (name.len() + value + 2) as u64).sum::<u64>() - 1
     }
 
     /// Appends a new copy of `msg` to the master and dispatches it; returns its copy id.
@@ -33,7 +67,7 @@ impl Sim {
             answered: None,
             due_at: None,
         });
-        let size = self.stored_size(topic);
+        let size = self.stored_size(topic, rc);
         let rec = self.master.store.append(Record {
             copy,
             msg,

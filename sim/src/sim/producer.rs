@@ -132,7 +132,7 @@ impl Sim {
     /// before it, at `[network] producerBytesPerMs`).
     fn write_request(&mut self) -> SimTime {
         let Some(bw) = self.sc.network.producer_bytes_per_ms else { return self.now };
-        let bytes = self.stored_size(Topic::Main);
+        let bytes = self.stored_size(Topic::Main, 0);
         let wire = SimDuration(bytes.saturating_mul(1_000).div_ceil(bw.max(1)));
         let begin = self.now.max(self.producer.link_free_at);
         let done = begin + wire;
