@@ -100,6 +100,9 @@ pub enum SendError {
     NoRoute,
     /// `MQBrokerException(SYSTEM_BUSY)`: the broker refused the request.
     BrokerBusy,
+    /// `RemotingSendRequestException`: the broker process died and the OS closed its socket;
+    /// the client's `failFast` failed the request at once (spec §6 item 26).
+    ConnectionClosed,
 }
 
 impl SendError {
@@ -110,6 +113,7 @@ impl SendError {
             SendError::CallTimeout => "RemotingTooMuchRequestException",
             SendError::RetriesExhausted | SendError::NoRoute => "MQClientException",
             SendError::BrokerBusy => "MQBrokerException",
+            SendError::ConnectionClosed => "RemotingSendRequestException",
         }
     }
 
@@ -122,6 +126,7 @@ impl SendError {
             SendError::RetriesExhausted => "MQClientException: Send [N] times, still failed",
             SendError::NoRoute => "MQClientException: No route info of this topic",
             SendError::BrokerBusy => "MQBrokerException: CODE: 2 [OVERLOAD] system busy",
+            SendError::ConnectionClosed => "RemotingSendRequestException: send request to master failed",
         }
     }
 }

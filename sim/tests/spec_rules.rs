@@ -1439,3 +1439,36 @@ fn faults_that_cannot_apply_are_refused_before_and_when_injected() {
     let r: Vec<FaultRefusal> = refusals(&sim).into_iter().map(|(_, w)| w).collect();
     assert_eq!(r, vec![FaultRefusal::NoSlave, gone]);
 }
+
+/// §6 item 26 (third rule): a broker *process* that dies closes its sockets, so the client fails
+/// every request pending on that connection at once (`failFast`) and a SYNC send retries now
+/// instead of waiting out `sendMsgTimeout`; a power loss sends no FIN, so there the client waits.
+#[test]
+fn process_crash_fails_pending_requests_at_once_power_loss_does_not() {
+    let base = |kind: &str| {
+        scenario(&format!(
+            "until = \"2m\"\n[broker]\nflushDiskType = \"SYNC_FLUSH\"\n[producer]\nmessages = 40\ninterval = \"100ms\"\n{}{}",
+            fault_toml("1s", "DISK_STALL", "master", Some("60s")),
+            fault_toml("2s", kind, "master", Some("30s"))
+        ))
+    };
+    // Message 15 is sent at 1.5 s and held by the master for its stalled flush when it dies at 2 s.
+    let (crash, _) = run(&base("PROCESS_CRASH"));
+    let m = &crash.ledger().messages[15];
+    assert!(
+        matches!(m.attempts[0].outcome, Some((t, Answer::Exception(SendError::ConnectionClosed))) if ms(t) == 2_000),
+        "failed at the crash: {:?}",
+        m.attempts[0]
+    );
+    assert!(m.attempts.len() > 1 && ms(m.attempts[1].sent_at) == 2_000, "retried at once: {:?}", m.attempts);
+    let (at, _) = m.answer.unwrap();
+    assert!(ms(at) < 2_100, "the send ended right after the crash, not at its timeout: {at}");
+    let (power, _) = run(&base("POWER_LOSS"));
+    let m = &power.ledger().messages[15];
+    // No FIN: it waits until a timeout closes the connection (message 10's, at 4 s).
+    assert!(
+        matches!(m.attempts[0].outcome, Some((t, Answer::Exception(SendError::Timeout))) if ms(t) >= 4_000),
+        "waited for a timeout: {:?}",
+        m.attempts[0]
+    );
+}

@@ -461,6 +461,14 @@ impl Sim {
             }
             self.drop_held_pulls(NodeId::Master);
             self.schedule_route_update(silent);
+            // A dead process's sockets are closed by the OS: the client fails every request in
+            // flight on that connection at once (`failFast`, spec §6 item 26) and SYNC sends retry
+            // now. A machine that goes dark, or a partitioned link, sends no FIN: clients wait.
+            // (The FIN's one-way latency is not modelled: the failure is at the crash.)
+            let partitioned = self.producer_link_down_until.is_some_and(|u| u > now);
+            if how == CrashKind::ProcessCrash && !partitioned {
+                self.fail_fast_connection(crate::event::SendError::ConnectionClosed);
+            }
         } else {
             self.drop_held_pulls(NodeId::Slave);
             match (how, self.ha.client_conn) {
