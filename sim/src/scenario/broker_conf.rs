@@ -273,9 +273,21 @@ fn unescape(s: &[char]) -> Result<String, String> {
                     .then(|| u32::from_str_radix(&hex, 16).ok())
                     .flatten()
                     .ok_or_else(|| format!("malformed \\uXXXX escape `\\u{hex}` (four hex digits, as in \\u0041)"))?;
-                // A lone surrogate half (Java strings hold them) has no Rust char: U+FFFD.
-                out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
                 i += 4;
+                // Java strings are UTF-16: a high surrogate escape followed by a low one is one
+                // character (`\ud83d\ude00`); a lone half has no Rust char: U+FFFD.
+                let low = (0xD800..0xDC00).contains(&code) && s.len() >= i + 6 && s[i] == '\\' && s[i + 1] == 'u';
+                let low = low
+                    .then(|| u32::from_str_radix(&s[i + 2..i + 6].iter().collect::<String>(), 16).ok())
+                    .flatten()
+                    .filter(|l| (0xDC00..0xE000).contains(l));
+                match low {
+                    Some(l) => {
+                        out.push(char::from_u32(0x10000 + ((code - 0xD800) << 10) + (l - 0xDC00)).unwrap_or('\u{fffd}'));
+                        i += 6;
+                    }
+                    None => out.push(char::from_u32(code).unwrap_or('\u{fffd}')),
+                }
             }
             't' => out.push('\t'),
             'n' => out.push('\n'),
@@ -372,6 +384,7 @@ mod tests {
             kv("flush\\u0044iskType=SYNC\\u005fFLUSH\nk\\=ey\\:x\\ y=v\\t\\n\\q\nname=\\u00e9\\u4e2d"),
             [pair("flushDiskType", "SYNC_FLUSH"), pair("k=ey:x y", "v\t\nq"), pair("name", "é中")]
         );
+        assert_eq!(kv("a=\\ud83d\\ude00|\\ud83d|\\ude00"), [pair("a", "😀|\u{fffd}|\u{fffd}")], "surrogate pairs");
         let e = properties("a=1\nb=\\u12G4\n").unwrap_err();
         assert_eq!((e.field.as_str(), e.line), ("line", Some(2)));
         assert!(e.reason.contains("malformed \\uXXXX"), "{}", e.reason);
