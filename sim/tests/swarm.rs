@@ -321,6 +321,9 @@ const TRACKED: &[&str] = &[
     "cause: no copy left",
     "pull flow-controlled (span)",
     "retry entry lost before it was due",
+    "exception failFast: connection closed",
+    "fault refused",
+    "broker hit while down",
 ];
 
 impl Coverage {
@@ -362,6 +365,7 @@ impl Coverage {
                     SendError::RetriesExhausted => "exception Send [N] times, still failed",
                     SendError::NoRoute => "exception No route info",
                     SendError::BrokerBusy => "exception SYSTEM_BUSY",
+                    SendError::ConnectionClosed => "exception failFast: connection closed",
                 },
                 LateResponseDropped { .. } => "late response dropped",
                 RequestLost { .. } => "request lost at a down broker",
@@ -388,6 +392,8 @@ impl Coverage {
                 OffsetCorrected { .. } => "offset corrected",
                 OffsetCommitted { via: rmq_sim::event::OffsetVia::Pull, .. } => "offset committed by pull",
                 FaultEnded { .. } => "fault ended",
+                FaultRefused { .. } => "fault refused",
+                BrokerStillDown { .. } => "broker hit while down",
                 RunEnded { reason: EndReason::TimeLimit } => "end: time limit",
                 RunEnded { reason: EndReason::Quiescent } => "end: quiescent",
                 RunEnded { reason: EndReason::EventLimit } => "end: event limit",
