@@ -211,6 +211,12 @@ impl MessageRecord {
     }
 }
 
+/// [`verdict_meaning`] with the run's consumer group filled in (`%DLQ%demo_group`, not
+/// `%DLQ%<group>`), for a page that shows one run.
+pub fn verdict_meaning_in(v: Verdict, group: &str, lang: Lang) -> String {
+    verdict_meaning(v, lang).replace("<group>", group)
+}
+
 /// What a verdict means, in one sentence.
 pub fn verdict_meaning(v: Verdict, lang: Lang) -> &'static str {
     match (v, lang) {
@@ -296,6 +302,12 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_dlq_is_named_after_the_run_s_group() {
+        assert_eq!(verdict_meaning_in(Verdict::DeadLettered, "orders", Lang::En), "it ended in the dead letter queue %DLQ%orders");
+        assert_eq!(verdict_meaning_in(Verdict::DeadLettered, "orders", Lang::Zh), "最终进入死信队列 %DLQ%orders");
+    }
 
     #[test]
     fn control_characters_are_escaped_for_a_terminal() {

@@ -2,7 +2,7 @@
 //! verdict explained in the core's own sentence (`MessageRecord::explain`).
 
 use rmq_sim::ledger::MessageRecord;
-use rmq_sim::text::{send_ok_meaning, status_meaning, verdict_meaning, Lang};
+use rmq_sim::text::{send_ok_meaning, status_meaning, verdict_meaning_in, Lang};
 use rmq_sim::{MsgId, SimTime};
 use yew::prelude::*;
 
@@ -107,7 +107,7 @@ pub fn inspector(p: &Props) -> Html {
             <div class={classes!("verdict", broken.then_some("broken"))}>
                 <span class="v-label">{tf(lang, Key::AtEndOfRun, &[&clock(pb.run.end)])}</span>
                 <strong class="v-name">{super::summary::verdict_symbol(r.verdict.unwrap_or(rmq_sim::Verdict::Unresolved))}{" "}{verdict}</strong>
-                <p class="v-meaning">{r.verdict.map(|v| verdict_meaning(v, lang)).unwrap_or_default()}</p>
+                <p class="v-meaning">{r.verdict.map(|v| verdict_meaning_in(v, &pb.run.timeline.scenario.consumer.group, lang)).unwrap_or_default()}</p>
                 <p class="v-explain" data-testid="explain">{r.explain(lang)}</p>
             </div>
             { stages(lang, r, pb.cursor) }
