@@ -34,4 +34,4 @@ pub const DEFAULT_PRESET: &str = "async-flush-power-loss";
 
 /// Event-log digest of the `defaults` preset, asserted natively and in the browser (the same
 /// run must give the same log on both platforms).
-pub const DEFAULTS_DIGEST: &str = "2f8f00837f93ac84db4c82848e00925a07640e7034803a74e58a43a4752e4171";
+pub const DEFAULTS_DIGEST: &str = "713693c0216c6ee95348fa97a83d51669476f6bd9a3815ebf76ebfb3b2285092";

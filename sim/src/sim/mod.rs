@@ -16,6 +16,7 @@ mod ha_connection;
 mod producer;
 mod pull_message_service;
 mod schedule_message_service;
+mod slave_synchronize;
 
 use std::collections::BTreeMap;
 
@@ -30,6 +31,7 @@ use crate::time::{SimDuration, SimTime};
 
 pub use consumer::ConsumerView;
 pub use ha_connection::{Ha, HaConnection};
+pub use slave_synchronize::SLAVE_SYNC_PERIOD;
 
 /// Something scheduled to happen at a simulated time. Internal: the log records what it did.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -66,6 +68,8 @@ pub(crate) enum Action {
     PersistTick { cepoch: u32 },
     ConsumerStart { cepoch: u32 },
     DlqConsume { copy: CopyId },
+    SlaveSync { epoch: u32 },
+    Rebalance { cepoch: u32 },
 }
 
 impl Action {
@@ -81,7 +85,10 @@ impl Action {
 
     /// Background actions (idle service ticks) do not keep a run alive.
     fn is_background(&self) -> bool {
-        matches!(self, Action::FlushTick { .. } | Action::CommitTick { .. } | Action::HaPush { idle: true, .. })
+        matches!(
+            self,
+            Action::FlushTick { .. } | Action::CommitTick { .. } | Action::HaPush { idle: true, .. } | Action::SlaveSync { .. }
+        )
     }
 }
 
@@ -221,6 +228,9 @@ pub struct Sim {
     pub(crate) consumer: consumer::Consumer,
     /// Which node the consumers' route points at.
     pub(crate) route: NodeId,
+    /// When the name server dropped (or will drop) the dead master from the route; `None` while
+    /// the master is up. A consumer that starts fetches the route from the name server at once.
+    pub(crate) namesrv_master_gone_at: Option<SimTime>,
     /// The producer's route shows no master (after a route poll while the master was down).
     pub(crate) producer_no_route: bool,
     /// The producer↔master link drops packets until this time.
@@ -270,6 +280,7 @@ impl Sim {
             producer: producer::Producer::new(sc.producer.messages),
             consumer: consumer::Consumer::new(&sc.consumer),
             route: NodeId::Master,
+            namesrv_master_gone_at: None,
             producer_no_route: false,
             producer_link_down_until: None,
             faults: sc.faults.clone(),
@@ -307,6 +318,7 @@ impl Sim {
             // The slave has long been connected and reporting when the run starts.
             let id = self.open_connection(Some(0));
             self.ha.client_conn = Some(id);
+            self.start_slave_synchronize();
         }
         if self.sc.consumer.enabled {
             self.schedule_at(self.sc.consumer.start_at, Action::ConsumerStart { cepoch: 0 });
@@ -590,6 +602,8 @@ impl Sim {
             PersistTick { cepoch } => self.on_persist_tick(cepoch),
             ConsumerStart { cepoch } => self.on_consumer_start(cepoch),
             DlqConsume { copy } => self.on_dlq_consume(copy),
+            SlaveSync { epoch } => self.on_slave_sync(epoch),
+            Rebalance { cepoch } => self.on_rebalance(cepoch),
         }
     }
 }
