@@ -248,9 +248,35 @@ pub fn status_meaning(s: SendStatus, lang: Lang) -> &'static str {
     }
 }
 
+/// `text` safe for a terminal: every control character except newline and tab (C0, DEL, C1 such
+/// as U+009B, the one-character CSI) is written as its Rust escape (`\u{1b}`), so a scenario name
+/// or a path cannot clear the screen, set a window title or move the cursor.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_for_a_terminal() {
+        assert_eq!(escape_controls("plain\tname\n"), "plain\tname\n");
+        assert_eq!(escape_controls("a\x1b[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(escape_controls("\u{9b}31m\r\x07\x7f"), "\\u{9b}31m\\u{d}\\u{7}\\u{7f}");
+        assert_eq!(escape_controls("主节点"), "主节点");
+    }
 
     #[test]
     fn language_tags_resolve() {

@@ -64,10 +64,17 @@ fn row(m: &MessageRecord) -> Vec<String> {
 }
 
 pub fn export(sim: &Sim) -> String {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    w.write_record(COLUMNS).expect("write to memory");
+    let mut out = Vec::new();
+    write(sim, &mut out).expect("write to memory");
+    String::from_utf8(out).expect("CSV of UTF-8 fields is UTF-8")
+}
+
+/// The export written to `out` row by row (the ledger only: the event log may be discarded).
+pub fn write(sim: &Sim, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut w = ::csv::Writer::from_writer(out);
+    w.write_record(COLUMNS)?;
     for m in &sim.ledger().messages {
-        w.write_record(row(m)).expect("write to memory");
+        w.write_record(row(m))?;
     }
-    String::from_utf8(w.into_inner().expect("flush to memory")).expect("CSV of UTF-8 fields is UTF-8")
+    w.flush()
 }

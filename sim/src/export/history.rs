@@ -174,59 +174,77 @@ fn result_name(r: ConsumeResult) -> &'static str {
     }
 }
 
-/// The history's operations, in order, `index` set.
-pub fn ops(sim: &Sim) -> Vec<Op> {
-    let sc = sim.scenario();
-    let messages = sc.producer.messages as u64;
-    let consumer_base = messages * (1 + sc.producer.resend_max_times as u64);
-    let mut b = Builder {
-        ops: Vec::new(),
-        messages,
-        sends: BTreeMap::new(),
-        send_count: BTreeMap::new(),
-        receives: Vec::new(),
-        free: Default::default(),
-        next_consumer: consumer_base,
-        group: sc.consumer.group.clone(),
-    };
-    for e in sim.events() {
+/// The history built event by event, so a run can be exported while it streams its log
+/// ([`crate::log::LogMode::Discard`]): memory grows with the operations, not the events.
+pub struct HistoryBuilder(Builder);
+
+impl HistoryBuilder {
+    /// A history for a run of `sc`.
+    pub fn new(sc: &crate::scenario::Scenario) -> HistoryBuilder {
+        let messages = sc.producer.messages as u64;
+        let consumer_base = messages * (1 + sc.producer.resend_max_times as u64);
+        HistoryBuilder(Builder {
+            ops: Vec::new(),
+            messages,
+            sends: BTreeMap::new(),
+            send_count: BTreeMap::new(),
+            receives: Vec::new(),
+            free: Default::default(),
+            next_consumer: consumer_base,
+            group: sc.consumer.group.clone(),
+        })
+    }
+
+    /// Takes the next event of the log, in order.
+    pub fn feed(&mut self, e: &crate::event::Event) {
+        self.0.feed(e);
+    }
+
+    /// The operations, in order, `index` set, once `sim` (the run fed) has ended.
+    pub fn finish(self, sim: &Sim) -> Vec<Op> {
+        self.0.finish(sim)
+    }
+}
+
+impl Builder {
+    fn feed(&mut self, e: &crate::event::Event) {
         let (at, seq) = (e.at, e.seq);
         // An earlier `SendStatus` is final unless this event is the producer's immediate retry.
         if let Some(msg) = e.kind.msg() {
             if !matches!(e.kind, EventKind::SendAttempted { .. }) {
-                b.settle_answer(msg);
+                self.settle_answer(msg);
             }
         }
         match &e.kind {
             EventKind::SendAttempted { msg, attempt, .. } => {
                 // `retryAnotherBrokerWhenNotStoreOK`: the same call tries again at once.
-                let retry = b.sends.get(msg).is_some_and(|o| o.answered.is_none_or(|(t, _, _)| t == at));
+                let retry = self.sends.get(msg).is_some_and(|o| o.answered.is_none_or(|(t, _, _)| t == at));
                 if retry {
-                    b.sends.get_mut(msg).expect("open").answered = None;
+                    self.sends.get_mut(msg).expect("open").answered = None;
                 } else {
-                    b.settle_answer(*msg);
-                    b.open_send(*msg, at, seq);
+                    self.settle_answer(*msg);
+                    self.open_send(*msg, at, seq);
                 }
-                b.sends.get_mut(msg).expect("open").attempts.push((*attempt, false));
+                self.sends.get_mut(msg).expect("open").attempts.push((*attempt, false));
             }
             EventKind::AttemptFailed { msg, attempt, error } => {
-                if let Some(open) = b.sends.get_mut(msg) {
+                if let Some(open) = self.sends.get_mut(msg) {
                     if let Some(a) = open.attempts.iter_mut().find(|a| a.0 == *attempt) {
                         a.1 = *error == SendError::ConnectRefused;
                     }
                 }
             }
             EventKind::SendAnswered { msg, status, .. } => {
-                if let Some(open) = b.sends.get_mut(msg) {
+                if let Some(open) = self.sends.get_mut(msg) {
                     open.answered = Some((at, seq, status.name()));
                 }
             }
             EventKind::SendFailed { msg, error, .. } => {
-                if !b.sends.contains_key(msg) {
+                if !self.sends.contains_key(msg) {
                     // No route: the call failed before any attempt.
-                    b.open_send(*msg, at, seq);
+                    self.open_send(*msg, at, seq);
                 }
-                let mut open = b.sends.remove(msg).expect("open send");
+                let mut open = self.sends.remove(msg).expect("open send");
                 if *error == SendError::BrokerBusy {
                     if let Some(last) = open.attempts.last_mut() {
                         last.1 = true;
@@ -236,92 +254,105 @@ pub fn ops(sim: &Sim) -> Vec<Op> {
                 let mut op = Op::new(Process::Client(open.process), if definite { "fail" } else { "info" }, "send", *msg, at);
                 op.error = Some(error.name());
                 op.attempts = Some(open.attempts.len() as u32);
-                b.push((at, seq, 1), op);
+                self.push((at, seq, 1), op);
             }
             EventKind::OnewaySent { msg } => {
-                if let Some(open) = b.sends.remove(msg) {
+                if let Some(open) = self.sends.remove(msg) {
                     let mut op = Op::new(Process::Client(open.process), "info", "send", *msg, at);
                     op.attempts = Some(open.attempts.len() as u32);
-                    b.push((at, seq, 1), op);
+                    self.push((at, seq, 1), op);
                 }
             }
             EventKind::Delivered { msg, queue, reconsume_times, done_at, .. } => {
-                let process = b.take_consumer_process();
+                let process = self.take_consumer_process();
                 let mut op = Op::new(Process::Client(process), "invoke", "receive", *msg, at);
-                op.queue = Some(b.queue_name(*queue));
+                op.queue = Some(self.queue_name(*queue));
                 op.reconsume_times = Some(*reconsume_times);
-                b.push((at, seq, 0), op);
-                b.receives.push(OpenReceive { process, msg: *msg, done_at: *done_at });
+                self.push((at, seq, 0), op);
+                self.receives.push(OpenReceive { process, msg: *msg, done_at: *done_at });
             }
             EventKind::Consumed { msg, result, reconsume_times } => {
-                if let Some(i) = b.receives.iter().position(|r| r.msg == *msg && r.done_at == at) {
-                    let r = b.receives.remove(i);
+                if let Some(i) = self.receives.iter().position(|r| r.msg == *msg && r.done_at == at) {
+                    let r = self.receives.remove(i);
                     let kind = if *result == ConsumeResult::Success { "ok" } else { "fail" };
                     let mut op = Op::new(Process::Client(r.process), kind, "receive", *msg, at);
                     op.reconsume_times = Some(*reconsume_times);
                     op.result = Some(result_name(*result));
-                    b.push((at, seq, 1), op);
-                    b.free.insert(r.process);
+                    self.push((at, seq, 1), op);
+                    self.free.insert(r.process);
                 }
             }
             EventKind::ConsumerCrashed { .. } => {
-                for r in std::mem::take(&mut b.receives) {
-                    b.push((at, seq, 1), Op::new(Process::Client(r.process), "info", "receive", r.msg, at));
+                for r in std::mem::take(&mut self.receives) {
+                    self.push((at, seq, 1), Op::new(Process::Client(r.process), "info", "receive", r.msg, at));
                 }
             }
             _ => {}
         }
     }
-    let end = sim.now();
-    let last = u64::MAX;
-    let open: Vec<MsgId> = b.sends.keys().copied().collect();
-    for msg in open {
-        b.settle_answer(msg);
-        if let Some(open) = b.sends.remove(&msg) {
-            let mut op = Op::new(Process::Client(open.process), "info", "send", msg, end);
-            op.attempts = Some(open.attempts.len() as u32);
-            b.push((end, last - 2, 1), op);
+
+    fn finish(mut self, sim: &Sim) -> Vec<Op> {
+        let b = &mut self;
+        let end = sim.now();
+        let last = u64::MAX;
+        let open: Vec<MsgId> = b.sends.keys().copied().collect();
+        for msg in open {
+            b.settle_answer(msg);
+            if let Some(open) = b.sends.remove(&msg) {
+                let mut op = Op::new(Process::Client(open.process), "info", "send", msg, end);
+                op.attempts = Some(open.attempts.len() as u32);
+                b.push((end, last - 2, 1), op);
+            }
         }
-    }
-    for r in std::mem::take(&mut b.receives) {
-        b.push((end, last - 2, 1), Op::new(Process::Client(r.process), "info", "receive", r.msg, end));
-    }
-    // Final reads: the dead letter queue as the readable broker holds it, then what is pending.
-    let dlq = format!("%DLQ%{}", b.group);
-    let mut dead: Vec<MsgId> = match sim.readable_node() {
-        Some(n) => sim.node(n).store.records.iter().filter(|r| r.topic == Topic::Dlq).map(|r| r.msg).collect(),
-        None => Vec::new(),
-    };
-    // The DLQ consumer received a compensated message even if its DLQ copy was lost later.
-    dead.extend(sim.ledger().messages.iter().filter(|m| m.compensated_at().is_some()).map(|m| MsgId(m.id)));
-    crate::sort::sort(&mut dead);
-    dead.dedup();
-    for (i, msg) in dead.into_iter().enumerate() {
-        let i = 2 * i as u64;
-        let mut inv = Op::new(Process::Named("dlq"), "invoke", "receive", msg, end);
-        inv.queue = Some(dlq.clone());
-        b.push((end, last - 1, i), inv);
-        let mut ok = Op::new(Process::Named("dlq"), "ok", "receive", msg, end);
-        ok.queue = Some(dlq.clone());
-        ok.compensated = Some(sim.ledger().get(msg).compensated_at().is_some());
-        b.push((end, last - 1, i + 1), ok);
-    }
-    for m in &sim.ledger().messages {
-        if m.verdict == Some(Verdict::Unresolved) {
-            let (msg, i) = (MsgId(m.id), 2 * m.id as u64);
-            b.push((end, last, i), Op::new(Process::Named("pending"), "invoke", "receive", msg, end));
-            b.push((end, last, i + 1), Op::new(Process::Named("pending"), "info", "receive", msg, end));
+        for r in std::mem::take(&mut b.receives) {
+            b.push((end, last - 2, 1), Op::new(Process::Client(r.process), "info", "receive", r.msg, end));
         }
+        // Final reads: the dead letter queue as the readable broker holds it, then what is pending.
+        let dlq = format!("%DLQ%{}", b.group);
+        let mut dead: Vec<MsgId> = match sim.readable_node() {
+            Some(n) => sim.node(n).store.records.iter().filter(|r| r.topic == Topic::Dlq).map(|r| r.msg).collect(),
+            None => Vec::new(),
+        };
+        // The DLQ consumer received a compensated message even if its DLQ copy was lost later.
+        dead.extend(sim.ledger().messages.iter().filter(|m| m.compensated_at().is_some()).map(|m| MsgId(m.id)));
+        crate::sort::sort(&mut dead);
+        dead.dedup();
+        for (i, msg) in dead.into_iter().enumerate() {
+            let i = 2 * i as u64;
+            let mut inv = Op::new(Process::Named("dlq"), "invoke", "receive", msg, end);
+            inv.queue = Some(dlq.clone());
+            b.push((end, last - 1, i), inv);
+            let mut ok = Op::new(Process::Named("dlq"), "ok", "receive", msg, end);
+            ok.queue = Some(dlq.clone());
+            ok.compensated = Some(sim.ledger().get(msg).compensated_at().is_some());
+            b.push((end, last - 1, i + 1), ok);
+        }
+        for m in &sim.ledger().messages {
+            if m.verdict == Some(Verdict::Unresolved) {
+                let (msg, i) = (MsgId(m.id), 2 * m.id as u64);
+                b.push((end, last, i), Op::new(Process::Named("pending"), "invoke", "receive", msg, end));
+                b.push((end, last, i + 1), Op::new(Process::Named("pending"), "info", "receive", msg, end));
+            }
+        }
+        let mut ops = std::mem::take(&mut self.ops);
+        crate::sort::sort_by_key(&mut ops, |(k, _)| *k);
+        ops.into_iter()
+            .enumerate()
+            .map(|(i, (_, mut op))| {
+                op.index = i as u64;
+                op
+            })
+            .collect()
     }
-    let mut ops = b.ops;
-    crate::sort::sort_by_key(&mut ops, |(k, _)| *k);
-    ops.into_iter()
-        .enumerate()
-        .map(|(i, (_, mut op))| {
-            op.index = i as u64;
-            op
-        })
-        .collect()
+}
+
+/// The history's operations, in order, `index` set.
+pub fn ops(sim: &Sim) -> Vec<Op> {
+    let mut b = HistoryBuilder::new(sim.scenario());
+    for e in sim.events() {
+        b.feed(e);
+    }
+    b.finish(sim)
 }
 
 pub fn export(sim: &Sim) -> String {

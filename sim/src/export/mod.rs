@@ -13,6 +13,7 @@ pub mod csv;
 pub mod history;
 pub mod jsonl;
 
+use crate::log::LogMode;
 use crate::sim::Sim;
 
 /// The three export formats, by their `--export` name.
@@ -55,5 +56,38 @@ impl Format {
             Format::History => history::export(sim),
             Format::Csv => csv::export(sim),
         }
+    }
+
+    /// Runs `sim` (not yet started) to its end and writes its export to `out`, the same bytes
+    /// as [`Format::render`] of the same run, without keeping the event log: `jsonl` writes each
+    /// event as it happens, `history` keeps its operations (a few per message), `csv` needs the
+    /// ledger only. So the run is the one `losslab run --json` makes (a streamed log, capped at
+    /// [`crate::scenario::limits::MAX_EVENTS_STREAMED`]), never one cut at the kept log's
+    /// [`crate::scenario::limits::MAX_EVENTS`]. Stops at the first failed write.
+    pub fn stream(self, sim: &mut Sim, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        sim.set_log_mode(LogMode::Discard);
+        match self {
+            Format::Jsonl => {
+                while let Some(events) = sim.step_action() {
+                    for e in events {
+                        writeln!(out, "{}", jsonl::event_json(e))?;
+                    }
+                }
+            }
+            Format::History => {
+                let mut b = history::HistoryBuilder::new(sim.scenario());
+                while let Some(events) = sim.step_action() {
+                    events.iter().for_each(|e| b.feed(e));
+                }
+                for op in b.finish(sim) {
+                    writeln!(out, "{}", serde_json::to_string(&op).expect("an op always serialises"))?;
+                }
+            }
+            Format::Csv => {
+                sim.run();
+                csv::write(sim, out)?;
+            }
+        }
+        out.flush()
     }
 }

@@ -514,3 +514,45 @@ pub mod limits {
     /// Most `maxReconsumeTimes` the lab accepts (RocketMQ caps the delay level at 18 anyway).
     pub const MAX_RECONSUME_TIMES: u32 = 1_000;
 }
+
+/// Inputs that parse but do nothing, each named by its field: a `CONSUMER_CRASH` before the
+/// consumer starts (a crash of a consumer that is not online does nothing) and an open-loop send schedule longer than `until` (the last sends never happen). Warnings,
+/// not errors: the run is well defined, and a sweep's scenario (`sweep --scenario`) must parse
+/// back whatever its grid made; `losslab run` prints them on stderr. (What cannot happen at all
+/// is refused by the parser: a fault or `consumer.startAt` after `until`, a `CONSUMER_CRASH`
+/// with `consumer.enabled = false`.)
+pub fn warnings(sc: &Scenario) -> Vec<ScenarioError> {
+    let mut out = Vec::new();
+    let until = sc.until;
+    for (i, f) in sc.faults.iter().enumerate() {
+        let field = format!("fault[{}].at", i + 1);
+        if f.kind == FaultKind::ConsumerCrash && sc.consumer.enabled && f.at < sc.consumer.start_at {
+            out.push(ScenarioError::new(
+                &field,
+                None,
+                format!(
+                    "CONSUMER_CRASH at {} is before the consumer starts (consumer.startAt = {}): it crashes nothing, so it does nothing",
+                    f.at, sc.consumer.start_at
+                ),
+            ));
+        }
+    }
+    let p = &sc.producer;
+    if p.threads.is_none() && p.messages > 0 {
+        let last = p.interval.as_us().saturating_mul(u64::from(p.messages - 1));
+        if last > until.as_us() {
+            let sent = until.as_us() / p.interval.as_us().max(1) + 1;
+            out.push(ScenarioError::new(
+                "producer.messages",
+                None,
+                format!(
+                    "{} messages, one every {}, take until {} to send, past `until` ({until}): only the first {sent} are sent",
+                    p.messages,
+                    crate::time::format_duration(p.interval),
+                    SimTime(last)
+                ),
+            ));
+        }
+    }
+    out
+}

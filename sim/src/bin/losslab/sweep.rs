@@ -62,20 +62,23 @@ fn number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {
     value.trim().parse().map_err(|_| format!("--{flag}: `{value}` is not a non-negative integer"))
 }
 
-/// Parses the rest of the command line, runs the sweep, returns what to print.
-pub fn main(parser: &mut lexopt::Parser) -> Result<String, String> {
+/// Parses the rest of the command line, runs the sweep, returns what to print and whether it is
+/// JSON (`--help`: the usage).
+pub fn main(parser: &mut lexopt::Parser) -> Result<(String, bool), String> {
     use lexopt::prelude::*;
     let mut file: Option<String> = None;
-    let mut output = Output::Table;
+    let mut output: Option<(String, Output)> = None;
     let mut set: Vec<(&'static str, String)> = Vec::new();
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
-        match arg {
-            Long("json") => output = Output::Json,
-            Long("csv") => output = Output::Csv,
-            Long("table") => output = Output::Table,
+        let chosen = match arg {
+            Long("help") | Short('h') => return Ok((format!("usage:\n{USAGE}\n"), false)),
+            Long("json") => ("--json".to_string(), Output::Json),
+            Long("csv") => ("--csv".to_string(), Output::Csv),
+            Long("table") => ("--table".to_string(), Output::Table),
             Long("scenario") => {
                 let v = parser.value().map_err(|e| format!("--scenario: {e}"))?;
-                output = Output::Scenario(v.into_string().map_err(|_| "--scenario: not valid UTF-8".to_string())?);
+                let v = v.into_string().map_err(|_| "--scenario: not valid UTF-8".to_string())?;
+                ("--scenario".to_string(), Output::Scenario(v))
             }
             Long(flag) => {
                 let Some(&(flag, _)) = FLAGS.iter().find(|(f, _)| *f == flag) else {
@@ -83,15 +86,32 @@ pub fn main(parser: &mut lexopt::Parser) -> Result<String, String> {
                 };
                 let value = parser.value().map_err(|e| format!("--{flag}: {e}"))?;
                 let value = value.into_string().map_err(|_| format!("--{flag}: not valid UTF-8"))?;
+                if set.iter().any(|(f, _)| *f == flag) {
+                    return Err(format!("--{flag} is given twice; give it once (a list is comma-separated)"));
+                }
                 set.push((flag, value));
+                continue;
             }
-            Value(v) if file.is_none() => file = Some(v.string().map_err(|e| e.to_string())?),
+            Value(v) if file.is_none() => {
+                file = Some(v.string().map_err(|e| e.to_string())?);
+                continue;
+            }
             other => return Err(format!("{}\nusage:\n{USAGE}", other.unexpected())),
+        };
+        match &output {
+            Some((flag, _)) if *flag != chosen.0 || flag == "--scenario" => {
+                return Err(format!("{flag} and {}: give one output", chosen.0));
+            }
+            _ => output = Some(chosen),
         }
     }
+    if set.iter().any(|(f, _)| *f == "preset") && set.iter().any(|(f, _)| *f == "base") {
+        return Err("--preset and --base: give one base scenario".into());
+    }
+    let output = output.map_or(Output::Table, |(_, o)| o);
     let mut grid = match &file {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+            let text = crate::input::read_text(path, crate::input::Input::Grid)?;
             Grid::from_toml(&text).map_err(|e| format!("{path}: {e}"))?
         }
         None => Grid::default(),
@@ -102,14 +122,14 @@ pub fn main(parser: &mut lexopt::Parser) -> Result<String, String> {
     edit_workload(&mut grid, &set)?;
     let plan = Plan::new(&grid).map_err(|e| name_source(&e, &set, file.as_deref()))?;
     if let Output::Scenario(which) = &output {
-        return scenario_of(&plan, which);
+        return Ok((scenario_of(&plan, which)?, false));
     }
     let results = run_parallel(&plan);
     let report = plan.aggregate(&results);
     Ok(match output {
-        Output::Table => report.to_table(),
-        Output::Json => report.to_json(),
-        Output::Csv => report.to_csv(),
+        Output::Table => (report.to_table(), false),
+        Output::Json => (report.to_json(), true),
+        Output::Csv => (report.to_csv(), false),
         Output::Scenario(_) => unreachable!("answered before running"),
     })
 }
@@ -135,7 +155,7 @@ fn apply(grid: &mut Grid, flag: &str, value: &str) -> Result<(), String> {
     match flag {
         "preset" => grid.preset = Some(value.to_string()),
         "base" => {
-            let text = std::fs::read_to_string(value).map_err(|e| format!("--base: {value}: {e}"))?;
+            let text = crate::input::read_text(value, crate::input::Input::Scenario).map_err(|e| format!("--base: {e}"))?;
             grid.base = Some(text);
         }
         "flush-disk-type" => {
