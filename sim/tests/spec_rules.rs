@@ -1309,3 +1309,43 @@ fn consumer_restarted_during_a_master_outage_redelivers_only_the_last_seconds() 
     let dup = r.summary.verdicts.get("DUPLICATED").copied().unwrap_or(0);
     assert!((1..=100).contains(&dup), "{}", verdicts(&r));
 }
+
+/// Issue 18 item 5 (spec §5): `ScheduleMessageService` saves its progress (`delayOffset.json`)
+/// every `flushDelayOffsetInterval` (10 s, the first 10 s after the master starts), never at a
+/// crash. A retry moved to `%RETRY%` at 10.1 s is saved at 20 s: a master crash at 15 s forgets
+/// the move, and the restarted master moves it again, so the retry is delivered twice; a crash at
+/// 25 s moves nothing twice.
+#[test]
+fn schedule_progress_is_saved_every_10s_so_a_crash_moves_recent_retries_again() {
+    let with_crash_at = |at: &str| {
+        scenario(&format!(
+            r#"
+            until = "5m"
+            [producer]
+            messages = 1
+            [consumer]
+            failFirstAttempts = 1
+            [[fault]]
+            at = "{at}"
+            kind = "PROCESS_CRASH"
+            target = "master"
+            duration = "5s"
+            "#
+        ))
+    };
+    let retry_moves = |sim: &Sim| {
+        sim.events().iter().filter(|e| matches!(e.kind, EventKind::RetryDue { .. })).map(|e| e.at).collect::<Vec<_>>()
+    };
+    let (sim, r) = run(&with_crash_at("15s"));
+    let moves = retry_moves(&sim);
+    assert_eq!(moves.len(), 2, "moved at 10.1 s, and again after the restart at 20 s: {moves:?}");
+    assert_eq!(moves[0], SimTime::from_ms(10_100));
+    assert!(moves[1] > SimTime::from_ms(20_000) && moves[1] <= SimTime::from_ms(21_100), "{moves:?}");
+    let m = &sim.ledger().messages[0];
+    assert_eq!(m.deliveries.iter().filter(|d| d.from_retry).count(), 2, "the retry is delivered twice");
+    assert_eq!(verdicts(&r), "DUPLICATED=1");
+
+    let (sim, r) = run(&with_crash_at("25s"));
+    assert_eq!(retry_moves(&sim), vec![SimTime::from_ms(10_100)], "saved at 20 s: not moved again");
+    assert_eq!(verdicts(&r), "DELIVERED=1");
+}

@@ -69,6 +69,7 @@ pub(crate) enum Action {
     ConsumerStart { cepoch: u32 },
     DlqConsume { copy: CopyId },
     SlaveSync { epoch: u32 },
+    DelayOffsetPersist { epoch: u32 },
     Rebalance { cepoch: u32 },
 }
 
@@ -88,6 +89,7 @@ impl Action {
         matches!(
             self,
             Action::FlushTick { .. } | Action::CommitTick { .. } | Action::HaPush { idle: true, .. } | Action::SlaveSync { .. }
+                | Action::DelayOffsetPersist { .. }
         )
     }
 }
@@ -221,6 +223,8 @@ pub struct Sim {
     pub(crate) gts: group_transfer_service::GroupTransfer,
     /// When the master last started (the schedule service's timers count from it).
     pub(crate) master_started_at: SimTime,
+    /// Schedule entries the master moved to `%RETRY%` since it last saved `delayOffset.json`.
+    pub(crate) unsaved_moves: Vec<CopyId>,
     pub(crate) puts: BTreeMap<u64, PendingPut>,
     pub(crate) next_put: u64,
     pub(crate) copies: Vec<CopyInfo>,
@@ -273,6 +277,7 @@ impl Sim {
             ha: Ha::default(),
             gts: Default::default(),
             master_started_at: SimTime::ZERO,
+            unsaved_moves: Vec::new(),
             puts: BTreeMap::new(),
             next_put: 0,
             // One copy per message at least, in a run without faults.
@@ -308,6 +313,7 @@ impl Sim {
             self.schedule_at(at, Action::FaultStart(i));
         }
         self.start_producer();
+        self.start_delay_offset_persist();
         if self.sc.broker.flush_disk_type == FlushDiskType::AsyncFlush {
             self.schedule(self.sc.broker.flush_interval_commit_log, Action::FlushTick { node: NodeId::Master, epoch: 0 });
         }
@@ -603,6 +609,7 @@ impl Sim {
             ConsumerStart { cepoch } => self.on_consumer_start(cepoch),
             DlqConsume { copy } => self.on_dlq_consume(copy),
             SlaveSync { epoch } => self.on_slave_sync(epoch),
+            DelayOffsetPersist { epoch } => self.on_delay_offset_persist(epoch),
             Rebalance { cepoch } => self.on_rebalance(cepoch),
         }
     }
