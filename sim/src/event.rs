@@ -274,6 +274,9 @@ pub enum EventKind {
     SendAnswered { msg: MsgId, attempt: u32, status: SendStatus, callback: bool },
     /// The producer gave up and the application saw an exception (ASYNC: `onException`).
     SendFailed { msg: MsgId, error: SendError, callback: bool },
+    /// A later attempt failed with `error`, and SYNC `send()` returned the `status` that attempt
+    /// `attempt` had returned instead of throwing (`retryAnotherBrokerWhenNotStoreOK`, client §1).
+    SendReturnedEarlierResult { msg: MsgId, attempt: u32, status: SendStatus, error: SendError },
     /// A ONEWAY send left: no answer will ever come.
     OnewaySent { msg: MsgId },
     /// The application persisted a failed message to send it again at `at`.
@@ -366,6 +369,7 @@ impl EventKind {
             | AttemptFailed { msg, .. }
             | SendAnswered { msg, .. }
             | SendFailed { msg, .. }
+            | SendReturnedEarlierResult { msg, .. }
             | OnewaySent { msg }
             | ResendScheduled { msg, .. }
             | LateResponseDropped { msg, .. }
@@ -393,6 +397,7 @@ impl EventKind {
             AttemptFailed { .. } => "AttemptFailed",
             SendAnswered { .. } => "SendAnswered",
             SendFailed { .. } => "SendFailed",
+            SendReturnedEarlierResult { .. } => "SendReturnedEarlierResult",
             OnewaySent { .. } => "OnewaySent",
             ResendScheduled { .. } => "ResendScheduled",
             LateResponseDropped { .. } => "LateResponseDropped",
@@ -483,6 +488,12 @@ impl fmt::Display for EventKind {
                 let how = if *callback { "onException" } else { "send threw" };
                 write!(f, "producer saw {} for {msg} ({how})", error.describe())
             }
+            SendReturnedEarlierResult { msg, attempt, status, error } => write!(
+                f,
+                "producer's retry of {msg} failed ({}); send returned the {} of attempt {attempt}, its last returned result",
+                error.name(),
+                status.name()
+            ),
             OnewaySent { msg } => write!(f, "producer sent {msg} ONEWAY: no answer will come"),
             ResendScheduled { msg, resend_at } => {
                 write!(f, "application persisted {msg} to resend at {resend_at}")

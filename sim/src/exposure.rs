@@ -9,11 +9,15 @@ use crate::report::Report;
 use crate::scenario::{broker_conf, presets, FaultTarget, Scenario, ScenarioError};
 use crate::Sim;
 
-/// A line of the file and its key.
+/// A line of the file and its key; for a key the lab does not know, the modelled key it is
+/// probably a misspelling of (`flushDiskTyp` → `flushDiskType`; RocketMQ ignores the misspelt key
+/// and keeps the default), else `null`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct KeyLine {
     pub line: usize,
     pub key: String,
+    pub did_you_mean: Option<&'static str>,
 }
 
 /// One preset's broker faults run against the imported configuration.
@@ -43,7 +47,9 @@ pub struct CheckReport {
 }
 
 fn key_lines(v: &[(usize, String)]) -> Vec<KeyLine> {
-    v.iter().map(|(line, key)| KeyLine { line: *line, key: key.clone() }).collect()
+    v.iter()
+        .map(|(line, key)| KeyLine { line: *line, key: key.clone(), did_you_mean: broker_conf::nearest_known_key(key) })
+        .collect()
 }
 
 /// Imports `text` (a master's `broker.conf`; errors name the key and line) and runs every preset
@@ -102,7 +108,7 @@ mod tests {
         let asy = check_broker_conf("flushDiskType=ASYNC_FLUSH\nbrokerName=a\n").expect("valid");
         let row = asy.faults.iter().find(|r| r.preset == "async-flush-power-loss").expect("row");
         assert!(row.lost_after_ack > 0 && row.send_ok_lost > 0);
-        assert_eq!(asy.not_modelled, vec![KeyLine { line: 2, key: "brokerName".into() }]);
+        assert_eq!(asy.not_modelled, vec![KeyLine { line: 2, key: "brokerName".into(), did_you_mean: None }]);
         let syn = check_broker_conf("flushDiskType=SYNC_FLUSH\n").expect("valid");
         let row = syn.faults.iter().find(|r| r.preset == "async-flush-power-loss").expect("row");
         assert_eq!(row.lost_after_ack, 0);
@@ -110,7 +116,8 @@ mod tests {
 
     #[test]
     fn a_bad_line_names_its_line() {
-        let e = check_broker_conf("flushDiskType=ASYNC_FLUSH\nnot a property\n").unwrap_err();
+        // `not a property` is key `not` (Java's `key value`); a bad `\uXXXX` escape is refused.
+        let e = check_broker_conf("flushDiskType=ASYNC_FLUSH\nbrokerName=\\u00zz\n").unwrap_err();
         assert_eq!(e.line, Some(2));
     }
 }

@@ -331,6 +331,9 @@ impl serde::Serialize for MessageRecord {
 pub enum CauseStep {
     /// The producer was told the message was stored.
     Answered { status: SendStatus, at: SimTime, flush: &'static str, role: &'static str },
+    /// After the `Answered` status, a retry (`retryAnotherBrokerWhenNotStoreOK`) failed with
+    /// `error`; `send()` returned the earlier status all the same (client spec §1).
+    RetryFailedAfterStatus { error: SendError },
     /// The producer saw an exception.
     Exception { error: SendError, at: SimTime },
     /// A ONEWAY send: no answer.

@@ -102,6 +102,13 @@ impl CauseStep {
         match (self, lang) {
             (Answered { status, at, flush, role }, Lang::En) => format!("{} at {at} under {flush} + {role}", status.name()),
             (Answered { status, at, flush, role }, Lang::Zh) => format!("{at} 收到 {}（{flush} + {role}）", status.name()),
+            (RetryFailedAfterStatus { error }, Lang::En) => format!(
+                "its retry then failed ({}), and send() returned that earlier status: the application was told it was stored",
+                error.name()
+            ),
+            (RetryFailedAfterStatus { error }, Lang::Zh) => {
+                format!("随后的重试失败（{}），send() 仍返回之前的状态：应用被告知消息已存储", error.name())
+            }
             (Exception { error, at }, Lang::En) => format!("the producer saw {} at {at}", error.describe()),
             (Exception { error, at }, Lang::Zh) => format!("生产者在 {at} 收到异常 {}", error.describe()),
             (Oneway { at }, Lang::En) => format!("sent ONEWAY at {at}: no answer, so the producer never knew"),

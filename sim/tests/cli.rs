@@ -131,7 +131,8 @@ fn check_reports_the_transient_store_pool_exposure() {
 
 #[test]
 fn check_refuses_a_malformed_line_with_its_number() {
-    let conf = temp_file("broken.conf", "brokerName=a\nthis line has no separator\n");
+    // `key value` is a property (Java's rule); what Properties.load refuses is a bad escape.
+    let conf = temp_file("broken.conf", "brokerName=a\nbrokerIP1=\\u12G4\n");
     let o = losslab(&["check", conf.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("line 2"), "{}", stderr(&o));

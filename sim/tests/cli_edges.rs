@@ -277,3 +277,38 @@ fn do_nothing_inputs_are_warned_about_by_field() {
         assert_eq!(rmq_sim::scenario::warnings(&sc), [], "{}", p.id);
     }
 }
+
+// ---- 7. What the seed draws ----------------------------------------------------------------
+
+/// `--seed` changes nothing for a preset (none draws: no flush-latency range, no failPercent),
+/// and changes the run of a scenario that draws (README "The seed" shows this one).
+#[test]
+fn the_seed_draws_only_where_the_scenario_asks() {
+    use rmq_sim::log::LogMode;
+    let digest = |sc: &rmq_sim::Scenario, seed: u64| {
+        let mut sc = sc.clone();
+        sc.seed = seed;
+        let mut sim = rmq_sim::Sim::new(&sc);
+        sim.set_log_mode(LogMode::Digest);
+        sim.run();
+        (sim.log_digest().unwrap(), rmq_sim::report::Report::of(&sim).to_json())
+    };
+    for p in rmq_sim::scenario::presets::all() {
+        let sc = rmq_sim::scenario::presets::load(p.id).unwrap();
+        assert!(sc.disk.flush_latency_min == sc.disk.flush_latency_max && sc.consumer.fail_percent == 0, "{} draws", p.id);
+        assert_eq!(digest(&sc, 1).0, digest(&sc, 9).0, "{}", p.id);
+    }
+    let seeded = "name = \"Seeded: a flaky consumer and a jittery disk\"\n[disk]\nflushLatencyMin = \"1ms\"\nflushLatencyMax = \"20ms\"\n\
+                  [broker]\nflushDiskType = \"SYNC_FLUSH\"\n[consumer]\nfailPercent = 10\n";
+    let path = temp_file("seeded.toml", seeded);
+    let figures = |seed: &str| {
+        let o = losslab(&["run", &path, "--seed", seed, "--json"]);
+        let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+        assert_eq!(v["summary"]["verdicts"]["DELIVERED"], 200);
+        (v["summary"]["reconsumes"].as_u64().unwrap(), v["endedAtMs"].as_u64().unwrap(), v["eventLogDigest"].as_str().unwrap().to_string())
+    };
+    let (one, nine) = (figures("1"), figures("9"));
+    assert_eq!((one.0, one.1), (14, 45_000), "README's figures for --seed 1");
+    assert_eq!((nine.0, nine.1), (16, 15_000), "README's figures for --seed 9");
+    assert_ne!(one.2, nine.2);
+}

@@ -528,10 +528,14 @@ fn slave_up_reconnects_and_catches_up() {
         "#,
     );
     let (sim, r) = run(&sc);
-    // §6.21: msgs 11 and 12 (sent 0.5 s and 1.5 s after the restart) wait for the new connection's
-    // first report at 15.5 s and the client times out; msg 13 and later are replicated.
-    assert_eq!(statuses(&r), "EXCEPTION=2 SEND_OK=23 SLAVE_NOT_AVAILABLE=5");
-    for id in [11, 12] {
+    // §6.21: the restarted slave connects only at 15.5 s, so msgs 11 to 15 get SLAVE_NOT_AVAILABLE
+    // at once; msgs 16 and 17 wait for the new connection's first report at 20.5 s and the client
+    // times out; msg 18 and later are replicated.
+    assert_eq!(statuses(&r), "EXCEPTION=2 SEND_OK=18 SLAVE_NOT_AVAILABLE=10");
+    for id in 11..=15 {
+        assert_eq!(answered_at(&sim, id).unwrap().1, Answer::Status(SendStatus::SlaveNotAvailable), "msg {id}");
+    }
+    for id in [16, 17] {
         assert!(matches!(answered_at(&sim, id).unwrap().1, Answer::Exception(_)), "msg {id}");
     }
     assert_eq!(sim.slave().unwrap().store.written, sim.master().store.written, "caught up");
@@ -751,7 +755,7 @@ fn rebooted_slave_is_refilled_from_its_reported_offset() {
         target = "slave"
         duration = "10s"
         [[fault]]
-        at = "25s"
+        at = "40s"
         kind = "DISK_LOST"
         target = "master"
         "#,
@@ -764,7 +768,8 @@ fn rebooted_slave_is_refilled_from_its_reported_offset() {
         _ => None,
     });
     let (at, slave_offset, from) = reported.expect("the rebooted slave reports on its new connection");
-    assert_eq!(at, SimTime::from_ms(20_000) + SimDuration::from_ms(1), "one heartbeat after the reconnect, plus the link");
+    // It restarts at 15 s, connects 5 s later (§2b) and reports one heartbeat after that.
+    assert_eq!(at, SimTime::from_ms(25_000) + SimDuration::from_ms(1), "one heartbeat after the reconnect, plus the link");
     assert_eq!(slave_offset, from, "fed from its own offset: no hole");
     let slave = &sim.slave().unwrap().store;
     assert!(slave.records.windows(2).all(|w| w[0].end() == w[1].offset), "the slave's commit log has no hole");
@@ -824,8 +829,8 @@ fn schedule_service_moves_retries_on_its_100ms_ticks() {
 }
 
 /// §6.21 and §2b: after a clean stop and start of the slave, SYNC_MASTER sends in the first ~5 s
-/// wait for the new connection's first report: FLUSH_SLAVE_TIMEOUT (or a client timeout), not
-/// SEND_OK at once.
+/// after the new connection (itself ~5 s after the start) wait for its first report:
+/// FLUSH_SLAVE_TIMEOUT (or a client timeout), not SEND_OK at once.
 #[test]
 fn restarted_slave_is_silent_for_one_heartbeat() {
     let sc = scenario(
@@ -835,7 +840,7 @@ fn restarted_slave_is_silent_for_one_heartbeat() {
         [slave]
         enabled = true
         [producer]
-        messages = 200
+        messages = 300
         interval = "100ms"
         sendMsgTimeout = 10000
         [[fault]]
@@ -850,13 +855,14 @@ fn restarted_slave_is_silent_for_one_heartbeat() {
     );
     let (sim, _) = run(&sc);
     let status = |id: usize| sim.ledger().messages[id].send_status_name();
-    for id in 80..=100 {
+    // The slave starts at 8 s and connects at 13 s; its first report comes at 18 s.
+    for id in 130..=150 {
         assert_eq!(status(id), "FLUSH_SLAVE_TIMEOUT", "msg {id}: sent within 2 s of the reconnect");
     }
     for id in 60..=70 {
         assert_eq!(status(id), "SLAVE_NOT_AVAILABLE", "msg {id}: no connection while the slave is stopped");
     }
-    assert_eq!(status(150), "SEND_OK");
+    assert_eq!(status(250), "SEND_OK");
 }
 
 /// §6.22 and §2c: with `transientStorePoolEnable` a master process crash under steady traffic
@@ -1133,6 +1139,105 @@ fn consumers_routed_to_a_restarted_slave_read_it_again() {
     let (sim, r) = run(&sc);
     assert!(sim.events().iter().any(|e| matches!(e.kind, EventKind::RouteChanged { .. })), "the route moves to the slave");
     assert_eq!(verdicts(&r), "DELIVERED=5", "read from the slave once it is back");
+}
+
+/// §6.24 and client §1: `sendDefaultImpl` returns the last *returned* `SendResult`. With
+/// `retryAnotherBrokerWhenNotStoreOK` the first attempt's `FLUSH_DISK_TIMEOUT` (at 5 s) starts a
+/// retry that runs out of the 8 s budget; the application still gets `FLUSH_DISK_TIMEOUT`, not an
+/// exception, so the power loss during the stall (before the consumer starts) loses the message
+/// *after* an acknowledgement.
+#[test]
+fn send_returns_the_last_returned_result_when_the_retry_fails() {
+    let sc = scenario(
+        r#"
+        until = "1m"
+        [broker]
+        flushDiskType = "SYNC_FLUSH"
+        [producer]
+        messages = 10
+        interval = "100ms"
+        sendMsgTimeout = 8000
+        retryAnotherBrokerWhenNotStoreOK = true
+        [consumer]
+        startAt = "25s"
+        [[fault]]
+        at = "0s"
+        kind = "DISK_STALL"
+        target = "master"
+        duration = "30s"
+        [[fault]]
+        at = "20s"
+        kind = "POWER_LOSS"
+        target = "master"
+        "#,
+    );
+    let (sim, r) = run(&sc);
+    assert_eq!(statuses(&r), "FLUSH_DISK_TIMEOUT=10");
+    assert_eq!(verdicts(&r), "LOST_AFTER_ACK=10");
+    // Message 0's retry is the first to time out; the others' retries are failed fast when that
+    // timeout closes the connection, and retry once more while their budget lasts.
+    let m = &sim.ledger().messages[0];
+    assert_eq!(m.attempts.len(), 2, "the first attempt's FLUSH_DISK_TIMEOUT started one retry");
+    assert_eq!(m.attempts[0].outcome.map(|o| o.1), Some(Answer::Status(SendStatus::FlushDiskTimeout)));
+    assert!(matches!(m.attempts[1].outcome, Some((_, Answer::Exception(_)))), "the retry failed");
+    let (at, answer) = m.answer.unwrap();
+    assert_eq!(answer, Answer::Status(SendStatus::FlushDiskTimeout));
+    assert_eq!(at, m.attempts[0].sent_at + SimDuration::from_ms(8_000), "send() returned when the budget ran out");
+    let send = m.sends.last().unwrap();
+    assert_eq!(send.answer, Answer::Status(SendStatus::FlushDiskTimeout));
+    let cause = m.cause().unwrap().render(rmq_sim::text::Lang::En);
+    assert!(cause.starts_with("FLUSH_DISK_TIMEOUT at"), "{cause}");
+    assert!(cause.contains("retry"), "the chain says the retry failed: {cause}");
+    // The history says `ok` with that status: the application was told "stored".
+    let history = rmq_sim::export::history::ops(&sim);
+    let op = history.iter().find(|o| o.f == "send" && o.value == 0 && o.kind != "invoke").unwrap();
+    assert_eq!((op.kind, op.status, op.attempts), ("ok", Some("FLUSH_DISK_TIMEOUT"), Some(2)));
+}
+
+/// §6.21 and §2b: a (re)started slave's `HAClient` connects only ~5 s after the slave starts (it
+/// learns the master's address from the broker's first registration, then sleeps 5 s). Until
+/// then the master has no connection for it: `SYNC_MASTER` sends get `SLAVE_NOT_AVAILABLE` at
+/// once; for the ~5 s after the connect they wait for its first report (`FLUSH_SLAVE_TIMEOUT`);
+/// then `SEND_OK`.
+#[test]
+fn restarted_slave_connects_only_5s_after_it_starts() {
+    let sc = scenario(
+        r#"
+        until = "2m"
+        [broker]
+        brokerRole = "SYNC_MASTER"
+        [slave]
+        enabled = true
+        [producer]
+        messages = 300
+        interval = "100ms"
+        sendMsgTimeout = 10000
+        [[fault]]
+        at = "5s"
+        kind = "SLAVE_DOWN"
+        target = "slave"
+        [[fault]]
+        at = "8s"
+        kind = "SLAVE_UP"
+        target = "slave"
+        "#,
+    );
+    let (sim, _) = run(&sc);
+    let connected: Vec<SimTime> =
+        sim.events().iter().filter(|e| matches!(e.kind, EventKind::SlaveConnected { .. })).map(|e| e.at).collect();
+    assert_eq!(connected, vec![SimTime::from_ms(13_000)], "one connection, 5 s after the slave started");
+    let m = |id: usize| &sim.ledger().messages[id];
+    for id in 81..=129 {
+        let (at, answer) = m(id).answer.unwrap();
+        assert_eq!(answer, Answer::Status(SendStatus::SlaveNotAvailable), "msg {id}: the slave is up but not connected");
+        assert!(at.since(m(id).attempts[0].sent_at) <= SimDuration::from_ms(2), "msg {id}: answered at once");
+    }
+    for id in 131..=150 {
+        assert_eq!(m(id).send_status_name(), "FLUSH_SLAVE_TIMEOUT", "msg {id}: waits for the first report");
+    }
+    for id in 200..300 {
+        assert_eq!(m(id).send_status_name(), "SEND_OK", "msg {id}: after the first report");
+    }
 }
 
 /// A slave, steady traffic for 60 s (10 msg/s), a consumer caught up: the base of the

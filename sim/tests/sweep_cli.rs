@@ -258,3 +258,18 @@ fn workload_flags_make_a_closed_loop_sweep_where_settings_differ_in_tps() {
         assert!(stderr(&o).contains(named), "{args:?}: {}", stderr(&o));
     }
 }
+
+/// `--fault-duration 0s` printed, for `--scenario CELL:SEED`, a scenario `losslab run` refused
+/// (`fault[1].duration: must be greater than zero`); now the sweep refuses it, naming the flag.
+#[test]
+fn a_zero_fault_duration_is_refused_naming_the_flag() {
+    let o = losslab(&["--faults", "POWER_LOSS", "--fault-duration", "0s", "--seeds", "1", "--scenario", "0:1"], "1");
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).starts_with("losslab: --fault-duration: must be greater than zero"), "{}", stderr(&o));
+    // A positive one round-trips through `losslab run`.
+    let o = losslab(&["--faults", "POWER_LOSS", "--fault-duration", "1ms", "--seeds", "1", "--scenario", "0:1"], "1");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let path = temp_file("zero-duration.toml", &stdout(&o));
+    let run = Command::new(env!("CARGO_BIN_EXE_losslab")).args(["run", path.to_str().unwrap(), "--json"]).output().unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+}

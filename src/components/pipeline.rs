@@ -110,6 +110,9 @@ fn answers(ev: &[rmq_sim::Event], n: usize, max: usize, lang: Lang) -> Vec<(Stri
                 let (class, sym) = if status.name() == "SEND_OK" { ("ans-ok", "✓") } else { ("ans-warn", "⚠") };
                 Some((format!("{sym} {msg} {how}{}", status.name()), class))
             }
+            EventKind::SendReturnedEarlierResult { msg, status, .. } => {
+                Some((format!("⚠ {msg} {}", status.name()), "ans-warn"))
+            }
             EventKind::SendFailed { msg, error, callback } => {
                 let how = if *callback { "onException " } else { "" };
                 Some((format!("✕ {msg} {how}{}", short_error(*error)), "ans-err"))

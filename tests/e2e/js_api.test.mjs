@@ -64,7 +64,7 @@ test('bad input throws an Error naming the field and line', { timeout: 60000 }, 
   assert.equal((await call('run', { fault: [{ at: '1s', kind: 'NOPE' }] })).error.field, 'fault[1].kind');
   assert.equal((await call('run', 'defaults', { seed: -1 })).error.field, 'options.seed');
   assert.equal((await call('run', 42)).error.field, 'scenario');
-  const conf = (await call('check', 'flushDiskType=ASYNC_FLUSH\nthis is not a property\n')).error;
+  const conf = (await call('check', 'flushDiskType=ASYNC_FLUSH\nbrokerName=\\u00zz\n')).error; // a bad \uXXXX escape (`key value` is a property, as in Java)
   assert.equal(conf.line, 2);
   const w = (await call('run', { broker: { brokerRole: 'MASTER' } }, { worker: true })).error;
   assert.deepEqual([w.isError, w.name, w.field, w.line], [true, 'LosslabError', 'broker.brokerRole', null], 'the same Error from the worker');

@@ -17,6 +17,8 @@ use std::borrow::Cow;
 use std::io::Write;
 use std::process::ExitCode;
 
+#[path = "losslab/args.rs"]
+mod args;
 #[path = "losslab/check_cost.rs"]
 mod check_cost;
 #[path = "losslab/input.rs"]
@@ -24,45 +26,13 @@ mod input;
 #[path = "losslab/sweep.rs"]
 mod sweep;
 
+use args::{Command, RunOutput as Output};
 use input::Input;
-use rmq_sim::export::Format;
 use rmq_sim::exposure::check_broker_conf;
 use rmq_sim::log::LogMode;
 use rmq_sim::report::Report;
 use rmq_sim::scenario::{parse_scenario, presets, Scenario};
 use rmq_sim::Sim;
-
-const USAGE: &str = "usage:
-  losslab run FILE.toml [--seed N] [--json | --log | --summary | --export jsonl|history|csv]
-  losslab run --preset NAME [--seed N] [--json | --log | --summary | --export jsonl|history|csv]
-  losslab presets
-  losslab check broker.conf [--json]
-  losslab sweep [GRID.toml] [--preset NAME | --base FILE.toml] [--seeds N] [--faults K,…] … [--json | --csv]
-  losslab --version
-  losslab COMMAND --help";
-
-const RUN_USAGE: &str = "usage:
-  losslab run FILE.toml [--seed N] [--json | --log | --summary | --export jsonl|history|csv]
-  losslab run --preset NAME [--seed N] [--json | --log | --summary | --export jsonl|history|csv]
-
-Runs one scenario (a TOML file, at most 1 MiB, or a shipped preset) and prints:
-  --summary        the verdict table (default)
-  --json           the report as JSON
-  --log            the event log, one line per event, as it happens
-  --export FORMAT  jsonl (the event log as JSON Lines), history (a Jepsen-style client history) or
-                   csv (one row per message); streamed: the same run as --json
-  --seed N         overrides the scenario's seed (what it draws: README \"The seed\")";
-
-const PRESETS_USAGE: &str = "usage:
-  losslab presets
-
-Lists the shipped scenarios (for `losslab run --preset NAME`).";
-
-const CHECK_USAGE: &str = "usage:
-  losslab check broker.conf [--json]
-
-Reads a master's broker.conf (as java.util.Properties does, at most 1 MiB) and reports what each
-fault loses under that configuration, and what the configuration costs.";
 
 /// Why the runner stops early.
 enum Fail {
@@ -122,123 +92,26 @@ fn main() -> ExitCode {
     }
 }
 
-/// One string flag's value (UTF-8), the flag named in its errors.
-fn value(parser: &mut lexopt::Parser, flag: &str) -> Result<String, String> {
-    let v = parser.value().map_err(|e| format!("--{flag}: {e}"))?;
-    v.into_string().map_err(|v| format!("--{flag}: `{}` is not valid UTF-8", v.to_string_lossy()))
-}
-
-/// Sets a flag that may be given once.
-fn once<T>(slot: &mut Option<T>, flag: &str, v: T) -> Result<(), String> {
-    if slot.is_some() {
-        return Err(format!("--{flag} is given twice; give it once"));
-    }
-    *slot = Some(v);
-    Ok(())
-}
-
-/// An argument the command does not take, named.
-fn unexpected(arg: lexopt::Arg, usage: &str) -> String {
-    format!("{}\n{usage}", arg.unexpected())
-}
-
 fn real_main(out: &mut dyn Write) -> Result<(), Fail> {
-    use lexopt::prelude::*;
-    let mut parser = lexopt::Parser::from_env();
-    let cmd = match parser.next().map_err(|e| e.to_string())? {
-        Some(Value(v)) => v.string().map_err(|e| e.to_string())?,
-        Some(Long("help") | Short('h')) | None => return Ok(writeln!(out, "{USAGE}")?),
-        Some(Long("version") | Short('V')) => return Ok(writeln!(out, "losslab {}", env!("CARGO_PKG_VERSION"))?),
-        Some(other) => return Err(unexpected(other, USAGE).into()),
-    };
-    match cmd.as_str() {
-        "run" => run_cmd(&mut parser, out),
-        "presets" => {
-            if let Some(arg) = parser.next().map_err(|e| e.to_string())? {
-                return match arg {
-                    Long("help") | Short('h') => Ok(writeln!(out, "{PRESETS_USAGE}")?),
-                    other => Err(unexpected(other, PRESETS_USAGE).into()),
-                };
+    match args::parse(std::env::args_os().skip(1))? {
+        Command::Help(usage) => writeln!(out, "{usage}")?,
+        Command::Version => writeln!(out, "losslab {}", env!("CARGO_PKG_VERSION"))?,
+        Command::Presets => out.write_all(list_presets().as_bytes())?,
+        Command::Check { file, json } => check(&file, json, out)?,
+        Command::Run { file, preset, seed, output } => {
+            let scenario = load(file.as_deref(), preset.as_deref())?;
+            for w in rmq_sim::scenario::warnings(&scenario) {
+                let _ = writeln!(std::io::stderr(), "losslab: warning: {}", shown(&w.to_string()));
             }
-            Ok(out.write_all(list_presets().as_bytes())?)
+            run(scenario, seed, output, out)?
         }
-        "check" => {
-            let (mut file, mut json) = (None, false);
-            while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
-                match arg {
-                    Long("help") | Short('h') => return Ok(writeln!(out, "{CHECK_USAGE}")?),
-                    Long("json") => json = true,
-                    Value(v) if file.is_none() => file = Some(v.string().map_err(|e| e.to_string())?),
-                    other => return Err(unexpected(other, CHECK_USAGE).into()),
-                }
-            }
-            let path = file.ok_or_else(|| format!("check needs a broker.conf path\n{CHECK_USAGE}"))?;
-            check(&path, json, out)
-        }
-        "sweep" => {
-            let (text, json) = sweep::main(&mut parser)?;
+        Command::Sweep { file, output, set } => {
+            let (text, json) = sweep::main(file.as_deref(), output, &set)?;
             let text = if json { json_safe(&text) } else { shown(&text) };
-            Ok(out.write_all(text.as_bytes())?)
-        }
-        other => Err(format!("unknown command `{other}`\n{USAGE}").into()),
-    }
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Output {
-    Summary,
-    Json,
-    Log,
-    Export(Format),
-}
-
-fn run_cmd(parser: &mut lexopt::Parser, out: &mut dyn Write) -> Result<(), Fail> {
-    use lexopt::prelude::*;
-    let mut file: Option<String> = None;
-    let mut preset: Option<String> = None;
-    let mut seed: Option<u64> = None;
-    let mut output: Option<(String, Output)> = None;
-    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
-        let chosen = match arg {
-            Long("help") | Short('h') => return Ok(writeln!(out, "{RUN_USAGE}")?),
-            Long("seed") => {
-                let v = value(parser, "seed")?;
-                let n = v.parse().map_err(|_| format!("--seed: `{v}` is not an unsigned 64-bit integer"))?;
-                once(&mut seed, "seed", n)?;
-                continue;
-            }
-            Long("preset") => {
-                let v = value(parser, "preset")?;
-                once(&mut preset, "preset", v)?;
-                continue;
-            }
-            Long("json") => ("--json".to_string(), Output::Json),
-            Long("log") => ("--log".to_string(), Output::Log),
-            Long("summary") => ("--summary".to_string(), Output::Summary),
-            Long("export") => {
-                let v = value(parser, "export")?;
-                let format = Format::parse(&v)
-                    .ok_or_else(|| format!("--export: unknown format `{v}` (jsonl, history or csv)"))?;
-                (format!("--export {v}"), Output::Export(format))
-            }
-            Value(v) if file.is_none() => {
-                file = Some(v.string().map_err(|e| e.to_string())?);
-                continue;
-            }
-            other => return Err(unexpected(other, RUN_USAGE).into()),
-        };
-        match &output {
-            Some((flag, _)) if *flag != chosen.0 => {
-                return Err(format!("{flag} and {}: give one output", chosen.0).into());
-            }
-            _ => output = Some(chosen),
+            out.write_all(text.as_bytes())?
         }
     }
-    let scenario = load(file.as_deref(), preset.as_deref())?;
-    for w in rmq_sim::scenario::warnings(&scenario) {
-        let _ = writeln!(std::io::stderr(), "losslab: warning: {}", shown(&w.to_string()));
-    }
-    run(scenario, seed, output.map_or(Output::Summary, |(_, o)| o), out)
+    Ok(())
 }
 
 fn list_presets() -> String {
@@ -251,8 +124,7 @@ fn list_presets() -> String {
 
 fn load(file: Option<&str>, preset: Option<&str>) -> Result<Scenario, String> {
     match (file, preset) {
-        (Some(_), Some(_)) => Err("give a FILE or --preset, not both".into()),
-        (None, None) => Err(format!("run needs a FILE.toml or --preset NAME\n{RUN_USAGE}")),
+        (Some(_), Some(_)) | (None, None) => unreachable!("args::parse takes one"),
         (None, Some(id)) => presets::load(id).ok_or_else(|| {
             format!("--preset: unknown preset `{id}` (see `losslab presets`)")
         }),
@@ -297,6 +169,18 @@ fn run(mut scenario: Scenario, seed: Option<u64>, output: Output, out: &mut dyn 
 fn check(path: &str, json: bool, out: &mut dyn Write) -> Result<(), Fail> {
     let text = input::read_latin1(path, Input::BrokerConf)?;
     let report = check_broker_conf(&text).map_err(|e| format!("{path}: {e}"))?;
+    // A misspelt modelled key is ignored by RocketMQ too, and its default used: say so.
+    for k in &report.not_modelled {
+        if let Some(known) = k.did_you_mean {
+            let _ = writeln!(
+                std::io::stderr(),
+                "losslab: warning: {}: {} (line {}) is not a key RocketMQ or losslab knows, so its value is ignored and the default used; did you mean {known}?",
+                shown(path),
+                shown(&k.key),
+                k.line
+            );
+        }
+    }
     if json {
         let mut v = serde_json::to_value(&report).expect("json");
         v["config"] = serde_json::Value::from(path);
@@ -305,23 +189,59 @@ fn check(path: &str, json: bool, out: &mut dyn Write) -> Result<(), Fail> {
         return Ok(());
     }
     let b = &report.broker;
-    let mut text = format!(
-        "{path}: flushDiskType={} brokerRole={}\n",
-        b.flush_disk_type.name(),
-        b.broker_role.name()
-    );
+    let config = format!("{} + {}", b.flush_disk_type.name(), b.broker_role.name());
+    let mut text = format!("{path}: flushDiskType={} brokerRole={}\n", b.flush_disk_type.name(), b.broker_role.name());
     if b.uses_transient_store_pool() {
-        text.push_str("transientStorePoolEnable=true: a broker process crash loses what is still in the off-heap write buffer (see async-flush-process-crash)\n");
+        text.push_str("transientStorePoolEnable=true: a broker process crash loses what is still in the off-heap write buffer (see the PROCESS_CRASH row)\n");
     }
     if !report.not_modelled.is_empty() {
-        let keys: Vec<String> = report.not_modelled.iter().map(|k| format!("{} (line {})", k.key, k.line)).collect();
+        let keys: Vec<String> = report
+            .not_modelled
+            .iter()
+            .map(|k| match k.did_you_mean {
+                Some(known) => format!("{} (line {}: did you mean {known}?)", k.key, k.line),
+                None => format!("{} (line {})", k.key, k.line),
+            })
+            .collect();
         text.push_str(&format!("not modelled: {}\n", keys.join(", ")));
     }
-    text.push_str("\nfault (from preset)                          acked-then-lost  of which SEND_OK\n");
+    text.push_str(&format!(
+        "\n{:<44} {:<76} {:>15} {:>16}\n",
+        "fault injected", "configuration tested (workload)", "acked-then-lost", "of which SEND_OK"
+    ));
+    // Scenarios that differ only in the broker knobs the import replaces are the same run here:
+    // one row each.
+    let mut rows: Vec<String> = Vec::new();
     for r in &report.faults {
+        let (fault, tested) = row_label(r.preset, &config);
         let mark = if r.lost_after_ack > 0 { "  <- loses acknowledged messages" } else { "" };
-        text.push_str(&format!("  {:<42} {:>8}/{:<6} {:>8}{mark}\n", r.preset, r.lost_after_ack, r.messages, r.send_ok_lost));
+        let lost = format!("{}/{}", r.lost_after_ack, r.messages);
+        let row = format!("  {fault:<42} {tested:<76} {lost:>15} {:>16}{mark}\n", r.send_ok_lost);
+        if !rows.contains(&row) {
+            rows.push(row);
+        }
     }
+    rows.iter().for_each(|r| text.push_str(r));
     text.push_str(&check_cost::text(&report.broker));
     Ok(out.write_all(shown(&text).as_bytes())?)
+}
+
+/// A row of `check`'s table: the faults the run injects, and what it tests — the imported
+/// `config` with the run's slave and workload (the scenario is the preset `id`'s, with the
+/// imported `[broker]`).
+fn row_label(id: &str, config: &str) -> (String, String) {
+    let Some(sc) = presets::load(id) else { return (id.to_string(), config.to_string()) };
+    let fault = sc
+        .faults
+        .iter()
+        .map(|f| {
+            let lasting = f.duration.map(|d| format!(" for {}", rmq_sim::time::format_duration(d))).unwrap_or_default();
+            format!("{} {} at {}{lasting}", f.kind.name(), f.target.name(), f.at)
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let slave = if sc.slave.enabled { "slave" } else { "no slave" };
+    let p = &sc.producer;
+    let timeout = rmq_sim::time::format_duration(p.send_msg_timeout);
+    (fault, format!("{config}, {slave}, {} {} sends, sendMsgTimeout {timeout}", p.messages, p.send_mode.name()))
 }

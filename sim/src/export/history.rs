@@ -11,7 +11,7 @@
 //! - **send**: one operation per application call to `send` — the producer's internal retries
 //!   (`retryTimesWhenSendFailed`, `retryAnotherBrokerWhenNotStoreOK`) are inside it (`attempts`
 //!   counts them). `ok` when a `SendStatus` came back (any of the four: all mean "stored" to the
-//!   client); `fail` only when the producer knows nothing was stored (every attempt was refused:
+//!   client), also when a later retry failed and `send()` returned the earlier status; `fail` only when the producer knows nothing was stored (every attempt was refused:
 //!   connection refused, no route, `MQBrokerException`); `info` when the outcome is unknown to
 //!   the producer (a timeout, ONEWAY, or no answer when the run ended). A `PERSIST_AND_RESEND`
 //!   resend is a new operation by a new process: message *i*'s *r*-th resend is process
@@ -238,6 +238,13 @@ impl Builder {
                 if let Some(open) = self.sends.get_mut(msg) {
                     open.answered = Some((at, seq, status.name()));
                 }
+            }
+            EventKind::SendReturnedEarlierResult { msg, status, .. } => {
+                // A later attempt failed, yet `send()` returned this status: an `ok`.
+                if let Some(open) = self.sends.get_mut(msg) {
+                    open.answered = Some((at, seq, status.name()));
+                }
+                self.settle_answer(*msg);
             }
             EventKind::SendFailed { msg, error, .. } => {
                 if !self.sends.contains_key(msg) {

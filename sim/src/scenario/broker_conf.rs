@@ -6,11 +6,22 @@
 //! `storePathRootDir`, …) is listed as not modelled, with its line, so the user sees what the run
 //! ignores instead of wondering.
 //!
-//! The syntax is the part of `java.util.Properties` that broker.conf files use: `key=value`,
-//! `key = value` or `key:value`, `#` and `!` comments, blank lines, and a trailing `\` joining the
-//! next line. A key without `=`/`:` is refused (Java would read `key value`, but in a broker.conf
-//! that is almost always a paste error). A key given twice: the later value wins, as in
-//! `Properties.load`, and both lines are listed in `applied`.
+//! The syntax is `java.util.Properties.load`'s, which RocketMQ's `BrokerStartup` calls
+//! ([`properties`]): `key=value`, `key:value` or `key value` (whitespace around the separator
+//! skipped), leading whitespace skipped, `#` and `!` comment lines, blank lines, a line ending in
+//! an odd number of backslashes continued on the next (its leading whitespace skipped), and the
+//! escapes `\uXXXX`, `\t`, `\n`, `\r`, `\f` and `\`+any character (that character: `\=`, `\:`,
+//! `\ ` in a key). A malformed `\uXXXX` is an error, as in Java. Input is text: the runner
+//! reads the file's bytes as ISO-8859-1, as `load(InputStream)` does. A key given twice: the later
+//! value wins, as in `Properties.load`, and both lines are listed in `applied`.
+//!
+//! Where the lab is stricter than RocketMQ: a value it cannot read for a modelled key is an error
+//! (RocketMQ's `MixAll.properties2Object` swallows the exception and keeps the default, which is
+//! how a typo silently keeps `ASYNC_FLUSH`); trailing whitespace of a value is ignored. A mode the
+//! lab does not model (DLedger: `enableDLegerCommitLog=true`; controller mode:
+//! `enableControllerMode=true`) is an error naming the key, not a master/slave report that would
+//! mislead. A key the lab does not know that is a small edit from one it models
+//! (`flushDiskTyp`) is named by [`nearest_known_key`].
 
 use super::parse::{parse_delay_levels, ScenarioError};
 use super::{BrokerConfig, BrokerRole, FlushDiskType, Scenario};
@@ -32,24 +43,11 @@ pub fn import_broker_conf(text: &str, base: &Scenario) -> Result<BrokerConfImpor
     let mut out =
         BrokerConfImport { scenario: base.clone(), applied: Vec::new(), not_modelled: Vec::new() };
     let mut gap_key: Option<&str> = None;
-    for (line_no, line) in logical_lines(text) {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') || line.starts_with('!') {
-            continue;
-        }
+    for (line_no, key, value) in properties(text)? {
+        let (key, value) = (key.as_str(), value.trim_end_matches([' ', '\t', '\x0c']));
         let err = |field: &str, reason: String| ScenarioError::new(field, Some(line_no), reason);
-        let Some(sep) = line.find(['=', ':']) else {
-            return Err(err("line", format!("`{line}` is not `key=value`")));
-        };
-        let (key, value) = (line[..sep].trim(), line[sep + 1..].trim());
-        if key.is_empty() {
-            return Err(err("line", "the key before `=` is empty".to_string()));
-        }
-        if !is_property_name(key) {
-            return Err(err(
-                "line",
-                format!("`{key}` is not a property name ([A-Za-z][A-Za-z0-9_.]*)"),
-            ));
+        if let Some(mode) = unmodelled_mode(key, value) {
+            return Err(err(key, mode));
         }
         if key == "haSlaveFallbehindMax" || key == "haMaxGapNotInSync" {
             match gap_key {
@@ -145,34 +143,186 @@ fn ms(value: &str, positive: bool) -> Result<SimDuration, String> {
     n.checked_mul(1_000).map(SimDuration).ok_or_else(|| format!("`{value}` ms is too large"))
 }
 
-fn is_property_name(key: &str) -> bool {
-    let mut chars = key.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+/// The modes whose loss behaviour is not master/slave replication, by the key that turns them
+/// on (`Boolean.parseBoolean`: `true` in any case).
+fn unmodelled_mode(key: &str, value: &str) -> Option<String> {
+    let what = match key {
+        "enableDLegerCommitLog" => "DLedger mode (a Raft group elects the master and a send is acknowledged by a majority)",
+        "enableControllerMode" => "controller mode (5.x: a controller elects the master from the in-sync replicas)",
+        _ => return None,
+    };
+    value.eq_ignore_ascii_case("true").then(|| {
+        format!("`{key}=true` turns on {what}; losslab models 4.9.x master/slave replication only, so a loss report for this broker.conf would mislead: none is given")
+    })
 }
 
-/// Physical lines joined where a line ends in an odd number of backslashes (Properties'
-/// continuation), each with the 1-based number of its first line. Comments never continue.
+/// Every key [`apply`] models, and the mode keys it recognises.
+pub const KNOWN_KEYS: &[&str] = &[
+    "flushDiskType",
+    "brokerRole",
+    "syncFlushTimeout",
+    "slaveTimeout",
+    "flushIntervalCommitLog",
+    "flushCommitLogLeastPages",
+    "flushCommitLogThoroughInterval",
+    "haSlaveFallbehindMax",
+    "haMaxGapNotInSync",
+    "haHousekeepingInterval",
+    "haSendHeartbeatInterval",
+    "messageDelayLevel",
+    "transientStorePoolEnable",
+    "commitIntervalCommitLog",
+    "commitCommitLogLeastPages",
+    "commitCommitLogThoroughInterval",
+    "enableDLegerCommitLog",
+    "enableControllerMode",
+];
+
+/// The known key `key` is probably a misspelling of: within 2 edits (1 for keys of up to 8
+/// characters), ignoring case (RocketMQ's keys are case-sensitive: `flushdisktype` is ignored).
+/// `None` for a key that is known, or far from every known key (`brokerName`).
+pub fn nearest_known_key(key: &str) -> Option<&'static str> {
+    if KNOWN_KEYS.contains(&key) {
+        return None;
+    }
+    let lower = key.to_ascii_lowercase();
+    let max = if key.chars().count() <= 8 { 1 } else { 2 };
+    KNOWN_KEYS
+        .iter()
+        .map(|k| (levenshtein(&lower, &k.to_ascii_lowercase()), *k))
+        .filter(|(d, _)| *d <= max)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// Edits (insert, delete, substitute a character) from `a` to `b`.
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// `(line, key, value)` of each property, in file order, as `java.util.Properties.load` reads
+/// `text` (see the module doc); `line` is the 1-based line the property starts on.
+pub fn properties(text: &str) -> Result<Vec<(usize, String, String)>, ScenarioError> {
+    let mut out = Vec::new();
+    for (line_no, logical) in logical_lines(text) {
+        let chars: Vec<char> = logical.chars().collect();
+        let blank = |c: char| c == ' ' || c == '\t' || c == '\x0c';
+        // The key ends at the first unescaped `=`, `:` or whitespace (Properties.load0).
+        let (mut key_len, mut value_start, mut has_sep, mut backslash) = (0, chars.len(), false, false);
+        while key_len < chars.len() {
+            let c = chars[key_len];
+            if (c == '=' || c == ':') && !backslash {
+                value_start = key_len + 1;
+                has_sep = true;
+                break;
+            } else if blank(c) && !backslash {
+                value_start = key_len + 1;
+                break;
+            }
+            backslash = c == '\\' && !backslash;
+            key_len += 1;
+        }
+        while value_start < chars.len() {
+            let c = chars[value_start];
+            if !blank(c) {
+                if !has_sep && (c == '=' || c == ':') {
+                    has_sep = true;
+                } else {
+                    break;
+                }
+            }
+            value_start += 1;
+        }
+        let convert = |s: &[char]| {
+            unescape(s).map_err(|r| ScenarioError::new("line", Some(line_no), r))
+        };
+        let key = convert(&chars[..key_len])?;
+        let value = convert(&chars[value_start..])?;
+        out.push((line_no, key, value));
+    }
+    Ok(out)
+}
+
+/// Properties' `loadConvert`: `\uXXXX` (exactly four hex digits), `\t \n \r \f`, and `\`
+/// before any other character is that character.
+fn unescape(s: &[char]) -> Result<String, String> {
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        let c = s[i];
+        i += 1;
+        if c != '\\' || i == s.len() {
+            out.push(c);
+            continue;
+        }
+        let e = s[i];
+        i += 1;
+        match e {
+            'u' => {
+                let hex: String = s[i..s.len().min(i + 4)].iter().collect();
+                let code = (hex.len() == 4 && hex.chars().all(|h| h.is_ascii_hexdigit()))
+                    .then(|| u32::from_str_radix(&hex, 16).ok())
+                    .flatten()
+                    .ok_or_else(|| format!("malformed \\uXXXX escape `\\u{hex}` (four hex digits, as in \\u0041)"))?;
+                i += 4;
+                // Java strings are UTF-16: a high surrogate escape followed by a low one is one
+                // character (`\ud83d\ude00`); a lone half has no Rust char: U+FFFD.
+                let low = (0xD800..0xDC00).contains(&code) && s.len() >= i + 6 && s[i] == '\\' && s[i + 1] == 'u';
+                let low = low
+                    .then(|| u32::from_str_radix(&s[i + 2..i + 6].iter().collect::<String>(), 16).ok())
+                    .flatten()
+                    .filter(|l| (0xDC00..0xE000).contains(l));
+                match low {
+                    Some(l) => {
+                        out.push(char::from_u32(0x10000 + ((code - 0xD800) << 10) + (l - 0xDC00)).unwrap_or('\u{fffd}'));
+                        i += 6;
+                    }
+                    None => out.push(char::from_u32(code).unwrap_or('\u{fffd}')),
+                }
+            }
+            't' => out.push('\t'),
+            'n' => out.push('\n'),
+            'r' => out.push('\r'),
+            'f' => out.push('\x0c'),
+            other => out.push(other),
+        }
+    }
+    Ok(out)
+}
+
+/// Logical lines as Properties' `LineReader` makes them: natural lines end at `\n`, `\r` or
+/// `\r\n`; leading whitespace is skipped; blank lines and `#`/`!` comment lines are dropped (a
+/// comment never continues); a line ending in an odd number of backslashes continues on the next,
+/// whose leading whitespace is skipped. Each with the 1-based number of its first line.
 fn logical_lines(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut pending: Option<(usize, String)> = None;
-    for (i, raw) in text.lines().enumerate() {
-        let line = raw.trim_end();
+    // A lone `\r` ends a natural line too, but lines are numbered by `\n` (as editors count them).
+    let natural = text.split('\n').enumerate().flat_map(|(i, l)| l.strip_suffix('\r').unwrap_or(l).split('\r').map(move |l| (i, l)));
+    for (i, raw) in natural {
+        let line = raw.trim_start_matches([' ', '\t', '\x0c']);
         let (start, mut joined) = match pending.take() {
             Some((start, mut acc)) => {
-                acc.push_str(line.trim_start());
+                acc.push_str(line);
                 (start, acc)
             }
             None => {
-                let first = line.trim_start();
-                if first.starts_with('#') || first.starts_with('!') {
-                    out.push((i + 1, line.to_string()));
+                if line.is_empty() || line.starts_with('#') || line.starts_with('!') {
                     continue;
                 }
                 (i + 1, line.to_string())
             }
         };
-        let slashes = joined.bytes().rev().take_while(|&c| c == b'\\').count();
+        let slashes = joined.chars().rev().take_while(|&c| c == '\\').count();
         if slashes % 2 == 1 {
             joined.pop();
             pending = Some((start, joined));
@@ -188,23 +338,70 @@ fn logical_lines(text: &str) -> Vec<(usize, String)> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn continuation_lines_join_and_keep_the_first_line_number() {
-        let lines = logical_lines("a=1 \\\n   2 \\\\\nb=3\\\n# c \\\nd=4\\");
-        let got: Vec<(usize, &str)> = lines.iter().map(|(n, l)| (*n, l.as_str())).collect();
-        // As in Java, a continued line is part of the value even when it starts with `#`.
-        assert_eq!(got, [(1, "a=1 2 \\\\"), (3, "b=3# c d=4")]);
-        let lines = logical_lines("# c \\\nd=4");
-        assert_eq!(lines, [(1, "# c \\".to_string()), (2, "d=4".to_string())]);
+    fn props(text: &str) -> Vec<(usize, String, String)> {
+        properties(text).expect("valid properties")
+    }
+
+    fn kv(text: &str) -> Vec<(String, String)> {
+        props(text).into_iter().map(|(_, k, v)| (k, v)).collect()
+    }
+
+    fn pair(k: &str, v: &str) -> (String, String) {
+        (k.to_string(), v.to_string())
     }
 
     #[test]
-    fn property_names_are_identifiers() {
-        assert!(is_property_name("brokerName"));
-        assert!(is_property_name("rocketmq.client.x_1"));
-        assert!(!is_property_name("1abc"));
-        assert!(!is_property_name("a-b"));
-        assert!(!is_property_name(""));
+    fn continuation_lines_join_and_keep_the_first_line_number() {
+        let got = props("a=1 \\\n   2 \\\\\nb=3\\\n# c \\\nd=4\\");
+        // As in Java, a continued line is part of the value even when it starts with `#`, and an
+        // even number of trailing backslashes is an escaped backslash, not a continuation.
+        assert_eq!(got, [(1, "a".into(), "1 2 \\".into()), (3, "b".into(), "3# c d=4".into())]);
+        assert_eq!(props("# c \\\nd=4"), [(2, "d".into(), "4".into())], "a comment never continues");
+        assert_eq!(props("a=x\\\n\nb=y"), [(1, "a".into(), "x".into()), (3, "b".into(), "y".into())]);
+    }
+
+    #[test]
+    fn separators_are_equals_colon_or_whitespace() {
+        assert_eq!(
+            kv("a=1\nb:2\nc 3\nd = 4\ne\t:\t5\nf   =   6\ng\nh=\ni==7\nj x=y"),
+            [pair("a", "1"), pair("b", "2"), pair("c", "3"), pair("d", "4"), pair("e", "5"), pair("f", "6"), pair("g", ""), pair("h", ""), pair("i", "=7"), pair("j", "x=y")]
+        );
+    }
+
+    #[test]
+    fn leading_whitespace_comments_and_line_ends() {
+        assert_eq!(
+            kv("   \t a=1\r\n! bang comment\r  # hash comment\n\n\x0cb=2\rc=3"),
+            [pair("a", "1"), pair("b", "2"), pair("c", "3")]
+        );
+        let lines: Vec<usize> = props("a=1\r\nb=2\rc=3\nd=4").iter().map(|p| p.0).collect();
+        assert_eq!(lines, [1, 2, 2, 3], "a lone CR splits, but only LF counts lines");
+    }
+
+    #[test]
+    fn escapes_are_javas() {
+        assert_eq!(
+            kv("flush\\u0044iskType=SYNC\\u005fFLUSH\nk\\=ey\\:x\\ y=v\\t\\n\\q\nname=\\u00e9\\u4e2d"),
+            [pair("flushDiskType", "SYNC_FLUSH"), pair("k=ey:x y", "v\t\nq"), pair("name", "é中")]
+        );
+        assert_eq!(kv("a=\\ud83d\\ude00|\\ud83d|\\ude00"), [pair("a", "😀|\u{fffd}|\u{fffd}")], "surrogate pairs");
+        let e = properties("a=1\nb=\\u12G4\n").unwrap_err();
+        assert_eq!((e.field.as_str(), e.line), ("line", Some(2)));
+        assert!(e.reason.contains("malformed \\uXXXX"), "{}", e.reason);
+        assert!(properties("b=\\u12").is_err());
+    }
+
+    #[test]
+    fn misspelt_keys_have_a_nearest_known_key() {
+        assert_eq!(nearest_known_key("flushDiskTyp"), Some("flushDiskType"));
+        assert_eq!(nearest_known_key("flushdisktype"), Some("flushDiskType"));
+        assert_eq!(nearest_known_key("brokerRoles"), Some("brokerRole"));
+        assert_eq!(nearest_known_key("syncFlushTimeOut"), Some("syncFlushTimeout"));
+        assert_eq!(nearest_known_key("flushDiskType"), None, "known");
+        assert_eq!(nearest_known_key("brokerName"), None, "far from every known key");
+        assert_eq!(nearest_known_key("brokerId"), None);
+        assert_eq!(nearest_known_key("namesrvAddr"), None);
+        assert_eq!(levenshtein("kitten", "sitting"), 3);
     }
 
     #[test]

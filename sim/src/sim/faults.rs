@@ -248,22 +248,8 @@ impl Sim {
                     self.kick_consumer();
                 }
                 // A restarted slave always opens a new connection (an old one may linger).
-                if self.master.is_up() {
-                    self.connect_slave_when_link_allows();
-                } else {
-                    self.ha.disconnected_at = self.now;
-                    self.schedule_reconnect();
-                }
+                self.start_ha_client();
             }
-        }
-    }
-
-    fn connect_slave_when_link_allows(&mut self) {
-        if self.ha.link_down_until.is_some_and(|u| u > self.now) {
-            self.ha.disconnected_at = self.now;
-            self.schedule_reconnect();
-        } else {
-            self.connect_slave();
         }
     }
 

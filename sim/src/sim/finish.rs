@@ -148,6 +148,11 @@ impl Sim {
             Some((at, Answer::NoReply)) if self.sc.producer.send_mode == SendMode::Oneway => CauseStep::Oneway { at },
             _ => CauseStep::NoAnswer,
         }];
+        if let (Some((_, Answer::Status(_))), Some((_, Answer::Exception(error)))) =
+            (rec.answer, rec.attempts.last().and_then(|a| a.outcome))
+        {
+            steps.push(CauseStep::RetryFailedAfterStatus { error });
+        }
         match (pending, rec.lost().is_empty(), rec.appended_at()) {
             (Some(copy), _, _) => {
                 steps.extend(rec.lost().iter().map(|(_, why)| CauseStep::Loss(why.clone())));

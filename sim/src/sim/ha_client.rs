@@ -7,6 +7,13 @@
 //! `haSendHeartbeatInterval` when idle (those heartbeats are implied, not scheduled: they matter
 //! only as the last report the master heard when the slave goes silent). A slave without a
 //! connection retries every 5 s.
+//!
+//! A (re)started slave connects only ~5 s after it starts (§2b): `BrokerController.start` starts
+//! the store, and with it `HAClient`, before the broker registers with the name server, and the
+//! master's HA address comes only from that registration's answer (`updateHaMasterAddress`). The
+//! client's first loop finds no address and sleeps `waitForRunning(1000 * 5)`. Until it connects
+//! the master has no `HAConnection` for it, so `isSlaveOK` is false (unless an old, silent
+//! connection still lingers) and `SYNC_MASTER` sends get `SLAVE_NOT_AVAILABLE` at once.
 
 use super::{Action, Sim};
 use crate::event::{EventKind, NodeId, Topic};
@@ -26,6 +33,13 @@ impl Sim {
         self.emit(EventKind::SlaveConnected { slave_offset });
         let first_report = self.sc.broker.ha_send_heartbeat_interval;
         self.schedule(first_report, Action::SlaveFirstReport { conn: id });
+    }
+
+    /// The slave process (re)started: its `HAClient` learns the master's address only from the
+    /// broker's first registration, so its first connection attempt comes one 5 s wait later.
+    pub(crate) fn start_ha_client(&mut self) {
+        self.ha.disconnected_at = self.now;
+        self.schedule_reconnect();
     }
 
     /// The slave's first offset report on connection `id`.

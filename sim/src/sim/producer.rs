@@ -37,6 +37,10 @@ pub(crate) struct SendState {
     pub on_channel: bool,
     /// Closed loop: a producer thread is inside this send (not the application's resend).
     pub by_thread: bool,
+    /// The last `SendStatus` an attempt of this send returned, and which attempt: with
+    /// `retryAnotherBrokerWhenNotStoreOK` a later attempt may fail, and `sendDefaultImpl` then
+    /// returns this result instead of throwing (client spec §1).
+    pub returned: Option<(u32, SendStatus)>,
 }
 
 #[derive(Clone, Debug)]
@@ -142,6 +146,7 @@ impl Sim {
         s.first_start = now;
         s.attempts_in_send = 0;
         s.resend_pending = false;
+        s.returned = None;
         if self.producer_no_route {
             self.send_failed(msg, SendError::NoRoute);
             return;
@@ -305,6 +310,7 @@ impl Sim {
         self.set_answer(msg, attempt, Answer::Status(status));
         let s = &mut self.producer.sends[msg.0 as usize];
         s.outstanding = None;
+        s.returned = Some((attempt, status));
         let retry_another = mode == SendMode::Sync
             && status != SendStatus::SendOk
             && self.sc.producer.retry_another_broker_when_not_store_ok;
@@ -321,6 +327,17 @@ impl Sim {
     }
 
     pub(crate) fn send_failed(&mut self, msg: MsgId, error: SendError) {
+        if let Some((returned_by, status)) = self.producer.sends[msg.0 as usize].returned {
+            // `sendDefaultImpl` returns a held `sendResult` before it checks the call timeout or
+            // rethrows (client spec §1): the application hears the earlier status, not `error`.
+            let attempt = self.producer.sends[msg.0 as usize].attempt;
+            self.emit(EventKind::SendReturnedEarlierResult { msg, attempt: returned_by, status, error });
+            self.set_answer(msg, attempt, Answer::Exception(error));
+            self.ledger.get_mut(msg).answer = Some((self.now, Answer::Status(status)));
+            self.producer.sends[msg.0 as usize].outstanding = None;
+            self.end_send(msg, Answer::Status(status), self.now);
+            return;
+        }
         let callback = self.sc.producer.send_mode == SendMode::Async;
         self.emit(EventKind::SendFailed { msg, error, callback });
         let attempt = self.producer.sends[msg.0 as usize].attempt;

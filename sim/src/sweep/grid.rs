@@ -340,6 +340,14 @@ impl Plan {
             None => SimDuration(span.as_us() / 2),
         };
         let fault_duration = duration("faultDuration", &grid.fault_duration)?;
+        if fault_duration == Some(SimDuration::ZERO) {
+            // A scenario refuses a zero `duration`, so `--scenario CELL:SEED` would print a file
+            // `losslab run` refuses.
+            return Err(GridError::new(
+                "faultDuration",
+                "must be greater than zero (it is each fault's `duration`); leave it out for the default per kind",
+            ));
+        }
         if needs_time && fault_at + fault_jitter >= base.until {
             return Err(GridError::new(
                 "faultAt",

@@ -12,38 +12,7 @@ use rayon::prelude::*;
 use rmq_sim::scenario::{BrokerRole, FlushDiskType, SendMode};
 use rmq_sim::sweep::{Grid, GridError, Plan};
 
-pub const USAGE: &str = "  losslab sweep [GRID.toml] [--preset NAME | --base FILE.toml] [--flush-disk-type A,B]
-                [--broker-role A,B] [--send-mode A,B] [--faults NONE,POWER_LOSS,DISK_LOST@master]
-                [--fault-at DUR] [--fault-jitter DUR] [--fault-duration DUR] [--seeds N]
-                [--first-seed N] [--messages N] [--interval DUR | --threads N]
-                [--table | --json | --csv | --scenario CELL:SEED]";
-
-/// Flag ↔ grid key, so an error about a key set by a flag names the flag.
-const FLAGS: &[(&str, &str)] = &[
-    ("preset", "preset"),
-    ("base", "base"),
-    ("flush-disk-type", "flushDiskType"),
-    ("broker-role", "brokerRole"),
-    ("send-mode", "sendMode"),
-    ("faults", "faults"),
-    ("fault-at", "faultAt"),
-    ("fault-jitter", "faultJitter"),
-    ("fault-duration", "faultDuration"),
-    ("seeds", "seeds"),
-    ("first-seed", "firstSeed"),
-    // Workload flags: they edit the base scenario (as the page's sweep form does).
-    ("messages", "base: producer.messages"),
-    ("interval", "base: producer.interval"),
-    ("threads", "base: producer.threads"),
-];
-
-enum Output {
-    Table,
-    Json,
-    Csv,
-    /// The scenario TOML of one run (cell index, seed), for `losslab run`.
-    Scenario(String),
-}
+use crate::args::{SweepOutput as Output, SWEEP_FLAGS as FLAGS};
 
 fn names<T: Copy>(flag: &str, value: &str, all: &[T], name: fn(T) -> &'static str) -> Result<Vec<T>, String> {
     value
@@ -62,65 +31,21 @@ fn number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {
     value.trim().parse().map_err(|_| format!("--{flag}: `{value}` is not a non-negative integer"))
 }
 
-/// Parses the rest of the command line, runs the sweep, returns what to print and whether it is
-/// JSON (`--help`: the usage).
-pub fn main(parser: &mut lexopt::Parser) -> Result<(String, bool), String> {
-    use lexopt::prelude::*;
-    let mut file: Option<String> = None;
-    let mut output: Option<(String, Output)> = None;
-    let mut set: Vec<(&'static str, String)> = Vec::new();
-    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
-        let chosen = match arg {
-            Long("help") | Short('h') => return Ok((format!("usage:\n{USAGE}\n"), false)),
-            Long("json") => ("--json".to_string(), Output::Json),
-            Long("csv") => ("--csv".to_string(), Output::Csv),
-            Long("table") => ("--table".to_string(), Output::Table),
-            Long("scenario") => {
-                let v = parser.value().map_err(|e| format!("--scenario: {e}"))?;
-                let v = v.into_string().map_err(|_| "--scenario: not valid UTF-8".to_string())?;
-                ("--scenario".to_string(), Output::Scenario(v))
-            }
-            Long(flag) => {
-                let Some(&(flag, _)) = FLAGS.iter().find(|(f, _)| *f == flag) else {
-                    return Err(format!("sweep: unknown flag --{flag}\nusage:\n{USAGE}"));
-                };
-                let value = parser.value().map_err(|e| format!("--{flag}: {e}"))?;
-                let value = value.into_string().map_err(|_| format!("--{flag}: not valid UTF-8"))?;
-                if set.iter().any(|(f, _)| *f == flag) {
-                    return Err(format!("--{flag} is given twice; give it once (a list is comma-separated)"));
-                }
-                set.push((flag, value));
-                continue;
-            }
-            Value(v) if file.is_none() => {
-                file = Some(v.string().map_err(|e| e.to_string())?);
-                continue;
-            }
-            other => return Err(format!("{}\nusage:\n{USAGE}", other.unexpected())),
-        };
-        match &output {
-            Some((flag, _)) if *flag != chosen.0 || flag == "--scenario" => {
-                return Err(format!("{flag} and {}: give one output", chosen.0));
-            }
-            _ => output = Some(chosen),
-        }
-    }
-    if set.iter().any(|(f, _)| *f == "preset") && set.iter().any(|(f, _)| *f == "base") {
-        return Err("--preset and --base: give one base scenario".into());
-    }
-    let output = output.map_or(Output::Table, |(_, o)| o);
-    let mut grid = match &file {
+/// Runs the sweep of the grid `file` (if any) with the flags `set`, returns what to print and
+/// whether it is JSON.
+pub fn main(file: Option<&str>, output: Output, set: &[(&'static str, String)]) -> Result<(String, bool), String> {
+    let mut grid = match file {
         Some(path) => {
             let text = crate::input::read_text(path, crate::input::Input::Grid)?;
             Grid::from_toml(&text).map_err(|e| format!("{path}: {e}"))?
         }
         None => Grid::default(),
     };
-    for (flag, value) in &set {
+    for (flag, value) in set {
         apply(&mut grid, flag, value)?;
     }
-    edit_workload(&mut grid, &set)?;
-    let plan = Plan::new(&grid).map_err(|e| name_source(&e, &set, file.as_deref()))?;
+    edit_workload(&mut grid, set)?;
+    let plan = Plan::new(&grid).map_err(|e| name_source(&e, set, file))?;
     if let Output::Scenario(which) = &output {
         return Ok((scenario_of(&plan, which)?, false));
     }
