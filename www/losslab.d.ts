@@ -134,7 +134,8 @@ export interface MessageReport {
   cause: string | null;
 }
 
-export interface KeyLine { line: number; key: string }
+/** A broker.conf line and its key; `didYouMean`: the modelled key a key the lab does not know is probably a misspelling of (`flushDiskTyp` → `flushDiskType`), else null. */
+export interface KeyLine { line: number; key: string; didYouMean: string | null }
 
 /** `losslab check --json` without `config`. */
 export interface CheckReport {

@@ -124,7 +124,8 @@ fn list_presets() -> String {
 
 fn load(file: Option<&str>, preset: Option<&str>) -> Result<Scenario, String> {
     match (file, preset) {
-        (Some(_), Some(_)) | (None, None) => unreachable!("args::parse takes one"),
+        // args::parse refuses both and neither; kept an error, not a panic.
+        (Some(_), Some(_)) | (None, None) => Err("give a FILE or --preset, one of them".into()),
         (None, Some(id)) => presets::load(id).ok_or_else(|| {
             format!("--preset: unknown preset `{id}` (see `losslab presets`)")
         }),
