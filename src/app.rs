@@ -219,7 +219,7 @@ pub fn app(props: &AppProps) -> Html {
                     <Pipeline pb={state.clone()} {orientation} dispatch={dispatch.clone()} />
                     <TimeControls pb={state.clone()} dispatch={dispatch.clone()} />
                 </div>
-                if shows(Panel::Faults) { <FaultPanel has_slave={sc.slave.enabled} {ended} dispatch={dispatch.clone()} /> }
+                if shows(Panel::Faults) { <FaultPanel has_slave={sc.slave.enabled} {ended} pb={per_event.clone()} dispatch={dispatch.clone()} /> }
                 if shows(Panel::Summary) || shows(Panel::Inspector) {
                     <div class="embed-side">
                         if shows(Panel::Summary) { <Summary pb={per_event.clone()} dispatch={dispatch.clone()} /> }
@@ -258,7 +258,7 @@ pub fn app(props: &AppProps) -> Html {
                     <TimeControls pb={state.clone()} dispatch={dispatch.clone()} />
                     <ShareBar pb={per_event.clone()} {view} query={AttrValue::from(query)} base={AttrValue::from(crate::embed::lab_base(&opts))} />
                     <crate::compare::Downloads pb={per_event.clone()} />
-                    if shows(Panel::Faults) { <FaultPanel has_slave={sc.slave.enabled} {ended} dispatch={dispatch.clone()} /> }
+                    if shows(Panel::Faults) { <FaultPanel has_slave={sc.slave.enabled} {ended} pb={per_event.clone()} dispatch={dispatch.clone()} /> }
                     <crate::compare::Lanes pb={state.clone()} />
                 </div>
                 <aside class="side">

@@ -111,6 +111,24 @@ catalogue! {
     FaultConsumer => "Crash consumer", "消费者宕机";
     FaultConsumerHelp => "in-process messages are dropped; it restarts from the stored offsets", "正在处理的消息作废；重启后从已提交的消费位点继续";
     NoSlave => "no slave configured", "未配置从节点";
+    // Faults that cannot apply now (the core's `Sim::can_apply`), and the list of faults so far.
+    RefuseWrongTarget => "{0} does not apply to the {1}", "{0} 不能作用于{1}";
+    RefuseNoSlave => "this scenario has no slave", "这个场景没有从节点";
+    RefuseNoConsumer => "this scenario has no consumer", "这个场景没有消费者";
+    RefuseNotRunning => "the {0} process is not running (down since {1})", "{0}进程没有在运行（自 {1} 起已停止）";
+    RefuseAlreadyRunning => "the {0} is already running", "{0}已经在运行";
+    RefuseMachineOff => "the {0} machine is off {1}", "{0}机器已断电，{1}";
+    RefuseAlreadyOff => "the {0} machine is already off {1}; an outage that ends sooner changes nothing", "{0}机器已经停机，{1}；更早结束的故障不会改变什么";
+    RefuseDiskDestroyed => "the {0} disk was destroyed at {1}; its restart brings a new one", "{0}的磁盘已在 {1} 损毁；重启时换上新盘";
+    RefuseInForce => "the same fault is already in force {0}", "同样的故障已在生效，{0}";
+    RefuseConsumerNotStarted => "the consumer has not started yet (it starts at {0})", "消费者尚未启动（{0} 启动）";
+    RefuseConsumerDown => "the consumer is already down {0}", "消费者已经宕机，{0}";
+    UntilAt => "until {0}", "直到 {0}";
+    UntilEnd => "for the rest of the run", "直到运行结束";
+    FaultCannotApply => "Not injected: {0}.", "未注入：{0}。";
+    FaultsSoFar => "Faults so far", "目前的故障";
+    FaultNotApplied => "not applied: {0}", "未生效：{0}";
+    FaultForDuration => "for {0}", "持续 {0}";
     RunEndedHint => "The run has ended; seek back to inject a fault earlier.", "本次运行已结束；拖回更早的时间再注入故障。";
     ShortcutHint => "key {0}", "快捷键 {0}";
     // Summary.

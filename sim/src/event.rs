@@ -100,6 +100,9 @@ pub enum SendError {
     NoRoute,
     /// `MQBrokerException(SYSTEM_BUSY)`: the broker refused the request.
     BrokerBusy,
+    /// `RemotingSendRequestException`: the broker process died and the OS closed its socket;
+    /// the client's `failFast` failed the request at once (spec §6 item 26).
+    ConnectionClosed,
 }
 
 impl SendError {
@@ -110,6 +113,7 @@ impl SendError {
             SendError::CallTimeout => "RemotingTooMuchRequestException",
             SendError::RetriesExhausted | SendError::NoRoute => "MQClientException",
             SendError::BrokerBusy => "MQBrokerException",
+            SendError::ConnectionClosed => "RemotingSendRequestException",
         }
     }
 
@@ -122,6 +126,7 @@ impl SendError {
             SendError::RetriesExhausted => "MQClientException: Send [N] times, still failed",
             SendError::NoRoute => "MQClientException: No route info of this topic",
             SendError::BrokerBusy => "MQBrokerException: CODE: 2 [OVERLOAD] system busy",
+            SendError::ConnectionClosed => "RemotingSendRequestException: send request to master failed",
         }
     }
 }
@@ -313,6 +318,12 @@ pub enum EventKind {
     MasterBehindSlave { master_offset: u64, slave_offset: u64 },
     /// A fault began.
     FaultInjected { kind: crate::scenario::FaultKind, target: crate::scenario::FaultTarget, until: Option<SimTime> },
+    /// A fault could not apply (a crash of a process that is not running, a shorter outage
+    /// inside a longer one …): nothing changed (see `sim::faults` for the rules).
+    FaultRefused { kind: crate::scenario::FaultKind, target: crate::scenario::FaultTarget, why: crate::sim::FaultRefusal },
+    /// A broker already down was hit again (`how`: its power or disk; or its machine came back
+    /// while its process stays down): it restarts at `restart_at` (never, if None).
+    BrokerStillDown { node: NodeId, how: CrashKind, restart_at: Option<SimTime> },
     /// A fault with a duration ended (disk back to normal, partition healed).
     FaultEnded { kind: crate::scenario::FaultKind, target: crate::scenario::FaultTarget },
     /// A broker went down.
@@ -417,6 +428,8 @@ impl EventKind {
             MasterBehindSlave { .. } => "MasterBehindSlave",
             FaultInjected { .. } => "FaultInjected",
             FaultEnded { .. } => "FaultEnded",
+            FaultRefused { .. } => "FaultRefused",
+            BrokerStillDown { .. } => "BrokerStillDown",
             BrokerDown { .. } => "BrokerDown",
             BrokerRestarted { .. } => "BrokerRestarted",
             CopyLost { .. } => "CopyLost",
@@ -558,6 +571,15 @@ impl fmt::Display for EventKind {
             }
             FaultEnded { kind, target } => {
                 write!(f, "fault {} on {} ended", kind.name(), target.name())
+            }
+            FaultRefused { kind, target, why } => {
+                write!(f, "fault {} on {} not applied: {why}", kind.name(), target.name())
+            }
+            BrokerStillDown { node, how, restart_at: Some(t) } => {
+                write!(f, "{} stays down ({}); it restarts at {t}", node.name(), how.name())
+            }
+            BrokerStillDown { node, how, restart_at: None } => {
+                write!(f, "{} stays down ({}); no restart is planned", node.name(), how.name())
             }
             BrokerDown { node, how, written, flushed } => write!(
                 f,

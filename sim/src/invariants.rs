@@ -48,6 +48,8 @@ impl Checker {
                         self.check_power_loss(sim, *how, e)?;
                     }
                 }
+                // A broker already down lost its disk or its power (faults compose, `sim::faults`).
+                EventKind::BrokerStillDown { node, .. } => crashed.push(*node),
                 EventKind::Delivered { msg, .. } if sim.ledger().get(*msg).appended_at().is_none_or(|t| t > e.at) => {
                     return Err(format!("nothing_consumed_before_stored: {e}"));
                 }

@@ -209,6 +209,9 @@ pub struct Report {
     pub latency: Latency,
     pub throughput: Throughput,
     pub messages: Vec<MessageReport>,
+    /// Faults that could not apply, each as "at KIND on target: why" (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub faults_not_applied: Vec<String>,
 }
 
 pub const SEND_STATUS_KEYS: [&str; 6] =
@@ -259,6 +262,10 @@ impl Report {
             latency: Latency::of(sim.ledger()),
             throughput: Throughput::of(sim.ledger()),
             messages,
+            faults_not_applied: sim
+                .refused_faults()
+                .map(|(f, why)| format!("{} {} on {}: {why}", f.at, f.kind.name(), f.target.name()))
+                .collect(),
         }
     }
 
@@ -324,6 +331,12 @@ impl Report {
         }
         let _ = writeln!(out, "  {:<22}{:>8}", "(retry deliveries)", self.summary.reconsumes);
         out.push_str(&self.cost_text());
+        if !self.faults_not_applied.is_empty() {
+            let _ = writeln!(out, "\nfaults not applied");
+            for f in &self.faults_not_applied {
+                let _ = writeln!(out, "  {f}");
+            }
+        }
         let lost: Vec<&MessageReport> = self.messages.iter().filter(|m| m.cause.is_some()).collect();
         if !lost.is_empty() {
             let _ = writeln!(out, "\nlost messages");

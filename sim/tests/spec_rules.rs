@@ -1141,6 +1141,344 @@ fn consumers_routed_to_a_restarted_slave_read_it_again() {
     assert_eq!(verdicts(&r), "DELIVERED=5", "read from the slave once it is back");
 }
 
+// ---- Faults compose as machines do (issue 24 item 1; the rules are in `sim::faults`'s doc). ----
+
+fn fault_toml(at: &str, kind: &str, target: &str, duration: Option<&str>) -> String {
+    let d = duration.map(|d| format!("duration = \"{d}\"\n")).unwrap_or_default();
+    format!("[[fault]]\nat = \"{at}\"\nkind = \"{kind}\"\ntarget = \"{target}\"\n{d}")
+}
+
+/// The times at which `node` restarted.
+fn restarts(sim: &Sim, node: rmq_sim::NodeId) -> Vec<u64> {
+    sim.events()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::BrokerRestarted { node: n, .. } if n == node))
+        .map(|e| ms(e.at))
+        .collect()
+}
+
+/// The refusals in the log, as (ms, why).
+fn refusals(sim: &Sim) -> Vec<(u64, rmq_sim::FaultRefusal)> {
+    sim.events()
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::FaultRefused { why, .. } => Some((ms(e.at), why)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A light workload whose consumer starts late, so what a fault cuts is lost, not already read.
+const LATE_CONSUMER: &str = "until = \"3m\"\n[producer]\nmessages = 20\ninterval = \"100ms\"\n[consumer]\nstartAt = \"2m\"\n";
+
+/// Issue 24: a disk destroyed while the machine is off (power cut) stays destroyed: the master
+/// comes back at the end of the power cut with an empty commit log.
+#[test]
+fn disk_destroyed_while_the_machine_is_off_stays_destroyed() {
+    let sc = scenario(&format!(
+        "{LATE_CONSUMER}{}{}",
+        fault_toml("5s", "POWER_LOSS", "master", Some("30s")),
+        fault_toml("10s", "DISK_LOST", "master", Some("5s"))
+    ));
+    let (sim, r) = run(&sc);
+    assert_eq!(restarts(&sim, rmq_sim::NodeId::Master), vec![35_000], "the power cut's end, not the disk loss's");
+    let recovered: Vec<u64> = sim
+        .events()
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::BrokerRestarted { recovered_to, .. } => Some(recovered_to),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(recovered, vec![0], "no commit log survives a destroyed disk");
+    assert_eq!(verdicts(&r), "LOST_AFTER_ACK=20", "every SEND_OK message was on the destroyed disk");
+    assert!(sim.events().iter().any(|e| matches!(e.kind, EventKind::BrokerStillDown { how: rmq_sim::event::CrashKind::DiskLost, restart_at: Some(t), .. } if ms(t) == 35_000)));
+}
+
+/// Issue 24: a disk destroyed while only the broker process is down stays destroyed too, and the
+/// machine is now off (silence instead of refused connections).
+#[test]
+fn disk_destroyed_while_the_process_is_down_stays_destroyed() {
+    let sc = scenario(&format!(
+        "{LATE_CONSUMER}{}{}",
+        fault_toml("5s", "PROCESS_CRASH", "master", Some("30s")),
+        fault_toml("10s", "DISK_LOST", "master", Some("5s"))
+    ));
+    let mut sim = Sim::new(&sc);
+    sim.run_until(SimTime::from_ms(11_000));
+    assert_eq!(sim.master().state, rmq_sim::sim::NodeState::MachineDown);
+    sim.run();
+    assert_eq!(restarts(&sim, rmq_sim::NodeId::Master), vec![35_000]);
+    let r = rmq_sim::report::Report::of(&sim);
+    assert_eq!(verdicts(&r), "LOST_AFTER_ACK=20");
+}
+
+/// Issue 24: a permanent power cut that falls inside a temporary one keeps the master down for
+/// the rest of the run (it was swallowed: the master came back at the first cut's end).
+#[test]
+fn a_permanent_power_cut_during_a_temporary_one_keeps_the_master_down() {
+    let sc = scenario(&format!(
+        "{LATE_CONSUMER}{}{}",
+        fault_toml("5s", "POWER_LOSS", "master", Some("30s")),
+        fault_toml("10s", "POWER_LOSS", "master", None)
+    ));
+    let (sim, _) = run(&sc);
+    assert_eq!(restarts(&sim, rmq_sim::NodeId::Master), Vec::<u64>::new());
+    assert!(!sim.master().is_up());
+    assert!(refusals(&sim).is_empty());
+}
+
+/// Issue 24: a longer power cut during a shorter one extends the outage to its own end.
+#[test]
+fn a_longer_power_cut_during_a_shorter_one_extends_the_outage() {
+    let sc = scenario(&format!(
+        "{LATE_CONSUMER}{}{}",
+        fault_toml("5s", "POWER_LOSS", "master", Some("10s")),
+        fault_toml("10s", "POWER_LOSS", "master", Some("30s"))
+    ));
+    let (sim, _) = run(&sc);
+    assert_eq!(restarts(&sim, rmq_sim::NodeId::Master), vec![40_000]);
+}
+
+/// Issue 24: a shorter power cut inside a longer one changes nothing and is named as such.
+#[test]
+fn a_shorter_power_cut_inside_a_longer_one_is_refused() {
+    let sc = scenario(&format!(
+        "{LATE_CONSUMER}{}{}",
+        fault_toml("5s", "POWER_LOSS", "master", Some("30s")),
+        fault_toml("10s", "POWER_LOSS", "master", Some("5s"))
+    ));
+    let (sim, _) = run(&sc);
+    assert_eq!(restarts(&sim, rmq_sim::NodeId::Master), vec![35_000]);
+    assert_eq!(
+        refusals(&sim),
+        vec![(10_000, rmq_sim::FaultRefusal::AlreadyOff { node: rmq_sim::NodeId::Master, until: Some(SimTime::from_ms(35_000)) })]
+    );
+}
+
+/// Issue 24: a crash of a process that is not running cannot apply; the log and the CLI's
+/// report name it with the reason (it used to print the fault line and do nothing).
+#[test]
+fn a_crash_of_a_stopped_process_is_refused_with_the_reason() {
+    let sc = scenario(&format!(
+        "{LATE_CONSUMER}{}{}",
+        fault_toml("5s", "POWER_LOSS", "master", Some("30s")),
+        fault_toml("10s", "PROCESS_CRASH", "master", Some("60s"))
+    ));
+    let (sim, r) = run(&sc);
+    assert_eq!(restarts(&sim, rmq_sim::NodeId::Master), vec![35_000], "the refused crash holds nothing down");
+    let why = rmq_sim::FaultRefusal::NotRunning {
+        node: rmq_sim::NodeId::Master,
+        since: SimTime::from_ms(5_000),
+        how: rmq_sim::event::CrashKind::PowerLoss,
+    };
+    assert_eq!(refusals(&sim), vec![(10_000, why)]);
+    let line = sim.events().iter().find(|e| matches!(e.kind, EventKind::FaultRefused { .. })).unwrap().to_string();
+    assert!(line.contains("PROCESS_CRASH on master not applied: the master process is not running"), "{line}");
+    assert!(!sim.events().iter().any(|e| matches!(e.kind, EventKind::FaultInjected { kind: rmq_sim::scenario::FaultKind::ProcessCrash, .. })));
+    assert_eq!(r.faults_not_applied, vec![format!("10.000s PROCESS_CRASH on master: {why}")]);
+    assert!(r.to_table().contains("faults not applied"));
+}
+
+/// Issue 24: the power returns before a crash's downtime ends: the machine answers again but the
+/// process stays down (connection refused) until the downtime's end.
+#[test]
+fn power_back_before_a_crash_downtime_ends_keeps_the_process_down() {
+    let sc = scenario(&format!(
+        "until = \"3m\"\n[producer]\nmessages = 400\ninterval = \"100ms\"\n{}{}",
+        fault_toml("5s", "PROCESS_CRASH", "master", Some("30s")),
+        fault_toml("10s", "POWER_LOSS", "master", Some("5s"))
+    ));
+    let mut sim = Sim::new(&sc);
+    sim.run_until(SimTime::from_ms(12_000));
+    assert_eq!(sim.master().state, rmq_sim::sim::NodeState::MachineDown);
+    sim.run_until(SimTime::from_ms(20_000));
+    assert_eq!(sim.master().state, rmq_sim::sim::NodeState::ProcessDown);
+    sim.run();
+    assert_eq!(restarts(&sim, rmq_sim::NodeId::Master), vec![35_000]);
+    // Message 200 is sent at 20 s: refused at once, not a timeout.
+    let m = &sim.ledger().messages[200];
+    assert!(matches!(m.attempts[0].outcome, Some((_, Answer::Exception(SendError::ConnectRefused)))), "{:?}", m.attempts[0]);
+}
+
+/// Issue 24: a stopped slave that loses power stays stopped when the power returns; `SLAVE_UP`
+/// while its machine is off, of a running slave, and `SLAVE_DOWN` of a stopped one are refused.
+#[test]
+fn a_stopped_slave_that_loses_power_stays_stopped_until_slave_up() {
+    let sc = scenario(&format!(
+        "until = \"1m\"\n[slave]\nenabled = true\n[producer]\nmessages = 20\ninterval = \"100ms\"\n{}{}{}{}{}{}",
+        fault_toml("5s", "SLAVE_DOWN", "slave", None),
+        fault_toml("6s", "POWER_LOSS", "slave", Some("10s")),
+        fault_toml("7s", "SLAVE_DOWN", "slave", None),
+        fault_toml("10s", "SLAVE_UP", "slave", None),
+        fault_toml("20s", "SLAVE_UP", "slave", None),
+        fault_toml("25s", "SLAVE_UP", "slave", None)
+    ));
+    let (sim, _) = run(&sc);
+    assert_eq!(restarts(&sim, rmq_sim::NodeId::Slave), vec![20_000]);
+    let slave = rmq_sim::NodeId::Slave;
+    assert_eq!(
+        refusals(&sim),
+        vec![
+            (7_000, rmq_sim::FaultRefusal::NotRunning { node: slave, since: SimTime::from_ms(5_000), how: rmq_sim::event::CrashKind::PowerLoss }),
+            (10_000, rmq_sim::FaultRefusal::MachineOff { node: slave, until: Some(SimTime::from_ms(16_000)) }),
+            (25_000, rmq_sim::FaultRefusal::AlreadyRunning { node: slave }),
+        ]
+    );
+}
+
+/// Issue 24: a shorter disk stall inside a longer one is refused (it used to end the longer one
+/// early); a longer one extends it, and the flush in progress resumes after the later end.
+#[test]
+fn overlapping_disk_stalls_last_until_the_latest_end() {
+    let sc = scenario(&format!(
+        "until = \"2m\"\n[broker]\nflushDiskType = \"SYNC_FLUSH\"\n[producer]\nmessages = 10\ninterval = \"1s\"\nsendMsgTimeout = \"30s\"\n{}{}{}",
+        fault_toml("500ms", "DISK_STALL", "master", Some("10s")),
+        fault_toml("2s", "DISK_STALL", "master", Some("2s")),
+        fault_toml("5s", "DISK_STALL", "master", Some("20s"))
+    ));
+    let (sim, _) = run(&sc);
+    let flushed: Vec<u64> = sim
+        .events()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Flushed { node: rmq_sim::NodeId::Master, .. }))
+        .map(|e| ms(e.at))
+        .collect();
+    assert!(flushed.iter().all(|&t| !(500..25_000).contains(&t)), "no flush completes in the stalls: {flushed:?}");
+    assert!(flushed.iter().any(|&t| t >= 25_000), "the flushes resume after the longer stall");
+    assert!(matches!(refusals(&sim)[..], [(2_000, rmq_sim::FaultRefusal::AlreadyInForce { until: Some(u) })] if ms(u) == 10_500));
+    let ended: Vec<u64> = sim.events().iter().filter(|e| matches!(e.kind, EventKind::FaultEnded { .. })).map(|e| ms(e.at)).collect();
+    assert_eq!(ended, vec![25_000], "the first stall's end is not announced while the second lasts");
+}
+
+/// Issue 24: overlapping partitions of the producer link: a shorter one inside is refused, a
+/// longer one extends the cut (sends in it get no answer).
+#[test]
+fn overlapping_partitions_last_until_the_latest_end() {
+    let sc = scenario(&format!(
+        "until = \"2m\"\n[producer]\nmessages = 30\ninterval = \"1s\"\n{}{}{}",
+        fault_toml("1s", "NETWORK_PARTITION", "producer", Some("10s")),
+        fault_toml("2s", "NETWORK_PARTITION", "producer", Some("2s")),
+        fault_toml("8s", "NETWORK_PARTITION", "producer", Some("10s"))
+    ));
+    let (sim, _) = run(&sc);
+    assert_eq!(refusals(&sim).len(), 1);
+    for i in [5usize, 15] {
+        let m = &sim.ledger().messages[i];
+        assert!(matches!(m.answer, Some((_, Answer::Exception(_)))), "msg {i} sent in the cut: {:?}", m.answer);
+    }
+    let m = &sim.ledger().messages[19];
+    assert!(matches!(m.answer, Some((_, Answer::Status(SendStatus::SendOk)))), "after the cut: {:?}", m.answer);
+}
+
+/// Issue 24: overlapping slow disks run at the larger factor while they overlap; the disk is
+/// normal again only when the last ends (the shorter one's end used to reset it).
+#[test]
+fn overlapping_slow_disks_keep_the_larger_factor_until_the_last_ends() {
+    let sc = scenario(&format!(
+        "until = \"1m\"\n[producer]\nmessages = 10\ninterval = \"1s\"\n{}factor = 10\n{}factor = 2\n",
+        fault_toml("1s", "DISK_SLOW", "master", Some("20s")),
+        fault_toml("2s", "DISK_SLOW", "master", Some("3s"))
+    ));
+    let mut sim = Sim::new(&sc);
+    sim.run_until(SimTime::from_ms(3_000));
+    assert_eq!(sim.master().slow_factor, 10);
+    sim.run_until(SimTime::from_ms(6_000));
+    assert_eq!(sim.master().slow_factor, 10, "the longer, slower fault still lasts");
+    sim.run_until(SimTime::from_ms(22_000));
+    assert_eq!(sim.master().slow_factor, 1);
+}
+
+/// Issue 24: a consumer crash while the consumer is down extends its downtime if longer, and is
+/// refused if it would end sooner or before the consumer ever started.
+#[test]
+fn a_consumer_crash_during_a_consumer_outage_extends_it_or_is_refused() {
+    let sc = scenario(&format!(
+        "until = \"2m\"\n[producer]\nmessages = 10\ninterval = \"1s\"\n[consumer]\nstartAt = \"3s\"\n{}{}{}{}",
+        fault_toml("1s", "CONSUMER_CRASH", "consumer", Some("5s")),
+        fault_toml("5s", "CONSUMER_CRASH", "consumer", Some("10s")),
+        fault_toml("8s", "CONSUMER_CRASH", "consumer", Some("30s")),
+        fault_toml("9s", "CONSUMER_CRASH", "consumer", Some("2s"))
+    ));
+    let (sim, r) = run(&sc);
+    let starts: Vec<u64> = sim.events().iter().filter(|e| matches!(e.kind, EventKind::ConsumerStarted { .. })).map(|e| ms(e.at)).collect();
+    assert_eq!(starts, vec![3_000, 38_000]);
+    assert_eq!(
+        refusals(&sim),
+        vec![
+            (1_000, rmq_sim::FaultRefusal::ConsumerNotStarted { starts_at: SimTime::from_ms(3_000) }),
+            (9_000, rmq_sim::FaultRefusal::ConsumerDown { until: Some(SimTime::from_ms(38_000)) }),
+        ]
+    );
+    assert!(!verdicts(&r).contains("LOST"), "{}", verdicts(&r));
+}
+
+/// Issue 24: a fault on a slave or consumer the scenario lacks, a pair its kind does not take,
+/// and a disk fault on a destroyed disk are refused; [`Sim::can_apply`] says so before injecting.
+#[test]
+fn faults_that_cannot_apply_are_refused_before_and_when_injected() {
+    use rmq_sim::scenario::{Fault, FaultKind, FaultTarget};
+    use rmq_sim::{Command, FaultRefusal};
+    let fault = |kind, target| Fault { at: SimTime::ZERO, kind, target, duration: Some(SimDuration::from_secs(10)), factor: 10 };
+    let mut sc = scenario("until = \"1m\"\n[producer]\nmessages = 10\ninterval = \"1s\"\n[consumer]\nenabled = false\n");
+    sc.faults.clear();
+    let mut sim = Sim::new(&sc);
+    sim.run_until(SimTime::from_ms(1_000));
+    assert_eq!(sim.can_apply(&fault(FaultKind::PowerLoss, FaultTarget::Slave)), Err(FaultRefusal::NoSlave));
+    assert_eq!(sim.can_apply(&fault(FaultKind::ConsumerCrash, FaultTarget::Consumer)), Err(FaultRefusal::NoConsumer));
+    assert_eq!(
+        sim.can_apply(&fault(FaultKind::ProcessCrash, FaultTarget::Producer)),
+        Err(FaultRefusal::WrongTarget { kind: FaultKind::ProcessCrash, target: FaultTarget::Producer })
+    );
+    assert_eq!(sim.can_apply(&fault(FaultKind::DiskLost, FaultTarget::Master)), Ok(()));
+    sim.inject(Command::Inject(fault(FaultKind::PowerLoss, FaultTarget::Slave)));
+    sim.inject(Command::Inject(fault(FaultKind::DiskLost, FaultTarget::Master)));
+    sim.run_until(SimTime::from_ms(2_000));
+    let gone = FaultRefusal::DiskDestroyed { node: rmq_sim::NodeId::Master, since: SimTime::from_ms(1_000) };
+    let destroyed = Err(gone);
+    assert_eq!(sim.can_apply(&fault(FaultKind::DiskStall, FaultTarget::Master)), destroyed);
+    let shorter = Fault { duration: Some(SimDuration::from_secs(5)), ..fault(FaultKind::DiskLost, FaultTarget::Master) };
+    assert_eq!(sim.can_apply(&shorter), destroyed, "a second loss that ends sooner");
+    assert_eq!(sim.can_apply(&fault(FaultKind::DiskLost, FaultTarget::Master)), Ok(()), "a longer one extends the outage");
+    sim.inject(Command::Inject(fault(FaultKind::DiskSlow, FaultTarget::Master)));
+    sim.run();
+    let r: Vec<FaultRefusal> = refusals(&sim).into_iter().map(|(_, w)| w).collect();
+    assert_eq!(r, vec![FaultRefusal::NoSlave, gone]);
+}
+
+/// §6 item 26 (third rule): a broker *process* that dies closes its sockets, so the client fails
+/// every request pending on that connection at once (`failFast`) and a SYNC send retries now
+/// instead of waiting out `sendMsgTimeout`; a power loss sends no FIN, so there the client waits.
+#[test]
+fn process_crash_fails_pending_requests_at_once_power_loss_does_not() {
+    let base = |kind: &str| {
+        scenario(&format!(
+            "until = \"2m\"\n[broker]\nflushDiskType = \"SYNC_FLUSH\"\n[producer]\nmessages = 40\ninterval = \"100ms\"\n{}{}",
+            fault_toml("1s", "DISK_STALL", "master", Some("60s")),
+            fault_toml("2s", kind, "master", Some("30s"))
+        ))
+    };
+    // Message 15 is sent at 1.5 s and held by the master for its stalled flush when it dies at 2 s.
+    let (crash, _) = run(&base("PROCESS_CRASH"));
+    let m = &crash.ledger().messages[15];
+    assert!(
+        matches!(m.attempts[0].outcome, Some((t, Answer::Exception(SendError::ConnectionClosed))) if ms(t) == 2_000),
+        "failed at the crash: {:?}",
+        m.attempts[0]
+    );
+    assert!(m.attempts.len() > 1 && ms(m.attempts[1].sent_at) == 2_000, "retried at once: {:?}", m.attempts);
+    let (at, _) = m.answer.unwrap();
+    assert!(ms(at) < 2_100, "the send ended right after the crash, not at its timeout: {at}");
+    let (power, _) = run(&base("POWER_LOSS"));
+    let m = &power.ledger().messages[15];
+    // No FIN: it waits until a timeout closes the connection (message 10's, at 4 s).
+    assert!(
+        matches!(m.attempts[0].outcome, Some((t, Answer::Exception(SendError::Timeout))) if ms(t) >= 4_000),
+        "waited for a timeout: {:?}",
+        m.attempts[0]
+    );
+}
+
 /// §6.24 and client §1: `sendDefaultImpl` returns the last *returned* `SendResult`. With
 /// `retryAnotherBrokerWhenNotStoreOK` the first attempt's `FLUSH_DISK_TIMEOUT` (at 5 s) starts a
 /// retry that runs out of the 8 s budget; the application still gets `FLUSH_DISK_TIMEOUT`, not an

@@ -432,6 +432,9 @@ const TRACKED: &[&str] = &[
     "pull flow-controlled (span)",
     "retry entry lost before it was due",
     "consumer restarted in an outage resumed from the slave's offset",
+    "exception failFast: connection closed",
+    "fault refused",
+    "broker hit while down",
 ];
 
 impl Coverage {
@@ -473,6 +476,7 @@ impl Coverage {
                     SendError::RetriesExhausted => "exception Send [N] times, still failed",
                     SendError::NoRoute => "exception No route info",
                     SendError::BrokerBusy => "exception SYSTEM_BUSY",
+                    SendError::ConnectionClosed => "exception failFast: connection closed",
                 },
                 LateResponseDropped { .. } => "late response dropped",
                 RequestLost { .. } => "request lost at a down broker",
@@ -499,6 +503,8 @@ impl Coverage {
                 OffsetCorrected { .. } => "offset corrected",
                 OffsetCommitted { via: rmq_sim::event::OffsetVia::Pull, .. } => "offset committed by pull",
                 FaultEnded { .. } => "fault ended",
+                FaultRefused { .. } => "fault refused",
+                BrokerStillDown { .. } => "broker hit while down",
                 RunEnded { reason: EndReason::TimeLimit } => "end: time limit",
                 RunEnded { reason: EndReason::Quiescent } => "end: quiescent",
                 RunEnded { reason: EndReason::EventLimit } => "end: event limit",

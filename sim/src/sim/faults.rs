@@ -4,11 +4,46 @@
 //! Routes follow the name server (client spec §10–§11): a broker whose process dies is removed
 //! at once (its channel closes); a machine that goes dark is removed by the 10 s scan once its
 //! last 30 s registration is 120 s old. Clients see either only at their next 30 s route poll.
+//!
+//! # How faults compose (what a real machine does)
+//! Each broker is a machine (on or off) with a disk (kept or destroyed) running a process (up or
+//! down). `POWER_LOSS` and `DISK_LOST` turn the machine off for their duration (`DISK_LOST` also
+//! destroys the disk: the broker restarts on an empty, replaced one); `PROCESS_CRASH` kills the
+//! process, which a supervisor starts again after the duration; `SLAVE_DOWN` stops the slave's
+//! process until `SLAVE_UP`. Faults that overlap, on master or slave, permanent or temporary:
+//! - **An outage ends when every cause has ended.** A broker that is down comes back when the
+//!   machine is on again *and* nothing holds the process down: a longer or permanent
+//!   `POWER_LOSS`/`DISK_LOST` during a shorter outage (power or crash) extends it; a shorter
+//!   `POWER_LOSS` inside a longer one changes nothing and is refused ("already off until …").
+//!   Power that returns before a crash's downtime ends leaves the process down until then
+//!   (connection refused again); a stopped slave stays stopped until `SLAVE_UP`.
+//! - **A disk destroyed while the broker is down stays destroyed**: whatever was down (process or
+//!   machine), the commit log and stored offsets are gone and the restart finds nothing. A second
+//!   `DISK_LOST` of a disk already destroyed only extends the outage, if longer.
+//! - **Power lost while only the process was down** cuts what the OS had not written back; this
+//!   model has the OS write the page cache back at the crash, so nothing more is lost, but the
+//!   machine stops answering (refused connections become silence).
+//! - **A process that is not running cannot crash or stop**: `PROCESS_CRASH` or `SLAVE_DOWN` of a
+//!   broker that is down is refused with why; `SLAVE_UP` of a running slave, or of one whose
+//!   machine is off, is refused.
+//! - **Disk and link faults last until the latest end among those overlapping**: a longer
+//!   `DISK_STALL` or `NETWORK_PARTITION` extends the one in force, a shorter one inside it is
+//!   refused; overlapping `DISK_SLOW`s run at the largest factor while they overlap and the disk
+//!   is back to normal when the last ends. They belong to the disk and the link, so they apply
+//!   whether the broker runs or not, except to a destroyed disk (refused until the restart).
+//! - **The consumer** is one process: `CONSUMER_CRASH` while it is down extends its downtime if
+//!   longer and is refused otherwise; before it first starts it is refused (no process yet).
+//! - A fault on a slave or consumer the scenario lacks, or on a target its kind does not take,
+//!   is refused.
+//!
+//! A fault that cannot apply is never dropped silently: the log names it (`FaultRefused`, with
+//! the [`FaultRefusal`]). [`Sim::can_apply`] answers the same question before injecting, for
+//! the page's fault buttons and the CLI.
 
 use super::{Action, NodeState, Sim};
 use crate::event::{CrashKind, EventKind, NodeId, Topic};
 use crate::text::LossReason;
-use crate::scenario::{FaultKind, FaultTarget, FlushDiskType};
+use crate::scenario::{Fault, FaultKind, FaultTarget, FlushDiskType};
 use crate::time::{SimDuration, SimTime};
 
 const ROUTE_POLL: SimDuration = SimDuration::from_ms(30_000);
@@ -16,32 +51,208 @@ const REGISTER_PERIOD: SimDuration = SimDuration::from_ms(30_000);
 const NAMESRV_EXPIRY: SimDuration = SimDuration::from_ms(120_000);
 const NAMESRV_SCAN: SimDuration = SimDuration::from_ms(10_000);
 
+/// Why a fault cannot apply now. Times are `None` for "the rest of the run".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum FaultRefusal {
+    /// The kind does not take this target.
+    WrongTarget { kind: FaultKind, target: FaultTarget },
+    /// The scenario has no slave.
+    NoSlave,
+    /// The scenario has no consumer.
+    NoConsumer,
+    /// `PROCESS_CRASH` / `SLAVE_DOWN` of a broker whose process is not running.
+    NotRunning { node: NodeId, since: SimTime, how: CrashKind },
+    /// `SLAVE_UP` of a running slave.
+    AlreadyRunning { node: NodeId },
+    /// `SLAVE_UP` while the slave's machine is off.
+    MachineOff { node: NodeId, until: Option<SimTime> },
+    /// A machine outage that would end no later than the one in force.
+    AlreadyOff { node: NodeId, until: Option<SimTime> },
+    /// A disk fault on a disk destroyed at `since` (the restart brings a new one).
+    DiskDestroyed { node: NodeId, since: SimTime },
+    /// The same disk stall or partition is in force at least as long.
+    AlreadyInForce { until: Option<SimTime> },
+    /// `CONSUMER_CRASH` before the consumer has started.
+    ConsumerNotStarted { starts_at: SimTime },
+    /// `CONSUMER_CRASH` while the consumer is down at least as long.
+    ConsumerDown { until: Option<SimTime> },
+}
+
+fn until_text(until: Option<SimTime>) -> String {
+    match until {
+        Some(u) => format!("until {u}"),
+        None => "for the rest of the run".to_string(),
+    }
+}
+
+impl std::fmt::Display for FaultRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use FaultRefusal::*;
+        match *self {
+            WrongTarget { kind, target } => write!(f, "{} does not apply to the {}", kind.name(), target.name()),
+            NoSlave => write!(f, "the scenario has no slave"),
+            NoConsumer => write!(f, "the scenario has no consumer"),
+            NotRunning { node, since, how } => {
+                write!(f, "the {} process is not running (down since {since}: {})", node.name(), how.name())
+            }
+            AlreadyRunning { node } => write!(f, "the {} is already running", node.name()),
+            MachineOff { node, until } => write!(f, "the {} machine is off {}", node.name(), until_text(until)),
+            AlreadyOff { node, until } => write!(
+                f,
+                "the {} machine is already off {}; an outage that ends sooner changes nothing",
+                node.name(),
+                until_text(until)
+            ),
+            DiskDestroyed { node, since } => {
+                write!(f, "the {} disk was destroyed at {since}; its restart brings a new one", node.name())
+            }
+            AlreadyInForce { until } => write!(f, "the same fault is already in force {}", until_text(until)),
+            ConsumerNotStarted { starts_at } => write!(f, "the consumer has not started yet (it starts at {starts_at})"),
+            ConsumerDown { until } => write!(f, "the consumer is already down {}", until_text(until)),
+        }
+    }
+}
+
+/// `SimTime::MAX` (for the rest of the run) as `None`.
+fn finite(t: SimTime) -> Option<SimTime> {
+    (t != SimTime::MAX).then_some(t)
+}
+
+fn node_of(target: FaultTarget) -> NodeId {
+    if target == FaultTarget::Slave {
+        NodeId::Slave
+    } else {
+        NodeId::Master
+    }
+}
+
+/// The worse of two ways down: a lost disk over a power loss over a dead process.
+fn worse(a: CrashKind, b: CrashKind) -> CrashKind {
+    let rank = |k| match k {
+        CrashKind::DiskLost => 3,
+        CrashKind::PowerLoss => 2,
+        CrashKind::ProcessCrash => 1,
+        CrashKind::CleanStop => 0,
+    };
+    if rank(b) > rank(a) {
+        b
+    } else {
+        a
+    }
+}
+
 impl Sim {
+    /// Whether `fault` can apply now, and if not why (the rules in this module's doc). The
+    /// simulator asks this when the fault is due; the page and the CLI ask it before injecting.
+    pub fn can_apply(&self, fault: &Fault) -> Result<(), FaultRefusal> {
+        use FaultRefusal::*;
+        let (kind, target) = (fault.kind, fault.target);
+        if !kind.targets().contains(&target) {
+            return Err(WrongTarget { kind, target });
+        }
+        if target == FaultTarget::Slave && self.slave.is_none() {
+            return Err(NoSlave);
+        }
+        if target == FaultTarget::Consumer && !self.sc.consumer.enabled {
+            return Err(NoConsumer);
+        }
+        let now = self.now;
+        let until = fault.duration.map_or(SimTime::MAX, |d| now + d);
+        let in_force = |u: Option<SimTime>| u.filter(|&u| u > now && u >= until);
+        let node = node_of(target);
+        let disk_destroyed = |n: &super::Node| match n.down {
+            Some((since, CrashKind::DiskLost)) => Err(DiskDestroyed { node, since }),
+            _ => Ok(()),
+        };
+        match kind {
+            FaultKind::ProcessCrash | FaultKind::SlaveDown => match self.node(node).down {
+                Some((since, how)) => Err(NotRunning { node, since, how }),
+                None => Ok(()),
+            },
+            FaultKind::SlaveUp => {
+                let n = self.node(node);
+                match n.machine_off_until {
+                    _ if n.is_up() => Err(AlreadyRunning { node }),
+                    Some(u) => Err(MachineOff { node, until: finite(u) }),
+                    None => Ok(()),
+                }
+            }
+            FaultKind::PowerLoss => match in_force(self.node(node).machine_off_until) {
+                Some(u) => Err(AlreadyOff { node, until: finite(u) }),
+                None => Ok(()),
+            },
+            FaultKind::DiskLost => {
+                let n = self.node(node);
+                match (n.down, in_force(n.machine_off_until)) {
+                    (Some((since, CrashKind::DiskLost)), Some(_)) => Err(DiskDestroyed { node, since }),
+                    _ => Ok(()),
+                }
+            }
+            FaultKind::DiskSlow => disk_destroyed(self.node(node)),
+            FaultKind::DiskStall => {
+                let n = self.node(node);
+                disk_destroyed(n)?;
+                match in_force(n.stalled_until) {
+                    Some(u) => Err(AlreadyInForce { until: finite(u) }),
+                    None => Ok(()),
+                }
+            }
+            FaultKind::NetworkPartition => {
+                let cut = match target {
+                    FaultTarget::Producer => self.producer_link_down_until,
+                    _ => self.ha.link_down_until,
+                };
+                match in_force(cut) {
+                    Some(u) => Err(AlreadyInForce { until: finite(u) }),
+                    None => Ok(()),
+                }
+            }
+            FaultKind::ConsumerCrash => {
+                let c = &self.consumer;
+                if c.online {
+                    Ok(())
+                } else if !c.crashed {
+                    Err(ConsumerNotStarted { starts_at: self.sc.consumer.start_at })
+                } else {
+                    match in_force(Some(c.restart_at.unwrap_or(SimTime::MAX))) {
+                        Some(u) => Err(ConsumerDown { until: finite(u) }),
+                        None => Ok(()),
+                    }
+                }
+            }
+        }
+    }
+
     pub(super) fn on_fault_start(&mut self, i: usize) {
         let f = self.faults[i].clone();
-        let until = f.duration.map(|d| self.now + d);
-        if f.target == FaultTarget::Slave && self.slave.is_none() {
-            return; // validated away for scenario files; an injected one is a no-op
+        if let Err(why) = self.can_apply(&f) {
+            self.emit(EventKind::FaultRefused { kind: f.kind, target: f.target, why });
+            self.refused.push((i, why));
+            return;
         }
+        let until = f.duration.map(|d| self.now + d);
         self.emit(EventKind::FaultInjected { kind: f.kind, target: f.target, until });
+        let node = node_of(f.target);
         match (f.kind, f.target) {
-            (FaultKind::ProcessCrash | FaultKind::PowerLoss | FaultKind::DiskLost, t) => {
-                let node = if t == FaultTarget::Slave { NodeId::Slave } else { NodeId::Master };
+            (FaultKind::ProcessCrash | FaultKind::PowerLoss | FaultKind::DiskLost, _) => {
                 let how = match f.kind {
                     FaultKind::ProcessCrash => CrashKind::ProcessCrash,
                     FaultKind::PowerLoss => CrashKind::PowerLoss,
                     _ => CrashKind::DiskLost,
                 };
-                self.crash(node, how, until);
+                if self.node(node).is_up() {
+                    self.crash(node, how, until);
+                } else {
+                    self.machine_fault_while_down(node, how, until);
+                }
             }
             (FaultKind::SlaveDown, _) => self.crash(NodeId::Slave, CrashKind::CleanStop, None),
             (FaultKind::SlaveUp, _) => self.restart(NodeId::Slave),
-            (FaultKind::DiskSlow, t) => {
-                let node = if t == FaultTarget::Slave { NodeId::Slave } else { NodeId::Master };
-                self.node_mut(node).slow_factor = f.factor.max(1);
+            (FaultKind::DiskSlow, _) => {
+                let n = self.node_mut(node);
+                n.slow_factor = n.slow_factor.max(f.factor.max(1));
             }
-            (FaultKind::DiskStall, t) => {
-                let node = if t == FaultTarget::Slave { NodeId::Slave } else { NodeId::Master };
+            (FaultKind::DiskStall, _) => {
                 self.stall(node, until.unwrap_or(SimTime::MAX));
             }
             (FaultKind::NetworkPartition, FaultTarget::Producer) => {
@@ -51,31 +262,46 @@ impl Sim {
                 self.ha.link_down_until = Some(until.unwrap_or(SimTime::MAX));
                 self.slave_went_silent();
             }
-            (FaultKind::ConsumerCrash, _) => self.crash_consumer(until),
+            (FaultKind::ConsumerCrash, _) if self.consumer.online => self.crash_consumer(until),
+            (FaultKind::ConsumerCrash, _) => self.extend_consumer_outage(until),
         }
         let restarts = matches!(f.kind, FaultKind::ProcessCrash | FaultKind::PowerLoss | FaultKind::DiskLost);
         if let Some(u) = until {
             if !restarts {
+                self.active_faults.insert(i);
                 self.schedule_at(u, Action::FaultEnd(i));
             }
         }
     }
 
     pub(super) fn on_fault_end(&mut self, i: usize) {
+        self.active_faults.remove(&i);
         let f = self.faults[i].clone();
-        match (f.kind, f.target) {
+        let now = self.now;
+        // Whether the fault's effect is over (not still in force through a longer overlapping one).
+        let over = match (f.kind, f.target) {
             (FaultKind::DiskSlow, t) => {
-                let node = if t == FaultTarget::Slave { NodeId::Slave } else { NodeId::Master };
-                self.node_mut(node).slow_factor = 1;
+                let still = self
+                    .active_faults
+                    .iter()
+                    .map(|&j| &self.faults[j])
+                    .filter(|g| g.kind == FaultKind::DiskSlow && g.target == t)
+                    .map(|g| g.factor.max(1))
+                    .max();
+                self.node_mut(node_of(t)).slow_factor = still.unwrap_or(1);
+                still.is_none()
             }
-            (FaultKind::DiskStall, _) => {}
-            (FaultKind::NetworkPartition, FaultTarget::Producer)
-                if self.producer_link_down_until.is_some_and(|u| u <= self.now) =>
-            {
-                self.producer_link_down_until = None;
+            (FaultKind::DiskStall, t) => self.node(node_of(t)).stalled_until.is_none_or(|u| u <= now),
+            (FaultKind::NetworkPartition, FaultTarget::Producer) => {
+                let over = self.producer_link_down_until.is_none_or(|u| u <= now);
+                if over {
+                    self.producer_link_down_until = None;
+                }
+                over
             }
-            (FaultKind::NetworkPartition, FaultTarget::Slave) if self.ha.link_down_until.is_some_and(|u| u <= self.now) => {
-                {
+            (FaultKind::NetworkPartition, _) => {
+                let over = self.ha.link_down_until.is_none_or(|u| u <= now);
+                if over {
                     self.ha.link_down_until = None;
                     // TCP delivers what was held: the slave reports and the master pushes again.
                     if let Some(id) = self.ha.client_conn {
@@ -85,19 +311,24 @@ impl Sim {
                         self.schedule_reconnect();
                     }
                 }
+                over
             }
-            _ => {}
+            _ => true,
+        };
+        if over {
+            self.emit(EventKind::FaultEnded { kind: f.kind, target: f.target });
         }
-        self.emit(EventKind::FaultEnded { kind: f.kind, target: f.target });
     }
 
     fn stall(&mut self, node: NodeId, until: SimTime) {
         let now = self.now;
         let n = self.node_mut(node);
+        // A stall already in force (this one is longer) delays the flush from its end.
+        let resume_from = n.stalled_until.filter(|&u| u > now).unwrap_or(now);
         n.stalled_until = Some(until);
         if let (Some(to), true) = (n.flush_in_progress, n.flush_done_at > now) {
             // The flush in progress finishes only after the stall, with its remaining time.
-            let remaining = n.flush_done_at.since(now);
+            let remaining = n.flush_done_at.since(resume_from.min(n.flush_done_at));
             n.flush_gen += 1;
             let (epoch, gen) = (n.epoch, n.flush_gen);
             if until == SimTime::MAX {
@@ -110,23 +341,36 @@ impl Sim {
         }
     }
 
-    /// A broker goes down; `until` is when it restarts (never, if None).
-    fn crash(&mut self, node: NodeId, how: CrashKind, until: Option<SimTime>) {
-        if !self.node(node).is_up() {
-            return;
+    /// `CONSUMER_CRASH` of a consumer already down: the longer downtime wins (checked by
+    /// [`Sim::can_apply`]).
+    fn extend_consumer_outage(&mut self, until: Option<SimTime>) {
+        let c = &mut self.consumer;
+        c.restart_at = until;
+        c.epoch += 1;
+        let cepoch = c.epoch;
+        if let Some(u) = until {
+            self.schedule_at(u, Action::ConsumerStart { cepoch });
         }
-        let now = self.now;
-        let (written, flushed) = (self.node(node).store.written, self.node(node).store.flushed);
-        self.emit(EventKind::BrokerDown { node, how, written, flushed });
+    }
+
+    /// What a down broker's machine and process wait for: when it restarts (`None`: never),
+    /// with a `Restart` planned at each end (the machine's power, the process's downtime).
+    fn plan_restart(&mut self, node: NodeId) {
         let n = self.node_mut(node);
-        n.epoch += 1;
-        n.flush_in_progress = None;
-        n.restart_at = until;
-        n.state = match how {
-            CrashKind::ProcessCrash => NodeState::ProcessDown,
-            CrashKind::CleanStop => NodeState::Stopped,
-            CrashKind::PowerLoss | CrashKind::DiskLost => NodeState::MachineDown,
-        };
+        let ends = [n.machine_off_until, n.process_held.map(|(u, _)| u)];
+        let last = ends.iter().flatten().copied().max().unwrap_or(SimTime::MAX);
+        n.restart_at = finite(last);
+        let epoch = n.epoch;
+        for at in ends.into_iter().flatten().filter(|&t| t != SimTime::MAX) {
+            self.schedule_at(at, Action::Restart { node, epoch });
+        }
+    }
+
+    /// Removes what a machine fault cuts from `node`'s store (the page cache for a power loss,
+    /// everything for a lost disk) and records the copies it took.
+    fn cut_store(&mut self, node: NodeId, how: CrashKind, written: u64, flushed: u64) {
+        let now = self.now;
+        let n = self.node_mut(node);
         let uncommitted = n.store.uncommitted();
         let cut = match how {
             // The off-heap write buffer dies with the JVM (§2c); the OS writes the page cache back.
@@ -151,8 +395,8 @@ impl Sim {
                 n.store.truncate(0)
             }
         };
-        let after = self.node(node).store.written;
-        self.node_mut(node).truncated_by_crash = written - after;
+        let after = n.store.written;
+        n.truncated_by_crash += written - after;
         for r in cut {
             // A slave copy the master still holds is no loss to any reader.
             if node == NodeId::Slave && self.master.store.find(r.copy).is_some() {
@@ -165,6 +409,49 @@ impl Sim {
             };
             self.copy_gone(r.copy, node, why);
         }
+    }
+
+    /// A power loss or a lost disk on a broker already down (its process dead or its machine
+    /// off): the machine is off until the later end, a lost disk is lost now.
+    fn machine_fault_while_down(&mut self, node: NodeId, how: CrashKind, until: Option<SimTime>) {
+        let now = self.now;
+        let (written, flushed) = (self.node(node).store.written, self.node(node).store.flushed);
+        let n = self.node_mut(node);
+        n.epoch += 1;
+        let off = until.unwrap_or(SimTime::MAX);
+        n.machine_off_until = Some(n.machine_off_until.map_or(off, |u| u.max(off)));
+        n.state = NodeState::MachineDown;
+        n.down = n.down.map(|(since, was)| (since, worse(was, how))).or(Some((now, how)));
+        self.plan_restart(node);
+        let restart_at = self.node(node).restart_at;
+        self.emit(EventKind::BrokerStillDown { node, how, restart_at });
+        self.cut_store(node, how, written, flushed);
+    }
+
+    /// A broker goes down; `until` is when it restarts (never, if None).
+    fn crash(&mut self, node: NodeId, how: CrashKind, until: Option<SimTime>) {
+        if !self.node(node).is_up() {
+            return; // refused earlier by `can_apply`
+        }
+        let now = self.now;
+        let (written, flushed) = (self.node(node).store.written, self.node(node).store.flushed);
+        self.emit(EventKind::BrokerDown { node, how, written, flushed });
+        let n = self.node_mut(node);
+        n.epoch += 1;
+        n.flush_in_progress = None;
+        n.truncated_by_crash = 0;
+        n.down = Some((now, how));
+        let until_or_never = until.unwrap_or(SimTime::MAX);
+        match how {
+            CrashKind::ProcessCrash | CrashKind::CleanStop => n.process_held = Some((until_or_never, how)),
+            CrashKind::PowerLoss | CrashKind::DiskLost => n.machine_off_until = Some(until_or_never),
+        }
+        n.state = match how {
+            CrashKind::ProcessCrash => NodeState::ProcessDown,
+            CrashKind::CleanStop => NodeState::Stopped,
+            CrashKind::PowerLoss | CrashKind::DiskLost => NodeState::MachineDown,
+        };
+        self.cut_store(node, how, written, flushed);
         if node == NodeId::Master {
             self.puts.clear();
             let silent = matches!(how, CrashKind::PowerLoss | CrashKind::DiskLost);
@@ -174,6 +461,14 @@ impl Sim {
             }
             self.drop_held_pulls(NodeId::Master);
             self.schedule_route_update(silent);
+            // A dead process's sockets are closed by the OS: the client fails every request in
+            // flight on that connection at once (`failFast`, spec §6 item 26) and SYNC sends retry
+            // now. A machine that goes dark, or a partitioned link, sends no FIN: clients wait.
+            // (The FIN's one-way latency is not modelled: the failure is at the crash.)
+            let partitioned = self.producer_link_down_until.is_some_and(|u| u > now);
+            if how == CrashKind::ProcessCrash && !partitioned {
+                self.fail_fast_connection(crate::event::SendError::ConnectionClosed);
+            }
         } else {
             self.drop_held_pulls(NodeId::Slave);
             match (how, self.ha.client_conn) {
@@ -186,14 +481,31 @@ impl Sim {
                 (_, None) => {}
             }
         }
-        if let Some(u) = until {
-            let epoch = self.node(node).epoch;
-            self.schedule_at(u, Action::Restart { node, epoch });
-        }
+        self.plan_restart(node);
     }
 
+    /// The end of one of a down broker's outages: the machine's power or the process's
+    /// downtime. It restarts once both are over.
     pub(super) fn on_restart(&mut self, node: NodeId, epoch: u32) {
-        if self.node(node).epoch == epoch {
+        let now = self.now;
+        let n = self.node_mut(node);
+        if n.epoch != epoch || n.is_up() {
+            return;
+        }
+        if n.machine_off_until.is_some_and(|u| u <= now) {
+            n.machine_off_until = None;
+            if let Some((_, how)) = n.process_held.filter(|&(u, _)| u > now) {
+                // The machine is back but the process stays down: connections are refused again.
+                n.state = if how == CrashKind::CleanStop { NodeState::Stopped } else { NodeState::ProcessDown };
+                let restart_at = n.restart_at;
+                self.emit(EventKind::BrokerStillDown { node, how, restart_at });
+                return;
+            }
+        }
+        if n.process_held.is_some_and(|(u, _)| u <= now) {
+            n.process_held = None;
+        }
+        if n.machine_off_until.is_none() && n.process_held.is_none() {
             self.restart(node);
         }
     }
@@ -208,10 +520,12 @@ impl Sim {
         if n.is_up() {
             return;
         }
-        let how = n.state;
         n.state = NodeState::Up;
         n.epoch += 1;
         n.restart_at = None;
+        n.down = None;
+        n.machine_off_until = None;
+        n.process_held = None;
         n.last_thorough = None;
         n.last_commit = None;
         let recovered_to = n.store.written;
@@ -240,7 +554,6 @@ impl Sim {
                 self.kick_consumer();
             }
             NodeId::Slave => {
-                let _ = how;
                 self.start_slave_synchronize();
                 // Consumers routed to this slave pull from it again (their pulls failed while it
                 // was down and are retried; swarm seed 54180 left them idle for good).

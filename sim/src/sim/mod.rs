@@ -30,6 +30,7 @@ use crate::scenario::{limits, Fault, FlushDiskType, Scenario};
 use crate::time::{SimDuration, SimTime};
 
 pub use consumer::ConsumerView;
+pub use faults::FaultRefusal;
 pub use ha_connection::{Ha, HaConnection};
 pub use slave_synchronize::SLAVE_SYNC_PERIOD;
 
@@ -134,6 +135,14 @@ pub struct Node {
     pub restart_at: Option<SimTime>,
     /// Bytes the last crash cut from the commit log (reported by the restart's recovery).
     pub(crate) truncated_by_crash: u64,
+    /// While down: since when, and the worst that hit it (a lost disk over a power loss over a
+    /// dead process); see [`faults`] for how outages compose.
+    pub(crate) down: Option<(SimTime, crate::event::CrashKind)>,
+    /// The machine is off until then (`SimTime::MAX`: for the rest of the run).
+    pub(crate) machine_off_until: Option<SimTime>,
+    /// The broker process is kept down until then, even with the machine on (a crash's
+    /// downtime; `SimTime::MAX` after `SLAVE_DOWN` or a crash with no restart), and how it went.
+    pub(crate) process_held: Option<(SimTime, crate::event::CrashKind)>,
 }
 
 impl Node {
@@ -155,6 +164,9 @@ impl Node {
             offsets: BTreeMap::new(),
             restart_at: None,
             truncated_by_crash: 0,
+            down: None,
+            machine_off_until: None,
+            process_held: None,
         }
     }
     pub fn is_up(&self) -> bool {
@@ -241,6 +253,10 @@ pub struct Sim {
     pub(crate) producer_link_down_until: Option<SimTime>,
     /// All faults: the scenario's plus injected ones, by index.
     pub(crate) faults: Vec<Fault>,
+    /// Faults in force whose end is still to come (indexes into `faults`).
+    pub(crate) active_faults: std::collections::BTreeSet<usize>,
+    /// Faults that could not apply: (index into `faults`, why), in the order they were due.
+    pub(crate) refused: Vec<(usize, FaultRefusal)>,
     pub(crate) ledger: Ledger,
     pub(crate) finished: bool,
     event_limit: u64,
@@ -289,6 +305,8 @@ impl Sim {
             producer_no_route: false,
             producer_link_down_until: None,
             faults: sc.faults.clone(),
+            active_faults: Default::default(),
+            refused: Vec::new(),
             ledger: Ledger::new(sc.producer.messages),
             finished: false,
             event_limit: u64::MAX,
@@ -413,6 +431,12 @@ impl Sim {
         &self.ledger
     }
 
+    /// Every fault that could not apply so far (its `at` is when it was due), with why; the
+    /// log names each too (`FaultRefused`), but a streamed log keeps no lines.
+    pub fn refused_faults(&self) -> impl Iterator<Item = (&Fault, FaultRefusal)> + '_ {
+        self.refused.iter().map(|&(i, why)| (&self.faults[i], why))
+    }
+
     /// Until when the producer↔master link is partitioned, if it is.
     pub fn producer_link_down_until(&self) -> Option<SimTime> {
         self.producer_link_down_until.filter(|&u| u > self.now)
@@ -470,9 +494,8 @@ impl Sim {
         }
         match command {
             Command::Inject(mut fault) => {
-                if !fault.kind.targets().contains(&fault.target) {
-                    return; // the UI offers only valid pairs; anything else is ignored
-                }
+                // A pair the kind does not take is refused in the log (`FaultRefused`) like any
+                // other fault that cannot apply.
                 fault.at = self.now;
                 self.faults.push(fault);
                 let i = self.faults.len() - 1;

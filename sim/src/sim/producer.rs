@@ -254,14 +254,15 @@ impl Sim {
         // The timeout spent the whole budget: later attempts fail locally.
         self.send_failed(msg, SendError::CallTimeout);
         if self.sc.producer.send_mode == SendMode::Sync {
-            self.fail_fast_connection();
+            self.fail_fast_connection(SendError::Timeout);
         }
     }
 
     /// A SYNC timeout closes the connection (`clientCloseSocketIfTimeout`, default true), and
     /// `failFast` fails every other request in flight on it; each send then tries again at once
-    /// on a new connection while its budget lasts (client spec §5).
-    fn fail_fast_connection(&mut self) {
+    /// on a new connection while its budget lasts (client spec §5). The master's process dying
+    /// closes the connection too (spec §6 item 26): then `error` is `ConnectionClosed`.
+    pub(super) fn fail_fast_connection(&mut self, error: SendError) {
         let victims: Vec<(MsgId, u32)> = self
             .producer
             .sends
@@ -271,8 +272,8 @@ impl Sim {
             .filter_map(|(i, s)| s.outstanding.map(|a| (MsgId(i as u32), a)))
             .collect();
         for (msg, attempt) in victims {
-            self.emit(EventKind::AttemptFailed { msg, attempt, error: SendError::Timeout });
-            self.set_answer(msg, attempt, Answer::Exception(SendError::Timeout));
+            self.emit(EventKind::AttemptFailed { msg, attempt, error });
+            self.set_answer(msg, attempt, Answer::Exception(error));
             let s = &mut self.producer.sends[msg.0 as usize];
             s.outstanding = None;
             let (elapsed, used) = (self.now.since(s.first_start), s.attempts_in_send);
