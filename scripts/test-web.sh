@@ -25,7 +25,11 @@ say "release bundle size (gzip wasm + JS + CSS against its ceiling: scripts/size
 node scripts/size-check.mjs dist
 
 say "the guide with the lab inside it (scripts/docs.sh → target/site)"
-bash scripts/docs.sh
+# An absolute output path, as a user would pass one: the guide e2e test below reads target/site, so
+# a docs.sh that wrote it anywhere else (it once wrote into ./$PWD/… inside the repo) fails there.
+if bash scripts/docs.sh / 2>/dev/null; then echo "docs.sh accepted / as its output folder" >&2; exit 1; fi
+bash scripts/docs.sh "$PWD/target/site"
+[ ! -e "./$PWD" ] || { echo "docs.sh wrote into ./$PWD inside the repository" >&2; exit 1; }
 
 say "end-to-end tests (playwright-core + Debian chromium)"
 [ -d node_modules/playwright-core ] || { echo "run scripts/setup.sh first (npm ci)"; exit 1; }

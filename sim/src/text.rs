@@ -211,6 +211,12 @@ impl MessageRecord {
     }
 }
 
+/// [`verdict_meaning`] with the run's consumer group filled in (`%DLQ%demo_group`, not
+/// `%DLQ%<group>`), for a page that shows one run.
+pub fn verdict_meaning_in(v: Verdict, group: &str, lang: Lang) -> String {
+    verdict_meaning(v, lang).replace("<group>", group)
+}
+
 /// What a verdict means, in one sentence.
 pub fn verdict_meaning(v: Verdict, lang: Lang) -> &'static str {
     match (v, lang) {
@@ -231,14 +237,34 @@ pub fn verdict_meaning(v: Verdict, lang: Lang) -> &'static str {
     }
 }
 
+/// Where a `SEND_OK` message was when the producer got the answer, from its own stages: the
+/// inspector's first line. It states what this answer covered, never general advice (what would
+/// have kept a lost message is the what-if's to say, computed for that message).
+pub fn send_ok_meaning(on_disk: bool, on_slave: bool, lang: Lang) -> &'static str {
+    match (on_disk, on_slave, lang) {
+        (true, true, Lang::En) => "SEND_OK: when answered, the message was on the master's disk and on the slave",
+        (true, true, Lang::Zh) => "SEND_OK：返回时，消息已在主节点磁盘上，也已在从节点上",
+        (true, false, Lang::En) => "SEND_OK: when answered, the message was on the master's disk, on no slave",
+        (true, false, Lang::Zh) => "SEND_OK：返回时，消息已在主节点磁盘上，但不在任何从节点上",
+        (false, true, Lang::En) => {
+            "SEND_OK: when answered, the message was in the master's page cache (not yet on its disk) and on the slave"
+        }
+        (false, true, Lang::Zh) => "SEND_OK：返回时，消息在主节点的页缓存中（尚未刷盘），也已在从节点上",
+        (false, false, Lang::En) => {
+            "SEND_OK: when answered, the message was only in the master's page cache: not yet on disk, on no slave"
+        }
+        (false, false, Lang::Zh) => "SEND_OK：返回时，消息只在主节点的页缓存中：尚未刷盘，也不在任何从节点上",
+    }
+}
+
 /// What a `SendStatus` means (the seed note's wording, §1).
 pub fn status_meaning(s: SendStatus, lang: Lang) -> &'static str {
     match (s, lang) {
         (SendStatus::SendOk, Lang::En) => {
-            "sent: the message is in the master's page cache. Alone this does not make it reliable; enable SYNC_MASTER or SYNC_FLUSH for that"
+            "sent: the master stored the message and answered SEND_OK"
         }
         (SendStatus::SendOk, Lang::Zh) => {
-            "消息发送成功：消息已在主节点的页缓存中。单凭这一点并不可靠，要保证不丢消息，还应启用 SYNC_MASTER 或 SYNC_FLUSH"
+            "消息发送成功：主节点已存储该消息并返回 SEND_OK"
         }
         (SendStatus::FlushDiskTimeout, Lang::En) => {
             "stored, but the flush to disk timed out (SYNC_FLUSH): lost only if the server goes down first"
@@ -276,6 +302,12 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_dlq_is_named_after_the_run_s_group() {
+        assert_eq!(verdict_meaning_in(Verdict::DeadLettered, "orders", Lang::En), "it ended in the dead letter queue %DLQ%orders");
+        assert_eq!(verdict_meaning_in(Verdict::DeadLettered, "orders", Lang::Zh), "最终进入死信队列 %DLQ%orders");
+    }
 
     #[test]
     fn control_characters_are_escaped_for_a_terminal() {

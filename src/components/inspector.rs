@@ -2,7 +2,7 @@
 //! verdict explained in the core's own sentence (`MessageRecord::explain`).
 
 use rmq_sim::ledger::MessageRecord;
-use rmq_sim::text::{status_meaning, verdict_meaning, Lang};
+use rmq_sim::text::{send_ok_meaning, status_meaning, verdict_meaning_in, Lang};
 use rmq_sim::{MsgId, SimTime};
 use yew::prelude::*;
 
@@ -39,6 +39,20 @@ fn stages(lang: Lang, r: &MessageRecord, cursor: SimTime) -> Html {
             { stage(lang, Key::StageLost, r.lost().last().map(|(at, _)| *at), cursor) }
         </table>
     }
+}
+
+/// The line under "producer saw": what this answer covered, from the message's own stages
+/// (`SEND_OK`: where the copy was when the answer came), never advice that ignores the run.
+pub fn answer_line(r: &MessageRecord, lang: Lang) -> Option<String> {
+    let (at, answer) = r.answer.as_ref()?;
+    let rmq_sim::ledger::Answer::Status(st) = answer else { return None };
+    Some(match st {
+        rmq_sim::SendStatus::SendOk => {
+            let by = |t: Option<SimTime>| t.is_some_and(|t| t <= *at);
+            send_ok_meaning(by(r.master_flushed_at()), by(r.replicated_at()), lang).to_string()
+        }
+        other => status_meaning(*other, lang).to_string(),
+    })
 }
 
 #[function_component(Inspector)]
@@ -87,13 +101,13 @@ pub fn inspector(p: &Props) -> Html {
             </div>
             <p class="status">{t(lang, Key::ProducerSawPrefix)}<strong>{r.send_status_name()}</strong>
                 {tf(lang, Key::AttemptsDeliveries, &[&r.attempts.len(), &r.deliveries.len()])}</p>
-            if let Some((_, rmq_sim::ledger::Answer::Status(st))) = r.answer.as_ref() {
-                <p class="hint">{status_meaning(*st, lang)}</p>
+            if let Some(line) = answer_line(r, lang) {
+                <p class="hint" data-testid="answer-line">{line}</p>
             }
             <div class={classes!("verdict", broken.then_some("broken"))}>
                 <span class="v-label">{tf(lang, Key::AtEndOfRun, &[&clock(pb.run.end)])}</span>
                 <strong class="v-name">{super::summary::verdict_symbol(r.verdict.unwrap_or(rmq_sim::Verdict::Unresolved))}{" "}{verdict}</strong>
-                <p class="v-meaning">{r.verdict.map(|v| verdict_meaning(v, lang)).unwrap_or_default()}</p>
+                <p class="v-meaning">{r.verdict.map(|v| verdict_meaning_in(v, &pb.run.timeline.scenario.consumer.group, lang)).unwrap_or_default()}</p>
                 <p class="v-explain" data-testid="explain">{r.explain(lang)}</p>
             </div>
             { stages(lang, r, pb.cursor) }
@@ -108,5 +122,32 @@ pub fn inspector(p: &Props) -> Html {
                 }) }
             </ol>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rmq_sim::scenario::presets;
+    use rmq_sim::Sim;
+
+    fn line(preset: &str, msg: usize) -> String {
+        let mut sim = Sim::new(&presets::load(preset).expect("preset"));
+        sim.run();
+        answer_line(&sim.ledger().messages[msg], Lang::En).expect("an answer")
+    }
+
+    #[test]
+    fn the_first_line_fits_the_message_and_gives_no_blanket_advice() {
+        // Defaults: answered from the page cache, no slave.
+        let d = line("defaults", 0);
+        assert_eq!(d, "SEND_OK: when answered, the message was only in the master's page cache: not yet on disk, on no slave");
+        // SYNC_FLUSH: on disk when answered.
+        assert!(line("sync-flush-power-loss", 0).contains("on the master's disk"));
+        // ASYNC_FLUSH + SYNC_MASTER: on the slave when answered.
+        assert!(line("book-recommendation", 0).ends_with("(not yet on its disk) and on the slave"));
+        for p in ["defaults", "sync-flush-power-loss", "book-recommendation"] {
+            assert!(!line(p, 0).contains("enable"), "{p}: no advice in the first line");
+        }
     }
 }

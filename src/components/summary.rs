@@ -135,6 +135,7 @@ pub fn summary(p: &Props) -> Html {
     let l = lang;
     let lost = lost_so_far(pb);
     let fin = &pb.run.report.summary;
+    let group = pb.run.timeline.scenario.consumer.group.clone();
     let so_far = statuses_so_far(pb);
     let broken_end = fin.verdicts.get("LOST_AFTER_ACK").copied().unwrap_or(0);
     let broken_now = decided_by(pb, Verdict::LostAfterAck, pb.cursor);
@@ -160,7 +161,7 @@ pub fn summary(p: &Props) -> Html {
                 <tbody>
                     { for Verdict::ALL.iter().filter(|v| **v != Verdict::Unresolved || fin.verdicts.get(v.name()).copied().unwrap_or(0) > 0).map(|v| {
                         let now = decided_by(pb, *v, pb.cursor);
-                        html! { <tr class={classes!((*v == Verdict::LostAfterAck).then_some("row-broken"))} title={rmq_sim::text::verdict_meaning(*v, l)}><th scope="row"><span class="sym" aria-hidden="true">{verdict_symbol(*v)}</span><code>{v.name()}</code></th><td>{now}</td><td>{fin.verdicts.get(v.name()).copied().unwrap_or(0)}</td></tr> }
+                        html! { <tr class={classes!((*v == Verdict::LostAfterAck).then_some("row-broken"))} title={rmq_sim::text::verdict_meaning_in(*v, &group, l)}><th scope="row"><span class="sym" aria-hidden="true">{verdict_symbol(*v)}</span><code>{v.name()}</code></th><td>{now}</td><td>{fin.verdicts.get(v.name()).copied().unwrap_or(0)}</td></tr> }
                     }) }
                 </tbody>
             </table>
