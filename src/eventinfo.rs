@@ -25,6 +25,7 @@ pub fn kind_of(kind: &EventKind) -> &'static str {
         BrokerDown { .. } | BrokerRestarted { .. } | BrokerStillDown { .. } | RouteChanged { .. } => "broker",
         CopyLost { .. } => "lost",
         ConsumerStarted { .. } | ConsumerCrashed { .. } | Pulled { .. } | Delivered { .. } => "consume",
+        OffsetQueryFailed { .. } | QueueAssigned { .. } => "consume",
         PullFlowControlled { .. } => "consume",
         Consumed { .. } | ConsumeRetriedLocally { .. } => "consume",
         RetryScheduled { .. } | RetryDue { .. } => "retry",

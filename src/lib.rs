@@ -34,4 +34,4 @@ pub const DEFAULT_PRESET: &str = "async-flush-power-loss";
 
 /// Event-log digest of the `defaults` preset, asserted natively and in the browser (the same
 /// run must give the same log on both platforms).
-pub const DEFAULTS_DIGEST: &str = "f9d7cb24d170775d209d2f0992a9d7d4e3718af1acc4c4f0ec8800834fc660ce";
+pub const DEFAULTS_DIGEST: &str = "6d809845e95e9e167ca6b5916580d60350b8fe6fd7e3675c109bbbc55ee2f585";

@@ -231,6 +231,8 @@ pub enum OffsetVia {
     Persist,
     /// The `commitOffset` carried by a pull request.
     Pull,
+    /// The slave's `SlaveSynchronize` copied the master's offset table (every 10 s).
+    SlaveSync,
 }
 
 /// Why the run stopped.
@@ -332,8 +334,14 @@ pub enum EventKind {
     CopyLost { msg: MsgId, node: NodeId, topic: Topic, why: LossReason },
     /// The consumers' route changed: they now pull from `node`.
     RouteChanged { consumers_read_from: NodeId },
-    /// The consumer group came online (or restarted) at these offsets.
-    ConsumerStarted { main_offset: u64, retry_offset: u64 },
+    /// The consumer group came online (or restarted) at these offsets; `None`: the queue's
+    /// offset could not be read and the queue waits for a later rebalance.
+    ConsumerStarted { main_offset: Option<u64>, retry_offset: Option<u64> },
+    /// A (re)started consumer could not read a queue's offset (`READ_FROM_STORE`) from `node`,
+    /// which is down: the rebalance skips the queue and tries again at `retry_at`.
+    OffsetQueryFailed { queue: QueueKind, node: NodeId, retry_at: SimTime },
+    /// A later rebalance read a skipped queue's offset from `node`; the consumer pulls it from there.
+    QueueAssigned { queue: QueueKind, node: NodeId, offset: u64 },
     /// The consumer process died; everything in its process queues is dropped.
     ConsumerCrashed { in_flight: u32 },
     /// A pull returned messages; they travel to the consumer and arrive at `arrives_at`.
@@ -427,6 +435,8 @@ impl EventKind {
             CopyLost { .. } => "CopyLost",
             RouteChanged { .. } => "RouteChanged",
             ConsumerStarted { .. } => "ConsumerStarted",
+            OffsetQueryFailed { .. } => "OffsetQueryFailed",
+            QueueAssigned { .. } => "QueueAssigned",
             ConsumerCrashed { .. } => "ConsumerCrashed",
             Pulled { .. } => "Pulled",
             Delivered { .. } => "Delivered",
@@ -590,9 +600,21 @@ impl fmt::Display for EventKind {
             RouteChanged { consumers_read_from } => {
                 write!(f, "route changed: consumers now read from {}", consumers_read_from.name())
             }
-            ConsumerStarted { main_offset, retry_offset } => write!(
+            ConsumerStarted { main_offset, retry_offset } => {
+                let at = |o: &Option<u64>| o.map_or_else(|| "unknown (skipped)".to_string(), |o| o.to_string());
+                write!(f, "consumer started at TopicTest offset={} %RETRY% offset={}", at(main_offset), at(retry_offset))
+            }
+            OffsetQueryFailed { queue, node, retry_at } => write!(
                 f,
-                "consumer started at TopicTest offset={main_offset} %RETRY% offset={retry_offset}"
+                "consumer could not read its {} offset from {} (down): queue skipped until the rebalance at {retry_at}",
+                queue.name(),
+                node.name()
+            ),
+            QueueAssigned { queue, node, offset } => write!(
+                f,
+                "consumer rebalance read {} offset={offset} from {}; pulls it again",
+                queue.name(),
+                node.name()
             ),
             ConsumerCrashed { in_flight } => {
                 write!(f, "consumer crashed with {in_flight} messages in its process queues")
@@ -635,6 +657,7 @@ impl fmt::Display for EventKind {
                 match via {
                     OffsetVia::Persist => "periodic persist",
                     OffsetVia::Pull => "carried by a pull",
+                    OffsetVia::SlaveSync => "synced from the master",
                 }
             ),
             PullFlowControlled { queue, why, again_at } => write!(

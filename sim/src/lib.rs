@@ -34,5 +34,5 @@ pub mod whatif;
 pub use event::{Event, EventKind, MsgId, NodeId, SendStatus};
 pub use ledger::Verdict;
 pub use scenario::Scenario;
-pub use sim::{Command, FaultRefusal, Sim};
+pub use sim::{Command, FaultRefusal, Sim, SLAVE_SYNC_PERIOD};
 pub use time::{SimDuration, SimTime};

@@ -1652,4 +1652,217 @@ fn stored_message_size_includes_its_properties() {
             (Topic::Dlq, header + 5 + 1024 + retried),
         ]
     );
+/// A slave, steady traffic for 60 s (10 msg/s), a consumer caught up: the base of the
+/// `SlaveSynchronize` / `persistAll` / `READ_FROM_STORE` rules (§5, client spec §8). `{faults}`
+/// is appended.
+fn offsets_on_the_slave(faults: &str) -> rmq_sim::Scenario {
+    scenario(&format!(
+        r#"
+        until = "10m"
+        [slave]
+        enabled = true
+        [producer]
+        messages = 600
+        interval = "100ms"
+        {faults}
+        "#
+    ))
+}
+
+fn slave_syncs(sim: &Sim) -> Vec<(SimTime, u64)> {
+    use rmq_sim::event::OffsetVia;
+    sim.events()
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::OffsetCommitted { node: rmq_sim::NodeId::Slave, queue: rmq_sim::event::QueueKind::Main, offset, via: OffsetVia::SlaveSync } => {
+                Some((e.at, offset))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Client spec §8, `SlaveSynchronize`: every 10 s, the first 3 s after the slave starts, the slave
+/// copies the master's consumer-offset table; a restarted slave starts its timer over.
+#[test]
+fn slave_synchronize_copies_the_masters_offsets_every_10s_from_3s_after_start() {
+    let (sim, _) = run(&offsets_on_the_slave(""));
+    let syncs = slave_syncs(&sim);
+    assert!(syncs.len() >= 5, "the offsets move for a minute: {syncs:?}");
+    for (at, _) in &syncs {
+        assert_eq!((at.as_ms() - 3_000) % 10_000, 0, "syncs at 3 s + k·10 s: {syncs:?}");
+    }
+    // What the slave holds is what the master held at the sync.
+    for (at, offset) in &syncs {
+        let master_then = sim
+            .events()
+            .iter()
+            .take_while(|e| e.at <= *at)
+            .filter_map(|e| match e.kind {
+                EventKind::OffsetCommitted { node: rmq_sim::NodeId::Master, queue: rmq_sim::event::QueueKind::Main, offset, .. } => Some(offset),
+                _ => None,
+            })
+            .last();
+        assert_eq!(master_then, Some(*offset), "sync at {at}");
+    }
+
+    // A slave stopped at 20.5 s and started at 31 s syncs first at 34 s, then every 10 s.
+    let sc = offsets_on_the_slave(
+        r#"
+        [[fault]]
+        at = "20500ms"
+        kind = "SLAVE_DOWN"
+        target = "slave"
+        [[fault]]
+        at = "31s"
+        kind = "SLAVE_UP"
+        target = "slave"
+        "#,
+    );
+    let (sim, _) = run(&sc);
+    let after: Vec<u64> = slave_syncs(&sim).iter().map(|(t, _)| t.as_ms()).filter(|&t| t > 20_500).collect();
+    assert_eq!(after.first(), Some(&34_000), "{after:?}");
+    assert!(after.iter().all(|t| (t - 34_000) % 10_000 == 0), "{after:?}");
+}
+
+/// Client spec §8, `persistAll`: every held queue's offset is sent each time, changed or not, to
+/// the slave once the route has no master. A consumer that was caught up when the master died
+/// (`SYNC_MASTER`: the slave holds everything it consumed, so its offset never moves again)
+/// writes its exact offset over the slave's older synced one after the route poll.
+#[test]
+fn persist_all_sends_every_offset_to_the_slave_once_the_route_has_no_master() {
+    use rmq_sim::event::OffsetVia;
+    let mut sc = offsets_on_the_slave(
+        r#"
+        [[fault]]
+        at = "45050ms"
+        kind = "POWER_LOSS"
+        target = "master"
+        "#,
+    );
+    sc.broker.broker_role = rmq_sim::scenario::BrokerRole::SyncMaster;
+    let (sim, _) = run(&sc);
+    let changed = sim
+        .events()
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::RouteChanged { consumers_read_from: rmq_sim::NodeId::Slave }))
+        .expect("the route drops the silent master")
+        .at;
+    let synced = slave_syncs(&sim).last().copied().expect("the slave synced before the fault");
+    assert_eq!(synced.0, SimTime::from_ms(43_000));
+    let persisted = sim
+        .events()
+        .iter()
+        .find(|e| {
+            matches!(e.kind, EventKind::OffsetCommitted { node: rmq_sim::NodeId::Slave, via: OffsetVia::Persist, queue: rmq_sim::event::QueueKind::Main, .. })
+        })
+        .expect("the next persistAll writes the offset to the slave");
+    assert!(persisted.at > changed && persisted.at <= changed + SimDuration::from_ms(5_000), "{persisted} after {changed}");
+    assert!(
+        matches!(persisted.kind, EventKind::OffsetCommitted { offset: 451, .. }) && synced.1 < 451,
+        "{persisted}; the slave had {} from the sync",
+        synced.1
+    );
+    assert_eq!(sim.consumer_view().main_offset, 451, "nothing was consumed after the route change");
+}
+
+/// §6.25 with a lost disk: the consumer crashes and restarts while the route still lists the dead
+/// master. Its `READ_FROM_STORE` query fails, so the rebalance skips the queues until one after the
+/// route dropped the master (every 20 s from the start); then the slave answers with the offset it
+/// synced, and only what was consumed since that sync is delivered again.
+#[test]
+fn consumer_restarted_while_the_route_lists_a_dead_master_resumes_from_the_slaves_offset() {
+    let sc = offsets_on_the_slave(
+        r#"
+        [[fault]]
+        at = "40s"
+        kind = "DISK_LOST"
+        target = "master"
+        [[fault]]
+        at = "50s"
+        kind = "CONSUMER_CRASH"
+        target = "consumer"
+        duration = "20s"
+        "#,
+    );
+    let (sim, r) = run(&sc);
+    let failed: Vec<_> = sim.events().iter().filter(|e| matches!(e.kind, EventKind::OffsetQueryFailed { .. })).collect();
+    assert!(!failed.is_empty(), "the dead master does not answer the offset query");
+    assert_eq!(failed[0].at, SimTime::from_ms(70_000));
+    assert!(matches!(failed[0].kind, EventKind::OffsetQueryFailed { node: rmq_sim::NodeId::Master, retry_at, .. } if retry_at == SimTime::from_ms(90_000)), "{}", failed[0]);
+    let changed = sim.events().iter().find(|e| matches!(e.kind, EventKind::RouteChanged { .. })).expect("route poll").at;
+    let assigned = sim
+        .events()
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::QueueAssigned { queue: rmq_sim::event::QueueKind::Main, node: rmq_sim::NodeId::Slave, .. }))
+        .expect("a later rebalance reads the slave's offset");
+    assert!(assigned.at > changed && assigned.at <= changed + SimDuration::from_ms(20_000), "{assigned}");
+    assert_eq!((assigned.at.as_ms() - 70_000) % 20_000, 0, "rebalances every 20 s from the start");
+    // The slave's offset is the master's at the last sync before the fault (33 s): the messages
+    // consumed in the last ≤ 10 s are delivered again, not all 400.
+    let dup = r.summary.verdicts.get("DUPLICATED").copied().unwrap_or(0);
+    assert!((1..=100).contains(&dup), "{}", verdicts(&r));
+}
+
+/// §6.25 with a power loss: the consumer restarts after the route has dropped the master, reads
+/// the slave's offset at once and redelivers at most the last few seconds.
+#[test]
+fn consumer_restarted_during_a_master_outage_redelivers_only_the_last_seconds() {
+    let sc = offsets_on_the_slave(
+        r#"
+        [[fault]]
+        at = "40s"
+        kind = "POWER_LOSS"
+        target = "master"
+        [[fault]]
+        at = "50s"
+        kind = "CONSUMER_CRASH"
+        target = "consumer"
+        duration = "150s"
+        "#,
+    );
+    let (sim, r) = run(&sc);
+    assert!(!sim.events().iter().any(|e| matches!(e.kind, EventKind::OffsetQueryFailed { .. })), "the fresh route names the slave");
+    let dup = r.summary.verdicts.get("DUPLICATED").copied().unwrap_or(0);
+    assert!((1..=100).contains(&dup), "{}", verdicts(&r));
+}
+
+/// Issue 18 item 5 (spec §5): `ScheduleMessageService` saves its progress (`delayOffset.json`)
+/// every `flushDelayOffsetInterval` (10 s, the first 10 s after the master starts), never at a
+/// crash. A retry moved to `%RETRY%` at 10.1 s is saved at 20 s: a master crash at 15 s forgets
+/// the move, and the restarted master moves it again, so the retry is delivered twice; a crash at
+/// 25 s moves nothing twice.
+#[test]
+fn schedule_progress_is_saved_every_10s_so_a_crash_moves_recent_retries_again() {
+    let with_crash_at = |at: &str| {
+        scenario(&format!(
+            r#"
+            until = "5m"
+            [producer]
+            messages = 1
+            [consumer]
+            failFirstAttempts = 1
+            [[fault]]
+            at = "{at}"
+            kind = "PROCESS_CRASH"
+            target = "master"
+            duration = "5s"
+            "#
+        ))
+    };
+    let retry_moves = |sim: &Sim| {
+        sim.events().iter().filter(|e| matches!(e.kind, EventKind::RetryDue { .. })).map(|e| e.at).collect::<Vec<_>>()
+    };
+    let (sim, r) = run(&with_crash_at("15s"));
+    let moves = retry_moves(&sim);
+    assert_eq!(moves.len(), 2, "moved at 10.1 s, and again after the restart at 20 s: {moves:?}");
+    assert_eq!(moves[0], SimTime::from_ms(10_100));
+    assert!(moves[1] > SimTime::from_ms(20_000) && moves[1] <= SimTime::from_ms(21_100), "{moves:?}");
+    let m = &sim.ledger().messages[0];
+    assert_eq!(m.deliveries.iter().filter(|d| d.from_retry).count(), 2, "the retry is delivered twice");
+    assert_eq!(verdicts(&r), "DUPLICATED=1");
+
+    let (sim, r) = run(&with_crash_at("25s"));
+    assert_eq!(retry_moves(&sim), vec![SimTime::from_ms(10_100)], "saved at 20 s: not moved again");
+    assert_eq!(verdicts(&r), "DELIVERED=1");
 }

@@ -11,7 +11,13 @@
 //! 5 s RPC timeout when its route shows no master). The client itself never dead-letters: with
 //! the master gone for good a failing message is consumed again every 10 s until the run stops
 //! at `until` or the event limit (a reported outcome: `UNRESOLVED`, the bound as its cause).
-//! A crashed consumer restarts from the offsets the broker holds: at-least-once.
+//! The persist sends every queue's offset each time, to the master, or to the slave once the
+//! route has no master (client spec §8); the slave also copies the master's table every 10 s
+//! (`SlaveSynchronize`). A crashed consumer restarts from the offsets the broker holds
+//! (`READ_FROM_STORE`, with the route fetched from the name server at start): the master, else the
+//! slave; while the route still lists a dead master the query fails and the rebalance skips the
+//! queue until a later one (every 20 s). At-least-once: what was consumed since the offset the
+//! broker holds is delivered again.
 
 use std::collections::BTreeMap;
 
@@ -29,6 +35,8 @@ const LOCAL_RETRY_DELAY: SimDuration = SimDuration::from_ms(5_000);
 const SEND_BACK_TIMEOUT: SimDuration = SimDuration::from_ms(5_000);
 /// First `persistAll` after the client starts.
 const FIRST_PERSIST: SimDuration = SimDuration::from_ms(10_000);
+/// `RebalanceService`'s `waitInterval` (`rocketmq.client.rebalance.waitInterval`).
+const REBALANCE_INTERVAL: SimDuration = SimDuration::from_ms(20_000);
 
 /// One consume queue as the consumer tracks it.
 #[derive(Clone, Debug, Default)]
@@ -45,7 +53,8 @@ pub(crate) struct QueueState {
     pub deferred: bool,
     /// The last pull attempt was flow-controlled (the event is logged once per episode).
     pub flow_controlled: bool,
-    pub last_persisted: Option<u64>,
+    /// The rebalance holds this queue (its offset was read); a skipped queue is not pulled.
+    pub assigned: bool,
     /// The offset this queue resumed from at the group's last start (the broker's committed one).
     pub started_from: u64,
 }
@@ -67,6 +76,8 @@ pub(crate) struct Consumer {
     pub held: BTreeMap<QueueKind, HeldPull>,
     pub threads_free_at: Vec<SimTime>,
     pub persist_armed: bool,
+    /// A `Rebalance` is scheduled for skipped queues.
+    pub rebalance_armed: bool,
     pub started_at: SimTime,
     /// Messages waiting for a local re-consume, by (queue, offset).
     pub local_retries: usize,
@@ -96,6 +107,7 @@ impl Consumer {
             held: BTreeMap::new(),
             threads_free_at: vec![SimTime::ZERO; c.consume_thread.max(1) as usize],
             persist_armed: false,
+            rebalance_armed: false,
             started_at: SimTime::ZERO,
             local_retries: 0,
             crashed: false,
@@ -129,28 +141,100 @@ impl Sim {
         if cepoch != self.consumer.epoch || self.consumer.online {
             return;
         }
-        let source = self.route;
-        let stored = |q| self.node_offsets(source).get(&q).copied().unwrap_or(0);
-        let (main, retry) = (stored(QueueKind::Main), stored(QueueKind::Retry));
+        // A starting client fetches its route from the name server at once
+        // (`updateTopicSubscribeInfoWhenSubscriptionChanged`), not at the next 30 s poll.
+        let fresh = self.namesrv_route();
+        if fresh != self.route {
+            self.route = fresh;
+            self.emit(EventKind::RouteChanged { consumers_read_from: fresh });
+        }
         let c = &mut self.consumer;
         c.online = true;
         c.crashed = false;
         c.restart_at = None;
         c.started_at = self.now;
         c.persist_armed = false;
-        for (q, off) in [(QueueKind::Main, main), (QueueKind::Retry, retry)] {
-            let s = c.queues.get_mut(&q).expect("queue");
-            *s = QueueState { pull_offset: off, mem_offset: off, last_persisted: Some(off), started_from: off, ..Default::default() };
+        c.rebalance_armed = false;
+        for s in c.queues.values_mut() {
+            *s = QueueState::default();
         }
         for t in c.threads_free_at.iter_mut() {
             *t = self.now;
         }
+        // `rebalanceImmediately`: each queue's offset is read with READ_FROM_STORE.
+        let main = self.read_offset_from_store(QueueKind::Main);
+        let retry = self.read_offset_from_store(QueueKind::Retry);
         self.emit(EventKind::ConsumerStarted { main_offset: main, retry_offset: retry });
+        for (q, off) in [(QueueKind::Main, main), (QueueKind::Retry, retry)] {
+            match off {
+                Some(off) => self.assign_queue(q, off),
+                None => self.skip_queue(q),
+            }
+        }
         self.kick_consumer();
     }
 
-    fn node_offsets(&self, node: NodeId) -> &BTreeMap<QueueKind, u64> {
-        &self.node(node).offsets
+    /// The route the name server gives a client that asks now (the one the 30 s poll will see).
+    pub(crate) fn namesrv_route(&self) -> NodeId {
+        let dropped = self.namesrv_master_gone_at.is_some_and(|t| t <= self.now);
+        if !self.master.is_up() && dropped && self.slave.is_some() {
+            NodeId::Slave
+        } else {
+            NodeId::Master
+        }
+    }
+
+    /// `RemoteBrokerOffsetStore.readOffset(READ_FROM_STORE)` from the broker the consumer's
+    /// route names (the master while it is listed, else the slave): `None` when that broker is
+    /// down (the query fails: `readOffset` returns -2 and the rebalance skips the queue). A
+    /// queue without a stored offset starts at 0 (client spec §9: a young queue).
+    fn read_offset_from_store(&self, q: QueueKind) -> Option<u64> {
+        let node = self.node(self.route);
+        node.is_up().then(|| node.offsets.get(&q).copied().unwrap_or(0))
+    }
+
+    /// The rebalance takes queue `q` at `off`: a process queue and a pull request from there.
+    fn assign_queue(&mut self, q: QueueKind, off: u64) {
+        let s = self.consumer.queues.get_mut(&q).expect("queue");
+        *s = QueueState { pull_offset: off, mem_offset: off, started_from: off, assigned: true, ..Default::default() };
+    }
+
+    /// The offset query failed: the rebalance skips `q` ("compute offset failed") until the next
+    /// one (`RebalanceService`, every 20 s from the start).
+    fn skip_queue(&mut self, q: QueueKind) {
+        let retry_at = (self.now + SimDuration::from_us(1)).next_tick(self.consumer.started_at, REBALANCE_INTERVAL);
+        let node = self.route;
+        self.emit(EventKind::OffsetQueryFailed { queue: q, node, retry_at });
+        if !self.consumer.rebalance_armed {
+            self.consumer.rebalance_armed = true;
+            let cepoch = self.consumer.epoch;
+            self.schedule_at(retry_at, Action::Rebalance { cepoch });
+        }
+    }
+
+    /// `RebalanceService`'s periodic `doRebalance`: skipped queues are tried again. It keeps
+    /// trying only while some broker is up or will come back (otherwise nothing could answer).
+    pub(super) fn on_rebalance(&mut self, cepoch: u32) {
+        if cepoch != self.consumer.epoch || !self.consumer.online {
+            return;
+        }
+        self.consumer.rebalance_armed = false;
+        let skipped: Vec<QueueKind> =
+            self.consumer.queues.iter().filter(|(_, s)| !s.assigned).map(|(&q, _)| q).collect();
+        let could_answer = |n: &super::Node| n.is_up() || n.restart_at.is_some();
+        let hope = could_answer(&self.master) || self.slave.as_ref().is_some_and(could_answer);
+        for q in skipped {
+            match self.read_offset_from_store(q) {
+                Some(offset) => {
+                    let node = self.route;
+                    self.assign_queue(q, offset);
+                    self.emit(EventKind::QueueAssigned { queue: q, node, offset });
+                    self.pull(q);
+                }
+                None if hope => self.skip_queue(q),
+                None => {}
+            }
+        }
     }
 
     pub(crate) fn crash_consumer(&mut self, until: Option<SimTime>) {
@@ -337,7 +421,11 @@ impl Sim {
         self.schedule_at(at, Action::PersistTick { cepoch });
     }
 
-    /// `persistAll`: a oneway offset update to the master, or to the slave when the route has no master.
+    /// `persistAll`: a oneway update of **every** held queue's offset, changed or not, to the
+    /// master, or to the slave when the route has no master (client spec §8). A value the broker
+    /// already holds changes nothing (and logs nothing). The timer runs every
+    /// `persistConsumerOffsetInterval`; the model wakes it only when a send can change something:
+    /// after an offset moved and after the route changed.
     pub(super) fn on_persist_tick(&mut self, cepoch: u32) {
         if cepoch != self.consumer.epoch {
             return;
@@ -347,16 +435,17 @@ impl Sim {
         if !self.node(node).is_up() {
             return;
         }
-        let updates: Vec<(QueueKind, u64)> = self
-            .consumer
-            .queues
-            .iter()
-            .filter(|(_, s)| s.last_persisted != Some(s.mem_offset))
-            .map(|(&q, s)| (q, s.mem_offset))
-            .collect();
+        let updates: Vec<(QueueKind, u64)> =
+            self.consumer.queues.iter().filter(|(_, s)| s.assigned).map(|(&q, s)| (q, s.mem_offset)).collect();
         for (q, off) in updates {
-            self.consumer.queues.get_mut(&q).expect("queue").last_persisted = Some(off);
             self.store_offset(node, q, off, OffsetVia::Persist);
+        }
+    }
+
+    /// The consumer's route changed: its next `persistAll` goes to the new broker.
+    pub(super) fn persist_after_route_change(&mut self) {
+        if self.consumer.online {
+            self.arm_persist();
         }
     }
 
@@ -367,6 +456,13 @@ impl Sim {
         }
         offsets.insert(q, offset);
         self.emit(EventKind::OffsetCommitted { node, queue: q, offset, via });
+        // The broker the route names now holds another value than the consumer (a late pull's
+        // older offset, or the slave's sync): the next `persistAll`, which sends every offset
+        // whether it changed or not, puts the consumer's back.
+        let s = &self.consumer.queues[&q];
+        if self.consumer.online && node == self.route && s.assigned && s.mem_offset != offset {
+            self.arm_persist();
+        }
     }
 
     pub(super) fn on_dlq_consume(&mut self, copy: CopyId) {

@@ -554,6 +554,7 @@ impl Sim {
                 self.kick_consumer();
             }
             NodeId::Slave => {
+                self.start_slave_synchronize();
                 // Consumers routed to this slave pull from it again (their pulls failed while it
                 // was down and are retried; swarm seed 54180 left them idle for good).
                 if self.route == NodeId::Slave {
@@ -573,6 +574,7 @@ impl Sim {
         } else {
             self.now
         };
+        self.namesrv_master_gone_at = (!self.master.is_up()).then_some(seen_by_namesrv);
         let poll = (seen_by_namesrv + SimDuration::from_us(1)).next_tick(SimTime::ZERO, ROUTE_POLL);
         self.schedule_at(poll, Action::RouteUpdate);
     }

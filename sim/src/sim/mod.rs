@@ -16,6 +16,7 @@ mod ha_connection;
 mod producer;
 mod pull_message_service;
 mod schedule_message_service;
+mod slave_synchronize;
 
 use std::collections::BTreeMap;
 
@@ -31,6 +32,7 @@ use crate::time::{SimDuration, SimTime};
 pub use consumer::ConsumerView;
 pub use faults::FaultRefusal;
 pub use ha_connection::{Ha, HaConnection};
+pub use slave_synchronize::SLAVE_SYNC_PERIOD;
 
 /// Something scheduled to happen at a simulated time. Internal: the log records what it did.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -67,6 +69,9 @@ pub(crate) enum Action {
     PersistTick { cepoch: u32 },
     ConsumerStart { cepoch: u32 },
     DlqConsume { copy: CopyId },
+    SlaveSync { epoch: u32 },
+    DelayOffsetPersist { epoch: u32 },
+    Rebalance { cepoch: u32 },
 }
 
 impl Action {
@@ -82,7 +87,11 @@ impl Action {
 
     /// Background actions (idle service ticks) do not keep a run alive.
     fn is_background(&self) -> bool {
-        matches!(self, Action::FlushTick { .. } | Action::CommitTick { .. } | Action::HaPush { idle: true, .. })
+        matches!(
+            self,
+            Action::FlushTick { .. } | Action::CommitTick { .. } | Action::HaPush { idle: true, .. } | Action::SlaveSync { .. }
+                | Action::DelayOffsetPersist { .. }
+        )
     }
 }
 
@@ -226,6 +235,8 @@ pub struct Sim {
     pub(crate) gts: group_transfer_service::GroupTransfer,
     /// When the master last started (the schedule service's timers count from it).
     pub(crate) master_started_at: SimTime,
+    /// Schedule entries the master moved to `%RETRY%` since it last saved `delayOffset.json`.
+    pub(crate) unsaved_moves: Vec<CopyId>,
     pub(crate) puts: BTreeMap<u64, PendingPut>,
     pub(crate) next_put: u64,
     pub(crate) copies: Vec<CopyInfo>,
@@ -233,6 +244,9 @@ pub struct Sim {
     pub(crate) consumer: consumer::Consumer,
     /// Which node the consumers' route points at.
     pub(crate) route: NodeId,
+    /// When the name server dropped (or will drop) the dead master from the route; `None` while
+    /// the master is up. A consumer that starts fetches the route from the name server at once.
+    pub(crate) namesrv_master_gone_at: Option<SimTime>,
     /// The producer's route shows no master (after a route poll while the master was down).
     pub(crate) producer_no_route: bool,
     /// The producer↔master link drops packets until this time.
@@ -279,6 +293,7 @@ impl Sim {
             ha: Ha::default(),
             gts: Default::default(),
             master_started_at: SimTime::ZERO,
+            unsaved_moves: Vec::new(),
             puts: BTreeMap::new(),
             next_put: 0,
             // One copy per message at least, in a run without faults.
@@ -286,6 +301,7 @@ impl Sim {
             producer: producer::Producer::new(sc.producer.messages),
             consumer: consumer::Consumer::new(&sc.consumer),
             route: NodeId::Master,
+            namesrv_master_gone_at: None,
             producer_no_route: false,
             producer_link_down_until: None,
             faults: sc.faults.clone(),
@@ -315,6 +331,7 @@ impl Sim {
             self.schedule_at(at, Action::FaultStart(i));
         }
         self.start_producer();
+        self.start_delay_offset_persist();
         if self.sc.broker.flush_disk_type == FlushDiskType::AsyncFlush {
             self.schedule(self.sc.broker.flush_interval_commit_log, Action::FlushTick { node: NodeId::Master, epoch: 0 });
         }
@@ -325,6 +342,7 @@ impl Sim {
             // The slave has long been connected and reporting when the run starts.
             let id = self.open_connection(Some(0));
             self.ha.client_conn = Some(id);
+            self.start_slave_synchronize();
         }
         if self.sc.consumer.enabled {
             self.schedule_at(self.sc.consumer.start_at, Action::ConsumerStart { cepoch: 0 });
@@ -613,6 +631,9 @@ impl Sim {
             PersistTick { cepoch } => self.on_persist_tick(cepoch),
             ConsumerStart { cepoch } => self.on_consumer_start(cepoch),
             DlqConsume { copy } => self.on_dlq_consume(copy),
+            SlaveSync { epoch } => self.on_slave_sync(epoch),
+            DelayOffsetPersist { epoch } => self.on_delay_offset_persist(epoch),
+            Rebalance { cepoch } => self.on_rebalance(cepoch),
         }
     }
 }

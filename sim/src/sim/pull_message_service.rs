@@ -68,8 +68,8 @@ impl Sim {
         if !self.consumer.online || !self.node(source).is_up() {
             return;
         }
-        if self.consumer.queues[&q].pull_outstanding {
-            return;
+        if self.consumer.queues[&q].pull_outstanding || !self.consumer.queues[&q].assigned {
+            return; // busy, or skipped by the rebalance (its offset is not known yet)
         }
         if let Some(why) = self.flow_control(q) {
             let s = self.consumer.queues.get_mut(&q).expect("queue");
@@ -191,6 +191,7 @@ impl Sim {
             q.deferred = false;
         }
         self.kick_consumer();
+        self.persist_after_route_change();
     }
 
     pub(super) fn on_pull_response(&mut self, q: QueueKind, cepoch: u32, entries: Vec<(u64, CopyId)>) {
