@@ -1652,6 +1652,8 @@ fn stored_message_size_includes_its_properties() {
             (Topic::Dlq, header + 5 + 1024 + retried),
         ]
     );
+}
+
 /// A slave, steady traffic for 60 s (10 msg/s), a consumer caught up: the base of the
 /// `SlaveSynchronize` / `persistAll` / `READ_FROM_STORE` rules (§5, client spec §8). `{faults}`
 /// is appended.
