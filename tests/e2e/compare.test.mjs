@@ -49,7 +49,14 @@ test('lanes: ASYNC_FLUSH vs SYNC_FLUSH under a power loss, scrubbed together, fa
     await page.fill('[data-testid=scrub]', ms);
     await page.waitForFunction(ms => [...document.querySelectorAll('[data-testid=lane]')].every(l => l.dataset.cursorMs === ms), ms);
   }
-  // A fault injected at the playhead lands in every lane.
+  // At 4 s the master is powered off (3 s–33 s): a process crash cannot apply and is refused with
+  // the reason, never injected silently (issue 24: faults compose as machines do).
+  await page.waitForSelector('button[data-fault=PROCESS_CRASH-master][aria-disabled=true]');
+  assert.match(await page.getAttribute('button[data-fault=PROCESS_CRASH-master]', 'title'), /master process is not running/);
+  // A fault injected at the playhead lands in every lane: back to 2.5 s, where the master runs.
+  await page.fill('[data-testid=scrub]', '2500');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=lane]')].every(l => l.dataset.cursorMs === '2500'));
+  await page.waitForSelector('button[data-fault=PROCESS_CRASH-master]:not([aria-disabled=true])');
   const faultsBefore = Number(await laneAttr(page, 0, 'data-faults'));
   await page.click('button[data-fault=PROCESS_CRASH-master]');
   await page.waitForFunction(n => [...document.querySelectorAll('[data-testid=lane]')].every(l => Number(l.dataset.faults) === n + 1), faultsBefore);
