@@ -23,7 +23,7 @@
 //! mislead. A key the lab does not know that is a small edit from one it models
 //! (`flushDiskTyp`) is named by [`nearest_known_key`].
 
-use super::parse::{parse_delay_levels, ScenarioError};
+use super::parse::{edit_distance, parse_delay_levels, ScenarioError};
 use super::{BrokerConfig, BrokerRole, FlushDiskType, Scenario};
 use crate::time::SimDuration;
 
@@ -189,24 +189,10 @@ pub fn nearest_known_key(key: &str) -> Option<&'static str> {
     let max = if key.chars().count() <= 8 { 1 } else { 2 };
     KNOWN_KEYS
         .iter()
-        .map(|k| (levenshtein(&lower, &k.to_ascii_lowercase()), *k))
+        .map(|k| (edit_distance(&lower, &k.to_ascii_lowercase()), *k))
         .filter(|(d, _)| *d <= max)
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
-}
-
-/// Edits (insert, delete, substitute a character) from `a` to `b`.
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// `(line, key, value)` of each property, in file order, as `java.util.Properties.load` reads
@@ -401,7 +387,7 @@ mod tests {
         assert_eq!(nearest_known_key("brokerName"), None, "far from every known key");
         assert_eq!(nearest_known_key("brokerId"), None);
         assert_eq!(nearest_known_key("namesrvAddr"), None);
-        assert_eq!(levenshtein("kitten", "sitting"), 3);
+        assert_eq!(super::super::parse::edit_distance("kitten", "sitting"), 3);
     }
 
     #[test]
