@@ -281,6 +281,64 @@ pub fn status_meaning(s: SendStatus, lang: Lang) -> &'static str {
     }
 }
 
+/// `3 s`, `2500 ms`: a broker timeout as the replication link states it.
+fn timeout_words(d: crate::time::SimDuration) -> String {
+    let ms = d.as_us() / 1_000;
+    if ms % 1_000 == 0 {
+        format!("{} s", ms / 1_000)
+    } else {
+        format!("{ms} ms")
+    }
+}
+
+/// What a `SYNC_MASTER` / `ASYNC_MASTER` put waits for before it is answered, in one line for
+/// the replication link: computed from the release's rules ([`crate::rocketmq_version`]) and
+/// the broker's config. `None` without a slave. 4.x `SYNC_MASTER` waits for the slave up to
+/// `slaveTimeout` (4.7.0: `syncFlushTimeout`); 5.x waits for `inSyncReplicas` replicas, the
+/// master itself included, so at the default 1 it waits for none but itself (spec 5 §2).
+pub fn replication_wait(sc: &crate::scenario::Scenario, lang: Lang) -> Option<String> {
+    use crate::rocketmq_version::SlaveWaitTimeout;
+    use crate::scenario::BrokerRole;
+    if !sc.slave.enabled {
+        return None;
+    }
+    let rules = sc.rules();
+    let b = &sc.broker;
+    let zh = lang == Lang::Zh;
+    if b.broker_role != BrokerRole::SyncMaster {
+        return Some(if zh { "ASYNC_MASTER：不等待从节点".into() } else { "ASYNC_MASTER: does not wait for the slave".into() });
+    }
+    let (knob, d) = match rules.slave_wait_timeout {
+        SlaveWaitTimeout::SlaveTimeout => ("slaveTimeout", b.slave_timeout),
+        SlaveWaitTimeout::SyncFlushTimeout => ("syncFlushTimeout", b.sync_flush_timeout),
+    };
+    let limit = format!("{knob} {}", timeout_words(d));
+    if !rules.quorum_write {
+        return Some(if zh {
+            format!("SYNC_MASTER：等待从节点，最多 {limit}")
+        } else {
+            format!("SYNC_MASTER: waits for the slave, up to {limit}")
+        });
+    }
+    let n = b.in_sync_replicas;
+    Some(match (n, zh) {
+        (0..=1, false) => format!("SYNC_MASTER, inSyncReplicas = {n}: waits for 1 replica: itself (the slave is copied asynchronously)"),
+        (0..=1, true) => format!("SYNC_MASTER，inSyncReplicas = {n}：只等 1 个副本，即主节点自己（从节点为异步复制）"),
+        (2, false) if rules.slave_acting_master && b.enable_slave_acting_master && b.enable_auto_in_sync_replicas => format!(
+            "SYNC_MASTER, inSyncReplicas = 2: waits for the slave, up to {limit}, while it is in sync; without it, for {} replica(s) (minInSyncReplicas)",
+            b.min_in_sync_replicas
+        ),
+        (2, true) if rules.slave_acting_master && b.enable_slave_acting_master && b.enable_auto_in_sync_replicas => format!(
+            "SYNC_MASTER，inSyncReplicas = 2：从节点同步时等待它，最多 {limit}；从节点不在同步时只等 {} 个副本（minInSyncReplicas）",
+            b.min_in_sync_replicas
+        ),
+        (2, false) => format!("SYNC_MASTER, inSyncReplicas = 2: waits for the slave, up to {limit}"),
+        (2, true) => format!("SYNC_MASTER，inSyncReplicas = 2：等待从节点，最多 {limit}"),
+        (_, false) => format!("SYNC_MASTER, inSyncReplicas = {n}: waits for {n} replicas, more than the master and its one slave: every send waits {limit}"),
+        (_, true) => format!("SYNC_MASTER，inSyncReplicas = {n}：等待 {n} 个副本，多于主节点加一个从节点：每次发送都要等满 {limit}"),
+    })
+}
+
 /// `text` safe for a terminal: every control character except newline and tab (C0, DEL, C1 such
 /// as U+009B, the one-character CSI) is written as its Rust escape (`\u{1b}`), so a scenario name
 /// or a path cannot clear the screen, set a window title or move the cursor.
@@ -338,5 +396,33 @@ mod tests {
         );
         let zh = c.render(Lang::Zh);
         assert!(zh.contains("SEND_OK") && zh.contains("ASYNC_FLUSH") && zh.contains("主节点"), "{zh}");
+    }
+
+    #[test]
+    fn the_replication_link_says_what_the_master_waits_for_per_version() {
+        use crate::rocketmq_version::RocketMqVersion as V;
+        use crate::scenario::{BrokerRole, Scenario};
+        let mut sc = Scenario::default();
+        assert_eq!(replication_wait(&sc, Lang::En), None, "no slave, no link");
+        sc.slave.enabled = true;
+        assert_eq!(replication_wait(&sc, Lang::En).unwrap(), "ASYNC_MASTER: does not wait for the slave");
+        sc.broker.broker_role = BrokerRole::SyncMaster;
+        let at = |sc: &Scenario, v: V, lang: Lang| replication_wait(&Scenario { version: v, ..sc.clone() }, lang).unwrap();
+        assert_eq!(at(&sc, V::V4_9_8, Lang::En), "SYNC_MASTER: waits for the slave, up to slaveTimeout 3 s");
+        assert_eq!(at(&sc, V::V4_7_0, Lang::En), "SYNC_MASTER: waits for the slave, up to syncFlushTimeout 5 s");
+        assert!(at(&sc, V::V5_3_3, Lang::En).contains("waits for 1 replica: itself"), "5.3.3 at defaults");
+        assert!(at(&sc, V::V5_3_3, Lang::Zh).contains("只等 1 个副本，即主节点自己"));
+        sc.broker.in_sync_replicas = 2;
+        sc.broker.total_replicas = 2;
+        assert_eq!(at(&sc, V::V5_3_3, Lang::En), "SYNC_MASTER, inSyncReplicas = 2: waits for the slave, up to slaveTimeout 3 s");
+        // 4.x has no inSyncReplicas: its SYNC_MASTER always waits for the slave.
+        assert_eq!(at(&sc, V::V4_9_8, Lang::En), "SYNC_MASTER: waits for the slave, up to slaveTimeout 3 s");
+        sc.broker.slave_timeout = crate::time::SimDuration::from_ms(2_500);
+        assert!(at(&sc, V::V5_3_3, Lang::Zh).ends_with("最多 slaveTimeout 2500 ms"), "{}", at(&sc, V::V5_3_3, Lang::Zh));
+        sc.broker.enable_slave_acting_master = true;
+        sc.broker.enable_auto_in_sync_replicas = true;
+        assert!(at(&sc, V::V5_3_3, Lang::En).contains("while it is in sync; without it, for 1 replica(s)"));
+        sc.broker.in_sync_replicas = 3;
+        assert!(at(&sc, V::V5_3_3, Lang::En).contains("every send waits slaveTimeout 2500 ms"));
     }
 }

@@ -9,6 +9,7 @@
 use crate::event::MsgId;
 use crate::ledger::Verdict;
 use crate::report::{LatencyStats, Report};
+use crate::rocketmq_version::RocketMqVersion;
 use crate::scenario::{BrokerRole, FlushDiskType, OnException, Scenario, SendMode};
 use crate::sim::Sim;
 
@@ -34,10 +35,16 @@ pub enum Knob {
     /// `transientStorePoolEnable = false`: appends go straight to the page cache (no write buffer
     /// that a process crash loses).
     TransientStorePoolOff,
+    /// 5.x `SYNC_MASTER` with a slave and `inSyncReplicas = totalReplicas = 2`: the put waits
+    /// for the slave again (spec 5 §2; at the default 1 a 5.x `SYNC_MASTER` waits for none).
+    InSyncReplicas2,
+    /// The same scenario under another RocketMQ release: not a safety knob (not in
+    /// [`Knob::ALL`], so no what-if asks it), a lane for the upgrade question.
+    SameOn(RocketMqVersion),
 }
 
 impl Knob {
-    pub const ALL: [Knob; 9] = [
+    pub const ALL: [Knob; 10] = [
         Knob::SyncFlush,
         Knob::SyncMaster,
         Knob::Slave,
@@ -47,6 +54,14 @@ impl Knob {
         Knob::PersistAndResend,
         Knob::DlqConsumer,
         Knob::TransientStorePoolOff,
+        Knob::InSyncReplicas2,
+    ];
+
+    /// The version lanes, one per release ([`Knob::SameOn`]).
+    pub const VERSIONS: [Knob; 3] = [
+        Knob::SameOn(RocketMqVersion::V4_7_0),
+        Knob::SameOn(RocketMqVersion::V4_9_8),
+        Knob::SameOn(RocketMqVersion::V5_3_3),
     ];
 
     /// Stable id (share links, tests).
@@ -61,11 +76,15 @@ impl Knob {
             Knob::PersistAndResend => "PERSIST_AND_RESEND",
             Knob::DlqConsumer => "DLQ_CONSUMER",
             Knob::TransientStorePoolOff => "TRANSIENT_STORE_POOL_OFF",
+            Knob::InSyncReplicas2 => "IN_SYNC_REPLICAS_2",
+            Knob::SameOn(RocketMqVersion::V4_7_0) => "SAME_ON_4.7.0",
+            Knob::SameOn(RocketMqVersion::V4_9_8) => "SAME_ON_4.9.8",
+            Knob::SameOn(RocketMqVersion::V5_3_3) => "SAME_ON_5.3.3",
         }
     }
 
     pub fn from_id(id: &str) -> Option<Knob> {
-        Knob::ALL.into_iter().find(|k| k.id() == id)
+        Knob::ALL.into_iter().chain(Knob::VERSIONS).find(|k| k.id() == id)
     }
 
     /// The change in RocketMQ's (or the lab's) property names, for `base`.
@@ -84,6 +103,11 @@ impl Knob {
             Knob::PersistAndResend => "onException = PERSIST_AND_RESEND".into(),
             Knob::DlqConsumer => "dlqConsumer = true".into(),
             Knob::TransientStorePoolOff => "transientStorePoolEnable = false".into(),
+            Knob::InSyncReplicas2 if base.broker.broker_role == BrokerRole::SyncMaster && base.slave.enabled => {
+                "inSyncReplicas = 2, totalReplicas = 2".into()
+            }
+            Knob::InSyncReplicas2 => "inSyncReplicas = 2, totalReplicas = 2, brokerRole = SYNC_MASTER + a slave".into(),
+            Knob::SameOn(v) => format!("version = {v}"),
         }
     }
 
@@ -122,6 +146,16 @@ impl Knob {
                 b.transient_store_pool_enable = false;
                 used
             }
+            Knob::InSyncReplicas2 => {
+                let was = (b.in_sync_replicas, b.broker_role, sc.slave.enabled);
+                b.in_sync_replicas = b.in_sync_replicas.max(2);
+                b.total_replicas = b.total_replicas.max(2);
+                b.broker_role = BrokerRole::SyncMaster;
+                sc.slave.enabled = true;
+                // Only where the release counts replicas (5.x): 4.x has no such key.
+                base.rules().quorum_write && was != (b.in_sync_replicas, b.broker_role, sc.slave.enabled)
+            }
+            Knob::SameOn(v) => std::mem::replace(&mut sc.version, v) != v,
         };
         changed.then(|| {
             sc.name = format!("{} + {}", base.name, self.describe(base));
@@ -260,5 +294,46 @@ impl LaneDiff {
 
     pub fn delta(&self, v: Verdict) -> i64 {
         self.verdict_delta.iter().find(|(w, _)| *w == v).map_or(0, |(_, d)| *d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sync_master(version: RocketMqVersion) -> Scenario {
+        let mut sc = Scenario { version, ..Scenario::default() };
+        sc.broker.broker_role = BrokerRole::SyncMaster;
+        sc.slave.enabled = true;
+        sc
+    }
+
+    #[test]
+    fn in_sync_replicas_2_applies_only_where_the_release_counts_replicas() {
+        assert!(Knob::InSyncReplicas2.apply(&sync_master(RocketMqVersion::V4_9_8)).is_none(), "4.x has no inSyncReplicas");
+        assert!(Knob::InSyncReplicas2.apply(&sync_master(RocketMqVersion::V4_7_0)).is_none());
+        let base = sync_master(RocketMqVersion::V5_3_3);
+        let sc = Knob::InSyncReplicas2.apply(&base).expect("5.3.3 SYNC_MASTER at the default inSyncReplicas = 1");
+        assert_eq!((sc.broker.in_sync_replicas, sc.broker.total_replicas), (2, 2));
+        assert_eq!(Knob::InSyncReplicas2.describe(&base), "inSyncReplicas = 2, totalReplicas = 2");
+        assert!(Knob::InSyncReplicas2.apply(&sc).is_none(), "already waits for the slave");
+        // From a 5.x ASYNC_MASTER without a slave the knob brings both.
+        let plain = Scenario { version: RocketMqVersion::V5_3_3, ..Scenario::default() };
+        let sc = Knob::InSyncReplicas2.apply(&plain).unwrap();
+        assert!(sc.slave.enabled && sc.broker.broker_role == BrokerRole::SyncMaster);
+        assert!(Knob::InSyncReplicas2.describe(&plain).starts_with("inSyncReplicas = 2"));
+    }
+
+    #[test]
+    fn version_lanes_change_only_the_version_and_are_no_what_if() {
+        let base = sync_master(RocketMqVersion::V4_9_8);
+        let on5 = Knob::SameOn(RocketMqVersion::V5_3_3).apply(&base).unwrap();
+        assert_eq!(Scenario { version: RocketMqVersion::V4_9_8, name: base.name.clone(), ..on5.clone() }, base);
+        assert!(Knob::SameOn(RocketMqVersion::V4_9_8).apply(&base).is_none());
+        for k in Knob::VERSIONS {
+            assert_eq!(Knob::from_id(k.id()), Some(k));
+            assert!(!Knob::ALL.contains(&k), "a release is not a safety knob");
+        }
+        assert_eq!(Knob::from_id("IN_SYNC_REPLICAS_2"), Some(Knob::InSyncReplicas2));
     }
 }
