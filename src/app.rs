@@ -14,9 +14,9 @@ use crate::components::share_bar::{LinkBanner, ShareBar};
 use crate::components::{
     announcer::Announcer, chrome::{Legend, LangSwitch}, config_panel::ConfigPanel, event_log::EventLog,
     fault_panel::FaultPanel, help_dialog::HelpDialog, inspector::Inspector, pipeline::Pipeline,
-    preset_picker::PresetPicker, summary::Summary, time_controls::TimeControls,
+    preset_picker::PresetPicker, summary::Summary, time_controls::TimeControls, version_picker::VersionPicker,
 };
-use crate::i18n::{self, t, Key, Lang};
+use crate::i18n::{self, t, tf, Key, Lang};
 use crate::keyboard::{use_keyboard, KeyState};
 use crate::layout::Orientation;
 use crate::embed::{use_height_report, use_url_sync, UrlState};
@@ -119,6 +119,16 @@ pub fn app(props: &AppProps) -> Html {
     let sweep = use_state(|| (opts.sync_url && !opts.embed).then(crate::sweep::start_from_location).flatten());
     let sweep_open = use_state(|| sweep.is_some());
     let lanes = use_state(|| start.view.lanes.clone());
+    // The scenario text of the configuration panel and the version selector: it follows the
+    // run's scenario, and keeps what the user typed until then.
+    let draft = {
+        let sc = start.timeline.scenario.clone();
+        use_state_eq(move || rmq_sim::scenario::parse::scenario_to_toml(&sc))
+    };
+    {
+        let draft = draft.clone();
+        use_effect_with(pb.run.timeline.scenario.clone(), move |sc| draft.set(rmq_sim::scenario::parse::scenario_to_toml(sc)));
+    }
     let hide = if opts.hide.is_empty() { start.view.hide.clone() } else { opts.hide.clone() };
     let shows = |p: Panel| !hide.contains(&p) && opts.shows(p);
     let root = use_node_ref();
@@ -229,8 +239,11 @@ pub fn app(props: &AppProps) -> Html {
                     </div>
                 }
                 if shows(Panel::Log) { <EventLog pb={per_event.clone()} dispatch={dispatch.clone()} /> }
-                if shows(Panel::Presets) { <PresetPicker current={(*current).clone()} on_load={on_preset} /> }
-                if shows(Panel::Config) { <ConfigPanel scenario={sc.clone()} {on_apply} /> }
+                if shows(Panel::Presets) {
+                    <VersionPicker text={draft.clone()} running={sc.version} on_load={on_apply.clone()} />
+                    <PresetPicker current={(*current).clone()} on_load={on_preset} />
+                }
+                if shows(Panel::Config) { <ConfigPanel scenario={sc.clone()} text={draft.clone()} {on_apply} /> }
             </div>
             </ContextProvider<Lang>>
         };
@@ -241,7 +254,7 @@ pub fn app(props: &AppProps) -> Html {
         <div class="app">
             <a class="skip" href="#time-controls">{t(l, Key::SkipToControls)}</a>
             <header class="top">
-                <div class="brand"><h1>{"losslab"}</h1><span class="tag">{t(l, Key::Tagline)}</span></div>
+                <div class="brand"><h1>{"losslab"}</h1><span class="tag" data-testid="tagline">{tf(l, Key::Tagline, &[&sc.version])}</span></div>
                 <p class="scenario-name" data-testid="scenario-name">{title.unwrap_or_else(|| sc.name.clone())}</p>
                 <LangSwitch lang={l} on_change={on_lang} />
                 <crate::sweep::OpenButton sweep={sweep.clone()} open={sweep_open.clone()} pause={dispatch.reform(|_| Action::Pause)} />
@@ -269,8 +282,13 @@ pub fn app(props: &AppProps) -> Html {
                 </aside>
                 <div class="lower">
                     if shows(Panel::Log) { <EventLog pb={per_event.clone()} dispatch={dispatch.clone()} /> }
-                    if shows(Panel::Presets) { <PresetPicker current={(*current).clone()} on_load={on_preset} /> }
-                    if shows(Panel::Config) { <ConfigPanel scenario={sc.clone()} {on_apply} /> }
+                    if shows(Panel::Presets) {
+                        <div class="presets-column">
+                            <VersionPicker text={draft.clone()} running={sc.version} on_load={on_apply.clone()} />
+                            <PresetPicker current={(*current).clone()} on_load={on_preset} />
+                        </div>
+                    }
+                    if shows(Panel::Config) { <ConfigPanel scenario={sc.clone()} text={draft.clone()} {on_apply} /> }
                 </div>
             </main>
             <Announcer pb={per_event.clone()} />

@@ -296,11 +296,12 @@ pub fn options_from_js(o: &JsValue) -> LabOptions {
         hide,
         run: js_string(o, "run"),
         base: js_string(o, "base"),
+        version: js_string(o, "version"),
     })
 }
 
 /// Mounts a lab into `element` (the ES module `losslab.mjs` calls this after loading the wasm).
-/// `options`: `{ preset, lang, run, caption, lock, hide, embed, base }`, all optional — `run` is a
+/// `options`: `{ preset, version, lang, run, caption, lock, hide, embed, base }`, all optional — `run` is a
 /// link body `v1.…` or any URL with `#run=`; `hide` an array or a comma list; `embed` defaults
 /// to true (no page chrome). Several labs may be mounted on one page; a module-mounted lab
 /// leaves the page's URL and keyboard alone.

@@ -47,7 +47,12 @@ catalogue! {
     DismissLabel => "Dismiss this message", "关闭这条提示";
     // The page.
     DocTitle => "losslab — RocketMQ message-loss lab", "losslab — RocketMQ 消息丢失实验室";
-    Tagline => "RocketMQ 4.9 message-loss lab", "RocketMQ 4.9 消息丢失实验室";
+    Tagline => "RocketMQ {0} message-loss lab", "RocketMQ {0} 消息丢失实验室";
+    // The version selector beside the presets.
+    VersionLabel => "RocketMQ version", "RocketMQ 版本";
+    VersionHelp => "Re-runs this scenario under the chosen release, keeping your edits.", "在所选版本下重新运行当前场景，保留你的修改。";
+    VersionNotSwitched => "Still running {0}, not switched to {1}: ", "仍在运行 {0}，未切换到 {1}：";
+    VersionFixHint => "Fix or remove that key in the configuration below, or pick the previous version again.", "请在下方配置中修改或删除该项，或重新选回原来的版本。";
     LangGroup => "Language", "界面语言";
     LangEnTitle => "English", "英文（English）";
     LangZhTitle => "Simplified Chinese (简体中文)", "简体中文";
@@ -210,6 +215,9 @@ catalogue! {
     HelpFlushInterval => "ASYNC_FLUSH: how often the background flush runs.", "ASYNC_FLUSH：后台刷盘的间隔。";
     HelpFlushLeastPages => "ASYNC_FLUSH: flush only when this many 4 KiB pages are dirty.", "ASYNC_FLUSH：脏页（4 KiB）达到这个数量才刷盘。";
     HelpSlaveEnabled => "Whether the broker group has a slave.", "该 Broker 组是否有从节点。";
+    HelpTotalReplicas => "5.x: replicas in the group, the master included. Set it to 2 with inSyncReplicas = 2.", "5.x：组内副本数，含主节点。与 inSyncReplicas = 2 一起设为 2。";
+    HelpInSyncReplicas => "5.x: acks a SYNC_MASTER send waits for, the master's own included. At 1 it does not wait for the slave.", "5.x：SYNC_MASTER 发送要等的确认数，含主节点自己。为 1 时不等待从节点。";
+    HelpSlaveReadEnable => "5.x: whether the slave serves pulls. At false a consumer reads nothing from it while the master is down.", "5.x：从节点是否响应拉取。为 false 时，主节点宕机期间消费者从从节点读不到任何消息。";
     HelpSendMode => "send(msg), send(msg, callback) or sendOneway(msg).", "send(msg)、send(msg, callback) 或 sendOneway(msg)。";
     HelpMessages => "How many messages the producer sends (lab knob).", "生产者发送的消息条数（实验室参数）。";
     HelpInterval => "Time between two sends (lab knob).", "两次发送之间的间隔（实验室参数）。";
@@ -423,6 +431,8 @@ catalogue! {
     LaneSurvivesMore => "{0} survives in {1} (and {2} more)", "{0} 在泳道 {1} 中幸存（另有 {2} 条）";
     LaneNewlyLost => "{0} is lost in {1} ({2} newly lost)", "{0} 在泳道 {1} 中丢失（新丢 {2} 条）";
     LaneJoin => "; ", "；";
+    LaneSameOn => "the same on {0}", "同一场景换成 {0}";
+    LaneSameOnTitle => "The same scenario, seed and faults under RocketMQ {0}: the upgrade question, side by side", "同样的场景、种子和故障，换成 RocketMQ {0} 运行：并排看升级会怎样";
     // Compare: downloads.
     DownloadsLabel => "Download", "下载";
     DlJsonlTitle => "The event log as JSON Lines (losslab run --export jsonl)", "事件日志，JSON Lines 格式（losslab run --export jsonl）";

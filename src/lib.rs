@@ -19,6 +19,7 @@ pub mod playback;
 pub mod share;
 pub mod sweep;
 pub mod tomledit;
+pub mod version_switch;
 
 pub mod app;
 pub mod bench;

@@ -85,6 +85,8 @@ pub struct ModuleOptions {
     /// A link body `v1.…` or any URL with `#run=`.
     pub run: Option<String>,
     pub base: Option<String>,
+    /// The RocketMQ release to run the preset under (`"5.3.3"`).
+    pub version: Option<String>,
 }
 
 /// How the lab was started and what it shows: from the page's URL, or from `mount_lab`'s options.
@@ -102,6 +104,9 @@ pub struct LabOptions {
     pub id: Option<String>,
     /// A link body `v1.…` (from `#run=` or the module's `run` option).
     pub run: Option<String>,
+    /// `?version=5.3.3`: run the preset under that RocketMQ release (a link carries its own).
+    /// Kept as given, so an unknown one is named in the banner.
+    pub version: Option<String>,
     /// Where the lab's files are (a module mount passes the module's URL); else the page's directory.
     pub base: Option<String>,
     /// Keep the page's URL in sync (the page owns its URL; a module mount does not).
@@ -125,6 +130,7 @@ impl LabOptions {
                 "lock" => o.lock = is_true(&v),
                 "hide" => o.hide = parse_panels(&v),
                 "id" => o.id = clean_text(&v, ID_MAX),
+                "version" => o.version = clean_text(&v, 16),
                 _ => {}
             }
         }
@@ -146,6 +152,7 @@ impl LabOptions {
             id: None,
             run: run.filter(|r| !r.trim().is_empty()),
             base: m.base,
+            version: m.version.and_then(|v| clean_text(&v, 16)),
             sync_url: false,
             report_height: false,
             keys: false,
@@ -387,7 +394,25 @@ pub fn resolve_start(opts: &LabOptions) -> Start {
         None => DEFAULT_PRESET,
     };
     let scenario = presets::load(preset).unwrap_or_default();
-    Start { timeline: Timeline::new(scenario), playhead: SimTime::ZERO, view: ViewOpts::default(), preset: Some(preset), problem }
+    // Under another release the run is no longer the preset (its claim is about its own release),
+    // as when the version selector switches it; the run's link carries the version from then on.
+    let (scenario, preset, problem) = match opts.version.as_deref().map(|v| with_version(&scenario, v)) {
+        None | Some(Ok(None)) => (scenario, Some(preset), problem),
+        Some(Ok(Some(sc))) => (sc, None, problem),
+        Some(Err(e)) => (scenario, Some(preset), problem.or(Some(e))),
+    };
+    Start { timeline: Timeline::new(scenario), playhead: SimTime::ZERO, view: ViewOpts::default(), preset, problem }
+}
+
+/// `sc` under the release named `version` (`?version=`): `None` when it already is, an error
+/// sentence for the banner when the name is unknown or the scenario has a key the release lacks.
+pub fn with_version(sc: &rmq_sim::Scenario, version: &str) -> Result<Option<rmq_sim::Scenario>, String> {
+    let v = rmq_sim::RocketMqVersion::parse(version).map_err(|e| format!("version: {e}"))?;
+    if v == sc.version {
+        return Ok(None);
+    }
+    let text = rmq_sim::scenario::parse::scenario_to_toml(sc);
+    crate::version_switch::switch(&text, v).1.map(Some).map_err(|e| format!("version {v}: {e}"))
 }
 
 /// The lab's base URL from a page address: `https://h/losslab/index.html?x#y` → `https://h/losslab/`.
@@ -663,5 +688,41 @@ mod tests {
         assert!(s.contains("sandbox=\"allow-scripts\"") && s.contains("loading=\"lazy\""), "{s}");
         assert!(s.contains("title=\"losslab: A &lt;b&gt; &amp; &quot;c&quot;\""), "{s}");
         assert!(s.contains("<script src=\"https://d.example/losslab/embed/host.js\" defer></script>"), "{s}");
+    }
+
+    #[test]
+    fn a_5_3_3_link_round_trips_with_its_version_lanes_and_digest() {
+        let base = presets::load("sync-master-disk-lost").expect("preset");
+        let five = with_version(&base, "5.3.3").expect("switches").expect("a change");
+        assert_eq!(five.version, rmq_sim::RocketMqVersion::V5_3_3);
+        let p = Playback::new(five.clone())
+            .apply(Action::Seek(SimTime::from_ms(1_500)))
+            .apply(Action::Step)
+            .apply(Action::Inject(fault(FaultKind::PowerLoss, FaultTarget::Slave)));
+        let view = ViewOpts { lanes: vec![rmq_sim::whatif::Knob::SameOn(rmq_sim::RocketMqVersion::V4_9_8)], ..ViewOpts::default() };
+        assert_round_trip(&p.run.timeline, SimTime::from_ms(2_000), &view, "5.3.3 with an injected fault");
+        let link = link::decode(&encode_run(&p.run.timeline, SimTime::ZERO, &view)).unwrap();
+        assert!(link::minimal_toml(&link.scenario).contains("version = \"5.3.3\""));
+        assert_eq!(link.view.get("lanes").map(String::as_str), Some("SAME_ON_4.9.8"));
+        // A 4.9.8 link does not name the version (links made before the switch read the same).
+        let old = link::minimal_toml(&base);
+        assert!(!old.contains("version"), "{old}");
+    }
+
+    #[test]
+    fn version_in_the_query_runs_the_preset_under_that_release() {
+        let o = LabOptions::from_url("?embed=1&preset=sync-master-disk-lost&version=5.3.3", "");
+        assert_eq!(o.version.as_deref(), Some("5.3.3"));
+        let s = resolve_start(&o);
+        assert_eq!(s.timeline.scenario.version, rmq_sim::RocketMqVersion::V5_3_3);
+        assert_eq!(s.problem, None);
+        assert_eq!(s.preset, None, "no longer the preset as shipped");
+        let same = resolve_start(&LabOptions::from_url("?preset=sync-master-disk-lost&version=4.9.8", ""));
+        assert_eq!(same.preset, Some("sync-master-disk-lost"));
+        let bad = resolve_start(&LabOptions::from_url("?preset=sync-master-disk-lost&version=6.0", ""));
+        assert!(bad.problem.as_deref().is_some_and(|p| p.contains("`4.7.0`, `4.9.8`, `5.3.3`")), "{:?}", bad.problem);
+        assert_eq!(bad.timeline.scenario, presets::load("sync-master-disk-lost").unwrap());
+        let m = LabOptions::from_module(ModuleOptions { preset: Some("defaults".into()), version: Some("4.7.0".into()), ..Default::default() });
+        assert_eq!(resolve_start(&m).timeline.scenario.version, rmq_sim::RocketMqVersion::V4_7_0);
     }
 }

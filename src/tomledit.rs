@@ -63,6 +63,18 @@ pub fn set(text: &str, section: &str, key: &str, raw: &str) -> String {
     s
 }
 
+/// `text` without the line of `section.key` (unchanged when there is none).
+pub fn remove(text: &str, section: &str, key: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let (a, b) = section_lines(&lines, section);
+    let Some(i) = lines[a..b].iter().position(|l| key_of(l) == Some(key)) else { return text.to_string() };
+    let mut out: Vec<&str> = lines.clone();
+    out.remove(a + i);
+    let mut s = out.join("\n");
+    s.push('\n');
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,5 +98,13 @@ mod tests {
         assert!(t.contains("messages = 12\n"));
         let t = set(T, "consumer", "startAt", "40s");
         assert_eq!(get(&t, "consumer", "startAt").as_deref(), Some("40s"));
+    }
+
+    #[test]
+    fn removes_one_line_of_one_section() {
+        let t = remove(T, "broker", "syncFlushTimeout");
+        assert_eq!(get(&t, "broker", "syncFlushTimeout"), None);
+        assert_eq!(get(&t, "broker", "flushDiskType").as_deref(), Some("ASYNC_FLUSH"));
+        assert_eq!(remove(T, "producer", "syncFlushTimeout"), T);
     }
 }

@@ -99,8 +99,9 @@ fn module_options() -> impl Strategy<Value = ModuleOptions> {
         text(),
         prop::option::of(link_body()),
         text(),
+        prop_oneof![Just(None), Just(Some("5.3.3".to_string())), Just(Some("4.7.0".to_string())), text()],
     )
-        .prop_map(|(embed, preset, lang, caption, lock, hide, run, base)| ModuleOptions {
+        .prop_map(|(embed, preset, lang, caption, lock, hide, run, base, version)| ModuleOptions {
             embed,
             preset,
             lang,
@@ -109,6 +110,7 @@ fn module_options() -> impl Strategy<Value = ModuleOptions> {
             hide,
             run,
             base,
+            version,
         })
 }
 

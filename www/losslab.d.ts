@@ -14,6 +14,8 @@ export type Panel = 'log' | 'config' | 'summary' | 'inspector' | 'faults' | 'pre
 export interface MountOptions {
   /** A preset id (see `presets()`). */
   preset?: string;
+  /** The RocketMQ release to run the preset under: `"4.7.0"`, `"4.9.8"` or `"5.3.3"` (default: the preset's own). */
+  version?: string;
   lang?: 'en' | 'zh';
   /** A shared run: a link body `v1.…` or any URL with `#run=v1.…` (wins over `preset`). */
   run?: string;

@@ -138,16 +138,18 @@ pub fn lanes(p: &Props) -> Html {
     let faults = base.faults.len();
     let addable: Vec<Knob> = Knob::ALL
         .into_iter()
+        .chain(super::version_lanes(base.timeline.scenario.version))
         .filter(|k| !ctx.knobs.contains(k) && k.apply(&base.timeline.scenario).is_some())
         .collect();
     let full = ctx.knobs.len() >= MAX_LANES;
     let card = |letter: &str, change: Html, ledger: &Ledger, slave: bool, report: &rmq_sim::report::Report, diff: Option<&LaneDiff>, remove: Html| {
         html! {
-            <article class="lane" data-testid="lane" data-lane={letter.to_string()} data-cursor-ms={cursor.as_ms().to_string()}
+            <article class="lane" data-testid="lane" data-lane={letter.to_string()} data-cursor-ms={cursor.as_ms().to_string()} data-version={report.version.name()}
                      data-lost-after-ack={report.summary.verdicts["LOST_AFTER_ACK"].to_string()} data-faults={faults.to_string()}>
                 <header class="lane-head">
                     <span class="lane-letter">{letter}</span>
                     <span class="lane-change">{change}</span>
+                    <span class="lane-version" data-testid="lane-version">{format!("RocketMQ {}", report.version)}</span>
                     <span class="lane-clock" data-testid="lane-clock">{clock(cursor)}</span>
                     { remove }
                 </header>
@@ -167,7 +169,15 @@ pub fn lanes(p: &Props) -> Html {
                 { for addable.iter().map(|k| {
                     let (ctx, k) = (ctx.clone(), *k);
                     let onclick = Callback::from(move |_: MouseEvent| ctx.add(k));
-                    html! { <button class="chip" {onclick} disabled={full} data-testid="lane-add" data-knob={k.id()}><code>{k.describe(base_sc)}</code></button> }
+                    let label = match k {
+                        Knob::SameOn(v) => html! { {tf(lang, Key::LaneSameOn, &[&v])} },
+                        _ => html! { <code>{k.describe(base_sc)}</code> },
+                    };
+                    let title = match k {
+                        Knob::SameOn(v) => Some(tf(lang, Key::LaneSameOnTitle, &[&v])),
+                        _ => None,
+                    };
+                    html! { <button class="chip" {onclick} {title} disabled={full} data-testid="lane-add" data-knob={k.id()}>{label}</button> }
                 }) }
             </div>
             if !runs.is_empty() {
@@ -177,7 +187,11 @@ pub fn lanes(p: &Props) -> Html {
                         let (ctx, k) = (ctx.clone(), l.knob);
                         let onclick = Callback::from(move |_: MouseEvent| ctx.remove(k));
                         let remove = html! { <button class="close" {onclick} aria-label={tf(lang, Key::LaneRemove, &[&LETTERS[i + 1]])} title={tf(lang, Key::LaneRemove, &[&LETTERS[i + 1]])}>{"×"}</button> };
-                        card(LETTERS[i + 1], html! { <code>{l.change.clone()}</code> }, l.done.ledger(), l.done.scenario().slave.enabled, &l.report, Some(d), remove)
+                        let change = match l.knob {
+                            Knob::SameOn(v) => html! { {tf(lang, Key::LaneSameOn, &[&v])} },
+                            _ => html! { <code>{l.change.clone()}</code> },
+                        };
+                        card(LETTERS[i + 1], change, l.done.ledger(), l.done.scenario().slave.enabled, &l.report, Some(d), remove)
                     }) }
                 </div>
             }

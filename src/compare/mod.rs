@@ -14,7 +14,7 @@ pub mod whatif_panel;
 use std::rc::Rc;
 
 use rmq_sim::whatif::Knob;
-use rmq_sim::Sim;
+use rmq_sim::{RocketMqVersion, Sim};
 use yew::prelude::*;
 
 use crate::playback::Timeline;
@@ -71,6 +71,13 @@ pub fn parse_lanes(text: &str) -> Vec<Knob> {
     out
 }
 
+/// The version lanes the add-menu offers for a run under `v`: "the same on 5.3.3" for a 4.x run,
+/// "the same on 4.9.8" for a 5.x one (the upgrade question, both ways).
+pub fn version_lanes(v: RocketMqVersion) -> Vec<Knob> {
+    let target = if v.rules().quorum_write { RocketMqVersion::V4_9_8 } else { RocketMqVersion::V5_3_3 };
+    vec![Knob::SameOn(target)]
+}
+
 /// A lane: the current timeline with one knob changed, run to its end.
 pub struct LaneRun {
     pub knob: Knob,
@@ -105,5 +112,29 @@ mod tests {
         assert_eq!(parse_lanes("SYNC_FLUSH,FUTURE_KNOB,SYNC_FLUSH"), vec![Knob::SyncFlush]);
         assert_eq!(parse_lanes(""), Vec::<Knob>::new());
         assert_eq!(parse_lanes("SLAVE,SYNC_FLUSH,SYNC_MASTER,DLQ_CONSUMER").len(), MAX_LANES);
+        let v = vec![Knob::SameOn(RocketMqVersion::V5_3_3), Knob::SyncFlush];
+        assert_eq!(lanes_text(&v), "SAME_ON_5.3.3,SYNC_FLUSH");
+        assert_eq!(parse_lanes(&lanes_text(&v)), v);
+    }
+
+    #[test]
+    fn a_4x_run_offers_the_same_on_5_3_3_and_a_5x_run_the_same_on_4_9_8() {
+        assert_eq!(version_lanes(RocketMqVersion::V4_9_8), vec![Knob::SameOn(RocketMqVersion::V5_3_3)]);
+        assert_eq!(version_lanes(RocketMqVersion::V4_7_0), vec![Knob::SameOn(RocketMqVersion::V5_3_3)]);
+        assert_eq!(version_lanes(RocketMqVersion::V5_3_3), vec![Knob::SameOn(RocketMqVersion::V4_9_8)]);
+    }
+
+    #[test]
+    fn the_same_on_5_3_3_lane_runs_the_same_timeline_under_5_3_3() {
+        let base = Timeline::new(rmq_sim::scenario::presets::load("sync-master-disk-lost").unwrap());
+        let lane = LaneRun::new(&base, Knob::SameOn(RocketMqVersion::V5_3_3)).expect("a 4.9.8 run has a 5.3.3 lane");
+        assert_eq!(lane.report.version, RocketMqVersion::V5_3_3);
+        assert_eq!(lane.done.scenario().faults, base.scenario.faults);
+        assert_eq!(lane.done.scenario().seed, base.scenario.seed);
+        assert_eq!(lane.change, "version = 5.3.3");
+        // The other way round: a 5.3.3 run's lane is 4.9.8, and a lane of its own version is none.
+        let five = Timeline::new(Knob::SameOn(RocketMqVersion::V5_3_3).apply(&base.scenario).unwrap());
+        assert!(LaneRun::new(&five, Knob::SameOn(RocketMqVersion::V5_3_3)).is_none());
+        assert_eq!(LaneRun::new(&five, Knob::SameOn(RocketMqVersion::V4_9_8)).unwrap().report.version, RocketMqVersion::V4_9_8);
     }
 }

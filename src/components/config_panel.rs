@@ -2,8 +2,7 @@
 //! its lines. The core's parser judges the text; its `ScenarioError` is shown next to the field it
 //! names, and the text the user typed is kept as typed. "Apply" starts a new run.
 
-use rmq_sim::scenario::parse::scenario_to_toml;
-use rmq_sim::scenario::ScenarioError;
+use rmq_sim::scenario::{RocketMqVersion, ScenarioError};
 use rmq_sim::Scenario;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -14,6 +13,9 @@ use crate::tomledit;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub scenario: Scenario,
+    /// The scenario text, owned by the page (the version selector rewrites it too); it follows
+    /// the run's scenario whenever that changes.
+    pub text: UseStateHandle<String>,
     pub on_apply: Callback<Scenario>,
 }
 
@@ -42,9 +44,12 @@ const FIELDS: &[Field] = &[
     f("broker", "brokerRole", Kind::Choice(&["ASYNC_MASTER", "SYNC_MASTER"]), "ASYNC_MASTER", None, Key::HelpBrokerRole),
     f("broker", "syncFlushTimeout", Kind::Text, "5000", Some(Key::UnitMs), Key::HelpSyncFlushTimeout),
     f("broker", "slaveTimeout", Kind::Text, "3000", Some(Key::UnitMs), Key::HelpSlaveTimeout),
+    f("broker", "totalReplicas", Kind::Text, "1", None, Key::HelpTotalReplicas),
+    f("broker", "inSyncReplicas", Kind::Text, "1", None, Key::HelpInSyncReplicas),
     f("broker", "flushIntervalCommitLog", Kind::Text, "500", Some(Key::UnitMs), Key::HelpFlushInterval),
     f("broker", "flushCommitLogLeastPages", Kind::Text, "4", Some(Key::UnitPages), Key::HelpFlushLeastPages),
     f("slave", "enabled", Kind::Bool, "false", None, Key::HelpSlaveEnabled),
+    f("slave", "slaveReadEnable", Kind::Bool, "false", None, Key::HelpSlaveReadEnable),
     f("producer", "sendMode", Kind::Choice(&["SYNC", "ASYNC", "ONEWAY"]), "SYNC", None, Key::HelpSendMode),
     f("producer", "messages", Kind::Text, "200", None, Key::HelpMessages),
     f("producer", "interval", Kind::Text, "10ms", None, Key::HelpInterval),
@@ -63,6 +68,12 @@ fn dotted(fl: &Field) -> String {
     } else {
         format!("{}.{}", fl.section, fl.key)
     }
+}
+
+/// Whether the release has the field (`slaveTimeout` not in 4.7.0, the replica keys only in 5.x);
+/// `slaveReadEnable` is shown where it changes something (5.x: a 4.x slave serves pulls anyway).
+pub fn shown_in(field: &str, v: RocketMqVersion) -> bool {
+    v.has_key(field) && (field != "slave.slaveReadEnable" || v.rules().slave_pull_needs_read_enable)
 }
 
 fn field_view(lang: Lang, fl: &'static Field, text: &str, err: Option<&ScenarioError>, on_set: &Callback<(usize, String)>, i: usize) -> Html {
@@ -97,14 +108,26 @@ fn field_view(lang: Lang, fl: &'static Field, text: &str, err: Option<&ScenarioE
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_follow_the_release() {
+        assert!(shown_in("broker.slaveTimeout", RocketMqVersion::V4_9_8));
+        assert!(!shown_in("broker.slaveTimeout", RocketMqVersion::V4_7_0));
+        assert!(!shown_in("broker.inSyncReplicas", RocketMqVersion::V4_9_8));
+        assert!(shown_in("broker.inSyncReplicas", RocketMqVersion::V5_3_3));
+        assert!(!shown_in("slave.slaveReadEnable", RocketMqVersion::V4_9_8));
+        assert!(shown_in("slave.slaveReadEnable", RocketMqVersion::V5_3_3));
+    }
+}
+
 #[function_component(ConfigPanel)]
 pub fn config_panel(p: &Props) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
-    let text = use_state(|| scenario_to_toml(&p.scenario));
-    {
-        let text = text.clone();
-        use_effect_with(p.scenario.clone(), move |sc| text.set(scenario_to_toml(sc)));
-    }
+    let text = p.text.clone();
+    let version = crate::version_switch::version_of(&text).unwrap_or(p.scenario.version);
     // The lab's own cap on top of the core's parse (it keeps the whole log: `lab_limits`).
     let parsed = crate::lab_limits::parse(&text);
     let err = parsed.as_ref().err().cloned();
@@ -129,12 +152,12 @@ pub fn config_panel(p: &Props) -> Html {
             }
         })
     };
-    let err_field_shown = err.as_ref().is_some_and(|e| FIELDS.iter().any(|fl| dotted(fl) == e.field));
+    let err_field_shown = err.as_ref().is_some_and(|e| FIELDS.iter().any(|fl| dotted(fl) == e.field && shown_in(&e.field, version)));
     html! {
         <section class="panel config" aria-labelledby="config-h">
             <h2 id="config-h">{t(lang, Key::ConfigHeading)}</h2>
             <div class="fields">
-                { for FIELDS.iter().enumerate().map(|(i, fl)| field_view(lang, fl, &text, err.as_ref(), &on_set, i)) }
+                { for FIELDS.iter().enumerate().filter(|(_, fl)| shown_in(&dotted(fl), version)).map(|(i, fl)| field_view(lang, fl, &text, err.as_ref(), &on_set, i)) }
             </div>
             <label class="toml-label" for="cfg-toml">{t(lang, Key::TomlLabel)}</label>
             <textarea id="cfg-toml" class="toml" value={(*text).clone()} oninput={on_text} spellcheck="false" rows="14" />

@@ -183,11 +183,36 @@ fn master_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let sub = format!("{} · {}", sc.broker.flush_disk_type.name(), sc.broker.broker_role.name());
     html! {
         <>
-            { boxed(outer, 8.0, t(lang, Key::StMaster), sub, if m.is_up() { "st-master" } else { "st-master st-down" }) }
+            { boxed(outer, 8.0, &format!("{} · RocketMQ {}", t(lang, Key::StMaster), sc.version), sub, if m.is_up() { "st-master" } else { "st-master st-down" }) }
             { region(cache, t(lang, Key::RegionCache)) }
             { region(disk, t(lang, Key::RegionDisk)) }
             { gauge(cache.x, cache.y + cache.h + 8.0, cache.w, m, lang) }
         </>
+    }
+}
+
+/// What the master waits for before answering, on the replication link between the master and
+/// the slave (the core's sentence, `rmq_sim::text::replication_wait`): the version on the
+/// picture where it matters most. Cut to the room there is; the full line is its tooltip.
+fn replication_wait_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
+    let sc = &pb.run.timeline.scenario;
+    let Some(line) = rmq_sim::text::replication_wait(sc, lang) else { return html! {} };
+    let (w, _) = canvas(o);
+    let disk = station(o, StationId::MasterDisk);
+    let slave = station(o, StationId::SlaveCache);
+    // Between the master's box and the slave's: below the master in the wide and compact
+    // pictures, under both brokers in the tall one (the slave sits beside the master there).
+    let (x, y) = if slave.y > disk.y + disk.h {
+        (disk.x - 6.0, (disk.y + disk.h + 8.0 + slave.y - 34.0) / 2.0 + 4.0)
+    } else {
+        (disk.x - 6.0, disk.y + disk.h + 20.0)
+    };
+    let room = ((w - x - 8.0) / 5.6) as usize;
+    let waits = sc.broker.broker_role == rmq_sim::scenario::BrokerRole::SyncMaster;
+    html! {
+        <text class={classes!("repl-wait", waits.then_some("sync"))} data-testid="replication-wait" x={x.to_string()} y={y.to_string()}>
+            <title>{line.clone()}</title>{"⇣ "}{clip(&line, room)}
+        </text>
     }
 }
 
@@ -383,6 +408,7 @@ fn stations(p: &LayerProps) -> Html {
             { producer_view(pb, o, lang, &feed) }
             { master_view(pb, o, lang) }
             { slave_view(pb, o, lang) }
+            { replication_wait_view(pb, o, lang) }
             { queue_view(pb, o, lang) }
             { consumer_view(pb, o, lang) }
             { bins_view(pb, o, lang) }

@@ -4,6 +4,7 @@
 //
 //   <div data-losslab-preset="sync-flush-power-loss" data-lang="en" data-hide="log,config"
 //        data-caption="SYNC_FLUSH under a power cut" data-lock></div>
+//       (data-version="5.3.3" runs the preset under that RocketMQ release)
 //       → a lab mounted there (losslab.mjs `mount`, in a shadow root)
 //
 //   <table data-losslab-runs="async-flush-power-loss sync-flush-power-loss"
@@ -74,6 +75,7 @@
         var hide = el.getAttribute('data-hide');
         lab.mount(el, {
           preset: el.getAttribute('data-losslab-preset'),
+          version: el.getAttribute('data-version') || undefined,
           lang: el.getAttribute('data-lang') || document.documentElement.lang.slice(0, 2) || undefined,
           caption: el.getAttribute('data-caption') || undefined,
           lock: el.hasAttribute('data-lock'),

@@ -1,0 +1,154 @@
+// End to end: the RocketMQ version switch in the lab (issue 19). The version selector re-runs the
+// scenario under another release, keeping the user's edits, and a key the release lacks is the
+// core's error in the page; the header, the picture and the replication link name the version;
+// "the same on 5.3.3" lanes put the upgrade question side by side; a 5.3.3 share link gives the
+// same digest natively (`losslab run FILE --json`) and in a fresh browser context. Every wait is
+// for a condition.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { inflateSync } from 'node:zlib';
+import { startLab, stopLab, openApp, expectAttr, expectText, expectCount, eventually, seekTo } from './helpers.mjs';
+import { losslab, tempFile } from './cli.mjs';
+
+let server, browser;
+before(async () => ({ server, browser } = await startLab()));
+after(() => stopLab({ server, browser }));
+
+const preset = id => readFileSync(new URL(`../../sim/presets/${id}.toml`, import.meta.url), 'utf8');
+/** A preset's scenario file under another release (its own `version` line replaced). */
+const onVersion = (toml, v) => `version = "${v}"\n` + toml.replace(/^version\s*=.*$/m, '');
+const readLink = hash => JSON.parse(inflateSync(Buffer.from(decodeURIComponent(hash).replace(/^#run=v1\./, ''), 'base64url')).toString());
+const nativeReport = toml => JSON.parse(losslab('run', tempFile('scenario.toml', toml), '--json'));
+const select = (page, v) => page.selectOption('[data-testid=version-select]', v);
+
+test('version selector: 5.3.3 re-runs the scenario, the picture says so, a key 4.9.8 lacks is named and kept', { timeout: 180000 }, async () => {
+  const { page, errors } = await openApp(browser, `${server.url}?preset=sync-master-disk-lost&lang=en`);
+  await expectText(page, '[data-testid=tagline]', 'RocketMQ 4.9.8 message-loss lab');
+  await expectText(page, '[data-testid=replication-wait]', /SYNC_MASTER: waits for the slave, up to slaveTimeout 3 s/);
+  await expectAttr(page, '[data-testid=version-picker]', 'data-running', '4.9.8');
+  const digest498 = await page.getAttribute('[data-testid=share]', 'data-digest');
+
+  await select(page, '5.3.3');
+  await expectAttr(page, '[data-testid=version-picker]', 'data-running', '5.3.3');
+  await expectText(page, '[data-testid=tagline]', 'RocketMQ 5.3.3 message-loss lab');
+  await expectText(page, 'svg.pipeline .st-master .st-title', /RocketMQ 5\.3\.3/);
+  await expectText(page, '[data-testid=replication-wait] title', /inSyncReplicas = 1: waits for 1 replica: itself/);
+  // The same scenario otherwise: the 5.3.3 run's digest is the native runner's for that file.
+  const digest533 = await eventually(async () => {
+    const d = await page.getAttribute('[data-testid=share]', 'data-digest');
+    assert.notEqual(d, digest498, 'a new run');
+    return d;
+  });
+  assert.equal(nativeReport(onVersion(preset('sync-master-disk-lost'), '5.3.3')).eventLogDigest, digest533, '5.3.3: browser = native');
+
+  // The 5.x keys are fields now; inSyncReplicas = 2 makes the master wait for the slave again.
+  await page.fill('#cfg-broker-totalReplicas', '2');
+  await page.fill('#cfg-broker-inSyncReplicas', '2');
+  await page.click('[data-testid=apply]');
+  await expectText(page, '[data-testid=replication-wait]', /inSyncReplicas = 2: waits for the slave, up to slaveTimeout 3 s/);
+
+  // Back to 4.9.8: it has no totalReplicas/inSyncReplicas, so the run stays 5.3.3 and the core's
+  // error names the key and the release; what the user entered is still in the text.
+  await select(page, '4.9.8');
+  await expectText(page, '[data-testid=version-error]', /Still running 5\.3\.3, not switched to 4\.9\.8: broker\.totalReplicas \(line \d+\): RocketMQ 4\.9\.8 has no `totalReplicas`/);
+  await expectAttr(page, '[data-testid=version-picker]', 'data-running', '5.3.3');
+  await expectText(page, '[data-testid=tagline]', 'RocketMQ 5.3.3 message-loss lab');
+  await eventually(async () => {
+    const text = await page.inputValue('#cfg-toml');
+    assert.match(text, /^version = "4\.9\.8"$/m);
+    assert.match(text, /^inSyncReplicas = 2$/m, 'the edit is kept');
+  });
+  await eventually(async () => assert.ok(await page.isDisabled('[data-testid=apply]'), 'Apply waits for a valid scenario'));
+  // Picking 5.3.3 again runs the user's scenario as it was.
+  await select(page, '5.3.3');
+  await expectCount(page, '[data-testid=version-error]', 0);
+  await expectText(page, '[data-testid=replication-wait]', /inSyncReplicas = 2: waits for the slave/);
+  // 4.7.0 from a default 5.3.3 scenario: slaveTimeout does not exist there, syncFlushTimeout bounds the wait.
+  await page.click('[data-preset=sync-master-disk-lost]');
+  await expectAttr(page, '[data-testid=version-picker]', 'data-running', '4.9.8');
+  await select(page, '4.7.0');
+  await expectAttr(page, '[data-testid=version-picker]', 'data-running', '4.7.0');
+  await expectText(page, '[data-testid=replication-wait]', /waits for the slave, up to syncFlushTimeout 5 s/);
+  await expectCount(page, '#cfg-broker-slaveTimeout', 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('version lanes: the same on 5.3.3 beside 4.9.8, its counts the native run\'s, in the link; a 5.x run offers 4.9.8', { timeout: 180000 }, async () => {
+  const { page, errors } = await openApp(browser, `${server.url}?preset=sync-master-disk-lost&lang=en`);
+  await page.click('[data-testid=lane-add][data-knob="SAME_ON_5.3.3"]');
+  await expectCount(page, '[data-testid=lane]', 2);
+  await expectAttr(page, '[data-testid=lane] >> nth=0', 'data-version', '4.9.8');
+  await expectAttr(page, '[data-testid=lane] >> nth=1', 'data-version', '5.3.3');
+  await expectText(page, '[data-testid=lane] >> nth=1 >> .lane-change', 'the same on 5.3.3');
+  const native = nativeReport(onVersion(preset('sync-master-disk-lost'), '5.3.3')).summary.verdicts;
+  await expectAttr(page, '[data-testid=lane] >> nth=1', 'data-lost-after-ack', String(native.LOST_AFTER_ACK), 'lane B = native 5.3.3');
+  // One time control scrubs both.
+  await seekTo(page, 4000);
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=lane]')].every(l => l.dataset.cursorMs === '4000'));
+  // The lane travels in the share link.
+  const link = await eventually(async () => {
+    const hash = new URL(page.url()).hash;
+    assert.match(hash, /^#run=v1\./);
+    const l = readLink(hash);
+    assert.equal(l.v.lanes, 'SAME_ON_5.3.3');
+    return l;
+  });
+  assert.doesNotMatch(link.s, /version/, 'the main run is 4.9.8: the link names no version');
+  const again = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await again.goto(page.url());
+  await expectCount(again, '[data-testid=lane]', 2);
+  await expectAttr(again, '[data-testid=lane] >> nth=1', 'data-version', '5.3.3');
+  await again.close();
+  // Switch the main run to 5.3.3: a lane of its own release changes nothing and goes; the menu
+  // offers the way back, "the same on 4.9.8".
+  await select(page, '5.3.3');
+  await expectAttr(page, '[data-testid=version-picker]', 'data-running', '5.3.3');
+  await expectCount(page, '[data-testid=lane]', 0);
+  await expectCount(page, '[data-testid=lane-add][data-knob="SAME_ON_5.3.3"]', 0);
+  await page.click('[data-testid=lane-add][data-knob="SAME_ON_4.9.8"]');
+  await expectCount(page, '[data-testid=lane]', 2);
+  await expectAttr(page, '[data-testid=lane] >> nth=1', 'data-version', '4.9.8');
+  await expectText(page, '[data-testid=lane] >> nth=1 >> .lane-change', 'the same on 4.9.8');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a 5.3.3 share link: the same digest natively and in a fresh browser context', { timeout: 180000 }, async () => {
+  const { page, errors } = await openApp(browser, `${server.url}?preset=sync-master-disk-lost&version=5.3.3&lang=en`);
+  await expectAttr(page, '[data-testid=version-picker]', 'data-running', '5.3.3');
+  await expectText(page, '[data-testid=tagline]', 'RocketMQ 5.3.3 message-loss lab');
+  const digest = await page.getAttribute('[data-testid=share]', 'data-digest');
+  await page.click('[data-testid=copy-link]');
+  const url = await eventually(async () => {
+    const l = await page.inputValue('[data-testid=share-link]');
+    assert.match(l, /#run=v1\./);
+    return l;
+  });
+  const link = readLink(new URL(url).hash);
+  assert.match(link.s, /^version = "5\.3\.3"$/m, 'the link carries the version');
+  // Natively: the link's scenario file, run by the command-line runner.
+  assert.equal(nativeReport(link.s).eventLogDigest, digest, 'native digest = browser digest');
+  assert.equal(nativeReport(link.s).version, '5.3.3');
+  const ctx = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  const fresh = await ctx.newPage();
+  const freshErrors = [];
+  fresh.on('pageerror', e => freshErrors.push(String(e)));
+  await fresh.goto(url);
+  await fresh.waitForSelector('svg.pipeline');
+  await expectAttr(fresh, '[data-testid=share]', 'data-digest', digest, 'the same run in a fresh context');
+  await expectAttr(fresh, '[data-testid=version-picker]', 'data-running', '5.3.3');
+  await expectText(fresh, '[data-testid=tagline]', 'RocketMQ 5.3.3 message-loss lab');
+  await expectCount(fresh, '[data-testid=link-banner]', 0);
+  await ctx.close();
+  // An embed carries it too: ?embed=1&version=5.3.3 draws the 5.3.3 picture.
+  const embed = await browser.newPage({ viewport: { width: 700, height: 800 } });
+  await embed.goto(`${server.url}?embed=1&preset=sync-master-disk-lost&version=5.3.3&lang=en&hide=log,config`);
+  await embed.waitForSelector('svg.pipeline');
+  await expectText(embed, 'svg.pipeline .st-master .st-title', /RocketMQ 5\.3\.3/);
+  await expectText(embed, '[data-testid=summary] .digest', new RegExp(digest.slice(0, 12)));
+  await embed.close();
+  assert.deepEqual([...errors, ...freshErrors], []);
+  await page.close();
+});
