@@ -2055,3 +2055,32 @@ fn a_held_pull_on_a_slave_wakes_only_at_the_hold_services_check() {
         assert!(t.as_us() % 5_000_000 < 10_000, "a slave answered a held pull at {t}, not at a 5 s check");
     }
 }
+
+/// Swarm seed 1128 (shrunk): a retry moved to `%RETRY%` while that queue's held pull was on its
+/// way back as `PULL_NOT_FOUND` (a 2 s network latency) must still be consumed: the pull the
+/// client sends on that answer finds it. (With the answer as a background action the run ended
+/// under it and the retry was never read.)
+#[test]
+fn a_message_arriving_while_an_empty_pull_returns_is_consumed() {
+    let sc = scenario(
+        r#"
+        until = "6h"
+        [broker]
+        brokerRole = "SYNC_MASTER"
+        flushDiskType = "SYNC_FLUSH"
+        messageDelayLevel = "1s 5s 10s 30s"
+        [network]
+        latency = "2s"
+        [producer]
+        messages = 1
+        [consumer]
+        consumeTime = "5s"
+        consumeThread = 1
+        failFirstAttempts = 3
+        "#,
+    );
+    let (sim, _) = run(&sc);
+    let m = &sim.ledger().messages[0];
+    assert_eq!(m.deliveries.len(), 4, "consumed from %RETRY% after three failures");
+    assert_eq!(m.verdict, Some(Verdict::Delivered));
+}

@@ -97,7 +97,6 @@ impl Action {
             Action::FlushTick { .. } | Action::CommitTick { .. } | Action::HaPush { idle: true, .. } | Action::SlaveSync { .. }
                 | Action::DelayOffsetPersist { .. }
                 | Action::HoldCheck { .. }
-                | Action::PullNotFound { .. }
         )
     }
 }

@@ -14,8 +14,11 @@
 //! stores nothing).
 //!
 //! The service's ticks run from the broker's start, and the model schedules them only while a
-//! pull is held there. The empty-pull cycle (the tick, the `PULL_NOT_FOUND` on its way back)
-//! consists of background actions that log nothing: it never keeps an idle run alive.
+//! pull is held there. The empty-pull cycle logs nothing, and its ticks are background actions:
+//! an idle run ends as soon as nothing but held pulls is left, so the cycle never keeps it alive.
+//! A `PULL_NOT_FOUND` on its way back and the pull that follows are foreground, though: a message
+//! that arrives meanwhile is found by that pull (as a background answer, swarm seed 1128's retry
+//! was left unread when the run ended under it).
 
 use super::consumer::topic_of;
 use super::{Action, Sim};
