@@ -151,7 +151,9 @@ pub fn app(props: &AppProps) -> Html {
         use_callback((), move |open: bool, _| {
             help_open.set(open);
             if !open {
-                crate::keyboard::focus("#help-button");
+                // To Play, not back to the help button: Space there would press "?" again and
+                // re-open the dialog, where the user expects it to play or pause.
+                crate::keyboard::focus("[data-testid=play]");
             }
         })
     };

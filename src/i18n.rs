@@ -159,6 +159,7 @@ catalogue! {
     StageConsumed => "first consumed", "首次消费";
     StageDlq => "dead-lettered", "进入死信队列";
     StageLost => "last copy lost", "最后一个副本丢失";
+    StageCopyLost => "a copy lost (another kept it)", "一个副本丢失（另一副本仍在）";
     Later => "{0} (later)", "{0}（稍后）";
     Never => "never", "从未发生";
     History => "History (event log lines, in English)", "经历（事件日志原文，英文）";

@@ -223,6 +223,13 @@ impl MessageRecord {
         self.rare.as_ref().map_or(&[], |r| &r.retries)
     }
 
+    /// The retry waiting in `%RETRY%` at `t`: the first one not yet due. Retries are scheduled
+    /// one after another (the next only when this one's delivery fails), so the later entries
+    /// were not scheduled yet at `t`.
+    pub fn retry_waiting_at(&self, t: SimTime) -> Option<(u32, SimTime)> {
+        self.retries().iter().find(|(_, due)| *due > t).copied()
+    }
+
     pub fn dead_lettered_at(&self) -> Option<SimTime> {
         self.rare.as_ref().and_then(|r| r.dead_lettered_at)
     }
@@ -461,6 +468,20 @@ mod tests {
         c.set_cause(Some(Cause(vec![CauseStep::NoAnswer])));
         c.set_cause(None);
         assert_eq!(c, typical(), "a cleared cause leaves no empty box behind");
+    }
+
+    /// The countdown on a waiting retry names the next delivery, not the message's last retry
+    /// (it once showed level 18, 4 h 45 min, while level 3 was waiting).
+    #[test]
+    fn the_retry_waiting_is_the_next_one_due() {
+        let mut m = typical();
+        for (level, due) in [(3, 10), (4, 40), (5, 100)] {
+            m.push_retry(level, SimTime(due));
+        }
+        assert_eq!(m.retry_waiting_at(SimTime(5)), Some((3, SimTime(10))));
+        assert_eq!(m.retry_waiting_at(SimTime(10)), Some((4, SimTime(40))), "a retry due now is no longer waiting");
+        assert_eq!(m.retry_waiting_at(SimTime(60)), Some((5, SimTime(100))));
+        assert_eq!(m.retry_waiting_at(SimTime(100)), None);
     }
 
     /// The record serialises as it did when every stage was a field of its own.

@@ -1868,3 +1868,62 @@ fn schedule_progress_is_saved_every_10s_so_a_crash_moves_recent_retries_again() 
     assert_eq!(retry_moves(&sim), vec![SimTime::from_ms(10_100)], "saved at 20 s: not moved again");
     assert_eq!(verdicts(&r), "DELIVERED=1");
 }
+
+/// Client spec §7 (`ConsumeRequest.run` → `processConsumeResult` → `sendMessageBack`, a
+/// synchronous RPC with a 5 s timeout): the consume thread is blocked until the broker answers.
+/// With one thread and two failing messages, the second starts only when the first one's
+/// `sendMessageBack` has returned: after the round trip with a master, after the 5 s timeout
+/// with none in the route. The 4.9.8 source: `ConsumeMessageConcurrentlyService` L241-301,
+/// `DefaultMQPushConsumerImpl.sendMessageBack` L522-549.
+#[test]
+fn send_message_back_blocks_the_consume_thread() {
+    let base = r#"
+        until = "10m"
+        [network]
+        latency = "50ms"
+        [producer]
+        messages = 2
+        interval = "1ms"
+        [consumer]
+        consumeThread = 1
+        consumeTime = "10ms"
+        failMessages = [0, 1]
+        maxReconsumeTimes = 0
+        "#;
+    let started = |sim: &Sim, msg: u32| -> Vec<SimTime> {
+        sim.events()
+            .iter()
+            .filter_map(|e| match e.kind {
+                EventKind::Delivered { msg: m, .. } if m.0 == msg => Some(e.at),
+                _ => None,
+            })
+            .collect()
+    };
+    // With the master: msg#1 waits for msg#0's consume (10 ms) and its round trip (2 × 50 ms).
+    let (sim, _) = run(&scenario(base));
+    let first = sim.events().iter().find(|e| matches!(e.kind, EventKind::Consumed { msg, .. } if msg.0 == 0)).expect("msg#0 consumed").at;
+    assert_eq!(started(&sim, 1)[0], first + SimDuration::from_ms(100), "the thread is free when the answer is back");
+    // The master's disk is gone for good and the route names the slave: each failure holds the
+    // one thread for the 5 s RPC timeout, so msg#1 starts 5 s after msg#0's consume ended.
+    let gone = format!(
+        "{base}
+        startAt = \"3m\"
+        [slave]
+        enabled = true
+        [[fault]]
+        at = \"1s\"
+        kind = \"DISK_LOST\"
+        target = \"master\"
+        "
+    );
+    let mut sim = Sim::new(&scenario(&gone));
+    sim.run_until(SimTime::from_ms(300_000));
+    let (s0, s1) = (started(&sim, 0), started(&sim, 1));
+    let consumed0 = sim.events().iter().find(|e| matches!(e.kind, EventKind::Consumed { msg, .. } if msg.0 == 0)).expect("msg#0 consumed").at;
+    assert!(!s0.is_empty() && !s1.is_empty(), "both are consumed from the slave");
+    assert_eq!(s1[0], consumed0 + SimDuration::from_ms(5_000), "msg#1 waits out msg#0's sendMessageBack timeout");
+    // Every consume starts only after the previous one's RPC ended: starts are ≥ 5 s apart.
+    let mut all: Vec<SimTime> = s0.iter().chain(&s1).copied().collect();
+    all.sort();
+    assert!(all.windows(2).all(|w| w[1].since(w[0]) >= SimDuration::from_ms(5_000)), "{all:?}");
+}

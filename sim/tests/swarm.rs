@@ -219,9 +219,10 @@ const MIN_EVENTS_AT_ONE_INSTANT: usize = 100_000;
 /// every fault has healed and the work is done (the run went quiet), nothing is left in flight.
 ///
 /// A permanent fault may legitimately leave work that never ends: with the master gone for good
-/// a failing consumer re-consumes each message locally every 10 s forever (RocketMQ's client has
-/// no reconsume cap of its own; the DLQ needs a master). Swarm seed 5242 is such a run: it stops
-/// at the event limit, and that is a reported outcome, not a hang.
+/// a failing consumer re-consumes each message locally forever (RocketMQ's client has no
+/// reconsume cap of its own; the DLQ needs a master), at the rate its consume threads allow (each
+/// failure blocks one through the 5 s `sendMessageBack` RPC). Swarm seed 5242 is such a run: it
+/// stops at its `until`, and that is a reported outcome, not a hang.
 fn liveness(case: &Case, sim: &Sim) -> Result<(), Break> {
     let ended = sim.ended().expect("the loop runs to the end");
     let events = sim.events();
@@ -750,4 +751,55 @@ fn directed_cases_reach_the_branches_random_cases_miss() {
         }
         assert!(cov.hits.contains_key(branch), "{branch} not reached:\n{}", cov.table(1));
     }
+}
+
+/// Swarm seed 5242, shrunk by hand to what makes it loop (issue 18 item 8): SYNC_FLUSH +
+/// SYNC_MASTER, a 100 ms send timeout, `failPercent = 100`, `maxReconsumeTimes = 3`, a DLQ
+/// consumer, and the master's disk gone for good before the consumer starts, so the route names
+/// the slave and no message can ever be sent back. RocketMQ's client re-consumes them forever,
+/// but each failure blocks its consume thread through the 5 s `sendMessageBack` RPC
+/// (`processConsumeResult` runs on the consume thread): at most `consumeThread` consumes start
+/// in any 5 s. The model let the thread go at once, so all 167 messages went round every 10 s
+/// (1.07 million events in 6 h, the event limit with a few hundred more messages); now the loop
+/// runs at the rate the threads allow (258,000 events in 6 h), and the run ends at `until`.
+#[test]
+fn directed_case_swarm_5242_the_failing_consumer_loops_at_the_thread_pool_rate() {
+    let text = r#"
+        name = "swarm 5242, shrunk: the master's disk goes for good, every consume fails"
+        until = "30m"
+        [broker]
+        flushDiskType = "SYNC_FLUSH"
+        brokerRole = "SYNC_MASTER"
+        [slave]
+        enabled = true
+        [producer]
+        messages = 167
+        interval = "1ms"
+        sendMsgTimeout = 100
+        [consumer]
+        maxReconsumeTimes = 3
+        failPercent = 100
+        dlqConsumer = true
+        startAt = "3m"
+        [[fault]]
+        at = "4438ms"
+        kind = "DISK_LOST"
+        target = "master"
+        "#;
+    let scenario = parse_scenario(text).expect("the case parses");
+    let case = Case { scenario: scenario.clone(), injected: Vec::new() };
+    let mut cov = Coverage::default();
+    if let Err(b) = run_case(&case, &mut cov) {
+        panic!("`{}` broken: {}", b.property, b.detail);
+    }
+    assert!(cov.hits.contains_key("end: time limit"), "the run ends at its `until`:\n{}", cov.table(1));
+    let sim = case::replay(&case, None);
+    let starts: Vec<u64> = sim.events().iter().filter(|e| matches!(e.kind, EventKind::Delivered { .. })).map(|e| e.at.as_us()).collect();
+    let threads = scenario.consumer.consume_thread as usize;
+    let period = 5_000_000;
+    for (i, &t) in starts.iter().enumerate() {
+        let in_window = starts[i..].iter().take_while(|&&u| u < t + period).count();
+        assert!(in_window <= threads, "{in_window} consumes started within 5 s of {}, with {threads} threads", rmq_sim::SimTime(t));
+    }
+    assert!(starts.len() > 1_000, "the consumer keeps re-consuming: {} deliveries", starts.len());
 }

@@ -1,5 +1,5 @@
 //! The keyboard help: a modal dialog listing [`crate::keyboard::KEYMAP`]. It takes the focus
-//! when it opens (Escape or its button closes it, and the focus returns to the help button).
+//! when it opens (Escape or its button closes it, and the focus goes to Play, where Space plays or pauses).
 
 use web_sys::HtmlElement;
 use yew::prelude::*;

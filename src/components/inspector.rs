@@ -36,8 +36,20 @@ fn stages(lang: Lang, r: &MessageRecord, cursor: SimTime) -> Html {
             { stage(lang, Key::StageAnswer, r.answer.as_ref().map(|(at, _)| *at), cursor) }
             { stage(lang, Key::StageConsumed, r.consumed_at.first().copied(), cursor) }
             { stage(lang, Key::StageDlq, r.dead_lettered_at(), cursor) }
-            { stage(lang, Key::StageLost, r.lost().last().map(|(at, _)| *at), cursor) }
+            if let Some((key, at)) = loss_stage(r) { { stage(lang, key, Some(at), cursor) } }
         </table>
+    }
+}
+
+/// The loss row, when a copy vanished: "last copy lost" (at the last loss) only when no copy
+/// survived, else "a copy lost" (at the first) — a master's page cache lost in a power cut while
+/// the slave kept the message is not the end of the message.
+pub fn loss_stage(r: &MessageRecord) -> Option<(Key, SimTime)> {
+    use rmq_sim::Verdict::{LostAfterAck, LostUnacked};
+    match (r.lost().first(), r.lost().last()) {
+        (_, Some((at, _))) if matches!(r.verdict, Some(LostAfterAck | LostUnacked)) => Some((Key::StageLost, *at)),
+        (Some((at, _)), _) => Some((Key::StageCopyLost, *at)),
+        _ => None,
     }
 }
 
@@ -135,6 +147,36 @@ mod tests {
         let mut sim = Sim::new(&presets::load(preset).expect("preset"));
         sim.run();
         answer_line(&sim.ledger().messages[msg], Lang::En).expect("an answer")
+    }
+
+    /// A copy lost while another survived is not called the last copy (issue 24: a delivered
+    /// message's inspector said "last copy lost").
+    #[test]
+    fn only_a_lost_message_has_lost_its_last_copy() {
+        let is_loss = |v: rmq_sim::Verdict| matches!(v, rmq_sim::Verdict::LostAfterAck | rmq_sim::Verdict::LostUnacked);
+        let (mut kept, mut gone, mut untouched) = (0, 0, 0);
+        for p in presets::all() {
+            let mut sim = Sim::new(&presets::load(p.id).expect("preset"));
+            sim.run();
+            for m in &sim.ledger().messages {
+                let stage = loss_stage(m);
+                match (m.lost().last(), m.verdict.is_some_and(is_loss)) {
+                    (None, _) => {
+                        assert_eq!(stage, None);
+                        untouched += 1;
+                    }
+                    (Some((last, _)), true) => {
+                        assert_eq!(stage, Some((Key::StageLost, *last)));
+                        gone += 1;
+                    }
+                    (Some(_), false) => {
+                        assert_eq!(stage, Some((Key::StageCopyLost, m.lost()[0].0)), "{}: {:?}", p.id, m.verdict);
+                        kept += 1;
+                    }
+                }
+            }
+        }
+        assert!(kept > 0 && gone > 0 && untouched > 0, "the presets hold every case: {kept} kept, {gone} gone, {untouched} untouched");
     }
 
     #[test]

@@ -280,7 +280,7 @@ fn retry_list(pb: &Playback, a: Rect, tokens: &[layout::Token], lang: Lang) -> H
         .filter(|t| t.place == layout::Place::Scheduled && !t.moving)
         .take(4)
         .filter_map(|t| {
-            let (level, due) = ledger.messages.get(t.msg as usize)?.retries().iter().rev().find(|(_, d)| *d > pb.cursor).copied()?;
+            let (level, due) = ledger.messages.get(t.msg as usize)?.retry_waiting_at(pb.cursor)?;
             Some(tf(lang, Key::RetryWaiting, &[&t.msg, &level, &due.since(pb.cursor)]))
         })
         .collect();

@@ -137,7 +137,16 @@ test('keyboard only: play, cut the master power, open a lost message, hear about
   await expectText(page, '[data-testid=help-dialog]', /cut the master's power/);
   await kb.press('Escape');
   await expectCount(page, '[data-testid=help-dialog]', 0);
-  await eventually(async () => assert.equal(await page.evaluate(() => document.activeElement.id), 'help-button', 'the focus returns to the help button'));
+  await eventually(async () => assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'play', 'the focus goes to Play'));
+  // Space there plays or pauses; it once pressed the focused help button and re-opened the help.
+  const wasPlaying = await page.getAttribute('[data-testid=play]', 'data-playing');
+  await kb.press(' ');
+  await eventually(async () => assert.notEqual(await page.getAttribute('[data-testid=play]', 'data-playing'), wasPlaying, 'Space toggles playback'));
+  assert.equal(await page.locator('[data-testid=help-dialog]').count(), 0, 'Space did not re-open the help');
+  if (wasPlaying === 'false') {
+    await kb.press(' ');
+    await eventually(async () => assert.equal(await page.getAttribute('[data-testid=play]', 'data-playing'), 'false'));
+  }
   // Tab reaches the controls in order, with a visible focus ring.
   await kb.press('Tab');
   await eventually(async () => {

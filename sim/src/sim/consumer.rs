@@ -8,7 +8,10 @@
 //! (`sendMessageBack`): the broker writes it to `SCHEDULE_TOPIC_XXXX` with delay level
 //! 3 + `reconsumeTimes`, or to `%DLQ%<group>` once `reconsumeTimes` ≥ `maxReconsumeTimes`.
 //! If there is no master to send it back to, the client consumes it again after 5 s (after the
-//! 5 s RPC timeout when its route shows no master). The client itself never dead-letters: with
+//! 5 s RPC timeout when its route shows no master). `sendMessageBack` is a synchronous RPC made by
+//! the consume thread itself (`ConsumeRequest.run` → `processConsumeResult`, client spec §7): the
+//! thread is busy until the broker answers or the RPC times out, and the next consume request
+//! waits in the pool's queue for a free thread (`consumeThread` threads, an unbounded queue). The client itself never dead-letters: with
 //! the master gone for good a failing message is consumed again every 10 s until the run stops
 //! at `until` or the event limit (a reported outcome: `UNRESOLVED`, the bound as its cause).
 //! The persist sends every queue's offset each time, to the master, or to the slave once the
@@ -19,14 +22,14 @@
 //! queue until a later one (every 20 s). At-least-once: what was consumed since the offset the
 //! broker holds is delivered again.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::{Action, Sim};
 use crate::broker::store::CopyId;
 use crate::event::{ConsumeResult, EventKind, NodeId, OffsetVia, QueueKind, Topic};
 use crate::ledger::DeliveryRecord;
 use crate::rng::Ratio;
-use crate::scenario::{ConsumerConfig, FailWith};
+use crate::scenario::FailWith;
 use crate::time::{SimDuration, SimTime};
 
 /// `submitConsumeRequestLater` after a failed `sendMessageBack`.
@@ -59,6 +62,15 @@ pub(crate) struct QueueState {
     pub started_from: u64,
 }
 
+/// One message handed to the consume thread pool.
+#[derive(Clone, Debug)]
+pub(crate) struct ConsumeRequest {
+    pub queue: QueueKind,
+    pub qoffset: u64,
+    pub copy: CopyId,
+    pub reconsume_times: u32,
+}
+
 /// A pull held by a broker (long polling).
 #[derive(Clone, Debug)]
 pub(crate) struct HeldPull {
@@ -74,7 +86,13 @@ pub(crate) struct Consumer {
     pub epoch: u32,
     pub queues: BTreeMap<QueueKind, QueueState>,
     pub held: BTreeMap<QueueKind, HeldPull>,
-    pub threads_free_at: Vec<SimTime>,
+    /// Consume threads busy: consuming, or blocked in a `sendMessageBack` RPC.
+    pub busy_threads: u32,
+    /// Consume requests waiting for a free thread (the pool's unbounded queue), in order.
+    pub waiting: VecDeque<ConsumeRequest>,
+    /// `sendMessageBack` RPCs in flight, each blocking its thread until its answer or timeout.
+    pub send_backs: BTreeSet<u32>,
+    pub next_rpc: u32,
     pub persist_armed: bool,
     /// A `Rebalance` is scheduled for skipped queues.
     pub rebalance_armed: bool,
@@ -99,13 +117,16 @@ pub struct ConsumerView {
 }
 
 impl Consumer {
-    pub fn new(c: &ConsumerConfig) -> Self {
+    pub fn new() -> Self {
         Consumer {
             online: false,
             epoch: 0,
             queues: [QueueKind::Main, QueueKind::Retry].into_iter().map(|q| (q, QueueState::default())).collect(),
             held: BTreeMap::new(),
-            threads_free_at: vec![SimTime::ZERO; c.consume_thread.max(1) as usize],
+            busy_threads: 0,
+            waiting: VecDeque::new(),
+            send_backs: BTreeSet::new(),
+            next_rpc: 0,
             persist_armed: false,
             rebalance_armed: false,
             started_at: SimTime::ZERO,
@@ -158,9 +179,9 @@ impl Sim {
         for s in c.queues.values_mut() {
             *s = QueueState::default();
         }
-        for t in c.threads_free_at.iter_mut() {
-            *t = self.now;
-        }
+        c.busy_threads = 0;
+        c.waiting.clear();
+        c.send_backs.clear();
         // `rebalanceImmediately`: each queue's offset is read with READ_FROM_STORE.
         let main = self.read_offset_from_store(QueueKind::Main);
         let retry = self.read_offset_from_store(QueueKind::Retry);
@@ -249,6 +270,9 @@ impl Sim {
         c.epoch += 1;
         c.held.clear();
         c.local_retries = 0;
+        c.busy_threads = 0;
+        c.waiting.clear();
+        c.send_backs.clear();
         for q in c.queues.values_mut() {
             q.pq.clear();
             q.pull_outstanding = false;
@@ -262,28 +286,38 @@ impl Sim {
     }
 
 
-    /// Hands a message to the earliest free consume thread.
+    /// Submits a message to the consume thread pool: it starts at once on a free thread, or
+    /// waits in the pool's queue.
     pub(super) fn deliver(&mut self, q: QueueKind, qoffset: u64, copy: CopyId, rc: u32) {
-        let (thread, free_at) = self
-            .consumer
-            .threads_free_at
-            .iter()
-            .copied()
-            .enumerate()
-            .min_by_key(|&(i, t)| (t, i))
-            .expect("at least one thread");
-        let done_at = free_at.max(self.now) + self.sc.consumer.consume_time;
-        self.consumer.threads_free_at[thread] = done_at;
-        let msg = self.copies[copy].msg;
-        self.emit(EventKind::Delivered { msg, queue: q, queue_offset: qoffset, reconsume_times: rc, done_at });
-        self.ledger.get_mut(msg).deliveries.push(DeliveryRecord {
-            at: self.now,
-            reconsume_times: rc,
-            from_retry: q == QueueKind::Retry,
-            result: None,
-        });
-        let cepoch = self.consumer.epoch;
-        self.schedule_at(done_at, Action::ConsumeDone { queue: q, cepoch, qoffset, copy, attempt_rc: rc });
+        self.consumer.waiting.push_back(ConsumeRequest { queue: q, qoffset, copy, reconsume_times: rc });
+        self.start_consumes();
+    }
+
+    /// Free threads take the waiting consume requests, oldest first.
+    fn start_consumes(&mut self) {
+        let threads = self.sc.consumer.consume_thread.max(1);
+        while self.consumer.busy_threads < threads {
+            let Some(r) = self.consumer.waiting.pop_front() else { break };
+            self.consumer.busy_threads += 1;
+            let done_at = self.now + self.sc.consumer.consume_time;
+            let (q, qoffset, copy, rc) = (r.queue, r.qoffset, r.copy, r.reconsume_times);
+            let msg = self.copies[copy].msg;
+            self.emit(EventKind::Delivered { msg, queue: q, queue_offset: qoffset, reconsume_times: rc, done_at });
+            self.ledger.get_mut(msg).deliveries.push(DeliveryRecord {
+                at: self.now,
+                reconsume_times: rc,
+                from_retry: q == QueueKind::Retry,
+                result: None,
+            });
+            let cepoch = self.consumer.epoch;
+            self.schedule_at(done_at, Action::ConsumeDone { queue: q, cepoch, qoffset, copy, attempt_rc: rc });
+        }
+    }
+
+    /// A consume thread is done (its consume, and the `sendMessageBack` RPC if it made one).
+    fn release_thread(&mut self) {
+        self.consumer.busy_threads = self.consumer.busy_threads.saturating_sub(1);
+        self.start_consumes();
     }
 
     fn decide(&mut self, copy: CopyId) -> ConsumeResult {
@@ -315,18 +349,26 @@ impl Sim {
         if result == ConsumeResult::Success {
             rec.consumed_at.push(now);
             self.finish_message(q, qoffset, copy);
+            self.release_thread();
             return;
         }
+        // The thread stays busy through the synchronous `sendMessageBack` RPC.
+        let rpc = self.consumer.next_rpc;
         if self.master.is_up() && self.route == NodeId::Master {
-            self.schedule(self.sc.network.latency, Action::SendBackArrive { queue: q, cepoch, qoffset, copy, attempt_rc: rc });
-            self.schedule(SEND_BACK_TIMEOUT, Action::SendBackTimeout { queue: q, cepoch, qoffset, copy, attempt_rc: rc });
+            self.consumer.next_rpc += 1;
+            self.consumer.send_backs.insert(rpc);
+            self.schedule(self.sc.network.latency, Action::SendBackArrive { queue: q, cepoch, qoffset, copy, rpc });
+            self.schedule(SEND_BACK_TIMEOUT, Action::SendBackTimeout { queue: q, cepoch, qoffset, copy, attempt_rc: rc, rpc });
         } else if self.route == NodeId::Slave {
             // The route has no master: the RPC goes to a null address (the name server's channel)
             // and no reply comes; after its 5 s timeout the fallback send fails too ("No route
             // info") and the message is consumed again 5 s later (client spec §10).
-            self.schedule(SEND_BACK_TIMEOUT, Action::SendBackTimeout { queue: q, cepoch, qoffset, copy, attempt_rc: rc });
+            self.consumer.next_rpc += 1;
+            self.consumer.send_backs.insert(rpc);
+            self.schedule(SEND_BACK_TIMEOUT, Action::SendBackTimeout { queue: q, cepoch, qoffset, copy, attempt_rc: rc, rpc });
         } else {
             self.retry_locally(q, qoffset, copy, rc, LOCAL_RETRY_DELAY);
+            self.release_thread();
         }
     }
 
@@ -349,7 +391,7 @@ impl Sim {
 
     /// `SendMessageProcessor.consumerSendMsgBack`: to the schedule topic or to the DLQ, answered
     /// as soon as the copy is in the page cache (spec §5: it waits for no flush and no slave).
-    pub(super) fn on_send_back_arrive(&mut self, q: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, _rc: u32) {
+    pub(super) fn on_send_back_arrive(&mut self, q: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, rpc: u32) {
         if !self.master.is_up() {
             return; // the RPC times out (SendBackTimeout)
         }
@@ -376,24 +418,31 @@ impl Sim {
         };
         let _ = new_copy;
         // `asyncConsumerSendMsgBack` puts with waitStoreMsgOK = false: no flush or slave wait.
-        self.schedule(self.sc.network.latency, Action::SendBackAck { queue: q, cepoch, qoffset });
+        self.schedule(self.sc.network.latency, Action::SendBackAck { queue: q, cepoch, qoffset, rpc });
     }
 
-    /// No answer to `sendMessageBack` within 5 s: the client consumes the message again later.
-    pub(super) fn on_send_back_timeout(&mut self, q: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, rc: u32) {
-        if cepoch != self.consumer.epoch || self.consumer.queues[&q].pq.get(&qoffset) != Some(&copy) {
+    /// No answer to `sendMessageBack` within 5 s: the thread is free again, and the client
+    /// consumes the message again later.
+    pub(super) fn on_send_back_timeout(&mut self, q: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, rc: u32, rpc: u32) {
+        if cepoch != self.consumer.epoch || !self.consumer.send_backs.remove(&rpc) {
             return;
         }
-        self.retry_locally(q, qoffset, copy, rc, LOCAL_RETRY_DELAY);
+        if self.consumer.queues[&q].pq.get(&qoffset) == Some(&copy) {
+            self.retry_locally(q, qoffset, copy, rc, LOCAL_RETRY_DELAY);
+        }
+        self.release_thread();
     }
 
-    pub(super) fn on_send_back_ack(&mut self, q: QueueKind, cepoch: u32, qoffset: u64) {
-        if cepoch != self.consumer.epoch {
+    /// The broker's answer to `sendMessageBack`: the message is done and the thread is free. An
+    /// answer after the timeout finds no request waiting and is dropped, as the client does.
+    pub(super) fn on_send_back_ack(&mut self, q: QueueKind, cepoch: u32, qoffset: u64, rpc: u32) {
+        if cepoch != self.consumer.epoch || !self.consumer.send_backs.remove(&rpc) {
             return;
         }
         if let Some(copy) = self.consumer.queues[&q].pq.get(&qoffset).copied() {
             self.finish_message(q, qoffset, copy);
         }
+        self.release_thread();
     }
 
     /// Removes a finished message from the process queue and moves the in-memory offset.

@@ -62,9 +62,9 @@ pub(crate) enum Action {
     PullResponse { queue: QueueKind, cepoch: u32, entries: Vec<(u64, CopyId)> },
     PullLater { queue: QueueKind, cepoch: u32 },
     ConsumeDone { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32 },
-    SendBackArrive { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32 },
-    SendBackAck { queue: QueueKind, cepoch: u32, qoffset: u64 },
-    SendBackTimeout { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32 },
+    SendBackArrive { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, rpc: u32 },
+    SendBackAck { queue: QueueKind, cepoch: u32, qoffset: u64, rpc: u32 },
+    SendBackTimeout { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32, rpc: u32 },
     LocalRetry { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32 },
     PersistTick { cepoch: u32 },
     ConsumerStart { cepoch: u32 },
@@ -299,7 +299,7 @@ impl Sim {
             // One copy per message at least, in a run without faults.
             copies: Vec::with_capacity(sc.producer.messages as usize),
             producer: producer::Producer::new(sc.producer.messages),
-            consumer: consumer::Consumer::new(&sc.consumer),
+            consumer: consumer::Consumer::new(),
             route: NodeId::Master,
             namesrv_master_gone_at: None,
             producer_no_route: false,
@@ -618,12 +618,10 @@ impl Sim {
             ConsumeDone { queue, cepoch, qoffset, copy, attempt_rc } => {
                 self.on_consume_done(queue, cepoch, qoffset, copy, attempt_rc)
             }
-            SendBackArrive { queue, cepoch, qoffset, copy, attempt_rc } => {
-                self.on_send_back_arrive(queue, cepoch, qoffset, copy, attempt_rc)
-            }
-            SendBackAck { queue, cepoch, qoffset } => self.on_send_back_ack(queue, cepoch, qoffset),
-            SendBackTimeout { queue, cepoch, qoffset, copy, attempt_rc } => {
-                self.on_send_back_timeout(queue, cepoch, qoffset, copy, attempt_rc)
+            SendBackArrive { queue, cepoch, qoffset, copy, rpc } => self.on_send_back_arrive(queue, cepoch, qoffset, copy, rpc),
+            SendBackAck { queue, cepoch, qoffset, rpc } => self.on_send_back_ack(queue, cepoch, qoffset, rpc),
+            SendBackTimeout { queue, cepoch, qoffset, copy, attempt_rc, rpc } => {
+                self.on_send_back_timeout(queue, cepoch, qoffset, copy, attempt_rc, rpc)
             }
             LocalRetry { queue, cepoch, qoffset, copy, attempt_rc } => {
                 self.on_local_retry(queue, cepoch, qoffset, copy, attempt_rc)
