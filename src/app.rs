@@ -10,7 +10,7 @@ use rmq_sim::scenario::presets;
 use rmq_sim::Scenario;
 use yew::prelude::*;
 
-use crate::components::share_bar::{LinkBanner, ShareBar};
+use crate::components::share_bar::{LinkBanner, ModelNote, ShareBar};
 use crate::components::{
     announcer::Announcer, chrome::{Legend, LangSwitch}, config_panel::ConfigPanel, event_log::EventLog,
     fault_panel::FaultPanel, help_dialog::HelpDialog, inspector::Inspector, pipeline::Pipeline,
@@ -210,7 +210,12 @@ pub fn app(props: &AppProps) -> Html {
     let close_help = on_help.reform(|_| false);
     let open_help = on_help.reform(|_: MouseEvent| true);
     let l = *lang;
-    let banner = start.problem.as_ref().map(|p| html! { <LinkBanner problem={AttrValue::from(p.clone())} /> });
+    let banner = html! {
+        <>
+            { for start.problem.as_ref().map(|p| html! { <LinkBanner problem={AttrValue::from(p.clone())} /> }) }
+            { for start.model_note.map(|change| html! { <ModelNote {change} /> }) }
+        </>
+    };
     if opts.embed {
         return html! {
             <ContextProvider<Lang> context={*lang}>

@@ -43,6 +43,8 @@ catalogue! {
     CopySnippet => "Copy snippet", "复制代码";
     BannerCannotOpen => "This link could not be opened. ", "无法打开这个链接。";
     BannerDefault => " Showing the default scenario instead.", "现在显示的是默认场景。";
+    LinkModelOlder => "This link was made with an earlier version of the lab's model. The model has changed since, so this run may differ from the one the link's author saw.", "这个链接是用较早版本的模拟模型生成的。模型此后有所改动，所以这次运行可能与链接作者当时看到的不同。";
+    LinkModelNewer => "This link was made with a newer version of the lab's model than this one, so this run may differ from the one the link's author saw.", "这个链接是用比本实验室更新的模拟模型生成的，所以这次运行可能与链接作者当时看到的不同。";
     Dismiss => "Dismiss", "关闭";
     DismissLabel => "Dismiss this message", "关闭这条提示";
     // The page.

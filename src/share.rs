@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rmq_sim::scenario::link::{self, Link};
+use rmq_sim::scenario::link::{self, Link, ModelChange};
 use rmq_sim::scenario::presets;
 use rmq_sim::text::Lang;
 use rmq_sim::SimTime;
@@ -299,7 +299,7 @@ pub fn to_link(timeline: &Timeline, playhead: SimTime, view: &ViewOpts) -> Link 
     if !view.lanes.is_empty() {
         v.insert("lanes".to_string(), crate::compare::lanes_text(&view.lanes));
     }
-    Link { scenario, playhead, view: v }
+    Link::new(scenario, playhead, v)
 }
 
 /// The link body (`v1.…`) of a run.
@@ -315,10 +315,26 @@ fn carries_script(s: &str) -> bool {
 
 /// What a link reproduces, decoded and checked; every refusal is a sentence for the banner.
 pub fn open_link(text: &str) -> Result<(Timeline, SimTime, ViewOpts), String> {
+    read_link(text).map(|o| (o.timeline, o.playhead, o.view))
+}
+
+/// A link opened: the run it reproduces, and whether it was made with another model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpenedLink {
+    pub timeline: Timeline,
+    pub playhead: SimTime,
+    pub view: ViewOpts,
+    /// The link was made with another model version: the run may differ from the author's.
+    pub model: Option<ModelChange>,
+}
+
+/// [`open_link`], and whether the link's model is this lab's.
+pub fn read_link(text: &str) -> Result<OpenedLink, String> {
     if carries_script(text) {
         return Err("link: it carries markup or script, so it was refused".to_string());
     }
     let link = link::decode(text).map_err(|e| format!("{}: {}", e.field, e.reason))?;
+    let model = link.model_changed();
     if carries_script(&link.scenario.name) || link.view.values().any(|v| carries_script(v)) {
         return Err("link: it carries markup or script, so it was refused".to_string());
     }
@@ -343,7 +359,7 @@ pub fn open_link(text: &str) -> Result<(Timeline, SimTime, ViewOpts), String> {
         hide: v.get("hide").map(|s| parse_panels(s)).unwrap_or_default(),
         lanes: v.get("lanes").map(|s| crate::compare::parse_lanes(s)).unwrap_or_default(),
     };
-    Ok((Timeline { scenario, injected }, link.playhead, view))
+    Ok(OpenedLink { timeline: Timeline { scenario, injected }, playhead: link.playhead, view, model })
 }
 
 /// Where the lab starts: the run to show, the playhead, the view, and a message when the link
@@ -357,6 +373,8 @@ pub struct Start {
     pub preset: Option<&'static str>,
     /// Shown in a banner: what was wrong with the link or preset.
     pub problem: Option<String>,
+    /// Shown in a note: the link was made with another model, so the run may differ.
+    pub model_note: Option<ModelChange>,
 }
 
 /// The run a link or preset names; a broken link names its problem and the default scenario
@@ -364,13 +382,13 @@ pub struct Start {
 pub fn resolve_start(opts: &LabOptions) -> Start {
     let mut problem = None;
     if let Some(text) = &opts.run {
-        match open_link(text) {
+        match read_link(text) {
             // A valid link to a run larger than the lab holds: named, like a broken one.
-            Ok((timeline, playhead, view)) => match crate::lab_limits::check(&timeline.scenario) {
+            Ok(OpenedLink { timeline, playhead, view, model }) => match crate::lab_limits::check(&timeline.scenario) {
                 Err(e) => problem = Some(format!("link: {e}")),
                 Ok(()) => {
                     let preset = view.preset.filter(|p| presets::load(p).is_some_and(|sc| sc == timeline.scenario));
-                    return Start { timeline, playhead, preset, view, problem: None };
+                    return Start { timeline, playhead, preset, view, problem: None, model_note: model };
                 }
             },
             Err(e) => problem = Some(e),
@@ -387,7 +405,7 @@ pub fn resolve_start(opts: &LabOptions) -> Start {
         None => DEFAULT_PRESET,
     };
     let scenario = presets::load(preset).unwrap_or_default();
-    Start { timeline: Timeline::new(scenario), playhead: SimTime::ZERO, view: ViewOpts::default(), preset: Some(preset), problem }
+    Start { timeline: Timeline::new(scenario), playhead: SimTime::ZERO, view: ViewOpts::default(), preset: Some(preset), problem, model_note: None }
 }
 
 /// The lab's base URL from a page address: `https://h/losslab/index.html?x#y` → `https://h/losslab/`.
@@ -587,6 +605,23 @@ mod tests {
         link.view.insert("lanes".into(), "SYNC_FLUSH,FROM_THE_FUTURE".into());
         let (_, _, v) = open_link(&rmq_sim::scenario::link::encode(&link)).expect("opens");
         assert_eq!(v.lanes, vec![Knob::SyncFlush]);
+    }
+
+    /// A link made before the model changed (no model version: every link made before issue 18
+    /// item 8) opens the same run, with the note that the model changed since; a link made now
+    /// opens without it.
+    #[test]
+    fn an_old_link_opens_the_same_run_with_a_model_note() {
+        let tl = Timeline::new(presets::load("book-recommendation").expect("preset"));
+        let view = ViewOpts { preset: Some("book-recommendation"), selected: Some(2), ..ViewOpts::default() };
+        let link = to_link(&tl, SimTime::from_ms(1_500), &view);
+        assert_eq!(link.model, rmq_sim::scenario::link::MODEL_VERSION);
+        let fresh = resolve_start(&LabOptions { run: Some(link::encode(&link)), ..LabOptions::default() });
+        assert_eq!((fresh.model_note, fresh.problem), (None, None));
+        let old = resolve_start(&LabOptions { run: Some(link::encode(&Link { model: 0, ..link })), ..LabOptions::default() });
+        assert_eq!(old.model_note, Some(ModelChange::Older));
+        assert_eq!(old.problem, None, "an old link is no broken link");
+        assert_eq!((old.timeline, old.playhead, old.view, old.preset), (fresh.timeline, fresh.playhead, fresh.view, fresh.preset));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::event::{EndReason, Event};
+use crate::event::{EndReason, Event, SendError};
 use crate::ledger::{Answer, Ledger, SendRecord, Verdict};
 use crate::sim::Sim;
 
@@ -172,6 +172,10 @@ impl serde::Serialize for Throughput {
     }
 }
 
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 /// Per-second rate of `count` events in `window_us`, in thousandths.
 fn milli_rate(count: u32, window_us: u64) -> Option<u64> {
     (window_us > 0).then(|| (count as u128 * 1_000_000_000 / window_us as u128) as u64)
@@ -233,6 +237,8 @@ impl Throughput {
 #[serde(rename_all = "camelCase")]
 pub struct Report {
     pub name: String,
+    /// The RocketMQ release the run followed (`"4.9.8"` …).
+    pub version: crate::rocketmq_version::RocketMqVersion,
     #[serde(serialize_with = "serialize_seed")]
     pub seed: u64,
     pub ended_at_ms: u64,
@@ -244,6 +250,10 @@ pub struct Report {
     pub latency: Latency,
     pub throughput: Throughput,
     pub messages: Vec<MessageReport>,
+    /// Send attempts a 5.x master refused with `IN_SYNC_REPLICAS_NOT_ENOUGH` (answered
+    /// `SYSTEM_ERROR`; absent when none).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub in_sync_replicas_not_enough: u32,
     /// Faults that could not apply, each as "at KIND on target: why" (absent when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub faults_not_applied: Vec<String>,
@@ -284,6 +294,7 @@ impl Report {
         }
         Report {
             name: sim.scenario().name.clone(),
+            version: sim.scenario().version,
             seed: sim.scenario().seed,
             ended_at_ms: sim.now().as_ms(),
             ended_by: match sim.ended() {
@@ -296,6 +307,13 @@ impl Report {
             summary: Summary { messages: messages.len() as u32, send_status, verdicts, reconsumes },
             latency: Latency::of(sim.ledger()),
             throughput: Throughput::of(sim.ledger()),
+            in_sync_replicas_not_enough: sim
+                .ledger()
+                .messages
+                .iter()
+                .flat_map(|m| &m.attempts)
+                .filter(|a| matches!(a.outcome, Some((_, Answer::Exception(SendError::SystemError)))))
+                .count() as u32,
             messages,
             faults_not_applied: sim
                 .refused_faults()
@@ -348,6 +366,7 @@ impl Report {
     pub fn to_table(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "{}", self.name);
+        let _ = writeln!(out, "RocketMQ {}", self.version);
         let _ = writeln!(
             out,
             "seed {}  ended at {} ms ({})  digest {}",
@@ -366,6 +385,13 @@ impl Report {
         }
         let _ = writeln!(out, "  {:<22}{:>8}", "(retry deliveries)", self.summary.reconsumes);
         out.push_str(&self.cost_text());
+        if self.in_sync_replicas_not_enough > 0 {
+            let _ = writeln!(
+                out,
+                "\nIN_SYNC_REPLICAS_NOT_ENOUGH (SYSTEM_ERROR) refusals: {} send attempts",
+                self.in_sync_replicas_not_enough
+            );
+        }
         if !self.faults_not_applied.is_empty() {
             let _ = writeln!(out, "\nfaults not applied");
             for f in &self.faults_not_applied {

@@ -335,7 +335,7 @@ proptest! {
     ) {
         let scenario = presets::load(preset).expect("preset");
         let playhead = SimTime::from_ms(playhead_ms.min(scenario.until.as_ms()));
-        let good = encode(&Link { scenario, playhead, view: Default::default() });
+        let good = encode(&Link::new(scenario, playhead, Default::default()));
         let mut text = good.clone();
         for (at, with) in edits {
             let i = at.index(text.len() + 1);

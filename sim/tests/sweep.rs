@@ -119,7 +119,7 @@ fn share_links_reproduce_the_same_run() {
     let presets = presets::all().iter().map(|p| presets::load(p.id).expect("preset"));
     let random = (0..150).map(random_scenario);
     for sc in presets.chain(random) {
-        let link = Link { scenario: sc.clone(), playhead: SimTime::ZERO, view: Default::default() };
+        let link = Link::new(sc.clone(), SimTime::ZERO, Default::default());
         let back = decode(&encode(&link)).unwrap_or_else(|e| panic!("{}: {e}", sc.name));
         assert_eq!(digest_of(&back.scenario), digest_of(&sc), "{}", sc.name);
     }

@@ -1,7 +1,7 @@
 //! "Copy link" and "Embed": the run as a `#run=v1.…` link, and as an iframe snippet for
 //! documentation. Each is a snapshot taken when the button is pressed, shown in a read-only
 //! field (selected, so Ctrl+C works where the clipboard API is not allowed). Also the banner
-//! that says why a link could not be opened.
+//! that says why a link could not be opened, and the note on a link made with another model.
 
 use yew::prelude::*;
 
@@ -9,6 +9,7 @@ use crate::embed::{copy_text, select_text};
 use crate::i18n::{t, Key, Lang};
 use crate::playback::Playback;
 use crate::share::{self, ViewOpts};
+use rmq_sim::scenario::link::ModelChange;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -133,6 +134,36 @@ pub fn link_banner(p: &BannerProps) -> Html {
     html! {
         <div class="link-banner" role="alert" data-testid="link-banner">
             <p><strong>{t(l, Key::BannerCannotOpen)}</strong>{sentence}{t(l, Key::BannerDefault)}</p>
+            <button class="link" onclick={close} aria-label={t(l, Key::DismissLabel)}>{t(l, Key::Dismiss)}</button>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ModelNoteProps {
+    pub change: ModelChange,
+}
+
+/// The link opened, but it was made with another version of the model: the run may differ from
+/// the one its author saw (never replayed silently).
+#[function_component(ModelNote)]
+pub fn model_note(p: &ModelNoteProps) -> Html {
+    let open = use_state(|| true);
+    let l = use_context::<Lang>().unwrap_or_default();
+    if !*open {
+        return html! {};
+    }
+    let close = {
+        let open = open.setter();
+        Callback::from(move |_: MouseEvent| open.set(false))
+    };
+    let key = match p.change {
+        ModelChange::Older => Key::LinkModelOlder,
+        ModelChange::Newer => Key::LinkModelNewer,
+    };
+    html! {
+        <div class="link-banner link-note" role="status" data-testid="model-note" data-change={format!("{:?}", p.change).to_ascii_lowercase()}>
+            <p>{t(l, key)}</p>
             <button class="link" onclick={close} aria-label={t(l, Key::DismissLabel)}>{t(l, Key::Dismiss)}</button>
         </div>
     }

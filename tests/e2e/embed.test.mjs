@@ -1,9 +1,11 @@
 // End to end: share links and embedding, against the built app (dist/) served like a static host.
 // The example page embeds the lab twice (a sandboxed iframe + host.js, and the ES module); a link
 // from "Copy link" reproduces the run in a fresh page; the "Embed" snippet carries the run; broken
-// links show a banner and the default scenario; the embed view passes axe.
+// links show a banner and the default scenario; a link made with an older model opens with a note;
+// the embed view passes axe.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { deflateSync, inflateSync } from 'node:zlib';
 import { ARTIFACTS, startLab, stopLab, openApp, cursorMs, eventually, expectText, expectTextChange, expectCount, expectAttr, expectValue, expectUrl, clickStep, seekTo, setSpeed, settle, runAxe, seriousIds } from './helpers.mjs';
 let server, browser;
 
@@ -167,6 +169,7 @@ test('"Copy link" gives a link that reproduces the run (digest, playhead, faults
   await expectText(fresh, '[data-testid=inspector]', new RegExp(`${inspected}\\b`), 'same message selected');
   await expectAttr(fresh, 'html', 'lang', 'zh-CN', 'same language');
   await expectCount(fresh, '[data-testid=link-banner]', 0);
+  await expectCount(fresh, '[data-testid=model-note]', 0, 'a link made by this lab has no model note');
   assert.deepEqual(errors, []);
   await fresh.close();
   await page.close();
@@ -201,6 +204,46 @@ test('"Embed" writes an iframe snippet that carries the run', { timeout: 90000 }
   await expectDigest(frame, digest.slice(0, 12), 'the embedded run has the same digest');
   await host.close();
   await page.close();
+});
+
+/** A link body `v1.…` as its JSON payload, and back. */
+const readBody = body => JSON.parse(inflateSync(Buffer.from(decodeURIComponent(body).replace(/^v1\./, ''), 'base64url')).toString());
+const writeBody = payload => 'v1.' + deflateSync(Buffer.from(JSON.stringify(payload))).toString('base64url');
+
+test('a link made before the model changed opens the same run, with a note saying the run may differ', { timeout: 120000 }, async () => {
+  const { page } = await openApp(browser, server.url + '?preset=book-recommendation');
+  const name = await expectText(page, '[data-testid=scenario-name]', /\S/);
+  await page.click('[data-testid=copy-link]');
+  const body = (await eventually(async () => {
+    const l = await page.inputValue('[data-testid=share-link]');
+    assert.match(l, /#run=v1\./);
+    return l;
+  })).split('#run=')[1];
+  const digest = await page.getAttribute('[data-testid=share]', 'data-digest');
+  await page.close();
+  const payload = readBody(body);
+  assert.ok(Number.isInteger(payload.m) && payload.m >= 1, `a new link carries the model version: ${JSON.stringify(payload)}`);
+  // The link as the lab wrote it before the model version was recorded: no `m`.
+  delete payload.m;
+  const old = writeBody(payload);
+  for (const [lang, note] of [['en', /earlier version of the lab's model.*may differ/], ['zh', /较早版本的模拟模型.*可能与链接作者当时看到的不同/]]) {
+    const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const errors = [];
+    p.on('pageerror', e => errors.push(String(e)));
+    await p.goto(server.url + `?lang=${lang}#run=` + old);
+    await p.waitForSelector('svg.pipeline');
+    await expectText(p, '[data-testid=model-note]', note, `${lang}: the note`);
+    await expectCount(p, '[data-testid=link-banner]', 0, `${lang}: an old link is no broken link`);
+    // (The zh page shows the preset's Chinese title.)
+    if (lang === 'en') await expectText(p, '[data-testid=scenario-name]', name, 'the same scenario');
+    await expectAttr(p, '[data-testid=share]', 'data-digest', digest, `${lang}: the run of today's model`);
+    if (lang === 'en') {
+      await p.click('[data-testid=model-note] button');
+      await expectCount(p, '[data-testid=model-note]', 0, 'the note can be dismissed');
+    }
+    assert.deepEqual(errors, [], lang);
+    await p.close();
+  }
 });
 
 test('broken links show a banner and the default scenario', { timeout: 90000 }, async () => {

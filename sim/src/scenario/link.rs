@@ -3,7 +3,10 @@
 //!
 //! Format `v1.<base64url(zlib(json))>`. The JSON holds the scenario as a *minimal* TOML text
 //! (only the lines that differ from the defaults, so links stay short and read like a scenario
-//! file), the playhead in µs, and the view's options as string pairs. zlib's Adler-32 catches
+//! file), the playhead in µs, the view's options as string pairs, and the [`MODEL_VERSION`] the
+//! link was made with (`m`; links made before it was recorded have none, read as 0). A link from
+//! another model version opens the same scenario, and [`Link::model_changed`] says so: the run
+//! may differ from the one its author saw, and the lab must say that, never replay silently. zlib's Adler-32 catches
 //! most tampering; whatever gets through is then parsed and validated like any scenario file.
 //! Decoding never panics: every refusal is a [`ScenarioError`] on the field `link`.
 
@@ -18,6 +21,12 @@ use crate::time::SimTime;
 
 /// The version this build writes and reads.
 pub const VERSION: &str = "v1";
+/// The simulator model's version, written into every link. Bump it with every change to the
+/// core that can change a run's event log (a scenario then replays differently), and add a line
+/// below.
+/// - 0: links made before the model version was recorded (up to issue 18 items 1–5).
+/// - 1: issue 18 item 8, a consume thread is blocked through its `sendMessageBack` RPC.
+pub const MODEL_VERSION: u32 = 1;
 /// Longest link body accepted (encoded characters).
 pub const MAX_ENCODED: usize = 16 * 1024;
 /// Largest inflated payload accepted: a zip bomb stops here.
@@ -32,6 +41,33 @@ pub struct Link {
     pub playhead: SimTime,
     /// View options (panels, speed, selected message …), owned by the front end.
     pub view: BTreeMap<String, String>,
+    /// The [`MODEL_VERSION`] the link was made with (0: before versions were recorded).
+    pub model: u32,
+}
+
+/// How a link's model differs from this build's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModelChange {
+    /// Made with an earlier model: this lab's run may differ from the one the author saw.
+    Older,
+    /// Made with a later model than this lab's (a newer lab made it).
+    Newer,
+}
+
+impl Link {
+    /// A link of `scenario` made now, with this build's model.
+    pub fn new(scenario: Scenario, playhead: SimTime, view: BTreeMap<String, String>) -> Link {
+        Link { scenario, playhead, view, model: MODEL_VERSION }
+    }
+
+    /// Whether the link was made with another model than this build's, and which way.
+    pub fn model_changed(&self) -> Option<ModelChange> {
+        match self.model.cmp(&MODEL_VERSION) {
+            std::cmp::Ordering::Less => Some(ModelChange::Older),
+            std::cmp::Ordering::Equal => None,
+            std::cmp::Ordering::Greater => Some(ModelChange::Newer),
+        }
+    }
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -40,6 +76,9 @@ struct Payload {
     t: u64,
     #[serde(default)]
     v: BTreeMap<String, String>,
+    /// The model version; absent in links made before it was recorded.
+    #[serde(default)]
+    m: u32,
 }
 
 fn link_error(reason: impl Into<String>) -> ScenarioError {
@@ -88,7 +127,7 @@ pub fn minimal_toml(s: &Scenario) -> String {
 
 /// Encodes a link body (without any `#` or `?run=` prefix).
 pub fn encode(link: &Link) -> String {
-    let payload = Payload { s: minimal_toml(&link.scenario), t: link.playhead.as_us(), v: link.view.clone() };
+    let payload = Payload { s: minimal_toml(&link.scenario), t: link.playhead.as_us(), v: link.view.clone(), m: link.model };
     let json = serde_json::to_vec(&payload).expect("a payload always serialises");
     let packed = miniz_oxide::deflate::compress_to_vec_zlib(&json, 9);
     format!("{VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
@@ -126,7 +165,7 @@ pub fn decode(text: &str) -> Result<Link, ScenarioError> {
             return Err(link_error("a view option is too long"));
         }
     }
-    Ok(Link { scenario, playhead: SimTime(payload.t), view: payload.v })
+    Ok(Link { scenario, playhead: SimTime(payload.t), view: payload.v, model: payload.m })
 }
 
 fn truncate(s: &str) -> String {
@@ -141,13 +180,13 @@ mod tests {
     fn sample() -> Link {
         let mut view = BTreeMap::new();
         view.insert("msg".to_string(), "37".to_string());
-        Link { scenario: presets::load("book-recommendation").unwrap(), playhead: SimTime::from_ms(4_200), view }
+        Link::new(presets::load("book-recommendation").unwrap(), SimTime::from_ms(4_200), view)
     }
 
     #[test]
     fn every_preset_round_trips() {
         for p in presets::all() {
-            let link = Link { scenario: presets::load(p.id).unwrap(), playhead: SimTime::ZERO, view: BTreeMap::new() };
+            let link = Link::new(presets::load(p.id).unwrap(), SimTime::ZERO, BTreeMap::new());
             let text = encode(&link);
             assert!(text.len() < 800, "{} link is {} chars", p.id, text.len());
             assert_eq!(decode(&text).as_ref(), Ok(&link), "{}", p.id);
@@ -200,7 +239,7 @@ mod tests {
 
     #[test]
     fn a_bad_scenario_inside_a_link_names_its_field() {
-        let payload = serde_json::to_vec(&Payload { s: "[broker]\nflushDiskType = \"FAST\"\n".into(), t: 0, v: BTreeMap::new() }).unwrap();
+        let payload = serde_json::to_vec(&Payload { s: "[broker]\nflushDiskType = \"FAST\"\n".into(), t: 0, v: BTreeMap::new(), m: MODEL_VERSION }).unwrap();
         let text = format!("v1.{}", URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec_zlib(&payload, 6)));
         let err = decode(&text).unwrap_err();
         assert_eq!(err.field, "link: broker.flushDiskType");
@@ -211,5 +250,30 @@ mod tests {
         let payload = vec![b' '; MAX_INFLATED * 4];
         let text = format!("v1.{}", URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec_zlib(&payload, 9)));
         assert!(decode(&text).is_err());
+    }
+
+    /// A link made now carries this model's version and opens without a note.
+    #[test]
+    fn a_new_link_carries_the_model_version() {
+        let back = decode(&encode(&sample())).unwrap();
+        assert_eq!(back.model, MODEL_VERSION);
+        assert_eq!(back.model_changed(), None);
+    }
+
+    /// A link made before the model version was recorded (no `m`, as every link made before
+    /// issue 18 item 8) opens the very same scenario, playhead and view, flagged as made with an
+    /// older model; one from a later model is flagged too.
+    #[test]
+    fn an_old_link_opens_the_same_scenario_flagged_as_an_older_model() {
+        let link = sample();
+        // The payload exactly as the v1 encoder wrote it before `m` existed.
+        let old = serde_json::json!({ "s": minimal_toml(&link.scenario), "t": link.playhead.as_us(), "v": link.view });
+        let packed = miniz_oxide::deflate::compress_to_vec_zlib(old.to_string().as_bytes(), 9);
+        let back = decode(&format!("v1.{}", URL_SAFE_NO_PAD.encode(packed))).expect("an old link opens");
+        assert_eq!((&back.scenario, back.playhead, &back.view), (&link.scenario, link.playhead, &link.view));
+        assert_eq!(back.model, 0);
+        assert_eq!(back.model_changed(), Some(ModelChange::Older));
+        let future = decode(&encode(&Link { model: MODEL_VERSION + 1, ..sample() })).expect("opens");
+        assert_eq!(future.model_changed(), Some(ModelChange::Newer));
     }
 }

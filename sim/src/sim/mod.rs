@@ -37,6 +37,8 @@ pub use slave_synchronize::SLAVE_SYNC_PERIOD;
 /// Something scheduled to happen at a simulated time. Internal: the log records what it did.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Action {
+    /// Logs `VersionSelected` first thing (a run not on 4.9.8 only).
+    AnnounceVersion,
     FaultStart(usize),
     FaultEnd(usize),
     Restart { node: NodeId, epoch: u32 },
@@ -324,6 +326,10 @@ impl Sim {
     }
 
     fn start(&mut self) {
+        if self.sc.version != crate::rocketmq_version::RocketMqVersion::default() {
+            // An action rather than an event in `new`: the log mode is chosen after `new`.
+            self.schedule_at(SimTime::ZERO, Action::AnnounceVersion);
+        }
         let mut order: Vec<usize> = (0..self.faults.len()).collect();
         crate::sort::sort_by_key(&mut order, |&i| (self.faults[i].at, i));
         for i in order {
@@ -366,6 +372,11 @@ impl Sim {
     /// The scenario this run simulates.
     pub fn scenario(&self) -> &Scenario {
         &self.sc
+    }
+
+    /// What the scenario's RocketMQ release does differently ([`crate::rocketmq_version`]).
+    pub fn rules(&self) -> &'static crate::rocketmq_version::VersionRules {
+        self.sc.version.rules()
     }
 
     /// The current simulated time.
@@ -589,6 +600,7 @@ impl Sim {
     fn dispatch(&mut self, action: Action) {
         use Action::*;
         match action {
+            AnnounceVersion => self.emit(EventKind::VersionSelected { version: self.sc.version }),
             FaultStart(i) => self.on_fault_start(i),
             FaultEnd(i) => self.on_fault_end(i),
             Restart { node, epoch } => self.on_restart(node, epoch),
