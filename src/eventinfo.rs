@@ -15,7 +15,7 @@ pub fn kind_of(kind: &EventKind) -> &'static str {
         SendAttempted { .. } | OnewaySent { .. } | ResendScheduled { .. } | RequestLost { .. } => "send",
         AttemptFailed { .. } | SendAnswered { .. } | SendFailed { .. } | LateResponseDropped { .. } => "answer",
         SendReturnedEarlierResult { .. } => "answer",
-        PutAnswered { .. } | PutRefused { .. } => "answer",
+        PutAnswered { .. } | PutRefused { .. } | InSyncReplicasNotEnough { .. } => "answer",
         Appended { .. } => "append",
         FlushStarted { .. } | Flushed { .. } | Committed { .. } => "flush",
         ReplicaSent { .. } | ReplicaReceived { .. } | SlaveAcked { .. } | SlaveConnected { .. } => "replica",
@@ -26,12 +26,12 @@ pub fn kind_of(kind: &EventKind) -> &'static str {
         CopyLost { .. } => "lost",
         ConsumerStarted { .. } | ConsumerCrashed { .. } | Pulled { .. } | Delivered { .. } => "consume",
         OffsetQueryFailed { .. } | QueueAssigned { .. } => "consume",
-        PullFlowControlled { .. } => "consume",
+        PullFlowControlled { .. } | PullRejected { .. } => "consume",
         Consumed { .. } | ConsumeRetriedLocally { .. } => "consume",
         RetryScheduled { .. } | RetryDue { .. } => "retry",
         DeadLettered { .. } | Compensated { .. } => "dlq",
         OffsetCommitted { .. } | OffsetCorrected { .. } => "offset",
-        RunEnded { .. } => "run",
+        RunEnded { .. } | VersionSelected { .. } => "run",
     }
 }
 
@@ -44,6 +44,7 @@ pub fn msg_of(kind: &EventKind) -> Option<MsgId> {
         SendReturnedEarlierResult { msg, .. } => Some(*msg),
         LateResponseDropped { msg, .. } | RequestLost { msg, .. } | Appended { msg, .. } => Some(*msg),
         PutAnswered { msg, .. } | PutRefused { msg, .. } | CopyLost { msg, .. } => Some(*msg),
+        InSyncReplicasNotEnough { msg, .. } => Some(*msg),
         Delivered { msg, .. } | Consumed { msg, .. } | RetryScheduled { msg, .. } => Some(*msg),
         RetryDue { msg, .. } | ConsumeRetriedLocally { msg, .. } | DeadLettered { msg, .. } => Some(*msg),
         Compensated { msg } => Some(*msg),

@@ -103,6 +103,10 @@ pub enum SendError {
     /// `RemotingSendRequestException`: the broker process died and the OS closed its socket;
     /// the client's `failFast` failed the request at once (spec §6 item 26).
     ConnectionClosed,
+    /// `MQBrokerException(SYSTEM_ERROR)`: a 5.x master with `enableSlaveActingMaster` refused the
+    /// put before appending it, `IN_SYNC_REPLICAS_NOT_ENOUGH` (spec 5 §3). Code 1 is in the
+    /// remoting producer's `retryResponseCodes`: a SYNC send tries again.
+    SystemError,
 }
 
 impl SendError {
@@ -112,7 +116,7 @@ impl SendError {
             SendError::Timeout => "RemotingTimeoutException",
             SendError::CallTimeout => "RemotingTooMuchRequestException",
             SendError::RetriesExhausted | SendError::NoRoute => "MQClientException",
-            SendError::BrokerBusy => "MQBrokerException",
+            SendError::BrokerBusy | SendError::SystemError => "MQBrokerException",
             SendError::ConnectionClosed => "RemotingSendRequestException",
         }
     }
@@ -127,6 +131,7 @@ impl SendError {
             SendError::NoRoute => "MQClientException: No route info of this topic",
             SendError::BrokerBusy => "MQBrokerException: CODE: 2 [OVERLOAD] system busy",
             SendError::ConnectionClosed => "RemotingSendRequestException: send request to master failed",
+            SendError::SystemError => "MQBrokerException: CODE: 1 DESC: in-sync replicas not enough",
         }
     }
 }
@@ -302,6 +307,13 @@ pub enum EventKind {
     PutAnswered { msg: MsgId, attempt: u32, status: SendStatus, arrives_at: SimTime },
     /// The master refused a request (`MQBrokerException`).
     PutRefused { msg: MsgId, attempt: u32 },
+    /// A 5.x master with `enableSlaveActingMaster` found fewer replicas in sync (`in_sync`, the
+    /// master included) than the put needs (`need_ack_nums`) and refused it before appending:
+    /// `IN_SYNC_REPLICAS_NOT_ENOUGH`, answered as `SYSTEM_ERROR` (spec 5 §3).
+    InSyncReplicasNotEnough { msg: MsgId, attempt: u32, in_sync: u32, need_ack_nums: u32 },
+    /// A 5.x slave refused a pull (`PullMessageProcessor.rejectRequest`: `slaveReadEnable` is
+    /// false): `SYSTEM_BUSY [REJECTREQUEST]`; the consumer tries again at `again_at` (spec 5 §2).
+    PullRejected { node: NodeId, queue: QueueKind, again_at: SimTime },
     /// The master pushed commit-log bytes to the slave.
     ReplicaSent { from: u64, to: u64, arrives_at: SimTime },
     /// The slave appended the master's bytes up to `offset`.
@@ -367,6 +379,9 @@ pub enum EventKind {
     PullFlowControlled { queue: QueueKind, why: FlowControl, again_at: SimTime },
     /// A pull asked for an offset past the queue's end; the broker corrected it.
     OffsetCorrected { queue: QueueKind, from: u64, to: u64 },
+    /// The run follows RocketMQ `version`'s rules (logged first, and only when the version is
+    /// not 4.9.8, so every 4.9.8 log and digest is the one it was before versions existed).
+    VersionSelected { version: crate::rocketmq_version::RocketMqVersion },
     /// The run stopped.
     RunEnded { reason: EndReason },
 }
@@ -388,6 +403,7 @@ impl EventKind {
             | Appended { msg, .. }
             | PutAnswered { msg, .. }
             | PutRefused { msg, .. }
+            | InSyncReplicasNotEnough { msg, .. }
             | CopyLost { msg, .. }
             | Delivered { msg, .. }
             | Consumed { msg, .. }
@@ -419,6 +435,9 @@ impl EventKind {
             Committed { .. } => "Committed",
             PutAnswered { .. } => "PutAnswered",
             PutRefused { .. } => "PutRefused",
+            InSyncReplicasNotEnough { .. } => "InSyncReplicasNotEnough",
+            PullRejected { .. } => "PullRejected",
+            VersionSelected { .. } => "VersionSelected",
             ReplicaSent { .. } => "ReplicaSent",
             ReplicaReceived { .. } => "ReplicaReceived",
             SlaveAcked { .. } => "SlaveAcked",
@@ -545,6 +564,17 @@ impl fmt::Display for EventKind {
             PutRefused { msg, attempt } => {
                 write!(f, "master refused {msg} attempt {attempt}: SYSTEM_BUSY")
             }
+            InSyncReplicasNotEnough { msg, attempt, in_sync, need_ack_nums } => write!(
+                f,
+                "master refused {msg} attempt {attempt} before appending it: IN_SYNC_REPLICAS_NOT_ENOUGH ({in_sync} in sync, needs {need_ack_nums}), answered SYSTEM_ERROR"
+            ),
+            PullRejected { node, queue, again_at } => write!(
+                f,
+                "{} refused the {} pull: SYSTEM_BUSY [REJECTREQUEST] (slaveReadEnable = false); consumer tries again {again_at}",
+                node.name(),
+                queue.name()
+            ),
+            VersionSelected { version } => write!(f, "run follows RocketMQ {version}'s rules"),
             ReplicaSent { from, to, arrives_at } => {
                 write!(f, "master pushed offset {from}..{to} to slave, arrives {arrives_at}")
             }

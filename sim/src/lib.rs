@@ -1,4 +1,5 @@
-//! rmq_sim — a deterministic simulation of Apache RocketMQ 4.9.x's reliability path.
+//! rmq_sim — a deterministic simulation of Apache RocketMQ's reliability path: 4.9.8 by default,
+//! 4.7.0 and 5.3.3 by a scenario's `version` ([`rocketmq_version`] holds what each does differently).
 //!
 //! The path the seed note describes (`shared/seed/message-loss.en.md`), modelled after RocketMQ's
 //! source (`shared/spec/rocketmq-semantics.md`, `rocketmq-client.md`):
@@ -22,6 +23,7 @@ pub mod log;
 pub mod queue;
 pub mod report;
 pub mod retry_schedule;
+pub mod rocketmq_version;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
@@ -33,6 +35,7 @@ pub mod whatif;
 
 pub use event::{Event, EventKind, MsgId, NodeId, SendStatus};
 pub use ledger::Verdict;
+pub use rocketmq_version::{RocketMqVersion, VersionRules};
 pub use scenario::Scenario;
 pub use sim::{Command, FaultRefusal, Sim, SLAVE_SYNC_PERIOD};
 pub use time::{SimDuration, SimTime};

@@ -14,6 +14,40 @@ use crate::sim::Sim;
 
 pub use crate::log::digest;
 
+/// JavaScript's largest safe integer, 2^53 − 1: a `Number` above it may not be the integer meant.
+pub const MAX_SAFE_JS_INTEGER: u64 = (1 << 53) - 1;
+
+/// Serializes a seed (`#[serde(serialize_with)]`): as any `u64` up to 2^53 − 1, and as a 128-bit
+/// integer above. JSON writes both the same digits; serde-wasm-bindgen, which gives the JS API its
+/// values, makes the first a `Number` and the second a `BigInt`, so a seed reaches a page exact
+/// (a `Number` would round it).
+pub fn serialize_seed<S: serde::Serializer>(seed: &u64, s: S) -> Result<S::Ok, S::Error> {
+    if *seed <= MAX_SAFE_JS_INTEGER {
+        s.serialize_u64(*seed)
+    } else {
+        s.serialize_u128(u128::from(*seed))
+    }
+}
+
+/// [`serialize_seed`] for each seed of a list.
+pub fn serialize_seeds<S: serde::Serializer>(seeds: &[u64], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    let mut seq = s.serialize_seq(Some(seeds.len()))?;
+    for seed in seeds {
+        seq.serialize_element(&Seed(*seed))?;
+    }
+    seq.end()
+}
+
+/// A seed serialized by [`serialize_seed`].
+struct Seed(u64);
+
+impl serde::Serialize for Seed {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serialize_seed(&self.0, s)
+    }
+}
+
 /// The whole log as text, one line per event.
 pub fn log_text(events: &[Event]) -> String {
     let mut out = String::new();
@@ -138,6 +172,10 @@ impl serde::Serialize for Throughput {
     }
 }
 
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 /// Per-second rate of `count` events in `window_us`, in thousandths.
 fn milli_rate(count: u32, window_us: u64) -> Option<u64> {
     (window_us > 0).then(|| (count as u128 * 1_000_000_000 / window_us as u128) as u64)
@@ -199,6 +237,9 @@ impl Throughput {
 #[serde(rename_all = "camelCase")]
 pub struct Report {
     pub name: String,
+    /// The RocketMQ release the run followed (`"4.9.8"` …).
+    pub version: crate::rocketmq_version::RocketMqVersion,
+    #[serde(serialize_with = "serialize_seed")]
     pub seed: u64,
     pub ended_at_ms: u64,
     /// Why the run stopped: `NOTHING_PENDING`, `TIME_LIMIT` (`until`) or `EVENT_LIMIT`; at a
@@ -209,6 +250,10 @@ pub struct Report {
     pub latency: Latency,
     pub throughput: Throughput,
     pub messages: Vec<MessageReport>,
+    /// Send attempts a 5.x master refused with `IN_SYNC_REPLICAS_NOT_ENOUGH` (answered
+    /// `SYSTEM_ERROR`; absent when none).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub in_sync_replicas_not_enough: u32,
     /// Faults that could not apply, each as "at KIND on target: why" (absent when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub faults_not_applied: Vec<String>,
@@ -249,6 +294,7 @@ impl Report {
         }
         Report {
             name: sim.scenario().name.clone(),
+            version: sim.scenario().version,
             seed: sim.scenario().seed,
             ended_at_ms: sim.now().as_ms(),
             ended_by: match sim.ended() {
@@ -261,6 +307,7 @@ impl Report {
             summary: Summary { messages: messages.len() as u32, send_status, verdicts, reconsumes },
             latency: Latency::of(sim.ledger()),
             throughput: Throughput::of(sim.ledger()),
+            in_sync_replicas_not_enough: sim.in_sync_replicas_not_enough(),
             messages,
             faults_not_applied: sim
                 .refused_faults()
@@ -313,6 +360,7 @@ impl Report {
     pub fn to_table(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "{}", self.name);
+        let _ = writeln!(out, "RocketMQ {}", self.version);
         let _ = writeln!(
             out,
             "seed {}  ended at {} ms ({})  digest {}",
@@ -331,6 +379,13 @@ impl Report {
         }
         let _ = writeln!(out, "  {:<22}{:>8}", "(retry deliveries)", self.summary.reconsumes);
         out.push_str(&self.cost_text());
+        if self.in_sync_replicas_not_enough > 0 {
+            let _ = writeln!(
+                out,
+                "\nIN_SYNC_REPLICAS_NOT_ENOUGH (SYSTEM_ERROR) refusals: {} send attempts",
+                self.in_sync_replicas_not_enough
+            );
+        }
         if !self.faults_not_applied.is_empty() {
             let _ = writeln!(out, "\nfaults not applied");
             for f in &self.faults_not_applied {

@@ -663,3 +663,104 @@ fn broker_conf_empty_and_comment_only_change_nothing() {
     assert_eq!(imp.scenario, Scenario::default());
     assert!(imp.applied.is_empty() && imp.not_modelled.is_empty());
 }
+
+// ---- The version switch (issue 19): `version`, the 5.x keys, and keys of other versions ----
+
+use rmq_sim::RocketMqVersion;
+
+#[test]
+fn version_is_4_9_8_when_absent_and_names_the_known_ones_when_unknown() {
+    assert_eq!(parse_scenario("").unwrap().version, RocketMqVersion::V4_9_8);
+    for v in RocketMqVersion::ALL {
+        let s = parse_scenario(&format!("version = \"{}\"", v.name())).unwrap();
+        assert_eq!(s.version, v);
+    }
+    assert_err("seed = 1\nversion = \"5.0.0\"\n", "version", Some(2), "known: `4.7.0`, `4.9.8`, `5.3.3`");
+    assert_err("version = 5.3\n", "version", Some(1), "expected a string, found a float");
+    assert_err("versoin = \"5.3.3\"\n", "versoin", Some(1), "did you mean `version`?");
+}
+
+#[test]
+fn the_5x_keys_read_with_5_3_3_defaults() {
+    let s = parse_scenario("version = \"5.3.3\"\n[broker]\nhaMaxGapNotInSync = 1024\n").unwrap();
+    let b = &s.broker;
+    assert_eq!((b.total_replicas, b.in_sync_replicas, b.min_in_sync_replicas), (1, 1, 1));
+    assert!(!b.enable_auto_in_sync_replicas && !b.enable_slave_acting_master);
+    assert!(!s.slave.slave_read_enable);
+    assert_eq!(b.ha_slave_fallbehind_max_bytes, 1024);
+    let s = parse_scenario(
+        "version = \"5.3.3\"\n[broker]\ntotalReplicas = 2\ninSyncReplicas = 2\nminInSyncReplicas = 1\n\
+         enableAutoInSyncReplicas = true\nenableSlaveActingMaster = true\n[slave]\nenabled = true\nslaveReadEnable = true\n",
+    )
+    .unwrap();
+    let b = &s.broker;
+    assert_eq!((b.total_replicas, b.in_sync_replicas, b.min_in_sync_replicas), (2, 2, 1));
+    assert!(b.enable_auto_in_sync_replicas && b.enable_slave_acting_master && s.slave.slave_read_enable);
+    assert_eq!(parse_scenario(&scenario_to_toml(&s)), Ok(s));
+}
+
+#[test]
+fn the_5x_keys_refuse_wrong_types_and_out_of_range_values() {
+    let v5 = "version = \"5.3.3\"\n[broker]\n";
+    for key in ["totalReplicas", "inSyncReplicas", "minInSyncReplicas"] {
+        assert_err(&format!("{v5}{key} = \"2\"\n"), &format!("broker.{key}"), Some(3), "expected an integer, found a string");
+        assert_err(&format!("{v5}{key} = 0\n"), &format!("broker.{key}"), Some(3), "give 1 to 16");
+        assert_err(&format!("{v5}{key} = 17\n"), &format!("broker.{key}"), Some(3), "out of range");
+        assert_err(&format!("{v5}{key} = -1\n"), &format!("broker.{key}"), Some(3), "negative");
+    }
+    for key in ["enableAutoInSyncReplicas", "enableSlaveActingMaster"] {
+        assert_err(&format!("{v5}{key} = \"true\"\n"), &format!("broker.{key}"), Some(3), "expected true or false");
+    }
+    assert_err("[slave]\nslaveReadEnable = 1\n", "slave.slaveReadEnable", Some(2), "expected true or false");
+}
+
+#[test]
+fn a_key_of_another_version_names_the_key_its_line_and_the_version() {
+    assert_err(
+        "name = \"x\"\n[broker]\nbrokerRole = \"SYNC_MASTER\"\ninSyncReplicas = 2\n",
+        "broker.inSyncReplicas",
+        Some(4),
+        "RocketMQ 4.9.8 has no `inSyncReplicas`",
+    );
+    assert_err(
+        "version = \"4.7.0\"\n[broker]\nslaveTimeout = 3000\n",
+        "broker.slaveTimeout",
+        Some(3),
+        "RocketMQ 4.7.0 has no `slaveTimeout` (came with 4.9.3",
+    );
+    assert_err(
+        "version = \"4.7.0\"\n[broker]\nenableSlaveActingMaster = false\n",
+        "broker.enableSlaveActingMaster",
+        Some(3),
+        "it exists in 5.3.3",
+    );
+    // The 4.x and 5.x names of the HA gap and `slaveReadEnable` exist in every version.
+    for v in RocketMqVersion::ALL {
+        let text = format!("version = \"{v}\"\n[broker]\nhaMaxGapNotInSync = 1\n[slave]\nslaveReadEnable = true\n");
+        assert!(parse_scenario(&text).is_ok(), "{v}");
+    }
+}
+
+#[test]
+fn broker_conf_import_reads_the_5x_keys_and_refuses_them_under_4x() {
+    let conf = "brokerRole=SYNC_MASTER\ntotalReplicas=2\ninSyncReplicas=2\nenableSlaveActingMaster=true\n";
+    let base = Scenario { version: RocketMqVersion::V5_3_3, ..Scenario::default() };
+    let imported = import_broker_conf(conf, &base).unwrap();
+    assert_eq!(imported.scenario.broker.in_sync_replicas, 2);
+    assert!(imported.scenario.broker.enable_slave_acting_master);
+    let e = import_broker_conf(conf, &Scenario::default()).unwrap_err();
+    assert_eq!((e.field.as_str(), e.line), ("totalReplicas", Some(2)), "{e}");
+    assert!(e.reason.contains("RocketMQ 4.9.8 has no `totalReplicas`"), "{e}");
+    let e = import_broker_conf("inSyncReplicas=0\n", &base).unwrap_err();
+    assert!(e.reason.contains("out of range"), "{e}");
+}
+
+#[test]
+fn scenario_files_write_only_the_keys_their_version_has() {
+    let v470 = Scenario { version: RocketMqVersion::V4_7_0, ..Scenario::default() };
+    let text = scenario_to_toml(&v470);
+    assert!(text.contains("version = \"4.7.0\"") && !text.contains("slaveTimeout") && !text.contains("inSyncReplicas"), "{text}");
+    assert_eq!(parse_scenario(&text).map(|s| s.version), Ok(RocketMqVersion::V4_7_0));
+    let text = scenario_to_toml(&Scenario::default());
+    assert!(text.contains("slaveTimeout") && !text.contains("inSyncReplicas"), "{text}");
+}

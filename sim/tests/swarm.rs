@@ -478,6 +478,7 @@ impl Coverage {
                     SendError::NoRoute => "exception No route info",
                     SendError::BrokerBusy => "exception SYSTEM_BUSY",
                     SendError::ConnectionClosed => "exception failFast: connection closed",
+                    SendError::SystemError => "exception SYSTEM_ERROR (in-sync replicas not enough)",
                 },
                 LateResponseDropped { .. } => "late response dropped",
                 RequestLost { .. } => "request lost at a down broker",

@@ -23,7 +23,7 @@
 //! mislead. A key the lab does not know that is a small edit from one it models
 //! (`flushDiskTyp`) is named by [`nearest_known_key`].
 
-use super::parse::{edit_distance, parse_delay_levels, ScenarioError};
+use super::parse::{broker_keys, edit_distance, parse_delay_levels, ScenarioError};
 use super::{BrokerConfig, BrokerRole, FlushDiskType, Scenario};
 use crate::time::SimDuration;
 
@@ -62,6 +62,10 @@ pub fn import_broker_conf(text: &str, base: &Scenario) -> Result<BrokerConfImpor
                     })
                 }
             }
+        }
+        let version = out.scenario.version;
+        if let Some(why) = version.rules().absent_key(&format!("broker.{key}")) {
+            return Err(err(key, format!("RocketMQ {version} has no `{key}` ({why}); check the file against the version it is for")));
         }
         match apply(&mut out.scenario.broker, key, value) {
             Ok(true) => out.applied.push((line_no, key.to_string())),
@@ -105,13 +109,12 @@ fn apply(b: &mut BrokerConfig, key: &str, value: &str) -> Result<bool, String> {
         "haHousekeepingInterval" => b.ha_housekeeping_interval = ms(value, true)?,
         "haSendHeartbeatInterval" => b.ha_send_heartbeat_interval = ms(value, true)?,
         "messageDelayLevel" => b.message_delay_level = parse_delay_levels(value)?,
-        "transientStorePoolEnable" => {
-            b.transient_store_pool_enable = match value {
-                "true" => true,
-                "false" => false,
-                _ => return Err(format!("`{value}` is not `true` or `false`")),
-            }
-        }
+        "transientStorePoolEnable" => b.transient_store_pool_enable = boolean(value)?,
+        "totalReplicas" => b.total_replicas = replicas(value)?,
+        "inSyncReplicas" => b.in_sync_replicas = replicas(value)?,
+        "minInSyncReplicas" => b.min_in_sync_replicas = replicas(value)?,
+        "enableAutoInSyncReplicas" => b.enable_auto_in_sync_replicas = boolean(value)?,
+        "enableSlaveActingMaster" => b.enable_slave_acting_master = boolean(value)?,
         "commitIntervalCommitLog" => b.commit_interval_commit_log = ms(value, true)?,
         "commitCommitLogLeastPages" => b.commit_commit_log_least_pages = number(value)?,
         "commitCommitLogThoroughInterval" => {
@@ -120,6 +123,23 @@ fn apply(b: &mut BrokerConfig, key: &str, value: &str) -> Result<bool, String> {
         _ => return Ok(false),
     }
     Ok(true)
+}
+
+fn boolean(value: &str) -> Result<bool, String> {
+    match value {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(format!("`{value}` is not `true` or `false`")),
+    }
+}
+
+/// A replica count: 1 to [`MAX_REPLICAS`](super::parse::MAX_REPLICAS), the master included.
+fn replicas(value: &str) -> Result<u32, String> {
+    let max = super::parse::MAX_REPLICAS;
+    match number(value)? {
+        n @ 1.. if n <= u64::from(max) => Ok(n as u32),
+        n => Err(format!("{n} is out of range; give 1 to {max} (replicas, the master included)")),
+    }
 }
 
 /// A non-negative integer, as RocketMQ's `Long.parseLong` would read it (no sign accepted here).
@@ -156,27 +176,8 @@ fn unmodelled_mode(key: &str, value: &str) -> Option<String> {
     })
 }
 
-/// Every key [`apply`] models, and the mode keys it recognises.
-pub const KNOWN_KEYS: &[&str] = &[
-    "flushDiskType",
-    "brokerRole",
-    "syncFlushTimeout",
-    "slaveTimeout",
-    "flushIntervalCommitLog",
-    "flushCommitLogLeastPages",
-    "flushCommitLogThoroughInterval",
-    "haSlaveFallbehindMax",
-    "haMaxGapNotInSync",
-    "haHousekeepingInterval",
-    "haSendHeartbeatInterval",
-    "messageDelayLevel",
-    "transientStorePoolEnable",
-    "commitIntervalCommitLog",
-    "commitCommitLogLeastPages",
-    "commitCommitLogThoroughInterval",
-    "enableDLegerCommitLog",
-    "enableControllerMode",
-];
+/// Every key [`apply`] models (the scenario's `[broker]` keys), and the mode keys it recognises.
+pub const KNOWN_KEYS: &[&str] = broker_keys!("enableDLegerCommitLog", "enableControllerMode");
 
 /// The known key `key` is probably a misspelling of: within 2 edits (1 for keys of up to 8
 /// characters), ignoring case (RocketMQ's keys are case-sensitive: `flushdisktype` is ignored).

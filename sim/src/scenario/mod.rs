@@ -13,6 +13,7 @@ pub mod presets;
 
 use crate::time::{SimDuration, SimTime};
 
+pub use crate::rocketmq_version::{RocketMqVersion, VersionRules};
 pub use parse::{parse_scenario, ScenarioError};
 
 /// `flushDiskType`: when the master's commit log reaches the disk.
@@ -132,6 +133,20 @@ pub struct BrokerConfig {
     pub commit_commit_log_least_pages: u64,
     /// `commitCommitLogThoroughInterval`, default 200 ms: at least this often commit everything.
     pub commit_commit_log_thorough_interval: SimDuration,
+    /// `totalReplicas` (5.x, default 1): replicas in the group, the master included. The store
+    /// starts with it as its alive-replica count until the name server tells it better.
+    pub total_replicas: u32,
+    /// `inSyncReplicas` (5.x, default 1): acks a `SYNC_MASTER` put waits for, the master's own
+    /// included (`needAckNums`); at 1 it waits for none (spec 5 §2).
+    pub in_sync_replicas: u32,
+    /// `minInSyncReplicas` (5.x, default 1): the floor of automatic degradation.
+    pub min_in_sync_replicas: u32,
+    /// `enableAutoInSyncReplicas` (5.x, default false): with `enableSlaveActingMaster`, wait for
+    /// no more replicas than are in sync, down to `minInSyncReplicas` (spec 5 §3).
+    pub enable_auto_in_sync_replicas: bool,
+    /// `enableSlaveActingMaster` (5.x `BrokerConfig`, default false): the put counts the in-sync
+    /// replicas first and answers `IN_SYNC_REPLICAS_NOT_ENOUGH` when too few are (spec 5 §3).
+    pub enable_slave_acting_master: bool,
 }
 
 impl BrokerConfig {
@@ -160,6 +175,11 @@ impl Default for BrokerConfig {
             commit_interval_commit_log: SimDuration::from_ms(200),
             commit_commit_log_least_pages: 4,
             commit_commit_log_thorough_interval: SimDuration::from_ms(200),
+            total_replicas: 1,
+            in_sync_replicas: 1,
+            min_in_sync_replicas: 1,
+            enable_auto_in_sync_replicas: false,
+            enable_slave_acting_master: false,
         }
     }
 }
@@ -204,6 +224,9 @@ pub struct SlaveConfig {
     /// Throughput of the master→slave link in bytes per millisecond (lab name), default 125000:
     /// a 1 Gbit/s link. Batches queue behind each other, so a burst can leave the slave behind.
     pub replication_bytes_per_ms: u64,
+    /// The slave broker's `slaveReadEnable` (`BrokerConfig`, default false). In 5.x a slave
+    /// refuses every pull unless it is true (spec 5 §2); 4.x slaves serve pulls either way.
+    pub slave_read_enable: bool,
 }
 
 impl Default for SlaveConfig {
@@ -213,6 +236,7 @@ impl Default for SlaveConfig {
             replication_latency: SimDuration::from_ms(1),
             flush_disk_type: FlushDiskType::AsyncFlush,
             replication_bytes_per_ms: 125_000,
+            slave_read_enable: false,
         }
     }
 }
@@ -458,10 +482,38 @@ pub struct Fault {
     pub factor: u32,
 }
 
+impl Scenario {
+    /// What the chosen release does differently ([`crate::rocketmq_version`]).
+    pub fn rules(&self) -> &'static VersionRules {
+        self.version.rules()
+    }
+
+    /// Whether a `SEND_OK` from this master promises the slave has the message: a `SYNC_MASTER`
+    /// in 4.x always; in 5.x only when the put waits for two acks (`inSyncReplicas` ≥ 2) and
+    /// automatic degradation (`enableSlaveActingMaster` + `enableAutoInSyncReplicas` with
+    /// `minInSyncReplicas` 1) cannot lower that to the master alone (spec 5 §2–§3).
+    pub fn send_ok_waits_for_slave(&self) -> bool {
+        let b = &self.broker;
+        if b.broker_role != BrokerRole::SyncMaster {
+            return false;
+        }
+        if !self.rules().quorum_write {
+            return true;
+        }
+        let degrades = self.rules().slave_acting_master
+            && b.enable_slave_acting_master
+            && b.enable_auto_in_sync_replicas
+            && b.min_in_sync_replicas < 2;
+        b.in_sync_replicas >= 2 && !degrades
+    }
+}
+
 /// A whole scenario.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scenario {
     pub name: String,
+    /// `version`: the RocketMQ release whose behaviour the run follows, default 4.9.8.
+    pub version: RocketMqVersion,
     /// The run's seed, default 1.
     pub seed: u64,
     /// Simulated time limit, default 6 h; the run ends earlier when nothing is pending.
@@ -480,6 +532,7 @@ impl Default for Scenario {
     fn default() -> Self {
         Scenario {
             name: "Defaults: ASYNC_FLUSH, ASYNC_MASTER, no slave, no fault".to_string(),
+            version: RocketMqVersion::default(),
             seed: 1,
             until: SimTime::from_ms(6 * 3_600_000),
             broker: BrokerConfig::default(),

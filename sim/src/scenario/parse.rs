@@ -20,6 +20,7 @@ use super::{
     FaultTarget, FlushDiskType, NetworkConfig, OnException, ProducerConfig, Scenario, SendMode,
     SlaveConfig,
 };
+use crate::rocketmq_version::RocketMqVersion;
 use crate::time::{format_duration, parse_duration, SimDuration, SimTime};
 
 /// A scenario, `broker.conf` or URL error that names the field.
@@ -82,29 +83,50 @@ const TARGETS: &[FaultTarget] =
     &[FaultTarget::Master, FaultTarget::Slave, FaultTarget::Producer, FaultTarget::Consumer];
 
 const ROOT_KEYS: &[&str] = &[
-    "name", "seed", "until", "broker", "disk", "slave", "network", "producer", "consumer", "fault",
+    "name", "version", "seed", "until", "broker", "disk", "slave", "network", "producer", "consumer", "fault",
 ];
-const BROKER_KEYS: &[&str] = &[
-    "flushDiskType",
-    "brokerRole",
-    "syncFlushTimeout",
-    "slaveTimeout",
-    "flushIntervalCommitLog",
-    "flushCommitLogLeastPages",
-    "flushCommitLogThoroughInterval",
-    "haSlaveFallbehindMax",
-    "haMaxGapNotInSync",
-    "haHousekeepingInterval",
-    "haSendHeartbeatInterval",
-    "messageDelayLevel",
-    "transientStorePoolEnable",
-    "commitIntervalCommitLog",
-    "commitCommitLogLeastPages",
-    "commitCommitLogThoroughInterval",
-];
+/// The `[broker]` keys, in the order [`scenario_to_toml`] writes them, followed by `$extra`:
+/// the one list both the scenario parser ([`BROKER_KEYS`]) and the `broker.conf` reader
+/// (`broker_conf::KNOWN_KEYS`, which adds the mode keys it recognises) take their keys from.
+macro_rules! broker_keys {
+    ($($extra:literal),*) => {
+        &[
+            "flushDiskType",
+            "brokerRole",
+            "syncFlushTimeout",
+            "slaveTimeout",
+            "flushIntervalCommitLog",
+            "flushCommitLogLeastPages",
+            "flushCommitLogThoroughInterval",
+            "haSlaveFallbehindMax",
+            "haMaxGapNotInSync",
+            "haHousekeepingInterval",
+            "haSendHeartbeatInterval",
+            "messageDelayLevel",
+            "transientStorePoolEnable",
+            "commitIntervalCommitLog",
+            "commitCommitLogLeastPages",
+            "commitCommitLogThoroughInterval",
+            "totalReplicas",
+            "inSyncReplicas",
+            "minInSyncReplicas",
+            "enableAutoInSyncReplicas",
+            "enableSlaveActingMaster",
+            $($extra),*
+        ]
+    };
+}
+pub(crate) use broker_keys;
+
+/// The keys `[broker]` takes.
+pub const BROKER_KEYS: &[&str] = broker_keys!();
+/// Most replicas `totalReplicas`, `inSyncReplicas` and `minInSyncReplicas` accept: RocketMQ
+/// takes any int; the lab's group is a master and one slave, so more can never be reached.
+pub const MAX_REPLICAS: u32 = 16;
 const DISK_KEYS: &[&str] =
     &["flushLatency", "flushLatencyMin", "flushLatencyMax", "flushBytesPerMs"];
-const SLAVE_KEYS: &[&str] = &["enabled", "replicationLatency", "flushDiskType", "replicationBytesPerMs"];
+const SLAVE_KEYS: &[&str] =
+    &["enabled", "replicationLatency", "flushDiskType", "replicationBytesPerMs", "slaveReadEnable"];
 const NETWORK_KEYS: &[&str] = &["latency", "producerBytesPerMs"];
 const PRODUCER_KEYS: &[&str] = &[
     "sendMode",
@@ -157,8 +179,15 @@ fn from_table(root: &Table, lines: &LineIndex) -> std::result::Result<Scenario, 
     let root = Tbl { table: root, path: String::new(), lines };
     root.check_keys(ROOT_KEYS)?;
 
-    let mut s = Scenario::default();
-    s.name = root.string("name")?.unwrap_or(UNNAMED).to_string();
+    let version = match root.string("version")? {
+        Some(v) => RocketMqVersion::parse(v).map_err(|r| root.err("version", r))?,
+        None => RocketMqVersion::default(),
+    };
+    let mut s = Scenario {
+        name: root.string("name")?.unwrap_or(UNNAMED).to_string(),
+        version,
+        ..Scenario::default()
+    };
     s.seed = root.seed("seed", s.seed)?;
     let until = root.duration("until", SimDuration(s.until.as_us()), Bound::Positive)?;
     if until.as_us() > limits::MAX_UNTIL_MS * 1_000 {
@@ -166,12 +195,14 @@ fn from_table(root: &Table, lines: &LineIndex) -> std::result::Result<Scenario, 
     }
     s.until = SimTime(until.as_us());
     if let Some(t) = root.section("broker")? {
+        t.check_version(s.version)?;
         parse_broker(&t, &mut s.broker)?;
     }
     if let Some(t) = root.section("disk")? {
         parse_disk(&t, &mut s.disk)?;
     }
     if let Some(t) = root.section("slave")? {
+        t.check_version(s.version)?;
         parse_slave(&t, &mut s.slave)?;
     }
     if let Some(t) = root.section("network")? {
@@ -251,6 +282,14 @@ fn parse_broker(t: &Tbl, b: &mut BrokerConfig) -> Result<()> {
         b.commit_commit_log_thorough_interval,
         Bound::Any,
     )?;
+    b.total_replicas = t.int_u32("totalReplicas", b.total_replicas, 1, MAX_REPLICAS)?;
+    b.in_sync_replicas = t.int_u32("inSyncReplicas", b.in_sync_replicas, 1, MAX_REPLICAS)?;
+    b.min_in_sync_replicas =
+        t.int_u32("minInSyncReplicas", b.min_in_sync_replicas, 1, MAX_REPLICAS)?;
+    b.enable_auto_in_sync_replicas =
+        t.bool("enableAutoInSyncReplicas", b.enable_auto_in_sync_replicas)?;
+    b.enable_slave_acting_master =
+        t.bool("enableSlaveActingMaster", b.enable_slave_acting_master)?;
     Ok(())
 }
 
@@ -328,6 +367,7 @@ fn parse_slave(t: &Tbl, s: &mut SlaveConfig) -> Result<()> {
     s.flush_disk_type = t.choice("flushDiskType", s.flush_disk_type, FLUSH_DISK_TYPES)?;
     s.replication_bytes_per_ms =
         t.int("replicationBytesPerMs", s.replication_bytes_per_ms, 1, i64::MAX as u64)?;
+    s.slave_read_enable = t.bool("slaveReadEnable", s.slave_read_enable)?;
     Ok(())
 }
 
@@ -599,6 +639,27 @@ impl<'a> Tbl<'a> {
         Err(self.err(key, reason))
     }
 
+    /// Refuses a key the chosen RocketMQ release does not have (`inSyncReplicas` under 4.9.8,
+    /// `slaveTimeout` under 4.7.0), the first in the file first.
+    fn check_version(&self, version: RocketMqVersion) -> Result<()> {
+        let absent = self
+            .table
+            .keys()
+            .filter(|k| !version.has_key(&self.field(k)))
+            .min_by_key(|k| self.lines.find(&self.field(k)).unwrap_or(usize::MAX));
+        let Some(key) = absent else { return Ok(()) };
+        let why = version.rules().absent_key(&self.field(key)).unwrap_or("");
+        let with: Vec<&str> =
+            RocketMqVersion::ALL.iter().filter(|v| v.has_key(&self.field(key))).map(|v| v.name()).collect();
+        Err(self.err(
+            key,
+            format!(
+                "RocketMQ {version} has no `{key}` ({why}); it exists in {}: set `version` to one of them or remove the key",
+                with.join(", ")
+            ),
+        ))
+    }
+
     fn section(&self, key: &str) -> Result<Option<Tbl<'a>>> {
         match self.get(key) {
             None => Ok(None),
@@ -849,12 +910,13 @@ fn unquote(key: &str) -> String {
 pub fn scenario_to_toml(s: &Scenario) -> String {
     let mut w = Writer::default();
     w.kv("name", quote(&s.name));
+    w.kv("version", quote(s.version.name()));
     w.kv(
         "seed",
         if s.seed <= i64::MAX as u64 { s.seed.to_string() } else { quote(&s.seed.to_string()) },
     );
     w.kv("until", dur(SimDuration(s.until.as_us())));
-    write_broker(&mut w, &s.broker);
+    write_broker(&mut w, &s.broker, s.version);
     w.header("[disk]");
     w.kv("flushLatencyMin", dur(s.disk.flush_latency_min));
     w.kv("flushLatencyMax", dur(s.disk.flush_latency_max));
@@ -864,6 +926,7 @@ pub fn scenario_to_toml(s: &Scenario) -> String {
     w.kv("replicationLatency", dur(s.slave.replication_latency));
     w.kv("flushDiskType", quote(name_of(FLUSH_DISK_TYPES, s.slave.flush_disk_type)));
     w.kv("replicationBytesPerMs", s.slave.replication_bytes_per_ms.to_string());
+    w.kv("slaveReadEnable", s.slave.slave_read_enable.to_string());
     w.header("[network]");
     w.kv("latency", dur(s.network.latency));
     if let Some(bw) = s.network.producer_bytes_per_ms {
@@ -886,12 +949,16 @@ pub fn scenario_to_toml(s: &Scenario) -> String {
     w.out
 }
 
-fn write_broker(w: &mut Writer, b: &BrokerConfig) {
+/// Writes the `[broker]` keys the release has (`slaveTimeout` not under 4.7.0, the 5.x replica
+/// keys only under 5.x).
+fn write_broker(w: &mut Writer, b: &BrokerConfig, version: RocketMqVersion) {
     w.header("[broker]");
     w.kv("flushDiskType", quote(name_of(FLUSH_DISK_TYPES, b.flush_disk_type)));
     w.kv("brokerRole", quote(name_of(BROKER_ROLES, b.broker_role)));
     w.kv("syncFlushTimeout", ms(b.sync_flush_timeout));
-    w.kv("slaveTimeout", ms(b.slave_timeout));
+    if version.has_key("broker.slaveTimeout") {
+        w.kv("slaveTimeout", ms(b.slave_timeout));
+    }
     w.kv("flushIntervalCommitLog", ms(b.flush_interval_commit_log));
     w.kv("flushCommitLogLeastPages", b.flush_commit_log_least_pages.to_string());
     w.kv("flushCommitLogThoroughInterval", ms(b.flush_commit_log_thorough_interval));
@@ -904,6 +971,13 @@ fn write_broker(w: &mut Writer, b: &BrokerConfig) {
     w.kv("commitIntervalCommitLog", ms(b.commit_interval_commit_log));
     w.kv("commitCommitLogLeastPages", b.commit_commit_log_least_pages.to_string());
     w.kv("commitCommitLogThoroughInterval", ms(b.commit_commit_log_thorough_interval));
+    if version.has_key("broker.inSyncReplicas") {
+        w.kv("totalReplicas", b.total_replicas.to_string());
+        w.kv("inSyncReplicas", b.in_sync_replicas.to_string());
+        w.kv("minInSyncReplicas", b.min_in_sync_replicas.to_string());
+        w.kv("enableAutoInSyncReplicas", b.enable_auto_in_sync_replicas.to_string());
+        w.kv("enableSlaveActingMaster", b.enable_slave_acting_master.to_string());
+    }
 }
 
 fn write_producer(w: &mut Writer, p: &ProducerConfig) {

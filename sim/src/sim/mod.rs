@@ -39,6 +39,8 @@ pub use slave_synchronize::SLAVE_SYNC_PERIOD;
 /// Something scheduled to happen at a simulated time. Internal: the log records what it did.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Action {
+    /// Logs `VersionSelected` first thing (a run not on 4.9.8 only).
+    AnnounceVersion,
     FaultStart(usize),
     FaultEnd(usize),
     Restart { node: NodeId, epoch: u32 },
@@ -195,8 +197,13 @@ pub(crate) struct PendingPut {
     /// `None` while waiting; `Some(None)` done OK; `Some(Some(s))` done with a failure status.
     pub flush: Option<Option<SendStatus>>,
     pub replica: Option<Option<SendStatus>>,
-    /// `SYNC_MASTER`: when `GroupTransferService` gives up (checked only when it wakes).
+    /// `SYNC_MASTER`: when `GroupTransferService` gives up (checked only when it wakes); 4.7.0
+    /// sets it only when the service starts on the request.
     pub slave_deadline: Option<SimTime>,
+    /// When the put was held (`GroupCommitRequest.startTimestamp`).
+    pub created: SimTime,
+    /// 5.x `needAckNums`: replicas, the master included, whose ack the put waits for.
+    pub need_ack: u32,
 }
 
 /// Who waits for a held put's answer.
@@ -270,6 +277,8 @@ pub struct Sim {
     /// Faults that could not apply: (index into `faults`, why), in the order they were due.
     pub(crate) refused: Vec<(usize, FaultRefusal)>,
     pub(crate) ledger: Ledger,
+    /// Send attempts refused with `IN_SYNC_REPLICAS_NOT_ENOUGH` (5.x, spec 5 §3).
+    pub(crate) in_sync_refusals: u32,
     pub(crate) finished: bool,
     event_limit: u64,
 }
@@ -320,6 +329,7 @@ impl Sim {
             active_faults: Default::default(),
             refused: Vec::new(),
             ledger: Ledger::new(sc.producer.messages),
+            in_sync_refusals: 0,
             finished: false,
             event_limit: u64::MAX,
             sc,
@@ -336,6 +346,10 @@ impl Sim {
     }
 
     fn start(&mut self) {
+        if self.sc.version != crate::rocketmq_version::RocketMqVersion::default() {
+            // An action rather than an event in `new`: the log mode is chosen after `new`.
+            self.schedule_at(SimTime::ZERO, Action::AnnounceVersion);
+        }
         let mut order: Vec<usize> = (0..self.faults.len()).collect();
         crate::sort::sort_by_key(&mut order, |&i| (self.faults[i].at, i));
         for i in order {
@@ -378,6 +392,11 @@ impl Sim {
     /// The scenario this run simulates.
     pub fn scenario(&self) -> &Scenario {
         &self.sc
+    }
+
+    /// What the scenario's RocketMQ release does differently ([`crate::rocketmq_version`]).
+    pub fn rules(&self) -> &'static crate::rocketmq_version::VersionRules {
+        self.sc.version.rules()
     }
 
     /// The current simulated time.
@@ -436,6 +455,11 @@ impl Sim {
     /// Stored copies, by [`CopyId`].
     pub fn copies(&self) -> &[CopyInfo] {
         &self.copies
+    }
+
+    /// Send attempts the master refused with `IN_SYNC_REPLICAS_NOT_ENOUGH` so far.
+    pub fn in_sync_replicas_not_enough(&self) -> u32 {
+        self.in_sync_refusals
     }
 
     /// Every message's stages (and, after the run ended, its verdict).
@@ -601,6 +625,7 @@ impl Sim {
     fn dispatch(&mut self, action: Action) {
         use Action::*;
         match action {
+            AnnounceVersion => self.emit(EventKind::VersionSelected { version: self.sc.version }),
             FaultStart(i) => self.on_fault_start(i),
             FaultEnd(i) => self.on_fault_end(i),
             Restart { node, epoch } => self.on_restart(node, epoch),
