@@ -16,8 +16,11 @@ export const BUNDLE_BUDGET_BYTES = 250 * 1024;
 /** The ratchet: 484.3 KB measured on 2026-12-01 23:49 (opt-level "z", toml 1.1, ASCII case, one sort, minified JS and CSS);
  *  498.1 KB on 2026-12-02 00:24 after three features landed beside it (the canvas token layer with its accessible list,
  *  the lab's 100,000-message cap, the bound causes and `endedBy`); 492.4 KB on 2026-12-02 03:15 (the JS API through
- *  serde_json instead of serde-wasm-bindgen, one sort instance less); + ~1.3% room. */
-export const RATCHET_BYTES = 510 * 1024;
+ *  serde_json instead of serde-wasm-bindgen, one sort instance less); + ~1.3% room. 510 KB at 506.4 KB measured (7a80e79).
+ *  516 KB on 2026-12-06, deliberately: the JS API's values through serde-wasm-bindgen again, with BigInt seeds
+ *  (issue 22 item 6, whose cost the first-load work pays): +6.1 KB gzip measured with the same wasm-bindgen, wasm-opt -Oz
+ *  and esbuild steps (wasm 497.6 → 503.2 KB, JS glue 8.9 → 9.3 KB), so about 512.5 KB + ~0.7% room. */
+export const RATCHET_BYTES = 516 * 1024;
 /** What the check fails above: the ratchet while it is above budget + 10%, then budget + 10%. */
 export const LIMIT_BYTES = Math.max(RATCHET_BYTES, BUNDLE_BUDGET_BYTES * 1.1);
 export const BUNDLE_FILES = ['losslab-web_bg.wasm', 'losslab-web.js', 'style.css'];

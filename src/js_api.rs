@@ -2,41 +2,41 @@
 //! `events` of `www/losslab.mjs` call the `#[wasm_bindgen]` functions here (declared in
 //! `www/losslab.d.ts`).
 //!
-//! Results are plain JS objects with exactly the names of the `losslab … --json` output: the
-//! same `Serialize` types the runner prints, written by serde_json and read by `JSON.parse`
-//! (`None` → `null`, maps → objects), so a page's table and the command line cannot disagree on
-//! a name or a number. (serde_json rather than serde-wasm-bindgen: the wasm already holds
-//! serde_json's serializers of these types for the downloads and the sweep, so the API adds no
-//! second copy of each: 5 KB gzip of the bundle.)
+//! Values cross in both directions through `serde-wasm-bindgen`. Results are plain JS objects
+//! with exactly the names of the `losslab … --json` output: the same `Serialize` types the runner
+//! prints, given to JS by serde-wasm-bindgen's JSON-compatible serializer (`None` → `null`, maps →
+//! objects), so a page's table and the command line cannot disagree on a name or a number. Seeds
+//! are `Number`s up to 2^53 − 1 and `BigInt`s above ([`rmq_sim::report::serialize_seed`]): a
+//! `Number` there would be rounded.
 //! Errors are thrown as JS `Error`s with `field`, `line` (or `null`) and `reason` set, the
 //! message reading like the runner's (`broker.flushDiskType (line 3): …`).
 //!
 //! A scenario is given as TOML text, as a preset id, or as a JS object with the TOML's names
 //! (`{ broker: { flushDiskType: 'SYNC_FLUSH' }, fault: [{ at: '3s', kind: 'POWER_LOSS' }] }`).
-//! An object is walked here into a TOML table (rather than through serde) so that a value TOML
-//! cannot hold (`null`, a function) is refused with its dotted path, and `undefined` counts as
-//! absent, as JS code expects; the table is then read by the same parser as a file
-//! ([`parse_scenario_table`]).
+//! An object is read by serde-wasm-bindgen into a TOML table ([`read_js`]) and then by the same
+//! parser as a file ([`parse_scenario_table`]). On the way, `undefined` and `null` count as absent
+//! (serde-wasm-bindgen's reading of both), a value TOML cannot hold (a function, a symbol) is
+//! refused with its dotted path, integers arrive exact as safe `Number`s or `BigInt`s, and a
+//! `Number` beyond 2^53 − 1 (already rounded by JS) is refused with a hint to write it as a
+//! `BigInt`. The run options and a sweep grid object are read the same way.
 
-use js_sys::{Array, Object, Reflect, JSON};
+use std::cell::RefCell;
+use std::fmt;
+
+use js_sys::{Array, Reflect};
 use rmq_sim::exposure::check_broker_conf;
-use rmq_sim::report::Report;
+use rmq_sim::report::{Report, MAX_SAFE_JS_INTEGER};
 use rmq_sim::scenario::parse::parse_scenario_table;
 use rmq_sim::scenario::{parse_scenario, presets, Scenario, ScenarioError};
 use rmq_sim::Sim;
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-
-/// The JS value of `json`, a result as `losslab … --json` prints it.
-fn from_json(json: &str) -> Result<JsValue, JsValue> {
-    JSON::parse(json).map_err(|_| js_error(&ScenarioError::new("result", None, "is not valid JSON")))
-}
 
 /// The JS value of `v`: plain objects for structs and maps, `null` for `None` (as in the JSON).
 fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
-    let json = serde_json::to_string(v).map_err(|e| js_error(&ScenarioError::new("result", None, e.to_string())))?;
-    from_json(&json)
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| js_error(&ScenarioError::new("result", None, e.to_string())))
 }
 
 /// A JS `Error` carrying the field, line and reason of `e`.
@@ -56,52 +56,143 @@ fn err(field: &str, reason: impl Into<String>) -> ScenarioError {
     ScenarioError::new(field, None, reason)
 }
 
-/// `v` (at dotted path `path`) as a TOML value; `Ok(None)` for `undefined` (absent).
-fn toml_value(v: &JsValue, path: &str) -> Result<Option<toml::Value>, ScenarioError> {
-    if v.is_undefined() {
-        return Ok(None);
-    }
-    if let Some(s) = v.as_string() {
-        return Ok(Some(toml::Value::String(s)));
-    }
-    if let Some(b) = v.as_bool() {
-        return Ok(Some(toml::Value::Boolean(b)));
-    }
-    if let Some(n) = v.as_f64() {
-        let safe = n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0;
-        return Ok(Some(if safe { toml::Value::Integer(n as i64) } else { toml::Value::Float(n) }));
-    }
-    if v.is_bigint() {
-        let s = String::from(js_sys::BigInt::unchecked_from_js_ref(v).to_string(10).unwrap_or_default());
-        let n = s.parse::<i64>().map_err(|_| err(path, format!("{s} does not fit a 64-bit integer")))?;
-        return Ok(Some(toml::Value::Integer(n)));
-    }
-    if Array::is_array(v) {
-        let mut out = Vec::new();
-        for (i, x) in Array::from(v).iter().enumerate() {
-            // Faults are counted from 1 in the parser's messages (`fault[1].at`).
-            let p = format!("{path}[{}]", i + 1);
-            out.push(toml_value(&x, &p)?.ok_or_else(|| err(&p, "is undefined"))?);
-        }
-        return Ok(Some(toml::Value::Array(out)));
-    }
-    if v.is_object() && !v.is_function() {
-        return toml_table(v, path).map(|t| Some(toml::Value::Table(t)));
-    }
-    let what = if v.is_null() { "null".to_string() } else { v.js_typeof().as_string().unwrap_or_default() };
-    Err(err(path, format!("a {what} is not a scenario value (give a string, number, boolean, array or object)")))
+/// Reads the JS value at dotted path `path` into a TOML value, `None` for `undefined` / `null`.
+/// The first error (the innermost path) is kept in `failed`; serde's own error only unwinds.
+#[derive(Clone, Copy)]
+struct ReadAt<'a> {
+    path: &'a str,
+    failed: &'a RefCell<Option<ScenarioError>>,
 }
 
-fn toml_table(o: &JsValue, path: &str) -> Result<toml::Table, ScenarioError> {
-    let mut t = toml::Table::new();
-    for key in Object::keys(o.unchecked_ref::<Object>()).iter().filter_map(|k| k.as_string()) {
-        let p = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
-        let v = Reflect::get(o, &key.as_str().into()).unwrap_or(JsValue::UNDEFINED);
-        if let Some(x) = toml_value(&v, &p)? {
-            t.insert(key, x);
+impl ReadAt<'_> {
+    fn fail<E: de::Error>(&self, reason: impl Into<String>) -> E {
+        self.failed.borrow_mut().get_or_insert_with(|| err(self.path, reason));
+        E::custom(self.path)
+    }
+
+    fn join(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
         }
     }
-    Ok(t)
+}
+
+impl<'de> DeserializeSeed<'de> for ReadAt<'_> {
+    type Value = Option<toml::Value>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self).map_err(|e| {
+            // The deserializer's own refusals (a function, a symbol, a BigInt beyond 64 bits).
+            let reason = if e.to_string().contains("BigInt") {
+                "is a BigInt outside the 64-bit integers".to_string()
+            } else {
+                "is not a scenario value (give a string, number, BigInt, boolean, array or object)".to_string()
+            };
+            self.fail(reason)
+        })
+    }
+}
+
+impl<'de> Visitor<'de> for ReadAt<'_> {
+    type Value = Option<toml::Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string, number, BigInt, boolean, array or object")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Some(toml::Value::Boolean(v)))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(toml::Value::String(v.to_string())))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Some(toml::Value::String(v)))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(toml::Value::Integer(v)))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        match i64::try_from(v) {
+            Ok(n) => Ok(Some(toml::Value::Integer(n))),
+            // A seed above i64::MAX is a decimal string in TOML, too.
+            Err(_) if self.path == "seed" || self.path.ends_with(".seed") => Ok(Some(toml::Value::String(v.to_string()))),
+            Err(_) => Err(self.fail(format!("{v} is above 2^63 − 1, the largest integer this key can hold"))),
+        }
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        // serde-wasm-bindgen gives a safe-integer Number as an integer: an integral f64 here is
+        // beyond 2^53 − 1, where JS has already rounded what was typed.
+        if v.fract() == 0.0 && v.abs() > MAX_SAFE_JS_INTEGER as f64 {
+            return Err(self.fail(format!(
+                "{v} is a Number above 2^53 − 1, where JavaScript rounds integers: give it as a BigInt (e.g. {v:.0}n)"
+            )));
+        }
+        Ok(Some(toml::Value::Float(v)))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        loop {
+            // Counted from 1, as the parser's messages count faults (`fault[1].at`).
+            let path = format!("{}[{}]", self.path, out.len() + 1);
+            let at = ReadAt { path: &path, failed: self.failed };
+            match seq.next_element_seed(at)? {
+                None => return Ok(Some(toml::Value::Array(out))),
+                Some(Some(v)) => out.push(v),
+                Some(None) => return Err(at.fail("is undefined or null; an array holds values")),
+            }
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut t = toml::Table::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let path = self.join(&key);
+            if let Some(v) = map.next_value_seed(ReadAt { path: &path, failed: self.failed })? {
+                t.insert(key, v);
+            }
+        }
+        Ok(Some(toml::Value::Table(t)))
+    }
+}
+
+/// The JS value `v` as a TOML value (dotted paths from `path`), through serde-wasm-bindgen;
+/// `None` for `undefined` / `null`.
+fn read_js(v: &JsValue, path: &str) -> Result<Option<toml::Value>, ScenarioError> {
+    let failed = RefCell::new(None);
+    let read = ReadAt { path, failed: &failed }.deserialize(serde_wasm_bindgen::Deserializer::from(v.clone()));
+    read.map_err(|e| failed.take().unwrap_or_else(|| err(path, e.to_string())))
+}
+
+/// The plain object `v` (not an array, not a function) as a TOML table whose paths start at its
+/// keys (`broker.flushDiskType`); else the error `what` on `field`.
+fn read_object(v: &JsValue, field: &str, what: &str) -> Result<toml::Table, ScenarioError> {
+    if !v.is_object() || Array::is_array(v) || v.is_function() {
+        return Err(err(field, what));
+    }
+    // The options' keys are named from `options` (`options.seed`), a scenario's and a grid's
+    // from the root (`broker.flushDiskType`, `seeds`).
+    let root = if field == "options" { field } else { "" };
+    match read_js(v, root)? {
+        Some(toml::Value::Table(t)) => Ok(t),
+        _ => Err(err(field, what)),
+    }
 }
 
 /// A scenario from TOML text, a preset id, or an object with the TOML's names.
@@ -113,32 +204,31 @@ pub fn scenario_from_js(input: &JsValue) -> Result<Scenario, ScenarioError> {
         }
         return parse_scenario(&text);
     }
-    if !input.is_object() || Array::is_array(input) || input.is_function() {
-        return Err(err("scenario", "give a scenario object with the TOML's names, TOML text or a preset id"));
-    }
-    parse_scenario_table(&toml_table(input, "")?)
+    let what = "give a scenario object with the TOML's names, TOML text or a preset id";
+    parse_scenario_table(&read_object(input, "scenario", what)?)
 }
 
-/// The run options: `{ seed }` (a number or BigInt) overrides the scenario's seed.
+/// The run options: `{ seed }` (a safe-integer `Number` or a `BigInt`, or a decimal string as
+/// the scenario's `seed` key takes; `undefined` or `null`: the scenario's own) overrides the
+/// scenario's seed.
 fn seed_option(options: &JsValue) -> Result<Option<u64>, ScenarioError> {
     if options.is_undefined() || options.is_null() {
         return Ok(None);
     }
-    let v = Reflect::get(options, &"seed".into()).unwrap_or(JsValue::UNDEFINED);
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
+    let table = read_object(options, "options", "give the options as an object, e.g. { seed: 7 }")?;
+    match table.get("seed") {
+        None => Ok(None),
+        Some(toml::Value::Integer(n)) if *n >= 0 => Ok(Some(*n as u64)),
+        Some(toml::Value::Integer(n)) => Err(err("options.seed", format!("{n} is negative; a seed is 0 to 2^64 − 1"))),
+        // A BigInt above i64::MAX, or a decimal string: what the scenario's `seed` key takes.
+        Some(toml::Value::String(s)) => s
+            .trim()
+            .parse::<u64>()
+            .map(Some)
+            .map_err(|_| err("options.seed", format!("`{s}` is not an unsigned 64-bit integer"))),
+        Some(toml::Value::Float(n)) => Err(err("options.seed", format!("{n} is not an integer; a seed is 0 to 2^64 − 1"))),
+        Some(_) => Err(err("options.seed", "must be a Number or a BigInt")),
     }
-    if let Some(n) = v.as_f64() {
-        if n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 {
-            return Ok(Some(n as u64));
-        }
-        return Err(err("options.seed", format!("{n} is not an unsigned integer (use a BigInt above 2^53)")));
-    }
-    if v.is_bigint() {
-        let s = String::from(js_sys::BigInt::unchecked_from_js_ref(&v).to_string(10).unwrap_or_default());
-        return s.parse::<u64>().map(Some).map_err(|_| err("options.seed", format!("{s} is not an unsigned 64-bit integer")));
-    }
-    Err(err("options.seed", "must be a number or a BigInt"))
 }
 
 /// The scenario of `input` with the seed of `options` applied.
@@ -159,7 +249,7 @@ pub fn run(scenario: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     // so a run of 10^6 messages does not hold every event in the page's memory.
     sim.set_log_mode(rmq_sim::log::LogMode::Digest);
     sim.run();
-    from_json(&Report::of(&sim).to_json())
+    to_js(&Report::of(&sim))
 }
 
 /// The loss-exposure check of a `broker.conf` text; the object of `losslab check --json`
@@ -226,7 +316,7 @@ impl EventCursor {
         // Through a `serde_json::Value`, as the JSON Lines export writes events: the wasm then
         // holds one serializer of `EventKind` (~8 KB), not one per output format.
         let value = serde_json::to_value(&item).map_err(|e| js_error(&ScenarioError::new("event", None, e.to_string())))?;
-        from_json(&value.to_string())
+        to_js(&value)
     }
 }
 
@@ -246,13 +336,11 @@ pub fn sweep(grid: JsValue, _options: JsValue) -> Result<JsValue, JsValue> {
     let grid_err = |e: rmq_sim::sweep::GridError| js_error(&ScenarioError::new(e.field, None, e.reason));
     let grid: Grid = match grid.as_string() {
         Some(text) => Grid::from_toml(&text).map_err(grid_err)?,
-        None if grid.is_object() => JSON::stringify(&grid)
-            .ok()
-            .and_then(|s| s.as_string())
-            .ok_or_else(|| js_error(&err("grid", "cannot be read as JSON")))
-            .and_then(|s| Grid::from_json(&s).map_err(grid_err))?,
-        None => return Err(js_error(&err("grid", "give the sweep grid as an object or TOML text"))),
+        None => {
+            let what = "give the sweep grid as an object or TOML text";
+            Grid::from_table(&read_object(&grid, "grid", what).map_err(|e| js_error(&e))?).map_err(grid_err)?
+        }
     };
     let plan = Plan::new(&grid).map_err(grid_err)?;
-    from_json(&plan.aggregate(&plan.run_all()).to_json())
+    to_js(&plan.aggregate(&plan.run_all()))
 }

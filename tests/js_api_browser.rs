@@ -50,7 +50,7 @@ fn errors_carry_field_and_line() {
     assert!(e.is_instance_of::<js_sys::Error>());
     assert_eq!(get(&e, "field").as_string().as_deref(), Some("broker.flushDiskType"));
     assert_eq!(get(&e, "line").as_f64(), Some(2.0));
-    let e = js_api::run(js(r#"{"consumer": {"group": null}}"#), JsValue::UNDEFINED).unwrap_err();
+    let e = js_api::run(js(r#"{"consumer": {"group": 7}}"#), JsValue::UNDEFINED).unwrap_err();
     assert_eq!(get(&e, "field").as_string().as_deref(), Some("consumer.group"));
     assert!(get(&e, "line").is_null());
     let e = js_api::run("defaults".into(), js(r#"{"seed": 1.5}"#)).unwrap_err();
@@ -68,4 +68,90 @@ fn the_event_cursor_yields_the_log_lines_in_order() {
     let mut sim = Sim::new(&rmq_sim::scenario::presets::load("defaults").unwrap());
     sim.run();
     assert_eq!(lines, rmq_sim::report::log_text(sim.events()));
+}
+
+/// `{ key: value }` with `value` any JS value (a BigInt, a function), which JSON cannot write.
+fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in pairs {
+        Reflect::set(&o, &(*k).into(), v).unwrap();
+    }
+    o.into()
+}
+
+fn field_of(e: &JsValue) -> String {
+    get(e, "field").as_string().unwrap_or_default()
+}
+
+/// The native run of the `defaults` preset with `seed`.
+fn native_defaults(seed: u64) -> Report {
+    let mut sc = rmq_sim::scenario::presets::load("defaults").unwrap();
+    sc.seed = seed;
+    let mut sim = Sim::new(&sc);
+    sim.run();
+    Report::of(&sim)
+}
+
+#[wasm_bindgen_test]
+fn seeds_above_2_53_travel_as_bigint_both_ways() {
+    // In through the options and through the scenario object; out as a BigInt, exact.
+    for seed in [(1u64 << 60) + 1, u64::MAX] {
+        let report = js_api::run("defaults".into(), obj(&[("seed", JsValue::from(seed))])).expect("runs");
+        let back = get(&report, "seed");
+        assert!(back.is_bigint(), "seed {seed} comes back as a BigInt");
+        assert_eq!(back, JsValue::from(seed), "exact");
+        let native = native_defaults(seed);
+        assert_eq!(get(&report, "eventLogDigest").as_string(), Some(native.event_log_digest.clone()));
+        let from_obj = js_api::run(obj(&[("seed", JsValue::from(seed))]), JsValue::UNDEFINED).expect("runs");
+        assert_eq!(get(&from_obj, "seed"), JsValue::from(seed));
+    }
+    // A seed a Number holds exactly stays a Number, given as a Number or as a BigInt.
+    for given in [JsValue::from(9_007_199_254_740_991.0), JsValue::from(9_007_199_254_740_991u64)] {
+        let report = js_api::run("defaults".into(), obj(&[("seed", given)])).expect("runs");
+        assert_eq!(get(&report, "seed").as_f64(), Some(9_007_199_254_740_991.0));
+    }
+}
+
+#[wasm_bindgen_test]
+fn an_unsafe_number_is_refused_naming_its_field() {
+    // 2^60 as a Number: JS has already rounded whatever was typed.
+    let big = JsValue::from(2f64.powi(60));
+    let e = js_api::run("defaults".into(), obj(&[("seed", big.clone())])).unwrap_err();
+    assert_eq!(field_of(&e), "options.seed");
+    assert!(get(&e, "reason").as_string().unwrap().contains("BigInt"), "says to use a BigInt");
+    let e = js_api::run(obj(&[("seed", big.clone())]), JsValue::UNDEFINED).unwrap_err();
+    assert_eq!(field_of(&e), "seed");
+    let e = js_api::run(obj(&[("producer", obj(&[("messages", big.clone())]))]), JsValue::UNDEFINED).unwrap_err();
+    assert_eq!(field_of(&e), "producer.messages");
+    let e = js_api::sweep(obj(&[("firstSeed", big)]), JsValue::UNDEFINED).unwrap_err();
+    assert_eq!(field_of(&e), "firstSeed");
+    let e = js_api::run("defaults".into(), obj(&[("seed", JsValue::from(-1i64))])).unwrap_err();
+    assert_eq!(field_of(&e), "options.seed");
+    let e = js_api::run("defaults".into(), obj(&[("seed", JsValue::from(1.5))])).unwrap_err();
+    assert_eq!(field_of(&e), "options.seed");
+    let e = js_api::run("defaults".into(), obj(&[("seed", JsValue::from("seven"))])).unwrap_err();
+    assert_eq!(field_of(&e), "options.seed");
+    // Beyond 64 bits.
+    let huge = js_sys::BigInt::new(&JsValue::from_str("36893488147419103232")).unwrap();
+    let e = js_api::run("defaults".into(), obj(&[("seed", huge.into())])).unwrap_err();
+    assert_eq!(field_of(&e), "options.seed");
+}
+
+#[wasm_bindgen_test]
+fn undefined_and_null_are_absent_and_other_values_are_refused_by_path() {
+    let plain = js_api::run(js("{}"), JsValue::UNDEFINED).expect("runs");
+    let holes = js(r#"{"consumer": {"group": null}, "producer": {"messages": null}}"#);
+    let with_holes = js_api::run(holes, JsValue::UNDEFINED).expect("null is absent");
+    assert_eq!(get(&with_holes, "eventLogDigest").as_string(), get(&plain, "eventLogDigest").as_string());
+    let f = js_sys::Function::new_no_args("return 1");
+    let e = js_api::run(obj(&[("broker", obj(&[("flushDiskType", f.into())]))]), JsValue::UNDEFINED).unwrap_err();
+    assert_eq!(field_of(&e), "broker.flushDiskType");
+    let e = js_api::run(js(r#"{"fault": [{"at": "1s", "kind": "POWER_LOSS"}, null]}"#), JsValue::UNDEFINED).unwrap_err();
+    assert_eq!(field_of(&e), "fault[2]");
+    let e = js_api::run(JsValue::from(42), JsValue::UNDEFINED).unwrap_err();
+    assert_eq!(field_of(&e), "scenario");
+    let e = js_api::run("defaults".into(), JsValue::from("fast")).unwrap_err();
+    assert_eq!(field_of(&e), "options");
+    let e = js_api::sweep(js(r#"{"seeds": 1, "nope": 1}"#), JsValue::UNDEFINED).unwrap_err();
+    assert_eq!(field_of(&e), "nope");
 }

@@ -1,5 +1,12 @@
 // Types of losslab.mjs: the lab as an ES module (mount) and the JavaScript API of its core
 // (run, check, presets, events, sweep). Names are those of `losslab run --json` / `check --json`.
+//
+// Values cross through serde-wasm-bindgen both ways. In a scenario object, options or a sweep grid,
+// `undefined` and `null` mean "absent" (the default); integers are safe-integer Numbers
+// (|n| ≤ Number.MAX_SAFE_INTEGER = 2^53 − 1) or BigInts, and an integral Number beyond 2^53 − 1 is
+// refused (LosslabError naming the field: JavaScript has already rounded it; write it as a
+// BigInt, `2n ** 60n`). Out, seeds are Numbers up to 2^53 − 1 and BigInts above (`Seed`), so
+// they come back exact; every other integer of a result is a Number (they stay far below 2^53).
 
 /** RocketMQ's SendStatus values, plus the lab's EXCEPTION (the producer saw an exception) and
  *  NO_REPLY (ONEWAY, or a send still unanswered when the run ended). */
@@ -36,10 +43,16 @@ export type FaultKind =
   | 'PROCESS_CRASH' | 'POWER_LOSS' | 'DISK_LOST' | 'DISK_SLOW' | 'DISK_STALL'
   | 'SLAVE_DOWN' | 'SLAVE_UP' | 'NETWORK_PARTITION' | 'CONSUMER_CRASH';
 
-/** A scenario with the TOML file's names (README, "Scenario files"); every key is optional. */
+/** A seed, 0 to 2^64 − 1, given as a Number (up to 2^53 − 1) or a BigInt. */
+export type SeedInput = number | bigint;
+/** A seed in a result: a Number up to 2^53 − 1, a BigInt above (`typeof s === 'bigint'`); exact either way. */
+export type Seed = number | bigint;
+
+/** A scenario with the TOML file's names (README, "Scenario files"); every key is optional
+ *  (`undefined` or `null`: the default). */
 export interface Scenario {
   name?: string;
-  seed?: number | bigint;
+  seed?: SeedInput;
   until?: Duration;
   broker?: {
     flushDiskType?: 'SYNC_FLUSH' | 'ASYNC_FLUSH';
@@ -99,8 +112,9 @@ export interface Scenario {
 export type ScenarioInput = string | Scenario;
 
 export interface RunOptions {
-  /** Overrides the scenario's seed (a BigInt above 2^53). */
-  seed?: number | bigint;
+  /** Overrides the scenario's seed: a Number up to 2^53 − 1 or a BigInt (an unsafe Number is
+   *  refused with field `options.seed`). */
+  seed?: SeedInput;
   /** Compute in a Web Worker (losslab-worker.mjs) instead of the page's thread. */
   worker?: boolean;
 }
@@ -108,7 +122,8 @@ export interface RunOptions {
 /** The report of `losslab run --json`. */
 export interface Report {
   name: string;
-  seed: number;
+  /** The run's seed, exact: a BigInt above 2^53 − 1. */
+  seed: Seed;
   /** Simulated time the run stopped. */
   endedAtMs: number;
   /** SHA-256 of the event-log lines: identifies the run. */
@@ -186,10 +201,11 @@ export interface SweepGrid {
   /** "NONE", "BASE", "KIND" or "KIND@target". */
   faults?: string[];
   faultAt?: Duration; faultJitter?: Duration; faultDuration?: Duration;
-  seeds?: number; firstSeed?: number;
+  seeds?: number; firstSeed?: SeedInput;
 }
 /** The settings sweep (rmq_sim::sweep): the report of `losslab sweep --json` (cells with their
- *  spreads over seeds, frontiers, the book's recommendation marked). Use { worker: true }. */
+ *  spreads over seeds, frontiers, the book's recommendation marked). Use { worker: true }.
+ *  Its seeds (`grid.firstSeed`, each cell's `failingSeeds`) are `Seed`s: BigInts above 2^53 − 1. */
 export function sweep(grid: SweepGrid | string, options?: { worker?: boolean }): Promise<{ cells: unknown[]; [key: string]: unknown }>;
 /** The lab's stylesheet rewritten for a shadow root (used by mount). */
 export function shadowCss(css: string): string;

@@ -16,7 +16,9 @@
 //
 // run(scenario, options) / events(scenario, options): a scenario is TOML text, a preset id, or an
 // object with the TOML's names ({ broker: { flushDiskType: 'SYNC_FLUSH' }, fault: [...] });
-// options.seed overrides its seed; options.worker = true computes in a Web Worker
+// options.seed overrides its seed (a Number, or a BigInt: seeds above 2^53 − 1 come back as BigInts, exact;
+// an integral Number above 2^53 − 1 is refused, JavaScript has rounded it); `undefined` and `null` in an
+// object mean absent; options.worker = true computes in a Web Worker
 // (losslab-worker.mjs) so a page that builds a table does not block its reader.
 // check(brokerConf): the loss-exposure check of a broker.conf text (`losslab check --json`).
 // presets(): [{ id, title, claim, toml }]. sweep(grid): the settings sweep (`losslab sweep --json`). Errors are thrown as Error objects with `field`,

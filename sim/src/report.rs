@@ -8,11 +8,45 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::event::{EndReason, Event, SendError};
+use crate::event::{EndReason, Event};
 use crate::ledger::{Answer, Ledger, SendRecord, Verdict};
 use crate::sim::Sim;
 
 pub use crate::log::digest;
+
+/// JavaScript's largest safe integer, 2^53 − 1: a `Number` above it may not be the integer meant.
+pub const MAX_SAFE_JS_INTEGER: u64 = (1 << 53) - 1;
+
+/// Serializes a seed (`#[serde(serialize_with)]`): as any `u64` up to 2^53 − 1, and as a 128-bit
+/// integer above. JSON writes both the same digits; serde-wasm-bindgen, which gives the JS API its
+/// values, makes the first a `Number` and the second a `BigInt`, so a seed reaches a page exact
+/// (a `Number` would round it).
+pub fn serialize_seed<S: serde::Serializer>(seed: &u64, s: S) -> Result<S::Ok, S::Error> {
+    if *seed <= MAX_SAFE_JS_INTEGER {
+        s.serialize_u64(*seed)
+    } else {
+        s.serialize_u128(u128::from(*seed))
+    }
+}
+
+/// [`serialize_seed`] for each seed of a list.
+pub fn serialize_seeds<S: serde::Serializer>(seeds: &[u64], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    let mut seq = s.serialize_seq(Some(seeds.len()))?;
+    for seed in seeds {
+        seq.serialize_element(&Seed(*seed))?;
+    }
+    seq.end()
+}
+
+/// A seed serialized by [`serialize_seed`].
+struct Seed(u64);
+
+impl serde::Serialize for Seed {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serialize_seed(&self.0, s)
+    }
+}
 
 /// The whole log as text, one line per event.
 pub fn log_text(events: &[Event]) -> String {
@@ -205,6 +239,7 @@ pub struct Report {
     pub name: String,
     /// The RocketMQ release the run followed (`"4.9.8"` …).
     pub version: crate::rocketmq_version::RocketMqVersion,
+    #[serde(serialize_with = "serialize_seed")]
     pub seed: u64,
     pub ended_at_ms: u64,
     /// Why the run stopped: `NOTHING_PENDING`, `TIME_LIMIT` (`until`) or `EVENT_LIMIT`; at a
@@ -272,13 +307,7 @@ impl Report {
             summary: Summary { messages: messages.len() as u32, send_status, verdicts, reconsumes },
             latency: Latency::of(sim.ledger()),
             throughput: Throughput::of(sim.ledger()),
-            in_sync_replicas_not_enough: sim
-                .ledger()
-                .messages
-                .iter()
-                .flat_map(|m| &m.attempts)
-                .filter(|a| matches!(a.outcome, Some((_, Answer::Exception(SendError::SystemError)))))
-                .count() as u32,
+            in_sync_replicas_not_enough: sim.in_sync_replicas_not_enough(),
             messages,
             faults_not_applied: sim
                 .refused_faults()

@@ -312,3 +312,27 @@ fn the_seed_draws_only_where_the_scenario_asks() {
     assert_eq!((nine.0, nine.1), (16, 15_000), "README's figures for --seed 9");
     assert_ne!(one.2, nine.2);
 }
+
+// ---- 8. 64-bit seeds exact in every output ----------------------------------------------------
+
+/// A seed is written as its exact digits above 2^53 too, by `--json` and by a sweep's report
+/// (the JS API gives the same values as BigInts: `rmq_sim::report::serialize_seed`, pinned by
+/// tests/js_api_browser.rs).
+#[test]
+fn seeds_above_2_53_are_written_exact() {
+    for seed in [(1u64 << 53) - 1, 1 << 53, (1 << 60) + 1, u64::MAX] {
+        let o = losslab(&["run", "--preset", "defaults", "--seed", &seed.to_string(), "--json"]);
+        assert!(o.status.success(), "{}", err(&o));
+        assert!(out(&o).contains(&format!("\"seed\": {seed},")), "seed {seed}: {}", &out(&o)[..200]);
+        let mut sc = rmq_sim::scenario::presets::load("defaults").unwrap();
+        sc.seed = seed;
+        let mut sim = rmq_sim::Sim::new(&sc);
+        sim.run();
+        let report = rmq_sim::report::Report::of(&sim);
+        assert_eq!(serde_json::to_value(&report).unwrap()["seed"].as_u64(), Some(seed), "as a serde_json::Value too");
+    }
+    let grid = rmq_sim::sweep::Grid { first_seed: u64::MAX - 1, ..Default::default() };
+    let json = serde_json::to_string(&grid).unwrap();
+    assert!(json.contains(&format!("\"firstSeed\":{}", u64::MAX - 1)), "{json}");
+    assert_eq!(rmq_sim::sweep::Grid::from_json(&json).unwrap(), grid, "and read back");
+}

@@ -60,7 +60,10 @@ test('bad input throws an Error naming the field and line', { timeout: 60000 }, 
   assert.equal(text.field, 'broker.flushDiskType');
   assert.equal(text.line, 3);
   assert.match(text.message, /^broker\.flushDiskType \(line 3\): /);
-  assert.equal((await call('run', { producer: { messages: null } })).error.field, 'producer.messages');
+  assert.equal((await call('run', { producer: { messages: 'many' } })).error.field, 'producer.messages');
+  // null, like undefined, is absent (serde-wasm-bindgen reads both as "none"): the default.
+  const holes = (await call('run', { producer: { messages: null, interval: undefined } })).value;
+  assert.equal(holes.eventLogDigest, (await call('run', {})).value.eventLogDigest, 'null is the default');
   assert.equal((await call('run', { fault: [{ at: '1s', kind: 'NOPE' }] })).error.field, 'fault[1].kind');
   assert.equal((await call('run', 'defaults', { seed: -1 })).error.field, 'options.seed');
   assert.equal((await call('run', 42)).error.field, 'scenario');
@@ -68,6 +71,46 @@ test('bad input throws an Error naming the field and line', { timeout: 60000 }, 
   assert.equal(conf.line, 2);
   const w = (await call('run', { broker: { brokerRole: 'MASTER' } }, { worker: true })).error;
   assert.deepEqual([w.isError, w.name, w.field, w.line], [true, 'LosslabError', 'broker.brokerRole', null], 'the same Error from the worker');
+});
+
+test('seeds above 2^53 travel as BigInt both ways; an unsafe Number is refused by name', { timeout: 180000 }, async () => {
+  const seed = (1n << 60n) + 1n;
+  const max = (1n << 64n) - 1n;
+  const cliText = losslab('run', '--preset', 'defaults', '--seed', String(seed), '--json');
+  const cliMax = losslab('run', tempFile('max.toml', `seed = "${max}"\n`), '--json');
+  const r = await page.evaluate(async ([s, m]) => {
+    const lab = await import('../losslab.mjs');
+    const seed = BigInt(s);
+    const max = BigInt(m);
+    const out = {};
+    const direct = await lab.run('defaults', { seed });
+    out.direct = { type: typeof direct.seed, seed: String(direct.seed), exact: direct.seed === seed, digest: direct.eventLogDigest };
+    const worker = await lab.run('defaults', { seed, worker: true });
+    out.worker = { type: typeof worker.seed, exact: worker.seed === seed, digest: worker.eventLogDigest };
+    const object = await lab.run({ seed: max });
+    out.object = { type: typeof object.seed, exact: object.seed === max, digest: object.eventLogDigest };
+    const small = await lab.run('defaults', { seed: 7 });
+    out.small = { type: typeof small.seed, seed: small.seed };
+    const refused = async (f) => { try { await f(); return null; } catch (e) { return { name: e.name, field: e.field, reason: e.reason }; } };
+    out.unsafeOption = await refused(() => lab.run('defaults', { seed: 2 ** 60 }));
+    out.unsafeKey = await refused(() => lab.run({ seed: 2 ** 60 }));
+    out.unsafeMessages = await refused(() => lab.run({ producer: { messages: 2 ** 60 } }));
+    const sw = await lab.sweep({ seeds: 1, firstSeed: seed, faults: ['NONE'], flushDiskType: ['ASYNC_FLUSH'],
+      brokerRole: ['ASYNC_MASTER'], sendMode: ['SYNC'] }, { worker: true });
+    out.sweep = { type: typeof sw.grid.firstSeed, exact: sw.grid.firstSeed === seed, cells: sw.cells.length };
+    return out;
+  }, [String(seed), String(max)]);
+  assert.match(cliText, new RegExp(`"seed": ${seed},`), 'the runner prints the exact seed');
+  assert.deepEqual(r.direct, { type: 'bigint', seed: String(seed), exact: true, digest: JSON.parse(cliText).eventLogDigest });
+  assert.deepEqual(r.worker, { type: 'bigint', exact: true, digest: r.direct.digest }, 'a BigInt crosses the worker, too');
+  assert.deepEqual(r.object, { type: 'bigint', exact: true, digest: JSON.parse(cliMax).eventLogDigest }, 'a BigInt seed key above 2^63');
+  assert.deepEqual(r.small, { type: 'number', seed: 7 }, 'a seed a Number holds is a Number');
+  for (const [k, field] of [['unsafeOption', 'options.seed'], ['unsafeKey', 'seed'], ['unsafeMessages', 'producer.messages']]) {
+    assert.equal(r[k]?.name, 'LosslabError', k);
+    assert.equal(r[k].field, field, k);
+    assert.match(r[k].reason, /BigInt/, `${k} says to write a BigInt`);
+  }
+  assert.deepEqual(r.sweep, { type: 'bigint', exact: true, cells: 1 });
 });
 
 test('events() iterates over the log of `losslab run --log`', { timeout: 60000 }, async () => {

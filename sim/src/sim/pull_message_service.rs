@@ -2,7 +2,8 @@
 //! broker's `PullMessageProcessor` with long polling.
 //!
 //! Each consume queue has one pull request, always in exactly one place: on the wire, held by a
-//! broker (long polling: a pull with nothing new waits until a message is dispatched), or
+//! broker (long polling, `pull_request_hold_service.rs`: a pull with nothing new waits until a
+//! message arrives or 15–20 s have passed), or
 //! deferred by flow control. `DefaultMQPushConsumerImpl.pullMessage` defers it by 50 ms
 //! (`PULL_TIME_DELAY_MILLS_WHEN_CACHE_FLOW_CONTROL`) while the queue's process queue holds more than
 //! `pullThresholdForQueue` messages or `pullThresholdSizeForQueue` MiB of bodies, or spans more
@@ -90,6 +91,7 @@ impl Sim {
         let commit = (source == NodeId::Master && s.mem_offset > 0).then_some(s.mem_offset);
         let offset = s.pull_offset;
         s.pull_outstanding = true;
+        s.pull_seq += 1;
         let (cepoch, nepoch) = (self.consumer.epoch, self.node(source).epoch);
         self.schedule(
             self.sc.network.latency,
@@ -112,6 +114,15 @@ impl Sim {
             self.schedule(PULL_DELAY_WHEN_EXCEPTION, Action::PullLater { queue: q, cepoch });
             return;
         }
+        if node == NodeId::Slave && self.rules().slave_pull_needs_read_enable && !self.sc.slave.slave_read_enable {
+            // 5.x `PullMessageProcessor.rejectRequest`: SYSTEM_BUSY; the client retries later.
+            let again_at = self.now + self.sc.network.latency + PULL_DELAY_WHEN_EXCEPTION;
+            self.emit(EventKind::PullRejected { node, queue: q, again_at });
+            self.consumer.queues.get_mut(&q).expect("queue").deferred = true;
+            let cepoch = self.consumer.epoch;
+            self.schedule_at(again_at, Action::PullLater { queue: q, cepoch });
+            return;
+        }
         if let Some(off) = commit {
             self.store_offset(node, q, off, OffsetVia::Pull);
         }
@@ -127,13 +138,15 @@ impl Sim {
             }
         }
         if offset == len {
-            self.consumer.held.insert(q, HeldPull { node, nepoch, cepoch, offset });
+            let seq = self.consumer.queues[&q].pull_seq;
+            self.consumer.held.insert(q, HeldPull { node, nepoch, cepoch, offset, held_at: self.now, seq });
+            self.arm_hold_check(node);
             return;
         }
         self.answer_pull(q, node, offset);
     }
 
-    fn answer_pull(&mut self, q: QueueKind, node: NodeId, offset: u64) {
+    pub(super) fn answer_pull(&mut self, q: QueueKind, node: NodeId, offset: u64) {
         let batch = self.sc.consumer.pull_batch_size as u64;
         let store = &self.node(node).store;
         let cq = store.queue(topic_of(q));
@@ -154,7 +167,8 @@ impl Sim {
             Topic::Main => QueueKind::Main,
             Topic::Retry => QueueKind::Retry,
             Topic::Dlq => {
-                if node == self.route && self.sc.consumer.dlq_consumer {
+                // Before 4.9.2 `%DLQ%` is created write-only: its consumer reads nothing.
+                if node == self.route && self.sc.consumer.dlq_consumer && self.rules().dlq_readable {
                     if let Some(&idx) = self.node(node).store.cq_dlq.last() {
                         let copy = self.node(node).store.records[idx].copy;
                         let after = self.sc.network.latency + self.sc.consumer.consume_time;
@@ -165,6 +179,12 @@ impl Sim {
             }
             Topic::Schedule => return,
         };
+        // A slave's reput service does not call the arriving listener (`DefaultMessageStore`
+        // `doReput`: only when the role is not `SLAVE`): its held pulls learn of replicated
+        // messages at the hold service's next 5 s check.
+        if node == NodeId::Slave {
+            return;
+        }
         let Some(h) = self.consumer.held.get(&q) else { return };
         if h.node != node || h.cepoch != self.consumer.epoch || self.node(node).epoch != h.nepoch {
             return;

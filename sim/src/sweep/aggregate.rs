@@ -51,6 +51,7 @@ pub struct CellSummary {
     pub acked: u64,
     pub messages: u64,
     /// Seeds whose run lost acknowledged messages, in order: the runs worth opening.
+    #[serde(serialize_with = "crate::report::serialize_seeds")]
     pub failing_seeds: Vec<u64>,
     /// What the same configuration costs with no fault (its `NONE` cell), when the grid has one
     /// and it ran: under a fault the latency is mostly the outage's, the same for every setting.

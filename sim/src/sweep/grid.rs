@@ -67,6 +67,7 @@ pub struct Grid {
     /// Seeds per cell, default 5.
     pub seeds: u32,
     /// First seed, default 1: seeds are `firstSeed`, `firstSeed + 1`, …
+    #[serde(serialize_with = "crate::report::serialize_seed")]
     pub first_seed: u64,
 }
 
@@ -111,10 +112,9 @@ impl Grid {
                 _ => GridError::new("grid", msg),
             }
         })?;
-        let json = serde_json::to_string(&table).map_err(|e| GridError::new("grid", e.to_string()))?;
-        Grid::from_json(&json).map_err(|e| {
-            // The JSON reader's position is in the JSON text: say the TOML line of the key instead.
-            let reason = e.reason.rfind(" at line ").map_or(&e.reason[..], |i| &e.reason[..i]);
+        Grid::from_table(&table).map_err(|e| {
+            // Say the TOML line of the key.
+            let reason = e.reason;
             let field = e.field;
             let line = text.lines().position(|l| {
                 let l = l.trim_start().trim_start_matches('"');
@@ -124,6 +124,17 @@ impl Grid {
                 Some(i) => GridError::new(field, format!("line {}: {reason}", i + 1)),
                 None => GridError::new(field, reason),
             }
+        })
+    }
+
+    /// Reads a grid from a table of its keys: a TOML file's, or a JS object's (the JS API reads
+    /// one through serde-wasm-bindgen). An error names the key.
+    pub fn from_table(table: &toml::Table) -> Result<Grid, GridError> {
+        let json = serde_json::to_string(table).map_err(|e| GridError::new("grid", e.to_string()))?;
+        Grid::from_json(&json).map_err(|e| {
+            // The JSON reader's position is in a JSON text the user never saw: leave it out.
+            let reason = e.reason.rfind(" at line ").map_or(&e.reason[..], |i| &e.reason[..i]).to_string();
+            GridError::new(e.field, reason)
         })
     }
 
