@@ -139,3 +139,26 @@ fn turning_the_transient_store_pool_off_saves_a_message_lost_to_a_process_crash(
     assert_eq!(off.change, "transientStorePoolEnable = false");
     assert!(Knob::TransientStorePoolOff.apply(&common::preset("defaults")).is_none(), "off by default");
 }
+
+/// Issue 19 / spec 5 §2, §6.1: on 5.3.3 a `SYNC_MASTER` at the default `inSyncReplicas = 1` loses
+/// the last acknowledged messages with the master's disk; the what-if names
+/// `inSyncReplicas = 2, totalReplicas = 2` as what saves one. The same run on 4.9.8 offers no
+/// such knob (the key does not exist there) and loses none.
+#[test]
+fn in_sync_replicas_2_saves_a_message_a_5x_sync_master_lost_at_defaults() {
+    let mut sc = common::preset("sync-master-disk-lost");
+    sc.version = rmq_sim::RocketMqVersion::V5_3_3;
+    sc.slave.slave_read_enable = true;
+    let (_, report) = common::run(&sc);
+    let m = report.messages.iter().find(|m| m.verdict == "LOST_AFTER_ACK").expect("5.3.3 at defaults loses an acked message");
+    let w = what_if(&sc, MsgId(m.id)).expect("a message of the run");
+    let isr = w.outcomes.iter().find(|o| o.knob == Knob::InSyncReplicas2).expect("applies on 5.3.3");
+    assert!(isr.saved, "inSyncReplicas = 2 keeps it: {}", isr.verdict);
+    assert_eq!(isr.change, "inSyncReplicas = 2, totalReplicas = 2");
+    assert!(w.saving().any(|o| o.knob == Knob::InSyncReplicas2));
+    // 4.9.8: the same scenario loses none, and the knob does not apply.
+    sc.version = rmq_sim::RocketMqVersion::V4_9_8;
+    let (_, report) = common::run(&sc);
+    assert_eq!(report.summary.verdicts["LOST_AFTER_ACK"], 0);
+    assert!(Knob::InSyncReplicas2.apply(&sc).is_none());
+}
