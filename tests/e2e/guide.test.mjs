@@ -12,13 +12,26 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { ARTIFACTS, launch } from './helpers.mjs';
-import { cliReport } from './cli.mjs';
+import { readFileSync } from 'node:fs';
+import { cliReport, losslab, tempFile } from './cli.mjs';
 
 const SITE = new URL('../../target/site', import.meta.url).pathname;
-const CHAPTERS = ['send-ok', 'flush', 'replication', 'crashes', 'retries-dlq', 'recommendation', 'embedding'];
+const CHAPTERS = ['send-ok', 'flush', 'replication', 'crashes', 'retries-dlq', 'recommendation', 'upgrading-5', 'embedding'];
 let url, stop, browser;
 const reports = new Map();
 const report = (id) => { if (!reports.has(id)) reports.set(id, cliReport(id)); return reports.get(id); };
+/** 5.x keys at their defaults, which the lab drops when it runs a scenario under 4.x. */
+const DEFAULT_5X = /^(totalReplicas|inSyncReplicas|minInSyncReplicas)\s*=\s*1\s*$|^(enableAutoInSyncReplicas|enableSlaveActingMaster)\s*=\s*false\s*$/gm;
+/** A preset run under another release (`data-version`), natively: its file with the version replaced. */
+const versionReport = (id, v) => {
+  const key = `${id}@${v}`;
+  if (!reports.has(key)) {
+    let toml = readFileSync(new URL(`../../sim/presets/${id}.toml`, import.meta.url), 'utf8').replace(/^version\s*=.*$/m, '');
+    if (!v.startsWith('5.')) toml = toml.replace(DEFAULT_5X, '');
+    reports.set(key, JSON.parse(losslab('run', tempFile(`${id}.toml`, `version = "${v}"\n${toml}`), '--json')));
+  }
+  return reports.get(key);
+};
 
 function freePort() {
   return new Promise((resolve) => {
@@ -103,16 +116,23 @@ for (const lang of ['en', 'zh']) {
       for (const el of await page.locator('[data-losslab-preset]').elementHandles()) {
         modules++;
         const preset = await el.getAttribute('data-losslab-preset');
+        const version = await el.getAttribute('data-version');
+        const want = version ? versionReport(preset, version) : report(preset);
         await el.scrollIntoViewIfNeeded();
         await page.waitForFunction((e) => e.dataset.losslab === 'mounted' && e.shadowRoot?.querySelector('svg.pipeline'), el, { timeout: 60000 });
         const shown = await el.evaluate((e) => ({
           lang: e.shadowRoot.querySelector('.app.embed').getAttribute('lang'),
           digest: e.shadowRoot.querySelector('[data-testid=summary] .digest').textContent.match(/([0-9a-f]{12})/)[1],
           orientation: e.shadowRoot.querySelector('.embed-stage').dataset.orientation,
+          master: e.shadowRoot.querySelector('svg.pipeline .st-master .st-title').textContent,
+          paired: !!e.closest('.losslab-pair'),
         }));
         assert.equal(shown.lang, labLang, `${chapter} module ${preset}: language`);
-        assert.equal(shown.digest, report(preset).eventLogDigest.slice(0, 12), `${chapter} module ${preset}: preset`);
-        assert.equal(shown.orientation, 'compact', `${chapter} module ${preset}: drawn for the docs column`);
+        assert.equal(shown.digest, want.eventLogDigest.slice(0, 12), `${chapter} module ${preset}${version ? ` on ${version}` : ''}: preset`);
+        assert.ok(shown.master.endsWith(`RocketMQ ${want.version}`), `${chapter} module ${preset}: the picture names ${want.version}: ${shown.master}`);
+        // Two labs side by side (a .losslab-pair) each get half the column (or all of it, wrapped).
+        if (shown.paired) assert.notEqual(shown.orientation, 'wide', `${chapter} module ${preset}: drawn for its half of the column`);
+        else assert.equal(shown.orientation, 'compact', `${chapter} module ${preset}: drawn for the docs column`);
       }
 
       for (const t of await page.locator('table[data-losslab-runs]').elementHandles()) {

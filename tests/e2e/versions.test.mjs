@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
-import { startLab, stopLab, openApp, expectAttr, expectText, expectCount, eventually, seekTo } from './helpers.mjs';
+import { startLab, stopLab, openApp, expectAttr, expectText, expectCount, eventually, seekTo, seekToEnd } from './helpers.mjs';
 import { losslab, tempFile } from './cli.mjs';
 
 let server, browser;
@@ -150,5 +150,28 @@ test('a 5.3.3 share link: the same digest natively and in a fresh browser contex
   await expectText(embed, '[data-testid=summary] .digest', new RegExp(digest.slice(0, 12)));
   await embed.close();
   assert.deepEqual([...errors, ...freshErrors], []);
+  await page.close();
+});
+
+test('the upgrade trap: 5.3.3 loses acked messages 4.9.8 keeps; the what-if names inSyncReplicas = 2; the 4.9.8 lane keeps them', { timeout: 180000 }, async () => {
+  const { page, errors } = await openApp(browser, `${server.url}?preset=v5-sync-master-upgrade-trap&lang=en`);
+  await expectAttr(page, '[data-testid=version-picker]', 'data-running', '5.3.3');
+  await expectText(page, '[data-testid=replication-wait]', /waits for 1 replica: itself/);
+  const trap = preset('v5-sync-master-upgrade-trap');
+  const lost = nativeReport(trap).summary.verdicts.LOST_AFTER_ACK;
+  const lost498 = nativeReport(onVersion(trap, '4.9.8')).summary.verdicts.LOST_AFTER_ACK;
+  assert.ok(lost > 0 && lost498 === 0, `5.3.3 loses ${lost}, 4.9.8 ${lost498}`);
+  await seekToEnd(page);
+  await page.locator('[data-testid=lost-list] .msg-chip').first().click();
+  await page.waitForSelector('[data-testid=whatif] [data-testid=whatif-row][data-knob=IN_SYNC_REPLICAS_2]');
+  await expectAttr(page, '[data-testid=whatif-row][data-knob=IN_SYNC_REPLICAS_2]', 'data-saved', 'true');
+  await expectText(page, '[data-testid=whatif-headline]', /inSyncReplicas = 2, totalReplicas = 2/);
+  // The upgrade question side by side: the same run on 4.9.8 keeps every acknowledged message.
+  await page.click('[data-testid=lane-add][data-knob="SAME_ON_4.9.8"]');
+  await expectCount(page, '[data-testid=lane]', 2);
+  await expectAttr(page, '[data-testid=lane] >> nth=0', 'data-lost-after-ack', String(lost));
+  await expectAttr(page, '[data-testid=lane] >> nth=1', 'data-lost-after-ack', '0');
+  await expectText(page, '[data-testid=lane-diff]', new RegExp(`lane B lost ${lost} fewer acknowledged messages`));
+  assert.deepEqual(errors, []);
   await page.close();
 });
