@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::event::{EventKind, NodeId, SendStatus};
-use crate::scenario::{BrokerRole, FlushDiskType};
+use crate::scenario::FlushDiskType;
 use crate::sim::Sim;
 
 /// Incremental checker: feed it the simulator after each step.
@@ -105,7 +105,8 @@ impl Checker {
         }
         let slave_healthy = sim.slave().is_some_and(|s| s.is_up())
             && self.slave_down_at.is_none_or(|t| t < sim.copies()[copy].appended_at);
-        if sc.broker.broker_role == BrokerRole::SyncMaster && sim.ha().slave_ahead_at.is_none() && slave_healthy {
+        // Version-specific: a 5.x SYNC_MASTER promises it only when it waits for two acks.
+        if sc.send_ok_waits_for_slave() && sim.ha().slave_ahead_at.is_none() && slave_healthy {
             let on_slave = sim.slave().is_some_and(|s| s.store.find(copy).is_some());
             if !on_slave {
                 return Err(format!("sync_master_send_ok_is_on_slave: {e} but the slave lacks it"));

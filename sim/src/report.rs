@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::event::{EndReason, Event, SendError};
+use crate::event::{EndReason, Event};
 use crate::ledger::{Answer, Ledger, SendRecord, Verdict};
 use crate::sim::Sim;
 
@@ -307,13 +307,7 @@ impl Report {
             summary: Summary { messages: messages.len() as u32, send_status, verdicts, reconsumes },
             latency: Latency::of(sim.ledger()),
             throughput: Throughput::of(sim.ledger()),
-            in_sync_replicas_not_enough: sim
-                .ledger()
-                .messages
-                .iter()
-                .flat_map(|m| &m.attempts)
-                .filter(|a| matches!(a.outcome, Some((_, Answer::Exception(SendError::SystemError)))))
-                .count() as u32,
+            in_sync_replicas_not_enough: sim.in_sync_replicas_not_enough(),
             messages,
             faults_not_applied: sim
                 .refused_faults()

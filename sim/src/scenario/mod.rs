@@ -487,6 +487,25 @@ impl Scenario {
     pub fn rules(&self) -> &'static VersionRules {
         self.version.rules()
     }
+
+    /// Whether a `SEND_OK` from this master promises the slave has the message: a `SYNC_MASTER`
+    /// in 4.x always; in 5.x only when the put waits for two acks (`inSyncReplicas` ≥ 2) and
+    /// automatic degradation (`enableSlaveActingMaster` + `enableAutoInSyncReplicas` with
+    /// `minInSyncReplicas` 1) cannot lower that to the master alone (spec 5 §2–§3).
+    pub fn send_ok_waits_for_slave(&self) -> bool {
+        let b = &self.broker;
+        if b.broker_role != BrokerRole::SyncMaster {
+            return false;
+        }
+        if !self.rules().quorum_write {
+            return true;
+        }
+        let degrades = self.rules().slave_acting_master
+            && b.enable_slave_acting_master
+            && b.enable_auto_in_sync_replicas
+            && b.min_in_sync_replicas < 2;
+        b.in_sync_replicas >= 2 && !degrades
+    }
 }
 
 /// A whole scenario.

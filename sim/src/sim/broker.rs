@@ -11,6 +11,7 @@
 use super::{Action, CopyInfo, PendingPut, Reply, Sim, MAX_PENDING_PUTS};
 use crate::broker::store::{CopyId, Record};
 use crate::event::{EventKind, MsgId, NodeId, SendError, SendStatus, Topic};
+use crate::rocketmq_version::{SlaveWaitTimeout, TransferDeadline};
 use crate::scenario::{BrokerRole, FlushDiskType};
 use crate::time::{SimDuration, SimTime};
 
@@ -103,12 +104,73 @@ impl Sim {
             self.answer_put(msg, attempt, Err(SendError::BrokerBusy));
             return;
         }
+        let need_ack = match self.need_ack_nums() {
+            Ok(need) => need,
+            Err((in_sync, need_ack_nums)) => {
+                // `asyncPutMessage` refuses before it appends: nothing is stored.
+                self.emit(EventKind::InSyncReplicasNotEnough { msg, attempt, in_sync, need_ack_nums });
+                self.in_sync_refusals += 1;
+                self.answer_put(msg, attempt, Err(SendError::SystemError));
+                return;
+            }
+        };
         let copy = self.master_append(msg, Topic::Main, 0, Some(attempt));
-        self.hold_put(copy, Reply::Producer { msg, attempt });
+        self.hold_put(copy, Reply::Producer { msg, attempt }, need_ack);
+    }
+
+    /// 5.x `needAckNums` of a put arriving now (spec 5 §2–§3): `inSyncReplicas`; with
+    /// `enableSlaveActingMaster` on a `SYNC_MASTER`, first the in-sync count = min(alive replicas,
+    /// `inSyncReplicasNums`), `calcNeedAckNums` (with `enableAutoInSyncReplicas`:
+    /// max(min(`inSyncReplicas`, in-sync), `minInSyncReplicas`)), and `Err((in_sync, need))`
+    /// when more are needed than are in sync: `IN_SYNC_REPLICAS_NOT_ENOUGH`. 4.x: unused (0).
+    pub(crate) fn need_ack_nums(&self) -> Result<u32, (u32, u32)> {
+        let (b, rules) = (&self.sc.broker, self.rules());
+        if !rules.quorum_write {
+            return Ok(0);
+        }
+        if !(rules.slave_acting_master && b.enable_slave_acting_master && b.broker_role == BrokerRole::SyncMaster) {
+            return Ok(b.in_sync_replicas);
+        }
+        let in_sync = self.alive_replicas().min(self.in_sync_replicas_nums(self.master.store.written));
+        let mut need = b.in_sync_replicas;
+        if b.enable_auto_in_sync_replicas {
+            need = need.min(in_sync).max(b.min_in_sync_replicas);
+        }
+        if need > in_sync {
+            return Err((in_sync, need));
+        }
+        Ok(need)
+    }
+
+    /// `DefaultHAService.inSyncReplicasNums`: the master plus every HA connection whose slave
+    /// acknowledged to within `haMaxGapNotInSync` of `master_put_where`.
+    pub(crate) fn in_sync_replicas_nums(&self, master_put_where: u64) -> u32 {
+        let gap = self.sc.broker.ha_slave_fallbehind_max_bytes;
+        1 + self.ha.conns.iter().filter(|c| master_put_where.saturating_sub(c.slave_ack_offset) < gap).count() as u32
+    }
+
+    /// `getAliveReplicaNumInGroup`: the brokers of the group the name server lists, the master
+    /// included. A slave stopped or killed unregisters at once (its channel closes); a slave
+    /// whose machine went silent stays listed (for the name server's 120 s), so then the HA
+    /// connection count decides. (RocketMQ refreshes it every 1 s, `syncBrokerMemberGroup`; the
+    /// lab reads it at once.)
+    fn alive_replicas(&self) -> u32 {
+        use super::NodeState::{ProcessDown, Stopped};
+        1 + u32::from(self.slave.as_ref().is_some_and(|s| !matches!(s.state, ProcessDown | Stopped)))
+    }
+
+    /// How long a `SYNC_MASTER` send waits for its slave: `slaveTimeout` (4.9.3+) or
+    /// `syncFlushTimeout` (4.7.0).
+    pub(crate) fn slave_wait_timeout(&self) -> SimDuration {
+        match self.rules().slave_wait_timeout {
+            SlaveWaitTimeout::SlaveTimeout => self.sc.broker.slave_timeout,
+            SlaveWaitTimeout::SyncFlushTimeout => self.sc.broker.sync_flush_timeout,
+        }
     }
 
     /// Holds the put of `copy` (just appended) until its flush and replica parts complete.
-    pub(crate) fn hold_put(&mut self, copy: CopyId, reply: Reply) {
+    pub(crate) fn hold_put(&mut self, copy: CopyId, reply: Reply, need_ack: u32) {
+        let rules = self.rules();
         let next_offset = self.master.store.written;
         let flush = match self.sc.broker.flush_disk_type {
             FlushDiskType::AsyncFlush => Some(None),
@@ -117,8 +179,12 @@ impl Sim {
         };
         let replica = match self.sc.broker.broker_role {
             BrokerRole::AsyncMaster => Some(None),
-            BrokerRole::SyncMaster if !self.is_slave_ok(next_offset) => Some(Some(SendStatus::SlaveNotAvailable)),
-            BrokerRole::SyncMaster if self.ha.push2slave >= next_offset => Some(None),
+            // 5.x `handleHA`: `needAckNums` ≤ 1 answers PUT_OK at once and wakes no push thread.
+            BrokerRole::SyncMaster if rules.quorum_write && need_ack <= 1 => Some(None),
+            BrokerRole::SyncMaster if rules.checks_slave_ok && !self.is_slave_ok(next_offset) => {
+                Some(Some(SendStatus::SlaveNotAvailable))
+            }
+            BrokerRole::SyncMaster if !rules.quorum_write && self.ha.push2slave >= next_offset => Some(None),
             BrokerRole::SyncMaster => None,
         };
         let put = self.next_put;
@@ -128,11 +194,13 @@ impl Sim {
             self.complete_put(copy, reply, flush, replica);
             return;
         }
-        if flush.is_none() {
+        if flush.is_none() && rules.flush_disk_watcher {
             self.schedule(self.sc.broker.sync_flush_timeout, Action::FlushDeadline { put });
         }
-        let slave_deadline = replica.is_none().then(|| self.now + self.sc.broker.slave_timeout);
-        self.puts.insert(put, PendingPut { reply, copy, next_offset, flush, replica, slave_deadline });
+        let slave_deadline = (replica.is_none() && rules.transfer_deadline == TransferDeadline::RequestCreated)
+            .then(|| self.now + self.slave_wait_timeout());
+        let created = self.now;
+        self.puts.insert(put, PendingPut { reply, copy, next_offset, flush, replica, slave_deadline, created, need_ack });
         if replica.is_none() {
             // `submitReplicaRequest`: queue the request and wake the HA push threads.
             self.wake_all_push();
@@ -176,13 +244,18 @@ impl Sim {
 
     /// Completes the puts whose flush part is satisfied by the new flushed offset.
     pub(crate) fn complete_flushed_puts(&mut self, flushed: u64) {
+        // Without `FlushDiskWatcher` (4.7.0) `wakeupCustomer` reports a flush later than
+        // `syncFlushTimeout` as a failure, which the put answers `FLUSH_DISK_TIMEOUT`.
+        let late_after = (!self.rules().flush_disk_watcher).then_some(self.sc.broker.sync_flush_timeout);
+        let now = self.now;
         let ready: Vec<u64> = self
             .puts
             .iter_mut()
             .filter_map(|(&id, p)| {
                 let done = p.flush.is_none() && flushed >= p.next_offset;
                 if done {
-                    p.flush = Some(None);
+                    let late = late_after.is_some_and(|t| now.since(p.created) > t);
+                    p.flush = Some(late.then_some(SendStatus::FlushDiskTimeout));
                 }
                 done.then_some(id)
             })

@@ -401,7 +401,7 @@ impl Sim {
         let new_copy = if stored_rc >= max {
             // The DLQ copy carries the failing delivery's reconsumeTimes + 1 (17 for a poison message).
             let dlq = self.master_append(msg, Topic::Dlq, stored_rc + 1, None);
-            self.copies[dlq].handled = !self.sc.consumer.dlq_consumer;
+            self.copies[dlq].handled = !(self.sc.consumer.dlq_consumer && self.rules().dlq_readable);
             self.ledger.get_mut(msg).set_dead_lettered_at(self.now);
             self.emit(EventKind::DeadLettered { msg, reconsume_times: stored_rc });
             dlq

@@ -5,10 +5,18 @@
 //! (`notifyTransferSome`) wakes it, else it looks again after 1 s. A request's deadline
 //! (`slaveTimeout`) is only checked when it wakes, so `FLUSH_SLAVE_TIMEOUT` can come up to ~1 s
 //! after the deadline when the slave is silent. Satisfied requests complete `PUT_OK`.
+//!
+//! What differs by release comes from [`crate::rocketmq_version::VersionRules`] (spec 5 §1–§2):
+//! 4.7.0 waits `syncFlushTimeout`, from when the service *starts* on a request, one request after
+//! the other (so in a stall the k-th waits ~k × 5 s), and reports a success later than the
+//! timeout (counted from the put) as `FLUSH_SLAVE_TIMEOUT`. 5.x counts acks (the master plus
+//! every connection whose slave acknowledged the request, against `needAckNums`) and polls every
+//! 1 ms: between slave reports, which wake it at once, only a deadline can change anything, so
+//! the model wakes it at the earliest deadline, where the 1 ms poll times the request out.
 
 use super::{Action, Sim};
 use crate::event::SendStatus;
-use crate::time::SimDuration;
+use crate::time::{SimDuration, SimTime};
 
 /// `notifyTransferObject.waitForRunning(1000)`.
 pub(crate) const TRANSFER_RECHECK: SimDuration = SimDuration::from_ms(1_000);
@@ -44,22 +52,38 @@ impl Sim {
     /// One pass of `doWaitTransfer`: complete what the slave reached, time out what is past its
     /// deadline, and wait (up to 1 s) for the rest.
     fn do_wait_transfer(&mut self) {
+        let rules = self.rules();
         let pushed = self.ha.push2slave;
+        let acked: Vec<u64> = self.ha.conns.iter().map(|c| c.slave_ack_offset).collect();
+        let timeout = self.slave_wait_timeout();
         let now = self.now;
         let mut ready = Vec::new();
         let mut left = false;
+        let mut earliest: Option<SimTime> = None;
         for (&id, p) in self.puts.iter_mut() {
             if p.replica.is_some() {
                 continue;
             }
-            if pushed >= p.next_offset {
-                p.replica = Some(None);
+            let reached = if rules.quorum_write {
+                1 + acked.iter().filter(|&&a| a >= p.next_offset).count() as u32 >= p.need_ack
+            } else {
+                pushed >= p.next_offset
+            };
+            // 4.7.0: the deadline starts when the service takes the request.
+            let deadline = *p.slave_deadline.get_or_insert(now + timeout);
+            if reached {
+                let late = rules.late_replica_success_is_timeout && now.since(p.created) > timeout;
+                p.replica = Some(late.then_some(SendStatus::FlushSlaveTimeout));
                 ready.push(id);
-            } else if p.slave_deadline.is_some_and(|d| d <= now) {
+            } else if deadline <= now {
                 p.replica = Some(Some(SendStatus::FlushSlaveTimeout));
                 ready.push(id);
             } else {
                 left = true;
+                earliest = Some(earliest.map_or(deadline, |e| e.min(deadline)));
+                if rules.transfer_one_by_one {
+                    break; // the ones behind wait for this one
+                }
             }
         }
         for id in ready {
@@ -69,7 +93,10 @@ impl Sim {
         self.gts.waiting = left;
         if left {
             let gen = self.gts.gen;
-            self.schedule(TRANSFER_RECHECK, Action::TransferRecheck { gen });
+            match earliest {
+                Some(at) if rules.transfer_poll < TRANSFER_RECHECK => self.schedule_at(at, Action::TransferRecheck { gen }),
+                _ => self.schedule(rules.transfer_poll, Action::TransferRecheck { gen }),
+            }
         }
     }
 }

@@ -29,6 +29,9 @@ pub struct HaConnection {
     pub connected_at: SimTime,
     /// `slaveRequestOffset`: `None` (-1) until the slave's first report.
     pub slave_request_offset: Option<u64>,
+    /// `slaveAckOffset`: the slave's last report on this connection (5.x counts acks and
+    /// in-sync replicas per connection, spec 5 §2–§3).
+    pub slave_ack_offset: u64,
     /// `nextTransferFromWhere`, once the first report set it.
     pub next_transfer_from: Option<u64>,
     /// `lastReadTimestamp`: the last report heard (or the connect).
@@ -89,6 +92,7 @@ impl Sim {
             id,
             connected_at: self.now,
             slave_request_offset: first_report_known,
+            slave_ack_offset: first_report_known.unwrap_or(0),
             next_transfer_from: first_report_known,
             last_report_at: self.now,
             silent_since: None,
@@ -201,6 +205,7 @@ impl Sim {
         let Some(c) = self.ha.conn_mut(id) else { return };
         c.last_report_at = now;
         c.silent_since = None;
+        c.slave_ack_offset = offset;
         let first = c.slave_request_offset.is_none();
         if first {
             c.slave_request_offset = Some(offset);

@@ -185,8 +185,13 @@ pub(crate) struct PendingPut {
     /// `None` while waiting; `Some(None)` done OK; `Some(Some(s))` done with a failure status.
     pub flush: Option<Option<SendStatus>>,
     pub replica: Option<Option<SendStatus>>,
-    /// `SYNC_MASTER`: when `GroupTransferService` gives up (checked only when it wakes).
+    /// `SYNC_MASTER`: when `GroupTransferService` gives up (checked only when it wakes); 4.7.0
+    /// sets it only when the service starts on the request.
     pub slave_deadline: Option<SimTime>,
+    /// When the put was held (`GroupCommitRequest.startTimestamp`).
+    pub created: SimTime,
+    /// 5.x `needAckNums`: replicas, the master included, whose ack the put waits for.
+    pub need_ack: u32,
 }
 
 /// Who waits for a held put's answer.
@@ -260,6 +265,8 @@ pub struct Sim {
     /// Faults that could not apply: (index into `faults`, why), in the order they were due.
     pub(crate) refused: Vec<(usize, FaultRefusal)>,
     pub(crate) ledger: Ledger,
+    /// Send attempts refused with `IN_SYNC_REPLICAS_NOT_ENOUGH` (5.x, spec 5 §3).
+    pub(crate) in_sync_refusals: u32,
     pub(crate) finished: bool,
     event_limit: u64,
 }
@@ -310,6 +317,7 @@ impl Sim {
             active_faults: Default::default(),
             refused: Vec::new(),
             ledger: Ledger::new(sc.producer.messages),
+            in_sync_refusals: 0,
             finished: false,
             event_limit: u64::MAX,
             sc,
@@ -435,6 +443,11 @@ impl Sim {
     /// Stored copies, by [`CopyId`].
     pub fn copies(&self) -> &[CopyInfo] {
         &self.copies
+    }
+
+    /// Send attempts the master refused with `IN_SYNC_REPLICAS_NOT_ENOUGH` so far.
+    pub fn in_sync_replicas_not_enough(&self) -> u32 {
+        self.in_sync_refusals
     }
 
     /// Every message's stages (and, after the run ended, its verdict).

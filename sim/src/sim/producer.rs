@@ -301,6 +301,25 @@ impl Sim {
         }
         let status = match result {
             Ok(status) => status,
+            Err(SendError::SystemError) if self.sc.producer.send_mode == SendMode::Sync => {
+                // `sendDefaultImpl`: an `MQBrokerException` whose code is in `retryResponseCodes`
+                // (SYSTEM_ERROR is) tries again while attempts and the budget last; the last
+                // failure is `Send [N] times, still failed`. (ASYNC's `onExceptionImpl` is called
+                // with `needRetry = false` for a broker error: the callback fails at once.)
+                self.emit(EventKind::AttemptFailed { msg, attempt, error: SendError::SystemError });
+                self.set_answer(msg, attempt, Answer::Exception(SendError::SystemError));
+                let s = &mut self.producer.sends[msg.0 as usize];
+                s.outstanding = None;
+                let (elapsed, used) = (self.now.since(s.first_start), s.attempts_in_send);
+                if elapsed > self.sc.producer.send_msg_timeout {
+                    self.send_failed(msg, SendError::CallTimeout);
+                } else if used < self.max_attempts() {
+                    self.start_attempt(msg);
+                } else {
+                    self.send_failed(msg, SendError::RetriesExhausted);
+                }
+                return;
+            }
             Err(error) => {
                 self.send_failed(msg, error);
                 return;

@@ -112,6 +112,15 @@ impl Sim {
             self.schedule(PULL_DELAY_WHEN_EXCEPTION, Action::PullLater { queue: q, cepoch });
             return;
         }
+        if node == NodeId::Slave && self.rules().slave_pull_needs_read_enable && !self.sc.slave.slave_read_enable {
+            // 5.x `PullMessageProcessor.rejectRequest`: SYSTEM_BUSY; the client retries later.
+            let again_at = self.now + self.sc.network.latency + PULL_DELAY_WHEN_EXCEPTION;
+            self.emit(EventKind::PullRejected { node, queue: q, again_at });
+            self.consumer.queues.get_mut(&q).expect("queue").deferred = true;
+            let cepoch = self.consumer.epoch;
+            self.schedule_at(again_at, Action::PullLater { queue: q, cepoch });
+            return;
+        }
         if let Some(off) = commit {
             self.store_offset(node, q, off, OffsetVia::Pull);
         }
@@ -154,7 +163,8 @@ impl Sim {
             Topic::Main => QueueKind::Main,
             Topic::Retry => QueueKind::Retry,
             Topic::Dlq => {
-                if node == self.route && self.sc.consumer.dlq_consumer {
+                // Before 4.9.2 `%DLQ%` is created write-only: its consumer reads nothing.
+                if node == self.route && self.sc.consumer.dlq_consumer && self.rules().dlq_readable {
                     if let Some(&idx) = self.node(node).store.cq_dlq.last() {
                         let copy = self.node(node).store.records[idx].copy;
                         let after = self.sc.network.latency + self.sc.consumer.consume_time;
