@@ -529,6 +529,11 @@ pub const PRESETS_ZH: &[(&str, &str, &str)] = &[
     ("transient-store-pool-process-crash", "transientStorePoolEnable：进程崩溃丢失尚未提交的写缓冲", "开启 transientStorePoolEnable 后，消息先写入堆外写缓冲，由 CommitRealTimeService 攒够 4 页或每 200 ms 提交到页缓存；Broker 进程崩溃会丢失这段未提交的尾部，而普通 ASYNC_FLUSH 不会。"),
     ("async-master-push-window", "默认配置的 ASYNC_MASTER：最近约 100 ms 的消息只在主节点上", "从节点健康时 ASYNC_MASTER 看起来和 SYNC_MASTER 一样安全，但主节点的 HA 推送线程以 100 ms 为步长空闲，只有 SYNC_MASTER 的写入会唤醒它；主节点磁盘损毁会丢失这些只在主节点上的 SEND_OK 消息。"),
     ("slave-falls-behind-burst", "突发流量让从节点落后：没有故障也返回 SLAVE_NOT_AVAILABLE", "复制是一条以 32 KiB 为批的 TCP 流；突发写入快过链路时，从节点落后超过 haSlaveFallbehindMax（256 MiB），isSlaveOK 立即失败，SYNC_MASTER 返回 SLAVE_NOT_AVAILABLE（apache/rocketmq #2528）。"),
+    ("v5-sync-master-upgrade-trap", "RocketMQ 5：默认配置的 SYNC_MASTER 不再等待从节点", "在 RocketMQ 5.3.3 上，默认配置的 brokerRole = SYNC_MASTER 不等待从节点（inSyncReplicas = 1，包含主节点自己）：主节点磁盘损毁会丢失 4.9.8 能保住的 SEND_OK 消息。"),
+    ("v5-slave-unreadable", "RocketMQ 5：默认配置下从节点拒绝所有拉取", "RocketMQ 5.3.3 的从节点在 slaveReadEnable = false（默认）时拒绝所有拉取请求：主节点宕机期间，故障前未消费的消息一条也到不了消费者，与复制配置无关。"),
+    ("v5-in-sync-replicas-slave-down", "RocketMQ 5：inSyncReplicas = 2 且从节点宕机：每次发送等待 3 秒", "在 RocketMQ 5.3.3 上，inSyncReplicas = 2 的 SYNC_MASTER 在从节点宕机时，每次发送都要等待 slaveTimeout（3 秒）才返回 FLUSH_SLAVE_TIMEOUT，而 4.9.8 会立即返回 SLAVE_NOT_AVAILABLE。"),
+    ("v5-acting-master-degrades", "RocketMQ 5：自动降级在从节点离开后返回 SEND_OK", "在 RocketMQ 5.3.3 上开启从节点代理主节点与自动降级后，从节点同步时发送会等待它，从节点宕机后则以只有主节点的延迟返回 SEND_OK。"),
+    ("v470-flush-slave-timeout-5s", "RocketMQ 4.7：等待从节点的时间是 syncFlushTimeout，5 秒", "在 RocketMQ 4.7.0 上，主从链路卡住的 SYNC_MASTER 在 syncFlushTimeout（5 秒）后返回 FLUSH_SLAVE_TIMEOUT，即种子笔记里的 5 秒，而不是 4.9.x 的 slaveTimeout（3 秒）；等待中的发送一个接一个地处理。"),
 ];
 
 #[cfg(test)]

@@ -358,6 +358,12 @@ pub enum CauseStep {
     /// Its retry waits in `SCHEDULE_TOPIC_XXXX` on the slave, whose schedule service does not
     /// run, and the master stays down.
     RetryStuckOnSlave,
+    /// 5.x: the `SEND_OK` did not wait for the slave, because `inSyncReplicas` (the acks a
+    /// `SYNC_MASTER` put waits for, the master's own included) is this value ≤ 1 (spec 5 §2).
+    InSyncReplicasNoWait { version: crate::rocketmq_version::RocketMqVersion, in_sync_replicas: u32 },
+    /// 5.x: only the slave holds it, and a 5.x slave refuses every pull while `slaveReadEnable`
+    /// is false (spec 5 §2).
+    SlaveReadDisabled,
     /// (`UNRESOLVED`) It waits in the broker, but no consumer is online to read it.
     WaitingForConsumer { crashed: bool },
     /// The run ran out of work before any consumer reached it (a model gap; the sweep forbids it).

@@ -132,6 +132,18 @@ impl CauseStep {
                 "它位于 {} 队列偏移 {offset}，低于消费组读取的起点偏移 {consumer_offset}（该偏移在队列被截断之前就已提交）；新消息填满了空缺，再也不会有拉取返回它",
                 queue.name()
             ),
+            (InSyncReplicasNoWait { version, in_sync_replicas }, Lang::En) => format!(
+                "RocketMQ {version}'s SYNC_MASTER did not wait for the slave: inSyncReplicas = {in_sync_replicas} (it counts the master itself), so replication was asynchronous; totalReplicas = 2 and inSyncReplicas = 2 make it wait as 4.x did"
+            ),
+            (InSyncReplicasNoWait { version, in_sync_replicas }, Lang::Zh) => format!(
+                "RocketMQ {version} 的 SYNC_MASTER 没有等待从节点：inSyncReplicas = {in_sync_replicas}（包含主节点自己），复制实际上是异步的；设置 totalReplicas = 2 和 inSyncReplicas = 2 才会像 4.x 那样等待"
+            ),
+            (SlaveReadDisabled, Lang::En) => {
+                "only the slave holds it, and a 5.x slave refuses every pull while slaveReadEnable = false: unreachable until the master returns".into()
+            }
+            (SlaveReadDisabled, Lang::Zh) => {
+                "只有从节点还有它，而 5.x 的从节点在 slaveReadEnable = false 时拒绝所有拉取请求：主节点恢复之前无法消费".into()
+            }
             (RetryStuckOnSlave, Lang::En) => {
                 "its retry waits in SCHEDULE_TOPIC_XXXX on the slave, whose schedule service does not run, and the master stays down".into()
             }

@@ -134,3 +134,40 @@ fn every_preset_is_tested_here() {
         assert!(src.contains(&format!("\"{}\"", p.id)), "preset {} has no scenario test", p.id);
     }
 }
+
+// ---- issue 19: the RocketMQ 5.3.3 and 4.7.0 presets (spec rocketmq-5.md §6 items 1–4) ----
+
+#[test]
+fn preset_v5_sync_master_upgrade_trap() {
+    // sync-master-disk-lost on 4.9.8: SEND_OK=290, no LOST_AFTER_ACK.
+    let r = check("v5-sync-master-upgrade-trap", "SEND_OK=300", "DELIVERED=291 LOST_AFTER_ACK=9");
+    let lost = r.messages.iter().find(|m| m.verdict == "LOST_AFTER_ACK").unwrap();
+    let cause = lost.cause.as_deref().unwrap();
+    assert!(cause.contains("inSyncReplicas = 1") && cause.contains("inSyncReplicas = 2"), "{cause}");
+    let mut on_498 = preset("v5-sync-master-upgrade-trap");
+    on_498.version = rmq_sim::RocketMqVersion::V4_9_8;
+    let (_, r) = run(&on_498);
+    assert_eq!(r.summary.verdicts["LOST_AFTER_ACK"], 0, "4.9.8 keeps them: {}", verdicts(&r));
+}
+#[test]
+fn preset_v5_slave_unreadable() {
+    let r = check("v5-slave-unreadable", "EXCEPTION=10 SEND_OK=290", "LOST_UNACKED=5 UNRESOLVED=295");
+    let stuck = r.messages.iter().find(|m| m.verdict == "UNRESOLVED").unwrap();
+    assert!(stuck.cause.as_deref().unwrap().contains("slaveReadEnable = false"), "{:?}", stuck.cause);
+    let mut readable = preset("v5-slave-unreadable");
+    readable.slave.slave_read_enable = true;
+    let (_, r) = run(&readable);
+    assert_eq!(verdicts(&r), "DELIVERED=295 LOST_UNACKED=5");
+}
+#[test]
+fn preset_v5_in_sync_replicas_slave_down() {
+    check("v5-in-sync-replicas-slave-down", "FLUSH_SLAVE_TIMEOUT=80 SEND_OK=20", "DELIVERED=100");
+}
+#[test]
+fn preset_v5_acting_master_degrades() {
+    check("v5-acting-master-degrades", "SEND_OK=100", "DELIVERED=100");
+}
+#[test]
+fn preset_v470_flush_slave_timeout_5s() {
+    check("v470-flush-slave-timeout-5s", "FLUSH_SLAVE_TIMEOUT=100 SEND_OK=100", "DELIVERED=200");
+}

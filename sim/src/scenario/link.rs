@@ -26,7 +26,9 @@ pub const VERSION: &str = "v1";
 /// below.
 /// - 0: links made before the model version was recorded (up to issue 18 items 1–5).
 /// - 1: issue 18 item 8, a consume thread is blocked through its `sendMessageBack` RPC.
-pub const MODEL_VERSION: u32 = 1;
+/// - 2: issue 18 item 7, long polling's 15–20 s return (`PullRequestHoldService`), a slave's held
+///   pulls woken only by its 5 s check, a dead slave process noticed after tens of milliseconds.
+pub const MODEL_VERSION: u32 = 2;
 /// Longest link body accepted (encoded characters).
 pub const MAX_ENCODED: usize = 16 * 1024;
 /// Largest inflated payload accepted: a zip bomb stops here.

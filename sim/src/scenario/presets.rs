@@ -161,6 +161,31 @@ static PRESETS: &[Preset] = &[
         "Consuming the DLQ compensates a poison message",
         "The DLQ is a topic too, and consuming it is the way to compensate."
     ),
+    preset!(
+        "v5-sync-master-upgrade-trap",
+        "RocketMQ 5: SYNC_MASTER at defaults no longer waits for the slave",
+        "On RocketMQ 5.3.3, brokerRole = SYNC_MASTER at default settings does not wait for the slave (inSyncReplicas = 1 counts the master itself): a destroyed master disk loses SEND_OK messages that 4.9.8 keeps."
+    ),
+    preset!(
+        "v5-slave-unreadable",
+        "RocketMQ 5: the slave refuses every pull at defaults",
+        "A RocketMQ 5.3.3 slave refuses every pull while slaveReadEnable = false (the default): while the master is down, no message that was not consumed before the fault reaches a consumer, whatever the replication setting."
+    ),
+    preset!(
+        "v5-in-sync-replicas-slave-down",
+        "RocketMQ 5: inSyncReplicas = 2 and the slave down: every send waits 3 s",
+        "On RocketMQ 5.3.3 a SYNC_MASTER with inSyncReplicas = 2 whose slave is down makes every send wait slaveTimeout (3 s) for FLUSH_SLAVE_TIMEOUT, where 4.9.8 answers SLAVE_NOT_AVAILABLE at once."
+    ),
+    preset!(
+        "v5-acting-master-degrades",
+        "RocketMQ 5: automatic degradation answers SEND_OK when the slave goes",
+        "On RocketMQ 5.3.3 with slave-acting master and automatic degradation, a send waits for the slave while it is in sync and is answered SEND_OK at master-only latency once it is down."
+    ),
+    preset!(
+        "v470-flush-slave-timeout-5s",
+        "RocketMQ 4.7: the slave wait is syncFlushTimeout, 5 s",
+        "On RocketMQ 4.7.0 a SYNC_MASTER whose slave link stalls answers FLUSH_SLAVE_TIMEOUT after syncFlushTimeout (5 s), the seed note's 5 s, not 4.9.x's slaveTimeout (3 s); the waiting sends are served one after the other."
+    ),
 ];
 
 /// Every preset, in the order the spec lists the claims.
@@ -184,7 +209,7 @@ mod tests {
 
     #[test]
     fn every_preset_parses_and_is_named_after_its_title() {
-        assert_eq!(all().len(), 26);
+        assert_eq!(all().len(), 31);
         for p in all() {
             let s = parse_scenario(p.source).unwrap_or_else(|e| panic!("preset {}: {e}", p.id));
             assert_eq!(s.name, p.title, "preset {}", p.id);

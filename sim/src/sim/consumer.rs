@@ -1,7 +1,7 @@
 //! The push consumer group (concurrent; client spec §6–§10, broker spec §5).
 //!
 //! It pulls `TopicTest` and `%RETRY%<group>` (long polling: a pull with nothing new is held by
-//! the broker until a message is dispatched), consumes on `consumeThread` threads, and keeps an
+//! the broker for up to 15–20 s, `PullRequestHoldService`), consumes on `consumeThread` threads, and keeps an
 //! in-memory offset per queue: the smallest offset still in its process queue. That offset
 //! reaches the broker two ways: carried by every pull to the master, and by the periodic persist
 //! (`persistConsumerOffsetInterval`, first 10 s after start). A failed message is sent back
@@ -60,6 +60,8 @@ pub(crate) struct QueueState {
     pub assigned: bool,
     /// The offset this queue resumed from at the group's last start (the broker's committed one).
     pub started_from: u64,
+    /// Counts the pulls sent: an answer to an older one is stale.
+    pub pull_seq: u32,
 }
 
 /// One message handed to the consume thread pool.
@@ -78,6 +80,10 @@ pub(crate) struct HeldPull {
     pub nepoch: u32,
     pub cepoch: u32,
     pub offset: u64,
+    /// When the broker suspended it (`suspendTimestamp`).
+    pub held_at: SimTime,
+    /// The queue's `pull_seq` of this pull.
+    pub seq: u32,
 }
 
 #[derive(Clone, Debug)]

@@ -8,9 +8,9 @@
 
 use super::{NodeState, Sim};
 use crate::broker::store::CopyId;
-use crate::event::{EndReason, MsgId, NodeId, QueueKind, Topic};
+use crate::event::{EndReason, MsgId, NodeId, QueueKind, SendStatus, Topic};
 use crate::ledger::{Answer, Cause, CauseStep, Verdict};
-use crate::scenario::SendMode;
+use crate::scenario::{BrokerRole, SendMode};
 
 /// Each copy's (consume queue, position) on the reader, by copy id.
 type Positions = Vec<Option<(QueueKind, u64)>>;
@@ -90,7 +90,11 @@ impl Sim {
                     Some(Cause(vec![CauseStep::WaitingForConsumer { crashed: self.consumer.crashed }]))
                 }
                 Verdict::Unresolved => self.ended.map(|reason| {
-                    Cause(vec![CauseStep::RunStopped { reason, at: self.now, events: self.log.emitted() }])
+                    let stopped = CauseStep::RunStopped { reason, at: self.now, events: self.log.emitted() };
+                    match self.slave_refuses_reads() {
+                        true => Cause(vec![CauseStep::SlaveReadDisabled, stopped]),
+                        false => Cause(vec![stopped]),
+                    }
                 }),
                 _ => None,
             };
@@ -127,6 +131,13 @@ impl Sim {
             .then_some(CauseStep::SkippedByConsumer { queue, offset, consumer_offset })
     }
 
+    /// Consumers read from the slave, and it is a 5.x slave refusing pulls (spec 5 §2).
+    fn slave_refuses_reads(&self) -> bool {
+        self.readable_node() == Some(NodeId::Slave)
+            && self.rules().slave_pull_needs_read_enable
+            && !self.sc.slave.slave_read_enable
+    }
+
     /// Why a readable, unhandled copy will never be consumed in a run that has nothing left to do.
     fn unreachable_because(&self, copy: CopyId, positions: &Positions) -> CauseStep {
         if let Some(step) = self.skipped_over(copy, self.readable_node(), positions) {
@@ -134,6 +145,9 @@ impl Sim {
         }
         if self.copies[copy].topic == Topic::Schedule && self.readable_node() == Some(NodeId::Slave) {
             return CauseStep::RetryStuckOnSlave;
+        }
+        if self.slave_refuses_reads() {
+            return CauseStep::SlaveReadDisabled;
         }
         CauseStep::NeverReached
     }
@@ -148,6 +162,12 @@ impl Sim {
             Some((at, Answer::NoReply)) if self.sc.producer.send_mode == SendMode::Oneway => CauseStep::Oneway { at },
             _ => CauseStep::NoAnswer,
         }];
+        if let Some((_, Answer::Status(SendStatus::SendOk))) = rec.answer {
+            let sc = &self.sc;
+            if sc.broker.broker_role == BrokerRole::SyncMaster && sc.rules().quorum_write && !sc.send_ok_waits_for_slave() {
+                steps.push(CauseStep::InSyncReplicasNoWait { version: sc.version, in_sync_replicas: sc.broker.in_sync_replicas });
+            }
+        }
         if let (Some((_, Answer::Status(_))), Some((_, Answer::Exception(error)))) =
             (rec.answer, rec.attempts.last().and_then(|a| a.outcome))
         {

@@ -15,6 +15,7 @@ mod ha_client;
 mod ha_connection;
 mod producer;
 mod pull_message_service;
+mod pull_request_hold_service;
 mod schedule_message_service;
 mod slave_synchronize;
 
@@ -32,6 +33,7 @@ use crate::time::{SimDuration, SimTime};
 pub use consumer::ConsumerView;
 pub use faults::FaultRefusal;
 pub use ha_connection::{Ha, HaConnection};
+pub use pull_request_hold_service::{BROKER_SUSPEND_MAX, HOLD_CHECK_INTERVAL};
 pub use slave_synchronize::SLAVE_SYNC_PERIOD;
 
 /// Something scheduled to happen at a simulated time. Internal: the log records what it did.
@@ -63,6 +65,9 @@ pub(crate) enum Action {
     PullArrive { queue: QueueKind, cepoch: u32, node: NodeId, nepoch: u32, offset: u64, commit: Option<u64> },
     PullResponse { queue: QueueKind, cepoch: u32, entries: Vec<(u64, CopyId)> },
     PullLater { queue: QueueKind, cepoch: u32 },
+    HoldCheck { node: NodeId, nepoch: u32 },
+    PullNotFound { queue: QueueKind, cepoch: u32, seq: u32 },
+    SlaveReset { conn: u32 },
     ConsumeDone { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32 },
     SendBackArrive { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, rpc: u32 },
     SendBackAck { queue: QueueKind, cepoch: u32, qoffset: u64, rpc: u32 },
@@ -93,6 +98,7 @@ impl Action {
             self,
             Action::FlushTick { .. } | Action::CommitTick { .. } | Action::HaPush { idle: true, .. } | Action::SlaveSync { .. }
                 | Action::DelayOffsetPersist { .. }
+                | Action::HoldCheck { .. }
         )
     }
 }
@@ -131,6 +137,10 @@ pub struct Node {
     pub slow_factor: u32,
     /// `DISK_STALL`: no flush completes before this time.
     pub stalled_until: Option<SimTime>,
+    /// When the broker (re)started: its services' timers count from it.
+    pub(crate) started_at: SimTime,
+    /// `PullRequestHoldService`'s next check is scheduled (for this epoch).
+    pub(crate) hold_check_armed: Option<u32>,
     /// Consume offsets stored on this broker, by queue.
     pub offsets: BTreeMap<QueueKind, u64>,
     /// When it will restart, if it is down and will.
@@ -163,6 +173,8 @@ impl Node {
             commit_gen: 0,
             slow_factor: 1,
             stalled_until: None,
+            started_at: SimTime::ZERO,
+            hold_check_armed: None,
             offsets: BTreeMap::new(),
             restart_at: None,
             truncated_by_crash: 0,
@@ -640,6 +652,9 @@ impl Sim {
             }
             PullResponse { queue, cepoch, entries } => self.on_pull_response(queue, cepoch, entries),
             PullLater { queue, cepoch } => self.on_pull_later(queue, cepoch),
+            HoldCheck { node, nepoch } => self.on_hold_check(node, nepoch),
+            PullNotFound { queue, cepoch, seq } => self.on_pull_not_found(queue, cepoch, seq),
+            SlaveReset { conn } => self.close_connection(conn, "the slave closed the connection"),
             ConsumeDone { queue, cepoch, qoffset, copy, attempt_rc } => {
                 self.on_consume_done(queue, cepoch, qoffset, copy, attempt_rc)
             }

@@ -2,7 +2,8 @@
 //! broker's `PullMessageProcessor` with long polling.
 //!
 //! Each consume queue has one pull request, always in exactly one place: on the wire, held by a
-//! broker (long polling: a pull with nothing new waits until a message is dispatched), or
+//! broker (long polling, `pull_request_hold_service.rs`: a pull with nothing new waits until a
+//! message arrives or 15–20 s have passed), or
 //! deferred by flow control. `DefaultMQPushConsumerImpl.pullMessage` defers it by 50 ms
 //! (`PULL_TIME_DELAY_MILLS_WHEN_CACHE_FLOW_CONTROL`) while the queue's process queue holds more than
 //! `pullThresholdForQueue` messages or `pullThresholdSizeForQueue` MiB of bodies, or spans more
@@ -90,6 +91,7 @@ impl Sim {
         let commit = (source == NodeId::Master && s.mem_offset > 0).then_some(s.mem_offset);
         let offset = s.pull_offset;
         s.pull_outstanding = true;
+        s.pull_seq += 1;
         let (cepoch, nepoch) = (self.consumer.epoch, self.node(source).epoch);
         self.schedule(
             self.sc.network.latency,
@@ -136,13 +138,15 @@ impl Sim {
             }
         }
         if offset == len {
-            self.consumer.held.insert(q, HeldPull { node, nepoch, cepoch, offset });
+            let seq = self.consumer.queues[&q].pull_seq;
+            self.consumer.held.insert(q, HeldPull { node, nepoch, cepoch, offset, held_at: self.now, seq });
+            self.arm_hold_check(node);
             return;
         }
         self.answer_pull(q, node, offset);
     }
 
-    fn answer_pull(&mut self, q: QueueKind, node: NodeId, offset: u64) {
+    pub(super) fn answer_pull(&mut self, q: QueueKind, node: NodeId, offset: u64) {
         let batch = self.sc.consumer.pull_batch_size as u64;
         let store = &self.node(node).store;
         let cq = store.queue(topic_of(q));
@@ -175,6 +179,12 @@ impl Sim {
             }
             Topic::Schedule => return,
         };
+        // A slave's reput service does not call the arriving listener (`DefaultMessageStore`
+        // `doReput`: only when the role is not `SLAVE`): its held pulls learn of replicated
+        // messages at the hold service's next 5 s check.
+        if node == NodeId::Slave {
+            return;
+        }
         let Some(h) = self.consumer.held.get(&q) else { return };
         if h.node != node || h.cepoch != self.consumer.epoch || self.node(node).epoch != h.nepoch {
             return;
