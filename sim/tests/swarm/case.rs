@@ -167,6 +167,21 @@ pub fn generate(seed: u64) -> Case {
         injected.push((at, Fault { at: SimTime::ZERO, kind, target, duration, factor: 10 }));
     }
     injected.sort_by_key(|(t, _)| *t);
+    // Issue 19: the RocketMQ version and its keys, drawn last so every earlier draw of a seed
+    // stays what it was. Half the cases stay on 4.9.8.
+    sc.version = pick(r, &[RocketMqVersion::V4_9_8, RocketMqVersion::V4_9_8, RocketMqVersion::V4_7_0, RocketMqVersion::V5_3_3]);
+    if sc.version == RocketMqVersion::V4_7_0 {
+        sc.broker.slave_timeout = Scenario::default().broker.slave_timeout; // no such key in 4.7.0
+    }
+    if sc.version == RocketMqVersion::V5_3_3 {
+        let b = &mut sc.broker;
+        b.total_replicas = pick(r, &[1, 2]);
+        b.in_sync_replicas = pick(r, &[1, 2, 2, 3]);
+        b.min_in_sync_replicas = pick(r, &[1, 2]);
+        b.enable_auto_in_sync_replicas = r.below(2) == 0;
+        b.enable_slave_acting_master = r.below(2) == 0;
+    }
+    sc.slave.slave_read_enable = r.below(2) == 0;
     Case { scenario: sc, injected }
 }
 
