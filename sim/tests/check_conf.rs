@@ -210,6 +210,11 @@ fn a_5x_sync_master_at_in_sync_replicas_1_is_warned_at_the_top() {
     assert_eq!(first.matches(". ").count(), 0, "one sentence: {first}");
     let text = stdout(&check_file(&path, &["--version", "4.9.8"]));
     assert!(!text.contains("warning:"), "{text}");
+    // And the figures say the same: losing the master's disk loses acknowledged messages on 5.3.3
+    // that 4.9.8 keeps (the slave had them).
+    let text = stdout(&check_file(&path, &["--version", "4.9.8,5.3.3"]));
+    let row = text.lines().find(|l| l.trim_start().starts_with("DISK_LOST master at 3.000s [slave]")).expect(&text);
+    assert!(row.contains("4.9.8: 0 ") && !row.contains("5.3.3: 0 ") && row.ends_with("<- differs"), "{row}");
     // With the two keys set (the container sample), no warning under 5.3.3.
     let text = stdout(&check_file(&sample("container/2container-2m-2s/broker-a-in-container1.conf"), &["--version", "5.3.3"]));
     assert!(!text.contains("asynchronously"), "{text}");
