@@ -152,10 +152,24 @@ export interface MessageReport {
 /** A broker.conf line and its key; `didYouMean`: the modelled key a key the lab does not know is probably a misspelling of (`flushDiskTyp` → `flushDiskType`), else null. */
 export interface KeyLine { line: number; key: string; didYouMean: string | null }
 
-/** `losslab check --json` without `config`. */
+/** A broker.conf line, its key and what the check says about it. */
+export interface KeyNote { line: number; key: string; note: string }
+
+/** `losslab check --json` without `config` (the API checks as RocketMQ 4.9.8). */
 export interface CheckReport {
+  /** The RocketMQ release the check ran as. */
+  version: string;
+  /** What the file configures; only a master's file has fault rows. */
+  file: 'MASTER' | 'SLAVE' | 'DLEDGER' | 'CONTROLLER_MODE' | 'CONTROLLER' | 'NAME_SERVER' | 'BROKER_CONTAINER';
+  /** What to read first, one sentence each (a 5.x SYNC_MASTER that does not wait, a 5.x slave
+   *  that serves no pulls, why there are no fault rows). */
+  warnings: string[];
   applied: KeyLine[];
   notModelled: KeyLine[];
+  /** Keys this release does not have (RocketMQ ignores them). */
+  notInVersion: KeyNote[];
+  /** Keys of a mode or process the lab does not model yet (DLedger, controller mode, …). */
+  modeKeys: KeyNote[];
   faults: Array<{ preset: string; fault: string; messages: number; lostAfterAck: number; sendOkLost: number }>;
 }
 

@@ -2,11 +2,24 @@
 //! JavaScript API): the file's known keys are laid onto each preset that injects a broker fault,
 //! and each is run, counting the messages acknowledged and then lost. One function, so that the
 //! command line and the browser give the same figures.
+//!
+//! The check runs as one RocketMQ release ([`check_broker_conf_as`]; `check_broker_conf` is
+//! 4.9.8) and says at the top what that release does with the file that a 4.x user would not
+//! expect (spec 5 §2): a 5.x `SYNC_MASTER` whose `inSyncReplicas` is 1 replicates asynchronously,
+//! and a 5.x slave without `slaveReadEnable = true` serves no pulls while the master is down.
+//! Every run has a readable slave (`slaveReadEnable = true`), so a row shows what the
+//! replication setting keeps. Any RocketMQ configuration file is read
+//! ([`broker_conf::read_broker_conf`]): only a master's gets fault rows; a slave's, a DLedger or
+//! controller-mode broker's and another process's (controller, name server, broker container) get
+//! a line at the top saying what the file is and why there are no rows (figures for a mode the lab
+//! does not model would mislead), with that mode's keys named.
 
 use serde::Serialize;
 
 use crate::report::Report;
-use crate::scenario::{broker_conf, presets, FaultTarget, Scenario, ScenarioError};
+use crate::rocketmq_version::RocketMqVersion;
+use crate::scenario::broker_conf::{ConfKind, Unmodelled};
+use crate::scenario::{broker_conf, presets, BrokerRole, FaultTarget, Scenario, ScenarioError};
 use crate::Sim;
 
 /// A line of the file and its key; for a key the lab does not know, the modelled key it is
@@ -18,6 +31,15 @@ pub struct KeyLine {
     pub line: usize,
     pub key: String,
     pub did_you_mean: Option<&'static str>,
+}
+
+/// A line of the file, its key and what the check says about it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyNote {
+    pub line: usize,
+    pub key: String,
+    pub note: String,
 }
 
 /// One preset's broker faults run against the imported configuration.
@@ -41,8 +63,21 @@ pub struct CheckReport {
     /// The `[broker]` the file gave (defaults for keys it does not set).
     #[serde(skip)]
     pub broker: crate::scenario::BrokerConfig,
+    /// The RocketMQ release the check ran as.
+    pub version: RocketMqVersion,
+    /// What the file configures: `MASTER`, `SLAVE`, or a mode or process the lab does not model
+    /// (`DLEDGER`, `CONTROLLER_MODE`, `CONTROLLER`, `NAME_SERVER`, `BROKER_CONTAINER`). Only a
+    /// master's file has fault rows.
+    pub file: &'static str,
+    /// What to read first: what this release does with the file that a 4.x user would not
+    /// expect, or why there are no fault rows. One sentence each.
+    pub warnings: Vec<String>,
     pub applied: Vec<KeyLine>,
     pub not_modelled: Vec<KeyLine>,
+    /// Keys this release does not have: RocketMQ ignores them.
+    pub not_in_version: Vec<KeyNote>,
+    /// Keys of a mode or process the lab does not model yet, named as such.
+    pub mode_keys: Vec<KeyNote>,
     pub faults: Vec<Exposure>,
 }
 
@@ -52,19 +87,64 @@ fn key_lines(v: &[(usize, String)]) -> Vec<KeyLine> {
         .collect()
 }
 
-/// Imports `text` (a master's `broker.conf`; errors name the key and line) and runs every preset
-/// with a broker fault against it. Presets whose faults hit only the consumer are skipped (they do
-/// not depend on the broker's settings), and so are those that need a slave they do not have.
+/// [`check_broker_conf_as`] RocketMQ 4.9.8 (a file without a version).
 pub fn check_broker_conf(text: &str) -> Result<CheckReport, ScenarioError> {
-    let imported = broker_conf::import_broker_conf(text, &Scenario::default())?;
+    check_broker_conf_as(text, RocketMqVersion::default())
+}
+
+/// The one-sentence warnings for `kind` under `version` (module doc).
+fn warnings(kind: ConfKind, version: RocketMqVersion, sc: &Scenario) -> Vec<String> {
+    let rules = version.rules();
+    let mut out = Vec::new();
+    match kind {
+        ConfKind::Master => {
+            if rules.quorum_write && sc.broker.broker_role == BrokerRole::SyncMaster && sc.broker.in_sync_replicas <= 1 {
+                out.push(format!(
+                    "RocketMQ {version} replicates this SYNC_MASTER asynchronously: with inSyncReplicas = {} (the master alone) a send is acknowledged without waiting for the slave; set totalReplicas = 2 and inSyncReplicas = 2 to wait for it as 4.x does.",
+                    sc.broker.in_sync_replicas
+                ));
+            }
+        }
+        ConfKind::Slave => {
+            if rules.slave_pull_needs_read_enable && !sc.slave.slave_read_enable {
+                out.push(format!(
+                    "RocketMQ {version}'s slave refuses every pull at slaveReadEnable = false (the default), so while the master is down consumers read nothing from it; set slaveReadEnable = true to read from the slave as 4.x does."
+                ));
+            }
+            out.push("This is a slave's file (brokerRole = SLAVE): the fault rows need the master's file, so none are given here.".to_string());
+        }
+        ConfKind::Unmodelled(mode, line) => out.push(match mode {
+            Unmodelled::DLedger | Unmodelled::ControllerMode => format!(
+                "This broker runs in {} (line {line}), which losslab does not model yet: its loss figures for master/slave replication would mislead, so none are given.",
+                mode.describe()
+            ),
+            _ => format!(
+                "This is the configuration of {} (line {line}), not of a broker: losslab checks a broker's file, so no loss figures are given.",
+                mode.describe()
+            ),
+        }),
+    }
+    out
+}
+
+/// Reads `text` (any RocketMQ configuration file; errors name the key and line) as RocketMQ
+/// `version` reads it and, for a master's file, runs every preset with a broker fault against it.
+/// Presets whose faults hit only the consumer are skipped (they do not depend on the broker's
+/// settings), and so are those that need a slave they do not have.
+pub fn check_broker_conf_as(text: &str, version: RocketMqVersion) -> Result<CheckReport, ScenarioError> {
+    let base = Scenario { version, ..Scenario::default() };
+    let imported = broker_conf::read_broker_conf(text, &base)?;
     let mut faults = Vec::new();
-    for p in presets::all() {
+    let rows = if imported.kind == ConfKind::Master { presets::all() } else { &[] };
+    for p in rows {
         let Some(preset) = presets::load(p.id) else { continue };
         if preset.faults.is_empty() || preset.faults.iter().any(|f| f.target == FaultTarget::Consumer) {
             continue;
         }
         let mut sc = preset.clone();
         sc.broker = imported.scenario.broker.clone();
+        sc.version = version;
+        sc.slave.slave_read_enable = true;
         // The broker.conf decides the role; a slave exists exactly when the preset has one.
         if !sc.slave.enabled && sc.faults.iter().any(|f| f.target == FaultTarget::Slave) {
             continue;
@@ -91,10 +171,28 @@ pub fn check_broker_conf(text: &str) -> Result<CheckReport, ScenarioError> {
             send_ok_lost,
         });
     }
+    let note = |(line, key, note): (usize, &String, String)| KeyNote { line, key: key.clone(), note };
     Ok(CheckReport {
         broker: imported.scenario.broker.clone(),
+        version,
+        file: match imported.kind {
+            ConfKind::Master => "MASTER",
+            ConfKind::Slave => "SLAVE",
+            ConfKind::Unmodelled(mode, _) => mode.name(),
+        },
+        warnings: warnings(imported.kind, version, &imported.scenario),
         applied: key_lines(&imported.applied),
         not_modelled: key_lines(&imported.not_modelled),
+        not_in_version: imported
+            .not_in_version
+            .iter()
+            .map(|(l, k, why)| note((*l, k, format!("RocketMQ {version} has no {k} ({why}): it ignores the key"))))
+            .collect(),
+        mode_keys: imported
+            .mode_keys
+            .iter()
+            .map(|(l, k, what)| note((*l, k, format!("a key of {}, not modelled yet", what.describe()))))
+            .collect(),
         faults,
     })
 }

@@ -72,23 +72,30 @@ fn iso_8859_1_bytes_are_read() {
     assert_eq!(keys, ["brokerClusterName"]);
 }
 
+/// DLedger and controller mode are valid RocketMQ files: read (exit 0), the mode named in the
+/// first line, its keys named as that mode's, and no master/slave report (it would mislead).
 #[test]
 fn dledger_and_controller_mode_are_named_not_reported() {
-    for (conf, key, mode) in [
-        (&b"brokerName=a\nenableDLegerCommitLog=true\ndLegerGroup=a\n"[..], "enableDLegerCommitLog (line 2)", "DLedger mode"),
-        (&b"enableControllerMode = TRUE\n"[..], "enableControllerMode (line 1)", "controller mode"),
+    for (conf, line, mode) in [
+        (&b"brokerName=a\nenableDLegerCommitLog=true\ndLegerGroup=a\n"[..], "(line 2)", "DLedger mode"),
+        (&b"enableControllerMode = TRUE\n"[..], "(line 1)", "controller mode"),
     ] {
-        for json in [false, true] {
-            let o = check_bytes("mode.conf", conf, json);
-            assert_eq!(o.status.code(), Some(2));
-            let e = String::from_utf8_lossy(&o.stderr);
-            assert!(e.contains(key) && e.contains(mode) && e.contains("master/slave"), "{e}");
-            assert!(o.stdout.is_empty(), "no misleading report");
-        }
+        let o = check_bytes("mode.conf", conf, false);
+        assert_eq!(o.status.code(), Some(0));
+        let text = String::from_utf8_lossy(&o.stdout);
+        let first = text.lines().next().unwrap();
+        assert!(first.starts_with("warning: ") && first.contains(mode) && first.contains(line) && first.contains("master/slave"), "{text}");
+        assert!(!text.contains("fault injected"), "no misleading report: {text}");
+        let o = check_bytes("mode.conf", conf, true);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["faults"].as_array().unwrap().len(), 0);
+        assert!(v["warnings"][0].as_str().unwrap().contains(mode));
     }
-    // Turned off, they are ordinary keys.
-    let (_, _, keys) = imported("off.conf", b"enableDLegerCommitLog=false\n");
-    assert_eq!(keys, ["enableDLegerCommitLog"]);
+    // Turned off, DLedger's switch is still named as DLedger's key, and the report is given.
+    let o = check_bytes("off.conf", b"enableDLegerCommitLog=false\n", true);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["modeKeys"][0]["key"], "enableDLegerCommitLog");
+    assert!(!v["faults"].as_array().unwrap().is_empty());
 }
 
 #[test]
@@ -127,4 +134,161 @@ fn rows_are_labelled_by_fault_and_configuration_in_rocketmq_spelling() {
         table.iter().any(|r| r.contains("POWER_LOSS master at 3.000s for 30s") && r.contains("no slave, 300 SYNC sends") && r.contains("49/300")),
         "{text}"
     );
+}
+
+// ---- Versions (issue 19 item 3) ----------------------------------------------------------------
+
+const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/rocketmq-5.3.3-conf");
+
+fn check_file(path: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_losslab")).arg("check").arg(path).args(args).output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn sample(rel: &str) -> String {
+    format!("{SAMPLES}/{rel}")
+}
+
+/// Every `.conf` and `.properties` file RocketMQ 5.3.3 ships (`distribution/conf`, copied as
+/// fixtures) is read without an error under 5.3.3 and 4.9.8, and says what it is.
+#[test]
+fn rocketmq_5_3_3_shipped_configurations_are_read_without_errors() {
+    let mut files = Vec::new();
+    let mut dirs = vec![std::path::PathBuf::from(SAMPLES)];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "conf" || x == "properties") {
+                files.push(p.strip_prefix(SAMPLES).unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    files.sort();
+    assert_eq!(files.len(), 32, "{files:?}");
+    let expected = |rel: &str| -> &str {
+        match rel {
+            r if r.starts_with("dledger/") => "DLEDGER",
+            r if r.starts_with("controller/quick-start/broker") => "CONTROLLER_MODE",
+            r if r.starts_with("controller/cluster-3n-namesrv-plugin/") || r == "controller/quick-start/namesrv.conf" => "NAME_SERVER",
+            r if r.starts_with("controller/") => "CONTROLLER",
+            "container/2container-2m-2s/nameserver.conf" => "NAME_SERVER",
+            r if r.starts_with("container/2container-2m-2s/broker-container") => "BROKER_CONTAINER",
+            r if r.ends_with("-s.properties") || r.ends_with("-in-container2.conf") && r.contains("broker-a") || r.ends_with("broker-b-in-container1.conf") => "SLAVE",
+            _ => "MASTER",
+        }
+    };
+    for rel in &files {
+        for version in ["5.3.3", "4.9.8"] {
+            let o = check_file(&sample(rel), &["--version", version, "--json"]);
+            assert!(o.status.success(), "{rel} as {version}: {}", String::from_utf8_lossy(&o.stderr));
+            let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+            assert_eq!(v["version"], version, "{rel}");
+            assert_eq!(v["file"], expected(rel), "{rel} as {version}");
+            let rows = v["faults"].as_array().unwrap().len();
+            assert_eq!(rows > 0, v["file"] == "MASTER", "{rel}: only a master's file has fault rows");
+            if v["file"] != "MASTER" {
+                assert!(!v["warnings"].as_array().unwrap().is_empty(), "{rel}: says why there are no rows");
+            }
+        }
+    }
+}
+
+/// `2m-2s-sync/broker-a.properties` sets only `brokerRole=SYNC_MASTER`: under 5.3.3 the first line
+/// says it replicates asynchronously and names the two keys; under 4.9.8 no such line.
+#[test]
+fn a_5x_sync_master_at_in_sync_replicas_1_is_warned_at_the_top() {
+    let path = sample("2m-2s-sync/broker-a.properties");
+    let text = stdout(&check_file(&path, &["--version", "5.3.3"]));
+    let first = text.lines().next().unwrap();
+    assert!(first.starts_with("warning: RocketMQ 5.3.3 replicates this SYNC_MASTER asynchronously"), "{text}");
+    assert!(first.contains("totalReplicas = 2 and inSyncReplicas = 2"), "{first}");
+    assert_eq!(first.matches(". ").count(), 0, "one sentence: {first}");
+    let text = stdout(&check_file(&path, &["--version", "4.9.8"]));
+    assert!(!text.contains("warning:"), "{text}");
+    // And the figures say the same: losing the master's disk loses acknowledged messages on 5.3.3
+    // that 4.9.8 keeps (the slave had them).
+    let text = stdout(&check_file(&path, &["--version", "4.9.8,5.3.3"]));
+    let row = text.lines().find(|l| l.trim_start().starts_with("DISK_LOST master at 3.000s [slave]")).expect(&text);
+    assert!(row.contains("4.9.8: 0 ") && !row.contains("5.3.3: 0 ") && row.ends_with("<- differs"), "{row}");
+    // With the two keys set (the container sample), no warning under 5.3.3.
+    let text = stdout(&check_file(&sample("container/2container-2m-2s/broker-a-in-container1.conf"), &["--version", "5.3.3"]));
+    assert!(!text.contains("asynchronously"), "{text}");
+    // ASYNC_MASTER is asynchronous by choice: no warning.
+    let text = stdout(&check_file(&sample("2m-2s-async/broker-a.properties"), &["--version", "5.3.3"]));
+    assert!(!text.contains("warning:"), "{text}");
+}
+
+/// A slave's file without `slaveReadEnable = true`: under 5.3.3 the first line says reads stop
+/// while the master is down; with it (the container sample), no such line; under 4.9.8 neither.
+#[test]
+fn a_5x_slave_without_slave_read_enable_is_warned_at_the_top() {
+    let text = stdout(&check_file(&sample("2m-2s-sync/broker-a-s.properties"), &["--version", "5.3.3"]));
+    let first = text.lines().next().unwrap();
+    assert!(first.starts_with("warning: RocketMQ 5.3.3's slave refuses every pull at slaveReadEnable = false"), "{text}");
+    assert!(first.contains("set slaveReadEnable = true"), "{first}");
+    assert!(text.contains("This is a slave's file"), "{text}");
+    let text = stdout(&check_file(&sample("container/2container-2m-2s/broker-a-in-container2.conf"), &["--version", "5.3.3"]));
+    assert!(!text.contains("refuses every pull"), "{text}");
+    let text = stdout(&check_file(&sample("2m-2s-sync/broker-a-s.properties"), &["--version", "4.9.8"]));
+    assert!(!text.contains("refuses every pull"), "{text}");
+}
+
+/// DLedger and controller-mode brokers, the controller and the name server: read, named at the
+/// top, their keys named as keys of that mode, and no fault rows (figures for a mode the lab does
+/// not model would mislead).
+#[test]
+fn keys_of_unmodelled_modes_are_named_as_such() {
+    let o = check_file(&sample("dledger/broker-n0.conf"), &["--version", "5.3.3"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    assert!(text.lines().next().unwrap().contains("DLedger mode"), "{text}");
+    assert!(text.contains("keys of DLedger mode (a Raft group elects the master and a send is acknowledged by a majority), not modelled yet: enableDLegerCommitLog (line 22), dLegerGroup (line 23), dLegerPeers (line 24), dLegerSelfId (line 26)"), "{text}");
+    assert!(!text.contains("fault injected"), "{text}");
+    let o = check_file(&sample("controller/quick-start/broker-n0.conf"), &["--version", "5.3.3", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let keys: Vec<&str> = v["modeKeys"].as_array().unwrap().iter().map(|k| k["key"].as_str().unwrap()).collect();
+    assert_eq!(keys, ["enableControllerMode", "controllerAddr", "allAckInSyncStateSet"]);
+    let not_modelled: Vec<&str> = v["notModelled"].as_array().unwrap().iter().map(|k| k["key"].as_str().unwrap()).collect();
+    assert!(!not_modelled.contains(&"controllerAddr"), "named as a controller-mode key, not ignored: {not_modelled:?}");
+    let text = stdout(&check_file(&sample("controller/controller-standalone.conf"), &[]));
+    assert!(text.starts_with("warning: This is the configuration of the controller"), "{text}");
+}
+
+/// Under 4.9.8 the 5.x keys of a 5.x file are listed as keys that release does not have (it
+/// ignores them), not refused: `--version 4.9.8,5.3.3` prints both reports and the difference.
+#[test]
+fn several_versions_print_each_report_and_the_difference_per_fault() {
+    let path = sample("container/2container-2m-2s/broker-a-in-container1.conf");
+    let o = check_file(&path, &["--version", "4.9.8,5.3.3"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = stdout(&o);
+    assert!(text.contains("RocketMQ 4.9.8: ") && text.contains("RocketMQ 5.3.3: "), "{text}");
+    assert!(text.contains("not in RocketMQ 4.9.8 (it ignores them): totalReplicas (line "), "{text}");
+    let diff = text.split("difference per fault (acked-then-lost, 4.9.8 vs 5.3.3):\n").nth(1).expect(&text);
+    assert!(diff.lines().count() > 3 && diff.lines().all(|l| l.contains("4.9.8: ") && l.contains("5.3.3: ")), "{diff}");
+    let o = check_file(&path, &["--version", "4.9.8,5.3.3", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["reports"].as_array().unwrap().len(), 2);
+    assert_eq!(v["reports"][0]["version"], "4.9.8");
+    assert!(v["difference"][0]["lostAfterAck"]["5.3.3"].is_u64(), "{}", v["difference"]);
+}
+
+#[test]
+fn bad_version_lists_are_refused_naming_the_flag() {
+    let path = sample("broker.conf");
+    for (list, needle) in [
+        ("5.0", "--version: `5.0` is not a RocketMQ version the lab models; known: `4.7.0`, `4.9.8`, `5.3.3`"),
+        ("", "--version: the list is empty"),
+        ("4.9.8,4.9.8", "--version: 4.9.8 is given twice"),
+    ] {
+        let o = check_file(&path, &["--version", list]);
+        assert_eq!(o.status.code(), Some(2), "{list}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains(needle), "{list}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(o.stdout.is_empty());
+    }
 }

@@ -66,6 +66,7 @@ fn grid() -> impl Strategy<Value = Grid> {
             fault_duration: lasting,
             seeds,
             first_seed,
+            version: None,
         })
 }
 

@@ -273,3 +273,61 @@ fn a_zero_fault_duration_is_refused_naming_the_flag() {
     let run = Command::new(env!("CARGO_BIN_EXE_losslab")).args(["run", path.to_str().unwrap(), "--json"]).output().unwrap();
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
 }
+
+/// `--version 4.9.8,5.3.3` is a grid axis: every cell once per release, the release in each cell
+/// (JSON, CSV, table) and in the scenario `--scenario` prints, which replays to the same digest.
+#[test]
+fn version_is_a_grid_axis() {
+    let args = ["--seeds", "1", "--faults", "POWER_LOSS", "--flush-disk-type", "ASYNC_FLUSH", "--broker-role", "SYNC_MASTER", "--messages", "100"];
+    let with = |extra: &[&str]| -> Vec<String> { args.iter().chain(extra).map(|s| s.to_string()).collect() };
+    let run = |a: Vec<String>| {
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        let o = losslab(&a, "1");
+        assert!(o.status.success(), "{a:?}: {}", stderr(&o));
+        stdout(&o)
+    };
+    let json: serde_json::Value = serde_json::from_str(&run(with(&["--version", "4.9.8,5.3.3", "--json"]))).unwrap();
+    let cells = json["cells"].as_array().unwrap();
+    let versions: Vec<&str> = cells.iter().map(|c| c["version"].as_str().unwrap()).collect();
+    assert_eq!(versions, ["4.9.8", "5.3.3"]);
+    assert_eq!(json["grid"]["version"], serde_json::json!(["4.9.8", "5.3.3"]));
+    // Without the axis, cells carry no version (the output is what it was).
+    let plain: serde_json::Value = serde_json::from_str(&run(with(&["--json"]))).unwrap();
+    assert!(plain["cells"][0].get("version").is_none() && plain["grid"].get("version").is_none());
+    let csv = run(with(&["--version", "4.9.8,5.3.3", "--csv"]));
+    assert!(csv.lines().next().unwrap().ends_with(",failingSeeds,version"), "{csv}");
+    assert!(csv.lines().nth(2).unwrap().ends_with(",5.3.3"), "{csv}");
+    let table = run(with(&["--version", "4.9.8,5.3.3"]));
+    assert!(table.contains("5.3.3 ASYNC_FLUSH + SYNC_MASTER + SYNC"), "{table}");
+    let toml = run(with(&["--version", "4.9.8,5.3.3", "--scenario", "1:1"]));
+    assert!(toml.contains("version = \"5.3.3\""), "{toml}");
+    let sc = rmq_sim::scenario::parse_scenario(&toml).unwrap();
+    let mut sim = rmq_sim::Sim::new(&sc);
+    sim.run();
+    assert_eq!(sc.version, rmq_sim::rocketmq_version::RocketMqVersion::V5_3_3);
+    let run = json["runs"].as_array().unwrap().iter().find(|r| r["cell"] == 1 && r["seed"] == 1).expect("cell 1 seed 1");
+    assert_eq!(rmq_sim::report::Report::of(&sim).event_log_digest, run["digest"].as_str().unwrap());
+}
+
+#[test]
+fn bad_version_axes_are_refused_naming_the_flag_or_key() {
+    for (list, needle) in [
+        ("5.0", "--version: `5.0` is not a RocketMQ version the lab models; known: `4.7.0`, `4.9.8`, `5.3.3`"),
+        ("", "--version: the list is empty"),
+        ("5.3.3,5.3.3", "--version: 5.3.3 is given twice"),
+    ] {
+        let o = losslab(&["--seeds", "1", "--version", list], "1");
+        assert_eq!(o.status.code(), Some(2), "{list}: {}", stderr(&o));
+        assert!(stderr(&o).contains(needle), "{list}: {}", stderr(&o));
+    }
+    for (text, needle) in [
+        ("version = []\n", "the list is empty"),
+        ("version = [\"4.9.8\", \"4.9.8\"]\n", "\"4.9.8\" is listed twice"),
+        ("version = [\"6.0.0\"]\n", "`6.0.0` is not a RocketMQ version"),
+    ] {
+        let path = temp_file("versions.toml", text);
+        let o = losslab(&[path.to_str().unwrap()], "1");
+        assert_eq!(o.status.code(), Some(2), "{text}: {}", stderr(&o));
+        assert!(stderr(&o).contains("version") && stderr(&o).contains(needle), "{text}: {}", stderr(&o));
+    }
+}

@@ -28,7 +28,8 @@ mod sweep;
 
 use args::{Command, RunOutput as Output};
 use input::Input;
-use rmq_sim::exposure::check_broker_conf;
+use rmq_sim::exposure::{check_broker_conf_as, CheckReport};
+use rmq_sim::rocketmq_version::RocketMqVersion;
 use rmq_sim::log::LogMode;
 use rmq_sim::report::Report;
 use rmq_sim::scenario::{parse_scenario, presets, Scenario};
@@ -97,7 +98,7 @@ fn real_main(out: &mut dyn Write) -> Result<(), Fail> {
         Command::Help(usage) => writeln!(out, "{usage}")?,
         Command::Version => writeln!(out, "losslab {}", env!("CARGO_PKG_VERSION"))?,
         Command::Presets => out.write_all(list_presets().as_bytes())?,
-        Command::Check { file, json } => check(&file, json, out)?,
+        Command::Check { file, json, versions } => check(&file, json, &versions, out)?,
         Command::Run { file, preset, seed, output } => {
             let scenario = load(file.as_deref(), preset.as_deref())?;
             for w in rmq_sim::scenario::warnings(&scenario) {
@@ -167,11 +168,14 @@ fn run(mut scenario: Scenario, seed: Option<u64>, output: Output, out: &mut dyn 
     Ok(())
 }
 
-fn check(path: &str, json: bool, out: &mut dyn Write) -> Result<(), Fail> {
+fn check(path: &str, json: bool, versions: &[RocketMqVersion], out: &mut dyn Write) -> Result<(), Fail> {
     let text = input::read_latin1(path, Input::BrokerConf)?;
-    let report = check_broker_conf(&text).map_err(|e| format!("{path}: {e}"))?;
-    // A misspelt modelled key is ignored by RocketMQ too, and its default used: say so.
-    for k in &report.not_modelled {
+    let mut reports = Vec::new();
+    for &v in versions {
+        reports.push(check_broker_conf_as(&text, v).map_err(|e| format!("{path}: {e}"))?);
+    }
+    // A misspelt modelled key is ignored by RocketMQ too, and its default used: say so (once).
+    for k in &reports[0].not_modelled {
         if let Some(known) = k.did_you_mean {
             let _ = writeln!(
                 std::io::stderr(),
@@ -183,17 +187,103 @@ fn check(path: &str, json: bool, out: &mut dyn Write) -> Result<(), Fail> {
         }
     }
     if json {
-        let mut v = serde_json::to_value(&report).expect("json");
-        v["config"] = serde_json::Value::from(path);
-        v["cost"] = check_cost::json(&report.broker);
+        let one = |report: &CheckReport| {
+            let mut v = serde_json::to_value(report).expect("json");
+            v["config"] = serde_json::Value::from(path);
+            v["cost"] = check_cost::json(&report.broker);
+            v
+        };
+        for r in &reports {
+            for w in &r.warnings {
+                let _ = writeln!(std::io::stderr(), "losslab: warning: {}", shown(w));
+            }
+        }
+        // One release: its report, as before; several: each, and the difference per fault.
+        let v = match reports.as_slice() {
+            [only] => one(only),
+            all => serde_json::json!({
+                "config": path,
+                "reports": all.iter().map(one).collect::<Vec<_>>(),
+                "difference": difference(all).iter().map(|(fault, lost)| serde_json::json!({
+                    "fault": fault,
+                    "lostAfterAck": lost.iter().map(|(v, n)| (v.name().to_string(), serde_json::Value::from(*n))).collect::<serde_json::Map<_, _>>(),
+                })).collect::<Vec<_>>(),
+            }),
+        };
         writeln!(out, "{}", json_safe(&serde_json::to_string_pretty(&v).expect("json")))?;
         return Ok(());
     }
+    let mut text = String::new();
+    for (i, r) in reports.iter().enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        text.push_str(&check_text(path, r, reports.len() > 1));
+    }
+    if reports.len() > 1 {
+        let names: Vec<&str> = reports.iter().map(|r| r.version.name()).collect();
+        text.push_str(&format!("\ndifference per fault (acked-then-lost, {}):\n", names.join(" vs ")));
+        let diff = difference(&reports);
+        if diff.is_empty() {
+            text.push_str("  no fault rows to compare\n");
+        }
+        for (fault, lost) in diff {
+            let figures: Vec<String> = lost.iter().map(|(v, n)| format!("{v}: {n}")).collect();
+            let same = lost.windows(2).all(|w| w[0].1 == w[1].1);
+            let mark = if same { "same" } else { "<- differs" };
+            text.push_str(&format!("  {fault:<64} {}  {mark}\n", figures.join("  ")));
+        }
+    }
+    Ok(out.write_all(shown(&text).as_bytes())?)
+}
+
+/// Each fault row's acked-then-lost count per release, in the first report's row order (the
+/// rows are the same presets in every release).
+fn difference(reports: &[CheckReport]) -> Vec<(String, Vec<(RocketMqVersion, u32)>)> {
+    let mut out: Vec<(String, Vec<(RocketMqVersion, u32)>)> = Vec::new();
+    for (i, row) in reports[0].faults.iter().enumerate() {
+        let (fault, _) = row_label(row.preset, "");
+        let lost = reports.iter().filter_map(|r| r.faults.get(i).map(|f| (r.version, f.lost_after_ack))).collect();
+        let key = format!("{fault} [{}]", if row.fault.ends_with("(with slave)") { "slave" } else { "no slave" });
+        if !out.iter().any(|(k, l)| *k == key && *l == lost) {
+            out.push((key, lost));
+        }
+    }
+    out
+}
+
+/// The text report of one release: its warnings first, then the file, the keys and the rows.
+fn check_text(path: &str, report: &CheckReport, name_version: bool) -> String {
+    let mut text = String::new();
+    for w in &report.warnings {
+        text.push_str(&format!("warning: {w}\n"));
+    }
     let b = &report.broker;
     let config = format!("{} + {}", b.flush_disk_type.name(), b.broker_role.name());
-    let mut text = format!("{path}: flushDiskType={} brokerRole={}\n", b.flush_disk_type.name(), b.broker_role.name());
-    if b.uses_transient_store_pool() {
+    let version = if name_version { format!("RocketMQ {}: ", report.version) } else { String::new() };
+    match report.file {
+        "MASTER" => text.push_str(&format!("{version}{path}: flushDiskType={} brokerRole={}\n", b.flush_disk_type.name(), b.broker_role.name())),
+        kind => text.push_str(&format!("{version}{path}: {}\n", kind.to_ascii_lowercase().replace('_', " "))),
+    }
+    if report.file == "MASTER" && b.uses_transient_store_pool() {
         text.push_str("transientStorePoolEnable=true: a broker process crash loses what is still in the off-heap write buffer (see the PROCESS_CRASH row)\n");
+    }
+    // Keys of a mode the lab does not model, one line per mode: "a key of DLedger mode (…), not
+    // modelled yet" → "keys of DLedger mode (…), not modelled yet: dLegerGroup (line 23), …".
+    let mut notes: Vec<&str> = Vec::new();
+    for k in &report.mode_keys {
+        if !notes.contains(&k.note.as_str()) {
+            notes.push(&k.note);
+        }
+    }
+    for note in notes {
+        let keys: Vec<String> =
+            report.mode_keys.iter().filter(|k| k.note == note).map(|k| format!("{} (line {})", k.key, k.line)).collect();
+        text.push_str(&format!("keys {}: {}\n", note.strip_prefix("a key ").unwrap_or(note), keys.join(", ")));
+    }
+    if !report.not_in_version.is_empty() {
+        let keys: Vec<String> = report.not_in_version.iter().map(|k| format!("{} (line {})", k.key, k.line)).collect();
+        text.push_str(&format!("not in RocketMQ {} (it ignores them): {}\n", report.version, keys.join(", ")));
     }
     if !report.not_modelled.is_empty() {
         let keys: Vec<String> = report
@@ -205,6 +295,9 @@ fn check(path: &str, json: bool, out: &mut dyn Write) -> Result<(), Fail> {
             })
             .collect();
         text.push_str(&format!("not modelled: {}\n", keys.join(", ")));
+    }
+    if report.faults.is_empty() {
+        return text;
     }
     text.push_str(&format!(
         "\n{:<44} {:<76} {:>15} {:>16}\n",
@@ -224,7 +317,7 @@ fn check(path: &str, json: bool, out: &mut dyn Write) -> Result<(), Fail> {
     }
     rows.iter().for_each(|r| text.push_str(r));
     text.push_str(&check_cost::text(&report.broker));
-    Ok(out.write_all(shown(&text).as_bytes())?)
+    text
 }
 
 /// A row of `check`'s table: the faults the run injects, and what it tests — the imported

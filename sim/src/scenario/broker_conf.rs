@@ -22,6 +22,13 @@
 //! `enableControllerMode=true`) is an error naming the key, not a master/slave report that would
 //! mislead. A key the lab does not know that is a small edit from one it models
 //! (`flushDiskTyp`) is named by [`nearest_known_key`].
+//!
+//! `losslab check` reads any RocketMQ configuration ([`read_broker_conf`], issue 19): a slave's
+//! file, a DLedger or controller-mode broker's, a controller's, a name server's or a broker
+//! container's (RocketMQ 5.3.3's `distribution/conf` has all of them). Instead of refusing them it
+//! says what the file is ([`ConfKind`]), names the keys of the modes and processes the lab does not
+//! model yet ([`unmodelled_key`]), and lists the keys the chosen release does not have (RocketMQ
+//! ignores a key it has no setter for), so the check can warn at the top and skip the fault rows.
 
 use super::parse::{broker_keys, edit_distance, parse_delay_levels, ScenarioError};
 use super::{BrokerConfig, BrokerRole, FlushDiskType, Scenario};
@@ -35,19 +42,148 @@ pub struct BrokerConfImport {
     pub applied: Vec<(usize, String)>,
     /// `(line, key)` of each key the lab does not model, in file order.
     pub not_modelled: Vec<(usize, String)>,
+    /// `(line, key, why)` of each key the scenario's version does not have ([`read_broker_conf`]
+    /// only; [`import_broker_conf`] refuses them).
+    pub not_in_version: Vec<(usize, String, &'static str)>,
+    /// `(line, key, what)` of each key of a mode or process the lab does not model yet.
+    pub mode_keys: Vec<(usize, String, Unmodelled)>,
+    /// What the file configures.
+    pub kind: ConfKind,
+}
+
+/// A mode or process whose keys the lab recognises but does not model yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unmodelled {
+    /// DLedger commit log (`enableDLegerCommitLog`, `MessageStoreConfig`).
+    DLedger,
+    /// A broker in controller mode (RIP-44: `enableControllerMode`, `BrokerConfig`).
+    ControllerMode,
+    /// The controller itself (`ControllerConfig`), standalone or inside the name server.
+    Controller,
+    /// The name server (`NamesrvConfig`).
+    NameServer,
+    /// A BrokerContainer (`brokerConfigPaths`: several brokers in one process).
+    BrokerContainer,
+}
+
+impl Unmodelled {
+    /// What the mode is, in a few words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Unmodelled::DLedger => "DLedger mode (a Raft group elects the master and a send is acknowledged by a majority)",
+            Unmodelled::ControllerMode => "controller mode (5.x: a controller elects the master from the in-sync replicas)",
+            Unmodelled::Controller => "the controller of controller mode (RIP-44), standalone or inside the name server",
+            Unmodelled::NameServer => "the name server",
+            Unmodelled::BrokerContainer => "a BrokerContainer (several brokers in one process; each has its own file)",
+        }
+    }
+
+    /// Its name in a report (`DLEDGER`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Unmodelled::DLedger => "DLEDGER",
+            Unmodelled::ControllerMode => "CONTROLLER_MODE",
+            Unmodelled::Controller => "CONTROLLER",
+            Unmodelled::NameServer => "NAME_SERVER",
+            Unmodelled::BrokerContainer => "BROKER_CONTAINER",
+        }
+    }
+}
+
+/// What a configuration file configures.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ConfKind {
+    /// A master/slave master (`brokerRole` absent, `ASYNC_MASTER` or `SYNC_MASTER`).
+    #[default]
+    Master,
+    /// A slave (`brokerRole=SLAVE`).
+    Slave,
+    /// A broker in a mode the lab does not model (`enable…=true` on the line), or not a broker's
+    /// file at all (only keys of another process, and no broker key the lab applies).
+    Unmodelled(Unmodelled, usize),
+}
+
+/// Keys of the modes and processes the lab does not model yet (RocketMQ 5.3.3's
+/// `MessageStoreConfig`, `BrokerConfig`, `ControllerConfig`, `NamesrvConfig`,
+/// `BrokerContainerConfig`).
+pub fn unmodelled_key(key: &str) -> Option<Unmodelled> {
+    Some(match key {
+        "enableDLegerCommitLog" | "dLegerGroup" | "dLegerPeers" | "dLegerSelfId" | "preferredLeaderId"
+        | "enableBatchPush" | "storePathDLedgerCommitLog" => Unmodelled::DLedger,
+        "enableControllerMode" | "controllerAddr" | "fetchControllerAddrByDnsLookup" | "syncBrokerMetadataPeriod"
+        | "checkSyncStateSetPeriod" | "syncControllerMetadataPeriod" | "controllerHeartBeatTimeoutMills"
+        | "brokerElectionPriority" | "allAckInSyncStateSet" | "haMaxTimeSlaveNotCatchup" => Unmodelled::ControllerMode,
+        "controllerType" | "controllerDLegerGroup" | "controllerDLegerPeers" | "controllerDLegerSelfId"
+        | "controllerStorePath" | "enableElectUncleanMaster" | "electMasterMaxRetryCount" | "scanInactiveMasterInterval"
+        | "controllerThreadPoolNums" | "controllerRequestThreadPoolQueueCapacity" | "jraftConfig" => Unmodelled::Controller,
+        "enableControllerInNamesrv" | "supportActingMaster" | "kvConfigPath" | "orderMessageEnable"
+        | "returnOrderTopicConfigToBroker" | "unRegisterBrokerQueueCapacity" => Unmodelled::NameServer,
+        "brokerConfigPaths" => Unmodelled::BrokerContainer,
+        _ => return None,
+    })
 }
 
 /// Applies `text` (a master's `broker.conf`) onto a copy of `base`. Errors name the key (or
-/// `line` for a line that is not `key=value`) and the 1-based line.
+/// `line` for a line that is not `key=value`) and the 1-based line; a slave's file, a mode the
+/// lab does not model and a key `base.version` does not have are errors too.
 pub fn import_broker_conf(text: &str, base: &Scenario) -> Result<BrokerConfImport, ScenarioError> {
-    let mut out =
-        BrokerConfImport { scenario: base.clone(), applied: Vec::new(), not_modelled: Vec::new() };
+    import(text, base, true)
+}
+
+/// Reads any RocketMQ configuration file onto a copy of `base`, for `losslab check`: as
+/// [`import_broker_conf`], but a slave's file, a mode or process the lab does not model and a
+/// key `base.version` lacks are reported ([`BrokerConfImport::kind`], `mode_keys`,
+/// `not_in_version`) instead of refused. A value the lab cannot read for a key it applies is
+/// still an error. A slave's `flushDiskType` and `slaveReadEnable` are laid onto `[slave]`.
+pub fn read_broker_conf(text: &str, base: &Scenario) -> Result<BrokerConfImport, ScenarioError> {
+    import(text, base, false)
+}
+
+fn import(text: &str, base: &Scenario, strict: bool) -> Result<BrokerConfImport, ScenarioError> {
+    let mut out = BrokerConfImport {
+        scenario: base.clone(),
+        applied: Vec::new(),
+        not_modelled: Vec::new(),
+        not_in_version: Vec::new(),
+        mode_keys: Vec::new(),
+        kind: ConfKind::Master,
+    };
     let mut gap_key: Option<&str> = None;
+    let mut slave_keys: Vec<(usize, String, String)> = Vec::new();
     for (line_no, key, value) in properties(text)? {
         let (key, value) = (key.as_str(), value.trim_end_matches([' ', '\t', '\x0c']));
         let err = |field: &str, reason: String| ScenarioError::new(field, Some(line_no), reason);
         if let Some(mode) = unmodelled_mode(key, value) {
-            return Err(err(key, mode));
+            if strict {
+                return Err(err(key, mode));
+            }
+        }
+        if !strict {
+            if let Some(what) = unmodelled_key(key) {
+                let on = matches!(what, Unmodelled::DLedger | Unmodelled::ControllerMode) && value.eq_ignore_ascii_case("true");
+                let turns_on = on && (key == "enableDLegerCommitLog" || key == "enableControllerMode");
+                if turns_on && !matches!(out.kind, ConfKind::Unmodelled(..)) {
+                    out.kind = ConfKind::Unmodelled(what, line_no);
+                }
+                out.mode_keys.push((line_no, key.to_string(), what));
+                continue;
+            }
+            if key == "brokerRole" && value == "SLAVE" {
+                if out.kind == ConfKind::Master {
+                    out.kind = ConfKind::Slave;
+                }
+                out.applied.push((line_no, key.to_string()));
+                continue;
+            }
+            if key == "flushDiskType" || key == "slaveReadEnable" {
+                // A slave's own knobs: laid onto `[slave]` once the file is known to be a slave's.
+                slave_keys.push((line_no, key.to_string(), value.to_string()));
+            }
+        }
+        if key == "slaveReadEnable" {
+            out.scenario.slave.slave_read_enable = boolean(value).map_err(|r| err(key, r))?;
+            out.applied.push((line_no, key.to_string()));
+            continue;
         }
         if key == "haSlaveFallbehindMax" || key == "haMaxGapNotInSync" {
             match gap_key {
@@ -65,12 +201,34 @@ pub fn import_broker_conf(text: &str, base: &Scenario) -> Result<BrokerConfImpor
         }
         let version = out.scenario.version;
         if let Some(why) = version.rules().absent_key(&format!("broker.{key}")) {
+            if !strict {
+                out.not_in_version.push((line_no, key.to_string(), why));
+                continue;
+            }
             return Err(err(key, format!("RocketMQ {version} has no `{key}` ({why}); check the file against the version it is for")));
         }
         match apply(&mut out.scenario.broker, key, value) {
             Ok(true) => out.applied.push((line_no, key.to_string())),
             Ok(false) => out.not_modelled.push((line_no, key.to_string())),
             Err(reason) => return Err(err(key, reason)),
+        }
+    }
+    if out.kind == ConfKind::Slave {
+        for (line, key, value) in slave_keys {
+            if key == "flushDiskType" {
+                let err = |r: String| ScenarioError::new(&key, Some(line), r);
+                out.scenario.slave.flush_disk_type = match value.as_str() {
+                    "SYNC_FLUSH" => FlushDiskType::SyncFlush,
+                    "ASYNC_FLUSH" => FlushDiskType::AsyncFlush,
+                    _ => return Err(err(format!("`{value}` is not one of `SYNC_FLUSH`, `ASYNC_FLUSH`"))),
+                };
+            }
+        }
+    }
+    // A file with keys of another process and none the lab applies is that process's file.
+    if out.kind == ConfKind::Master && out.applied.is_empty() {
+        if let Some((line, _, what)) = out.mode_keys.iter().find(|(_, _, w)| !matches!(w, Unmodelled::DLedger | Unmodelled::ControllerMode)) {
+            out.kind = ConfKind::Unmodelled(*what, *line);
         }
     }
     Ok(out)
@@ -177,7 +335,7 @@ fn unmodelled_mode(key: &str, value: &str) -> Option<String> {
 }
 
 /// Every key [`apply`] models (the scenario's `[broker]` keys), and the mode keys it recognises.
-pub const KNOWN_KEYS: &[&str] = broker_keys!("enableDLegerCommitLog", "enableControllerMode");
+pub const KNOWN_KEYS: &[&str] = broker_keys!("enableDLegerCommitLog", "enableControllerMode", "slaveReadEnable");
 
 /// The known key `key` is probably a misspelling of: within 2 edits (1 for keys of up to 8
 /// characters), ignoring case (RocketMQ's keys are case-sensitive: `flushdisktype` is ignored).

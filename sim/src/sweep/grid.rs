@@ -1,6 +1,7 @@
 //! The sweep's inputs ([`Grid`]), checked and expanded into a [`Plan`] of cells × seeds.
 
 use crate::rng::{SimRng, Stream};
+use crate::rocketmq_version::RocketMqVersion;
 use crate::scenario::{parse_scenario, presets, BrokerRole, Fault, FaultKind, FaultTarget, FlushDiskType, Scenario, SendMode};
 use crate::time::{parse_duration, SimDuration, SimTime};
 
@@ -69,6 +70,10 @@ pub struct Grid {
     /// First seed, default 1: seeds are `firstSeed`, `firstSeed + 1`, …
     #[serde(serialize_with = "crate::report::serialize_seed")]
     pub first_seed: u64,
+    /// RocketMQ releases as a grid axis (`["4.9.8", "5.3.3"]`): every cell once per release.
+    /// Absent: no axis, every cell runs the workload's own `version`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<Vec<RocketMqVersion>>,
 }
 
 impl Default for Grid {
@@ -85,6 +90,7 @@ impl Default for Grid {
             fault_duration: None,
             seeds: 5,
             first_seed: 1,
+            version: None,
         }
     }
 }
@@ -237,6 +243,9 @@ impl FaultChoice {
 #[serde(rename_all = "camelCase")]
 pub struct Cell {
     pub index: u32,
+    /// The release the cell runs, when the grid has a `version` axis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<RocketMqVersion>,
     pub flush_disk_type: FlushDiskType,
     pub broker_role: BrokerRole,
     pub send_mode: SendMode,
@@ -250,9 +259,10 @@ impl Cell {
         self.flush_disk_type == FlushDiskType::AsyncFlush && self.broker_role == BrokerRole::SyncMaster
     }
 
-    /// `ASYNC_FLUSH + SYNC_MASTER + SYNC`.
+    /// `ASYNC_FLUSH + SYNC_MASTER + SYNC`, after the release on a `version` axis (`5.3.3 ASYNC_FLUSH + …`).
     pub fn config_label(&self) -> String {
-        format!("{} + {} + {}", self.flush_disk_type.name(), self.broker_role.name(), self.send_mode.name())
+        let version = self.version.map(|v| format!("{v} ")).unwrap_or_default();
+        format!("{version}{} + {} + {}", self.flush_disk_type.name(), self.broker_role.name(), self.send_mode.name())
     }
 }
 
@@ -301,6 +311,13 @@ impl Plan {
         no_duplicates("flushDiskType", &grid.flush_disk_type)?;
         no_duplicates("brokerRole", &grid.broker_role)?;
         no_duplicates("sendMode", &grid.send_mode)?;
+        if let Some(versions) = &grid.version {
+            no_duplicates("version", &versions.iter().map(|v| v.name()).collect::<Vec<_>>())?;
+        }
+        let versions: Vec<Option<RocketMqVersion>> = match &grid.version {
+            Some(list) => list.iter().copied().map(Some).collect(),
+            None => vec![None],
+        };
         let choices =
             grid.faults.iter().map(|f| FaultChoice::parse(f).map_err(|r| GridError::new("faults", r))).collect::<Result<Vec<_>, _>>()?;
         no_duplicates("faults", &choices)?;
@@ -317,15 +334,15 @@ impl Plan {
                 format!("{messages} messages per run is more than a sweep's {MAX_MESSAGES}"),
             ));
         }
-        let configs = grid.flush_disk_type.len() * grid.broker_role.len() * grid.send_mode.len();
+        let configs = versions.len() * grid.flush_disk_type.len() * grid.broker_role.len() * grid.send_mode.len();
         let cells = configs * choices.len();
         let runs = cells as u64 * grid.seeds as u64;
         if runs > MAX_RUNS as u64 {
             return Err(GridError::new(
                 "seeds",
                 format!(
-                    "{cells} cells ({} flushDiskType × {} brokerRole × {} sendMode × {} faults) × {} seeds = {runs} runs, more than {MAX_RUNS}; lower seeds or drop values",
-                    grid.flush_disk_type.len(), grid.broker_role.len(), grid.send_mode.len(), choices.len(), grid.seeds
+                    "{cells} cells ({} version × {} flushDiskType × {} brokerRole × {} sendMode × {} faults) × {} seeds = {runs} runs, more than {MAX_RUNS}; lower seeds or drop values",
+                    versions.len(), grid.flush_disk_type.len(), grid.broker_role.len(), grid.send_mode.len(), choices.len(), grid.seeds
                 ),
             ));
         }
@@ -367,18 +384,21 @@ impl Plan {
         }
         let mut out = Vec::with_capacity(cells);
         let mut cell_choices = Vec::with_capacity(cells);
-        for &flush_disk_type in &grid.flush_disk_type {
-            for &broker_role in &grid.broker_role {
-                for &send_mode in &grid.send_mode {
-                    for &choice in &choices {
-                        out.push(Cell {
-                            index: out.len() as u32,
-                            flush_disk_type,
-                            broker_role,
-                            send_mode,
-                            fault: choice.label(),
-                        });
-                        cell_choices.push(choice);
+        for &version in &versions {
+            for &flush_disk_type in &grid.flush_disk_type {
+                for &broker_role in &grid.broker_role {
+                    for &send_mode in &grid.send_mode {
+                        for &choice in &choices {
+                            out.push(Cell {
+                                index: out.len() as u32,
+                                version,
+                                flush_disk_type,
+                                broker_role,
+                                send_mode,
+                                fault: choice.label(),
+                            });
+                            cell_choices.push(choice);
+                        }
                     }
                 }
             }
@@ -424,6 +444,9 @@ impl Plan {
         let c = &self.cells[cell as usize];
         let mut sc = self.base.clone();
         sc.seed = seed;
+        if let Some(v) = c.version {
+            sc.version = v;
+        }
         sc.broker.flush_disk_type = c.flush_disk_type;
         sc.broker.broker_role = c.broker_role;
         sc.producer.send_mode = c.send_mode;

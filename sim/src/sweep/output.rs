@@ -80,8 +80,11 @@ impl SweepReport {
     /// One row per cell, figures in ms, percent and messages per second.
     pub fn to_csv(&self) -> String {
         let mut out = String::from(
-            "cell,flushDiskType,brokerRole,sendMode,fault,seeds,lostAfterAckPctMean,lostAfterAckPctMin,lostAfterAckPctMax,lostAfterAck,acked,p50MsMean,p99MsMean,p99MsMin,p99MsMax,sendTpsMean,sendTpsMin,sendTpsMax,healthyP99MsMean,healthySendTpsMean,recommended,frontierLatency,frontierTps,failingSeeds\n",
+            "cell,flushDiskType,brokerRole,sendMode,fault,seeds,lostAfterAckPctMean,lostAfterAckPctMin,lostAfterAckPctMax,lostAfterAck,acked,p50MsMean,p99MsMean,p99MsMin,p99MsMax,sendTpsMean,sendTpsMin,sendTpsMax,healthyP99MsMean,healthySendTpsMean,recommended,frontierLatency,frontierTps,failingSeeds",
         );
+        // A `version` axis adds a last column (a grid without one keeps the columns it had).
+        let versions = self.grid.version.is_some();
+        out.push_str(if versions { ",version\n" } else { "\n" });
         for c in &self.cells {
             let seeds: Vec<String> = c.failing_seeds.iter().map(u64::to_string).collect();
             let _ = writeln!(
@@ -112,6 +115,10 @@ impl SweepReport {
                 c.frontier_tps,
                 seeds.join(" "),
             );
+            if let (true, Some(v)) = (versions, c.cell.version) {
+                out.pop();
+                let _ = writeln!(out, ",{v}");
+            }
         }
         out
     }

@@ -6,12 +6,13 @@
 use std::ffi::OsString;
 
 use rmq_sim::export::Format;
+use rmq_sim::rocketmq_version::RocketMqVersion;
 
 pub const USAGE: &str = "usage:
   losslab run FILE.toml [--seed N] [--json | --log | --summary | --export jsonl|history|csv]
   losslab run --preset NAME [--seed N] [--json | --log | --summary | --export jsonl|history|csv]
   losslab presets
-  losslab check broker.conf [--json]
+  losslab check broker.conf [--version V[,V…]] [--json]
   losslab sweep [GRID.toml] [--preset NAME | --base FILE.toml] [--seeds N] [--faults K,…] … [--json | --csv]
   losslab --version
   losslab COMMAND --help";
@@ -34,16 +35,20 @@ pub const PRESETS_USAGE: &str = "usage:
 Lists the shipped scenarios (for `losslab run --preset NAME`).";
 
 pub const CHECK_USAGE: &str = "usage:
-  losslab check broker.conf [--json]
+  losslab check broker.conf [--version V[,V…]] [--json]
 
 Reads a master's broker.conf (as java.util.Properties does, at most 1 MiB) and reports what each
-fault loses under that configuration, and what the configuration costs.";
+fault loses under that configuration, and what the configuration costs.
+  --version V,…  the RocketMQ release(s) to read it as: 4.7.0, 4.9.8 (default) or 5.3.3; with
+                 several, a report for each and then the difference per fault
+Any RocketMQ configuration file is read: a slave's, a DLedger or controller-mode broker's, a
+controller's or a name server's gets a line at the top saying what it is, and no fault rows.";
 
 pub const SWEEP_USAGE: &str = "usage:
   losslab sweep [GRID.toml] [--preset NAME | --base FILE.toml] [--flush-disk-type A,B]
                 [--broker-role A,B] [--send-mode A,B] [--faults NONE,POWER_LOSS,DISK_LOST@master]
                 [--fault-at DUR] [--fault-jitter DUR] [--fault-duration DUR] [--seeds N]
-                [--first-seed N] [--messages N] [--interval DUR | --threads N]
+                [--first-seed N] [--version V,V] [--messages N] [--interval DUR | --threads N]
                 [--table | --json | --csv | --scenario CELL:SEED]";
 
 /// Sweep flag ↔ grid key, so an error about a key set by a flag names the flag.
@@ -59,6 +64,7 @@ pub const SWEEP_FLAGS: &[(&str, &str)] = &[
     ("fault-duration", "faultDuration"),
     ("seeds", "seeds"),
     ("first-seed", "firstSeed"),
+    ("version", "version"),
     // Workload flags: they edit the base scenario (as the page's sweep form does).
     ("messages", "base: producer.messages"),
     ("interval", "base: producer.interval"),
@@ -92,7 +98,8 @@ pub enum Command {
     Version,
     Presets,
     Run { file: Option<String>, preset: Option<String>, seed: Option<u64>, output: RunOutput },
-    Check { file: String, json: bool },
+    /// `versions`: as given (at least one; default 4.9.8), each once.
+    Check { file: String, json: bool, versions: Vec<RocketMqVersion> },
     /// `set`: each grid flag (its name in [`SWEEP_FLAGS`]) and its value, in command-line order.
     Sweep { file: Option<String>, output: SweepOutput, set: Vec<(&'static str, String)> },
 }
@@ -129,6 +136,26 @@ fn choose<T>(slot: &mut Option<(String, T)>, chosen: (String, T)) -> Result<(), 
     }
 }
 
+/// `--version`'s list: releases, comma-separated, each known and given once.
+pub fn versions(flag: &str, list: &str) -> Result<Vec<RocketMqVersion>, String> {
+    let known = RocketMqVersion::ALL.map(RocketMqVersion::name).join(", ");
+    if list.trim().is_empty() {
+        return Err(format!("--{flag}: the list is empty; give one or more of {known}, comma-separated"));
+    }
+    let mut out = Vec::new();
+    for v in list.split(',').map(str::trim) {
+        if v.is_empty() {
+            return Err(format!("--{flag}: `{list}` has an empty item; give one or more of {known}, comma-separated"));
+        }
+        let version = RocketMqVersion::parse(v).map_err(|e| format!("--{flag}: {e}"))?;
+        if out.contains(&version) {
+            return Err(format!("--{flag}: {version} is given twice; give each release once"));
+        }
+        out.push(version);
+    }
+    Ok(out)
+}
+
 fn positional(v: OsString) -> Result<String, String> {
     v.into_string().map_err(|v| format!("`{}` is not valid UTF-8", v.to_string_lossy()))
 }
@@ -151,17 +178,21 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             Some(other) => Err(unexpected(other, PRESETS_USAGE)),
         },
         "check" => {
-            let (mut file, mut json) = (None, false);
+            let (mut file, mut json, mut chosen) = (None, false, None);
             while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
                 match arg {
                     Long("help") | Short('h') => return Ok(Command::Help(CHECK_USAGE)),
                     Long("json") => json = true,
+                    Long("version") => {
+                        let v = value(&mut parser, "version")?;
+                        once(&mut chosen, "version", versions("version", &v)?)?;
+                    }
                     Value(v) if file.is_none() => file = Some(positional(v)?),
                     other => return Err(unexpected(other, CHECK_USAGE)),
                 }
             }
             let file = file.ok_or_else(|| format!("check needs a broker.conf path\n{CHECK_USAGE}"))?;
-            Ok(Command::Check { file, json })
+            Ok(Command::Check { file, json, versions: chosen.unwrap_or_else(|| vec![RocketMqVersion::default()]) })
         }
         "sweep" => parse_sweep(&mut parser),
         other => Err(format!("unknown command `{other}`\n{USAGE}")),
@@ -269,7 +300,29 @@ mod tests {
             p(&["run", "x.toml", "--seed=7", "--export", "csv"]),
             Ok(Command::Run { file: Some("x.toml".into()), preset: None, seed: Some(7), output: RunOutput::Export(Format::Csv) })
         );
-        assert_eq!(p(&["check", "b.conf", "--json"]), Ok(Command::Check { file: "b.conf".into(), json: true }));
+        assert_eq!(
+            p(&["check", "b.conf", "--json"]),
+            Ok(Command::Check { file: "b.conf".into(), json: true, versions: vec![RocketMqVersion::V4_9_8] })
+        );
+        assert_eq!(
+            p(&["check", "b.conf", "--version", "4.9.8, 5.3.3"]),
+            Ok(Command::Check {
+                file: "b.conf".into(),
+                json: false,
+                versions: vec![RocketMqVersion::V4_9_8, RocketMqVersion::V5_3_3]
+            })
+        );
+        for (list, needle) in [
+            ("", "--version: the list is empty"),
+            ("5.3.3,,4.9.8", "--version: `5.3.3,,4.9.8` has an empty item"),
+            ("5.0", "--version: `5.0` is not a RocketMQ version the lab models; known: `4.7.0`, `4.9.8`, `5.3.3`"),
+            ("5.3.3,4.9.8,5.3.3", "--version: 5.3.3 is given twice"),
+        ] {
+            let e = p(&["check", "b.conf", "--version", list]).unwrap_err();
+            assert!(e.contains(needle), "{list}: {e}");
+        }
+        assert!(p(&["check", "b.conf", "--version", "5.3.3", "--version", "4.9.8"]).unwrap_err().contains("--version is given twice"));
+        assert_eq!(p(&["--version"]), Ok(Command::Version), "before a command it is losslab's own version");
         assert_eq!(
             p(&["sweep", "--seeds", "3", "--json"]),
             Ok(Command::Sweep { file: None, output: SweepOutput::Json, set: vec![("seeds", "3".into())] })

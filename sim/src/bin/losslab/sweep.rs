@@ -99,6 +99,7 @@ fn apply(grid: &mut Grid, flag: &str, value: &str) -> Result<(), String> {
         "fault-duration" => grid.fault_duration = Some(value.to_string()),
         "seeds" => grid.seeds = number(flag, value)?,
         "first-seed" => grid.first_seed = number(flag, value)?,
+        "version" => grid.version = Some(crate::args::versions(flag, value)?),
         "messages" | "interval" | "threads" => {} // edit_workload
         _ => unreachable!("flags come from FLAGS"),
     }
