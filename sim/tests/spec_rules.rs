@@ -2084,3 +2084,35 @@ fn a_message_arriving_while_an_empty_pull_returns_is_consumed() {
     assert_eq!(m.deliveries.len(), 4, "consumed from %RETRY% after three failures");
     assert_eq!(m.verdict, Some(Verdict::Delivered));
 }
+
+/// Swarm seeds 3221 and 6736 (shrunk): under `SYNC_FLUSH` a power loss keeps every `SEND_OK`
+/// copy, but a disk lost while the master was already down (faults compose) takes them: a later
+/// power loss is not to blame, and the checker must not say so.
+#[test]
+fn a_disk_lost_while_the_master_is_down_takes_its_send_ok_copies() {
+    let (sim, r) = run(&scenario(
+        r#"
+        until = "1h"
+        [broker]
+        flushDiskType = "SYNC_FLUSH"
+        [producer]
+        messages = 1
+        [[fault]]
+        at = "4475ms"
+        kind = "POWER_LOSS"
+        target = "master"
+        duration = "30s"
+        [[fault]]
+        at = "10151ms"
+        kind = "DISK_LOST"
+        target = "master"
+        duration = "30s"
+        [[fault]]
+        at = "42727ms"
+        kind = "POWER_LOSS"
+        target = "master"
+        "#,
+    ));
+    assert!(sim.events().iter().any(|e| matches!(e.kind, EventKind::BrokerStillDown { .. })), "the disk goes under a down master");
+    assert_eq!(statuses(&r), "SEND_OK=1");
+}
