@@ -331,3 +331,40 @@ fn a_run_on_another_version_logs_it_first() {
     assert!(!sim.events().iter().any(|e| matches!(e.kind, EventKind::VersionSelected { .. })));
     assert!(r.to_json().contains("\"version\": \"4.9.8\""));
 }
+
+/// §2 (5.3.0+, apache/rocketmq#8239): with SYNC_FLUSH the consume queue is dispatched only up
+/// to the flushed offset: while the disk stalls a consumer reads nothing, where 4.9.8 hands it
+/// the unflushed messages.
+#[test]
+fn v5_sync_flush_dispatches_only_flushed_messages() {
+    let first_delivery = |version: &str| {
+        let sc = scenario(&format!(
+            r#"
+            version = "{version}"
+            until = "1m"
+            [broker]
+            flushDiskType = "SYNC_FLUSH"
+            [producer]
+            messages = 10
+            interval = "100ms"
+            sendMsgTimeout = 10000
+            [[fault]]
+            at = "500ms"
+            kind = "DISK_STALL"
+            target = "master"
+            duration = "4s"
+            "#
+        ));
+        let (sim, r) = run(&sc);
+        assert_eq!(r.summary.verdicts["DELIVERED"], 10, "{version}: {}", verdicts(&r));
+        let stalled: Vec<SimTime> = sim
+            .events()
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::Delivered { msg, .. } if msg.0 >= 5))
+            .map(|e| e.at)
+            .collect();
+        stalled[0]
+    };
+    assert!(first_delivery("4.9.8") < SimTime::from_ms(1_000), "4.9.8 reads unflushed messages");
+    assert!(first_delivery("5.3.3") >= SimTime::from_ms(4_500), "5.3.3 waits for the flush");
+}

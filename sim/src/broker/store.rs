@@ -53,6 +53,9 @@ pub struct Store {
     pub cq_retry: Vec<usize>,
     /// `%DLQ%<group>` queue 0.
     pub cq_dlq: Vec<usize>,
+    /// 5.3.x `SYNC_FLUSH` (`CommitLog.getConfirmOffset` returns the flushed offset): the consume
+    /// queues show only flushed records (spec 5 §2).
+    pub dispatch_to_flushed: bool,
 }
 
 /// OS page size the flush rules count in (`MappedFile.OS_PAGE_SIZE`).
@@ -150,10 +153,13 @@ impl Store {
             Topic::Dlq => &self.cq_dlq,
             Topic::Schedule => &[],
         };
-        if !self.write_buffer || self.committed >= self.written {
+        let end = if self.dispatch_to_flushed {
+            self.flushed
+        } else if !self.write_buffer || self.committed >= self.written {
             return cq;
-        }
-        let end = self.committed;
+        } else {
+            self.committed
+        };
         &cq[..cq.partition_point(|&i| self.records[i].end() <= end)]
     }
 }

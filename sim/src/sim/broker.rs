@@ -88,7 +88,8 @@ impl Sim {
         if self.master.store.write_buffer {
             // `submitFlushRequest` wakes CommitRealTimeService; readers wait for the commit.
             self.commit_turn(true);
-        } else {
+        } else if !self.master.store.dispatch_to_flushed {
+            // (5.3.x SYNC_FLUSH dispatches when the flush ends: `on_flush_done`.)
             self.notify_dispatch(NodeId::Master, topic);
         }
         copy
@@ -346,6 +347,14 @@ impl Sim {
             slot.get_or_insert(now);
         }
         self.emit(EventKind::Flushed { node, offset: flushed });
+        if self.node(node).store.dispatch_to_flushed {
+            // 5.3.x SYNC_FLUSH: `ReputMessageService` dispatches up to the flushed offset.
+            let topics: std::collections::BTreeSet<Topic> =
+                self.node(node).store.range(old, flushed).iter().map(|r| r.topic).collect();
+            for topic in topics {
+                self.notify_dispatch(node, topic);
+            }
+        }
         if node == NodeId::Master {
             self.complete_flushed_puts(flushed);
         }

@@ -83,8 +83,9 @@ impl Sim {
             self.ledger.get_mut(r.msg).replicated_at.get_or_insert(now);
         }
         self.emit(EventKind::ReplicaReceived { offset });
+        let dispatch_now = !self.node(NodeId::Slave).store.dispatch_to_flushed;
         for topic in [Topic::Main, Topic::Retry, Topic::Dlq] {
-            if records.iter().any(|r| r.topic == topic) {
+            if dispatch_now && records.iter().any(|r| r.topic == topic) {
                 self.notify_dispatch(NodeId::Slave, topic);
             }
         }

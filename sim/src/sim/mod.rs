@@ -308,9 +308,16 @@ impl Sim {
             master: {
                 let mut m = Node::new(NodeId::Master, sc.broker.flush_disk_type);
                 m.store.write_buffer = sc.broker.uses_transient_store_pool();
+                m.store.dispatch_to_flushed =
+                    sc.rules().sync_flush_dispatch_flushed_only && sc.broker.flush_disk_type == FlushDiskType::SyncFlush;
                 m
             },
-            slave: sc.slave.enabled.then(|| Node::new(NodeId::Slave, sc.slave.flush_disk_type)),
+            slave: sc.slave.enabled.then(|| {
+                let mut s = Node::new(NodeId::Slave, sc.slave.flush_disk_type);
+                s.store.dispatch_to_flushed =
+                    sc.rules().sync_flush_dispatch_flushed_only && sc.slave.flush_disk_type == FlushDiskType::SyncFlush;
+                s
+            }),
             ha: Ha::default(),
             gts: Default::default(),
             master_started_at: SimTime::ZERO,
