@@ -19,8 +19,12 @@ export const BUNDLE_BUDGET_BYTES = 250 * 1024;
  *  serde_json instead of serde-wasm-bindgen, one sort instance less); + ~1.3% room. 510 KB at 506.4 KB measured (7a80e79).
  *  516 KB on 2026-12-06, deliberately: the JS API's values through serde-wasm-bindgen again, with BigInt seeds
  *  (issue 22 item 6, whose cost the first-load work pays): +6.1 KB gzip measured with the same wasm-bindgen, wasm-opt -Oz
- *  and esbuild steps (wasm 497.6 → 503.2 KB, JS glue 8.9 → 9.3 KB), so about 512.5 KB + ~0.7% room. */
-export const RATCHET_BYTES = 516 * 1024;
+ *  and esbuild steps (wasm 497.6 → 503.2 KB, JS glue 8.9 → 9.3 KB), so about 512.5 KB + ~0.7% room; the real build
+ *  measured 517.3 KB at addf574. 536 KB on 2026-12-06, deliberately: the version switch (issue 19: three releases' rules,
+ *  five presets with en/zh claims, the version picker, the replication-link sentence, version lanes and what-if knobs)
+ *  and issue 18's long polling and model-version note took it to 531.9 KB measured at 2339682 (trunk build --release):
+ *  + ~0.8% room. Issue 23's split is the cut. */
+export const RATCHET_BYTES = 536 * 1024;
 /** What the check fails above: the ratchet while it is above budget + 10%, then budget + 10%. */
 export const LIMIT_BYTES = Math.max(RATCHET_BYTES, BUNDLE_BUDGET_BYTES * 1.1);
 export const BUNDLE_FILES = ['losslab-web_bg.wasm', 'losslab-web.js', 'style.css'];
