@@ -12,6 +12,8 @@ pub struct RunResult {
     /// Run index in the plan.
     pub run: u32,
     pub cell: u32,
+    /// A `BigInt` in the JS API above 2^53 − 1 (serde-wasm-bindgen refuses a `u64` there).
+    #[serde(serialize_with = "crate::report::serialize_seed")]
     pub seed: u64,
     pub messages: u32,
     /// Messages whose producer was told they were stored (any `SendStatus`).
