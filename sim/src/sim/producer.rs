@@ -274,16 +274,22 @@ impl Sim {
         for (msg, attempt) in victims {
             self.emit(EventKind::AttemptFailed { msg, attempt, error });
             self.set_answer(msg, attempt, Answer::Exception(error));
-            let s = &mut self.producer.sends[msg.0 as usize];
-            s.outstanding = None;
-            let (elapsed, used) = (self.now.since(s.first_start), s.attempts_in_send);
-            if elapsed > self.sc.producer.send_msg_timeout {
-                self.send_failed(msg, SendError::CallTimeout);
-            } else if used < self.max_attempts() {
-                self.start_attempt(msg);
-            } else {
-                self.send_failed(msg, SendError::RetriesExhausted);
-            }
+            self.retry_or_fail(msg);
+        }
+    }
+
+    /// After a failed attempt: `sendDefaultImpl` tries again while the budget and
+    /// the attempts last, else the send fails with the call timeout or `Send [N] times`.
+    fn retry_or_fail(&mut self, msg: MsgId) {
+        let s = &mut self.producer.sends[msg.0 as usize];
+        s.outstanding = None;
+        let (elapsed, used) = (self.now.since(s.first_start), s.attempts_in_send);
+        if elapsed > self.sc.producer.send_msg_timeout {
+            self.send_failed(msg, SendError::CallTimeout);
+        } else if used < self.max_attempts() {
+            self.start_attempt(msg);
+        } else {
+            self.send_failed(msg, SendError::RetriesExhausted);
         }
     }
 
@@ -308,16 +314,7 @@ impl Sim {
                 // with `needRetry = false` for a broker error: the callback fails at once.)
                 self.emit(EventKind::AttemptFailed { msg, attempt, error: SendError::SystemError });
                 self.set_answer(msg, attempt, Answer::Exception(SendError::SystemError));
-                let s = &mut self.producer.sends[msg.0 as usize];
-                s.outstanding = None;
-                let (elapsed, used) = (self.now.since(s.first_start), s.attempts_in_send);
-                if elapsed > self.sc.producer.send_msg_timeout {
-                    self.send_failed(msg, SendError::CallTimeout);
-                } else if used < self.max_attempts() {
-                    self.start_attempt(msg);
-                } else {
-                    self.send_failed(msg, SendError::RetriesExhausted);
-                }
+                self.retry_or_fail(msg);
                 return;
             }
             Err(error) => {
