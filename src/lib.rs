@@ -26,6 +26,7 @@ pub mod bench;
 pub mod compare;
 pub mod components;
 pub mod embed;
+pub mod mount;
 pub mod js_api;
 
 pub use app::App;

@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rmq_sim::scenario::link::{self, Link, ModelChange};
 use rmq_sim::scenario::presets;
 use rmq_sim::text::Lang;
+use rmq_sim::whatif::Knob;
 use rmq_sim::SimTime;
 
 use crate::playback::{Timeline, SPEED_MAX, SPEED_MIN};
@@ -272,7 +273,26 @@ pub struct ViewOpts {
     /// Hidden panels.
     pub hide: BTreeSet<Panel>,
     /// Comparison lanes beside the run (`lanes=SYNC_FLUSH,SLAVE`; absent in older links).
-    pub lanes: Vec<rmq_sim::whatif::Knob>,
+    pub lanes: Vec<Knob>,
+}
+
+/// At most this many comparison lanes beside the current run (2–4 configurations in all).
+pub const MAX_LANES: usize = 3;
+
+/// `SYNC_FLUSH,SLAVE` ↔ knobs, for the share link's `lanes` view option. Unknown ids are
+/// skipped, so a link from a newer lab still opens.
+pub fn lanes_text(knobs: &[Knob]) -> String {
+    knobs.iter().map(|k| k.id()).collect::<Vec<_>>().join(",")
+}
+
+pub fn parse_lanes(text: &str) -> Vec<Knob> {
+    let mut out: Vec<Knob> = Vec::new();
+    for k in text.split(',').filter_map(|id| Knob::from_id(id.trim())) {
+        if !out.contains(&k) && out.len() < MAX_LANES {
+            out.push(k);
+        }
+    }
+    out
 }
 
 /// The run as a link: the timeline's injected faults are appended to the scenario's faults with
@@ -304,7 +324,7 @@ pub fn to_link(timeline: &Timeline, playhead: SimTime, view: &ViewOpts) -> Link 
         v.insert("hide".to_string(), panels_text(&view.hide));
     }
     if !view.lanes.is_empty() {
-        v.insert("lanes".to_string(), crate::compare::lanes_text(&view.lanes));
+        v.insert("lanes".to_string(), lanes_text(&view.lanes));
     }
     Link::new(scenario, playhead, v)
 }
@@ -364,7 +384,7 @@ pub fn read_link(text: &str) -> Result<OpenedLink, String> {
         lang: v.get("lang").and_then(|s| Lang::from_tag(s)),
         preset: v.get("preset").and_then(|s| presets::find(s)).map(|p| p.id),
         hide: v.get("hide").map(|s| parse_panels(s)).unwrap_or_default(),
-        lanes: v.get("lanes").map(|s| crate::compare::parse_lanes(s)).unwrap_or_default(),
+        lanes: v.get("lanes").map(|s| parse_lanes(s)).unwrap_or_default(),
     };
     Ok(OpenedLink { timeline: Timeline { scenario, injected }, playhead: link.playhead, view, model })
 }
@@ -501,6 +521,18 @@ mod tests {
     }
 
     #[test]
+    fn lanes_round_trip_and_skip_unknown_ids() {
+        let v = vec![Knob::SyncFlush, Knob::SyncMaster];
+        assert_eq!(parse_lanes(&lanes_text(&v)), v);
+        assert_eq!(parse_lanes("SYNC_FLUSH,FUTURE_KNOB,SYNC_FLUSH"), vec![Knob::SyncFlush]);
+        assert_eq!(parse_lanes(""), Vec::<Knob>::new());
+        assert_eq!(parse_lanes("SLAVE,SYNC_FLUSH,SYNC_MASTER,DLQ_CONSUMER").len(), MAX_LANES);
+        let v = vec![Knob::SameOn(rmq_sim::RocketMqVersion::V5_3_3), Knob::SyncFlush];
+        assert_eq!(lanes_text(&v), "SAME_ON_5.3.3,SYNC_FLUSH");
+        assert_eq!(parse_lanes(&lanes_text(&v)), v);
+    }
+
+    #[test]
     fn every_preset_round_trips_with_the_same_digest() {
         for p in presets::all() {
             let tl = Timeline::new(presets::load(p.id).expect("preset"));
@@ -617,7 +649,7 @@ mod tests {
 
     #[test]
     fn lanes_travel_in_links_and_links_without_them_open_with_none() {
-        use rmq_sim::whatif::Knob;
+        use Knob;
         let tl = Timeline::new(presets::load("async-flush-power-loss").expect("preset"));
         let view = ViewOpts { lanes: vec![Knob::SyncFlush, Knob::SyncMaster], ..ViewOpts::default() };
         let (_, _, back) = open_link(&encode_run(&tl, SimTime::ZERO, &view)).expect("opens");
@@ -734,7 +766,7 @@ mod tests {
             .apply(Action::Seek(SimTime::from_ms(1_500)))
             .apply(Action::Step)
             .apply(Action::Inject(fault(FaultKind::PowerLoss, FaultTarget::Slave)));
-        let view = ViewOpts { lanes: vec![rmq_sim::whatif::Knob::SameOn(rmq_sim::RocketMqVersion::V4_9_8)], ..ViewOpts::default() };
+        let view = ViewOpts { lanes: vec![Knob::SameOn(rmq_sim::RocketMqVersion::V4_9_8)], ..ViewOpts::default() };
         assert_round_trip(&p.run.timeline, SimTime::from_ms(2_000), &view, "5.3.3 with an injected fault");
         let link = link::decode(&encode_run(&p.run.timeline, SimTime::ZERO, &view)).unwrap();
         assert!(link::minimal_toml(&link.scenario).contains("version = \"5.3.3\""));

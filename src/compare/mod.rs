@@ -24,8 +24,7 @@ pub use gantt::RetrySchedule;
 pub use lanes::Lanes;
 pub use whatif_panel::WhatIfPanel;
 
-/// At most this many lanes beside the current run (2–4 configurations in all).
-pub const MAX_LANES: usize = 3;
+pub use crate::share::{lanes_text, parse_lanes, MAX_LANES};
 
 /// The lanes open beside the current run, shared by the lanes view and the inspector's what-if
 /// (which opens a saving run as a lane) through a Yew context.
@@ -53,22 +52,6 @@ impl LanesCtx {
     pub fn remove(&self, knob: Knob) {
         self.set.emit(self.knobs.iter().copied().filter(|k| *k != knob).collect());
     }
-}
-
-/// `SYNC_FLUSH,SLAVE` ↔ knobs, for the share link's `lanes` view option. Unknown ids are
-/// skipped, so a link from a newer lab still opens.
-pub fn lanes_text(knobs: &[Knob]) -> String {
-    knobs.iter().map(|k| k.id()).collect::<Vec<_>>().join(",")
-}
-
-pub fn parse_lanes(text: &str) -> Vec<Knob> {
-    let mut out: Vec<Knob> = Vec::new();
-    for k in text.split(',').filter_map(|id| Knob::from_id(id.trim())) {
-        if !out.contains(&k) && out.len() < MAX_LANES {
-            out.push(k);
-        }
-    }
-    out
 }
 
 /// The version lanes the add-menu offers for a run under `v`: "the same on 5.3.3" for a 4.x run,
@@ -104,18 +87,6 @@ pub fn merged_scenario(tl: &Timeline) -> rmq_sim::Scenario {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn lanes_round_trip_and_skip_unknown_ids() {
-        let v = vec![Knob::SyncFlush, Knob::SyncMaster];
-        assert_eq!(parse_lanes(&lanes_text(&v)), v);
-        assert_eq!(parse_lanes("SYNC_FLUSH,FUTURE_KNOB,SYNC_FLUSH"), vec![Knob::SyncFlush]);
-        assert_eq!(parse_lanes(""), Vec::<Knob>::new());
-        assert_eq!(parse_lanes("SLAVE,SYNC_FLUSH,SYNC_MASTER,DLQ_CONSUMER").len(), MAX_LANES);
-        let v = vec![Knob::SameOn(RocketMqVersion::V5_3_3), Knob::SyncFlush];
-        assert_eq!(lanes_text(&v), "SAME_ON_5.3.3,SYNC_FLUSH");
-        assert_eq!(parse_lanes(&lanes_text(&v)), v);
-    }
 
     #[test]
     fn a_4x_run_offers_the_same_on_5_3_3_and_a_5x_run_the_same_on_4_9_8() {
