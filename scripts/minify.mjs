@@ -26,7 +26,7 @@ if (!existsSync(join(root, 'node_modules', 'esbuild'))) {
 }
 const { transformSync } = await import('esbuild');
 
-for (const [name, loader] of [['losslab-web.js', 'js'], ['style.css', 'css']]) {
+for (const [name, loader] of [['losslab-web.js', 'js'], ['losslab-extras.js', 'js'], ['style.css', 'css']]) {
   const file = join(staging, name);
   if (!existsSync(file)) {
     console.error(`minify.mjs: ${name} is missing from the build`);

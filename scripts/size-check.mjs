@@ -1,13 +1,17 @@
-// The release bundle's size: wasm + JS + CSS of dist/, gzip-compressed (level 9), against the
-// budget. `node scripts/size-check.mjs [DIST]` exits 1 when the bundle is over its limit;
-// scripts/test.sh runs it after the release build. scripts/bench.mjs imports it.
+// The release build's first load, gzip-compressed (level 9), against the budget (issue 23): every
+// byte a page fetches before it draws a lab — the lab module (losslab-web_bg.wasm and its JS glue,
+// with wasm-bindgen's snippets), style.css, and the page's own small files (index.html, boot.js,
+// loader.js). The extras module (losslab-extras.js / _bg.wasm: the settings sweep, the JS API, the
+// benchmarks), fetched on first use only, is reported beside it and not counted.
+// `node scripts/size-check.mjs [DIST]` exits 1 when the first load is over its limit; scripts/test.sh
+// runs it after the release build. scripts/bench.mjs imports it.
 //
-// The limit follows the issue's rule, budget + 10%, once the bundle fits the 250 KB budget. Until
+// The limit follows the issue's rule, budget + 5%, once the first load fits the 250 KB budget. Until
 // then it is a ratchet, RATCHET_BYTES: a little above the size measured when it was last lowered
 // (room for a small feature, not for a regression), lowered as cuts land; raised only for features
 // that were meant to land, by a commit that names them; BENCHMARKS.md shows the budget miss, what
 // weighs and the plan.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
@@ -23,20 +27,44 @@ export const BUNDLE_BUDGET_BYTES = 250 * 1024;
  *  measured 517.3 KB at addf574. 536 KB on 2026-12-06, deliberately: the version switch (issue 19: three releases' rules,
  *  five presets with en/zh claims, the version picker, the replication-link sentence, version lanes and what-if knobs)
  *  and issue 18's long polling and model-version note took it to 531.9 KB measured at 2339682 (trunk build --release):
- *  + ~0.8% room. Issue 23's split is the cut. */
-export const RATCHET_BYTES = 536 * 1024;
-/** What the check fails above: the ratchet while it is above budget + 10%, then budget + 10%. */
-export const LIMIT_BYTES = Math.max(RATCHET_BYTES, BUNDLE_BUDGET_BYTES * 1.1);
+ *  + ~0.8% room. Issue 23's split is the cut. From 2026-12-06 the check measures the first load (the lab module with its
+ *  snippets, style.css, index.html, boot.js, loader.js) rather than the one bundle: 463 KB after the split moved the settings
+ *  sweep page, the JS API and the benchmarks into the extras module (lab bundle 531.9 → 455.2 KB, first load 458.6 KB measured
+ *  with trunk build --release; + ~1% room). */
+export const RATCHET_BYTES = 463 * 1024;
+/** What the check fails above: the ratchet while it is above budget + 5%, then budget + 5%. */
+export const LIMIT_BYTES = Math.max(RATCHET_BYTES, BUNDLE_BUDGET_BYTES * 1.05);
+/** The lab module and its stylesheet (the figure BENCHMARKS.md has tracked as "the bundle"). */
 export const BUNDLE_FILES = ['losslab-web_bg.wasm', 'losslab-web.js', 'style.css'];
+/** The page's own files that the first load also fetches, beside the bundle and the snippets. */
+export const PAGE_FILES = ['index.html', 'boot.js', 'loader.js'];
+/** The extras module, fetched on first use. */
+export const EXTRAS_FILES = ['losslab-extras_bg.wasm', 'losslab-extras.js'];
 
 export const gzipSize = buf => gzipSync(buf, { level: 9 }).length;
 
-/** { files: {name: {bytes, gzip}}, gzip, bytes } of the bundle in `dist`. */
-export function bundleSize(dist) {
+/** Every file under dist/snippets/ (wasm-bindgen's inline JS of the lab module), as paths in dist. */
+function snippetFiles(dist) {
+  const out = [];
+  const walk = (rel) => {
+    const abs = join(dist, rel);
+    if (!existsSync(abs)) return;
+    for (const name of readdirSync(abs).sort()) {
+      const r = `${rel}/${name}`;
+      if (statSync(join(dist, r)).isDirectory()) walk(r);
+      else if (!r.includes('losslab-extras')) out.push(r);
+    }
+  };
+  walk('snippets');
+  return out;
+}
+
+/** { files: {name: {bytes, gzip}}, gzip, bytes } of `names` in `dist` (each must exist). */
+export function sizeOf(dist, names) {
   const files = {};
   let gzip = 0;
   let bytes = 0;
-  for (const name of BUNDLE_FILES) {
+  for (const name of names) {
     const p = join(dist, name);
     if (!existsSync(p)) throw new Error(`${p} is missing: build first (trunk build --release --offline)`);
     const buf = readFileSync(p);
@@ -47,19 +75,28 @@ export function bundleSize(dist) {
   return { files, gzip, bytes };
 }
 
+/** The lab module's wasm + JS + CSS in `dist`. */
+export const bundleSize = dist => sizeOf(dist, BUNDLE_FILES);
+/** Everything a lab page fetches before its first diagram (see the file's doc). */
+export const firstLoadSize = dist => sizeOf(dist, [...BUNDLE_FILES, ...snippetFiles(dist), ...PAGE_FILES]);
+/** The extras module (wasm + JS glue). */
+export const extrasSize = dist => sizeOf(dist, EXTRAS_FILES);
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const dist = process.argv[2] || 'dist';
-  const s = bundleSize(dist);
+  const s = firstLoadSize(dist);
+  const x = extrasSize(dist);
   const kb = n => `${(n / 1024).toFixed(1)} KB`;
   const parts = Object.entries(s.files).map(([n, f]) => `${n} ${kb(f.gzip)}`).join(', ');
   const fits = s.gzip <= BUNDLE_BUDGET_BYTES;
   const limit = LIMIT_BYTES;
   const rule = limit === RATCHET_BYTES
     ? `${fits ? 'within' : 'over'} the ${kb(BUNDLE_BUDGET_BYTES)} budget: fails above the ratchet, ${kb(RATCHET_BYTES)} (RATCHET_BYTES in scripts/size-check.mjs: lower it as cuts land)`
-    : `${fits ? 'within' : 'over'} the ${kb(BUNDLE_BUDGET_BYTES)} budget: fails above budget + 10% = ${kb(limit)}`;
-  console.log(`bundle: ${kb(s.gzip)} gzip (${parts}); ${rule}`);
+    : `${fits ? 'within' : 'over'} the ${kb(BUNDLE_BUDGET_BYTES)} budget: fails above budget + 5% = ${kb(limit)}`;
+  console.log(`first load: ${kb(s.gzip)} gzip (${parts}); ${rule}`);
+  console.log(`extras module, fetched on first use (not counted): ${kb(x.gzip)} gzip (${Object.entries(x.files).map(([n, f]) => `${n} ${kb(f.gzip)}`).join(', ')})`);
   if (s.gzip > limit) {
-    console.error(`size check failed: the bundle is ${kb(s.gzip)} gzip, above its ${kb(limit)} limit (${rule})`);
+    console.error(`size check failed: the first load is ${kb(s.gzip)} gzip, above its ${kb(limit)} limit (${rule})`);
     process.exit(1);
   }
 }

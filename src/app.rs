@@ -20,6 +20,7 @@ use crate::i18n::{self, t, tf, Key, Lang};
 use crate::keyboard::{use_keyboard, KeyState};
 use crate::layout::Orientation;
 use crate::embed::{use_height_report, use_url_sync, UrlState};
+use crate::extras::{ExtraSlot, Field};
 use crate::playback::{Action, Playback};
 use crate::share::{LabOptions, Panel, ViewOpts};
 
@@ -116,7 +117,9 @@ pub fn app(props: &AppProps) -> Html {
     let help_open = use_state(|| false);
     // "Compare settings" (src/sweep/): mounted once opened (or opened by a `#sweep=` link), kept
     // while the lab is shown again so its results stay.
-    let sweep = use_state(|| (opts.sync_url && !opts.embed).then(crate::sweep::start_from_location).flatten());
+    // The page itself is in the extras module (src/extras.rs), fetched the first time it opens:
+    // the lab keeps only its `#sweep=` link (empty for the defaults).
+    let sweep = use_state(|| (opts.sync_url && !opts.embed).then(crate::sweep::link_from_location).flatten().map(AttrValue::from));
     let sweep_open = use_state(|| sweep.is_some());
     let lanes = use_state(|| start.view.lanes.clone());
     // The scenario text of the configuration panel and the version selector: it follows the
@@ -220,6 +223,22 @@ pub fn app(props: &AppProps) -> Html {
     let close_help = on_help.reform(|_| false);
     let open_help = on_help.reform(|_: MouseEvent| true);
     let l = *lang;
+    let lab_base = crate::embed::lab_base(&opts);
+    // What the sweep page (in the extras module) reports: a run to open (its scenario as TOML,
+    // which parses back to the same scenario), or that it closed.
+    let on_sweep_event = {
+        let (o, on_apply) = (sweep_open.setter(), on_apply.clone());
+        Callback::from(move |(name, payload): (String, String)| match name.as_str() {
+            "open" => {
+                if let Ok(sc) = rmq_sim::scenario::parse_scenario(&payload) {
+                    o.set(false);
+                    on_apply.emit(sc);
+                }
+            }
+            "close" => o.set(false),
+            _ => {}
+        })
+    };
     let banner = html! {
         <>
             { for start.problem.as_ref().map(|p| html! { <LinkBanner problem={AttrValue::from(p.clone())} /> }) }
@@ -266,9 +285,10 @@ pub fn app(props: &AppProps) -> Html {
                 <button id="help-button" class="help-button" onclick={open_help} aria-keyshortcuts="?" aria-haspopup="dialog">{t(l, Key::HelpButton)}</button>
             </header>
             { banner }
-            if let Some(s) = &*sweep {
-                <crate::sweep::SweepView start={s.clone()} open={*sweep_open} on_open={on_apply.reform({ let o = sweep_open.setter(); move |sc| { o.set(false); sc } })}
-                    on_close={{ let o = sweep_open.setter(); Callback::from(move |_| o.set(false)) }} sync_url={opts.sync_url} query={AttrValue::from(query.clone())} base={AttrValue::from(crate::embed::lab_base(&opts))} />
+            if let Some(link) = &*sweep {
+                <ExtraSlot mount="mount_sweep" base={AttrValue::from(lab_base.clone())} on_event={on_sweep_event}
+                    fields={vec![("link", Field::Str(link.to_string())), ("open", Field::Bool(*sweep_open)), ("lang", Field::Str(l.tag().into())),
+                        ("syncUrl", Field::Bool(opts.sync_url)), ("query", Field::Str(query.clone())), ("base", Field::Str(lab_base.clone()))]} />
             }
             <main class="layout" hidden={*sweep_open}>
                 <div class="stage">

@@ -74,7 +74,6 @@ fn warm_up() {
 /// Runs the core on `preset` with `messages` messages `repeats` times (at least once) and returns
 /// `{ events, simulatedMs, bestMs }` (`bestMs`: the best wall time of one run, in ms). Each of the
 /// `repeats` samples runs the core as many times as fit in [`MIN_SAMPLE_MS`] and takes the mean.
-#[wasm_bindgen]
 pub fn bench_core(preset: &str, messages: u32, repeats: u32) -> Result<JsValue, JsValue> {
     let sc = bench_scenario(preset, messages, 0).map_err(|e| JsValue::from_str(&e))?;
     warm_up();
@@ -102,7 +101,6 @@ pub fn bench_core(preset: &str, messages: u32, repeats: u32) -> Result<JsValue, 
 
 /// Runs the sweep benchmark's grid (JSON, as `rmq_sim::sweep::Grid`; `seeds` overrides its seed
 /// count when nonzero) on this thread, every run then the aggregate: `{ runs, ms }`.
-#[wasm_bindgen]
 pub fn bench_sweep(grid_json: &str, seeds: u32) -> Result<JsValue, JsValue> {
     let mut grid = rmq_sim::sweep::Grid::from_json(grid_json).map_err(|e| JsValue::from_str(&format!("{e:?}")))?;
     if seeds > 0 {
@@ -125,7 +123,6 @@ pub fn bench_sweep(grid_json: &str, seeds: u32) -> Result<JsValue, JsValue> {
 /// the playhead at `start_ms` and playback at `speed`. A latency longer than the sending keeps
 /// every message travelling, drawn as a moving token, at once; `sendMsgTimeout` is raised to
 /// four latencies so that the sends are answered rather than timed out.
-#[wasm_bindgen]
 pub fn bench_run_link(preset: &str, messages: u32, interval_us: u32, latency_ms: u32, start_ms: u32, speed: f64) -> Result<String, JsValue> {
     let mut sc = bench_scenario(preset, messages, u64::from(interval_us)).map_err(|e| JsValue::from_str(&e))?;
     if latency_ms > 0 {

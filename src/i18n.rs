@@ -324,6 +324,9 @@ catalogue! {
     KeyHelp => "this help", "显示本帮助";
     KeyEscape => "close this dialog or the inspector", "关闭本对话框或消息详情";
     KeyFaultNote => "Faults are injected at the playhead with the duration chosen in the fault panel.", "故障在播放头处注入，持续时间取故障面板中的选择。";
+    // The extras module's slot (src/extras.rs): its first use fetches a second wasm module.
+    ExtraLoading => "Loading this part of the lab…", "正在加载这部分功能…";
+    ExtraFailed => "This part of the lab could not be loaded: ", "这部分功能无法加载：";
     // Settings sweep (src/sweep/).
     SweepOpen => "Compare settings", "比较配置";
     SweepOpenTitle => "Sweep flushDiskType × brokerRole × send mode under faults: loss against latency and throughput", "在故障下扫描 flushDiskType × brokerRole × 发送方式：丢失与延迟、吞吐量的对比";

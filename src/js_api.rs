@@ -241,7 +241,6 @@ fn scenario_with_seed(input: &JsValue, options: &JsValue) -> Result<Scenario, Sc
 }
 
 /// Runs a scenario to its end; returns the report of `losslab run --json`.
-#[wasm_bindgen(js_name = losslabRun)]
 pub fn run(scenario: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let sc = scenario_with_seed(&scenario, &options).map_err(|e| js_error(&e))?;
     let mut sim = Sim::new(&sc);
@@ -254,7 +253,6 @@ pub fn run(scenario: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
 
 /// The loss-exposure check of a `broker.conf` text; the object of `losslab check --json`
 /// without `config` (there is no file path).
-#[wasm_bindgen(js_name = losslabCheck)]
 pub fn check(broker_conf: JsValue) -> Result<JsValue, JsValue> {
     let text = broker_conf.as_string().ok_or_else(|| js_error(&err("brokerConf", "give the broker.conf text as a string")))?;
     to_js(&check_broker_conf(&text).map_err(|e| js_error(&e))?)
@@ -270,7 +268,6 @@ struct PresetInfo {
 }
 
 /// The presets: `[{ id, title, claim, toml }]`, in `losslab presets` order.
-#[wasm_bindgen(js_name = losslabPresets)]
 pub fn presets_js() -> Result<JsValue, JsValue> {
     let list: Vec<PresetInfo> =
         presets::all().iter().map(|p| PresetInfo { id: p.id, title: p.title, claim: p.claim, toml: p.source }).collect();
@@ -294,16 +291,13 @@ struct EventItem<'a> {
 
 /// The event log of a run, produced lazily: each `next()` runs the simulation only as far as
 /// the next event, so a page that stops early does not pay for the rest.
-#[wasm_bindgen]
 pub struct EventCursor {
     sim: Sim,
     next: usize,
 }
 
-#[wasm_bindgen]
 impl EventCursor {
     /// The next event as `{ atUs, seq, kind, line, data }`, or `undefined` after the last.
-    #[wasm_bindgen(js_name = nextEvent)]
     pub fn next_event(&mut self) -> Result<JsValue, JsValue> {
         while self.next >= self.sim.events().len() {
             if self.sim.ended().is_some() || self.sim.step().is_none() {
@@ -321,7 +315,6 @@ impl EventCursor {
 }
 
 /// Starts a run whose log is read with [`EventCursor::next_event`].
-#[wasm_bindgen(js_name = losslabEvents)]
 pub fn events(scenario: JsValue, options: JsValue) -> Result<EventCursor, JsValue> {
     let sc = scenario_with_seed(&scenario, &options).map_err(|e| js_error(&e))?;
     Ok(EventCursor { sim: Sim::new(&sc), next: 0 })
@@ -330,7 +323,6 @@ pub fn events(scenario: JsValue, options: JsValue) -> Result<EventCursor, JsValu
 /// The settings sweep (`rmq_sim::sweep`, as `losslab sweep --json`): `grid` is an object with the
 /// sweep's keys (`{ seeds: 2, faults: ['POWER_LOSS'] }`) or its TOML text. Runs every (cell, seed)
 /// here, so call it with `{ worker: true }` from a page.
-#[wasm_bindgen(js_name = losslabSweep)]
 pub fn sweep(grid: JsValue, _options: JsValue) -> Result<JsValue, JsValue> {
     use rmq_sim::sweep::{Grid, Plan};
     let grid_err = |e: rmq_sim::sweep::GridError| js_error(&ScenarioError::new(e.field, None, e.reason));

@@ -26,6 +26,8 @@ pub mod bench;
 pub mod compare;
 pub mod components;
 pub mod embed;
+pub mod extras;
+pub mod extras_host;
 pub mod mount;
 pub mod js_api;
 

@@ -48,7 +48,6 @@ pub fn options_from_js(o: &JsValue) -> LabOptions {
 /// link body `v1.…` or any URL with `#run=`; `hide` an array or a comma list; `embed` defaults
 /// to true (no page chrome). Several labs may be mounted on one page; a module-mounted lab
 /// leaves the page's URL and keyboard alone.
-#[wasm_bindgen]
 pub fn mount_lab(element: web_sys::Element, options: JsValue) {
     let opts = options_from_js(&options);
     yew::Renderer::<App>::with_root_and_props(element, AppProps { options: Some(Rc::new(opts)) }).render();

@@ -11,7 +11,8 @@
 //   this page's thread (the sweep's worker runs the same Plan::run calls).
 // Parameters: ?core=1000,10000&render=100,1000,5000&seconds=3&repeats=3&sweep=0. Writes a table and
 // window.__benchResults (a JSON-able object). Figures only: speed goals live in BENCHMARKS.md.
-import init, { bench_core, bench_run_link, bench_sweep } from './losslab-web.js';
+// The benchmark functions are in the extras module (issue 23: the lab module carries none of them).
+import init, { bench_core, bench_run_link, bench_sweep } from './losslab-extras.js';
 import { mount } from './losslab.mjs';
 
 // Loading the wasm runs the app's `main`; it must not mount a full lab on <body>.
@@ -187,7 +188,7 @@ async function benchRender() {
 
 async function main() {
   try {
-    await init({ module_or_path: new URL('./losslab-web_bg.wasm', import.meta.url) });
+    await init({ module_or_path: new URL('./losslab-extras_bg.wasm', import.meta.url) });
     status.textContent = 'core…';
     await nextFrame();
     const core = benchCore();

@@ -1,11 +1,10 @@
 // losslab's Web Worker: runs the core off the page's main thread for run(…, { worker: true }),
 // check(…, { worker: true }) and events(…, { worker: true }) of losslab.mjs. One worker per page,
-// started on first use; it loads the same wasm as the page (from next to this file).
-import init, * as wasm from './losslab-web.js';
+// started on first use; it loads the extras module (the JS API's half of the code, issue 23) from
+// next to this file, as the page's own calls do.
+import init, * as wasm from './losslab-extras.js';
 
-// The wasm's `main` would mount a lab on <body>; a worker has none.
-globalThis.__losslabNoAutostart = true;
-const ready = init({ module_or_path: new URL('./losslab-web_bg.wasm', import.meta.url) });
+const ready = init({ module_or_path: new URL('./losslab-extras_bg.wasm', import.meta.url) });
 
 function eventsOf(scenario, options) {
   const cursor = wasm.losslabEvents(scenario, options);
@@ -22,10 +21,7 @@ const calls = {
   run: (scenario, options) => wasm.losslabRun(scenario, options),
   check: (conf) => wasm.losslabCheck(conf),
   events: eventsOf,
-  sweep: (grid, options) => {
-    if (typeof wasm.losslabSweep !== 'function') throw new Error('losslab: sweep() is not in this build of the lab yet');
-    return wasm.losslabSweep(grid, options);
-  },
+  sweep: (grid, options) => wasm.losslabSweep(grid, options),
 };
 
 self.onmessage = async (e) => {

@@ -24,9 +24,11 @@
 // presets(): [{ id, title, claim, toml }]. sweep(grid): the settings sweep (`losslab sweep --json`). Errors are thrown as Error objects with `field`,
 // `line` (or null) and `reason`.
 //
-// The wasm (losslab-web_bg.wasm, next to this file) is loaded once per page, however many labs
-// are mounted and functions called; each mount is an independent lab that leaves the page's URL
-// and keyboard alone.
+// Two wasm modules, each loaded once per page however many labs are mounted and functions called
+// (issue 23): the lab (losslab-web.js / _bg.wasm), all that mount() needs, and the extras
+// (losslab-extras.js / _bg.wasm), fetched on the first call of run, check, presets, events or
+// sweep (or when a lab first opens its settings sweep), so a page that only mounts labs never
+// fetches it. Each mount is an independent lab that leaves the page's URL and keyboard alone.
 import init, * as wasm from './losslab-web.js';
 
 // Loading the wasm runs the app's `main`, which would mount a full lab on <body>: tell it not to.
@@ -37,10 +39,23 @@ let ready = null;
 let sheet = null;
 let worker = null;
 
-/** Loads the wasm once. */
+/** Loads the lab's wasm once. */
 function load() {
   if (!ready) ready = init({ module_or_path: here('./losslab-web_bg.wasm') });
   return ready;
+}
+
+let extrasReady = null;
+/** Loads the extras module once (the JS API's functions); resolves to its exports. */
+export function extras() {
+  if (!extrasReady) {
+    extrasReady = import(here('./losslab-extras.js')).then(async (m) => {
+      await m.default({ module_or_path: here('./losslab-extras_bg.wasm') });
+      return m;
+    });
+    extrasReady.catch(() => { extrasReady = null; });
+  }
+  return extrasReady;
 }
 
 /**
@@ -154,8 +169,7 @@ function coreOptions(options) {
  */
 export async function run(scenario, options = {}) {
   if (options?.worker) return inWorker('run', [scenario, coreOptions(options)]);
-  await load();
-  return wasm.losslabRun(scenario, coreOptions(options));
+  return (await extras()).losslabRun(scenario, coreOptions(options));
 }
 
 /**
@@ -164,14 +178,12 @@ export async function run(scenario, options = {}) {
  */
 export async function check(brokerConf, options = {}) {
   if (options?.worker) return inWorker('check', [brokerConf]);
-  await load();
-  return wasm.losslabCheck(brokerConf);
+  return (await extras()).losslabCheck(brokerConf);
 }
 
 /** The presets, in `losslab presets` order. */
 export async function presets() {
-  await load();
-  return wasm.losslabPresets();
+  return (await extras()).losslabPresets();
 }
 
 /**
@@ -184,8 +196,7 @@ export async function events(scenario, options = {}) {
     const all = await inWorker('events', [scenario, coreOptions(options)]);
     return all[Symbol.iterator]();
   }
-  await load();
-  const cursor = wasm.losslabEvents(scenario, coreOptions(options));
+  const cursor = (await extras()).losslabEvents(scenario, coreOptions(options));
   let open = true;
   const close = () => {
     if (open) cursor.free();
@@ -208,7 +219,5 @@ export async function events(scenario, options = {}) {
  */
 export async function sweep(grid, options = {}) {
   if (options?.worker) return inWorker('sweep', [grid, coreOptions(options)]);
-  await load();
-  if (typeof wasm.losslabSweep !== 'function') throw new Error('losslab: sweep() is not in this build of the lab yet');
-  return wasm.losslabSweep(grid, coreOptions(options));
+  return (await extras()).losslabSweep(grid, coreOptions(options));
 }

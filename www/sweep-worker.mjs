@@ -1,7 +1,8 @@
 // losslab's settings sweep, in module workers so the page stays responsive while it runs.
 //
-// It loads the page's own wasm (losslab-web.js / losslab-web_bg.wasm next to this file, already
-// in the browser's cache: nothing is fetched from elsewhere) and calls its sweep exports, which
+// It loads the extras module (losslab-extras.js / losslab-extras_bg.wasm next to this file, already
+// in the browser's cache: the sweep page itself runs in it; nothing is fetched from elsewhere) and
+// calls its sweep exports, which
 // are the same rmq_sim::sweep functions `losslab sweep` runs, so the numbers are the CLI's.
 // The page starts one worker per core (src/sweep/worker.rs); worker `first` of `step` simulates
 // runs first, first + step, first + 2·step, …
@@ -11,12 +12,9 @@
 //                  finished run of its share (in index order), { type: "done" };
 //                  or { type: "error", message }.
 // The page cancels by terminating the workers.
-import init, { sweep_run_count, sweep_run } from './losslab-web.js';
+import init, { sweep_run_count, sweep_run } from './losslab-extras.js';
 
-// Loading the wasm runs the app's `main`; in a worker it must not try to mount the lab.
-globalThis.__losslabNoAutostart = true;
-
-const ready = init({ module_or_path: new URL('./losslab-web_bg.wasm', import.meta.url) });
+const ready = init({ module_or_path: new URL('./losslab-extras_bg.wasm', import.meta.url) });
 
 self.onmessage = async (event) => {
   const { grid, first = 0, step = 1 } = event.data || {};

@@ -16,13 +16,11 @@ pub fn plan(grid_json: &str) -> Result<Plan, GridError> {
 }
 
 /// How many runs (cells × seeds) the grid holds.
-#[wasm_bindgen]
 pub fn sweep_run_count(grid_json: &str) -> Result<u32, JsValue> {
     Ok(plan(grid_json).map_err(js_err)?.runs())
 }
 
 /// Simulates run `index` of the grid; its `RunResult` as JSON.
-#[wasm_bindgen]
 pub fn sweep_run(grid_json: &str, index: u32) -> Result<String, JsValue> {
     let plan = plan(grid_json).map_err(js_err)?;
     if index >= plan.runs() {
@@ -32,7 +30,6 @@ pub fn sweep_run(grid_json: &str, index: u32) -> Result<String, JsValue> {
 }
 
 /// The whole sweep on the calling thread: the report's JSON, as `losslab sweep --json` prints it.
-#[wasm_bindgen]
 pub fn sweep_json(grid_json: &str) -> Result<String, JsValue> {
     let plan = plan(grid_json).map_err(js_err)?;
     Ok(plan.aggregate(&plan.run_all()).to_json())

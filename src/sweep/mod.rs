@@ -15,8 +15,6 @@ pub mod worker;
 pub use inputs::SweepInputs;
 pub use view::SweepView;
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
 use crate::i18n::{t, Key, Lang};
@@ -29,17 +27,16 @@ pub struct SweepStart {
     pub problem: Option<String>,
 }
 
-/// The sweep a `#sweep=…` fragment in the page's URL asks for, if any.
-pub fn start_from_location() -> Option<Rc<SweepStart>> {
-    let hash = web_sys::window()?.location().hash().ok()?;
-    let (inputs, problem) = SweepInputs::from_link(&sweep_in_fragment(&hash)?);
-    Some(Rc::new(SweepStart { inputs, problem }))
+/// The `#sweep=…` link in the page's URL, if any (read by the sweep page, in the extras module:
+/// [`crate::extras_host::SweepHostProps`]).
+pub fn link_from_location() -> Option<String> {
+    sweep_in_fragment(&web_sys::window()?.location().hash().ok()?)
 }
 
 #[derive(Properties, PartialEq)]
 pub struct OpenProps {
-    /// The sweep page, once mounted.
-    pub sweep: UseStateHandle<Option<Rc<SweepStart>>>,
+    /// The sweep page's `#sweep=` link (empty: the defaults), once mounted.
+    pub sweep: UseStateHandle<Option<AttrValue>>,
     /// Whether it is shown (instead of the lab).
     pub open: UseStateHandle<bool>,
     /// Pauses the lab's playback while the sweep is shown.
@@ -56,7 +53,7 @@ pub fn open_button(p: &OpenProps) -> Html {
         let (sweep, open_h, pause) = (p.sweep.clone(), p.open.clone(), p.pause.clone());
         Callback::from(move |_: MouseEvent| {
             if sweep.is_none() {
-                sweep.set(Some(Rc::default()));
+                sweep.set(Some(AttrValue::default()));
             }
             if !open {
                 pause.emit(());

@@ -32,7 +32,9 @@ async function openInFlight({ width, colorScheme }) {
   await page.goto(`${server.url}?lang=en`);
   await page.waitForSelector('svg.pipeline canvas.token-canvas');
   const link = await page.evaluate(async ([n, latency]) => {
-    const m = await import('./losslab-web.js');
+    // The benchmark functions are in the extras module (issue 23).
+    const m = await import('./losslab-extras.js');
+    await m.default({ module_or_path: new URL('./losslab-extras_bg.wasm', document.baseURI) });
     return m.bench_run_link('defaults', n, Math.round(10_000_000 / n), latency, 10_000, 2);
   }, [IN_FLIGHT, LATENCY_MS]);
   await page.goto(`${server.url}?lang=en#run=${link}`);

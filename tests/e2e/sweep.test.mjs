@@ -72,9 +72,11 @@ test('the worker\'s sweep equals the page thread\'s and `losslab sweep`, mark by
   assert.equal(report.cells.length, 8);
 
   // The same grid on the page's own thread (the wasm the page loaded, `sweep_json`).
-  // (Importing the page's module again gives the instance Trunk already initialised.)
+  // (The sweep is in the extras module, which the page has loaded: importing it again gives
+  // that instance, and its init returns at once.)
   const onPage = await page.evaluate(async grid => {
-    const wasm = window.wasmBindings ?? await import(new URL('losslab-web.js', document.baseURI).href);
+    const wasm = await import(new URL('losslab-extras.js', document.baseURI).href);
+    await wasm.default({ module_or_path: new URL('losslab-extras_bg.wasm', document.baseURI) });
     return wasm.sweep_json(grid);
   }, JSON.stringify(report.grid));
   assert.equal(onPage, fromWorker, 'worker and page thread agree byte for byte');

@@ -1,0 +1,153 @@
+//! The extras module's side of [`crate::extras`] (issue 23): the views the lab mounts from the
+//! second wasm module, each a Yew app of its own in the element the lab's slot gives it, fed by
+//! the slot's props (a plain JS object) and reporting back through its `emit(name, payload)`.
+//! Only `src/extras_main.rs` calls into here, so the lab module links none of it.
+//!
+//! Two Yew apps on one page that come from two wasm modules each number their app roots from 1,
+//! and Yew marks the elements it renders with that number (`__yew_subtree_id`) to route events:
+//! the lab's root would take the sweep page's clicks for its own. [`mount`] therefore first moves
+//! this module's numbering far past any the lab will reach ([`ROOT_ID_OFFSET`] app roots).
+
+use std::rc::Rc;
+
+use js_sys::{Function, Reflect};
+use wasm_bindgen::prelude::*;
+use yew::prelude::*;
+
+use crate::i18n::Lang;
+use crate::sweep::{SweepInputs, SweepStart, SweepView};
+
+/// How many app roots this module numbers away before its first view: a page would have to mount
+/// that many labs (each one app root) before the two modules' numbers met.
+pub const ROOT_ID_OFFSET: u32 = 4096;
+
+fn js_str(o: &JsValue, key: &str) -> String {
+    Reflect::get(o, &key.into()).ok().and_then(|v| v.as_string()).unwrap_or_default()
+}
+
+fn js_bool(o: &JsValue, key: &str) -> bool {
+    Reflect::get(o, &key.into()).ok().and_then(|v| v.as_bool()).unwrap_or(false)
+}
+
+/// The lab's `emit(name, payload)`; compared by identity.
+#[derive(Clone)]
+pub struct Emit(pub Function);
+
+impl PartialEq for Emit {
+    fn eq(&self, o: &Self) -> bool {
+        js_sys::Object::is(&self.0, &o.0)
+    }
+}
+
+impl Emit {
+    fn send(&self, name: &str, payload: &str) {
+        let _ = self.0.call2(&JsValue::NULL, &JsValue::from_str(name), &JsValue::from_str(payload));
+    }
+}
+
+/// The sweep page's props as the lab sends them: `link` (the `#sweep=` value it opened with, or
+/// empty for the defaults), `open`, `lang`, `syncUrl`, `query`, `base`.
+#[derive(Properties, PartialEq, Clone)]
+pub struct SweepHostProps {
+    pub start: Rc<SweepStart>,
+    pub open: bool,
+    pub lang: Lang,
+    pub sync_url: bool,
+    pub query: AttrValue,
+    pub base: AttrValue,
+    pub emit: Emit,
+}
+
+impl SweepHostProps {
+    /// The props from the lab's object. `start` is read once, at mount ([`SweepHost`] keeps its
+    /// own inputs afterwards).
+    pub fn from_js(o: &JsValue, emit: Emit, start: Option<Rc<SweepStart>>) -> SweepHostProps {
+        let start = start.unwrap_or_else(|| {
+            let link = js_str(o, "link");
+            if link.is_empty() {
+                Rc::default()
+            } else {
+                let (inputs, problem) = SweepInputs::from_link(&link);
+                Rc::new(SweepStart { inputs, problem })
+            }
+        });
+        SweepHostProps {
+            start,
+            open: js_bool(o, "open"),
+            lang: Lang::from_tag(&js_str(o, "lang")).unwrap_or_default(),
+            sync_url: js_bool(o, "syncUrl"),
+            query: js_str(o, "query").into(),
+            base: js_str(o, "base").into(),
+            emit,
+        }
+    }
+}
+
+/// The settings sweep page, in the lab's slot: opening a run sends `("open", <scenario TOML>)`,
+/// closing the page `("close", "")`.
+#[function_component(SweepHost)]
+pub fn sweep_host(p: &SweepHostProps) -> Html {
+    let on_open = {
+        let emit = p.emit.clone();
+        Callback::from(move |sc: rmq_sim::Scenario| emit.send("open", &rmq_sim::scenario::parse::scenario_to_toml(&sc)))
+    };
+    let on_close = {
+        let emit = p.emit.clone();
+        Callback::from(move |_| emit.send("close", ""))
+    };
+    html! {
+        <ContextProvider<Lang> context={p.lang}>
+            <SweepView start={p.start.clone()} open={p.open} {on_open} {on_close} sync_url={p.sync_url} query={p.query.clone()} base={p.base.clone()} />
+        </ContextProvider<Lang>>
+    }
+}
+
+/// A mounted view: its Yew app, updated with new props from the lab.
+pub struct Mounted {
+    app: Option<yew::AppHandle<SweepHost>>,
+    emit: Emit,
+    start: Rc<SweepStart>,
+}
+
+impl Mounted {
+    pub fn update(&mut self, props: &JsValue) {
+        if let Some(app) = &mut self.app {
+            app.update(SweepHostProps::from_js(props, self.emit.clone(), Some(self.start.clone())));
+        }
+    }
+
+    pub fn destroy(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+    }
+}
+
+#[function_component(Nothing)]
+fn nothing() -> Html {
+    html! {}
+}
+
+/// Moves this module's app-root numbering past the lab's (see the module doc), once.
+fn offset_root_ids() {
+    thread_local!(static DONE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
+    if DONE.with(|d| d.replace(true)) {
+        return;
+    }
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    for _ in 0..ROOT_ID_OFFSET {
+        if let Ok(el) = doc.create_element("div") {
+            yew::Renderer::<Nothing>::with_root(el).render().destroy();
+        }
+    }
+}
+
+/// Mounts the settings sweep page into `element` (the lab's slot; see [`SweepHostProps`]).
+pub fn mount_sweep(element: web_sys::Element, props: JsValue, emit: Function) -> Mounted {
+    offset_root_ids();
+    let emit = Emit(emit);
+    let p = SweepHostProps::from_js(&props, emit.clone(), None);
+    let start = p.start.clone();
+    let app = yew::Renderer::<SweepHost>::with_root_and_props(element, p).render();
+    Mounted { app: Some(app), emit, start }
+}

@@ -1,0 +1,99 @@
+// End to end: the first load (issue 23). The lab module (losslab-web_bg.wasm) is all a page that
+// shows a lab fetches; the extras module (losslab-extras.js / _bg.wasm: the settings sweep, the JS
+// API, the benchmarks) is fetched on first use only, with a loading line while it comes, and a
+// readable failure (never a dead control) when it cannot.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startLab, stopLab, openApp, expectText } from './helpers.mjs';
+
+let server, browser;
+before(async () => ({ server, browser } = await startLab()));
+after(() => stopLab({ server, browser }));
+
+const isExtras = url => /losslab-extras(_bg\.wasm|\.js)(\?|$)/.test(new URL(url).pathname);
+
+/** Every URL the page (and its frames and workers) requests, from now on. */
+function record(page) {
+  const urls = [];
+  page.on('request', r => urls.push(r.url()));
+  return urls;
+}
+
+test('a lab-only page, an iframe embed and a module embed that only mounts fetch no extras', { timeout: 120000 }, async () => {
+  // The full page: drawn, played a little, its panels open.
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const urls = record(page);
+  await page.goto(server.url + '?lang=en&preset=defaults');
+  await page.waitForSelector('svg.pipeline .station');
+  await page.click('[data-testid=play]');
+  await page.waitForTimeout(1500);
+  assert.ok(urls.some(u => u.endsWith('losslab-web_bg.wasm')), `the lab module was fetched: ${urls.join(' ')}`);
+  assert.deepEqual(urls.filter(isExtras), [], 'the lab page fetched no extras module');
+  await page.close();
+
+  // The embedding example: a sandboxed iframe of the lab and a lab mounted by the ES module.
+  const host = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const hostUrls = record(host);
+  await host.goto(server.url + 'embed/example.html');
+  await host.waitForFunction(() => document.body.dataset.moduleMounted === 'true', null, { timeout: 30000 });
+  await host.frameLocator('#lab-frame').locator('svg.pipeline').waitFor({ timeout: 30000 });
+  await host.locator('#lab-module svg.pipeline .station').first().waitFor({ timeout: 30000 });
+  await host.waitForTimeout(1000);
+  assert.deepEqual(hostUrls.filter(isExtras), [], 'neither embed fetched the extras module');
+  await host.close();
+});
+
+test('the first "Compare settings" shows a loading line, then the sweep page, fetched once', { timeout: 120000 }, async () => {
+  const { page, errors } = await openApp(browser, server.url + '?lang=en&preset=defaults');
+  const urls = record(page);
+  // Hold the extras' wasm back a moment, so the loading line is there to be seen.
+  let release;
+  const held = new Promise(r => { release = r; });
+  await page.route(/losslab-extras_bg\.wasm$/, async route => { await held; await route.continue(); });
+  await page.click('[data-testid=sweep-toggle]');
+  await expectText(page, '[data-testid=extra-loading]', /Loading this part of the lab/);
+  assert.equal(await page.getAttribute('[data-testid=extra-loading]', 'role'), 'status');
+  assert.equal(await page.isVisible('main.layout'), false, 'the lab is hidden while the sweep page is open');
+  release();
+  await page.waitForSelector('[data-testid=sweep]:not([hidden])', { timeout: 30000 });
+  assert.equal(await page.locator('[data-testid=extra-loading]').count(), 0, 'the loading line is gone');
+  // Its controls answer (they are the extras module's Yew app): the seeds field takes input, and
+  // "Back to the lab" returns to the lab, whose own controls still answer.
+  await page.fill('[data-testid=sweep-seeds]', '2');
+  assert.equal(await page.inputValue('[data-testid=sweep-seeds]'), '2');
+  await page.click('[data-testid=sweep-toggle]');
+  await page.waitForSelector('main.layout:not([hidden])');
+  await page.click('[data-testid=play]');
+  // Open it again: no second fetch, and it kept its inputs.
+  await page.click('[data-testid=sweep-toggle]');
+  await page.waitForSelector('[data-testid=sweep]:not([hidden])');
+  assert.equal(await page.inputValue('[data-testid=sweep-seeds]'), '2', 'the page kept its inputs');
+  assert.equal(urls.filter(u => new URL(u).pathname.endsWith('losslab-extras_bg.wasm')).length, 1, 'the extras module was fetched once');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a sweep run opened from the extras module plays in the lab', { timeout: 180000 }, async () => {
+  const small = '#sweep=1&flush=SYNC_FLUSH&role=ASYNC_MASTER&mode=SYNC&fault=POWER_LOSS&seeds=1&messages=100&interval=2ms';
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(server.url + '?lang=en' + small);
+  await page.waitForSelector('[data-testid=sweep]:not([hidden])', { timeout: 30000 });
+  await page.click('[data-testid=sweep-run]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=sweep-progress]')?.dataset.phase === 'done', null, { timeout: 120000 });
+  // A seed button of the table opens that run in the lab (its scenario crosses as TOML text).
+  await page.locator('[data-testid=sweep-open]').first().click();
+  await page.waitForSelector('main.layout:not([hidden]) svg.pipeline .station');
+  await expectText(page, '[data-testid=scenario-name]', /./);
+  await page.close();
+});
+
+test('when the extras module cannot be fetched, the slot says so and the lab goes on', { timeout: 60000 }, async () => {
+  const { page } = await openApp(browser, server.url + '?lang=en&preset=defaults');
+  await page.route(/losslab-extras\.js$/, route => route.fulfill({ status: 404, body: 'not here' }));
+  await page.click('[data-testid=sweep-toggle]');
+  await expectText(page, '[data-testid=extra-failed]', /could not be loaded/);
+  assert.equal(await page.getAttribute('[data-testid=extra-failed]', 'role'), 'alert');
+  await page.click('[data-testid=sweep-toggle]');
+  await page.waitForSelector('main.layout:not([hidden]) svg.pipeline');
+  await page.close();
+});
