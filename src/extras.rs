@@ -44,6 +44,30 @@ extern "C" {
     fn load_extras(base: &str) -> Promise;
 }
 
+/// Calls `name(args…)` of the extras module next to `base` (fetching it first, once); `done` gets
+/// its string result, or the reason it could not (the module not fetched, or the call's error).
+pub fn call_extras(base: &str, name: &'static str, args: Vec<String>, done: Callback<Result<String, String>>) {
+    let ok = {
+        let done = done.clone();
+        Closure::once_into_js(move |m: JsValue| {
+            let Some(f) = Reflect::get(&m, &name.into()).ok().and_then(|f| f.dyn_into::<Function>().ok()) else {
+                done.emit(Err(format!("losslab-extras.js has no {name}")));
+                return;
+            };
+            let args: js_sys::Array = args.iter().map(|a| JsValue::from_str(a)).collect();
+            done.emit(match f.apply(&m, &args) {
+                Ok(v) => v.as_string().ok_or_else(|| format!("{name} returned no text")),
+                Err(e) => Err(message_of(&e)),
+            });
+        })
+    };
+    let err = Closure::once_into_js(move |e: JsValue| done.emit(Err(message_of(&e))));
+    let promise: JsValue = load_extras(base).into();
+    if let Ok(then) = Reflect::get(&promise, &"then".into()).and_then(|f| f.dyn_into::<Function>()) {
+        let _ = then.call2(&promise, &ok, &err);
+    }
+}
+
 /// One prop of an extra view, as it crosses to the other module.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Field {

@@ -151,3 +151,36 @@ pub fn mount_sweep(element: web_sys::Element, props: JsValue, emit: Function) ->
     let app = yew::Renderer::<SweepHost>::with_root_and_props(element, p).render();
     Mounted { app: Some(app), emit, start }
 }
+
+/// The export `format` (`jsonl`, `history`, `csv`: `rmq_sim::export::Format`) of the run a link body
+/// (`v1.…`, [`crate::share::encode_run`]) holds: the timeline is replayed here to its end, which gives
+/// the lab's own run (same scenario, seed and injected faults → same log), so the file has the bytes
+/// of `losslab run --export`.
+pub fn export_run(link_body: &str, format: &str) -> Result<String, String> {
+    let f = rmq_sim::export::Format::parse(format).ok_or_else(|| format!("no export format {format}"))?;
+    let (timeline, _, _) = crate::share::open_link(link_body)?;
+    Ok(f.render(&timeline.run_to_end()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::playback::Timeline;
+    use rmq_sim::export::Format;
+    use rmq_sim::scenario::{Fault, FaultKind, FaultTarget};
+    use rmq_sim::SimTime;
+
+    #[test]
+    fn an_export_from_a_link_body_has_the_bytes_of_the_labs_own_run() {
+        let mut tl = Timeline::new(rmq_sim::scenario::presets::load("async-flush-power-loss").unwrap());
+        // An injected fault travels in the link too.
+        tl.injected.push((SimTime::from_ms(700), Fault { at: SimTime::from_ms(700), kind: FaultKind::PowerLoss, target: FaultTarget::Master, duration: None, factor: 10 }));
+        let body = crate::share::encode_run(&tl, SimTime::ZERO, &Default::default());
+        let done = tl.run_to_end();
+        for f in [Format::Jsonl, Format::History, Format::Csv] {
+            assert_eq!(export_run(&body, f.name()).unwrap(), f.render(&done), "{}", f.name());
+        }
+        assert!(export_run(&body, "pdf").unwrap_err().contains("pdf"));
+        assert!(export_run("v1.broken", "csv").is_err());
+    }
+}

@@ -98,6 +98,12 @@ mod exports {
         ExtraHandle(extras_host::mount_sweep(element, props, emit))
     }
 
+    /// A download of the lab's run: export `format` of the run in `link_body` ([`extras_host::export_run`]).
+    #[wasm_bindgen]
+    pub fn export_run(link_body: &str, format: &str) -> Result<String, JsValue> {
+        extras_host::export_run(link_body, format).map_err(|e| JsValue::from_str(&e))
+    }
+
     /// The core's speed in the browser ([`bench::bench_core`]).
     #[wasm_bindgen]
     pub fn bench_core(preset: &str, messages: u32, repeats: u32) -> Result<JsValue, JsValue> {

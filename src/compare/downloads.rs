@@ -1,6 +1,11 @@
 //! Downloads of the run: the core's three exports (`rmq_sim::export`: event log as JSON Lines,
 //! Jepsen-style history, per-message CSV — the same bytes as `losslab run --export`) and the
 //! diagram as SVG (computed styles inlined, so it looks the same outside the page) and PNG.
+//!
+//! The three exports are written by the extras module (issue 23: `rmq_sim::export` and the event
+//! serializer are not in the lab module): the run crosses as its link body and is replayed there to
+//! the same log ([`crate::extras_host::export_run`]). The first click fetches the module, the group
+//! says so meanwhile; the pictures are drawn here from the page's own diagram.
 
 use rmq_sim::export::Format;
 use wasm_bindgen::prelude::*;
@@ -14,6 +19,16 @@ use crate::playback::Playback;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub pb: Playback,
+    /// The lab's base URL, where the extras module is.
+    pub base: AttrValue,
+}
+
+/// Where an export asked of the extras module is.
+#[derive(Clone, PartialEq)]
+enum Export {
+    Idle,
+    Loading,
+    Failed(String),
 }
 
 /// `Book recommendation: …` → `book-recommendation`.
@@ -130,10 +145,21 @@ pub fn downloads(p: &Props) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
     let sc = &p.pb.run.timeline.scenario;
     let stem = format!("losslab-{}-seed{}", slug(&sc.name), sc.seed);
+    let state = use_state(|| Export::Idle);
     let export = |f: Format, mime: &'static str| {
-        let (run, file) = (p.pb.run.clone(), format!("{stem}.{}", f.extension()));
+        let (run, file, base, state) = (p.pb.run.clone(), format!("{stem}.{}", f.extension()), p.base.clone(), state.clone());
         Callback::from(move |_: MouseEvent| {
-            save_text(&f.render(&run.done), mime, &file);
+            let body = crate::share::encode_run(&run.timeline, rmq_sim::SimTime::ZERO, &Default::default());
+            state.set(Export::Loading);
+            let (state, file) = (state.clone(), file.clone());
+            let done = Callback::from(move |r: Result<String, String>| match r {
+                Ok(text) => {
+                    state.set(Export::Idle);
+                    save_text(&text, mime, &file);
+                }
+                Err(why) => state.set(Export::Failed(why)),
+            });
+            crate::extras::call_extras(&base, "export_run", vec![body, f.name().to_string()], done);
         })
     };
     let picture = |png: bool| {
@@ -156,6 +182,8 @@ pub fn downloads(p: &Props) -> Html {
             <button class="small" onclick={export(Format::Csv, "text/csv")} data-testid="dl-csv" title={t(lang, Key::DlCsvTitle)}>{"messages.csv"}</button>
             <button class="small" onclick={picture(false)} data-testid="dl-svg" title={t(lang, Key::DlSvgTitle)}>{"diagram.svg"}</button>
             <button class="small" onclick={picture(true)} data-testid="dl-png" title={t(lang, Key::DlPngTitle)}>{"diagram.png"}</button>
+            if *state == Export::Loading { <span class="extra-loading" role="status" data-testid="extra-loading">{t(lang, Key::ExtraLoading)}</span> }
+            if let Export::Failed(why) = &*state { <span class="extra-failed" role="alert" data-testid="extra-failed">{t(lang, Key::ExtraFailed)}{why.clone()}</span> }
         </div>
     }
 }

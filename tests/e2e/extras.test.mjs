@@ -97,3 +97,23 @@ test('when the extras module cannot be fetched, the slot says so and the lab goe
   await page.waitForSelector('main.layout:not([hidden]) svg.pipeline');
   await page.close();
 });
+
+test('the first download fetches the extras module, says so meanwhile, then saves the file', { timeout: 120000 }, async () => {
+  const { page, errors } = await openApp(browser, server.url + '?lang=en&preset=defaults');
+  const urls = record(page);
+  let release;
+  const held = new Promise(r => { release = r; });
+  await page.route(/losslab-extras_bg\.wasm$/, async route => { await held; await route.continue(); });
+  const download = page.waitForEvent('download', { timeout: 60000 });
+  await page.click('[data-testid=dl-csv]');
+  await expectText(page, '[data-testid=downloads] [data-testid=extra-loading]', /Loading this part of the lab/);
+  release();
+  const dl = await download;
+  assert.match(dl.suggestedFilename(), /\.messages\.csv$/);
+  const body = await (await dl.createReadStream()).toArray();
+  assert.ok(Buffer.concat(body).toString().startsWith('id,sendStatus,verdict,'), 'a CSV with its header');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=downloads] [data-testid=extra-loading]'));
+  assert.equal(urls.filter(u => new URL(u).pathname.endsWith('losslab-extras_bg.wasm')).length, 1);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
