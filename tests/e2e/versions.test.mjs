@@ -169,8 +169,14 @@ test('a 5.3.3 share link: the same digest natively and in a fresh browser contex
   await page.close();
 });
 
-test('the upgrade trap: 5.3.3 loses acked messages 4.9.8 keeps; the what-if names inSyncReplicas = 2; the 4.9.8 lane keeps them', { timeout: 180000 }, async () => {
-  const { page, errors } = await openApp(browser, `${server.url}?preset=v5-sync-master-upgrade-trap&lang=en`);
+test('the upgrade trap ("Done when"): 5.3.3 picked, the preset loaded, acked messages lost that 4.9.8 keeps, the cause and the what-if name inSyncReplicas; the 4.9.8 lane keeps them', { timeout: 180000 }, async () => {
+  // As the issue's user does it: the lab opens on 4.9.8, they pick 5.3.3 beside the presets, then load the upgrade trap.
+  const { page, errors } = await openApp(browser, `${server.url}?lang=en`);
+  await expectAttr(page, '[data-testid=version-picker]', 'data-running', '4.9.8');
+  await select(page, '5.3.3');
+  await expectAttr(page, '[data-testid=version-picker]', 'data-running', '5.3.3');
+  await page.click('[data-preset=v5-sync-master-upgrade-trap]');
+  await expectText(page, '[data-testid=scenario-name]', /SYNC_MASTER at defaults no longer waits/);
   await expectAttr(page, '[data-testid=version-picker]', 'data-running', '5.3.3');
   await expectText(page, '[data-testid=replication-wait]', /waits for 1 replica: itself/);
   const trap = preset('v5-sync-master-upgrade-trap');
@@ -179,6 +185,7 @@ test('the upgrade trap: 5.3.3 loses acked messages 4.9.8 keeps; the what-if name
   assert.ok(lost > 0 && lost498 === 0, `5.3.3 loses ${lost}, 4.9.8 ${lost498}`);
   await seekToEnd(page);
   await page.locator('[data-testid=lost-list] .msg-chip').first().click();
+  await expectText(page, '[data-testid=inspector] [data-testid=explain]', /inSyncReplicas = 1/);
   await page.waitForSelector('[data-testid=whatif] [data-testid=whatif-row][data-knob=IN_SYNC_REPLICAS_2]');
   await expectAttr(page, '[data-testid=whatif-row][data-knob=IN_SYNC_REPLICAS_2]', 'data-saved', 'true');
   await expectText(page, '[data-testid=whatif-headline]', /inSyncReplicas = 2, totalReplicas = 2/);
