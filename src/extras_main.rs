@@ -20,10 +20,10 @@ mod exports {
         js_api::run(scenario, options)
     }
 
-    /// The loss-exposure check of a `broker.conf` text ([`js_api::check`]).
+    /// The loss-exposure check of a `broker.conf` text, as one release or several ([`js_api::check`]).
     #[wasm_bindgen(js_name = losslabCheck)]
-    pub fn check(broker_conf: JsValue) -> Result<JsValue, JsValue> {
-        js_api::check(broker_conf)
+    pub fn check(broker_conf: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        js_api::check(broker_conf, options)
     }
 
     /// The presets: `[{ id, title, claim, toml }]` ([`js_api::presets_js`]).

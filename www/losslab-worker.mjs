@@ -19,7 +19,7 @@ function eventsOf(scenario, options) {
 
 const calls = {
   run: (scenario, options) => wasm.losslabRun(scenario, options),
-  check: (conf) => wasm.losslabCheck(conf),
+  check: (conf, options) => wasm.losslabCheck(conf, options),
   events: eventsOf,
   sweep: (grid, options) => wasm.losslabSweep(grid, options),
 };
