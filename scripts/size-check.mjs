@@ -30,8 +30,9 @@ export const BUNDLE_BUDGET_BYTES = 250 * 1024;
  *  + ~0.8% room. Issue 23's split is the cut. From 2026-12-06 the check measures the first load (the lab module with its
  *  snippets, style.css, index.html, boot.js, loader.js) rather than the one bundle: 463 KB after the split moved the settings
  *  sweep page, the JS API and the benchmarks into the extras module (lab bundle 531.9 → 455.2 KB, first load 458.6 KB measured
- *  with trunk build --release; + ~1% room). */
-export const RATCHET_BYTES = 463 * 1024;
+ *  with trunk build --release; + ~1% room). 435 KB: the run's exports and the inspector's what-if and retry schedule in
+ *  the extras too (first load 430.6 KB measured, lab bundle 427.1 KB, extras 426.3 KB; + ~1% room). */
+export const RATCHET_BYTES = 435 * 1024;
 /** What the check fails above: the ratchet while it is above budget + 5%, then budget + 5%. */
 export const LIMIT_BYTES = Math.max(RATCHET_BYTES, BUNDLE_BUDGET_BYTES * 1.05);
 /** The lab module and its stylesheet (the figure BENCHMARKS.md has tracked as "the bundle"). */

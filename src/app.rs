@@ -259,7 +259,7 @@ pub fn app(props: &AppProps) -> Html {
                 if shows(Panel::Summary) || shows(Panel::Inspector) {
                     <div class="embed-side">
                         if shows(Panel::Summary) { <Summary pb={per_event.clone()} dispatch={dispatch.clone()} /> }
-                        if shows(Panel::Inspector) { <Inspector pb={per_event.clone()} dispatch={dispatch.clone()} /> }
+                        if shows(Panel::Inspector) { <Inspector pb={per_event.clone()} dispatch={dispatch.clone()} base={AttrValue::from(lab_base.clone())} /> }
                     </div>
                 }
                 if shows(Panel::Log) { <EventLog pb={per_event.clone()} dispatch={dispatch.clone()} /> }
@@ -304,7 +304,7 @@ pub fn app(props: &AppProps) -> Html {
                 </div>
                 <aside class="side">
                     if shows(Panel::Summary) { <Summary pb={per_event.clone()} dispatch={dispatch.clone()} /> }
-                    if shows(Panel::Inspector) { <Inspector pb={per_event.clone()} dispatch={dispatch.clone()} /> }
+                    if shows(Panel::Inspector) { <Inspector pb={per_event.clone()} dispatch={dispatch.clone()} base={AttrValue::from(lab_base.clone())} /> }
                 </aside>
                 <div class="lower">
                     if shows(Panel::Log) { <EventLog pb={per_event.clone()} dispatch={dispatch.clone()} /> }

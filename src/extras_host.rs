@@ -14,7 +14,10 @@ use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
+use crate::compare::{whatif_panel, LanesCtx, RetrySchedule, WhatIfPanel};
 use crate::i18n::Lang;
+use crate::playback::Playback;
+use crate::share::{lanes_text, parse_lanes};
 use crate::sweep::{SweepInputs, SweepStart, SweepView};
 
 /// How many app roots this module numbers away before its first view: a page would have to mount
@@ -102,25 +105,95 @@ pub fn sweep_host(p: &SweepHostProps) -> Html {
     }
 }
 
+/// The inspector's what-if and retry schedule for one message of the lab's run.
+#[derive(Properties, PartialEq, Clone)]
+pub struct InspectorHostProps {
+    pub pb: Playback,
+    pub msg: u32,
+    pub lang: Lang,
+    pub lanes: Rc<Vec<rmq_sim::whatif::Knob>>,
+    pub emit: Emit,
+}
+
+/// The what-if (for a message lost, duplicated or dead-lettered) and the retry schedule; a what-if
+/// lane opened here is sent to the lab as `("lanes", "SYNC_FLUSH,…")`, the lanes to show.
+#[function_component(InspectorHost)]
+pub fn inspector_host(p: &InspectorHostProps) -> Html {
+    let emit = p.emit.clone();
+    let ctx = LanesCtx { knobs: p.lanes.clone(), set: Callback::from(move |v: Vec<rmq_sim::whatif::Knob>| emit.send("lanes", &lanes_text(&v))) };
+    let verdict = p.pb.run.done.ledger().messages.get(p.msg as usize).and_then(|r| r.verdict);
+    html! {
+        <ContextProvider<Lang> context={p.lang}>
+        <ContextProvider<LanesCtx> context={ctx}>
+            if whatif_panel::asks(verdict) { <WhatIfPanel pb={p.pb.clone()} msg={p.msg} /> }
+            <RetrySchedule pb={p.pb.clone()} msg={p.msg} />
+        </ContextProvider<LanesCtx>>
+        </ContextProvider<Lang>>
+    }
+}
+
+/// The inspector's props from the lab's object: `link` (the run's link body), `msg`, `cursorUs`,
+/// `lang`, `lanes`. The run is replayed here once per link (`last`: the link and playback of the
+/// previous props), which gives the lab's own run.
+fn inspector_props(o: &JsValue, emit: Emit, last: Option<(&str, &Playback)>) -> Result<(String, InspectorHostProps), String> {
+    let link = js_str(o, "link");
+    let num = |k: &str| Reflect::get(o, &k.into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
+    let cursor = rmq_sim::SimTime(num("cursorUs").max(0.0) as u64);
+    let mut pb = match last {
+        Some((l, pb)) if l == link => pb.clone(),
+        _ => {
+            let (timeline, _, _) = crate::share::open_link(&link)?;
+            Playback::from_timeline(timeline, cursor)
+        }
+    };
+    pb.cursor = cursor;
+    let props = InspectorHostProps {
+        pb,
+        msg: num("msg") as u32,
+        lang: Lang::from_tag(&js_str(o, "lang")).unwrap_or_default(),
+        lanes: Rc::new(parse_lanes(&js_str(o, "lanes"))),
+        emit,
+    };
+    Ok((link, props))
+}
+
 /// A mounted view: its Yew app, updated with new props from the lab.
-pub struct Mounted {
-    app: Option<yew::AppHandle<SweepHost>>,
-    emit: Emit,
-    start: Rc<SweepStart>,
+pub enum Mounted {
+    Sweep { app: Option<yew::AppHandle<SweepHost>>, emit: Emit, start: Rc<SweepStart> },
+    Inspector { app: Option<yew::AppHandle<InspectorHost>>, emit: Emit, link: String, pb: Playback },
 }
 
 impl Mounted {
     pub fn update(&mut self, props: &JsValue) {
-        if let Some(app) = &mut self.app {
-            app.update(SweepHostProps::from_js(props, self.emit.clone(), Some(self.start.clone())));
+        match self {
+            Mounted::Sweep { app: Some(app), emit, start } => app.update(SweepHostProps::from_js(props, emit.clone(), Some(start.clone()))),
+            Mounted::Inspector { app: Some(app), emit, link, pb } => {
+                if let Ok((l, p)) = inspector_props(props, emit.clone(), Some((link.as_str(), &*pb))) {
+                    *link = l;
+                    *pb = p.pb.clone();
+                    app.update(p);
+                }
+            }
+            _ => {}
         }
     }
 
     pub fn destroy(&mut self) {
-        if let Some(app) = self.app.take() {
-            app.destroy();
-        }
+        match self {
+            Mounted::Sweep { app, .. } => app.take().map(yew::AppHandle::destroy),
+            Mounted::Inspector { app, .. } => app.take().map(yew::AppHandle::destroy),
+        };
     }
+}
+
+/// Mounts the inspector's what-if and retry schedule into `element` (see [`InspectorHostProps`]).
+pub fn mount_inspector_extras(element: web_sys::Element, props: JsValue, emit: Function) -> Result<Mounted, String> {
+    offset_root_ids();
+    let emit = Emit(emit);
+    let (link, p) = inspector_props(&props, emit.clone(), None)?;
+    let pb = p.pb.clone();
+    let app = yew::Renderer::<InspectorHost>::with_root_and_props(element, p).render();
+    Ok(Mounted::Inspector { app: Some(app), emit, link, pb })
 }
 
 #[function_component(Nothing)]
@@ -149,7 +222,7 @@ pub fn mount_sweep(element: web_sys::Element, props: JsValue, emit: Function) ->
     let p = SweepHostProps::from_js(&props, emit.clone(), None);
     let start = p.start.clone();
     let app = yew::Renderer::<SweepHost>::with_root_and_props(element, p).render();
-    Mounted { app: Some(app), emit, start }
+    Mounted::Sweep { app: Some(app), emit, start }
 }
 
 /// The export `format` (`jsonl`, `history`, `csv`: `rmq_sim::export::Format`) of the run a link body

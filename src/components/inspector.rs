@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use super::clock;
 use crate::eventinfo;
+use crate::extras::{ExtraSlot, Field};
 use crate::i18n::{t, tf, Key};
 use crate::playback::{Action, Playback};
 
@@ -15,6 +16,8 @@ use crate::playback::{Action, Playback};
 pub struct Props {
     pub pb: Playback,
     pub dispatch: Callback<Action>,
+    /// The lab's base URL, where the extras module is (the what-if and the retry schedule).
+    pub base: AttrValue,
 }
 
 fn stage(lang: Lang, name: Key, at: Option<SimTime>, cursor: SimTime) -> Html {
@@ -91,6 +94,22 @@ pub fn inspector(p: &Props) -> Html {
             None => Vec::new(),
         })
     };
+    // The what-if and the retry schedule are in the extras module (issue 23): they get the run as
+    // its link body (made once per run, while a message is open) and the lanes open beside it, and
+    // send back the lanes to show.
+    let link = {
+        let run = pb.run.clone();
+        use_memo((run_key, pb.selected.is_some()), move |(_, open)| {
+            if *open { crate::share::encode_run(&run.timeline, SimTime::ZERO, &Default::default()) } else { String::new() }
+        })
+    };
+    let lanes = use_context::<crate::compare::LanesCtx>();
+    let lanes_text = lanes.as_ref().map(|l| crate::share::lanes_text(&l.knobs)).unwrap_or_default();
+    let on_lanes = Callback::from(move |(name, text): (String, String)| {
+        if let (Some(l), "lanes") = (&lanes, name.as_str()) {
+            l.set.emit(crate::share::parse_lanes(&text));
+        }
+    });
     let Some(id) = pb.selected else {
         return html! {
             <section class="panel inspector" aria-labelledby="insp-h">
@@ -123,8 +142,9 @@ pub fn inspector(p: &Props) -> Html {
                 <p class="v-explain" data-testid="explain">{r.explain(lang)}</p>
             </div>
             { stages(lang, r, pb.cursor) }
-            if crate::compare::whatif_panel::asks(r.verdict) { <crate::compare::WhatIfPanel pb={pb.clone()} msg={id} /> }
-            <crate::compare::RetrySchedule pb={pb.clone()} msg={id} />
+            <ExtraSlot mount="mount_inspector_extras" base={p.base.clone()} on_event={on_lanes}
+                fields={vec![("link", Field::Str((*link).clone())), ("msg", Field::Num(f64::from(id))), ("cursorUs", Field::Num(pb.cursor.0 as f64)),
+                    ("lang", Field::Str(lang.tag().into())), ("lanes", Field::Str(lanes_text))]} />
             <h3>{t(lang, Key::History)}</h3>
             <ol class="history" lang="en">
                 { for history.iter().map(|&i| {

@@ -4,6 +4,8 @@
 // readable failure (never a dead control) when it cannot.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
 import { startLab, stopLab, openApp, expectText } from './helpers.mjs';
 
 let server, browser;
@@ -113,6 +115,31 @@ test('the first download fetches the extras module, says so meanwhile, then save
   const body = await (await dl.createReadStream()).toArray();
   assert.ok(Buffer.concat(body).toString().startsWith('id,sendStatus,verdict,'), 'a CSV with its header');
   await page.waitForFunction(() => !document.querySelector('[data-testid=downloads] [data-testid=extra-loading]'));
+  assert.equal(urls.filter(u => new URL(u).pathname.endsWith('losslab-extras_bg.wasm')).length, 1);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the first message opened in the inspector fetches its what-if and retry schedule, saying so meanwhile', { timeout: 120000 }, async () => {
+  // A link that opens the poison message of its preset in the inspector.
+  const toml = readFileSync(new URL('../../sim/presets/poison-message-dlq.toml', import.meta.url), 'utf8');
+  const poison = /failMessages\s*=\s*\[\s*(\d+)/.exec(toml)[1];
+  const body = 'v1.' + deflateSync(Buffer.from(JSON.stringify({ s: toml, t: 0, v: { msg: poison } }))).toString('base64url');
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const errors = [];
+  page.on('pageerror', e => errors.push(String(e)));
+  const urls = record(page);
+  let release;
+  const held = new Promise(r => { release = r; });
+  await page.route(/losslab-extras_bg\.wasm$/, async route => { await held; await route.continue(); });
+  await page.goto(`${server.url}?lang=en#run=${body}`);
+  await expectText(page, '[data-testid=inspector] [data-testid=extra-loading]', /Loading this part of the lab/);
+  // The lab's own part of the inspector is there at once.
+  await page.waitForSelector('[data-testid=inspector] [data-testid=explain]');
+  release();
+  await page.waitForSelector('[data-testid=inspector] [data-testid=gantt]', { timeout: 30000 });
+  await page.waitForSelector('[data-testid=inspector] [data-testid=whatif]');
+  assert.equal(await page.locator('[data-testid=inspector] [data-testid=extra-loading]').count(), 0);
   assert.equal(urls.filter(u => new URL(u).pathname.endsWith('losslab-extras_bg.wasm')).length, 1);
   assert.deepEqual(errors, []);
   await page.close();
