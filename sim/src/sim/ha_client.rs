@@ -84,9 +84,11 @@ impl Sim {
         }
         self.emit(EventKind::ReplicaReceived { offset });
         let dispatch_now = !self.node(NodeId::Slave).store.dispatch_to_flushed;
-        for topic in [Topic::Main, Topic::Retry, Topic::Dlq] {
-            if dispatch_now && records.iter().any(|r| r.topic == topic) {
-                self.notify_dispatch(NodeId::Slave, topic);
+        let queues: std::collections::BTreeSet<(Topic, u8)> =
+            records.iter().filter(|r| r.topic != Topic::Schedule).map(|r| (r.topic, r.queue_id)).collect();
+        for (topic, queue_id) in queues {
+            if dispatch_now {
+                self.notify_dispatch(NodeId::Slave, topic, queue_id);
             }
         }
         if sync_flush {
