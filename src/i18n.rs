@@ -332,6 +332,7 @@ catalogue! {
     SweepIntro => "Every combination you tick runs under each chosen fault, once per seed, in a background worker. Each mark on the chart is one configuration: the share of acknowledged messages it lost against its p99 send latency (or its send TPS).", "勾选的每种组合都会在每种故障下、按每个种子各运行一次（在后台 Worker 中）。图上每个标记代表一种配置：确认成功后又丢失的消息比例，对比它的 p99 发送延迟（或发送 TPS）。";
     SweepInputs => "What to compare", "比较什么";
     SweepSendMode => "send mode", "发送方式";
+    SweepVersions => "RocketMQ version (each its own configurations)", "RocketMQ 版本（每个版本各自一组配置）";
     SweepFaults => "faults (each its own run)", "故障（每种单独运行）";
     SweepNoFault => "no fault", "无故障";
     SweepSeeds => "seeds per configuration", "每种配置的种子数";
@@ -369,6 +370,7 @@ catalogue! {
     SweepKeyBars => "bars: smallest to largest over the seeds", "误差线：各种子的最小值到最大值";
     SweepTableCaption => "Every configuration under {0}, mean and (min–max) over {1} seeds", "{0} 下的全部配置，{1} 个种子的平均值及（最小–最大）";
     SweepColConfig => "configuration", "配置";
+    SweepColVersion => "RocketMQ version", "RocketMQ 版本";
     SweepColLoss => "acknowledged, then lost", "确认后丢失";
     SweepColP50 => "p50 latency (ms)", "p50 延迟（毫秒）";
     SweepColP99 => "p99 latency (ms)", "p99 延迟（毫秒）";

@@ -142,8 +142,11 @@ pub struct Latency {
     pub acked: LatencyStats,
 }
 
-/// The `"throughput"` section, over the producer's window: from its first send to the end of
-/// its last send (answer, callback, or ONEWAY write).
+/// The `"throughput"` section. Send TPS is over the producer's window (its first send to the end
+/// of its last send: answer, callback, or ONEWAY write); Consume TPS over the first send to the last
+/// successful consumption: over the producer's window alone, a consumer that starts after the
+/// sends are over read 0 beside every delivery (and a batch consumed at one instant has no window
+/// of its own).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Throughput {
     pub window_us: u64,
@@ -151,8 +154,10 @@ pub struct Throughput {
     pub sends_acked: u32,
     /// Sends that ended in an exception: the benchmark's "Send Failed".
     pub send_failed: u32,
-    /// Successful consumptions inside the window.
+    /// Successful consumptions, all of them.
     pub consumed: u32,
+    /// From the first send to the last successful consumption.
+    pub consume_window_us: u64,
     /// `sends_acked` per second, in thousandths (`None` when the window is empty).
     pub send_milli_tps: Option<u64>,
     pub consume_milli_tps: Option<u64>,
@@ -162,10 +167,11 @@ impl serde::Serialize for Throughput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let tps = |m: Option<u64>| m.map(|m| m as f64 / 1_000.0);
-        let mut st = s.serialize_struct("Throughput", 5)?;
+        let mut st = s.serialize_struct("Throughput", 6)?;
         st.serialize_field("sendTps", &tps(self.send_milli_tps))?;
         st.serialize_field("consumeTps", &tps(self.consume_milli_tps))?;
         st.serialize_field("windowMs", &us_to_ms(self.window_us))?;
+        st.serialize_field("consumeWindowMs", &us_to_ms(self.consume_window_us))?;
         st.serialize_field("sendOk", &self.sends_acked)?;
         st.serialize_field("sendFailed", &self.send_failed)?;
         st.end()
@@ -215,19 +221,17 @@ impl Throughput {
         let ok = |s: &&SendRecord| !matches!(s.answer, Answer::Exception(_));
         let sends_acked = sends().filter(ok).count() as u32;
         let send_failed = sends().count() as u32 - sends_acked;
-        let consumed = ledger
-            .messages
-            .iter()
-            .flat_map(|m| &m.consumed_at)
-            .filter(|&&t| t >= start && t <= end)
-            .count() as u32;
+        let consumptions = || ledger.messages.iter().flat_map(|m| &m.consumed_at);
+        let consumed = consumptions().count() as u32;
+        let consume_window_us = consumptions().max().map_or(0, |last| last.since(start).as_us());
         Throughput {
             window_us,
             sends_acked,
             send_failed,
             consumed,
+            consume_window_us,
             send_milli_tps: milli_rate(sends_acked, window_us),
-            consume_milli_tps: milli_rate(consumed, window_us),
+            consume_milli_tps: milli_rate(consumed, consume_window_us),
         }
     }
 }
@@ -333,7 +337,12 @@ impl Report {
             t.send_failed,
             tps(t.consume_milli_tps),
         );
-        let _ = writeln!(out, "  (over {:.3} s from the first send to the last answer)", self.throughput.window_us as f64 / 1e6);
+        let _ = writeln!(
+            out,
+            "  (Send TPS over {:.3} s from the first send to the last answer; Consume TPS over {:.3} s from the first send to the last consumption)",
+            self.throughput.window_us as f64 / 1e6,
+            self.throughput.consume_window_us as f64 / 1e6
+        );
         if self.latency.all.count > 0 {
             let _ = writeln!(out, "\nlatency (ms)            sends      p50      p99      max     mean");
             let rows = self.latency.by_answer.iter().map(|(k, v)| (*k, v)).chain([("all", &self.latency.all)]);

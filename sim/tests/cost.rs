@@ -240,3 +240,20 @@ fn sync_master_tps_is_bounded_by_the_replication_link() {
     let asynch = tps("[slave]\nenabled = true\nreplicationBytesPerMs = 2376", 128);
     assert!(asynch > t[3], "ASYNC_MASTER does not wait for the slave link: {asynch} vs {t:?}");
 }
+
+#[test]
+fn consume_tps_is_over_the_consumers_own_window_so_a_late_consumer_does_not_read_zero() {
+    // The consumer starts 5 s after the last send: every message is consumed outside the
+    // producer's window, which is what "Consume TPS 0.0 beside 20 delivered" measured.
+    let (_, r) = run(&scenario(
+        "[producer]\nmessages = 20\ninterval = \"10ms\"\n[consumer]\nstartAt = \"5s\"\n[network]\nlatency = \"1ms\"",
+    ));
+    let t = r.throughput;
+    assert_eq!(t.consumed, 20, "{t:?}");
+    assert!(t.consume_window_us > 5_000_000 && t.consume_window_us < 10_000_000, "from the first send to past 5 s: {t:?}");
+    assert_eq!(t.consume_milli_tps, Some(20 * 1_000_000_000 / t.consume_window_us));
+    let v: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    assert!(v["throughput"]["consumeTps"].as_f64().unwrap() > 0.0);
+    assert!(v["throughput"]["consumeWindowMs"].as_f64().unwrap() > 0.0);
+    assert!(r.cost_text().contains("Consume TPS over"), "{}", r.cost_text());
+}

@@ -7,6 +7,8 @@
 
 use yew::prelude::*;
 
+use rmq_sim::scenario::RocketMqVersion;
+
 use crate::i18n::{t, tf, Key, Lang};
 
 /// Smallest, mean and largest value of one figure over a configuration's seeds.
@@ -39,7 +41,9 @@ impl Spread {
 pub struct Mark {
     /// 1-based number, drawn in the mark and in the table's first column.
     pub n: usize,
-    /// What it is, e.g. `SYNC_FLUSH + SYNC_MASTER · SYNC`.
+    /// The RocketMQ release, when the grid compares releases (drawn as the mark's shape and colour).
+    pub version: Option<RocketMqVersion>,
+    /// What it is, e.g. `SYNC_FLUSH + SYNC_MASTER + SYNC` (without the release).
     pub label: String,
     /// Acknowledged-then-lost messages in percent of those sent.
     pub loss_pct: Spread,
@@ -150,6 +154,56 @@ impl Scale {
         }
         let step = nice_step((self.hi - self.lo) / 5.0);
         (0..=((self.hi - self.lo) / step).round() as usize).map(|i| self.lo + i as f64 * step).collect()
+    }
+}
+
+/// How a release's marks are drawn on a chart that compares releases: a shape (so the groups
+/// read apart without colour) and a class that gives them their colour (`www/style.css`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    Circle,
+    Square,
+    Diamond,
+}
+
+impl Shape {
+    /// 4.9.8 (and a grid without a `version` axis) keeps the round mark; 5.3.3 is square, 4.7.0 a diamond.
+    pub fn of(version: Option<RocketMqVersion>) -> Shape {
+        match version {
+            Some(RocketMqVersion::V5_3_3) => Shape::Square,
+            Some(RocketMqVersion::V4_7_0) => Shape::Diamond,
+            _ => Shape::Circle,
+        }
+    }
+
+    /// The shape centred on (`cx`, `cy`), about as large as a circle of radius `r`, as an SVG path.
+    pub fn path(self, cx: f64, cy: f64, r: f64) -> String {
+        match self {
+            Shape::Circle => format!("M{:.1},{cy:.1} a{r:.1},{r:.1} 0 1,0 {:.1},0 a{r:.1},{r:.1} 0 1,0 {:.1},0 Z", cx - r, 2.0 * r, -2.0 * r),
+            Shape::Square => {
+                let h = r * 0.9;
+                format!("M{:.1},{:.1} H{:.1} V{:.1} H{:.1} Z", cx - h, cy - h, cx + h, cy + h, cx - h)
+            }
+            Shape::Diamond => {
+                let h = r * 1.2;
+                format!("M{cx:.1},{:.1} L{:.1},{cy:.1} L{cx:.1},{:.1} L{:.1},{cy:.1} Z", cy - h, cx + h, cy + h, cx - h)
+            }
+        }
+    }
+}
+
+/// The class that colours a release's marks, swatches and table cells (`ver-5-3-3`).
+pub fn version_class(v: RocketMqVersion) -> String {
+    format!("ver-{}", v.name().replace('.', "-"))
+}
+
+/// A small swatch of a release's mark, for the legend and the table (decorative: the text beside
+/// it names the release).
+pub fn version_swatch(v: RocketMqVersion) -> Html {
+    html! {
+        <svg class={classes!("ver-swatch", version_class(v))} viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+            <path class="dot" d={Shape::of(Some(v)).path(8.0, 8.0, 6.0)} />
+        </svg>
     }
 }
 
@@ -286,7 +340,11 @@ pub struct ChartProps {
 /// The tooltip of one mark: what it is and its figures (mean, and min–max over seeds).
 pub fn mark_title(lang: Lang, m: &Mark, on_frontier: bool) -> String {
     let r = |s: Spread| format!("{} ({}–{})", fmt_num(s.mean), fmt_num(s.min), fmt_num(s.max));
-    let mut s = tf(lang, Key::SweepMarkTitle, &[&m.n, &m.label, &r(m.loss_pct), &r(m.p99_ms), &r(m.tps)]);
+    let label = match m.version {
+        Some(v) => format!("RocketMQ {v} · {}", m.label),
+        None => m.label.clone(),
+    };
+    let mut s = tf(lang, Key::SweepMarkTitle, &[&m.n, &label, &r(m.loss_pct), &r(m.p99_ms), &r(m.tps)]);
     if m.recommended {
         s.push_str(t(lang, Key::SweepMarkBook));
     }
@@ -337,9 +395,10 @@ pub fn chart(p: &ChartProps) -> Html {
                 }
             })
         };
-        let class = classes!("mark", on_frontier.then_some("on-frontier"), m.recommended.then_some("book"));
+        let class = classes!("mark", on_frontier.then_some("on-frontier"), m.recommended.then_some("book"), m.version.map(version_class));
+        let shape = Shape::of(m.version);
         html! {
-            <g {class} data-testid="sweep-mark" data-n={m.n.to_string()} data-label={m.label.clone()} data-cell={m.cell.to_string()} data-seed={m.open_seed.to_string()}
+            <g {class} data-testid="sweep-mark" data-n={m.n.to_string()} data-label={m.label.clone()} data-version={m.version.map(|v| v.name())} data-shape={format!("{shape:?}").to_lowercase()} data-cell={m.cell.to_string()} data-seed={m.open_seed.to_string()}
                tabindex="0" role="button" aria-label={name} {onclick} {onkeydown}>
                 <title>{title}</title>
                 <line class="err" x1={format!("{ex0:.1}")} x2={format!("{ex1:.1}")} y1={format!("{ty:.1}")} y2={format!("{ty:.1}")} />
@@ -349,7 +408,11 @@ pub fn chart(p: &ChartProps) -> Html {
                     <circle class="true-pos" cx={format!("{tx:.1}")} cy={format!("{ty:.1}")} r="2.5" />
                 }
                 if m.recommended { <circle class="book-ring" cx={format!("{cx:.1}")} cy={format!("{cy:.1}")} r="15" /> }
-                <circle class="dot" cx={format!("{cx:.1}")} cy={format!("{cy:.1}")} r="10" />
+                if shape == Shape::Circle {
+                    <circle class="dot" cx={format!("{cx:.1}")} cy={format!("{cy:.1}")} r="10" />
+                } else {
+                    <path class="dot" d={shape.path(cx, cy, 10.0)} />
+                }
                 // One text (the label a new chunk of it), so that what the mark shows reads "3 book".
                 <text class="num" x={format!("{cx:.1}")} y={format!("{:.1}", cy + 4.0)} text-anchor="middle">{m.n}
                     if m.recommended {
@@ -384,7 +447,7 @@ mod tests {
 
     fn mark(n: usize, loss: f64, p99: f64, tps: f64) -> Mark {
         let s = |v: f64| Spread { mean: v, min: v * 0.9, max: v * 1.1 };
-        Mark { n, label: format!("m{n}"), loss_pct: s(loss), p99_ms: s(p99), tps: s(tps), recommended: false, frontier_latency: true, frontier_tps: true, cell: n as u32, open_seed: 1 }
+        Mark { n, version: None, label: format!("m{n}"), loss_pct: s(loss), p99_ms: s(p99), tps: s(tps), recommended: false, frontier_latency: true, frontier_tps: true, cell: n as u32, open_seed: 1 }
     }
 
     #[test]
@@ -443,6 +506,27 @@ mod tests {
         assert_eq!(d[0], (100.0 - SPREAD, 50.0));
         assert_eq!(d[2], (100.0, 50.0));
         assert_eq!(d[3], (100.0 + SPREAD, 50.0));
+    }
+
+    #[test]
+    fn releases_are_told_apart_by_shape_and_class() {
+        let shapes: Vec<Shape> = RocketMqVersion::ALL.iter().map(|v| Shape::of(Some(*v))).collect();
+        assert_eq!(shapes, vec![Shape::Diamond, Shape::Circle, Shape::Square]);
+        assert_eq!(Shape::of(None), Shape::Circle, "a grid without a version axis keeps its round marks");
+        assert_eq!(version_class(RocketMqVersion::V5_3_3), "ver-5-3-3");
+        for s in [Shape::Circle, Shape::Square, Shape::Diamond] {
+            let d = s.path(100.0, 50.0, 10.0);
+            assert!(d.starts_with('M') && d.ends_with('Z'), "{d}");
+        }
+        assert_eq!(Shape::Square.path(100.0, 50.0, 10.0), "M91.0,41.0 H109.0 V59.0 H91.0 Z");
+    }
+
+    #[test]
+    fn a_marks_tooltip_names_its_release() {
+        let mut m = mark(3, 1.0, 2.0, 3.0);
+        assert!(mark_title(Lang::En, &m, false).starts_with("#3 m3:"));
+        m.version = Some(RocketMqVersion::V5_3_3);
+        assert!(mark_title(Lang::En, &m, false).starts_with("#3 RocketMQ 5.3.3 · m3:"), "{}", mark_title(Lang::En, &m, false));
     }
 
     #[test]

@@ -3,13 +3,16 @@
 //! and written here) and its grid (`rmq_sim::sweep`'s TOML, as `losslab sweep grid.toml` reads it).
 
 use rmq_sim::scenario::link::minimal_toml;
-use rmq_sim::scenario::{parse_scenario, BrokerRole, FaultKind, FlushDiskType, SendMode};
+use rmq_sim::scenario::{parse_scenario, BrokerRole, FaultKind, FlushDiskType, RocketMqVersion, SendMode};
 use rmq_sim::sweep::{self, Grid, Plan};
 use rmq_sim::time::parse_duration;
 
 use crate::i18n::{tf, Key, Lang};
 use crate::share::{percent_decode, percent_encode};
 
+/// RocketMQ releases, oldest first (the form's order). Only 4.9.8 ticked (the default): no
+/// `version` axis, the grid and its link as before the version switch.
+pub const VERSION_CHOICES: [RocketMqVersion; 3] = RocketMqVersion::ALL;
 pub const FLUSH_CHOICES: [FlushDiskType; 2] = [FlushDiskType::SyncFlush, FlushDiskType::AsyncFlush];
 pub const ROLE_CHOICES: [BrokerRole; 2] = [BrokerRole::SyncMaster, BrokerRole::AsyncMaster];
 pub const MODE_CHOICES: [SendMode; 3] = [SendMode::Sync, SendMode::Async, SendMode::Oneway];
@@ -28,6 +31,8 @@ pub enum Workload {
 /// The form.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SweepInputs {
+    /// RocketMQ releases to compare (a grid axis when anything but 4.9.8 alone is ticked).
+    pub versions: Vec<RocketMqVersion>,
     pub flush: Vec<FlushDiskType>,
     pub roles: Vec<BrokerRole>,
     pub modes: Vec<SendMode>,
@@ -47,6 +52,7 @@ impl Default for SweepInputs {
     /// (`rmq_sim::sweep`'s default workload): a chart in seconds.
     fn default() -> Self {
         SweepInputs {
+            versions: vec![RocketMqVersion::default()],
             flush: FLUSH_CHOICES.to_vec(),
             roles: ROLE_CHOICES.to_vec(),
             modes: vec![SendMode::Sync],
@@ -106,6 +112,7 @@ impl SweepInputs {
         fn order<T: PartialEq + Copy>(v: &mut Vec<T>, choices: &[T]) {
             *v = choices.iter().copied().filter(|c| v.contains(c)).collect();
         }
+        order(&mut self.versions, &VERSION_CHOICES);
         order(&mut self.flush, &FLUSH_CHOICES);
         order(&mut self.roles, &ROLE_CHOICES);
         order(&mut self.modes, &MODE_CHOICES);
@@ -116,6 +123,7 @@ impl SweepInputs {
     /// workload is `rmq_sim::sweep`'s default one with these messages and interval (or threads).
     pub fn to_grid(&self) -> Result<Grid, InputError> {
         for (empty, field) in [
+            (self.versions.is_empty(), "version"),
             (self.flush.is_empty(), "flushDiskType"),
             (self.roles.is_empty(), "brokerRole"),
             (self.modes.is_empty(), "sendMode"),
@@ -156,11 +164,18 @@ impl SweepInputs {
             faults: self.faults.iter().map(|f| fault_id(*f).to_string()).collect(),
             fault_at,
             seeds,
+            version: self.version_axis(),
             ..Grid::default()
         };
         // The core's own checks (sizes, fault time …), with the key they name.
         Plan::new(&grid).map_err(|e| InputError::Grid(e.to_string()))?;
         Ok(grid)
+    }
+
+    /// The grid's `version` axis: none when only the default release (4.9.8) is ticked, so the
+    /// default sweep, its grid TOML and its CSV stay as they were before the switch.
+    pub fn version_axis(&self) -> Option<Vec<RocketMqVersion>> {
+        (self.versions != [RocketMqVersion::default()]).then(|| self.versions.clone())
     }
 
     /// The fragment's value after `#sweep=`: readable pairs, e.g.
@@ -169,13 +184,18 @@ impl SweepInputs {
         let list = |names: Vec<&str>| names.join(",");
         let mut parts = vec![
             "1".to_string(),
+        ];
+        if self.version_axis().is_some() {
+            parts.push(format!("version={}", list(self.versions.iter().map(|v| v.name()).collect())));
+        }
+        parts.extend([
             format!("flush={}", list(self.flush.iter().map(|f| f.name()).collect())),
             format!("role={}", list(self.roles.iter().map(|r| r.name()).collect())),
             format!("mode={}", list(self.modes.iter().map(|m| m.name()).collect())),
             format!("fault={}", list(self.faults.iter().map(|f| fault_id(*f)).collect())),
             format!("seeds={}", percent_encode(&self.seeds_text)),
             format!("messages={}", percent_encode(&self.messages_text)),
-        ];
+        ]);
         if !self.fault_at_text.trim().is_empty() {
             parts.push(format!("faultAt={}", percent_encode(self.fault_at_text.trim())));
         }
@@ -206,6 +226,7 @@ impl SweepInputs {
                 continue;
             }
             let r = match k {
+                "version" => parse_list(&v, &VERSION_CHOICES, RocketMqVersion::name).map(|l| i.versions = l),
                 "flush" => parse_list(&v, &FLUSH_CHOICES, FlushDiskType::name).map(|l| i.flush = l),
                 "role" => parse_list(&v, &ROLE_CHOICES, BrokerRole::name).map(|l| i.roles = l),
                 "mode" => parse_list(&v, &MODE_CHOICES, SendMode::name).map(|l| i.modes = l),
@@ -252,6 +273,9 @@ fn toml_str(s: &str) -> String {
 pub fn grid_toml(g: &Grid) -> String {
     let list = |v: Vec<&str>| format!("[{}]", v.iter().map(|s| toml_str(s)).collect::<Vec<_>>().join(", "));
     let mut out = String::new();
+    if let Some(v) = &g.version {
+        out.push_str(&format!("version = {}\n", list(v.iter().map(|v| v.name()).collect())));
+    }
     out.push_str(&format!("flushDiskType = {}\n", list(g.flush_disk_type.iter().map(|f| f.name()).collect())));
     out.push_str(&format!("brokerRole = {}\n", list(g.broker_role.iter().map(|r| r.name()).collect())));
     out.push_str(&format!("sendMode = {}\n", list(g.send_mode.iter().map(|m| m.name()).collect())));
@@ -349,9 +373,33 @@ mod tests {
     }
 
     #[test]
+    fn releases_are_a_grid_axis_only_when_more_than_4_9_8_is_ticked() {
+        assert_eq!(SweepInputs::default().version_axis(), None, "the default sweep and its link stay as they were");
+        let mut i = SweepInputs { versions: vec![RocketMqVersion::V5_3_3, RocketMqVersion::V4_9_8], ..SweepInputs::default() };
+        i.normalise();
+        assert_eq!(i.versions, vec![RocketMqVersion::V4_9_8, RocketMqVersion::V5_3_3], "oldest first, as the form shows them");
+        let link = i.to_link();
+        assert!(link.starts_with("1&version=4.9.8,5.3.3&flush="), "{link}");
+        assert_eq!(SweepInputs::from_link(&link), (i.clone(), None));
+        let g = i.to_grid().unwrap();
+        assert_eq!(g.version, Some(vec![RocketMqVersion::V4_9_8, RocketMqVersion::V5_3_3]));
+        assert_eq!(Plan::new(&g).unwrap().runs(), 2 * 2 * 2 * 3 * 5);
+        assert!(grid_toml(&g).starts_with("version = [\"4.9.8\", \"5.3.3\"]\n"), "{}", grid_toml(&g));
+        // 5.3.3 alone is an axis too: its cells run 5.3.3, not the workload's 4.9.8.
+        let only5 = SweepInputs { versions: vec![RocketMqVersion::V5_3_3], ..SweepInputs::default() };
+        assert_eq!(only5.to_grid().unwrap().version, Some(vec![RocketMqVersion::V5_3_3]));
+        let none = SweepInputs { versions: vec![], ..SweepInputs::default() };
+        assert_eq!(none.to_grid().unwrap_err(), InputError::Empty("version"));
+        let (read, problem) = SweepInputs::from_link("1&version=4.9.8,6.0&seeds=2");
+        assert!(problem.unwrap().contains("`version`: unknown value `6.0`"));
+        assert_eq!(read.seeds_text, "2", "the rest of the link is kept");
+    }
+
+    #[test]
     fn the_grid_toml_reads_back_as_the_same_grid() {
         let i = SweepInputs { messages_text: "300".into(), fault_at_text: "100ms".into(), ..SweepInputs::default() };
-        for g in [SweepInputs::default().to_grid().unwrap(), i.to_grid().unwrap()] {
+        let v = SweepInputs { versions: RocketMqVersion::ALL.to_vec(), ..SweepInputs::default() };
+        for g in [SweepInputs::default().to_grid().unwrap(), i.to_grid().unwrap(), v.to_grid().unwrap()] {
             let text = grid_toml(&g);
             assert_eq!(Grid::from_toml(&text), Ok(g), "{text}");
         }

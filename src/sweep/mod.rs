@@ -1,4 +1,4 @@
-//! The settings sweep in the browser ("Compare settings"): `flushDiskType` × `brokerRole` × send
+//! The settings sweep in the browser ("Compare settings"): RocketMQ release × `flushDiskType` × `brokerRole` × send
 //! mode × fault × seeds on one workload, run in a Web Worker ([`worker`], `www/sweep-worker.mjs`)
 //! by the same `rmq_sim::sweep` functions as `losslab sweep` ([`job`]), shown as a chart of
 //! acknowledged-then-lost rate against p99 latency or TPS ([`chart`]) and a table ([`view`]).

@@ -8,8 +8,8 @@ use std::rc::Rc;
 use rmq_sim::Scenario;
 use yew::prelude::*;
 
-use super::chart::{Chart, XAxis};
-use super::inputs::{SweepInputs, Workload, FAULT_CHOICES, FLUSH_CHOICES, MODE_CHOICES, ROLE_CHOICES};
+use super::chart::{version_class, version_swatch, Chart, XAxis};
+use super::inputs::{SweepInputs, Workload, FAULT_CHOICES, FLUSH_CHOICES, MODE_CHOICES, ROLE_CHOICES, VERSION_CHOICES};
 use super::model::{fault_label, Progressive};
 use super::worker::{now_ms, SweepWorker, WorkerEvent};
 use super::{format_duration_ms, time_left_ms, SweepStart};
@@ -209,7 +209,8 @@ pub fn sweep_view(p: &Props) -> Html {
             })
         }};
     }
-    let (tf_, tr_, tm_, tfa_) = (toggler!(flush), toggler!(roles), toggler!(modes), toggler!(faults));
+    let (tv_, tf_, tr_, tm_, tfa_) = (toggler!(versions), toggler!(flush), toggler!(roles), toggler!(modes), toggler!(faults));
+    let version_boxes = VERSION_CHOICES.iter().map(|v| checkbox("version", html! { <code>{v.name()}</code> }, inputs.versions.contains(v), *v, tv_.clone()));
     let flush_boxes = FLUSH_CHOICES.iter().map(|v| checkbox("flush", html! { <code>{v.name()}</code> }, inputs.flush.contains(v), *v, tf_.clone()));
     let role_boxes = ROLE_CHOICES.iter().map(|v| checkbox("role", html! { <code>{v.name()}</code> }, inputs.roles.contains(v), *v, tr_.clone()));
     let mode_boxes = MODE_CHOICES.iter().map(|v| checkbox("mode", html! { <code>{v.name()}</code> }, inputs.modes.contains(v), *v, tm_.clone()));
@@ -265,6 +266,9 @@ pub fn sweep_view(p: &Props) -> Html {
         let fault_name = |i: usize| faults.get(i).map(|f| fault_label(lang, f)).unwrap_or_default();
         let marks = r.marks(fi);
         let rows = r.rows(fi);
+        // A `version` axis: each release its own shape and colour, named in the key and a column.
+        let versions = r.versions();
+        let by_version = !versions.is_empty();
         let first_seed = r.first_seed();
         let open = {
             let (on_open, run) = (p.on_open.clone(), state.run.clone());
@@ -318,8 +322,11 @@ pub fn sweep_view(p: &Props) -> Html {
             let none_lost = row.failing_seeds.is_empty().then(|| html! { <span class="wide-only">{" "}{t(lang, Key::SweepNoneLost)}</span> });
             let on_frontier = if *axis == XAxis::P99 { m.frontier_latency } else { m.frontier_tps };
             html! {
-                <tr data-testid="sweep-row" class={classes!(m.recommended.then_some("book"))}>
+                <tr data-testid="sweep-row" class={classes!(m.recommended.then_some("book"))} data-version={m.version.map(|v| v.name())}>
                     <th scope="row">{m.n}</th>
+                    if let (true, Some(v)) = (by_version, m.version) {
+                        <td class={classes!("ver", version_class(v))}>{version_swatch(v)}{" "}{v.name()}</td>
+                    }
                     // Each setting stays on one line when the cell wraps.
                     <td>{m.label.replace(" + ", "\u{a0}+ ")}{ if m.recommended { html! { <span class="book-tag">{" ★ "}{t(lang, Key::SweepBookShort)}</span> } } else { html! {} } }</td>
                     <td class="num">{super::spread_text(m.loss_pct, "%")}</td>
@@ -345,12 +352,17 @@ pub fn sweep_view(p: &Props) -> Html {
                     <li><svg viewBox="0 0 28 16" aria-hidden="true"><path class="frontier" d="M1,13 H11 V4 H27" /></svg>{t(lang, Key::SweepKeyFrontier)}</li>
                     <li><svg viewBox="0 0 28 16" aria-hidden="true"><circle class="book-ring" cx="14" cy="8" r="6.5" /></svg>{t(lang, Key::SweepKeyBook)}</li>
                     <li><svg viewBox="0 0 28 16" aria-hidden="true"><path class="err" d="M4,8 H24 M14,1 V15" /></svg>{t(lang, Key::SweepKeyBars)}</li>
+                    { for versions.iter().map(|v| html! {
+                        <li class={classes!("ver", version_class(*v))} data-testid="sweep-key-version" data-version={v.name()}>{version_swatch(*v)}{format!("RocketMQ {v}")}</li>
+                    }) }
                 </ul>
                 <div class="table-wrap">
                 <table class="sweep-table" data-testid="sweep-table">
                     <caption>{tf(lang, Key::SweepTableCaption, &[&fault_name(fi), &seeds])}</caption>
                     <thead><tr>
-                        <th scope="col">{"#"}</th><th scope="col">{t(lang, Key::SweepColConfig)}</th><th scope="col">{t(lang, Key::SweepColLoss)}</th>
+                        <th scope="col">{"#"}</th>
+                        if by_version { <th scope="col">{t(lang, Key::SweepColVersion)}</th> }
+                        <th scope="col">{t(lang, Key::SweepColConfig)}</th><th scope="col">{t(lang, Key::SweepColLoss)}</th>
                         <th scope="col" class="wide-only">{t(lang, Key::SweepColP50)}</th><th scope="col">{t(lang, Key::SweepColP99)}</th><th scope="col">{t(lang, Key::SweepColTps)}</th>
                         <th scope="col" class="wide-only">{t(lang, Key::SweepColFrontier)}</th><th scope="col">{t(lang, Key::SweepColRun)}</th>
                     </tr></thead>
@@ -383,6 +395,7 @@ pub fn sweep_view(p: &Props) -> Html {
             </div>
             <p class="hint">{t(lang, Key::SweepIntro)}</p>
             <section class="panel sweep-inputs" aria-label={t(lang, Key::SweepInputs)}>
+                <fieldset data-testid="sweep-versions"><legend>{t(lang, Key::SweepVersions)}</legend>{ for version_boxes }</fieldset>
                 <fieldset><legend><code>{"flushDiskType"}</code></legend>{ for flush_boxes }</fieldset>
                 <fieldset><legend><code>{"brokerRole"}</code></legend>{ for role_boxes }</fieldset>
                 <fieldset><legend>{t(lang, Key::SweepSendMode)}{" "}<code>{"sendMode"}</code></legend>{ for mode_boxes }</fieldset>

@@ -2,7 +2,8 @@
 // scenario under another release, keeping the user's edits, and a key the release lacks is the
 // core's error in the page; the header, the picture and the replication link name the version;
 // "the same on 5.3.3" lanes put the upgrade question side by side; a 5.3.3 share link gives the
-// same digest natively (`losslab run FILE --json`) and in a fresh browser context. Every wait is
+// same digest natively (`losslab run FILE --json`) and in a fresh browser context; the settings
+// sweep takes the release as a grid axis. Every wait is
 // for a condition.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -172,6 +173,52 @@ test('the upgrade trap: 5.3.3 loses acked messages 4.9.8 keeps; the what-if name
   await expectAttr(page, '[data-testid=lane] >> nth=0', 'data-lost-after-ack', String(lost));
   await expectAttr(page, '[data-testid=lane] >> nth=1', 'data-lost-after-ack', '0');
   await expectText(page, '[data-testid=lane-diff]', new RegExp(`lane B lost ${lost} fewer acknowledged messages`));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the settings sweep compares releases: a version axis in the form and link, a shape and colour per release in the chart, key and table; the CLI\'s numbers', { timeout: 300000 }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const errors = [];
+  page.on('pageerror', e => errors.push(String(e)));
+  page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(`${server.url}?lang=en#sweep=1&version=4.9.8,5.3.3&flush=ASYNC_FLUSH&role=SYNC_MASTER&mode=SYNC&fault=DISK_LOST&seeds=2&messages=300&interval=2ms`);
+  await page.waitForSelector('[data-testid=sweep]:not([hidden])');
+  const box = v => page.locator(`[data-testid=sweep-versions] label:has(code:text-is("${v}")) input`);
+  await eventually(async () => {
+    assert.equal(await box('4.9.8').isChecked(), true);
+    assert.equal(await box('5.3.3').isChecked(), true);
+    assert.equal(await box('4.7.0').isChecked(), false);
+  });
+  await expectText(page, '[data-testid=sweep-grid-toml]', /^version = \["4\.9\.8", "5\.3\.3"\]$/m);
+  await page.click('[data-testid=sweep-run]');
+  await page.waitForFunction(() => ['done', 'failed'].includes(document.querySelector('[data-testid=sweep-progress]')?.dataset.phase),
+    null, { timeout: 120000, polling: 100 });
+  await expectAttr(page, '[data-testid=sweep-progress]', 'data-phase', 'done');
+  // One mark per release, each its own shape, named in the tooltip; the key and the table name them.
+  await expectCount(page, '[data-testid=sweep-mark]', 2);
+  await expectAttr(page, '[data-testid=sweep-mark] >> nth=0', 'data-version', '4.9.8');
+  await expectAttr(page, '[data-testid=sweep-mark] >> nth=0', 'data-shape', 'circle');
+  await expectAttr(page, '[data-testid=sweep-mark] >> nth=1', 'data-version', '5.3.3');
+  await expectAttr(page, '[data-testid=sweep-mark] >> nth=1', 'data-shape', 'square');
+  await expectText(page, '[data-testid=sweep-mark][data-version="5.3.3"] title', /^#2 RocketMQ 5\.3\.3 · ASYNC_FLUSH \+ SYNC_MASTER \+ SYNC:/);
+  assert.ok(await page.locator('[data-testid=sweep-mark][data-version="5.3.3"].ver-5-3-3 path.dot').count() === 1, 'a coloured square');
+  await expectCount(page, '[data-testid=sweep-key-version]', 2);
+  await expectText(page, '[data-testid=sweep-key-version][data-version="5.3.3"]', /RocketMQ 5\.3\.3/);
+  await expectText(page, '[data-testid=sweep-row][data-version="5.3.3"] td.ver', /5\.3\.3/);
+  // The upgrade trap in the sweep: the book's settings lose acknowledged messages on 5.3.3 only.
+  const href = await page.getAttribute('[data-testid=sweep-json]', 'href');
+  const json = decodeURIComponent(href.slice(href.indexOf(',') + 1));
+  const report = JSON.parse(json);
+  const lost = v => report.cells.find(c => c.version === v).lostAfterAck;
+  assert.equal(lost('4.9.8'), 0);
+  assert.ok(lost('5.3.3') > 0, `5.3.3 lost ${lost('5.3.3')}`);
+  const csv = decodeURIComponent((await page.getAttribute('[data-testid=sweep-csv]', 'href')).split(',').slice(1).join(','));
+  assert.match(csv.split('\n')[0], /,version$/);
+  assert.match(csv.split('\n')[2], /,5\.3\.3$/);
+  // The grid the page shows, in a terminal: the same report.
+  const toml = await page.textContent('[data-testid=sweep-grid-toml]');
+  assert.equal(losslab('sweep', tempFile('grid.toml', toml), '--json'), json, 'losslab sweep --json prints the same report');
   assert.deepEqual(errors, []);
   await page.close();
 });
