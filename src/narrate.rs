@@ -25,7 +25,8 @@ enum Why {
 fn node_word(n: NodeId) -> Key {
     match n {
         NodeId::Master => Key::TargetMaster,
-        NodeId::Slave => Key::TargetSlave,
+        // The lab draws one slave; a second one (`[slave] count = 2`) is named "slave" too.
+        NodeId::Slave | NodeId::Slave2 => Key::TargetSlave,
     }
 }
 
@@ -82,7 +83,7 @@ pub fn target_key(target: rmq_sim::scenario::FaultTarget) -> Key {
     use rmq_sim::scenario::FaultTarget::*;
     match target {
         Master => Key::TargetMaster,
-        Slave => Key::TargetSlave,
+        Slave | Slave2 => Key::TargetSlave,
         Producer => Key::TargetProducer,
         Consumer => Key::TargetConsumer,
     }

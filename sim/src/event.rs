@@ -23,16 +23,43 @@ impl fmt::Display for MsgId {
 pub enum NodeId {
     #[serde(rename = "master")]
     Master,
+    /// The first slave (`brokerId = 1`).
     #[serde(rename = "slave")]
     Slave,
+    /// The second slave (`brokerId = 2`) of a three-replica group (`[slave] count = 2`).
+    #[serde(rename = "slave2")]
+    Slave2,
 }
 
 impl NodeId {
+    /// The slaves in `brokerId` order.
+    pub const SLAVES: [NodeId; 2] = [NodeId::Slave, NodeId::Slave2];
+
     pub fn name(self) -> &'static str {
         match self {
             NodeId::Master => "master",
             NodeId::Slave => "slave",
+            NodeId::Slave2 => "slave2",
         }
+    }
+
+    /// The slave at `index` (0: `slave`, 1: `slave2`).
+    pub fn slave(index: usize) -> NodeId {
+        NodeId::SLAVES[index]
+    }
+
+    /// This slave's index (0 or 1); `None` for the master.
+    pub fn slave_index(self) -> Option<usize> {
+        match self {
+            NodeId::Master => None,
+            NodeId::Slave => Some(0),
+            NodeId::Slave2 => Some(1),
+        }
+    }
+
+    /// The first slave: events about it keep their pre-two-slave JSON (no `slave` field).
+    pub fn is_first_slave(&self) -> bool {
+        *self == NodeId::Slave
     }
 }
 
@@ -343,18 +370,20 @@ pub enum EventKind {
     /// A 5.x slave refused a pull (`PullMessageProcessor.rejectRequest`: `slaveReadEnable` is
     /// false): `SYSTEM_BUSY [REJECTREQUEST]`; the consumer tries again at `again_at` (spec 5 §2).
     PullRejected { node: NodeId, queue: QueueKind, again_at: SimTime },
-    /// The master pushed commit-log bytes to the slave.
-    ReplicaSent { from: u64, to: u64, arrives_at: SimTime },
+    /// The master pushed commit-log bytes to the slave. (`slave`: which one; the first slave's
+    /// events carry no `slave` field in JSON and read as before.)
+    ReplicaSent { from: u64, to: u64, arrives_at: SimTime, #[serde(skip_serializing_if = "NodeId::is_first_slave")] slave: NodeId },
     /// The slave appended the master's bytes up to `offset`.
-    ReplicaReceived { offset: u64 },
-    /// The master learned the slave holds everything up to `offset` (`push2SlaveMaxOffset`).
-    SlaveAcked { offset: u64 },
+    ReplicaReceived { offset: u64, #[serde(skip_serializing_if = "NodeId::is_first_slave")] slave: NodeId },
+    /// The master learned the slave holds everything up to `offset` (`push2SlaveMaxOffset` when
+    /// it is the largest report).
+    SlaveAcked { offset: u64, #[serde(skip_serializing_if = "NodeId::is_first_slave")] slave: NodeId },
     /// The slave opened a new HA connection; it will report `slave_offset` one heartbeat later.
-    SlaveConnected { slave_offset: u64 },
+    SlaveConnected { slave_offset: u64, #[serde(skip_serializing_if = "NodeId::is_first_slave")] slave: NodeId },
     /// The slave's first report on its connection: the master pushes from `transfer_from`.
-    SlaveReported { slave_offset: u64, transfer_from: u64 },
+    SlaveReported { slave_offset: u64, transfer_from: u64, #[serde(skip_serializing_if = "NodeId::is_first_slave")] slave: NodeId },
     /// The master lost its slave connection.
-    SlaveDisconnected { why: &'static str },
+    SlaveDisconnected { why: &'static str, #[serde(skip_serializing_if = "NodeId::is_first_slave")] slave: NodeId },
     /// A restarted master is behind its slave: 4.x master-slave does not reconcile (spec §4b).
     MasterBehindSlave { master_offset: u64, slave_offset: u64 },
     /// A fault began.
@@ -607,19 +636,20 @@ impl fmt::Display for EventKind {
                 queue
             ),
             VersionSelected { version } => write!(f, "run follows RocketMQ {version}'s rules"),
-            ReplicaSent { from, to, arrives_at } => {
-                write!(f, "master pushed offset {from}..{to} to slave, arrives {arrives_at}")
+            ReplicaSent { from, to, arrives_at, slave } => {
+                write!(f, "master pushed offset {from}..{to} to {}, arrives {arrives_at}", slave.name())
             }
-            ReplicaReceived { offset } => write!(f, "slave appended up to offset={offset}"),
-            SlaveAcked { offset } => write!(f, "master saw slave ack offset={offset}"),
-            SlaveConnected { slave_offset } => {
-                write!(f, "slave connected to master at offset={slave_offset}")
+            ReplicaReceived { offset, slave } => write!(f, "{} appended up to offset={offset}", slave.name()),
+            SlaveAcked { offset, slave } => write!(f, "master saw {} ack offset={offset}", slave.name()),
+            SlaveConnected { slave_offset, slave } => {
+                write!(f, "{} connected to master at offset={slave_offset}", slave.name())
             }
-            SlaveReported { slave_offset, transfer_from } => write!(
+            SlaveReported { slave_offset, transfer_from, slave } => write!(
                 f,
-                "slave reported offset={slave_offset}; master pushes from offset={transfer_from}"
+                "{} reported offset={slave_offset}; master pushes from offset={transfer_from}",
+                slave.name()
             ),
-            SlaveDisconnected { why } => write!(f, "master lost its slave: {why}"),
+            SlaveDisconnected { why, slave } => write!(f, "master lost its {}: {why}", slave.name()),
             MasterBehindSlave { master_offset, slave_offset } => write!(
                 f,
                 "master restarted {} behind its slave (master {master_offset}, slave {slave_offset}); 4.x master-slave does not reconcile",

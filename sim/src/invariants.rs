@@ -41,7 +41,7 @@ impl Checker {
             match &e.kind {
                 EventKind::BrokerDown { node, how, .. } => {
                     crashed.push(*node);
-                    if *node == NodeId::Slave {
+                    if *node != NodeId::Master {
                         self.slave_down_at = Some(e.at);
                     }
                     if *node == NodeId::Master {
@@ -76,7 +76,7 @@ impl Checker {
             }
         }
         self.seen = sim.events().len();
-        for node in [Some(sim.master()), sim.slave()].into_iter().flatten() {
+        for node in std::iter::once(sim.master()).chain(sim.slaves()) {
             let s = &node.store;
             if s.flushed > s.written {
                 return Err(format!("durable_never_exceeds_written: {} flushed {} > written {}", node.id.name(), s.flushed, s.written));
@@ -111,13 +111,18 @@ impl Checker {
         if sc.broker.flush_disk_type == FlushDiskType::SyncFlush && master.flushed < rec.end() {
             return Err(format!("sync_flush_send_ok_is_on_disk: {e} but flushed={} < end={}", master.flushed, rec.end()));
         }
-        let slave_healthy = sim.slave().is_some_and(|s| s.is_up())
+        let slave_healthy = !sim.slaves().is_empty()
+            && sim.slaves().iter().all(|s| s.is_up())
             && self.slave_down_at.is_none_or(|t| t < sim.copies()[copy].appended_at);
-        // Version-specific: a 5.x SYNC_MASTER promises it only when it waits for two acks.
+        // Version-specific: a 5.x SYNC_MASTER promises it only when it waits for two acks, and
+        // then on `inSyncReplicas - 1` slaves (the master counts itself); 4.x on one slave
+        // (`push2SlaveMaxOffset`, the furthest one).
         if sc.send_ok_waits_for_slave() && sim.ha().slave_ahead_at.is_none() && slave_healthy {
-            let on_slave = sim.slave().is_some_and(|s| s.store.find(copy).is_some());
-            if !on_slave {
-                return Err(format!("sync_master_send_ok_is_on_slave: {e} but the slave lacks it"));
+            let need = if sc.rules().quorum_write { sc.broker.in_sync_replicas.saturating_sub(1) as usize } else { 1 };
+            let need = need.min(sim.slaves().len());
+            let on_slaves = sim.slaves().iter().filter(|s| s.store.find(copy).is_some()).count();
+            if on_slaves < need {
+                return Err(format!("sync_master_send_ok_is_on_slave: {e} but only {on_slaves} slave(s) of {need} hold it"));
             }
         }
         Ok(())

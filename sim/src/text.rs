@@ -46,6 +46,8 @@ fn node_name(node: NodeId, lang: Lang) -> &'static str {
         (NodeId::Slave, Lang::En) => "slave",
         (NodeId::Master, Lang::Zh) => "主节点",
         (NodeId::Slave, Lang::Zh) => "从节点",
+        (NodeId::Slave2, Lang::En) => "second slave",
+        (NodeId::Slave2, Lang::Zh) => "第二个从节点",
     }
 }
 
@@ -332,13 +334,27 @@ pub fn replication_wait(sc: &crate::scenario::Scenario, lang: Lang) -> Option<St
     };
     let limit = format!("{knob} {}", timeout_words(d));
     if !rules.quorum_write {
-        return Some(if zh {
-            format!("SYNC_MASTER：等待从节点，最多 {limit}")
-        } else {
-            format!("SYNC_MASTER: waits for the slave, up to {limit}")
+        return Some(match (sc.slave_count() >= 2, zh) {
+            (false, true) => format!("SYNC_MASTER：等待从节点，最多 {limit}"),
+            (false, false) => format!("SYNC_MASTER: waits for the slave, up to {limit}"),
+            (true, true) => format!("SYNC_MASTER：等待两个从节点中最快的一个（push2SlaveMaxOffset），最多 {limit}"),
+            (true, false) => format!("SYNC_MASTER: waits for the faster of its two slaves (push2SlaveMaxOffset), up to {limit}"),
         });
     }
     let n = b.in_sync_replicas;
+    if sc.slave_count() >= 2 && !(rules.slave_acting_master && b.enable_slave_acting_master && b.enable_auto_in_sync_replicas) {
+        // A three-replica group: `needAckNums` counts the master and each slave's connection.
+        return Some(match (n, zh) {
+            (0..=1, false) => format!("SYNC_MASTER, inSyncReplicas = {n}: waits for 1 replica: itself (both slaves are copied asynchronously)"),
+            (0..=1, true) => format!("SYNC_MASTER，inSyncReplicas = {n}：只等 1 个副本，即主节点自己（两个从节点均为异步复制）"),
+            (2, false) => format!("SYNC_MASTER, inSyncReplicas = 2: waits for either of its two slaves, up to {limit}"),
+            (2, true) => format!("SYNC_MASTER，inSyncReplicas = 2：等待两个从节点中任意一个，最多 {limit}"),
+            (3, false) => format!("SYNC_MASTER, inSyncReplicas = 3: waits for both slaves, up to {limit}"),
+            (3, true) => format!("SYNC_MASTER，inSyncReplicas = 3：等待两个从节点，最多 {limit}"),
+            (_, false) => format!("SYNC_MASTER, inSyncReplicas = {n}: waits for {n} replicas, more than the master and its two slaves: every send waits {limit}"),
+            (_, true) => format!("SYNC_MASTER，inSyncReplicas = {n}：等待 {n} 个副本，多于主节点加两个从节点：每次发送都要等满 {limit}"),
+        });
+    }
     Some(match (n, zh) {
         (0..=1, false) => format!("SYNC_MASTER, inSyncReplicas = {n}: waits for 1 replica: itself (the slave is copied asynchronously)"),
         (0..=1, true) => format!("SYNC_MASTER，inSyncReplicas = {n}：只等 1 个副本，即主节点自己（从节点为异步复制）"),
@@ -414,6 +430,25 @@ mod tests {
         );
         let zh = c.render(Lang::Zh);
         assert!(zh.contains("SEND_OK") && zh.contains("ASYNC_FLUSH") && zh.contains("主节点"), "{zh}");
+    }
+
+    #[test]
+    fn the_replication_link_counts_two_slaves() {
+        use crate::rocketmq_version::RocketMqVersion as V;
+        use crate::scenario::{BrokerRole, Scenario};
+        let mut sc = Scenario::default();
+        sc.slave.enabled = true;
+        sc.slave.count = 2;
+        sc.broker.broker_role = BrokerRole::SyncMaster;
+        let at = |sc: &Scenario, v: V| replication_wait(&Scenario { version: v, ..sc.clone() }, Lang::En).unwrap();
+        assert!(at(&sc, V::V4_9_8).contains("the faster of its two slaves"));
+        assert!(at(&sc, V::V5_3_3).contains("both slaves are copied asynchronously"));
+        sc.broker.in_sync_replicas = 2;
+        assert!(at(&sc, V::V5_3_3).contains("either of its two slaves"));
+        sc.broker.in_sync_replicas = 3;
+        assert!(at(&sc, V::V5_3_3).contains("waits for both slaves"));
+        sc.broker.in_sync_replicas = 4;
+        assert!(at(&sc, V::V5_3_3).contains("more than the master and its two slaves"));
     }
 
     #[test]

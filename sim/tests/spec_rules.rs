@@ -777,7 +777,7 @@ fn rebooted_slave_is_refilled_from_its_reported_offset() {
     let lost_ok = sim.ledger().messages.iter().filter(|m| m.verdict == Some(Verdict::LostAfterAck) && m.send_status_name() == "SEND_OK").count();
     assert_eq!(lost_ok, 0, "{} / {}", statuses(&r), verdicts(&r));
     let reported = sim.events().iter().find_map(|e| match e.kind {
-        EventKind::SlaveReported { slave_offset, transfer_from } if e.at > SimTime::from_ms(15_000) => Some((e.at, slave_offset, transfer_from)),
+        EventKind::SlaveReported { slave_offset, transfer_from, .. } if e.at > SimTime::from_ms(15_000) => Some((e.at, slave_offset, transfer_from)),
         _ => None,
     });
     let (at, slave_offset, from) = reported.expect("the rebooted slave reports on its new connection");

@@ -225,7 +225,7 @@ fn slave_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
         return boxed(outer, 8.0, t(lang, Key::StSlave), t(lang, Key::NotConfigured).into(), "st-slave st-off");
     };
     let ha = live.ha();
-    let link = if ha.link_down_until.is_some_and(|u| u > pb.cursor) {
+    let link = if ha.link(rmq_sim::NodeId::Slave).link_down_until.is_some_and(|u| u > pb.cursor) {
         Key::LinkPartitioned
     } else if ha.connected {
         Key::Connected

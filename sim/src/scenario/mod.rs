@@ -212,7 +212,7 @@ impl Default for DiskConfig {
     }
 }
 
-/// `[slave]`: the one slave of the broker group.
+/// `[slave]`: the slave(s) of the broker group (one, or two with `count = 2`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SlaveConfig {
     /// Whether a slave is configured at all. Default false (a lone master).
@@ -224,6 +224,10 @@ pub struct SlaveConfig {
     /// Throughput of the master→slave link in bytes per millisecond (lab name), default 125000:
     /// a 1 Gbit/s link. Batches queue behind each other, so a burst can leave the slave behind.
     pub replication_bytes_per_ms: u64,
+    /// How many slaves the group has when `enabled` (lab name `count`, 1 or 2; default 1): a
+    /// master and two slaves is the three-replica group of 5.x quorum writes (spec 5 §2, §4).
+    /// Both slaves take this table's settings; the second is `slave2` in faults and the log.
+    pub count: u32,
     /// The slave broker's `slaveReadEnable` (`BrokerConfig`, default false). In 5.x a slave
     /// refuses every pull unless it is true (spec 5 §2); 4.x slaves serve pulls either way.
     pub slave_read_enable: bool,
@@ -236,6 +240,7 @@ impl Default for SlaveConfig {
             replication_latency: SimDuration::from_ms(1),
             flush_disk_type: FlushDiskType::AsyncFlush,
             replication_bytes_per_ms: 125_000,
+            count: 1,
             slave_read_enable: false,
         }
     }
@@ -400,6 +405,9 @@ pub enum FaultTarget {
     Master,
     #[serde(rename = "slave")]
     Slave,
+    /// The second slave (`[slave] count = 2`); for `NETWORK_PARTITION`, the master↔slave2 link.
+    #[serde(rename = "slave2")]
+    Slave2,
     /// The producer↔master link (`NETWORK_PARTITION` only).
     #[serde(rename = "producer")]
     Producer,
@@ -471,10 +479,10 @@ impl FaultKind {
     pub fn targets(self) -> &'static [FaultTarget] {
         use FaultTarget::*;
         match self {
-            FaultKind::ProcessCrash | FaultKind::PowerLoss | FaultKind::DiskLost => &[Master, Slave],
-            FaultKind::DiskSlow | FaultKind::DiskStall => &[Master, Slave],
-            FaultKind::SlaveDown | FaultKind::SlaveUp => &[Slave],
-            FaultKind::NetworkPartition => &[Slave, Producer],
+            FaultKind::ProcessCrash | FaultKind::PowerLoss | FaultKind::DiskLost => &[Master, Slave, Slave2],
+            FaultKind::DiskSlow | FaultKind::DiskStall => &[Master, Slave, Slave2],
+            FaultKind::SlaveDown | FaultKind::SlaveUp => &[Slave, Slave2],
+            FaultKind::NetworkPartition => &[Slave, Slave2, Producer],
             FaultKind::ConsumerCrash => &[Consumer],
         }
     }
@@ -485,6 +493,7 @@ impl FaultTarget {
         match self {
             FaultTarget::Master => "master",
             FaultTarget::Slave => "slave",
+            FaultTarget::Slave2 => "slave2",
             FaultTarget::Producer => "producer",
             FaultTarget::Consumer => "consumer",
         }
@@ -504,6 +513,15 @@ pub struct Fault {
 }
 
 impl Scenario {
+    /// How many slaves the group has: 0 without `[slave] enabled`, else `count` (1 or 2).
+    pub fn slave_count(&self) -> usize {
+        if self.slave.enabled {
+            self.slave.count as usize
+        } else {
+            0
+        }
+    }
+
     /// What the chosen release does differently ([`crate::rocketmq_version`]).
     pub fn rules(&self) -> &'static VersionRules {
         self.version.rules()

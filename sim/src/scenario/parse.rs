@@ -80,7 +80,7 @@ const ON_EXCEPTIONS: &[(&str, OnException)] =
 const FAIL_WITHS: &[(&str, FailWith)] =
     &[("RECONSUME_LATER", FailWith::ReconsumeLater), ("EXCEPTION", FailWith::Exception)];
 const TARGETS: &[FaultTarget] =
-    &[FaultTarget::Master, FaultTarget::Slave, FaultTarget::Producer, FaultTarget::Consumer];
+    &[FaultTarget::Master, FaultTarget::Slave, FaultTarget::Slave2, FaultTarget::Producer, FaultTarget::Consumer];
 
 const ROOT_KEYS: &[&str] = &[
     "name", "version", "seed", "until", "broker", "disk", "slave", "network", "topic", "producer", "consumer",
@@ -127,7 +127,9 @@ pub const MAX_REPLICAS: u32 = 16;
 const DISK_KEYS: &[&str] =
     &["flushLatency", "flushLatencyMin", "flushLatencyMax", "flushBytesPerMs"];
 const SLAVE_KEYS: &[&str] =
-    &["enabled", "replicationLatency", "flushDiskType", "replicationBytesPerMs", "slaveReadEnable"];
+    &["enabled", "count", "replicationLatency", "flushDiskType", "replicationBytesPerMs", "slaveReadEnable"];
+/// Most slaves a group has in the lab (`[slave] count`): a master and two slaves.
+pub const MAX_SLAVES: u32 = 2;
 const NETWORK_KEYS: &[&str] = &["latency", "producerBytesPerMs"];
 const TOPIC_KEYS: &[&str] = &["writeQueueNums", "readQueueNums"];
 const PRODUCER_KEYS: &[&str] = &[
@@ -368,6 +370,16 @@ fn parse_disk(t: &Tbl, d: &mut DiskConfig) -> Result<()> {
 fn parse_slave(t: &Tbl, s: &mut SlaveConfig) -> Result<()> {
     t.check_keys(SLAVE_KEYS)?;
     s.enabled = t.bool("enabled", s.enabled)?;
+    if t.has("count") {
+        let n = t.int("count", u64::from(s.count), 0, i64::MAX as u64)?;
+        if n == 0 || n > u64::from(MAX_SLAVES) {
+            return Err(t.err(
+                "count",
+                format!("a broker group in the lab has 1 or 2 slaves (a master and at most two slaves), not {n}"),
+            ));
+        }
+        s.count = n as u32;
+    }
     s.replication_latency = t.duration("replicationLatency", s.replication_latency, Bound::Any)?;
     s.flush_disk_type = t.choice("flushDiskType", s.flush_disk_type, FLUSH_DISK_TYPES)?;
     s.replication_bytes_per_ms =
@@ -560,6 +572,16 @@ fn parse_fault(t: &Tbl, s: &Scenario) -> Result<Fault> {
             }
         },
     };
+    if target == FaultTarget::Slave2 && s.slave_count() < 2 {
+        return Err(t.err(
+            "target",
+            format!(
+                "{} hits the second slave, but the group has {} slave(s) ([slave] count = 2 adds it)",
+                kind.name(),
+                s.slave_count()
+            ),
+        ));
+    }
     if target == FaultTarget::Slave && !s.slave.enabled {
         return Err(t.err(
             "target",
@@ -937,6 +959,9 @@ pub fn scenario_to_toml(s: &Scenario) -> String {
     w.kv("flushBytesPerMs", s.disk.flush_bytes_per_ms.to_string());
     w.header("[slave]");
     w.kv("enabled", s.slave.enabled.to_string());
+    if s.slave.count != 1 {
+        w.kv("count", s.slave.count.to_string());
+    }
     w.kv("replicationLatency", dur(s.slave.replication_latency));
     w.kv("flushDiskType", quote(name_of(FLUSH_DISK_TYPES, s.slave.flush_disk_type)));
     w.kv("replicationBytesPerMs", s.slave.replication_bytes_per_ms.to_string());

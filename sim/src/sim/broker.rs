@@ -159,7 +159,7 @@ impl Sim {
     /// lab reads it at once.)
     fn alive_replicas(&self) -> u32 {
         use super::NodeState::{ProcessDown, Stopped};
-        1 + u32::from(self.slave.as_ref().is_some_and(|s| !matches!(s.state, ProcessDown | Stopped)))
+        1 + self.slaves.iter().filter(|s| !matches!(s.state, ProcessDown | Stopped)).count() as u32
     }
 
     /// How long a `SYNC_MASTER` send waits for its slave: `slaveTimeout` (4.9.3+) or
@@ -344,7 +344,7 @@ impl Sim {
             let rec = self.ledger.get_mut(m);
             let slot = match node {
                 NodeId::Master => &mut rec.master_flushed_at,
-                NodeId::Slave => &mut rec.slave_flushed_at,
+                NodeId::Slave | NodeId::Slave2 => &mut rec.slave_flushed_at,
             };
             slot.get_or_insert(now);
         }

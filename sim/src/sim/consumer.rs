@@ -205,7 +205,7 @@ impl Sim {
     /// The route the name server gives a client that asks now (the one the 30 s poll will see).
     pub(crate) fn namesrv_route(&self) -> NodeId {
         let dropped = self.namesrv_master_gone_at.is_some_and(|t| t <= self.now);
-        if !self.master.is_up() && dropped && self.slave.is_some() {
+        if !self.master.is_up() && dropped && !self.slaves.is_empty() {
             NodeId::Slave
         } else {
             NodeId::Master
@@ -250,7 +250,7 @@ impl Sim {
         let skipped: Vec<QueueKind> =
             self.consumer.queues.iter().filter(|(_, s)| !s.assigned).map(|(&q, _)| q).collect();
         let could_answer = |n: &super::Node| n.is_up() || n.restart_at.is_some();
-        let hope = could_answer(&self.master) || self.slave.as_ref().is_some_and(could_answer);
+        let hope = could_answer(&self.master) || self.slaves.iter().any(could_answer);
         for q in skipped {
             match self.read_offset_from_store(q) {
                 Some(offset) => {

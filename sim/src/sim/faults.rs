@@ -123,10 +123,10 @@ fn finite(t: SimTime) -> Option<SimTime> {
 }
 
 fn node_of(target: FaultTarget) -> NodeId {
-    if target == FaultTarget::Slave {
-        NodeId::Slave
-    } else {
-        NodeId::Master
+    match target {
+        FaultTarget::Slave => NodeId::Slave,
+        FaultTarget::Slave2 => NodeId::Slave2,
+        _ => NodeId::Master,
     }
 }
 
@@ -154,7 +154,7 @@ impl Sim {
         if !kind.targets().contains(&target) {
             return Err(WrongTarget { kind, target });
         }
-        if target == FaultTarget::Slave && self.slave.is_none() {
+        if matches!(target, FaultTarget::Slave | FaultTarget::Slave2) && self.slave_node(node_of(target)).is_none() {
             return Err(NoSlave);
         }
         if target == FaultTarget::Consumer && !self.sc.consumer.enabled {
@@ -204,7 +204,7 @@ impl Sim {
             FaultKind::NetworkPartition => {
                 let cut = match target {
                     FaultTarget::Producer => self.producer_link_down_until,
-                    _ => self.ha.link_down_until,
+                    t => self.ha.link(node_of(t)).link_down_until,
                 };
                 match in_force(cut) {
                     Some(u) => Err(AlreadyInForce { until: finite(u) }),
@@ -250,8 +250,8 @@ impl Sim {
                     self.machine_fault_while_down(node, how, until);
                 }
             }
-            (FaultKind::SlaveDown, _) => self.crash(NodeId::Slave, CrashKind::CleanStop, None),
-            (FaultKind::SlaveUp, _) => self.restart(NodeId::Slave),
+            (FaultKind::SlaveDown, _) => self.crash(node, CrashKind::CleanStop, None),
+            (FaultKind::SlaveUp, _) => self.restart(node),
             (FaultKind::DiskSlow, _) => {
                 let n = self.node_mut(node);
                 n.slow_factor = n.slow_factor.max(f.factor.max(1));
@@ -263,8 +263,8 @@ impl Sim {
                 self.producer_link_down_until = Some(until.unwrap_or(SimTime::MAX));
             }
             (FaultKind::NetworkPartition, _) => {
-                self.ha.link_down_until = Some(until.unwrap_or(SimTime::MAX));
-                self.slave_went_silent();
+                self.ha.link_mut(node).link_down_until = Some(until.unwrap_or(SimTime::MAX));
+                self.slave_went_silent(node);
             }
             (FaultKind::ConsumerCrash, _) if self.consumer.online => self.crash_consumer(until),
             (FaultKind::ConsumerCrash, _) => self.extend_consumer_outage(until),
@@ -303,16 +303,17 @@ impl Sim {
                 }
                 over
             }
-            (FaultKind::NetworkPartition, _) => {
-                let over = self.ha.link_down_until.is_none_or(|u| u <= now);
+            (FaultKind::NetworkPartition, t) => {
+                let slave = node_of(t);
+                let over = self.ha.link(slave).link_down_until.is_none_or(|u| u <= now);
                 if over {
-                    self.ha.link_down_until = None;
+                    self.ha.link_mut(slave).link_down_until = None;
                     // TCP delivers what was held: the slave reports and the master pushes again.
-                    if let Some(id) = self.ha.client_conn {
-                        self.report_slave_offset();
+                    if let Some(id) = self.ha.link(slave).client_conn {
+                        self.report_slave_offset(slave);
                         self.wake_push(id);
-                    } else if self.slave_up() {
-                        self.schedule_reconnect();
+                    } else if self.slave_up(slave) {
+                        self.schedule_reconnect(slave);
                     }
                 }
                 over
@@ -403,7 +404,7 @@ impl Sim {
         n.truncated_by_crash += written - after;
         for r in cut {
             // A slave copy the master still holds is no loss to any reader.
-            if node == NodeId::Slave && self.master.store.find(r.copy).is_some() {
+            if node != NodeId::Master && self.master.store.find(r.copy).is_some() {
                 continue;
             }
             let why = match how {
@@ -460,8 +461,10 @@ impl Sim {
             self.puts.clear();
             let silent = matches!(how, CrashKind::PowerLoss | CrashKind::DiskLost);
             self.close_all_connections(if silent { "the master went down" } else { "the master process closed the connection" });
-            if self.slave_up() {
-                self.schedule_reconnect();
+            for slave in self.slave_ids().collect::<Vec<_>>() {
+                if self.slave_up(slave) {
+                    self.schedule_reconnect(slave);
+                }
             }
             self.drop_held_pulls(NodeId::Master);
             self.schedule_route_update(silent);
@@ -474,20 +477,21 @@ impl Sim {
                 self.fail_fast_connection(crate::event::SendError::ConnectionClosed);
             }
         } else {
-            self.drop_held_pulls(NodeId::Slave);
-            match (how, self.ha.client_conn) {
+            self.drop_held_pulls(node);
+            match (how, self.ha.link(node).client_conn) {
                 // The machine went dark: its connections linger on the master until housekeeping.
                 (CrashKind::PowerLoss | CrashKind::DiskLost, _) => {
-                    self.slave_went_silent();
-                    self.ha.client_conn = None;
+                    self.slave_went_silent(node);
+                    self.ha.link_mut(node).client_conn = None;
                 }
                 // The process died: the OS closes its sockets and the master's read of the HA
                 // connection fails within tens of milliseconds (the dying process's teardown, then
                 // the FIN or RST across the link). Until then the master still counts the slave,
                 // so a SYNC_MASTER send reaching it waits `slaveTimeout` (`FLUSH_SLAVE_TIMEOUT`).
                 (CrashKind::ProcessCrash, Some(id)) => {
-                    self.ha.client_conn = None;
-                    self.ha.disconnected_at = now;
+                    let link = self.ha.link_mut(node);
+                    link.client_conn = None;
+                    link.disconnected_at = now;
                     let after = SLAVE_PROCESS_EXIT + self.sc.slave.replication_latency;
                     self.schedule(after, Action::SlaveReset { conn: id });
                 }
@@ -526,9 +530,9 @@ impl Sim {
 
     fn restart(&mut self, node: NodeId) {
         let now = self.now;
-        let Some(n) = (match node {
-            NodeId::Master => Some(&mut self.master),
-            NodeId::Slave => self.slave.as_mut(),
+        let Some(n) = (match node.slave_index() {
+            None => Some(&mut self.master),
+            Some(i) => self.slaves.get_mut(i),
         }) else {
             return;
         };
@@ -569,15 +573,15 @@ impl Sim {
                 self.schedule_route_update(false);
                 self.kick_consumer();
             }
-            NodeId::Slave => {
-                self.start_slave_synchronize();
+            slave => {
+                self.start_slave_synchronize(slave);
                 // Consumers routed to this slave pull from it again (their pulls failed while it
                 // was down and are retried; swarm seed 54180 left them idle for good).
-                if self.route == NodeId::Slave {
+                if self.route == slave {
                     self.kick_consumer();
                 }
                 // A restarted slave always opens a new connection (an old one may linger).
-                self.start_ha_client();
+                self.start_ha_client(slave);
             }
         }
     }
@@ -596,15 +600,17 @@ impl Sim {
     }
 
     pub(super) fn on_route_update(&mut self) {
+        // With the master gone, `findBrokerAddressInSubscribe` takes the first slave listed
+        // (`brokerId` 1 before 2 in the route's map).
         let target = if self.master.is_up() {
             NodeId::Master
-        } else if self.slave.is_some() {
+        } else if !self.slaves.is_empty() {
             NodeId::Slave
         } else {
             NodeId::Master
         };
         // A group whose master is gone but whose slave is listed has no queue to send to.
-        self.producer_no_route = !self.master.is_up() && self.slave.is_some();
+        self.producer_no_route = !self.master.is_up() && !self.slaves.is_empty();
         if target == self.route {
             return;
         }
@@ -616,20 +622,20 @@ impl Sim {
         self.consumer_switch_source();
     }
 
-    /// §4b: consumers are back on a master that lost what only the slave still holds.
+    /// §4b: consumers are back on a master that lost what only a slave still holds.
     fn slave_only_copies_unreadable(&mut self) {
-        let Some(slave) = &self.slave else { return };
         let master_copies: std::collections::BTreeSet<usize> =
             self.master.store.records.iter().map(|r| r.copy).collect();
-        let gap = slave.store.written.saturating_sub(self.master.store.written);
-        let orphans: Vec<usize> = slave
-            .store
-            .records
-            .iter()
-            .filter(|r| !master_copies.contains(&r.copy) && r.topic != Topic::Schedule)
-            .map(|r| r.copy)
-            .filter(|&c| !self.copies[c].handled)
-            .collect();
+        let written = self.slaves.iter().map(|s| s.store.written).max().unwrap_or(0);
+        let gap = written.saturating_sub(self.master.store.written);
+        let mut orphans: Vec<usize> = Vec::new();
+        for slave in &self.slaves {
+            for r in slave.store.records.iter().filter(|r| !master_copies.contains(&r.copy) && r.topic != Topic::Schedule) {
+                if !self.copies[r.copy].handled && !orphans.contains(&r.copy) {
+                    orphans.push(r.copy);
+                }
+            }
+        }
         for copy in orphans {
             let why = LossReason::SlaveOnly { gap };
             self.copy_gone(copy, NodeId::Master, why);

@@ -22,7 +22,7 @@ impl Sim {
         let alive = |n: &super::Node| n.is_up() || n.restart_at.is_some() || n.state == NodeState::ProcessDown && n.restart_at.is_some();
         if alive(&self.master) {
             Some(NodeId::Master)
-        } else if self.slave.as_ref().is_some_and(alive) {
+        } else if self.slaves.first().is_some_and(alive) {
             Some(NodeId::Slave)
         } else {
             None

@@ -43,6 +43,18 @@ impl Sim {
         self.do_wait_transfer();
     }
 
+    /// A slave report that does not wake the service (not above `push2SlaveMaxOffset`): a 5.x
+    /// service waiting on acks sees it at its next 1 ms poll; 4.x waits on `push2SlaveMaxOffset`
+    /// only, which it did not move.
+    pub(crate) fn transfer_sees_at_next_poll(&mut self, acked: u64) {
+        let rules = self.rules();
+        let counts = self.puts.values().any(|p| p.replica.is_none() && p.next_offset <= acked);
+        if counts && self.gts.waiting && rules.quorum_write && rules.transfer_poll < TRANSFER_RECHECK {
+            let gen = self.gts.gen;
+            self.schedule(rules.transfer_poll, Action::TransferRecheck { gen });
+        }
+    }
+
     pub(super) fn on_transfer_recheck(&mut self, gen: u32) {
         if gen == self.gts.gen {
             self.do_wait_transfer();

@@ -12,7 +12,7 @@
 //! `isSlaveOK` from the moment it exists, before its first report.
 
 use super::{Action, Sim};
-use crate::event::EventKind;
+use crate::event::{EventKind, NodeId};
 use crate::time::{SimDuration, SimTime};
 
 /// `haTransferBatchSize`.
@@ -26,6 +26,8 @@ pub(crate) const MAPPED_FILE_SIZE_COMMIT_LOG: u64 = 1 << 30;
 #[derive(Clone, Debug)]
 pub struct HaConnection {
     pub id: u32,
+    /// The slave at the other end.
+    pub slave: NodeId,
     pub connected_at: SimTime,
     /// `slaveRequestOffset`: `None` (-1) until the slave's first report.
     pub slave_request_offset: Option<u64>,
@@ -44,17 +46,9 @@ pub struct HaConnection {
     pub(crate) push_idle: bool,
 }
 
-/// The master's view of replication (`HAService`) plus the one slave's `HAClient`.
+/// One slave's `HAClient` and its link to the master.
 #[derive(Clone, Debug, Default)]
-pub struct Ha {
-    /// At least one connection exists (what `isSlaveOK` counts).
-    pub connected: bool,
-    /// The master's connections, oldest first; an old silent one lingers until housekeeping.
-    pub conns: Vec<HaConnection>,
-    /// `push2SlaveMaxOffset`: the largest offset the slave reported.
-    pub push2slave: u64,
-    /// Next connection id.
-    pub(crate) next_conn: u32,
+pub struct HaLink {
     /// The connection the slave's `HAClient` currently uses, if it has one.
     pub client_conn: Option<u32>,
     /// When the slave last reported on its connection.
@@ -64,6 +58,21 @@ pub struct Ha {
     pub link_down_until: Option<SimTime>,
     /// The link is busy sending earlier batches until this time (finite bandwidth).
     pub link_free_at: SimTime,
+}
+
+/// The master's view of replication (`HAService`) plus each slave's `HAClient` ([`HaLink`]).
+#[derive(Clone, Debug, Default)]
+pub struct Ha {
+    /// At least one connection exists (what `isSlaveOK` counts).
+    pub connected: bool,
+    /// The master's connections, oldest first; an old silent one lingers until housekeeping.
+    pub conns: Vec<HaConnection>,
+    /// `push2SlaveMaxOffset`: the largest offset any slave reported.
+    pub push2slave: u64,
+    /// Next connection id.
+    pub(crate) next_conn: u32,
+    /// Each slave's client and link, by slave index (`slave`, `slave2`).
+    pub links: [HaLink; 2],
     /// §4b: a restarted master found its slave ahead at this offset.
     pub slave_ahead_at: Option<u64>,
     /// Where the master's commit log ended when it last restarted.
@@ -71,6 +80,13 @@ pub struct Ha {
 }
 
 impl Ha {
+    /// The client and link of `slave`.
+    pub fn link(&self, slave: NodeId) -> &HaLink {
+        &self.links[slave.slave_index().expect("a slave")]
+    }
+    pub(crate) fn link_mut(&mut self, slave: NodeId) -> &mut HaLink {
+        &mut self.links[slave.slave_index().expect("a slave")]
+    }
     pub fn conn(&self, id: u32) -> Option<&HaConnection> {
         self.conns.iter().find(|c| c.id == id)
     }
@@ -80,16 +96,18 @@ impl Ha {
 }
 
 impl Sim {
-    pub(crate) fn link_up(&self) -> bool {
-        self.ha.link_down_until.is_none_or(|u| u <= self.now)
+    /// The master↔`slave` link carries packets now.
+    pub(crate) fn link_up(&self, slave: NodeId) -> bool {
+        self.ha.link(slave).link_down_until.is_none_or(|u| u <= self.now)
     }
 
-    /// The master accepts a connection from the slave (`AcceptSocketService`).
-    pub(crate) fn open_connection(&mut self, first_report_known: Option<u64>) -> u32 {
+    /// The master accepts a connection from `slave` (`AcceptSocketService`).
+    pub(crate) fn open_connection(&mut self, slave: NodeId, first_report_known: Option<u64>) -> u32 {
         let id = self.ha.next_conn;
         self.ha.next_conn += 1;
         self.ha.conns.push(HaConnection {
             id,
+            slave,
             connected_at: self.now,
             slave_request_offset: first_report_known,
             slave_ack_offset: first_report_known.unwrap_or(0),
@@ -107,25 +125,33 @@ impl Sim {
     /// Closes connection `id` (FIN from a stopped slave, housekeeping, the master going down).
     pub(crate) fn close_connection(&mut self, id: u32, why: &'static str) {
         let Some(i) = self.ha.conns.iter().position(|c| c.id == id) else { return };
-        self.ha.conns.remove(i);
+        let slave = self.ha.conns.remove(i).slave;
         self.ha.connected = !self.ha.conns.is_empty();
-        if self.ha.client_conn == Some(id) {
-            self.ha.client_conn = None;
-            self.ha.disconnected_at = self.now;
+        let now = self.now;
+        let link = self.ha.link_mut(slave);
+        if link.client_conn == Some(id) {
+            link.client_conn = None;
+            link.disconnected_at = now;
         }
-        self.emit(EventKind::SlaveDisconnected { why });
+        self.emit(EventKind::SlaveDisconnected { why, slave });
     }
 
-    /// Closes every connection at once (the master went down).
+    /// Closes every connection at once (the master went down): one event per slave that had any.
     pub(crate) fn close_all_connections(&mut self, why: &'static str) {
         if self.ha.conns.is_empty() {
             return;
         }
+        let had: Vec<NodeId> = NodeId::SLAVES.into_iter().filter(|&s| self.ha.conns.iter().any(|c| c.slave == s)).collect();
         self.ha.conns.clear();
         self.ha.connected = false;
-        self.ha.client_conn = None;
-        self.ha.disconnected_at = self.now;
-        self.emit(EventKind::SlaveDisconnected { why });
+        let now = self.now;
+        for link in &mut self.ha.links {
+            link.client_conn = None;
+            link.disconnected_at = now;
+        }
+        for slave in had {
+            self.emit(EventKind::SlaveDisconnected { why, slave });
+        }
     }
 
     /// `WaitNotifyObject.wakeupAll`: a `SYNC_MASTER` put wakes every sleeping push thread.
@@ -158,9 +184,14 @@ impl Sim {
         if c.push_gen != gen {
             return;
         }
-        let can_send = self.master.is_up() && self.link_up() && self.slave_up() && self.ha.client_conn == Some(id);
+        let slave = c.slave;
+        let can_send = self.master.is_up()
+            && self.link_up(slave)
+            && self.slave_up(slave)
+            && self.ha.link(slave).client_conn == Some(id);
         let end = self.master_readable_end();
         let from = c.next_transfer_from;
+        let link_free_at = self.ha.link(slave).link_free_at;
         let c = self.ha.conn_mut(id).expect("present");
         c.push_gen += 1;
         let gen = c.push_gen;
@@ -169,12 +200,12 @@ impl Sim {
                 let to = (from + HA_TRANSFER_BATCH).min(end);
                 c.next_transfer_from = Some(to);
                 c.push_idle = false;
-                let start = self.now.max(self.ha.link_free_at);
+                let start = self.now.max(link_free_at);
                 let bw = self.sc.slave.replication_bytes_per_ms.max(1);
                 let sent_at = start + SimDuration::from_us(((to - from) * 1_000).div_ceil(bw));
-                self.ha.link_free_at = sent_at;
+                self.ha.link_mut(slave).link_free_at = sent_at;
                 let arrives_at = sent_at + self.sc.slave.replication_latency;
-                self.emit(EventKind::ReplicaSent { from, to, arrives_at });
+                self.emit(EventKind::ReplicaSent { from, to, arrives_at, slave });
                 self.schedule_at(arrives_at, Action::ReplicaArrive { conn: id, from, to });
                 // The thread loops without waiting while more is ready; it is back once the batch is out.
                 self.schedule_at(sent_at, Action::HaPush { conn: id, gen, idle: false });
@@ -190,9 +221,11 @@ impl Sim {
     pub(crate) fn replication_pending(&self) -> bool {
         let end = self.master_readable_end();
         self.master.is_up()
-            && self.slave_up()
-            && self.link_up()
-            && self.ha.client_conn.and_then(|id| self.ha.conn(id)).is_some_and(|c| c.next_transfer_from.is_some_and(|f| f < end))
+            && self.slave_ids().any(|s| {
+                self.slave_up(s)
+                    && self.link_up(s)
+                    && self.ha.link(s).client_conn.and_then(|id| self.ha.conn(id)).is_some_and(|c| c.next_transfer_from.is_some_and(|f| f < end))
+            })
     }
 
     /// `ReadSocketService`: a report from the slave on connection `id`.
@@ -206,45 +239,51 @@ impl Sim {
         c.last_report_at = now;
         c.silent_since = None;
         c.slave_ack_offset = offset;
+        let slave = c.slave;
         let first = c.slave_request_offset.is_none();
         if first {
             c.slave_request_offset = Some(offset);
             let from = if offset == 0 { master_offset - master_offset % MAPPED_FILE_SIZE_COMMIT_LOG } else { offset };
             c.next_transfer_from = Some(from);
-            self.emit(EventKind::SlaveReported { slave_offset: offset, transfer_from: from });
-            if offset > master_offset || self.slave_log_diverged() {
+            self.emit(EventKind::SlaveReported { slave_offset: offset, transfer_from: from, slave });
+            if offset > master_offset || self.slave_log_diverged(slave) {
                 // §4b: the master takes the slave's offset as acknowledged and never re-sends the
                 // gap, even once its new writes have passed that offset: they differ from the
                 // slave's bytes below it.
                 let master_offset = master_offset.min(self.ha.master_recovered_to);
                 self.emit(EventKind::MasterBehindSlave { master_offset, slave_offset: offset });
-                self.ha.slave_ahead_at = Some(offset);
+                self.ha.slave_ahead_at = Some(self.ha.slave_ahead_at.map_or(offset, |a| a.max(offset)));
             }
             self.wake_push(id);
         }
         if offset > self.ha.push2slave {
             self.ha.push2slave = offset;
-            self.emit(EventKind::SlaveAcked { offset });
+            self.emit(EventKind::SlaveAcked { offset, slave });
             self.notify_transfer_some();
+        } else {
+            // Not above `push2SlaveMaxOffset`: `notifyTransferSome` does not wake the service.
+            // 5.x counts each connection's ack and polls every 1 ms, so with two slaves the
+            // second's report still counts, at the next poll.
+            self.transfer_sees_at_next_poll(offset);
         }
     }
 
     /// The slave's last record is not the master's record at that offset: the master restarted
     /// behind the slave and wrote new messages over the range the slave still holds.
-    fn slave_log_diverged(&self) -> bool {
-        let Some(last) = self.slave.as_ref().and_then(|s| s.store.records.last()) else { return false };
+    fn slave_log_diverged(&self, slave: NodeId) -> bool {
+        let Some(last) = self.slave_node(slave).and_then(|s| s.store.records.last()) else { return false };
         self.master.store.range(last.offset, last.offset + 1).first().is_none_or(|m| m.copy != last.copy)
     }
 
-    /// The slave went silent at `now` (power loss, partition): the master notices only when
-    /// `haHousekeepingInterval` has passed since the last report it heard on each connection
-    /// (an idle slave reports every `haSendHeartbeatInterval`).
-    pub(crate) fn slave_went_silent(&mut self) {
+    /// `slave` went silent at `now` (power loss, partition): the master notices only when
+    /// `haHousekeepingInterval` has passed since the last report it heard on each of its
+    /// connections (an idle slave reports every `haSendHeartbeatInterval`).
+    pub(crate) fn slave_went_silent(&mut self, slave: NodeId) {
         let heartbeat = self.sc.broker.ha_send_heartbeat_interval;
         let housekeeping = self.sc.broker.ha_housekeeping_interval;
         let now = self.now;
         let mut plans = Vec::new();
-        for c in self.ha.conns.iter_mut().filter(|c| c.silent_since.is_none()) {
+        for c in self.ha.conns.iter_mut().filter(|c| c.slave == slave && c.silent_since.is_none()) {
             c.silent_since = Some(now);
             // Idle heartbeats follow the last report; none before the first one.
             let last = match c.slave_request_offset {
@@ -264,10 +303,11 @@ impl Sim {
         if c.silent_since.is_none() {
             return; // it spoke again
         }
-        let client_lost = self.ha.client_conn == Some(id);
+        let slave = c.slave;
+        let client_lost = self.ha.link(slave).client_conn == Some(id);
         self.close_connection(id, "no report for haHousekeepingInterval");
-        if client_lost && self.slave_up() {
-            self.schedule_reconnect();
+        if client_lost && self.slave_up(slave) {
+            self.schedule_reconnect(slave);
         }
     }
 }

@@ -59,7 +59,7 @@ pub(crate) enum Action {
     SlaveFirstReport { conn: u32 },
     AckArrive { conn: u32, offset: u64 },
     Housekeeping { conn: u32 },
-    SlaveReconnect,
+    SlaveReconnect { slave: NodeId },
     RouteUpdate,
     ScheduleDue { copy: CopyId, epoch: u32 },
     PullArrive { queue: QueueKind, cepoch: u32, node: NodeId, nepoch: u32, offset: u64, commit: Option<u64> },
@@ -76,7 +76,7 @@ pub(crate) enum Action {
     PersistTick { cepoch: u32 },
     ConsumerStart { cepoch: u32 },
     DlqConsume { copy: CopyId },
-    SlaveSync { epoch: u32 },
+    SlaveSync { node: NodeId, epoch: u32 },
     DelayOffsetPersist { epoch: u32 },
     Rebalance { cepoch: u32 },
 }
@@ -249,7 +249,8 @@ pub struct Sim {
     pub(crate) disk_rng: SimRng,
     pub(crate) consumer_rng: SimRng,
     pub(crate) master: Node,
-    pub(crate) slave: Option<Node>,
+    /// The slaves, in `brokerId` order (`slave`, `slave2`); empty without `[slave] enabled`.
+    pub(crate) slaves: Vec<Node>,
     pub(crate) ha: Ha,
     pub(crate) gts: group_transfer_service::GroupTransfer,
     /// When the master last started (the schedule service's timers count from it).
@@ -312,12 +313,14 @@ impl Sim {
                     sc.rules().sync_flush_dispatch_flushed_only && sc.broker.flush_disk_type == FlushDiskType::SyncFlush;
                 m
             },
-            slave: sc.slave.enabled.then(|| {
-                let mut s = Node::new(NodeId::Slave, sc.slave.flush_disk_type);
-                s.store.dispatch_to_flushed =
-                    sc.rules().sync_flush_dispatch_flushed_only && sc.slave.flush_disk_type == FlushDiskType::SyncFlush;
-                s
-            }),
+            slaves: (0..sc.slave_count())
+                .map(|i| {
+                    let mut s = Node::new(NodeId::slave(i), sc.slave.flush_disk_type);
+                    s.store.dispatch_to_flushed = sc.rules().sync_flush_dispatch_flushed_only
+                        && sc.slave.flush_disk_type == FlushDiskType::SyncFlush;
+                    s
+                })
+                .collect(),
             ha: Ha::default(),
             gts: Default::default(),
             master_started_at: SimTime::ZERO,
@@ -368,14 +371,15 @@ impl Sim {
         if self.sc.broker.flush_disk_type == FlushDiskType::AsyncFlush {
             self.schedule(self.sc.broker.flush_interval_commit_log, Action::FlushTick { node: NodeId::Master, epoch: 0 });
         }
-        if let Some(slave) = &self.slave {
-            if slave.flush_disk_type == FlushDiskType::AsyncFlush {
-                self.schedule(self.sc.broker.flush_interval_commit_log, Action::FlushTick { node: NodeId::Slave, epoch: 0 });
+        for i in 0..self.slaves.len() {
+            let slave = NodeId::slave(i);
+            if self.slaves[i].flush_disk_type == FlushDiskType::AsyncFlush {
+                self.schedule(self.sc.broker.flush_interval_commit_log, Action::FlushTick { node: slave, epoch: 0 });
             }
             // The slave has long been connected and reporting when the run starts.
-            let id = self.open_connection(Some(0));
-            self.ha.client_conn = Some(id);
-            self.start_slave_synchronize();
+            let id = self.open_connection(slave, Some(0));
+            self.ha.link_mut(slave).client_conn = Some(id);
+            self.start_slave_synchronize(slave);
         }
         if self.sc.consumer.enabled {
             self.schedule_at(self.sc.consumer.start_at, Action::ConsumerStart { cepoch: 0 });
@@ -449,9 +453,14 @@ impl Sim {
         &self.master
     }
 
-    /// The slave broker, if the scenario has one.
+    /// The (first) slave broker, if the scenario has one.
     pub fn slave(&self) -> Option<&Node> {
-        self.slave.as_ref()
+        self.slaves.first()
+    }
+
+    /// Every slave broker, in `brokerId` order (`slave`, then `slave2`).
+    pub fn slaves(&self) -> &[Node] {
+        &self.slaves
     }
 
     /// The master's replication state.
@@ -496,21 +505,32 @@ impl Sim {
     }
 
     pub(crate) fn node(&self, id: NodeId) -> &Node {
-        match id {
-            NodeId::Master => &self.master,
-            NodeId::Slave => self.slave.as_ref().expect("no slave configured"),
+        match id.slave_index() {
+            None => &self.master,
+            Some(i) => self.slaves.get(i).expect("no such slave configured"),
         }
     }
 
     pub(crate) fn node_mut(&mut self, id: NodeId) -> &mut Node {
-        match id {
-            NodeId::Master => &mut self.master,
-            NodeId::Slave => self.slave.as_mut().expect("no slave configured"),
+        match id.slave_index() {
+            None => &mut self.master,
+            Some(i) => self.slaves.get_mut(i).expect("no such slave configured"),
         }
     }
 
-    pub(crate) fn slave_up(&self) -> bool {
-        self.slave.as_ref().is_some_and(|s| s.is_up())
+    /// The slave `id`, if the scenario has it.
+    pub(crate) fn slave_node(&self, id: NodeId) -> Option<&Node> {
+        id.slave_index().and_then(|i| self.slaves.get(i))
+    }
+
+    /// The slaves the scenario has, in `brokerId` order.
+    pub(crate) fn slave_ids(&self) -> impl Iterator<Item = NodeId> + 'static {
+        NodeId::SLAVES.into_iter().take(self.slaves.len())
+    }
+
+    /// Slave `id` exists and is serving.
+    pub(crate) fn slave_up(&self, id: NodeId) -> bool {
+        self.slave_node(id).is_some_and(|s| s.is_up())
     }
 
     pub(crate) fn schedule_at(&mut self, at: SimTime, action: Action) {
@@ -620,7 +640,7 @@ impl Sim {
     /// No unflushed bytes on a running broker and nothing left to replicate.
     fn stores_clean(&self) -> bool {
         let clean = |n: &Node| !n.is_up() || n.store.dirty() == 0 && n.store.uncommitted() == 0;
-        clean(&self.master) && self.slave.as_ref().is_none_or(clean) && !self.replication_pending()
+        clean(&self.master) && self.slaves.iter().all(clean) && !self.replication_pending()
     }
 
     fn end(&mut self, reason: EndReason) {
@@ -651,7 +671,7 @@ impl Sim {
             ReplicaArrive { conn, from, to } => self.on_replica_arrive(conn, from, to),
             AckArrive { conn, offset } => self.on_ack_arrive(conn, offset),
             Housekeeping { conn } => self.on_housekeeping(conn),
-            SlaveReconnect => self.on_slave_reconnect(),
+            SlaveReconnect { slave } => self.on_slave_reconnect(slave),
             RouteUpdate => self.on_route_update(),
             ScheduleDue { copy, epoch } => self.on_schedule_due(copy, epoch),
             PullArrive { queue, cepoch, node, nepoch, offset, commit } => {
@@ -676,7 +696,7 @@ impl Sim {
             PersistTick { cepoch } => self.on_persist_tick(cepoch),
             ConsumerStart { cepoch } => self.on_consumer_start(cepoch),
             DlqConsume { copy } => self.on_dlq_consume(copy),
-            SlaveSync { epoch } => self.on_slave_sync(epoch),
+            SlaveSync { node, epoch } => self.on_slave_sync(node, epoch),
             DelayOffsetPersist { epoch } => self.on_delay_offset_persist(epoch),
             Rebalance { cepoch } => self.on_rebalance(cepoch),
         }

@@ -116,7 +116,7 @@ impl Sim {
             self.schedule(PULL_DELAY_WHEN_EXCEPTION, Action::PullLater { queue: q, cepoch });
             return;
         }
-        if node == NodeId::Slave && self.rules().slave_pull_needs_read_enable && !self.sc.slave.slave_read_enable {
+        if node != NodeId::Master && self.rules().slave_pull_needs_read_enable && !self.sc.slave.slave_read_enable {
             // 5.x `PullMessageProcessor.rejectRequest`: SYSTEM_BUSY; the client retries later.
             let again_at = self.now + self.sc.network.latency + PULL_DELAY_WHEN_EXCEPTION;
             self.emit(EventKind::PullRejected { node, queue: q, again_at });
@@ -186,7 +186,7 @@ impl Sim {
         // A slave's reput service does not call the arriving listener (`DefaultMessageStore`
         // `doReput`: only when the role is not `SLAVE`): its held pulls learn of replicated
         // messages at the hold service's next 5 s check.
-        if node == NodeId::Slave {
+        if node != NodeId::Master {
             return;
         }
         let Some(h) = self.consumer.held.get(&q) else { return };

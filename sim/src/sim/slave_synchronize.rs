@@ -23,27 +23,27 @@ pub(crate) const FIRST_SLAVE_SYNC: SimDuration = SimDuration::from_ms(3_000);
 pub const SLAVE_SYNC_PERIOD: SimDuration = SimDuration::from_ms(10_000);
 
 impl Sim {
-    /// The slave (re)started: its sync timer starts over, first run 3 s later.
-    pub(crate) fn start_slave_synchronize(&mut self) {
-        let Some(slave) = &self.slave else { return };
+    /// `node` (a slave) (re)started: its sync timer starts over, first run 3 s later.
+    pub(crate) fn start_slave_synchronize(&mut self, node: NodeId) {
+        let Some(slave) = self.slave_node(node) else { return };
         let epoch = slave.epoch;
-        self.schedule(FIRST_SLAVE_SYNC, Action::SlaveSync { epoch });
+        self.schedule(FIRST_SLAVE_SYNC, Action::SlaveSync { node, epoch });
     }
 
     /// `SlaveSynchronize.syncConsumerOffset`: the master's table over the slave's.
-    pub(super) fn on_slave_sync(&mut self, epoch: u32) {
-        let Some(slave) = &self.slave else { return };
+    pub(super) fn on_slave_sync(&mut self, node: NodeId, epoch: u32) {
+        let Some(slave) = self.slave_node(node) else { return };
         if slave.epoch != epoch || !slave.is_up() {
             return; // a restart starts a new timer
         }
-        self.schedule(SLAVE_SYNC_PERIOD, Action::SlaveSync { epoch });
-        let link_down = self.ha.link_down_until.is_some_and(|u| u > self.now);
+        self.schedule(SLAVE_SYNC_PERIOD, Action::SlaveSync { node, epoch });
+        let link_down = !self.link_up(node);
         if !self.master.is_up() || link_down {
             return; // the RPC fails; nothing changes
         }
         let table: Vec<(QueueKind, u64)> = self.master.offsets.iter().map(|(&q, &o)| (q, o)).collect();
         for (queue, offset) in table {
-            self.store_offset(NodeId::Slave, queue, offset, OffsetVia::SlaveSync);
+            self.store_offset(node, queue, offset, OffsetVia::SlaveSync);
         }
     }
 }

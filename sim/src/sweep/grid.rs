@@ -321,6 +321,13 @@ impl Plan {
         let choices =
             grid.faults.iter().map(|f| FaultChoice::parse(f).map_err(|r| GridError::new("faults", r))).collect::<Result<Vec<_>, _>>()?;
         no_duplicates("faults", &choices)?;
+        // The sweep turns the slave on; a second slave only comes from the base (`[slave] count = 2`).
+        if base.slave.count < 2 && choices.iter().any(|c| matches!(c, FaultChoice::One(_, FaultTarget::Slave2))) {
+            return Err(GridError::new(
+                "faults",
+                "a fault on slave2 needs a base with two slaves ([slave] count = 2)",
+            ));
+        }
         if grid.seeds == 0 || grid.seeds > MAX_SEEDS {
             return Err(GridError::new("seeds", format!("{} is out of range; give 1 to {MAX_SEEDS}", grid.seeds)));
         }

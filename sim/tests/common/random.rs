@@ -66,6 +66,7 @@ pub fn random_scenario(seed: u64) -> Scenario {
             .iter()
             .copied()
             .filter(|t| sc.slave.enabled || *t != FaultTarget::Slave)
+            .filter(|t| sc.slave_count() >= 2 || *t != FaultTarget::Slave2)
             .filter(|t| sc.consumer.enabled || *t != FaultTarget::Consumer)
             .collect();
         if targets.is_empty() {

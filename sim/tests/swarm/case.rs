@@ -30,6 +30,7 @@ pub fn valid_targets(kind: FaultKind, sc: &Scenario) -> Vec<FaultTarget> {
         .iter()
         .copied()
         .filter(|t| sc.slave.enabled || *t != FaultTarget::Slave)
+        .filter(|t| sc.slave_count() >= 2 || *t != FaultTarget::Slave2)
         .filter(|t| sc.consumer.enabled || *t != FaultTarget::Consumer)
         .collect()
 }
