@@ -16,6 +16,7 @@
 
 use serde::Serialize;
 
+use crate::fault_rates::{self, FaultRates, YearlyLoss};
 use crate::report::Report;
 use crate::rocketmq_version::RocketMqVersion;
 use crate::scenario::broker_conf::{ConfKind, Unmodelled};
@@ -54,6 +55,10 @@ pub struct Exposure {
     pub lost_after_ack: u32,
     /// Of those, how many were answered `SEND_OK`.
     pub send_ok_lost: u32,
+    /// Expected acknowledged-then-lost messages per year ([`crate::fault_rates`]), for a row whose
+    /// one fault is a machine fault with a rate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_year: Option<YearlyLoss>,
 }
 
 /// The check's result: which keys applied, which the lab does not model, and the exposure rows.
@@ -79,6 +84,9 @@ pub struct CheckReport {
     /// Keys of a mode or process the lab does not model yet, named as such.
     pub mode_keys: Vec<KeyNote>,
     pub faults: Vec<Exposure>,
+    /// The fault rates the per-year figures used (given or default).
+    #[serde(skip)]
+    pub rates: FaultRates,
 }
 
 fn key_lines(v: &[(usize, String)]) -> Vec<KeyLine> {
@@ -127,11 +135,17 @@ fn warnings(kind: ConfKind, version: RocketMqVersion, sc: &Scenario) -> Vec<Stri
     out
 }
 
+/// [`check_broker_conf_with`] the default fault rates.
+pub fn check_broker_conf_as(text: &str, version: RocketMqVersion) -> Result<CheckReport, ScenarioError> {
+    check_broker_conf_with(text, version, &FaultRates::default())
+}
+
 /// Reads `text` (any RocketMQ configuration file; errors name the key and line) as RocketMQ
 /// `version` reads it and, for a master's file, runs every preset with a broker fault against it.
 /// Presets whose faults hit only the consumer are skipped (they do not depend on the broker's
-/// settings), and so are those that need a slave they do not have.
-pub fn check_broker_conf_as(text: &str, version: RocketMqVersion) -> Result<CheckReport, ScenarioError> {
+/// settings), and so are those that need a slave they do not have. A row with one machine fault
+/// that has a rate in `rates` also gets its expected loss per year.
+pub fn check_broker_conf_with(text: &str, version: RocketMqVersion, rates: &FaultRates) -> Result<CheckReport, ScenarioError> {
     let base = Scenario { version, ..Scenario::default() };
     let imported = broker_conf::read_broker_conf(text, &base)?;
     let mut faults = Vec::new();
@@ -163,13 +177,14 @@ pub fn check_broker_conf_as(text: &str, version: RocketMqVersion) -> Result<Chec
             .map(|f| format!("{} {} at {}{}", f.kind.name(), f.target.name(), f.at, if sc.slave.enabled { " (with slave)" } else { "" }))
             .collect::<Vec<_>>()
             .join(", ");
-        faults.push(Exposure {
-            preset: p.id,
-            fault,
-            messages: report.summary.messages,
-            lost_after_ack: report.summary.verdicts["LOST_AFTER_ACK"],
-            send_ok_lost,
-        });
+        let lost_after_ack = report.summary.verdicts["LOST_AFTER_ACK"];
+        let per_year = match sc.faults.as_slice() {
+            [one] if matches!(one.target, FaultTarget::Master | FaultTarget::Slave) => {
+                rates.of(one.kind).map(|rate| fault_rates::per_year(rate, lost_after_ack as u64, 1))
+            }
+            _ => None,
+        };
+        faults.push(Exposure { preset: p.id, fault, messages: report.summary.messages, lost_after_ack, send_ok_lost, per_year });
     }
     let note = |(line, key, note): (usize, &String, String)| KeyNote { line, key: key.clone(), note };
     Ok(CheckReport {
@@ -194,6 +209,7 @@ pub fn check_broker_conf_as(text: &str, version: RocketMqVersion) -> Result<Chec
             .map(|(l, k, what)| note((*l, k, format!("a key of {}, not modelled yet", what.describe()))))
             .collect(),
         faults,
+        rates: *rates,
     })
 }
 

@@ -28,11 +28,12 @@ mod sweep;
 
 use args::{Command, RunOutput as Output};
 use input::Input;
-use rmq_sim::exposure::{check_broker_conf_as, CheckReport};
+use rmq_sim::exposure::{check_broker_conf_with, CheckReport};
+use rmq_sim::fault_rates::{self, FaultRates};
 use rmq_sim::rocketmq_version::RocketMqVersion;
 use rmq_sim::log::LogMode;
 use rmq_sim::report::Report;
-use rmq_sim::scenario::{parse_scenario, presets, Scenario};
+use rmq_sim::scenario::{parse_scenario, presets, FaultKind, Scenario};
 use rmq_sim::Sim;
 
 /// Why the runner stops early.
@@ -98,7 +99,7 @@ fn real_main(out: &mut dyn Write) -> Result<(), Fail> {
         Command::Help(usage) => writeln!(out, "{usage}")?,
         Command::Version => writeln!(out, "losslab {}", env!("CARGO_PKG_VERSION"))?,
         Command::Presets => out.write_all(list_presets().as_bytes())?,
-        Command::Check { file, json, versions } => check(&file, json, &versions, out)?,
+        Command::Check { file, json, versions, rates } => check(&file, json, &versions, &rates, out)?,
         Command::Run { file, preset, seed, output } => {
             let scenario = load(file.as_deref(), preset.as_deref())?;
             for w in rmq_sim::scenario::warnings(&scenario) {
@@ -168,11 +169,11 @@ fn run(mut scenario: Scenario, seed: Option<u64>, output: Output, out: &mut dyn 
     Ok(())
 }
 
-fn check(path: &str, json: bool, versions: &[RocketMqVersion], out: &mut dyn Write) -> Result<(), Fail> {
+fn check(path: &str, json: bool, versions: &[RocketMqVersion], rates: &FaultRates, out: &mut dyn Write) -> Result<(), Fail> {
     let text = input::read_latin1(path, Input::BrokerConf)?;
     let mut reports = Vec::new();
     for &v in versions {
-        reports.push(check_broker_conf_as(&text, v).map_err(|e| format!("{path}: {e}"))?);
+        reports.push(check_broker_conf_with(&text, v, rates).map_err(|e| format!("{path}: {e}"))?);
     }
     // A misspelt modelled key is ignored by RocketMQ too, and its default used: say so (once).
     for k in &reports[0].not_modelled {
@@ -300,8 +301,8 @@ fn check_text(path: &str, report: &CheckReport, name_version: bool) -> String {
         return text;
     }
     text.push_str(&format!(
-        "\n{:<44} {:<76} {:>15} {:>16}\n",
-        "fault injected", "configuration tested (workload)", "acked-then-lost", "of which SEND_OK"
+        "\n{:<44} {:<76} {:>15} {:>16} {:>14}\n",
+        "fault injected", "configuration tested (workload)", "acked-then-lost", "of which SEND_OK", "lost per year"
     ));
     // Scenarios that differ only in the broker knobs the import replaces are the same run here:
     // one row each.
@@ -310,12 +311,26 @@ fn check_text(path: &str, report: &CheckReport, name_version: bool) -> String {
         let (fault, tested) = row_label(r.preset, &config);
         let mark = if r.lost_after_ack > 0 { "  <- loses acknowledged messages" } else { "" };
         let lost = format!("{}/{}", r.lost_after_ack, r.messages);
-        let row = format!("  {fault:<42} {tested:<76} {lost:>15} {:>16}{mark}\n", r.send_ok_lost);
+        let per_year = r.per_year.map_or("-".to_string(), |y| y.acked_then_lost.to_string());
+        let row = format!("  {fault:<42} {tested:<76} {lost:>15} {:>16} {per_year:>14}{mark}\n", r.send_ok_lost);
         if !rows.contains(&row) {
             rows.push(row);
         }
     }
     rows.iter().for_each(|r| text.push_str(r));
+    let used: Vec<FaultKind> = report
+        .faults
+        .iter()
+        .filter(|r| r.per_year.is_some())
+        .filter_map(|r| presets::load(r.preset).and_then(|sc| sc.faults.first().map(|f| f.kind)))
+        .collect();
+    if !used.is_empty() {
+        text.push('\n');
+        for line in fault_rates::explain(&report.rates, &used) {
+            text.push_str(&line);
+            text.push('\n');
+        }
+    }
     text.push_str(&check_cost::text(&report.broker));
     text
 }
