@@ -17,6 +17,7 @@ pub mod broker;
 pub mod event;
 pub mod export;
 pub mod exposure;
+pub mod fault_rates;
 pub mod invariants;
 pub mod ledger;
 pub mod log;

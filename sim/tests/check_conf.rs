@@ -292,3 +292,35 @@ fn bad_version_lists_are_refused_naming_the_flag() {
         assert!(o.stdout.is_empty());
     }
 }
+
+/// Issue 24 item 5: each row with one machine fault prints its expected loss per year (the rate
+/// × that run's loss), the rates under the table with their sources, and the rates are inputs.
+#[test]
+fn rows_print_the_expected_loss_per_year_with_the_rates_and_their_sources() {
+    let conf = sample("2m-noslave/broker-a.properties");
+    let o = check_file(&conf, &[]);
+    let out = stdout(&o);
+    assert!(out.contains("lost per year"), "{out}");
+    assert!(out.contains("POWER_LOSS 1 per machine-year (default: J. Dean, LADIS 2009"), "{out}");
+    assert!(out.contains("DISK_LOST 0.016 per machine-year (default: Backblaze Drive Stats for 2024"), "{out}");
+    let json = |args: &[&str]| -> serde_json::Value {
+        let o = check_file(&conf, &[&["--json"], args].concat());
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let row = |v: &serde_json::Value| {
+        v["faults"].as_array().unwrap().iter().find(|r| r["preset"] == "async-flush-power-loss").cloned().unwrap()
+    };
+    let default = row(&json(&[]));
+    let lost = default["lostAfterAck"].as_f64().unwrap();
+    assert!(lost > 0.0, "ASYNC_FLUSH loses under a power loss: {default}");
+    assert_eq!(default["perYear"]["ackedThenLost"].as_f64().unwrap(), lost);
+    let quarter = row(&json(&["--power-losses-per-year", "0.25"]));
+    assert_eq!(quarter["perYear"]["faultsPerMachineYear"], 0.25);
+    assert_eq!(quarter["perYear"]["ackedThenLost"].as_f64().unwrap(), lost / 4.0);
+    let given = stdout(&check_file(&conf, &["--power-losses-per-year", "0.25"]));
+    assert!(given.contains("POWER_LOSS 0.25 per machine-year (given)"), "{given}");
+    let bad = check_file(&conf, &["--disk-failures-per-year", "-2"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--disk-failures-per-year: -2 is not a rate per machine and year"));
+}

@@ -67,6 +67,7 @@ fn grid() -> impl Strategy<Value = Grid> {
             seeds,
             first_seed,
             version: None,
+            ..Grid::default()
         })
 }
 

@@ -28,11 +28,12 @@ mod sweep;
 
 use args::{Command, RunOutput as Output};
 use input::Input;
-use rmq_sim::exposure::{check_broker_conf_as, CheckReport};
+use rmq_sim::exposure::{check_broker_conf_with, CheckReport};
+use rmq_sim::fault_rates::{self, FaultRates};
 use rmq_sim::rocketmq_version::RocketMqVersion;
 use rmq_sim::log::LogMode;
 use rmq_sim::report::Report;
-use rmq_sim::scenario::{parse_scenario, presets, Scenario};
+use rmq_sim::scenario::{parse_scenario, presets, FaultKind, Scenario};
 use rmq_sim::Sim;
 
 /// Why the runner stops early.
@@ -98,7 +99,7 @@ fn real_main(out: &mut dyn Write) -> Result<(), Fail> {
         Command::Help(usage) => writeln!(out, "{usage}")?,
         Command::Version => writeln!(out, "losslab {}", env!("CARGO_PKG_VERSION"))?,
         Command::Presets => out.write_all(list_presets().as_bytes())?,
-        Command::Check { file, json, versions } => check(&file, json, &versions, out)?,
+        Command::Check { file, json, versions, rates } => check(&file, json, &versions, &rates, out)?,
         Command::Run { file, preset, seed, output } => {
             let scenario = load(file.as_deref(), preset.as_deref())?;
             for w in rmq_sim::scenario::warnings(&scenario) {
@@ -168,11 +169,11 @@ fn run(mut scenario: Scenario, seed: Option<u64>, output: Output, out: &mut dyn 
     Ok(())
 }
 
-fn check(path: &str, json: bool, versions: &[RocketMqVersion], out: &mut dyn Write) -> Result<(), Fail> {
+fn check(path: &str, json: bool, versions: &[RocketMqVersion], rates: &FaultRates, out: &mut dyn Write) -> Result<(), Fail> {
     let text = input::read_latin1(path, Input::BrokerConf)?;
     let mut reports = Vec::new();
     for &v in versions {
-        reports.push(check_broker_conf_as(&text, v).map_err(|e| format!("{path}: {e}"))?);
+        reports.push(check_broker_conf_with(&text, v, rates).map_err(|e| format!("{path}: {e}"))?);
     }
     // A misspelt modelled key is ignored by RocketMQ too, and its default used: say so (once).
     for k in &reports[0].not_modelled {
@@ -204,10 +205,7 @@ fn check(path: &str, json: bool, versions: &[RocketMqVersion], out: &mut dyn Wri
             all => serde_json::json!({
                 "config": path,
                 "reports": all.iter().map(one).collect::<Vec<_>>(),
-                "difference": difference(all).iter().map(|(fault, lost)| serde_json::json!({
-                    "fault": fault,
-                    "lostAfterAck": lost.iter().map(|(v, n)| (v.name().to_string(), serde_json::Value::from(*n))).collect::<serde_json::Map<_, _>>(),
-                })).collect::<Vec<_>>(),
+                "difference": rmq_sim::exposure::difference(all),
             }),
         };
         writeln!(out, "{}", json_safe(&serde_json::to_string_pretty(&v).expect("json")))?;
@@ -223,33 +221,17 @@ fn check(path: &str, json: bool, versions: &[RocketMqVersion], out: &mut dyn Wri
     if reports.len() > 1 {
         let names: Vec<&str> = reports.iter().map(|r| r.version.name()).collect();
         text.push_str(&format!("\ndifference per fault (acked-then-lost, {}):\n", names.join(" vs ")));
-        let diff = difference(&reports);
+        let diff = rmq_sim::exposure::difference(&reports);
         if diff.is_empty() {
             text.push_str("  no fault rows to compare\n");
         }
-        for (fault, lost) in diff {
-            let figures: Vec<String> = lost.iter().map(|(v, n)| format!("{v}: {n}")).collect();
-            let same = lost.windows(2).all(|w| w[0].1 == w[1].1);
-            let mark = if same { "same" } else { "<- differs" };
-            text.push_str(&format!("  {fault:<64} {}  {mark}\n", figures.join("  ")));
+        for d in diff {
+            let figures: Vec<String> = d.lost_after_ack.iter().map(|(v, n)| format!("{v}: {n}")).collect();
+            let mark = if d.same() { "same" } else { "<- differs" };
+            text.push_str(&format!("  {:<64} {}  {mark}\n", d.fault, figures.join("  ")));
         }
     }
     Ok(out.write_all(shown(&text).as_bytes())?)
-}
-
-/// Each fault row's acked-then-lost count per release, in the first report's row order (the
-/// rows are the same presets in every release).
-fn difference(reports: &[CheckReport]) -> Vec<(String, Vec<(RocketMqVersion, u32)>)> {
-    let mut out: Vec<(String, Vec<(RocketMqVersion, u32)>)> = Vec::new();
-    for (i, row) in reports[0].faults.iter().enumerate() {
-        let (fault, _) = row_label(row.preset, "");
-        let lost = reports.iter().filter_map(|r| r.faults.get(i).map(|f| (r.version, f.lost_after_ack))).collect();
-        let key = format!("{fault} [{}]", if row.fault.ends_with("(with slave)") { "slave" } else { "no slave" });
-        if !out.iter().any(|(k, l)| *k == key && *l == lost) {
-            out.push((key, lost));
-        }
-    }
-    out
 }
 
 /// The text report of one release: its warnings first, then the file, the keys and the rows.
@@ -300,8 +282,8 @@ fn check_text(path: &str, report: &CheckReport, name_version: bool) -> String {
         return text;
     }
     text.push_str(&format!(
-        "\n{:<44} {:<76} {:>15} {:>16}\n",
-        "fault injected", "configuration tested (workload)", "acked-then-lost", "of which SEND_OK"
+        "\n{:<44} {:<76} {:>15} {:>16} {:>14}\n",
+        "fault injected", "configuration tested (workload)", "acked-then-lost", "of which SEND_OK", "lost per year"
     ));
     // Scenarios that differ only in the broker knobs the import replaces are the same run here:
     // one row each.
@@ -310,12 +292,26 @@ fn check_text(path: &str, report: &CheckReport, name_version: bool) -> String {
         let (fault, tested) = row_label(r.preset, &config);
         let mark = if r.lost_after_ack > 0 { "  <- loses acknowledged messages" } else { "" };
         let lost = format!("{}/{}", r.lost_after_ack, r.messages);
-        let row = format!("  {fault:<42} {tested:<76} {lost:>15} {:>16}{mark}\n", r.send_ok_lost);
+        let per_year = r.per_year.map_or("-".to_string(), |y| y.acked_then_lost.to_string());
+        let row = format!("  {fault:<42} {tested:<76} {lost:>15} {:>16} {per_year:>14}{mark}\n", r.send_ok_lost);
         if !rows.contains(&row) {
             rows.push(row);
         }
     }
     rows.iter().for_each(|r| text.push_str(r));
+    let used: Vec<FaultKind> = report
+        .faults
+        .iter()
+        .filter(|r| r.per_year.is_some())
+        .filter_map(|r| presets::load(r.preset).and_then(|sc| sc.faults.first().map(|f| f.kind)))
+        .collect();
+    if !used.is_empty() {
+        text.push('\n');
+        for line in fault_rates::explain(&report.rates, &used) {
+            text.push_str(&line);
+            text.push('\n');
+        }
+    }
     text.push_str(&check_cost::text(&report.broker));
     text
 }
@@ -325,15 +321,7 @@ fn check_text(path: &str, report: &CheckReport, name_version: bool) -> String {
 /// imported `[broker]`).
 fn row_label(id: &str, config: &str) -> (String, String) {
     let Some(sc) = presets::load(id) else { return (id.to_string(), config.to_string()) };
-    let fault = sc
-        .faults
-        .iter()
-        .map(|f| {
-            let lasting = f.duration.map(|d| format!(" for {}", rmq_sim::time::format_duration(d))).unwrap_or_default();
-            format!("{} {} at {}{lasting}", f.kind.name(), f.target.name(), f.at)
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
+    let fault = rmq_sim::exposure::preset_fault_label(id);
     let slave = if sc.slave.enabled { "slave" } else { "no slave" };
     let p = &sc.producer;
     let timeout = rmq_sim::time::format_duration(p.send_msg_timeout);

@@ -1,6 +1,8 @@
 //! Results per cell: spread over seeds, the book's recommendation, the Pareto frontiers.
 
-use super::grid::{Cell, Grid, Plan};
+use super::grid::{Cell, FaultChoice, Grid, Plan, DEFAULT_FAULT_DURATION};
+use crate::fault_rates::{self, YearlyLoss};
+use crate::scenario::{BrokerRole, FaultKind, FaultTarget};
 use super::run::RunResult;
 
 /// Minimum, integer mean (rounded down) and maximum over a cell's seeds.
@@ -37,11 +39,17 @@ pub struct CellSummary {
     pub runs: u32,
     /// `ASYNC_FLUSH` + `SYNC_MASTER`, the seed note's recommendation.
     pub recommended: bool,
-    /// No cell of the same fault is at least as good on lost-after-ack rate and p99 latency and
-    /// better on one (means over seeds).
+    /// No other cell of the same fault is at least as good on both lost-after-ack rate and p99
+    /// latency (means over seeds; a tie on both marks neither). The latency is the
+    /// configuration's cost with no fault (its `healthy` p99) when the grid has `NONE`, else the
+    /// cell's own: under a fault the p99 is mostly the outage's, the same for every setting.
     pub frontier_latency: bool,
     /// The same with send TPS (higher is better) instead of p99 latency.
     pub frontier_tps: bool,
+    /// Cells of the same fault with exactly this cell's lost-after-ack rate and p99 (the costs
+    /// the frontier compares): equals, neither of them marked, both named.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ties: Vec<u32>,
     pub lost_after_ack_ppm: Spread,
     pub p50_us: Spread,
     pub p99_us: Spread,
@@ -56,7 +64,16 @@ pub struct CellSummary {
     /// What the same configuration costs with no fault (its `NONE` cell), when the grid has one
     /// and it ran: under a fault the latency is mostly the outage's, the same for every setting.
     pub healthy: Option<HealthyCost>,
+    /// Expected acknowledged-then-lost messages per year ([`crate::fault_rates`]), for a cell
+    /// whose fault is one machine fault with a rate (`POWER_LOSS`, `DISK_LOST`, `PROCESS_CRASH`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_year: Option<YearlyLoss>,
+    /// Why this `SYNC_MASTER` configuration still loses acknowledged messages under the fault, in
+    /// one sentence (when it does).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub despite_sync_master: Option<String>,
 }
+
 
 /// A configuration's cost on a healthy broker group: its `NONE` cell's spreads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -80,9 +97,10 @@ pub struct SweepReport {
     pub runs: Vec<RunResult>,
 }
 
-/// Whether `a` dominates `b`: no worse on both (lower is better for each), better on one.
-fn dominates(a: (u64, u64), b: (u64, u64)) -> bool {
-    a.0 <= b.0 && a.1 <= b.1 && (a.0 < b.0 || a.1 < b.1)
+/// Whether `a` is at least as good as `b` on both (lower is better for each): `b` is then off the
+/// frontier, also when the two tie (a tie is no reason to pick either).
+fn at_least_as_good(a: (u64, u64), b: (u64, u64)) -> bool {
+    a.0 <= b.0 && a.1 <= b.1
 }
 
 impl Plan {
@@ -104,6 +122,7 @@ impl Plan {
                 recommended: cell.is_recommended(),
                 frontier_latency: false,
                 frontier_tps: false,
+                ties: Vec::new(),
                 lost_after_ack_ppm: Spread::of(mine.iter().map(|r| r.lost_after_ack_ppm as u64)),
                 p50_us: Spread::of(mine.iter().map(|r| r.p50_us)),
                 p99_us: Spread::of(mine.iter().map(|r| r.p99_us)),
@@ -113,6 +132,8 @@ impl Plan {
                 messages: mine.iter().map(|r| r.messages as u64).sum(),
                 failing_seeds: mine.iter().filter(|r| r.lost_after_ack > 0).map(|r| r.seed).collect(),
                 healthy: None,
+                per_year: None,
+                despite_sync_master: None,
             });
         }
         let healthy: Vec<(String, HealthyCost)> = cells
@@ -124,25 +145,77 @@ impl Plan {
             c.healthy = healthy.iter().find(|(k, _)| *k == c.cell.config_label()).map(|(_, h)| *h);
         }
         mark_frontiers(&mut cells);
+        let rates = self.grid.fault_rates();
+        for c in &mut cells {
+            let choice = self.choice(c.cell.index);
+            if let FaultChoice::One(kind, FaultTarget::Master | FaultTarget::Slave) = choice {
+                c.per_year = rates.of(kind).map(|rate| fault_rates::per_year(rate, c.lost_after_ack, c.runs as u64));
+            }
+            c.despite_sync_master = self.despite_sync_master(c, choice);
+        }
         SweepReport { grid: self.grid.clone(), workload: self.base().name.clone(), cells, runs }
     }
 }
 
-/// Marks the Pareto frontiers among cells of the same fault.
+impl Plan {
+    /// [`CellSummary::despite_sync_master`]: the rule of the spec that explains the loss.
+    fn despite_sync_master(&self, c: &CellSummary, choice: FaultChoice) -> Option<String> {
+        if c.cell.broker_role != BrokerRole::SyncMaster || c.lost_after_ack == 0 {
+            return None;
+        }
+        let base = self.base();
+        let version = c.cell.version.unwrap_or(base.version);
+        let isr = base.broker.in_sync_replicas;
+        let lost = format!("{} acknowledged messages lost in {} runs", c.lost_after_ack, c.runs);
+        if version.rules().quorum_write && isr <= 1 {
+            return Some(format!(
+                "{}: {lost}, because RocketMQ {version}'s SYNC_MASTER waits for no slave at inSyncReplicas = {isr} (the master alone); totalReplicas = 2 and inSyncReplicas = 2 make it wait as 4.x does.",
+                c.cell.config_label()
+            ));
+        }
+        let restarts = match choice {
+            FaultChoice::One(kind @ (FaultKind::PowerLoss | FaultKind::DiskLost), FaultTarget::Master) => {
+                match (self.grid.fault_duration.as_deref(), kind) {
+                    (Some(d), _) => Some(d.to_string()),
+                    (None, FaultKind::DiskLost) => None,
+                    (None, _) => Some(crate::time::format_duration(DEFAULT_FAULT_DURATION)),
+                }
+            }
+            _ => None,
+        };
+        Some(match restarts {
+            Some(after) => format!(
+                "{}: {lost}, because the master comes back after {after} with less than its slave holds, and master-slave replication (without controller mode) does not reconcile the two: consumers read the restarted master, so what only the slave kept is never delivered (spec §4b).",
+                c.cell.config_label()
+            ),
+            None => format!("{}: {lost}; open a failing seed to see each message's cause.", c.cell.config_label()),
+        })
+    }
+}
+
+/// Marks the Pareto frontiers among cells of the same fault: loss under the fault against the
+/// configuration's cost with no fault where the grid measured it.
 fn mark_frontiers(cells: &mut [CellSummary]) {
-    let lat = |c: &CellSummary| (c.lost_after_ack_ppm.mean, c.p99_us.mean);
+    let p99 = |c: &CellSummary| c.healthy.map_or(c.p99_us.mean, |h| h.p99_us.mean);
+    let send_tps = |c: &CellSummary| c.healthy.map_or(c.send_milli_tps.mean, |h| h.send_milli_tps.mean);
+    let lat = |c: &CellSummary| (c.lost_after_ack_ppm.mean, p99(c));
     // TPS: higher is better, so compare its complement.
-    let tps = |c: &CellSummary| (c.lost_after_ack_ppm.mean, u64::MAX - c.send_milli_tps.mean);
-    let flags: Vec<(bool, bool)> = cells
+    let tps = |c: &CellSummary| (c.lost_after_ack_ppm.mean, u64::MAX - send_tps(c));
+    let flags: Vec<(bool, bool, Vec<u32>)> = cells
         .iter()
         .map(|c| {
             let rivals = || cells.iter().filter(|o| o.cell.fault == c.cell.fault && o.cell.index != c.cell.index);
-            (!rivals().any(|o| dominates(lat(o), lat(c))), !rivals().any(|o| dominates(tps(o), tps(c))))
+            (
+                !rivals().any(|o| at_least_as_good(lat(o), lat(c))),
+                !rivals().any(|o| at_least_as_good(tps(o), tps(c))),
+                rivals().filter(|o| lat(o) == lat(c)).map(|o| o.cell.index).collect(),
+            )
         })
         .collect();
-    for (c, (l, t)) in cells.iter_mut().zip(flags) {
+    for (c, (l, t, ties)) in cells.iter_mut().zip(flags) {
         c.frontier_latency = l;
         c.frontier_tps = t;
+        c.ties = ties;
     }
 }
 
@@ -158,10 +231,10 @@ mod tests {
     }
 
     #[test]
-    fn domination_needs_one_strict_improvement() {
-        assert!(dominates((1, 1), (1, 2)));
-        assert!(dominates((0, 5), (1, 5)));
-        assert!(!dominates((1, 1), (1, 1)), "equals do not dominate each other");
-        assert!(!dominates((0, 9), (1, 1)), "better on one, worse on the other");
+    fn a_rival_at_least_as_good_on_both_takes_a_cell_off_the_frontier_ties_too() {
+        assert!(at_least_as_good((1, 1), (1, 2)));
+        assert!(at_least_as_good((0, 5), (1, 5)));
+        assert!(at_least_as_good((1, 1), (1, 1)), "a tie marks neither");
+        assert!(!at_least_as_good((0, 9), (1, 1)), "better on one, worse on the other");
     }
 }

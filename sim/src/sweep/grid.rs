@@ -1,5 +1,6 @@
 //! The sweep's inputs ([`Grid`]), checked and expanded into a [`Plan`] of cells × seeds.
 
+use crate::fault_rates::{FaultRates, PerYear};
 use crate::rng::{SimRng, Stream};
 use crate::rocketmq_version::RocketMqVersion;
 use crate::scenario::{parse_scenario, presets, BrokerRole, Fault, FaultKind, FaultTarget, FlushDiskType, Scenario, SendMode};
@@ -74,6 +75,16 @@ pub struct Grid {
     /// Absent: no axis, every cell runs the workload's own `version`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<Vec<RocketMqVersion>>,
+    /// Power losses per machine and year, for the expected loss per year (default: see
+    /// [`crate::fault_rates`], with its source).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub power_losses_per_year: Option<PerYear>,
+    /// Disk failures per machine and year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disk_failures_per_year: Option<PerYear>,
+    /// Broker process crashes per machine and year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub process_crashes_per_year: Option<PerYear>,
 }
 
 impl Default for Grid {
@@ -91,11 +102,23 @@ impl Default for Grid {
             seeds: 5,
             first_seed: 1,
             version: None,
+            power_losses_per_year: None,
+            disk_failures_per_year: None,
+            process_crashes_per_year: None,
         }
     }
 }
 
 impl Grid {
+    /// The fault rates the grid gives, defaults for the others.
+    pub fn fault_rates(&self) -> FaultRates {
+        FaultRates {
+            power_loss: self.power_losses_per_year,
+            disk_lost: self.disk_failures_per_year,
+            process_crash: self.process_crashes_per_year,
+        }
+    }
+
     /// Reads a grid from TOML (the same keys as the JSON form). An error names the key of the
     /// offending line (and the line), or the unknown key.
     ///
@@ -417,6 +440,11 @@ impl Plan {
             }
         }
         Ok(Plan { grid: grid.clone(), base, cells: out, choices: cell_choices, fault_at, fault_jitter, fault_duration })
+    }
+
+    /// Cell `index`'s fault.
+    pub fn choice(&self, index: u32) -> FaultChoice {
+        self.choices[index as usize]
     }
 
     /// The cells, in index order.

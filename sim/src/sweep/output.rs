@@ -3,6 +3,8 @@
 use std::fmt::Write as _;
 
 use super::aggregate::SweepReport;
+use crate::fault_rates::{explain, DEFAULT_RATES};
+use crate::scenario::FaultKind;
 
 fn ms(us: u64) -> String {
     format!("{}.{:03}", us / 1_000, us % 1_000)
@@ -30,8 +32,8 @@ impl SweepReport {
         let _ = writeln!(out, "{}: {} cells × {} seeds", self.workload, self.cells.len(), seeds);
         let _ = writeln!(
             out,
-            "\n{:>4} {:<36} {:<24} {:>32} {:>10} {:>22} {:>20}  {:<5} failing seeds",
-            "cell", "configuration", "fault", "acked-then-lost % mean [min-max]", "p50 ms", "p99 ms mean [max]", "Send TPS mean [min]", "marks"
+            "\n{:>4} {:<36} {:<24} {:>32} {:>10} {:>22} {:>20} {:>14}  {:<5} failing seeds",
+            "cell", "configuration", "fault", "acked-then-lost % mean [min-max]", "p50 ms", "p99 ms mean [max]", "Send TPS mean [min]", "lost per year", "marks"
         );
         // Grouped by fault (in grid order): the frontier compares configurations under one fault.
         let mut faults: Vec<&str> = Vec::new();
@@ -47,7 +49,7 @@ impl SweepReport {
                 out.push('\n');
             }
             last_fault = Some(&c.cell.fault);
-            let marks = [(c.recommended, '*'), (c.frontier_latency, 'L'), (c.frontier_tps, 'T')]
+            let marks = [(c.recommended, '*'), (c.frontier_latency, 'L'), (c.frontier_tps, 'T'), (!c.ties.is_empty(), '=')]
                 .iter()
                 .filter(|(on, _)| *on)
                 .map(|(_, m)| *m)
@@ -58,7 +60,7 @@ impl SweepReport {
                 failing.push(format!("… ({} in all)", c.failing_seeds.len()));
             }
             let row = format!(
-                "{:>4} {:<36} {:<24} {:>32} {:>10} {:>22} {:>20}  {marks:<5} {}",
+                "{:>4} {:<36} {:<24} {:>32} {:>10} {:>22} {:>20} {:>14}  {marks:<5} {}",
                 c.cell.index,
                 c.cell.config_label(),
                 c.cell.fault,
@@ -66,21 +68,48 @@ impl SweepReport {
                 ms(c.p50_us.mean),
                 format!("{} [{}]", ms(c.p99_us.mean), ms(c.p99_us.max)),
                 format!("{} [{}]", tps(c.send_milli_tps.mean), tps(c.send_milli_tps.min)),
+                c.per_year.map(|y| y.acked_then_lost.to_string()).unwrap_or_else(|| "-".into()),
                 failing.join(" "),
             );
             let _ = writeln!(out, "{}", row.trim_end());
         }
+        let cost = if self.cells.iter().any(|c| c.healthy.is_some()) { "with no fault (its NONE cell)" } else { "under the fault" };
         let _ = writeln!(
             out,
-            "\n* the book's recommendation (ASYNC_FLUSH + SYNC_MASTER)   L no other configuration under the same fault\n  loses less and answers faster (p99)   T … loses less and sends more\n\nopen a run: the same command with --scenario CELL:SEED > run.toml, then losslab run run.toml [--log]"
+            "\n* the book's recommendation (ASYNC_FLUSH + SYNC_MASTER)   L no other configuration under the same fault\n  loses at most as much and costs at most as much p99 {cost}   T … and sends at least as much\n  = ties with another configuration on both (neither is marked)"
         );
+        self.per_year_text(&mut out);
+        let despite: Vec<&str> = self.cells.iter().filter_map(|c| c.despite_sync_master.as_deref()).collect();
+        if !despite.is_empty() {
+            let _ = writeln!(out, "\nSYNC_MASTER and still losing:");
+            for d in despite {
+                let _ = writeln!(out, "  {d}");
+            }
+        }
+        let _ = writeln!(out, "\nopen a run: the same command with --scenario CELL:SEED > run.toml, then losslab run run.toml [--log]");
         out
+    }
+
+    /// The per-year column's rates and their sources, and the formula.
+    fn per_year_text(&self, out: &mut String) {
+        let used: Vec<FaultKind> = DEFAULT_RATES
+            .iter()
+            .map(|d| d.kind)
+            .filter(|k| self.cells.iter().any(|c| c.per_year.is_some() && c.cell.fault.starts_with(&format!("{}@", k.name()))))
+            .collect();
+        if used.is_empty() {
+            return;
+        }
+        out.push('\n');
+        for line in explain(&self.grid.fault_rates(), &used) {
+            let _ = writeln!(out, "{line}");
+        }
     }
 
     /// One row per cell, figures in ms, percent and messages per second.
     pub fn to_csv(&self) -> String {
         let mut out = String::from(
-            "cell,flushDiskType,brokerRole,sendMode,fault,seeds,lostAfterAckPctMean,lostAfterAckPctMin,lostAfterAckPctMax,lostAfterAck,acked,p50MsMean,p99MsMean,p99MsMin,p99MsMax,sendTpsMean,sendTpsMin,sendTpsMax,healthyP99MsMean,healthySendTpsMean,recommended,frontierLatency,frontierTps,failingSeeds",
+            "cell,flushDiskType,brokerRole,sendMode,fault,seeds,lostAfterAckPctMean,lostAfterAckPctMin,lostAfterAckPctMax,lostAfterAck,acked,p50MsMean,p99MsMean,p99MsMin,p99MsMax,sendTpsMean,sendTpsMin,sendTpsMax,healthyP99MsMean,healthySendTpsMean,recommended,frontierLatency,frontierTps,faultsPerMachineYear,ackedThenLostPerYear,failingSeeds",
         );
         // A `version` axis adds a last column (a grid without one keeps the columns it had).
         let versions = self.grid.version.is_some();
@@ -89,7 +118,7 @@ impl SweepReport {
             let seeds: Vec<String> = c.failing_seeds.iter().map(u64::to_string).collect();
             let _ = writeln!(
                 out,
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
                 c.cell.index,
                 c.cell.flush_disk_type.name(),
                 c.cell.broker_role.name(),
@@ -113,6 +142,8 @@ impl SweepReport {
                 c.recommended,
                 c.frontier_latency,
                 c.frontier_tps,
+                c.per_year.map(|y| y.faults_per_machine_year.to_string()).unwrap_or_default(),
+                c.per_year.map(|y| y.acked_then_lost.to_string()).unwrap_or_default(),
                 seeds.join(" "),
             );
             if let (true, Some(v)) = (versions, c.cell.version) {

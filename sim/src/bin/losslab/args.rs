@@ -6,6 +6,7 @@
 use std::ffi::OsString;
 
 use rmq_sim::export::Format;
+use rmq_sim::fault_rates::{FaultRates, PerYear};
 use rmq_sim::rocketmq_version::RocketMqVersion;
 
 pub const USAGE: &str = "usage:
@@ -36,11 +37,14 @@ Lists the shipped scenarios (for `losslab run --preset NAME`).";
 
 pub const CHECK_USAGE: &str = "usage:
   losslab check broker.conf [--version V[,V…]] [--json]
+                [--power-losses-per-year R] [--disk-failures-per-year R] [--process-crashes-per-year R]
 
 Reads a master's broker.conf (as java.util.Properties does, at most 1 MiB) and reports what each
 fault loses under that configuration, and what the configuration costs.
   --version V,…  the RocketMQ release(s) to read it as: 4.7.0, 4.9.8 (default) or 5.3.3; with
                  several, a report for each and then the difference per fault
+  --…-per-year R  a machine fault's rate per machine and year, for the rows' expected loss per
+                 year (defaults and their sources are printed under the table)
 Any RocketMQ configuration file is read: a slave's, a DLedger or controller-mode broker's, a
 controller's or a name server's gets a line at the top saying what it is, and no fault rows.";
 
@@ -49,7 +53,10 @@ pub const SWEEP_USAGE: &str = "usage:
                 [--broker-role A,B] [--send-mode A,B] [--faults NONE,POWER_LOSS,DISK_LOST@master]
                 [--fault-at DUR] [--fault-jitter DUR] [--fault-duration DUR] [--seeds N]
                 [--first-seed N] [--version V,V] [--messages N] [--interval DUR | --threads N]
-                [--table | --json | --csv | --scenario CELL:SEED]";
+                [--power-losses-per-year R] [--disk-failures-per-year R] [--process-crashes-per-year R]
+                [--table | --json | --csv | --scenario CELL:SEED]
+The rates (faults per machine and year) turn each cell's loss per fault into an expected loss per
+year; the defaults and their sources are printed under the table.";
 
 /// Sweep flag ↔ grid key, so an error about a key set by a flag names the flag.
 pub const SWEEP_FLAGS: &[(&str, &str)] = &[
@@ -65,6 +72,9 @@ pub const SWEEP_FLAGS: &[(&str, &str)] = &[
     ("seeds", "seeds"),
     ("first-seed", "firstSeed"),
     ("version", "version"),
+    ("power-losses-per-year", "powerLossesPerYear"),
+    ("disk-failures-per-year", "diskFailuresPerYear"),
+    ("process-crashes-per-year", "processCrashesPerYear"),
     // Workload flags: they edit the base scenario (as the page's sweep form does).
     ("messages", "base: producer.messages"),
     ("interval", "base: producer.interval"),
@@ -99,7 +109,7 @@ pub enum Command {
     Presets,
     Run { file: Option<String>, preset: Option<String>, seed: Option<u64>, output: RunOutput },
     /// `versions`: as given (at least one; default 4.9.8), each once.
-    Check { file: String, json: bool, versions: Vec<RocketMqVersion> },
+    Check { file: String, json: bool, versions: Vec<RocketMqVersion>, rates: FaultRates },
     /// `set`: each grid flag (its name in [`SWEEP_FLAGS`]) and its value, in command-line order.
     Sweep { file: Option<String>, output: SweepOutput, set: Vec<(&'static str, String)> },
 }
@@ -115,6 +125,12 @@ fn value(parser: &mut lexopt::Parser, flag: &str) -> Result<String, String> {
 }
 
 /// Sets a flag that may be given once.
+/// A fault rate per machine and year, e.g. `0.5`.
+pub fn rate(flag: &str, value: &str) -> Result<PerYear, String> {
+    let v: f64 = value.trim().parse().map_err(|_| format!("--{flag}: `{value}` is not a number (faults per machine and year, e.g. 0.5)"))?;
+    PerYear::from_f64(v).map_err(|r| format!("--{flag}: {r}"))
+}
+
 fn once<T>(slot: &mut Option<T>, flag: &str, v: T) -> Result<(), String> {
     if slot.is_some() {
         return Err(format!("--{flag} is given twice; give it once"));
@@ -138,22 +154,7 @@ fn choose<T>(slot: &mut Option<(String, T)>, chosen: (String, T)) -> Result<(), 
 
 /// `--version`'s list: releases, comma-separated, each known and given once.
 pub fn versions(flag: &str, list: &str) -> Result<Vec<RocketMqVersion>, String> {
-    let known = RocketMqVersion::ALL.map(RocketMqVersion::name).join(", ");
-    if list.trim().is_empty() {
-        return Err(format!("--{flag}: the list is empty; give one or more of {known}, comma-separated"));
-    }
-    let mut out = Vec::new();
-    for v in list.split(',').map(str::trim) {
-        if v.is_empty() {
-            return Err(format!("--{flag}: `{list}` has an empty item; give one or more of {known}, comma-separated"));
-        }
-        let version = RocketMqVersion::parse(v).map_err(|e| format!("--{flag}: {e}"))?;
-        if out.contains(&version) {
-            return Err(format!("--{flag}: {version} is given twice; give each release once"));
-        }
-        out.push(version);
-    }
-    Ok(out)
+    RocketMqVersion::parse_list(list).map_err(|e| format!("--{flag}: {e}"))
 }
 
 fn positional(v: OsString) -> Result<String, String> {
@@ -179,10 +180,21 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
         },
         "check" => {
             let (mut file, mut json, mut chosen) = (None, false, None);
+            let mut rates = FaultRates::default();
             while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
                 match arg {
                     Long("help") | Short('h') => return Ok(Command::Help(CHECK_USAGE)),
                     Long("json") => json = true,
+                    Long(flag @ ("power-losses-per-year" | "disk-failures-per-year" | "process-crashes-per-year")) => {
+                        let flag = flag.to_string();
+                        let v = rate(&flag, &value(&mut parser, &flag)?)?;
+                        let slot = match flag.as_str() {
+                            "power-losses-per-year" => &mut rates.power_loss,
+                            "disk-failures-per-year" => &mut rates.disk_lost,
+                            _ => &mut rates.process_crash,
+                        };
+                        once(slot, &flag, v)?;
+                    }
                     Long("version") => {
                         let v = value(&mut parser, "version")?;
                         once(&mut chosen, "version", versions("version", &v)?)?;
@@ -192,7 +204,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
                 }
             }
             let file = file.ok_or_else(|| format!("check needs a broker.conf path\n{CHECK_USAGE}"))?;
-            Ok(Command::Check { file, json, versions: chosen.unwrap_or_else(|| vec![RocketMqVersion::default()]) })
+            Ok(Command::Check { file, json, versions: chosen.unwrap_or_else(|| vec![RocketMqVersion::default()]), rates })
         }
         "sweep" => parse_sweep(&mut parser),
         other => Err(format!("unknown command `{other}`\n{USAGE}")),
@@ -302,14 +314,15 @@ mod tests {
         );
         assert_eq!(
             p(&["check", "b.conf", "--json"]),
-            Ok(Command::Check { file: "b.conf".into(), json: true, versions: vec![RocketMqVersion::V4_9_8] })
+            Ok(Command::Check { file: "b.conf".into(), json: true, versions: vec![RocketMqVersion::V4_9_8], rates: FaultRates::default() })
         );
         assert_eq!(
             p(&["check", "b.conf", "--version", "4.9.8, 5.3.3"]),
             Ok(Command::Check {
                 file: "b.conf".into(),
                 json: false,
-                versions: vec![RocketMqVersion::V4_9_8, RocketMqVersion::V5_3_3]
+                versions: vec![RocketMqVersion::V4_9_8, RocketMqVersion::V5_3_3],
+                rates: FaultRates::default()
             })
         );
         for (list, needle) in [

@@ -100,6 +100,9 @@ fn apply(grid: &mut Grid, flag: &str, value: &str) -> Result<(), String> {
         "seeds" => grid.seeds = number(flag, value)?,
         "first-seed" => grid.first_seed = number(flag, value)?,
         "version" => grid.version = Some(crate::args::versions(flag, value)?),
+        "power-losses-per-year" => grid.power_losses_per_year = Some(crate::args::rate(flag, value)?),
+        "disk-failures-per-year" => grid.disk_failures_per_year = Some(crate::args::rate(flag, value)?),
+        "process-crashes-per-year" => grid.process_crashes_per_year = Some(crate::args::rate(flag, value)?),
         "messages" | "interval" | "threads" => {} // edit_workload
         _ => unreachable!("flags come from FLAGS"),
     }
