@@ -143,8 +143,11 @@ impl Sim {
             s.store.confirm_limit = limit;
         }
         if before != limit {
-            for topic in [Topic::Main, Topic::Retry, Topic::Dlq] {
-                self.notify_dispatch(NodeId::Master, topic);
+            for q in 0..self.master.store.cq_main.len() {
+                self.notify_dispatch(NodeId::Master, Topic::Main, q as u8);
+            }
+            for topic in [Topic::Retry, Topic::Dlq] {
+                self.notify_dispatch(NodeId::Master, topic, 0);
             }
         }
     }
