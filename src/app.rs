@@ -300,7 +300,7 @@ pub fn app(props: &AppProps) -> Html {
                     <ShareBar pb={per_event.clone()} {view} query={AttrValue::from(query)} base={AttrValue::from(crate::embed::lab_base(&opts))} />
                     <crate::compare::Downloads pb={per_event.clone()} base={AttrValue::from(lab_base.clone())} />
                     if shows(Panel::Faults) { <FaultPanel has_slave={sc.slave.enabled} {ended} pb={per_event.clone()} dispatch={dispatch.clone()} /> }
-                    <crate::compare::Lanes pb={state.clone()} />
+                    <crate::compare::Lanes pb={state.clone()} base={AttrValue::from(lab_base.clone())} />
                 </div>
                 <aside class="side">
                     if shows(Panel::Summary) { <Summary pb={per_event.clone()} dispatch={dispatch.clone()} /> }

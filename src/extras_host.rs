@@ -14,7 +14,7 @@ use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
-use crate::compare::{whatif_panel, LanesCtx, RetrySchedule, WhatIfPanel};
+use crate::compare::{lanes::LaneGrid, whatif_panel, LanesCtx, RetrySchedule, WhatIfPanel};
 use crate::i18n::Lang;
 use crate::playback::Playback;
 use crate::share::{lanes_text, parse_lanes};
@@ -132,6 +132,20 @@ pub fn inspector_host(p: &InspectorHostProps) -> Html {
     }
 }
 
+/// The lane cards beside the lab's run; closing a lane sends `("lanes", …)`, the lanes left.
+#[function_component(LanesHost)]
+pub fn lanes_host(p: &InspectorHostProps) -> Html {
+    let emit = p.emit.clone();
+    let ctx = LanesCtx { knobs: p.lanes.clone(), set: Callback::from(move |v: Vec<rmq_sim::whatif::Knob>| emit.send("lanes", &lanes_text(&v))) };
+    html! {
+        <ContextProvider<Lang> context={p.lang}>
+        <ContextProvider<LanesCtx> context={ctx}>
+            <LaneGrid pb={p.pb.clone()} />
+        </ContextProvider<LanesCtx>>
+        </ContextProvider<Lang>>
+    }
+}
+
 /// The inspector's props from the lab's object: `link` (the run's link body), `msg`, `cursorUs`,
 /// `lang`, `lanes`. The run is replayed here once per link (`last`: the link and playback of the
 /// previous props), which gives the lab's own run.
@@ -146,7 +160,12 @@ fn inspector_props(o: &JsValue, emit: Emit, last: Option<(&str, &Playback)>) -> 
             Playback::from_timeline(timeline, cursor)
         }
     };
-    pb.cursor = cursor;
+    // Playback compares by run and `version` (the lab's reducer bumps it on every change): a new
+    // playhead is a new version here too, or the views would not redraw.
+    if pb.cursor != cursor {
+        pb.cursor = cursor;
+        pb.version = pb.version.wrapping_add(1);
+    }
     let props = InspectorHostProps {
         pb,
         msg: num("msg") as u32,
@@ -161,6 +180,7 @@ fn inspector_props(o: &JsValue, emit: Emit, last: Option<(&str, &Playback)>) -> 
 pub enum Mounted {
     Sweep { app: Option<yew::AppHandle<SweepHost>>, emit: Emit, start: Rc<SweepStart> },
     Inspector { app: Option<yew::AppHandle<InspectorHost>>, emit: Emit, link: String, pb: Playback },
+    Lanes { app: Option<yew::AppHandle<LanesHost>>, emit: Emit, link: String, pb: Playback },
 }
 
 impl Mounted {
@@ -168,6 +188,13 @@ impl Mounted {
         match self {
             Mounted::Sweep { app: Some(app), emit, start } => app.update(SweepHostProps::from_js(props, emit.clone(), Some(start.clone()))),
             Mounted::Inspector { app: Some(app), emit, link, pb } => {
+                if let Ok((l, p)) = inspector_props(props, emit.clone(), Some((link.as_str(), &*pb))) {
+                    *link = l;
+                    *pb = p.pb.clone();
+                    app.update(p);
+                }
+            }
+            Mounted::Lanes { app: Some(app), emit, link, pb } => {
                 if let Ok((l, p)) = inspector_props(props, emit.clone(), Some((link.as_str(), &*pb))) {
                     *link = l;
                     *pb = p.pb.clone();
@@ -182,6 +209,7 @@ impl Mounted {
         match self {
             Mounted::Sweep { app, .. } => app.take().map(yew::AppHandle::destroy),
             Mounted::Inspector { app, .. } => app.take().map(yew::AppHandle::destroy),
+            Mounted::Lanes { app, .. } => app.take().map(yew::AppHandle::destroy),
         };
     }
 }
@@ -256,4 +284,14 @@ mod tests {
         assert!(export_run(&body, "pdf").unwrap_err().contains("pdf"));
         assert!(export_run("v1.broken", "csv").is_err());
     }
+}
+
+/// Mounts the comparison lanes' cards into `element` (props as for the inspector, without `msg`).
+pub fn mount_lanes(element: web_sys::Element, props: JsValue, emit: Function) -> Result<Mounted, String> {
+    offset_root_ids();
+    let emit = Emit(emit);
+    let (link, p) = inspector_props(&props, emit.clone(), None)?;
+    let pb = p.pb.clone();
+    let app = yew::Renderer::<LanesHost>::with_root_and_props(element, p).render();
+    Ok(Mounted::Lanes { app: Some(app), emit, link, pb })
 }

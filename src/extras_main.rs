@@ -105,6 +105,12 @@ mod exports {
         extras_host::mount_inspector_extras(element, props, emit).map(ExtraHandle).map_err(|e| JsValue::from_str(&e))
     }
 
+    /// The comparison lanes' cards in the lab's slot `element` ([`extras_host::mount_lanes`]).
+    #[wasm_bindgen]
+    pub fn mount_lanes(element: web_sys::Element, props: JsValue, emit: js_sys::Function) -> Result<ExtraHandle, JsValue> {
+        extras_host::mount_lanes(element, props, emit).map(ExtraHandle).map_err(|e| JsValue::from_str(&e))
+    }
+
     /// A download of the lab's run: export `format` of the run in `link_body` ([`extras_host::export_run`]).
     #[wasm_bindgen]
     pub fn export_run(link_body: &str, format: &str) -> Result<String, JsValue> {

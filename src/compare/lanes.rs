@@ -12,11 +12,19 @@ use yew::prelude::*;
 
 use super::{LaneRun, LanesCtx, MAX_LANES};
 use crate::components::clock;
+use crate::extras::{ExtraSlot, Field};
 use crate::i18n::{t, tf, Key, Lang};
 use crate::playback::Playback;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
+    pub pb: Playback,
+    /// The lab's base URL, where the extras module is (the lane cards).
+    pub base: AttrValue,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct GridProps {
     pub pb: Playback,
 }
 
@@ -120,46 +128,32 @@ pub fn lanes(p: &Props) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
     let Some(ctx) = use_context::<LanesCtx>() else { return html! {} };
     let run_key = Rc::as_ptr(&p.pb.run) as usize;
-    let runs = {
+    // The lane cards are drawn by the extras module (issue 23): it gets the run as its link body
+    // (made once per run, while lanes are open), the playhead and the lanes, and sends back the
+    // lanes to show when one is closed.
+    let open = !ctx.knobs.is_empty();
+    let link = {
         let run = p.pb.run.clone();
-        use_memo((run_key, ctx.knobs.clone()), move |(_, knobs)| {
-            knobs
-                .iter()
-                .filter_map(|k| LaneRun::new(&run.timeline, *k))
-                .map(|l| {
-                    let diff = LaneDiff::of(&run.report, &l.report);
-                    (l, diff)
-                })
-                .collect::<Vec<_>>()
+        use_memo((run_key, open), move |(_, open)| {
+            if *open { crate::share::encode_run(&run.timeline, SimTime::ZERO, &Default::default()) } else { String::new() }
         })
     };
     let base = &p.pb.run;
-    let cursor = p.pb.cursor;
-    let faults = base.faults.len();
     let addable: Vec<Knob> = Knob::ALL
         .into_iter()
         .chain(super::version_lanes(base.timeline.scenario.version))
         .filter(|k| !ctx.knobs.contains(k) && k.apply(&base.timeline.scenario).is_some())
         .collect();
     let full = ctx.knobs.len() >= MAX_LANES;
-    let card = |letter: &str, change: Html, ledger: &Ledger, slave: bool, report: &rmq_sim::report::Report, diff: Option<&LaneDiff>, remove: Html| {
-        html! {
-            <article class="lane" data-testid="lane" data-lane={letter.to_string()} data-cursor-ms={cursor.as_ms().to_string()} data-version={report.version.name()}
-                     data-lost-after-ack={report.summary.verdicts["LOST_AFTER_ACK"].to_string()} data-faults={faults.to_string()}>
-                <header class="lane-head">
-                    <span class="lane-letter">{letter}</span>
-                    <span class="lane-change">{change}</span>
-                    <span class="lane-version" data-testid="lane-version">{format!("RocketMQ {}", report.version)}</span>
-                    <span class="lane-clock" data-testid="lane-clock">{clock(cursor)}</span>
-                    { remove }
-                </header>
-                { diagram(lang, ledger, cursor, slave) }
-                { tallies(report, diff) }
-                if let Some(d) = diff { <p class="lane-diff" data-testid="lane-diff">{diff_sentence(lang, letter, d)}</p> }
-            </article>
-        }
-    };
     let base_sc = &base.timeline.scenario;
+    let on_lanes = {
+        let ctx = ctx.clone();
+        Callback::from(move |(name, text): (String, String)| {
+            if name == "lanes" {
+                ctx.set.emit(crate::share::parse_lanes(&text));
+            }
+        })
+    };
     html! {
         <section class="panel lanes" data-testid="lanes" aria-labelledby="lanes-h">
             <h2 id="lanes-h">{t(lang, Key::LanesHeading)}</h2>
@@ -180,21 +174,73 @@ pub fn lanes(p: &Props) -> Html {
                     html! { <button class="chip" {onclick} {title} disabled={full} data-testid="lane-add" data-knob={k.id()}>{label}</button> }
                 }) }
             </div>
-            if !runs.is_empty() {
-                <div class={classes!("lane-grid", format!("n{}", runs.len() + 1))}>
-                    { card(LETTERS[0], html! { {t(lang, Key::LaneThisRun)} }, base.done.ledger(), base_sc.slave.enabled, &base.report, None, html! {}) }
-                    { for runs.iter().enumerate().map(|(i, (l, d))| {
-                        let (ctx, k) = (ctx.clone(), l.knob);
-                        let onclick = Callback::from(move |_: MouseEvent| ctx.remove(k));
-                        let remove = html! { <button class="close" {onclick} aria-label={tf(lang, Key::LaneRemove, &[&LETTERS[i + 1]])} title={tf(lang, Key::LaneRemove, &[&LETTERS[i + 1]])}>{"×"}</button> };
-                        let change = match l.knob {
-                            Knob::SameOn(v) => html! { {tf(lang, Key::LaneSameOn, &[&v])} },
-                            _ => html! { <code>{l.change.clone()}</code> },
-                        };
-                        card(LETTERS[i + 1], change, l.done.ledger(), l.done.scenario().slave.enabled, &l.report, Some(d), remove)
-                    }) }
-                </div>
+            if open {
+                <ExtraSlot mount="mount_lanes" base={p.base.clone()} on_event={on_lanes}
+                    fields={vec![("link", Field::Str((*link).clone())), ("cursorUs", Field::Num(p.pb.cursor.0 as f64)),
+                        ("lang", Field::Str(lang.tag().into())), ("lanes", Field::Str(crate::share::lanes_text(&ctx.knobs)))]} />
             }
         </section>
+    }
+}
+
+/// The lane cards: lane A (this run) and one per open lane, each run to its end (in the extras
+/// module, [`crate::extras_host`]).
+#[function_component(LaneGrid)]
+pub fn lane_grid(p: &GridProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
+    let Some(ctx) = use_context::<LanesCtx>() else { return html! {} };
+    let run_key = Rc::as_ptr(&p.pb.run) as usize;
+    let runs = {
+        let run = p.pb.run.clone();
+        use_memo((run_key, ctx.knobs.clone()), move |(_, knobs)| {
+            knobs
+                .iter()
+                .filter_map(|k| LaneRun::new(&run.timeline, *k))
+                .map(|l| {
+                    let diff = LaneDiff::of(&run.report, &l.report);
+                    (l, diff)
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let base = &p.pb.run;
+    let cursor = p.pb.cursor;
+    let faults = base.faults.len();
+    let card = |letter: &str, change: Html, ledger: &Ledger, slave: bool, report: &rmq_sim::report::Report, diff: Option<&LaneDiff>, remove: Html| {
+        html! {
+            <article class="lane" data-testid="lane" data-lane={letter.to_string()} data-cursor-ms={cursor.as_ms().to_string()} data-version={report.version.name()}
+                     data-lost-after-ack={report.summary.verdicts["LOST_AFTER_ACK"].to_string()} data-faults={faults.to_string()}>
+                <header class="lane-head">
+                    <span class="lane-letter">{letter}</span>
+                    <span class="lane-change">{change}</span>
+                    <span class="lane-version" data-testid="lane-version">{format!("RocketMQ {}", report.version)}</span>
+                    <span class="lane-clock" data-testid="lane-clock">{clock(cursor)}</span>
+                    { remove }
+                </header>
+                { diagram(lang, ledger, cursor, slave) }
+                { tallies(report, diff) }
+                if let Some(d) = diff { <p class="lane-diff" data-testid="lane-diff">{diff_sentence(lang, letter, d)}</p> }
+            </article>
+        }
+    };
+    let base_sc = &base.timeline.scenario;
+    html! {
+        <>
+            if !runs.is_empty() {
+            <div class={classes!("lane-grid", format!("n{}", runs.len() + 1))}>
+                { card(LETTERS[0], html! { {t(lang, Key::LaneThisRun)} }, base.done.ledger(), base_sc.slave.enabled, &base.report, None, html! {}) }
+                { for runs.iter().enumerate().map(|(i, (l, d))| {
+                    let (ctx, k) = (ctx.clone(), l.knob);
+                    let onclick = Callback::from(move |_: MouseEvent| ctx.remove(k));
+                    let remove = html! { <button class="close" {onclick} aria-label={tf(lang, Key::LaneRemove, &[&LETTERS[i + 1]])} title={tf(lang, Key::LaneRemove, &[&LETTERS[i + 1]])}>{"×"}</button> };
+                    let change = match l.knob {
+                        Knob::SameOn(v) => html! { {tf(lang, Key::LaneSameOn, &[&v])} },
+                        _ => html! { <code>{l.change.clone()}</code> },
+                    };
+                    card(LETTERS[i + 1], change, l.done.ledger(), l.done.scenario().slave.enabled, &l.report, Some(d), remove)
+                }) }
+            </div>
+        }
+        </>
     }
 }

@@ -144,3 +144,24 @@ test('the first message opened in the inspector fetches its what-if and retry sc
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the first comparison lane fetches the lane cards, saying so meanwhile; closing it goes back to one run', { timeout: 120000 }, async () => {
+  const { page, errors } = await openApp(browser, server.url + '?lang=en&preset=async-flush-power-loss');
+  const urls = record(page);
+  let release;
+  const held = new Promise(r => { release = r; });
+  await page.route(/losslab-extras_bg\.wasm$/, async route => { await held; await route.continue(); });
+  // The add-menu is the lab's own: there before any fetch.
+  await page.click('[data-testid=lane-add][data-knob=SYNC_FLUSH]');
+  await expectText(page, '[data-testid=lanes] [data-testid=extra-loading]', /Loading this part of the lab/);
+  release();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=lane]').length === 2, null, { timeout: 30000 });
+  assert.equal(await page.locator('[data-testid=lanes] [data-testid=extra-loading]').count(), 0);
+  // Closing lane B (a button of the extras' cards) reaches the lab: no lane left, the menu offers it again.
+  await page.locator('[data-testid=lane] .close').first().click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=lane]').length === 0);
+  await page.waitForSelector('[data-testid=lane-add][data-knob=SYNC_FLUSH]:not([disabled])');
+  assert.equal(urls.filter(u => new URL(u).pathname.endsWith('losslab-extras_bg.wasm')).length, 1);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
