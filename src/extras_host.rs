@@ -263,6 +263,16 @@ pub fn export_run(link_body: &str, format: &str) -> Result<String, String> {
     Ok(f.render(&timeline.run_to_end()))
 }
 
+/// Mounts the comparison lanes' cards into `element` (props as for the inspector, without `msg`).
+pub fn mount_lanes(element: web_sys::Element, props: JsValue, emit: Function) -> Result<Mounted, String> {
+    offset_root_ids();
+    let emit = Emit(emit);
+    let (link, p) = inspector_props(&props, emit.clone(), None)?;
+    let pb = p.pb.clone();
+    let app = yew::Renderer::<LanesHost>::with_root_and_props(element, p).render();
+    Ok(Mounted::Lanes { app: Some(app), emit, link, pb })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,14 +294,4 @@ mod tests {
         assert!(export_run(&body, "pdf").unwrap_err().contains("pdf"));
         assert!(export_run("v1.broken", "csv").is_err());
     }
-}
-
-/// Mounts the comparison lanes' cards into `element` (props as for the inspector, without `msg`).
-pub fn mount_lanes(element: web_sys::Element, props: JsValue, emit: Function) -> Result<Mounted, String> {
-    offset_root_ids();
-    let emit = Emit(emit);
-    let (link, p) = inspector_props(&props, emit.clone(), None)?;
-    let pb = p.pb.clone();
-    let app = yew::Renderer::<LanesHost>::with_root_and_props(element, p).render();
-    Ok(Mounted::Lanes { app: Some(app), emit, link, pb })
 }
