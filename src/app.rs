@@ -245,8 +245,9 @@ pub fn app(props: &AppProps) -> Html {
                 }
                 if shows(Panel::Log) { <EventLog pb={per_event.clone()} dispatch={dispatch.clone()} /> }
                 if shows(Panel::Presets) {
-                    <VersionPicker text={draft.clone()} running={sc.version} on_load={on_apply.clone()} />
-                    <PresetPicker current={(*current).clone()} on_load={on_preset} />
+                    <PresetPicker current={(*current).clone()} on_load={on_preset}>
+                        <VersionPicker text={draft.clone()} running={sc.version} on_load={on_apply.clone()} />
+                    </PresetPicker>
                 }
                 if shows(Panel::Config) { <ConfigPanel scenario={sc.clone()} text={draft.clone()} {on_apply} /> }
             </div>
@@ -288,10 +289,11 @@ pub fn app(props: &AppProps) -> Html {
                 <div class="lower">
                     if shows(Panel::Log) { <EventLog pb={per_event.clone()} dispatch={dispatch.clone()} /> }
                     if shows(Panel::Presets) {
-                        <div class="presets-column">
+                        // The version selector beside the presets, in their panel; it shares the
+                        // scenario text (`draft`) with the configuration panel.
+                        <PresetPicker current={(*current).clone()} on_load={on_preset}>
                             <VersionPicker text={draft.clone()} running={sc.version} on_load={on_apply.clone()} />
-                            <PresetPicker current={(*current).clone()} on_load={on_preset} />
-                        </div>
+                        </PresetPicker>
                     }
                     if shows(Panel::Config) { <ConfigPanel scenario={sc.clone()} text={draft.clone()} {on_apply} /> }
                 </div>

@@ -201,6 +201,7 @@ catalogue! {
     GroupReplicating => "Replicating: master and slave", "同步消息：主节点与从节点";
     GroupConsuming => "Consuming: retries and the DLQ", "消费消息：重试与死信队列";
     GroupMore => "More", "更多";
+    GroupReleases => "RocketMQ 5.3.3 and 4.7.0: what changes with the release", "RocketMQ 5.3.3 与 4.7.0：随版本改变的行为";
     // Configuration.
     ConfigHeading => "Configuration", "配置";
     DefaultIs => " Default {0}.", " 默认值 {0}。";

@@ -24,10 +24,10 @@ use std::cell::RefCell;
 use std::fmt;
 
 use js_sys::{Array, Reflect};
-use rmq_sim::exposure::check_broker_conf;
+use rmq_sim::exposure::{check_broker_conf_as, check_broker_conf_versions};
 use rmq_sim::report::{Report, MAX_SAFE_JS_INTEGER};
 use rmq_sim::scenario::parse::parse_scenario_table;
-use rmq_sim::scenario::{parse_scenario, presets, Scenario, ScenarioError};
+use rmq_sim::scenario::{parse_scenario, presets, RocketMqVersion, Scenario, ScenarioError};
 use rmq_sim::Sim;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::Serialize;
@@ -252,12 +252,40 @@ pub fn run(scenario: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     to_js(&Report::of(&sim))
 }
 
+/// `options.version` of `check()`: absent (`undefined` / `null`, or no options): 4.9.8; a string
+/// (`"5.3.3"`, or several comma-separated as `--version` takes them) or an array of strings.
+fn check_versions(options: &JsValue) -> Result<Vec<RocketMqVersion>, ScenarioError> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(vec![RocketMqVersion::default()]);
+    }
+    let table = read_object(options, "options", "give the options as an object, e.g. { version: '5.3.3' }")?;
+    let bad = |reason: String| err("options.version", reason);
+    let list = match table.get("version") {
+        None => return Ok(vec![RocketMqVersion::default()]),
+        Some(toml::Value::String(s)) => s.clone(),
+        Some(toml::Value::Array(items)) => items
+            .iter()
+            .map(|v| v.as_str().map(str::to_string).ok_or_else(|| bad(format!("holds a {}, not a release; give strings such as '5.3.3'", v.type_str()))))
+            .collect::<Result<Vec<_>, _>>()?
+            .join(","),
+        Some(v) => return Err(bad(format!("is a {}, not a release; give '4.9.8', '5.3.3', … or an array of them", v.type_str()))),
+    };
+    RocketMqVersion::parse_list(&list).map_err(bad)
+}
+
 /// The loss-exposure check of a `broker.conf` text; the object of `losslab check --json`
-/// without `config` (there is no file path).
+/// without `config` (there is no file path). `options.version` checks it as another release
+/// (`'5.3.3'`), or as several (`['4.9.8', '5.3.3']` or `'4.9.8,5.3.3'`): then
+/// `{ reports, difference }`, each release's report and the acked-then-lost count per fault and
+/// release, as `losslab check --version 4.9.8,5.3.3 --json` gives them.
 #[wasm_bindgen(js_name = losslabCheck)]
-pub fn check(broker_conf: JsValue) -> Result<JsValue, JsValue> {
+pub fn check(broker_conf: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let text = broker_conf.as_string().ok_or_else(|| js_error(&err("brokerConf", "give the broker.conf text as a string")))?;
-    to_js(&check_broker_conf(&text).map_err(|e| js_error(&e))?)
+    let versions = check_versions(&options).map_err(|e| js_error(&e))?;
+    match versions.as_slice() {
+        [one] => to_js(&check_broker_conf_as(&text, *one).map_err(|e| js_error(&e))?),
+        several => to_js(&check_broker_conf_versions(&text, several).map_err(|e| js_error(&e))?),
+    }
 }
 
 /// One preset as the API lists it.

@@ -155,3 +155,30 @@ fn undefined_and_null_are_absent_and_other_values_are_refused_by_path() {
     let e = js_api::sweep(js(r#"{"seeds": 1, "nope": 1}"#), JsValue::UNDEFINED).unwrap_err();
     assert_eq!(field_of(&e), "nope");
 }
+
+/// `check()`'s `version`: one release gives that release's report, several (an array or a
+/// comma-separated string, as `--version` takes them) each report and the difference per fault,
+/// exactly as the core computes them; a bad release is an Error naming `options.version`.
+#[wasm_bindgen_test]
+fn check_reads_the_file_as_one_release_or_several() {
+    use rmq_sim::exposure::{check_broker_conf_as, check_broker_conf_versions};
+    use rmq_sim::scenario::RocketMqVersion;
+    let conf = "brokerRole=SYNC_MASTER\nflushDiskType=ASYNC_FLUSH\n";
+    let compact = |v: &JsValue| String::from(JSON::stringify(v).unwrap());
+    let default = js_api::check(conf.into(), JsValue::UNDEFINED).expect("checks");
+    assert_eq!(get(&default, "version").as_string().as_deref(), Some("4.9.8"));
+    let one = js_api::check(conf.into(), js(r#"{"version": "5.3.3"}"#)).expect("checks");
+    let native = check_broker_conf_as(conf, RocketMqVersion::V5_3_3).unwrap();
+    // Through JSON.parse: JS writes the float 1.0 as 1.
+    assert_eq!(compact(&one), serde_json_compact(&serde_json::to_string(&native).unwrap()));
+    assert!(get(&one, "warnings.0").as_string().unwrap().contains("inSyncReplicas = 2"));
+    let both = js_api::check(conf.into(), js(r#"{"version": ["4.9.8", "5.3.3"]}"#)).expect("checks");
+    let native = check_broker_conf_versions(conf, &[RocketMqVersion::V4_9_8, RocketMqVersion::V5_3_3]).unwrap();
+    assert_eq!(compact(&both), serde_json_compact(&serde_json::to_string(&native).unwrap()));
+    let listed = js_api::check(conf.into(), js(r#"{"version": "4.9.8, 5.3.3"}"#)).expect("checks");
+    assert_eq!(compact(&listed), compact(&both));
+    for bad in [r#"{"version": "5.0"}"#, r#"{"version": 5}"#, r#"{"version": []}"#, r#"{"version": ["5.3.3", "5.3.3"]}"#, r#"{"version": [true]}"#] {
+        let e = js_api::check(conf.into(), js(bad)).unwrap_err();
+        assert_eq!(field_of(&e), "options.version", "{bad}");
+    }
+}

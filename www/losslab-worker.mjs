@@ -20,7 +20,7 @@ function eventsOf(scenario, options) {
 
 const calls = {
   run: (scenario, options) => wasm.losslabRun(scenario, options),
-  check: (conf) => wasm.losslabCheck(conf),
+  check: (conf, options) => wasm.losslabCheck(conf, options),
   events: eventsOf,
   sweep: (grid, options) => {
     if (typeof wasm.losslabSweep !== 'function') throw new Error('losslab: sweep() is not in this build of the lab yet');

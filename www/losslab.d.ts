@@ -50,8 +50,14 @@ export type Seed = number | bigint;
 
 /** A scenario with the TOML file's names (README, "Scenario files"); every key is optional
  *  (`undefined` or `null`: the default). */
+/** A RocketMQ release the lab models. */
+export type RocketMqVersion = '4.7.0' | '4.9.8' | '5.3.3';
+
 export interface Scenario {
   name?: string;
+  /** The RocketMQ release whose behaviour the run follows (default 4.9.8). A key the release does
+   *  not have (`inSyncReplicas` under 4.9.8, `slaveTimeout` under 4.7.0) is an error naming it. */
+  version?: RocketMqVersion;
   seed?: SeedInput;
   until?: Duration;
   broker?: {
@@ -67,9 +73,16 @@ export interface Scenario {
     haHousekeepingInterval?: Duration;
     haSendHeartbeatInterval?: Duration;
     messageDelayLevel?: string;
+    /** 5.x only (5.3.3's defaults: 1, 1, 1, false, false): the put waits for the slave only when inSyncReplicas > 1. */
+    totalReplicas?: number;
+    inSyncReplicas?: number;
+    minInSyncReplicas?: number;
+    enableAutoInSyncReplicas?: boolean;
+    enableSlaveActingMaster?: boolean;
   };
   disk?: { flushLatency?: Duration; flushLatencyMin?: Duration; flushLatencyMax?: Duration; flushBytesPerMs?: number };
-  slave?: { enabled?: boolean; replicationLatency?: Duration; flushDiskType?: 'SYNC_FLUSH' | 'ASYNC_FLUSH' };
+  /** `slaveReadEnable`: 5.x only (default false: the slave refuses every pull). */
+  slave?: { enabled?: boolean; replicationLatency?: Duration; flushDiskType?: 'SYNC_FLUSH' | 'ASYNC_FLUSH'; slaveReadEnable?: boolean };
   network?: { latency?: Duration };
   producer?: {
     sendMode?: 'SYNC' | 'ASYNC' | 'ONEWAY';
@@ -122,6 +135,8 @@ export interface RunOptions {
 /** The report of `losslab run --json`. */
 export interface Report {
   name: string;
+  /** The RocketMQ release the run followed. */
+  version: RocketMqVersion;
   /** The run's seed, exact: a BigInt above 2^53 − 1. */
   seed: Seed;
   /** Simulated time the run stopped. */
@@ -157,10 +172,10 @@ export interface KeyLine { line: number; key: string; didYouMean: string | null 
 /** A broker.conf line, its key and what the check says about it. */
 export interface KeyNote { line: number; key: string; note: string }
 
-/** `losslab check --json` without `config` (the API checks as RocketMQ 4.9.8). */
+/** `losslab check --json` without `config` (as RocketMQ 4.9.8 unless `options.version` names another). */
 export interface CheckReport {
   /** The RocketMQ release the check ran as. */
-  version: string;
+  version: RocketMqVersion;
   /** What the file configures; only a master's file has fault rows. */
   file: 'MASTER' | 'SLAVE' | 'DLEDGER' | 'CONTROLLER_MODE' | 'CONTROLLER' | 'NAME_SERVER' | 'BROKER_CONTAINER';
   /** What to read first, one sentence each (a 5.x SYNC_MASTER that does not wait, a 5.x slave
@@ -173,6 +188,20 @@ export interface CheckReport {
   /** Keys of a mode or process the lab does not model yet (DLedger, controller mode, …). */
   modeKeys: KeyNote[];
   faults: Array<{ preset: string; fault: string; messages: number; lostAfterAck: number; sendOkLost: number }>;
+}
+
+/** `check()` as several releases (`losslab check --version 4.9.8,5.3.3 --json` without `config`). */
+export interface CheckComparison {
+  /** Each release's report, in the order given. */
+  reports: CheckReport[];
+  /** Each fault row's acknowledged-then-lost count per release: `{ fault, lostAfterAck: { '4.9.8': 0, '5.3.3': 12 } }`. */
+  difference: Array<{ fault: string; lostAfterAck: Partial<Record<RocketMqVersion, number>> }>;
+}
+
+export interface CheckOptions {
+  worker?: boolean;
+  /** The release to read the file as (default 4.9.8); several (an array, or comma-separated) give a CheckComparison. */
+  version?: RocketMqVersion | RocketMqVersion[] | string;
 }
 
 export interface PresetInfo { id: string; title: string; claim: string; toml: string }
@@ -203,7 +232,8 @@ export interface LosslabError extends Error {
 
 export function mount(element: Element, options?: MountOptions): Promise<Element>;
 export function run(scenario: ScenarioInput, options?: RunOptions): Promise<Report>;
-export function check(brokerConf: string, options?: { worker?: boolean }): Promise<CheckReport>;
+export function check(brokerConf: string, options?: CheckOptions & { version?: RocketMqVersion }): Promise<CheckReport>;
+export function check(brokerConf: string, options: CheckOptions): Promise<CheckReport | CheckComparison>;
 export function presets(): Promise<PresetInfo[]>;
 export function events(scenario: ScenarioInput, options?: RunOptions): Promise<IterableIterator<LogEvent>>;
 /** The sweep's grid (`losslab sweep`): every key optional. */
@@ -216,6 +246,8 @@ export interface SweepGrid {
   faults?: string[];
   faultAt?: Duration; faultJitter?: Duration; faultDuration?: Duration;
   seeds?: number; firstSeed?: SeedInput;
+  /** Releases as a grid axis: every cell once per release (each cell then has its `version`). */
+  version?: RocketMqVersion[];
 }
 /** The settings sweep (rmq_sim::sweep): the report of `losslab sweep --json` (cells with their
  *  spreads over seeds, frontiers, the book's recommendation marked). Use { worker: true }.

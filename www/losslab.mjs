@@ -20,7 +20,8 @@
 // an integral Number above 2^53 − 1 is refused, JavaScript has rounded it); `undefined` and `null` in an
 // object mean absent; options.worker = true computes in a Web Worker
 // (losslab-worker.mjs) so a page that builds a table does not block its reader.
-// check(brokerConf): the loss-exposure check of a broker.conf text (`losslab check --json`).
+// check(brokerConf, { version }): the loss-exposure check of a broker.conf text (`losslab check --json`), as
+// RocketMQ 4.9.8 or `version` ('5.3.3'; several, ['4.9.8', '5.3.3']: { reports, difference }).
 // presets(): [{ id, title, claim, toml }]. sweep(grid): the settings sweep (`losslab sweep --json`). Errors are thrown as Error objects with `field`,
 // `line` (or null) and `reason`.
 //
@@ -160,12 +161,14 @@ export async function run(scenario, options = {}) {
 
 /**
  * The loss-exposure check of a broker.conf text (`losslab check --json`, without `config`).
- * @returns {Promise<import('./losslab').CheckReport>}
+ * `{ version: '5.3.3' }` checks it as that release; several (`['4.9.8', '5.3.3']`) give
+ * `{ reports, difference }` (`losslab check --version 4.9.8,5.3.3 --json`).
+ * @returns {Promise<import('./losslab').CheckReport | import('./losslab').CheckComparison>}
  */
 export async function check(brokerConf, options = {}) {
-  if (options?.worker) return inWorker('check', [brokerConf]);
+  if (options?.worker) return inWorker('check', [brokerConf, coreOptions(options)]);
   await load();
-  return wasm.losslabCheck(brokerConf);
+  return wasm.losslabCheck(brokerConf, coreOptions(options));
 }
 
 /** The presets, in `losslab presets` order. */

@@ -213,6 +213,80 @@ pub fn check_broker_conf_with(text: &str, version: RocketMqVersion, rates: &Faul
     })
 }
 
+/// One fault row of a check run as several releases: its acknowledged-then-lost count in each,
+/// in the order the releases were given (JSON: `{ "fault": …, "lostAfterAck": { "4.9.8": 0, "5.3.3": 12 } }`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FaultDifference {
+    /// The fault and whether the run had a slave: `POWER_LOSS master at 3s for 30s [slave]`.
+    pub fault: String,
+    #[serde(serialize_with = "lost_as_map")]
+    pub lost_after_ack: Vec<(RocketMqVersion, u32)>,
+}
+
+impl FaultDifference {
+    /// Whether every release lost as many.
+    pub fn same(&self) -> bool {
+        self.lost_after_ack.windows(2).all(|w| w[0].1 == w[1].1)
+    }
+}
+
+fn lost_as_map<S: serde::Serializer>(v: &[(RocketMqVersion, u32)], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(v.len()))?;
+    for (version, n) in v {
+        m.serialize_entry(version.name(), n)?;
+    }
+    m.end()
+}
+
+/// A check run as several releases: each release's report, then the difference per fault.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckComparison {
+    pub reports: Vec<CheckReport>,
+    pub difference: Vec<FaultDifference>,
+}
+
+/// Checks `text` as each of `versions` (in that order; the first error stops, naming key and
+/// line) and compares the fault rows.
+pub fn check_broker_conf_versions(text: &str, versions: &[RocketMqVersion]) -> Result<CheckComparison, ScenarioError> {
+    let reports = versions.iter().map(|v| check_broker_conf_as(text, *v)).collect::<Result<Vec<_>, _>>()?;
+    let difference = difference(&reports);
+    Ok(CheckComparison { reports, difference })
+}
+
+/// A preset's faults as a row names them: `POWER_LOSS master at 3s for 30s`.
+pub fn preset_fault_label(id: &str) -> String {
+    let Some(sc) = presets::load(id) else { return id.to_string() };
+    sc.faults
+        .iter()
+        .map(|f| {
+            let lasting = f.duration.map(|d| format!(" for {}", crate::time::format_duration(d))).unwrap_or_default();
+            format!("{} {} at {}{lasting}", f.kind.name(), f.target.name(), f.at)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Each fault row's acknowledged-then-lost count per release (`losslab check --version
+/// 4.9.8,5.3.3` and the JS API's `check(conf, { version: [...] })`), in the first report's row
+/// order (the rows are the same presets in every release); presets with the same fault and the
+/// same counts are one row.
+pub fn difference(reports: &[CheckReport]) -> Vec<FaultDifference> {
+    let mut out: Vec<FaultDifference> = Vec::new();
+    let Some(first) = reports.first() else { return out };
+    for (i, row) in first.faults.iter().enumerate() {
+        let lost = reports.iter().filter_map(|r| r.faults.get(i).map(|f| (r.version, f.lost_after_ack))).collect();
+        let slave = if row.fault.ends_with("(with slave)") { "slave" } else { "no slave" };
+        let d = FaultDifference { fault: format!("{} [{slave}]", preset_fault_label(row.preset)), lost_after_ack: lost };
+        if !out.contains(&d) {
+            out.push(d);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,6 +300,28 @@ mod tests {
         let syn = check_broker_conf("flushDiskType=SYNC_FLUSH\n").expect("valid");
         let row = syn.faults.iter().find(|r| r.preset == "async-flush-power-loss").expect("row");
         assert_eq!(row.lost_after_ack, 0);
+    }
+
+    #[test]
+    fn several_releases_give_each_report_and_the_difference_per_fault() {
+        let text = "brokerRole=SYNC_MASTER\nflushDiskType=ASYNC_FLUSH\n";
+        let c = check_broker_conf_versions(text, &[RocketMqVersion::V4_9_8, RocketMqVersion::V5_3_3]).expect("valid");
+        assert_eq!(c.reports.iter().map(|r| r.version).collect::<Vec<_>>(), vec![RocketMqVersion::V4_9_8, RocketMqVersion::V5_3_3]);
+        assert_eq!(c.reports[1], check_broker_conf_as(text, RocketMqVersion::V5_3_3).unwrap(), "each report is the one-release check");
+        assert!(c.reports[0].warnings.is_empty());
+        assert!(c.reports[1].warnings[0].contains("inSyncReplicas = 2"), "{:?}", c.reports[1].warnings);
+        // The upgrade trap, per fault: a lost master disk loses acknowledged messages on 5.3.3 only.
+        let disk = c.difference.iter().find(|d| d.fault.starts_with("DISK_LOST master") && d.fault.ends_with("[slave]")).expect("a disk row");
+        assert!(!disk.same());
+        assert_eq!(disk.lost_after_ack[0], (RocketMqVersion::V4_9_8, 0));
+        assert!(disk.lost_after_ack[1].1 > 0, "{disk:?}");
+        assert!(c.difference.iter().any(FaultDifference::same), "a no-slave power cut is the same in both");
+        // JSON: the releases as keys, in the order given.
+        let json = serde_json::to_value(&c).unwrap();
+        let keys: Vec<&String> = json["difference"][0]["lostAfterAck"].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["4.9.8", "5.3.3"]);
+        assert_eq!(json["reports"][1]["version"], "5.3.3");
+        assert!(check_broker_conf_versions("flushDiskType=FAST\n", &[RocketMqVersion::V5_3_3]).unwrap_err().to_string().contains("flushDiskType"));
     }
 
     #[test]

@@ -188,6 +188,27 @@ impl RocketMqVersion {
         })
     }
 
+    /// A list of releases, comma-separated (`"4.9.8, 5.3.3"`): each known and given once, at
+    /// least one. The reason names what is wrong (the caller names the field or flag).
+    pub fn parse_list(list: &str) -> Result<Vec<RocketMqVersion>, String> {
+        let known = Self::ALL.map(RocketMqVersion::name).join(", ");
+        if list.trim().is_empty() {
+            return Err(format!("the list is empty; give one or more of {known}, comma-separated"));
+        }
+        let mut out = Vec::new();
+        for v in list.split(',').map(str::trim) {
+            if v.is_empty() {
+                return Err(format!("`{list}` has an empty item; give one or more of {known}, comma-separated"));
+            }
+            let version = RocketMqVersion::parse(v)?;
+            if out.contains(&version) {
+                return Err(format!("{version} is given twice; give each release once"));
+            }
+            out.push(version);
+        }
+        Ok(out)
+    }
+
     /// What this release does differently (the module's table).
     pub fn rules(self) -> &'static VersionRules {
         match self {
@@ -251,6 +272,15 @@ mod tests {
         assert_eq!(RocketMqVersion::default(), RocketMqVersion::V4_9_8);
         let e = RocketMqVersion::parse("5.0").unwrap_err();
         assert!(e.contains("`4.7.0`, `4.9.8`, `5.3.3`"), "{e}");
+    }
+
+    #[test]
+    fn a_list_of_releases_is_each_known_and_given_once() {
+        assert_eq!(RocketMqVersion::parse_list(" 5.3.3, 4.9.8"), Ok(vec![RocketMqVersion::V5_3_3, RocketMqVersion::V4_9_8]), "in the order given");
+        assert!(RocketMqVersion::parse_list(" ").unwrap_err().starts_with("the list is empty"));
+        assert!(RocketMqVersion::parse_list("4.9.8,,5.3.3").unwrap_err().contains("has an empty item"));
+        assert!(RocketMqVersion::parse_list("4.9.8,6.0").unwrap_err().contains("`6.0` is not a RocketMQ version"));
+        assert!(RocketMqVersion::parse_list("5.3.3,5.3.3").unwrap_err().contains("5.3.3 is given twice"));
     }
 
     #[test]

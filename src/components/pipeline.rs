@@ -31,6 +31,30 @@ fn boxed(area: Rect, pad: f64, title: &str, sub: String, class: &'static str) ->
     }
 }
 
+/// The release the master runs, as a short badge at the right end of its title line (so it fits
+/// the narrowest box: a 690 px embed's compact picture, a phone's tall one); the full name is its
+/// tooltip and in the picture's accessible name.
+fn version_badge(area: Rect, pad: f64, version: rmq_sim::scenario::RocketMqVersion) -> Html {
+    let (bx, by, bw, bh) = badge_box(area, pad, version.name());
+    html! {
+        <g class="st-version" data-testid="master-version" data-version={version.name()}>
+            <title>{format!("RocketMQ {version}")}</title>
+            <rect x={format!("{bx:.1}")} y={format!("{by:.1}")} width={format!("{bw:.1}")} height={format!("{bh:.1}")} rx="7" />
+            <text x={format!("{:.1}", bx + bw / 2.0)} y={format!("{:.1}", by + 10.5)} text-anchor="middle">{version.name()}</text>
+        </g>
+    }
+}
+
+/// The version badge's box (x, y, width, height) in a station drawn around `area`: right-aligned
+/// on the title line, 6 units in from the station's edge, wide enough for `text` at the badge's
+/// largest font (11 px: a digit is about 0.6 em, a dot 0.3 em).
+pub fn badge_box(area: Rect, pad: f64, text: &str) -> (f64, f64, f64, f64) {
+    let (x, y, w) = (area.x - pad, area.y - 34.0, area.w + 2.0 * pad);
+    let glyphs: f64 = text.chars().map(|c| if c == '.' { 3.3 } else { 6.6 }).sum();
+    let bw = glyphs + 12.0;
+    (x + w - 6.0 - bw, y + 4.5, bw, 14.0)
+}
+
 fn region(area: Rect, label: &str) -> Html {
     html! {
         <g class="region">
@@ -173,17 +197,25 @@ fn producer_view(pb: &Playback, o: Orientation, lang: Lang, feed: &ProducerFeed)
     }
 }
 
+/// The master's station: its page cache and its disk.
+fn master_outer(o: Orientation) -> Rect {
+    let cache = station(o, StationId::MasterCache);
+    let disk = station(o, StationId::MasterDisk);
+    Rect { x: cache.x, y: cache.y, w: cache.w, h: disk.y + disk.h - cache.y }
+}
+
 fn master_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let sc = &pb.run.timeline.scenario;
     let live = pb.live.borrow();
     let m = live.master();
     let cache = station(o, StationId::MasterCache);
     let disk = station(o, StationId::MasterDisk);
-    let outer = Rect { x: cache.x, y: cache.y, w: cache.w, h: disk.y + disk.h - cache.y };
+    let outer = master_outer(o);
     let sub = format!("{} · {}", sc.broker.flush_disk_type.name(), sc.broker.broker_role.name());
     html! {
         <>
-            { boxed(outer, 8.0, &format!("{} · RocketMQ {}", t(lang, Key::StMaster), sc.version), sub, if m.is_up() { "st-master" } else { "st-master st-down" }) }
+            { boxed(outer, 8.0, t(lang, Key::StMaster), sub, if m.is_up() { "st-master" } else { "st-master st-down" }) }
+            { version_badge(outer, 8.0, sc.version) }
             { region(cache, t(lang, Key::RegionCache)) }
             { region(disk, t(lang, Key::RegionDisk)) }
             { gauge(cache.x, cache.y + cache.h + 8.0, cache.w, m, lang) }
@@ -451,7 +483,7 @@ pub fn pipeline(p: &Props) -> Html {
     let frame = Frame(std::rc::Rc::new(tokens));
     html! {
         <>
-        <svg class="pipeline" viewBox={format!("0 0 {w} {h}")} role="img" aria-label={t(lang, Key::PipelineLabel)}
+        <svg class="pipeline" viewBox={format!("0 0 {w} {h}")} role="img" aria-label={format!("{} (RocketMQ {})", t(lang, Key::PipelineLabel), pb.run.timeline.scenario.version)}
              data-motion={if motion == Motion::Jump { "jump" } else { "glide" }}>
             <Stations pb={per_event.clone()} orientation={o} />
             { retries }
@@ -461,5 +493,26 @@ pub fn pipeline(p: &Props) -> Html {
         </svg>
         <TokenList tokens={(*listed).clone()} selected={pb.selected} {on_select} {on_focus} />
         </>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rmq_sim::scenario::RocketMqVersion;
+
+    #[test]
+    fn the_version_badge_fits_the_masters_title_line_in_every_orientation() {
+        for o in [Orientation::Wide, Orientation::Compact, Orientation::Tall] {
+            let area = master_outer(o);
+            let (x, w) = (area.x - 8.0, area.w + 16.0);
+            for v in RocketMqVersion::ALL {
+                let (bx, by, bw, bh) = badge_box(area, 8.0, v.name());
+                assert!(bx + bw <= x + w - 5.0 && by >= area.y - 34.0 && by + bh <= area.y - 34.0 + 22.0, "{o:?} {v}: inside the title line");
+                // "Master broker" at the largest title size (14 px, bold: about 8.2 units a
+                // character) from x + 8 ends before the badge, with room to spare.
+                assert!(x + 8.0 + 13.0 * 8.2 + 8.0 <= bx, "{o:?} {v}: the title ({}) runs into the badge at {bx}", x + 8.0 + 13.0 * 8.2);
+            }
+        }
     }
 }

@@ -1,7 +1,11 @@
 //! The core's presets, one click each, grouped by the part of the path they test (a preset not
-//! listed here still appears, under "More").
+//! listed here still appears, under "More"), with the RocketMQ version selector at the top of the
+//! panel (its `children`): the selector re-runs the scenario on screen under another release, a
+//! preset opens under its own release (tagged on its button when it is not 4.9.8), and the
+//! selector then shows that release.
 
 use rmq_sim::scenario::presets::{self, Preset};
+use rmq_sim::scenario::RocketMqVersion;
 use yew::prelude::*;
 
 use crate::i18n::{preset_text, t, Key, Lang};
@@ -10,10 +14,14 @@ use crate::i18n::{preset_text, t, Key, Lang};
 pub struct Props {
     pub current: Option<AttrValue>,
     pub on_load: Callback<&'static str>,
+    /// Drawn under the heading, before the groups: the version selector.
+    #[prop_or_default]
+    pub children: Html,
 }
 
 /// Groups by id, in the pipeline's order; a preset not listed falls into "More".
 const GROUPS: &[(Key, &[&str])] = &[
+    (Key::GroupReleases, &["v5-sync-master-upgrade-trap", "v5-slave-unreadable", "v5-in-sync-replicas-slave-down", "v5-acting-master-degrades", "v470-flush-slave-timeout-5s"]),
     (Key::GroupProducing, &["defaults", "slave-not-available", "slave-stopped", "flush-slave-timeout", "flush-slave-client-timeout", "flush-disk-timeout", "flush-disk-client-timeout", "master-down-sync-send", "async-send-compensation", "oneway-power-loss"]),
     (Key::GroupStoring, &["async-flush-power-loss", "async-flush-process-crash", "transient-store-pool-process-crash", "sync-flush-power-loss"]),
     (Key::GroupReplicating, &["book-recommendation", "book-recommendation-master-restarts", "both-machines-lose-power", "async-master-disk-lost", "async-master-push-window", "sync-master-disk-lost", "slave-falls-behind-burst"]),
@@ -37,6 +45,7 @@ pub fn preset_picker(p: &Props) -> Html {
     html! {
         <section class="panel presets" aria-labelledby="presets-h">
             <h2 id="presets-h">{t(lang, Key::PresetsHeading)}</h2>
+            { p.children.clone() }
             { for grouped().into_iter().map(|(g, list)| html! {
                 <details open={true}>
                     <summary>{t(lang, g)}</summary>
@@ -46,10 +55,14 @@ pub fn preset_picker(p: &Props) -> Html {
                             let onclick = p.on_load.reform(move |_: MouseEvent| id);
                             let current = p.current.as_deref() == Some(id);
                             let (title, claim) = preset_text(lang, pr);
+                            // A preset of another release than 4.9.8 says so: a click switches the release.
+                            let release = crate::version_switch::version_of(pr.source).filter(|v| *v != RocketMqVersion::default());
                             html! {
                                 <li>
                                     <button class={classes!("preset", current.then_some("current"))} {onclick} data-preset={id} aria-pressed={current.to_string()}>
-                                        <span class="p-title">{title}</span>
+                                        <span class="p-title">{title}
+                                            if let Some(v) = release { {" "}<span class="p-version" data-version={v.name()}>{format!("RocketMQ {v}")}</span> }
+                                        </span>
                                         <span class="p-claim">{claim}</span>
                                     </button>
                                 </li>
@@ -59,5 +72,29 @@ pub fn preset_picker(p: &Props) -> Html {
                 </details>
             }) }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_is_in_one_group_and_the_releases_have_their_own() {
+        let groups = grouped();
+        assert!(groups.iter().all(|(g, _)| *g != Key::GroupMore), "no preset left over for \"More\"");
+        let n: usize = groups.iter().map(|(_, l)| l.len()).sum();
+        assert_eq!(n, presets::all().len());
+        let (g, releases) = &groups[0];
+        assert_eq!(*g, Key::GroupReleases, "the releases come first, under the version selector");
+        for p in releases {
+            let v = crate::version_switch::version_of(p.source).unwrap();
+            assert_ne!(v, RocketMqVersion::default(), "{} is a preset of another release", p.id);
+        }
+        for (_, list) in &groups[1..] {
+            for p in list {
+                assert_eq!(crate::version_switch::version_of(p.source), Some(RocketMqVersion::default()), "{}", p.id);
+            }
+        }
     }
 }

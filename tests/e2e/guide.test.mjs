@@ -124,12 +124,15 @@ for (const lang of ['en', 'zh']) {
           lang: e.shadowRoot.querySelector('.app.embed').getAttribute('lang'),
           digest: e.shadowRoot.querySelector('[data-testid=summary] .digest').textContent.match(/([0-9a-f]{12})/)[1],
           orientation: e.shadowRoot.querySelector('.embed-stage').dataset.orientation,
-          master: e.shadowRoot.querySelector('svg.pipeline .st-master .st-title').textContent,
+          // The master's release: a short badge on its title line, the full name its tooltip.
+          master: e.shadowRoot.querySelector('svg.pipeline [data-testid=master-version] title').textContent,
+          badge: e.shadowRoot.querySelector('svg.pipeline [data-testid=master-version] text').textContent,
           paired: !!e.closest('.losslab-pair'),
         }));
         assert.equal(shown.lang, labLang, `${chapter} module ${preset}: language`);
         assert.equal(shown.digest, want.eventLogDigest.slice(0, 12), `${chapter} module ${preset}${version ? ` on ${version}` : ''}: preset`);
-        assert.ok(shown.master.endsWith(`RocketMQ ${want.version}`), `${chapter} module ${preset}: the picture names ${want.version}: ${shown.master}`);
+        assert.equal(shown.master, `RocketMQ ${want.version}`, `${chapter} module ${preset}: the picture names ${want.version}: ${shown.master}`);
+        assert.equal(shown.badge, want.version, `${chapter} module ${preset}: the badge shows ${want.version}`);
         // Two labs side by side (a .losslab-pair) each get half the column (or all of it, wrapped).
         if (shown.paired) assert.notEqual(shown.orientation, 'wide', `${chapter} module ${preset}: drawn for its half of the column`);
         else assert.equal(shown.orientation, 'compact', `${chapter} module ${preset}: drawn for the docs column`);

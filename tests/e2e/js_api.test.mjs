@@ -136,6 +136,23 @@ test('check() and presets() give what the runner gives', { timeout: 120000 }, as
   delete cli.config;
   delete cli.cost; // the runner's cost figures are not part of check()
   assert.deepEqual((await call('check', conf)).value, cli);
+  // As another release, and as several: `losslab check --version …` (less `config` and `cost`).
+  const cli533 = JSON.parse(losslab('check', tempFile('broker.conf', conf), '--version', '5.3.3', '--json'));
+  delete cli533.config;
+  delete cli533.cost;
+  const as533 = (await call('check', conf, { version: '5.3.3' })).value;
+  assert.deepEqual(as533, cli533);
+  assert.match(as533.warnings[0], /replicates this SYNC_MASTER asynchronously/);
+  const both = JSON.parse(losslab('check', tempFile('broker.conf', conf), '--version', '4.9.8,5.3.3', '--json'));
+  delete both.config;
+  for (const r of both.reports) { delete r.config; delete r.cost; }
+  assert.deepEqual((await call('check', conf, { version: ['4.9.8', '5.3.3'], worker: true })).value, both, 'in the worker too');
+  assert.deepEqual((await call('check', conf, { version: '4.9.8,5.3.3' })).value, both);
+  assert.ok(both.difference.some((d) => d.lostAfterAck['5.3.3'] > d.lostAfterAck['4.9.8']), 'the upgrade trap, per fault');
+  const bad = (await call('check', conf, { version: '5.0' })).error;
+  assert.equal(bad.field, 'options.version');
+  assert.match(bad.message, /`5\.0` is not a RocketMQ version the lab models; known: `4\.7\.0`, `4\.9\.8`, `5\.3\.3`/);
+  assert.equal((await call('check', conf, { version: 5 })).error.field, 'options.version');
   const ids = losslab('presets').trim().split('\n').map((l) => l.split(/\s+/)[0]);
   const list = (await call('presets')).value;
   assert.deepEqual(list.map((p) => p.id), ids);

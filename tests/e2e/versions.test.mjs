@@ -29,11 +29,26 @@ test('version selector: 5.3.3 re-runs the scenario, the picture says so, a key 4
   await expectText(page, '[data-testid=replication-wait]', /SYNC_MASTER: waits for the slave, up to slaveTimeout 3 s/);
   await expectAttr(page, '[data-testid=version-picker]', 'data-running', '4.9.8');
   const digest498 = await page.getAttribute('[data-testid=share]', 'data-digest');
+  // The selector sits in the presets' panel, under its heading and before the first group; the
+  // presets of other releases come first and say their release.
+  await expectCount(page, 'section.presets > [data-testid=version-picker]', 1);
+  assert.ok(await page.evaluate(() => {
+    const picker = document.querySelector('[data-testid=version-picker]');
+    const first = document.querySelector('section.presets details');
+    return !!(picker.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING);
+  }), 'the selector comes before the presets');
+  await expectText(page, 'section.presets details >> nth=0 >> [data-preset=v5-sync-master-upgrade-trap] .p-version', /^RocketMQ 5\.3\.3$/);
+  await expectCount(page, '[data-preset=sync-master-disk-lost] .p-version', 0);
+  assert.equal(await page.getAttribute('#rmq-version', 'aria-describedby'), 'rmq-version-help');
+  assert.equal(await page.locator('label[for=rmq-version]').textContent(), 'RocketMQ version');
 
   await select(page, '5.3.3');
   await expectAttr(page, '[data-testid=version-picker]', 'data-running', '5.3.3');
   await expectText(page, '[data-testid=tagline]', 'RocketMQ 5.3.3 message-loss lab');
-  await expectText(page, 'svg.pipeline .st-master .st-title', /RocketMQ 5\.3\.3/);
+  await expectAttr(page, 'svg.pipeline [data-testid=master-version]', 'data-version', '5.3.3');
+  await expectText(page, 'svg.pipeline [data-testid=master-version] text', /^5\.3\.3$/);
+  await expectText(page, 'svg.pipeline [data-testid=master-version] title', /^RocketMQ 5\.3\.3$/);
+  assert.match(await page.getAttribute('svg.pipeline', 'aria-label'), /\(RocketMQ 5\.3\.3\)$/);
   await expectText(page, '[data-testid=replication-wait] title', /inSyncReplicas = 1: waits for 1 replica: itself/);
   // The same scenario otherwise: the 5.3.3 run's digest is the native runner's for that file.
   const digest533 = await eventually(async () => {
@@ -147,15 +162,21 @@ test('a 5.3.3 share link: the same digest natively and in a fresh browser contex
   const embed = await browser.newPage({ viewport: { width: 700, height: 800 } });
   await embed.goto(`${server.url}?embed=1&preset=sync-master-disk-lost&version=5.3.3&lang=en&hide=log,config`);
   await embed.waitForSelector('svg.pipeline');
-  await expectText(embed, 'svg.pipeline .st-master .st-title', /RocketMQ 5\.3\.3/);
+  await expectText(embed, 'svg.pipeline [data-testid=master-version] text', /^5\.3\.3$/);
   await expectText(embed, '[data-testid=summary] .digest', new RegExp(digest.slice(0, 12)));
   await embed.close();
   assert.deepEqual([...errors, ...freshErrors], []);
   await page.close();
 });
 
-test('the upgrade trap: 5.3.3 loses acked messages 4.9.8 keeps; the what-if names inSyncReplicas = 2; the 4.9.8 lane keeps them', { timeout: 180000 }, async () => {
-  const { page, errors } = await openApp(browser, `${server.url}?preset=v5-sync-master-upgrade-trap&lang=en`);
+test('the upgrade trap ("Done when"): 5.3.3 picked, the preset loaded, acked messages lost that 4.9.8 keeps, the cause and the what-if name inSyncReplicas; the 4.9.8 lane keeps them', { timeout: 180000 }, async () => {
+  // As the issue's user does it: the lab opens on 4.9.8, they pick 5.3.3 beside the presets, then load the upgrade trap.
+  const { page, errors } = await openApp(browser, `${server.url}?lang=en`);
+  await expectAttr(page, '[data-testid=version-picker]', 'data-running', '4.9.8');
+  await select(page, '5.3.3');
+  await expectAttr(page, '[data-testid=version-picker]', 'data-running', '5.3.3');
+  await page.click('[data-preset=v5-sync-master-upgrade-trap]');
+  await expectText(page, '[data-testid=scenario-name]', /SYNC_MASTER at defaults no longer waits/);
   await expectAttr(page, '[data-testid=version-picker]', 'data-running', '5.3.3');
   await expectText(page, '[data-testid=replication-wait]', /waits for 1 replica: itself/);
   const trap = preset('v5-sync-master-upgrade-trap');
@@ -164,6 +185,7 @@ test('the upgrade trap: 5.3.3 loses acked messages 4.9.8 keeps; the what-if name
   assert.ok(lost > 0 && lost498 === 0, `5.3.3 loses ${lost}, 4.9.8 ${lost498}`);
   await seekToEnd(page);
   await page.locator('[data-testid=lost-list] .msg-chip').first().click();
+  await expectText(page, '[data-testid=inspector] [data-testid=explain]', /inSyncReplicas = 1/);
   await page.waitForSelector('[data-testid=whatif] [data-testid=whatif-row][data-knob=IN_SYNC_REPLICAS_2]');
   await expectAttr(page, '[data-testid=whatif-row][data-knob=IN_SYNC_REPLICAS_2]', 'data-saved', 'true');
   await expectText(page, '[data-testid=whatif-headline]', /inSyncReplicas = 2, totalReplicas = 2/);
@@ -221,4 +243,43 @@ test('the settings sweep compares releases: a version axis in the form and link,
   assert.equal(losslab('sweep', tempFile('grid.toml', toml), '--json'), json, 'losslab sweep --json prints the same report');
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+/** Where the master's title and version badge are drawn, against its box (SVG user units). */
+const masterTitleLine = page => page.evaluate(() => {
+  const svg = document.querySelector('svg.pipeline');
+  const box = svg?.querySelector('.st-master > rect')?.getBBox();
+  const title = svg?.querySelector('.st-master .st-title')?.getBBox();
+  const badge = svg?.querySelector('[data-testid=master-version] rect')?.getBBox();
+  const text = svg?.querySelector('[data-testid=master-version] text');
+  if (!box || !title || !badge || !text) return null;
+  const t = text.getBBox();
+  return { box: [box.x, box.x + box.width], title: [title.x, title.x + title.width], badge: [badge.x, badge.x + badge.width],
+           text: [t.x, t.x + t.width], shown: text.textContent, orientation: svg.closest('[data-orientation]')?.dataset.orientation };
+});
+
+test('the master\'s version fits its title line: a 690 px embed of the upgrade trap (hide=log,config) and a 375 px phone', { timeout: 180000 }, async () => {
+  for (const [width, url] of [
+    [690, `${server.url}?embed=1&preset=v5-sync-master-upgrade-trap&lang=en&hide=log,config`],
+    [690, `${server.url}?embed=1&preset=v5-sync-master-upgrade-trap&lang=zh&hide=log,config`],
+    [375, `${server.url}?preset=v5-sync-master-upgrade-trap&lang=en`],
+  ]) {
+    const page = await browser.newPage({ viewport: { width, height: 800 } });
+    const errors = [];
+    page.on('pageerror', e => errors.push(String(e)));
+    await page.goto(url);
+    await page.waitForFunction(() => document.querySelector('svg.pipeline [data-testid=master-version]'), null, { timeout: 60000 });
+    const m = await eventually(async () => {
+      const m = await masterTitleLine(page);
+      assert.ok(m && m.title[1] > m.title[0], 'the title is drawn');
+      return m;
+    });
+    const what = `${width} px ${url.includes('zh') ? 'zh' : 'en'} (${m.orientation})`;
+    assert.equal(m.shown, '5.3.3', `${what}: the badge names the release`);
+    assert.ok(m.title[1] + 4 <= m.badge[0], `${what}: the title ends at ${m.title[1]}, before the badge at ${m.badge[0]}`);
+    assert.ok(m.badge[1] <= m.box[1], `${what}: the badge (to ${m.badge[1]}) is inside the master's box (to ${m.box[1]})`);
+    assert.ok(m.text[0] >= m.badge[0] && m.text[1] <= m.badge[1], `${what}: "5.3.3" (${m.text}) inside its badge (${m.badge})`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
 });

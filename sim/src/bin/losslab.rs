@@ -205,10 +205,7 @@ fn check(path: &str, json: bool, versions: &[RocketMqVersion], rates: &FaultRate
             all => serde_json::json!({
                 "config": path,
                 "reports": all.iter().map(one).collect::<Vec<_>>(),
-                "difference": difference(all).iter().map(|(fault, lost)| serde_json::json!({
-                    "fault": fault,
-                    "lostAfterAck": lost.iter().map(|(v, n)| (v.name().to_string(), serde_json::Value::from(*n))).collect::<serde_json::Map<_, _>>(),
-                })).collect::<Vec<_>>(),
+                "difference": rmq_sim::exposure::difference(all),
             }),
         };
         writeln!(out, "{}", json_safe(&serde_json::to_string_pretty(&v).expect("json")))?;
@@ -224,33 +221,17 @@ fn check(path: &str, json: bool, versions: &[RocketMqVersion], rates: &FaultRate
     if reports.len() > 1 {
         let names: Vec<&str> = reports.iter().map(|r| r.version.name()).collect();
         text.push_str(&format!("\ndifference per fault (acked-then-lost, {}):\n", names.join(" vs ")));
-        let diff = difference(&reports);
+        let diff = rmq_sim::exposure::difference(&reports);
         if diff.is_empty() {
             text.push_str("  no fault rows to compare\n");
         }
-        for (fault, lost) in diff {
-            let figures: Vec<String> = lost.iter().map(|(v, n)| format!("{v}: {n}")).collect();
-            let same = lost.windows(2).all(|w| w[0].1 == w[1].1);
-            let mark = if same { "same" } else { "<- differs" };
-            text.push_str(&format!("  {fault:<64} {}  {mark}\n", figures.join("  ")));
+        for d in diff {
+            let figures: Vec<String> = d.lost_after_ack.iter().map(|(v, n)| format!("{v}: {n}")).collect();
+            let mark = if d.same() { "same" } else { "<- differs" };
+            text.push_str(&format!("  {:<64} {}  {mark}\n", d.fault, figures.join("  ")));
         }
     }
     Ok(out.write_all(shown(&text).as_bytes())?)
-}
-
-/// Each fault row's acked-then-lost count per release, in the first report's row order (the
-/// rows are the same presets in every release).
-fn difference(reports: &[CheckReport]) -> Vec<(String, Vec<(RocketMqVersion, u32)>)> {
-    let mut out: Vec<(String, Vec<(RocketMqVersion, u32)>)> = Vec::new();
-    for (i, row) in reports[0].faults.iter().enumerate() {
-        let (fault, _) = row_label(row.preset, "");
-        let lost = reports.iter().filter_map(|r| r.faults.get(i).map(|f| (r.version, f.lost_after_ack))).collect();
-        let key = format!("{fault} [{}]", if row.fault.ends_with("(with slave)") { "slave" } else { "no slave" });
-        if !out.iter().any(|(k, l)| *k == key && *l == lost) {
-            out.push((key, lost));
-        }
-    }
-    out
 }
 
 /// The text report of one release: its warnings first, then the file, the keys and the rows.
@@ -340,15 +321,7 @@ fn check_text(path: &str, report: &CheckReport, name_version: bool) -> String {
 /// imported `[broker]`).
 fn row_label(id: &str, config: &str) -> (String, String) {
     let Some(sc) = presets::load(id) else { return (id.to_string(), config.to_string()) };
-    let fault = sc
-        .faults
-        .iter()
-        .map(|f| {
-            let lasting = f.duration.map(|d| format!(" for {}", rmq_sim::time::format_duration(d))).unwrap_or_default();
-            format!("{} {} at {}{lasting}", f.kind.name(), f.target.name(), f.at)
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
+    let fault = rmq_sim::exposure::preset_fault_label(id);
     let slave = if sc.slave.enabled { "slave" } else { "no slave" };
     let p = &sc.producer;
     let timeout = rmq_sim::time::format_duration(p.send_msg_timeout);

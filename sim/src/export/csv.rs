@@ -5,11 +5,12 @@
 //! [`COLUMNS`].
 
 use crate::ledger::{MessageRecord, Verdict};
+use crate::rocketmq_version::RocketMqVersion;
 use crate::sim::Sim;
 use crate::text::Lang;
 use crate::time::SimTime;
 
-pub const COLUMNS: [&str; 21] = [
+pub const COLUMNS: [&str; 22] = [
     "id",
     "sendStatus",
     "verdict",
@@ -31,13 +32,15 @@ pub const COLUMNS: [&str; 21] = [
     "compensatedMs",
     "lostMs",
     "cause",
+    // The RocketMQ release the run followed (the scenario's `version`), the same on every row.
+    "version",
 ];
 
 fn ms(t: Option<SimTime>) -> String {
     t.map(|t| format!("{}.{:03}", t.as_us() / 1_000, t.as_us() % 1_000)).unwrap_or_default()
 }
 
-fn row(m: &MessageRecord) -> Vec<String> {
+fn row(m: &MessageRecord, version: RocketMqVersion) -> Vec<String> {
     vec![
         m.id.to_string(),
         m.send_status_name().to_string(),
@@ -60,6 +63,7 @@ fn row(m: &MessageRecord) -> Vec<String> {
         ms(m.compensated_at()),
         ms(m.lost().first().map(|l| l.0)),
         m.cause().map(|c| c.render(Lang::En)).unwrap_or_default(),
+        version.name().to_string(),
     ]
 }
 
@@ -74,7 +78,7 @@ pub fn write(sim: &Sim, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut w = ::csv::Writer::from_writer(out);
     w.write_record(COLUMNS)?;
     for m in &sim.ledger().messages {
-        w.write_record(row(m))?;
+        w.write_record(row(m, sim.scenario().version))?;
     }
     w.flush()
 }

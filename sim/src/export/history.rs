@@ -1,11 +1,12 @@
 //! A Jepsen-style history of the run as the clients saw it: one JSON object per line.
 //!
 //! ```json
-//! {"index":0,"process":3,"type":"invoke","f":"send","value":3,"time":30000000}
-//! {"index":1,"process":3,"type":"ok","f":"send","value":3,"time":32004000,"status":"SEND_OK","attempts":1}
+//! {"index":0,"process":3,"type":"invoke","f":"send","value":3,"time":30000000,"version":"4.9.8"}
+//! {"index":1,"process":3,"type":"ok","f":"send","value":3,"time":32004000,"status":"SEND_OK","attempts":1,"version":"4.9.8"}
 //! ```
 //!
-//! `time` is simulated nanoseconds (Jepsen's unit), `value` the message id. The rules (also in
+//! `time` is simulated nanoseconds (Jepsen's unit), `value` the message id, `version` the RocketMQ
+//! release the run followed. The rules (also in
 //! the README, where they are a public interface):
 //!
 //! - **send**: one operation per application call to `send` — the producer's internal retries
@@ -37,6 +38,7 @@ use serde::Serialize;
 
 use crate::event::{ConsumeResult, EventKind, MsgId, QueueKind, SendError, Topic};
 use crate::ledger::Verdict;
+use crate::rocketmq_version::RocketMqVersion;
 use crate::sim::Sim;
 use crate::time::SimTime;
 
@@ -74,6 +76,9 @@ pub struct Op {
     pub result: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compensated: Option<bool>,
+    /// The RocketMQ release the run followed (the scenario's `version`), on every operation so
+    /// that each line says whose behaviour it records.
+    pub version: RocketMqVersion,
 }
 
 impl Op {
@@ -92,6 +97,7 @@ impl Op {
             reconsume_times: None,
             result: None,
             compensated: None,
+            version: RocketMqVersion::default(),
         }
     }
 }
@@ -122,6 +128,7 @@ struct Builder {
     free: std::collections::BTreeSet<u64>,
     next_consumer: u64,
     group: String,
+    version: RocketMqVersion,
 }
 
 impl Builder {
@@ -192,6 +199,7 @@ impl HistoryBuilder {
             free: Default::default(),
             next_consumer: consumer_base,
             group: sc.consumer.group.clone(),
+            version: sc.version,
         })
     }
 
@@ -230,7 +238,9 @@ impl Builder {
             EventKind::AttemptFailed { msg, attempt, error } => {
                 if let Some(open) = self.sends.get_mut(msg) {
                     if let Some(a) = open.attempts.iter_mut().find(|a| a.0 == *attempt) {
-                        a.1 = *error == SendError::ConnectRefused;
+                        // Refused, nothing stored: no connection, or a 5.x master's
+                        // IN_SYNC_REPLICAS_NOT_ENOUGH before appending (SYSTEM_ERROR, retried).
+                        a.1 = matches!(error, SendError::ConnectRefused | SendError::SystemError);
                     }
                 }
             }
@@ -252,7 +262,7 @@ impl Builder {
                     self.open_send(*msg, at, seq);
                 }
                 let mut open = self.sends.remove(msg).expect("open send");
-                if *error == SendError::BrokerBusy {
+                if matches!(error, SendError::BrokerBusy | SendError::SystemError) {
                     if let Some(last) = open.attempts.last_mut() {
                         last.1 = true;
                     }
@@ -343,10 +353,12 @@ impl Builder {
         }
         let mut ops = std::mem::take(&mut self.ops);
         crate::sort::sort_by_key(&mut ops, |(k, _)| *k);
+        let version = self.version;
         ops.into_iter()
             .enumerate()
             .map(|(i, (_, mut op))| {
                 op.index = i as u64;
+                op.version = version;
                 op
             })
             .collect()

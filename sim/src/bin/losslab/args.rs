@@ -154,22 +154,7 @@ fn choose<T>(slot: &mut Option<(String, T)>, chosen: (String, T)) -> Result<(), 
 
 /// `--version`'s list: releases, comma-separated, each known and given once.
 pub fn versions(flag: &str, list: &str) -> Result<Vec<RocketMqVersion>, String> {
-    let known = RocketMqVersion::ALL.map(RocketMqVersion::name).join(", ");
-    if list.trim().is_empty() {
-        return Err(format!("--{flag}: the list is empty; give one or more of {known}, comma-separated"));
-    }
-    let mut out = Vec::new();
-    for v in list.split(',').map(str::trim) {
-        if v.is_empty() {
-            return Err(format!("--{flag}: `{list}` has an empty item; give one or more of {known}, comma-separated"));
-        }
-        let version = RocketMqVersion::parse(v).map_err(|e| format!("--{flag}: {e}"))?;
-        if out.contains(&version) {
-            return Err(format!("--{flag}: {version} is given twice; give each release once"));
-        }
-        out.push(version);
-    }
-    Ok(out)
+    RocketMqVersion::parse_list(list).map_err(|e| format!("--{flag}: {e}"))
 }
 
 fn positional(v: OsString) -> Result<String, String> {
