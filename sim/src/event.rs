@@ -227,20 +227,47 @@ impl Link {
     }
 }
 
-/// Which consume queue of the group a delivery came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+/// Which consume queue of the group a delivery came from: a queue of the producer's topic, or
+/// the retry topic's one queue (spec §5: `%RETRY%<group>` is created with one queue,
+/// `SubscriptionGroupConfig.retryQueueNums`). Serialized as its name (`"TopicTest#2"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum QueueKind {
-    /// `TopicTest`, queue 0.
-    Main,
+    /// `TopicTest`, queue `queueId` (one of the topic's `readQueueNums`).
+    Main(u8),
     /// `%RETRY%<group>`, queue 0.
     Retry,
 }
 
 impl QueueKind {
-    pub fn name(self) -> &'static str {
+    /// The topic whose consume queue this is.
+    pub fn topic(self) -> Topic {
         match self {
-            QueueKind::Main => "TopicTest",
-            QueueKind::Retry => "%RETRY%",
+            QueueKind::Main(_) => Topic::Main,
+            QueueKind::Retry => Topic::Retry,
+        }
+    }
+
+    /// The queue's `queueId` in its topic.
+    pub fn queue_id(self) -> u8 {
+        match self {
+            QueueKind::Main(q) => q,
+            QueueKind::Retry => 0,
+        }
+    }
+}
+
+impl serde::Serialize for QueueKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// `TopicTest#2` (queue 2 of the producer's topic), `%RETRY%`.
+impl fmt::Display for QueueKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            QueueKind::Main(q) => write!(f, "TopicTest#{q}"),
+            QueueKind::Retry => f.write_str("%RETRY%"),
         }
     }
 }
@@ -303,8 +330,9 @@ pub enum LossReason {
 /// Everything that can happen, in the past tense.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum EventKind {
-    /// The producer put a send attempt on the wire; `arrives_at` is None when it can never arrive.
-    SendAttempted { msg: MsgId, attempt: u32, arrives_at: Option<SimTime> },
+    /// The producer put a send attempt on the wire, to `TopicTest` queue `queue` (the one
+    /// `selectOneMessageQueue` picked); `arrives_at` is None when it can never arrive.
+    SendAttempted { msg: MsgId, attempt: u32, queue: u8, arrives_at: Option<SimTime> },
     /// An attempt failed on the client side; the producer may try again at once.
     AttemptFailed { msg: MsgId, attempt: u32, error: SendError },
     /// The producer received a `SendStatus` (SYNC returned; ASYNC's `onSuccess` fired).
@@ -322,8 +350,9 @@ pub enum EventKind {
     LateResponseDropped { msg: MsgId, attempt: u32, status: SendStatus },
     /// A request reached a broker that could not take it.
     RequestLost { msg: MsgId, attempt: u32, why: &'static str },
-    /// A message was appended to a broker's commit log (its page cache).
-    Appended { node: NodeId, msg: MsgId, topic: Topic, offset: u64, size: u64, reconsume_times: u32 },
+    /// A message was appended to a broker's commit log (its page cache), for queue `queue_id` of
+    /// its topic.
+    Appended { node: NodeId, msg: MsgId, topic: Topic, queue_id: u8, offset: u64, size: u64, reconsume_times: u32 },
     /// A flush started; it will make everything up to `to` durable at `done_at`.
     FlushStarted { node: NodeId, from: u64, to: u64, done_at: SimTime },
     /// `CommitRealTimeService` copied the write buffer's bytes `from..to` into the page cache.
@@ -375,9 +404,9 @@ pub enum EventKind {
     CopyLost { msg: MsgId, node: NodeId, topic: Topic, why: LossReason },
     /// The consumers' route changed: they now pull from `node`.
     RouteChanged { consumers_read_from: NodeId },
-    /// The consumer group came online (or restarted) at these offsets; `None`: the queue's
-    /// offset could not be read and the queue waits for a later rebalance.
-    ConsumerStarted { main_offset: Option<u64>, retry_offset: Option<u64> },
+    /// The consumer group came online (or restarted) at these offsets, one per queue it reads;
+    /// `None`: the queue's offset could not be read and the queue waits for a later rebalance.
+    ConsumerStarted { offsets: Vec<(QueueKind, Option<u64>)> },
     /// A (re)started consumer could not read a queue's offset (`READ_FROM_STORE`) from `node`,
     /// which is down: the rebalance skips the queue and tries again at `retry_at`.
     OffsetQueryFailed { queue: QueueKind, node: NodeId, retry_at: SimTime },
@@ -532,11 +561,11 @@ impl fmt::Display for EventKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use EventKind::*;
         match self {
-            SendAttempted { msg, attempt, arrives_at: Some(t) } => {
-                write!(f, "producer sent {msg} attempt {attempt}, arrives {t}")
+            SendAttempted { msg, attempt, queue, arrives_at: Some(t) } => {
+                write!(f, "producer sent {msg} attempt {attempt} to {}, arrives {t}", QueueKind::Main(*queue))
             }
-            SendAttempted { msg, attempt, arrives_at: None } => {
-                write!(f, "producer sent {msg} attempt {attempt}, master unreachable")
+            SendAttempted { msg, attempt, queue, arrives_at: None } => {
+                write!(f, "producer sent {msg} attempt {attempt} to {}, master unreachable", QueueKind::Main(*queue))
             }
             AttemptFailed { msg, attempt, error } => {
                 write!(f, "producer attempt {attempt} of {msg} failed: {}", error.name())
@@ -567,11 +596,14 @@ impl fmt::Display for EventKind {
             RequestLost { msg, attempt, why } => {
                 write!(f, "master never processed {msg} attempt {attempt}: {why}")
             }
-            Appended { node, msg, topic, offset, size, reconsume_times } => write!(
+            Appended { node, msg, topic, queue_id, offset, size, reconsume_times } => write!(
                 f,
                 "{} appended {msg} to {} page cache offset={offset} size={size} reconsumeTimes={reconsume_times}",
                 node.name(),
-                topic.label()
+                match topic {
+                    Topic::Main => QueueKind::Main(*queue_id).to_string(),
+                    _ => topic.label().to_string(),
+                }
             ),
             FlushStarted { node, from, to, done_at } => write!(
                 f,
@@ -601,7 +633,7 @@ impl fmt::Display for EventKind {
                 f,
                 "{} refused the {} pull: SYSTEM_BUSY [REJECTREQUEST] (slaveReadEnable = false); consumer tries again {again_at}",
                 node.name(),
-                queue.name()
+                queue
             ),
             VersionSelected { version } => write!(f, "run follows RocketMQ {version}'s rules"),
             ReplicaSent { from, to, arrives_at, slave } => {
@@ -660,20 +692,21 @@ impl fmt::Display for EventKind {
             RouteChanged { consumers_read_from } => {
                 write!(f, "route changed: consumers now read from {}", consumers_read_from.name())
             }
-            ConsumerStarted { main_offset, retry_offset } => {
+            ConsumerStarted { offsets } => {
                 let at = |o: &Option<u64>| o.map_or_else(|| "unknown (skipped)".to_string(), |o| o.to_string());
-                write!(f, "consumer started at TopicTest offset={} %RETRY% offset={}", at(main_offset), at(retry_offset))
+                let list: Vec<String> = offsets.iter().map(|(q, o)| format!("{q} offset={}", at(o))).collect();
+                write!(f, "consumer started at {}", list.join(" "))
             }
             OffsetQueryFailed { queue, node, retry_at } => write!(
                 f,
                 "consumer could not read its {} offset from {} (down): queue skipped until the rebalance at {retry_at}",
-                queue.name(),
+                queue,
                 node.name()
             ),
             QueueAssigned { queue, node, offset } => write!(
                 f,
                 "consumer rebalance read {} offset={offset} from {}; pulls it again",
-                queue.name(),
+                queue,
                 node.name()
             ),
             ConsumerCrashed { in_flight } => {
@@ -683,12 +716,12 @@ impl fmt::Display for EventKind {
                 f,
                 "consumer pulled {count} from {} {} offset={from}, arrive {arrives_at}",
                 node.name(),
-                queue.name()
+                queue
             ),
             Delivered { msg, queue, queue_offset, reconsume_times, done_at } => write!(
                 f,
                 "consumer got {msg} from {} offset={queue_offset} reconsumeTimes={reconsume_times}, done {done_at}",
-                queue.name()
+                queue
             ),
             Consumed { msg, result, reconsume_times } => write!(
                 f,
@@ -713,7 +746,7 @@ impl fmt::Display for EventKind {
                 f,
                 "{} stored consume offset {} = {offset} ({})",
                 node.name(),
-                queue.name(),
+                queue,
                 match via {
                     OffsetVia::Persist => "periodic persist",
                     OffsetVia::Pull => "carried by a pull",
@@ -723,7 +756,7 @@ impl fmt::Display for EventKind {
             PullFlowControlled { queue, why, again_at } => write!(
                 f,
                 "consumer flow control on {}: {}; pulls again at {again_at}",
-                queue.name(),
+                queue,
                 match why {
                     FlowControl::Count { cached } => format!("{cached} messages cached > pullThresholdForQueue"),
                     FlowControl::Size { cached_mib } => format!("{cached_mib} MiB cached > pullThresholdSizeForQueue"),
@@ -731,7 +764,7 @@ impl fmt::Display for EventKind {
                 }
             ),
             OffsetCorrected { queue, from, to } => {
-                write!(f, "broker corrected {} pull offset {from} to {to}", queue.name())
+                write!(f, "broker corrected {} pull offset {from} to {to}", queue)
             }
             RunEnded { reason } => write!(
                 f,

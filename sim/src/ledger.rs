@@ -355,6 +355,9 @@ pub enum CauseStep {
     /// §6.23: its consume-queue offset lies below where the consumer already is (the queue was
     /// truncated under an offset the group had committed, and new messages refilled the gap).
     SkippedByConsumer { queue: QueueKind, offset: u64, consumer_offset: u64 },
+    /// It sits in a queue of the topic the consumer group never reads: the producer writes to
+    /// `writeQueueNums` queues, the rebalance allocates only the first `readQueueNums` (spec §5).
+    QueueNotRead { queue: QueueKind, read_queue_nums: u32, write_queue_nums: u32 },
     /// Its retry waits in `SCHEDULE_TOPIC_XXXX` on the slave, whose schedule service does not
     /// run, and the master stays down.
     RetryStuckOnSlave,

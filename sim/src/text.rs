@@ -128,11 +128,17 @@ impl CauseStep {
             (NoCopyLeft, Lang::Zh) => "已经没有可读的副本".into(),
             (SkippedByConsumer { queue, offset, consumer_offset }, Lang::En) => format!(
                 "it sits at {} queue offset {offset}, below offset {consumer_offset} where the consumer group reads from (committed before the queue was truncated); new messages refilled the gap and no pull returns it",
-                queue.name()
+                queue
             ),
             (SkippedByConsumer { queue, offset, consumer_offset }, Lang::Zh) => format!(
                 "它位于 {} 队列偏移 {offset}，低于消费组读取的起点偏移 {consumer_offset}（该偏移在队列被截断之前就已提交）；新消息填满了空缺，再也不会有拉取返回它",
-                queue.name()
+                queue
+            ),
+            (QueueNotRead { queue, read_queue_nums, write_queue_nums }, Lang::En) => format!(
+                "it sits in {queue}, a queue no consumer reads: the topic has writeQueueNums = {write_queue_nums} but readQueueNums = {read_queue_nums}, so the producer writes to queues the rebalance never hands out"
+            ),
+            (QueueNotRead { queue, read_queue_nums, write_queue_nums }, Lang::Zh) => format!(
+                "它位于 {queue}，一个没有消费者读取的队列：该 Topic 的 writeQueueNums = {write_queue_nums}，而 readQueueNums = {read_queue_nums}，生产者写入的队列有一部分永远不会被负载均衡分配出去"
             ),
             (InSyncReplicasNoWait { version, in_sync_replicas }, Lang::En) => format!(
                 "RocketMQ {version}'s SYNC_MASTER did not wait for the slave: inSyncReplicas = {in_sync_replicas} (it counts the master itself), so replication was asynchronous; totalReplicas = 2 and inSyncReplicas = 2 make it wait as 4.x did"

@@ -764,3 +764,49 @@ fn scenario_files_write_only_the_keys_their_version_has() {
     let text = scenario_to_toml(&Scenario::default());
     assert!(text.contains("slaveTimeout") && !text.contains("inSyncReplicas"), "{text}");
 }
+
+/// Issue 18 item 6: `[topic] writeQueueNums` / `readQueueNums` (RocketMQ's `TopicConfig` names):
+/// 1 to 64 each; a wrong type, 0 or a huge value names the field; fewer read than write queues is
+/// a warning (their messages stay unread), not an error.
+#[test]
+fn topic_queue_nums_are_checked_and_named() {
+    let sc = rmq_sim::scenario::parse_scenario("[topic]\nwriteQueueNums = 8\nreadQueueNums = 2\n").unwrap();
+    assert_eq!((sc.topic.write_queue_nums, sc.topic.read_queue_nums), (8, 2));
+    let w = rmq_sim::scenario::warnings(&sc);
+    assert_eq!(w.len(), 1);
+    assert_eq!(w[0].field, "topic.readQueueNums");
+    assert!(w[0].reason.contains("queues 2..7, which no consumer reads"), "{}", w[0].reason);
+    let d = rmq_sim::scenario::parse_scenario("").unwrap();
+    assert_eq!((d.topic.write_queue_nums, d.topic.read_queue_nums), (4, 4), "defaultTopicQueueNums: 4 each way");
+    assert_err("[topic]\nwriteQueueNums = 0\n", "topic.writeQueueNums", Some(2), "0 is out of range; give 1 to 64");
+    assert_err("[topic]\nreadQueueNums = 0\n", "topic.readQueueNums", Some(2), "give 1 to 64");
+    assert_err("[topic]\nwriteQueueNums = 9999999999999\n", "topic.writeQueueNums", Some(2), "out of range");
+    assert_err("[topic]\nreadQueueNums = -1\n", "topic.readQueueNums", Some(2), "negative");
+    assert_err("[topic]\nwriteQueueNums = \"4\"\n", "topic.writeQueueNums", Some(2), "expected an integer, found a string");
+    assert_err("[topic]\nreadQueueNums = 2.5\n", "topic.readQueueNums", Some(2), "expected an integer, found a float");
+    assert_err("[topic]\nqueueNums = 4\n", "topic.queueNums", Some(2), "unknown key");
+    assert_err("topic = 4\n", "topic", Some(1), "expected a table [topic]");
+    // The writer writes them back.
+    let text = rmq_sim::scenario::parse::scenario_to_toml(&sc);
+    assert!(text.contains("[topic]\nwriteQueueNums = 8\nreadQueueNums = 2\n"), "{text}");
+    assert_eq!(rmq_sim::scenario::parse_scenario(&text).unwrap().topic, sc.topic);
+}
+
+/// broker.conf's `defaultTopicQueueNums` (`BrokerConfig`, default 8) sizes a topic the producer
+/// creates: min(it, the producer's `defaultTopicQueueNums` 4) read and write queues. 0 or a value
+/// that is not an int names the key.
+#[test]
+fn broker_conf_default_topic_queue_nums_sets_the_topic() {
+    let base = rmq_sim::Scenario::default();
+    let two = import_broker_conf("brokerName=a\ndefaultTopicQueueNums=2\n", &base).unwrap();
+    assert_eq!((two.scenario.topic.write_queue_nums, two.scenario.topic.read_queue_nums), (2, 2));
+    assert_eq!(two.applied, [(2, "defaultTopicQueueNums".to_string())]);
+    let sixteen = import_broker_conf("defaultTopicQueueNums=16\n", &base).unwrap();
+    assert_eq!(sixteen.scenario.topic.write_queue_nums, 4, "the producer asks for 4");
+    for (bad, needle) in [("0", "0 is out of range"), ("99999999999", "out of range"), ("four", "not a non-negative integer"), ("-1", "not a non-negative integer")] {
+        let e = import_broker_conf(&format!("defaultTopicQueueNums={bad}\n"), &base).unwrap_err();
+        assert_eq!((e.field.as_str(), e.line), ("defaultTopicQueueNums", Some(1)), "{e}");
+        assert!(e.reason.contains(needle), "{e}");
+    }
+    assert_eq!(rmq_sim::scenario::broker_conf::nearest_known_key("defaultTopicQueueNum"), Some("defaultTopicQueueNums"));
+}

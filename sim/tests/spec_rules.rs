@@ -564,11 +564,15 @@ fn consumer_crash_without_duration_leaves_messages_unresolved() {
 }
 
 /// §6.17 and §5 (flow control): a backlog of several thousand messages is consumed exactly once;
-/// over `pullThresholdForQueue` the pull waits 50 ms, it is never dropped.
+/// over `pullThresholdForQueue` the pull waits 50 ms, it is never dropped. The threshold is per
+/// queue: 1,500 messages in each of two queues go over it in both.
 #[test]
 fn backlog_over_pull_threshold_is_consumed_exactly_once() {
     let sc = scenario(
         r#"
+        [topic]
+        writeQueueNums = 2
+        readQueueNums = 2
         [producer]
         messages = 3000
         interval = "1ms"
@@ -583,12 +587,15 @@ fn backlog_over_pull_threshold_is_consumed_exactly_once() {
         .events()
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::PullFlowControlled { why: FlowControl::Count { cached }, again_at, .. } => Some((e.at, *cached, *again_at)),
+            EventKind::PullFlowControlled { why: FlowControl::Count { cached }, again_at, queue } => Some((e.at, *cached, *again_at, *queue)),
             _ => None,
         })
         .collect();
     assert!(!deferred.is_empty(), "the process queue went over 1000 messages");
-    for (at, cached, again_at) in deferred {
+    for q in 0..2 {
+        assert!(deferred.iter().any(|d| d.3 == rmq_sim::event::QueueKind::Main(q)), "queue {q} has its own flow control");
+    }
+    for (at, cached, again_at, _) in deferred {
         assert!(cached > 1_000, "flow control only above the threshold (strict >), got {cached}");
         assert_eq!(again_at.since(at), SimDuration::from_ms(50), "PULL_TIME_DELAY_MILLS_WHEN_CACHE_FLOW_CONTROL");
     }
@@ -639,12 +646,16 @@ fn pull_threshold_size_for_queue_counts_cached_body_mib() {
 
 /// §6.23: a message at a consume-queue offset the restarted consumer skips over (its committed
 /// offset lies beyond the end a power loss truncated the queue to, and new messages refilled the
-/// gap) is never consumed: a loss with that cause, never `UNRESOLVED`.
+/// gap) is never consumed: a loss with that cause, never `UNRESOLVED`. (One queue, so the
+/// figures read off one queue's offsets; with several each queue has its own gap.)
 #[test]
 fn message_skipped_after_truncation_is_a_loss_not_unresolved() {
     let sc = scenario(
         r#"
         until = "2m"
+        [topic]
+        writeQueueNums = 1
+        readQueueNums = 1
         [producer]
         messages = 1000
         interval = "20ms"
@@ -916,7 +927,7 @@ fn transient_store_pool_readers_see_only_committed_bytes() {
             EventKind::Committed { to, .. } => committed = to,
             EventKind::ReplicaSent { to, .. } => assert!(to <= committed, "{e}"),
             EventKind::Pulled { count, from, .. } if count > 0 => {
-                let last = &sim.master().store.records[sim.master().store.cq_main[(from + count as u64 - 1) as usize]];
+                let last = &sim.master().store.records[sim.master().store.cq_main[0][(from + count as u64 - 1) as usize]];
                 assert!(last.end() <= committed, "{e}");
             }
             _ => {}
@@ -1663,6 +1674,9 @@ fn offsets_on_the_slave(faults: &str) -> rmq_sim::Scenario {
         until = "10m"
         [slave]
         enabled = true
+        [topic]
+        writeQueueNums = 1
+        readQueueNums = 1
         [producer]
         messages = 600
         interval = "100ms"
@@ -1676,7 +1690,7 @@ fn slave_syncs(sim: &Sim) -> Vec<(SimTime, u64)> {
     sim.events()
         .iter()
         .filter_map(|e| match e.kind {
-            EventKind::OffsetCommitted { node: rmq_sim::NodeId::Slave, queue: rmq_sim::event::QueueKind::Main, offset, via: OffsetVia::SlaveSync } => {
+            EventKind::OffsetCommitted { node: rmq_sim::NodeId::Slave, queue: rmq_sim::event::QueueKind::Main(0), offset, via: OffsetVia::SlaveSync } => {
                 Some((e.at, offset))
             }
             _ => None,
@@ -1701,7 +1715,7 @@ fn slave_synchronize_copies_the_masters_offsets_every_10s_from_3s_after_start() 
             .iter()
             .take_while(|e| e.at <= *at)
             .filter_map(|e| match e.kind {
-                EventKind::OffsetCommitted { node: rmq_sim::NodeId::Master, queue: rmq_sim::event::QueueKind::Main, offset, .. } => Some(offset),
+                EventKind::OffsetCommitted { node: rmq_sim::NodeId::Master, queue: rmq_sim::event::QueueKind::Main(0), offset, .. } => Some(offset),
                 _ => None,
             })
             .last();
@@ -1756,7 +1770,7 @@ fn persist_all_sends_every_offset_to_the_slave_once_the_route_has_no_master() {
         .events()
         .iter()
         .find(|e| {
-            matches!(e.kind, EventKind::OffsetCommitted { node: rmq_sim::NodeId::Slave, via: OffsetVia::Persist, queue: rmq_sim::event::QueueKind::Main, .. })
+            matches!(e.kind, EventKind::OffsetCommitted { node: rmq_sim::NodeId::Slave, via: OffsetVia::Persist, queue: rmq_sim::event::QueueKind::Main(0), .. })
         })
         .expect("the next persistAll writes the offset to the slave");
     assert!(persisted.at > changed && persisted.at <= changed + SimDuration::from_ms(5_000), "{persisted} after {changed}");
@@ -1796,7 +1810,7 @@ fn consumer_restarted_while_the_route_lists_a_dead_master_resumes_from_the_slave
     let assigned = sim
         .events()
         .iter()
-        .find(|e| matches!(e.kind, EventKind::QueueAssigned { queue: rmq_sim::event::QueueKind::Main, node: rmq_sim::NodeId::Slave, .. }))
+        .find(|e| matches!(e.kind, EventKind::QueueAssigned { queue: rmq_sim::event::QueueKind::Main(0), node: rmq_sim::NodeId::Slave, .. }))
         .expect("a later rebalance reads the slave's offset");
     assert!(assigned.at > changed && assigned.at <= changed + SimDuration::from_ms(20_000), "{assigned}");
     assert_eq!((assigned.at.as_ms() - 70_000) % 20_000, 0, "rebalances every 20 s from the start");
@@ -1941,6 +1955,9 @@ fn held_pull_returns_after_15_to_20_s_and_the_next_pull_commits_the_offset() {
     let sc = scenario(
         r#"
         until = "3m"
+        [topic]
+        writeQueueNums = 1
+        readQueueNums = 1
         [producer]
         messages = 5
         interval = "3s"
@@ -1959,13 +1976,13 @@ fn held_pull_returns_after_15_to_20_s_and_the_next_pull_commits_the_offset() {
     let last_pulled = sim
         .events()
         .iter()
-        .rfind(|e| matches!(e.kind, EventKind::Pulled { queue: QueueKind::Main, count: 1, .. }))
+        .rfind(|e| matches!(e.kind, EventKind::Pulled { queue: QueueKind::Main(0), count: 1, .. }))
         .expect("msg#4 pulled")
         .at;
     let commit = sim
         .events()
         .iter()
-        .find(|e| matches!(e.kind, EventKind::OffsetCommitted { node: NodeId::Master, queue: QueueKind::Main, offset: 5, via: OffsetVia::Pull }))
+        .find(|e| matches!(e.kind, EventKind::OffsetCommitted { node: NodeId::Master, queue: QueueKind::Main(0), offset: 5, via: OffsetVia::Pull }))
         .expect("a pull commits offset 5")
         .at;
     let held_for = commit.since(last_pulled);
@@ -2115,4 +2132,140 @@ fn a_disk_lost_while_the_master_is_down_takes_its_send_ok_copies() {
     ));
     assert!(sim.events().iter().any(|e| matches!(e.kind, EventKind::BrokerStillDown { .. })), "the disk goes under a down master");
     assert_eq!(statuses(&r), "SEND_OK=1");
+}
+
+// ---- Topic queues (issue 18 item 6; spec §5 "A topic has several queues", client spec §1) ----
+
+/// The `TopicTest` queue of each main-topic `SendAttempted`, in log order, by message.
+fn attempt_queues(sim: &Sim) -> Vec<(u32, u8)> {
+    sim.events()
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::SendAttempted { msg, queue, .. } => Some((msg.0, queue)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `selectOneMessageQueue` (sendLatencyFaultEnable = false): each send takes the next of the
+/// topic's `writeQueueNums` queues, round robin on the sending thread's index; the broker
+/// dispatches it to that queue, where the consumer reads it at that queue's own offsets.
+#[test]
+fn producer_sends_round_robin_over_the_write_queues() {
+    let (sim, r) = run(&scenario("[producer]\nmessages = 10\n"));
+    assert_eq!(verdicts(&r), "DELIVERED=10");
+    let queues: Vec<u8> = attempt_queues(&sim).iter().map(|&(_, q)| q).collect();
+    assert_eq!(queues, [0, 1, 2, 3, 0, 1, 2, 3, 0, 1], "defaultTopicQueueNums = 4, round robin");
+    for e in sim.events() {
+        match e.kind {
+            EventKind::Appended { msg, topic: rmq_sim::event::Topic::Main, queue_id, .. } => {
+                assert_eq!(queue_id as u32, msg.0 % 4, "msg#{} stored in the queue it was sent to", msg.0)
+            }
+            EventKind::Delivered { msg, queue, queue_offset, .. } => {
+                assert_eq!(queue, rmq_sim::event::QueueKind::Main((msg.0 % 4) as u8));
+                assert_eq!(queue_offset as u32, msg.0 / 4, "each queue has its own offsets");
+            }
+            _ => {}
+        }
+    }
+    for q in 0..4u8 {
+        assert_eq!(sim.master().store.queue(rmq_sim::event::Topic::Main, q).len(), if q < 2 { 3 } else { 2 });
+    }
+    // A closed loop: each thread has its own index (the lab starts thread t at queue t).
+    let (sim, _) = run(&scenario("[producer]\nmessages = 6\nthreads = 2\n[topic]\nwriteQueueNums = 3\n"));
+    let queues: Vec<u8> = attempt_queues(&sim).iter().map(|&(_, q)| q).collect();
+    assert_eq!(queues, [0, 1, 1, 2, 2, 0], "thread 0 picks 0, 1, 2; thread 1 picks 1, 2, 0");
+}
+
+/// A SYNC retry (`lastBrokerName` set) looks for a queue on another broker: with one broker
+/// group every queue is on the failed broker, so after `writeQueueNums` picks it falls back to
+/// one more; the retry lands on the next queue, and the round robin goes on from there.
+#[test]
+fn retry_avoids_the_failed_broker_and_with_one_group_takes_the_next_queue() {
+    let (sim, _) = run(&scenario(
+        r#"
+        [producer]
+        messages = 4
+        interval = "1s"
+        [[fault]]
+        at = "500ms"
+        kind = "PROCESS_CRASH"
+        duration = "2s"
+        "#,
+    ));
+    // msg#1 and msg#2 find the master down: three refused attempts each, each on the next queue.
+    assert_eq!(attempt_queues(&sim), [(0, 0), (1, 1), (1, 2), (1, 3), (2, 0), (2, 1), (2, 2), (3, 3)]);
+}
+
+/// Each queue's pulls carry that queue's in-memory offset: a consumer that crashes before its
+/// first `persistAll` (10 s after it starts) restarts from each queue's last pull commit. With
+/// 8 messages 1 s apart on 4 queues, each queue's last pull committed only its first message:
+/// the restart redelivers 4. On one queue the last pull committed 7: it redelivers 1.
+#[test]
+fn crashed_consumer_redelivers_from_each_queues_own_pull_commit() {
+    let toml = |queues: u32| {
+        format!(
+            "[topic]\nwriteQueueNums = {queues}\nreadQueueNums = {queues}\n[producer]\nmessages = 8\ninterval = \"1s\"\n\
+             [[fault]]\nat = \"7500ms\"\nkind = \"CONSUMER_CRASH\"\nduration = \"500ms\"\n"
+        )
+    };
+    let restart_offsets = |sim: &Sim| {
+        sim.events()
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::ConsumerStarted { offsets } => Some(offsets.clone()),
+                _ => None,
+            })
+            .nth(1)
+            .expect("restarted")
+    };
+    let (sim, r) = run(&scenario(&toml(4)));
+    assert_eq!(verdicts(&r), "DELIVERED=4 DUPLICATED=4");
+    let main: Vec<Option<u64>> = restart_offsets(&sim).iter().filter(|(q, _)| *q != rmq_sim::event::QueueKind::Retry).map(|(_, o)| *o).collect();
+    assert_eq!(main, [Some(1); 4], "each queue resumes from its own commit");
+    let (sim, r) = run(&scenario(&toml(1)));
+    assert_eq!(verdicts(&r), "DELIVERED=7 DUPLICATED=1");
+    assert_eq!(restart_offsets(&sim)[0], (rmq_sim::event::QueueKind::Main(0), Some(7)));
+}
+
+/// `writeQueueNums` > `readQueueNums`: the producer sends to every write queue, the rebalance
+/// hands out only the first `readQueueNums`, so what lands in the others is never consumed; its
+/// cause says so.
+#[test]
+fn fewer_read_queues_than_write_queues_leave_messages_unread() {
+    let sc = scenario("[topic]\nwriteQueueNums = 4\nreadQueueNums = 2\n[producer]\nmessages = 8\n");
+    let (sim, r) = run(&sc);
+    assert_eq!(verdicts(&r), "DELIVERED=4 LOST_AFTER_ACK=4");
+    for m in &sim.ledger().messages {
+        let unread = m.id % 4 >= 2;
+        assert_eq!(m.verdict == Some(Verdict::LostAfterAck), unread, "msg#{}", m.id);
+        if unread {
+            let why = m.explain(Default::default());
+            assert!(why.contains(&format!("TopicTest#{}, a queue no consumer reads", m.id % 4)), "{why}");
+            assert!(why.contains("writeQueueNums = 4 but readQueueNums = 2"), "{why}");
+        }
+    }
+    assert!(!sim.events().iter().any(|e| matches!(e.kind, EventKind::Pulled { queue: rmq_sim::event::QueueKind::Main(2 | 3), .. })));
+}
+
+/// `%RETRY%<group>` has one queue (`retryQueueNums` = 1) and `%DLQ%<group>` one
+/// (`DLQ_NUMS_PER_GROUP`): retries of messages from every `TopicTest` queue share it.
+#[test]
+fn retry_topic_has_one_queue_for_every_source_queue() {
+    let (sim, r) = run(&scenario(
+        "[producer]\nmessages = 8\n[consumer]\nfailFirstAttempts = 1\nmaxReconsumeTimes = 1\nfailMessages = [7]\n",
+    ));
+    assert_eq!(verdicts(&r), "DEAD_LETTERED=1 DELIVERED=7");
+    let retry_offsets: Vec<u64> = sim
+        .events()
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Delivered { queue: rmq_sim::event::QueueKind::Retry, queue_offset, .. } => Some(queue_offset),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(retry_offsets, (0..8).collect::<Vec<u64>>(), "one queue, offsets 0..7");
+    assert!(sim.events().iter().all(|e| !matches!(e.kind, EventKind::Appended { topic: rmq_sim::event::Topic::Retry | rmq_sim::event::Topic::Dlq, queue_id: 1.., .. })));
+    assert_eq!(sim.master().store.cq_retry.len(), 8);
+    assert_eq!(sim.master().store.cq_dlq.len(), 1);
 }

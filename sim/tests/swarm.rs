@@ -141,20 +141,22 @@ fn restarted_consumer_redelivers_little(case: &Case, sim: &Sim) -> Result<bool, 
             continue;
         }
         let Some(start) = before.iter().rposition(|e| matches!(e.kind, ConsumerStarted { .. })) else { continue };
-        let ConsumerStarted { main_offset: Some(start_offset), .. } = before[start].kind else { continue };
+        let ConsumerStarted { offsets: ref start_offsets } = before[start].kind else { continue };
         if before[start].at.as_us() > quiet_from || before[start..].iter().any(|e| matches!(e.kind, ConsumerCrashed { .. })) {
             continue;
         }
-        // The offset the consumer held at `then`.
+        // Per queue of `TopicTest` (each has its own offset, committed on its own pulls): the
+        // offset the consumer held at `then`.
         let then = died - window - sc.network.latency.as_us();
         let mut pending: BTreeMap<(QueueKind, u64), rmq_sim::MsgId> = BTreeMap::new();
-        let mut next = start_offset;
+        let mut next: BTreeMap<QueueKind, u64> =
+            start_offsets.iter().filter_map(|&(q, o)| Some((q, o?))).filter(|(q, _)| *q != QueueKind::Retry).collect();
         for e in before[start..].iter().take_while(|e| e.at.as_us() <= then) {
             match e.kind {
                 Delivered { msg, queue, queue_offset, .. } => {
                     pending.insert((queue, queue_offset), msg);
-                    if queue == QueueKind::Main {
-                        next = next.max(queue_offset + 1);
+                    if let Some(n) = next.get_mut(&queue) {
+                        *n = (*n).max(queue_offset + 1);
                     }
                 }
                 Consumed { msg, result: ConsumeResult::Success, .. } => {
@@ -168,34 +170,37 @@ fn restarted_consumer_redelivers_little(case: &Case, sim: &Sim) -> Result<bool, 
                 _ => {}
             }
         }
-        let held = pending.keys().find(|(q, _)| *q == QueueKind::Main).map_or(next, |(_, o)| *o);
-        // The restart during the outage and the offset it read from the slave.
+        let held: BTreeMap<QueueKind, u64> = next
+            .iter()
+            .map(|(&q, &n)| (q, pending.keys().find(|(pq, _)| *pq == q).map_or(n, |(_, o)| *o)))
+            .collect();
+        // The restart during the outage and the offsets it read from the slave.
         let after = &events[i + 1..];
         let Some(crash) = after.iter().position(|e| matches!(e.kind, ConsumerCrashed { .. })) else { continue };
-        let mut read = None;
+        let mut read: BTreeMap<QueueKind, u64> = BTreeMap::new();
         for e in &after[crash + 1..] {
-            match e.kind {
+            match &e.kind {
                 BrokerRestarted { node: NodeId::Master, .. } | BrokerDown { node: NodeId::Slave, .. } | ConsumerCrashed { .. } => break,
-                ConsumerStarted { main_offset, .. } => {
-                    read = main_offset;
-                    if read.is_some() {
-                        break;
-                    }
+                ConsumerStarted { offsets } => {
+                    read.extend(offsets.iter().filter_map(|&(q, o)| Some((q, o?))));
                 }
-                QueueAssigned { queue: QueueKind::Main, node: NodeId::Slave, offset } => {
-                    read = Some(offset);
-                    break;
+                QueueAssigned { queue, node: NodeId::Slave, offset } => {
+                    read.insert(*queue, *offset);
                 }
                 _ => {}
             }
         }
-        let Some(read) = read else { continue };
+        let compared: Vec<(QueueKind, u64, u64)> =
+            held.iter().filter_map(|(q, &h)| read.get(q).map(|&r| (*q, r, h))).collect();
+        if compared.is_empty() {
+            continue;
+        }
         checked = true;
-        if read < held {
+        if let Some((queue, read, held)) = compared.into_iter().find(|&(_, r, h)| r < h) {
             return Err(broke(
                 "restarted_consumer_redelivers_at_most_one_persist_and_sync_period",
                 format!(
-                    "the master died at {}; the consumer held TopicTest offset {held} {} before, yet restarted from {read}",
+                    "the master died at {}; the consumer held {queue} offset {held} {} before, yet restarted from {read}",
                     e.at,
                     rmq_sim::SimDuration(window)
                 ),
@@ -275,7 +280,8 @@ fn liveness(case: &Case, sim: &Sim) -> Result<(), Break> {
     // dead-lettered once the run went quiet with a healthy consumer.
     if ended == EndReason::Quiescent && all_faults_heal(case) && case.scenario.consumer.enabled {
         for m in &sim.ledger().messages {
-            if m.lost().is_empty() && m.was_acked() && m.verdict == Some(Verdict::LostAfterAck) {
+            let unread = m.cause().is_some_and(|c| c.0.iter().any(|s| matches!(s, CauseStep::QueueNotRead { .. })));
+            if m.lost().is_empty() && m.was_acked() && m.verdict == Some(Verdict::LostAfterAck) && !unread {
                 let kinds: Vec<_> = case.scenario.faults.iter().map(|f| f.kind).chain(case.injected.iter().map(|(_, f)| f.kind)).collect();
                 // A copy can vanish without a CopyLost only through a fault that destroys state.
                 if !kinds.iter().any(|k| matches!(k, FaultKind::PowerLoss | FaultKind::DiskLost | FaultKind::ProcessCrash)) {
@@ -315,6 +321,7 @@ fn candidates(case: &Case) -> Vec<Case> {
     out.push(with(&|c| c.scenario.disk = d.disk.clone()));
     out.push(with(&|c| c.scenario.network = d.network.clone()));
     out.push(with(&|c| c.scenario.slave = d.slave.clone()));
+    out.push(with(&|c| c.scenario.topic = d.topic.clone()));
     out.push(with(&|c| {
         let messages = c.scenario.producer.messages;
         c.scenario.producer = ProducerConfig { messages, ..d.producer.clone() };
@@ -422,6 +429,7 @@ const RARE: &[&str] = &[
     "retry re-armed after a restart",
     "copy lost after DLQ compensation",
     "cause: skipped by the consumer",
+    "cause: queue not read (readQueueNums < writeQueueNums)",
     "cause: retry stuck on the slave",
     "cause: stranded on a down broker",
     "cause: retry lost",
@@ -531,6 +539,7 @@ impl Coverage {
             for step in m.cause().iter().flat_map(|c| &c.0) {
                 seen.insert(match step {
                     CauseStep::SkippedByConsumer { .. } => "cause: skipped by the consumer",
+                    CauseStep::QueueNotRead { .. } => "cause: queue not read (readQueueNums < writeQueueNums)",
                     CauseStep::RetryStuckOnSlave => "cause: retry stuck on the slave",
                     CauseStep::Stranded => "cause: stranded on a down broker",
                     CauseStep::RetryLost => "cause: retry lost",

@@ -47,7 +47,7 @@ pub fn retry_schedule(p: &Props) -> Html {
     }
     let group = &p.pb.run.timeline.scenario.consumer.group;
     let queue = |q: QueueKind| match q {
-        QueueKind::Main => "TopicTest".to_string(),
+        QueueKind::Main(q) => format!("TopicTest#{q}"),
         QueueKind::Retry => format!("%RETRY%{group}"),
     };
     let cursor = p.pb.cursor;

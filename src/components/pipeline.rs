@@ -281,25 +281,51 @@ fn slave_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     }
 }
 
+/// The consume-queue station: one small lane per queue of `TopicTest` (`writeQueueNums`, spec §5),
+/// filled to the consumer's offset in that queue out of the queue's max offset; a queue the group
+/// does not read (at or above `readQueueNums`) is drawn dashed and never fills.
 fn queue_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let live = pb.live.borrow();
+    let topic = &pb.run.timeline.scenario.topic;
     let a = station(o, StationId::ConsumeQueue);
     let node = if live.route() == rmq_sim::NodeId::Slave { live.slave() } else { Some(live.master()) };
-    let len = node.map_or(0, |n| n.store.cq_main.len() as u64);
+    let n = topic.write_queue_nums.max(topic.read_queue_nums).max(1) as usize;
+    let lens: Vec<u64> =
+        (0..n).map(|q| node.map_or(0, |nd| nd.store.queue(rmq_sim::event::Topic::Main, q as u8).len() as u64)).collect();
+    let len: u64 = lens.iter().sum();
     let cv = live.consumer_view();
-    let f = layout::fraction(cv.main_offset, len.max(1));
-    let (bar, fill) = if a.h > a.w {
-        (Rect { x: a.x + a.w / 2.0 - 10.0, y: a.y + 6.0, w: 20.0, h: a.h - 40.0 }, true)
+    let vertical = a.h > a.w;
+    let bar = if vertical {
+        Rect { x: a.x + 6.0, y: a.y + 6.0, w: a.w - 12.0, h: a.h - 40.0 }
     } else {
-        (Rect { x: a.x + 4.0, y: a.y + 4.0, w: a.w - 8.0, h: 12.0 }, false)
+        Rect { x: a.x + 4.0, y: a.y + 4.0, w: a.w - 8.0, h: 12.0 }
     };
-    let (fx, fy, fw, fh) =
-        if fill { (bar.x, bar.y, bar.w, bar.h * f) } else { (bar.x, bar.y, bar.w * f, bar.h) };
+    let gap = if n > 16 { 0.5 } else { 2.0 };
+    let lane_w = ((bar.w - gap * (n - 1) as f64) / n as f64).max(0.5);
+    let lanes = (0..n).map(|q| {
+        let x = bar.x + q as f64 * (lane_w + gap);
+        let max = lens[q];
+        let offset = cv.main_offsets.get(q).copied();
+        let f = offset.map_or(0.0, |off| layout::fraction(off, max.max(1)));
+        let (fw, fh) = if vertical { (lane_w, bar.h * f) } else { (lane_w * f, bar.h) };
+        let tip = match offset {
+            Some(off) => format!("TopicTest#{q}: maxOffset={max} consumerOffset={off}"),
+            None => format!("TopicTest#{q}: maxOffset={max}, not read (readQueueNums = {})", topic.read_queue_nums),
+        };
+        let dash = if offset.is_none() { "2 2" } else { "none" };
+        html! {
+            <g class="q-lane">
+                <title>{tip}</title>
+                <rect class="q-bg" x={x.to_string()} y={bar.y.to_string()} width={lane_w.to_string()} height={bar.h.to_string()} rx="2"
+                    stroke={if offset.is_none() { "currentColor" } else { "none" }} stroke-dasharray={dash} fill-opacity={if offset.is_none() { "0.3" } else { "1" }} />
+                <rect class="q-fill" x={x.to_string()} y={bar.y.to_string()} width={fw.to_string()} height={fh.to_string()} rx="2" />
+            </g>
+        }
+    });
     html! {
         <>
-            { boxed(a, 8.0, t(lang, Key::StQueue), format!("TopicTest q0 ({})", live.route().name()), "st-queue") }
-            <rect class="q-bg" x={bar.x.to_string()} y={bar.y.to_string()} width={bar.w.to_string()} height={bar.h.to_string()} rx="3" />
-            <rect class="q-fill" x={fx.to_string()} y={fy.to_string()} width={fw.to_string()} height={fh.to_string()} rx="3" />
+            { boxed(a, 8.0, t(lang, Key::StQueue), format!("TopicTest ×{n} ({})", live.route().name()), "st-queue") }
+            { for lanes }
             <text class="rg-label start" x={(a.x + 2.0).to_string()} y={(a.y + a.h - 4.0).to_string()}>{tf(lang, Key::ConsumedTo, &[&cv.main_offset, &len])}</text>
         </>
     }

@@ -4,13 +4,15 @@
 //! once (`written`); a flush makes everything written so far durable (`flushed`). A process
 //! crash keeps the page cache (the OS writes it back); a power loss truncates the log at the
 //! last flush; a lost disk empties it. Consume queues are rebuilt from the commit log, so here
-//! they are views over its records, in commit-log order.
+//! they are views over its records, in commit-log order: one per (topic, `queueId`) — the
+//! producer's topic has `writeQueueNums` of them, `%RETRY%<group>` and `%DLQ%<group>` one each
+//! (spec §5, "A topic has several queues").
 //!
 //! With `transientStorePoolEnable` (spec §2c) an append lands in an off-heap write buffer first
 //! (`written`); `CommitRealTimeService` copies it into the file (`committed`). Readers, replication
 //! and flushes see only committed bytes; a process crash loses the uncommitted tail.
 
-use crate::event::{MsgId, Topic};
+use crate::event::{MsgId, QueueKind, Topic};
 use crate::time::SimTime;
 
 /// Index of a stored copy in [`crate::Sim`]'s copy table; replicas share the master's id.
@@ -22,6 +24,8 @@ pub struct Record {
     pub copy: CopyId,
     pub msg: MsgId,
     pub topic: Topic,
+    /// The consume queue of `topic` it is dispatched to (`queueId`; 0 outside `TopicTest`).
+    pub queue_id: u8,
     pub offset: u64,
     pub size: u64,
     pub reconsume_times: u32,
@@ -47,8 +51,9 @@ pub struct Store {
     pub write_buffer: bool,
     /// With a write buffer: everything below this offset is in the file (page cache).
     pub committed: u64,
-    /// `TopicTest` queue 0: indices into `records`.
-    pub cq_main: Vec<usize>,
+    /// `TopicTest`'s queues, by `queueId`: indices into `records` (a queue nothing was sent to
+    /// yet may be missing at the end).
+    pub cq_main: Vec<Vec<usize>>,
     /// `%RETRY%<group>` queue 0.
     pub cq_retry: Vec<usize>,
     /// `%DLQ%<group>` queue 0.
@@ -73,7 +78,13 @@ impl Store {
     fn push(&mut self, rec: Record) -> &Record {
         let idx = self.records.len();
         match rec.topic {
-            Topic::Main => self.cq_main.push(idx),
+            Topic::Main => {
+                let q = rec.queue_id as usize;
+                if self.cq_main.len() <= q {
+                    self.cq_main.resize_with(q + 1, Vec::new);
+                }
+                self.cq_main[q].push(idx)
+            }
             Topic::Retry => self.cq_retry.push(idx),
             Topic::Dlq => self.cq_dlq.push(idx),
             Topic::Schedule => {}
@@ -127,7 +138,7 @@ impl Store {
         self.written = self.records.last().map_or(0, |r| r.end());
         self.flushed = self.flushed.min(self.written);
         self.committed = self.committed.min(self.written);
-        for cq in [&mut self.cq_main, &mut self.cq_retry, &mut self.cq_dlq] {
+        for cq in self.cq_main.iter_mut().chain([&mut self.cq_retry, &mut self.cq_dlq]) {
             cq.retain(|&i| i < keep);
         }
         cut
@@ -145,13 +156,18 @@ impl Store {
         &self.records[a..b]
     }
 
-    /// A topic's consume queue: the entries dispatched so far (only committed records).
-    pub fn queue(&self, topic: Topic) -> &[usize] {
+    /// The consume queue a consumer reads as `q`.
+    pub fn consume_queue(&self, q: QueueKind) -> &[usize] {
+        self.queue(q.topic(), q.queue_id())
+    }
+
+    /// Queue `queue_id` of a topic: the entries dispatched so far (only committed records).
+    pub fn queue(&self, topic: Topic, queue_id: u8) -> &[usize] {
         let cq: &[usize] = match topic {
-            Topic::Main => &self.cq_main,
-            Topic::Retry => &self.cq_retry,
-            Topic::Dlq => &self.cq_dlq,
-            Topic::Schedule => &[],
+            Topic::Main => self.cq_main.get(queue_id as usize).map_or(&[], |q| q.as_slice()),
+            Topic::Retry if queue_id == 0 => &self.cq_retry,
+            Topic::Dlq if queue_id == 0 => &self.cq_dlq,
+            _ => &[],
         };
         let end = if self.dispatch_to_flushed {
             self.flushed
@@ -183,6 +199,7 @@ mod tests {
             copy,
             msg: MsgId(copy as u32),
             topic: Topic::Main,
+            queue_id: 0,
             offset: 0,
             size,
             reconsume_times: 0,
@@ -213,6 +230,6 @@ mod tests {
         let cut = s.truncate(s.flushed);
         assert_eq!(cut.len(), 2, "records ending after the flushed offset are gone");
         assert_eq!(s.written, 200);
-        assert_eq!(s.cq_main.len(), 2);
+        assert_eq!(s.cq_main[0].len(), 2);
     }
 }

@@ -18,7 +18,7 @@
 //!   resend is a new operation by a new process: message *i*'s *r*-th resend is process
 //!   *i* + *r* × `messages` (as Jepsen replaces a crashed process).
 //! - **receive**: one operation per delivery to the consumer group: `invoke` when a consume
-//!   thread took the message (`queue`, `reconsumeTimes`), `ok` on `CONSUME_SUCCESS`, `fail` on
+//!   thread took the message (`queue`: `TopicTest#<queueId>` or `%RETRY%<group>`, `reconsumeTimes`), `ok` on `CONSUME_SUCCESS`, `fail` on
 //!   `RECONSUME_LATER` / an exception (the message comes back as a retry), `info` when the
 //!   consumer crashed with it in flight or the run ended. Consumer processes are numbered from
 //!   `messages` × (1 + `resendMaxTimes`) upward; a free one is reused (lowest first), one whose
@@ -167,7 +167,7 @@ impl Builder {
 
     fn queue_name(&self, q: QueueKind) -> String {
         match q {
-            QueueKind::Main => "TopicTest".into(),
+            QueueKind::Main(q) => format!("TopicTest#{q}"),
             QueueKind::Retry => format!("%RETRY%{}", self.group),
         }
     }

@@ -1,7 +1,8 @@
 //! Java-properties `broker.conf` import: lays a real master's store knobs onto a scenario.
 //!
 //! Users have a `broker.conf` already; pasting it is quicker and less error-prone than copying
-//! values into `[broker]`. Keys the lab models (the flush and HA knobs of spec §1) are applied in
+//! values into `[broker]`. `defaultTopicQueueNums` sets `[topic]` (the queues of a topic the
+//! producer creates: at most the producer's 4). Keys the lab models (the flush and HA knobs of spec §1) are applied in
 //! RocketMQ's own units (milliseconds, bytes); every other key (`brokerName`, `namesrvAddr`,
 //! `storePathRootDir`, …) is listed as not modelled, with its line, so the user sees what the run
 //! ignores instead of wondering.
@@ -185,6 +186,20 @@ fn import(text: &str, base: &Scenario, strict: bool) -> Result<BrokerConfImport,
             out.applied.push((line_no, key.to_string()));
             continue;
         }
+        if key == "defaultTopicQueueNums" {
+            // `BrokerConfig.defaultTopicQueueNums` (default 8) sizes `TBW102`; a topic the producer
+            // creates by sending gets min(this, the producer's own `defaultTopicQueueNums`, 4) read
+            // and write queues (`TopicConfigManager.createTopicInSendMessageMethod`): `[topic]`.
+            let n = number(value).map_err(|r| err(key, r))?;
+            if n == 0 || n > i32::MAX as u64 {
+                return Err(err(key, format!("{n} is out of range; give 1 to {} (a topic created with 0 queues has nowhere to send)", i32::MAX)));
+            }
+            let q = n.min(u64::from(PRODUCER_DEFAULT_TOPIC_QUEUE_NUMS)) as u32;
+            out.scenario.topic.write_queue_nums = q;
+            out.scenario.topic.read_queue_nums = q;
+            out.applied.push((line_no, key.to_string()));
+            continue;
+        }
         if key == "haSlaveFallbehindMax" || key == "haMaxGapNotInSync" {
             match gap_key {
                 Some(other) if other != key => {
@@ -335,7 +350,12 @@ fn unmodelled_mode(key: &str, value: &str) -> Option<String> {
 }
 
 /// Every key [`apply`] models (the scenario's `[broker]` keys), and the mode keys it recognises.
-pub const KNOWN_KEYS: &[&str] = broker_keys!("enableDLegerCommitLog", "enableControllerMode", "slaveReadEnable");
+pub const KNOWN_KEYS: &[&str] =
+    broker_keys!("enableDLegerCommitLog", "enableControllerMode", "slaveReadEnable", "defaultTopicQueueNums");
+
+/// `DefaultMQProducer.defaultTopicQueueNums`: the queues a producer asks for when its send creates
+/// the topic (4.7.0, 4.9.8 and 5.3.3 alike).
+pub const PRODUCER_DEFAULT_TOPIC_QUEUE_NUMS: u32 = 4;
 
 /// The known key `key` is probably a misspelling of: within 2 edits (1 for keys of up to 8
 /// characters), ignoring case (RocketMQ's keys are case-sensitive: `flushdisktype` is ignored).

@@ -28,7 +28,10 @@ pub const VERSION: &str = "v1";
 /// - 1: issue 18 item 8, a consume thread is blocked through its `sendMessageBack` RPC.
 /// - 2: issue 18 item 7, long polling's 15–20 s return (`PullRequestHoldService`), a slave's held
 ///   pulls woken only by its 5 s check, a dead slave process noticed after tens of milliseconds.
-pub const MODEL_VERSION: u32 = 2;
+/// - 3: issue 18 item 6, topic queues: `[topic] writeQueueNums` / `readQueueNums` (default 4), the
+///   producer's round robin over them, one process queue, pull and offset per queue. A link made
+///   before opens with 4 queues where its author's run had one.
+pub const MODEL_VERSION: u32 = 3;
 /// Longest link body accepted (encoded characters).
 pub const MAX_ENCODED: usize = 16 * 1024;
 /// Largest inflated payload accepted: a zip bomb stops here.

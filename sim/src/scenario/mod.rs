@@ -266,6 +266,27 @@ impl Default for NetworkConfig {
     }
 }
 
+/// `[topic]`: the producer's topic `TopicTest` (`TopicConfig`; spec §5, "A topic has several
+/// queues"). A topic the producer creates by sending gets min(the producer's
+/// `defaultTopicQueueNums`, 4; the broker's `defaultTopicQueueNums`, 8) = 4 read and write queues
+/// (`TopicConfigManager.createTopicInSendMessageMethod`); one made with the admin tool has its own
+/// counts. The producer spreads its sends over the `writeQueueNums` queues, the consumer group
+/// reads the first `readQueueNums` (`MQClientInstance.topicRouteData2TopicPublishInfo` /
+/// `…SubscribeInfo`): with fewer read than write queues, what lands in the others is never read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TopicConfig {
+    /// `writeQueueNums`, default 4: the queues the producer sends to.
+    pub write_queue_nums: u32,
+    /// `readQueueNums`, default 4: the queues the consumer group reads.
+    pub read_queue_nums: u32,
+}
+
+impl Default for TopicConfig {
+    fn default() -> Self {
+        TopicConfig { write_queue_nums: 4, read_queue_nums: 4 }
+    }
+}
+
 /// `[producer]`: one producer sending `messages` messages: open loop, message *i* at
 /// *i* × `interval`; or closed loop, `threads` threads each sending the next message as soon as
 /// its previous send returned (RocketMQ's `benchmark/producer.sh`).
@@ -540,6 +561,7 @@ pub struct Scenario {
     pub disk: DiskConfig,
     pub slave: SlaveConfig,
     pub network: NetworkConfig,
+    pub topic: TopicConfig,
     pub producer: ProducerConfig,
     pub consumer: ConsumerConfig,
     /// Faults, kept in file order (the simulator orders them by time, then by file order).
@@ -557,6 +579,7 @@ impl Default for Scenario {
             disk: DiskConfig::default(),
             slave: SlaveConfig::default(),
             network: NetworkConfig::default(),
+            topic: TopicConfig::default(),
             producer: ProducerConfig::default(),
             consumer: ConsumerConfig::default(),
             faults: Vec::new(),
@@ -584,6 +607,9 @@ pub mod limits {
     pub const MAX_BODY_SIZE: u32 = 4 * 1024 * 1024;
     /// Most `maxReconsumeTimes` the lab accepts (RocketMQ caps the delay level at 18 anyway).
     pub const MAX_RECONSUME_TIMES: u32 = 1_000;
+    /// Most `writeQueueNums` / `readQueueNums` (RocketMQ takes any int; admin-created topics
+    /// rarely have more than 64 queues, and the lab draws each one).
+    pub const MAX_QUEUE_NUMS: u32 = 64;
 }
 
 /// Inputs that parse but do nothing, each named by its field: a `CONSUMER_CRASH` before the
@@ -607,6 +633,20 @@ pub fn warnings(sc: &Scenario) -> Vec<ScenarioError> {
                 ),
             ));
         }
+    }
+    let t = &sc.topic;
+    if t.read_queue_nums < t.write_queue_nums && sc.consumer.enabled {
+        out.push(ScenarioError::new(
+            "topic.readQueueNums",
+            None,
+            format!(
+                "{} read queues but {} write queues: the producer also sends to queues {}..{}, which no consumer reads; their messages stay unread",
+                t.read_queue_nums,
+                t.write_queue_nums,
+                t.read_queue_nums,
+                t.write_queue_nums - 1
+            ),
+        ));
     }
     let p = &sc.producer;
     if p.threads.is_none() && p.messages > 0 {

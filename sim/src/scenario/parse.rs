@@ -18,7 +18,7 @@ use toml::{Table, Value};
 use super::{
     limits, BrokerConfig, BrokerRole, ConsumerConfig, DiskConfig, FailWith, Fault, FaultKind,
     FaultTarget, FlushDiskType, NetworkConfig, OnException, ProducerConfig, Scenario, SendMode,
-    SlaveConfig,
+    SlaveConfig, TopicConfig,
 };
 use crate::rocketmq_version::RocketMqVersion;
 use crate::time::{format_duration, parse_duration, SimDuration, SimTime};
@@ -83,7 +83,8 @@ const TARGETS: &[FaultTarget] =
     &[FaultTarget::Master, FaultTarget::Slave, FaultTarget::Slave2, FaultTarget::Producer, FaultTarget::Consumer];
 
 const ROOT_KEYS: &[&str] = &[
-    "name", "version", "seed", "until", "broker", "disk", "slave", "network", "producer", "consumer", "fault",
+    "name", "version", "seed", "until", "broker", "disk", "slave", "network", "topic", "producer", "consumer",
+    "fault",
 ];
 /// The `[broker]` keys, in the order [`scenario_to_toml`] writes them, followed by `$extra`:
 /// the one list both the scenario parser ([`BROKER_KEYS`]) and the `broker.conf` reader
@@ -130,6 +131,7 @@ const SLAVE_KEYS: &[&str] =
 /// Most slaves a group has in the lab (`[slave] count`): a master and two slaves.
 pub const MAX_SLAVES: u32 = 2;
 const NETWORK_KEYS: &[&str] = &["latency", "producerBytesPerMs"];
+const TOPIC_KEYS: &[&str] = &["writeQueueNums", "readQueueNums"];
 const PRODUCER_KEYS: &[&str] = &[
     "sendMode",
     "messages",
@@ -209,6 +211,9 @@ fn from_table(root: &Table, lines: &LineIndex) -> std::result::Result<Scenario, 
     }
     if let Some(t) = root.section("network")? {
         parse_network(&t, &mut s.network)?;
+    }
+    if let Some(t) = root.section("topic")? {
+        parse_topic(&t, &mut s.topic)?;
     }
     if let Some(t) = root.section("producer")? {
         parse_producer(&t, &mut s.producer)?;
@@ -389,6 +394,15 @@ fn parse_network(t: &Tbl, n: &mut NetworkConfig) -> Result<()> {
     if t.has("producerBytesPerMs") {
         n.producer_bytes_per_ms = Some(t.int("producerBytesPerMs", 1, 1, i64::MAX as u64)?);
     }
+    Ok(())
+}
+
+/// `[topic]`: 1 to [`limits::MAX_QUEUE_NUMS`] queues each way (a topic without a write queue
+/// has no route to send to; one without a read queue is never consumed).
+fn parse_topic(t: &Tbl, q: &mut TopicConfig) -> Result<()> {
+    t.check_keys(TOPIC_KEYS)?;
+    q.write_queue_nums = t.int_u32("writeQueueNums", q.write_queue_nums, 1, limits::MAX_QUEUE_NUMS)?;
+    q.read_queue_nums = t.int_u32("readQueueNums", q.read_queue_nums, 1, limits::MAX_QUEUE_NUMS)?;
     Ok(())
 }
 
@@ -957,6 +971,9 @@ pub fn scenario_to_toml(s: &Scenario) -> String {
     if let Some(bw) = s.network.producer_bytes_per_ms {
         w.kv("producerBytesPerMs", bw.to_string());
     }
+    w.header("[topic]");
+    w.kv("writeQueueNums", s.topic.write_queue_nums.to_string());
+    w.kv("readQueueNums", s.topic.read_queue_nums.to_string());
     write_producer(&mut w, &s.producer);
     write_consumer(&mut w, &s.consumer);
     for f in &s.faults {

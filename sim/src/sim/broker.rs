@@ -56,7 +56,8 @@ impl Sim {
     }
 
     /// Appends a new copy of `msg` to the master and dispatches it; returns its copy id.
-    pub(crate) fn master_append(&mut self, msg: MsgId, topic: Topic, rc: u32, attempt: Option<u32>) -> CopyId {
+    /// `queue_id`: the queue of `topic` it is dispatched to (0 for the one-queue topics).
+    pub(crate) fn master_append(&mut self, msg: MsgId, topic: Topic, queue_id: u8, rc: u32, attempt: Option<u32>) -> CopyId {
         let copy = self.copies.len();
         self.copies.push(CopyInfo {
             msg,
@@ -73,13 +74,14 @@ impl Sim {
             copy,
             msg,
             topic,
+            queue_id,
             offset: 0,
             size,
             reconsume_times: rc,
             appended_at: self.now,
         });
         let offset = rec.offset;
-        self.emit(EventKind::Appended { node: NodeId::Master, msg, topic, offset, size, reconsume_times: rc });
+        self.emit(EventKind::Appended { node: NodeId::Master, msg, topic, queue_id, offset, size, reconsume_times: rc });
         let rec = self.ledger.get_mut(msg);
         rec.appended_at.get_or_insert(self.now);
         if self.master.flush_disk_type == FlushDiskType::SyncFlush {
@@ -90,12 +92,12 @@ impl Sim {
             self.commit_turn(true);
         } else if !self.master.store.dispatch_to_flushed {
             // (5.3.x SYNC_FLUSH dispatches when the flush ends: `on_flush_done`.)
-            self.notify_dispatch(NodeId::Master, topic);
+            self.notify_dispatch(NodeId::Master, topic, queue_id);
         }
         copy
     }
 
-    pub(super) fn on_request_arrive(&mut self, msg: MsgId, attempt: u32, epoch: u32) {
+    pub(super) fn on_request_arrive(&mut self, msg: MsgId, attempt: u32, queue: u8, epoch: u32) {
         if !self.master.is_up() || self.master.epoch != epoch {
             self.emit(EventKind::RequestLost { msg, attempt, why: "the master went down before it arrived" });
             return;
@@ -115,7 +117,7 @@ impl Sim {
                 return;
             }
         };
-        let copy = self.master_append(msg, Topic::Main, 0, Some(attempt));
+        let copy = self.master_append(msg, Topic::Main, queue, 0, Some(attempt));
         self.hold_put(copy, Reply::Producer { msg, attempt }, need_ack);
     }
 
@@ -349,10 +351,10 @@ impl Sim {
         self.emit(EventKind::Flushed { node, offset: flushed });
         if self.node(node).store.dispatch_to_flushed {
             // 5.3.x SYNC_FLUSH: `ReputMessageService` dispatches up to the flushed offset.
-            let topics: std::collections::BTreeSet<Topic> =
-                self.node(node).store.range(old, flushed).iter().map(|r| r.topic).collect();
-            for topic in topics {
-                self.notify_dispatch(node, topic);
+            let queues: std::collections::BTreeSet<(Topic, u8)> =
+                self.node(node).store.range(old, flushed).iter().map(|r| (r.topic, r.queue_id)).collect();
+            for (topic, queue_id) in queues {
+                self.notify_dispatch(node, topic, queue_id);
             }
         }
         if node == NodeId::Master {

@@ -34,11 +34,11 @@ impl Sim {
             let (from, to) = (n.store.committed, n.store.written);
             n.store.committed = to;
             n.last_commit = Some(now);
-            let topics: BTreeSet<_> = n.store.range(from, to).iter().map(|r| r.topic).collect();
+            let queues: BTreeSet<_> = n.store.range(from, to).iter().map(|r| (r.topic, r.queue_id)).collect();
             self.emit(EventKind::Committed { from, to });
             // `ReputMessageService` dispatches what is now readable.
-            for topic in topics {
-                self.notify_dispatch(NodeId::Master, topic);
+            for (topic, queue_id) in queues {
+                self.notify_dispatch(NodeId::Master, topic, queue_id);
             }
         }
         let n = &mut self.master;

@@ -1,6 +1,8 @@
 //! The push consumer group (concurrent; client spec §6–§10, broker spec §5).
 //!
-//! It pulls `TopicTest` and `%RETRY%<group>` (long polling: a pull with nothing new is held by
+//! It pulls each of `TopicTest`'s `readQueueNums` queues and `%RETRY%<group>`'s one queue, each
+//! with its own pull request, process queue, flow control and offset (spec §5, "A topic has
+//! several queues": the one consumer of the group is allocated every queue) (long polling: a pull with nothing new is held by
 //! the broker for up to 15–20 s, `PullRequestHoldService`), consumes on `consumeThread` threads, and keeps an
 //! in-memory offset per queue: the smallest offset still in its process queue. That offset
 //! reaches the broker two ways: carried by every pull to the master, and by the periodic persist
@@ -117,17 +119,22 @@ pub struct ConsumerView {
     pub crashed: bool,
     /// When a crashed consumer restarts, if it will.
     pub restart_at: Option<SimTime>,
+    /// The in-memory offsets of `TopicTest`'s read queues, summed (messages consumed past).
     pub main_offset: u64,
+    /// Each read queue's in-memory offset, by `queueId`.
+    pub main_offsets: Vec<u64>,
     pub retry_offset: u64,
     pub in_process: usize,
 }
 
 impl Consumer {
-    pub fn new() -> Self {
+    /// A group reading `read_queue_nums` queues of `TopicTest` and `%RETRY%<group>`.
+    pub fn new(read_queue_nums: u32) -> Self {
+        let main = (0..read_queue_nums.min(u8::MAX as u32 + 1)).map(|q| QueueKind::Main(q as u8));
         Consumer {
             online: false,
             epoch: 0,
-            queues: [QueueKind::Main, QueueKind::Retry].into_iter().map(|q| (q, QueueState::default())).collect(),
+            queues: main.chain([QueueKind::Retry]).map(|q| (q, QueueState::default())).collect(),
             held: BTreeMap::new(),
             busy_threads: 0,
             waiting: VecDeque::new(),
@@ -143,13 +150,6 @@ impl Consumer {
     }
 }
 
-pub(super) fn topic_of(q: QueueKind) -> Topic {
-    match q {
-        QueueKind::Main => Topic::Main,
-        QueueKind::Retry => Topic::Retry,
-    }
-}
-
 impl Sim {
     /// The consumer group as the front end shows it.
     pub fn consumer_view(&self) -> ConsumerView {
@@ -158,7 +158,8 @@ impl Sim {
             online: c.online,
             crashed: c.crashed,
             restart_at: c.restart_at,
-            main_offset: c.queues[&QueueKind::Main].mem_offset,
+            main_offset: c.queues.iter().filter(|(q, _)| **q != QueueKind::Retry).map(|(_, s)| s.mem_offset).sum(),
+            main_offsets: c.queues.iter().filter(|(q, _)| **q != QueueKind::Retry).map(|(_, s)| s.mem_offset).collect(),
             retry_offset: c.queues[&QueueKind::Retry].mem_offset,
             in_process: c.queues.values().map(|q| q.pq.len()).sum(),
         }
@@ -189,10 +190,10 @@ impl Sim {
         c.waiting.clear();
         c.send_backs.clear();
         // `rebalanceImmediately`: each queue's offset is read with READ_FROM_STORE.
-        let main = self.read_offset_from_store(QueueKind::Main);
-        let retry = self.read_offset_from_store(QueueKind::Retry);
-        self.emit(EventKind::ConsumerStarted { main_offset: main, retry_offset: retry });
-        for (q, off) in [(QueueKind::Main, main), (QueueKind::Retry, retry)] {
+        let offsets: Vec<(QueueKind, Option<u64>)> =
+            self.consumer.queues.keys().map(|&q| (q, self.read_offset_from_store(q))).collect();
+        self.emit(EventKind::ConsumerStarted { offsets: offsets.clone() });
+        for (q, off) in offsets {
             match off {
                 Some(off) => self.assign_queue(q, off),
                 None => self.skip_queue(q),
@@ -406,7 +407,7 @@ impl Sim {
         let max = self.sc.consumer.max_reconsume_times;
         let new_copy = if stored_rc >= max {
             // The DLQ copy carries the failing delivery's reconsumeTimes + 1 (17 for a poison message).
-            let dlq = self.master_append(msg, Topic::Dlq, stored_rc + 1, None);
+            let dlq = self.master_append(msg, Topic::Dlq, 0, stored_rc + 1, None);
             self.copies[dlq].handled = !(self.sc.consumer.dlq_consumer && self.rules().dlq_readable);
             self.ledger.get_mut(msg).set_dead_lettered_at(self.now);
             self.emit(EventKind::DeadLettered { msg, reconsume_times: stored_rc });
@@ -415,7 +416,7 @@ impl Sim {
             let levels = &self.sc.broker.message_delay_level;
             let level = (3 + stored_rc).min(levels.len() as u32);
             let due_at = self.now + levels[level as usize - 1];
-            let sched = self.master_append(msg, Topic::Schedule, stored_rc + 1, None);
+            let sched = self.master_append(msg, Topic::Schedule, 0, stored_rc + 1, None);
             self.copies[sched].due_at = Some(due_at);
             self.ledger.get_mut(msg).push_retry(level, due_at);
             self.emit(EventKind::RetryScheduled { msg, delay_level: level, due_at, reconsume_times: stored_rc + 1 });

@@ -38,9 +38,12 @@ impl Sim {
         // Indexed by copy id and by message id (both dense): a run of 10^6 messages ends in one
         // pass, not 10^6 tree look-ups.
         let mut readable = vec![false; self.copies.len()];
+        // Copies in a `TopicTest` queue at or above `readQueueNums`: no consumer reads them.
+        let mut unread = vec![false; self.copies.len()];
         if let Some(n) = reader {
             for r in &self.node(n).store.records {
                 readable[r.copy] = true;
+                unread[r.copy] = r.topic == Topic::Main && u32::from(r.queue_id) >= self.sc.topic.read_queue_nums;
             }
         }
         let mut in_process = vec![false; self.sc.producer.messages as usize];
@@ -53,13 +56,21 @@ impl Sim {
         // which sit in the DLQ.
         let n = self.sc.producer.messages as usize;
         let (mut pending, mut dead) = (vec![None; n], vec![false; n]);
+        let mut pending_unread = vec![None; n];
         for (i, c) in self.copies.iter().enumerate() {
             if readable[i] {
                 let m = c.msg.0 as usize;
-                if !c.handled && pending[m].is_none() {
-                    pending[m] = Some(i);
+                let slot = if unread[i] { &mut pending_unread[m] } else { &mut pending[m] };
+                if !c.handled && slot.is_none() {
+                    *slot = Some(i);
                 }
                 dead[m] |= c.topic == Topic::Dlq;
+            }
+        }
+        // A copy a consumer can still read comes first; one in an unread queue waits for nobody.
+        for (p, u) in pending.iter_mut().zip(&pending_unread) {
+            if p.is_none() {
+                *p = *u;
             }
         }
         let nothing_pending = self.ended == Some(EndReason::Quiescent);
@@ -71,7 +82,8 @@ impl Sim {
             let rec = self.ledger.get(msg);
             let never_sent = rec.attempts.is_empty();
             let skipped = pending_copy.and_then(|c| self.skipped_over(c, reader, &positions));
-            let waiting = (pending_copy.is_some() && skipped.is_none()) || in_process[id as usize];
+            let not_read = pending_copy.is_some_and(|c| unread[c]);
+            let waiting = (pending_copy.is_some() && skipped.is_none() && !not_read) || in_process[id as usize];
             let work_left = never_sent || waiting || self.producer_pending(msg);
             let verdict = match rec.consumed_at.len() {
                 n if n >= 2 => Verdict::Duplicated,
@@ -108,8 +120,9 @@ impl Sim {
     fn queue_positions(&self, node: NodeId) -> Positions {
         let store = &self.node(node).store;
         let mut at = vec![None; self.copies.len()];
-        for (q, topic) in [(QueueKind::Main, Topic::Main), (QueueKind::Retry, Topic::Retry)] {
-            for (pos, &idx) in store.queue(topic).iter().enumerate() {
+        let main = (0..store.cq_main.len()).map(|q| QueueKind::Main(q as u8));
+        for q in main.chain([QueueKind::Retry]) {
+            for (pos, &idx) in store.consume_queue(q).iter().enumerate() {
                 at[store.records[idx].copy] = Some((q, pos as u64));
             }
         }
@@ -120,7 +133,7 @@ impl Sim {
     /// it, and a restarted one starts from the broker's committed offset, also past it.
     fn skipped_over(&self, copy: CopyId, reader: Option<NodeId>, positions: &Positions) -> Option<CauseStep> {
         let (queue, offset) = positions.get(copy).copied().flatten()?;
-        let q = &self.consumer.queues[&queue];
+        let q = self.consumer.queues.get(&queue)?;
         let committed = self.node(reader?).offsets.get(&queue).copied().unwrap_or(0);
         let consumer_offset = match self.consumer.online {
             true if offset < q.started_from => q.started_from,
@@ -140,6 +153,12 @@ impl Sim {
 
     /// Why a readable, unhandled copy will never be consumed in a run that has nothing left to do.
     fn unreachable_because(&self, copy: CopyId, positions: &Positions) -> CauseStep {
+        if let Some((queue @ QueueKind::Main(q), _)) = positions.get(copy).copied().flatten() {
+            let (read_queue_nums, write_queue_nums) = (self.sc.topic.read_queue_nums, self.sc.topic.write_queue_nums);
+            if u32::from(q) >= read_queue_nums {
+                return CauseStep::QueueNotRead { queue, read_queue_nums, write_queue_nums };
+            }
+        }
         if let Some(step) = self.skipped_over(copy, self.readable_node(), positions) {
             return step;
         }

@@ -89,9 +89,11 @@ impl Sim {
             self.ledger.get_mut(r.msg).replicated_at.get_or_insert(now);
         }
         self.emit(EventKind::ReplicaReceived { offset, slave });
-        for topic in [Topic::Main, Topic::Retry, Topic::Dlq] {
-            if dispatch_now && records.iter().any(|r| r.topic == topic) {
-                self.notify_dispatch(slave, topic);
+        let queues: std::collections::BTreeSet<(Topic, u8)> =
+            records.iter().filter(|r| r.topic != Topic::Schedule).map(|r| (r.topic, r.queue_id)).collect();
+        for (topic, queue_id) in queues {
+            if dispatch_now {
+                self.notify_dispatch(slave, topic, queue_id);
             }
         }
         if sync_flush {

@@ -12,6 +12,20 @@
 //! passed), so a late response can still reach `onSuccess`. ONEWAY gets no answer at all.
 //! A refused connection (process down) fails in one round trip and is retried at once; a machine
 //! that is off or partitioned swallows the request (blackhole) and the client times out.
+//!
+//! Each attempt goes to one of the topic's `writeQueueNums` queues (spec §5, client spec §1):
+//! `MQFaultStrategy.selectOneMessageQueue` with `sendLatencyFaultEnable` false (its default)
+//! calls `TopicPublishInfo.selectOneMessageQueue(lastBrokerName)`, a round robin on the sending
+//! thread's `ThreadLocalIndex`. That index starts at a random value; the lab starts thread *t*'s
+//! first pick at queue *t* mod `writeQueueNums` instead (threads spread as random starts would
+//! spread them), so the queues never depend on the seed (README, "The seed"). A send's first attempt takes the
+//! next queue; a later attempt (`lastBrokerName` set) loops over the queues looking for one on
+//! another broker, and with the lab's one broker group finds none and falls back to a plain pick:
+//! the index moves `writeQueueNums` + 1 steps, so the retry lands on the next queue of the same
+//! broker. `sendDefaultImpl` picks before it checks the budget, so an attempt the spent budget
+//! stops still moves the index. Threads: an open-loop producer is one thread, a closed loop's
+//! threads each have their index, and the application's resends run on one more thread. (ASYNC
+//! retries pick on the callback's thread in RocketMQ; the model uses the sending thread's index.)
 
 use super::{Action, Sim};
 use crate::event::{EventKind, MsgId, SendError, SendStatus, Topic};
@@ -35,8 +49,10 @@ pub(crate) struct SendState {
     pub resend_pending: bool,
     /// The outstanding attempt was written to the connection (not refused before it).
     pub on_channel: bool,
-    /// Closed loop: a producer thread is inside this send (not the application's resend).
-    pub by_thread: bool,
+    /// Closed loop: the producer thread inside this send (not the application's resend).
+    pub by_thread: Option<u32>,
+    /// The thread making the current send, whose `ThreadLocalIndex` picks its queues.
+    pub thread: u32,
     /// The last `SendStatus` an attempt of this send returned, and which attempt: with
     /// `retryAnotherBrokerWhenNotStoreOK` a later attempt may fail, and `sendDefaultImpl` then
     /// returns this result instead of throwing (client spec §1).
@@ -50,11 +66,20 @@ pub(crate) struct Producer {
     pub next_unsent: u32,
     /// When the connection has written every request handed to it so far.
     pub link_free_at: SimTime,
+    /// Each thread's `ThreadLocalIndex` (`TopicPublishInfo.sendWhichQueue`), by thread: `None`
+    /// until its first pick. Only its value modulo `writeQueueNums` matters.
+    pub send_which_queue: Vec<Option<u64>>,
 }
 
 impl Producer {
-    pub fn new(messages: u32) -> Self {
-        Producer { sends: vec![SendState::default(); messages as usize], next_unsent: 0, link_free_at: SimTime::ZERO }
+    /// `threads` sending threads (1 for an open loop), plus the application's resend thread.
+    pub fn new(messages: u32, threads: u32) -> Self {
+        Producer {
+            sends: vec![SendState::default(); messages as usize],
+            next_unsent: 0,
+            link_free_at: SimTime::ZERO,
+            send_which_queue: vec![None; threads as usize + 1],
+        }
     }
 }
 
@@ -97,21 +122,21 @@ impl Sim {
                 }
             }
             Some(threads) => {
-                for _ in 0..threads.min(messages) {
-                    self.thread_takes_next(SimTime::ZERO);
+                for thread in 0..threads.min(messages) {
+                    self.thread_takes_next(thread, SimTime::ZERO);
                 }
             }
         }
     }
 
-    /// Closed loop: a free thread starts the next unsent message at `at`.
-    fn thread_takes_next(&mut self, at: SimTime) {
+    /// Closed loop: free thread `thread` starts the next unsent message at `at`.
+    fn thread_takes_next(&mut self, thread: u32, at: SimTime) {
         let next = self.producer.next_unsent;
         if next >= self.sc.producer.messages {
             return;
         }
         self.producer.next_unsent += 1;
-        self.producer.sends[next as usize].by_thread = true;
+        self.producer.sends[next as usize].by_thread = Some(thread);
         self.schedule_at(at, Action::ProducerSend(MsgId(next)));
     }
 
@@ -121,10 +146,10 @@ impl Sim {
         let now = self.now;
         let s = &mut self.producer.sends[msg.0 as usize];
         let started_at = s.first_start;
-        let by_thread = std::mem::take(&mut s.by_thread);
+        let by_thread = s.by_thread.take();
         self.ledger.get_mut(msg).sends.push(SendRecord { started_at, ended_at: now.max(resume_at), answer });
-        if by_thread {
-            self.thread_takes_next(resume_at);
+        if let Some(thread) = by_thread {
+            self.thread_takes_next(thread, resume_at);
         }
     }
 
@@ -142,9 +167,12 @@ impl Sim {
 
     pub(super) fn on_producer_send(&mut self, msg: MsgId) {
         let now = self.now;
+        let resend_thread = self.producer.send_which_queue.len() as u32 - 1;
         let s = &mut self.producer.sends[msg.0 as usize];
         s.first_start = now;
         s.attempts_in_send = 0;
+        // A closed-loop thread's send, else the application's resend thread or the open loop's one.
+        s.thread = s.by_thread.unwrap_or(if s.resend_pending { resend_thread } else { 0 });
         s.resend_pending = false;
         s.returned = None;
         if self.producer_no_route {
@@ -169,10 +197,38 @@ impl Sim {
         }
     }
 
+    /// `selectOneMessageQueue(tpInfo, lastBrokerName)` on the send's thread: the queue id of
+    /// `TopicTest` the next attempt of `msg` goes to (see the module doc).
+    fn select_queue(&mut self, msg: MsgId) -> u8 {
+        let n = u64::from(self.sc.topic.write_queue_nums.max(1));
+        let s = &self.producer.sends[msg.0 as usize];
+        let (thread, retry) = (s.thread as usize, s.attempts_in_send > 0);
+        let p = &mut self.producer;
+        // `ThreadLocalIndex`: RocketMQ's random start (`Math.abs(random.nextInt())`) stands as
+        // one before queue `thread`, so the first pick is queue `thread` mod n.
+        let index = match p.send_which_queue[thread] {
+            Some(i) => i,
+            None => thread as u64 + n - 1,
+        };
+        // A retry's loop finds no queue on another broker (one broker group): n picks, then one more.
+        let index = index + if retry { n + 1 } else { 1 };
+        p.send_which_queue[thread] = Some(index % n);
+        (index % n) as u8
+    }
+
+    /// `sendDefaultImpl` picks the next attempt's queue before it finds the budget spent: the
+    /// pick moves the thread's index though no attempt follows.
+    fn pick_before_budget_check(&mut self, msg: MsgId) {
+        if self.producer.sends[msg.0 as usize].attempts_in_send < self.max_attempts() {
+            self.select_queue(msg);
+        }
+    }
+
     fn start_attempt(&mut self, msg: MsgId) {
         let now = self.now;
         let lat = self.sc.network.latency;
         let mode = self.sc.producer.send_mode;
+        let queue = self.select_queue(msg);
         let s = &mut self.producer.sends[msg.0 as usize];
         s.attempt += 1;
         s.attempts_in_send += 1;
@@ -186,11 +242,11 @@ impl Sim {
             Reach::Ok | Reach::Blackhole => self.write_request(),
         };
         let arrives_at = matches!(reach, Reach::Ok).then_some(written + lat);
-        self.emit(EventKind::SendAttempted { msg, attempt, arrives_at });
+        self.emit(EventKind::SendAttempted { msg, attempt, queue, arrives_at });
         match reach {
             Reach::Ok => {
                 let epoch = self.master.epoch;
-                self.schedule_at(written + lat, Action::RequestArrive { msg, attempt, epoch })
+                self.schedule_at(written + lat, Action::RequestArrive { msg, attempt, queue, epoch })
             }
             Reach::Refused => {
                 let s = &mut self.producer.sends[msg.0 as usize];
@@ -236,6 +292,7 @@ impl Sim {
             // invokeOneway: no channel → RemotingConnectException wrapped in MQClientException.
             self.send_failed(msg, SendError::RetriesExhausted);
         } else if elapsed > self.sc.producer.send_msg_timeout {
+            self.pick_before_budget_check(msg);
             self.send_failed(msg, SendError::CallTimeout);
         } else if s.attempts_in_send < self.max_attempts() {
             self.start_attempt(msg);
@@ -252,6 +309,9 @@ impl Sim {
         }
         self.emit(EventKind::AttemptFailed { msg, attempt, error: SendError::Timeout });
         // The timeout spent the whole budget: later attempts fail locally.
+        if self.sc.producer.send_mode == SendMode::Sync {
+            self.pick_before_budget_check(msg);
+        }
         self.send_failed(msg, SendError::CallTimeout);
         if self.sc.producer.send_mode == SendMode::Sync {
             self.fail_fast_connection(SendError::Timeout);
@@ -285,6 +345,7 @@ impl Sim {
         s.outstanding = None;
         let (elapsed, used) = (self.now.since(s.first_start), s.attempts_in_send);
         if elapsed > self.sc.producer.send_msg_timeout {
+            self.pick_before_budget_check(msg);
             self.send_failed(msg, SendError::CallTimeout);
         } else if used < self.max_attempts() {
             self.start_attempt(msg);
@@ -339,6 +400,9 @@ impl Sim {
             // One broker group: "another broker" is the same master again, so it stores a copy again.
             self.start_attempt(msg);
         } else {
+            if retry_another {
+                self.pick_before_budget_check(msg);
+            }
             self.end_send(msg, Answer::Status(status), self.now);
         }
     }

@@ -10,7 +10,7 @@
 //! than `consumeConcurrentlyMaxSpan` offsets; it is never dropped, so a backlog of any size is
 //! consumed in the end. A pull past the queue's end is corrected to the end.
 
-use super::consumer::{topic_of, HeldPull};
+use super::consumer::HeldPull;
 use super::{Action, Sim};
 use crate::broker::store::CopyId;
 use crate::event::{EventKind, FlowControl, NodeId, OffsetVia, QueueKind, Topic};
@@ -22,9 +22,11 @@ pub(crate) const PULL_DELAY_WHEN_FLOW_CONTROL: SimDuration = SimDuration::from_m
 pub(crate) const PULL_DELAY_WHEN_EXCEPTION: SimDuration = SimDuration::from_ms(1_000);
 
 impl Sim {
-    /// Sends a pull for every queue that has room and none outstanding.
+    /// Sends a pull for every queue that has room and none outstanding (`TopicTest`'s read
+    /// queues in `queueId` order, then `%RETRY%`).
     pub(crate) fn kick_consumer(&mut self) {
-        for q in [QueueKind::Main, QueueKind::Retry] {
+        let queues: Vec<QueueKind> = self.consumer.queues.keys().copied().collect();
+        for q in queues {
             self.pull(q);
         }
     }
@@ -126,7 +128,7 @@ impl Sim {
         if let Some(off) = commit {
             self.store_offset(node, q, off, OffsetVia::Pull);
         }
-        let len = self.node(node).store.queue(topic_of(q)).len() as u64;
+        let len = self.node(node).store.consume_queue(q).len() as u64;
         let mut offset = offset;
         if offset > len {
             self.emit(EventKind::OffsetCorrected { queue: q, from: offset, to: len });
@@ -149,7 +151,7 @@ impl Sim {
     pub(super) fn answer_pull(&mut self, q: QueueKind, node: NodeId, offset: u64) {
         let batch = self.sc.consumer.pull_batch_size as u64;
         let store = &self.node(node).store;
-        let cq = store.queue(topic_of(q));
+        let cq = store.consume_queue(q);
         let end = (offset + batch).min(cq.len() as u64);
         let entries: Vec<(u64, CopyId)> =
             (offset..end).map(|i| (i, store.records[cq[i as usize]].copy)).collect();
@@ -161,10 +163,12 @@ impl Sim {
         self.schedule(self.sc.network.latency, Action::PullResponse { queue: q, cepoch, entries });
     }
 
-    /// A message was dispatched to `topic` on `node`: answer a pull held there.
-    pub(crate) fn notify_dispatch(&mut self, node: NodeId, topic: Topic) {
+    /// A message was dispatched to queue `queue_id` of `topic` on `node`: answer a pull held
+    /// there for that queue (`NotifyMessageArrivingListener` wakes the pulls of that topic and
+    /// queue only).
+    pub(crate) fn notify_dispatch(&mut self, node: NodeId, topic: Topic, queue_id: u8) {
         let q = match topic {
-            Topic::Main => QueueKind::Main,
+            Topic::Main => QueueKind::Main(queue_id),
             Topic::Retry => QueueKind::Retry,
             Topic::Dlq => {
                 // Before 4.9.2 `%DLQ%` is created write-only: its consumer reads nothing.

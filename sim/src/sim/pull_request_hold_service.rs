@@ -20,7 +20,6 @@
 //! that arrives meanwhile is found by that pull (as a background answer, swarm seed 1128's retry
 //! was left unread when the run ended under it).
 
-use super::consumer::topic_of;
 use super::{Action, Sim};
 use crate::event::{NodeId, QueueKind};
 use crate::time::SimDuration;
@@ -57,7 +56,7 @@ impl Sim {
                 self.consumer.held.remove(&q);
                 continue;
             }
-            let len = self.node(node).store.queue(topic_of(q)).len() as u64;
+            let len = self.node(node).store.consume_queue(q).len() as u64;
             if len > h.offset {
                 self.consumer.held.remove(&q);
                 self.answer_pull(q, node, h.offset);

@@ -61,7 +61,7 @@ impl Sim {
         self.unsaved_moves.push(copy);
         let (msg, rc) = (self.copies[copy].msg, self.copies[copy].reconsume_times);
         self.emit(EventKind::RetryDue { msg, reconsume_times: rc });
-        self.master_append(msg, Topic::Retry, rc, None);
+        self.master_append(msg, Topic::Retry, 0, rc, None);
     }
 
     /// After a restart: the moves made since the last save of `delayOffset.json` are forgotten,

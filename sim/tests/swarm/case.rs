@@ -183,6 +183,14 @@ pub fn generate(seed: u64) -> Case {
         b.enable_slave_acting_master = r.below(2) == 0;
     }
     sc.slave.slave_read_enable = r.below(2) == 0;
+    // Issue 18 item 6: the topic's queues, drawn last for the same reason (small ranges; now and
+    // then fewer read queues than write queues, whose extra queues nobody reads).
+    sc.topic.write_queue_nums = pick(r, &[1, 2, 4, 4, 8]);
+    sc.topic.read_queue_nums = match r.below(6) {
+        0 => 1 + r.below(sc.topic.write_queue_nums as u64) as u32,
+        1 => sc.topic.write_queue_nums + 1,
+        _ => sc.topic.write_queue_nums,
+    };
     Case { scenario: sc, injected }
 }
 
