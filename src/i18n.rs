@@ -86,6 +86,8 @@ catalogue! {
     FaultMark => "{0} on {1} at {2}", "{2} 向{1}注入 {0}";
     // Fault targets, for fault marks and narration.
     TargetMaster => "master", "主节点";
+    TargetFirstMaster => "first master", "最初的主节点";
+    TargetController => "controller", "控制器";
     TargetSlave => "slave", "从节点";
     TargetProducer => "producer", "生产者";
     TargetConsumer => "consumer", "消费者";
@@ -121,6 +123,7 @@ catalogue! {
     // Faults that cannot apply now (the core's `Sim::can_apply`), and the list of faults so far.
     RefuseWrongTarget => "{0} does not apply to the {1}", "{0} 不能作用于{1}";
     RefuseNoSlave => "this scenario has no slave", "这个场景没有从节点";
+    RefuseNoController => "the scenario is not in controller mode", "场景未开启控制器模式（enableControllerMode）";
     RefuseNoConsumer => "this scenario has no consumer", "这个场景没有消费者";
     RefuseNotRunning => "the {0} process is not running (down since {1})", "{0}进程没有在运行（自 {1} 起已停止）";
     RefuseAlreadyRunning => "the {0} is already running", "{0}已经在运行";
@@ -296,6 +299,7 @@ catalogue! {
     SayPowerMany => "the {0} lost power before they were flushed", "{0}断电时它们尚未刷盘";
     SayDiskGone => "the {0}'s disk was destroyed", "{0}的磁盘损毁";
     SaySlaveOnly => "only the slave had it and the master restarted behind it", "只有从节点有它，而主节点重启后落后于从节点";
+    SayTruncated => "only the old master had it and it truncated its log when it rejoined after a failover", "只有旧主节点有它，故障切换后旧主重新加入时截断了日志";
     SayWriteBuffer => "it was still in the off-heap write buffer (transientStorePoolEnable) when the process died", "进程崩溃时它还在堆外写缓冲区中（transientStorePoolEnable）";
     SaySkipped => "the consumer group's committed offset had moved past it after a truncation", "截断之后，消费组已提交的偏移越过了它";
     SayNeverStored => "it never reached the broker and the producer saw no success", "它没有到达 Broker，生产者也没有收到成功响应";
