@@ -451,6 +451,7 @@ const TRACKED: &[&str] = &[
     "exception failFast: connection closed",
     "fault refused",
     "broker hit while down",
+    "sendMessageBack failed: the client sent the message back itself",
 ];
 
 impl Coverage {
@@ -514,6 +515,7 @@ impl Coverage {
                 RouteChanged { consumers_read_from: rmq_sim::NodeId::Slave } => "route changed to the slave",
                 ConsumerCrashed { in_flight } if *in_flight > 0 => "consumer crashed with messages in flight",
                 ConsumeRetriedLocally { .. } => "consume retried locally (no master for sendMessageBack)",
+                SendBackFallback { .. } => "sendMessageBack failed: the client sent the message back itself",
                 RetryScheduled { .. } => "retry scheduled",
                 DeadLettered { .. } => "dead-lettered",
                 Compensated { .. } => "compensated from the DLQ",
