@@ -222,6 +222,8 @@ pub(crate) enum Reply {
 pub struct CopyInfo {
     pub msg: MsgId,
     pub topic: Topic,
+    /// The queue of `topic` it was dispatched to (`queueId`).
+    pub queue_id: u8,
     pub reconsume_times: u32,
     pub appended_at: SimTime,
     /// The consumer finished it (consumed, or sent back), or the schedule service moved it.
