@@ -21,6 +21,8 @@ pub fn kind_of(kind: &EventKind) -> &'static str {
         ReplicaSent { .. } | ReplicaReceived { .. } | SlaveAcked { .. } | SlaveConnected { .. } => "replica",
         SlaveReported { .. } => "replica",
         SlaveDisconnected { .. } | MasterBehindSlave { .. } => "replica",
+        MasterElected { .. } | NoMasterElected { .. } | RoleChanged { .. } | SyncStateSetChanged { .. } => "broker",
+        LogTruncated { .. } | ControllerBack => "broker",
         FaultInjected { .. } | FaultEnded { .. } | FaultRefused { .. } => "fault",
         BrokerDown { .. } | BrokerRestarted { .. } | BrokerStillDown { .. } | RouteChanged { .. } => "broker",
         CopyLost { .. } => "lost",

@@ -86,6 +86,8 @@ catalogue! {
     FaultMark => "{0} on {1} at {2}", "{2} 向{1}注入 {0}";
     // Fault targets, for fault marks and narration.
     TargetMaster => "master", "主节点";
+    TargetFirstMaster => "first master", "最初的主节点";
+    TargetController => "controller", "控制器";
     TargetSlave => "slave", "从节点";
     TargetProducer => "producer", "生产者";
     TargetConsumer => "consumer", "消费者";
@@ -121,6 +123,7 @@ catalogue! {
     // Faults that cannot apply now (the core's `Sim::can_apply`), and the list of faults so far.
     RefuseWrongTarget => "{0} does not apply to the {1}", "{0} 不能作用于{1}";
     RefuseNoSlave => "this scenario has no slave", "这个场景没有从节点";
+    RefuseNoController => "the scenario is not in controller mode", "场景未开启控制器模式（enableControllerMode）";
     RefuseNoConsumer => "this scenario has no consumer", "这个场景没有消费者";
     RefuseNotRunning => "the {0} process is not running (down since {1})", "{0}进程没有在运行（自 {1} 起已停止）";
     RefuseAlreadyRunning => "the {0} is already running", "{0}已经在运行";
@@ -296,6 +299,7 @@ catalogue! {
     SayPowerMany => "the {0} lost power before they were flushed", "{0}断电时它们尚未刷盘";
     SayDiskGone => "the {0}'s disk was destroyed", "{0}的磁盘损毁";
     SaySlaveOnly => "only the slave had it and the master restarted behind it", "只有从节点有它，而主节点重启后落后于从节点";
+    SayTruncated => "only the old master had it and it truncated its log when it rejoined after a failover", "只有旧主节点有它，故障切换后旧主重新加入时截断了日志";
     SayWriteBuffer => "it was still in the off-heap write buffer (transientStorePoolEnable) when the process died", "进程崩溃时它还在堆外写缓冲区中（transientStorePoolEnable）";
     SaySkipped => "the consumer group's committed offset had moved past it after a truncation", "截断之后，消费组已提交的偏移越过了它";
     SayNeverStored => "it never reached the broker and the producer saw no success", "它没有到达 Broker，生产者也没有收到成功响应";
@@ -357,11 +361,26 @@ catalogue! {
     SweepAxis => "x axis", "横轴";
     SweepAxisP99 => "p99 send latency (ms)", "p99 发送延迟（毫秒）";
     SweepAxisTps => "send TPS (messages per second)", "发送 TPS（条/秒）";
+    SweepAxisP99Healthy => "p99 send latency with no fault (ms)", "无故障时的 p99 发送延迟（毫秒）";
+    SweepAxisTpsHealthy => "send TPS with no fault (messages per second)", "无故障时的发送 TPS（条/秒）";
+    SweepCostNote => "The x axis is each configuration's cost with no fault (its run without a fault); the y axis its loss under this fault: under the fault every send waits for the outage, so its own latency says nothing about the setting.", "横轴是各配置在无故障时的代价（它的无故障运行）；纵轴是它在该故障下的丢失：故障期间每次发送都在等待故障结束，那时的延迟反映不出配置的差别。";
+    SweepMarkPerYear => "; about {0} acknowledged-then-lost a year", "；每年约 {0} 条确认后丢失";
+    SweepMarkTies => "; ties with #{0}", "；与 #{0} 并列";
+    SweepColPerYear => "lost per year", "每年丢失";
+    SweepPerYearHeading => "Expected loss per year", "每年的预期丢失";
+    SweepPerYearFormula => "Acknowledged-then-lost per year = faults per machine-year × acknowledged-then-lost per fault (the mean over the seeds), at this workload's rate.", "每年确认后丢失 = 每台机器每年的故障次数 × 每次故障确认后丢失的条数（各种子的平均值），按本负载的发送速率计。";
+    SweepRateDefault => "default {0}: {1}", "默认 {0}：{1}";
+    SweepRates => "fault rates (per machine and year)", "故障率（每台机器每年）";
+    SweepDespiteHeading => "SYNC_MASTER, and still losing", "SYNC_MASTER，却仍然丢失";
+    SweepDespiteIsr => "#{0} {1}: {2} acknowledged messages lost in {3} runs, because RocketMQ {4}'s SYNC_MASTER waits for no slave at inSyncReplicas = {5} (the master alone); totalReplicas = 2 and inSyncReplicas = 2 make it wait as 4.x does.", "#{0} {1}：{3} 次运行中丢失了 {2} 条已确认消息，因为 RocketMQ {4} 的 SYNC_MASTER 在 inSyncReplicas = {5}（只算主节点自己）时不等待从节点；设置 totalReplicas = 2 和 inSyncReplicas = 2 才会像 4.x 一样等待。";
+    SweepDespiteRestart => "#{0} {1}: {2} acknowledged messages lost in {3} runs, because the master comes back after {4} holding less than its slave, and master-slave replication (without controller mode) does not reconcile the two: consumers read the restarted master, so what only the slave kept is never delivered.", "#{0} {1}：{3} 次运行中丢失了 {2} 条已确认消息，因为主节点在 {4} 后重启时持有的数据比从节点少，而主从复制（非 Controller 模式）不会对齐两者：消费者重新从主节点读取，只有从节点保存的消息永远不会被投递。";
+    SweepDespiteOther => "#{0} {1}: {2} acknowledged messages lost in {3} runs; open a failing seed to see each message's cause.", "#{0} {1}：{3} 次运行中丢失了 {2} 条已确认消息；打开一个丢失消息的种子查看每条消息的原因。";
     SweepAxisLog => ", log scale", "，对数刻度";
     SweepAxisLoss => "acknowledged, then lost (%)", "确认后丢失（%）";
     SweepFaultPick => "fault", "故障";
     SweepChartCaption => "Under {0}: acknowledged-then-lost rate against {1}, one mark per configuration", "{0} 下：确认后丢失比例对比 {1}，每个标记代表一种配置";
     SweepMarkTitle => "#{0} {1}: acknowledged then lost {2} %, p99 {3} ms, {4} TPS (mean, min–max over seeds)", "#{0} {1}：确认后丢失 {2} %，p99 {3} 毫秒，{4} TPS（平均值，各种子的最小–最大）";
+    SweepMarkTitleHealthy => "#{0} {1}: acknowledged then lost {2} % under the fault; with no fault p99 {3} ms, {4} TPS (mean, min–max over seeds)", "#{0} {1}：该故障下确认后丢失 {2} %；无故障时 p99 {3} 毫秒，{4} TPS（平均值，各种子的最小–最大）";
     SweepMarkBook => "; the book's recommendation", "；书中推荐的配置";
     SweepMarkFrontier => "; on the frontier (no other configuration beats it on both)", "；位于前沿（没有其他配置在两方面都胜过它）";
     SweepMarkClick => ". Click to open a run that lost messages.", "。点击打开一次丢了消息的运行。";
@@ -375,6 +394,9 @@ catalogue! {
     SweepColLoss => "acknowledged, then lost", "确认后丢失";
     SweepColP50 => "p50 latency (ms)", "p50 延迟（毫秒）";
     SweepColP99 => "p99 latency (ms)", "p99 延迟（毫秒）";
+    SweepColP50Healthy => "p50 with no fault (ms)", "无故障 p50（毫秒）";
+    SweepColP99Healthy => "p99 with no fault (ms)", "无故障 p99（毫秒）";
+    SweepColTpsHealthy => "send TPS with no fault", "无故障发送 TPS";
     SweepColTps => "send TPS", "发送 TPS";
     SweepColFrontier => "frontier", "前沿";
     SweepColRun => "open a run", "打开运行";

@@ -18,6 +18,7 @@ enum Why {
     Disk(NodeId),
     SlaveOnly,
     WriteBuffer,
+    Truncated,
     Skipped,
     NeverStored,
 }
@@ -36,6 +37,7 @@ fn why_words(w: Why, many: bool, lang: Lang) -> String {
         Why::Disk(n) => tf(lang, Key::SayDiskGone, &[&t(lang, node_word(n))]),
         Why::SlaveOnly => t(lang, Key::SaySlaveOnly).to_string(),
         Why::WriteBuffer => t(lang, Key::SayWriteBuffer).to_string(),
+        Why::Truncated => t(lang, Key::SayTruncated).to_string(),
         Why::Skipped => t(lang, Key::SaySkipped).to_string(),
         Why::NeverStored => t(lang, Key::SayNeverStored).to_string(),
     }
@@ -57,6 +59,7 @@ fn losses(run: &Run, from: SimTime, to: SimTime) -> Vec<(u32, Why)> {
             Some(LossReason::DiskLost { node, .. }) => Why::Disk(*node),
             Some(LossReason::SlaveOnly { .. }) => Why::SlaveOnly,
             Some(LossReason::WriteBufferLost { .. }) => Why::WriteBuffer,
+            Some(LossReason::TruncatedOnRejoin { .. }) => Why::Truncated,
             None if r.cause().is_some_and(|c| c.0.iter().any(|s| matches!(s, rmq_sim::text::CauseStep::SkippedByConsumer { .. }))) => Why::Skipped,
             None => Why::NeverStored,
         };
@@ -84,6 +87,8 @@ pub fn target_key(target: rmq_sim::scenario::FaultTarget) -> Key {
     match target {
         Master => Key::TargetMaster,
         Slave | Slave2 => Key::TargetSlave,
+        FirstMaster => Key::TargetFirstMaster,
+        Controller => Key::TargetController,
         Producer => Key::TargetProducer,
         Consumer => Key::TargetConsumer,
     }

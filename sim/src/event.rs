@@ -325,6 +325,9 @@ pub enum LossReason {
     WriteBufferLost { node: NodeId, at: SimTime, uncommitted: u64 },
     /// Only the slave holds it, and the master restarted behind it (spec §4b).
     SlaveOnly { gap: u64 },
+    /// Controller mode: the node rejoined under master epoch `epoch` and truncated its log to
+    /// the last point it shared with the new master; only it held this copy (spec 5 §4).
+    TruncatedOnRejoin { node: NodeId, at: SimTime, epoch: u32 },
 }
 
 /// Everything that can happen, in the past tense.
@@ -384,6 +387,20 @@ pub enum EventKind {
     SlaveReported { slave_offset: u64, transfer_from: u64, #[serde(skip_serializing_if = "NodeId::is_first_slave")] slave: NodeId },
     /// The master lost its slave connection.
     SlaveDisconnected { why: &'static str, #[serde(skip_serializing_if = "NodeId::is_first_slave")] slave: NodeId },
+    /// Controller mode: the controller elected `broker` master for `epoch`; it held `offset`
+    /// bytes (`unclean`: from outside the SyncStateSet, `enableElectUncleanMaster`).
+    MasterElected { broker: u32, epoch: u32, offset: u64, unclean: bool },
+    /// Controller mode: no live broker could be elected; the group has no master.
+    NoMasterElected { epoch: u32, sync_state_set: String },
+    /// Controller mode: the elected broker became master (`changeToMaster`) at `node`.
+    RoleChanged { broker: u32, node: NodeId, epoch: u32 },
+    /// Controller mode: the SyncStateSet changed (`how`: shrunk or grew).
+    SyncStateSetChanged { sync_state_set: String, epoch: u32, how: &'static str },
+    /// Controller mode: a replica rejoining under epoch `epoch` cut its log to `to`
+    /// (`AutoSwitchHAClient.doTruncate`), `cut` bytes.
+    LogTruncated { node: NodeId, broker: u32, to: u64, cut: u64, epoch: u32 },
+    /// Controller mode: the controller is reachable and running again.
+    ControllerBack,
     /// A restarted master is behind its slave: 4.x master-slave does not reconcile (spec §4b).
     MasterBehindSlave { master_offset: u64, slave_offset: u64 },
     /// A fault began.
@@ -507,6 +524,12 @@ impl EventKind {
             SlaveReported { .. } => "SlaveReported",
             SlaveDisconnected { .. } => "SlaveDisconnected",
             MasterBehindSlave { .. } => "MasterBehindSlave",
+            MasterElected { .. } => "MasterElected",
+            NoMasterElected { .. } => "NoMasterElected",
+            RoleChanged { .. } => "RoleChanged",
+            SyncStateSetChanged { .. } => "SyncStateSetChanged",
+            LogTruncated { .. } => "LogTruncated",
+            ControllerBack => "ControllerBack",
             FaultInjected { .. } => "FaultInjected",
             FaultEnded { .. } => "FaultEnded",
             FaultRefused { .. } => "FaultRefused",
@@ -655,6 +678,28 @@ impl fmt::Display for EventKind {
                 slave.name()
             ),
             SlaveDisconnected { why, slave } => write!(f, "master lost its {}: {why}", slave.name()),
+            MasterElected { broker, epoch, offset, unclean } => write!(
+                f,
+                "controller elected broker {broker} master, epoch {epoch}, at offset={offset}{}",
+                if *unclean { " (unclean: outside the SyncStateSet)" } else { "" }
+            ),
+            NoMasterElected { epoch, sync_state_set } => write!(
+                f,
+                "controller found no live broker to elect (SyncStateSet {sync_state_set}, epoch {epoch}): the group has no master"
+            ),
+            RoleChanged { broker, node, epoch } => {
+                write!(f, "broker {broker} became {} (SYNC_MASTER), epoch {epoch}", node.name())
+            }
+            SyncStateSetChanged { sync_state_set, epoch, how } => {
+                write!(f, "SyncStateSet {how} to {sync_state_set} (epoch {epoch})")
+            }
+            LogTruncated { node, broker, to, cut, epoch } => write!(
+                f,
+                "broker {broker} ({}) truncated its log to offset={to} to follow epoch {epoch}: {} cut",
+                node.name(),
+                kib(*cut)
+            ),
+            ControllerBack => write!(f, "controller is back"),
             MasterBehindSlave { master_offset, slave_offset } => write!(
                 f,
                 "master restarted {} behind its slave (master {master_offset}, slave {slave_offset}); 4.x master-slave does not reconcile",

@@ -15,11 +15,21 @@ pub struct Checker {
     seen: usize,
     /// Copies already checked (a copy's `reconsumeTimes` never changes).
     copies_seen: usize,
-    flushed: BTreeMap<NodeId, u64>,
+    /// Each broker's durable end, by `broker_id` (a controller-mode failover moves brokers
+    /// between positions).
+    flushed: BTreeMap<u32, u64>,
     /// Copies the master answered `SEND_OK` for and still holds.
     send_ok_on_master: BTreeSet<usize>,
     /// When the slave last went down: copies older than that may legitimately be gone from it.
     slave_down_at: Option<crate::time::SimTime>,
+}
+
+/// The broker at position `node` now.
+fn broker_of(sim: &Sim, node: NodeId) -> u32 {
+    match node.slave_index() {
+        None => sim.master().broker_id,
+        Some(i) => sim.slaves().get(i).map_or(0, |s| s.broker_id),
+    }
 }
 
 impl Checker {
@@ -40,7 +50,7 @@ impl Checker {
             }
             match &e.kind {
                 EventKind::BrokerDown { node, how, .. } => {
-                    crashed.push(*node);
+                    crashed.push(broker_of(sim, *node));
                     if *node != NodeId::Master {
                         self.slave_down_at = Some(e.at);
                     }
@@ -53,11 +63,13 @@ impl Checker {
                 // a disk loss while up does (swarm seeds 3221, 6736: a later power loss was
                 // blamed for them).
                 EventKind::BrokerStillDown { node, how, .. } => {
-                    crashed.push(*node);
+                    crashed.push(broker_of(sim, *node));
                     if *node == NodeId::Master && *how == crate::event::CrashKind::DiskLost {
                         self.send_ok_on_master.clear();
                     }
                 }
+                // Controller mode: a rejoining replica cuts its log (`replicas_manager`).
+                EventKind::LogTruncated { broker, .. } => crashed.push(*broker),
                 EventKind::Delivered { msg, .. } if sim.ledger().get(*msg).appended_at().is_none_or(|t| t > e.at) => {
                     return Err(format!("nothing_consumed_before_stored: {e}"));
                 }
@@ -84,8 +96,8 @@ impl Checker {
             if s.flushed > s.written {
                 return Err(format!("durable_never_exceeds_written: {} flushed {} > written {}", node.id.name(), s.flushed, s.written));
             }
-            let last = self.flushed.insert(node.id, s.flushed).unwrap_or(0);
-            if s.flushed < last && !crashed.contains(&node.id) {
+            let last = self.flushed.insert(node.broker_id, s.flushed).unwrap_or(0);
+            if s.flushed < last && !crashed.contains(&node.broker_id) {
                 return Err(format!("durable_never_goes_backwards: {} {} -> {}", node.id.name(), last, s.flushed));
             }
         }

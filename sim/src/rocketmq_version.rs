@@ -111,6 +111,13 @@ const KEYS_5X: &[(&str, &str)] = &[
     ("broker.minInSyncReplicas", "came with 5.0's quorum write (RIP-34)"),
     ("broker.enableAutoInSyncReplicas", "came with 5.0's automatic degradation (RIP-32/34)"),
     ("broker.enableSlaveActingMaster", "came with 5.0's slave-acting master (RIP-32)"),
+    ("broker.enableControllerMode", "came with 5.0's controller mode (RIP-44)"),
+    ("broker.allAckInSyncStateSet", "came with 5.0's controller mode (RIP-44)"),
+    ("broker.haMaxTimeSlaveNotCatchup", "came with 5.0's controller mode (RIP-44)"),
+    ("broker.controllerHeartBeatTimeoutMills", "came with 5.0's controller mode (RIP-44)"),
+    ("controller.scanNotActiveBrokerInterval", "came with 5.0's controller (RIP-44)"),
+    ("controller.enableElectUncleanMaster", "came with 5.0's controller (RIP-44)"),
+    ("controller.notifyBrokerRoleChanged", "came with 5.0's controller (RIP-44)"),
 ];
 
 const KEYS_4_7_0: &[(&str, &str)] = &[
@@ -120,6 +127,13 @@ const KEYS_4_7_0: &[(&str, &str)] = &[
     ("broker.minInSyncReplicas", "came with 5.0's quorum write (RIP-34)"),
     ("broker.enableAutoInSyncReplicas", "came with 5.0's automatic degradation (RIP-32/34)"),
     ("broker.enableSlaveActingMaster", "came with 5.0's slave-acting master (RIP-32)"),
+    ("broker.enableControllerMode", "came with 5.0's controller mode (RIP-44)"),
+    ("broker.allAckInSyncStateSet", "came with 5.0's controller mode (RIP-44)"),
+    ("broker.haMaxTimeSlaveNotCatchup", "came with 5.0's controller mode (RIP-44)"),
+    ("broker.controllerHeartBeatTimeoutMills", "came with 5.0's controller mode (RIP-44)"),
+    ("controller.scanNotActiveBrokerInterval", "came with 5.0's controller (RIP-44)"),
+    ("controller.enableElectUncleanMaster", "came with 5.0's controller (RIP-44)"),
+    ("controller.notifyBrokerRoleChanged", "came with 5.0's controller (RIP-44)"),
 ];
 
 static RULES_4_7_0: VersionRules = VersionRules {

@@ -88,6 +88,14 @@ impl LossReason {
                 "它只存在于从节点：主节点重启后比从节点落后 {}，而 4.x 主从模式不会自动对齐两边的数据",
                 bytes(*gap)
             ),
+            (LossReason::TruncatedOnRejoin { node, at, epoch }, Lang::En) => format!(
+                "only the old master held it, unreplicated: a slave was elected master (epoch {epoch}) and when the old master rejoined at {at} as the {} it truncated its log to the last point they shared",
+                node_name(*node, lang)
+            ),
+            (LossReason::TruncatedOnRejoin { node, at, epoch }, Lang::Zh) => format!(
+                "只有旧主节点存有它且尚未复制：从节点已被选为新主（epoch {epoch}），旧主在 {at} 以{}身份重新加入时把日志截断到与新主最后一致的位置",
+                node_name(*node, lang)
+            ),
         }
     }
 }

@@ -40,6 +40,7 @@ pub fn refusal_text(lang: Lang, why: &FaultRefusal) -> String {
         WrongTarget { kind, target } => tf(lang, Key::RefuseWrongTarget, &[&kind.name(), &t(lang, target_key(target))]),
         NoSlave => t(lang, Key::RefuseNoSlave).to_string(),
         NoConsumer => t(lang, Key::RefuseNoConsumer).to_string(),
+        NoController => t(lang, Key::RefuseNoController).to_string(),
         NotRunning { node, since, .. } => tf(lang, Key::RefuseNotRunning, &[&node_word(lang, node), &since]),
         AlreadyRunning { node } => tf(lang, Key::RefuseAlreadyRunning, &[&node_word(lang, node)]),
         MachineOff { node, until } => tf(lang, Key::RefuseMachineOff, &[&node_word(lang, node), &until_words(lang, until)]),

@@ -61,6 +61,9 @@ pub struct Store {
     /// 5.3.x `SYNC_FLUSH` (`CommitLog.getConfirmOffset` returns the flushed offset): the consume
     /// queues show only flushed records (spec 5 §2).
     pub dispatch_to_flushed: bool,
+    /// Controller mode with `allAckInSyncStateSet` and more than one SyncStateSet member:
+    /// readers see records only up to the confirm offset (`CommitLog.getConfirmOffset`).
+    pub confirm_limit: Option<u64>,
 }
 
 /// OS page size the flush rules count in (`MappedFile.OS_PAGE_SIZE`).
@@ -171,6 +174,8 @@ impl Store {
         };
         let end = if self.dispatch_to_flushed {
             self.flushed
+        } else if let Some(confirm) = self.confirm_limit {
+            confirm.min(self.readable_end())
         } else if !self.write_buffer || self.committed >= self.written {
             return cq;
         } else {

@@ -147,6 +147,20 @@ pub struct BrokerConfig {
     /// `enableSlaveActingMaster` (5.x `BrokerConfig`, default false): the put counts the in-sync
     /// replicas first and answers `IN_SYNC_REPLICAS_NOT_ENOUGH` when too few are (spec 5 §3).
     pub enable_slave_acting_master: bool,
+    /// `enableControllerMode` (5.x `BrokerConfig`, default false): a controller elects the
+    /// master from the SyncStateSet (spec 5 §4); `brokerRole` is then ignored (`SYNC_MASTER`).
+    pub enable_controller_mode: bool,
+    /// `allAckInSyncStateSet` (5.x `MessageStoreConfig`, default false): in controller mode a
+    /// put waits for every member of the SyncStateSet, and consumers read only up to the
+    /// confirm offset.
+    pub all_ack_in_sync_state_set: bool,
+    /// `haMaxTimeSlaveNotCatchup` (5.x, default 15000 ms): a slave not caught up this long
+    /// leaves the SyncStateSet.
+    pub ha_max_time_slave_not_catchup: SimDuration,
+    /// `controllerHeartBeatTimeoutMills` (5.x `BrokerConfig`, default 10000 ms): a broker sends
+    /// it with its heartbeat; the controller declares it inactive when it has heard nothing for
+    /// that long. (A *broker* setting in RocketMQ, so it sits here, not in `[controller]`.)
+    pub controller_heart_beat_timeout_mills: SimDuration,
 }
 
 impl BrokerConfig {
@@ -180,6 +194,10 @@ impl Default for BrokerConfig {
             min_in_sync_replicas: 1,
             enable_auto_in_sync_replicas: false,
             enable_slave_acting_master: false,
+            enable_controller_mode: false,
+            all_ack_in_sync_state_set: false,
+            ha_max_time_slave_not_catchup: SimDuration::from_ms(15_000),
+            controller_heart_beat_timeout_mills: SimDuration::from_ms(10_000),
         }
     }
 }
@@ -190,6 +208,34 @@ pub fn default_delay_levels() -> Vec<SimDuration> {
         .into_iter()
         .map(SimDuration::from_secs)
         .collect()
+}
+
+/// `[controller]`: the controller (`ControllerConfig`, RocketMQ 5.3.3 defaults) that elects a
+/// master in controller mode (spec 5 §4). One controller node (the lab does not model the
+/// controllers' own Raft quorum: a controller down is the quorum lost).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ControllerConfig {
+    /// `scanNotActiveBrokerInterval`, default 5000 ms: how often the controller looks for
+    /// brokers whose heartbeat is older than their `controllerHeartBeatTimeoutMills` (first scan
+    /// 2 s after it starts).
+    pub scan_not_active_broker_interval: SimDuration,
+    /// `enableElectUncleanMaster`, default false: with no live member of the SyncStateSet, elect
+    /// any live replica (and lose what only the old master held).
+    pub enable_elect_unclean_master: bool,
+    /// `notifyBrokerRoleChanged`, default true: the controller tells the brokers of a new
+    /// master at once; without it they learn it from their metadata poll
+    /// (`syncBrokerMetadataPeriod`, 5 s).
+    pub notify_broker_role_changed: bool,
+}
+
+impl Default for ControllerConfig {
+    fn default() -> Self {
+        ControllerConfig {
+            scan_not_active_broker_interval: SimDuration::from_ms(5_000),
+            enable_elect_unclean_master: false,
+            notify_broker_role_changed: true,
+        }
+    }
 }
 
 /// `[disk]`: the lab's disk model (no RocketMQ names): one flush costs a latency drawn from
@@ -408,6 +454,13 @@ pub enum FaultTarget {
     /// The second slave (`[slave] count = 2`); for `NETWORK_PARTITION`, the master↔slave2 link.
     #[serde(rename = "slave2")]
     Slave2,
+    /// The broker that started as master (`brokerId` 0), whatever its role now: after a
+    /// controller-mode failover it is no longer `master`. Without a failover, the master.
+    #[serde(rename = "firstMaster")]
+    FirstMaster,
+    /// The controller (controller mode): crashed or partitioned away, it elects nobody.
+    #[serde(rename = "controller")]
+    Controller,
     /// The producer↔master link (`NETWORK_PARTITION` only).
     #[serde(rename = "producer")]
     Producer,
@@ -479,10 +532,12 @@ impl FaultKind {
     pub fn targets(self) -> &'static [FaultTarget] {
         use FaultTarget::*;
         match self {
-            FaultKind::ProcessCrash | FaultKind::PowerLoss | FaultKind::DiskLost => &[Master, Slave, Slave2],
-            FaultKind::DiskSlow | FaultKind::DiskStall => &[Master, Slave, Slave2],
+            FaultKind::ProcessCrash | FaultKind::PowerLoss | FaultKind::DiskLost => {
+                &[Master, Slave, Slave2, FirstMaster, Controller]
+            }
+            FaultKind::DiskSlow | FaultKind::DiskStall => &[Master, Slave, Slave2, FirstMaster],
             FaultKind::SlaveDown | FaultKind::SlaveUp => &[Slave, Slave2],
-            FaultKind::NetworkPartition => &[Slave, Slave2, Producer],
+            FaultKind::NetworkPartition => &[Slave, Slave2, Producer, Controller],
             FaultKind::ConsumerCrash => &[Consumer],
         }
     }
@@ -494,6 +549,8 @@ impl FaultTarget {
             FaultTarget::Master => "master",
             FaultTarget::Slave => "slave",
             FaultTarget::Slave2 => "slave2",
+            FaultTarget::FirstMaster => "firstMaster",
+            FaultTarget::Controller => "controller",
             FaultTarget::Producer => "producer",
             FaultTarget::Consumer => "consumer",
         }
@@ -520,6 +577,11 @@ impl Scenario {
         } else {
             0
         }
+    }
+
+    /// Controller mode is on (`[broker] enableControllerMode`, 5.3.3 only).
+    pub fn controller_mode(&self) -> bool {
+        self.broker.enable_controller_mode
     }
 
     /// What the chosen release does differently ([`crate::rocketmq_version`]).
@@ -560,6 +622,8 @@ pub struct Scenario {
     pub broker: BrokerConfig,
     pub disk: DiskConfig,
     pub slave: SlaveConfig,
+    /// `[controller]` (5.3.3, used with `[broker] enableControllerMode`).
+    pub controller: ControllerConfig,
     pub network: NetworkConfig,
     pub topic: TopicConfig,
     pub producer: ProducerConfig,
@@ -578,6 +642,7 @@ impl Default for Scenario {
             broker: BrokerConfig::default(),
             disk: DiskConfig::default(),
             slave: SlaveConfig::default(),
+            controller: ControllerConfig::default(),
             network: NetworkConfig::default(),
             topic: TopicConfig::default(),
             producer: ProducerConfig::default(),

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use toml::{Table, Value};
 
 use super::{
-    limits, BrokerConfig, BrokerRole, ConsumerConfig, DiskConfig, FailWith, Fault, FaultKind,
+    limits, BrokerConfig, ControllerConfig, BrokerRole, ConsumerConfig, DiskConfig, FailWith, Fault, FaultKind,
     FaultTarget, FlushDiskType, NetworkConfig, OnException, ProducerConfig, Scenario, SendMode,
     SlaveConfig, TopicConfig,
 };
@@ -80,11 +80,20 @@ const ON_EXCEPTIONS: &[(&str, OnException)] =
 const FAIL_WITHS: &[(&str, FailWith)] =
     &[("RECONSUME_LATER", FailWith::ReconsumeLater), ("EXCEPTION", FailWith::Exception)];
 const TARGETS: &[FaultTarget] =
-    &[FaultTarget::Master, FaultTarget::Slave, FaultTarget::Slave2, FaultTarget::Producer, FaultTarget::Consumer];
+    &[
+        FaultTarget::Master,
+        FaultTarget::Slave,
+        FaultTarget::Slave2,
+        FaultTarget::FirstMaster,
+        FaultTarget::Controller,
+        FaultTarget::Producer,
+        FaultTarget::Consumer,
+    ];
+const CONTROLLER_KEYS: &[&str] = &["scanNotActiveBrokerInterval", "enableElectUncleanMaster", "notifyBrokerRoleChanged"];
 
 const ROOT_KEYS: &[&str] = &[
-    "name", "version", "seed", "until", "broker", "disk", "slave", "network", "topic", "producer", "consumer",
-    "fault",
+    "name", "version", "seed", "until", "broker", "disk", "slave", "controller", "network", "topic", "producer",
+    "consumer", "fault",
 ];
 /// The `[broker]` keys, in the order [`scenario_to_toml`] writes them, followed by `$extra`:
 /// the one list both the scenario parser ([`BROKER_KEYS`]) and the `broker.conf` reader
@@ -113,6 +122,10 @@ macro_rules! broker_keys {
             "minInSyncReplicas",
             "enableAutoInSyncReplicas",
             "enableSlaveActingMaster",
+            "enableControllerMode",
+            "allAckInSyncStateSet",
+            "haMaxTimeSlaveNotCatchup",
+            "controllerHeartBeatTimeoutMills",
             $($extra),*
         ]
     };
@@ -209,6 +222,17 @@ fn from_table(root: &Table, lines: &LineIndex) -> std::result::Result<Scenario, 
         t.check_version(s.version)?;
         parse_slave(&t, &mut s.slave)?;
     }
+    if let Some(t) = root.section("controller")? {
+        t.check_version(s.version)?;
+        parse_controller(&t, &mut s.controller)?;
+    }
+    if s.broker.enable_controller_mode && s.slave.enabled && s.slave.flush_disk_type != s.broker.flush_disk_type {
+        return Err(ScenarioError::new(
+            "slave.flushDiskType",
+            None,
+            "in controller mode any broker may become master, so every broker runs the [broker] flushDiskType; give the slave the same",
+        ));
+    }
     if let Some(t) = root.section("network")? {
         parse_network(&t, &mut s.network)?;
     }
@@ -297,6 +321,36 @@ fn parse_broker(t: &Tbl, b: &mut BrokerConfig) -> Result<()> {
         t.bool("enableAutoInSyncReplicas", b.enable_auto_in_sync_replicas)?;
     b.enable_slave_acting_master =
         t.bool("enableSlaveActingMaster", b.enable_slave_acting_master)?;
+    b.enable_controller_mode = t.bool("enableControllerMode", b.enable_controller_mode)?;
+    b.all_ack_in_sync_state_set = t.bool("allAckInSyncStateSet", b.all_ack_in_sync_state_set)?;
+    b.ha_max_time_slave_not_catchup =
+        t.duration("haMaxTimeSlaveNotCatchup", b.ha_max_time_slave_not_catchup, Bound::Any)?;
+    b.controller_heart_beat_timeout_mills = t.duration(
+        "controllerHeartBeatTimeoutMills",
+        b.controller_heart_beat_timeout_mills,
+        Bound::Positive,
+    )?;
+    if b.enable_controller_mode && b.enable_slave_acting_master {
+        return Err(t.err(
+            "enableSlaveActingMaster",
+            "controller mode elects a new master itself; RocketMQ refuses enableSlaveActingMaster with enableControllerMode",
+        ));
+    }
+    if b.enable_controller_mode && b.transient_store_pool_enable {
+        return Err(t.err(
+            "transientStorePoolEnable",
+            "the lab does not model transientStorePoolEnable in controller mode (a promoted slave has no write buffer)",
+        ));
+    }
+    Ok(())
+}
+
+fn parse_controller(t: &Tbl, c: &mut ControllerConfig) -> Result<()> {
+    t.check_keys(CONTROLLER_KEYS)?;
+    c.scan_not_active_broker_interval =
+        t.duration("scanNotActiveBrokerInterval", c.scan_not_active_broker_interval, Bound::Positive)?;
+    c.enable_elect_unclean_master = t.bool("enableElectUncleanMaster", c.enable_elect_unclean_master)?;
+    c.notify_broker_role_changed = t.bool("notifyBrokerRoleChanged", c.notify_broker_role_changed)?;
     Ok(())
 }
 
@@ -579,6 +633,15 @@ fn parse_fault(t: &Tbl, s: &Scenario) -> Result<Fault> {
                 "{} hits the second slave, but the group has {} slave(s) ([slave] count = 2 adds it)",
                 kind.name(),
                 s.slave_count()
+            ),
+        ));
+    }
+    if target == FaultTarget::Controller && !s.controller_mode() {
+        return Err(t.err(
+            "target",
+            format!(
+                "{} hits the controller, but the broker is not in controller mode ([broker] enableControllerMode = true, version 5.3.3)",
+                kind.name()
             ),
         ));
     }
@@ -966,6 +1029,12 @@ pub fn scenario_to_toml(s: &Scenario) -> String {
     w.kv("flushDiskType", quote(name_of(FLUSH_DISK_TYPES, s.slave.flush_disk_type)));
     w.kv("replicationBytesPerMs", s.slave.replication_bytes_per_ms.to_string());
     w.kv("slaveReadEnable", s.slave.slave_read_enable.to_string());
+    if s.version.has_key("controller.scanNotActiveBrokerInterval") {
+        w.header("[controller]");
+        w.kv("scanNotActiveBrokerInterval", ms(s.controller.scan_not_active_broker_interval));
+        w.kv("enableElectUncleanMaster", s.controller.enable_elect_unclean_master.to_string());
+        w.kv("notifyBrokerRoleChanged", s.controller.notify_broker_role_changed.to_string());
+    }
     w.header("[network]");
     w.kv("latency", dur(s.network.latency));
     if let Some(bw) = s.network.producer_bytes_per_ms {
@@ -1019,6 +1088,12 @@ fn write_broker(w: &mut Writer, b: &BrokerConfig, version: RocketMqVersion) {
         w.kv("minInSyncReplicas", b.min_in_sync_replicas.to_string());
         w.kv("enableAutoInSyncReplicas", b.enable_auto_in_sync_replicas.to_string());
         w.kv("enableSlaveActingMaster", b.enable_slave_acting_master.to_string());
+    }
+    if version.has_key("broker.enableControllerMode") {
+        w.kv("enableControllerMode", b.enable_controller_mode.to_string());
+        w.kv("allAckInSyncStateSet", b.all_ack_in_sync_state_set.to_string());
+        w.kv("haMaxTimeSlaveNotCatchup", ms(b.ha_max_time_slave_not_catchup));
+        w.kv("controllerHeartBeatTimeoutMills", ms(b.controller_heart_beat_timeout_mills));
     }
 }
 

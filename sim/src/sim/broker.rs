@@ -15,6 +15,9 @@ use crate::rocketmq_version::{SlaveWaitTimeout, TransferDeadline};
 use crate::scenario::{BrokerRole, FlushDiskType};
 use crate::time::{SimDuration, SimTime};
 
+/// `MixAll.ALL_ACK_IN_SYNC_STATE_SET` (-1): the put waits for every SyncStateSet member.
+pub(crate) const ALL_ACK_IN_SYNC_STATE_SET: u32 = u32::MAX;
+
 impl Sim {
     /// Stored size of a message (`CommitLog.calMsgLength`, 4.9.8): 91 bytes of fixed fields and
     /// length prefixes, the topic name, the body and the properties string; `rc` is the copy's
@@ -132,6 +135,15 @@ impl Sim {
         if !rules.quorum_write {
             return Ok(0);
         }
+        if self.sc.controller_mode() {
+            // Controller mode (spec 5 §4): the master is a `SYNC_MASTER`; a SyncStateSet smaller
+            // than `minInSyncReplicas` refuses, `allAckInSyncStateSet` waits for every member.
+            let in_sync = self.sync_state_set_size();
+            if in_sync < b.min_in_sync_replicas {
+                return Err((in_sync, b.min_in_sync_replicas));
+            }
+            return Ok(if b.all_ack_in_sync_state_set { ALL_ACK_IN_SYNC_STATE_SET } else { b.in_sync_replicas });
+        }
         if !(rules.slave_acting_master && b.enable_slave_acting_master && b.broker_role == BrokerRole::SyncMaster) {
             return Ok(b.in_sync_replicas);
         }
@@ -181,8 +193,12 @@ impl Sim {
             FlushDiskType::SyncFlush if self.master.store.flushed >= next_offset => Some(None),
             FlushDiskType::SyncFlush => None,
         };
-        let replica = match self.sc.broker.broker_role {
+        let role = if self.sc.controller_mode() { BrokerRole::SyncMaster } else { self.sc.broker.broker_role };
+        let replica = match role {
             BrokerRole::AsyncMaster => Some(None),
+            // `allAckInSyncStateSet` with the master alone in the set: done at the service's
+            // first look.
+            BrokerRole::SyncMaster if need_ack == ALL_ACK_IN_SYNC_STATE_SET && self.sync_state_set_size() <= 1 => Some(None),
             // 5.x `handleHA`: `needAckNums` ≤ 1 answers PUT_OK at once and wakes no push thread.
             BrokerRole::SyncMaster if rules.quorum_write && need_ack <= 1 => Some(None),
             BrokerRole::SyncMaster if rules.checks_slave_ok && !self.is_slave_ok(next_offset) => {

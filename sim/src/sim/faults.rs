@@ -64,6 +64,8 @@ pub enum FaultRefusal {
     NoSlave,
     /// The scenario has no consumer.
     NoConsumer,
+    /// A fault on the controller outside controller mode.
+    NoController,
     /// `PROCESS_CRASH` / `SLAVE_DOWN` of a broker whose process is not running.
     NotRunning { node: NodeId, since: SimTime, how: CrashKind },
     /// `SLAVE_UP` of a running slave.
@@ -96,6 +98,7 @@ impl std::fmt::Display for FaultRefusal {
             WrongTarget { kind, target } => write!(f, "{} does not apply to the {}", kind.name(), target.name()),
             NoSlave => write!(f, "the scenario has no slave"),
             NoConsumer => write!(f, "the scenario has no consumer"),
+            NoController => write!(f, "the scenario is not in controller mode ([broker] enableControllerMode = false)"),
             NotRunning { node, since, how } => {
                 write!(f, "the {} process is not running (down since {since}: {})", node.name(), how.name())
             }
@@ -122,11 +125,15 @@ fn finite(t: SimTime) -> Option<SimTime> {
     (t != SimTime::MAX).then_some(t)
 }
 
-fn node_of(target: FaultTarget) -> NodeId {
-    match target {
-        FaultTarget::Slave => NodeId::Slave,
-        FaultTarget::Slave2 => NodeId::Slave2,
-        _ => NodeId::Master,
+impl Sim {
+    /// The node a fault on `target` hits now: `firstMaster` is wherever broker 0 sits.
+    pub(crate) fn target_node(&self, target: FaultTarget) -> NodeId {
+        match target {
+            FaultTarget::Slave => NodeId::Slave,
+            FaultTarget::Slave2 => NodeId::Slave2,
+            FaultTarget::FirstMaster => self.position_of(0),
+            _ => NodeId::Master,
+        }
     }
 }
 
@@ -154,7 +161,7 @@ impl Sim {
         if !kind.targets().contains(&target) {
             return Err(WrongTarget { kind, target });
         }
-        if matches!(target, FaultTarget::Slave | FaultTarget::Slave2) && self.slave_node(node_of(target)).is_none() {
+        if matches!(target, FaultTarget::Slave | FaultTarget::Slave2) && self.slave_node(self.target_node(target)).is_none() {
             return Err(NoSlave);
         }
         if target == FaultTarget::Consumer && !self.sc.consumer.enabled {
@@ -163,7 +170,15 @@ impl Sim {
         let now = self.now;
         let until = fault.duration.map_or(SimTime::MAX, |d| now + d);
         let in_force = |u: Option<SimTime>| u.filter(|&u| u > now && u >= until);
-        let node = node_of(target);
+        if target == FaultTarget::Controller {
+            // Crashed or partitioned away, the controller is out until the latest end.
+            let Some(c) = &self.ctrl else { return Err(NoController) };
+            return match in_force(c.down_until) {
+                Some(u) => Err(AlreadyInForce { until: finite(u) }),
+                None => Ok(()),
+            };
+        }
+        let node = self.target_node(target);
         let disk_destroyed = |n: &super::Node| match n.down {
             Some((since, CrashKind::DiskLost)) => Err(DiskDestroyed { node, since }),
             _ => Ok(()),
@@ -204,7 +219,7 @@ impl Sim {
             FaultKind::NetworkPartition => {
                 let cut = match target {
                     FaultTarget::Producer => self.producer_link_down_until,
-                    t => self.ha.link(node_of(t)).link_down_until,
+                    t => self.ha.link(self.target_node(t)).link_down_until,
                 };
                 match in_force(cut) {
                     Some(u) => Err(AlreadyInForce { until: finite(u) }),
@@ -236,7 +251,11 @@ impl Sim {
         }
         let until = f.duration.map(|d| self.now + d);
         self.emit(EventKind::FaultInjected { kind: f.kind, target: f.target, until });
-        let node = node_of(f.target);
+        if f.target == FaultTarget::Controller {
+            self.controller_down(until);
+            return;
+        }
+        let node = self.target_node(f.target);
         match (f.kind, f.target) {
             (FaultKind::ProcessCrash | FaultKind::PowerLoss | FaultKind::DiskLost, _) => {
                 let how = match f.kind {
@@ -292,10 +311,10 @@ impl Sim {
                     .filter(|g| g.kind == FaultKind::DiskSlow && g.target == t)
                     .map(|g| g.factor.max(1))
                     .max();
-                self.node_mut(node_of(t)).slow_factor = still.unwrap_or(1);
+                self.node_mut(self.target_node(t)).slow_factor = still.unwrap_or(1);
                 still.is_none()
             }
-            (FaultKind::DiskStall, t) => self.node(node_of(t)).stalled_until.is_none_or(|u| u <= now),
+            (FaultKind::DiskStall, t) => self.node(self.target_node(t)).stalled_until.is_none_or(|u| u <= now),
             (FaultKind::NetworkPartition, FaultTarget::Producer) => {
                 let over = self.producer_link_down_until.is_none_or(|u| u <= now);
                 if over {
@@ -304,7 +323,7 @@ impl Sim {
                 over
             }
             (FaultKind::NetworkPartition, t) => {
-                let slave = node_of(t);
+                let slave = self.target_node(t);
                 let over = self.ha.link(slave).link_down_until.is_none_or(|u| u <= now);
                 if over {
                     self.ha.link_mut(slave).link_down_until = None;
@@ -360,7 +379,7 @@ impl Sim {
 
     /// What a down broker's machine and process wait for: when it restarts (`None`: never),
     /// with a `Restart` planned at each end (the machine's power, the process's downtime).
-    fn plan_restart(&mut self, node: NodeId) {
+    pub(crate) fn plan_restart(&mut self, node: NodeId) {
         let n = self.node_mut(node);
         let ends = [n.machine_off_until, n.process_held.map(|(u, _)| u)];
         let last = ends.iter().flatten().copied().max().unwrap_or(SimTime::MAX);
@@ -468,6 +487,8 @@ impl Sim {
             }
             self.drop_held_pulls(NodeId::Master);
             self.schedule_route_update(silent);
+            // Controller mode: the controller notices and elects (`sim::controller`).
+            self.controller_sees_master_down(silent);
             // A dead process's sockets are closed by the OS: the client fails every request in
             // flight on that connection at once (`failFast`, spec §6 item 26) and SYNC sends retry
             // now. A machine that goes dark, or a partitioned link, sends no FIN: clients wait.
@@ -566,14 +587,17 @@ impl Sim {
                 self.ha.push2slave = 0;
                 self.ha.slave_ahead_at = None;
                 self.rearm_schedules();
-                if self.route == NodeId::Master {
+                if self.route == NodeId::Master && self.ctrl.is_none() {
                     // Consumers never left this master: whatever only the slave holds is unreadable.
                     self.slave_only_copies_unreadable();
                 }
                 self.schedule_route_update(false);
                 self.kick_consumer();
+                self.replicas_on_restart(node);
             }
             slave => {
+                // Controller mode: it registers and follows the master, truncating first.
+                self.replicas_on_restart(slave);
                 self.start_slave_synchronize(slave);
                 // Consumers routed to this slave pull from it again (their pulls failed while it
                 // was down and are retried; swarm seed 54180 left them idle for good).
@@ -587,7 +611,7 @@ impl Sim {
     }
 
     /// When the clients will see the master's change in their route.
-    fn schedule_route_update(&mut self, silent_death: bool) {
+    pub(crate) fn schedule_route_update(&mut self, silent_death: bool) {
         let seen_by_namesrv = if silent_death {
             let registered = self.now.last_tick(SimTime::ZERO, REGISTER_PERIOD).unwrap_or(SimTime::ZERO);
             (registered + NAMESRV_EXPIRY).next_tick(SimTime::ZERO, NAMESRV_SCAN)
@@ -611,12 +635,17 @@ impl Sim {
         };
         // A group whose master is gone but whose slave is listed has no queue to send to.
         self.producer_no_route = !self.master.is_up() && !self.slaves.is_empty();
+        if self.master.is_up() {
+            // The producer sends to the broker the route names master (controller mode: the
+            // elected one, from this poll on).
+            self.producer_broker = self.master.broker_id;
+        }
         if target == self.route {
             return;
         }
         self.route = target;
         self.emit(EventKind::RouteChanged { consumers_read_from: target });
-        if target == NodeId::Master {
+        if target == NodeId::Master && self.ctrl.is_none() {
             self.slave_only_copies_unreadable();
         }
         self.consumer_switch_source();

@@ -67,6 +67,18 @@ impl Sim {
         let rules = self.rules();
         let pushed = self.ha.push2slave;
         let acked: Vec<u64> = self.ha.conns.iter().map(|c| c.slave_ack_offset).collect();
+        // Controller mode, `allAckInSyncStateSet`: only the members' connections count.
+        let set_size = self.sync_state_set_size();
+        let set_acked: Vec<u64> = match &self.ctrl {
+            Some(c) => self
+                .ha
+                .conns
+                .iter()
+                .filter(|conn| c.sync_state_set.contains(&self.node(conn.slave).broker_id))
+                .map(|conn| conn.slave_ack_offset)
+                .collect(),
+            None => Vec::new(),
+        };
         let timeout = self.slave_wait_timeout();
         let now = self.now;
         let mut ready = Vec::new();
@@ -76,7 +88,9 @@ impl Sim {
             if p.replica.is_some() {
                 continue;
             }
-            let reached = if rules.quorum_write {
+            let reached = if p.need_ack == super::broker::ALL_ACK_IN_SYNC_STATE_SET {
+                set_size <= 1 || 1 + set_acked.iter().filter(|&&a| a >= p.next_offset).count() as u32 >= set_size
+            } else if rules.quorum_write {
                 1 + acked.iter().filter(|&&a| a >= p.next_offset).count() as u32 >= p.need_ack
             } else {
                 pushed >= p.next_offset

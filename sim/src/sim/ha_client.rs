@@ -72,6 +72,7 @@ impl Sim {
         // Records that start inside the batch; a record cut by the batch edge arrives whole with it.
         let records: Vec<_> = self.master.store.range(from, to).to_vec();
         let now = self.now;
+        let ctrl_epoch = self.ctrl.as_ref().map(|c| c.epoch);
         let node = self.node_mut(slave);
         let before = node.store.written;
         for r in &records {
@@ -85,6 +86,9 @@ impl Sim {
         }
         let sync_flush = node.flush_disk_type == FlushDiskType::SyncFlush;
         let dispatch_now = !node.store.dispatch_to_flushed;
+        if let Some(epoch) = ctrl_epoch {
+            node.ha_epoch = epoch;
+        }
         for r in &records {
             self.ledger.get_mut(r.msg).replicated_at.get_or_insert(now);
         }

@@ -44,6 +44,11 @@ pub struct HaConnection {
     pub(crate) push_gen: u32,
     /// The push thread sleeps (until its 100 ms wait ends or a `SYNC_MASTER` put wakes it).
     pub(crate) push_idle: bool,
+    /// Controller mode (`AutoSwitchHAConnection`): the master's max offset at the last transfer
+    /// (`lastMasterMaxOffset`) and when it was (`lastTransferTimeMs`): an ack reaching it means
+    /// the slave was caught up then.
+    pub(crate) last_master_max: Option<u64>,
+    pub(crate) last_transfer_at: SimTime,
 }
 
 /// One slave's `HAClient` and its link to the master.
@@ -116,6 +121,8 @@ impl Sim {
             silent_since: None,
             push_gen: 0,
             push_idle: true,
+            last_master_max: None,
+            last_transfer_at: self.now,
         });
         self.ha.connected = true;
         self.wake_push(id);
@@ -200,6 +207,8 @@ impl Sim {
                 let to = (from + HA_TRANSFER_BATCH).min(end);
                 c.next_transfer_from = Some(to);
                 c.push_idle = false;
+                c.last_master_max = Some(self.master.store.written);
+                c.last_transfer_at = self.now;
                 let start = self.now.max(link_free_at);
                 let bw = self.sc.slave.replication_bytes_per_ms.max(1);
                 let sent_at = start + SimDuration::from_us(((to - from) * 1_000).div_ceil(bw));
@@ -213,6 +222,12 @@ impl Sim {
             _ => {
                 c.push_idle = true;
                 self.schedule(HA_PUSH_IDLE_WAIT, Action::HaPush { conn: id, gen, idle: true });
+                if can_send && from == Some(end) && self.ctrl.is_some() {
+                    // `AutoSwitchHAConnection.transferToSlave`: nothing left to send counts as
+                    // caught up now (`updateConnectionLastCaughtUpTime`).
+                    let b = self.node(slave).broker_id;
+                    self.caught_up_at.insert(b, self.now);
+                }
             }
         }
     }
@@ -240,6 +255,7 @@ impl Sim {
         c.silent_since = None;
         c.slave_ack_offset = offset;
         let slave = c.slave;
+        let (last_master_max, last_transfer) = (c.last_master_max, c.last_transfer_at);
         let first = c.slave_request_offset.is_none();
         if first {
             c.slave_request_offset = Some(offset);
@@ -256,6 +272,7 @@ impl Sim {
             }
             self.wake_push(id);
         }
+        self.replicas_on_ack(slave, offset, last_master_max, last_transfer);
         if offset > self.ha.push2slave {
             self.ha.push2slave = offset;
             self.emit(EventKind::SlaveAcked { offset, slave });

@@ -8,6 +8,7 @@
 mod broker;
 mod commit_real_time_service;
 mod consumer;
+pub mod controller;
 mod faults;
 mod finish;
 mod group_transfer_service;
@@ -16,6 +17,7 @@ mod ha_connection;
 mod producer;
 mod pull_message_service;
 mod pull_request_hold_service;
+mod replicas_manager;
 mod schedule_message_service;
 mod slave_synchronize;
 
@@ -83,6 +85,14 @@ pub(crate) enum Action {
     SlaveSync { node: NodeId, epoch: u32 },
     DelayOffsetPersist { epoch: u32 },
     Rebalance { cepoch: u32 },
+    /// The controller decides the group's master (`electMaster`).
+    ControllerElect { gen: u32 },
+    /// The controller's outage ends.
+    ControllerBack { gen: u32 },
+    /// The controller's notification reaches the elected broker (`changeToMaster`).
+    ChangeToMaster { broker: u32, epoch: u32 },
+    /// The master's `checkSyncStateSetAndDoReport` (for its node epoch).
+    CheckSyncStateSet { epoch: u32 },
 }
 
 impl Action {
@@ -103,6 +113,7 @@ impl Action {
             Action::FlushTick { .. } | Action::CommitTick { .. } | Action::HaPush { idle: true, .. } | Action::SlaveSync { .. }
                 | Action::DelayOffsetPersist { .. }
                 | Action::HoldCheck { .. }
+                | Action::CheckSyncStateSet { .. }
         )
     }
 }
@@ -122,7 +133,14 @@ pub enum NodeState {
 /// One broker: its store and its flush service.
 #[derive(Clone, Debug)]
 pub struct Node {
+    /// The node's position: `Master`, or the slave it is (after a controller-mode failover the
+    /// promoted broker's node moves to `Master`).
     pub id: NodeId,
+    /// The broker's own id (`brokerId`: 0 started as master, 1 and 2 as slaves); it stays with
+    /// the broker whatever its role.
+    pub broker_id: u32,
+    /// Controller mode: the master epoch of the last data it holds (its epoch file's last entry).
+    pub ha_epoch: u32,
     pub state: NodeState,
     /// Bumped at each crash so that stale actions are ignored.
     pub epoch: u32,
@@ -165,6 +183,8 @@ impl Node {
     fn new(id: NodeId, flush_disk_type: FlushDiskType) -> Self {
         Node {
             id,
+            broker_id: id.slave_index().map_or(0, |i| i as u32 + 1),
+            ha_epoch: 1,
             state: NodeState::Up,
             epoch: 0,
             store: Store::default(),
@@ -286,6 +306,14 @@ pub struct Sim {
     pub(crate) ledger: Ledger,
     /// Send attempts refused with `IN_SYNC_REPLICAS_NOT_ENOUGH` (5.x, spec 5 §3).
     pub(crate) in_sync_refusals: u32,
+    /// Controller mode: the controller's state (`None` in master-slave mode).
+    pub(crate) ctrl: Option<controller::Controller>,
+    /// Controller mode: each slave's last caught-up time (`connectionCaughtUpTimeTable`), by brokerId.
+    pub(crate) caught_up_at: BTreeMap<u32, SimTime>,
+    /// Controller mode: the master's confirm offset.
+    pub(crate) confirm_offset: u64,
+    /// The brokerId the producer's route names as master (it learns a new one at its route poll).
+    pub(crate) producer_broker: u32,
     pub(crate) finished: bool,
     event_limit: u64,
 }
@@ -315,15 +343,18 @@ impl Sim {
             master: {
                 let mut m = Node::new(NodeId::Master, sc.broker.flush_disk_type);
                 m.store.write_buffer = sc.broker.uses_transient_store_pool();
-                m.store.dispatch_to_flushed =
-                    sc.rules().sync_flush_dispatch_flushed_only && sc.broker.flush_disk_type == FlushDiskType::SyncFlush;
+                // (Not in controller mode: the confirm offset decides there, spec 5 §2, §4.)
+                m.store.dispatch_to_flushed = sc.rules().sync_flush_dispatch_flushed_only
+                    && sc.broker.flush_disk_type == FlushDiskType::SyncFlush
+                    && !sc.controller_mode();
                 m
             },
             slaves: (0..sc.slave_count())
                 .map(|i| {
                     let mut s = Node::new(NodeId::slave(i), sc.slave.flush_disk_type);
                     s.store.dispatch_to_flushed = sc.rules().sync_flush_dispatch_flushed_only
-                        && sc.slave.flush_disk_type == FlushDiskType::SyncFlush;
+                        && sc.slave.flush_disk_type == FlushDiskType::SyncFlush
+                        && !sc.controller_mode();
                     s
                 })
                 .collect(),
@@ -346,6 +377,10 @@ impl Sim {
             refused: Vec::new(),
             ledger: Ledger::new(sc.producer.messages),
             in_sync_refusals: 0,
+            ctrl: sc.controller_mode().then(|| controller::Controller::new(0..1 + sc.slave_count() as u32)),
+            caught_up_at: BTreeMap::new(),
+            confirm_offset: 0,
+            producer_broker: 0,
             finished: false,
             event_limit: u64::MAX,
             sc,
@@ -390,6 +425,7 @@ impl Sim {
         if self.sc.consumer.enabled {
             self.schedule_at(self.sc.consumer.start_at, Action::ConsumerStart { cepoch: 0 });
         }
+        self.start_sync_state_set_check();
     }
 
     /// Lowers the event limit (default [`limits::MAX_EVENTS`], or
@@ -711,6 +747,10 @@ impl Sim {
             SlaveSync { node, epoch } => self.on_slave_sync(node, epoch),
             DelayOffsetPersist { epoch } => self.on_delay_offset_persist(epoch),
             Rebalance { cepoch } => self.on_rebalance(cepoch),
+            ControllerElect { gen } => self.on_controller_elect(gen),
+            ControllerBack { gen } => self.on_controller_back(gen),
+            ChangeToMaster { broker, epoch } => self.on_change_to_master(broker, epoch),
+            CheckSyncStateSet { epoch } => self.on_check_sync_state_set(epoch),
         }
     }
 }

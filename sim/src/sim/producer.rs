@@ -28,7 +28,7 @@
 //! retries pick on the callback's thread in RocketMQ; the model uses the sending thread's index.)
 
 use super::{Action, Sim};
-use crate::event::{EventKind, MsgId, SendError, SendStatus, Topic};
+use crate::event::{EventKind, MsgId, NodeId, SendError, SendStatus, Topic};
 use crate::ledger::{Answer, AttemptRecord, SendRecord};
 use crate::scenario::{OnException, SendMode};
 use crate::time::{SimDuration, SimTime};
@@ -95,8 +95,13 @@ enum Reach {
 impl Sim {
     fn reach_master(&self) -> Reach {
         let partitioned = self.producer_link_down_until.is_some_and(|u| u > self.now);
-        match self.master.state {
+        // Controller mode: until its route poll the producer still sends to the broker its route
+        // names, which may be the old master (down, or back as a slave: a slave refuses writes,
+        // modelled as a refused connection).
+        let node = self.position_of(self.producer_broker);
+        match self.node(node).state {
             _ if partitioned => Reach::Blackhole,
+            super::NodeState::Up if node != NodeId::Master => Reach::Refused,
             super::NodeState::Up => Reach::Ok,
             super::NodeState::ProcessDown | super::NodeState::Stopped => Reach::Refused,
             super::NodeState::MachineDown => Reach::Blackhole,

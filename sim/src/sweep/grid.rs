@@ -351,6 +351,12 @@ impl Plan {
                 "a fault on slave2 needs a base with two slaves ([slave] count = 2)",
             ));
         }
+        if !base.controller_mode() && choices.iter().any(|c| matches!(c, FaultChoice::One(_, FaultTarget::Controller))) {
+            return Err(GridError::new(
+                "faults",
+                "a fault on the controller needs a base in controller mode ([broker] enableControllerMode = true)",
+            ));
+        }
         if grid.seeds == 0 || grid.seeds > MAX_SEEDS {
             return Err(GridError::new("seeds", format!("{} is out of range; give 1 to {MAX_SEEDS}", grid.seeds)));
         }

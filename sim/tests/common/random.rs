@@ -67,6 +67,7 @@ pub fn random_scenario(seed: u64) -> Scenario {
             .copied()
             .filter(|t| sc.slave.enabled || *t != FaultTarget::Slave)
             .filter(|t| sc.slave_count() >= 2 || *t != FaultTarget::Slave2)
+            .filter(|t| sc.controller_mode() || !matches!(t, FaultTarget::Controller | FaultTarget::FirstMaster))
             .filter(|t| sc.consumer.enabled || *t != FaultTarget::Consumer)
             .collect();
         if targets.is_empty() {

@@ -31,6 +31,7 @@ pub fn valid_targets(kind: FaultKind, sc: &Scenario) -> Vec<FaultTarget> {
         .copied()
         .filter(|t| sc.slave.enabled || *t != FaultTarget::Slave)
         .filter(|t| sc.slave_count() >= 2 || *t != FaultTarget::Slave2)
+        .filter(|t| sc.controller_mode() || !matches!(t, FaultTarget::Controller | FaultTarget::FirstMaster))
         .filter(|t| sc.consumer.enabled || *t != FaultTarget::Consumer)
         .collect()
 }
