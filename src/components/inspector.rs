@@ -146,6 +146,8 @@ pub fn inspector(p: &Props) -> Html {
                 fields={vec![("link", Field::Str((*link).clone())), ("msg", Field::Num(f64::from(id))), ("cursorUs", Field::Num(pb.cursor.0 as f64)),
                     ("lang", Field::Str(lang.tag().into())), ("lanes", Field::Str(lanes_text))]} />
             <h3>{t(lang, Key::History)}</h3>
+            // It scrolls past 220 px (a message with retries, queues and failovers has many
+            // events): focusable, so a keyboard can scroll it (axe: scrollable-region-focusable).
             <ol class="history" lang="en" tabindex="0" aria-label={t(lang, Key::History)}>
                 { for history.iter().map(|&i| {
                     let e = &events[i as usize];
