@@ -387,10 +387,14 @@ fn a_sync_master_that_still_loses_says_why() {
     let why = |v: &str| {
         let c = report.cells.iter().find(|c| c.cell.version.unwrap().name() == v).unwrap();
         assert!(c.lost_after_ack > 0, "{v} loses under a 30 s power loss");
-        c.despite_sync_master.clone().unwrap()
+        c.despite_sync_master.clone().unwrap().text
     };
     assert!(why("4.9.8").contains("does not reconcile") && why("4.9.8").contains("spec §4b"), "{}", why("4.9.8"));
     assert!(why("5.3.3").contains("waits for no slave at inSyncReplicas = 1"), "{}", why("5.3.3"));
+    let rule = |v: &str| report.cells.iter().find(|c| c.cell.version.unwrap().name() == v).unwrap().despite_sync_master.clone().unwrap();
+    assert_eq!(rule("4.9.8").rule, rmq_sim::sweep::SyncMasterLossRule::RestartWithoutReconcile);
+    assert_eq!(rule("4.9.8").restart_after.as_deref(), Some("30s"));
+    assert_eq!(rule("5.3.3").rule, rmq_sim::sweep::SyncMasterLossRule::InSyncReplicasOne);
     assert!(report.to_table().contains("SYNC_MASTER and still losing:"));
     // A configuration that loses nothing, or is no SYNC_MASTER, gets no sentence.
     let plain = Plan::new(&small_grid()).unwrap();

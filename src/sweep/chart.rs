@@ -57,6 +57,13 @@ pub struct Mark {
     /// The grid cell behind it and the seed a click opens (also in `data-` attributes, for tests).
     pub cell: u32,
     pub open_seed: u64,
+    /// `p99_ms` and `tps` are the configuration's cost with no fault (its `NONE` cell), not the
+    /// cell's own figures under the fault.
+    pub cost_with_no_fault: bool,
+    /// Expected acknowledged-then-lost messages per year, for a machine fault with a rate.
+    pub per_year: Option<f64>,
+    /// Numbers (`n`) of the marks that tie with this one on both figures (none is on the frontier).
+    pub ties: Vec<usize>,
 }
 
 /// What the x axis shows.
@@ -344,15 +351,34 @@ pub fn mark_title(lang: Lang, m: &Mark, on_frontier: bool) -> String {
         Some(v) => format!("RocketMQ {v} · {}", m.label),
         None => m.label.clone(),
     };
-    let mut s = tf(lang, Key::SweepMarkTitle, &[&m.n, &label, &r(m.loss_pct), &r(m.p99_ms), &r(m.tps)]);
+    let key = if m.cost_with_no_fault { Key::SweepMarkTitleHealthy } else { Key::SweepMarkTitle };
+    let mut s = tf(lang, key, &[&m.n, &label, &r(m.loss_pct), &r(m.p99_ms), &r(m.tps)]);
     if m.recommended {
         s.push_str(t(lang, Key::SweepMarkBook));
     }
     if on_frontier {
         s.push_str(t(lang, Key::SweepMarkFrontier));
     }
+    if let Some(y) = m.per_year {
+        s.push_str(&tf(lang, Key::SweepMarkPerYear, &[&fmt_num(y)]));
+    }
+    if !m.ties.is_empty() {
+        let ties: Vec<String> = m.ties.iter().map(usize::to_string).collect();
+        s.push_str(&tf(lang, Key::SweepMarkTies, &[&ties.join(", #")]));
+    }
     s.push_str(t(lang, Key::SweepMarkClick));
     s
+}
+
+/// The x axis's name: the cost with no fault when the marks carry it.
+pub fn axis_name(lang: Lang, axis: XAxis, marks: &[Mark]) -> &'static str {
+    let healthy = !marks.is_empty() && marks.iter().all(|m| m.cost_with_no_fault);
+    match (axis, healthy) {
+        (XAxis::P99, false) => t(lang, Key::SweepAxisP99),
+        (XAxis::Tps, false) => t(lang, Key::SweepAxisTps),
+        (XAxis::P99, true) => t(lang, Key::SweepAxisP99Healthy),
+        (XAxis::Tps, true) => t(lang, Key::SweepAxisTpsHealthy),
+    }
 }
 
 #[function_component(Chart)]
@@ -422,10 +448,7 @@ pub fn chart(p: &ChartProps) -> Html {
             </g>
         }
     });
-    let x_label = match p.axis {
-        XAxis::P99 => t(lang, Key::SweepAxisP99),
-        XAxis::Tps => t(lang, Key::SweepAxisTps),
-    };
+    let x_label = axis_name(lang, p.axis, &p.marks);
     let log_note = if plot.x.log { t(lang, Key::SweepAxisLog) } else { "" };
     html! {
         <svg class={classes!("sweep-chart", narrow.then_some("narrow"))} data-testid="sweep-chart"
@@ -447,7 +470,7 @@ mod tests {
 
     fn mark(n: usize, loss: f64, p99: f64, tps: f64) -> Mark {
         let s = |v: f64| Spread { mean: v, min: v * 0.9, max: v * 1.1 };
-        Mark { n, version: None, label: format!("m{n}"), loss_pct: s(loss), p99_ms: s(p99), tps: s(tps), recommended: false, frontier_latency: true, frontier_tps: true, cell: n as u32, open_seed: 1 }
+        Mark { n, version: None, label: format!("m{n}"), loss_pct: s(loss), p99_ms: s(p99), tps: s(tps), recommended: false, frontier_latency: true, frontier_tps: true, cell: n as u32, open_seed: 1, cost_with_no_fault: false, per_year: None, ties: Vec::new() }
     }
 
     #[test]

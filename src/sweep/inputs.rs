@@ -4,6 +4,7 @@
 
 use rmq_sim::scenario::link::minimal_toml;
 use rmq_sim::scenario::{parse_scenario, BrokerRole, FaultKind, FlushDiskType, RocketMqVersion, SendMode};
+use rmq_sim::fault_rates::PerYear;
 use rmq_sim::sweep::{self, Grid, Plan};
 use rmq_sim::time::parse_duration;
 
@@ -45,7 +46,17 @@ pub struct SweepInputs {
     pub threads_text: String,
     /// `faultAt` as typed; empty: the core's default (a quarter into the sending, jittered by seed).
     pub fault_at_text: String,
+    /// Faults per machine and year as typed (`powerLossesPerYear`, `diskFailuresPerYear`,
+    /// `processCrashesPerYear`); empty: the core's default, with its source.
+    pub rates_text: [String; 3],
 }
+
+/// The rate fields: grid key, the link's key, the fault kind.
+pub const RATE_FIELDS: [(&str, &str, FaultKind); 3] = [
+    ("powerLossesPerYear", "powerLosses", FaultKind::PowerLoss),
+    ("diskFailuresPerYear", "diskFailures", FaultKind::DiskLost),
+    ("processCrashesPerYear", "processCrashes", FaultKind::ProcessCrash),
+];
 
 impl Default for SweepInputs {
     /// 2 × 2 × SYNC under a power cut, a lost disk and no fault, 5 seeds of 1,000 messages one every 2 ms
@@ -65,6 +76,7 @@ impl Default for SweepInputs {
             interval_text: "2ms".into(),
             threads_text: "8".into(),
             fault_at_text: String::new(),
+            rates_text: Default::default(),
         }
     }
 }
@@ -156,6 +168,15 @@ impl SweepInputs {
             }
         }
         let fault_at = Some(self.fault_at_text.trim()).filter(|t| !t.is_empty()).map(str::to_string);
+        let mut rates = [None; 3];
+        for (k, (field, _, _)) in RATE_FIELDS.iter().enumerate() {
+            let text = self.rates_text[k].trim();
+            if text.is_empty() {
+                continue;
+            }
+            let v: f64 = text.parse().map_err(|_| InputError::Bad { field, reason: format!("`{text}` is not a number (faults per machine and year, e.g. 0.5)") })?;
+            rates[k] = Some(PerYear::from_f64(v).map_err(|reason| InputError::Bad { field, reason })?);
+        }
         let grid = Grid {
             base: (base != default_base).then(|| minimal_toml(&base)),
             flush_disk_type: self.flush.clone(),
@@ -165,6 +186,9 @@ impl SweepInputs {
             fault_at,
             seeds,
             version: self.version_axis(),
+            power_losses_per_year: rates[0],
+            disk_failures_per_year: rates[1],
+            process_crashes_per_year: rates[2],
             ..Grid::default()
         };
         // The core's own checks (sizes, fault time …), with the key they name.
@@ -203,6 +227,11 @@ impl SweepInputs {
             Workload::Interval(i) => format!("interval={}", percent_encode(i)),
             Workload::Threads(n) => format!("threads={}", percent_encode(n)),
         });
+        for (k, (_, key, _)) in RATE_FIELDS.iter().enumerate() {
+            if !self.rates_text[k].trim().is_empty() {
+                parts.push(format!("{key}={}", percent_encode(self.rates_text[k].trim())));
+            }
+        }
         parts.join("&")
     }
 
@@ -233,6 +262,9 @@ impl SweepInputs {
                 "fault" => parse_list(&v, &FAULT_CHOICES, fault_id).map(|l| i.faults = l),
                 "seeds" => Ok(v).map(|v| i.seeds_text = v),
                 "faultAt" => Ok(v).map(|v| i.fault_at_text = v),
+                "powerLosses" => Ok(v).map(|v| i.rates_text[0] = v),
+                "diskFailures" => Ok(v).map(|v| i.rates_text[1] = v),
+                "processCrashes" => Ok(v).map(|v| i.rates_text[2] = v),
                 "messages" => Ok(v).map(|v| i.messages_text = v),
                 "interval" => Ok(v).map(|v| {
                     i.interval_text = v.clone();
@@ -332,6 +364,22 @@ mod tests {
         assert!(p.unwrap().contains("`role`"));
         assert!(SweepInputs::from_link("2&flush=x").1.unwrap().contains("version"));
         assert!(SweepInputs::from_link("1&evil=<script>").1.unwrap().contains("unknown key"));
+    }
+
+    #[test]
+    fn fault_rates_travel_in_the_grid_and_the_link_and_bad_ones_name_their_field() {
+        let mut i = SweepInputs::default();
+        i.rates_text[0] = "0.25".into();
+        let g = i.to_grid().unwrap();
+        assert_eq!(g.power_losses_per_year, Some(PerYear(250)));
+        assert_eq!((g.disk_failures_per_year, g.process_crashes_per_year), (None, None), "empty: the default");
+        assert!(i.to_link().ends_with("&powerLosses=0.25"), "{}", i.to_link());
+        assert_eq!(SweepInputs::from_link(&i.to_link()), (i.clone(), None));
+        i.rates_text[1] = "often".into();
+        assert!(i.to_grid().unwrap_err().text(Lang::En).starts_with("diskFailuresPerYear"));
+        i.rates_text[1] = "-1".into();
+        assert!(i.to_grid().unwrap_err().text(Lang::En).contains("is not a rate per machine and year"));
+        assert!(!SweepInputs::default().to_link().contains("Losses"), "the default link is unchanged");
     }
 
     #[test]

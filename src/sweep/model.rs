@@ -155,31 +155,62 @@ impl Progressive {
     }
 
     /// The chart's marks under fault `fi`, numbered in grid order.
+    ///
+    /// The x figures are the configuration's cost with no fault (its `NONE` cell) when the grid
+    /// has one, as the core's frontier compares them: under a fault every p99 is the outage's.
     pub fn marks(&self, fi: usize) -> Vec<Mark> {
-        self.cells_of(fi)
-            .into_iter()
+        let cells = self.cells_of(fi);
+        let n_of = |index: u32| cells.iter().position(|c| c.cell.index == index).map(|k| k + 1);
+        cells
+            .iter()
             .enumerate()
             .map(|(k, c)| Mark {
                 n: k + 1,
                 version: c.cell.version,
                 label: settings_label(c),
                 loss_pct: pct(c.lost_after_ack_ppm),
-                p99_ms: ms(c.p99_us),
-                tps: ms(c.send_milli_tps),
+                p99_ms: ms(c.healthy.map_or(c.p99_us, |h| h.p99_us)),
+                tps: ms(c.healthy.map_or(c.send_milli_tps, |h| h.send_milli_tps)),
                 recommended: c.recommended,
                 frontier_latency: c.frontier_latency,
                 frontier_tps: c.frontier_tps,
                 cell: c.cell.index,
                 open_seed: c.failing_seeds.first().copied().unwrap_or(self.plan.grid.first_seed),
+                cost_with_no_fault: c.healthy.is_some(),
+                per_year: c.per_year.map(|y| y.acked_then_lost.as_f64()),
+                ties: c.ties.iter().filter_map(|&i| n_of(i)).collect(),
             })
             .collect()
+    }
+
+    /// Under fault `fi`: each `SYNC_MASTER` configuration that still loses, with its number.
+    pub fn despite_sync_master(&self, fi: usize) -> Vec<(usize, &CellSummary)> {
+        self.cells_of(fi).into_iter().enumerate().filter(|(_, c)| c.despite_sync_master.is_some()).map(|(k, c)| (k + 1, c)).collect()
+    }
+
+    /// The fault kinds under fault `fi` that have a rate per year (for the formula and sources).
+    pub fn rated_kinds(&self, fi: usize) -> Vec<rmq_sim::scenario::FaultKind> {
+        let mut out = Vec::new();
+        for c in self.cells_of(fi).into_iter().filter(|c| c.per_year.is_some()) {
+            if let rmq_sim::sweep::FaultChoice::One(kind, _) = self.plan.choice(c.cell.index) {
+                if !out.contains(&kind) {
+                    out.push(kind);
+                }
+            }
+        }
+        out
+    }
+
+    /// The grid's fault rates (given or default).
+    pub fn fault_rates(&self) -> rmq_sim::fault_rates::FaultRates {
+        self.plan.grid.fault_rates()
     }
 
     /// The table's rows under fault `fi`, in the order of [`Progressive::marks`].
     pub fn rows(&self, fi: usize) -> Vec<Row> {
         self.cells_of(fi)
             .into_iter()
-            .map(|c| Row { cell: c.cell.index, p50_ms: ms(c.p50_us), failing_seeds: c.failing_seeds.clone(), runs: c.runs })
+            .map(|c| Row { cell: c.cell.index, p50_ms: ms(c.healthy.map_or(c.p50_us, |h| h.p50_us)), failing_seeds: c.failing_seeds.clone(), runs: c.runs })
             .collect()
     }
 
@@ -225,6 +256,27 @@ mod tests {
         assert!(p.is_complete());
         assert_eq!(p.report().to_json(), plan.aggregate(&all).to_json());
         assert_eq!(p.faults(), vec!["POWER_LOSS@master".to_string(), "NONE".to_string()]);
+    }
+
+    #[test]
+    fn marks_under_a_fault_carry_the_cost_with_no_fault_and_the_loss_per_year() {
+        let grid = small();
+        let plan = Plan::new(&grid).unwrap();
+        let mut p = Progressive::new(&grid).unwrap();
+        for r in plan.run_all() {
+            p.accept(r.run as usize, &serde_json::to_string(&r).unwrap()).unwrap();
+        }
+        let (under, none) = (p.marks(0), p.marks(1));
+        for (m, h) in under.iter().zip(&none) {
+            assert_eq!(m.label, h.label);
+            assert!(m.cost_with_no_fault);
+            assert_eq!((m.p99_ms, m.tps), (h.p99_ms, h.tps), "x is the NONE cell's cost: {}", m.label);
+            assert!(m.per_year.is_some(), "POWER_LOSS has a rate");
+            assert!(h.per_year.is_none(), "no fault, no rate");
+        }
+        assert_eq!(p.rated_kinds(0), vec![rmq_sim::scenario::FaultKind::PowerLoss]);
+        let lossy_sync = p.despite_sync_master(0);
+        assert!(lossy_sync.iter().all(|(_, c)| c.cell.broker_role == rmq_sim::scenario::BrokerRole::SyncMaster && c.lost_after_ack > 0));
     }
 
     #[test]

@@ -8,8 +8,10 @@ use std::rc::Rc;
 use rmq_sim::Scenario;
 use yew::prelude::*;
 
-use super::chart::{version_class, version_swatch, Chart, XAxis};
-use super::inputs::{SweepInputs, Workload, FAULT_CHOICES, FLUSH_CHOICES, MODE_CHOICES, ROLE_CHOICES, VERSION_CHOICES};
+use super::chart::{axis_name, fmt_num, version_class, version_swatch, Chart, XAxis};
+use rmq_sim::fault_rates::DEFAULT_RATES;
+use rmq_sim::sweep::SyncMasterLossRule;
+use super::inputs::{SweepInputs, Workload, FAULT_CHOICES, FLUSH_CHOICES, MODE_CHOICES, RATE_FIELDS, ROLE_CHOICES, VERSION_CHOICES};
 use super::model::{fault_label, Progressive};
 use super::worker::{now_ms, SweepWorker, WorkerEvent};
 use super::{format_duration_ms, time_left_ms, SweepStart};
@@ -286,10 +288,43 @@ pub fn sweep_view(p: &Props) -> Html {
                 }
             })
         };
-        let x_name = match *axis {
-            XAxis::P99 => t(lang, Key::SweepAxisP99),
-            XAxis::Tps => t(lang, Key::SweepAxisTps),
-        };
+        let x_name = axis_name(lang, *axis, &marks);
+        let any_per_year = marks.iter().any(|m| m.per_year.is_some());
+        let healthy_cols = !marks.is_empty() && marks.iter().all(|m| m.cost_with_no_fault);
+        let cost_note = marks.iter().any(|m| m.cost_with_no_fault) && faults.get(fi).is_some_and(|f| f != "NONE");
+        let despite = r.despite_sync_master(fi).into_iter().map(|(n, c)| {
+            let d = c.despite_sync_master.as_ref().expect("filtered");
+            let label = c.cell.config_label();
+            let (lost, runs) = (c.lost_after_ack, c.runs);
+            let text = match d.rule {
+                SyncMasterLossRule::InSyncReplicasOne => {
+                    let v = c.cell.version.map(|v| v.name()).unwrap_or("5.x");
+                    tf(lang, Key::SweepDespiteIsr, &[&n, &label, &lost, &runs, &v, &d.in_sync_replicas])
+                }
+                SyncMasterLossRule::RestartWithoutReconcile => {
+                    tf(lang, Key::SweepDespiteRestart, &[&n, &label, &lost, &runs, &d.restart_after.clone().unwrap_or_default()])
+                }
+                SyncMasterLossRule::Other => tf(lang, Key::SweepDespiteOther, &[&n, &label, &lost, &runs]),
+            };
+            html! { <li data-testid="sweep-despite" data-rule={format!("{:?}", d.rule)}>{text}</li> }
+        }).collect::<Vec<_>>();
+        let per_year_note = any_per_year.then(|| {
+            let rates = r.fault_rates();
+            let lines = DEFAULT_RATES.iter().filter(|d| r.rated_kinds(fi).contains(&d.kind)).map(|d| {
+                let shown = match rates.given(d.kind) {
+                    Some(rate) => format!("{} {rate}", d.kind.name()),
+                    None => format!("{} {}", d.kind.name(), tf(lang, Key::SweepRateDefault, &[&d.per_machine_year, &d.source])),
+                };
+                html! { <li>{shown}</li> }
+            });
+            html! {
+                <div class="sweep-per-year" data-testid="sweep-per-year">
+                    <h4>{t(lang, Key::SweepPerYearHeading)}</h4>
+                    <p class="hint">{t(lang, Key::SweepPerYearFormula)}</p>
+                    <ul class="hint">{ for lines }</ul>
+                </div>
+            }
+        });
         let caption = tf(lang, Key::SweepChartCaption, &[&fault_name(fi), &x_name]);
         let fault_tabs = (faults.len() > 1).then(|| {
             let tabs = faults.iter().enumerate().map(|(i, f)| {
@@ -333,7 +368,8 @@ pub fn sweep_view(p: &Props) -> Html {
                     <td class="num wide-only">{super::spread_text(row.p50_ms, "")}</td>
                     <td class="num">{super::spread_text(m.p99_ms, "")}</td>
                     <td class="num">{super::spread_text(m.tps, "")}</td>
-                    <td class="wide-only">{ if on_frontier { t(lang, Key::SweepYes) } else { "" } }</td>
+                    if any_per_year { <td class="num" data-testid="sweep-per-year-cell">{m.per_year.map(fmt_num).unwrap_or_else(|| "–".into())}</td> }
+                    <td class="wide-only">{ if on_frontier { t(lang, Key::SweepYes) } else if !m.ties.is_empty() { "=" } else { "" } }</td>
                     <td><button class="link" {onclick} title={tf(lang, Key::SweepOpenSeedTitle, &[&seed])} data-testid="sweep-open" data-seed={seed.to_string()}>{tf(lang, Key::SweepOpenSeed, &[&seed])}{none_lost}</button></td>
                 </tr>
             }
@@ -347,6 +383,13 @@ pub fn sweep_view(p: &Props) -> Html {
                 <h3 class="sweep-caption">{caption.clone()}</h3>
                 if !marks.is_empty() {
                     <Chart marks={marks.clone()} axis={*axis} width={*width} {on_pick} caption={caption.clone()} />
+                }
+                if cost_note { <p class="hint" data-testid="sweep-cost-note">{t(lang, Key::SweepCostNote)}</p> }
+                if !despite.is_empty() {
+                    <div class="sweep-despite">
+                        <h4>{t(lang, Key::SweepDespiteHeading)}</h4>
+                        <ul>{ for despite }</ul>
+                    </div>
                 }
                 <ul class="sweep-key">
                     <li><svg viewBox="0 0 28 16" aria-hidden="true"><path class="frontier" d="M1,13 H11 V4 H27" /></svg>{t(lang, Key::SweepKeyFrontier)}</li>
@@ -363,12 +406,18 @@ pub fn sweep_view(p: &Props) -> Html {
                         <th scope="col">{"#"}</th>
                         if by_version { <th scope="col">{t(lang, Key::SweepColVersion)}</th> }
                         <th scope="col">{t(lang, Key::SweepColConfig)}</th><th scope="col">{t(lang, Key::SweepColLoss)}</th>
-                        <th scope="col" class="wide-only">{t(lang, Key::SweepColP50)}</th><th scope="col">{t(lang, Key::SweepColP99)}</th><th scope="col">{t(lang, Key::SweepColTps)}</th>
+                        if healthy_cols {
+                            <th scope="col" class="wide-only">{t(lang, Key::SweepColP50Healthy)}</th><th scope="col">{t(lang, Key::SweepColP99Healthy)}</th><th scope="col">{t(lang, Key::SweepColTpsHealthy)}</th>
+                        } else {
+                            <th scope="col" class="wide-only">{t(lang, Key::SweepColP50)}</th><th scope="col">{t(lang, Key::SweepColP99)}</th><th scope="col">{t(lang, Key::SweepColTps)}</th>
+                        }
+                        if any_per_year { <th scope="col">{t(lang, Key::SweepColPerYear)}</th> }
                         <th scope="col" class="wide-only">{t(lang, Key::SweepColFrontier)}</th><th scope="col">{t(lang, Key::SweepColRun)}</th>
                     </tr></thead>
                     <tbody>{ for table_rows }</tbody>
                 </table>
                 </div>
+                { per_year_note }
                 { downloads }
             </section>
         }
@@ -411,6 +460,25 @@ pub fn sweep_view(p: &Props) -> Html {
                                onchange={set_inputs(|i, v| { i.threads_text = v.to_string(); i.workload = Workload::Threads(v.to_string()) })} /></label>
                     <label>{t(lang, Key::SweepFaultAt)}<code>{"faultAt"}</code><input type="text" size="7" data-testid="sweep-fault-at" placeholder={t(lang, Key::SweepFaultAtAuto)}
                         value={inputs.fault_at_text.clone()} onchange={set_inputs(|i, v| i.fault_at_text = v.to_string())} /></label>
+                </fieldset>
+                <fieldset class="sweep-numbers" data-testid="sweep-rates"><legend>{t(lang, Key::SweepRates)}</legend>
+                    { for RATE_FIELDS.iter().enumerate().map(|(k, (field, _, kind))| {
+                        let default = DEFAULT_RATES.iter().find(|d| d.kind == *kind).map(|d| (d.per_machine_year.to_string(), d.source)).unwrap_or_default();
+                        let onchange = {
+                            let inputs = inputs.clone();
+                            Callback::from(move |e: Event| {
+                                let mut i = (*inputs).clone();
+                                i.rates_text[k] = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();
+                                inputs.set(i);
+                            })
+                        };
+                        html! {
+                            <label title={default.1}><code>{kind.name()}</code>
+                                <input type="text" size="6" inputmode="decimal" aria-label={*field} data-testid={format!("sweep-rate-{}", kind.name())}
+                                       placeholder={default.0} value={inputs.rates_text[k].clone()} {onchange} />
+                            </label>
+                        }
+                    }) }
                 </fieldset>
                 <div class="sweep-actions">
                     if running {

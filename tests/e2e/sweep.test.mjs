@@ -109,6 +109,44 @@ test('the worker\'s sweep equals the page thread\'s and `losslab sweep`, mark by
   await page.close();
 });
 
+test('the chart decides: loss under the fault against the cost with no fault, loss per year, why SYNC_MASTER still loses', { timeout: 300000 }, async () => {
+  const url = server.url + '?lang=en#sweep=1&flush=SYNC_FLUSH,ASYNC_FLUSH&role=SYNC_MASTER,ASYNC_MASTER&mode=SYNC&fault=POWER_LOSS,NONE&seeds=2&messages=300&interval=2ms&powerLosses=0.5';
+  const { page, errors } = await openSweep(url);
+  assert.equal(await page.inputValue('[data-testid=sweep-rate-POWER_LOSS]'), '0.5', 'the rate travels in the link');
+  assert.equal(await page.getAttribute('[data-testid=sweep-rate-DISK_LOST]', 'placeholder'), '0.016', 'the default shows');
+  await runToEnd(page);
+  const report = JSON.parse(await pageReport(page));
+  assert.equal(report.grid.powerLossesPerYear, 0.5);
+  await page.click('[data-fault="POWER_LOSS@master"]');
+  await page.waitForSelector('[data-testid=sweep-per-year]');
+  // x: the NONE cell's p99, named so on the axis; the frontier is the core's over those.
+  assert.match(await page.textContent('svg.sweep-chart'), /p99 send latency with no fault/);
+  assert.ok(await page.isVisible('[data-testid=sweep-cost-note]'));
+  const cells = report.cells.filter(c => c.fault === 'POWER_LOSS@master');
+  const perYear = await page.locator('[data-testid=sweep-per-year-cell]').allTextContents();
+  assert.equal(perYear.length, cells.length);
+  for (const c of cells) {
+    assert.equal(c.perYear.faultsPerMachineYear, 0.5);
+    assert.equal(c.perYear.ackedThenLost, Math.floor(500 * c.lostAfterAck / c.runs) / 1000, 'rate × the mean loss per fault');
+    const none = report.cells.find(n => n.fault === 'NONE' && n.flushDiskType === c.flushDiskType && n.brokerRole === c.brokerRole);
+    assert.deepEqual(c.healthy.p99Us, none.p99Us);
+    const mark = page.locator(`[data-testid=sweep-mark][data-cell="${c.index}"]`);
+    assert.equal(await mark.getAttribute('class').then(k => k.includes('on-frontier')), c.frontierLatency, `cell ${c.index} frontier`);
+    assert.match(await mark.locator('title').textContent(), /with no fault p99/);
+  }
+  assert.match(await page.textContent('[data-testid=sweep-per-year]'), /POWER_LOSS 0\.5/);
+  // Each SYNC_MASTER configuration that still loses says why, by its rule.
+  const despite = cells.filter(c => c.despiteSyncMaster);
+  assert.equal(await page.locator('[data-testid=sweep-despite]').count(), despite.length);
+  for (const d of despite) {
+    assert.equal(d.despiteSyncMaster.rule, 'RESTART_WITHOUT_RECONCILE', '4.9.8: the master restarts behind its slave');
+    assert.match(await page.textContent('[data-testid=sweep-despite]'), /does not reconcile/);
+  }
+  await page.screenshot({ path: join(ARTIFACTS, 'sweep-decides-1440.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('clicking a mark opens a failing seed in the lab; its digest is `losslab run`\'s', { timeout: 300000 }, async () => {
   const { page, errors } = await openSweep(server.url + '?lang=en' + SMALL);
   await runToEnd(page);

@@ -68,10 +68,37 @@ pub struct CellSummary {
     /// whose fault is one machine fault with a rate (`POWER_LOSS`, `DISK_LOST`, `PROCESS_CRASH`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_year: Option<YearlyLoss>,
-    /// Why this `SYNC_MASTER` configuration still loses acknowledged messages under the fault, in
-    /// one sentence (when it does).
+    /// Why this `SYNC_MASTER` configuration still loses acknowledged messages under the fault
+    /// (when it does).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub despite_sync_master: Option<String>,
+    pub despite_sync_master: Option<SyncMasterLoss>,
+}
+
+/// The rule that explains a `SYNC_MASTER` configuration's loss.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SyncMasterLossRule {
+    /// 5.x: `inSyncReplicas` = 1 counts the master alone, so the put waits for no slave (spec 5 §2).
+    InSyncReplicasOne,
+    /// The master restarts behind its slave and master-slave replication does not reconcile
+    /// them (spec §4b).
+    RestartWithoutReconcile,
+    /// Neither: the failing seeds show each message's cause.
+    Other,
+}
+
+/// [`CellSummary::despite_sync_master`]: the rule, what it needs to be said again in another
+/// language, and the sentence in English (what the CLI prints).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncMasterLoss {
+    pub rule: SyncMasterLossRule,
+    /// `inSyncReplicas` of the run (for [`SyncMasterLossRule::InSyncReplicasOne`]).
+    pub in_sync_replicas: u32,
+    /// How long the master was down before it restarted (`30s`), for the restart rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart_after: Option<String>,
+    pub text: String,
 }
 
 
@@ -159,7 +186,7 @@ impl Plan {
 
 impl Plan {
     /// [`CellSummary::despite_sync_master`]: the rule of the spec that explains the loss.
-    fn despite_sync_master(&self, c: &CellSummary, choice: FaultChoice) -> Option<String> {
+    fn despite_sync_master(&self, c: &CellSummary, choice: FaultChoice) -> Option<SyncMasterLoss> {
         if c.cell.broker_role != BrokerRole::SyncMaster || c.lost_after_ack == 0 {
             return None;
         }
@@ -168,10 +195,11 @@ impl Plan {
         let isr = base.broker.in_sync_replicas;
         let lost = format!("{} acknowledged messages lost in {} runs", c.lost_after_ack, c.runs);
         if version.rules().quorum_write && isr <= 1 {
-            return Some(format!(
+            let text = format!(
                 "{}: {lost}, because RocketMQ {version}'s SYNC_MASTER waits for no slave at inSyncReplicas = {isr} (the master alone); totalReplicas = 2 and inSyncReplicas = 2 make it wait as 4.x does.",
                 c.cell.config_label()
-            ));
+            );
+            return Some(SyncMasterLoss { rule: SyncMasterLossRule::InSyncReplicasOne, in_sync_replicas: isr, restart_after: None, text });
         }
         let restarts = match choice {
             FaultChoice::One(kind @ (FaultKind::PowerLoss | FaultKind::DiskLost), FaultTarget::Master) => {
@@ -184,11 +212,21 @@ impl Plan {
             _ => None,
         };
         Some(match restarts {
-            Some(after) => format!(
-                "{}: {lost}, because the master comes back after {after} with less than its slave holds, and master-slave replication (without controller mode) does not reconcile the two: consumers read the restarted master, so what only the slave kept is never delivered (spec §4b).",
-                c.cell.config_label()
-            ),
-            None => format!("{}: {lost}; open a failing seed to see each message's cause.", c.cell.config_label()),
+            Some(after) => SyncMasterLoss {
+                rule: SyncMasterLossRule::RestartWithoutReconcile,
+                in_sync_replicas: isr,
+                text: format!(
+                    "{}: {lost}, because the master comes back after {after} with less than its slave holds, and master-slave replication (without controller mode) does not reconcile the two: consumers read the restarted master, so what only the slave kept is never delivered (spec §4b).",
+                    c.cell.config_label()
+                ),
+                restart_after: Some(after),
+            },
+            None => SyncMasterLoss {
+                rule: SyncMasterLossRule::Other,
+                in_sync_replicas: isr,
+                restart_after: None,
+                text: format!("{}: {lost}; open a failing seed to see each message's cause.", c.cell.config_label()),
+            },
         })
     }
 }

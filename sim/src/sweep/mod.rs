@@ -45,6 +45,6 @@ mod grid;
 mod output;
 mod run;
 
-pub use aggregate::{CellSummary, HealthyCost, Spread, SweepReport};
+pub use aggregate::{CellSummary, HealthyCost, Spread, SweepReport, SyncMasterLoss, SyncMasterLossRule};
 pub use grid::{Cell, FaultChoice, Grid, GridError, Plan, DEFAULT_BASE, MAX_MESSAGES, MAX_RUNS, MAX_SEEDS};
 pub use run::RunResult;

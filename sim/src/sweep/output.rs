@@ -79,7 +79,7 @@ impl SweepReport {
             "\n* the book's recommendation (ASYNC_FLUSH + SYNC_MASTER)   L no other configuration under the same fault\n  loses at most as much and costs at most as much p99 {cost}   T … and sends at least as much\n  = ties with another configuration on both (neither is marked)"
         );
         self.per_year_text(&mut out);
-        let despite: Vec<&str> = self.cells.iter().filter_map(|c| c.despite_sync_master.as_deref()).collect();
+        let despite: Vec<&str> = self.cells.iter().filter_map(|c| c.despite_sync_master.as_ref().map(|d| d.text.as_str())).collect();
         if !despite.is_empty() {
             let _ = writeln!(out, "\nSYNC_MASTER and still losing:");
             for d in despite {
