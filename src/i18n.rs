@@ -387,6 +387,7 @@ catalogue! {
     SweepBookShort => "book", "书中推荐";
     SweepKeyFrontier => "line: the frontier, configurations no other beats on both", "折线：前沿，即没有其他配置在两方面都胜过的配置";
     SweepKeyBook => "ringed: ASYNC_FLUSH + SYNC_MASTER, the book's recommendation", "带圈：ASYNC_FLUSH + SYNC_MASTER，书中推荐的配置";
+    SweepKeyTies => "in the frontier column: equal to another configuration on both figures, so neither is marked as the one to pick", "（前沿列）与另一配置在两项数字上都相同，因此两者都不标为前沿";
     SweepKeyBars => "bars: smallest to largest over the seeds", "误差线：各种子的最小值到最大值";
     SweepTableCaption => "Every configuration under {0}, mean and (min–max) over {1} seeds", "{0} 下的全部配置，{1} 个种子的平均值及（最小–最大）";
     SweepColConfig => "configuration", "配置";
