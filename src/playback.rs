@@ -177,6 +177,21 @@ impl PartialEq for Playback {
 }
 
 impl Playback {
+    /// Messages whose final verdict is `v` and whose fate is already visible at `t` (lost ones
+    /// once their ghost appears, the others once their last stage has happened): what the page
+    /// may say at the playhead, never the run's ending before it is played.
+    pub fn decided_by(&self, v: rmq_sim::Verdict, t: SimTime) -> u32 {
+        let tracks = &self.run.tracks;
+        self.run
+            .done
+            .ledger()
+            .messages
+            .iter()
+            .filter(|r| r.verdict == Some(v))
+            .filter(|r| tracks.keys.get(r.id as usize).and_then(|k| k.last()).is_some_and(|k| k.arrive <= t))
+            .count() as u32
+    }
+
     pub fn new(scenario: Scenario) -> Playback {
         Playback::from_timeline(Timeline::new(scenario), SimTime::ZERO)
     }
@@ -331,6 +346,15 @@ mod tests {
 
     fn power_cut() -> Fault {
         Fault { at: SimTime::ZERO, kind: FaultKind::PowerLoss, target: FaultTarget::Master, duration: None, factor: 10 }
+    }
+
+    #[test]
+    fn outcomes_count_only_once_the_playhead_reaches_them() {
+        let p = Playback::new(presets::load("async-flush-power-loss").expect("preset"));
+        let total = p.run.report.summary.verdicts["LOST_AFTER_ACK"];
+        assert!(total > 0, "the preset loses acknowledged messages");
+        assert_eq!(p.decided_by(rmq_sim::Verdict::LostAfterAck, SimTime::ZERO), 0, "nothing lost before Play");
+        assert_eq!(p.decided_by(rmq_sim::Verdict::LostAfterAck, p.run.end), total);
     }
 
     #[test]

@@ -417,7 +417,8 @@ fn retry_list(pb: &Playback, a: Rect, tokens: &[layout::Token], lang: Lang) -> H
 
 fn bins_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let g = &pb.run.timeline.scenario.consumer.group;
-    let lost_n = pb.run.report.summary.verdicts.get("LOST_AFTER_ACK").copied().unwrap_or(0);
+    // What the playhead has reached, never the run's ending before it is played (issue 24).
+    let lost_n = pb.decided_by(rmq_sim::Verdict::LostAfterAck, pb.cursor);
     html! {
         <>
             { boxed(station(o, StationId::Retry), 8.0, &format!("%RETRY%{g}"), t(lang, Key::RetrySub).into(), "st-retry") }

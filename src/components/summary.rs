@@ -3,7 +3,7 @@
 //! promises.
 
 use rmq_sim::report::{us_to_ms, Report, SEND_STATUS_KEYS};
-use rmq_sim::{SimTime, Verdict};
+use rmq_sim::Verdict;
 use yew::prelude::*;
 
 use crate::i18n::{t, tf, Key, Lang};
@@ -111,19 +111,6 @@ fn statuses_so_far(pb: &Playback) -> Vec<(&'static str, u32)> {
         .collect()
 }
 
-/// Messages whose final verdict is `v` and whose fate is already visible at `t` (lost ones
-/// once their ghost appears, the others once their last stage has happened).
-fn decided_by(pb: &Playback, v: Verdict, t: SimTime) -> u32 {
-    let ledger = pb.run.done.ledger();
-    let tracks = &pb.run.tracks;
-    ledger
-        .messages
-        .iter()
-        .filter(|r| r.verdict == Some(v))
-        .filter(|r| tracks.keys.get(r.id as usize).and_then(|k| k.last()).is_some_and(|k| k.arrive <= t))
-        .count() as u32
-}
-
 fn first_broken(pb: &Playback) -> Option<u32> {
     pb.run.done.ledger().messages.iter().find(|r| r.verdict == Some(Verdict::LostAfterAck)).map(|r| r.id)
 }
@@ -138,7 +125,7 @@ pub fn summary(p: &Props) -> Html {
     let group = pb.run.timeline.scenario.consumer.group.clone();
     let so_far = statuses_so_far(pb);
     let broken_end = fin.verdicts.get("LOST_AFTER_ACK").copied().unwrap_or(0);
-    let broken_now = decided_by(pb, Verdict::LostAfterAck, pb.cursor);
+    let broken_now = pb.decided_by(Verdict::LostAfterAck, pb.cursor);
     let show = first_broken(pb).map(|id| p.dispatch.reform(move |_: MouseEvent| Action::Select(Some(id))));
     html! {
         <section class="panel summary" aria-labelledby="summary-h" data-testid="summary">
@@ -160,7 +147,7 @@ pub fn summary(p: &Props) -> Html {
                 <thead><tr><th scope="col">{t(l, Key::VerdictCol)}</th><th scope="col">{t(l, Key::SoFar)}</th><th scope="col">{t(l, Key::AtEnd)}</th></tr></thead>
                 <tbody>
                     { for Verdict::ALL.iter().filter(|v| **v != Verdict::Unresolved || fin.verdicts.get(v.name()).copied().unwrap_or(0) > 0).map(|v| {
-                        let now = decided_by(pb, *v, pb.cursor);
+                        let now = pb.decided_by(*v, pb.cursor);
                         html! { <tr class={classes!((*v == Verdict::LostAfterAck).then_some("row-broken"))} title={rmq_sim::text::verdict_meaning_in(*v, &group, l)}><th scope="row"><span class="sym" aria-hidden="true">{verdict_symbol(*v)}</span><code>{v.name()}</code></th><td>{now}</td><td>{fin.verdicts.get(v.name()).copied().unwrap_or(0)}</td></tr> }
                     }) }
                 </tbody>
