@@ -916,7 +916,7 @@ mod tests {
                 if let Some((head, tail)) = split_sub(&slave_full, slave_room) {
                     assert_eq!(format!("{head} · {tail}"), slave_full);
                     let cache = station(o, SlaveCache);
-                    let f = fit_label(&tail, cache.w - 4.0, RG_PX, 8.0, false);
+                    let f = fit_label(&tail, cache.w - 4.0, RG_PX, 8.5, false);
                     assert!(!f.clipped, "{o:?} {lang:?}: the acked offset line {tail:?} is cut");
                 }
             }

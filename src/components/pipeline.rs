@@ -308,7 +308,7 @@ fn slave_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
             { region(cache, "") }{ fill(cache, st.written) }
             <text class="rg-label start" x={(cache.x + 4.0).to_string()} y={(cache.y + 14.0).to_string()}>{tf(lang, Key::SlaveCache, &[&bytes(st.written)])}</text>
             { for acked.map(|a| {
-                let fit = layout::fit_label(&a, cache.w - 4.0, layout::RG_PX, 8.0, false);
+                let fit = layout::fit_label(&a, cache.w - 4.0, layout::RG_PX, 8.5, false);
                 fitted("rg-label start", cache.x + 2.0, cache.y + 28.0, &a, &fit, layout::RG_PX)
             }) }
             { region(disk, "") }{ fill(disk, st.flushed) }
@@ -409,7 +409,7 @@ fn retry_list(pb: &Playback, a: Rect, tokens: &[layout::Token], lang: Lang) -> H
     html! {
         <g class="retry-list">
             { for waiting.into_iter().enumerate().map(|(i, s)| html! {
-                { fitted("retry-line", a.x + 2.0, a.y + a.h - 4.0 - 12.0 * i as f64, &s, &layout::fit_label(&s, a.w - 4.0, RETRY_PX, 8.0, false), RETRY_PX) }
+                { fitted("retry-line", a.x + 2.0, a.y + a.h - 4.0 - 12.0 * i as f64, &s, &layout::fit_label(&s, a.w - 4.0, RETRY_PX, 8.5, false), RETRY_PX) }
             }) }
         </g>
     }
