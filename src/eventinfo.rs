@@ -29,7 +29,7 @@ pub fn kind_of(kind: &EventKind) -> &'static str {
         ConsumerStarted { .. } | ConsumerCrashed { .. } | Pulled { .. } | Delivered { .. } => "consume",
         OffsetQueryFailed { .. } | QueueAssigned { .. } => "consume",
         PullFlowControlled { .. } | PullRejected { .. } => "consume",
-        Consumed { .. } | ConsumeRetriedLocally { .. } => "consume",
+        Consumed { .. } | ConsumeRetriedLocally { .. } | SendBackFallback { .. } => "consume",
         RetryScheduled { .. } | RetryDue { .. } => "retry",
         DeadLettered { .. } | Compensated { .. } => "dlq",
         OffsetCommitted { .. } | OffsetCorrected { .. } => "offset",
@@ -48,7 +48,7 @@ pub fn msg_of(kind: &EventKind) -> Option<MsgId> {
         PutAnswered { msg, .. } | PutRefused { msg, .. } | CopyLost { msg, .. } => Some(*msg),
         InSyncReplicasNotEnough { msg, .. } => Some(*msg),
         Delivered { msg, .. } | Consumed { msg, .. } | RetryScheduled { msg, .. } => Some(*msg),
-        RetryDue { msg, .. } | ConsumeRetriedLocally { msg, .. } | DeadLettered { msg, .. } => Some(*msg),
+        RetryDue { msg, .. } | ConsumeRetriedLocally { msg, .. } | SendBackFallback { msg, .. } | DeadLettered { msg, .. } => Some(*msg),
         Compensated { msg } => Some(*msg),
         _ => None,
     }

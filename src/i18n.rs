@@ -387,6 +387,7 @@ catalogue! {
     SweepBookShort => "book", "书中推荐";
     SweepKeyFrontier => "line: the frontier, configurations no other beats on both", "折线：前沿，即没有其他配置在两方面都胜过的配置";
     SweepKeyBook => "ringed: ASYNC_FLUSH + SYNC_MASTER, the book's recommendation", "带圈：ASYNC_FLUSH + SYNC_MASTER，书中推荐的配置";
+    SweepKeyTies => "in the frontier column: equal to another configuration on both figures, so neither is marked as the one to pick", "（前沿列）与另一配置在两项数字上都相同，因此两者都不标为前沿";
     SweepKeyBars => "bars: smallest to largest over the seeds", "误差线：各种子的最小值到最大值";
     SweepTableCaption => "Every configuration under {0}, mean and (min–max) over {1} seeds", "{0} 下的全部配置，{1} 个种子的平均值及（最小–最大）";
     SweepColConfig => "configuration", "配置";
@@ -567,6 +568,10 @@ pub const PRESETS_ZH: &[(&str, &str, &str)] = &[
     ("v5-sync-master-upgrade-trap", "RocketMQ 5：默认配置的 SYNC_MASTER 不再等待从节点", "在 RocketMQ 5.3.3 上，默认配置的 brokerRole = SYNC_MASTER 不等待从节点（inSyncReplicas = 1，包含主节点自己）：主节点磁盘损毁会丢失 4.9.8 能保住的 SEND_OK 消息。"),
     ("v5-slave-unreadable", "RocketMQ 5：默认配置下从节点拒绝所有拉取", "RocketMQ 5.3.3 的从节点在 slaveReadEnable = false（默认）时拒绝所有拉取请求：主节点宕机期间，故障前未消费的消息一条也到不了消费者，与复制配置无关。"),
     ("v5-in-sync-replicas-slave-down", "RocketMQ 5：inSyncReplicas = 2 且从节点宕机：每次发送等待 3 秒", "在 RocketMQ 5.3.3 上，inSyncReplicas = 2 的 SYNC_MASTER 在从节点宕机时，每次发送都要等待 slaveTimeout（3 秒）才返回 FLUSH_SLAVE_TIMEOUT，而 4.9.8 会立即返回 SLAVE_NOT_AVAILABLE。"),
+    ("v5-controller-failover-all-ack", "RocketMQ 5 控制器模式 + allAckInSyncStateSet：故障切换不丢已确认的消息", "在 RocketMQ 5.3.3 控制器模式下开启 allAckInSyncStateSet，写入要等 SyncStateSet 中所有成员确认，主节点断电后被选出的从节点持有每条返回 SEND_OK 的消息：一条不丢，消费者也从未读到之后被截断的消息。"),
+    ("v5-controller-failover-truncated", "RocketMQ 5 控制器模式默认配置：旧主重新加入时截断尾部", "控制器模式默认配置（inSyncReplicas = 1）下，消息在任何从节点收到之前就已确认：故障切换后旧主以从节点身份重新加入，把日志截断到与新主最后一致的位置，只在它上面的 SEND_OK 消息随之丢失。"),
+    ("v5-controller-unclean-election", "RocketMQ 5 控制器模式：非干净选举丢失只在旧主上的消息", "开启 enableElectUncleanMaster 后，SyncStateSet 中没有存活成员时，控制器会选出集合之外的存活副本：写入恢复，但只在旧主上的消息会在旧主重新加入并截断日志时丢失。"),
+    ("v5-controller-lost-with-master", "RocketMQ 5 控制器模式：控制器与主节点一起宕机时无人当选", "控制器模式的前提是控制器在故障中存活：主节点宕机时控制器也不可用，就不会选出新主，写入停止，直到控制器恢复并在下一次 5 秒扫描时重新选举。"),
     ("v5-acting-master-degrades", "RocketMQ 5：自动降级在从节点离开后返回 SEND_OK", "在 RocketMQ 5.3.3 上开启从节点代理主节点与自动降级后，从节点同步时发送会等待它，从节点宕机后则以只有主节点的延迟返回 SEND_OK。"),
     ("v470-flush-slave-timeout-5s", "RocketMQ 4.7：等待从节点的时间是 syncFlushTimeout，5 秒", "在 RocketMQ 4.7.0 上，主从链路卡住的 SYNC_MASTER 在 syncFlushTimeout（5 秒）后返回 FLUSH_SLAVE_TIMEOUT，即种子笔记里的 5 秒，而不是 4.9.x 的 slaveTimeout（3 秒）；等待中的发送一个接一个地处理。"),
 ];

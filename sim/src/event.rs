@@ -442,6 +442,9 @@ pub enum EventKind {
     RetryScheduled { msg: MsgId, delay_level: u32, due_at: SimTime, reconsume_times: u32 },
     /// The schedule service moved a due message into `%RETRY%<group>`.
     RetryDue { msg: MsgId, reconsume_times: u32 },
+    /// `sendMessageBack` threw, and the client sends the message to `%RETRY%<group>` itself with
+    /// `reconsumeTimes` (`RECONSUME_TIME`) as given (client spec §7).
+    SendBackFallback { msg: MsgId, reconsume_times: u32 },
     /// `sendMessageBack` failed (no master): the client consumes the message again in 5 s.
     ConsumeRetriedLocally { msg: MsgId, again_at: SimTime },
     /// After `maxReconsumeTimes` retries the broker wrote the message to `%DLQ%<group>`.
@@ -485,6 +488,7 @@ impl EventKind {
             | RetryScheduled { msg, .. }
             | RetryDue { msg, .. }
             | ConsumeRetriedLocally { msg, .. }
+            | SendBackFallback { msg, .. }
             | DeadLettered { msg, .. }
             | Compensated { msg } => Some(*msg),
             _ => None,
@@ -544,6 +548,7 @@ impl EventKind {
             RetryScheduled { .. } => "RetryScheduled",
             RetryDue { .. } => "RetryDue",
             ConsumeRetriedLocally { .. } => "ConsumeRetriedLocally",
+            SendBackFallback { .. } => "SendBackFallback",
             DeadLettered { .. } => "DeadLettered",
             Compensated { .. } => "Compensated",
             OffsetCommitted { .. } => "OffsetCommitted",
@@ -780,6 +785,10 @@ impl fmt::Display for EventKind {
             RetryDue { msg, reconsume_times } => {
                 write!(f, "master moved {msg} to %RETRY% reconsumeTimes={reconsume_times}")
             }
+            SendBackFallback { msg, reconsume_times } => write!(
+                f,
+                "consumer's sendMessageBack of {msg} failed; its client sends it to %RETRY% itself, reconsumeTimes={reconsume_times}"
+            ),
             ConsumeRetriedLocally { msg, again_at } => {
                 write!(f, "consumer could not send {msg} back; consumes it again at {again_at}")
             }

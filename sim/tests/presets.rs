@@ -171,3 +171,29 @@ fn preset_v5_acting_master_degrades() {
 fn preset_v470_flush_slave_timeout_5s() {
     check("v470-flush-slave-timeout-5s", "FLUSH_SLAVE_TIMEOUT=100 SEND_OK=100", "DELIVERED=200");
 }
+
+// ---- issue 20: controller mode (spec rocketmq-5.md §4, §6 item 5) ----
+
+#[test]
+fn preset_v5_controller_failover_all_ack() {
+    // No LOST_AFTER_ACK: every SEND_OK message was on the elected slave.
+    check("v5-controller-failover-all-ack", "EXCEPTION=129 SEND_OK=171", "DELIVERED=170 DUPLICATED=1 LOST_UNACKED=129");
+}
+#[test]
+fn preset_v5_controller_failover_truncated() {
+    let (sim, r) = run(&preset("v5-controller-failover-truncated"));
+    assert_eq!(statuses(&r), "EXCEPTION=51 SEND_OK=249");
+    assert_eq!(verdicts(&r), "DELIVERED=201 LOST_AFTER_ACK=48 LOST_UNACKED=51");
+    let truncated = sim.ledger().messages.iter().filter(|m| m.verdict == Some(rmq_sim::ledger::Verdict::LostAfterAck)).all(|m| {
+        m.lost().iter().any(|(_, why)| matches!(why, rmq_sim::event::LossReason::TruncatedOnRejoin { .. }))
+    });
+    assert!(truncated, "every acknowledged loss is a truncation on rejoin");
+}
+#[test]
+fn preset_v5_controller_unclean_election() {
+    check("v5-controller-unclean-election", "EXCEPTION=50 SEND_OK=250", "DELIVERED=9 LOST_AFTER_ACK=241 LOST_UNACKED=50");
+}
+#[test]
+fn preset_v5_controller_lost_with_master() {
+    check("v5-controller-lost-with-master", "EXCEPTION=222 SEND_OK=78", "DELIVERED=77 DUPLICATED=1 LOST_UNACKED=222");
+}

@@ -2269,3 +2269,41 @@ fn retry_topic_has_one_queue_for_every_source_queue() {
     assert_eq!(sim.master().store.cq_retry.len(), 8);
     assert_eq!(sim.master().store.cq_dlq.len(), 1);
 }
+
+/// Client spec §7, `DefaultMQPushConsumerImpl.sendMessageBack`'s catch block: when the
+/// `consumerSendMessageBack` RPC throws (here: it reached a master whose process had just died,
+/// and timed out after 5 s), the client sends the message to `%RETRY%<group>` itself with its inner
+/// producer, `RECONSUME_TIME` n + 1 and `delayTimeLevel` 3 + n. The master is back by then, so the
+/// retry is stored (delay level 3, 10 s) and consumed from `%RETRY%` — no local re-consume. The
+/// broker compares the header's n + 1 with `maxReconsumeTimes`: at `maxReconsumeTimes = 1` the
+/// fallback dead-letters a message on its first failure, where `consumerSendMsgBack` would have
+/// scheduled one retry.
+#[test]
+fn send_back_failure_falls_back_to_the_clients_own_send_to_the_retry_topic() {
+    let toml = |consumer: &str| {
+        format!(
+            "until = \"2m\"\n[topic]\nwriteQueueNums = 1\nreadQueueNums = 1\n[producer]\nmessages = 1\n[consumer]\n{consumer}\n\
+             [[fault]]\nat = \"7ms\"\nkind = \"PROCESS_CRASH\"\ntarget = \"master\"\nduration = \"2s\"\n"
+        )
+    };
+    let (sim, r) = run(&scenario(&toml("failFirstAttempts = 1")));
+    assert_eq!(verdicts(&r), "DELIVERED=1");
+    let fallback = sim.events().iter().find(|e| matches!(e.kind, EventKind::SendBackFallback { reconsume_times: 1, .. })).expect("the client sends it back itself");
+    assert_eq!(fallback.at, SimTime::from_ms(7 + 5_000), "after the RPC's 5 s timeout");
+    let scheduled = sim.events().iter().find_map(|e| match e.kind {
+        EventKind::RetryScheduled { delay_level, due_at, reconsume_times, .. } => Some((e.at, delay_level, due_at, reconsume_times)),
+        _ => None,
+    });
+    assert_eq!(scheduled, Some((SimTime::from_ms(5_008), 3, SimTime::from_ms(15_008), 1)), "level 3 + 0, stored by the fallback put");
+    assert!(sim.events().iter().any(|e| matches!(e.kind, EventKind::Delivered { queue: rmq_sim::event::QueueKind::Retry, reconsume_times: 1, .. })));
+    assert!(!sim.events().iter().any(|e| matches!(e.kind, EventKind::ConsumeRetriedLocally { .. })), "the fallback succeeded");
+    // maxReconsumeTimes = 1: n + 1 = 1 ≥ 1, so the fallback's put goes to %DLQ% at once.
+    let (sim, r) = run(&scenario(&toml("failMessages = [0]\nmaxReconsumeTimes = 1")));
+    assert_eq!(verdicts(&r), "DEAD_LETTERED=1");
+    assert_eq!(sim.ledger().messages[0].deliveries.len(), 1, "dead-lettered on its first failure");
+    assert!(sim.events().iter().any(|e| e.at == SimTime::from_ms(5_008) && matches!(e.kind, EventKind::DeadLettered { reconsume_times: 1, .. })), "the header's reconsumeTimes n + 1 = 1");
+    // A master process still down refuses the fallback at once: the message is consumed again locally.
+    let (sim, _) = run(&scenario(&toml("failFirstAttempts = 1").replace("duration = \"2s\"", "duration = \"8s\"")));
+    assert!(sim.events().iter().any(|e| e.at == SimTime::from_ms(5_007) && matches!(e.kind, EventKind::ConsumeRetriedLocally { .. })));
+    assert!(!sim.events().iter().any(|e| matches!(e.kind, EventKind::SendBackFallback { .. })));
+}

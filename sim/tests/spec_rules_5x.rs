@@ -368,3 +368,36 @@ fn v5_sync_flush_dispatches_only_flushed_messages() {
     assert!(first_delivery("4.9.8") < SimTime::from_ms(1_000), "4.9.8 reads unflushed messages");
     assert!(first_delivery("5.3.3") >= SimTime::from_ms(4_500), "5.3.3 waits for the flush");
 }
+
+/// 5.3.3's `sendMessageBack` throws at once when the route has no master address
+/// (`UtilAll.isBlank(brokerAddr)`: "master node does not exist"), where 4.x sends the RPC to a
+/// null address and waits its 5 s timeout; the fallback finds no route either way. So a failing
+/// message read from the slave is consumed again every 5 s (plus the consume time), not every 10 s.
+#[test]
+fn send_back_without_master_fails_at_once_in_5x() {
+    let toml = r#"
+        version = "5.3.3"
+        until = "10m"
+        [slave]
+        enabled = true
+        slaveReadEnable = true
+        [producer]
+        messages = 2
+        interval = "100ms"
+        [consumer]
+        failPercent = 100
+        startAt = "3m"
+        [[fault]]
+        at = "3s"
+        kind = "DISK_LOST"
+        target = "master"
+    "#;
+    let (sim, _) = run(&rmq_sim::scenario::parse_scenario(toml).unwrap());
+    let changed = sim.events().iter().find(|e| matches!(e.kind, EventKind::RouteChanged { .. })).expect("the route moves to the slave").at;
+    let after: Vec<SimTime> = sim.ledger().messages[0].deliveries.iter().map(|d| d.at).filter(|&t| t > changed).collect();
+    assert!(after.len() > 10, "{after:?}");
+    let consume = rmq_sim::Scenario::default().consumer.consume_time;
+    for w in after.windows(2) {
+        assert_eq!(w[1].since(w[0]), SimDuration::from_ms(5_000) + consume, "no 5 s RPC wait, then 5 s submitConsumeRequestLater");
+    }
+}

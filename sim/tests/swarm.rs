@@ -451,6 +451,7 @@ const TRACKED: &[&str] = &[
     "exception failFast: connection closed",
     "fault refused",
     "broker hit while down",
+    "sendMessageBack failed: the client sent the message back itself",
 ];
 
 impl Coverage {
@@ -514,6 +515,7 @@ impl Coverage {
                 RouteChanged { consumers_read_from: rmq_sim::NodeId::Slave } => "route changed to the slave",
                 ConsumerCrashed { in_flight } if *in_flight > 0 => "consumer crashed with messages in flight",
                 ConsumeRetriedLocally { .. } => "consume retried locally (no master for sendMessageBack)",
+                SendBackFallback { .. } => "sendMessageBack failed: the client sent the message back itself",
                 RetryScheduled { .. } => "retry scheduled",
                 DeadLettered { .. } => "dead-lettered",
                 Compensated { .. } => "compensated from the DLQ",
@@ -819,4 +821,90 @@ fn directed_case_swarm_5242_the_failing_consumer_loops_at_the_thread_pool_rate()
         assert!(in_window <= threads, "{in_window} consumes started within 5 s of {}, with {threads} threads", rmq_sim::SimTime(t));
     }
     assert!(starts.len() > 1_000, "the consumer keeps re-consuming: {} deliveries", starts.len());
+}
+
+/// Swarm seed 7743, shrunk by hand (issue 18 item 6): 5.3.3 `SYNC_FLUSH` dispatches only flushed
+/// messages, flushes take up to 500 ms, and the run stops at `until` with the last message stored
+/// but not yet flushed — in queue 2 of 4 while the group reads 2. That copy is in no consume queue
+/// yet, so its cause was looked up by its consume-queue position, found none, and read
+/// `NeverReached`; an unread queue is now known from the copy itself (`QueueNotRead`).
+#[test]
+fn directed_case_swarm_7743_an_undispatched_copy_in_an_unread_queue_has_its_cause() {
+    let text = r#"
+        name = "swarm 7743, shrunk: the last message waits for its flush in a queue nobody reads"
+        version = "5.3.3"
+        seed = 7743
+        until = "20s"
+        [broker]
+        flushDiskType = "SYNC_FLUSH"
+        brokerRole = "ASYNC_MASTER"
+        syncFlushTimeout = 0
+        slaveTimeout = 5
+        flushIntervalCommitLog = 5000
+        flushCommitLogLeastPages = 16
+        flushCommitLogThoroughInterval = 10000
+        haSlaveFallbehindMax = 4096
+        haHousekeepingInterval = 5000
+        haSendHeartbeatInterval = 200
+        messageDelayLevel = "1s 5s 10s 30s"
+        transientStorePoolEnable = false
+        commitIntervalCommitLog = 200
+        commitCommitLogLeastPages = 4
+        commitCommitLogThoroughInterval = 200
+        totalReplicas = 2
+        inSyncReplicas = 1
+        minInSyncReplicas = 1
+        enableAutoInSyncReplicas = false
+        enableSlaveActingMaster = true
+        [disk]
+        flushLatencyMin = "100us"
+        flushLatencyMax = "500100us"
+        flushBytesPerMs = 200000
+        [slave]
+        enabled = true
+        replicationLatency = "1ms"
+        flushDiskType = "ASYNC_FLUSH"
+        replicationBytesPerMs = 125000
+        slaveReadEnable = false
+        [network]
+        latency = "30ms"
+        [topic]
+        writeQueueNums = 4
+        readQueueNums = 2
+        [producer]
+        sendMode = "SYNC"
+        messages = 195
+        interval = "100ms"
+        bodySize = 100
+        sendMsgTimeout = 1
+        retryTimesWhenSendFailed = 0
+        retryTimesWhenSendAsyncFailed = 2
+        retryAnotherBrokerWhenNotStoreOK = false
+        onException = "LOG"
+        resendDelay = "1s"
+        resendMaxTimes = 0
+        [consumer]
+        enabled = true
+        group = "demo_group"
+        startAt = "0ms"
+        maxReconsumeTimes = 16
+        consumeTime = "5ms"
+        failPercent = 0
+        failMessages = []
+        failFirstAttempts = 0
+        failWith = "RECONSUME_LATER"
+        dlqConsumer = false
+        persistConsumerOffsetInterval = 5000
+        pullBatchSize = 32
+        consumeThread = 20
+        pullThresholdForQueue = 1000
+        pullThresholdSizeForQueue = 100
+        consumeConcurrentlyMaxSpan = 2000
+        "#;
+    let scenario = parse_scenario(text).expect("parses");
+    let mut cov = Coverage::default();
+    if let Err(b) = run_case(&Case { scenario, injected: Vec::new() }, &mut cov) {
+        panic!("`{}` broken: {}", b.property, b.detail);
+    }
+    assert!(cov.hits.contains_key("cause: queue not read (readQueueNums < writeQueueNums)"), "{}", cov.table(1));
 }

@@ -126,7 +126,9 @@ pub fn inspector(p: &Props) -> Html {
             if crate::compare::whatif_panel::asks(r.verdict) { <crate::compare::WhatIfPanel pb={pb.clone()} msg={id} /> }
             <crate::compare::RetrySchedule pb={pb.clone()} msg={id} />
             <h3>{t(lang, Key::History)}</h3>
-            <ol class="history" lang="en">
+            // It scrolls past 220 px (a message with retries, queues and failovers has many
+            // events): focusable, so a keyboard can scroll it (axe: scrollable-region-focusable).
+            <ol class="history" lang="en" tabindex="0" aria-label={t(lang, Key::History)}>
                 { for history.iter().map(|&i| {
                     let e = &events[i as usize];
                     let later = (i as usize) >= reached;

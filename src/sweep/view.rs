@@ -395,6 +395,7 @@ pub fn sweep_view(p: &Props) -> Html {
                     <li><svg viewBox="0 0 28 16" aria-hidden="true"><path class="frontier" d="M1,13 H11 V4 H27" /></svg>{t(lang, Key::SweepKeyFrontier)}</li>
                     <li><svg viewBox="0 0 28 16" aria-hidden="true"><circle class="book-ring" cx="14" cy="8" r="6.5" /></svg>{t(lang, Key::SweepKeyBook)}</li>
                     <li><svg viewBox="0 0 28 16" aria-hidden="true"><path class="err" d="M4,8 H24 M14,1 V15" /></svg>{t(lang, Key::SweepKeyBars)}</li>
+                    if marks.iter().any(|m| !m.ties.is_empty()) { <li data-testid="sweep-key-ties"><strong>{"="}</strong>{" "}{t(lang, Key::SweepKeyTies)}</li> }
                     { for versions.iter().map(|v| html! {
                         <li class={classes!("ver", version_class(*v))} data-testid="sweep-key-version" data-version={v.name()}>{version_swatch(*v)}{format!("RocketMQ {v}")}</li>
                     }) }

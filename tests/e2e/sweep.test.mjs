@@ -135,6 +135,10 @@ test('the chart decides: loss under the fault against the cost with no fault, lo
     assert.match(await mark.locator('title').textContent(), /with no fault p99/);
   }
   assert.match(await page.textContent('[data-testid=sweep-per-year]'), /POWER_LOSS 0\.5/);
+  // Ties are named, not marked: '=' in the table, explained in the key.
+  const tied = cells.filter(c => (c.ties ?? []).length > 0);
+  assert.equal(await page.locator('[data-testid=sweep-key-ties]').count(), tied.length > 0 ? 1 : 0);
+  for (const c of tied) assert.equal(c.frontierLatency, false, `cell ${c.index} ties, so it is not on the frontier`);
   // Each SYNC_MASTER configuration that still loses says why, by its rule.
   const despite = cells.filter(c => c.despiteSyncMaster);
   assert.equal(await page.locator('[data-testid=sweep-despite]').count(), despite.length);

@@ -31,7 +31,9 @@ pub const VERSION: &str = "v1";
 /// - 3: issue 18 item 6, topic queues: `[topic] writeQueueNums` / `readQueueNums` (default 4), the
 ///   producer's round robin over them, one process queue, pull and offset per queue. A link made
 ///   before opens with 4 queues where its author's run had one.
-pub const MODEL_VERSION: u32 = 3;
+/// - 4: issue 18, the `sendMessageBack` fallback: when the RPC throws, the client sends the
+///   message to `%RETRY%<group>` itself; 5.3.3 fails at once with no master in the route.
+pub const MODEL_VERSION: u32 = 4;
 /// Longest link body accepted (encoded characters).
 pub const MAX_ENCODED: usize = 16 * 1024;
 /// Largest inflated payload accepted: a zip bomb stops here.

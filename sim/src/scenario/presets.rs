@@ -186,6 +186,26 @@ static PRESETS: &[Preset] = &[
         "RocketMQ 4.7: the slave wait is syncFlushTimeout, 5 s",
         "On RocketMQ 4.7.0 a SYNC_MASTER whose slave link stalls answers FLUSH_SLAVE_TIMEOUT after syncFlushTimeout (5 s), the seed note's 5 s, not 4.9.x's slaveTimeout (3 s); the waiting sends are served one after the other."
     ),
+    preset!(
+        "v5-controller-failover-all-ack",
+        "RocketMQ 5 controller mode, allAckInSyncStateSet: failover keeps every acknowledged message",
+        "In RocketMQ 5.3.3 controller mode with allAckInSyncStateSet = true, a put waits for every SyncStateSet member, so when the master loses power the elected slave holds every SEND_OK message: none is lost, and no consumer read a message that was later cut."
+    ),
+    preset!(
+        "v5-controller-failover-truncated",
+        "RocketMQ 5 controller mode at defaults: the old master's tail is truncated when it rejoins",
+        "In controller mode at the defaults (inSyncReplicas = 1) a send is acknowledged before any slave has it: after a failover the old master rejoins as a slave and truncates its log to the last point it shares with the new master, losing the SEND_OK messages only it held."
+    ),
+    preset!(
+        "v5-controller-unclean-election",
+        "RocketMQ 5 controller mode: an unclean election loses what the old master alone held",
+        "With enableElectUncleanMaster = true the controller elects a live replica outside the SyncStateSet when no member is alive: writes resume, but what the old master alone held is truncated when it rejoins."
+    ),
+    preset!(
+        "v5-controller-lost-with-master",
+        "RocketMQ 5 controller mode: a controller lost together with the master elects nobody",
+        "Controller mode presumes a controller that survives the fault: when it is down as the master dies, nobody is elected and writes stop until it is back and re-elects at its next 5 s scan."
+    ),
 ];
 
 /// Every preset, in the order the spec lists the claims.
@@ -209,7 +229,7 @@ mod tests {
 
     #[test]
     fn every_preset_parses_and_is_named_after_its_title() {
-        assert_eq!(all().len(), 31);
+        assert_eq!(all().len(), 35);
         for p in all() {
             let s = parse_scenario(p.source).unwrap_or_else(|e| panic!("preset {}: {e}", p.id));
             assert_eq!(s.name, p.title, "preset {}", p.id);

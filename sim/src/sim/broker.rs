@@ -65,6 +65,7 @@ impl Sim {
         self.copies.push(CopyInfo {
             msg,
             topic,
+            queue_id,
             reconsume_times: rc,
             appended_at: self.now,
             handled: false,

@@ -9,8 +9,10 @@
 //! (`persistConsumerOffsetInterval`, first 10 s after start). A failed message is sent back
 //! (`sendMessageBack`): the broker writes it to `SCHEDULE_TOPIC_XXXX` with delay level
 //! 3 + `reconsumeTimes`, or to `%DLQ%<group>` once `reconsumeTimes` ≥ `maxReconsumeTimes`.
-//! If there is no master to send it back to, the client consumes it again after 5 s (after the
-//! 5 s RPC timeout when its route shows no master). `sendMessageBack` is a synchronous RPC made by
+//! If the RPC fails (it times out after 5 s), the client sends the message to `%RETRY%<group>`
+//! itself through its inner producer (client spec §7); if there is no master to send either to,
+//! the client consumes it again after 5 s (after the 5 s RPC timeout when its route shows no
+//! master in 4.x; at once in 5.x, which finds no master address). `sendMessageBack` is a synchronous RPC made by
 //! the consume thread itself (`ConsumeRequest.run` → `processConsumeResult`, client spec §7): the
 //! thread is busy until the broker answers or the RPC times out, and the next consume request
 //! waits in the pool's queue for a free thread (`consumeThread` threads, an unbounded queue). The client itself never dead-letters: with
@@ -38,6 +40,8 @@ use crate::time::{SimDuration, SimTime};
 const LOCAL_RETRY_DELAY: SimDuration = SimDuration::from_ms(5_000);
 /// `consumerSendMessageBack`'s RPC timeout.
 const SEND_BACK_TIMEOUT: SimDuration = SimDuration::from_ms(5_000);
+/// The client's inner producer (`MQClientInstance.getDefaultMQProducer`): `sendMsgTimeout` 3000 ms.
+const FALLBACK_SEND_TIMEOUT: SimDuration = SimDuration::from_ms(3_000);
 /// First `persistAll` after the client starts.
 const FIRST_PERSIST: SimDuration = SimDuration::from_ms(10_000);
 /// `RebalanceService`'s `waitInterval` (`rocketmq.client.rebalance.waitInterval`).
@@ -366,7 +370,12 @@ impl Sim {
             self.consumer.send_backs.insert(rpc);
             self.schedule(self.sc.network.latency, Action::SendBackArrive { queue: q, cepoch, qoffset, copy, rpc });
             self.schedule(SEND_BACK_TIMEOUT, Action::SendBackTimeout { queue: q, cepoch, qoffset, copy, attempt_rc: rc, rpc });
-        } else if self.route == NodeId::Slave {
+        } else if self.route != NodeId::Master && self.rules().send_back_fails_fast_without_master {
+            // 5.x: no master address in the route throws at once ("master node does not exist");
+            // the fallback send finds no route either, and the message is consumed again 5 s later.
+            self.retry_locally(q, qoffset, copy, rc, LOCAL_RETRY_DELAY);
+            self.release_thread();
+        } else if self.route != NodeId::Master {
             // The route has no master: the RPC goes to a null address (the name server's channel)
             // and no reply comes; after its 5 s timeout the fallback send fails too ("No route
             // info") and the message is consumed again 5 s later (client spec §10).
@@ -413,31 +422,94 @@ impl Sim {
             self.emit(EventKind::DeadLettered { msg, reconsume_times: stored_rc });
             dlq
         } else {
-            let levels = &self.sc.broker.message_delay_level;
-            let level = (3 + stored_rc).min(levels.len() as u32);
-            let due_at = self.now + levels[level as usize - 1];
-            let sched = self.master_append(msg, Topic::Schedule, 0, stored_rc + 1, None);
-            self.copies[sched].due_at = Some(due_at);
-            self.ledger.get_mut(msg).push_retry(level, due_at);
-            self.emit(EventKind::RetryScheduled { msg, delay_level: level, due_at, reconsume_times: stored_rc + 1 });
-            self.schedule_delivery(sched, due_at);
-            sched
+            self.schedule_retry(msg, stored_rc)
         };
         let _ = new_copy;
         // `asyncConsumerSendMsgBack` puts with waitStoreMsgOK = false: no flush or slave wait.
         self.schedule(self.sc.network.latency, Action::SendBackAck { queue: q, cepoch, qoffset, rpc });
     }
 
-    /// No answer to `sendMessageBack` within 5 s: the thread is free again, and the client
-    /// consumes the message again later.
+    /// Writes a retry of `msg` (consumed with `reconsumeTimes` `rc`) to `SCHEDULE_TOPIC_XXXX` at
+    /// delay level 3 + `rc` (clamped to the table), with `reconsumeTimes` `rc` + 1.
+    fn schedule_retry(&mut self, msg: crate::event::MsgId, rc: u32) -> CopyId {
+        let levels = &self.sc.broker.message_delay_level;
+        let level = (3 + rc).min(levels.len() as u32);
+        let due_at = self.now + levels[level as usize - 1];
+        let sched = self.master_append(msg, Topic::Schedule, 0, rc + 1, None);
+        self.copies[sched].due_at = Some(due_at);
+        self.ledger.get_mut(msg).push_retry(level, due_at);
+        self.emit(EventKind::RetryScheduled { msg, delay_level: level, due_at, reconsume_times: rc + 1 });
+        self.schedule_delivery(sched, due_at);
+        sched
+    }
+
+    /// No answer to `sendMessageBack` within 5 s: the RPC threw, and
+    /// `DefaultMQPushConsumerImpl.sendMessageBack`'s catch block sends the message to
+    /// `%RETRY%<group>` itself (client spec §7): a new message with `RECONSUME_TIME` n + 1 and
+    /// `delayTimeLevel` 3 + n (n: the client's `reconsumeTimes`), through the client's inner
+    /// producer (sync, 3 s). It needs a master in the route ("No route info" otherwise) that
+    /// answers: a master process that is down refuses at once, a machine that is off lets the
+    /// send time out after 3 s. When that send fails too, the thread is free and the client
+    /// consumes the message again 5 s later.
     pub(super) fn on_send_back_timeout(&mut self, q: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, rc: u32, rpc: u32) {
         if cepoch != self.consumer.epoch || !self.consumer.send_backs.remove(&rpc) {
             return;
         }
+        let waiting = self.consumer.queues[&q].pq.get(&qoffset) == Some(&copy);
+        let refused = matches!(self.master.state, super::NodeState::ProcessDown | super::NodeState::Stopped);
+        if waiting && self.route == NodeId::Master && !refused {
+            let rpc = self.consumer.next_rpc;
+            self.consumer.next_rpc += 1;
+            self.consumer.send_backs.insert(rpc);
+            let msg = self.copies[copy].msg;
+            self.emit(EventKind::SendBackFallback { msg, reconsume_times: rc + 1 });
+            if self.master.is_up() {
+                self.schedule(self.sc.network.latency, Action::SendBackFallbackArrive { queue: q, cepoch, qoffset, copy, attempt_rc: rc, rpc });
+            }
+            self.schedule(FALLBACK_SEND_TIMEOUT, Action::SendBackFallbackTimeout { queue: q, cepoch, qoffset, copy, attempt_rc: rc, rpc });
+            return;
+        }
+        self.send_back_failed(q, qoffset, copy, rc);
+    }
+
+    /// The client's own send got no answer within its 3 s.
+    pub(super) fn on_send_back_fallback_timeout(&mut self, q: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, rc: u32, rpc: u32) {
+        if cepoch != self.consumer.epoch || !self.consumer.send_backs.remove(&rpc) {
+            return;
+        }
+        self.send_back_failed(q, qoffset, copy, rc);
+    }
+
+    /// `sendMessageBack` and the client's own send both failed: the thread is free, and the
+    /// message is consumed again 5 s later (`submitConsumeRequestLater`).
+    fn send_back_failed(&mut self, q: QueueKind, qoffset: u64, copy: CopyId, rc: u32) {
         if self.consumer.queues[&q].pq.get(&qoffset) == Some(&copy) {
             self.retry_locally(q, qoffset, copy, rc, LOCAL_RETRY_DELAY);
         }
         self.release_thread();
+    }
+
+    /// The client's own send to `%RETRY%<group>` reached the master: a plain put of a delayed
+    /// message, so it is written to `SCHEDULE_TOPIC_XXXX` at level 3 + n, or — the broker's
+    /// `handleRetryAndDLQ` compares the header's `reconsumeTimes` n + 1 with `maxReconsumeTimes`
+    /// — to `%DLQ%<group>` once n + 1 ≥ `maxReconsumeTimes`: one retry earlier than
+    /// `consumerSendMsgBack`, which compares the stored n. Answered at once (the model does not
+    /// hold this put for a `SYNC_FLUSH` flush or a `SYNC_MASTER` slave: either way the copy is in
+    /// the page cache and the send returns a status, not an exception).
+    pub(super) fn on_send_back_fallback_arrive(&mut self, q: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, rc: u32, rpc: u32) {
+        if !self.master.is_up() {
+            return; // the send times out (SendBackTimeout)
+        }
+        let msg = self.copies[copy].msg;
+        if rc + 1 >= self.sc.consumer.max_reconsume_times {
+            let dlq = self.master_append(msg, Topic::Dlq, 0, rc + 1, None);
+            self.copies[dlq].handled = !(self.sc.consumer.dlq_consumer && self.rules().dlq_readable);
+            self.ledger.get_mut(msg).set_dead_lettered_at(self.now);
+            self.emit(EventKind::DeadLettered { msg, reconsume_times: rc + 1 });
+        } else {
+            self.schedule_retry(msg, rc);
+        }
+        self.schedule(self.sc.network.latency, Action::SendBackAck { queue: q, cepoch, qoffset, rpc });
     }
 
     /// The broker's answer to `sendMessageBack`: the message is done and the thread is free. An

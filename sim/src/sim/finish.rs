@@ -43,7 +43,7 @@ impl Sim {
         if let Some(n) = reader {
             for r in &self.node(n).store.records {
                 readable[r.copy] = true;
-                unread[r.copy] = r.topic == Topic::Main && u32::from(r.queue_id) >= self.sc.topic.read_queue_nums;
+                unread[r.copy] = self.in_unread_queue(r.copy);
             }
         }
         let mut in_process = vec![false; self.sc.producer.messages as usize];
@@ -144,6 +144,13 @@ impl Sim {
             .then_some(CauseStep::SkippedByConsumer { queue, offset, consumer_offset })
     }
 
+    /// The copy belongs to a `TopicTest` queue at or above `readQueueNums`, which no consumer
+    /// reads (dispatched yet or not).
+    fn in_unread_queue(&self, copy: CopyId) -> bool {
+        let c = &self.copies[copy];
+        c.topic == Topic::Main && u32::from(c.queue_id) >= self.sc.topic.read_queue_nums
+    }
+
     /// Consumers read from the slave, and it is a 5.x slave refusing pulls (spec 5 §2).
     fn slave_refuses_reads(&self) -> bool {
         self.readable_node() == Some(NodeId::Slave)
@@ -153,11 +160,10 @@ impl Sim {
 
     /// Why a readable, unhandled copy will never be consumed in a run that has nothing left to do.
     fn unreachable_because(&self, copy: CopyId, positions: &Positions) -> CauseStep {
-        if let Some((queue @ QueueKind::Main(q), _)) = positions.get(copy).copied().flatten() {
+        if self.in_unread_queue(copy) {
             let (read_queue_nums, write_queue_nums) = (self.sc.topic.read_queue_nums, self.sc.topic.write_queue_nums);
-            if u32::from(q) >= read_queue_nums {
-                return CauseStep::QueueNotRead { queue, read_queue_nums, write_queue_nums };
-            }
+            let queue = QueueKind::Main(self.copies[copy].queue_id);
+            return CauseStep::QueueNotRead { queue, read_queue_nums, write_queue_nums };
         }
         if let Some(step) = self.skipped_over(copy, self.readable_node(), positions) {
             return step;

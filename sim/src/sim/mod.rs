@@ -74,6 +74,10 @@ pub(crate) enum Action {
     SendBackArrive { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, rpc: u32 },
     SendBackAck { queue: QueueKind, cepoch: u32, qoffset: u64, rpc: u32 },
     SendBackTimeout { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32, rpc: u32 },
+    /// The timeout of the client's own send to `%RETRY%` (`sendMessageBack`'s catch block).
+    SendBackFallbackTimeout { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32, rpc: u32 },
+    /// The client's own send of a failed message to `%RETRY%<group>` reached the master.
+    SendBackFallbackArrive { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32, rpc: u32 },
     LocalRetry { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32 },
     PersistTick { cepoch: u32 },
     ConsumerStart { cepoch: u32 },
@@ -238,6 +242,8 @@ pub(crate) enum Reply {
 pub struct CopyInfo {
     pub msg: MsgId,
     pub topic: Topic,
+    /// The queue of `topic` it was dispatched to (`queueId`).
+    pub queue_id: u8,
     pub reconsume_times: u32,
     pub appended_at: SimTime,
     /// The consumer finished it (consumed, or sent back), or the schedule service moved it.
@@ -725,6 +731,12 @@ impl Sim {
             SendBackAck { queue, cepoch, qoffset, rpc } => self.on_send_back_ack(queue, cepoch, qoffset, rpc),
             SendBackTimeout { queue, cepoch, qoffset, copy, attempt_rc, rpc } => {
                 self.on_send_back_timeout(queue, cepoch, qoffset, copy, attempt_rc, rpc)
+            }
+            SendBackFallbackTimeout { queue, cepoch, qoffset, copy, attempt_rc, rpc } => {
+                self.on_send_back_fallback_timeout(queue, cepoch, qoffset, copy, attempt_rc, rpc)
+            }
+            SendBackFallbackArrive { queue, cepoch, qoffset, copy, attempt_rc, rpc } => {
+                self.on_send_back_fallback_arrive(queue, cepoch, qoffset, copy, attempt_rc, rpc)
             }
             LocalRetry { queue, cepoch, qoffset, copy, attempt_rc } => {
                 self.on_local_retry(queue, cepoch, qoffset, copy, attempt_rc)
