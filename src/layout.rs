@@ -341,10 +341,10 @@ pub fn station(o: Orientation, s: StationId) -> Rect {
         (Orientation::Compact, Dlq) => r(430.0, 478.0, 194.0, 30.0),
         (Orientation::Compact, Lost) => r(16.0, 380.0, 150.0, 120.0),
         (Orientation::Tall, Producer) => r(20.0, 50.0, 360.0, 90.0),
-        (Orientation::Tall, MasterCache) => r(20.0, 200.0, 230.0, 100.0),
-        (Orientation::Tall, MasterDisk) => r(20.0, 330.0, 230.0, 100.0),
-        (Orientation::Tall, SlaveCache) => r(270.0, 200.0, 110.0, 100.0),
-        (Orientation::Tall, SlaveDisk) => r(270.0, 330.0, 110.0, 100.0),
+        (Orientation::Tall, MasterCache) => r(20.0, 200.0, 215.0, 100.0),
+        (Orientation::Tall, MasterDisk) => r(20.0, 330.0, 215.0, 100.0),
+        (Orientation::Tall, SlaveCache) => r(255.0, 200.0, 125.0, 100.0),
+        (Orientation::Tall, SlaveDisk) => r(255.0, 330.0, 125.0, 100.0),
         (Orientation::Tall, ConsumeQueue) => r(20.0, 490.0, 360.0, 40.0),
         (Orientation::Tall, Consumer) => r(20.0, 590.0, 360.0, 70.0),
         (Orientation::Tall, Consumed) => r(20.0, 690.0, 360.0, 80.0),
@@ -377,6 +377,154 @@ pub fn slot(area: Rect, i: usize) -> Option<(f64, f64)> {
 /// Roughly how wide `s` is drawn at `px_per_char` for Latin text (CJK characters are wider).
 pub fn text_width(s: &str, px_per_char: f64) -> f64 {
     s.chars().map(|c| if c >= '\u{2e80}' { px_per_char * 1.65 } else { px_per_char }).sum()
+}
+
+/// How wide `s` is drawn at `px` (font size in diagram units), in the UI's proportional font,
+/// on the safe side: measured on DejaVu Sans (the widest of the fonts the page names, and the one
+/// headless Chromium uses), per glyph class, plus 4 %. CJK characters are a full em.
+pub fn label_width(s: &str, px: f64, bold: bool) -> f64 {
+    let em: f64 = s
+        .chars()
+        .map(|c| match c {
+            c if c >= '\u{2e80}' => 1.0,
+            ' ' | '.' | ',' | ':' | ';' | '·' | 'i' | 'l' | 'j' | '!' | '|' | '\'' | 'I' => 0.36,
+            'f' | 't' | 'r' | '(' | ')' | '[' | ']' => 0.5,
+            'm' | 'w' | 'M' | 'W' | '%' | '@' => 1.0,
+            '✕' | '✓' | '☠' | '⇣' | '×' => 0.84,
+            'A'..='Z' => 0.78,
+            _ if bold => 0.7,
+            _ => 0.64,
+        })
+        .sum();
+    em * px * 1.04
+}
+
+/// A label fitted to `room` units: drawn at `px` when it fits, else at a smaller size down to
+/// `min_px`, else at `min_px` cut with an ellipsis (the caller keeps the full text in a tooltip).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fit {
+    pub text: String,
+    pub px: f64,
+    /// Whether the text was cut (its full form must stay readable elsewhere).
+    pub clipped: bool,
+}
+
+impl Fit {
+    /// Whether it is drawn smaller than asked or cut.
+    pub fn changed(&self, px: f64) -> bool {
+        self.clipped || self.px < px
+    }
+}
+
+/// Fits `s` into `room` units (see [`Fit`]).
+pub fn fit_label(s: &str, room: f64, px: f64, min_px: f64, bold: bool) -> Fit {
+    let w = label_width(s, px, bold);
+    if w <= room {
+        return Fit { text: s.to_string(), px, clipped: false };
+    }
+    let scaled = (px * room / w * 100.0).floor() / 100.0;
+    if scaled >= min_px {
+        return Fit { text: s.to_string(), px: scaled, clipped: false };
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut n = chars.len();
+    let mut text = String::new();
+    while n > 0 {
+        text = chars[..n].iter().collect::<String>().trim_end().to_string() + "…";
+        if label_width(&text, min_px, bold) <= room {
+            break;
+        }
+        n -= 1;
+    }
+    if n == 0 {
+        text = "…".to_string();
+    }
+    Fit { text, px: min_px, clipped: true }
+}
+
+/// The largest size each diagram label is drawn at (www/style.css; on screens up to 760 px wide,
+/// where a phone or a docs column shows the picture): what the fitting must allow for.
+pub const TITLE_PX: f64 = 14.0;
+pub const SUB_PX: f64 = 11.5;
+/// The smallest the fitting shrinks them to before cutting.
+pub const TITLE_MIN_PX: f64 = 10.5;
+pub const SUB_MIN_PX: f64 = 9.0;
+
+/// The largest size a region label is drawn at (11 px on screens up to 760 px wide).
+pub const RG_PX: f64 = 11.0;
+
+/// A subtitle "a · b · c" too long for `room` even at the smallest size, split into its first
+/// part (the subtitle) and the rest (drawn on a line of its own), or None when it fits as is.
+pub fn split_sub(sub: &str, room: f64) -> Option<(String, String)> {
+    if !fit_label(sub, room, SUB_PX, SUB_MIN_PX, false).clipped {
+        return None;
+    }
+    let (head, tail) = sub.split_once(" · ")?;
+    Some((head.to_string(), tail.to_string()))
+}
+
+/// A station's title band: the room its title and subtitle have, in units, for a station box
+/// drawn `pad` around `area`, less `reserve` units at the right (the master's version badge).
+pub fn title_room(area: Rect, pad: f64, reserve: f64) -> f64 {
+    area.w + 2.0 * pad - 16.0 - reserve
+}
+
+/// The producer's answer feed: how many lines, and the band at the bottom of its area they fill
+/// (no token is drawn there, so the lines never print over the grid).
+pub fn feed_lines(o: Orientation) -> usize {
+    if o == Orientation::Tall {
+        2
+    } else {
+        7
+    }
+}
+
+/// Line pitch of the answer feed, and the widest a monospace character of it is drawn (11 px).
+pub const FEED_PITCH: f64 = 13.0;
+pub const FEED_CHAR_W: f64 = 11.0 * 0.61;
+
+pub fn feed_band(o: Orientation) -> Rect {
+    let a = station(o, StationId::Producer);
+    let h = 6.0 + FEED_PITCH * feed_lines(o) as f64 + 2.0;
+    Rect { x: a.x, y: a.y + a.h - h, w: a.w, h }
+}
+
+/// How many characters of an answer line fit the producer's width.
+pub fn feed_chars(o: Orientation) -> usize {
+    ((station(o, StationId::Producer).w - 4.0) / FEED_CHAR_W).floor() as usize
+}
+
+/// Where a station's resting tokens go: its area, less the producer's answer feed.
+pub fn token_area(o: Orientation, s: StationId) -> Rect {
+    let a = station(o, s);
+    if s == StationId::Producer {
+        Rect { h: a.h - feed_band(o).h, ..a }
+    } else {
+        a
+    }
+}
+
+/// Room for a token's number: the token's inside, clear of its outline.
+pub const ID_ROOM: f64 = 2.0 * TOKEN_R - 3.0;
+/// The number's largest and smallest size; a digit of the bold UI font is 0.7 em at most.
+pub const ID_PX: f64 = 7.6;
+pub const ID_MIN_PX: f64 = 5.4;
+const ID_DIGIT_EM: f64 = 0.7;
+
+/// How message `msg`'s number is drawn on its token: the font size, and (for ids too long even
+/// at the smallest size) the width it is condensed to, so that ids of any length fit the token.
+pub fn id_font(msg: u32) -> (f64, Option<f64>) {
+    let digits = msg.to_string().len() as f64;
+    let px = (ID_ROOM / (digits * ID_DIGIT_EM)).clamp(ID_MIN_PX, ID_PX);
+    let natural = digits * ID_DIGIT_EM * px;
+    (px, (natural > ID_ROOM).then_some(ID_ROOM))
+}
+
+/// The drawn width of `msg`'s number on its token.
+pub fn id_width(msg: u32) -> f64 {
+    let (px, max) = id_font(msg);
+    let natural = msg.to_string().len() as f64 * ID_DIGIT_EM * px;
+    max.map_or(natural, |m| natural.min(m))
 }
 
 /// Width of the "+N more" plate around `label`.
@@ -520,7 +668,7 @@ pub fn tokens_with(o: Orientation, tracks: &Tracks, ledger: &Ledger, t: SimTime,
             continue;
         }
         let Some(s) = station_of(to, rec, t) else { continue };
-        let (key, area) = (StationIdKey(s as u8), station(o, s));
+        let (key, area) = (StationIdKey(s as u8), token_area(o, s));
         let i = filled.entry(key).or_insert(0);
         match slot(area, *i).filter(|_| *i < shown(area, resting.get(&key).copied().unwrap_or(0))) {
             Some((x, y)) => {
@@ -632,7 +780,7 @@ mod tests {
         use StationId::*;
         for o in [Orientation::Wide, Orientation::Compact, Orientation::Tall] {
             for s in [Producer, MasterCache, MasterDisk, SlaveCache, SlaveDisk, ConsumeQueue, Consumer, Consumed, Retry, Dlq, Lost] {
-                let a = station(o, s);
+                let a = token_area(o, s);
                 let n = shown(a, 100_000);
                 assert!(n > 0, "{o:?} {s:?} shows no token when full");
                 for lang in [Lang::En, Lang::Zh] {
@@ -684,7 +832,7 @@ mod tests {
     fn station_boxes_do_not_overlap() {
         use StationId::*;
         let span = |a: Rect, b: Rect| Rect { x: a.x, y: a.y, w: a.w.max(b.w), h: b.y + b.h - a.y };
-        for o in [Orientation::Wide, Orientation::Compact] {
+        for o in [Orientation::Wide, Orientation::Compact, Orientation::Tall] {
             let s = |id| station(o, id);
             let boxes = [
                 ("producer", s(Producer)),
@@ -704,6 +852,89 @@ mod tests {
                     let apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
                     assert!(apart, "{o:?}: the {n} and {m} boxes overlap");
                 }
+            }
+        }
+    }
+
+    /// Message ids of any length are drawn inside their token: short ones at the full size,
+    /// 4–5 digits and more smaller and, past the smallest size, condensed to the token's inside.
+    #[test]
+    fn a_five_digit_id_fits_its_token() {
+        for msg in [0, 7, 42, 999, 1_234, 12_345, 99_999, 1_000_000, u32::MAX] {
+            let (px, _) = id_font(msg);
+            assert!(id_width(msg) <= ID_ROOM + 1e-9, "id {msg} is {} wide, the token has {ID_ROOM}", id_width(msg));
+            assert!(id_width(msg) <= 2.0 * TOKEN_R - 2.0, "id {msg} stays clear of the outline");
+            assert!((ID_MIN_PX..=ID_PX).contains(&px), "id {msg} at {px}px");
+        }
+        assert_eq!(id_font(42), (ID_PX, None), "two digits keep the full size");
+        assert!(id_font(12_345).0 < ID_PX, "five digits are drawn smaller");
+    }
+
+    /// Every station's title and subtitle, with 5-digit counts, the default group and the longest
+    /// states, fits inside its box in the phone's picture (Tall, 375 px), the compact embed's
+    /// (a 690 px docs column) and the desktop's, in English and Chinese, at the largest size the
+    /// stylesheet draws them: drawn smaller or, past the smallest size, cut (the full text stays
+    /// in the tooltip). The boxes do not overlap, so labels inside them do not collide. The
+    /// producer's answer lines, with 5-digit ids, keep to its width and below its token grid.
+    #[test]
+    fn labels_fit_their_boxes_at_375_px_and_in_the_compact_embed() {
+        use crate::i18n::{t, tf, Key, Lang};
+        use StationId::*;
+        let n = 12_345u32;
+        for o in [Orientation::Tall, Orientation::Compact, Orientation::Wide] {
+            for lang in [Lang::En, Lang::Zh] {
+                let group = "demo_group";
+                let joined = |a: StationId, b: StationId| {
+                    let (a, b) = (station(o, a), station(o, b));
+                    Rect { x: a.x, y: a.y, w: a.w.max(b.w), h: b.y + b.h - a.y }
+                };
+                let slave_full = tf(lang, Key::SlaveSub, &[&t(lang, Key::LinkPartitioned), &rmq_sim::event::bytes(999 << 20)]);
+                let slave_room = title_room(joined(SlaveCache, SlaveDisk), 8.0, 0.0);
+                let slave_sub = split_sub(&slave_full, slave_room).map_or(slave_full.clone(), |(h, _)| h);
+                let consumer = [Key::ConsumerOnline, Key::ConsumerNotStarted].map(|k| tf(lang, k, &[&"1h 23m 45s"]));
+                let labels: Vec<(Rect, f64, String, String)> = vec![
+                    (station(o, Producer), 0.0, t(lang, Key::StProducer).into(), tf(lang, Key::ProducerSub, &[&"ASYNC", &n, &n]) + t(lang, Key::LinkCut)),
+                    (joined(MasterCache, MasterDisk), 60.0, t(lang, Key::StMaster).into(), "ASYNC_FLUSH · ASYNC_MASTER".into()),
+                    (joined(SlaveCache, SlaveDisk), 0.0, t(lang, Key::StSlave).into(), slave_sub),
+                    (station(o, ConsumeQueue), 0.0, t(lang, Key::StQueue).into(), "TopicTest ×16 (slave)".into()),
+                    (joined(Consumer, Consumed), 0.0, tf(lang, Key::StConsumerGroup, &[&group]), consumer[0].clone()),
+                    (joined(Consumer, Consumed), 0.0, tf(lang, Key::StConsumerGroup, &[&group]), consumer[1].clone()),
+                    (station(o, Retry), 0.0, format!("%RETRY%{group}"), t(lang, Key::RetrySub).into()),
+                    (station(o, Dlq), 0.0, format!("%DLQ%{group}"), t(lang, Key::DlqSub).into()),
+                    (station(o, Lost), 0.0, t(lang, Key::StLost).into(), tf(lang, Key::LostSub, &[&n])),
+                ];
+                for (area, reserve, title, sub) in labels {
+                    let room = title_room(area, 8.0, reserve);
+                    let ft = fit_label(&title, room, TITLE_PX, TITLE_MIN_PX, true);
+                    let fs = fit_label(&sub, title_room(area, 8.0, 0.0), SUB_PX, SUB_MIN_PX, false);
+                    assert!(label_width(&ft.text, ft.px, true) <= room, "{o:?} {lang:?}: title {title:?} overflows {room}");
+                    assert!(label_width(&fs.text, fs.px, false) <= title_room(area, 8.0, 0.0), "{o:?} {lang:?}: {sub:?} overflows");
+                    assert!(ft.px >= TITLE_MIN_PX && fs.px >= SUB_MIN_PX, "{o:?} {lang:?}: {title:?}/{sub:?} drawn too small");
+                    assert!(!ft.clipped, "{o:?} {lang:?}: the title {title:?} is cut (to {:?})", ft.text);
+                }
+                // The slave's subtitle, where it does not fit whole, keeps the acked offset on a line of its own.
+                if let Some((head, tail)) = split_sub(&slave_full, slave_room) {
+                    assert_eq!(format!("{head} · {tail}"), slave_full);
+                    let cache = station(o, SlaveCache);
+                    let f = fit_label(&tail, cache.w - 4.0, RG_PX, 8.5, false);
+                    assert!(!f.clipped, "{o:?} {lang:?}: the acked offset line {tail:?} is cut");
+                }
+            }
+            // The compact embed's consumer title (the one seen nearly touching its edge) keeps room to spare.
+            let cg = title_room(Rect { ..station(o, Consumer) }, 8.0, 0.0);
+            let f = fit_label("Consumer group demo_group", cg, TITLE_PX, TITLE_MIN_PX, true);
+            assert!(label_width(&f.text, f.px, true) <= cg, "{o:?}: the consumer group's title");
+            // The answer feed: a 5-digit answer keeps to the producer's width, below every token slot.
+            let p = station(o, Producer);
+            let line: String = "✓ 12345 onSuccess SEND_OK".chars().take(feed_chars(o)).collect();
+            assert!(line.chars().count() as f64 * FEED_CHAR_W <= p.w - 2.0, "{o:?}: an answer line leaves the producer");
+            let band = feed_band(o);
+            let top_line = p.y + p.h - 6.0 - FEED_PITCH * (feed_lines(o) as f64 - 1.0) - 11.0;
+            assert!(top_line >= band.y, "{o:?}: the top answer line starts above the feed band");
+            let grid = token_area(o, Producer);
+            for i in 0..shown(grid, 100_000) {
+                let (_, y) = slot(grid, i).expect("a slot");
+                assert!(y + TOKEN_R <= band.y, "{o:?}: producer token {i} is drawn over the answer lines");
             }
         }
     }

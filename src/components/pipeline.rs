@@ -21,12 +21,33 @@ pub struct Props {
 }
 
 fn boxed(area: Rect, pad: f64, title: &str, sub: String, class: &'static str) -> Html {
+    boxed_with(area, pad, 0.0, title, sub, class)
+}
+
+/// A label fitted to its room (see [`layout::fit_label`]): when drawn smaller than the stylesheet
+/// asks, its size rides in `--fit` (the stylesheet's `min(…, var(--fit))`, so it never grows);
+/// when cut, the full text is its tooltip.
+fn fitted(class: &'static str, x: f64, y: f64, full: &str, fit: &layout::Fit, px: f64) -> Html {
+    let style = (fit.px < px).then(|| format!("--fit: {:.2}px", fit.px));
+    let tip = fit.changed(px).then(|| html! { <title>{full.to_string()}</title> });
+    html! {
+        <text {class} x={format!("{x:.1}")} y={format!("{y:.1}")} {style} data-full={full.to_string()}>{ for tip }{fit.text.clone()}</text>
+    }
+}
+
+/// A station's box with its title and subtitle, each fitted to the box's width less `reserve`
+/// units at the right (the master's version badge), so that no label runs out of its box at any
+/// size: smaller when long, cut with an ellipsis (full text in the tooltip) when very long.
+fn boxed_with(area: Rect, pad: f64, reserve: f64, title: &str, sub: String, class: &'static str) -> Html {
     let (x, y, w, h) = (area.x - pad, area.y - 34.0, area.w + 2.0 * pad, area.h + 34.0 + pad);
+    let room = layout::title_room(area, pad, reserve);
+    let tf_ = layout::fit_label(title, room, layout::TITLE_PX, layout::TITLE_MIN_PX, true);
+    let sf = layout::fit_label(&sub, layout::title_room(area, pad, 0.0), layout::SUB_PX, layout::SUB_MIN_PX, false);
     html! {
         <g class={classes!("station", class)}>
             <rect x={x.to_string()} y={y.to_string()} width={w.to_string()} height={h.to_string()} rx="8" />
-            <text class="st-title" x={(x + 8.0).to_string()} y={(y + 15.0).to_string()}>{title.to_string()}</text>
-            <text class="st-sub" x={(x + 8.0).to_string()} y={(y + 28.0).to_string()}>{sub}</text>
+            { fitted("st-title", x + 8.0, y + 15.0, title, &tf_, layout::TITLE_PX) }
+            { fitted("st-sub", x + 8.0, y + 28.0, &sub, &sf, layout::SUB_PX) }
         </g>
     }
 }
@@ -53,6 +74,11 @@ pub fn badge_box(area: Rect, pad: f64, text: &str) -> (f64, f64, f64, f64) {
     let glyphs: f64 = text.chars().map(|c| if c == '.' { 3.3 } else { 6.6 }).sum();
     let bw = glyphs + 12.0;
     (x + w - 6.0 - bw, y + 4.5, bw, 14.0)
+}
+
+/// The title room the version badge takes (its width and a gap before it).
+fn badge_reserve(text: &str) -> f64 {
+    badge_box(Rect { x: 0.0, y: 0.0, w: 100.0, h: 0.0 }, 0.0, text).2 + 6.0
 }
 
 fn region(area: Rect, label: &str) -> Html {
@@ -181,14 +207,14 @@ fn producer_view(pb: &Playback, o: Orientation, lang: Lang, feed: &ProducerFeed)
     let link = if cut { t(lang, Key::LinkCut) } else { "" };
     let sub = tf(lang, Key::ProducerSub, &[&send_mode(sc.producer.send_mode, lang), &feed.sent, &sc.producer.messages]) + link;
     let feed = feed.answers.clone();
-    let max_chars = (area.w / 6.1) as usize;
-    let base = area.y + area.h - 6.0 - 13.0 * (feed.len() as f64 - 1.0).max(0.0);
+    let max_chars = layout::feed_chars(o);
+    let base = area.y + area.h - 6.0 - layout::FEED_PITCH * (feed.len() as f64 - 1.0).max(0.0);
     html! {
         <>
             { boxed(area, 8.0, t(lang, Key::StProducer), sub, if cut { "st-producer st-down" } else { "st-producer" }) }
             <g class="answers">
                 { for feed.into_iter().enumerate().map(|(i, (s, c))| html! {
-                    <text class={c} x={(area.x + 2.0).to_string()} y={(base + 13.0 * i as f64).to_string()}>
+                    <text class={c} x={(area.x + 2.0).to_string()} y={(base + layout::FEED_PITCH * i as f64).to_string()}>
                         <title>{s.clone()}</title>{clip(&s, max_chars)}
                     </text>
                 }) }
@@ -214,7 +240,7 @@ fn master_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let sub = format!("{} · {}", sc.broker.flush_disk_type.name(), sc.broker.broker_role.name());
     html! {
         <>
-            { boxed(outer, 8.0, t(lang, Key::StMaster), sub, if m.is_up() { "st-master" } else { "st-master st-down" }) }
+            { boxed_with(outer, 8.0, badge_reserve(sc.version.name()), t(lang, Key::StMaster), sub, if m.is_up() { "st-master" } else { "st-master st-down" }) }
             { version_badge(outer, 8.0, sc.version) }
             { region(cache, t(lang, Key::RegionCache)) }
             { region(disk, t(lang, Key::RegionDisk)) }
@@ -264,7 +290,13 @@ fn slave_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     } else {
         Key::NotConnected
     };
-    let sub = tf(lang, Key::SlaveSub, &[&t(lang, link), &bytes(ha.push2slave)]);
+    let full = tf(lang, Key::SlaveSub, &[&t(lang, link), &bytes(ha.push2slave)]);
+    // Where the whole line does not fit the box (the phone's narrow slave), the shorter form: the
+    // link state as the subtitle, the acknowledged offset on its own line in the page-cache area.
+    let (sub, acked) = match layout::split_sub(&full, layout::title_room(outer, 8.0, 0.0)) {
+        Some((head, tail)) => (head, Some(tail)),
+        None => (full, None),
+    };
     let st = &s.store;
     let fill = |a: Rect, part: u64| {
         let w = a.w * layout::fraction(part, live.master().store.written.max(st.written).max(1));
@@ -275,6 +307,10 @@ fn slave_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
             { boxed(outer, 8.0, t(lang, Key::StSlave), sub, if s.is_up() { "st-slave" } else { "st-slave st-down" }) }
             { region(cache, "") }{ fill(cache, st.written) }
             <text class="rg-label start" x={(cache.x + 4.0).to_string()} y={(cache.y + 14.0).to_string()}>{tf(lang, Key::SlaveCache, &[&bytes(st.written)])}</text>
+            { for acked.map(|a| {
+                let fit = layout::fit_label(&a, cache.w - 4.0, layout::RG_PX, 8.5, false);
+                fitted("rg-label start", cache.x + 2.0, cache.y + 28.0, &a, &fit, layout::RG_PX)
+            }) }
             { region(disk, "") }{ fill(disk, st.flushed) }
             <text class="rg-label start" x={(disk.x + 4.0).to_string()} y={(disk.y + 14.0).to_string()}>{tf(lang, Key::SlaveDisk, &[&bytes(st.flushed)])}</text>
         </>
@@ -355,6 +391,9 @@ fn consumer_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     }
 }
 
+/// The retry list's font size (www/style.css `.retry-list text`).
+const RETRY_PX: f64 = 9.5;
+
 /// The waiting retries with their delay level and countdown.
 fn retry_list(pb: &Playback, a: Rect, tokens: &[layout::Token], lang: Lang) -> Html {
     let ledger = pb.run.done.ledger();
@@ -370,7 +409,7 @@ fn retry_list(pb: &Playback, a: Rect, tokens: &[layout::Token], lang: Lang) -> H
     html! {
         <g class="retry-list">
             { for waiting.into_iter().enumerate().map(|(i, s)| html! {
-                <text x={(a.x + 2.0).to_string()} y={(a.y + a.h - 4.0 - 12.0 * i as f64).to_string()}>{s}</text>
+                { fitted("retry-line", a.x + 2.0, a.y + a.h - 4.0 - 12.0 * i as f64, &s, &layout::fit_label(&s, a.w - 4.0, RETRY_PX, 8.5, false), RETRY_PX) }
             }) }
         </g>
     }
@@ -394,7 +433,7 @@ fn overflow_labels(o: Orientation, overflow: &std::collections::BTreeMap<Station
     let all = [Producer, MasterCache, MasterDisk, SlaveCache, SlaveDisk, ConsumeQueue, Consumer, Consumed, Retry, Dlq, Lost];
     html! {
         { for all.iter().filter_map(|s| overflow.get(&StationIdKey(*s as u8)).map(|n| {
-            let a = station(o, *s);
+            let a = layout::token_area(o, *s);
             let (long, short) = (tf(lang, Key::OverflowMore, &[n]), tf(lang, Key::OverflowShort, &[n]));
             let region = layout::region_label_key(*s).map(|k| t(lang, k));
             let label = layout::fit_plate_label(a, &long, &short, region).to_string();
@@ -455,7 +494,7 @@ fn stations(p: &LayerProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
     let feed = {
         let (run, live) = (pb.run.clone(), pb.live.clone());
-        let max = if o == Orientation::Tall { 2 } else { 7 };
+        let max = layout::feed_lines(o);
         let key = (std::rc::Rc::as_ptr(&pb.run) as usize, pb.run.events_by(pb.cursor), max, lang);
         use_memo(key, move |&(_, n, max, lang)| ProducerFeed {
             sent: live.borrow().ledger().messages.iter().filter(|m| !m.attempts.is_empty()).count(),

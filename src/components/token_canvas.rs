@@ -173,9 +173,15 @@ fn paint_body(ctx: &CanvasRenderingContext2d, look: Look, msg: u32, consumed: u3
     }
     ctx.set_global_alpha(if look == Look::Consumed && consumed <= 1 { 0.55 } else { 1.0 });
     ctx.set_text_align("center");
-    ctx.set_font(&format!("700 7.6px {}", pal.font));
+    // Long ids (4–5 digits and more) are drawn smaller, and condensed past that, to stay inside the token.
+    let (px, condensed) = crate::layout::id_font(msg);
+    ctx.set_font(&format!("700 {px:.2}px {}", pal.font));
     ctx.set_fill_style_str(pal.get(st.id_fill));
-    let _ = ctx.fill_text(&msg.to_string(), 0.0, 2.6);
+    let baseline = px * 0.34;
+    let _ = match condensed {
+        Some(w) => ctx.fill_text_with_max_width(&msg.to_string(), 0.0, baseline, w),
+        None => ctx.fill_text(&msg.to_string(), 0.0, baseline),
+    };
     ctx.set_global_alpha(1.0);
 }
 
