@@ -33,8 +33,10 @@ export const BUNDLE_BUDGET_BYTES = 250 * 1024;
  *  with trunk build --release; + ~1% room). 435 KB: the run's exports and the inspector's what-if and retry schedule in
  *  the extras too (first load 430.6 KB measured, lab bundle 427.1 KB, extras 426.3 KB; + ~1% room). 443 KB, deliberately:
  *  main's controller mode (replicas manager), two slaves, issue 18's queue changes and the decision figures landed beside
- *  the lanes' cards moving to the extras; together measured 438.0 KB (lab bundle 434.6 KB, extras 445.6 KB): + ~1% room. */
-export const RATCHET_BYTES = 443 * 1024;
+ *  the lanes' cards moving to the extras; together measured 438.0 KB (lab bundle 434.6 KB, extras 445.6 KB): + ~1% room.
+ *  448 KB, deliberately: the two controller presets (c20), the diagram's layout work (f24) and issue 18's sendMessageBack
+ *  fallback landed after that: 443.7 KB measured at 7ce248c (extras 455.0 KB); + ~1% room. */
+export const RATCHET_BYTES = 448 * 1024;
 /** What the check fails above: the ratchet while it is above budget + 5%, then budget + 5%. */
 export const LIMIT_BYTES = Math.max(RATCHET_BYTES, BUNDLE_BUDGET_BYTES * 1.05);
 /** The lab module and its stylesheet (the figure BENCHMARKS.md has tracked as "the bundle"). */
