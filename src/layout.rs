@@ -646,24 +646,64 @@ pub fn drawn_fraction(f: f64, motion: Motion) -> f64 {
 }
 
 /// Tokens at `t`, plus how many did not fit per station.
-pub fn tokens(o: Orientation, tracks: &Tracks, ledger: &Ledger, t: SimTime) -> (Vec<Token>, BTreeMap<StationIdKey, usize>) {
+pub fn tokens(o: Orientation, tracks: &Tracks, ledger: &Ledger, t: SimTime) -> (Vec<Token>, Overflow) {
     tokens_with(o, tracks, ledger, t, Motion::Glide)
 }
 
 /// [`tokens`], with travelling tokens drawn as `motion` says.
-pub fn tokens_with(o: Orientation, tracks: &Tracks, ledger: &Ledger, t: SimTime, motion: Motion) -> (Vec<Token>, BTreeMap<StationIdKey, usize>) {
-    let at: Vec<(Place, Place, f64)> = ledger.messages.iter().map(|rec| tracks.at(rec.id as usize, t)).collect();
+pub fn tokens_with(o: Orientation, tracks: &Tracks, ledger: &Ledger, t: SimTime, motion: Motion) -> (Vec<Token>, Overflow) {
+    let mut out = Vec::new();
+    let overflow = tokens_into(&mut out, &mut TokenScratch::default(), o, tracks, ledger, t, motion);
+    (out, overflow)
+}
+
+/// How many stations there are ([`StationId`]'s variants).
+const STATIONS: usize = StationId::Lost as usize + 1;
+
+/// How many resting tokens did not fit, per station: the "+N more" plates.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Overflow([usize; STATIONS]);
+
+impl Overflow {
+    /// How many tokens `s` could not show; `None` when it showed them all.
+    pub fn get(&self, s: StationId) -> Option<usize> {
+        Some(self.0[s as usize]).filter(|n| *n > 0)
+    }
+}
+
+/// What [`tokens_into`] reuses between frames, so a frame allocates nothing once it has grown
+/// to the run's size: each message's place at `t`.
+#[derive(Debug, Default)]
+pub struct TokenScratch {
+    at: Vec<(Place, Place, f64)>,
+}
+
+/// [`tokens_with`] into `out` (cleared first), reusing `out`'s and `scratch`'s memory: the
+/// diagram calls it every animation frame. Per-station counts are arrays, not maps.
+#[allow(clippy::too_many_arguments)]
+pub fn tokens_into(
+    out: &mut Vec<Token>,
+    scratch: &mut TokenScratch,
+    o: Orientation,
+    tracks: &Tracks,
+    ledger: &Ledger,
+    t: SimTime,
+    motion: Motion,
+) -> Overflow {
+    out.clear();
+    let at = &mut scratch.at;
+    at.clear();
+    at.extend(ledger.messages.iter().map(|rec| tracks.at(rec.id as usize, t)));
     // How many rest in each station first, so a full one leaves room for its "+N more" plate.
-    let mut resting: BTreeMap<StationIdKey, usize> = BTreeMap::new();
-    for (rec, (_, to, f)) in ledger.messages.iter().zip(&at) {
+    let mut resting = [0usize; STATIONS];
+    for (rec, (_, to, f)) in ledger.messages.iter().zip(at.iter()) {
         if let Some(s) = station_of(*to, rec, t).filter(|_| *f >= 1.0) {
-            *resting.entry(StationIdKey(s as u8)).or_insert(0) += 1;
+            resting[s as usize] += 1;
         }
     }
-    let mut out = Vec::new();
-    let mut filled: BTreeMap<StationIdKey, usize> = BTreeMap::new();
-    let mut overflow: BTreeMap<StationIdKey, usize> = BTreeMap::new();
-    for (rec, (from, to, f)) in ledger.messages.iter().zip(at) {
+    let mut filled = [0usize; STATIONS];
+    let mut overflow = Overflow::default();
+    for (rec, &(from, to, f)) in ledger.messages.iter().zip(at.iter()) {
         if f < 1.0 {
             let a = station_of(from, rec, t).map(|s| station(o, s).center());
             let b = station_of(to, rec, t).map(|s| station(o, s).center());
@@ -675,23 +715,19 @@ pub fn tokens_with(o: Orientation, tracks: &Tracks, ledger: &Ledger, t: SimTime,
             continue;
         }
         let Some(s) = station_of(to, rec, t) else { continue };
-        let (key, area) = (StationIdKey(s as u8), token_area(o, s));
-        let i = filled.entry(key).or_insert(0);
-        match slot(area, *i).filter(|_| *i < shown(area, resting.get(&key).copied().unwrap_or(0))) {
+        let area = token_area(o, s);
+        let i = &mut filled[s as usize];
+        match slot(area, *i).filter(|_| *i < shown(area, resting[s as usize])) {
             Some((x, y)) => {
                 let consumed = rec.consumed_at.iter().filter(|c| **c <= t).count() as u32;
                 out.push(Token { msg: rec.id, x, y, look: look(rec, to, t), place: to, moving: false, consumed, progress: 1.0 })
             }
-            None => *overflow.entry(key).or_insert(0) += 1,
+            None => overflow.0[s as usize] += 1,
         }
         *i += 1;
     }
-    (out, overflow)
+    overflow
 }
-
-/// An ordered key for [`StationId`] (its discriminant).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct StationIdKey(pub u8);
 
 /// A gauge's filled fraction: `part` of `whole`, in 0..=1.
 pub fn fraction(part: u64, whole: u64) -> f64 {

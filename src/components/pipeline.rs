@@ -8,9 +8,9 @@ use rmq_sim::sim::{Node, NodeState};
 use rmq_sim::{EventKind, SimTime};
 use yew::prelude::*;
 
-use super::token_canvas::{Frame, TokenCanvas, TokenList};
+use super::token_canvas::{Frame, FrameBufs, TokenCanvas, TokenList};
 use crate::i18n::{t, tf, Key, Lang};
-use crate::layout::{self, canvas, station, Motion, Orientation, Rect, StationId, StationIdKey};
+use crate::layout::{self, canvas, station, Motion, Orientation, Rect, StationId};
 use crate::playback::{Action, Playback};
 
 #[derive(Properties, PartialEq)]
@@ -428,13 +428,13 @@ fn bins_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     }
 }
 
-fn overflow_labels(o: Orientation, overflow: &std::collections::BTreeMap<StationIdKey, usize>, lang: Lang) -> Html {
+fn overflow_labels(o: Orientation, overflow: &layout::Overflow, lang: Lang) -> Html {
     use StationId::*;
     let all = [Producer, MasterCache, MasterDisk, SlaveCache, SlaveDisk, ConsumeQueue, Consumer, Consumed, Retry, Dlq, Lost];
     html! {
-        { for all.iter().filter_map(|s| overflow.get(&StationIdKey(*s as u8)).map(|n| {
+        { for all.iter().filter_map(|s| overflow.get(*s).map(|n| {
             let a = layout::token_area(o, *s);
-            let (long, short) = (tf(lang, Key::OverflowMore, &[n]), tf(lang, Key::OverflowShort, &[n]));
+            let (long, short) = (tf(lang, Key::OverflowMore, &[&n]), tf(lang, Key::OverflowShort, &[&n]));
             let region = layout::region_label_key(*s).map(|k| t(lang, k));
             let label = layout::fit_plate_label(a, &long, &short, region).to_string();
             let Rect { x, y, w, h } = layout::overflow_plate(a, layout::overflow_plate_width(&label));
@@ -530,7 +530,10 @@ pub fn pipeline(p: &Props) -> Html {
     let per_event = crate::playback::use_per_event(pb);
     let focused = use_state(|| None::<u32>);
     let (w, h) = canvas(o);
-    let (tokens, overflow) = layout::tokens_with(o, &pb.run.tracks, pb.run.done.ledger(), pb.cursor, motion);
+    // This frame's tokens, in a buffer the canvas no longer holds: no allocation per frame.
+    let bufs = use_mut_ref(FrameBufs::default);
+    let (tokens, overflow) =
+        bufs.borrow_mut().next(|out, scratch| layout::tokens_into(out, scratch, o, &pb.run.tracks, pb.run.done.ledger(), pb.cursor, motion));
     // The accessible list names the tokens drawn as of the last event (positions do not matter).
     let listed = {
         let run = per_event.run.clone();
@@ -546,7 +549,7 @@ pub fn pipeline(p: &Props) -> Html {
     };
     let retry = station(o, StationId::Retry);
     let retries = retry_list(pb, retry, &tokens, lang);
-    let frame = Frame(std::rc::Rc::new(tokens));
+    let frame = Frame(tokens);
     html! {
         <>
         <svg class="pipeline" viewBox={format!("0 0 {w} {h}")} role="img" aria-label={format!("{} (RocketMQ {})", t(lang, Key::PipelineLabel), pb.run.timeline.scenario.version)}

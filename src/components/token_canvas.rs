@@ -73,10 +73,12 @@ fn style(l: Look) -> LookStyle {
 
 
 /// The theme's colours, read from the canvas's computed style (so light, dark and a host page's
-/// overrides all apply); read once per frame, which costs no style recalculation.
+/// overrides all apply), once, and kept in a [`ThemeCache`] until the theme changes.
 struct Palette {
     vars: Vec<(&'static str, String)>,
     font: String,
+    /// What a sprite's colours depend on: it changes when the theme does.
+    key: String,
 }
 
 const VARS: [&str; 13] =
@@ -87,20 +89,21 @@ impl Palette {
     fn read(el: &web_sys::Element) -> Palette {
         let cs = web_sys::window().and_then(|w| w.get_computed_style(el).ok().flatten());
         let get = |p: &str| cs.as_ref().and_then(|c| c.get_property_value(p).ok()).map(|v| v.trim().to_string()).unwrap_or_default();
-        let vars = VARS.iter().chain(MORE_VARS.iter()).map(|v| (*v, get(v))).collect();
+        let vars: Vec<(&'static str, String)> = VARS.iter().chain(MORE_VARS.iter()).map(|v| (*v, get(v))).collect();
         let family = get("font-family");
         let font = if family.is_empty() { "sans-serif".to_string() } else { family };
-        Palette { vars, font }
+        let mut key = font.clone();
+        for (_, v) in &vars {
+            key.push('|');
+            key.push_str(v);
+        }
+        Palette { vars, font, key }
     }
 
-    /// What a sprite's colours depend on: it changes when the theme does.
-    fn key(&self) -> String {
-        let mut k = self.font.clone();
-        for (_, v) in &self.vars {
-            k.push('|');
-            k.push_str(v);
-        }
-        k
+    /// Whether the stylesheet had applied: every colour is set (a shadow root's stylesheet may
+    /// still be loading on the first frame; such a palette is used once and read again).
+    fn complete(&self) -> bool {
+        self.vars.iter().all(|(_, v)| !v.is_empty())
     }
 
     fn get(&self, var: &str) -> &str {
@@ -110,6 +113,80 @@ impl Palette {
         } else {
             v
         }
+    }
+}
+
+/// A value read from the page's styles once and kept until [`ThemeCache::invalidate`] (the
+/// reader's light/dark switch): the canvas reads its 17 colours on its first frame, not on
+/// every frame. A value `keep` refuses (the stylesheet not applied yet) is read again next time.
+pub struct ThemeCache<T> {
+    value: Option<Rc<T>>,
+    reads: u64,
+}
+
+impl<T> Default for ThemeCache<T> {
+    fn default() -> Self {
+        ThemeCache { value: None, reads: 0 }
+    }
+}
+
+impl<T> ThemeCache<T> {
+    /// The cached value, or `read()`'s (cached when `keep` says so).
+    pub fn get(&mut self, read: impl FnOnce() -> T, keep: impl FnOnce(&T) -> bool) -> Rc<T> {
+        if let Some(v) = &self.value {
+            return v.clone();
+        }
+        self.reads += 1;
+        let v = Rc::new(read());
+        if keep(&v) {
+            self.value = Some(v.clone());
+        }
+        v
+    }
+
+    /// Forgets the value: the next [`ThemeCache::get`] reads the styles again.
+    pub fn invalidate(&mut self) {
+        self.value = None;
+    }
+
+    /// How many times the styles were read.
+    pub fn reads(&self) -> u64 {
+        self.reads
+    }
+}
+
+/// The token buffers of the diagram's frames, used in turn: a frame is filled into a buffer
+/// that no one holds any more (the canvas keeps the last frame drawn), so that playing
+/// allocates no token list per frame once the buffers have grown to the run's size. A new
+/// buffer is made only while every kept one is still held.
+#[derive(Default)]
+pub struct FrameBufs {
+    bufs: Vec<Rc<Vec<Token>>>,
+    scratch: crate::layout::TokenScratch,
+}
+
+/// Buffers kept at most (two are used in turn; a third covers a frame held a little longer).
+const FRAME_BUFS: usize = 3;
+
+impl FrameBufs {
+    /// A frame filled by `fill` (given an empty token list and the scratch space), and what
+    /// `fill` returned.
+    pub fn next<R>(&mut self, fill: impl FnOnce(&mut Vec<Token>, &mut crate::layout::TokenScratch) -> R) -> (Rc<Vec<Token>>, R) {
+        let free = self.bufs.iter().position(|b| Rc::strong_count(b) == 1 && Rc::weak_count(b) == 0);
+        let mut buf = match free {
+            Some(i) => self.bufs.remove(i),
+            None => {
+                if self.bufs.len() >= FRAME_BUFS {
+                    self.bufs.remove(0);
+                }
+                Rc::new(Vec::new())
+            }
+        };
+        let out = Rc::get_mut(&mut buf).expect("a free buffer is held by no one else");
+        out.clear();
+        let r = fill(out, &mut self.scratch);
+        self.bufs.push(buf.clone());
+        (buf, r)
     }
 }
 
@@ -261,9 +338,8 @@ impl Atlas {
 fn draw(ctx: &CanvasRenderingContext2d, canvas: &HtmlCanvasElement, tokens: &[Token], scale: f64, p: &CanvasProps, pal: &Palette, atlas: &mut Option<Atlas>) {
     let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
     ctx.clear_rect(0.0, 0.0, f64::from(canvas.width()), f64::from(canvas.height()));
-    let theme = pal.key();
-    if atlas.as_ref().is_none_or(|a| a.scale != scale || a.theme != theme || a.slots.len() >= ATLAS_MAX) {
-        *atlas = Atlas::new(scale, theme);
+    if atlas.as_ref().is_none_or(|a| a.scale != scale || a.theme != pal.key || a.slots.len() >= ATLAS_MAX) {
+        *atlas = Atlas::new(scale, pal.key.clone());
     }
     let Some(a) = atlas.as_mut() else { return };
     let c = f64::from(a.cell);
@@ -361,16 +437,26 @@ pub fn token_canvas(p: &CanvasProps) -> Html {
             }
         });
     }
-    // A paused picture follows a switch between light and dark (the palette is read per draw).
+    // The theme's colours, read on the first frame and again after a switch between light and
+    // dark, which also redraws a paused picture.
+    let palette: Rc<RefCell<ThemeCache<Palette>>> = use_mut_ref(ThemeCache::default);
     let redraw = use_force_update();
-    use_effect_with((), move |_| {
-        let mql = web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten());
-        let listener = mql.map(|m| gloo_events::EventListener::new(&m, "change", move |_| redraw.force_update()));
-        move || drop(listener)
-    });
+    {
+        let palette = palette.clone();
+        use_effect_with((), move |_| {
+            let mql = web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten());
+            let listener = mql.map(|m| {
+                gloo_events::EventListener::new(&m, "change", move |_| {
+                    palette.borrow_mut().invalidate();
+                    redraw.force_update();
+                })
+            });
+            move || drop(listener)
+        });
+    }
     // Every render is a frame: draw it (after Yew committed, so the canvas is laid out).
     {
-        let (node, drawn, frame, atlas) = (node.clone(), drawn.clone(), p.frame.0.clone(), atlas.clone());
+        let (node, drawn, frame, atlas, palette) = (node.clone(), drawn.clone(), p.frame.0.clone(), atlas.clone(), palette.clone());
         let (width, selected, focused, on_select) = (p.width, p.selected, p.focused, p.on_select.clone());
         let height = p.height;
         use_effect(move || {
@@ -380,7 +466,7 @@ pub fn token_canvas(p: &CanvasProps) -> Html {
             let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) else {
                 return;
             };
-            let pal = Palette::read(&canvas);
+            let pal = palette.borrow_mut().get(|| Palette::read(&canvas), Palette::complete);
             let props = CanvasProps { frame: Frame(frame.clone()), width, height, selected, focused, on_select };
             draw(&ctx, &canvas, &frame, scale, &props, &pal, &mut atlas.borrow_mut());
         });
@@ -454,6 +540,28 @@ mod tests {
 
     fn tok(msg: u32, x: f64, y: f64) -> Token {
         Token { msg, x, y, look: Look::InFlight, place: Place::Master, moving: true, consumed: 0, progress: 0.5 }
+    }
+
+    #[test]
+    fn the_theme_is_read_once_and_again_only_after_it_changes() {
+        let mut cache: ThemeCache<&str> = ThemeCache::default();
+        for _ in 0..60 {
+            assert_eq!(*cache.get(|| "light", |_| true), "light");
+        }
+        assert_eq!(cache.reads(), 1, "sixty frames, one read of the styles");
+        cache.invalidate();
+        assert_eq!(*cache.get(|| "dark", |_| true), "dark", "a light/dark switch is read again");
+        assert_eq!(*cache.get(|| "other", |_| true), "dark");
+        assert_eq!(cache.reads(), 2);
+    }
+
+    #[test]
+    fn a_theme_read_before_the_stylesheet_applied_is_read_again() {
+        let mut cache: ThemeCache<&str> = ThemeCache::default();
+        assert_eq!(*cache.get(|| "", |v| !v.is_empty()), "", "used for the frame");
+        assert_eq!(*cache.get(|| "ink", |v| !v.is_empty()), "ink", "but not kept");
+        assert_eq!(*cache.get(|| "other", |v| !v.is_empty()), "ink");
+        assert_eq!(cache.reads(), 2);
     }
 
     #[test]
