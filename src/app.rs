@@ -159,6 +159,24 @@ pub fn app(props: &AppProps) -> Html {
             d.dispatch(Action::Load(Box::new(sc)));
         })
     };
+    // The sweep button's pause and the sweep page's events: the same callbacks on every frame, so
+    // those panels keep their props (a new callback per render is a change) and skip the frame.
+    let pause = use_callback(dispatch.clone(), |_: (), d| d.emit(Action::Pause));
+    // What the sweep page (in the extras module) reports: a run to open (its scenario as TOML,
+    // which parses back to the same scenario), or that it closed.
+    let on_sweep_event = {
+        let (o, on_apply) = (sweep_open.setter(), on_apply.clone());
+        use_callback((), move |(name, payload): (String, String), _| match name.as_str() {
+            "open" => {
+                if let Ok(sc) = rmq_sim::scenario::parse_scenario(&payload) {
+                    o.set(false);
+                    on_apply.emit(sc);
+                }
+            }
+            "close" => o.set(false),
+            _ => {}
+        })
+    };
     let on_help = {
         let help_open = help_open.setter();
         use_callback((), move |open: bool, _| {
@@ -224,21 +242,6 @@ pub fn app(props: &AppProps) -> Html {
     let open_help = on_help.reform(|_: MouseEvent| true);
     let l = *lang;
     let lab_base = crate::embed::lab_base(&opts);
-    // What the sweep page (in the extras module) reports: a run to open (its scenario as TOML,
-    // which parses back to the same scenario), or that it closed.
-    let on_sweep_event = {
-        let (o, on_apply) = (sweep_open.setter(), on_apply.clone());
-        Callback::from(move |(name, payload): (String, String)| match name.as_str() {
-            "open" => {
-                if let Ok(sc) = rmq_sim::scenario::parse_scenario(&payload) {
-                    o.set(false);
-                    on_apply.emit(sc);
-                }
-            }
-            "close" => o.set(false),
-            _ => {}
-        })
-    };
     let banner = html! {
         <>
             { for start.problem.as_ref().map(|p| html! { <LinkBanner problem={AttrValue::from(p.clone())} /> }) }
@@ -282,7 +285,7 @@ pub fn app(props: &AppProps) -> Html {
                 <div class="brand"><h1>{"losslab"}</h1><span class="tag" data-testid="tagline">{tf(l, Key::Tagline, &[&sc.version])}</span></div>
                 <p class="scenario-name" data-testid="scenario-name">{title.unwrap_or_else(|| sc.name.clone())}</p>
                 <LangSwitch lang={l} on_change={on_lang} />
-                <crate::sweep::OpenButton sweep={sweep.clone()} open={sweep_open.clone()} pause={dispatch.reform(|_| Action::Pause)} />
+                <crate::sweep::OpenButton sweep={sweep.clone()} open={sweep_open.clone()} {pause} />
                 <button id="help-button" class="help-button" onclick={open_help} aria-keyshortcuts="?" aria-haspopup="dialog">{t(l, Key::HelpButton)}</button>
             </header>
             { banner }
@@ -300,7 +303,8 @@ pub fn app(props: &AppProps) -> Html {
                     <ShareBar pb={per_event.clone()} {view} query={AttrValue::from(query)} base={AttrValue::from(crate::embed::lab_base(&opts))} />
                     <crate::compare::Downloads pb={per_event.clone()} base={AttrValue::from(lab_base.clone())} />
                     if shows(Panel::Faults) { <FaultPanel has_slave={sc.slave.enabled} {ended} pb={per_event.clone()} dispatch={dispatch.clone()} /> }
-                    <crate::compare::Lanes pb={state.clone()} base={AttrValue::from(lab_base.clone())} />
+                    // The lanes follow the playhead only while some are open; closed, they change per event.
+                    <crate::compare::Lanes pb={if lanes.is_empty() { per_event.clone() } else { state.clone() }} base={AttrValue::from(lab_base.clone())} />
                 </div>
                 <aside class="side">
                     if shows(Panel::Summary) { <Summary pb={per_event.clone()} dispatch={dispatch.clone()} /> }

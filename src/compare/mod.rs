@@ -28,10 +28,19 @@ pub use crate::share::{lanes_text, parse_lanes, MAX_LANES};
 
 /// The lanes open beside the current run, shared by the lanes view and the inspector's what-if
 /// (which opens a saving run as a lane) through a Yew context.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 pub struct LanesCtx {
     pub knobs: Rc<Vec<Knob>>,
     pub set: Callback<Vec<Knob>>,
+}
+
+/// Equal when the same lanes are open. The page builds its context anew on every frame, with a
+/// new `set` that writes the same state; comparing `set` too made every frame a new context, and
+/// every panel that reads it (the lanes, the inspector) drew again each frame for nothing.
+impl PartialEq for LanesCtx {
+    fn eq(&self, other: &Self) -> bool {
+        self.knobs == other.knobs
+    }
 }
 
 impl LanesCtx {
@@ -87,6 +96,14 @@ pub fn merged_scenario(tl: &Timeline) -> rmq_sim::Scenario {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_lanes_context_is_unchanged_while_the_same_lanes_are_open() {
+        let knobs = Rc::new(vec![Knob::SameOn(RocketMqVersion::V5_3_3)]);
+        let frame = |knobs: &Rc<Vec<Knob>>| LanesCtx { knobs: Rc::new((**knobs).clone()), set: Callback::from(|_: Vec<Knob>| ()) };
+        assert!(frame(&knobs) == frame(&knobs), "two frames, the same lanes: no new context");
+        assert!(frame(&knobs) != frame(&Rc::new(Vec::new())), "a lane closed: a new context");
+    }
 
     #[test]
     fn a_4x_run_offers_the_same_on_5_3_3_and_a_5x_run_the_same_on_4_9_8() {
