@@ -9,10 +9,6 @@ use rmq_sim::ledger::Verdict;
 use rmq_sim::scenario::parse_scenario;
 use rmq_sim::{SendStatus, Sim, SimTime};
 
-fn scenario(toml: &str) -> rmq_sim::Scenario {
-    parse_scenario(toml).unwrap_or_else(|e| panic!("test scenario must parse: {e}"))
-}
-
 /// A controller-mode group under a steady 1 ms workload of 3000 messages (3 s); `broker`,
 /// `slave`, `rest` (faults, `[controller]`) spliced in. The consumer starts at `consumer_at`.
 fn group(broker: &str, slave: &str, consumer_at: &str, rest: &str) -> rmq_sim::Scenario {
@@ -42,10 +38,6 @@ fn fault(at: &str, kind: &str, target: &str, duration: Option<&str>) -> String {
     format!("[[fault]]\nat = \"{at}\"\nkind = \"{kind}\"\ntarget = \"{target}\"\n{d}")
 }
 
-fn first_at(sim: &Sim, f: impl Fn(&EventKind) -> bool) -> Option<SimTime> {
-    sim.events().iter().find(|e| f(&e.kind)).map(|e| e.at)
-}
-
 fn elected(sim: &Sim) -> Vec<(SimTime, u32, u32, bool)> {
     sim.events()
         .iter()
@@ -54,10 +46,6 @@ fn elected(sim: &Sim) -> Vec<(SimTime, u32, u32, bool)> {
             _ => None,
         })
         .collect()
-}
-
-fn lost_after_ack(sim: &Sim) -> usize {
-    sim.ledger().messages.iter().filter(|m| m.verdict == Some(Verdict::LostAfterAck)).count()
 }
 
 fn truncated_msgs(sim: &Sim) -> Vec<u32> {
