@@ -12,10 +12,6 @@ use rmq_sim::scenario::parse_scenario;
 use rmq_sim::text::Lang;
 use rmq_sim::{Sim, SimDuration, SimTime};
 
-fn scenario(toml: &str) -> rmq_sim::Scenario {
-    parse_scenario(toml).unwrap_or_else(|e| panic!("test scenario must parse: {e}"))
-}
-
 /// 5.3.3, `SYNC_FLUSH`, the master's disk completes no flush from 1 s for 10 s; 200 sends 10 ms
 /// apart (100 of them in the stall). `producer` and `proxy` add keys to those sections.
 fn disk_stall(producer: &str, proxy: &str) -> rmq_sim::Scenario {
