@@ -14,7 +14,8 @@ use crate::components::share_bar::{LinkBanner, ModelNote, ShareBar};
 use crate::components::{
     announcer::Announcer, chrome::{Legend, LangSwitch}, config_panel::ConfigPanel, event_log::EventLog,
     fault_panel::FaultPanel, help_dialog::HelpDialog, inspector::Inspector, pipeline::Pipeline,
-    preset_picker::PresetPicker, summary::Summary, time_controls::TimeControls, version_picker::VersionPicker,
+    preset_picker::PresetPicker, summary::Summary, time_controls::TimeControls, tour_panel::TourPanel,
+    version_picker::VersionPicker,
 };
 use crate::i18n::{self, t, tf, Key, Lang};
 use crate::keyboard::{use_keyboard, KeyState};
@@ -251,6 +252,7 @@ pub fn app(props: &AppProps) -> Html {
             <div class="app embed" ref={root} role="region" aria-label={format!("losslab: {}", sc.name)} lang={lang.tag()}>
                 { banner }
                 if let Some(c) = &opts.caption { <p class="embed-caption" data-testid="caption">{c.clone()}</p> }
+                if shows(Panel::Tour) { <TourPanel pb={per_event.clone()} dispatch={dispatch.clone()} /> }
                 <div class="embed-stage" data-orientation={orientation.name()}>
                     <Pipeline pb={state.clone()} {orientation} dispatch={dispatch.clone()} />
                     <TimeControls pb={state.clone()} dispatch={dispatch.clone()} />
@@ -294,6 +296,7 @@ pub fn app(props: &AppProps) -> Html {
             <main class="layout" hidden={*sweep_open}>
                 <div class="stage">
                     if let Some(c) = claim { <p class="claim">{t(l, Key::ClaimPrefix)}{c}</p> }
+                    if shows(Panel::Tour) { <TourPanel pb={per_event.clone()} dispatch={dispatch.clone()} /> }
                     <Pipeline pb={state.clone()} {orientation} dispatch={dispatch.clone()} />
                     <Legend />
                     <TimeControls pb={state.clone()} dispatch={dispatch.clone()} />
