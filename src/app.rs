@@ -252,11 +252,13 @@ pub fn app(props: &AppProps) -> Html {
             <div class="app embed" ref={root} role="region" aria-label={format!("losslab: {}", sc.name)} lang={lang.tag()}>
                 { banner }
                 if let Some(c) = &opts.caption { <p class="embed-caption" data-testid="caption">{c.clone()}</p> }
-                if shows(Panel::Tour) { <TourPanel pb={per_event.clone()} dispatch={dispatch.clone()} /> }
                 <div class="embed-stage" data-orientation={orientation.name()}>
                     <Pipeline pb={state.clone()} {orientation} dispatch={dispatch.clone()} />
                     <TimeControls pb={state.clone()} dispatch={dispatch.clone()} />
                 </div>
+                // Under the controls in an embed: the diagram and Play keep the first 700 px of a
+                // docs column, and the question sits right below Play.
+                if shows(Panel::Tour) { <TourPanel pb={per_event.clone()} dispatch={dispatch.clone()} /> }
                 if shows(Panel::Faults) { <FaultPanel has_slave={sc.slave.enabled} {ended} pb={per_event.clone()} dispatch={dispatch.clone()} /> }
                 if shows(Panel::Summary) || shows(Panel::Inspector) {
                     <div class="embed-side">

@@ -478,7 +478,7 @@ catalogue! {
     TourGuessSome => "some (fewer than half)", "一部分（不到一半）";
     TourGuessMost => "half or more", "一半或更多";
     TourOrPlay => "Choosing plays the run and stops at each key moment; Play alone runs it without stops.", "选择后开始播放，并在每个关键时刻停下；直接按“播放”则不停顿地运行。";
-    TourYouPredicted => "You predicted: {0} {1}.", "你的预测：{0}是 {1}。";
+    TourYouPredicted => "Your prediction: {0} of the messages end {1}.", "你的预测：最终是 {1} 的消息——{0}。";
     TourWatch => "Watch the run; the tour stops at each key moment.", "观察这次运行；导览会在每个关键时刻停下。";
     TourStepOf => "Step {0} of {1}, at {2}", "第 {0} 步，共 {1} 步，时间 {2}";
     TourContinue => "Continue", "继续";

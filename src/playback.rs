@@ -324,6 +324,7 @@ pub struct EventKey {
     /// Events the playback `Sim` emitted (it may run a little ahead of the playhead).
     emitted: u64,
     selected: Option<u32>,
+    guess: Option<Guess>,
     playing: bool,
     speed_bits: u64,
     paused_at: Option<SimTime>,
@@ -338,6 +339,7 @@ impl Playback {
             passed: self.run.events_by(self.cursor),
             emitted: self.live.borrow().events_emitted(),
             selected: self.selected,
+            guess: self.guess,
             playing: self.playing,
             speed_bits: self.speed.to_bits(),
             paused_at: (!self.playing).then_some(self.cursor),
@@ -451,6 +453,7 @@ mod tests {
         assert_ne!(q.event_key(), r.event_key(), "an event passed the playhead");
         assert_ne!(q.event_key(), q.apply(Action::Select(Some(1))).event_key());
         assert_ne!(q.event_key(), q.apply(Action::Pause).event_key());
+        assert_ne!(q.event_key(), q.apply(Action::Predict(Guess::None)).event_key(), "the tour panel follows a prediction");
     }
 
     #[test]
