@@ -68,6 +68,7 @@ fn style(l: Look) -> LookStyle {
         Look::DeadLettered => LookStyle { stroke: "--dlq", fill: "--dlq-bg", ..base },
         Look::Lost => LookStyle { stroke: "--bad", dash: &[1.0, 2.0], alpha: 0.8, id_fill: "--bad", ..base },
         Look::LostUnacked => LookStyle { stroke: "--unacked", dash: &[1.0, 2.5], alpha: 0.8, id_fill: "--unacked", ..base },
+        Look::Truncated => LookStyle { stroke: "--bad", dash: &[1.0, 2.0], alpha: 0.8, id_fill: "--bad", ..base },
     }
 }
 
@@ -168,6 +169,17 @@ fn paint_body(ctx: &CanvasRenderingContext2d, look: Look, msg: u32, consumed: u3
         dash(ctx, &[]);
         ctx.set_global_alpha(0.45);
         ctx.set_line_width(1.0);
+        ctx.set_stroke_style_str(pal.get("--bad"));
+        ctx.stroke();
+    }
+    if look == Look::Truncated {
+        // Cut across: the log ended here when the old master truncated it.
+        ctx.begin_path();
+        ctx.move_to(-TOKEN_R - 1.5, 2.5);
+        ctx.line_to(TOKEN_R + 1.5, -2.5);
+        dash(ctx, &[]);
+        ctx.set_global_alpha(0.7);
+        ctx.set_line_width(1.4);
         ctx.set_stroke_style_str(pal.get("--bad"));
         ctx.stroke();
     }
@@ -278,7 +290,7 @@ fn draw(ctx: &CanvasRenderingContext2d, canvas: &HtmlCanvasElement, tokens: &[To
         let (text, x, size, var) = if t.look == Look::Consumed && t.consumed > 1 {
             (format!("×{}", t.consumed), 8.0, 8.5, "--warn")
         } else if let Some(m) = mark(t.look).filter(|_| !matches!(t.look, Look::Lost | Look::LostUnacked)) {
-            (m.to_string(), 7.0, 8.0, if t.look == Look::DeadLettered { "--bad" } else { "--ink" })
+            (m.to_string(), 7.0, 8.0, if matches!(t.look, Look::DeadLettered | Look::Truncated) { "--bad" } else { "--ink" })
         } else {
             continue;
         };
