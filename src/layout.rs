@@ -245,7 +245,7 @@ pub enum Look {
     /// Lost, but the producer saw an exception or nothing: paler ghost with a cross.
     LostUnacked,
     /// Lost because a rejoining replica truncated its log (controller mode, issue 20): a ghost
-    /// cut across, with ✂.
+    /// marked ✂.
     Truncated,
 }
 

@@ -334,7 +334,7 @@ fn slave_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
            data-in-sync={in_sync(&live, s).map(|b| b.to_string())} data-up={s.is_up().to_string()}>
             { boxed(outer, 8.0, &title, sub, if s.is_up() { "st-slave" } else { "st-slave st-down" }) }
             { region(cache, "") }{ fill(cache, st.written) }
-            { confirm_tick(&live, cache, whole, lang) }
+            { confirm_tick(&live, Rect { h: 4.0, ..cache }, whole, lang) }
             <text class="rg-label start" x={(cache.x + 4.0).to_string()} y={(cache.y + 14.0).to_string()}>{tf(lang, Key::SlaveCache, &[&bytes(st.written)])}</text>
             { for acked.map(|a| {
                 let fit = layout::fit_label(&a, cache.w - 4.0, layout::RG_PX, 8.5, false);

@@ -172,17 +172,6 @@ fn paint_body(ctx: &CanvasRenderingContext2d, look: Look, msg: u32, consumed: u3
         ctx.set_stroke_style_str(pal.get("--bad"));
         ctx.stroke();
     }
-    if look == Look::Truncated {
-        // Cut across: the log ended here when the old master truncated it.
-        ctx.begin_path();
-        ctx.move_to(-TOKEN_R - 1.5, 2.5);
-        ctx.line_to(TOKEN_R + 1.5, -2.5);
-        dash(ctx, &[]);
-        ctx.set_global_alpha(0.7);
-        ctx.set_line_width(1.4);
-        ctx.set_stroke_style_str(pal.get("--bad"));
-        ctx.stroke();
-    }
     ctx.set_global_alpha(if look == Look::Consumed && consumed <= 1 { 0.55 } else { 1.0 });
     ctx.set_text_align("center");
     // Long ids (4–5 digits and more) are drawn smaller, and condensed past that, to stay inside the token.
@@ -290,7 +279,8 @@ fn draw(ctx: &CanvasRenderingContext2d, canvas: &HtmlCanvasElement, tokens: &[To
         let (text, x, size, var) = if t.look == Look::Consumed && t.consumed > 1 {
             (format!("×{}", t.consumed), 8.0, 8.5, "--warn")
         } else if let Some(m) = mark(t.look).filter(|_| !matches!(t.look, Look::Lost | Look::LostUnacked)) {
-            (m.to_string(), 7.0, 8.0, if matches!(t.look, Look::DeadLettered | Look::Truncated) { "--bad" } else { "--ink" })
+            let size = if t.look == Look::Truncated { 7.0 } else { 8.0 };
+            (m.to_string(), 7.0, size, if matches!(t.look, Look::DeadLettered | Look::Truncated) { "--bad" } else { "--ink" })
         } else {
             continue;
         };
