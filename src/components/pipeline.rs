@@ -264,6 +264,9 @@ fn master_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     }
 }
 
+/// The replication line's size (www/style.css `.repl-wait`).
+const REPL_PX: f64 = 10.5;
+
 /// What the master waits for before answering, on the replication link between the master and
 /// the slave (the core's sentence, `rmq_sim::text::replication_wait`): the version on the
 /// picture where it matters most. Cut to the room there is; the full line is its tooltip.
@@ -280,15 +283,17 @@ fn replication_wait_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     } else {
         (disk.x - 6.0, disk.y + disk.h + 20.0)
     };
-    let room = ((w - x - 8.0) / 5.6) as usize;
+    // Fitted by its drawn width (Chinese runs wider than a count of characters allows).
+    let fit = layout::fit_label(&format!("⇣ {line}"), w - x - 8.0, REPL_PX, 8.5, false);
+    let style = (fit.px < REPL_PX).then(|| format!("font-size: {:.2}px", fit.px));
     let waits = if sc.broker.enable_controller_mode {
         sc.broker.all_ack_in_sync_state_set || sc.broker.in_sync_replicas >= 2
     } else {
         sc.broker.broker_role == rmq_sim::scenario::BrokerRole::SyncMaster
     };
     html! {
-        <text class={classes!("repl-wait", waits.then_some("sync"))} data-testid="replication-wait" x={x.to_string()} y={y.to_string()}>
-            <title>{line.clone()}</title>{"⇣ "}{clip(&line, room)}
+        <text class={classes!("repl-wait", waits.then_some("sync"))} data-testid="replication-wait" x={x.to_string()} y={y.to_string()} {style}>
+            <title>{line.clone()}</title>{fit.text}
         </text>
     }
 }
