@@ -298,7 +298,7 @@ struct PresetInfo {
 /// The presets: `[{ id, title, claim, toml }]`, in `losslab presets` order.
 pub fn presets_js() -> Result<JsValue, JsValue> {
     let list: Vec<PresetInfo> =
-        presets::all().iter().map(|p| PresetInfo { id: p.id, title: p.title, claim: p.claim, toml: p.source }).collect();
+        presets::all().iter().map(|p| PresetInfo { id: p.id, title: p.title, claim: p.claim, toml: p.source() }).collect();
     to_js(&list)
 }
 

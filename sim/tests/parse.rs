@@ -523,7 +523,7 @@ fn written_files_use_units_and_integer_ms_knobs() {
 #[test]
 fn no_prefix_of_any_preset_panics() {
     for p in presets::all() {
-        let src = p.source;
+        let src = p.source();
         for end in (0..=src.len()).filter(|&i| src.is_char_boundary(i)) {
             let _ = parse_scenario(&src[..end]);
         }
@@ -542,7 +542,7 @@ fn garbage_never_panics() {
     };
     let alphabet: Vec<char> =
         "[]{}=\"'#.,-_ 0123456789abcdefsmhu\nfaultbrokerkindat".chars().collect();
-    let base = presets::find("both-machines-lose-power").unwrap().source.as_bytes();
+    let base = presets::find("both-machines-lose-power").unwrap().source().as_bytes();
     for _ in 0..3_000 {
         let len = (next() % 200) as usize;
         let text: String =

@@ -19,7 +19,7 @@ fn config() -> ProptestConfig {
 }
 
 fn preset_texts() -> Vec<String> {
-    presets::all().iter().map(|p| p.source.to_string()).collect()
+    presets::all().iter().map(|p| p.source().to_string()).collect()
 }
 
 /// An error names a field and, if it gives a line, a line of the input.

@@ -56,7 +56,7 @@ pub fn preset_picker(p: &Props) -> Html {
                             let current = p.current.as_deref() == Some(id);
                             let (title, claim) = preset_text(lang, pr);
                             // A preset of another release than 4.9.8 says so: a click switches the release.
-                            let release = crate::version_switch::version_of(pr.source).filter(|v| *v != RocketMqVersion::default());
+                            let release = crate::version_switch::version_of(pr.body).filter(|v| *v != RocketMqVersion::default());
                             html! {
                                 <li>
                                     <button class={classes!("preset", current.then_some("current"))} {onclick} data-preset={id} aria-pressed={current.to_string()}>
@@ -88,12 +88,12 @@ mod tests {
         let (g, releases) = &groups[0];
         assert_eq!(*g, Key::GroupReleases, "the releases come first, under the version selector");
         for p in releases {
-            let v = crate::version_switch::version_of(p.source).unwrap();
+            let v = crate::version_switch::version_of(p.body).unwrap();
             assert_ne!(v, RocketMqVersion::default(), "{} is a preset of another release", p.id);
         }
         for (_, list) in &groups[1..] {
             for p in list {
-                assert_eq!(crate::version_switch::version_of(p.source), Some(RocketMqVersion::default()), "{}", p.id);
+                assert_eq!(crate::version_switch::version_of(p.body), Some(RocketMqVersion::default()), "{}", p.id);
             }
         }
     }

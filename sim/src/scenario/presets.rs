@@ -2,7 +2,8 @@
 //! TOML files under `sim/presets/` so that users read and edit the same text the lab runs.
 //!
 //! Each file opens with comments saying the claim in plain English, where it comes from, and what
-//! the run should show. They are compiled in with `include_str!`, and a test parses every one.
+//! the run should show. They are compiled in with `include_str!` (the lab's copy without the
+//! comments, see [`Preset::body`]), and a test parses every one.
 
 use super::{parse_scenario, Scenario};
 
@@ -15,20 +16,29 @@ pub struct Preset {
     pub title: &'static str,
     /// One sentence: what the seed note or the spec claims.
     pub claim: &'static str,
-    /// The TOML text.
-    pub source: &'static str,
+    /// The TOML the lab runs: the file without its comment lines (written by `sim/build.rs`).
+    /// It parses to the same scenario as [`Preset::source`] (a test checks every preset), and
+    /// keeps the lab's first load free of the files' explanations, which only
+    /// [`Preset::source`]'s readers show (issue 23).
+    pub body: &'static str,
+}
+
+impl Preset {
+    /// The file's whole text, comments and all: what users read and edit (the JS API's
+    /// `presets()`, the CLI). Kept out of the presets' table so that a build that never asks for it
+    /// (the lab's wasm module) does not carry it.
+    pub fn source(&self) -> &'static str {
+        SOURCES.iter().find(|(id, _)| *id == self.id).map_or(self.body, |(_, s)| *s)
+    }
 }
 
 macro_rules! preset {
     ($id:literal, $title:expr, $claim:expr) => {
-        Preset {
-            id: $id,
-            title: $title,
-            claim: $claim,
-            source: include_str!(concat!("../../presets/", $id, ".toml")),
-        }
+        Preset { id: $id, title: $title, claim: $claim, body: include_str!(concat!(env!("OUT_DIR"), "/presets/", $id, ".toml")) }
     };
 }
+
+include!(concat!(env!("OUT_DIR"), "/presets/sources.rs"));
 
 static PRESETS: &[Preset] = &[
     preset!(
@@ -235,7 +245,7 @@ pub fn find(id: &str) -> Option<&'static Preset> {
 
 /// The preset with this id, parsed. Presets always parse (a test checks it).
 pub fn load(id: &str) -> Option<Scenario> {
-    find(id).and_then(|p| parse_scenario(p.source).ok())
+    find(id).and_then(|p| parse_scenario(p.body).ok())
 }
 
 #[cfg(test)]
@@ -246,9 +256,11 @@ mod tests {
     fn every_preset_parses_and_is_named_after_its_title() {
         assert_eq!(all().len(), 38);
         for p in all() {
-            let s = parse_scenario(p.source).unwrap_or_else(|e| panic!("preset {}: {e}", p.id));
+            let s = parse_scenario(p.source()).unwrap_or_else(|e| panic!("preset {}: {e}", p.id));
             assert_eq!(s.name, p.title, "preset {}", p.id);
-            assert!(p.source.starts_with("# "), "preset {} opens with its explanation", p.id);
+            assert!(p.source().starts_with("# "), "preset {} opens with its explanation", p.id);
+            assert_eq!(parse_scenario(p.body).as_ref(), Ok(&s), "preset {}: the lab's body runs the file's scenario", p.id);
+            assert!(!p.body.lines().any(|l| l.trim_start().starts_with('#')), "preset {}: the body has no comment line", p.id);
             assert!((5..=300).contains(&s.producer.messages), "preset {} stays small", p.id);
             assert_eq!(load(p.id), Some(s));
         }
