@@ -35,8 +35,13 @@ export const BUNDLE_BUDGET_BYTES = 250 * 1024;
  *  main's controller mode (replicas manager), two slaves, issue 18's queue changes and the decision figures landed beside
  *  the lanes' cards moving to the extras; together measured 438.0 KB (lab bundle 434.6 KB, extras 445.6 KB): + ~1% room.
  *  448 KB, deliberately: the two controller presets (c20), the diagram's layout work (f24) and issue 18's sendMessageBack
- *  fallback landed after that: 443.7 KB measured at 7ce248c (extras 455.0 KB); + ~1% room. */
-export const RATCHET_BYTES = 448 * 1024;
+ *  fallback landed after that: 443.7 KB measured at 7ce248c (extras 455.0 KB); + ~1% room.
+ *  465 KB, deliberately: the features that landed on main since 7ce248c took the first load to 467.3 KB measured at
+ *  dce6668 (trunk build --release) — the guided tour (the [tour] table, its panel and paced playback), controller mode
+ *  drawn (broker ids, roles, epochs, the controller band, truncated ghosts), the gRPC producer through the proxy and its
+ *  presets, the whole-path first-run preset, the fitted replication line; then the presets parsed without their comment
+ *  lines (issue 23 item 2): 460.7 KB measured (lab wasm 442.3 KB, extras 475.9 KB); + ~0.9% room. */
+export const RATCHET_BYTES = 465 * 1024;
 /** What the check fails above: the ratchet while it is above budget + 5%, then budget + 5%. */
 export const LIMIT_BYTES = Math.max(RATCHET_BYTES, BUNDLE_BUDGET_BYTES * 1.05);
 /** The lab module and its stylesheet (the figure BENCHMARKS.md has tracked as "the bundle"). */
