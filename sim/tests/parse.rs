@@ -810,3 +810,29 @@ fn broker_conf_default_topic_queue_nums_sets_the_topic() {
     }
     assert_eq!(rmq_sim::scenario::broker_conf::nearest_known_key("defaultTopicQueueNum"), Some("defaultTopicQueueNums"));
 }
+
+/// Issue 20: a controller-mode broker.conf (RocketMQ 5.3.3's quick-start sample) imports onto a
+/// 5.3.3 scenario as controller mode — brokerRole=SLAVE and brokerId=-1 there are not a slave's
+/// file but keys controller mode ignores — and the scenario it makes runs and parses back. Onto a
+/// 4.9.8 scenario the first controller-mode key is an error naming it and its line.
+#[test]
+fn broker_conf_controller_mode_imports_under_5_3_3_only() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/rocketmq-5.3.3-conf/controller/quick-start/broker-n0.conf")).unwrap();
+    let base = Scenario { version: rmq_sim::RocketMqVersion::V5_3_3, ..Scenario::default() };
+    let imp = import_broker_conf(&text, &base).unwrap();
+    let b = &imp.scenario.broker;
+    assert!(b.enable_controller_mode && b.all_ack_in_sync_state_set);
+    assert_eq!(imp.kind, rmq_sim::scenario::broker_conf::ConfKind::ControllerMode(22));
+    let noted: Vec<&str> = imp.notes.iter().map(|(_, k, _)| k.as_str()).collect();
+    assert_eq!(noted, ["brokerId", "brokerRole", "controllerAddr"]);
+    let mut sc = imp.scenario.clone();
+    sc.slave.enabled = true;
+    let toml = rmq_sim::scenario::parse::scenario_to_toml(&sc);
+    assert_eq!(parse_scenario(&toml).unwrap(), sc);
+    let e = import_broker_conf(&text, &Scenario::default()).unwrap_err();
+    assert_eq!((e.field.as_str(), e.line), ("enableControllerMode", Some(22)), "{e}");
+    assert!(e.reason.contains("RocketMQ 4.9.8 has no `enableControllerMode`"), "{e}");
+    let e = import_broker_conf("controllerAddr=127.0.0.1:9878\n", &Scenario::default()).unwrap_err();
+    assert_eq!((e.field.as_str(), e.line), ("controllerAddr", Some(1)), "{e}");
+    assert!(e.reason.contains("controller mode (RIP-44)"), "{e}");
+}

@@ -333,7 +333,7 @@ fn parse_broker(t: &Tbl, b: &mut BrokerConfig) -> Result<()> {
     if b.enable_controller_mode && b.enable_slave_acting_master {
         return Err(t.err(
             "enableSlaveActingMaster",
-            "controller mode elects a new master itself; RocketMQ refuses enableSlaveActingMaster with enableControllerMode",
+            "controller mode elects a new master itself, and its put path never reads enableSlaveActingMaster (RocketMQ 5.3.3 CommitLog.asyncPutMessage takes the controller-mode branch first); the lab does not model the two together",
         ));
     }
     if b.enable_controller_mode && b.transient_store_pool_enable {
