@@ -526,7 +526,7 @@ mod tests {
         let p = Playback::new(presets::load("whole-path").expect("preset"));
         let cut = SimTime::from_ms(1_950);
         assert!(pace(&p.run, SimTime(cut.0 - 30_000), SPEED_DEFAULT) < 1.0, "the power cut's burst of events slows playback");
-        // The master is down from 1.95 s to 6.95 s: after the producer gives up nothing happens.
+        // The master is down from 1.95 s to 13.95 s: after the slave flushes nothing happens.
         assert_eq!(pace(&p.run, SimTime::from_ms(5_500), SPEED_DEFAULT), 1.0);
         assert!(pace(&p.run, SimTime::ZERO, 1_000.0) >= SLOW_FLOOR);
     }

@@ -47,8 +47,8 @@ for (const [width, name] of [[1440, 'wide'], [375, 'tall']]) {
       what: l.dataset.link, pts: l.dataset.points.split(' ').map(p => p.split(',').map(Number)) })));
     assert.deepEqual(links.map(l => l.what), ['send', 'replicate', 'dispatch', 'pull', 'retry', 'dead-letter']);
     const on = new Set();
-    // msg#0 is sent at 0 and arrives at 20 ms; msg#2's retry is pulled from %RETRY% at 19.05 s and arrives at 19.07 s.
-    for (const ms of [...Array(19).keys()].map(i => i + 1).concat([...Array(19).keys()].map(i => 19051 + i))) {
+    // msg#0 is sent at 0 and arrives at 20 ms; msg#2's retry is pulled from %RETRY% at 26.05 s and arrives at 26.07 s.
+    for (const ms of [...Array(19).keys()].map(i => i + 1).concat([...Array(19).keys()].map(i => 26051 + i))) {
       await seekTo(page, ms);
       await settle(page);
       const moving = await page.evaluate(() => document.querySelector('canvas.token-canvas').tokens().filter(t => t.moving));
@@ -71,7 +71,7 @@ test('playback slows where events crowd and skips idle time, saying so on the ti
   await expectText(page, '[data-testid=pace]', /slowed to [\d.]+× here/);
   await pause(page);
   await expectCount(page, '[data-testid=pace][data-pace=normal]', 1, 'paused: nothing said');
-  // After the power cut (1.95 s) nothing happens until the master restarts at 6.95 s.
+  // After the power cut (1.95 s) nothing happens until the master restarts at 13.95 s.
   await seekTo(page, 2100);
   await play(page);
   await page.waitForSelector('[data-testid=pace][data-pace=skipped]', { timeout: 10000 });
