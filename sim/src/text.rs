@@ -184,6 +184,14 @@ impl CauseStep {
             }
             (RunStopped { at, .. }, Lang::En) => format!("the run stopped at {at} (its `until`) with this message's work still pending"),
             (RunStopped { at, .. }, Lang::Zh) => format!("运行在 {at} 停止（到达 `until`），该消息的处理仍未完成"),
+            (ResentAfterStored { attempt, error, copies }, Lang::En) => format!(
+                "the gRPC producer's attempt {attempt} failed with {} after the broker had stored it, and the client resent it at once (same message id, up to maxAttempts): {copies} copies stored, each consumed",
+                error.grpc_code().unwrap_or(error.name())
+            ),
+            (ResentAfterStored { attempt, error, copies }, Lang::Zh) => format!(
+                "gRPC 生产者的第 {attempt} 次尝试在 Broker 已经存储之后以 {} 失败，客户端立即重发（同一个消息 ID，最多 maxAttempts 次）：共存储 {copies} 份副本，每份都被消费",
+                error.grpc_code().unwrap_or(error.name())
+            ),
             (ConsumedAt(t), Lang::En) => format!("consumed at {t}"),
             (ConsumedAt(t), Lang::Zh) => format!("已于 {t} 被消费"),
         }
@@ -211,12 +219,14 @@ impl MessageRecord {
         match (v, lang) {
             (Verdict::Delivered, Lang::En) => format!("consumed once, at {}", at(self.consumed_at.first())),
             (Verdict::Delivered, Lang::Zh) => format!("在 {} 被消费，恰好一次", at(self.consumed_at.first())),
-            (Verdict::Duplicated, Lang::En) => {
-                format!("consumed {} times: at-least-once delivery redelivered it", self.consumed_at.len())
-            }
-            (Verdict::Duplicated, Lang::Zh) => {
-                format!("被消费了 {} 次：至少一次（at-least-once）投递把它又投递了一遍", self.consumed_at.len())
-            }
+            (Verdict::Duplicated, Lang::En) => match self.cause() {
+                Some(c) => format!("consumed {} times: {}", self.consumed_at.len(), c.render(lang)),
+                None => format!("consumed {} times: at-least-once delivery redelivered it", self.consumed_at.len()),
+            },
+            (Verdict::Duplicated, Lang::Zh) => match self.cause() {
+                Some(c) => format!("被消费了 {} 次：{}", self.consumed_at.len(), c.render(lang)),
+                None => format!("被消费了 {} 次：至少一次（at-least-once）投递把它又投递了一遍", self.consumed_at.len()),
+            },
             (Verdict::DeadLettered, Lang::En) => format!(
                 "failed {} times and was written to %DLQ% at {}",
                 self.deliveries.len(),

@@ -77,6 +77,46 @@ pub enum SendMode {
     Oneway,
 }
 
+/// Which client library talks to the cluster (`[producer] client`; spec 5 §5). Lab name.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum Client {
+    /// The remoting client (`DefaultMQProducer`, `DefaultMQPushConsumer`), talking to the broker.
+    #[default]
+    #[serde(rename = "remoting")]
+    Remoting,
+    /// `apache/rocketmq-clients` (Java), speaking gRPC to the proxy (5.x only).
+    #[serde(rename = "grpc")]
+    Grpc,
+}
+
+impl Client {
+    pub fn name(self) -> &'static str {
+        match self {
+            Client::Remoting => "remoting",
+            Client::Grpc => "grpc",
+        }
+    }
+}
+
+/// `[proxy] proxyMode` (`ProxyConfig.proxyMode`, default `CLUSTER`): how the proxy reaches the broker.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub enum ProxyMode {
+    /// A process of its own: it calls the broker over remoting with a 2 s timeout
+    /// (`MessagingProcessor.DEFAULT_TIMEOUT_MILLS`).
+    #[default]
+    #[serde(rename = "CLUSTER")]
+    Cluster,
+    /// Inside the broker's process: it calls `SendMessageProcessor` directly and waits for its answer.
+    #[serde(rename = "LOCAL")]
+    Local,
+}
+
+/// `[proxy]` (5.3.3): the proxy between the gRPC clients and the broker.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProxyConfig {
+    pub proxy_mode: ProxyMode,
+}
+
 /// What the application does in `onException` (ASYNC) or its `catch` block (SYNC). Lab name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum OnException {
@@ -338,6 +378,13 @@ impl Default for TopicConfig {
 /// its previous send returned (RocketMQ's `benchmark/producer.sh`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProducerConfig {
+    /// `client` (lab name): `remoting` (default) or `grpc` (5.3.3: through the proxy).
+    pub client: Client,
+    /// gRPC `maxAttempts` (`ProducerBuilder.setMaxAttempts`), default 3: attempts per send, each
+    /// resent at once after a failure.
+    pub max_attempts: u32,
+    /// gRPC `requestTimeout` (`ClientConfigurationBuilder`), default 3 s: each attempt's deadline.
+    pub request_timeout: SimDuration,
     /// `SYNC` (default) | `ASYNC` | `ONEWAY`.
     pub send_mode: SendMode,
     /// How many messages to send (lab name), default 200.
@@ -367,6 +414,9 @@ pub struct ProducerConfig {
 impl Default for ProducerConfig {
     fn default() -> Self {
         ProducerConfig {
+            client: Client::Remoting,
+            max_attempts: 3,
+            request_timeout: SimDuration::from_ms(3_000),
             send_mode: SendMode::Sync,
             messages: 200,
             interval: SimDuration::from_ms(10),
@@ -628,6 +678,8 @@ pub struct Scenario {
     pub topic: TopicConfig,
     pub producer: ProducerConfig,
     pub consumer: ConsumerConfig,
+    /// `[proxy]` (5.3.3): used when a client is `grpc`.
+    pub proxy: ProxyConfig,
     /// Faults, kept in file order (the simulator orders them by time, then by file order).
     pub faults: Vec<Fault>,
 }
@@ -647,6 +699,7 @@ impl Default for Scenario {
             topic: TopicConfig::default(),
             producer: ProducerConfig::default(),
             consumer: ConsumerConfig::default(),
+            proxy: ProxyConfig::default(),
             faults: Vec::new(),
         }
     }
