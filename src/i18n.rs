@@ -582,6 +582,9 @@ pub const PRESETS_ZH: &[(&str, &str, &str)] = &[
     ("v5-controller-unclean-election", "RocketMQ 5 控制器模式：非干净选举丢失只在旧主上的消息", "开启 enableElectUncleanMaster 后，SyncStateSet 中没有存活成员时，控制器会选出集合之外的存活副本：写入恢复，但只在旧主上的消息会在旧主重新加入并截断日志时丢失。"),
     ("v5-controller-lost-with-master", "RocketMQ 5 控制器模式：控制器与主节点一起宕机时无人当选", "控制器模式的前提是控制器在故障中存活：主节点宕机时控制器也不可用，就不会选出新主，写入停止，直到控制器恢复并在下一次 5 秒扫描时重新选举。"),
     ("v5-acting-master-degrades", "RocketMQ 5：自动降级在从节点离开后返回 SEND_OK", "在 RocketMQ 5.3.3 上开启从节点代理主节点与自动降级后，从节点同步时发送会等待它，从节点宕机后则以只有主节点的延迟返回 SEND_OK。"),
+    ("v5-grpc-flush-disk-stall", "RocketMQ 5 gRPC 生产者，SYNC_FLUSH 下磁盘停滞：每条消息存储三次", "5.x 的 gRPC 生产者没有 SendStatus：Broker 无法及时确认的一次尝试就算失败，客户端立即重发，最多 maxAttempts（3）次；每次尝试其实都已存储，所以在同步刷盘磁盘停滞期间发送的消息会被存储并消费三次，而应用看到的是异常。"),
+    ("v5-remoting-flush-disk-stall", "RocketMQ 5 remoting 生产者，SYNC_FLUSH 下磁盘停滞：对照组", "remoting 生产者（DefaultMQProducer）在同样的停滞中每次发送只有一个 sendMsgTimeout 预算，超时后直接抛出异常、不再尝试：每条消息只存储一次，而 gRPC 生产者会存储三次。"),
+    ("v5-grpc-master-persistence-timeout", "RocketMQ 5 gRPC 生产者经本地 Proxy：MASTER_PERSISTENCE_TIMEOUT 后立即重发", "Proxy 把 Broker 的 FLUSH_DISK_TIMEOUT 转换为错误码 MASTER_PERSISTENCE_TIMEOUT；gRPC 客户端据此抛出异常并立即重发，于是 Broker 已经存储的消息又被存储了一次。"),
     ("v470-flush-slave-timeout-5s", "RocketMQ 4.7：等待从节点的时间是 syncFlushTimeout，5 秒", "在 RocketMQ 4.7.0 上，主从链路卡住的 SYNC_MASTER 在 syncFlushTimeout（5 秒）后返回 FLUSH_SLAVE_TIMEOUT，即种子笔记里的 5 秒，而不是 4.9.x 的 slaveTimeout（3 秒）；等待中的发送一个接一个地处理。"),
 ];
 

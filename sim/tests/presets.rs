@@ -210,3 +210,20 @@ fn preset_v5_controller_unclean_election() {
 fn preset_v5_controller_lost_with_master() {
     check("v5-controller-lost-with-master", "EXCEPTION=222 SEND_OK=78", "DELIVERED=77 DUPLICATED=1 LOST_UNACKED=222");
 }
+#[test]
+fn preset_v5_grpc_flush_disk_stall() {
+    let r = check("v5-grpc-flush-disk-stall", "EXCEPTION=5 SEND_OK=1", "DELIVERED=1 DUPLICATED=5");
+    let grpc = r.grpc.as_ref().unwrap();
+    assert_eq!((grpc.copies_stored, grpc.resend_duplicates), (16, 10));
+    assert!(r.messages[1..].iter().all(|m| m.copies_stored == Some(3) && m.error_code == Some("DEADLINE_EXCEEDED")));
+}
+#[test]
+fn preset_v5_remoting_flush_disk_stall() {
+    // The comparison lane: the same exceptions, one copy each.
+    check("v5-remoting-flush-disk-stall", "EXCEPTION=5 SEND_OK=1", "DELIVERED=6");
+}
+#[test]
+fn preset_v5_grpc_master_persistence_timeout() {
+    let r = check("v5-grpc-master-persistence-timeout", "EXCEPTION=20 SEND_OK=10", "DELIVERED=10 DUPLICATED=20");
+    assert_eq!(r.grpc.as_ref().unwrap().error_codes.get("MASTER_PERSISTENCE_TIMEOUT"), Some(&20));
+}
