@@ -142,6 +142,7 @@ impl Builder<'_> {
             DeadLettered { msg, .. } => self.sent_back(msg.0 as usize, at, Place::Dlq),
             ConsumerCrashed { .. } => self.consumer_crashed(at),
             CopyLost { msg, node: NodeId::Master, topic: Topic::Main, .. } => self.master_copy_lost(msg.0 as usize, at),
+            RoleChanged { node: NodeId::Master, epoch, .. } if *epoch > 1 => self.promoted(at),
             _ => {}
         }
     }
@@ -152,6 +153,20 @@ impl Builder<'_> {
         match self.failed.get_mut(m).and_then(Option::take) {
             Some(f) if self.place(m) == Place::Consumer => self.push(m, f, at, place),
             _ => self.jump(m, at, place),
+        }
+    }
+
+    /// Controller mode: a slave became master (the positions swap, `changeToMaster`). What only
+    /// the old master held goes with it to the slave's place; what waited on the slave after the
+    /// master lost it is on the master now.
+    fn promoted(&mut self, at: SimTime) {
+        for m in 0..self.keys.len() {
+            let replicated = self.ledger.messages.get(m).is_some_and(|r| r.replicated_at().is_some_and(|t| t <= at));
+            match self.place(m) {
+                Place::Master if !replicated => self.jump(m, at, Place::Slave),
+                Place::Slave => self.jump(m, at, Place::Master),
+                _ => {}
+            }
         }
     }
 
@@ -254,15 +269,24 @@ pub enum Look {
     Lost,
     /// Lost, but the producer saw an exception or nothing: paler ghost with a cross.
     LostUnacked,
+    /// Lost because a rejoining replica truncated its log (controller mode, issue 20): a ghost
+    /// marked ✂.
+    Truncated,
 }
 
 fn reached(t: SimTime, stage: Option<SimTime>) -> bool {
     stage.is_some_and(|s| s <= t)
 }
 
+/// Whether the message's last copy went in a truncation on rejoin (the core's loss reason).
+pub fn cut_by_truncation(r: &MessageRecord) -> bool {
+    matches!(r.lost().last(), Some((_, rmq_sim::text::LossReason::TruncatedOnRejoin { .. })))
+}
+
 /// The look of a message at `t`, from its place and the core's ledger stage times.
 pub fn look(r: &MessageRecord, place: Place, t: SimTime) -> Look {
     match place {
+        Place::Lost if cut_by_truncation(r) => Look::Truncated,
         Place::Lost if r.was_acked() => Look::Lost,
         Place::Lost => Look::LostUnacked,
         Place::Dlq => Look::DeadLettered,
@@ -334,6 +358,74 @@ pub fn canvas(o: Orientation) -> (f64, f64) {
         Orientation::Tall => (400.0, 1040.0),
     }
 }
+
+/// What the picture holds beyond a master, a slave and the clients (issue 20): controller
+/// mode's controller, and a second slave (`[slave] count = 2`). Each is a small station in a band
+/// added below the picture, so the stations every scenario has stay where they are.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Shape {
+    pub controller: bool,
+    pub slave2: bool,
+}
+
+impl Shape {
+    pub fn of(sc: &rmq_sim::Scenario) -> Shape {
+        Shape { controller: sc.broker.enable_controller_mode, slave2: sc.slave.enabled && sc.slave.count >= 2 }
+    }
+
+    /// Whether the picture has the band.
+    pub fn band(self) -> bool {
+        self.controller || self.slave2
+    }
+}
+
+/// The band's height, in units.
+pub const BAND_H: f64 = 76.0;
+
+/// The picture's size for `shape`: [`canvas`], taller by the band when there is one.
+pub fn canvas_in(o: Orientation, shape: Shape) -> (f64, f64) {
+    let (w, h) = canvas(o);
+    (w, if shape.band() { h + BAND_H } else { h })
+}
+
+/// A station of the band.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BandStation {
+    /// The second slave (brokerId 2 at the start), under the first one.
+    Slave2,
+    /// The controller, with the SyncStateSet it keeps.
+    Controller,
+}
+
+/// Where a band station's area is (its box is drawn 8 units around it with the 34-unit title
+/// band above, like every station's): one row of chips or a log bar, 22 units tall.
+pub fn band_station(o: Orientation, s: BandStation) -> Rect {
+    let y = canvas(o).1 + 40.0;
+    match (o, s) {
+        (Orientation::Wide, BandStation::Slave2) => r(240.0, y, 230.0, 22.0),
+        (Orientation::Wide, BandStation::Controller) => r(520.0, y, 460.0, 22.0),
+        (Orientation::Compact, BandStation::Slave2) => r(206.0, y, 176.0, 22.0),
+        (Orientation::Compact, BandStation::Controller) => r(430.0, y, 194.0, 22.0),
+        (Orientation::Tall, BandStation::Slave2) => r(20.0, y, 170.0, 22.0),
+        (Orientation::Tall, BandStation::Controller) => r(210.0, y, 170.0, 22.0),
+    }
+}
+
+/// The SyncStateSet's chips in the controller station: one per broker (brokerId 0, 1, 2), as
+/// (brokerId, chip box), left to right after the "SyncStateSet" label's room.
+pub fn sync_set_chips(o: Orientation, brokers: u32) -> Vec<(u32, Rect)> {
+    let a = band_station(o, BandStation::Controller);
+    let x0 = a.x + 2.0 + SYNC_LABEL_ROOM;
+    (0..brokers).map(|b| (b, Rect { x: x0 + b as f64 * (SYNC_CHIP_W + 3.0), y: a.y + 3.0, w: SYNC_CHIP_W, h: 16.0 })).collect()
+}
+
+/// The room the controller's "SyncStateSet" label (RocketMQ's name, in both languages) takes
+/// before the chips, at [`SYNC_PX`].
+pub const SYNC_LABEL_ROOM: f64 = 76.0;
+/// A chip's width: "★2" at [`SYNC_PX`] bold with room.
+pub const SYNC_CHIP_W: f64 = 26.0;
+/// The size the SyncStateSet label and chips are drawn at (www/style.css `.sync-set`).
+pub const SYNC_PX: f64 = 9.5;
 
 const fn r(x: f64, y: f64, w: f64, h: f64) -> Rect {
     Rect { x, y, w, h }
@@ -888,6 +980,30 @@ mod tests {
         assert!(moved > 0, "some acknowledged messages survive only on the slave");
     }
 
+    /// Controller mode (issue 20): what only the old master held moves with it to the slave's
+    /// place when the slave is promoted, and is cut (a truncated ghost in the lost bin) when the
+    /// old master rejoins; the inspector's stage names the truncation.
+    #[test]
+    fn the_old_masters_tail_follows_it_to_the_slave_and_is_cut_on_rejoin() {
+        let sim = finished("v5-controller-failover-truncated");
+        let tr = Tracks::build(sim.events(), sim.ledger());
+        let role = |k: &EventKind| matches!(k, EventKind::RoleChanged { node: NodeId::Master, epoch: 2, .. });
+        let promoted = sim.events().iter().find(|e| role(&e.kind)).expect("a promotion").at;
+        let truncated = sim.events().iter().find(|e| matches!(e.kind, EventKind::LogTruncated { .. })).expect("a truncation").at;
+        let cut: Vec<&MessageRecord> = sim.ledger().messages.iter().filter(|r| cut_by_truncation(r)).collect();
+        assert!(!cut.is_empty());
+        for r in &cut {
+            let m = r.id as usize;
+            assert_eq!(tr.at(m, SimTime(promoted.0 - 1)).1, Place::Master, "msg {m} on the master before");
+            assert_eq!(tr.at(m, promoted).1, Place::Slave, "msg {m} with the old master after the promotion");
+            assert_eq!(tr.at(m, truncated).1, Place::Lost, "msg {m} cut when it rejoins");
+            assert_eq!(look(r, Place::Lost, truncated), Look::Truncated);
+        }
+        let (toks, _) = tokens(Orientation::Wide, &tr, sim.ledger(), sim.now());
+        assert!(toks.iter().any(|t| t.look == Look::Truncated), "truncated ghosts are drawn");
+        assert!(sim.ledger().messages.iter().filter(|r| r.verdict == Some(Verdict::LostAfterAck)).all(cut_by_truncation));
+    }
+
     #[test]
     fn reduced_motion_puts_travelling_tokens_on_stations_only() {
         let sim = finished("defaults");
@@ -986,6 +1102,83 @@ mod tests {
                     let apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
                     assert!(apart, "{o:?}: the {n} and {m} boxes overlap");
                 }
+            }
+        }
+    }
+
+    /// The band of controller mode and the second slave (issue 20): its stations' boxes stay in
+    /// the taller canvas, clear of every other box; their titles and subtitles (brokerId and epoch,
+    /// the controller's longest states, 5-digit offsets) fit at 375 px, in the 690 px embed and on
+    /// the desktop, in both languages; the SyncStateSet label and its three chips stay inside the
+    /// controller's area; and the brokers' titles with their brokerId fit uncut.
+    #[test]
+    fn the_controller_and_a_second_slave_fit_the_band() {
+        use crate::i18n::{t, tf, Key, Lang};
+        use StationId::*;
+        let span = |a: Rect, b: Rect| Rect { x: a.x, y: a.y, w: a.w.max(b.w), h: b.y + b.h - a.y };
+        let boxed = |a: Rect| Rect { x: a.x - 8.0, y: a.y - 34.0, w: a.w + 16.0, h: a.h + 42.0 };
+        let shape = Shape { controller: true, slave2: true };
+        for o in [Orientation::Wide, Orientation::Compact, Orientation::Tall] {
+            let (w, h) = canvas_in(o, shape);
+            assert_eq!(canvas_in(o, Shape::default()), canvas(o), "{o:?}: no band, no change");
+            let s = |id| station(o, id);
+            let others = [
+                span(s(MasterCache), s(MasterDisk)),
+                span(s(SlaveCache), s(SlaveDisk)),
+                span(s(Consumer), s(Consumed)),
+                s(Producer),
+                s(ConsumeQueue),
+                s(Retry),
+                s(Dlq),
+                s(Lost),
+            ]
+            .map(boxed);
+            let band = [BandStation::Slave2, BandStation::Controller].map(|b| (b, boxed(band_station(o, b))));
+            let apart = |a: Rect, b: Rect| a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+            for (i, (n, a)) in band.iter().enumerate() {
+                assert!(a.x >= 0.0 && a.y >= 0.0 && a.x + a.w <= w && a.y + a.h <= h, "{o:?}: {n:?} leaves the canvas");
+                for b in &others {
+                    assert!(apart(*a, *b), "{o:?}: {n:?} overlaps {b:?}");
+                }
+                for (m, b) in &band[i + 1..] {
+                    assert!(apart(*a, *b), "{o:?}: {n:?} overlaps {m:?}");
+                }
+            }
+            let ctl = band_station(o, BandStation::Controller);
+            let chips = sync_set_chips(o, 3);
+            assert!(label_width("SyncStateSet", SYNC_PX, false) + 2.0 <= SYNC_LABEL_ROOM, "the label runs into the first chip");
+            for (b, c) in &chips {
+                assert!(c.x >= ctl.x + SYNC_LABEL_ROOM && c.x + c.w <= ctl.x + ctl.w && c.y >= ctl.y && c.y + c.h <= ctl.y + ctl.h, "{o:?}: chip {b}");
+                assert!(label_width(&format!("★{b}"), SYNC_PX, true) <= c.w - 4.0, "{o:?}: chip {b}'s text");
+            }
+            for lang in [Lang::En, Lang::Zh] {
+                let slave2 = band_station(o, BandStation::Slave2);
+                let sub2 = tf(lang, Key::SlaveSub, &[&t(lang, Key::LinkPartitioned), &rmq_sim::event::bytes(999 << 20)]) + " · epoch 12";
+                let ctl_subs = [
+                    tf(lang, Key::ControllerUp, &[&2, &12]),
+                    tf(lang, Key::ControllerNoMaster, &[&12]),
+                    tf(lang, Key::ControllerOut, &[&t(lang, Key::ControllerPartitioned)]),
+                    tf(lang, Key::ControllerOut, &[&t(lang, Key::BadgeMachineOff)]),
+                ];
+                let mut labels: Vec<(Rect, f64, String, String)> =
+                    ctl_subs.into_iter().map(|sub| (ctl, 0.0, t(lang, Key::StController).to_string(), sub)).collect();
+                labels.push((slave2, 0.0, tf(lang, Key::StSlaveBroker, &[&2]), sub2));
+                labels.push((span(s(MasterCache), s(MasterDisk)), 60.0, tf(lang, Key::StMasterBroker, &[&2]), tf(lang, Key::EpochSub, &[&12, &"ASYNC_FLUSH"])));
+                labels.push((span(s(SlaveCache), s(SlaveDisk)), 0.0, tf(lang, Key::StSlaveBroker, &[&0]), String::new()));
+                for (area, reserve, title, sub) in labels {
+                    let room = title_room(area, 8.0, reserve);
+                    let ft = fit_label(&title, room, TITLE_PX, TITLE_MIN_PX, true);
+                    assert!(!ft.clipped && label_width(&ft.text, ft.px, true) <= room, "{o:?} {lang:?}: the title {title:?} is cut or overflows");
+                    let fs = fit_label(&sub, title_room(area, 8.0, 0.0), SUB_PX, SUB_MIN_PX, false);
+                    assert!(label_width(&fs.text, fs.px, false) <= title_room(area, 8.0, 0.0), "{o:?} {lang:?}: {sub:?} overflows");
+                }
+                // The controller's state is never cut outside the phone.
+                if o != Orientation::Tall {
+                    let sub = tf(lang, Key::ControllerUp, &[&2, &12]);
+                    assert!(!fit_label(&sub, title_room(ctl, 8.0, 0.0), SUB_PX, SUB_MIN_PX, false).clipped, "{o:?} {lang:?}: {sub:?} is cut");
+                }
+                let line = tf(lang, Key::Slave2Log, &[&rmq_sim::event::bytes(999 << 20), &rmq_sim::event::bytes(999 << 20)]);
+                assert!(!fit_label(&line, slave2.w - 4.0, RG_PX, 8.5, false).clipped, "{o:?} {lang:?}: {line:?} is cut");
             }
         }
     }
