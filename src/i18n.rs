@@ -499,6 +499,22 @@ catalogue! {
     DlCsvTitle => "One row per message with its stages (--export csv)", "每条消息一行，含各阶段时间（--export csv）";
     DlSvgTitle => "The diagram as SVG", "把示意图存为 SVG";
     DlPngTitle => "The diagram as PNG", "把示意图存为 PNG";
+    // The guided tour of a scenario (its file's [tour]).
+    TourHeading => "Guided tour", "导览";
+    TourAsk => "Before you play: how many of the messages sent will end {0}?", "播放之前先猜一猜：发送的消息中有多少条最终会是 {0}？";
+    TourGuessNone => "none", "一条也没有";
+    TourGuessSome => "some (fewer than half)", "一部分（不到一半）";
+    TourGuessMost => "half or more", "一半或更多";
+    TourOrPlay => "Choosing plays the run and stops at each key moment; Play alone runs it without stops.", "选择后开始播放，并在每个关键时刻停下；直接按“播放”则不停顿地运行。";
+    TourYouPredicted => "Your prediction: {0} of the messages end {1}.", "你的预测：最终是 {1} 的消息——{0}。";
+    TourWatch => "Watch the run; the tour stops at each key moment.", "观察这次运行；导览会在每个关键时刻停下。";
+    TourStepOf => "Step {0} of {1}, at {2}", "第 {0} 步，共 {1} 步，时间 {2}";
+    TourContinue => "Continue", "继续";
+    TourEnd => "Leave the tour", "退出导览";
+    TourResult => "The run: {0} of {1} messages ended {2}.", "运行结果：{1} 条消息中有 {0} 条最终是 {2}。";
+    TourRight => "As you predicted.", "和你的预测一致。";
+    TourWrong => "Not what you predicted.", "和你的预测不同。";
+    TourAgain => "Play the tour again", "再看一遍导览";
 }
 
 /// The text of `key` in `lang`.

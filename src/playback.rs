@@ -12,6 +12,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use rmq_sim::report::Report;
+use rmq_sim::scenario::tour::Guess;
 use rmq_sim::scenario::{Fault, FaultKind, FaultTarget};
 use rmq_sim::{Command, EventKind, Scenario, Sim, SimTime};
 use yew::prelude::{hook, use_memo};
@@ -153,6 +154,11 @@ pub enum Action {
     /// Start over with another scenario (boxed: a scenario is large, the other actions small).
     Load(Box<Scenario>),
     Select(Option<u32>),
+    /// Start the scenario's guided tour with the reader's prediction: play from the start (or
+    /// from here, when the run has not ended), stopping at each of its steps.
+    Predict(Guess),
+    /// Leave the tour: playback no longer stops at its steps.
+    EndTour,
 }
 
 /// The reducer's state. `live` is the playback `Sim`, advanced in place as the playhead moves
@@ -166,6 +172,9 @@ pub struct Playback {
     pub playing: bool,
     /// The message open in the inspector.
     pub selected: Option<u32>,
+    /// The reader's prediction while the scenario's guided tour runs ([`Action::Predict`]); with a
+    /// tour on, playing stops at each of its steps.
+    pub guess: Option<Guess>,
     /// Bumped on each change so that components can compare cheaply.
     pub version: u64,
 }
@@ -208,6 +217,7 @@ impl Playback {
             speed: SPEED_DEFAULT,
             playing: false,
             selected: None,
+            guess: None,
             version: 0,
         }
     }
@@ -240,6 +250,13 @@ impl Playback {
         t
     }
 
+    /// Where a tour in progress stops playing on the way from the playhead to `to`: its next step.
+    fn tour_stop(&self, to: SimTime) -> Option<SimTime> {
+        self.guess?;
+        let tour = self.run.timeline.scenario.tour.as_ref()?;
+        tour.stop_between(self.cursor, to).map(|i| tour.steps[i].at)
+    }
+
     fn with_timeline(&self, timeline: Timeline, t: SimTime) -> Self {
         let live = timeline.replay_to(t);
         Playback {
@@ -256,7 +273,10 @@ impl Playback {
             Action::Play if self.cursor >= self.run.end => Playback { playing: true, ..self.clone() }.moved_to(SimTime::ZERO),
             Action::Play => Playback { playing: true, ..self.clone() },
             Action::Pause => Playback { playing: false, ..self.clone() },
-            Action::Tick(wall_ms) if self.playing => self.clone().moved_to(self.target_after(wall_ms)),
+            Action::Tick(wall_ms) if self.playing => match self.tour_stop(self.target_after(wall_ms)) {
+                Some(at) => Playback { playing: false, ..self.clone() }.moved_to(at),
+                None => self.clone().moved_to(self.target_after(wall_ms)),
+            },
             Action::Tick(_) => self.clone(),
             Action::Step => {
                 let t = self.run.next_event_after(self.cursor).unwrap_or(self.run.end);
@@ -279,9 +299,13 @@ impl Playback {
             Action::Load(scenario) => Playback {
                 playing: false,
                 selected: None,
+                guess: None,
                 ..self.with_timeline(Timeline::new(*scenario), SimTime::ZERO)
             },
             Action::Select(m) => Playback { selected: m, ..self.clone() },
+            Action::Predict(g) if self.cursor >= self.run.end => Playback { guess: Some(g), playing: true, ..self.clone() }.moved_to(SimTime::ZERO),
+            Action::Predict(g) => Playback { guess: Some(g), playing: true, ..self.clone() },
+            Action::EndTour => Playback { guess: None, ..self.clone() },
         };
         next.version = self.version.wrapping_add(1);
         next
@@ -300,6 +324,7 @@ pub struct EventKey {
     /// Events the playback `Sim` emitted (it may run a little ahead of the playhead).
     emitted: u64,
     selected: Option<u32>,
+    guess: Option<Guess>,
     playing: bool,
     speed_bits: u64,
     paused_at: Option<SimTime>,
@@ -314,6 +339,7 @@ impl Playback {
             passed: self.run.events_by(self.cursor),
             emitted: self.live.borrow().events_emitted(),
             selected: self.selected,
+            guess: self.guess,
             playing: self.playing,
             speed_bits: self.speed.to_bits(),
             paused_at: (!self.playing).then_some(self.cursor),
@@ -427,6 +453,43 @@ mod tests {
         assert_ne!(q.event_key(), r.event_key(), "an event passed the playhead");
         assert_ne!(q.event_key(), q.apply(Action::Select(Some(1))).event_key());
         assert_ne!(q.event_key(), q.apply(Action::Pause).event_key());
+        assert_ne!(q.event_key(), q.apply(Action::Predict(Guess::None)).event_key(), "the tour panel follows a prediction");
+    }
+
+    #[test]
+    fn a_tour_stops_playing_at_each_step_and_only_while_it_runs() {
+        let sc = presets::load("async-flush-power-loss").expect("preset");
+        let tour = sc.tour.clone().expect("the preset has a tour");
+        let play = |p: Playback| {
+            let mut p = p.apply(Action::SetSpeed(50.0));
+            let mut stops = Vec::new();
+            for _ in 0..100_000 {
+                if !p.playing {
+                    if p.cursor >= p.run.end {
+                        break;
+                    }
+                    stops.push(p.cursor);
+                    p = p.apply(Action::Play);
+                }
+                p = p.apply(Action::Tick(16.0));
+            }
+            (p, stops)
+        };
+        let (p, stops) = play(Playback::new(sc.clone()).apply(Action::Predict(Guess::Some)));
+        let mut at: Vec<SimTime> = tour.steps.iter().map(|s| s.at).collect();
+        at.dedup();
+        assert_eq!(stops, at, "one stop per moment of the tour");
+        assert_eq!(p.cursor, p.run.end);
+        assert_eq!(p.guess, Some(Guess::Some), "the prediction is kept for the reveal");
+        // Without a prediction (or after leaving the tour) Play runs through.
+        let (_, stops) = play(Playback::new(sc.clone()).apply(Action::Play));
+        assert_eq!(stops, []);
+        let (_, stops) = play(Playback::new(sc.clone()).apply(Action::Predict(Guess::None)).apply(Action::EndTour));
+        assert_eq!(stops, []);
+        // Predicting again after the end replays from the start; a new scenario drops the tour.
+        let again = p.apply(Action::Predict(Guess::Most));
+        assert_eq!((again.cursor, again.playing, again.guess), (SimTime::ZERO, true, Some(Guess::Most)));
+        assert_eq!(again.apply(Action::Load(Box::new(sc))).guess, None);
     }
 
     #[test]

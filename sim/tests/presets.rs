@@ -214,3 +214,22 @@ fn preset_v5_grpc_master_persistence_timeout() {
     let r = check("v5-grpc-master-persistence-timeout", "EXCEPTION=20 SEND_OK=10", "DELIVERED=10 DUPLICATED=20");
     assert_eq!(r.grpc.as_ref().unwrap().error_codes.get("MASTER_PERSISTENCE_TIMEOUT"), Some(&20));
 }
+
+// ---- issue 24 item 3: guided tours written in the preset files ----
+
+#[test]
+fn every_tour_stops_inside_its_run_and_speaks_both_languages() {
+    let toured: Vec<&str> = rmq_sim::scenario::presets::all().iter().filter(|p| preset(p.id).tour.is_some()).map(|p| p.id).collect();
+    assert!(toured.len() >= 7, "the guide's presets carry tours: {toured:?}");
+    for id in toured {
+        let sc = preset(id);
+        let tour = sc.tour.as_ref().unwrap();
+        let (sim, _) = run(&sc);
+        assert!(!tour.question.zh.is_empty(), "{id}: the question in Chinese");
+        assert!(!tour.steps.is_empty(), "{id}: a tour says something during the run");
+        for st in &tour.steps {
+            assert!(st.at <= sim.now(), "{id}: a step at {} comes after the run ends at {}", st.at, sim.now());
+            assert!(!st.text.zh.is_empty(), "{id}: step at {} in Chinese", st.at);
+        }
+    }
+}
