@@ -482,6 +482,30 @@ fn overflow_labels(o: Orientation, overflow: &std::collections::BTreeMap<Station
     }
 }
 
+/// The links between the stations, under the tokens that travel them ([`layout::route`]): a
+/// line across each gap between two boxes, with an arrowhead in the message's direction.
+fn links_view(o: Orientation) -> Html {
+    html! {
+        <g class="links" data-testid="links" aria-hidden="true">
+            { for layout::LINKS.iter().map(|(a, b, what)| {
+                let ((x1, y1), (x2, y2)) = layout::link(o, *a, *b);
+                let (dx, dy) = (x2 - x1, y2 - y1);
+                let len = (dx * dx + dy * dy).sqrt().max(1.0);
+                let (ux, uy) = (dx / len, dy / len);
+                let head = 5.0_f64.min(len / 2.0);
+                let (bx, by) = (x2 - ux * head, y2 - uy * head);
+                let arrow = format!("{x2:.1},{y2:.1} {:.1},{:.1} {:.1},{:.1}", bx - uy * head * 0.7, by + ux * head * 0.7, bx + uy * head * 0.7, by - ux * head * 0.7);
+                html! {
+                    <g class="link" data-link={*what} data-points={format!("{x1:.1},{y1:.1} {x2:.1},{y2:.1}")}>
+                        <line x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} />
+                        <polygon points={arrow} />
+                    </g>
+                }
+            }) }
+        </g>
+    }
+}
+
 /// Fault states of the brokers, drawn above the tokens.
 fn badges(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let live = pb.live.borrow();
@@ -592,6 +616,7 @@ pub fn pipeline(p: &Props) -> Html {
         <>
         <svg class="pipeline" viewBox={format!("0 0 {w} {h}")} role="img" aria-label={format!("{} (RocketMQ {})", t(lang, Key::PipelineLabel), pb.run.timeline.scenario.version)}
              data-motion={if motion == Motion::Jump { "jump" } else { "glide" }}>
+            { links_view(o) }
             <Stations pb={per_event.clone()} orientation={o} />
             { retries }
             <TokenCanvas {frame} width={w} height={h} selected={pb.selected} focused={*focused} on_select={on_select.clone()} />
