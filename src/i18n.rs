@@ -143,6 +143,10 @@ catalogue! {
     ShortcutHint => "key {0}", "快捷键 {0}";
     // Summary.
     SummaryHeading => "Summary", "汇总";
+    BrokenTextSoFar => " broken promises so far: acknowledged, then lost", " 条承诺已落空：确认成功后又丢失";
+    AtEndHidden => "shown when the playhead reaches the end", "播放到结尾时显示";
+    PaceSlowed => "slowed to {0} here so you can follow the messages", "此处放慢到 {0}，便于看清消息";
+    PaceSkipped => "skipped {0} in which nothing happened", "跳过了 {0} 的空闲时间";
     BrokenText => " broken promises so far: acknowledged, then lost ({0} by the end of the run)", " 条承诺已落空：确认成功后又丢失（到运行结束共 {0} 条）";
     InspectOne => "inspect one", "查看一条";
     ProducerSaw => "producer saw", "生产者收到";
@@ -199,6 +203,7 @@ catalogue! {
     // Presets.
     PresetsRegion => "Presets", "预设场景";
     PresetsHeading => "Presets: one claim each", "预设场景：每个验证一个说法";
+    GroupStart => "Start here: the whole path in one run", "从这里开始：一次运行走完全程";
     GroupProducing => "Producing: what the send status means", "生产消息：发送状态意味着什么";
     GroupStoring => "Storing: flush and crashes", "存储消息：刷盘与宕机";
     GroupReplicating => "Replicating: master and slave", "同步消息：主节点与从节点";
@@ -583,6 +588,7 @@ pub fn preset_text(lang: Lang, p: &rmq_sim::scenario::presets::Preset) -> (&'sta
 
 /// Chinese titles and claims of the core's presets, keyed by preset id (tested to cover all).
 pub const PRESETS_ZH: &[(&str, &str, &str)] = &[
+    ("whole-path", "一次运行走完全程：发送、刷盘、复制、消费、重试、死信、丢失", "SEND_OK 并不意味着消息安全：断电会丢失主节点尚未刷盘的消息，主节点重启后从节点上的副本也救不回来；与此同时，消费者一直处理失败的消息会被重试，然后进入死信队列。"),
     ("defaults", "默认配置，无故障：全部送达", "使用 RocketMQ 的默认配置且没有故障时，每次发送都返回 SEND_OK，每条消息都恰好被消费一次。"),
     ("slave-not-available", "SYNC_MASTER 没有从节点：SLAVE_NOT_AVAILABLE", "角色为 SYNC_MASTER 却没有配置从节点时，返回 SLAVE_NOT_AVAILABLE；消息仍然已存储。"),
     ("slave-stopped", "从节点停止：之后的发送返回 SLAVE_NOT_AVAILABLE", "SYNC_MASTER 的从节点下线后，发送返回 SLAVE_NOT_AVAILABLE，消息不再被复制。"),

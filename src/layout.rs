@@ -71,6 +71,9 @@ struct Builder<'a> {
     pulls: BTreeMap<QueueKind, Vec<PullSpan>>,
     /// Where each message rests when it is not at the consumer (to return after a consumer crash).
     stored: Vec<Place>,
+    /// When the consumer last failed each message (RECONSUME_LATER): its way back to the broker
+    /// (`sendMessageBack`) starts there.
+    failed: Vec<Option<SimTime>>,
 }
 
 impl Builder<'_> {
@@ -129,13 +132,27 @@ impl Builder<'_> {
             }
             Delivered { msg, queue, queue_offset, .. } => self.delivered(msg.0 as usize, at, *queue, *queue_offset),
             Consumed { msg, result: ConsumeResult::Success, .. } => self.jump(msg.0 as usize, at, Place::Consumed),
-            RetryScheduled { msg, .. } => self.jump(msg.0 as usize, at, Place::Scheduled),
+            Consumed { msg, .. } => {
+                if let Some(f) = self.failed.get_mut(msg.0 as usize) {
+                    *f = Some(at);
+                }
+            }
+            RetryScheduled { msg, .. } => self.sent_back(msg.0 as usize, at, Place::Scheduled),
             RetryDue { msg, .. } => self.jump(msg.0 as usize, at, Place::Retry),
-            DeadLettered { msg, .. } => self.jump(msg.0 as usize, at, Place::Dlq),
+            DeadLettered { msg, .. } => self.sent_back(msg.0 as usize, at, Place::Dlq),
             ConsumerCrashed { .. } => self.consumer_crashed(at),
             CopyLost { msg, node: NodeId::Master, topic: Topic::Main, .. } => self.master_copy_lost(msg.0 as usize, at),
             RoleChanged { node: NodeId::Master, epoch, .. } if *epoch > 1 => self.promoted(at),
             _ => {}
+        }
+    }
+
+    /// A failed message the broker stored again (in `SCHEDULE_TOPIC_XXXX` or `%DLQ%`): it travels
+    /// there from the consumer over the time `sendMessageBack` took; otherwise it jumps.
+    fn sent_back(&mut self, m: usize, at: SimTime, place: Place) {
+        match self.failed.get_mut(m).and_then(Option::take) {
+            Some(f) if self.place(m) == Place::Consumer => self.push(m, f, at, place),
+            _ => self.jump(m, at, place),
         }
     }
 
@@ -189,7 +206,7 @@ impl Tracks {
     /// Builds every message's moves from a finished run's log and ledger.
     pub fn build(events: &[Event], ledger: &Ledger) -> Tracks {
         let n = ledger.messages.len();
-        let mut b = Builder { ledger, keys: vec![Vec::new(); n], pulls: BTreeMap::new(), stored: vec![Place::Pending; n] };
+        let mut b = Builder { ledger, keys: vec![Vec::new(); n], pulls: BTreeMap::new(), stored: vec![Place::Pending; n], failed: vec![None; n] };
         for e in events {
             b.on(e);
         }
@@ -206,6 +223,14 @@ impl Tracks {
         let hi = self.spans.partition_point(|(s, _)| *s <= t);
         let lo = self.spans.partition_point(|(s, _)| s.0 + self.longest_us < t.0);
         self.spans[lo..hi].iter().any(|(s, a)| *s <= t && t < *a)
+    }
+
+    /// The shortest move under way at `t` or starting before `t + horizon_us`, in microseconds
+    /// (playback slows down so that it can be watched: [`crate::playback::pace`]).
+    pub fn shortest_move_near(&self, t: SimTime, horizon_us: u64) -> Option<u64> {
+        let hi = self.spans.partition_point(|(s, _)| s.0 <= t.0.saturating_add(horizon_us));
+        let lo = self.spans.partition_point(|(s, _)| s.0 + self.longest_us < t.0);
+        self.spans[lo..hi].iter().filter(|(_, a)| *a > t).map(|(s, a)| a.0 - s.0).min()
     }
 
     /// Where message `m` is at `t`: (from, to, fraction of the way travelled).
@@ -798,11 +823,11 @@ pub fn tokens_into(
     let mut overflow = Overflow::default();
     for (rec, &(from, to, f)) in ledger.messages.iter().zip(at.iter()) {
         if f < 1.0 {
-            let a = station_of(from, rec, t).map(|s| station(o, s).center());
-            let b = station_of(to, rec, t).map(|s| station(o, s).center());
+            let a = station_of(from, rec, t);
+            let b = station_of(to, rec, t);
             if let (Some(a), Some(b)) = (a, b) {
                 let f = drawn_fraction(f, motion);
-                let (x, y) = (a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f);
+                let (x, y) = along(&route(o, a, b), f);
                 out.push(Token { msg: rec.id, x, y, look: look(rec, to, t), place: to, moving: true, consumed: 0, progress: f });
             }
             continue;
@@ -829,6 +854,108 @@ pub fn fraction(part: u64, whole: u64) -> f64 {
     } else {
         (part.min(whole) as f64) / whole as f64
     }
+}
+
+/// A station box as drawn around its area (the title band above, `pad` around): [`outer`]'s unit.
+fn padded(a: Rect) -> Rect {
+    Rect { x: a.x - 8.0, y: a.y - 34.0, w: a.w + 16.0, h: a.h + 42.0 }
+}
+
+/// The drawn box of the station that holds `s`: the master's (page cache and disk), the slave's,
+/// the consumer group's (consuming and consumed) span two areas.
+pub fn outer(o: Orientation, s: StationId) -> Rect {
+    use StationId::*;
+    let (a, b) = match s {
+        MasterCache | MasterDisk => (station(o, MasterCache), station(o, MasterDisk)),
+        SlaveCache | SlaveDisk => (station(o, SlaveCache), station(o, SlaveDisk)),
+        Consumer | Consumed => (station(o, Consumer), station(o, Consumed)),
+        _ => (station(o, s), station(o, s)),
+    };
+    padded(Rect { x: a.x, y: a.y, w: a.w, h: b.y + b.h - a.y })
+}
+
+/// The links of the picture: (from, to, what travels it), in the message's direction.
+pub const LINKS: &[(StationId, StationId, &str)] = &[
+    (StationId::Producer, StationId::MasterCache, "send"),
+    (StationId::MasterCache, StationId::SlaveCache, "replicate"),
+    (StationId::MasterCache, StationId::ConsumeQueue, "dispatch"),
+    (StationId::ConsumeQueue, StationId::Consumer, "pull"),
+    (StationId::Consumer, StationId::Retry, "retry"),
+    (StationId::Retry, StationId::Dlq, "dead-letter"),
+];
+
+/// The drawn link between two stations' boxes: a straight segment across the gap, level with
+/// where both stations' areas overlap (horizontal when they sit side by side, vertical when one
+/// is above the other).
+pub fn link(o: Orientation, a: StationId, b: StationId) -> ((f64, f64), (f64, f64)) {
+    let (ra, rb) = (station(o, a), station(o, b));
+    let (oa, ob) = (outer(o, a), outer(o, b));
+    let (lo, hi) = (ra.y.max(rb.y), (ra.y + ra.h).min(rb.y + rb.h));
+    if hi > lo && (ob.x >= oa.x + oa.w || oa.x >= ob.x + ob.w) {
+        let y = (lo + hi) / 2.0;
+        return if ob.x >= oa.x + oa.w { ((oa.x + oa.w, y), (ob.x, y)) } else { ((oa.x, y), (ob.x + ob.w, y)) };
+    }
+    let x = (ra.x.max(rb.x) + (ra.x + ra.w).min(rb.x + rb.w)) / 2.0;
+    if ob.y >= oa.y + oa.h {
+        ((x, oa.y + oa.h), (x, ob.y))
+    } else {
+        ((x, oa.y), (x, ob.y + ob.h))
+    }
+}
+
+/// The way a token travels from station `a` to station `b`: from `a`'s centre along the drawn
+/// links to `b`'s centre (a pull from a broker goes through the consume queue; a retry back
+/// to the consumer, and a dead letter, along the retry link).
+pub fn route(o: Orientation, a: StationId, b: StationId) -> Vec<(f64, f64)> {
+    use StationId::*;
+    let c = |s: StationId| station(o, s).center();
+    let mut pts = vec![c(a)];
+    let mut via = |x: StationId, y: StationId, rev: bool| {
+        let (p, q) = link(o, x, y);
+        if rev {
+            pts.extend([q, p]);
+        } else {
+            pts.extend([p, q]);
+        }
+    };
+    match (a, b) {
+        (Producer, MasterCache | MasterDisk) => via(Producer, MasterCache, false),
+        (MasterCache | MasterDisk, Consumer) => {
+            via(MasterCache, ConsumeQueue, false);
+            via(ConsumeQueue, Consumer, false);
+        }
+        (SlaveCache | SlaveDisk, Consumer) => {
+            via(MasterCache, SlaveCache, true);
+            via(MasterCache, ConsumeQueue, false);
+            via(ConsumeQueue, Consumer, false);
+        }
+        (Retry, Consumer) => via(Consumer, Retry, true),
+        (Consumer, Retry) => via(Consumer, Retry, false),
+        (Consumer, Dlq) => {
+            via(Consumer, Retry, false);
+            via(Retry, Dlq, false);
+        }
+        _ => {}
+    }
+    pts.push(c(b));
+    pts
+}
+
+/// The point a fraction `f` (0..=1) of the way along the polyline `pts`, by length.
+pub fn along(pts: &[(f64, f64)], f: f64) -> (f64, f64) {
+    let seg = |i: usize| ((pts[i + 1].0 - pts[i].0).powi(2) + (pts[i + 1].1 - pts[i].1).powi(2)).sqrt();
+    let total: f64 = (0..pts.len().saturating_sub(1)).map(seg).sum();
+    let Some(&last) = pts.last() else { return (0.0, 0.0) };
+    let mut left = total * f.clamp(0.0, 1.0);
+    for i in 0..pts.len() - 1 {
+        let l = seg(i);
+        if left <= l && l > 0.0 {
+            let k = left / l;
+            return (pts[i].0 + (pts[i + 1].0 - pts[i].0) * k, pts[i].1 + (pts[i + 1].1 - pts[i].1) * k);
+        }
+        left -= l;
+    }
+    last
 }
 
 #[cfg(test)]
@@ -1183,4 +1310,83 @@ mod tests {
             }
         }
     }
+    #[test]
+    fn every_station_receives_a_token_in_the_first_run() {
+        // Issue 24: the default preset's one run uses the whole path (the consume queue is passed
+        // through, not rested in).
+        let sim = finished(crate::DEFAULT_PRESET);
+        let tr = Tracks::build(sim.events(), sim.ledger());
+        let mut seen = std::collections::BTreeSet::new();
+        let times = sim.events().iter().map(|e| e.at).chain([SimTime(sim.now().0)]);
+        for t in times {
+            for (rec, (from, to, f)) in sim.ledger().messages.iter().map(|r| (r, tr.at(r.id as usize, t))) {
+                // Where it rests, or where it sets out from (the producer: every send leaves at once).
+                let at = if f >= 1.0 { station_of(to, rec, t) } else { station_of(from, rec, t) };
+                if let Some(s) = at {
+                    seen.insert(s as u8);
+                }
+            }
+        }
+        use StationId::*;
+        for s in [Producer, MasterCache, MasterDisk, SlaveCache, SlaveDisk, Consumer, Consumed, Retry, Dlq, Lost] {
+            assert!(seen.contains(&(s as u8)), "{s:?} never holds a token");
+        }
+    }
+
+    #[test]
+    fn a_failed_message_travels_back_to_the_broker() {
+        let sim = finished("whole-path");
+        let tr = Tracks::build(sim.events(), sim.ledger());
+        let keys = &tr.keys[2];
+        let back = keys.iter().find(|k| k.place == Place::Scheduled).expect("msg#2 is retried");
+        assert!(back.arrive > back.start, "sendMessageBack takes time: {back:?}");
+        let dlq = keys.last().expect("keys");
+        assert_eq!(dlq.place, Place::Dlq);
+        assert!(dlq.arrive > dlq.start);
+    }
+
+    #[test]
+    fn links_cross_gaps_between_boxes_and_no_box() {
+        use StationId::*;
+        let all = [Producer, MasterCache, SlaveCache, ConsumeQueue, Consumer, Retry, Dlq, Lost];
+        for o in [Orientation::Wide, Orientation::Compact, Orientation::Tall] {
+            for (a, b, what) in LINKS {
+                let ((x1, y1), (x2, y2)) = link(o, *a, *b);
+                assert!((x1 - x2).abs() < 1e-9 || (y1 - y2).abs() < 1e-9, "{o:?} {what}: straight");
+                assert!((x1 - x2).abs() + (y1 - y2).abs() >= 4.0, "{o:?} {what}: long enough to see");
+                for k in 1..10 {
+                    let f = k as f64 / 10.0;
+                    let (x, y) = (x1 + (x2 - x1) * f, y1 + (y2 - y1) * f);
+                    for s in all {
+                        let r = outer(o, s);
+                        let inside = x > r.x + 0.5 && x < r.x + r.w - 0.5 && y > r.y + 0.5 && y < r.y + r.h - 0.5;
+                        assert!(!inside, "{o:?} {what}: crosses {s:?}'s box at ({x:.1},{y:.1})");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_travelling_token_follows_the_drawn_link() {
+        let sim = finished("whole-path");
+        let tr = Tracks::build(sim.events(), sim.ledger());
+        let k = tr.keys[0].iter().find(|k| k.place == Place::Master).copied().expect("a send");
+        let o = Orientation::Wide;
+        let ((lx1, ly), (lx2, _)) = link(o, StationId::Producer, StationId::MasterCache);
+        let mut crossed = 0;
+        for i in 1..100 {
+            let t = SimTime(k.start.0 + (k.arrive.0 - k.start.0) * i / 100);
+            let (toks, _) = tokens(o, &tr, sim.ledger(), t);
+            let tok = toks.iter().find(|t| t.msg == 0).expect("msg#0 drawn");
+            assert!(tok.moving);
+            if tok.x > lx1 && tok.x < lx2 {
+                assert!((tok.y - ly).abs() < 1e-6, "in the gap the token is on the link: {tok:?}");
+                crossed += 1;
+            }
+        }
+        assert!(crossed > 0, "the token crosses the gap between the boxes");
+        assert_eq!(along(&[(0.0, 0.0), (10.0, 0.0), (10.0, 10.0)], 0.75), (10.0, 5.0));
+    }
+
 }

@@ -20,6 +20,19 @@ fn every_preset_runs_with_invariants() {
 }
 
 #[test]
+fn preset_whole_path() {
+    // The lab's first run: every station of the picture is used (issue 24 item 2).
+    let (sim, r) = run(&preset("whole-path"));
+    assert_eq!(statuses(&r), "SEND_OK=20");
+    assert_eq!(verdicts(&r), "DEAD_LETTERED=1 DELIVERED=14 LOST_AFTER_ACK=5");
+    assert_eq!(r.summary.reconsumes, 1);
+    let m = &sim.ledger().messages;
+    assert!(m.iter().all(|m| m.master_flushed_at().is_some() || m.verdict == Some(rmq_sim::Verdict::LostAfterAck)), "the flush ran");
+    assert_eq!(m.iter().filter(|m| m.replicated_at().is_some()).count(), 19, "all but the last reached the slave");
+    let lost: Vec<u32> = m.iter().filter(|m| m.verdict == Some(rmq_sim::Verdict::LostAfterAck)).map(|m| m.id).collect();
+    assert_eq!(lost, [15, 16, 17, 18, 19]);
+}
+#[test]
 fn preset_defaults() {
     check("defaults", "SEND_OK=100", "DELIVERED=100");
 }
