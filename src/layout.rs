@@ -906,16 +906,19 @@ pub fn link(o: Orientation, a: StationId, b: StationId) -> ((f64, f64), (f64, f6
 /// The way a token travels from station `a` to station `b`: from `a`'s centre along the drawn
 /// links to `b`'s centre (a pull from a broker goes through the consume queue; a retry back
 /// to the consumer, and a dead letter, along the retry link).
-pub fn route(o: Orientation, a: StationId, b: StationId) -> Vec<(f64, f64)> {
+pub fn route(o: Orientation, a: StationId, b: StationId) -> Route {
     use StationId::*;
     let c = |s: StationId| station(o, s).center();
-    let mut pts = vec![c(a)];
+    let mut pts = Route { pts: [(0.0, 0.0); ROUTE_MAX], n: 0 };
+    pts.push(c(a));
     let mut via = |x: StationId, y: StationId, rev: bool| {
         let (p, q) = link(o, x, y);
         if rev {
-            pts.extend([q, p]);
+            pts.push(q);
+            pts.push(p);
         } else {
-            pts.extend([p, q]);
+            pts.push(p);
+            pts.push(q);
         }
     };
     match (a, b) {
@@ -939,6 +942,31 @@ pub fn route(o: Orientation, a: StationId, b: StationId) -> Vec<(f64, f64)> {
     }
     pts.push(c(b));
     pts
+}
+
+/// Most points a [`route`] has: its two ends and two per link (three links at most).
+const ROUTE_MAX: usize = 8;
+
+/// A [`route`]'s points, on the stack: the diagram computes one per moving token every frame,
+/// which must not allocate (tests/frame_alloc.rs).
+#[derive(Clone, Copy, Debug)]
+pub struct Route {
+    pts: [(f64, f64); ROUTE_MAX],
+    n: usize,
+}
+
+impl Route {
+    fn push(&mut self, p: (f64, f64)) {
+        self.pts[self.n] = p;
+        self.n += 1;
+    }
+}
+
+impl std::ops::Deref for Route {
+    type Target = [(f64, f64)];
+    fn deref(&self) -> &[(f64, f64)] {
+        &self.pts[..self.n]
+    }
 }
 
 /// The point a fraction `f` (0..=1) of the way along the polyline `pts`, by length.
