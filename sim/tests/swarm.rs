@@ -474,6 +474,8 @@ const RARE: &[&str] = &[
     "grpc UNAVAILABLE",
     "grpc INTERNAL_SERVER_ERROR",
     "cause: gRPC resend stored a copy again",
+    "grpc MASTER_PERSISTENCE_TIMEOUT",
+    "grpc SLAVE_PERSISTENCE_TIMEOUT",
 ];
 
 /// Branches the swarm tracks but the 2,000 CI cases need not reach (too rare for that many;
@@ -490,8 +492,6 @@ const TRACKED: &[&str] = &[
     "fault refused",
     "broker hit while down",
     "sendMessageBack failed: the client sent the message back itself",
-    "grpc MASTER_PERSISTENCE_TIMEOUT",
-    "grpc SLAVE_PERSISTENCE_TIMEOUT",
     "grpc PROXY_TIMEOUT",
     "grpc TOO_MANY_REQUESTS",
     "grpc HA_NOT_AVAILABLE",
