@@ -14,7 +14,8 @@ use crate::components::share_bar::{LinkBanner, ModelNote, ShareBar};
 use crate::components::{
     announcer::Announcer, chrome::{Legend, LangSwitch}, config_panel::ConfigPanel, event_log::EventLog,
     fault_panel::FaultPanel, help_dialog::HelpDialog, inspector::Inspector, pipeline::Pipeline,
-    preset_picker::PresetPicker, summary::Summary, time_controls::TimeControls, version_picker::VersionPicker,
+    preset_picker::PresetPicker, summary::Summary, time_controls::TimeControls, tour_panel::TourPanel,
+    version_picker::VersionPicker,
 };
 use crate::i18n::{self, t, tf, Key, Lang};
 use crate::keyboard::{use_keyboard, KeyState};
@@ -255,6 +256,9 @@ pub fn app(props: &AppProps) -> Html {
                     <Pipeline pb={state.clone()} {orientation} dispatch={dispatch.clone()} />
                     <TimeControls pb={state.clone()} dispatch={dispatch.clone()} />
                 </div>
+                // Under the controls in an embed: the diagram and Play keep the first 700 px of a
+                // docs column, and the question sits right below Play.
+                if shows(Panel::Tour) { <TourPanel pb={per_event.clone()} dispatch={dispatch.clone()} /> }
                 if shows(Panel::Faults) { <FaultPanel has_slave={sc.slave.enabled} {ended} pb={per_event.clone()} dispatch={dispatch.clone()} /> }
                 if shows(Panel::Summary) || shows(Panel::Inspector) {
                     <div class="embed-side">
@@ -294,6 +298,7 @@ pub fn app(props: &AppProps) -> Html {
             <main class="layout" hidden={*sweep_open}>
                 <div class="stage">
                     if let Some(c) = claim { <p class="claim">{t(l, Key::ClaimPrefix)}{c}</p> }
+                    if shows(Panel::Tour) { <TourPanel pb={per_event.clone()} dispatch={dispatch.clone()} /> }
                     <Pipeline pb={state.clone()} {orientation} dispatch={dispatch.clone()} />
                     <Legend />
                     <TimeControls pb={state.clone()} dispatch={dispatch.clone()} />

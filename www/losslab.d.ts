@@ -16,7 +16,7 @@ export type SendStatus =
 /** What became of a message. */
 export type Verdict = 'DELIVERED' | 'DUPLICATED' | 'LOST_AFTER_ACK' | 'LOST_UNACKED' | 'DEAD_LETTERED' | 'UNRESOLVED';
 
-export type Panel = 'log' | 'config' | 'summary' | 'inspector' | 'faults' | 'presets';
+export type Panel = 'log' | 'config' | 'summary' | 'inspector' | 'faults' | 'presets' | 'tour';
 
 export interface MountOptions {
   /** A preset id (see `presets()`). */
@@ -119,6 +119,14 @@ export interface Scenario {
     duration?: Duration;
     factor?: number;
   }>;
+  /** A guided tour the lab shows above the diagram; never read by the simulator. */
+  tour?: {
+    question: string;
+    question_zh?: string;
+    /** The verdict whose count the reader predicts. */
+    predict: 'DELIVERED' | 'DUPLICATED' | 'LOST_AFTER_ACK' | 'LOST_UNACKED' | 'DEAD_LETTERED' | 'UNRESOLVED';
+    step?: Array<{ at: Duration; text: string; text_zh?: string }>;
+  };
 }
 
 /** TOML text, a preset id, or a scenario object. */

@@ -10,6 +10,7 @@ pub mod broker_conf;
 pub mod link;
 pub mod parse;
 pub mod presets;
+pub mod tour;
 
 use crate::time::{SimDuration, SimTime};
 
@@ -682,6 +683,8 @@ pub struct Scenario {
     pub proxy: ProxyConfig,
     /// Faults, kept in file order (the simulator orders them by time, then by file order).
     pub faults: Vec<Fault>,
+    /// `[tour]`: the guided tour the lab offers for this run; the simulator never reads it.
+    pub tour: Option<tour::Tour>,
 }
 
 impl Default for Scenario {
@@ -701,6 +704,7 @@ impl Default for Scenario {
             consumer: ConsumerConfig::default(),
             proxy: ProxyConfig::default(),
             faults: Vec::new(),
+            tour: None,
         }
     }
 }

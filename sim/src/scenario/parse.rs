@@ -20,6 +20,8 @@ use super::{
     FaultTarget, FlushDiskType, NetworkConfig, OnException, ProducerConfig, ProxyMode, Scenario, SendMode,
     SlaveConfig, TopicConfig,
 };
+use super::tour::{Tour, TourStep, Words, MAX_TOUR_STEPS, MAX_TOUR_TEXT};
+use crate::ledger::Verdict;
 use crate::rocketmq_version::RocketMqVersion;
 use crate::time::{format_duration, parse_duration, SimDuration, SimTime};
 
@@ -108,8 +110,10 @@ const CONTROLLER_KEYS: &[&str] = &["scanNotActiveBrokerInterval", "enableElectUn
 
 const ROOT_KEYS: &[&str] = &[
     "name", "version", "seed", "until", "broker", "disk", "slave", "controller", "network", "topic", "producer",
-    "consumer", "proxy", "fault",
+    "consumer", "proxy", "fault", "tour",
 ];
+const TOUR_KEYS: &[&str] = &["question", "question_zh", "predict", "step"];
+const TOUR_STEP_KEYS: &[&str] = &["at", "text", "text_zh"];
 /// The `[broker]` keys, in the order [`scenario_to_toml`] writes them, followed by `$extra`:
 /// the one list both the scenario parser ([`BROKER_KEYS`]) and the `broker.conf` reader
 /// (`broker_conf::KNOWN_KEYS`, which adds the mode keys it recognises) take their keys from.
@@ -270,6 +274,9 @@ fn from_table(root: &Table, lines: &LineIndex) -> std::result::Result<Scenario, 
         s.proxy.proxy_mode = t.choice("proxyMode", s.proxy.proxy_mode, PROXY_MODES)?;
     }
     s.faults = parse_faults(&root, &s)?;
+    if let Some(t) = root.section("tour")? {
+        s.tour = Some(parse_tour(&t, s.until)?);
+    }
     Ok(s)
 }
 
@@ -723,6 +730,47 @@ fn parse_fault(t: &Tbl, s: &Scenario) -> Result<Fault> {
     Ok(Fault { at: SimTime(at.as_us()), kind, target, duration, factor })
 }
 
+/// `[tour]` ([`super::tour`]): a question, the verdict the reader predicts, and its steps in time
+/// order.
+fn parse_tour(t: &Tbl, until: SimTime) -> Result<Tour> {
+    t.check_keys(TOUR_KEYS)?;
+    let question = Words { en: t.text("question", true)?, zh: t.text("question_zh", false)? };
+    let verdicts: Vec<(&str, Verdict)> = Verdict::ALL.iter().map(|v| (v.name(), *v)).collect();
+    let Some(predict) = t.choice_opt("predict", &verdicts)? else {
+        return Err(t.err("predict", format!("missing; the verdict whose count the reader predicts, one of {}", list(&verdicts))));
+    };
+    let items: &[Value] = match t.get("step") {
+        None => &[],
+        Some(Value::Array(items)) => items,
+        Some(v) => {
+            return Err(t.err("step", format!("expected [[tour.step]] entries (an array of tables), found {}", type_name(v))));
+        }
+    };
+    if items.len() > MAX_TOUR_STEPS {
+        return Err(t.err("step", format!("{} steps; at most {MAX_TOUR_STEPS}", items.len())));
+    }
+    let mut steps = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let path = format!("{}[{}]", t.field("step"), i + 1);
+        let Value::Table(table) = item else {
+            return Err(ScenarioError::new(&path, t.lines.find(&path), format!("expected a table, found {}", type_name(item))));
+        };
+        let st = Tbl { table, path, lines: t.lines };
+        st.check_keys(TOUR_STEP_KEYS)?;
+        if !st.has("at") {
+            return Err(st.err("at", "missing; say when the tour stops to say this, e.g. at = \"3s\""));
+        }
+        let at = st.duration("at", SimDuration::ZERO, Bound::Any)?;
+        if at.as_us() > until.as_us() {
+            return Err(st.err("at", format!("after `until` ({}); the run ends first", format_duration(SimDuration(until.as_us())))));
+        }
+        steps.push(TourStep { at: SimTime(at.as_us()), text: Words { en: st.text("text", true)?, zh: st.text("text_zh", false)? } });
+    }
+    // Stable: steps written for one instant keep their order.
+    steps.sort_by_key(|s| s.at);
+    Ok(Tour { question, predict, steps })
+}
+
 fn list<T>(options: &[(&str, T)]) -> String {
     let names: Vec<String> = options.iter().map(|(n, _)| format!("`{n}`")).collect();
     names.join(", ")
@@ -823,6 +871,18 @@ impl<'a> Tbl<'a> {
             Some(Value::String(s)) => Ok(Some(s)),
             Some(v) => Err(self.err(key, format!("expected a string, found {}", type_name(v)))),
         }
+    }
+
+    /// A tour's text: a string of at most [`MAX_TOUR_TEXT`] characters, non-empty when `required`.
+    fn text(&self, key: &str, required: bool) -> Result<String> {
+        let s = self.string(key)?.unwrap_or_default().trim();
+        if required && s.is_empty() {
+            return Err(self.err(key, "missing or empty; write the sentence the reader sees"));
+        }
+        if s.chars().count() > MAX_TOUR_TEXT {
+            return Err(self.err(key, format!("{} characters; at most {MAX_TOUR_TEXT}", s.chars().count())));
+        }
+        Ok(s.to_string())
     }
 
     fn bool(&self, key: &str, default: bool) -> Result<bool> {
@@ -1107,7 +1167,27 @@ pub fn scenario_to_toml(s: &Scenario) -> String {
             w.kv("factor", f.factor.to_string());
         }
     }
+    if let Some(tour) = &s.tour {
+        write_tour(&mut w, tour);
+    }
     w.out
+}
+
+fn write_tour(w: &mut Writer, tour: &Tour) {
+    w.header("[tour]");
+    w.kv("question", quote(&tour.question.en));
+    if !tour.question.zh.is_empty() {
+        w.kv("question_zh", quote(&tour.question.zh));
+    }
+    w.kv("predict", quote(tour.predict.name()));
+    for step in &tour.steps {
+        w.header("[[tour.step]]");
+        w.kv("at", dur(SimDuration(step.at.as_us())));
+        w.kv("text", quote(&step.text.en));
+        if !step.text.zh.is_empty() {
+            w.kv("text_zh", quote(&step.text.zh));
+        }
+    }
 }
 
 /// Writes the `[broker]` keys the release has (`slaveTimeout` not under 4.7.0, the 5.x replica
