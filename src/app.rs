@@ -8,6 +8,7 @@ use std::rc::Rc;
 use gloo_render::{request_animation_frame, AnimationFrame};
 use rmq_sim::scenario::presets;
 use rmq_sim::Scenario;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::share_bar::{LinkBanner, ModelNote, ShareBar};
@@ -81,6 +82,23 @@ fn use_orientation(embed: bool, root: NodeRef) -> Orientation {
     }
 }
 
+/// After a preset is chosen (at the bottom of the page): Play gets the focus, so Space plays it
+/// rather than pressing the preset's button again, and the picture with its claim is scrolled
+/// into view (issue 24 item 7).
+fn show_picture(root: &NodeRef) {
+    // The embedded lab's root (possibly in a shadow root), else the page.
+    let page = || web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element());
+    let Some(app) = root.cast::<web_sys::Element>().or_else(page) else { return };
+    if let Ok(Some(play)) = app.query_selector("[data-testid=play]") {
+        if let Ok(play) = play.dyn_into::<web_sys::HtmlElement>() {
+            let _ = play.focus();
+        }
+    }
+    if let Ok(Some(stage)) = app.query_selector(".stage, .embed-stage") {
+        stage.scroll_into_view();
+    }
+}
+
 /// The starting language: `?lang=`, else the browser's languages, else English.
 fn initial_lang() -> Lang {
     let Some(w) = web_sys::window() else { return Lang::En };
@@ -145,11 +163,12 @@ pub fn app(props: &AppProps) -> Html {
         use_callback((), move |a: Action, _| d.dispatch(a))
     };
     let on_preset = {
-        let (d, current) = (pb.dispatcher(), current.setter());
+        let (d, current, root) = (pb.dispatcher(), current.setter(), root.clone());
         use_callback((), move |id: &'static str, _| {
             if let Some(sc) = presets::load(id) {
                 current.set(Some(AttrValue::from(id)));
                 d.dispatch(Action::Load(Box::new(sc)));
+                show_picture(&root);
             }
         })
     };

@@ -137,13 +137,20 @@ fn gauge(x: f64, y: f64, w: f64, n: &Node, lang: Lang) -> Html {
     let f = layout::fraction(s.flushed, s.written.max(1));
     let flushed = tf(lang, Key::GaugeOnDisk, &[&bytes(s.flushed)]);
     let dirty = tf(lang, Key::GaugeMemory, &[&bytes(s.dirty())]);
+    // Both labels on one line under the bar: the left one in at most half of it when together they
+    // do not fit, the right one in what it leaves
+    // (a phone's master: "on disk 11.4 MiB" ran into "66.1 KiB memory only").
+    let both = layout::label_width(&flushed, layout::RG_PX, false) + layout::label_width(&dirty, layout::RG_PX, true) + 8.0;
+    let fl = layout::fit_label(&flushed, if both <= w { w } else { w / 2.0 - 4.0 }, layout::RG_PX, 9.0, false);
+    let right = w - layout::label_width(&fl.text, fl.px, false) - 8.0;
+    let fr = layout::fit_label(&dirty, right, layout::RG_PX, 9.0, true);
     html! {
         <g class="gauge">
             <title>{t(lang, Key::GaugeTitle)}</title>
             <rect class="g-bg" x={x.to_string()} y={y.to_string()} width={w.to_string()} height="8" rx="4" />
             <rect class="g-fill" x={x.to_string()} y={y.to_string()} width={(w * f).to_string()} height="8" rx="4" />
-            <text class="g-label" x={x.to_string()} y={(y + 20.0).to_string()}>{flushed}</text>
-            <text class={classes!("g-label", "g-dirty", (s.dirty() > 0).then_some("has"))} x={(x + w).to_string()} y={(y + 20.0).to_string()} text-anchor="end">{dirty}</text>
+            { fitted("g-label", x, y + 20.0, &flushed, &fl, layout::RG_PX) }
+            <g text-anchor="end">{ fitted(if s.dirty() > 0 { "g-label g-dirty has" } else { "g-label g-dirty" }, x + w, y + 20.0, &dirty, &fr, layout::RG_PX) }</g>
         </g>
     }
 }
@@ -483,11 +490,12 @@ fn overflow_labels(o: Orientation, overflow: &std::collections::BTreeMap<Station
 }
 
 /// The links between the stations, under the tokens that travel them ([`layout::route`]): a
-/// line across each gap between two boxes, with an arrowhead in the message's direction.
-fn links_view(o: Orientation) -> Html {
+/// line across each gap between two boxes, with an arrowhead in the message's direction (no
+/// replication link without a slave).
+fn links_view(o: Orientation, has_slave: bool) -> Html {
     html! {
         <g class="links" data-testid="links" aria-hidden="true">
-            { for layout::LINKS.iter().map(|(a, b, what)| {
+            { for layout::LINKS.iter().filter(|(_, _, what)| has_slave || *what != "replicate").map(|(a, b, what)| {
                 let ((x1, y1), (x2, y2)) = layout::link(o, *a, *b);
                 let (dx, dy) = (x2 - x1, y2 - y1);
                 let len = (dx * dx + dy * dy).sqrt().max(1.0);
@@ -616,7 +624,7 @@ pub fn pipeline(p: &Props) -> Html {
         <>
         <svg class="pipeline" viewBox={format!("0 0 {w} {h}")} role="img" aria-label={format!("{} (RocketMQ {})", t(lang, Key::PipelineLabel), pb.run.timeline.scenario.version)}
              data-motion={if motion == Motion::Jump { "jump" } else { "glide" }}>
-            { links_view(o) }
+            { links_view(o, pb.run.timeline.scenario.slave.enabled) }
             <Stations pb={per_event.clone()} orientation={o} />
             { retries }
             <TokenCanvas {frame} width={w} height={h} selected={pb.selected} focused={*focused} on_select={on_select.clone()} />
