@@ -79,7 +79,7 @@ pub enum SendMode {
 }
 
 /// Which client library talks to the cluster (`[producer] client`; spec 5 §5). Lab name.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Client {
     /// The remoting client (`DefaultMQProducer`, `DefaultMQPushConsumer`), talking to the broker.
     #[default]

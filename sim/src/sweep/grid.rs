@@ -3,7 +3,7 @@
 use crate::fault_rates::{FaultRates, PerYear};
 use crate::rng::{SimRng, Stream};
 use crate::rocketmq_version::RocketMqVersion;
-use crate::scenario::{parse_scenario, presets, BrokerRole, Fault, FaultKind, FaultTarget, FlushDiskType, Scenario, SendMode};
+use crate::scenario::{parse_scenario, presets, BrokerRole, Client, Fault, FaultKind, FaultTarget, FlushDiskType, Scenario, SendMode};
 use crate::time::{parse_duration, SimDuration, SimTime};
 
 /// How long a fault other than `DISK_LOST` lasts when the grid does not say.
@@ -75,6 +75,10 @@ pub struct Grid {
     /// Absent: no axis, every cell runs the workload's own `version`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<Vec<RocketMqVersion>>,
+    /// The producer's client library as a grid axis (`["remoting", "grpc"]`, `grpc` needs 5.3.3):
+    /// every cell once per client. Absent: no axis, every cell keeps the workload's own client.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client: Option<Vec<Client>>,
     /// Power losses per machine and year, for the expected loss per year (default: see
     /// [`crate::fault_rates`], with its source).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -102,6 +106,7 @@ impl Default for Grid {
             seeds: 5,
             first_seed: 1,
             version: None,
+            client: None,
             power_losses_per_year: None,
             disk_failures_per_year: None,
             process_crashes_per_year: None,
@@ -269,6 +274,9 @@ pub struct Cell {
     /// The release the cell runs, when the grid has a `version` axis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<RocketMqVersion>,
+    /// The producer's client, when the grid has a `client` axis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<Client>,
     pub flush_disk_type: FlushDiskType,
     pub broker_role: BrokerRole,
     pub send_mode: SendMode,
@@ -285,7 +293,8 @@ impl Cell {
     /// `ASYNC_FLUSH + SYNC_MASTER + SYNC`, after the release on a `version` axis (`5.3.3 ASYNC_FLUSH + …`).
     pub fn config_label(&self) -> String {
         let version = self.version.map(|v| format!("{v} ")).unwrap_or_default();
-        format!("{version}{} + {} + {}", self.flush_disk_type.name(), self.broker_role.name(), self.send_mode.name())
+        let client = self.client.map(|c| format!(" ({})", c.name())).unwrap_or_default();
+        format!("{version}{} + {} + {}{client}", self.flush_disk_type.name(), self.broker_role.name(), self.send_mode.name())
     }
 }
 
@@ -341,6 +350,25 @@ impl Plan {
             Some(list) => list.iter().copied().map(Some).collect(),
             None => vec![None],
         };
+        let clients: Vec<Option<Client>> = match &grid.client {
+            Some(list) => {
+                no_duplicates("client", &list.iter().map(|c| c.name()).collect::<Vec<_>>())?;
+                list.iter().copied().map(Some).collect()
+            }
+            None => vec![None],
+        };
+        if clients.contains(&Some(Client::Grpc)) {
+            let release = |v: &Option<RocketMqVersion>| v.unwrap_or(base.version);
+            if let Some(v) = versions.iter().map(release).find(|v| !v.rules().grpc_clients) {
+                return Err(GridError::new(
+                    "client",
+                    format!("`grpc` (the 5.x gRPC producer through the proxy) needs version 5.3.3, and a cell runs {v}: set version = [\"5.3.3\"] or drop `grpc`"),
+                ));
+            }
+            if grid.send_mode.contains(&SendMode::Oneway) {
+                return Err(GridError::new("client", "`grpc` has no ONEWAY send: drop ONEWAY from sendMode or `grpc` from client"));
+            }
+        }
         let choices =
             grid.faults.iter().map(|f| FaultChoice::parse(f).map_err(|r| GridError::new("faults", r))).collect::<Result<Vec<_>, _>>()?;
         no_duplicates("faults", &choices)?;
@@ -370,15 +398,16 @@ impl Plan {
                 format!("{messages} messages per run is more than a sweep's {MAX_MESSAGES}"),
             ));
         }
-        let configs = versions.len() * grid.flush_disk_type.len() * grid.broker_role.len() * grid.send_mode.len();
+        let configs =
+            versions.len() * clients.len() * grid.flush_disk_type.len() * grid.broker_role.len() * grid.send_mode.len();
         let cells = configs * choices.len();
         let runs = cells as u64 * grid.seeds as u64;
         if runs > MAX_RUNS as u64 {
             return Err(GridError::new(
                 "seeds",
                 format!(
-                    "{cells} cells ({} version × {} flushDiskType × {} brokerRole × {} sendMode × {} faults) × {} seeds = {runs} runs, more than {MAX_RUNS}; lower seeds or drop values",
-                    versions.len(), grid.flush_disk_type.len(), grid.broker_role.len(), grid.send_mode.len(), choices.len(), grid.seeds
+                    "{cells} cells ({} version × {} client × {} flushDiskType × {} brokerRole × {} sendMode × {} faults) × {} seeds = {runs} runs, more than {MAX_RUNS}; lower seeds or drop values",
+                    versions.len(), clients.len(), grid.flush_disk_type.len(), grid.broker_role.len(), grid.send_mode.len(), choices.len(), grid.seeds
                 ),
             ));
         }
@@ -420,7 +449,7 @@ impl Plan {
         }
         let mut out = Vec::with_capacity(cells);
         let mut cell_choices = Vec::with_capacity(cells);
-        for &version in &versions {
+        for (&version, &client) in versions.iter().flat_map(|v| clients.iter().map(move |c| (v, c))) {
             for &flush_disk_type in &grid.flush_disk_type {
                 for &broker_role in &grid.broker_role {
                     for &send_mode in &grid.send_mode {
@@ -428,6 +457,7 @@ impl Plan {
                             out.push(Cell {
                                 index: out.len() as u32,
                                 version,
+                                client,
                                 flush_disk_type,
                                 broker_role,
                                 send_mode,
@@ -487,6 +517,9 @@ impl Plan {
         sc.seed = seed;
         if let Some(v) = c.version {
             sc.version = v;
+        }
+        if let Some(client) = c.client {
+            sc.producer.client = client;
         }
         sc.broker.flush_disk_type = c.flush_disk_type;
         sc.broker.broker_role = c.broker_role;

@@ -113,7 +113,10 @@ impl SweepReport {
         );
         // A `version` axis adds a last column (a grid without one keeps the columns it had).
         let versions = self.grid.version.is_some();
-        out.push_str(if versions { ",version\n" } else { "\n" });
+        let clients = self.grid.client.is_some();
+        out.push_str(if versions { ",version" } else { "" });
+        // A `client` axis adds a column after it, the same way.
+        out.push_str(if clients { ",client\n" } else { "\n" });
         for c in &self.cells {
             let seeds: Vec<String> = c.failing_seeds.iter().map(u64::to_string).collect();
             let _ = writeln!(
@@ -149,6 +152,10 @@ impl SweepReport {
             if let (true, Some(v)) = (versions, c.cell.version) {
                 out.pop();
                 let _ = writeln!(out, ",{v}");
+            }
+            if let (true, Some(client)) = (clients, c.cell.client) {
+                out.pop();
+                let _ = writeln!(out, ",{}", client.name());
             }
         }
         out

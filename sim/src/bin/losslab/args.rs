@@ -52,7 +52,7 @@ pub const SWEEP_USAGE: &str = "usage:
   losslab sweep [GRID.toml] [--preset NAME | --base FILE.toml] [--flush-disk-type A,B]
                 [--broker-role A,B] [--send-mode A,B] [--faults NONE,POWER_LOSS,DISK_LOST@master]
                 [--fault-at DUR] [--fault-jitter DUR] [--fault-duration DUR] [--seeds N]
-                [--first-seed N] [--version V,V] [--messages N] [--interval DUR | --threads N]
+                [--first-seed N] [--version V,V] [--client remoting,grpc] [--messages N] [--interval DUR | --threads N]
                 [--power-losses-per-year R] [--disk-failures-per-year R] [--process-crashes-per-year R]
                 [--table | --json | --csv | --scenario CELL:SEED]
 The rates (faults per machine and year) turn each cell's loss per fault into an expected loss per
@@ -72,6 +72,7 @@ pub const SWEEP_FLAGS: &[(&str, &str)] = &[
     ("seeds", "seeds"),
     ("first-seed", "firstSeed"),
     ("version", "version"),
+    ("client", "client"),
     ("power-losses-per-year", "powerLossesPerYear"),
     ("disk-failures-per-year", "diskFailuresPerYear"),
     ("process-crashes-per-year", "processCrashesPerYear"),

@@ -9,7 +9,7 @@ use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use rmq_sim::scenario::{BrokerRole, FlushDiskType, SendMode};
+use rmq_sim::scenario::{BrokerRole, Client, FlushDiskType, SendMode};
 use rmq_sim::sweep::{Grid, GridError, Plan};
 
 use crate::args::{SweepOutput as Output, SWEEP_FLAGS as FLAGS};
@@ -100,6 +100,7 @@ fn apply(grid: &mut Grid, flag: &str, value: &str) -> Result<(), String> {
         "seeds" => grid.seeds = number(flag, value)?,
         "first-seed" => grid.first_seed = number(flag, value)?,
         "version" => grid.version = Some(crate::args::versions(flag, value)?),
+        "client" => grid.client = Some(names(flag, value, &[Client::Remoting, Client::Grpc], Client::name)?),
         "power-losses-per-year" => grid.power_losses_per_year = Some(crate::args::rate(flag, value)?),
         "disk-failures-per-year" => grid.disk_failures_per_year = Some(crate::args::rate(flag, value)?),
         "process-crashes-per-year" => grid.process_crashes_per_year = Some(crate::args::rate(flag, value)?),
