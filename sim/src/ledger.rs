@@ -379,6 +379,9 @@ pub enum CauseStep {
     /// (`UNRESOLVED`) The run stopped at one of its bounds (`until`, the event limit) with this
     /// message's work still pending: a reported outcome, never a hang.
     RunStopped { reason: crate::event::EndReason, at: SimTime, events: u64 },
+    /// (`DUPLICATED`) The gRPC producer resent it at once after attempt `attempt` failed with
+    /// `error`, though that attempt had been stored: `copies` copies in the topic (spec 5 §5).
+    ResentAfterStored { attempt: u32, error: SendError, copies: u32 },
 }
 
 /// The chain of events that lost a message.

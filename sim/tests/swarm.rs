@@ -325,7 +325,10 @@ fn liveness(case: &Case, sim: &Sim) -> Result<(), Break> {
         most = most.max(run);
     }
     let p = &case.scenario.producer;
-    let attempts = 1 + p.retry_times_when_send_failed.max(p.retry_times_when_send_async_failed) as usize;
+    let attempts = match p.client {
+        Client::Grpc => p.max_attempts as usize,
+        Client::Remoting => 1 + p.retry_times_when_send_failed.max(p.retry_times_when_send_async_failed) as usize,
+    };
     let sends = p.messages as usize * attempts * (1 + p.resend_max_times as usize);
     if most > MIN_EVENTS_AT_ONE_INSTANT.max(EVENTS_PER_SEND_AT_ONE_INSTANT * sends) {
         return Err(broke("time_moves", format!("{most} events at one simulated instant")));
@@ -345,6 +348,9 @@ fn liveness(case: &Case, sim: &Sim) -> Result<(), Break> {
         if let Some(m) = sim.ledger().messages.iter().find(|m| m.verdict == Some(Verdict::Unresolved) && !m.cause().is_some_and(reported)) {
             return Err(broke("bound_is_reported", format!("the run stopped ({ended:?}) with msg#{} UNRESOLVED and no cause naming the bound", m.id)));
         }
+    }
+    if p.client == Client::Grpc {
+        grpc_copies_and_attempts(case, sim)?;
     }
     if let Some(m) = sim.ledger().messages.iter().find(|m| m.verdict.is_none()) {
         return Err(broke("one_verdict_per_message", format!("msg#{} has no verdict", m.id)));
@@ -369,6 +375,34 @@ fn liveness(case: &Case, sim: &Sim) -> Result<(), Break> {
                     return Err(broke("acked_and_never_lost_is_consumed", format!("msg#{} LOST_AFTER_ACK with no loss recorded and no broker fault", m.id)));
                 }
             }
+        }
+    }
+    Ok(())
+}
+
+/// gRPC producer (spec 5 §5): no send makes more than `maxAttempts` attempts; every copy in
+/// the topic comes from one attempt that reached the broker, so a message has at most as many
+/// copies as attempts; and a message consumed twice from two stored attempts names the resend
+/// in its cause.
+fn grpc_copies_and_attempts(case: &Case, sim: &Sim) -> Result<(), Break> {
+    let max = case.scenario.producer.max_attempts as usize;
+    let mut copies = vec![Vec::new(); sim.ledger().messages.len()];
+    for c in sim.copies().iter().filter(|c| c.topic == rmq_sim::event::Topic::Main) {
+        copies[c.msg.0 as usize].push(c.attempt);
+    }
+    for m in &sim.ledger().messages {
+        // One `SendRecord` per finished call, plus at most one call still open at the end.
+        if m.attempts.len() > max * (m.sends.len() + 1) {
+            return Err(broke("grpc_attempts_within_max_attempts", format!("msg#{}: {} attempts in {} sends", m.id, m.attempts.len(), m.sends.len())));
+        }
+        let mine = &copies[m.id as usize];
+        let distinct: std::collections::BTreeSet<_> = mine.iter().collect();
+        if mine.len() > m.attempts.len() || distinct.len() != mine.len() || mine.iter().any(|a| a.is_none()) {
+            return Err(broke("grpc_one_copy_per_attempt", format!("msg#{}: copies from attempts {mine:?}, {} attempts", m.id, m.attempts.len())));
+        }
+        let explained = m.cause().is_some_and(|c| c.0.iter().any(|s| matches!(s, CauseStep::ResentAfterStored { .. })));
+        if m.verdict == Some(Verdict::Duplicated) && mine.len() >= 2 && !explained {
+            return Err(broke("grpc_duplicate_is_explained", format!("msg#{}: {} copies, cause {:?}", m.id, mine.len(), m.cause())));
         }
     }
     Ok(())
@@ -519,6 +553,12 @@ const RARE: &[&str] = &[
     "cause: never reached a master",
     "cause: waiting for the consumer",
     "cause: the run stopped at a bound",
+    "grpc DEADLINE_EXCEEDED",
+    "grpc UNAVAILABLE",
+    "grpc INTERNAL_SERVER_ERROR",
+    "cause: gRPC resend stored a copy again",
+    "grpc MASTER_PERSISTENCE_TIMEOUT",
+    "grpc SLAVE_PERSISTENCE_TIMEOUT",
 ];
 
 /// Branches the swarm tracks but the 2,000 CI cases need not reach (too rare for that many;
@@ -535,6 +575,9 @@ const TRACKED: &[&str] = &[
     "fault refused",
     "broker hit while down",
     "sendMessageBack failed: the client sent the message back itself",
+    "grpc PROXY_TIMEOUT",
+    "grpc TOO_MANY_REQUESTS",
+    "grpc HA_NOT_AVAILABLE",
 ];
 
 impl Coverage {
@@ -578,6 +621,14 @@ impl Coverage {
                     SendError::BrokerBusy => "exception SYSTEM_BUSY",
                     SendError::ConnectionClosed => "exception failFast: connection closed",
                     SendError::SystemError => "exception SYSTEM_ERROR (in-sync replicas not enough)",
+                    SendError::MasterPersistenceTimeout => "grpc MASTER_PERSISTENCE_TIMEOUT",
+                    SendError::SlavePersistenceTimeout => "grpc SLAVE_PERSISTENCE_TIMEOUT",
+                    SendError::HaNotAvailable => "grpc HA_NOT_AVAILABLE",
+                    SendError::InternalServerError => "grpc INTERNAL_SERVER_ERROR",
+                    SendError::ProxyTimeout => "grpc PROXY_TIMEOUT",
+                    SendError::TooManyRequests => "grpc TOO_MANY_REQUESTS",
+                    SendError::DeadlineExceeded => "grpc DEADLINE_EXCEEDED",
+                    SendError::Unavailable => "grpc UNAVAILABLE",
                 },
                 LateResponseDropped { .. } => "late response dropped",
                 RequestLost { .. } => "request lost at a down broker",
@@ -632,6 +683,7 @@ impl Coverage {
                     CauseStep::WaitingForConsumer { .. } => "cause: waiting for the consumer",
                     CauseStep::RunStopped { .. } => "cause: the run stopped at a bound",
                     CauseStep::NoCopyLeft => "cause: no copy left",
+                    CauseStep::ResentAfterStored { .. } => "cause: gRPC resend stored a copy again",
                     _ => continue,
                 });
             }

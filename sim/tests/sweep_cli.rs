@@ -503,4 +503,48 @@ fn bad_controller_mode_and_slave_count_axes_name_the_field() {
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
         assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
     }
+
+/// Issue 21 item 5: the producer's client as a grid axis. `grpc` needs 5.3.3 and has no ONEWAY;
+/// every cell runs once per client; the CSV gets a `client` column, the TOML form reads it.
+#[test]
+fn the_producer_client_is_a_grid_axis() {
+    use rmq_sim::scenario::{Client, RocketMqVersion, SendMode};
+    let grid = Grid {
+        faults: vec!["NONE".into(), "DISK_STALL".into()],
+        seeds: 1,
+        flush_disk_type: vec![rmq_sim::scenario::FlushDiskType::SyncFlush],
+        broker_role: vec![rmq_sim::scenario::BrokerRole::AsyncMaster],
+        version: Some(vec![RocketMqVersion::V5_3_3]),
+        client: Some(vec![Client::Remoting, Client::Grpc]),
+        preset: None,
+        base: Some("[producer]\nmessages = 60\ninterval = \"50ms\"".into()),
+        ..small_grid()
+    };
+    let plan = Plan::new(&grid).unwrap();
+    assert_eq!(plan.cells().len(), 4);
+    let clients: Vec<_> = (0..4).map(|i| plan.scenario(i, 1).producer.client).collect();
+    assert_eq!(clients, [Client::Remoting, Client::Remoting, Client::Grpc, Client::Grpc]);
+    assert!(plan.cells()[2].config_label().ends_with("(grpc)"), "{}", plan.cells()[2].config_label());
+    let report = plan.aggregate(&plan.run_all());
+    let csv = report.to_csv();
+    assert!(csv.lines().next().unwrap().ends_with(",version,client"), "{csv}");
+    assert!(csv.lines().nth(3).unwrap().ends_with(",5.3.3,grpc"), "{csv}");
+    // The same grid from TOML.
+    let toml = "version = [\"5.3.3\"]\nclient = [\"remoting\", \"grpc\"]\nfaults = [\"NONE\"]\n";
+    assert_eq!(Grid::from_toml(toml).unwrap().client, Some(vec![Client::Remoting, Client::Grpc]));
+    // grpc under 4.9.8 (the default base's release), or with ONEWAY: an error naming `client`.
+    let bad = Grid { client: Some(vec![Client::Grpc]), ..small_grid() };
+    let e = Plan::new(&bad).unwrap_err().to_string();
+    assert!(e.contains("client") && e.contains("5.3.3"), "{e}");
+    let bad = Grid { send_mode: vec![SendMode::Oneway], ..grid.clone() };
+    assert!(Plan::new(&bad).unwrap_err().to_string().contains("client"));
+    let dup = Grid { client: Some(vec![Client::Grpc, Client::Grpc]), ..grid };
+    assert!(Plan::new(&dup).unwrap_err().to_string().contains("client"));
+    // The runner's flag.
+    let args = ["--version", "5.3.3", "--client", "remoting,grpc", "--faults", "NONE", "--seeds", "1", "--messages", "20", "--csv"];
+    let out = losslab(&args, "1");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).lines().last().unwrap().ends_with(",5.3.3,grpc"), "{}", stdout(&out));
+    let out = losslab(&["--client", "grpc", "--faults", "NONE", "--seeds", "1", "--messages", "20"], "1");
+    assert!(!out.status.success() && stderr(&out).contains("client") && stderr(&out).contains("5.3.3"), "{}", stderr(&out));
 }

@@ -3,7 +3,7 @@
 use crate::fault_rates::{FaultRates, PerYear};
 use crate::rng::{SimRng, Stream};
 use crate::rocketmq_version::RocketMqVersion;
-use crate::scenario::{parse_scenario, presets, BrokerRole, Fault, FaultKind, FaultTarget, FlushDiskType, Scenario, SendMode};
+use crate::scenario::{parse_scenario, presets, BrokerRole, Client, Fault, FaultKind, FaultTarget, FlushDiskType, Scenario, SendMode};
 use crate::time::{parse_duration, SimDuration, SimTime};
 
 /// How long a fault other than `DISK_LOST` lasts when the grid does not say.
@@ -75,6 +75,7 @@ pub struct Grid {
     /// Absent: no axis, every cell runs the workload's own `version`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<Vec<RocketMqVersion>>,
+<<<<<<< HEAD
     /// Controller mode as a grid axis (`[false, true]`; RocketMQ 5.3.3 only, spec 5 §4): each
     /// cell's `[broker] enableControllerMode`. A controller-mode cell runs one `brokerRole` (the
     /// election decides the role) and every broker on its `flushDiskType`. Absent: no axis, the
@@ -85,6 +86,12 @@ pub struct Grid {
     /// a three-replica group (`[slave] count`). Absent: no axis, one slave (or the workload's two).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slave_count: Option<Vec<u32>>,
+=======
+    /// The producer's client library as a grid axis (`["remoting", "grpc"]`, `grpc` needs 5.3.3):
+    /// every cell once per client. Absent: no axis, every cell keeps the workload's own client.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client: Option<Vec<Client>>,
+>>>>>>> main
     /// Power losses per machine and year, for the expected loss per year (default: see
     /// [`crate::fault_rates`], with its source).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -112,8 +119,12 @@ impl Default for Grid {
             seeds: 5,
             first_seed: 1,
             version: None,
+<<<<<<< HEAD
             controller_mode: None,
             slave_count: None,
+=======
+            client: None,
+>>>>>>> main
             power_losses_per_year: None,
             disk_failures_per_year: None,
             process_crashes_per_year: None,
@@ -281,6 +292,9 @@ pub struct Cell {
     /// The release the cell runs, when the grid has a `version` axis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<RocketMqVersion>,
+    /// The producer's client, when the grid has a `client` axis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<Client>,
     pub flush_disk_type: FlushDiskType,
     pub broker_role: BrokerRole,
     pub send_mode: SendMode,
@@ -307,6 +321,7 @@ impl Cell {
     /// role, and on a `slaveCount` axis the slaves come last (`+ 2 slaves`).
     pub fn config_label(&self) -> String {
         let version = self.version.map(|v| format!("{v} ")).unwrap_or_default();
+<<<<<<< HEAD
         let role = if self.controller_mode == Some(true) { "controller mode" } else { self.broker_role.name() };
         let slaves = match self.slave_count {
             None => "",
@@ -315,6 +330,10 @@ impl Cell {
             Some(_) => " + 2 slaves",
         };
         format!("{version}{} + {role} + {}{slaves}", self.flush_disk_type.name(), self.send_mode.name())
+=======
+        let client = self.client.map(|c| format!(" ({})", c.name())).unwrap_or_default();
+        format!("{version}{} + {} + {}{client}", self.flush_disk_type.name(), self.broker_role.name(), self.send_mode.name())
+>>>>>>> main
     }
 }
 
@@ -401,6 +420,25 @@ impl Plan {
             Some(list) => list.iter().copied().map(Some).collect(),
             None => vec![None],
         };
+        let clients: Vec<Option<Client>> = match &grid.client {
+            Some(list) => {
+                no_duplicates("client", &list.iter().map(|c| c.name()).collect::<Vec<_>>())?;
+                list.iter().copied().map(Some).collect()
+            }
+            None => vec![None],
+        };
+        if clients.contains(&Some(Client::Grpc)) {
+            let release = |v: &Option<RocketMqVersion>| v.unwrap_or(base.version);
+            if let Some(v) = versions.iter().map(release).find(|v| !v.rules().grpc_clients) {
+                return Err(GridError::new(
+                    "client",
+                    format!("`grpc` (the 5.x gRPC producer through the proxy) needs version 5.3.3, and a cell runs {v}: set version = [\"5.3.3\"] or drop `grpc`"),
+                ));
+            }
+            if grid.send_mode.contains(&SendMode::Oneway) {
+                return Err(GridError::new("client", "`grpc` has no ONEWAY send: drop ONEWAY from sendMode or `grpc` from client"));
+            }
+        }
         let choices =
             grid.faults.iter().map(|f| FaultChoice::parse(f).map_err(|r| GridError::new("faults", r))).collect::<Result<Vec<_>, _>>()?;
         no_duplicates("faults", &choices)?;
@@ -464,22 +502,32 @@ impl Plan {
                 format!("{messages} messages per run is more than a sweep's {MAX_MESSAGES}"),
             ));
         }
+<<<<<<< HEAD
         // A controller-mode cell runs one brokerRole (the election decides the role).
         let roles_per_mode: usize =
             modes.iter().map(|m| if m.unwrap_or(false) { 1 } else { grid.broker_role.len() }).sum();
         let configs = versions.len() * grid.flush_disk_type.len() * roles_per_mode * grid.send_mode.len() * slave_counts.len();
+=======
+        let configs =
+            versions.len() * clients.len() * grid.flush_disk_type.len() * grid.broker_role.len() * grid.send_mode.len();
+>>>>>>> main
         let cells = configs * choices.len();
         let runs = cells as u64 * grid.seeds as u64;
         if runs > MAX_RUNS as u64 {
             return Err(GridError::new(
                 "seeds",
                 format!(
+<<<<<<< HEAD
                     "{cells} cells ({} version × {} flushDiskType × {} brokerRole{} × {} sendMode{} × {} faults) × {} seeds = {runs} runs, more than {MAX_RUNS}; lower seeds or drop values",
                     versions.len(), grid.flush_disk_type.len(), grid.broker_role.len(),
                     if grid.controller_mode.is_some() { format!(" (per controllerMode: {roles_per_mode} in all)") } else { String::new() },
                     grid.send_mode.len(),
                     if grid.slave_count.is_some() { format!(" × {} slaveCount", slave_counts.len()) } else { String::new() },
                     choices.len(), grid.seeds
+=======
+                    "{cells} cells ({} version × {} client × {} flushDiskType × {} brokerRole × {} sendMode × {} faults) × {} seeds = {runs} runs, more than {MAX_RUNS}; lower seeds or drop values",
+                    versions.len(), clients.len(), grid.flush_disk_type.len(), grid.broker_role.len(), grid.send_mode.len(), choices.len(), grid.seeds
+>>>>>>> main
                 ),
             ));
         }
@@ -521,6 +569,7 @@ impl Plan {
         }
         let mut out = Vec::with_capacity(cells);
         let mut cell_choices = Vec::with_capacity(cells);
+<<<<<<< HEAD
         for &version in &versions {
             for &controller_mode in &modes {
                 for &flush_disk_type in &grid.flush_disk_type {
@@ -542,6 +591,23 @@ impl Plan {
                                     cell_choices.push(choice);
                                 }
                             }
+=======
+        for (&version, &client) in versions.iter().flat_map(|v| clients.iter().map(move |c| (v, c))) {
+            for &flush_disk_type in &grid.flush_disk_type {
+                for &broker_role in &grid.broker_role {
+                    for &send_mode in &grid.send_mode {
+                        for &choice in &choices {
+                            out.push(Cell {
+                                index: out.len() as u32,
+                                version,
+                                client,
+                                flush_disk_type,
+                                broker_role,
+                                send_mode,
+                                fault: choice.label(),
+                            });
+                            cell_choices.push(choice);
+>>>>>>> main
                         }
                     }
                 }
@@ -595,6 +661,9 @@ impl Plan {
         sc.seed = seed;
         if let Some(v) = c.version {
             sc.version = v;
+        }
+        if let Some(client) = c.client {
+            sc.producer.client = client;
         }
         sc.broker.flush_disk_type = c.flush_disk_type;
         sc.broker.broker_role = c.broker_role;
