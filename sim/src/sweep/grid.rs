@@ -75,7 +75,6 @@ pub struct Grid {
     /// Absent: no axis, every cell runs the workload's own `version`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<Vec<RocketMqVersion>>,
-<<<<<<< HEAD
     /// Controller mode as a grid axis (`[false, true]`; RocketMQ 5.3.3 only, spec 5 §4): each
     /// cell's `[broker] enableControllerMode`. A controller-mode cell runs one `brokerRole` (the
     /// election decides the role) and every broker on its `flushDiskType`. Absent: no axis, the
@@ -86,12 +85,10 @@ pub struct Grid {
     /// a three-replica group (`[slave] count`). Absent: no axis, one slave (or the workload's two).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slave_count: Option<Vec<u32>>,
-=======
     /// The producer's client library as a grid axis (`["remoting", "grpc"]`, `grpc` needs 5.3.3):
     /// every cell once per client. Absent: no axis, every cell keeps the workload's own client.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<Vec<Client>>,
->>>>>>> main
     /// Power losses per machine and year, for the expected loss per year (default: see
     /// [`crate::fault_rates`], with its source).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -119,12 +116,9 @@ impl Default for Grid {
             seeds: 5,
             first_seed: 1,
             version: None,
-<<<<<<< HEAD
             controller_mode: None,
             slave_count: None,
-=======
             client: None,
->>>>>>> main
             power_losses_per_year: None,
             disk_failures_per_year: None,
             process_crashes_per_year: None,
@@ -321,7 +315,6 @@ impl Cell {
     /// role, and on a `slaveCount` axis the slaves come last (`+ 2 slaves`).
     pub fn config_label(&self) -> String {
         let version = self.version.map(|v| format!("{v} ")).unwrap_or_default();
-<<<<<<< HEAD
         let role = if self.controller_mode == Some(true) { "controller mode" } else { self.broker_role.name() };
         let slaves = match self.slave_count {
             None => "",
@@ -329,11 +322,8 @@ impl Cell {
             Some(1) => " + 1 slave",
             Some(_) => " + 2 slaves",
         };
-        format!("{version}{} + {role} + {}{slaves}", self.flush_disk_type.name(), self.send_mode.name())
-=======
         let client = self.client.map(|c| format!(" ({})", c.name())).unwrap_or_default();
-        format!("{version}{} + {} + {}{client}", self.flush_disk_type.name(), self.broker_role.name(), self.send_mode.name())
->>>>>>> main
+        format!("{version}{} + {role} + {}{client}{slaves}", self.flush_disk_type.name(), self.send_mode.name())
     }
 }
 
@@ -502,32 +492,27 @@ impl Plan {
                 format!("{messages} messages per run is more than a sweep's {MAX_MESSAGES}"),
             ));
         }
-<<<<<<< HEAD
         // A controller-mode cell runs one brokerRole (the election decides the role).
         let roles_per_mode: usize =
             modes.iter().map(|m| if m.unwrap_or(false) { 1 } else { grid.broker_role.len() }).sum();
-        let configs = versions.len() * grid.flush_disk_type.len() * roles_per_mode * grid.send_mode.len() * slave_counts.len();
-=======
-        let configs =
-            versions.len() * clients.len() * grid.flush_disk_type.len() * grid.broker_role.len() * grid.send_mode.len();
->>>>>>> main
+        let configs = versions.len()
+            * clients.len()
+            * grid.flush_disk_type.len()
+            * roles_per_mode
+            * grid.send_mode.len()
+            * slave_counts.len();
         let cells = configs * choices.len();
         let runs = cells as u64 * grid.seeds as u64;
         if runs > MAX_RUNS as u64 {
             return Err(GridError::new(
                 "seeds",
                 format!(
-<<<<<<< HEAD
-                    "{cells} cells ({} version × {} flushDiskType × {} brokerRole{} × {} sendMode{} × {} faults) × {} seeds = {runs} runs, more than {MAX_RUNS}; lower seeds or drop values",
-                    versions.len(), grid.flush_disk_type.len(), grid.broker_role.len(),
+                    "{cells} cells ({} version × {} client × {} flushDiskType × {} brokerRole{} × {} sendMode{} × {} faults) × {} seeds = {runs} runs, more than {MAX_RUNS}; lower seeds or drop values",
+                    versions.len(), clients.len(), grid.flush_disk_type.len(), grid.broker_role.len(),
                     if grid.controller_mode.is_some() { format!(" (per controllerMode: {roles_per_mode} in all)") } else { String::new() },
                     grid.send_mode.len(),
                     if grid.slave_count.is_some() { format!(" × {} slaveCount", slave_counts.len()) } else { String::new() },
                     choices.len(), grid.seeds
-=======
-                    "{cells} cells ({} version × {} client × {} flushDiskType × {} brokerRole × {} sendMode × {} faults) × {} seeds = {runs} runs, more than {MAX_RUNS}; lower seeds or drop values",
-                    versions.len(), clients.len(), grid.flush_disk_type.len(), grid.broker_role.len(), grid.send_mode.len(), choices.len(), grid.seeds
->>>>>>> main
                 ),
             ));
         }
@@ -569,8 +554,7 @@ impl Plan {
         }
         let mut out = Vec::with_capacity(cells);
         let mut cell_choices = Vec::with_capacity(cells);
-<<<<<<< HEAD
-        for &version in &versions {
+        for (&version, &client) in versions.iter().flat_map(|v| clients.iter().map(move |c| (v, c))) {
             for &controller_mode in &modes {
                 for &flush_disk_type in &grid.flush_disk_type {
                     let roles = if controller_mode == Some(true) { &grid.broker_role[..1] } else { &grid.broker_role[..] };
@@ -581,6 +565,7 @@ impl Plan {
                                     out.push(Cell {
                                         index: out.len() as u32,
                                         version,
+                                        client,
                                         flush_disk_type,
                                         broker_role,
                                         send_mode,
@@ -591,23 +576,6 @@ impl Plan {
                                     cell_choices.push(choice);
                                 }
                             }
-=======
-        for (&version, &client) in versions.iter().flat_map(|v| clients.iter().map(move |c| (v, c))) {
-            for &flush_disk_type in &grid.flush_disk_type {
-                for &broker_role in &grid.broker_role {
-                    for &send_mode in &grid.send_mode {
-                        for &choice in &choices {
-                            out.push(Cell {
-                                index: out.len() as u32,
-                                version,
-                                client,
-                                flush_disk_type,
-                                broker_role,
-                                send_mode,
-                                fault: choice.label(),
-                            });
-                            cell_choices.push(choice);
->>>>>>> main
                         }
                     }
                 }

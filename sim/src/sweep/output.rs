@@ -114,17 +114,13 @@ impl SweepReport {
         // A `version`, `controllerMode` or `slaveCount` axis adds a last column (a grid without
         // one keeps the columns it had).
         let versions = self.grid.version.is_some();
-<<<<<<< HEAD
         let (modes, slaves) = (self.grid.controller_mode.is_some(), self.grid.slave_count.is_some());
-        out.push_str(if versions { ",version" } else { "" });
-        out.push_str(if modes { ",controllerMode" } else { "" });
-        out.push_str(if slaves { ",slaveCount\n" } else { "\n" });
-=======
         let clients = self.grid.client.is_some();
         out.push_str(if versions { ",version" } else { "" });
-        // A `client` axis adds a column after it, the same way.
-        out.push_str(if clients { ",client\n" } else { "\n" });
->>>>>>> main
+        // A `client`, `controllerMode` or `slaveCount` axis adds a column after it, the same way.
+        out.push_str(if clients { ",client" } else { "" });
+        out.push_str(if modes { ",controllerMode" } else { "" });
+        out.push_str(if slaves { ",slaveCount\n" } else { "\n" });
         for c in &self.cells {
             let seeds: Vec<String> = c.failing_seeds.iter().map(u64::to_string).collect();
             let _ = writeln!(
@@ -161,7 +157,10 @@ impl SweepReport {
                 out.pop();
                 let _ = writeln!(out, ",{v}");
             }
-<<<<<<< HEAD
+            if let (true, Some(client)) = (clients, c.cell.client) {
+                out.pop();
+                let _ = writeln!(out, ",{}", client.name());
+            }
             if let (true, Some(on)) = (modes, c.cell.controller_mode) {
                 out.pop();
                 let _ = writeln!(out, ",{on}");
@@ -169,11 +168,6 @@ impl SweepReport {
             if let (true, Some(n)) = (slaves, c.cell.slave_count) {
                 out.pop();
                 let _ = writeln!(out, ",{n}");
-=======
-            if let (true, Some(client)) = (clients, c.cell.client) {
-                out.pop();
-                let _ = writeln!(out, ",{}", client.name());
->>>>>>> main
             }
         }
         out

@@ -192,7 +192,21 @@ pub fn generate(seed: u64) -> Case {
         1 => sc.topic.write_queue_nums + 1,
         _ => sc.topic.write_queue_nums,
     };
-<<<<<<< HEAD
+    // Issue 21: half the 5.3.3 cases use the gRPC producer through the proxy (drawn last too).
+    if sc.version == RocketMqVersion::V5_3_3 && r.below(2) == 0 {
+        let d = ProducerConfig::default();
+        let p = &mut sc.producer;
+        p.client = Client::Grpc;
+        p.max_attempts = pick(r, &[1, 3, 3, 5]);
+        p.request_timeout = ms(pick(r, &[1_000, 3_000, 3_000, 10_000]));
+        (p.send_msg_timeout, p.retry_times_when_send_failed) = (d.send_msg_timeout, d.retry_times_when_send_failed);
+        p.retry_times_when_send_async_failed = d.retry_times_when_send_async_failed;
+        p.retry_another_broker_when_not_store_ok = false;
+        if p.send_mode == SendMode::Oneway {
+            p.send_mode = SendMode::Sync;
+        }
+        sc.proxy.proxy_mode = pick(r, &[ProxyMode::Cluster, ProxyMode::Local]);
+    }
     // Issue 20: a second slave and controller mode (5.3.3 only), drawn last for the same reason.
     // Half the 5.3.3 cases with a slave run controller mode; a third of those have exactly one
     // failure (one fault, nothing injected): the case the allAckInSyncStateSet promises are about.
@@ -237,22 +251,6 @@ pub fn generate(seed: u64) -> Case {
                 _ => {}
             }
         }
-=======
-    // Issue 21: half the 5.3.3 cases use the gRPC producer through the proxy (drawn last too).
-    if sc.version == RocketMqVersion::V5_3_3 && r.below(2) == 0 {
-        let d = ProducerConfig::default();
-        let p = &mut sc.producer;
-        p.client = Client::Grpc;
-        p.max_attempts = pick(r, &[1, 3, 3, 5]);
-        p.request_timeout = ms(pick(r, &[1_000, 3_000, 3_000, 10_000]));
-        (p.send_msg_timeout, p.retry_times_when_send_failed) = (d.send_msg_timeout, d.retry_times_when_send_failed);
-        p.retry_times_when_send_async_failed = d.retry_times_when_send_async_failed;
-        p.retry_another_broker_when_not_store_ok = false;
-        if p.send_mode == SendMode::Oneway {
-            p.send_mode = SendMode::Sync;
-        }
-        sc.proxy.proxy_mode = pick(r, &[ProxyMode::Cluster, ProxyMode::Local]);
->>>>>>> main
     }
     Case { scenario: sc, injected }
 }

@@ -53,12 +53,8 @@ pub const SWEEP_USAGE: &str = "usage:
   losslab sweep [GRID.toml] [--preset NAME | --base FILE.toml] [--flush-disk-type A,B]
                 [--broker-role A,B] [--send-mode A,B] [--faults NONE,POWER_LOSS,DISK_LOST@master]
                 [--fault-at DUR] [--fault-jitter DUR] [--fault-duration DUR] [--seeds N]
-<<<<<<< HEAD
-                [--first-seed N] [--version V,V] [--controller-mode false,true] [--slave-count 0,1,2]
-                [--messages N] [--interval DUR | --threads N]
-=======
-                [--first-seed N] [--version V,V] [--client remoting,grpc] [--messages N] [--interval DUR | --threads N]
->>>>>>> main
+                [--first-seed N] [--version V,V] [--client remoting,grpc] [--controller-mode false,true]
+                [--slave-count 0,1,2] [--messages N] [--interval DUR | --threads N]
                 [--power-losses-per-year R] [--disk-failures-per-year R] [--process-crashes-per-year R]
                 [--table | --json | --csv | --scenario CELL:SEED]
 --controller-mode puts controller mode on an axis (5.3.3 only: with --version 5.3.3 or a 5.3.3
@@ -80,12 +76,9 @@ pub const SWEEP_FLAGS: &[(&str, &str)] = &[
     ("seeds", "seeds"),
     ("first-seed", "firstSeed"),
     ("version", "version"),
-<<<<<<< HEAD
+    ("client", "client"),
     ("controller-mode", "controllerMode"),
     ("slave-count", "slaveCount"),
-=======
-    ("client", "client"),
->>>>>>> main
     ("power-losses-per-year", "powerLossesPerYear"),
     ("disk-failures-per-year", "diskFailuresPerYear"),
     ("process-crashes-per-year", "processCrashesPerYear"),

@@ -100,7 +100,7 @@ fn apply(grid: &mut Grid, flag: &str, value: &str) -> Result<(), String> {
         "seeds" => grid.seeds = number(flag, value)?,
         "first-seed" => grid.first_seed = number(flag, value)?,
         "version" => grid.version = Some(crate::args::versions(flag, value)?),
-<<<<<<< HEAD
+        "client" => grid.client = Some(names(flag, value, &[Client::Remoting, Client::Grpc], Client::name)?),
         "controller-mode" => {
             grid.controller_mode = Some(
                 list()
@@ -121,9 +121,6 @@ fn apply(grid: &mut Grid, flag: &str, value: &str) -> Result<(), String> {
                     .collect::<Result<_, _>>()?,
             )
         }
-=======
-        "client" => grid.client = Some(names(flag, value, &[Client::Remoting, Client::Grpc], Client::name)?),
->>>>>>> main
         "power-losses-per-year" => grid.power_losses_per_year = Some(crate::args::rate(flag, value)?),
         "disk-failures-per-year" => grid.disk_failures_per_year = Some(crate::args::rate(flag, value)?),
         "process-crashes-per-year" => grid.process_crashes_per_year = Some(crate::args::rate(flag, value)?),
