@@ -503,6 +503,7 @@ fn bad_controller_mode_and_slave_count_axes_name_the_field() {
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
         assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
     }
+}
 
 /// Issue 21 item 5: the producer's client as a grid axis. `grpc` needs 5.3.3 and has no ONEWAY;
 /// every cell runs once per client; the CSV gets a `client` column, the TOML form reads it.
