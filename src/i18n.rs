@@ -35,6 +35,7 @@ catalogue! {
     CopyLink => "Copy link", "复制链接";
     CopyLinkTitle => "Copy a link that reproduces this run: scenario, seed, faults, playhead", "复制一个能重现这次运行的链接：场景、种子、故障和播放位置";
     EmbedButton => "</> Embed", "</> 嵌入";
+    EmbedPanels => "Beside the picture and its controls, include:", "除了图和播放控件，还包括：";
     EmbedTitle => "An iframe snippet for documentation pages", "生成可放进文档页面的 iframe 代码";
     Copied => "Copied.", "已复制。";
     PressCopy => "Press Ctrl+C (⌘C) to copy the selected text.", "请按 Ctrl+C（⌘C）复制选中的文字。";

@@ -369,6 +369,11 @@ pub enum CauseStep {
     SlaveReadDisabled,
     /// (`UNRESOLVED`) It waits in the broker, but no consumer is online to read it.
     WaitingForConsumer { crashed: bool },
+    /// Controller mode with `allAckInSyncStateSet` (spec 5 §4): it lies beyond the confirm offset
+    /// (`confirm`, a commit-log offset) that consumers may read up to, which stayed where it was:
+    /// a SyncStateSet member stopped acknowledging and was never dropped from the set (the
+    /// controller, which applies the change, was away), so nothing after it became readable.
+    AboveConfirmOffset { confirm: u64 },
     /// The run ran out of work before any consumer reached it (a model gap; the sweep forbids it).
     NeverReached,
     /// (`UNRESOLVED`) The run stopped at one of its bounds (`until`, the event limit) with this

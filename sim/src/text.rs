@@ -174,6 +174,12 @@ impl CauseStep {
                 "it waits in the broker: the consumer crashed and did not come back".into()
             }
             (WaitingForConsumer { crashed: true }, Lang::Zh) => "它仍在 Broker 中等待：消费者崩溃后没有重新上线".into(),
+            (AboveConfirmOffset { confirm }, Lang::En) => format!(
+                "it lies beyond the confirm offset (offset={confirm}) that consumers may read up to under allAckInSyncStateSet: a SyncStateSet member stopped acknowledging and was never dropped from the set (the controller was away), so the offset never moved past it"
+            ),
+            (AboveConfirmOffset { confirm }, Lang::Zh) => format!(
+                "它位于确认位点（confirm offset，offset={confirm}）之后，而 allAckInSyncStateSet 下消费者只能读到确认位点：SyncStateSet 中有成员停止了确认却一直没有被移出集合（控制器不在），确认位点因此再也没有越过它"
+            ),
             (NeverReached, Lang::En) => "no consumer reached it before the run ran out of work".into(),
             (NeverReached, Lang::Zh) => "在运行无事可做之前，没有消费者读到它".into(),
             (RunStopped { reason: EndReason::EventLimit, at, events }, Lang::En) => {

@@ -302,3 +302,42 @@ fn the_remoting_client_on_5_3_3_stores_once_per_attempt_within_one_budget() {
     assert_eq!(copies(&sim, 100), 1);
     assert_eq!(attempts_sent(&sim, 100).len(), 1);
 }
+
+#[test]
+fn too_many_requests_is_resent_after_the_proxys_backoff() {
+    // 10,050 sends at once into a stalled SYNC_FLUSH disk: the broker holds 10,000 puts, then
+    // answers SYSTEM_BUSY, which the cluster proxy turns into TOO_MANY_REQUESTS; the client waits
+    // 10 ms × 2^(attempt − 1) (20 ms, then 40 ms) before each resend instead of resending at once.
+    let sc = scenario(
+        r#"
+        version = "5.3.3"
+        until = "2m"
+        [broker]
+        flushDiskType = "SYNC_FLUSH"
+        [producer]
+        client = "grpc"
+        messages = 10050
+        interval = "0ms"
+        requestTimeout = 20000
+        [[fault]]
+        at = "0ms"
+        kind = "DISK_STALL"
+        target = "master"
+        duration = "30s"
+        "#,
+    );
+    let mut sim = Sim::new(&sc);
+    sim.run();
+    let last = 10_049;
+    let f = failures(&sim, last);
+    assert_eq!(f.len(), 3, "{f:?}");
+    assert!(f.iter().all(|f| f.2 == SendError::TooManyRequests), "{f:?}");
+    let sent = attempts_sent(&sim, last);
+    assert_eq!(sent[1].since(f[0].0), SimDuration::from_ms(20));
+    assert_eq!(sent[2].since(f[1].0), SimDuration::from_ms(40));
+    assert_eq!(copies(&sim, last), 0, "a refused put stores nothing");
+    let rec = sim.ledger().get(rmq_sim::event::MsgId(last));
+    assert!(matches!(rec.answer, Some((_, Answer::Exception(SendError::TooManyRequests)))));
+    // (A local proxy answers INTERNAL_SERVER_ERROR instead, resent at once: the mapping's unit
+    // test in sim/src/sim/proxy.rs; a second 10,000-message run would double this test's time.)
+}

@@ -79,7 +79,7 @@ pub enum SendMode {
 }
 
 /// Which client library talks to the cluster (`[producer] client`; spec 5 §5). Lab name.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Client {
     /// The remoting client (`DefaultMQProducer`, `DefaultMQPushConsumer`), talking to the broker.
     #[default]
@@ -644,8 +644,16 @@ impl Scenario {
     /// in 4.x always; in 5.x only when the put waits for two acks (`inSyncReplicas` ≥ 2) and
     /// automatic degradation (`enableSlaveActingMaster` + `enableAutoInSyncReplicas` with
     /// `minInSyncReplicas` 1) cannot lower that to the master alone (spec 5 §2–§3).
+    ///
+    /// In controller mode `brokerRole` is ignored (the elected master runs `SYNC_MASTER`): with
+    /// `allAckInSyncStateSet` the put waits for the SyncStateSet, which may be the master alone,
+    /// so it promises no slave; without it, `inSyncReplicas` ≥ 2 acks from any connection
+    /// (`GroupTransferService.doWaitTransfer`, 5.3.3).
     pub fn send_ok_waits_for_slave(&self) -> bool {
         let b = &self.broker;
+        if self.controller_mode() {
+            return !b.all_ack_in_sync_state_set && b.in_sync_replicas >= 2;
+        }
         if b.broker_role != BrokerRole::SyncMaster {
             return false;
         }

@@ -188,6 +188,14 @@ impl Sim {
         if self.slave_refuses_reads() {
             return CauseStep::SlaveReadDisabled;
         }
+        if let Some(node) = self.readable_node() {
+            let store = &self.node(node).store;
+            if let (Some(confirm), Some(rec)) = (store.confirm_limit, store.find(copy)) {
+                if rec.end() > confirm {
+                    return CauseStep::AboveConfirmOffset { confirm };
+                }
+            }
+        }
         CauseStep::NeverReached
     }
 
@@ -203,7 +211,8 @@ impl Sim {
         }];
         if let Some((_, Answer::Status(SendStatus::SendOk))) = rec.answer {
             let sc = &self.sc;
-            if sc.broker.broker_role == BrokerRole::SyncMaster && sc.rules().quorum_write && !sc.send_ok_waits_for_slave() {
+            // (In controller mode brokerRole means nothing, and allAckInSyncStateSet may wait.)
+            if sc.broker.broker_role == BrokerRole::SyncMaster && sc.rules().quorum_write && !sc.controller_mode() && !sc.send_ok_waits_for_slave() {
                 steps.push(CauseStep::InSyncReplicasNoWait { version: sc.version, in_sync_replicas: sc.broker.in_sync_replicas });
             }
         }

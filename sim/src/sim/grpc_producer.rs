@@ -24,7 +24,7 @@
 use super::producer::Reach;
 use super::{Action, Sim};
 use crate::event::{EventKind, MsgId, SendError, SendStatus};
-use crate::ledger::{Answer, AttemptRecord};
+use crate::ledger::Answer;
 use crate::scenario::{Client, ProxyMode, SendMode};
 use crate::time::SimDuration;
 
@@ -62,18 +62,9 @@ impl Sim {
 
     pub(super) fn grpc_start_attempt(&mut self, msg: MsgId) {
         let (now, lat) = (self.now, self.sc.network.latency);
-        let s = &mut self.producer.sends[msg.0 as usize];
-        s.attempt += 1;
-        s.attempts_in_send += 1;
-        let (attempt, queue) = (s.attempt, s.grpc_queue);
-        self.ledger.get_mut(msg).attempts.push(AttemptRecord { attempt, sent_at: now, outcome: None });
+        let queue = self.producer.sends[msg.0 as usize].grpc_queue;
         let reach = self.grpc_reach();
-        let written = match reach {
-            Reach::Refused => now,
-            Reach::Ok | Reach::Blackhole => self.write_request(),
-        };
-        let arrives_at = matches!(reach, Reach::Ok).then_some(written + lat);
-        self.emit(EventKind::SendAttempted { msg, attempt, queue, arrives_at });
+        let (attempt, written) = self.begin_attempt(msg, queue, &reach);
         match reach {
             Reach::Ok if self.sc.proxy.proxy_mode == ProxyMode::Cluster => {
                 self.schedule_at(written + lat, Action::ProxyRequest { msg, attempt, queue })

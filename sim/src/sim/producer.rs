@@ -240,25 +240,32 @@ impl Sim {
         }
     }
 
-    fn start_attempt(&mut self, msg: MsgId) {
-        let now = self.now;
-        let lat = self.sc.network.latency;
-        let mode = self.sc.producer.send_mode;
-        let queue = self.select_queue(msg);
+    /// The part of an attempt both producers share: count it, record it, write the request
+    /// (a refused connection writes nothing; otherwise the request goes onto the wire and
+    /// vanishes there when the far end is off or partitioned) and log `SendAttempted`. Returns the
+    /// attempt number and when the request was written.
+    pub(super) fn begin_attempt(&mut self, msg: MsgId, queue: u8, reach: &Reach) -> (u32, SimTime) {
+        let (now, lat) = (self.now, self.sc.network.latency);
         let s = &mut self.producer.sends[msg.0 as usize];
         s.attempt += 1;
         s.attempts_in_send += 1;
         let attempt = s.attempt;
         self.ledger.get_mut(msg).attempts.push(AttemptRecord { attempt, sent_at: now, outcome: None });
-        let reach = self.reach_master();
-        // A refused connection writes nothing; otherwise the request goes onto the wire (and
-        // vanishes there when the master is off or partitioned).
         let written = match reach {
             Reach::Refused => now,
             Reach::Ok | Reach::Blackhole => self.write_request(),
         };
         let arrives_at = matches!(reach, Reach::Ok).then_some(written + lat);
         self.emit(EventKind::SendAttempted { msg, attempt, queue, arrives_at });
+        (attempt, written)
+    }
+
+    fn start_attempt(&mut self, msg: MsgId) {
+        let lat = self.sc.network.latency;
+        let mode = self.sc.producer.send_mode;
+        let queue = self.select_queue(msg);
+        let reach = self.reach_master();
+        let (attempt, written) = self.begin_attempt(msg, queue, &reach);
         match reach {
             Reach::Ok => {
                 let epoch = self.master.epoch;
