@@ -21,6 +21,7 @@
 //! | `slave_pull_needs_read_enable` | no | no | the slave answers `SYSTEM_BUSY` unless `slaveReadEnable` | §2 |
 //! | `sync_flush_dispatch_flushed_only` | no | no | `SYNC_FLUSH`: consumers see only flushed messages | §2 |
 //! | `dlq_readable` | no (`%DLQ%` write-only before 4.9.2) | yes | yes | §1 |
+//! | `grpc_push_consumer` | no | no | yes: `[consumer] client = "grpc"`, POP through the proxy | §5 |
 //! | `send_back_fails_fast_without_master` | no: the RPC to a null address waits its 5 s | no | yes: "master node does not exist" at once | source (`DefaultMQPushConsumerImpl.sendMessageBack`) |
 //!
 //! Keys that do not exist in a release are refused by the parser ([`VersionRules::absent_key`]):
@@ -102,6 +103,8 @@ pub struct VersionRules {
     /// `DefaultMQPushConsumerImpl.sendMessageBack` with no master in the route: 5.x throws at once
     /// (`isBlank(brokerAddr)`), 4.x sends the RPC to a null address and waits out its 5 s timeout.
     pub send_back_fails_fast_without_master: bool,
+    /// The gRPC push consumer (`apache/rocketmq-clients`) and the proxy's POP path exist (5.x).
+    pub grpc_push_consumer: bool,
 }
 
 /// The `[broker]` keys that came with 5.0 (RIP-32, RIP-34), with why a 4.x release lacks them.
@@ -151,6 +154,7 @@ static RULES_4_7_0: VersionRules = VersionRules {
     sync_flush_dispatch_flushed_only: false,
     dlq_readable: false,
     send_back_fails_fast_without_master: false,
+    grpc_push_consumer: false,
 };
 
 static RULES_4_9_8: VersionRules = VersionRules {
@@ -168,6 +172,7 @@ static RULES_4_9_8: VersionRules = VersionRules {
     sync_flush_dispatch_flushed_only: false,
     dlq_readable: true,
     send_back_fails_fast_without_master: false,
+    grpc_push_consumer: false,
 };
 
 static RULES_5_3_3: VersionRules = VersionRules {
@@ -185,6 +190,7 @@ static RULES_5_3_3: VersionRules = VersionRules {
     sync_flush_dispatch_flushed_only: true,
     dlq_readable: true,
     send_back_fails_fast_without_master: true,
+    grpc_push_consumer: true,
 };
 
 impl RocketMqVersion {
