@@ -176,25 +176,46 @@ fn inspector_props(o: &JsValue, emit: Emit, last: Option<(&str, &Playback)>) -> 
     Ok((link, props))
 }
 
+/// A view of the lab's run (the inspector's extras or the lanes), replayed from the run's link.
+pub enum RunView {
+    Inspector,
+    Lanes,
+}
+
+/// A mounted run view's Yew app; both take [`InspectorHostProps`].
+pub enum RunApp {
+    Inspector(yew::AppHandle<InspectorHost>),
+    Lanes(yew::AppHandle<LanesHost>),
+}
+
+impl RunApp {
+    fn update(&mut self, p: InspectorHostProps) {
+        match self {
+            RunApp::Inspector(app) => app.update(p),
+            RunApp::Lanes(app) => app.update(p),
+        }
+    }
+
+    fn destroy(self) {
+        match self {
+            RunApp::Inspector(app) => app.destroy(),
+            RunApp::Lanes(app) => app.destroy(),
+        }
+    }
+}
+
 /// A mounted view: its Yew app, updated with new props from the lab.
 pub enum Mounted {
     Sweep { app: Option<yew::AppHandle<SweepHost>>, emit: Emit, start: Rc<SweepStart> },
-    Inspector { app: Option<yew::AppHandle<InspectorHost>>, emit: Emit, link: String, pb: Playback },
-    Lanes { app: Option<yew::AppHandle<LanesHost>>, emit: Emit, link: String, pb: Playback },
+    /// `link` and `pb`: the run last replayed, kept so a new playhead does not replay it again.
+    Run { app: Option<RunApp>, emit: Emit, link: String, pb: Playback },
 }
 
 impl Mounted {
     pub fn update(&mut self, props: &JsValue) {
         match self {
             Mounted::Sweep { app: Some(app), emit, start } => app.update(SweepHostProps::from_js(props, emit.clone(), Some(start.clone()))),
-            Mounted::Inspector { app: Some(app), emit, link, pb } => {
-                if let Ok((l, p)) = inspector_props(props, emit.clone(), Some((link.as_str(), &*pb))) {
-                    *link = l;
-                    *pb = p.pb.clone();
-                    app.update(p);
-                }
-            }
-            Mounted::Lanes { app: Some(app), emit, link, pb } => {
+            Mounted::Run { app: Some(app), emit, link, pb } => {
                 if let Ok((l, p)) = inspector_props(props, emit.clone(), Some((link.as_str(), &*pb))) {
                     *link = l;
                     *pb = p.pb.clone();
@@ -207,21 +228,32 @@ impl Mounted {
 
     pub fn destroy(&mut self) {
         match self {
-            Mounted::Sweep { app, .. } => app.take().map(yew::AppHandle::destroy),
-            Mounted::Inspector { app, .. } => app.take().map(yew::AppHandle::destroy),
-            Mounted::Lanes { app, .. } => app.take().map(yew::AppHandle::destroy),
-        };
+            Mounted::Sweep { app, .. } => {
+                if let Some(app) = app.take() {
+                    app.destroy();
+                }
+            }
+            Mounted::Run { app, .. } => {
+                if let Some(app) = app.take() {
+                    app.destroy();
+                }
+            }
+        }
     }
 }
 
-/// Mounts the inspector's what-if and retry schedule into `element` (see [`InspectorHostProps`]).
-pub fn mount_inspector_extras(element: web_sys::Element, props: JsValue, emit: Function) -> Result<Mounted, String> {
+/// Mounts `view` of the lab's run into `element` (props: see [`InspectorHostProps`]; the lanes
+/// ignore `msg`).
+pub fn mount_run_view(view: RunView, element: web_sys::Element, props: JsValue, emit: Function) -> Result<Mounted, String> {
     offset_root_ids();
     let emit = Emit(emit);
     let (link, p) = inspector_props(&props, emit.clone(), None)?;
     let pb = p.pb.clone();
-    let app = yew::Renderer::<InspectorHost>::with_root_and_props(element, p).render();
-    Ok(Mounted::Inspector { app: Some(app), emit, link, pb })
+    let app = match view {
+        RunView::Inspector => RunApp::Inspector(yew::Renderer::<InspectorHost>::with_root_and_props(element, p).render()),
+        RunView::Lanes => RunApp::Lanes(yew::Renderer::<LanesHost>::with_root_and_props(element, p).render()),
+    };
+    Ok(Mounted::Run { app: Some(app), emit, link, pb })
 }
 
 #[function_component(Nothing)]
@@ -261,16 +293,6 @@ pub fn export_run(link_body: &str, format: &str) -> Result<String, String> {
     let f = rmq_sim::export::Format::parse(format).ok_or_else(|| format!("no export format {format}"))?;
     let (timeline, _, _) = crate::share::open_link(link_body)?;
     Ok(f.render(&timeline.run_to_end()))
-}
-
-/// Mounts the comparison lanes' cards into `element` (props as for the inspector, without `msg`).
-pub fn mount_lanes(element: web_sys::Element, props: JsValue, emit: Function) -> Result<Mounted, String> {
-    offset_root_ids();
-    let emit = Emit(emit);
-    let (link, p) = inspector_props(&props, emit.clone(), None)?;
-    let pb = p.pb.clone();
-    let app = yew::Renderer::<LanesHost>::with_root_and_props(element, p).render();
-    Ok(Mounted::Lanes { app: Some(app), emit, link, pb })
 }
 
 #[cfg(test)]

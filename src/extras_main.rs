@@ -99,16 +99,16 @@ mod exports {
     }
 
     /// The inspector's what-if and retry schedule in the lab's slot `element`
-    /// ([`extras_host::mount_inspector_extras`]).
+    /// ([`extras_host::mount_run_view`]).
     #[wasm_bindgen]
     pub fn mount_inspector_extras(element: web_sys::Element, props: JsValue, emit: js_sys::Function) -> Result<ExtraHandle, JsValue> {
-        extras_host::mount_inspector_extras(element, props, emit).map(ExtraHandle).map_err(|e| JsValue::from_str(&e))
+        extras_host::mount_run_view(extras_host::RunView::Inspector, element, props, emit).map(ExtraHandle).map_err(|e| JsValue::from_str(&e))
     }
 
-    /// The comparison lanes' cards in the lab's slot `element` ([`extras_host::mount_lanes`]).
+    /// The comparison lanes' cards in the lab's slot `element` ([`extras_host::mount_run_view`]).
     #[wasm_bindgen]
     pub fn mount_lanes(element: web_sys::Element, props: JsValue, emit: js_sys::Function) -> Result<ExtraHandle, JsValue> {
-        extras_host::mount_lanes(element, props, emit).map(ExtraHandle).map_err(|e| JsValue::from_str(&e))
+        extras_host::mount_run_view(extras_host::RunView::Lanes, element, props, emit).map(ExtraHandle).map_err(|e| JsValue::from_str(&e))
     }
 
     /// A download of the lab's run: export `format` of the run in `link_body` ([`extras_host::export_run`]).

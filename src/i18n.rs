@@ -153,7 +153,7 @@ catalogue! {
     LostListMore => "… and {0} more", "……另有 {0} 条";
     NoneLostYet => "No message lost so far.", "目前没有消息丢失。";
     Digest => "seed {0} · log digest {1}…", "种子 {0} · 日志摘要 {1}…";
-    CostHeading => "What the sends cost (RocketMQ benchmark figures, over the time the producer sent)", "发送的代价（RocketMQ 基准测试指标，按生产者发送期间计算）";
+    CostHeading => "What the sends cost (RocketMQ benchmark figures: Send TPS and RT over the time the producer sent, Consume TPS from the first send to the last consumption)", "发送的代价（RocketMQ 基准测试指标：Send TPS 与 RT 按生产者发送期间计算，Consume TPS 从第一次发送到最后一次消费计算）";
     // Inspector.
     InspectorHeading => "Inspector", "消息详情";
     InspectorHint => "Click a message token (or pick one from the lost list) to see its history and why it ended as it did.", "点击一个消息圆点（或从丢失列表中选一条），查看它的经历和最终结局的原因。";
@@ -337,7 +337,7 @@ catalogue! {
     SweepOpenTitle => "Sweep flushDiskType × brokerRole × send mode under faults: loss against latency and throughput", "在故障下扫描 flushDiskType × brokerRole × 发送方式：丢失与延迟、吞吐量的对比";
     SweepBack => "← Back to the lab", "← 返回实验室";
     SweepHeading => "Compare settings: what each loses, what each costs", "比较配置：各自丢多少、代价多大";
-    SweepIntro => "Every combination you tick runs under each chosen fault, once per seed, in a background worker. Each mark on the chart is one configuration: the share of acknowledged messages it lost against its p99 send latency (or its send TPS).", "勾选的每种组合都会在每种故障下、按每个种子各运行一次（在后台 Worker 中）。图上每个标记代表一种配置：确认成功后又丢失的消息比例，对比它的 p99 发送延迟（或发送 TPS）。";
+    SweepIntro => "Every combination you tick runs under each chosen fault, once per seed, in a background worker. Each mark on the chart is one configuration: the share of acknowledged messages it lost under the fault, against what it costs with no fault (the p99 send latency or send TPS of its run without a fault).", "勾选的每种组合都会在每种故障下、按每个种子各运行一次（在后台 Worker 中）。图上每个标记代表一种配置：它在该故障下确认成功后又丢失的消息比例，对比它在无故障时的代价（无故障运行的 p99 发送延迟或发送 TPS）。";
     SweepInputs => "What to compare", "比较什么";
     SweepSendMode => "send mode", "发送方式";
     SweepVersions => "RocketMQ version (each its own configurations)", "RocketMQ 版本（每个版本各自一组配置）";

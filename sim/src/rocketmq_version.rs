@@ -123,21 +123,9 @@ const KEYS_5X: &[(&str, &str)] = &[
     ("controller.notifyBrokerRoleChanged", "came with 5.0's controller (RIP-44)"),
 ];
 
-const KEYS_4_7_0: &[(&str, &str)] = &[
-    ("broker.slaveTimeout", "came with 4.9.3; 4.7.0 waits syncFlushTimeout for the slave"),
-    ("broker.totalReplicas", "came with 5.0's quorum write (RIP-34)"),
-    ("broker.inSyncReplicas", "came with 5.0's quorum write (RIP-34); 4.x SYNC_MASTER always waits for its slave"),
-    ("broker.minInSyncReplicas", "came with 5.0's quorum write (RIP-34)"),
-    ("broker.enableAutoInSyncReplicas", "came with 5.0's automatic degradation (RIP-32/34)"),
-    ("broker.enableSlaveActingMaster", "came with 5.0's slave-acting master (RIP-32)"),
-    ("broker.enableControllerMode", "came with 5.0's controller mode (RIP-44)"),
-    ("broker.allAckInSyncStateSet", "came with 5.0's controller mode (RIP-44)"),
-    ("broker.haMaxTimeSlaveNotCatchup", "came with 5.0's controller mode (RIP-44)"),
-    ("broker.controllerHeartBeatTimeoutMills", "came with 5.0's controller mode (RIP-44)"),
-    ("controller.scanNotActiveBrokerInterval", "came with 5.0's controller (RIP-44)"),
-    ("controller.enableElectUncleanMaster", "came with 5.0's controller (RIP-44)"),
-    ("controller.notifyBrokerRoleChanged", "came with 5.0's controller (RIP-44)"),
-];
+/// The keys 4.9.x added before 5.0, with why 4.7.0 lacks them; 4.7.0 lacks [`KEYS_5X`] as well.
+const KEYS_4_9_X: &[(&str, &str)] =
+    &[("broker.slaveTimeout", "came with 4.9.3; 4.7.0 waits syncFlushTimeout for the slave")];
 
 static RULES_4_7_0: VersionRules = VersionRules {
     version: RocketMqVersion::V4_7_0,
@@ -246,24 +234,25 @@ impl RocketMqVersion {
     }
 
     /// Dotted scenario keys (`broker.inSyncReplicas`) this release does not have, with why.
-    pub fn absent_keys(self) -> &'static [(&'static str, &'static str)] {
-        match self {
-            RocketMqVersion::V4_7_0 => KEYS_4_7_0,
-            RocketMqVersion::V4_9_8 => KEYS_5X,
-            RocketMqVersion::V5_3_3 => &[],
-        }
+    pub fn absent_keys(self) -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+        let (before_4_9, before_5): (&[_], &[_]) = match self {
+            RocketMqVersion::V4_7_0 => (KEYS_4_9_X, KEYS_5X),
+            RocketMqVersion::V4_9_8 => (&[], KEYS_5X),
+            RocketMqVersion::V5_3_3 => (&[], &[]),
+        };
+        before_4_9.iter().chain(before_5)
     }
 
     /// Whether the release has the dotted scenario key `field` (`broker.slaveTimeout`).
     pub fn has_key(self, field: &str) -> bool {
-        self.absent_keys().iter().all(|(k, _)| *k != field)
+        self.absent_keys().all(|(k, _)| *k != field)
     }
 }
 
 impl VersionRules {
     /// Why the dotted key `field` does not exist in this release, or `None` when it does.
     pub fn absent_key(&self, field: &str) -> Option<&'static str> {
-        self.version.absent_keys().iter().find(|(k, _)| *k == field).map(|(_, why)| *why)
+        self.version.absent_keys().find(|(k, _)| *k == field).map(|(_, why)| *why)
     }
 }
 

@@ -6,10 +6,12 @@ pub mod random;
 
 use std::collections::BTreeMap;
 
+use rmq_sim::event::EventKind;
 use rmq_sim::invariants::run_checked;
+use rmq_sim::ledger::Verdict;
 use rmq_sim::report::Report;
-use rmq_sim::scenario::{presets, Scenario};
-use rmq_sim::Sim;
+use rmq_sim::scenario::{parse_scenario, presets, Scenario};
+use rmq_sim::{Sim, SimTime};
 
 /// Runs a scenario to the end with every invariant checked after every action.
 pub fn run(sc: &Scenario) -> (Sim, Report) {
@@ -22,6 +24,26 @@ pub fn run(sc: &Scenario) -> (Sim, Report) {
     }
     let report = Report::of(&sim);
     (sim, report)
+}
+
+/// A test's scenario from its TOML; a test whose scenario does not parse fails with the error.
+pub fn scenario(toml: &str) -> Scenario {
+    parse_scenario(toml).unwrap_or_else(|e| panic!("test scenario must parse: {e}"))
+}
+
+/// How many messages ended `LOST_AFTER_ACK`.
+pub fn lost_after_ack(sim: &Sim) -> usize {
+    sim.ledger().messages.iter().filter(|m| m.verdict == Some(Verdict::LostAfterAck)).count()
+}
+
+/// How many events of the run `f` picks.
+pub fn count(sim: &Sim, f: impl Fn(&EventKind) -> bool) -> usize {
+    sim.events().iter().filter(|e| f(&e.kind)).count()
+}
+
+/// When the first event `f` picks happened.
+pub fn first_at(sim: &Sim, f: impl Fn(&EventKind) -> bool) -> Option<SimTime> {
+    sim.events().iter().find(|e| f(&e.kind)).map(|e| e.at)
 }
 
 pub fn preset(id: &str) -> Scenario {

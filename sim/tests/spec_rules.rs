@@ -6,12 +6,7 @@ use common::*;
 
 use rmq_sim::event::{EventKind, FlowControl, SendError};
 use rmq_sim::ledger::{Answer, Verdict};
-use rmq_sim::scenario::parse_scenario;
 use rmq_sim::{SendStatus, Sim, SimDuration, SimTime};
-
-fn scenario(toml: &str) -> rmq_sim::Scenario {
-    parse_scenario(toml).unwrap_or_else(|e| panic!("test scenario must parse: {e}"))
-}
 
 fn answered_at(sim: &Sim, msg: u32) -> Option<(SimTime, Answer)> {
     sim.ledger().messages[msg as usize].answer

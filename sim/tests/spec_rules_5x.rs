@@ -7,20 +7,7 @@ use common::*;
 
 use rmq_sim::event::{EventKind, SendError};
 use rmq_sim::ledger::{Answer, Verdict};
-use rmq_sim::scenario::parse_scenario;
 use rmq_sim::{SendStatus, Sim, SimDuration, SimTime};
-
-fn scenario(toml: &str) -> rmq_sim::Scenario {
-    parse_scenario(toml).unwrap_or_else(|e| panic!("test scenario must parse: {e}"))
-}
-
-fn lost_after_ack(sim: &Sim) -> usize {
-    sim.ledger().messages.iter().filter(|m| m.verdict == Some(Verdict::LostAfterAck)).count()
-}
-
-fn count(sim: &Sim, f: impl Fn(&EventKind) -> bool) -> usize {
-    sim.events().iter().filter(|e| f(&e.kind)).count()
-}
 
 /// The master's answer to each message's first attempt, and how long after its append.
 fn put_answers(sim: &Sim) -> Vec<(u32, SendStatus, SimDuration)> {

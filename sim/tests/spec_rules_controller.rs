@@ -9,10 +9,6 @@ use rmq_sim::ledger::Verdict;
 use rmq_sim::scenario::parse_scenario;
 use rmq_sim::{SendStatus, Sim, SimTime};
 
-fn scenario(toml: &str) -> rmq_sim::Scenario {
-    parse_scenario(toml).unwrap_or_else(|e| panic!("test scenario must parse: {e}"))
-}
-
 /// A controller-mode group under a steady 1 ms workload of 3000 messages (3 s); `broker`,
 /// `slave`, `rest` (faults, `[controller]`) spliced in. The consumer starts at `consumer_at`.
 fn group(broker: &str, slave: &str, consumer_at: &str, rest: &str) -> rmq_sim::Scenario {
@@ -42,10 +38,6 @@ fn fault(at: &str, kind: &str, target: &str, duration: Option<&str>) -> String {
     format!("[[fault]]\nat = \"{at}\"\nkind = \"{kind}\"\ntarget = \"{target}\"\n{d}")
 }
 
-fn first_at(sim: &Sim, f: impl Fn(&EventKind) -> bool) -> Option<SimTime> {
-    sim.events().iter().find(|e| f(&e.kind)).map(|e| e.at)
-}
-
 fn elected(sim: &Sim) -> Vec<(SimTime, u32, u32, bool)> {
     sim.events()
         .iter()
@@ -54,10 +46,6 @@ fn elected(sim: &Sim) -> Vec<(SimTime, u32, u32, bool)> {
             _ => None,
         })
         .collect()
-}
-
-fn lost_after_ack(sim: &Sim) -> usize {
-    sim.ledger().messages.iter().filter(|m| m.verdict == Some(Verdict::LostAfterAck)).count()
 }
 
 fn truncated_msgs(sim: &Sim) -> Vec<u32> {
@@ -277,4 +265,37 @@ fn controller_keys_and_targets_are_checked() {
     let sc = group("allAckInSyncStateSet = true", "count = 2", "0s", "[controller]\nenableElectUncleanMaster = true\n");
     let text = rmq_sim::scenario::parse::scenario_to_toml(&sc);
     assert_eq!(parse_scenario(&text).unwrap(), sc);
+}
+
+/// §4, issue 20 item 3 (the lab marks them): a message cut by a truncation carries that cause
+/// itself. Its cause chain ends with `Loss(TruncatedOnRejoin)` naming the node, the time it
+/// rejoined and the new epoch; the report's `cause` and both languages word it as a truncation.
+#[test]
+fn a_truncated_message_carries_its_truncation_as_its_cause() {
+    use rmq_sim::ledger::CauseStep;
+    use rmq_sim::text::Lang;
+    let (sim, r) = run(&group("", "", "10s", &fault("2s", "PROCESS_CRASH", "master", Some("60s"))));
+    let cut = truncated_msgs(&sim);
+    assert!(!cut.is_empty());
+    let rejoined = first_at(&sim, |k| matches!(k, EventKind::LogTruncated { broker: 0, .. })).unwrap();
+    for id in &cut {
+        let m = &sim.ledger().messages[*id as usize];
+        if m.verdict != Some(Verdict::LostAfterAck) {
+            continue;
+        }
+        let steps = &m.cause().expect("a lost message has a cause").0;
+        let last = steps.last().expect("steps");
+        let CauseStep::Loss(why @ LossReason::TruncatedOnRejoin { node, at, epoch }) = last else {
+            panic!("msg {id}: the last step is the truncation, not {last:?}");
+        };
+        assert_eq!((*node, *at, *epoch), (NodeId::Slave, rejoined, 2), "msg {id}");
+        assert!(matches!(steps[0], CauseStep::Answered { status: SendStatus::SendOk, .. }), "msg {id}: {steps:?}");
+        let en = why.render(Lang::En);
+        assert!(en.contains("truncated its log") && en.contains("epoch 2"), "{en}");
+        let zh = why.render(Lang::Zh);
+        assert!(zh.contains("截断") && zh.contains("epoch 2"), "{zh}");
+        let reported = r.messages.iter().find(|x| x.id == *id).unwrap();
+        assert!(reported.cause.as_deref().is_some_and(|c| c.contains("truncated its log to the last point they shared")), "{reported:?}");
+    }
+    assert!(cut.iter().any(|id| sim.ledger().messages[*id as usize].verdict == Some(Verdict::LostAfterAck)));
 }

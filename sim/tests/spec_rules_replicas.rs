@@ -10,10 +10,6 @@ use rmq_sim::event::{EventKind, NodeId};
 use rmq_sim::scenario::{parse_scenario, FaultTarget};
 use rmq_sim::{SendStatus, Sim, SimDuration};
 
-fn scenario(toml: &str) -> rmq_sim::Scenario {
-    parse_scenario(toml).unwrap_or_else(|e| panic!("test scenario must parse: {e}"))
-}
-
 /// A steady workload on a three-replica group; `broker` and `faults` are spliced in.
 fn group(version: &str, broker: &str, faults: &str) -> rmq_sim::Scenario {
     scenario(&format!(

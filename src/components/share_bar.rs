@@ -106,6 +106,17 @@ pub fn share_bar(p: &Props) -> Html {
     }
 }
 
+/// A note's Dismiss button, or `None` once it was pressed (the note then renders nothing).
+#[hook]
+fn use_dismiss_button(l: Lang) -> Option<Html> {
+    let open = use_state(|| true);
+    let close = {
+        let open = open.setter();
+        Callback::from(move |_: MouseEvent| open.set(false))
+    };
+    (*open).then(|| html! { <button class="link" onclick={close} aria-label={t(l, Key::DismissLabel)}>{t(l, Key::Dismiss)}</button> })
+}
+
 #[derive(Properties, PartialEq)]
 pub struct BannerProps {
     pub problem: AttrValue,
@@ -114,15 +125,8 @@ pub struct BannerProps {
 /// Why a link could not be opened, and what is shown instead.
 #[function_component(LinkBanner)]
 pub fn link_banner(p: &BannerProps) -> Html {
-    let open = use_state(|| true);
     let l = use_context::<Lang>().unwrap_or_default();
-    if !*open {
-        return html! {};
-    }
-    let close = {
-        let open = open.setter();
-        Callback::from(move |_: MouseEvent| open.set(false))
-    };
+    let Some(dismiss) = use_dismiss_button(l) else { return html! {} };
     // "link: the link is damaged …; was it cut short?" → "The link is damaged …; was it cut short?"
     let problem = p.problem.strip_prefix("link: ").unwrap_or(&p.problem);
     // The decoder's messages start with an ASCII word; ASCII case keeps core's Unicode case tables
@@ -134,7 +138,7 @@ pub fn link_banner(p: &BannerProps) -> Html {
     html! {
         <div class="link-banner" role="alert" data-testid="link-banner">
             <p><strong>{t(l, Key::BannerCannotOpen)}</strong>{sentence}{t(l, Key::BannerDefault)}</p>
-            <button class="link" onclick={close} aria-label={t(l, Key::DismissLabel)}>{t(l, Key::Dismiss)}</button>
+            {dismiss}
         </div>
     }
 }
@@ -148,15 +152,8 @@ pub struct ModelNoteProps {
 /// the one its author saw (never replayed silently).
 #[function_component(ModelNote)]
 pub fn model_note(p: &ModelNoteProps) -> Html {
-    let open = use_state(|| true);
     let l = use_context::<Lang>().unwrap_or_default();
-    if !*open {
-        return html! {};
-    }
-    let close = {
-        let open = open.setter();
-        Callback::from(move |_: MouseEvent| open.set(false))
-    };
+    let Some(dismiss) = use_dismiss_button(l) else { return html! {} };
     let key = match p.change {
         ModelChange::Older => Key::LinkModelOlder,
         ModelChange::Newer => Key::LinkModelNewer,
@@ -164,7 +161,7 @@ pub fn model_note(p: &ModelNoteProps) -> Html {
     html! {
         <div class="link-banner link-note" role="status" data-testid="model-note" data-change={format!("{:?}", p.change).to_ascii_lowercase()}>
             <p>{t(l, key)}</p>
-            <button class="link" onclick={close} aria-label={t(l, Key::DismissLabel)}>{t(l, Key::Dismiss)}</button>
+            {dismiss}
         </div>
     }
 }

@@ -14,6 +14,17 @@ after(() => stopLab({ server, browser }));
 
 const isExtras = url => /losslab-extras(_bg\.wasm|\.js)(\?|$)/.test(new URL(url).pathname);
 
+/** Holds the extras module's wasm back until the returned `release()`, so its loading line is there to be seen. */
+async function holdExtras(page) {
+  let release;
+  const held = new Promise(r => { release = r; });
+  await page.route(/losslab-extras_bg\.wasm$/, async route => { await held; await route.continue(); });
+  return release;
+}
+
+/** How many times the extras module's wasm was fetched among `urls`. */
+const extrasFetches = urls => urls.filter(u => new URL(u).pathname.endsWith('losslab-extras_bg.wasm')).length;
+
 /** Every URL the page (and its frames and workers) requests, from now on. */
 function record(page) {
   const urls = [];
@@ -48,10 +59,7 @@ test('a lab-only page, an iframe embed and a module embed that only mounts fetch
 test('the first "Compare settings" shows a loading line, then the sweep page, fetched once', { timeout: 120000 }, async () => {
   const { page, errors } = await openApp(browser, server.url + '?lang=en&preset=defaults');
   const urls = record(page);
-  // Hold the extras' wasm back a moment, so the loading line is there to be seen.
-  let release;
-  const held = new Promise(r => { release = r; });
-  await page.route(/losslab-extras_bg\.wasm$/, async route => { await held; await route.continue(); });
+  const release = await holdExtras(page);
   await page.click('[data-testid=sweep-toggle]');
   await expectText(page, '[data-testid=extra-loading]', /Loading this part of the lab/);
   assert.equal(await page.getAttribute('[data-testid=extra-loading]', 'role'), 'status');
@@ -70,7 +78,7 @@ test('the first "Compare settings" shows a loading line, then the sweep page, fe
   await page.click('[data-testid=sweep-toggle]');
   await page.waitForSelector('[data-testid=sweep]:not([hidden])');
   assert.equal(await page.inputValue('[data-testid=sweep-seeds]'), '2', 'the page kept its inputs');
-  assert.equal(urls.filter(u => new URL(u).pathname.endsWith('losslab-extras_bg.wasm')).length, 1, 'the extras module was fetched once');
+  assert.equal(extrasFetches(urls), 1, 'the extras module was fetched once');
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -103,9 +111,7 @@ test('when the extras module cannot be fetched, the slot says so and the lab goe
 test('the first download fetches the extras module, says so meanwhile, then saves the file', { timeout: 120000 }, async () => {
   const { page, errors } = await openApp(browser, server.url + '?lang=en&preset=defaults');
   const urls = record(page);
-  let release;
-  const held = new Promise(r => { release = r; });
-  await page.route(/losslab-extras_bg\.wasm$/, async route => { await held; await route.continue(); });
+  const release = await holdExtras(page);
   const download = page.waitForEvent('download', { timeout: 60000 });
   await page.click('[data-testid=dl-csv]');
   await expectText(page, '[data-testid=downloads] [data-testid=extra-loading]', /Loading this part of the lab/);
@@ -115,7 +121,7 @@ test('the first download fetches the extras module, says so meanwhile, then save
   const body = await (await dl.createReadStream()).toArray();
   assert.ok(Buffer.concat(body).toString().startsWith('id,sendStatus,verdict,'), 'a CSV with its header');
   await page.waitForFunction(() => !document.querySelector('[data-testid=downloads] [data-testid=extra-loading]'));
-  assert.equal(urls.filter(u => new URL(u).pathname.endsWith('losslab-extras_bg.wasm')).length, 1);
+  assert.equal(extrasFetches(urls), 1);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -129,9 +135,7 @@ test('the first message opened in the inspector fetches its what-if and retry sc
   const errors = [];
   page.on('pageerror', e => errors.push(String(e)));
   const urls = record(page);
-  let release;
-  const held = new Promise(r => { release = r; });
-  await page.route(/losslab-extras_bg\.wasm$/, async route => { await held; await route.continue(); });
+  const release = await holdExtras(page);
   await page.goto(`${server.url}?lang=en#run=${body}`);
   await expectText(page, '[data-testid=inspector] [data-testid=extra-loading]', /Loading this part of the lab/);
   // The lab's own part of the inspector is there at once.
@@ -140,7 +144,7 @@ test('the first message opened in the inspector fetches its what-if and retry sc
   await page.waitForSelector('[data-testid=inspector] [data-testid=gantt]', { timeout: 30000 });
   await page.waitForSelector('[data-testid=inspector] [data-testid=whatif]');
   assert.equal(await page.locator('[data-testid=inspector] [data-testid=extra-loading]').count(), 0);
-  assert.equal(urls.filter(u => new URL(u).pathname.endsWith('losslab-extras_bg.wasm')).length, 1);
+  assert.equal(extrasFetches(urls), 1);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -148,9 +152,7 @@ test('the first message opened in the inspector fetches its what-if and retry sc
 test('the first comparison lane fetches the lane cards, saying so meanwhile; closing it goes back to one run', { timeout: 120000 }, async () => {
   const { page, errors } = await openApp(browser, server.url + '?lang=en&preset=async-flush-power-loss');
   const urls = record(page);
-  let release;
-  const held = new Promise(r => { release = r; });
-  await page.route(/losslab-extras_bg\.wasm$/, async route => { await held; await route.continue(); });
+  const release = await holdExtras(page);
   // The add-menu is the lab's own: there before any fetch.
   await page.click('[data-testid=lane-add][data-knob=SYNC_FLUSH]');
   await expectText(page, '[data-testid=lanes] [data-testid=extra-loading]', /Loading this part of the lab/);
@@ -161,7 +163,7 @@ test('the first comparison lane fetches the lane cards, saying so meanwhile; clo
   await page.locator('[data-testid=lane] .close').first().click();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=lane]').length === 0);
   await page.waitForSelector('[data-testid=lane-add][data-knob=SYNC_FLUSH]:not([disabled])');
-  assert.equal(urls.filter(u => new URL(u).pathname.endsWith('losslab-extras_bg.wasm')).length, 1);
+  assert.equal(extrasFetches(urls), 1);
   assert.deepEqual(errors, []);
   await page.close();
 });
