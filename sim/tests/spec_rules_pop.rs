@@ -11,10 +11,6 @@ use rmq_sim::ledger::Verdict;
 use rmq_sim::scenario::{parse_scenario, GroupRetryPolicy};
 use rmq_sim::{Sim, SimDuration, SimTime};
 
-fn scenario(toml: &str) -> rmq_sim::Scenario {
-    parse_scenario(toml).unwrap_or_else(|e| panic!("test scenario must parse: {e}"))
-}
-
 /// Ten messages, message 3 fails every delivery, under the gRPC consumer (`consumer` adds keys).
 fn grpc(consumer: &str, until: &str) -> rmq_sim::Scenario {
     scenario(&format!(
