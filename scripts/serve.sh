@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing (no browser, mdbook or wasm-pack needed to serve), builds the app (release, offline) and
-# serves it on http://127.0.0.1:8080 with Trunk. It opens on the `async-flush-power-loss` preset.
+# serves it on http://127.0.0.1:8080 with Trunk. It opens on the `whole-path` preset (the first run: every station, one power cut).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"

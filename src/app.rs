@@ -8,13 +8,15 @@ use std::rc::Rc;
 use gloo_render::{request_animation_frame, AnimationFrame};
 use rmq_sim::scenario::presets;
 use rmq_sim::Scenario;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::share_bar::{LinkBanner, ModelNote, ShareBar};
 use crate::components::{
     announcer::Announcer, chrome::{Legend, LangSwitch}, config_panel::ConfigPanel, event_log::EventLog,
     fault_panel::FaultPanel, help_dialog::HelpDialog, inspector::Inspector, pipeline::Pipeline,
-    preset_picker::PresetPicker, summary::Summary, time_controls::TimeControls, version_picker::VersionPicker,
+    preset_picker::PresetPicker, summary::Summary, time_controls::TimeControls, tour_panel::TourPanel,
+    version_picker::VersionPicker,
 };
 use crate::i18n::{self, t, tf, Key, Lang};
 use crate::keyboard::{use_keyboard, KeyState};
@@ -77,6 +79,23 @@ fn use_orientation(embed: bool, root: NodeRef) -> Orientation {
         Some(w) => crate::embed::embed_orientation(w),
         None if *width < TALL_BELOW_PX => Orientation::Tall,
         None => Orientation::Wide,
+    }
+}
+
+/// After a preset is chosen (at the bottom of the page): Play gets the focus, so Space plays it
+/// rather than pressing the preset's button again, and the picture with its claim is scrolled
+/// into view (issue 24 item 7).
+fn show_picture(root: &NodeRef) {
+    // The embedded lab's root (possibly in a shadow root), else the page.
+    let page = || web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element());
+    let Some(app) = root.cast::<web_sys::Element>().or_else(page) else { return };
+    if let Ok(Some(play)) = app.query_selector("[data-testid=play]") {
+        if let Ok(play) = play.dyn_into::<web_sys::HtmlElement>() {
+            let _ = play.focus();
+        }
+    }
+    if let Ok(Some(stage)) = app.query_selector(".stage, .embed-stage") {
+        stage.scroll_into_view();
     }
 }
 
@@ -144,11 +163,12 @@ pub fn app(props: &AppProps) -> Html {
         use_callback((), move |a: Action, _| d.dispatch(a))
     };
     let on_preset = {
-        let (d, current) = (pb.dispatcher(), current.setter());
+        let (d, current, root) = (pb.dispatcher(), current.setter(), root.clone());
         use_callback((), move |id: &'static str, _| {
             if let Some(sc) = presets::load(id) {
                 current.set(Some(AttrValue::from(id)));
                 d.dispatch(Action::Load(Box::new(sc)));
+                show_picture(&root);
             }
         })
     };
@@ -255,6 +275,9 @@ pub fn app(props: &AppProps) -> Html {
                     <Pipeline pb={state.clone()} {orientation} dispatch={dispatch.clone()} />
                     <TimeControls pb={state.clone()} dispatch={dispatch.clone()} />
                 </div>
+                // Under the controls in an embed: the diagram and Play keep the first 700 px of a
+                // docs column, and the question sits right below Play.
+                if shows(Panel::Tour) { <TourPanel pb={per_event.clone()} dispatch={dispatch.clone()} /> }
                 if shows(Panel::Faults) { <FaultPanel has_slave={sc.slave.enabled} {ended} pb={per_event.clone()} dispatch={dispatch.clone()} /> }
                 if shows(Panel::Summary) || shows(Panel::Inspector) {
                     <div class="embed-side">
@@ -294,6 +317,7 @@ pub fn app(props: &AppProps) -> Html {
             <main class="layout" hidden={*sweep_open}>
                 <div class="stage">
                     if let Some(c) = claim { <p class="claim">{t(l, Key::ClaimPrefix)}{c}</p> }
+                    if shows(Panel::Tour) { <TourPanel pb={per_event.clone()} dispatch={dispatch.clone()} /> }
                     <Pipeline pb={state.clone()} {orientation} dispatch={dispatch.clone()} />
                     <Legend />
                     <TimeControls pb={state.clone()} dispatch={dispatch.clone()} />

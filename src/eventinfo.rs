@@ -14,7 +14,7 @@ pub fn kind_of(kind: &EventKind) -> &'static str {
     match kind {
         SendAttempted { .. } | OnewaySent { .. } | ResendScheduled { .. } | RequestLost { .. } => "send",
         AttemptFailed { .. } | SendAnswered { .. } | SendFailed { .. } | LateResponseDropped { .. } => "answer",
-        SendReturnedEarlierResult { .. } => "answer",
+        SendReturnedEarlierResult { .. } | ProxyAnswered { .. } => "answer",
         PutAnswered { .. } | PutRefused { .. } | InSyncReplicasNotEnough { .. } => "answer",
         Appended { .. } => "append",
         FlushStarted { .. } | Flushed { .. } | Committed { .. } => "flush",
@@ -45,7 +45,7 @@ pub fn msg_of(kind: &EventKind) -> Option<MsgId> {
     match kind {
         SendAttempted { msg, .. } | AttemptFailed { msg, .. } | SendAnswered { msg, .. } => Some(*msg),
         SendFailed { msg, .. } | OnewaySent { msg } | ResendScheduled { msg, .. } => Some(*msg),
-        SendReturnedEarlierResult { msg, .. } => Some(*msg),
+        SendReturnedEarlierResult { msg, .. } | ProxyAnswered { msg, .. } => Some(*msg),
         LateResponseDropped { msg, .. } | RequestLost { msg, .. } | Appended { msg, .. } => Some(*msg),
         PutAnswered { msg, .. } | PutRefused { msg, .. } | CopyLost { msg, .. } => Some(*msg),
         InSyncReplicasNotEnough { msg, .. } => Some(*msg),

@@ -35,6 +35,7 @@ catalogue! {
     CopyLink => "Copy link", "复制链接";
     CopyLinkTitle => "Copy a link that reproduces this run: scenario, seed, faults, playhead", "复制一个能重现这次运行的链接：场景、种子、故障和播放位置";
     EmbedButton => "</> Embed", "</> 嵌入";
+    EmbedPanels => "Beside the picture and its controls, include:", "除了图和播放控件，还包括：";
     EmbedTitle => "An iframe snippet for documentation pages", "生成可放进文档页面的 iframe 代码";
     Copied => "Copied.", "已复制。";
     PressCopy => "Press Ctrl+C (⌘C) to copy the selected text.", "请按 Ctrl+C（⌘C）复制选中的文字。";
@@ -143,6 +144,10 @@ catalogue! {
     ShortcutHint => "key {0}", "快捷键 {0}";
     // Summary.
     SummaryHeading => "Summary", "汇总";
+    BrokenTextSoFar => " broken promises so far: acknowledged, then lost", " 条承诺已落空：确认成功后又丢失";
+    AtEndHidden => "shown when the playhead reaches the end", "播放到结尾时显示";
+    PaceSlowed => "slowed to {0} here so you can follow the messages", "此处放慢到 {0}，便于看清消息";
+    PaceSkipped => "skipped {0} in which nothing happened", "跳过了 {0} 的空闲时间";
     BrokenText => " broken promises so far: acknowledged, then lost ({0} by the end of the run)", " 条承诺已落空：确认成功后又丢失（到运行结束共 {0} 条）";
     InspectOne => "inspect one", "查看一条";
     ProducerSaw => "producer saw", "生产者收到";
@@ -199,6 +204,7 @@ catalogue! {
     // Presets.
     PresetsRegion => "Presets", "预设场景";
     PresetsHeading => "Presets: one claim each", "预设场景：每个验证一个说法";
+    GroupStart => "Start here: the whole path in one run", "从这里开始：一次运行走完全程";
     GroupProducing => "Producing: what the send status means", "生产消息：发送状态意味着什么";
     GroupStoring => "Storing: flush and crashes", "存储消息：刷盘与宕机";
     GroupReplicating => "Replicating: master and slave", "同步消息：主节点与从节点";
@@ -240,6 +246,23 @@ catalogue! {
     StMaster => "Master broker", "Broker 主节点";
     StSlave => "Slave broker", "Broker 从节点";
     StQueue => "Consume queue", "消费队列";
+    // Controller mode and the second slave (issue 20).
+    StMasterBroker => "Master · broker {0}", "主节点 · Broker {0}";
+    StSlaveBroker => "Slave · broker {0}", "从节点 · Broker {0}";
+    EpochSub => "epoch {0} · {1}", "epoch {0} · {1}";
+    StController => "Controller", "控制器";
+    ControllerUp => "up · master: broker {0} · epoch {1}", "运行中 · 主节点：Broker {0} · epoch {1}";
+    ControllerNoMaster => "up · no master · epoch {0}", "运行中 · 没有主节点 · epoch {0}";
+    ControllerOut => "{0} · elects nobody", "{0} · 无法选举";
+    ControllerPartitioned => "✂ partitioned away", "✂ 网络已隔离";
+    ControllerTitle => "The controller (one node for the controllers' Raft group): it elects the master and keeps the SyncStateSet", "控制器（代表控制器的 Raft 组，这里只有一个节点）：选举主节点并维护 SyncStateSet";
+    SyncChipIn => "broker {0}: in the SyncStateSet", "Broker {0}：在 SyncStateSet 中";
+    SyncChipOut => "broker {0}: not in the SyncStateSet", "Broker {0}：不在 SyncStateSet 中";
+    SyncChipMaster => "broker {0}: the master (in the SyncStateSet)", "Broker {0}：主节点（在 SyncStateSet 中）";
+    Promoted => "⬆ broker {0} is master · epoch {1}", "⬆ Broker {0} 成为主节点 · epoch {1}";
+    PromotedShort => "⬆ promoted: broker {0}", "⬆ 升为主节点：Broker {0}";
+    ConfirmLine => "confirm offset {0}: the least ack of the SyncStateSet (with allAckInSyncStateSet, consumers read only up to it)", "确认位点 {0}：SyncStateSet 中最小的确认位点（开启 allAckInSyncStateSet 时，消费者只能读到这里）";
+    Slave2Log => "log {0} · disk {1}", "日志 {0} · 磁盘 {1}";
     StConsumerGroup => "Consumer group {0}", "消费者组 {0}";
     StLost => "Lost", "丢失";
     SendSync => "SYNC send", "SYNC 同步发送";
@@ -291,6 +314,7 @@ catalogue! {
     LookDlq => "dead-lettered", "已进入死信队列";
     LookLost => "acknowledged, then lost", "确认成功后丢失";
     LookLostUnacked => "lost (the producer saw no success)", "丢失（生产者没有收到成功响应）";
+    LookTruncated => "cut by a truncation: only the old master held it when it rejoined", "被截断：旧主重新加入时只有它持有这条消息";
     // Narration (the live region).
     SayLostOne => "message {0} lost: {1}", "消息 {0} 丢失：{1}";
     SayLostMany => "{0} messages lost: {1}", "{0} 条消息丢失：{1}";
@@ -307,6 +331,16 @@ catalogue! {
     SayDlq => "{0} message(s) dead-lettered to %DLQ%", "{0} 条消息进入死信队列 %DLQ%";
     SayDup => "{0} message(s) consumed again (duplicates)", "{0} 条消息被重复消费";
     SayEnded => "the run ended at {0}", "运行在 {0} 结束";
+    SayElected => "the controller elected broker {0} master (epoch {1})", "控制器选举 Broker {0} 为主节点（epoch {1}）";
+    SayElectedUnclean => "the controller elected broker {0} master (epoch {1}) from outside the SyncStateSet (unclean election)", "控制器从 SyncStateSet 之外选举 Broker {0} 为主节点（epoch {1}，非干净选举）";
+    SayRoleChanged => "broker {0} is master now (epoch {1}); producers and consumers move to it at their next route poll", "Broker {0} 已成为主节点（epoch {1}）；生产者和消费者在下一次路由轮询时切换过去";
+    SayNoMaster => "the controller found no broker to elect: the group has no master", "控制器找不到可选举的 Broker：该组没有主节点";
+    SayLogTruncated => "broker {0} rejoined and truncated its log by {1}", "Broker {0} 重新加入并截断了 {1} 日志";
+    SayControllerBack => "the controller is back", "控制器已恢复";
+    SaySyncSet => "SyncStateSet {0} to {1}", "SyncStateSet {0}为 {1}";
+    SyncShrunk => "shrunk", "缩小";
+    SyncGrew => "grew", "扩大";
+    StageTruncated => "cut by a truncation", "被截断";
     SayPlaying => "playing", "开始播放";
     SayPaused => "paused at {0}", "暂停于 {0}";
     SaySpeed => "speed {0}", "速度 {0}";
@@ -471,6 +505,22 @@ catalogue! {
     DlCsvTitle => "One row per message with its stages (--export csv)", "每条消息一行，含各阶段时间（--export csv）";
     DlSvgTitle => "The diagram as SVG", "把示意图存为 SVG";
     DlPngTitle => "The diagram as PNG", "把示意图存为 PNG";
+    // The guided tour of a scenario (its file's [tour]).
+    TourHeading => "Guided tour", "导览";
+    TourAsk => "Before you play: how many of the messages sent will end {0}?", "播放之前先猜一猜：发送的消息中有多少条最终会是 {0}？";
+    TourGuessNone => "none", "一条也没有";
+    TourGuessSome => "some (fewer than half)", "一部分（不到一半）";
+    TourGuessMost => "half or more", "一半或更多";
+    TourOrPlay => "Choosing plays the run and stops at each key moment; Play alone runs it without stops.", "选择后开始播放，并在每个关键时刻停下；直接按“播放”则不停顿地运行。";
+    TourYouPredicted => "Your prediction: {0} of the messages end {1}.", "你的预测：最终是 {1} 的消息——{0}。";
+    TourWatch => "Watch the run; the tour stops at each key moment.", "观察这次运行；导览会在每个关键时刻停下。";
+    TourStepOf => "Step {0} of {1}, at {2}", "第 {0} 步，共 {1} 步，时间 {2}";
+    TourContinue => "Continue", "继续";
+    TourEnd => "Leave the tour", "退出导览";
+    TourResult => "The run: {0} of {1} messages ended {2}.", "运行结果：{1} 条消息中有 {0} 条最终是 {2}。";
+    TourRight => "As you predicted.", "和你的预测一致。";
+    TourWrong => "Not what you predicted.", "和你的预测不同。";
+    TourAgain => "Play the tour again", "再看一遍导览";
 }
 
 /// The text of `key` in `lang`.
@@ -539,6 +589,7 @@ pub fn preset_text(lang: Lang, p: &rmq_sim::scenario::presets::Preset) -> (&'sta
 
 /// Chinese titles and claims of the core's presets, keyed by preset id (tested to cover all).
 pub const PRESETS_ZH: &[(&str, &str, &str)] = &[
+    ("whole-path", "一次运行走完全程：发送、刷盘、复制、消费、重试、死信、丢失", "SEND_OK 并不意味着消息安全：断电会丢失主节点尚未刷盘的消息，主节点重启后从节点上的副本也救不回来；与此同时，消费者一直处理失败的消息会被重试，然后进入死信队列。"),
     ("defaults", "默认配置，无故障：全部送达", "使用 RocketMQ 的默认配置且没有故障时，每次发送都返回 SEND_OK，每条消息都恰好被消费一次。"),
     ("slave-not-available", "SYNC_MASTER 没有从节点：SLAVE_NOT_AVAILABLE", "角色为 SYNC_MASTER 却没有配置从节点时，返回 SLAVE_NOT_AVAILABLE；消息仍然已存储。"),
     ("slave-stopped", "从节点停止：之后的发送返回 SLAVE_NOT_AVAILABLE", "SYNC_MASTER 的从节点下线后，发送返回 SLAVE_NOT_AVAILABLE，消息不再被复制。"),
@@ -577,6 +628,9 @@ pub const PRESETS_ZH: &[(&str, &str, &str)] = &[
     ("v5-controller-unclean-election", "RocketMQ 5 控制器模式：非干净选举丢失只在旧主上的消息", "开启 enableElectUncleanMaster 后，SyncStateSet 中没有存活成员时，控制器会选出集合之外的存活副本：写入恢复，但只在旧主上的消息会在旧主重新加入并截断日志时丢失。"),
     ("v5-controller-lost-with-master", "RocketMQ 5 控制器模式：控制器与主节点一起宕机时无人当选", "控制器模式的前提是控制器在故障中存活：主节点宕机时控制器也不可用，就不会选出新主，写入停止，直到控制器恢复并在下一次 5 秒扫描时重新选举。"),
     ("v5-acting-master-degrades", "RocketMQ 5：自动降级在从节点离开后返回 SEND_OK", "在 RocketMQ 5.3.3 上开启从节点代理主节点与自动降级后，从节点同步时发送会等待它，从节点宕机后则以只有主节点的延迟返回 SEND_OK。"),
+    ("v5-grpc-flush-disk-stall", "RocketMQ 5 gRPC 生产者，SYNC_FLUSH 下磁盘停滞：每条消息存储三次", "5.x 的 gRPC 生产者没有 SendStatus：Broker 无法及时确认的一次尝试就算失败，客户端立即重发，最多 maxAttempts（3）次；每次尝试其实都已存储，所以在同步刷盘磁盘停滞期间发送的消息会被存储并消费三次，而应用看到的是异常。"),
+    ("v5-remoting-flush-disk-stall", "RocketMQ 5 remoting 生产者，SYNC_FLUSH 下磁盘停滞：对照组", "remoting 生产者（DefaultMQProducer）在同样的停滞中每次发送只有一个 sendMsgTimeout 预算，超时后直接抛出异常、不再尝试：每条消息只存储一次，而 gRPC 生产者会存储三次。"),
+    ("v5-grpc-master-persistence-timeout", "RocketMQ 5 gRPC 生产者经本地 Proxy：MASTER_PERSISTENCE_TIMEOUT 后立即重发", "Proxy 把 Broker 的 FLUSH_DISK_TIMEOUT 转换为错误码 MASTER_PERSISTENCE_TIMEOUT；gRPC 客户端据此抛出异常并立即重发，于是 Broker 已经存储的消息又被存储了一次。"),
     ("v470-flush-slave-timeout-5s", "RocketMQ 4.7：等待从节点的时间是 syncFlushTimeout，5 秒", "在 RocketMQ 4.7.0 上，主从链路卡住的 SYNC_MASTER 在 syncFlushTimeout（5 秒）后返回 FLUSH_SLAVE_TIMEOUT，即种子笔记里的 5 秒，而不是 4.9.x 的 slaveTimeout（3 秒）；等待中的发送一个接一个地处理。"),
 ];
 
@@ -602,7 +656,7 @@ mod tests {
     fn chinese_texts_are_chinese_where_they_have_words() {
         let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
         // A few labels are identifiers or symbols in both languages.
-        let same = [Key::KindBroker, Key::UnitPercent, Key::LangZhTitle, Key::LaneJoin, Key::OverflowShort];
+        let same = [Key::KindBroker, Key::UnitPercent, Key::LangZhTitle, Key::LaneJoin, Key::OverflowShort, Key::EpochSub];
         let untranslated: Vec<Key> =
             Key::ALL.iter().copied().filter(|k| !same.contains(k) && (cjk(pair(*k).0) || !cjk(pair(*k).1))).collect();
         assert!(untranslated.is_empty(), "no Chinese in {untranslated:?}");

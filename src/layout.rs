@@ -71,6 +71,9 @@ struct Builder<'a> {
     pulls: BTreeMap<QueueKind, Vec<PullSpan>>,
     /// Where each message rests when it is not at the consumer (to return after a consumer crash).
     stored: Vec<Place>,
+    /// When the consumer last failed each message (RECONSUME_LATER): its way back to the broker
+    /// (`sendMessageBack`) starts there.
+    failed: Vec<Option<SimTime>>,
 }
 
 impl Builder<'_> {
@@ -129,12 +132,41 @@ impl Builder<'_> {
             }
             Delivered { msg, queue, queue_offset, .. } => self.delivered(msg.0 as usize, at, *queue, *queue_offset),
             Consumed { msg, result: ConsumeResult::Success, .. } => self.jump(msg.0 as usize, at, Place::Consumed),
-            RetryScheduled { msg, .. } => self.jump(msg.0 as usize, at, Place::Scheduled),
+            Consumed { msg, .. } => {
+                if let Some(f) = self.failed.get_mut(msg.0 as usize) {
+                    *f = Some(at);
+                }
+            }
+            RetryScheduled { msg, .. } => self.sent_back(msg.0 as usize, at, Place::Scheduled),
             RetryDue { msg, .. } => self.jump(msg.0 as usize, at, Place::Retry),
-            DeadLettered { msg, .. } => self.jump(msg.0 as usize, at, Place::Dlq),
+            DeadLettered { msg, .. } => self.sent_back(msg.0 as usize, at, Place::Dlq),
             ConsumerCrashed { .. } => self.consumer_crashed(at),
             CopyLost { msg, node: NodeId::Master, topic: Topic::Main, .. } => self.master_copy_lost(msg.0 as usize, at),
+            RoleChanged { node: NodeId::Master, epoch, .. } if *epoch > 1 => self.promoted(at),
             _ => {}
+        }
+    }
+
+    /// A failed message the broker stored again (in `SCHEDULE_TOPIC_XXXX` or `%DLQ%`): it travels
+    /// there from the consumer over the time `sendMessageBack` took; otherwise it jumps.
+    fn sent_back(&mut self, m: usize, at: SimTime, place: Place) {
+        match self.failed.get_mut(m).and_then(Option::take) {
+            Some(f) if self.place(m) == Place::Consumer => self.push(m, f, at, place),
+            _ => self.jump(m, at, place),
+        }
+    }
+
+    /// Controller mode: a slave became master (the positions swap, `changeToMaster`). What only
+    /// the old master held goes with it to the slave's place; what waited on the slave after the
+    /// master lost it is on the master now.
+    fn promoted(&mut self, at: SimTime) {
+        for m in 0..self.keys.len() {
+            let replicated = self.ledger.messages.get(m).is_some_and(|r| r.replicated_at().is_some_and(|t| t <= at));
+            match self.place(m) {
+                Place::Master if !replicated => self.jump(m, at, Place::Slave),
+                Place::Slave => self.jump(m, at, Place::Master),
+                _ => {}
+            }
         }
     }
 
@@ -174,7 +206,7 @@ impl Tracks {
     /// Builds every message's moves from a finished run's log and ledger.
     pub fn build(events: &[Event], ledger: &Ledger) -> Tracks {
         let n = ledger.messages.len();
-        let mut b = Builder { ledger, keys: vec![Vec::new(); n], pulls: BTreeMap::new(), stored: vec![Place::Pending; n] };
+        let mut b = Builder { ledger, keys: vec![Vec::new(); n], pulls: BTreeMap::new(), stored: vec![Place::Pending; n], failed: vec![None; n] };
         for e in events {
             b.on(e);
         }
@@ -191,6 +223,14 @@ impl Tracks {
         let hi = self.spans.partition_point(|(s, _)| *s <= t);
         let lo = self.spans.partition_point(|(s, _)| s.0 + self.longest_us < t.0);
         self.spans[lo..hi].iter().any(|(s, a)| *s <= t && t < *a)
+    }
+
+    /// The shortest move under way at `t` or starting before `t + horizon_us`, in microseconds
+    /// (playback slows down so that it can be watched: [`crate::playback::pace`]).
+    pub fn shortest_move_near(&self, t: SimTime, horizon_us: u64) -> Option<u64> {
+        let hi = self.spans.partition_point(|(s, _)| s.0 <= t.0.saturating_add(horizon_us));
+        let lo = self.spans.partition_point(|(s, _)| s.0 + self.longest_us < t.0);
+        self.spans[lo..hi].iter().filter(|(_, a)| *a > t).map(|(s, a)| a.0 - s.0).min()
     }
 
     /// Where message `m` is at `t`: (from, to, fraction of the way travelled).
@@ -229,15 +269,24 @@ pub enum Look {
     Lost,
     /// Lost, but the producer saw an exception or nothing: paler ghost with a cross.
     LostUnacked,
+    /// Lost because a rejoining replica truncated its log (controller mode, issue 20): a ghost
+    /// marked ✂.
+    Truncated,
 }
 
 fn reached(t: SimTime, stage: Option<SimTime>) -> bool {
     stage.is_some_and(|s| s <= t)
 }
 
+/// Whether the message's last copy went in a truncation on rejoin (the core's loss reason).
+pub fn cut_by_truncation(r: &MessageRecord) -> bool {
+    matches!(r.lost().last(), Some((_, rmq_sim::text::LossReason::TruncatedOnRejoin { .. })))
+}
+
 /// The look of a message at `t`, from its place and the core's ledger stage times.
 pub fn look(r: &MessageRecord, place: Place, t: SimTime) -> Look {
     match place {
+        Place::Lost if cut_by_truncation(r) => Look::Truncated,
         Place::Lost if r.was_acked() => Look::Lost,
         Place::Lost => Look::LostUnacked,
         Place::Dlq => Look::DeadLettered,
@@ -309,6 +358,74 @@ pub fn canvas(o: Orientation) -> (f64, f64) {
         Orientation::Tall => (400.0, 1040.0),
     }
 }
+
+/// What the picture holds beyond a master, a slave and the clients (issue 20): controller
+/// mode's controller, and a second slave (`[slave] count = 2`). Each is a small station in a band
+/// added below the picture, so the stations every scenario has stay where they are.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Shape {
+    pub controller: bool,
+    pub slave2: bool,
+}
+
+impl Shape {
+    pub fn of(sc: &rmq_sim::Scenario) -> Shape {
+        Shape { controller: sc.broker.enable_controller_mode, slave2: sc.slave.enabled && sc.slave.count >= 2 }
+    }
+
+    /// Whether the picture has the band.
+    pub fn band(self) -> bool {
+        self.controller || self.slave2
+    }
+}
+
+/// The band's height, in units.
+pub const BAND_H: f64 = 76.0;
+
+/// The picture's size for `shape`: [`canvas`], taller by the band when there is one.
+pub fn canvas_in(o: Orientation, shape: Shape) -> (f64, f64) {
+    let (w, h) = canvas(o);
+    (w, if shape.band() { h + BAND_H } else { h })
+}
+
+/// A station of the band.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BandStation {
+    /// The second slave (brokerId 2 at the start), under the first one.
+    Slave2,
+    /// The controller, with the SyncStateSet it keeps.
+    Controller,
+}
+
+/// Where a band station's area is (its box is drawn 8 units around it with the 34-unit title
+/// band above, like every station's): one row of chips or a log bar, 22 units tall.
+pub fn band_station(o: Orientation, s: BandStation) -> Rect {
+    let y = canvas(o).1 + 40.0;
+    match (o, s) {
+        (Orientation::Wide, BandStation::Slave2) => r(240.0, y, 230.0, 22.0),
+        (Orientation::Wide, BandStation::Controller) => r(520.0, y, 460.0, 22.0),
+        (Orientation::Compact, BandStation::Slave2) => r(206.0, y, 176.0, 22.0),
+        (Orientation::Compact, BandStation::Controller) => r(430.0, y, 194.0, 22.0),
+        (Orientation::Tall, BandStation::Slave2) => r(20.0, y, 170.0, 22.0),
+        (Orientation::Tall, BandStation::Controller) => r(210.0, y, 170.0, 22.0),
+    }
+}
+
+/// The SyncStateSet's chips in the controller station: one per broker (brokerId 0, 1, 2), as
+/// (brokerId, chip box), left to right after the "SyncStateSet" label's room.
+pub fn sync_set_chips(o: Orientation, brokers: u32) -> Vec<(u32, Rect)> {
+    let a = band_station(o, BandStation::Controller);
+    let x0 = a.x + 2.0 + SYNC_LABEL_ROOM;
+    (0..brokers).map(|b| (b, Rect { x: x0 + b as f64 * (SYNC_CHIP_W + 3.0), y: a.y + 3.0, w: SYNC_CHIP_W, h: 16.0 })).collect()
+}
+
+/// The room the controller's "SyncStateSet" label (RocketMQ's name, in both languages) takes
+/// before the chips, at [`SYNC_PX`].
+pub const SYNC_LABEL_ROOM: f64 = 76.0;
+/// A chip's width: "★2" at [`SYNC_PX`] bold with room.
+pub const SYNC_CHIP_W: f64 = 26.0;
+/// The size the SyncStateSet label and chips are drawn at (www/style.css `.sync-set`).
+pub const SYNC_PX: f64 = 9.5;
 
 const fn r(x: f64, y: f64, w: f64, h: f64) -> Rect {
     Rect { x, y, w, h }
@@ -665,11 +782,11 @@ pub fn tokens_with(o: Orientation, tracks: &Tracks, ledger: &Ledger, t: SimTime,
     let mut overflow: BTreeMap<StationIdKey, usize> = BTreeMap::new();
     for (rec, (from, to, f)) in ledger.messages.iter().zip(at) {
         if f < 1.0 {
-            let a = station_of(from, rec, t).map(|s| station(o, s).center());
-            let b = station_of(to, rec, t).map(|s| station(o, s).center());
+            let a = station_of(from, rec, t);
+            let b = station_of(to, rec, t);
             if let (Some(a), Some(b)) = (a, b) {
                 let f = drawn_fraction(f, motion);
-                let (x, y) = (a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f);
+                let (x, y) = along(&route(o, a, b), f);
                 out.push(Token { msg: rec.id, x, y, look: look(rec, to, t), place: to, moving: true, consumed: 0, progress: f });
             }
             continue;
@@ -700,6 +817,108 @@ pub fn fraction(part: u64, whole: u64) -> f64 {
     } else {
         (part.min(whole) as f64) / whole as f64
     }
+}
+
+/// A station box as drawn around its area (the title band above, `pad` around): [`outer`]'s unit.
+fn padded(a: Rect) -> Rect {
+    Rect { x: a.x - 8.0, y: a.y - 34.0, w: a.w + 16.0, h: a.h + 42.0 }
+}
+
+/// The drawn box of the station that holds `s`: the master's (page cache and disk), the slave's,
+/// the consumer group's (consuming and consumed) span two areas.
+pub fn outer(o: Orientation, s: StationId) -> Rect {
+    use StationId::*;
+    let (a, b) = match s {
+        MasterCache | MasterDisk => (station(o, MasterCache), station(o, MasterDisk)),
+        SlaveCache | SlaveDisk => (station(o, SlaveCache), station(o, SlaveDisk)),
+        Consumer | Consumed => (station(o, Consumer), station(o, Consumed)),
+        _ => (station(o, s), station(o, s)),
+    };
+    padded(Rect { x: a.x, y: a.y, w: a.w, h: b.y + b.h - a.y })
+}
+
+/// The links of the picture: (from, to, what travels it), in the message's direction.
+pub const LINKS: &[(StationId, StationId, &str)] = &[
+    (StationId::Producer, StationId::MasterCache, "send"),
+    (StationId::MasterCache, StationId::SlaveCache, "replicate"),
+    (StationId::MasterCache, StationId::ConsumeQueue, "dispatch"),
+    (StationId::ConsumeQueue, StationId::Consumer, "pull"),
+    (StationId::Consumer, StationId::Retry, "retry"),
+    (StationId::Retry, StationId::Dlq, "dead-letter"),
+];
+
+/// The drawn link between two stations' boxes: a straight segment across the gap, level with
+/// where both stations' areas overlap (horizontal when they sit side by side, vertical when one
+/// is above the other).
+pub fn link(o: Orientation, a: StationId, b: StationId) -> ((f64, f64), (f64, f64)) {
+    let (ra, rb) = (station(o, a), station(o, b));
+    let (oa, ob) = (outer(o, a), outer(o, b));
+    let (lo, hi) = (ra.y.max(rb.y), (ra.y + ra.h).min(rb.y + rb.h));
+    if hi > lo && (ob.x >= oa.x + oa.w || oa.x >= ob.x + ob.w) {
+        let y = (lo + hi) / 2.0;
+        return if ob.x >= oa.x + oa.w { ((oa.x + oa.w, y), (ob.x, y)) } else { ((oa.x, y), (ob.x + ob.w, y)) };
+    }
+    let x = (ra.x.max(rb.x) + (ra.x + ra.w).min(rb.x + rb.w)) / 2.0;
+    if ob.y >= oa.y + oa.h {
+        ((x, oa.y + oa.h), (x, ob.y))
+    } else {
+        ((x, oa.y), (x, ob.y + ob.h))
+    }
+}
+
+/// The way a token travels from station `a` to station `b`: from `a`'s centre along the drawn
+/// links to `b`'s centre (a pull from a broker goes through the consume queue; a retry back
+/// to the consumer, and a dead letter, along the retry link).
+pub fn route(o: Orientation, a: StationId, b: StationId) -> Vec<(f64, f64)> {
+    use StationId::*;
+    let c = |s: StationId| station(o, s).center();
+    let mut pts = vec![c(a)];
+    let mut via = |x: StationId, y: StationId, rev: bool| {
+        let (p, q) = link(o, x, y);
+        if rev {
+            pts.extend([q, p]);
+        } else {
+            pts.extend([p, q]);
+        }
+    };
+    match (a, b) {
+        (Producer, MasterCache | MasterDisk) => via(Producer, MasterCache, false),
+        (MasterCache | MasterDisk, Consumer) => {
+            via(MasterCache, ConsumeQueue, false);
+            via(ConsumeQueue, Consumer, false);
+        }
+        (SlaveCache | SlaveDisk, Consumer) => {
+            via(MasterCache, SlaveCache, true);
+            via(MasterCache, ConsumeQueue, false);
+            via(ConsumeQueue, Consumer, false);
+        }
+        (Retry, Consumer) => via(Consumer, Retry, true),
+        (Consumer, Retry) => via(Consumer, Retry, false),
+        (Consumer, Dlq) => {
+            via(Consumer, Retry, false);
+            via(Retry, Dlq, false);
+        }
+        _ => {}
+    }
+    pts.push(c(b));
+    pts
+}
+
+/// The point a fraction `f` (0..=1) of the way along the polyline `pts`, by length.
+pub fn along(pts: &[(f64, f64)], f: f64) -> (f64, f64) {
+    let seg = |i: usize| ((pts[i + 1].0 - pts[i].0).powi(2) + (pts[i + 1].1 - pts[i].1).powi(2)).sqrt();
+    let total: f64 = (0..pts.len().saturating_sub(1)).map(seg).sum();
+    let Some(&last) = pts.last() else { return (0.0, 0.0) };
+    let mut left = total * f.clamp(0.0, 1.0);
+    for i in 0..pts.len() - 1 {
+        let l = seg(i);
+        if left <= l && l > 0.0 {
+            let k = left / l;
+            return (pts[i].0 + (pts[i + 1].0 - pts[i].0) * k, pts[i].1 + (pts[i + 1].1 - pts[i].1) * k);
+        }
+        left -= l;
+    }
+    last
 }
 
 #[cfg(test)]
@@ -759,6 +978,30 @@ mod tests {
         let tr = Tracks::build(sim.events(), sim.ledger());
         let moved = (0..tr.keys.len()).filter(|&m| tr.keys[m].iter().any(|k| k.place == Place::Slave)).count();
         assert!(moved > 0, "some acknowledged messages survive only on the slave");
+    }
+
+    /// Controller mode (issue 20): what only the old master held moves with it to the slave's
+    /// place when the slave is promoted, and is cut (a truncated ghost in the lost bin) when the
+    /// old master rejoins; the inspector's stage names the truncation.
+    #[test]
+    fn the_old_masters_tail_follows_it_to_the_slave_and_is_cut_on_rejoin() {
+        let sim = finished("v5-controller-failover-truncated");
+        let tr = Tracks::build(sim.events(), sim.ledger());
+        let role = |k: &EventKind| matches!(k, EventKind::RoleChanged { node: NodeId::Master, epoch: 2, .. });
+        let promoted = sim.events().iter().find(|e| role(&e.kind)).expect("a promotion").at;
+        let truncated = sim.events().iter().find(|e| matches!(e.kind, EventKind::LogTruncated { .. })).expect("a truncation").at;
+        let cut: Vec<&MessageRecord> = sim.ledger().messages.iter().filter(|r| cut_by_truncation(r)).collect();
+        assert!(!cut.is_empty());
+        for r in &cut {
+            let m = r.id as usize;
+            assert_eq!(tr.at(m, SimTime(promoted.0 - 1)).1, Place::Master, "msg {m} on the master before");
+            assert_eq!(tr.at(m, promoted).1, Place::Slave, "msg {m} with the old master after the promotion");
+            assert_eq!(tr.at(m, truncated).1, Place::Lost, "msg {m} cut when it rejoins");
+            assert_eq!(look(r, Place::Lost, truncated), Look::Truncated);
+        }
+        let (toks, _) = tokens(Orientation::Wide, &tr, sim.ledger(), sim.now());
+        assert!(toks.iter().any(|t| t.look == Look::Truncated), "truncated ghosts are drawn");
+        assert!(sim.ledger().messages.iter().filter(|r| r.verdict == Some(Verdict::LostAfterAck)).all(cut_by_truncation));
     }
 
     #[test]
@@ -863,6 +1106,83 @@ mod tests {
         }
     }
 
+    /// The band of controller mode and the second slave (issue 20): its stations' boxes stay in
+    /// the taller canvas, clear of every other box; their titles and subtitles (brokerId and epoch,
+    /// the controller's longest states, 5-digit offsets) fit at 375 px, in the 690 px embed and on
+    /// the desktop, in both languages; the SyncStateSet label and its three chips stay inside the
+    /// controller's area; and the brokers' titles with their brokerId fit uncut.
+    #[test]
+    fn the_controller_and_a_second_slave_fit_the_band() {
+        use crate::i18n::{t, tf, Key, Lang};
+        use StationId::*;
+        let span = |a: Rect, b: Rect| Rect { x: a.x, y: a.y, w: a.w.max(b.w), h: b.y + b.h - a.y };
+        let boxed = |a: Rect| Rect { x: a.x - 8.0, y: a.y - 34.0, w: a.w + 16.0, h: a.h + 42.0 };
+        let shape = Shape { controller: true, slave2: true };
+        for o in [Orientation::Wide, Orientation::Compact, Orientation::Tall] {
+            let (w, h) = canvas_in(o, shape);
+            assert_eq!(canvas_in(o, Shape::default()), canvas(o), "{o:?}: no band, no change");
+            let s = |id| station(o, id);
+            let others = [
+                span(s(MasterCache), s(MasterDisk)),
+                span(s(SlaveCache), s(SlaveDisk)),
+                span(s(Consumer), s(Consumed)),
+                s(Producer),
+                s(ConsumeQueue),
+                s(Retry),
+                s(Dlq),
+                s(Lost),
+            ]
+            .map(boxed);
+            let band = [BandStation::Slave2, BandStation::Controller].map(|b| (b, boxed(band_station(o, b))));
+            let apart = |a: Rect, b: Rect| a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+            for (i, (n, a)) in band.iter().enumerate() {
+                assert!(a.x >= 0.0 && a.y >= 0.0 && a.x + a.w <= w && a.y + a.h <= h, "{o:?}: {n:?} leaves the canvas");
+                for b in &others {
+                    assert!(apart(*a, *b), "{o:?}: {n:?} overlaps {b:?}");
+                }
+                for (m, b) in &band[i + 1..] {
+                    assert!(apart(*a, *b), "{o:?}: {n:?} overlaps {m:?}");
+                }
+            }
+            let ctl = band_station(o, BandStation::Controller);
+            let chips = sync_set_chips(o, 3);
+            assert!(label_width("SyncStateSet", SYNC_PX, false) + 2.0 <= SYNC_LABEL_ROOM, "the label runs into the first chip");
+            for (b, c) in &chips {
+                assert!(c.x >= ctl.x + SYNC_LABEL_ROOM && c.x + c.w <= ctl.x + ctl.w && c.y >= ctl.y && c.y + c.h <= ctl.y + ctl.h, "{o:?}: chip {b}");
+                assert!(label_width(&format!("★{b}"), SYNC_PX, true) <= c.w - 4.0, "{o:?}: chip {b}'s text");
+            }
+            for lang in [Lang::En, Lang::Zh] {
+                let slave2 = band_station(o, BandStation::Slave2);
+                let sub2 = tf(lang, Key::SlaveSub, &[&t(lang, Key::LinkPartitioned), &rmq_sim::event::bytes(999 << 20)]) + " · epoch 12";
+                let ctl_subs = [
+                    tf(lang, Key::ControllerUp, &[&2, &12]),
+                    tf(lang, Key::ControllerNoMaster, &[&12]),
+                    tf(lang, Key::ControllerOut, &[&t(lang, Key::ControllerPartitioned)]),
+                    tf(lang, Key::ControllerOut, &[&t(lang, Key::BadgeMachineOff)]),
+                ];
+                let mut labels: Vec<(Rect, f64, String, String)> =
+                    ctl_subs.into_iter().map(|sub| (ctl, 0.0, t(lang, Key::StController).to_string(), sub)).collect();
+                labels.push((slave2, 0.0, tf(lang, Key::StSlaveBroker, &[&2]), sub2));
+                labels.push((span(s(MasterCache), s(MasterDisk)), 60.0, tf(lang, Key::StMasterBroker, &[&2]), tf(lang, Key::EpochSub, &[&12, &"ASYNC_FLUSH"])));
+                labels.push((span(s(SlaveCache), s(SlaveDisk)), 0.0, tf(lang, Key::StSlaveBroker, &[&0]), String::new()));
+                for (area, reserve, title, sub) in labels {
+                    let room = title_room(area, 8.0, reserve);
+                    let ft = fit_label(&title, room, TITLE_PX, TITLE_MIN_PX, true);
+                    assert!(!ft.clipped && label_width(&ft.text, ft.px, true) <= room, "{o:?} {lang:?}: the title {title:?} is cut or overflows");
+                    let fs = fit_label(&sub, title_room(area, 8.0, 0.0), SUB_PX, SUB_MIN_PX, false);
+                    assert!(label_width(&fs.text, fs.px, false) <= title_room(area, 8.0, 0.0), "{o:?} {lang:?}: {sub:?} overflows");
+                }
+                // The controller's state is never cut outside the phone.
+                if o != Orientation::Tall {
+                    let sub = tf(lang, Key::ControllerUp, &[&2, &12]);
+                    assert!(!fit_label(&sub, title_room(ctl, 8.0, 0.0), SUB_PX, SUB_MIN_PX, false).clipped, "{o:?} {lang:?}: {sub:?} is cut");
+                }
+                let line = tf(lang, Key::Slave2Log, &[&rmq_sim::event::bytes(999 << 20), &rmq_sim::event::bytes(999 << 20)]);
+                assert!(!fit_label(&line, slave2.w - 4.0, RG_PX, 8.5, false).clipped, "{o:?} {lang:?}: {line:?} is cut");
+            }
+        }
+    }
+
     /// Message ids of any length are drawn inside their token: short ones at the full size,
     /// 4–5 digits and more smaller and, past the smallest size, condensed to the token's inside.
     #[test]
@@ -953,4 +1273,83 @@ mod tests {
             }
         }
     }
+    #[test]
+    fn every_station_receives_a_token_in_the_first_run() {
+        // Issue 24: the default preset's one run uses the whole path (the consume queue is passed
+        // through, not rested in).
+        let sim = finished(crate::DEFAULT_PRESET);
+        let tr = Tracks::build(sim.events(), sim.ledger());
+        let mut seen = std::collections::BTreeSet::new();
+        let times = sim.events().iter().map(|e| e.at).chain([SimTime(sim.now().0)]);
+        for t in times {
+            for (rec, (from, to, f)) in sim.ledger().messages.iter().map(|r| (r, tr.at(r.id as usize, t))) {
+                // Where it rests, or where it sets out from (the producer: every send leaves at once).
+                let at = if f >= 1.0 { station_of(to, rec, t) } else { station_of(from, rec, t) };
+                if let Some(s) = at {
+                    seen.insert(s as u8);
+                }
+            }
+        }
+        use StationId::*;
+        for s in [Producer, MasterCache, MasterDisk, SlaveCache, SlaveDisk, Consumer, Consumed, Retry, Dlq, Lost] {
+            assert!(seen.contains(&(s as u8)), "{s:?} never holds a token");
+        }
+    }
+
+    #[test]
+    fn a_failed_message_travels_back_to_the_broker() {
+        let sim = finished("whole-path");
+        let tr = Tracks::build(sim.events(), sim.ledger());
+        let keys = &tr.keys[2];
+        let back = keys.iter().find(|k| k.place == Place::Scheduled).expect("msg#2 is retried");
+        assert!(back.arrive > back.start, "sendMessageBack takes time: {back:?}");
+        let dlq = keys.last().expect("keys");
+        assert_eq!(dlq.place, Place::Dlq);
+        assert!(dlq.arrive > dlq.start);
+    }
+
+    #[test]
+    fn links_cross_gaps_between_boxes_and_no_box() {
+        use StationId::*;
+        let all = [Producer, MasterCache, SlaveCache, ConsumeQueue, Consumer, Retry, Dlq, Lost];
+        for o in [Orientation::Wide, Orientation::Compact, Orientation::Tall] {
+            for (a, b, what) in LINKS {
+                let ((x1, y1), (x2, y2)) = link(o, *a, *b);
+                assert!((x1 - x2).abs() < 1e-9 || (y1 - y2).abs() < 1e-9, "{o:?} {what}: straight");
+                assert!((x1 - x2).abs() + (y1 - y2).abs() >= 4.0, "{o:?} {what}: long enough to see");
+                for k in 1..10 {
+                    let f = k as f64 / 10.0;
+                    let (x, y) = (x1 + (x2 - x1) * f, y1 + (y2 - y1) * f);
+                    for s in all {
+                        let r = outer(o, s);
+                        let inside = x > r.x + 0.5 && x < r.x + r.w - 0.5 && y > r.y + 0.5 && y < r.y + r.h - 0.5;
+                        assert!(!inside, "{o:?} {what}: crosses {s:?}'s box at ({x:.1},{y:.1})");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_travelling_token_follows_the_drawn_link() {
+        let sim = finished("whole-path");
+        let tr = Tracks::build(sim.events(), sim.ledger());
+        let k = tr.keys[0].iter().find(|k| k.place == Place::Master).copied().expect("a send");
+        let o = Orientation::Wide;
+        let ((lx1, ly), (lx2, _)) = link(o, StationId::Producer, StationId::MasterCache);
+        let mut crossed = 0;
+        for i in 1..100 {
+            let t = SimTime(k.start.0 + (k.arrive.0 - k.start.0) * i / 100);
+            let (toks, _) = tokens(o, &tr, sim.ledger(), t);
+            let tok = toks.iter().find(|t| t.msg == 0).expect("msg#0 drawn");
+            assert!(tok.moving);
+            if tok.x > lx1 && tok.x < lx2 {
+                assert!((tok.y - ly).abs() < 1e-6, "in the gap the token is on the link: {tok:?}");
+                crossed += 1;
+            }
+        }
+        assert!(crossed > 0, "the token crosses the gap between the boxes");
+        assert_eq!(along(&[(0.0, 0.0), (10.0, 0.0), (10.0, 10.0)], 0.75), (10.0, 5.0));
+    }
+
 }

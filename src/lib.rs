@@ -33,8 +33,9 @@ pub mod js_api;
 
 pub use app::App;
 
-/// The scenario a newcomer sees first: ASYNC_FLUSH, a master power cut, SEND_OK messages lost.
-pub const DEFAULT_PRESET: &str = "async-flush-power-loss";
+/// The scenario a newcomer sees first: one run that uses every station (sent, flushed, copied,
+/// consumed, retried, dead-lettered) and one power cut that loses SEND_OK messages.
+pub const DEFAULT_PRESET: &str = "whole-path";
 
 /// Event-log digest of the `defaults` preset, asserted natively and in the browser (the same
 /// run must give the same log on both platforms).

@@ -110,6 +110,18 @@ pub fn narrate(run: &Run, from: SimTime, to: SimTime, lang: Lang) -> Option<Stri
                 parts.push(tf(lang, Key::SayFault, &[&kind.name(), &t(lang, target_key(*target))]))
             }
             EventKind::DeadLettered { .. } => dlq += 1,
+            // Controller mode (issue 20): the election, the promotion, the set, the truncation.
+            EventKind::MasterElected { broker, epoch, unclean, .. } => {
+                parts.push(tf(lang, if *unclean { Key::SayElectedUnclean } else { Key::SayElected }, &[broker, epoch]))
+            }
+            EventKind::RoleChanged { broker, node: NodeId::Master, epoch } => parts.push(tf(lang, Key::SayRoleChanged, &[broker, epoch])),
+            EventKind::NoMasterElected { .. } => parts.push(t(lang, Key::SayNoMaster).to_string()),
+            EventKind::SyncStateSetChanged { sync_state_set, how, .. } => {
+                let how = t(lang, if *how == "grew" { Key::SyncGrew } else { Key::SyncShrunk });
+                parts.push(tf(lang, Key::SaySyncSet, &[&how, sync_state_set]))
+            }
+            EventKind::LogTruncated { broker, cut, .. } => parts.push(tf(lang, Key::SayLogTruncated, &[broker, &rmq_sim::event::bytes(*cut)])),
+            EventKind::ControllerBack => parts.push(t(lang, Key::SayControllerBack).to_string()),
             EventKind::RunEnded { .. } => ended = Some(e.at),
             _ => {}
         }
@@ -157,6 +169,22 @@ mod tests {
         let r = run("defaults");
         assert_eq!(narrate(&r, SimTime::ZERO, SimTime::from_ms(5), Lang::En), None);
         assert_eq!(narrate(&r, SimTime::from_ms(5), SimTime::from_ms(5), Lang::En), None);
+    }
+
+    /// Controller mode: the election and the promotion are said when the playhead passes them,
+    /// and the truncation on rejoin names the broker and what it cut (issue 20).
+    #[test]
+    fn a_failover_is_narrated_from_the_election_to_the_truncation() {
+        let r = run("v5-controller-failover-truncated");
+        let s = narrate(&r, SimTime::ZERO, r.end, Lang::En).expect("something");
+        assert!(s.contains("the controller elected broker 1 master (epoch 2)"), "{s}");
+        assert!(s.contains("broker 1 is master now (epoch 2)"), "{s}");
+        assert!(s.contains("broker 0 rejoined and truncated its log by"), "{s}");
+        let zh = narrate(&r, SimTime::ZERO, r.end, Lang::Zh).expect("zh");
+        assert!(zh.contains("控制器选举 Broker 1 为主节点（epoch 2）"), "{zh}");
+        let before = r.done.events().iter().find(|e| matches!(e.kind, EventKind::MasterElected { .. })).map(|e| e.at).expect("elected");
+        let early = narrate(&r, SimTime::ZERO, SimTime(before.0 - 1), Lang::En).unwrap_or_default();
+        assert!(!early.contains("elected"), "not before the playhead reaches it: {early}");
     }
 
     #[test]

@@ -12,8 +12,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use rmq_sim::report::Report;
+use rmq_sim::scenario::tour::Guess;
 use rmq_sim::scenario::{Fault, FaultKind, FaultTarget};
-use rmq_sim::{Command, EventKind, Scenario, Sim, SimTime};
+use rmq_sim::{Command, EventKind, Scenario, Sim, SimDuration, SimTime};
 use yew::prelude::{hook, use_memo};
 use yew::Reducible;
 
@@ -125,6 +126,46 @@ pub const IDLE_SKIP_WALL_MS: f64 = 400.0;
 /// After a skip the playhead lands this much wall time before the next event, so it is seen.
 const SKIP_LEAD_WALL_MS: f64 = 150.0;
 
+/// Pacing (issue 24): the simulated time one wall second covers at the chosen speed is looked
+/// at ahead of the playhead; more events than this in it, and playback slows down (a power cut's
+/// burst of copies lost, a consumer's run of deliveries).
+pub const CROWD_EVENTS: usize = 8;
+/// A token's move is drawn over at least this much wall time (a 20 ms send at 0.2× would take 100 ms).
+pub const GLIDE_MIN_WALL_MS: f64 = 350.0;
+/// Playback never slows below this fraction of the chosen speed.
+pub const SLOW_FLOOR: f64 = 0.1;
+/// How long the time bar keeps saying that idle time was skipped, in wall milliseconds.
+const SKIP_NOTE_WALL_MS: f64 = 1_500.0;
+
+/// How the playhead is moving, as the time bar says it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Pace {
+    /// At the chosen speed.
+    Normal,
+    /// Slowed to this fraction of the chosen speed: events crowd, or a token is travelling.
+    Slowed(f64),
+    /// Jumped over this much simulated time in which nothing happened.
+    Skipped(SimDuration),
+}
+
+/// The fraction of `speed` to play at around `t` (a pure function of the finished run): 1, or
+/// less where more than [`CROWD_EVENTS`] events fall in the next wall second, or
+/// where a move under way would otherwise take less than [`GLIDE_MIN_WALL_MS`]; never below
+/// [`SLOW_FLOOR`].
+pub fn pace(run: &Run, t: SimTime, speed: f64) -> f64 {
+    let window = wall_to_sim_us(1_000.0, speed);
+    let ev = run.done.events();
+    let from = ev.partition_point(|e| e.at <= t);
+    let cap = (CROWD_EVENTS as f64 / SLOW_FLOOR) as usize;
+    let n = ev[from..].iter().take(cap).take_while(|e| e.at.0 < t.0.saturating_add(window)).count();
+    let crowd = if n > CROWD_EVENTS { CROWD_EVENTS as f64 / n as f64 } else { 1.0 };
+    let glide = run
+        .tracks
+        .shortest_move_near(t, wall_to_sim_us(50.0, speed))
+        .map_or(1.0, |d| (d as f64 / wall_to_sim_us(GLIDE_MIN_WALL_MS, speed).max(1) as f64).min(1.0));
+    crowd.min(glide).max(SLOW_FLOOR)
+}
+
 /// The one place wall time meets simulated time: `wall_ms` of real time at `speed` becomes
 /// this many simulated microseconds.
 pub fn wall_to_sim_us(wall_ms: f64, speed: f64) -> u64 {
@@ -153,6 +194,11 @@ pub enum Action {
     /// Start over with another scenario (boxed: a scenario is large, the other actions small).
     Load(Box<Scenario>),
     Select(Option<u32>),
+    /// Start the scenario's guided tour with the reader's prediction: play from the start (or
+    /// from here, when the run has not ended), stopping at each of its steps.
+    Predict(Guess),
+    /// Leave the tour: playback no longer stops at its steps.
+    EndTour,
 }
 
 /// The reducer's state. `live` is the playback `Sim`, advanced in place as the playhead moves
@@ -166,8 +212,15 @@ pub struct Playback {
     pub playing: bool,
     /// The message open in the inspector.
     pub selected: Option<u32>,
+    /// The reader's prediction while the scenario's guided tour runs ([`Action::Predict`]); with a
+    /// tour on, playing stops at each of its steps.
+    pub guess: Option<Guess>,
     /// Bumped on each change so that components can compare cheaply.
     pub version: u64,
+    /// How the last frames moved the playhead (the time bar says it).
+    pub pace: Pace,
+    /// Wall milliseconds the time bar still shows a skip.
+    skip_note_ms: f64,
 }
 
 impl PartialEq for Playback {
@@ -208,7 +261,10 @@ impl Playback {
             speed: SPEED_DEFAULT,
             playing: false,
             selected: None,
+            guess: None,
             version: 0,
+            pace: Pace::Normal,
+            skip_note_ms: 0.0,
         }
     }
 
@@ -228,16 +284,51 @@ impl Playback {
         self
     }
 
-    /// The playhead after `wall_ms` of play, jumping over idle gaps.
-    fn target_after(&self, wall_ms: f64) -> SimTime {
-        let t = SimTime(self.cursor.0.saturating_add(wall_to_sim_us(wall_ms, self.speed)));
-        let Some(next) = self.run.next_event_after(self.cursor) else { return self.run.end };
+    /// The playhead after `wall_ms` of play, paced by [`pace`] and jumping over idle gaps, and
+    /// how it moved.
+    fn target_after(&self, wall_ms: f64) -> (SimTime, Pace) {
+        let f = pace(&self.run, self.cursor, self.speed);
+        let step = (wall_to_sim_us(wall_ms, self.speed) as f64 * f).round() as u64;
+        let t = SimTime(self.cursor.0.saturating_add(step));
+        let slowed = if f < 1.0 { Pace::Slowed(f) } else { Pace::Normal };
+        let Some(next) = self.run.next_event_after(self.cursor) else { return (self.run.end, slowed) };
         let idle = wall_to_sim_us(IDLE_SKIP_WALL_MS, self.speed);
         if next.0 > t.0.saturating_add(idle) && !self.run.tracks.moving_at(self.cursor) {
             let lead = wall_to_sim_us(SKIP_LEAD_WALL_MS, self.speed);
-            return SimTime(next.0.saturating_sub(lead).max(t.0));
+            let to = SimTime(next.0.saturating_sub(lead).max(t.0));
+            return (to, Pace::Skipped(SimDuration(to.0 - self.cursor.0)));
         }
-        t
+        (t, slowed)
+    }
+
+    /// One frame of play: the playhead moved by `wall_ms`, and what the time bar says about it
+    /// (a skip stays said for [`SKIP_NOTE_WALL_MS`] unless playback slows down meanwhile).
+    fn ticked(&self, wall_ms: f64) -> Playback {
+        let (t, p) = self.target_after(wall_ms);
+        // The guided tour stops at its next step first (the lead's tour_stop).
+        if let Some(at) = self.tour_stop(t) {
+            return Playback { playing: false, pace: Pace::Normal, skip_note_ms: 0.0, ..self.clone() }.moved_to(at);
+        }
+        let mut next = self.clone().moved_to(t);
+        match p {
+            Pace::Skipped(_) => (next.pace, next.skip_note_ms) = (p, SKIP_NOTE_WALL_MS),
+            Pace::Normal if self.skip_note_ms > 0.0 => next.skip_note_ms = (self.skip_note_ms - wall_ms).max(0.0),
+            _ => (next.pace, next.skip_note_ms) = (p, 0.0),
+        }
+        if next.skip_note_ms <= 0.0 && matches!(next.pace, Pace::Skipped(_)) {
+            next.pace = Pace::Normal;
+        }
+        if !next.playing {
+            next.pace = Pace::Normal;
+        }
+        next
+    }
+
+    /// Where a tour in progress stops playing on the way from the playhead to `to`: its next step.
+    fn tour_stop(&self, to: SimTime) -> Option<SimTime> {
+        self.guess?;
+        let tour = self.run.timeline.scenario.tour.as_ref()?;
+        tour.stop_between(self.cursor, to).map(|i| tour.steps[i].at)
     }
 
     fn with_timeline(&self, timeline: Timeline, t: SimTime) -> Self {
@@ -252,11 +343,12 @@ impl Playback {
 
     /// The pure transition function (no I/O): also used natively in tests.
     pub fn apply(&self, action: Action) -> Playback {
+        let keeps_pace = matches!(action, Action::Tick(_) | Action::Select(_) | Action::SetSpeed(_));
         let mut next = match action {
             Action::Play if self.cursor >= self.run.end => Playback { playing: true, ..self.clone() }.moved_to(SimTime::ZERO),
             Action::Play => Playback { playing: true, ..self.clone() },
             Action::Pause => Playback { playing: false, ..self.clone() },
-            Action::Tick(wall_ms) if self.playing => self.clone().moved_to(self.target_after(wall_ms)),
+            Action::Tick(wall_ms) if self.playing => self.ticked(wall_ms),
             Action::Tick(_) => self.clone(),
             Action::Step => {
                 let t = self.run.next_event_after(self.cursor).unwrap_or(self.run.end);
@@ -279,10 +371,17 @@ impl Playback {
             Action::Load(scenario) => Playback {
                 playing: false,
                 selected: None,
+                guess: None,
                 ..self.with_timeline(Timeline::new(*scenario), SimTime::ZERO)
             },
             Action::Select(m) => Playback { selected: m, ..self.clone() },
+            Action::Predict(g) if self.cursor >= self.run.end => Playback { guess: Some(g), playing: true, ..self.clone() }.moved_to(SimTime::ZERO),
+            Action::Predict(g) => Playback { guess: Some(g), playing: true, ..self.clone() },
+            Action::EndTour => Playback { guess: None, ..self.clone() },
         };
+        if !keeps_pace {
+            (next.pace, next.skip_note_ms) = (Pace::Normal, 0.0);
+        }
         next.version = self.version.wrapping_add(1);
         next
     }
@@ -300,6 +399,7 @@ pub struct EventKey {
     /// Events the playback `Sim` emitted (it may run a little ahead of the playhead).
     emitted: u64,
     selected: Option<u32>,
+    guess: Option<Guess>,
     playing: bool,
     speed_bits: u64,
     paused_at: Option<SimTime>,
@@ -314,6 +414,7 @@ impl Playback {
             passed: self.run.events_by(self.cursor),
             emitted: self.live.borrow().events_emitted(),
             selected: self.selected,
+            guess: self.guess,
             playing: self.playing,
             speed_bits: self.speed.to_bits(),
             paused_at: (!self.playing).then_some(self.cursor),
@@ -427,6 +528,43 @@ mod tests {
         assert_ne!(q.event_key(), r.event_key(), "an event passed the playhead");
         assert_ne!(q.event_key(), q.apply(Action::Select(Some(1))).event_key());
         assert_ne!(q.event_key(), q.apply(Action::Pause).event_key());
+        assert_ne!(q.event_key(), q.apply(Action::Predict(Guess::None)).event_key(), "the tour panel follows a prediction");
+    }
+
+    #[test]
+    fn a_tour_stops_playing_at_each_step_and_only_while_it_runs() {
+        let sc = presets::load("async-flush-power-loss").expect("preset");
+        let tour = sc.tour.clone().expect("the preset has a tour");
+        let play = |p: Playback| {
+            let mut p = p.apply(Action::SetSpeed(50.0));
+            let mut stops = Vec::new();
+            for _ in 0..100_000 {
+                if !p.playing {
+                    if p.cursor >= p.run.end {
+                        break;
+                    }
+                    stops.push(p.cursor);
+                    p = p.apply(Action::Play);
+                }
+                p = p.apply(Action::Tick(16.0));
+            }
+            (p, stops)
+        };
+        let (p, stops) = play(Playback::new(sc.clone()).apply(Action::Predict(Guess::Some)));
+        let mut at: Vec<SimTime> = tour.steps.iter().map(|s| s.at).collect();
+        at.dedup();
+        assert_eq!(stops, at, "one stop per moment of the tour");
+        assert_eq!(p.cursor, p.run.end);
+        assert_eq!(p.guess, Some(Guess::Some), "the prediction is kept for the reveal");
+        // Without a prediction (or after leaving the tour) Play runs through.
+        let (_, stops) = play(Playback::new(sc.clone()).apply(Action::Play));
+        assert_eq!(stops, []);
+        let (_, stops) = play(Playback::new(sc.clone()).apply(Action::Predict(Guess::None)).apply(Action::EndTour));
+        assert_eq!(stops, []);
+        // Predicting again after the end replays from the start; a new scenario drops the tour.
+        let again = p.apply(Action::Predict(Guess::Most));
+        assert_eq!((again.cursor, again.playing, again.guess), (SimTime::ZERO, true, Some(Guess::Most)));
+        assert_eq!(again.apply(Action::Load(Box::new(sc))).guess, None);
     }
 
     #[test]
@@ -435,4 +573,54 @@ mod tests {
         assert_eq!(wall_to_sim_us(-5.0, 1.0), 0);
         assert_eq!(wall_to_sim_us(f64::NAN, 1.0), 0);
     }
+    /// Plays `p` to its end in 16 ms frames; the wall milliseconds it took and each frame's pace.
+    fn play_through(p: Playback) -> (f64, Vec<(SimTime, Pace)>) {
+        let mut p = p.apply(Action::Play);
+        let (mut wall, mut paces) = (0.0, Vec::new());
+        while p.playing && wall < 600_000.0 {
+            p = p.apply(Action::Tick(16.0));
+            wall += 16.0;
+            paces.push((p.cursor, p.pace));
+        }
+        (wall, paces)
+    }
+
+    #[test]
+    fn pacing_slows_where_events_crowd_and_not_where_nothing_happens() {
+        let p = Playback::new(presets::load("whole-path").expect("preset"));
+        let cut = SimTime::from_ms(1_950);
+        assert!(pace(&p.run, SimTime(cut.0 - 30_000), SPEED_DEFAULT) < 1.0, "the power cut's burst of events slows playback");
+        // The master is down from 1.95 s to 13.95 s: after the slave flushes nothing happens.
+        assert_eq!(pace(&p.run, SimTime::from_ms(5_500), SPEED_DEFAULT), 1.0);
+        assert!(pace(&p.run, SimTime::ZERO, 1_000.0) >= SLOW_FLOOR);
+    }
+
+    #[test]
+    fn a_send_is_drawn_over_at_least_the_glide_minimum() {
+        let p = Playback::new(presets::load("whole-path").expect("preset")).apply(Action::Play);
+        let k = p.run.tracks.keys[0].iter().find(|k| k.arrive > k.start).copied().expect("a move");
+        let mut q = p.apply(Action::Seek(k.start));
+        q.playing = true;
+        let mut frames = 0;
+        while q.cursor < k.arrive {
+            q = q.apply(Action::Tick(16.0));
+            frames += 1;
+        }
+        let wall = frames as f64 * 16.0;
+        assert!(wall >= GLIDE_MIN_WALL_MS * 0.9, "a {} µs send took {wall} ms of wall time", k.arrive.0 - k.start.0);
+    }
+
+    #[test]
+    fn the_first_run_skips_its_idle_stretches_and_says_so() {
+        let p = Playback::new(presets::load("whole-path").expect("preset"));
+        let (wall, paces) = play_through(p.clone());
+        let skipped: Vec<SimDuration> = paces.iter().filter_map(|(_, pc)| if let Pace::Skipped(d) = pc { Some(*d) } else { None }).collect();
+        assert!(skipped.iter().any(|d| d.0 >= 1_000_000), "a second or more of idle time is skipped: {skipped:?}");
+        assert!(paces.iter().any(|(_, pc)| matches!(pc, Pace::Slowed(_))), "and playback slows somewhere");
+        // The whole story at the default speed fits a minute and a half of watching.
+        assert!(wall < 90_000.0, "{wall} ms of wall time");
+        let paused = p.apply(Action::Play).apply(Action::Tick(16.0)).apply(Action::Pause);
+        assert_eq!(paused.pace, Pace::Normal, "a paused playhead says nothing about pacing");
+    }
+
 }

@@ -35,10 +35,12 @@ pub enum Panel {
     Inspector,
     Faults,
     Presets,
+    /// The scenario's guided tour (shown only when its file has a `[tour]`).
+    Tour,
 }
 
 impl Panel {
-    pub const ALL: [Panel; 6] = [Panel::Log, Panel::Config, Panel::Summary, Panel::Inspector, Panel::Faults, Panel::Presets];
+    pub const ALL: [Panel; 7] = [Panel::Log, Panel::Config, Panel::Summary, Panel::Inspector, Panel::Faults, Panel::Presets, Panel::Tour];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -48,6 +50,7 @@ impl Panel {
             Panel::Inspector => "inspector",
             Panel::Faults => "faults",
             Panel::Presets => "presets",
+            Panel::Tour => "tour",
         }
     }
 

@@ -16,7 +16,7 @@ export type SendStatus =
 /** What became of a message. */
 export type Verdict = 'DELIVERED' | 'DUPLICATED' | 'LOST_AFTER_ACK' | 'LOST_UNACKED' | 'DEAD_LETTERED' | 'UNRESOLVED';
 
-export type Panel = 'log' | 'config' | 'summary' | 'inspector' | 'faults' | 'presets';
+export type Panel = 'log' | 'config' | 'summary' | 'inspector' | 'faults' | 'presets' | 'tour';
 
 export interface MountOptions {
   /** A preset id (see `presets()`). */
@@ -119,6 +119,14 @@ export interface Scenario {
     duration?: Duration;
     factor?: number;
   }>;
+  /** A guided tour the lab shows above the diagram; never read by the simulator. */
+  tour?: {
+    question: string;
+    question_zh?: string;
+    /** The verdict whose count the reader predicts. */
+    predict: 'DELIVERED' | 'DUPLICATED' | 'LOST_AFTER_ACK' | 'LOST_UNACKED' | 'DEAD_LETTERED' | 'UNRESOLVED';
+    step?: Array<{ at: Duration; text: string; text_zh?: string }>;
+  };
 }
 
 /** TOML text, a preset id, or a scenario object. */
@@ -151,6 +159,20 @@ export interface Report {
     reconsumes: number;
   };
   messages: MessageReport[];
+  /** `"grpc"` when the scenario's `[producer] client = "grpc"` (5.3.3); absent for the remoting producer. */
+  producerClient?: 'grpc';
+  /** The gRPC producer's outcomes (absent for the remoting producer). */
+  grpc?: {
+    /** Messages whose last send returned a receipt (counted as SEND_OK in sendStatus). */
+    receipts: number;
+    /** Messages whose last send threw, by code (`MASTER_PERSISTENCE_TIMEOUT`, `DEADLINE_EXCEEDED`, …). */
+    errorCodes: Record<string, number>;
+    attempts: number;
+    /** Copies the broker stored in TopicTest, one per attempt that reached it. */
+    copiesStored: number;
+    /** Copies beyond each message's first: the duplicates the client's resends stored. */
+    resendDuplicates: number;
+  };
 }
 
 export interface MessageReport {
@@ -162,8 +184,12 @@ export interface MessageReport {
   deliveries: number;
   /** That of the last delivery. */
   reconsumeTimes: number;
-  /** For lost messages, the chain of events that lost them; else null. */
+  /** For lost messages, the chain of events that lost them (for a gRPC duplicate, the resend that stored it again); else null. */
   cause: string | null;
+  /** gRPC producer: the code of the exception the application saw; absent for a receipt and for the remoting producer. */
+  errorCode?: string;
+  /** gRPC producer: the copies of it the broker stored (absent for the remoting producer). */
+  copiesStored?: number;
 }
 
 /** A broker.conf line and its key; `didYouMean`: the modelled key a key the lab does not know is probably a misspelling of (`flushDiskTyp` → `flushDiskType`), else null. */

@@ -9,7 +9,7 @@
 // mount(element, options): options (all optional) are preset (a preset id), lang ('en' | 'zh'),
 // run (a link body 'v1.…' or any URL with '#run=v1.…'), caption (text above the diagram), lock
 // (true: no configuration editing, no preset switching), hide (array or comma list of 'log',
-// 'config', 'summary', 'inspector', 'faults', 'presets'), embed (default true: no page chrome).
+// 'config', 'summary', 'inspector', 'faults', 'presets', 'tour'), embed (default true: no page chrome).
 // The lab is drawn in a shadow root of `element` with its own copy of the lab's stylesheet, so
 // the page's styles do not reach into it and its styles do not touch the page. Children that
 // `element` had stay in the light DOM, unseen (a "Loading…" line there is a fine fallback).

@@ -134,9 +134,55 @@ pub enum SendError {
     /// put before appending it, `IN_SYNC_REPLICAS_NOT_ENOUGH` (spec 5 §3). Code 1 is in the
     /// remoting producer's `retryResponseCodes`: a SYNC send tries again.
     SystemError,
+    /// gRPC producer (spec 5 §5): the proxy answered `MASTER_PERSISTENCE_TIMEOUT`, its name for
+    /// the broker's `FLUSH_DISK_TIMEOUT` (`SendMessageActivity`); the copy was stored.
+    MasterPersistenceTimeout,
+    /// gRPC: `SLAVE_PERSISTENCE_TIMEOUT`, the proxy's name for `FLUSH_SLAVE_TIMEOUT`.
+    SlavePersistenceTimeout,
+    /// gRPC: `HA_NOT_AVAILABLE`, the proxy's name for `SLAVE_NOT_AVAILABLE`.
+    HaNotAvailable,
+    /// gRPC: `INTERNAL_SERVER_ERROR`: any other broker failure the proxy saw.
+    InternalServerError,
+    /// gRPC: `PROXY_TIMEOUT`: the cluster-mode proxy's own call to the broker timed out.
+    ProxyTimeout,
+    /// gRPC: `TOO_MANY_REQUESTS`: the broker's `SYSTEM_BUSY` through a cluster-mode proxy;
+    /// the only failure the client resends after a backoff.
+    TooManyRequests,
+    /// gRPC: `DEADLINE_EXCEEDED`: no answer within the attempt's `requestTimeout`.
+    DeadlineExceeded,
+    /// gRPC: `UNAVAILABLE`: the connection to the proxy was refused or closed.
+    Unavailable,
 }
 
 impl SendError {
+    /// The gRPC client's errors (spec 5 §5), in the order of the variants.
+    pub const GRPC: [SendError; 8] = [
+        SendError::MasterPersistenceTimeout,
+        SendError::SlavePersistenceTimeout,
+        SendError::HaNotAvailable,
+        SendError::InternalServerError,
+        SendError::ProxyTimeout,
+        SendError::TooManyRequests,
+        SendError::DeadlineExceeded,
+        SendError::Unavailable,
+    ];
+
+    /// The `apache.rocketmq.v2.Code` (or gRPC status) of a gRPC client error; `None` for the
+    /// remoting client's exceptions.
+    pub fn grpc_code(self) -> Option<&'static str> {
+        Some(match self {
+            SendError::MasterPersistenceTimeout => "MASTER_PERSISTENCE_TIMEOUT",
+            SendError::SlavePersistenceTimeout => "SLAVE_PERSISTENCE_TIMEOUT",
+            SendError::HaNotAvailable => "HA_NOT_AVAILABLE",
+            SendError::InternalServerError => "INTERNAL_SERVER_ERROR",
+            SendError::ProxyTimeout => "PROXY_TIMEOUT",
+            SendError::TooManyRequests => "TOO_MANY_REQUESTS",
+            SendError::DeadlineExceeded => "DEADLINE_EXCEEDED",
+            SendError::Unavailable => "UNAVAILABLE",
+            _ => return None,
+        })
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             SendError::ConnectRefused => "RemotingConnectException",
@@ -145,6 +191,12 @@ impl SendError {
             SendError::RetriesExhausted | SendError::NoRoute => "MQClientException",
             SendError::BrokerBusy | SendError::SystemError => "MQBrokerException",
             SendError::ConnectionClosed => "RemotingSendRequestException",
+            SendError::MasterPersistenceTimeout | SendError::SlavePersistenceTimeout | SendError::ProxyTimeout => {
+                "ProxyTimeoutException"
+            }
+            SendError::HaNotAvailable | SendError::InternalServerError => "InternalErrorException",
+            SendError::TooManyRequests => "TooManyRequestsException",
+            SendError::DeadlineExceeded | SendError::Unavailable => "StatusRuntimeException",
         }
     }
 
@@ -159,6 +211,20 @@ impl SendError {
             SendError::BrokerBusy => "MQBrokerException: CODE: 2 [OVERLOAD] system busy",
             SendError::ConnectionClosed => "RemotingSendRequestException: send request to master failed",
             SendError::SystemError => "MQBrokerException: CODE: 1 DESC: in-sync replicas not enough",
+            SendError::MasterPersistenceTimeout => {
+                "ProxyTimeoutException: MASTER_PERSISTENCE_TIMEOUT send message failed, sendStatus=FLUSH_DISK_TIMEOUT"
+            }
+            SendError::SlavePersistenceTimeout => {
+                "ProxyTimeoutException: SLAVE_PERSISTENCE_TIMEOUT send message failed, sendStatus=FLUSH_SLAVE_TIMEOUT"
+            }
+            SendError::HaNotAvailable => {
+                "InternalErrorException: HA_NOT_AVAILABLE send message failed, sendStatus=SLAVE_NOT_AVAILABLE"
+            }
+            SendError::InternalServerError => "InternalErrorException: INTERNAL_SERVER_ERROR",
+            SendError::ProxyTimeout => "ProxyTimeoutException: PROXY_TIMEOUT",
+            SendError::TooManyRequests => "TooManyRequestsException: TOO_MANY_REQUESTS",
+            SendError::DeadlineExceeded => "StatusRuntimeException: DEADLINE_EXCEEDED (requestTimeout)",
+            SendError::Unavailable => "StatusRuntimeException: UNAVAILABLE",
         }
     }
 }
@@ -347,6 +413,9 @@ pub enum EventKind {
     SendReturnedEarlierResult { msg: MsgId, attempt: u32, status: SendStatus, error: SendError },
     /// A ONEWAY send left: no answer will ever come.
     OnewaySent { msg: MsgId },
+    /// The proxy answered a gRPC producer's attempt (spec 5 §5): `from`, what the broker said
+    /// (a `SendStatus`, a refusal, or the proxy's own failure), became `code` (`OK` or an error).
+    ProxyAnswered { msg: MsgId, attempt: u32, from: &'static str, code: &'static str },
     /// The application persisted a failed message to send it again at `at`.
     ResendScheduled { msg: MsgId, resend_at: SimTime },
     /// A response reached a client that had already timed out the request; it was dropped.
@@ -486,6 +555,7 @@ impl EventKind {
             | SendFailed { msg, .. }
             | SendReturnedEarlierResult { msg, .. }
             | OnewaySent { msg }
+            | ProxyAnswered { msg, .. }
             | ResendScheduled { msg, .. }
             | LateResponseDropped { msg, .. }
             | RequestLost { msg, .. }
@@ -520,6 +590,7 @@ impl EventKind {
             SendFailed { .. } => "SendFailed",
             SendReturnedEarlierResult { .. } => "SendReturnedEarlierResult",
             OnewaySent { .. } => "OnewaySent",
+            ProxyAnswered { .. } => "ProxyAnswered",
             ResendScheduled { .. } => "ResendScheduled",
             LateResponseDropped { .. } => "LateResponseDropped",
             RequestLost { .. } => "RequestLost",
@@ -614,9 +685,10 @@ impl fmt::Display for EventKind {
             SendAttempted { msg, attempt, queue, arrives_at: None } => {
                 write!(f, "producer sent {msg} attempt {attempt} to {}, master unreachable", QueueKind::Main(*queue))
             }
-            AttemptFailed { msg, attempt, error } => {
-                write!(f, "producer attempt {attempt} of {msg} failed: {}", error.name())
-            }
+            AttemptFailed { msg, attempt, error } => match error.grpc_code() {
+                Some(code) => write!(f, "producer attempt {attempt} of {msg} failed: {} {code}", error.name()),
+                None => write!(f, "producer attempt {attempt} of {msg} failed: {}", error.name()),
+            },
             SendAnswered { msg, attempt, status, callback } => {
                 let how = if *callback { "onSuccess" } else { "send returned" };
                 write!(f, "producer got {} for {msg} (attempt {attempt}, {how})", status.name())
@@ -632,6 +704,9 @@ impl fmt::Display for EventKind {
                 status.name()
             ),
             OnewaySent { msg } => write!(f, "producer sent {msg} ONEWAY: no answer will come"),
+            ProxyAnswered { msg, attempt, from, code } => {
+                write!(f, "proxy answered {code} for {msg} attempt {attempt} ({from})")
+            }
             ResendScheduled { msg, resend_at } => {
                 write!(f, "application persisted {msg} to resend at {resend_at}")
             }

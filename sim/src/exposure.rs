@@ -9,10 +9,17 @@
 //! and a 5.x slave without `slaveReadEnable = true` serves no pulls while the master is down.
 //! Every run has a readable slave (`slaveReadEnable = true`), so a row shows what the
 //! replication setting keeps. Any RocketMQ configuration file is read
-//! ([`broker_conf::read_broker_conf`]): only a master's gets fault rows; a slave's, a DLedger or
-//! controller-mode broker's and another process's (controller, name server, broker container) get
-//! a line at the top saying what the file is and why there are no rows (figures for a mode the lab
-//! does not model would mislead), with that mode's keys named.
+//! ([`broker_conf::read_broker_conf`]): a master's and a controller-mode broker's get fault rows;
+//! a slave's, a DLedger broker's and another process's (controller, name server, broker
+//! container) get a line at the top saying what the file is and why there are no rows (figures
+//! for a mode the lab does not model would mislead), with that mode's keys named.
+//!
+//! A controller-mode broker's file (5.x, spec 5 §4) is every broker's of its group: its rows are
+//! the presets with at least one slave (a controller-mode group has two brokers or more), every
+//! broker running the file's settings, the controller's own settings the preset's. A master/slave
+//! file skips the presets whose faults hit the controller (it has none). A release without
+//! controller mode reads such a file as master/slave, and the first line says so, naming the
+//! keys it ignores; a slave's file whose `brokerId` is not above 0 is one `BrokerStartup` refuses.
 
 use serde::Serialize;
 
@@ -70,9 +77,10 @@ pub struct CheckReport {
     pub broker: crate::scenario::BrokerConfig,
     /// The RocketMQ release the check ran as.
     pub version: RocketMqVersion,
-    /// What the file configures: `MASTER`, `SLAVE`, or a mode or process the lab does not model
-    /// (`DLEDGER`, `CONTROLLER_MODE`, `CONTROLLER`, `NAME_SERVER`, `BROKER_CONTAINER`). Only a
-    /// master's file has fault rows.
+    /// What the file configures: `MASTER`, `SLAVE`, `CONTROLLER_MODE` (a broker in controller
+    /// mode), or a mode or process the lab does not model (`DLEDGER`, `CONTROLLER`,
+    /// `NAME_SERVER`, `BROKER_CONTAINER`). Only a master's and a controller-mode broker's file
+    /// have fault rows.
     pub file: &'static str,
     /// What to read first: what this release does with the file that a 4.x user would not
     /// expect, or why there are no fault rows. One sentence each.
@@ -83,6 +91,9 @@ pub struct CheckReport {
     pub not_in_version: Vec<KeyNote>,
     /// Keys of a mode or process the lab does not model yet, named as such.
     pub mode_keys: Vec<KeyNote>,
+    /// Keys read whose value changes nothing in the runs, with why (`brokerRole` in controller
+    /// mode, `controllerAddr`, `allAckInSyncStateSet` outside controller mode, …).
+    pub notes: Vec<KeyNote>,
     pub faults: Vec<Exposure>,
     /// The fault rates the per-year figures used (given or default).
     #[serde(skip)]
@@ -100,16 +111,47 @@ pub fn check_broker_conf(text: &str) -> Result<CheckReport, ScenarioError> {
     check_broker_conf_as(text, RocketMqVersion::default())
 }
 
-/// The one-sentence warnings for `kind` under `version` (module doc).
-fn warnings(kind: ConfKind, version: RocketMqVersion, sc: &Scenario) -> Vec<String> {
+/// `key (line n)` of each `(line, key, _)` whose key is one of `keys`, joined.
+fn lines_of<T>(v: &[(usize, String, T)], keys: impl Fn(&str) -> bool) -> String {
+    v.iter().filter(|(_, k, _)| keys(k)).map(|(l, k, _)| format!("{k} (line {l})")).collect::<Vec<_>>().join(", ")
+}
+
+/// The one-sentence warnings for the file read as `version` (module doc).
+fn warnings(imported: &broker_conf::BrokerConfImport, version: RocketMqVersion) -> Vec<String> {
+    let sc = &imported.scenario;
     let rules = version.rules();
     let mut out = Vec::new();
-    match kind {
+    if let (Some(line), false) = (imported.controller_mode_asked, version.has_key("broker.enableControllerMode")) {
+        let others = lines_of(&imported.not_in_version, |k| k != "enableControllerMode" && broker_conf::CONTROLLER_MODE_KEYS.contains(&k));
+        let others = if others.is_empty() { String::new() } else { format!(" and the other controller-mode keys ({others})") };
+        let role = if imported.kind == ConfKind::Slave { "SLAVE" } else { sc.broker.broker_role.name() };
+        out.push(format!(
+            "RocketMQ {version} has no controller mode: it ignores enableControllerMode=true (line {line}){others} and starts this broker as a master/slave {role}, with no failover."
+        ));
+    }
+    if imported.kind == ConfKind::Slave {
+        let (line, id) = imported.broker_id.map_or(("not given".to_string(), 0), |(l, id)| (format!("line {l}"), id));
+        if id <= 0 {
+            out.push(format!(
+                "RocketMQ {version}'s BrokerStartup refuses to start this slave: outside controller mode a SLAVE needs a brokerId above 0, and this file's is {id} ({line}), so it exits with \"Slave's brokerId must be > 0\"."
+            ));
+        }
+    }
+    match imported.kind {
         ConfKind::Master => {
             if rules.quorum_write && sc.broker.broker_role == BrokerRole::SyncMaster && sc.broker.in_sync_replicas <= 1 {
                 out.push(format!(
                     "RocketMQ {version} replicates this SYNC_MASTER asynchronously: with inSyncReplicas = {} (the master alone) a send is acknowledged without waiting for the slave; set totalReplicas = 2 and inSyncReplicas = 2 to wait for it as 4.x does.",
                     sc.broker.in_sync_replicas
+                ));
+            }
+        }
+        ConfKind::ControllerMode(_) => {
+            let b = &sc.broker;
+            if !b.all_ack_in_sync_state_set && b.in_sync_replicas <= 1 {
+                out.push(format!(
+                    "In controller mode at allAckInSyncStateSet = false and inSyncReplicas = {} a send is acknowledged before any slave has it, so after a failover the old master truncates what only it held when it rejoins (acknowledged, then lost); set allAckInSyncStateSet = true to wait for every member of the SyncStateSet.",
+                    b.in_sync_replicas
                 ));
             }
         }
@@ -122,7 +164,7 @@ fn warnings(kind: ConfKind, version: RocketMqVersion, sc: &Scenario) -> Vec<Stri
             out.push("This is a slave's file (brokerRole = SLAVE): the fault rows need the master's file, so none are given here.".to_string());
         }
         ConfKind::Unmodelled(mode, line) => out.push(match mode {
-            Unmodelled::DLedger | Unmodelled::ControllerMode => format!(
+            Unmodelled::DLedger => format!(
                 "This broker runs in {} (line {line}), which losslab does not model yet: its loss figures for master/slave replication would mislead, so none are given.",
                 mode.describe()
             ),
@@ -133,6 +175,32 @@ fn warnings(kind: ConfKind, version: RocketMqVersion, sc: &Scenario) -> Vec<Stri
         }),
     }
     out
+}
+
+/// The configuration a row tests, in RocketMQ's spelling: `ASYNC_FLUSH + SYNC_MASTER`, or in
+/// controller mode `ASYNC_FLUSH + controller mode` with `allAckInSyncStateSet` or an
+/// `inSyncReplicas` above 1 (`brokerRole` means nothing there).
+pub fn config_label(b: &crate::scenario::BrokerConfig) -> String {
+    if !b.enable_controller_mode {
+        return format!("{} + {}", b.flush_disk_type.name(), b.broker_role.name());
+    }
+    let acks = if b.all_ack_in_sync_state_set {
+        " + allAckInSyncStateSet".to_string()
+    } else if b.in_sync_replicas > 1 {
+        format!(" + inSyncReplicas={}", b.in_sync_replicas)
+    } else {
+        String::new()
+    };
+    format!("{} + controller mode{acks}", b.flush_disk_type.name())
+}
+
+/// The slaves of a run as a row names them: `no slave`, `slave`, `2 slaves`.
+pub fn slaves_label(sc: &Scenario) -> &'static str {
+    match sc.slave_count() {
+        0 => "no slave",
+        1 => "slave",
+        _ => "2 slaves",
+    }
 }
 
 /// [`check_broker_conf_with`] the default fault rates.
@@ -149,16 +217,27 @@ pub fn check_broker_conf_with(text: &str, version: RocketMqVersion, rates: &Faul
     let base = Scenario { version, ..Scenario::default() };
     let imported = broker_conf::read_broker_conf(text, &base)?;
     let mut faults = Vec::new();
-    let rows = if imported.kind == ConfKind::Master { presets::all() } else { &[] };
+    let controller = matches!(imported.kind, ConfKind::ControllerMode(_));
+    let rows = if imported.kind == ConfKind::Master || controller { presets::all() } else { &[] };
     for p in rows {
         let Some(preset) = presets::load(p.id) else { continue };
         if preset.faults.is_empty() || preset.faults.iter().any(|f| f.target == FaultTarget::Consumer) {
+            continue;
+        }
+        // A master/slave group has no controller to hit; a controller-mode group has a slave.
+        if !controller && preset.faults.iter().any(|f| f.target == FaultTarget::Controller) {
+            continue;
+        }
+        if controller && !preset.slave.enabled {
             continue;
         }
         let mut sc = preset.clone();
         sc.broker = imported.scenario.broker.clone();
         sc.version = version;
         sc.slave.slave_read_enable = true;
+        if controller {
+            sc.slave.flush_disk_type = sc.broker.flush_disk_type;
+        }
         // The broker.conf decides the role; a slave exists exactly when the preset has one.
         if !sc.slave.enabled && sc.faults.iter().any(|f| f.target == FaultTarget::Slave) {
             continue;
@@ -174,7 +253,14 @@ pub fn check_broker_conf_with(text: &str, version: RocketMqVersion, rates: &Faul
         let fault = sc
             .faults
             .iter()
-            .map(|f| format!("{} {} at {}{}", f.kind.name(), f.target.name(), f.at, if sc.slave.enabled { " (with slave)" } else { "" }))
+            .map(|f| {
+                let with = match sc.slave_count() {
+                    0 => "",
+                    1 => " (with slave)",
+                    _ => " (with 2 slaves)",
+                };
+                format!("{} {} at {}{with}", f.kind.name(), f.target.name(), f.at)
+            })
             .collect::<Vec<_>>()
             .join(", ");
         let lost_after_ack = report.summary.verdicts["LOST_AFTER_ACK"];
@@ -193,9 +279,10 @@ pub fn check_broker_conf_with(text: &str, version: RocketMqVersion, rates: &Faul
         file: match imported.kind {
             ConfKind::Master => "MASTER",
             ConfKind::Slave => "SLAVE",
+            ConfKind::ControllerMode(_) => "CONTROLLER_MODE",
             ConfKind::Unmodelled(mode, _) => mode.name(),
         },
-        warnings: warnings(imported.kind, version, &imported.scenario),
+        warnings: warnings(&imported, version),
         applied: key_lines(&imported.applied),
         not_modelled: key_lines(&imported.not_modelled),
         not_in_version: imported
@@ -208,6 +295,7 @@ pub fn check_broker_conf_with(text: &str, version: RocketMqVersion, rates: &Faul
             .iter()
             .map(|(l, k, what)| note((*l, k, format!("a key of {}, not modelled yet", what.describe()))))
             .collect(),
+        notes: imported.notes.iter().map(|(l, k, why)| note((*l, k, why.clone()))).collect(),
         faults,
         rates: *rates,
     })
@@ -278,7 +366,7 @@ pub fn difference(reports: &[CheckReport]) -> Vec<FaultDifference> {
     let Some(first) = reports.first() else { return out };
     for (i, row) in first.faults.iter().enumerate() {
         let lost = reports.iter().filter_map(|r| r.faults.get(i).map(|f| (r.version, f.lost_after_ack))).collect();
-        let slave = if row.fault.ends_with("(with slave)") { "slave" } else { "no slave" };
+        let slave = presets::load(row.preset).map_or("no slave", |sc| slaves_label(&sc));
         let d = FaultDifference { fault: format!("{} [{slave}]", preset_fault_label(row.preset)), lost_after_ack: lost };
         if !out.contains(&d) {
             out.push(d);

@@ -72,7 +72,15 @@ impl Checker {
                 EventKind::LogTruncated { broker, .. } => crashed.push(*broker),
                 // A failover moves brokers between positions: a crash logged before it in this
                 // batch named a position another broker holds now, so excuse every broker.
-                EventKind::RoleChanged { .. } => crashed.extend(0..3),
+                EventKind::RoleChanged { node, .. } => {
+                    crashed.extend(0..3);
+                    // Another broker holds the master position now: SYNC_FLUSH promised the old
+                    // master's disk, not the new one's (spec 5 §4: the elected slave may lack
+                    // what the old master acknowledged without waiting for it).
+                    if *node == NodeId::Master {
+                        self.send_ok_on_master.clear();
+                    }
+                }
                 EventKind::Delivered { msg, .. } if sim.ledger().get(*msg).appended_at().is_none_or(|t| t > e.at) => {
                     return Err(format!("nothing_consumed_before_stored: {e}"));
                 }

@@ -369,11 +369,19 @@ pub enum CauseStep {
     SlaveReadDisabled,
     /// (`UNRESOLVED`) It waits in the broker, but no consumer is online to read it.
     WaitingForConsumer { crashed: bool },
+    /// Controller mode with `allAckInSyncStateSet` (spec 5 §4): it lies beyond the confirm offset
+    /// (`confirm`, a commit-log offset) that consumers may read up to, which stayed where it was:
+    /// a SyncStateSet member stopped acknowledging and was never dropped from the set (the
+    /// controller, which applies the change, was away), so nothing after it became readable.
+    AboveConfirmOffset { confirm: u64 },
     /// The run ran out of work before any consumer reached it (a model gap; the sweep forbids it).
     NeverReached,
     /// (`UNRESOLVED`) The run stopped at one of its bounds (`until`, the event limit) with this
     /// message's work still pending: a reported outcome, never a hang.
     RunStopped { reason: crate::event::EndReason, at: SimTime, events: u64 },
+    /// (`DUPLICATED`) The gRPC producer resent it at once after attempt `attempt` failed with
+    /// `error`, though that attempt had been stored: `copies` copies in the topic (spec 5 §5).
+    ResentAfterStored { attempt: u32, error: SendError, copies: u32 },
 }
 
 /// The chain of events that lost a message.

@@ -76,6 +76,31 @@ pub struct MessageReport {
     pub deliveries: u32,
     pub reconsume_times: u32,
     pub cause: Option<String>,
+    /// gRPC producer: the code of the exception the application saw (`MASTER_PERSISTENCE_TIMEOUT`,
+    /// `DEADLINE_EXCEEDED`, …); absent for a receipt and for the remoting producer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<&'static str>,
+    /// gRPC producer: the copies of it the broker stored in `TopicTest`, one per attempt that
+    /// reached it (absent for the remoting producer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub copies_stored: Option<u32>,
+}
+
+/// The `"grpc"` section (only when `[producer] client = "grpc"`): what the gRPC producer saw and
+/// stored (spec 5 §5).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GrpcSummary {
+    /// Messages whose last send returned a receipt (`OK`).
+    pub receipts: u32,
+    /// Messages whose last send threw, by the code of the exception.
+    pub error_codes: BTreeMap<&'static str, u32>,
+    /// Attempts made, resends included.
+    pub attempts: u32,
+    /// Copies the broker stored in `TopicTest`, over all messages.
+    pub copies_stored: u32,
+    /// Copies beyond each message's first: the duplicates the client's resends stored.
+    pub resend_duplicates: u32,
 }
 
 /// Latency figures of a set of sends, in µs; serialised as `{"count", "p50Ms", "p99Ms", "maxMs",
@@ -258,6 +283,12 @@ pub struct Report {
     /// `SYSTEM_ERROR`; absent when none).
     #[serde(skip_serializing_if = "is_zero")]
     pub in_sync_replicas_not_enough: u32,
+    /// `"grpc"` when `[producer] client = "grpc"` (absent for the remoting producer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub producer_client: Option<&'static str>,
+    /// The gRPC producer's receipts, error codes, attempts and stored copies (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grpc: Option<GrpcSummary>,
     /// Faults that could not apply, each as "at KIND on target: why" (absent when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub faults_not_applied: Vec<String>,
@@ -280,6 +311,14 @@ impl Report {
         }
         let mut reconsumes = 0;
         let mut messages = Vec::new();
+        let grpc_client = sim.scenario().producer.client == crate::scenario::Client::Grpc;
+        let mut copies = vec![0u32; sim.ledger().messages.len()];
+        if grpc_client {
+            for c in sim.copies().iter().filter(|c| c.topic == crate::event::Topic::Main) {
+                copies[c.msg.0 as usize] += 1;
+            }
+        }
+        let mut grpc = GrpcSummary::default();
         for m in &sim.ledger().messages {
             let status = m.send_status_name();
             let verdict = m.verdict.unwrap_or(Verdict::Unresolved).name();
@@ -294,7 +333,25 @@ impl Report {
                 deliveries: m.deliveries.len() as u32,
                 reconsume_times: m.reconsume_times(),
                 cause: m.cause().map(|c| c.render(crate::text::Lang::En)),
+                error_code: match m.answer {
+                    Some((_, Answer::Exception(e))) => e.grpc_code(),
+                    _ => None,
+                },
+                copies_stored: grpc_client.then_some(copies[m.id as usize]),
             });
+            if grpc_client {
+                match m.answer {
+                    Some((_, Answer::Status(_))) => grpc.receipts += 1,
+                    Some((_, Answer::Exception(e))) => {
+                        *grpc.error_codes.entry(e.grpc_code().unwrap_or(e.name())).or_insert(0) += 1
+                    }
+                    _ => {}
+                }
+                grpc.attempts += m.attempts.len() as u32;
+                let n = copies[m.id as usize];
+                grpc.copies_stored += n;
+                grpc.resend_duplicates += n.saturating_sub(1);
+            }
         }
         Report {
             name: sim.scenario().name.clone(),
@@ -312,6 +369,8 @@ impl Report {
             latency: Latency::of(sim.ledger()),
             throughput: Throughput::of(sim.ledger()),
             in_sync_replicas_not_enough: sim.in_sync_replicas_not_enough(),
+            producer_client: grpc_client.then_some("grpc"),
+            grpc: grpc_client.then_some(grpc),
             messages,
             faults_not_applied: sim
                 .refused_faults()

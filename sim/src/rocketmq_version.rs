@@ -21,7 +21,7 @@
 //! | `slave_pull_needs_read_enable` | no | no | the slave answers `SYSTEM_BUSY` unless `slaveReadEnable` | §2 |
 //! | `sync_flush_dispatch_flushed_only` | no | no | `SYNC_FLUSH`: consumers see only flushed messages | §2 |
 //! | `dlq_readable` | no (`%DLQ%` write-only before 4.9.2) | yes | yes | §1 |
-//! | `grpc_push_consumer` | no | no | yes: `[consumer] client = "grpc"`, POP through the proxy | §5 |
+//! | `grpc_clients` | no | no | yes: `[producer] client = "grpc"` through the proxy | §5 |
 //! | `send_back_fails_fast_without_master` | no: the RPC to a null address waits its 5 s | no | yes: "master node does not exist" at once | source (`DefaultMQPushConsumerImpl.sendMessageBack`) |
 //!
 //! Keys that do not exist in a release are refused by the parser ([`VersionRules::absent_key`]):
@@ -103,8 +103,8 @@ pub struct VersionRules {
     /// `DefaultMQPushConsumerImpl.sendMessageBack` with no master in the route: 5.x throws at once
     /// (`isBlank(brokerAddr)`), 4.x sends the RPC to a null address and waits out its 5 s timeout.
     pub send_back_fails_fast_without_master: bool,
-    /// The gRPC push consumer (`apache/rocketmq-clients`) and the proxy's POP path exist (5.x).
-    pub grpc_push_consumer: bool,
+    /// The proxy and its gRPC clients (`apache/rocketmq-clients`) exist (5.x): `client = "grpc"`.
+    pub grpc_clients: bool,
 }
 
 /// The `[broker]` keys that came with 5.0 (RIP-32, RIP-34), with why a 4.x release lacks them.
@@ -121,6 +121,7 @@ const KEYS_5X: &[(&str, &str)] = &[
     ("controller.scanNotActiveBrokerInterval", "came with 5.0's controller (RIP-44)"),
     ("controller.enableElectUncleanMaster", "came with 5.0's controller (RIP-44)"),
     ("controller.notifyBrokerRoleChanged", "came with 5.0's controller (RIP-44)"),
+    ("proxy.proxyMode", "the proxy came with 5.0"),
 ];
 
 /// The keys 4.9.x added before 5.0, with why 4.7.0 lacks them; 4.7.0 lacks [`KEYS_5X`] as well.
@@ -142,7 +143,7 @@ static RULES_4_7_0: VersionRules = VersionRules {
     sync_flush_dispatch_flushed_only: false,
     dlq_readable: false,
     send_back_fails_fast_without_master: false,
-    grpc_push_consumer: false,
+    grpc_clients: false,
 };
 
 static RULES_4_9_8: VersionRules = VersionRules {
@@ -160,7 +161,7 @@ static RULES_4_9_8: VersionRules = VersionRules {
     sync_flush_dispatch_flushed_only: false,
     dlq_readable: true,
     send_back_fails_fast_without_master: false,
-    grpc_push_consumer: false,
+    grpc_clients: false,
 };
 
 static RULES_5_3_3: VersionRules = VersionRules {
@@ -178,7 +179,7 @@ static RULES_5_3_3: VersionRules = VersionRules {
     sync_flush_dispatch_flushed_only: true,
     dlq_readable: true,
     send_back_fails_fast_without_master: true,
-    grpc_push_consumer: true,
+    grpc_clients: true,
 };
 
 impl RocketMqVersion {

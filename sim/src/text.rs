@@ -174,6 +174,12 @@ impl CauseStep {
                 "it waits in the broker: the consumer crashed and did not come back".into()
             }
             (WaitingForConsumer { crashed: true }, Lang::Zh) => "它仍在 Broker 中等待：消费者崩溃后没有重新上线".into(),
+            (AboveConfirmOffset { confirm }, Lang::En) => format!(
+                "it lies beyond the confirm offset (offset={confirm}) that consumers may read up to under allAckInSyncStateSet: a SyncStateSet member stopped acknowledging and was never dropped from the set (the controller was away), so the offset never moved past it"
+            ),
+            (AboveConfirmOffset { confirm }, Lang::Zh) => format!(
+                "它位于确认位点（confirm offset，offset={confirm}）之后，而 allAckInSyncStateSet 下消费者只能读到确认位点：SyncStateSet 中有成员停止了确认却一直没有被移出集合（控制器不在），确认位点因此再也没有越过它"
+            ),
             (NeverReached, Lang::En) => "no consumer reached it before the run ran out of work".into(),
             (NeverReached, Lang::Zh) => "在运行无事可做之前，没有消费者读到它".into(),
             (RunStopped { reason: EndReason::EventLimit, at, events }, Lang::En) => {
@@ -184,6 +190,14 @@ impl CauseStep {
             }
             (RunStopped { at, .. }, Lang::En) => format!("the run stopped at {at} (its `until`) with this message's work still pending"),
             (RunStopped { at, .. }, Lang::Zh) => format!("运行在 {at} 停止（到达 `until`），该消息的处理仍未完成"),
+            (ResentAfterStored { attempt, error, copies }, Lang::En) => format!(
+                "the gRPC producer's attempt {attempt} failed with {} after the broker had stored it, and the client resent it at once (same message id, up to maxAttempts): {copies} copies stored, each consumed",
+                error.grpc_code().unwrap_or(error.name())
+            ),
+            (ResentAfterStored { attempt, error, copies }, Lang::Zh) => format!(
+                "gRPC 生产者的第 {attempt} 次尝试在 Broker 已经存储之后以 {} 失败，客户端立即重发（同一个消息 ID，最多 maxAttempts 次）：共存储 {copies} 份副本，每份都被消费",
+                error.grpc_code().unwrap_or(error.name())
+            ),
             (ConsumedAt(t), Lang::En) => format!("consumed at {t}"),
             (ConsumedAt(t), Lang::Zh) => format!("已于 {t} 被消费"),
         }
@@ -211,12 +225,14 @@ impl MessageRecord {
         match (v, lang) {
             (Verdict::Delivered, Lang::En) => format!("consumed once, at {}", at(self.consumed_at.first())),
             (Verdict::Delivered, Lang::Zh) => format!("在 {} 被消费，恰好一次", at(self.consumed_at.first())),
-            (Verdict::Duplicated, Lang::En) => {
-                format!("consumed {} times: at-least-once delivery redelivered it", self.consumed_at.len())
-            }
-            (Verdict::Duplicated, Lang::Zh) => {
-                format!("被消费了 {} 次：至少一次（at-least-once）投递把它又投递了一遍", self.consumed_at.len())
-            }
+            (Verdict::Duplicated, Lang::En) => match self.cause() {
+                Some(c) => format!("consumed {} times: {}", self.consumed_at.len(), c.render(lang)),
+                None => format!("consumed {} times: at-least-once delivery redelivered it", self.consumed_at.len()),
+            },
+            (Verdict::Duplicated, Lang::Zh) => match self.cause() {
+                Some(c) => format!("被消费了 {} 次：{}", self.consumed_at.len(), c.render(lang)),
+                None => format!("被消费了 {} 次：至少一次（at-least-once）投递把它又投递了一遍", self.consumed_at.len()),
+            },
             (Verdict::DeadLettered, Lang::En) => format!(
                 "failed {} times and was written to %DLQ% at {}",
                 self.deliveries.len(),
@@ -333,6 +349,20 @@ pub fn replication_wait(sc: &crate::scenario::Scenario, lang: Lang) -> Option<St
     let rules = sc.rules();
     let b = &sc.broker;
     let zh = lang == Lang::Zh;
+    if b.enable_controller_mode {
+        // Controller mode (spec 5 §4): the master is a SYNC_MASTER whatever `brokerRole` says;
+        // `allAckInSyncStateSet` waits for every member of the SyncStateSet, else `inSyncReplicas`.
+        let limit = format!("slaveTimeout {}", timeout_words(b.slave_timeout));
+        let n = b.in_sync_replicas;
+        return Some(match (b.all_ack_in_sync_state_set, n, zh) {
+            (true, _, false) => format!("controller mode, allAckInSyncStateSet: waits for every SyncStateSet member, up to {limit}"),
+            (true, _, true) => format!("控制器模式，allAckInSyncStateSet：等待 SyncStateSet 中所有成员，最多 {limit}"),
+            (false, 0..=1, false) => format!("controller mode, inSyncReplicas = {n}: waits only for itself (slaves copy asynchronously)"),
+            (false, 0..=1, true) => format!("控制器模式，inSyncReplicas = {n}：只等主节点自己（从节点为异步复制）"),
+            (false, _, false) => format!("controller mode, inSyncReplicas = {n}: waits for {n} replicas, the master counted, up to {limit}"),
+            (false, _, true) => format!("控制器模式，inSyncReplicas = {n}：等待 {n} 个副本（含主节点），最多 {limit}"),
+        });
+    }
     if b.broker_role != BrokerRole::SyncMaster {
         return Some(if zh { "ASYNC_MASTER：不等待从节点".into() } else { "ASYNC_MASTER: does not wait for the slave".into() });
     }
@@ -457,6 +487,24 @@ mod tests {
         assert!(at(&sc, V::V5_3_3).contains("waits for both slaves"));
         sc.broker.in_sync_replicas = 4;
         assert!(at(&sc, V::V5_3_3).contains("more than the master and its two slaves"));
+    }
+
+    /// Controller mode: the master is a SYNC_MASTER whatever `brokerRole` says; the line names
+    /// `allAckInSyncStateSet` or `inSyncReplicas`, never ASYNC_MASTER (the lab drew "does not wait
+    /// for the slave" on a group whose puts waited for the whole SyncStateSet).
+    #[test]
+    fn the_replication_link_in_controller_mode_names_the_sync_state_set() {
+        use crate::scenario::Scenario;
+        let mut sc = Scenario { version: crate::rocketmq_version::RocketMqVersion::V5_3_3, ..Scenario::default() };
+        sc.slave.enabled = true;
+        sc.broker.enable_controller_mode = true;
+        assert_eq!(replication_wait(&sc, Lang::En).unwrap(), "controller mode, inSyncReplicas = 1: waits only for itself (slaves copy asynchronously)");
+        sc.broker.all_ack_in_sync_state_set = true;
+        assert_eq!(replication_wait(&sc, Lang::En).unwrap(), "controller mode, allAckInSyncStateSet: waits for every SyncStateSet member, up to slaveTimeout 3 s");
+        assert!(replication_wait(&sc, Lang::Zh).unwrap().contains("等待 SyncStateSet 中所有成员"));
+        sc.broker.all_ack_in_sync_state_set = false;
+        sc.broker.in_sync_replicas = 2;
+        assert!(replication_wait(&sc, Lang::En).unwrap().contains("waits for 2 replicas, the master counted"));
     }
 
     #[test]

@@ -38,13 +38,16 @@ pub enum Knob {
     /// 5.x `SYNC_MASTER` with a slave and `inSyncReplicas = totalReplicas = 2`: the put waits
     /// for the slave again (spec 5 §2; at the default 1 a 5.x `SYNC_MASTER` waits for none).
     InSyncReplicas2,
+    /// Controller mode: `allAckInSyncStateSet = true`, a put waits for every member of the
+    /// SyncStateSet (spec 5 §4), so a failover's truncation takes back nothing acknowledged.
+    AllAckInSyncStateSet,
     /// The same scenario under another RocketMQ release: not a safety knob (not in
     /// [`Knob::ALL`], so no what-if asks it), a lane for the upgrade question.
     SameOn(RocketMqVersion),
 }
 
 impl Knob {
-    pub const ALL: [Knob; 10] = [
+    pub const ALL: [Knob; 11] = [
         Knob::SyncFlush,
         Knob::SyncMaster,
         Knob::Slave,
@@ -55,6 +58,7 @@ impl Knob {
         Knob::DlqConsumer,
         Knob::TransientStorePoolOff,
         Knob::InSyncReplicas2,
+        Knob::AllAckInSyncStateSet,
     ];
 
     /// The version lanes, one per release ([`Knob::SameOn`]).
@@ -77,6 +81,7 @@ impl Knob {
             Knob::DlqConsumer => "DLQ_CONSUMER",
             Knob::TransientStorePoolOff => "TRANSIENT_STORE_POOL_OFF",
             Knob::InSyncReplicas2 => "IN_SYNC_REPLICAS_2",
+            Knob::AllAckInSyncStateSet => "ALL_ACK_IN_SYNC_STATE_SET",
             Knob::SameOn(RocketMqVersion::V4_7_0) => "SAME_ON_4.7.0",
             Knob::SameOn(RocketMqVersion::V4_9_8) => "SAME_ON_4.9.8",
             Knob::SameOn(RocketMqVersion::V5_3_3) => "SAME_ON_5.3.3",
@@ -107,6 +112,7 @@ impl Knob {
                 "inSyncReplicas = 2, totalReplicas = 2".into()
             }
             Knob::InSyncReplicas2 => "inSyncReplicas = 2, totalReplicas = 2, brokerRole = SYNC_MASTER + a slave".into(),
+            Knob::AllAckInSyncStateSet => "allAckInSyncStateSet = true".into(),
             Knob::SameOn(v) => format!("version = {v}"),
         }
     }
@@ -155,6 +161,8 @@ impl Knob {
                 // Only where the release counts replicas (5.x): 4.x has no such key.
                 base.rules().quorum_write && was != (b.in_sync_replicas, b.broker_role, sc.slave.enabled)
             }
+            // Only in controller mode (the key means nothing elsewhere), with a slave to wait for.
+            Knob::AllAckInSyncStateSet => b.enable_controller_mode && sc.slave.enabled && !std::mem::replace(&mut b.all_ack_in_sync_state_set, true),
             Knob::SameOn(v) => std::mem::replace(&mut sc.version, v) != v,
         };
         changed.then(|| {

@@ -72,25 +72,34 @@ fn iso_8859_1_bytes_are_read() {
     assert_eq!(keys, ["brokerClusterName"]);
 }
 
-/// DLedger and controller mode are valid RocketMQ files: read (exit 0), the mode named in the
-/// first line, its keys named as that mode's, and no master/slave report (it would mislead).
+/// DLedger is a valid RocketMQ file: read (exit 0), the mode named in the first line, its keys
+/// named as that mode's, and no master/slave report (it would mislead). Controller mode is
+/// modelled (5.3.3); under 4.9.8, which has no controller mode, the first line says the broker
+/// starts as master/slave, naming the key, and the rows are master/slave's.
 #[test]
-fn dledger_and_controller_mode_are_named_not_reported() {
-    for (conf, line, mode) in [
-        (&b"brokerName=a\nenableDLegerCommitLog=true\ndLegerGroup=a\n"[..], "(line 2)", "DLedger mode"),
-        (&b"enableControllerMode = TRUE\n"[..], "(line 1)", "controller mode"),
-    ] {
-        let o = check_bytes("mode.conf", conf, false);
-        assert_eq!(o.status.code(), Some(0));
-        let text = String::from_utf8_lossy(&o.stdout);
-        let first = text.lines().next().unwrap();
-        assert!(first.starts_with("warning: ") && first.contains(mode) && first.contains(line) && first.contains("master/slave"), "{text}");
-        assert!(!text.contains("fault injected"), "no misleading report: {text}");
-        let o = check_bytes("mode.conf", conf, true);
-        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-        assert_eq!(v["faults"].as_array().unwrap().len(), 0);
-        assert!(v["warnings"][0].as_str().unwrap().contains(mode));
-    }
+fn dledger_is_named_not_reported_and_controller_mode_outside_5x_is_named() {
+    let conf = &b"brokerName=a\nenableDLegerCommitLog=true\ndLegerGroup=a\n"[..];
+    let o = check_bytes("mode.conf", conf, false);
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let first = text.lines().next().unwrap();
+    assert!(first.starts_with("warning: ") && first.contains("DLedger mode") && first.contains("(line 2)") && first.contains("master/slave"), "{text}");
+    assert!(!text.contains("fault injected"), "no misleading report: {text}");
+    let o = check_bytes("mode.conf", conf, true);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["faults"].as_array().unwrap().len(), 0);
+    assert!(v["warnings"][0].as_str().unwrap().contains("DLedger mode"));
+    // Controller mode as 4.9.8 (the default release): the key named, a master/slave report.
+    let o = check_bytes("mode.conf", b"enableControllerMode = TRUE\n", false);
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let first = text.lines().next().unwrap();
+    assert_eq!(
+        first,
+        "warning: RocketMQ 4.9.8 has no controller mode: it ignores enableControllerMode=true (line 1) and starts this broker as a master/slave ASYNC_MASTER, with no failover.",
+        "{text}"
+    );
+    assert!(text.contains("fault injected") && !text.contains("controller at"), "master/slave rows, none hitting a controller: {text}");
     // Turned off, DLedger's switch is still named as DLedger's key, and the report is given.
     let o = check_bytes("off.conf", b"enableDLegerCommitLog=false\n", true);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -170,10 +179,12 @@ fn rocketmq_5_3_3_shipped_configurations_are_read_without_errors() {
     }
     files.sort();
     assert_eq!(files.len(), 32, "{files:?}");
-    let expected = |rel: &str| -> &str {
+    let expected = |rel: &str, version: &str| -> &str {
         match rel {
             r if r.starts_with("dledger/") => "DLEDGER",
-            r if r.starts_with("controller/quick-start/broker") => "CONTROLLER_MODE",
+            // 4.9.8 has no controller mode: brokerRole=SLAVE is what it reads.
+            r if r.starts_with("controller/quick-start/broker") && version == "5.3.3" => "CONTROLLER_MODE",
+            r if r.starts_with("controller/quick-start/broker") => "SLAVE",
             r if r.starts_with("controller/cluster-3n-namesrv-plugin/") || r == "controller/quick-start/namesrv.conf" => "NAME_SERVER",
             r if r.starts_with("controller/") => "CONTROLLER",
             "container/2container-2m-2s/nameserver.conf" => "NAME_SERVER",
@@ -188,10 +199,11 @@ fn rocketmq_5_3_3_shipped_configurations_are_read_without_errors() {
             assert!(o.status.success(), "{rel} as {version}: {}", String::from_utf8_lossy(&o.stderr));
             let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
             assert_eq!(v["version"], version, "{rel}");
-            assert_eq!(v["file"], expected(rel), "{rel} as {version}");
+            assert_eq!(v["file"], expected(rel, version), "{rel} as {version}");
             let rows = v["faults"].as_array().unwrap().len();
-            assert_eq!(rows > 0, v["file"] == "MASTER", "{rel}: only a master's file has fault rows");
-            if v["file"] != "MASTER" {
+            let modelled = v["file"] == "MASTER" || v["file"] == "CONTROLLER_MODE";
+            assert_eq!(rows > 0, modelled, "{rel}: only a master's and a controller-mode broker's file have fault rows");
+            if !modelled {
                 assert!(!v["warnings"].as_array().unwrap().is_empty(), "{rel}: says why there are no rows");
             }
         }
@@ -249,12 +261,6 @@ fn keys_of_unmodelled_modes_are_named_as_such() {
     assert!(text.lines().next().unwrap().contains("DLedger mode"), "{text}");
     assert!(text.contains("keys of DLedger mode (a Raft group elects the master and a send is acknowledged by a majority), not modelled yet: enableDLegerCommitLog (line 22), dLegerGroup (line 23), dLegerPeers (line 24), dLegerSelfId (line 26)"), "{text}");
     assert!(!text.contains("fault injected"), "{text}");
-    let o = check_file(&sample("controller/quick-start/broker-n0.conf"), &["--version", "5.3.3", "--json"]);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let keys: Vec<&str> = v["modeKeys"].as_array().unwrap().iter().map(|k| k["key"].as_str().unwrap()).collect();
-    assert_eq!(keys, ["enableControllerMode", "controllerAddr", "allAckInSyncStateSet"]);
-    let not_modelled: Vec<&str> = v["notModelled"].as_array().unwrap().iter().map(|k| k["key"].as_str().unwrap()).collect();
-    assert!(!not_modelled.contains(&"controllerAddr"), "named as a controller-mode key, not ignored: {not_modelled:?}");
     let text = stdout(&check_file(&sample("controller/controller-standalone.conf"), &[]));
     assert!(text.starts_with("warning: This is the configuration of the controller"), "{text}");
 }
@@ -323,4 +329,131 @@ fn rows_print_the_expected_loss_per_year_with_the_rates_and_their_sources() {
     let bad = check_file(&conf, &["--disk-failures-per-year", "-2"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--disk-failures-per-year: -2 is not a rate per machine and year"));
+}
+
+// ---- Controller mode (issue 20 item 5) ----------------------------------------------------------
+
+fn check_bytes_as(name: &str, bytes: &[u8], args: &[&str]) -> Output {
+    let dir = std::env::temp_dir().join(format!("losslab-check-conf-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    check_file(path.to_str().unwrap(), args)
+}
+
+fn json_of(o: &Output) -> serde_json::Value {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+fn keys_of(v: &serde_json::Value, field: &str) -> Vec<String> {
+    v[field].as_array().unwrap().iter().map(|k| k["key"].as_str().unwrap().to_string()).collect()
+}
+
+/// RocketMQ 5.3.3's `controller/quick-start/broker-n*.conf` as 5.3.3: a controller-mode broker.
+/// Its modelled keys are applied; brokerRole (SLAVE in both samples), brokerId (-1) and
+/// controllerAddr are read and noted, not listed as unknown; no warning (allAckInSyncStateSet is
+/// on); every row is a group with a slave, the controller-fault row included, and with
+/// allAckInSyncStateSet a single master failure loses no acknowledged message.
+#[test]
+fn the_quick_start_controller_brokers_are_modelled_under_5_3_3() {
+    for n in ["broker-n0.conf", "broker-n1.conf"] {
+        let v = json_of(&check_file(&sample(&format!("controller/quick-start/{n}")), &["--version", "5.3.3", "--json"]));
+        assert_eq!(v["file"], "CONTROLLER_MODE", "{n}");
+        assert_eq!(v["warnings"].as_array().unwrap().len(), 0, "{n}: {}", v["warnings"]);
+        let applied = keys_of(&v, "applied");
+        assert!(applied.contains(&"enableControllerMode".to_string()) && applied.contains(&"allAckInSyncStateSet".to_string()), "{applied:?}");
+        assert_eq!(keys_of(&v, "notes"), ["brokerId", "brokerRole", "controllerAddr"], "{n}");
+        assert!(v["notes"][1]["note"].as_str().unwrap().contains("controller mode ignores it"), "{}", v["notes"]);
+        assert!(v["notes"][0]["note"].as_str().unwrap().contains("-1"), "{}", v["notes"]);
+        for k in ["brokerRole", "brokerId", "controllerAddr", "allAckInSyncStateSet"] {
+            assert!(!keys_of(&v, "notModelled").contains(&k.to_string()), "{n}: {k} is read, not unknown");
+        }
+        assert!(v["modeKeys"].as_array().unwrap().is_empty() && v["notInVersion"].as_array().unwrap().is_empty(), "{v}");
+        let rows = v["faults"].as_array().unwrap();
+        assert!(rows.len() >= 8, "{n}: {rows:?}");
+        assert!(rows.iter().all(|r| r["fault"].as_str().unwrap().contains("(with ")), "every row has a slave: {rows:?}");
+        assert!(rows.iter().any(|r| r["fault"].as_str().unwrap().starts_with("POWER_LOSS controller")), "{rows:?}");
+        for r in rows {
+            let f = r["fault"].as_str().unwrap();
+            let one_master_fault = !f.contains(", ") && f.contains(" master at ");
+            if one_master_fault {
+                assert_eq!(r["lostAfterAck"], 0, "allAckInSyncStateSet: {f} loses nothing acknowledged");
+            }
+        }
+    }
+    let text = stdout(&check_file(&sample("controller/quick-start/broker-n0.conf"), &["--version", "5.3.3"]));
+    assert!(text.contains(": controller mode, flushDiskType=ASYNC_FLUSH allAckInSyncStateSet=true"), "{text}");
+    assert!(text.contains("note: brokerRole (line 19): controller mode ignores it"), "{text}");
+    assert!(text.contains("ASYNC_FLUSH + controller mode + allAckInSyncStateSet, slave, "), "{text}");
+    assert!(text.contains("this configuration (ASYNC_FLUSH + controller mode + allAckInSyncStateSet)"), "{text}");
+    assert!(!text.contains("book's recommendation"), "a master/slave recommendation is no comparison here: {text}");
+}
+
+/// The same file with `allAckInSyncStateSet=false` (the default): the first line warns of the
+/// truncation, and the killed-master row loses acknowledged messages (the old master's tail,
+/// truncated when it rejoins; spec 5 §6 item 5) that the shipped file keeps.
+#[test]
+fn controller_mode_without_all_ack_is_warned_and_loses_on_failover() {
+    let shipped = std::fs::read_to_string(sample("controller/quick-start/broker-n0.conf")).unwrap();
+    let conf = shipped.replace("allAckInSyncStateSet=true", "allAckInSyncStateSet=false");
+    let o = check_bytes_as("ctrl-no-all-ack.conf", conf.as_bytes(), &["--version", "5.3.3"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    let first = text.lines().next().unwrap();
+    assert!(first.starts_with("warning: In controller mode at allAckInSyncStateSet = false and inSyncReplicas = 1"), "{text}");
+    assert!(first.contains("truncates") && first.contains("set allAckInSyncStateSet = true"), "{first}");
+    let row = |v: &serde_json::Value| {
+        v["faults"].as_array().unwrap().iter().find(|r| r["preset"] == "v5-controller-failover-truncated").cloned().expect("the killed-master row")
+    };
+    let without = row(&json_of(&check_bytes_as("ctrl-no-all-ack.conf", conf.as_bytes(), &["--version", "5.3.3", "--json"])));
+    assert!(without["lostAfterAck"].as_u64().unwrap() > 0, "{without}");
+    let with = row(&json_of(&check_file(&sample("controller/quick-start/broker-n0.conf"), &["--version", "5.3.3", "--json"])));
+    assert_eq!(with["lostAfterAck"], 0, "{with}");
+}
+
+/// Controller-mode keys under 4.9.8 (which has none): each listed as a key that release ignores,
+/// the first line naming enableControllerMode and the others, and — the quick-start samples say
+/// brokerRole=SLAVE with brokerId=-1 — a line saying 4.9.8's BrokerStartup refuses that slave.
+#[test]
+fn controller_mode_keys_under_4_9_8_are_named() {
+    let v = json_of(&check_file(&sample("controller/quick-start/broker-n1.conf"), &["--version", "4.9.8", "--json"]));
+    assert_eq!(v["file"], "SLAVE");
+    assert_eq!(keys_of(&v, "notInVersion"), ["enableControllerMode", "controllerAddr", "allAckInSyncStateSet"]);
+    let w: Vec<&str> = v["warnings"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+    assert!(w[0].starts_with("RocketMQ 4.9.8 has no controller mode: it ignores enableControllerMode=true (line 22) and the other controller-mode keys (controllerAddr (line 23), allAckInSyncStateSet (line 25))"), "{w:?}");
+    assert!(w[0].ends_with("starts this broker as a master/slave SLAVE, with no failover."), "{w:?}");
+    assert!(w[1].contains("brokerId above 0") && w[1].contains("-1 (line 18)") && w[1].contains("Slave's brokerId must be > 0"), "{w:?}");
+    // A master/slave slave with a proper id is not warned; one with brokerId 0 is, in any release.
+    let ok = json_of(&check_file(&sample("2m-2s-async/broker-a-s.properties"), &["--json"]));
+    assert!(ok["warnings"].as_array().unwrap().iter().all(|w| !w.as_str().unwrap().contains("brokerId")), "{ok}");
+    let zero = json_of(&check_bytes("slave0.conf", b"brokerRole=SLAVE\nbrokerId=0\n", true));
+    assert!(zero["warnings"][0].as_str().unwrap().contains("this file's is 0 (line 2)"), "{zero}");
+    // A master/slave file has no controller: the controller-fault presets give it no row.
+    let ms = json_of(&check_file(&sample("2m-2s-sync/broker-a.properties"), &["--version", "5.3.3", "--json"]));
+    assert!(ms["faults"].as_array().unwrap().iter().all(|r| !r["fault"].as_str().unwrap().contains("controller")), "{ms}");
+}
+
+/// Controller-mode keys in a master/slave 5.3.3 file are read, validated and noted as read only
+/// in controller mode; values the lab cannot use are errors naming the key and line.
+#[test]
+fn controller_mode_keys_are_checked() {
+    let v = json_of(&check_bytes_as("ms.conf", b"brokerRole=SYNC_MASTER\nallAckInSyncStateSet=true\nhaMaxTimeSlaveNotCatchup=5000\n", &["--version", "5.3.3", "--json"]));
+    assert_eq!(v["file"], "MASTER");
+    assert_eq!(keys_of(&v, "notes"), ["allAckInSyncStateSet", "haMaxTimeSlaveNotCatchup"]);
+    assert!(v["notes"][0]["note"].as_str().unwrap().contains("read only in controller mode"), "{}", v["notes"]);
+    for (conf, key, line, needle) in [
+        (&b"enableControllerMode=true\nallAckInSyncStateSet=yes\n"[..], "allAckInSyncStateSet", 2, "`yes` is not `true` or `false`"),
+        (b"enableControllerMode=true\nhaMaxTimeSlaveNotCatchup=15s\n", "haMaxTimeSlaveNotCatchup", 2, "milliseconds"),
+        (b"enableControllerMode=true\ncontrollerHeartBeatTimeoutMills=0\n", "controllerHeartBeatTimeoutMills", 2, "greater than zero"),
+        (b"enableDLegerCommitLog=true\nenableControllerMode=true\n", "enableDLegerCommitLog", 1, "cannot both be true"),
+        (b"enableControllerMode=true\nenableSlaveActingMaster=true\n", "enableSlaveActingMaster", 2, "never reads enableSlaveActingMaster"),
+        (b"transientStorePoolEnable=true\nenableControllerMode=true\n", "transientStorePoolEnable", 1, "controller mode"),
+        (b"enableControllerMode=true\nbrokerRole=LEADER\n", "brokerRole", 2, "`SLAVE`"),
+    ] {
+        let o = check_bytes_as("bad-ctrl.conf", conf, &["--version", "5.3.3"]);
+        assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(conf));
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert!(e.contains(&format!("bad-ctrl.conf: {key} (line {line}): ")), "{e}");
+        assert!(e.contains(needle), "{needle}: {e}");
+    }
 }

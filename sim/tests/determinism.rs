@@ -94,7 +94,15 @@ fn injecting_a_fault_at_a_time_equals_the_scenario_fault() {
 
 #[test]
 fn golden_logs() {
-    for id in ["defaults", "async-flush-power-loss", "max-reconsume-3", "flush-slave-timeout"] {
+    for id in [
+        "defaults",
+        "async-flush-power-loss",
+        "max-reconsume-3",
+        "flush-slave-timeout",
+        "v5-grpc-flush-disk-stall",
+        "v5-remoting-flush-disk-stall",
+        "v5-grpc-master-persistence-timeout",
+    ] {
         let mut sc = preset(id);
         sc.producer.messages = sc.producer.messages.min(12);
         let log = full_log(&sc);

@@ -175,6 +175,27 @@ fn a_poison_message_shows_its_retries_then_the_dlq() {
     assert!(f.in_dlq && f.received == 0, "{f:?}");
 }
 
+/// gRPC producer (spec 5 §5): one `send` per application call, however many attempts it made;
+/// the copies its resends stored show as more receives, and the checker calls them duplicates.
+#[test]
+fn a_grpc_resend_is_one_send_and_its_copies_are_more_receives() {
+    for id in ["v5-grpc-flush-disk-stall", "v5-grpc-master-persistence-timeout"] {
+        let sc = common::preset(id);
+        let fates = agree(&sc);
+        let mut sim = Sim::new(&sc);
+        sim.run();
+        let history = Format::History.render(&sim);
+        let stalled: Vec<&Fate> = fates.values().filter(|f| f.received == 3).collect();
+        assert!(!stalled.is_empty(), "{id}: some message is received three times");
+        for f in &stalled {
+            assert_eq!((f.send_invokes, f.send_info + f.send_ok + f.send_fail), (1, 1), "{id}: {f:?}");
+        }
+        // Its one completion carries the three attempts.
+        let three = history.lines().filter(|l| l.contains("\"f\":\"send\"") && l.contains("\"attempts\":3")).count();
+        assert!(three >= stalled.len(), "{id}: {three} sends with 3 attempts for {} messages", stalled.len());
+    }
+}
+
 /// The runner's `--export history` is what the checker reads (the bytes a third party gets).
 #[test]
 fn the_runner_exports_the_checked_history() {

@@ -810,3 +810,91 @@ fn broker_conf_default_topic_queue_nums_sets_the_topic() {
     }
     assert_eq!(rmq_sim::scenario::broker_conf::nearest_known_key("defaultTopicQueueNum"), Some("defaultTopicQueueNums"));
 }
+
+// ---- issue 24 item 3: the guided tour a scenario file carries ----
+
+const TOURED: &str = r#"
+until = "2m"
+[[fault]]
+at = "3s"
+kind = "POWER_LOSS"
+[tour]
+question = "Will a SEND_OK message be lost?"
+question_zh = "会有 SEND_OK 的消息丢失吗？"
+predict = "LOST_AFTER_ACK"
+[[tour.step]]
+at = "40s"
+text = "The consumer comes online."
+[[tour.step]]
+at = "3s"
+text = "The master loses power."
+text_zh = "主节点断电。"
+"#;
+
+#[test]
+fn a_tour_parses_in_time_order_and_survives_the_round_trip() {
+    use rmq_sim::ledger::Verdict;
+    let s = parse_scenario(TOURED).unwrap();
+    let tour = s.tour.as_ref().expect("the [tour] table is read");
+    assert_eq!(tour.predict, Verdict::LostAfterAck);
+    assert_eq!(tour.question.get(true), "会有 SEND_OK 的消息丢失吗？");
+    let at: Vec<u64> = tour.steps.iter().map(|st| st.at.as_ms()).collect();
+    assert_eq!(at, [3_000, 40_000], "steps are sorted by time");
+    assert_eq!(tour.steps[1].text.get(true), "The consumer comes online.", "no Chinese: the English");
+    let text = scenario_to_toml(&s);
+    assert_eq!(parse_scenario(&text).unwrap(), s, "{text}");
+    // The tour never changes the run.
+    let mut bare = s.clone();
+    bare.tour = None;
+    let events = |sc: &Scenario| {
+        let mut sim = rmq_sim::Sim::new(sc);
+        sim.run();
+        sim.events().to_vec()
+    };
+    assert_eq!(events(&s), events(&bare));
+}
+
+#[test]
+fn a_bad_tour_is_refused_naming_its_field() {
+    let base = "until = \"1m\"\n[tour]\nquestion = \"q\"\npredict = \"LOST_AFTER_ACK\"\n";
+    assert_err("[tour]\nquestion = \"q\"\n", "tour.predict", Some(1), "missing");
+    assert_err("[tour]\npredict = \"LOST_AFTER_ACK\"\n", "tour.question", Some(1), "missing or empty");
+    assert_err("[tour]\nquestion = \"q\"\npredict = \"LOST\"\n", "tour.predict", Some(3), "LOST_AFTER_ACK");
+    assert_err(&format!("{base}[[tour.step]]\ntext = \"t\"\n"), "tour.step[1].at", Some(5), "missing");
+    assert_err(&format!("{base}[[tour.step]]\nat = \"2m\"\ntext = \"t\"\n"), "tour.step[1].at", Some(6), "after `until`");
+    assert_err(&format!("{base}[[tour.step]]\nat = \"1s\"\n"), "tour.step[1].text", Some(5), "missing or empty");
+    assert_err(&format!("{base}[[tour.step]]\nat = \"1s\"\ntext = \"t\"\nsay = \"x\"\n"), "tour.step[1].say", Some(8), "unknown key");
+    assert_err(&format!("{base}step = 3\n"), "tour.step", Some(5), "array of tables");
+    assert_err(&format!("{base}colour = 3\n"), "tour.colour", Some(5), "unknown key");
+    let long = "x".repeat(601);
+    assert_err(&format!("[tour]\nquestion = \"{long}\"\npredict = \"DUPLICATED\"\n"), "tour.question", Some(2), "at most 600");
+    let many: String = (0..21).map(|i| format!("[[tour.step]]\nat = \"{i}s\"\ntext = \"t\"\n")).collect();
+    assert_err(&format!("{base}{many}"), "tour.step", Some(5), "at most 20");
+    assert_err("[tour]\nquestion = 5\npredict = \"DUPLICATED\"\n", "tour.question", Some(2), "expected a string");
+}
+
+/// Issue 20: a controller-mode broker.conf (RocketMQ 5.3.3's quick-start sample) imports onto a
+/// 5.3.3 scenario as controller mode — brokerRole=SLAVE and brokerId=-1 there are not a slave's
+/// file but keys controller mode ignores — and the scenario it makes runs and parses back. Onto a
+/// 4.9.8 scenario the first controller-mode key is an error naming it and its line.
+#[test]
+fn broker_conf_controller_mode_imports_under_5_3_3_only() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/rocketmq-5.3.3-conf/controller/quick-start/broker-n0.conf")).unwrap();
+    let base = Scenario { version: rmq_sim::RocketMqVersion::V5_3_3, ..Scenario::default() };
+    let imp = import_broker_conf(&text, &base).unwrap();
+    let b = &imp.scenario.broker;
+    assert!(b.enable_controller_mode && b.all_ack_in_sync_state_set);
+    assert_eq!(imp.kind, rmq_sim::scenario::broker_conf::ConfKind::ControllerMode(22));
+    let noted: Vec<&str> = imp.notes.iter().map(|(_, k, _)| k.as_str()).collect();
+    assert_eq!(noted, ["brokerId", "brokerRole", "controllerAddr"]);
+    let mut sc = imp.scenario.clone();
+    sc.slave.enabled = true;
+    let toml = rmq_sim::scenario::parse::scenario_to_toml(&sc);
+    assert_eq!(parse_scenario(&toml).unwrap(), sc);
+    let e = import_broker_conf(&text, &Scenario::default()).unwrap_err();
+    assert_eq!((e.field.as_str(), e.line), ("enableControllerMode", Some(22)), "{e}");
+    assert!(e.reason.contains("RocketMQ 4.9.8 has no `enableControllerMode`"), "{e}");
+    let e = import_broker_conf("controllerAddr=127.0.0.1:9878\n", &Scenario::default()).unwrap_err();
+    assert_eq!((e.field.as_str(), e.line), ("controllerAddr", Some(1)), "{e}");
+    assert!(e.reason.contains("controller mode (RIP-44)"), "{e}");
+}

@@ -20,6 +20,19 @@ fn every_preset_runs_with_invariants() {
 }
 
 #[test]
+fn preset_whole_path() {
+    // The lab's first run: every station of the picture is used (issue 24 item 2).
+    let (sim, r) = run(&preset("whole-path"));
+    assert_eq!(statuses(&r), "SEND_OK=20");
+    assert_eq!(verdicts(&r), "DEAD_LETTERED=1 DELIVERED=14 LOST_AFTER_ACK=5");
+    assert_eq!(r.summary.reconsumes, 1);
+    let m = &sim.ledger().messages;
+    assert!(m.iter().all(|m| m.master_flushed_at().is_some() || m.verdict == Some(rmq_sim::Verdict::LostAfterAck)), "the flush ran");
+    assert_eq!(m.iter().filter(|m| m.replicated_at().is_some()).count(), 19, "all but the last reached the slave");
+    let lost: Vec<u32> = m.iter().filter(|m| m.verdict == Some(rmq_sim::Verdict::LostAfterAck)).map(|m| m.id).collect();
+    assert_eq!(lost, [15, 16, 17, 18, 19]);
+}
+#[test]
 fn preset_defaults() {
     check("defaults", "SEND_OK=100", "DELIVERED=100");
 }
@@ -212,4 +225,40 @@ fn preset_v5_grpc_poison_message() {
     let (rsim, _) = run(&preset("poison-message-dlq"));
     let rdlq = rsim.events().iter().find(|e| matches!(e.kind, rmq_sim::EventKind::DeadLettered { .. })).unwrap().at;
     assert!(rdlq.since(dlq).as_us() > 3_600_000_000 * 3 / 2, "remoting dead-letters ~2 h later");
+}
+#[test]
+fn preset_v5_grpc_flush_disk_stall() {
+    let r = check("v5-grpc-flush-disk-stall", "EXCEPTION=5 SEND_OK=1", "DELIVERED=1 DUPLICATED=5");
+    let grpc = r.grpc.as_ref().unwrap();
+    assert_eq!((grpc.copies_stored, grpc.resend_duplicates), (16, 10));
+    assert!(r.messages[1..].iter().all(|m| m.copies_stored == Some(3) && m.error_code == Some("DEADLINE_EXCEEDED")));
+}
+#[test]
+fn preset_v5_remoting_flush_disk_stall() {
+    // The comparison lane: the same exceptions, one copy each.
+    check("v5-remoting-flush-disk-stall", "EXCEPTION=5 SEND_OK=1", "DELIVERED=6");
+}
+#[test]
+fn preset_v5_grpc_master_persistence_timeout() {
+    let r = check("v5-grpc-master-persistence-timeout", "EXCEPTION=20 SEND_OK=10", "DELIVERED=10 DUPLICATED=20");
+    assert_eq!(r.grpc.as_ref().unwrap().error_codes.get("MASTER_PERSISTENCE_TIMEOUT"), Some(&20));
+}
+
+// ---- issue 24 item 3: guided tours written in the preset files ----
+
+#[test]
+fn every_tour_stops_inside_its_run_and_speaks_both_languages() {
+    let toured: Vec<&str> = rmq_sim::scenario::presets::all().iter().filter(|p| preset(p.id).tour.is_some()).map(|p| p.id).collect();
+    assert!(toured.len() >= 7, "the guide's presets carry tours: {toured:?}");
+    for id in toured {
+        let sc = preset(id);
+        let tour = sc.tour.as_ref().unwrap();
+        let (sim, _) = run(&sc);
+        assert!(!tour.question.zh.is_empty(), "{id}: the question in Chinese");
+        assert!(!tour.steps.is_empty(), "{id}: a tour says something during the run");
+        for st in &tour.steps {
+            assert!(st.at <= sim.now(), "{id}: a step at {} comes after the run ends at {}", st.at, sim.now());
+            assert!(!st.text.zh.is_empty(), "{id}: step at {} in Chinese", st.at);
+        }
+    }
 }

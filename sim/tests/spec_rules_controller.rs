@@ -267,6 +267,22 @@ fn controller_keys_and_targets_are_checked() {
     assert_eq!(parse_scenario(&text).unwrap(), sc);
 }
 
+/// §4 (confirm offset), as the lab draws it (`Sim::confirm_offset`): while a member of the set is
+/// cut off, the confirm offset stays at its last ack, below what the master holds; once the
+/// master is alone in the set it is the master's end again. No controller, no confirm offset.
+#[test]
+fn the_confirm_offset_lags_the_master_while_a_member_is_cut_off() {
+    let sc = group("allAckInSyncStateSet = true", "", "0s", &fault("1s", "NETWORK_PARTITION", "slave", Some("2m")));
+    let mut sim = Sim::new(&sc);
+    sim.run_until(SimTime::from_ms(10_000));
+    let confirm = sim.confirm_offset().expect("controller mode has a confirm offset");
+    assert!(confirm > 0 && confirm < sim.master().store.written, "{confirm} vs {}", sim.master().store.written);
+    sim.run_until(SimTime::from_ms(19_000));
+    assert_eq!(sim.confirm_offset(), Some(sim.master().store.written), "alone in the set: the master's end");
+    let plain = scenario("[slave]\nenabled = true\n[producer]\nmessages = 10\n");
+    assert_eq!(Sim::new(&plain).confirm_offset(), None);
+}
+
 /// §4, issue 20 item 3 (the lab marks them): a message cut by a truncation carries that cause
 /// itself. Its cause chain ends with `Loss(TruncatedOnRejoin)` naming the node, the time it
 /// rejoined and the new epoch; the report's `cause` and both languages word it as a truncation.

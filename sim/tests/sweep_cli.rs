@@ -401,3 +401,151 @@ fn a_sync_master_that_still_loses_says_why() {
     let r = plain.aggregate(&plain.run_all());
     assert!(r.cells.iter().all(|c| c.despite_sync_master.is_none() || (c.cell.broker_role.name() == "SYNC_MASTER" && c.lost_after_ack > 0)));
 }
+
+/// Issue 20 item 5: controller mode and the group's slave count are grid axes. A controller-mode
+/// cell runs one brokerRole (the election decides) and is labelled `controller mode`; a slave
+/// count of 0 is a lone master, 2 a three-replica group; each cell's scenario says so, parses
+/// back, and replays to the run's digest. CSV gets a column per axis; the book's mark is never on
+/// a controller-mode cell.
+#[test]
+fn controller_mode_and_slave_count_are_grid_axes() {
+    let grid = Grid {
+        version: Some(vec![rmq_sim::RocketMqVersion::V5_3_3]),
+        controller_mode: Some(vec![false, true]),
+        slave_count: Some(vec![0, 1, 2]),
+        flush_disk_type: vec![rmq_sim::scenario::FlushDiskType::SyncFlush],
+        faults: vec!["PROCESS_CRASH".into()],
+        seeds: 1,
+        base: Some("[slave]\nenabled = true\n[producer]\nmessages = 100\ninterval = \"2ms\"\n[consumer]\nstartAt = \"1m\"\n".into()),
+        ..Grid::default()
+    };
+    let plan = Plan::new(&grid).unwrap();
+    // 2 roles × 3 counts master/slave, 1 role × 3 counts in controller mode.
+    let labels: Vec<String> = plan.cells().iter().map(|c| c.config_label()).collect();
+    assert_eq!(labels.len(), 9, "{labels:?}");
+    assert_eq!(labels[0], "5.3.3 SYNC_FLUSH + ASYNC_MASTER + SYNC + no slave");
+    assert_eq!(labels[8], "5.3.3 SYNC_FLUSH + controller mode + SYNC + 2 slaves");
+    assert!(plan.cells().iter().all(|c| !(c.controller_mode == Some(true) && c.is_recommended())));
+    let results = plan.run_all();
+    for c in plan.cells() {
+        let sc = plan.scenario(c.index, 1);
+        assert_eq!(sc.broker.enable_controller_mode, c.controller_mode == Some(true), "{}", c.config_label());
+        assert_eq!(sc.slave_count() as u32, c.slave_count.unwrap(), "{}", c.config_label());
+        let text = rmq_sim::scenario::parse::scenario_to_toml(&sc);
+        let back = rmq_sim::scenario::parse_scenario(&text).unwrap_or_else(|e| panic!("{}: {e}\n{text}", c.config_label()));
+        assert_eq!(back, sc);
+        let mut sim = rmq_sim::Sim::new(&sc);
+        sim.run();
+        let elected = sim.events().iter().any(|e| matches!(e.kind, rmq_sim::EventKind::MasterElected { broker, .. } if broker != 0));
+        // A killed master is replaced in controller mode, when there is a slave to elect (a lone
+        // broker is elected again only when it is back).
+        assert_eq!(elected, sc.controller_mode() && sc.slave_count() > 0, "{}", c.config_label());
+        let r = results.iter().find(|r| r.cell == c.index).unwrap();
+        assert_eq!(rmq_sim::report::Report::of(&sim).event_log_digest, r.digest, "{}", c.config_label());
+    }
+    // Without the axes, cells carry neither field (the output is what it was).
+    let plain = Plan::new(&Grid { controller_mode: None, slave_count: None, ..grid.clone() }).unwrap();
+    let json = serde_json::to_value(&plain.cells()[0]).unwrap();
+    assert!(json.get("controllerMode").is_none() && json.get("slaveCount").is_none(), "{json}");
+    // The CLI: flags, CSV columns, the scenario of a cell.
+    let args = ["--version", "5.3.3", "--controller-mode", "false,true", "--slave-count", "1,2", "--faults", "NONE", "--seeds", "1", "--messages", "50", "--flush-disk-type", "ASYNC_FLUSH", "--broker-role", "SYNC_MASTER"];
+    let csv = losslab(&[&args[..], &["--csv"]].concat(), "1");
+    assert!(csv.status.success(), "{}", stderr(&csv));
+    let csv = stdout(&csv);
+    assert!(csv.lines().next().unwrap().ends_with(",failingSeeds,version,controllerMode,slaveCount"), "{csv}");
+    assert!(csv.lines().nth(4).unwrap().ends_with(",5.3.3,true,2"), "{csv}");
+    let toml = stdout(&losslab(&[&args[..], &["--scenario", "3:1"]].concat(), "1"));
+    assert!(toml.contains("enableControllerMode = true") && toml.contains("count = 2"), "{toml}");
+}
+
+/// Bad axis values are refused naming the key (in a grid) or the flag (on the command line):
+/// controller mode outside 5.3.3, more than two slaves, a fault some cell cannot take.
+#[test]
+fn bad_controller_mode_and_slave_count_axes_name_the_field() {
+    let base = Grid { seeds: 1, faults: vec!["NONE".into()], ..Grid::default() };
+    let v5 = Some(vec![rmq_sim::RocketMqVersion::V5_3_3]);
+    for (grid, field, needle) in [
+        (Grid { controller_mode: Some(vec![true]), ..base.clone() }, "controllerMode", "true needs RocketMQ 5.3.3, but cells run 4.9.8"),
+        (Grid { controller_mode: Some(vec![true, true]), version: v5.clone(), ..base.clone() }, "controllerMode", "listed twice"),
+        (Grid { controller_mode: Some(vec![]), ..base.clone() }, "controllerMode", "the list is empty"),
+        (Grid { slave_count: Some(vec![1, 3]), ..base.clone() }, "slaveCount", "3 is out of range; a broker group in the lab has 0, 1 or 2 slaves"),
+        (Grid { slave_count: Some(vec![0, 1]), faults: vec!["SLAVE_DOWN".into()], ..base.clone() }, "slaveCount", "SLAVE_DOWN@slave needs a slave, and slaveCount has 0"),
+        (Grid { slave_count: Some(vec![1, 2]), faults: vec!["POWER_LOSS@slave2".into()], ..base.clone() }, "slaveCount", "needs a second slave"),
+        (Grid { faults: vec!["POWER_LOSS@slave2".into()], ..base.clone() }, "faults", "needs a base with two slaves"),
+        (Grid { controller_mode: Some(vec![false, true]), version: v5.clone(), faults: vec!["POWER_LOSS@controller".into()], ..base.clone() }, "controllerMode", "controllerMode has false"),
+        (Grid { version: v5.clone(), faults: vec!["POWER_LOSS@controller".into()], ..base.clone() }, "faults", "controllerMode = [true]"),
+    ] {
+        let e = Plan::new(&grid).expect_err(needle);
+        assert_eq!(e.field, field, "{e}");
+        assert!(e.reason.contains(needle), "{needle}: {e}");
+    }
+    // Controller mode in the base and a release without it on the version axis.
+    let ctrl = Grid {
+        base: Some("version = \"5.3.3\"\n[broker]\nenableControllerMode = true\n[slave]\nenabled = true\n".into()),
+        version: Some(vec![rmq_sim::RocketMqVersion::V4_9_8, rmq_sim::RocketMqVersion::V5_3_3]),
+        ..base.clone()
+    };
+    let e = Plan::new(&ctrl).unwrap_err();
+    assert_eq!(e.field, "version", "{e}");
+    assert!(Plan::new(&Grid { controller_mode: Some(vec![true]), version: v5, ..base.clone() }).is_ok());
+    // JSON and the command line name the key and the flag.
+    let e = Grid::from_json(r#"{"controllerMode": ["yes"]}"#).unwrap_err();
+    assert_eq!(e.field, "controllerMode", "{e}");
+    let e = Grid::from_json(r#"{"slaveCount": [-1]}"#).unwrap_err();
+    assert_eq!(e.field, "slaveCount", "{e}");
+    for (args, needle) in [
+        (&["--controller-mode", "maybe"][..], "--controller-mode: `maybe` is not `true` or `false`"),
+        (&["--slave-count", "two"][..], "--slave-count: `two` is not a slave count"),
+        (&["--slave-count", "3"][..], "--slave-count: 3 is out of range"),
+        (&["--controller-mode", "true"][..], "--controller-mode: true needs RocketMQ 5.3.3"),
+    ] {
+        let o = losslab(&[args, &["--seeds", "1", "--faults", "NONE"]].concat(), "1");
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
+    }
+}
+
+/// Issue 21 item 5: the producer's client as a grid axis. `grpc` needs 5.3.3 and has no ONEWAY;
+/// every cell runs once per client; the CSV gets a `client` column, the TOML form reads it.
+#[test]
+fn the_producer_client_is_a_grid_axis() {
+    use rmq_sim::scenario::{Client, RocketMqVersion, SendMode};
+    let grid = Grid {
+        faults: vec!["NONE".into(), "DISK_STALL".into()],
+        seeds: 1,
+        flush_disk_type: vec![rmq_sim::scenario::FlushDiskType::SyncFlush],
+        broker_role: vec![rmq_sim::scenario::BrokerRole::AsyncMaster],
+        version: Some(vec![RocketMqVersion::V5_3_3]),
+        client: Some(vec![Client::Remoting, Client::Grpc]),
+        preset: None,
+        base: Some("[producer]\nmessages = 60\ninterval = \"50ms\"".into()),
+        ..small_grid()
+    };
+    let plan = Plan::new(&grid).unwrap();
+    assert_eq!(plan.cells().len(), 4);
+    let clients: Vec<_> = (0..4).map(|i| plan.scenario(i, 1).producer.client).collect();
+    assert_eq!(clients, [Client::Remoting, Client::Remoting, Client::Grpc, Client::Grpc]);
+    assert!(plan.cells()[2].config_label().ends_with("(grpc)"), "{}", plan.cells()[2].config_label());
+    let report = plan.aggregate(&plan.run_all());
+    let csv = report.to_csv();
+    assert!(csv.lines().next().unwrap().ends_with(",version,client"), "{csv}");
+    assert!(csv.lines().nth(3).unwrap().ends_with(",5.3.3,grpc"), "{csv}");
+    // The same grid from TOML.
+    let toml = "version = [\"5.3.3\"]\nclient = [\"remoting\", \"grpc\"]\nfaults = [\"NONE\"]\n";
+    assert_eq!(Grid::from_toml(toml).unwrap().client, Some(vec![Client::Remoting, Client::Grpc]));
+    // grpc under 4.9.8 (the default base's release), or with ONEWAY: an error naming `client`.
+    let bad = Grid { client: Some(vec![Client::Grpc]), ..small_grid() };
+    let e = Plan::new(&bad).unwrap_err().to_string();
+    assert!(e.contains("client") && e.contains("5.3.3"), "{e}");
+    let bad = Grid { send_mode: vec![SendMode::Oneway], ..grid.clone() };
+    assert!(Plan::new(&bad).unwrap_err().to_string().contains("client"));
+    let dup = Grid { client: Some(vec![Client::Grpc, Client::Grpc]), ..grid };
+    assert!(Plan::new(&dup).unwrap_err().to_string().contains("client"));
+    // The runner's flag.
+    let args = ["--version", "5.3.3", "--client", "remoting,grpc", "--faults", "NONE", "--seeds", "1", "--messages", "20", "--csv"];
+    let out = losslab(&args, "1");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).lines().last().unwrap().ends_with(",5.3.3,grpc"), "{}", stdout(&out));
+    let out = losslab(&["--client", "grpc", "--faults", "NONE", "--seeds", "1", "--messages", "20"], "1");
+    assert!(!out.status.success() && stderr(&out).contains("client") && stderr(&out).contains("5.3.3"), "{}", stderr(&out));
+}

@@ -68,6 +68,20 @@ fn a_dlq_consumer_saves_a_poison_message_and_more_retries_do_not() {
     assert_eq!(saved(Knob::SyncFlush), Some(false));
 }
 
+/// Controller mode (issue 20): a message acknowledged by the old master alone and truncated when
+/// it rejoined is saved by `allAckInSyncStateSet = true` (its put waits for the slave, so it is
+/// never acknowledged from the master alone); the knob applies only in controller mode.
+#[test]
+fn all_ack_in_sync_state_set_saves_a_message_truncated_on_rejoin() {
+    let (sc, msg) = first_with("v5-controller-failover-truncated", "LOST_AFTER_ACK");
+    let w = what_if(&sc, msg).expect("in range");
+    let o = w.outcomes.iter().find(|o| o.knob == Knob::AllAckInSyncStateSet).expect("applies in controller mode");
+    assert!(o.saved, "{}: {}", o.change, o.verdict);
+    assert_eq!(o.change, "allAckInSyncStateSet = true");
+    assert!(Knob::AllAckInSyncStateSet.apply(&common::preset("book-recommendation")).is_none(), "not outside controller mode");
+    assert!(Knob::AllAckInSyncStateSet.apply(&common::preset("v5-controller-failover-all-ack")).is_none(), "already on");
+}
+
 #[test]
 fn knobs_round_trip_their_ids_and_out_of_range_messages_are_refused() {
     for k in Knob::ALL {

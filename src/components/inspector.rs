@@ -50,6 +50,10 @@ fn stages(lang: Lang, r: &MessageRecord, cursor: SimTime) -> Html {
 pub fn loss_stage(r: &MessageRecord) -> Option<(Key, SimTime)> {
     use rmq_sim::Verdict::{LostAfterAck, LostUnacked};
     match (r.lost().first(), r.lost().last()) {
+        // Controller mode: the last copy went in a rejoining replica's truncation (issue 20).
+        (_, Some((at, _))) if matches!(r.verdict, Some(LostAfterAck | LostUnacked)) && crate::layout::cut_by_truncation(r) => {
+            Some((Key::StageTruncated, *at))
+        }
         (_, Some((at, _))) if matches!(r.verdict, Some(LostAfterAck | LostUnacked)) => Some((Key::StageLost, *at)),
         (Some((at, _)), _) => Some((Key::StageCopyLost, *at)),
         _ => None,
@@ -188,7 +192,8 @@ mod tests {
                         untouched += 1;
                     }
                     (Some((last, _)), true) => {
-                        assert_eq!(stage, Some((Key::StageLost, *last)));
+                        let key = if crate::layout::cut_by_truncation(m) { Key::StageTruncated } else { Key::StageLost };
+                        assert_eq!(stage, Some((key, *last)));
                         gone += 1;
                     }
                     (Some(_), false) => {

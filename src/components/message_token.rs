@@ -1,6 +1,6 @@
 //! What a message token's look means. Its state reads without colour: dashed outline = only in
 //! page cache, solid = on disk, double ring = replicated, ✓ = consumed, ☠ = dead-lettered, ✕
-//! ghost = lost. The tokens are drawn by [`super::token_canvas`]; these are their class names
+//! ghost = lost, ✂ ghost = cut by a truncation. The tokens are drawn by [`super::token_canvas`]; these are their class names
 //! (on the accessible list's buttons and the legend) and words.
 
 use crate::i18n::{t, Key, Lang};
@@ -17,6 +17,7 @@ pub fn look_class(l: Look) -> &'static str {
         Look::DeadLettered => "tok-dlq",
         Look::Lost => "tok-lost",
         Look::LostUnacked => "tok-lost tok-unacked",
+        Look::Truncated => "tok-lost tok-truncated",
     }
 }
 
@@ -31,6 +32,7 @@ pub fn look_words(l: Look, lang: Lang) -> &'static str {
         Look::DeadLettered => Key::LookDlq,
         Look::Lost => Key::LookLost,
         Look::LostUnacked => Key::LookLostUnacked,
+        Look::Truncated => Key::LookTruncated,
     };
     t(lang, key)
 }
@@ -41,6 +43,7 @@ pub fn mark(l: Look) -> Option<&'static str> {
         Look::Consumed => Some("✓"),
         Look::DeadLettered => Some("☠"),
         Look::Lost | Look::LostUnacked => Some("✕"),
+        Look::Truncated => Some("✂"),
         _ => None,
     }
 }

@@ -15,6 +15,7 @@ pub mod share_bar;
 pub mod summary;
 pub mod time_controls;
 pub mod token_canvas;
+pub mod tour_panel;
 pub mod version_picker;
 
 use rmq_sim::SimTime;

@@ -109,15 +109,24 @@ pub fn node_badge(n: &Node, now: SimTime, lang: Lang) -> Option<String> {
 }
 
 
-/// A fault state written across a region, on a plate so it stays readable over tokens.
+/// A badge's plate width for `s` at its full size (11.5 px bold).
+fn badge_width(s: &str) -> f64 {
+    layout::text_width(s, 7.0) + 16.0
+}
+
+/// A fault state written across a region, on a plate so it stays readable over tokens; drawn
+/// smaller (down to 8.5 px) where the region is narrower than the plate (a phone's slave).
 fn badge(area: Rect, text: Option<String>) -> Html {
     let Some(s) = text else { return html! {} };
     let (cx, cy) = area.center();
-    let w = (layout::text_width(&s, 7.0) + 16.0).min(area.w);
+    let need = badge_width(&s);
+    let k = (area.w / need).clamp(8.5 / 11.5, 1.0);
+    let w = (need * k).min(area.w);
+    let style = (k < 1.0).then(|| format!("font-size: {:.2}px", 11.5 * k));
     html! {
         <g class="badge">
             <rect x={(cx - w / 2.0).to_string()} y={(cy - 11.0).to_string()} width={w.to_string()} height="22" rx="11" />
-            <text x={cx.to_string()} y={(cy + 4.0).to_string()} text-anchor="middle">{s}</text>
+            <text x={cx.to_string()} y={(cy + 4.0).to_string()} text-anchor="middle" {style}>{s}</text>
         </g>
     }
 }
@@ -128,13 +137,20 @@ fn gauge(x: f64, y: f64, w: f64, n: &Node, lang: Lang) -> Html {
     let f = layout::fraction(s.flushed, s.written.max(1));
     let flushed = tf(lang, Key::GaugeOnDisk, &[&bytes(s.flushed)]);
     let dirty = tf(lang, Key::GaugeMemory, &[&bytes(s.dirty())]);
+    // Both labels on one line under the bar: the left one in at most half of it when together they
+    // do not fit, the right one in what it leaves
+    // (a phone's master: "on disk 11.4 MiB" ran into "66.1 KiB memory only").
+    let both = layout::label_width(&flushed, layout::RG_PX, false) + layout::label_width(&dirty, layout::RG_PX, true) + 8.0;
+    let fl = layout::fit_label(&flushed, if both <= w { w } else { w / 2.0 - 4.0 }, layout::RG_PX, 9.0, false);
+    let right = w - layout::label_width(&fl.text, fl.px, false) - 8.0;
+    let fr = layout::fit_label(&dirty, right, layout::RG_PX, 9.0, true);
     html! {
         <g class="gauge">
             <title>{t(lang, Key::GaugeTitle)}</title>
             <rect class="g-bg" x={x.to_string()} y={y.to_string()} width={w.to_string()} height="8" rx="4" />
             <rect class="g-fill" x={x.to_string()} y={y.to_string()} width={(w * f).to_string()} height="8" rx="4" />
-            <text class="g-label" x={x.to_string()} y={(y + 20.0).to_string()}>{flushed}</text>
-            <text class={classes!("g-label", "g-dirty", (s.dirty() > 0).then_some("has"))} x={(x + w).to_string()} y={(y + 20.0).to_string()} text-anchor="end">{dirty}</text>
+            { fitted("g-label", x, y + 20.0, &flushed, &fl, layout::RG_PX) }
+            <g text-anchor="end">{ fitted(if s.dirty() > 0 { "g-label g-dirty has" } else { "g-label g-dirty" }, x + w, y + 20.0, &dirty, &fr, layout::RG_PX) }</g>
         </g>
     }
 }
@@ -238,16 +254,25 @@ fn master_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let disk = station(o, StationId::MasterDisk);
     let outer = master_outer(o);
     let sub = format!("{} · {}", sc.broker.flush_disk_type.name(), sc.broker.broker_role.name());
+    let (title, sub) = match broker_words(&live, m, lang) {
+        Some((title, epoch)) => (title, tf(lang, Key::EpochSub, &[&epoch, &sc.broker.flush_disk_type.name()])),
+        None => (t(lang, Key::StMaster).to_string(), sub),
+    };
     html! {
-        <>
-            { boxed_with(outer, 8.0, badge_reserve(sc.version.name()), t(lang, Key::StMaster), sub, if m.is_up() { "st-master" } else { "st-master st-down" }) }
+        <g data-testid="broker" data-broker={m.broker_id.to_string()} data-role="master" data-epoch={m.ha_epoch.to_string()}
+           data-in-sync={in_sync(&live, m).map(|b| b.to_string())} data-up={m.is_up().to_string()}>
+            { boxed_with(outer, 8.0, badge_reserve(sc.version.name()), &title, sub, if m.is_up() { "st-master" } else { "st-master st-down" }) }
             { version_badge(outer, 8.0, sc.version) }
             { region(cache, t(lang, Key::RegionCache)) }
             { region(disk, t(lang, Key::RegionDisk)) }
             { gauge(cache.x, cache.y + cache.h + 8.0, cache.w, m, lang) }
-        </>
+            { confirm_tick(&live, Rect { x: cache.x, y: cache.y + cache.h + 6.0, w: cache.w, h: 12.0 }, m.store.written, lang) }
+        </g>
     }
 }
+
+/// The replication line's size (www/style.css `.repl-wait`).
+const REPL_PX: f64 = 10.5;
 
 /// What the master waits for before answering, on the replication link between the master and
 /// the slave (the core's sentence, `rmq_sim::text::replication_wait`): the version on the
@@ -265,11 +290,17 @@ fn replication_wait_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     } else {
         (disk.x - 6.0, disk.y + disk.h + 20.0)
     };
-    let room = ((w - x - 8.0) / 5.6) as usize;
-    let waits = sc.broker.broker_role == rmq_sim::scenario::BrokerRole::SyncMaster;
+    // Fitted by its drawn width (Chinese runs wider than a count of characters allows).
+    let fit = layout::fit_label(&format!("⇣ {line}"), w - x - 8.0, REPL_PX, 8.5, false);
+    let style = (fit.px < REPL_PX).then(|| format!("font-size: {:.2}px", fit.px));
+    let waits = if sc.broker.enable_controller_mode {
+        sc.broker.all_ack_in_sync_state_set || sc.broker.in_sync_replicas >= 2
+    } else {
+        sc.broker.broker_role == rmq_sim::scenario::BrokerRole::SyncMaster
+    };
     html! {
-        <text class={classes!("repl-wait", waits.then_some("sync"))} data-testid="replication-wait" x={x.to_string()} y={y.to_string()}>
-            <title>{line.clone()}</title>{"⇣ "}{clip(&line, room)}
+        <text class={classes!("repl-wait", waits.then_some("sync"))} data-testid="replication-wait" x={x.to_string()} y={y.to_string()} {style}>
+            <title>{line.clone()}</title>{fit.text}
         </text>
     }
 }
@@ -285,12 +316,19 @@ fn slave_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let ha = live.ha();
     let link = if ha.link(rmq_sim::NodeId::Slave).link_down_until.is_some_and(|u| u > pb.cursor) {
         Key::LinkPartitioned
-    } else if ha.connected {
+    } else if ha.conns.iter().any(|c| c.slave == rmq_sim::NodeId::Slave) {
         Key::Connected
     } else {
         Key::NotConnected
     };
-    let full = tf(lang, Key::SlaveSub, &[&t(lang, link), &bytes(ha.push2slave)]);
+    let mut full = tf(lang, Key::SlaveSub, &[&t(lang, link), &bytes(ha.push2slave)]);
+    let title = match broker_words(&live, s, lang) {
+        Some((title, epoch)) => {
+            full = format!("{full} · epoch {epoch}");
+            title
+        }
+        None => t(lang, Key::StSlave).to_string(),
+    };
     // Where the whole line does not fit the box (the phone's narrow slave), the shorter form: the
     // link state as the subtitle, the acknowledged offset on its own line in the page-cache area.
     let (sub, acked) = match layout::split_sub(&full, layout::title_room(outer, 8.0, 0.0)) {
@@ -302,10 +340,13 @@ fn slave_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
         let w = a.w * layout::fraction(part, live.master().store.written.max(st.written).max(1));
         html! { <rect class="s-fill" x={a.x.to_string()} y={a.y.to_string()} width={w.to_string()} height={a.h.to_string()} rx="4" /> }
     };
+    let whole = live.master().store.written.max(st.written).max(1);
     html! {
-        <>
-            { boxed(outer, 8.0, t(lang, Key::StSlave), sub, if s.is_up() { "st-slave" } else { "st-slave st-down" }) }
+        <g data-testid="broker" data-broker={s.broker_id.to_string()} data-role="slave" data-epoch={s.ha_epoch.to_string()}
+           data-in-sync={in_sync(&live, s).map(|b| b.to_string())} data-up={s.is_up().to_string()}>
+            { boxed(outer, 8.0, &title, sub, if s.is_up() { "st-slave" } else { "st-slave st-down" }) }
             { region(cache, "") }{ fill(cache, st.written) }
+            { confirm_tick(&live, Rect { h: 4.0, ..cache }, whole, lang) }
             <text class="rg-label start" x={(cache.x + 4.0).to_string()} y={(cache.y + 14.0).to_string()}>{tf(lang, Key::SlaveCache, &[&bytes(st.written)])}</text>
             { for acked.map(|a| {
                 let fit = layout::fit_label(&a, cache.w - 4.0, layout::RG_PX, 8.5, false);
@@ -313,7 +354,7 @@ fn slave_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
             }) }
             { region(disk, "") }{ fill(disk, st.flushed) }
             <text class="rg-label start" x={(disk.x + 4.0).to_string()} y={(disk.y + 14.0).to_string()}>{tf(lang, Key::SlaveDisk, &[&bytes(st.flushed)])}</text>
-        </>
+        </g>
     }
 }
 
@@ -448,6 +489,31 @@ fn overflow_labels(o: Orientation, overflow: &std::collections::BTreeMap<Station
     }
 }
 
+/// The links between the stations, under the tokens that travel them ([`layout::route`]): a
+/// line across each gap between two boxes, with an arrowhead in the message's direction (no
+/// replication link without a slave).
+fn links_view(o: Orientation, has_slave: bool) -> Html {
+    html! {
+        <g class="links" data-testid="links" aria-hidden="true">
+            { for layout::LINKS.iter().filter(|(_, _, what)| has_slave || *what != "replicate").map(|(a, b, what)| {
+                let ((x1, y1), (x2, y2)) = layout::link(o, *a, *b);
+                let (dx, dy) = (x2 - x1, y2 - y1);
+                let len = (dx * dx + dy * dy).sqrt().max(1.0);
+                let (ux, uy) = (dx / len, dy / len);
+                let head = 5.0_f64.min(len / 2.0);
+                let (bx, by) = (x2 - ux * head, y2 - uy * head);
+                let arrow = format!("{x2:.1},{y2:.1} {:.1},{:.1} {:.1},{:.1}", bx - uy * head * 0.7, by + ux * head * 0.7, bx + uy * head * 0.7, by - ux * head * 0.7);
+                html! {
+                    <g class="link" data-link={*what} data-points={format!("{x1:.1},{y1:.1} {x2:.1},{y2:.1}")}>
+                        <line x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} />
+                        <polygon points={arrow} />
+                    </g>
+                }
+            }) }
+        </g>
+    }
+}
+
 /// Fault states of the brokers, drawn above the tokens.
 fn badges(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let live = pb.live.borrow();
@@ -510,6 +576,7 @@ fn stations(p: &LayerProps) -> Html {
             { queue_view(pb, o, lang) }
             { consumer_view(pb, o, lang) }
             { bins_view(pb, o, lang) }
+            { band_view(pb, o, lang) }
         </g>
     }
 }
@@ -518,7 +585,13 @@ fn stations(p: &LayerProps) -> Html {
 #[function_component(Badges)]
 fn badges_layer(p: &LayerProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
-    html! { <g class="badges">{ badges(&p.pb, p.orientation, lang) }</g> }
+    html! {
+        <g class="badges">
+            { badges(&p.pb, p.orientation, lang) }
+            { slave2_badge(&p.pb, p.orientation, lang) }
+            { promoted_badge(&p.pb, p.orientation, lang) }
+        </g>
+    }
 }
 
 #[function_component(Pipeline)]
@@ -529,7 +602,7 @@ pub fn pipeline(p: &Props) -> Html {
     let motion = if use_reduced_motion() { Motion::Jump } else { Motion::Glide };
     let per_event = crate::playback::use_per_event(pb);
     let focused = use_state(|| None::<u32>);
-    let (w, h) = canvas(o);
+    let (w, h) = layout::canvas_in(o, layout::Shape::of(&pb.run.timeline.scenario));
     let (tokens, overflow) = layout::tokens_with(o, &pb.run.tracks, pb.run.done.ledger(), pb.cursor, motion);
     // The accessible list names the tokens drawn as of the last event (positions do not matter).
     let listed = {
@@ -551,6 +624,7 @@ pub fn pipeline(p: &Props) -> Html {
         <>
         <svg class="pipeline" viewBox={format!("0 0 {w} {h}")} role="img" aria-label={format!("{} (RocketMQ {})", t(lang, Key::PipelineLabel), pb.run.timeline.scenario.version)}
              data-motion={if motion == Motion::Jump { "jump" } else { "glide" }}>
+            { links_view(o, pb.run.timeline.scenario.slave.enabled) }
             <Stations pb={per_event.clone()} orientation={o} />
             { retries }
             <TokenCanvas {frame} width={w} height={h} selected={pb.selected} focused={*focused} on_select={on_select.clone()} />
@@ -562,10 +636,194 @@ pub fn pipeline(p: &Props) -> Html {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Controller mode and the second slave (issue 20): each broker's identity (brokerId, role, epoch,
+// SyncStateSet membership) on its station, the confirm-offset line on each log, the band below
+// the picture with the second slave and the controller, and the promotion drawn on the master.
+
+/// Controller mode: a broker station's title ("Master · broker 1") and the epoch of the last data
+/// it holds; `None` in master-slave mode (the stations keep their plain names).
+fn broker_words(live: &rmq_sim::Sim, n: &Node, lang: Lang) -> Option<(String, u32)> {
+    live.controller()?;
+    let key = if n.id == rmq_sim::NodeId::Master { Key::StMasterBroker } else { Key::StSlaveBroker };
+    Some((tf(lang, key, &[&n.broker_id]), n.ha_epoch))
+}
+
+/// Controller mode: whether the broker is in the SyncStateSet.
+fn in_sync(live: &rmq_sim::Sim, n: &Node) -> Option<bool> {
+    live.controller().map(|c| c.sync_state_set.contains(&n.broker_id))
+}
+
+/// The confirm-offset line across a log drawn in `area` (scaled to `whole` bytes): where the
+/// SyncStateSet's least ack is; consumers read only up to it with `allAckInSyncStateSet`.
+fn confirm_tick(live: &rmq_sim::Sim, area: Rect, whole: u64, lang: Lang) -> Html {
+    let Some(confirm) = live.confirm_offset() else { return html! {} };
+    let x = area.x + area.w * layout::fraction(confirm, whole.max(1));
+    html! {
+        <g class="confirm-line" data-testid="confirm-line" data-offset={confirm.to_string()}>
+            <title>{tf(lang, Key::ConfirmLine, &[&bytes(confirm)])}</title>
+            <line x1={format!("{x:.1}")} x2={format!("{x:.1}")} y1={format!("{:.1}", area.y - 2.0)} y2={format!("{:.1}", area.y + area.h + 2.0)} />
+            <path d={format!("M{:.1} {:.1} l-3 -4 h6 z", x, area.y - 2.0)} />
+        </g>
+    }
+}
+
+/// The band's second slave: its box, a log bar (written, flushed, the confirm offset) and the
+/// written/flushed line under it.
+fn slave2_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
+    let live = pb.live.borrow();
+    let Some(s) = live.slaves().get(1) else { return html! {} };
+    let a = layout::band_station(o, layout::BandStation::Slave2);
+    let ha = live.ha();
+    let link = if ha.link(s.id).link_down_until.is_some_and(|u| u > pb.cursor) {
+        Key::LinkPartitioned
+    } else if ha.conns.iter().any(|c| c.slave == s.id) {
+        Key::Connected
+    } else {
+        Key::NotConnected
+    };
+    let acked = ha.conns.iter().filter(|c| c.slave == s.id).map(|c| c.slave_ack_offset).max().unwrap_or(0);
+    let mut sub = tf(lang, Key::SlaveSub, &[&t(lang, link), &bytes(acked)]);
+    let title = match broker_words(&live, s, lang) {
+        Some((title, epoch)) => {
+            sub = format!("{sub} · epoch {epoch}");
+            title
+        }
+        None => tf(lang, Key::StSlaveBroker, &[&s.broker_id]),
+    };
+    let st = &s.store;
+    let whole = live.master().store.written.max(st.written).max(1);
+    let bar = Rect { x: a.x, y: a.y + 1.0, w: a.w, h: 8.0 };
+    let part = |n: u64, class: &'static str| {
+        let w = bar.w * layout::fraction(n, whole);
+        html! { <rect {class} x={format!("{:.1}", bar.x)} y={format!("{:.1}", bar.y)} width={format!("{w:.1}")} height={bar.h.to_string()} rx="3" /> }
+    };
+    let line = tf(lang, Key::Slave2Log, &[&bytes(st.written), &bytes(st.flushed)]);
+    let fit = layout::fit_label(&line, a.w - 4.0, layout::RG_PX, 8.5, false);
+    html! {
+        <g data-testid="broker" data-broker={s.broker_id.to_string()} data-role="slave" data-epoch={s.ha_epoch.to_string()}
+           data-in-sync={in_sync(&live, s).map(|b| b.to_string())} data-up={s.is_up().to_string()}>
+            { boxed(a, 8.0, &title, sub, if s.is_up() { "st-slave st-band" } else { "st-slave st-band st-down" }) }
+            <g class="gauge">
+                <rect class="g-bg" x={format!("{:.1}", bar.x)} y={format!("{:.1}", bar.y)} width={bar.w.to_string()} height={bar.h.to_string()} rx="3" />
+                { part(st.written, "s-fill") }{ part(st.flushed, "g-fill") }
+            </g>
+            { confirm_tick(&live, bar, whole, lang) }
+            { fitted("rg-label start", a.x + 2.0, a.y + a.h - 1.0, &line, &fit, layout::RG_PX) }
+        </g>
+    }
+}
+
+/// The band's controller: up, down or partitioned away, who it made master at which epoch, and
+/// the SyncStateSet as one chip per broker (filled: a member; ★: the master).
+fn controller_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
+    use rmq_sim::scenario::{FaultKind::*, FaultTarget::Controller as Ctl};
+    let live = pb.live.borrow();
+    let Some(c) = live.controller() else { return html! {} };
+    let a = layout::band_station(o, layout::BandStation::Controller);
+    let active = |k| pb.run.fault_active(k, Ctl, pb.cursor);
+    let out = if c.up {
+        None
+    } else if active(NetworkPartition) {
+        Some(t(lang, Key::ControllerPartitioned))
+    } else if active(ProcessCrash) {
+        Some(t(lang, Key::BadgeProcessDown))
+    } else {
+        Some(t(lang, Key::BadgeMachineOff))
+    };
+    let sub = match (out, c.master) {
+        (Some(why), _) => tf(lang, Key::ControllerOut, &[&why]),
+        (None, Some(m)) => tf(lang, Key::ControllerUp, &[&m, &c.epoch]),
+        (None, None) => tf(lang, Key::ControllerNoMaster, &[&c.epoch]),
+    };
+    let brokers = 1 + live.slaves().len() as u32;
+    let chips = layout::sync_set_chips(o, brokers).into_iter().map(|(b, r)| {
+        let member = c.sync_state_set.contains(&b);
+        let master = c.master == Some(b);
+        let tip = tf(lang, if master { Key::SyncChipMaster } else if member { Key::SyncChipIn } else { Key::SyncChipOut }, &[&b]);
+        let text = if master { format!("★{b}") } else { b.to_string() };
+        html! {
+            <g class={classes!("sync-chip", member.then_some("member"), master.then_some("master"))} data-broker={b.to_string()} data-member={member.to_string()}>
+                <title>{tip}</title>
+                <rect x={format!("{:.1}", r.x)} y={format!("{:.1}", r.y)} width={r.w.to_string()} height={r.h.to_string()} rx="8" />
+                <text x={format!("{:.1}", r.x + r.w / 2.0)} y={format!("{:.1}", r.y + 11.5)} text-anchor="middle">{text}</text>
+            </g>
+        }
+    });
+    let set = rmq_sim::sim::controller::set_text(&c.sync_state_set);
+    html! {
+        <g data-testid="controller" data-state={if c.up { "up" } else { "down" }} data-epoch={c.epoch.to_string()}
+           data-master={c.master.map(|m| m.to_string())} data-sync-state-set={set}>
+            <title>{t(lang, Key::ControllerTitle)}</title>
+            { boxed(a, 8.0, t(lang, Key::StController), sub, if c.up { "st-controller" } else { "st-controller st-down" }) }
+            <g class="sync-set">
+                <text class="sync-label" x={format!("{:.1}", a.x + 2.0)} y={format!("{:.1}", a.y + 14.5)}>{"SyncStateSet"}</text>
+                { for chips }
+            </g>
+        </g>
+    }
+}
+
+/// The band below the picture (controller mode, a second slave), when the scenario has one.
+fn band_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
+    if !layout::Shape::of(&pb.run.timeline.scenario).band() {
+        return html! {};
+    }
+    html! { <g class="band">{ slave2_view(pb, o, lang) }{ controller_view(pb, o, lang) }</g> }
+}
+
+/// How long after a promotion the master's station says so (simulated time).
+const PROMOTED_SHOWN: rmq_sim::SimDuration = rmq_sim::SimDuration::from_ms(20_000);
+
+/// The promotion as the playhead passes it: "⬆ broker 1 is master now · epoch 2" across the
+/// master's page cache for a while after `changeToMaster` (controller mode).
+fn promoted_badge(pb: &Playback, o: Orientation, lang: Lang) -> Html {
+    if pb.live.borrow().controller().is_none() {
+        return html! {};
+    }
+    let ev = pb.run.done.events();
+    let n = pb.run.events_by(pb.cursor);
+    let last = ev[..n].iter().rev().find_map(|e| match e.kind {
+        EventKind::RoleChanged { broker, node: rmq_sim::NodeId::Master, epoch } if epoch > 1 => Some((e.at, broker, epoch)),
+        _ => None,
+    });
+    let Some((_, broker, epoch)) = last.filter(|(at, ..)| pb.cursor.since(*at) < PROMOTED_SHOWN) else { return html! {} };
+    let area = station(o, StationId::MasterCache);
+    let long = tf(lang, Key::Promoted, &[&broker, &epoch]);
+    let text = if badge_width(&long) <= area.w { long } else { tf(lang, Key::PromotedShort, &[&broker]) };
+    html! {
+        <g class="promoted" data-testid="promoted" data-broker={broker.to_string()} data-epoch={epoch.to_string()}>
+            { badge(area, Some(text)) }
+        </g>
+    }
+}
+
+/// The second slave's fault badge, across its band station.
+fn slave2_badge(pb: &Playback, o: Orientation, lang: Lang) -> Html {
+    let live = pb.live.borrow();
+    let Some(s) = live.slaves().get(1) else { return html! {} };
+    badge(layout::band_station(o, layout::BandStation::Slave2), node_badge(s, pb.cursor, lang))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use rmq_sim::scenario::RocketMqVersion;
+
+    /// The promotion's plate fits the master's page cache at every size, in both languages: the
+    /// long sentence where it fits, else the short one (issue 20).
+    #[test]
+    fn the_promotion_badge_fits_the_masters_page_cache() {
+        use crate::i18n::Lang;
+        for o in [Orientation::Wide, Orientation::Compact, Orientation::Tall] {
+            let area = station(o, StationId::MasterCache);
+            for lang in [Lang::En, Lang::Zh] {
+                let short = tf(lang, Key::PromotedShort, &[&2]);
+                assert!(badge_width(&short) <= area.w, "{o:?} {lang:?}: {short:?} is {} wide, the page cache {}", badge_width(&short), area.w);
+            }
+        }
+        assert!(badge_width(&tf(Lang::En, Key::Promoted, &[&2, &2])) <= station(Orientation::Wide, StationId::MasterCache).w, "the desktop says it whole");
+    }
 
     #[test]
     fn the_version_badge_fits_the_masters_title_line_in_every_orientation() {

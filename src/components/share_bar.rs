@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::embed::{copy_text, select_text};
 use crate::i18n::{t, Key, Lang};
 use crate::playback::Playback;
-use crate::share::{self, ViewOpts};
+use crate::share::{self, Panel, ViewOpts};
 use rmq_sim::scenario::link::ModelChange;
 
 #[derive(Properties, PartialEq)]
@@ -27,9 +27,28 @@ enum Shown {
     Embed(String),
 }
 
+/// The panels the Embed button offers beside the picture and its controls (always embedded), with
+/// their headings; a newly pressed Embed includes none of them, so that the pasted frame is the
+/// size of the picture (≤ 700 px in a 690 px column; the summary under it would add ~700 px).
+const EMBED_PANELS: [(Panel, Key); 7] = [
+    (Panel::Summary, Key::SummaryHeading),
+    (Panel::Inspector, Key::InspectorHeading),
+    (Panel::Tour, Key::TourHeading),
+    (Panel::Faults, Key::FaultsHeading),
+    (Panel::Log, Key::LogHeading),
+    (Panel::Presets, Key::PresetsHeading),
+    (Panel::Config, Key::ConfigHeading),
+];
+
+/// What an embed with `chosen` panels hides: every other panel.
+pub fn embed_hide(chosen: &[Panel]) -> std::collections::BTreeSet<Panel> {
+    Panel::ALL.into_iter().filter(|p| !chosen.contains(p)).collect()
+}
+
 #[function_component(ShareBar)]
 pub fn share_bar(p: &Props) -> Html {
     let shown = use_state(|| None::<Shown>);
+    let chosen = use_state(Vec::<Panel>::new);
     let status = use_state(|| None::<Key>);
     let l = use_context::<Lang>().unwrap_or_default();
     let field = use_node_ref();
@@ -60,13 +79,33 @@ pub fn share_bar(p: &Props) -> Html {
             copy_text(&url, done.clone());
         })
     };
-    let embed = {
-        let (shown, status, body) = (shown.setter(), status.setter(), body.clone());
-        let base = p.base.clone();
+    // The snippet's run carries the panels to hide in its view (`hide`).
+    let snippet = {
+        let (pb, view, base) = (p.pb.clone(), p.view.clone(), p.base.clone());
         let title = p.pb.run.timeline.scenario.name.clone();
+        move |chosen: &[Panel]| {
+            let view = ViewOpts { hide: embed_hide(chosen), ..view.clone() };
+            share::embed_snippet(&base, &share::encode_run(&pb.run.timeline, pb.cursor, &view), &title)
+        }
+    };
+    let embed = {
+        let (shown, status, snippet, chosen) = (shown.setter(), status.setter(), snippet.clone(), chosen.clone());
         Callback::from(move |_: MouseEvent| {
             status.set(None);
-            shown.set(Some(Shown::Embed(share::embed_snippet(&base, &body(), &title))));
+            shown.set(Some(Shown::Embed(snippet(&chosen))));
+        })
+    };
+    let toggle = |panel: Panel| {
+        let (shown, chosen, snippet) = (shown.setter(), chosen.clone(), snippet.clone());
+        Callback::from(move |_: Event| {
+            let mut next: Vec<Panel> = (*chosen).clone();
+            if let Some(i) = next.iter().position(|q| *q == panel) {
+                next.remove(i);
+            } else {
+                next.push(panel);
+            }
+            shown.set(Some(Shown::Embed(snippet(&next))));
+            chosen.set(next);
         })
     };
     let copy_snippet = {
@@ -95,6 +134,12 @@ pub fn share_bar(p: &Props) -> Html {
                 },
                 Some(Shown::Embed(snippet)) => html! {
                     <div class="share-embed">
+                        <fieldset class="embed-panels" data-testid="embed-panels">
+                            <legend>{t(l, Key::EmbedPanels)}</legend>
+                            { for EMBED_PANELS.iter().map(|(panel, key)| html! {
+                                <label><input type="checkbox" checked={chosen.contains(panel)} onchange={toggle(*panel)} data-panel={panel.name()} />{t(l, *key)}</label>
+                            }) }
+                        </fieldset>
                         <textarea readonly=true class="share-field" rows="5" value={snippet.clone()} ref={field}
                                   aria-label={t(l, Key::SnippetField)} data-testid="embed-snippet" />
                         <button onclick={copy_snippet} data-testid="copy-snippet">{t(l, Key::CopySnippet)}</button>
@@ -163,5 +208,19 @@ pub fn model_note(p: &ModelNoteProps) -> Html {
             <p>{t(l, key)}</p>
             {dismiss}
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_embed_hides_every_panel_not_chosen() {
+        let hide = embed_hide(&[Panel::Summary]);
+        assert!(!hide.contains(&Panel::Summary));
+        assert_eq!(hide.len(), Panel::ALL.len() - 1);
+        assert_eq!(EMBED_PANELS.len(), Panel::ALL.len(), "every panel can be chosen");
+        assert!(Panel::ALL.iter().all(|p| EMBED_PANELS.iter().any(|(q, _)| q == p)));
     }
 }

@@ -70,10 +70,13 @@ fn lost_list(lang: Lang, lost: &[u32], dispatch: &Callback<Action>) -> Html {
 
 /// The run's cost in the benchmark producer's words (the report's `throughput` and `latency`):
 /// Send TPS, Average / p99 / Max RT of the acknowledged sends, Send Failed, Consume TPS.
-fn cost_table(lang: Lang, r: &Report) -> Html {
+/// Before the playhead reaches the end every figure is "…" (they are the whole run's: Consume
+/// TPS and Max RT would tell the ending before it is played).
+fn cost_table(lang: Lang, r: &Report, ended: bool) -> Html {
     let tps = |m: Option<u64>| m.map_or("–".to_string(), |m| format!("{}.{}", m / 1_000, m % 1_000 / 100));
     let a = &r.latency.acked;
     let rt = |us: u64| if a.count > 0 { format!("{:.3}", us_to_ms(us)) } else { "–".to_string() };
+    let hidden = (!ended).then(|| t(lang, Key::AtEndHidden));
     let rows = [
         ("Send TPS", tps(r.throughput.send_milli_tps)),
         ("Average RT(ms)", rt(a.mean_us)),
@@ -86,7 +89,7 @@ fn cost_table(lang: Lang, r: &Report) -> Html {
         <table class="counts cost" data-testid="cost">
             <caption>{t(lang, Key::CostHeading)}</caption>
             <tbody>
-                { for rows.iter().map(|(k, v)| html! { <tr><th scope="row" lang="en">{*k}</th><td data-cost={*k}>{v.clone()}</td></tr> }) }
+                { for rows.iter().map(|(k, v)| html! { <tr><th scope="row" lang="en">{*k}</th><td data-cost={*k} title={hidden}>{ if ended { v.clone() } else { "…".to_string() } }</td></tr> }) }
             </tbody>
         </table>
     }
@@ -111,8 +114,19 @@ fn statuses_so_far(pb: &Playback) -> Vec<(&'static str, u32)> {
         .collect()
 }
 
-fn first_broken(pb: &Playback) -> Option<u32> {
-    pb.run.done.ledger().messages.iter().find(|r| r.verdict == Some(Verdict::LostAfterAck)).map(|r| r.id)
+/// The first acknowledged-then-lost message whose ghost the playhead has reached.
+fn first_broken(pb: &Playback, lost: &[u32]) -> Option<u32> {
+    let msgs = &pb.run.done.ledger().messages;
+    lost.iter().copied().find(|id| msgs.get(*id as usize).is_some_and(|r| r.verdict == Some(Verdict::LostAfterAck)))
+}
+
+/// An "at end" cell: the whole run's count once the playhead is at the end, "…" before.
+fn at_end(n: u32, ended: bool, lang: Lang) -> Html {
+    if ended {
+        html! { <td data-at-end="shown">{n}</td> }
+    } else {
+        html! { <td data-at-end="hidden" title={t(lang, Key::AtEndHidden)}>{"…"}</td> }
+    }
 }
 
 #[function_component(Summary)]
@@ -126,20 +140,22 @@ pub fn summary(p: &Props) -> Html {
     let so_far = statuses_so_far(pb);
     let broken_end = fin.verdicts.get("LOST_AFTER_ACK").copied().unwrap_or(0);
     let broken_now = pb.decided_by(Verdict::LostAfterAck, pb.cursor);
-    let show = first_broken(pb).map(|id| p.dispatch.reform(move |_: MouseEvent| Action::Select(Some(id))));
+    // The run's outcomes only once the playhead reaches the end (issue 24: never spoil the ending).
+    let ended = pb.cursor >= pb.run.end;
+    let show = first_broken(pb, &lost).map(|id| p.dispatch.reform(move |_: MouseEvent| Action::Select(Some(id))));
     html! {
         <section class="panel summary" aria-labelledby="summary-h" data-testid="summary">
             <h2 id="summary-h">{t(l, Key::SummaryHeading)}</h2>
             <div class={classes!("broken", (broken_now > 0).then_some("has"))} data-testid="broken">
                 <span class="b-num">{broken_now}</span>
-                <span class="b-text">{tf(l, Key::BrokenText, &[&broken_end])}</span>
+                <span class="b-text">{ if ended { tf(l, Key::BrokenText, &[&broken_end]) } else { t(l, Key::BrokenTextSoFar).to_string() } }</span>
                 if let Some(cb) = show { <button class="link" onclick={cb}>{t(l, Key::InspectOne)}</button> }
             </div>
             <table class="counts">
                 <thead><tr><th scope="col">{t(l, Key::ProducerSaw)}</th><th scope="col">{t(l, Key::SoFar)}</th><th scope="col">{t(l, Key::AtEnd)}</th></tr></thead>
                 <tbody>
                     { for so_far.iter().map(|(k, n)| html! {
-                        <tr><th scope="row"><span class="sym" aria-hidden="true">{status_symbol(k)}</span><code>{*k}</code></th><td>{*n}</td><td>{fin.send_status.get(k).copied().unwrap_or(0)}</td></tr>
+                        <tr><th scope="row"><span class="sym" aria-hidden="true">{status_symbol(k)}</span><code>{*k}</code></th><td>{*n}</td>{ at_end(fin.send_status.get(k).copied().unwrap_or(0), ended, l) }</tr>
                     }) }
                 </tbody>
             </table>
@@ -148,11 +164,11 @@ pub fn summary(p: &Props) -> Html {
                 <tbody>
                     { for Verdict::ALL.iter().filter(|v| **v != Verdict::Unresolved || fin.verdicts.get(v.name()).copied().unwrap_or(0) > 0).map(|v| {
                         let now = pb.decided_by(*v, pb.cursor);
-                        html! { <tr class={classes!((*v == Verdict::LostAfterAck).then_some("row-broken"))} title={rmq_sim::text::verdict_meaning_in(*v, &group, l)}><th scope="row"><span class="sym" aria-hidden="true">{verdict_symbol(*v)}</span><code>{v.name()}</code></th><td>{now}</td><td>{fin.verdicts.get(v.name()).copied().unwrap_or(0)}</td></tr> }
+                        html! { <tr class={classes!((*v == Verdict::LostAfterAck).then_some("row-broken"))} title={rmq_sim::text::verdict_meaning_in(*v, &group, l)}><th scope="row"><span class="sym" aria-hidden="true">{verdict_symbol(*v)}</span><code>{v.name()}</code></th><td>{now}</td>{ at_end(fin.verdicts.get(v.name()).copied().unwrap_or(0), ended, l) }</tr> }
                     }) }
                 </tbody>
             </table>
-            { cost_table(l, &pb.run.report) }
+            { cost_table(l, &pb.run.report, ended) }
             { lost_list(l, &lost, &p.dispatch) }
             <p class="digest">{tf(l, Key::Digest, &[&pb.run.report.seed, &&pb.run.report.event_log_digest[..12]])}</p>
         </section>

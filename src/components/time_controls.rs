@@ -7,7 +7,7 @@ use yew::prelude::*;
 use super::clock;
 use crate::i18n::{t, tf, Key, Lang};
 use crate::keyboard::SPEEDS;
-use crate::playback::{Action, Playback, SPEED_MAX, SPEED_MIN};
+use crate::playback::{Action, Pace, Playback, SPEED_MAX, SPEED_MIN};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -17,7 +17,7 @@ pub struct Props {
 
 fn speed_label(s: f64) -> String {
     if s < 1.0 {
-        format!("{s}×")
+        format!("{}×", (s * 1e6).round() / 1e6)
     } else {
         format!("{}×", s as u64)
     }
@@ -34,6 +34,25 @@ fn fault_marks(pb: &Playback, lang: Lang) -> Vec<(f64, String)> {
             (at.0 as f64 / end, tf(lang, Key::FaultMark, &[&kind.name(), &who, at]))
         })
         .collect()
+}
+
+/// What the time bar says about the pacing: slowed where events crowd, idle time skipped.
+fn pace_note(pb: &Playback, lang: Lang) -> Html {
+    let (kind, text) = match pb.pace {
+        Pace::Normal => ("normal", String::new()),
+        Pace::Slowed(f) => ("slowed", tf(lang, Key::PaceSlowed, &[&speed_label(round_speed(pb.speed * f))])),
+        Pace::Skipped(d) => ("skipped", tf(lang, Key::PaceSkipped, &[&d])),
+    };
+    html! { <span class="pace" data-testid="pace" data-pace={kind} aria-live="off">{text}</span> }
+}
+
+/// A slowed speed to two significant digits (0.0042× → 0.0042×, 0.137× → 0.14×).
+fn round_speed(s: f64) -> f64 {
+    if s <= 0.0 || !s.is_finite() {
+        return 0.0;
+    }
+    let mag = 10f64.powf(s.log10().floor() - 1.0);
+    (s / mag).round() * mag
 }
 
 #[function_component(TimeControls)]
@@ -85,6 +104,7 @@ pub fn time_controls(p: &Props) -> Html {
                         <span class="fault-mark" style={format!("left: {:.2}%", f * 100.0)} title={title}>{"⚡"}</span>
                     }) }
                 </div>
+                { pace_note(pb, l) }
             </div>
         </section>
     }

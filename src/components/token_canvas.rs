@@ -68,6 +68,7 @@ fn style(l: Look) -> LookStyle {
         Look::DeadLettered => LookStyle { stroke: "--dlq", fill: "--dlq-bg", ..base },
         Look::Lost => LookStyle { stroke: "--bad", dash: &[1.0, 2.0], alpha: 0.8, id_fill: "--bad", ..base },
         Look::LostUnacked => LookStyle { stroke: "--unacked", dash: &[1.0, 2.5], alpha: 0.8, id_fill: "--unacked", ..base },
+        Look::Truncated => LookStyle { stroke: "--bad", dash: &[1.0, 2.0], alpha: 0.8, id_fill: "--bad", ..base },
     }
 }
 
@@ -278,7 +279,8 @@ fn draw(ctx: &CanvasRenderingContext2d, canvas: &HtmlCanvasElement, tokens: &[To
         let (text, x, size, var) = if t.look == Look::Consumed && t.consumed > 1 {
             (format!("×{}", t.consumed), 8.0, 8.5, "--warn")
         } else if let Some(m) = mark(t.look).filter(|_| !matches!(t.look, Look::Lost | Look::LostUnacked)) {
-            (m.to_string(), 7.0, 8.0, if t.look == Look::DeadLettered { "--bad" } else { "--ink" })
+            let size = if t.look == Look::Truncated { 7.0 } else { 8.0 };
+            (m.to_string(), 7.0, size, if matches!(t.look, Look::DeadLettered | Look::Truncated) { "--bad" } else { "--ink" })
         } else {
             continue;
         };

@@ -2,7 +2,7 @@
 // in RocketMQ's benchmark words), in both languages, and SYNC_FLUSH costs more than ASYNC_FLUSH.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARTIFACTS, startLab, stopLab } from './helpers.mjs';
+import { ARTIFACTS, startLab, stopLab, seekToEnd, expectCount } from './helpers.mjs';
 
 let server, browser;
 before(async () => ({ server, browser } = await startLab()));
@@ -12,6 +12,10 @@ async function cost(query, colorScheme = 'light') {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme });
   await page.goto(`${server.url}${query}`);
   await page.waitForSelector('[data-testid=cost] td[data-cost="Send TPS"]');
+  // The figures are the whole run's: shown once the playhead is at the end (issue 24).
+  await seekToEnd(page);
+  await expectCount(page, '[data-testid=cost] td[data-cost="Send TPS"]', 1);
+  await page.waitForFunction(() => document.querySelector('[data-testid=cost] td[data-cost="Send TPS"]').textContent.trim() !== '…');
   const read = async k => (await page.textContent(`[data-testid=cost] td[data-cost="${k}"]`)).trim();
   const figures = {};
   for (const k of ['Send TPS', 'Average RT(ms)', 'p99 RT(ms)', 'Max RT(ms)', 'Send Failed', 'Consume TPS']) figures[k] = await read(k);

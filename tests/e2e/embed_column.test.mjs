@@ -179,3 +179,45 @@ test('a sandboxed iframe served without Access-Control-Allow-Origin says why, wi
     await own?.close();
   }
 });
+
+/** The snippet the Embed button writes (after `setup`), pasted into the example page's 690 px
+ *  column without its script: how tall the lab in the frame is. */
+async function snippetHeight(page, setup, shot) {
+  await page.click('[data-testid=embed]');
+  await setup();
+  const snippet = await page.inputValue('[data-testid=embed-snippet]');
+  const host = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await host.goto(server.url + 'embed/example.html');
+  await host.evaluate(html => {
+    const m = document.querySelector('main');
+    m.innerHTML = html;
+    m.querySelector('iframe').style.height = '3000px';
+  }, snippet.replace(/<script[^>]*><\/script>/, ''));
+  const frame = host.frameLocator('main iframe');
+  await frame.locator('.embed-stage[data-orientation=compact]').waitFor({ timeout: 30000 });
+  const h = await frame.locator('.app.embed').evaluate(a => a.getBoundingClientRect().height);
+  await host.locator('main iframe').screenshot({ path: `${ARTIFACTS}${shot}`, clip: undefined }).catch(() => {});
+  await host.close();
+  return { h, snippet };
+}
+
+test('the Embed button lets the author choose the panels; its frames fit a 690 px column', { timeout: 120000 }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(server.url + '?lang=en&preset=async-flush-power-loss');
+  await page.waitForSelector('svg.pipeline');
+  // The default: the picture and its controls only.
+  const bare = await snippetHeight(page, async () => {
+    const checked = await page.locator('[data-testid=embed-panels] input:checked').count();
+    assert.equal(checked, 0, 'a new snippet embeds the picture and its controls only');
+  }, 'embed-snippet-default-690.png');
+  console.log('diagram + controls', Math.round(bare.h));
+  assert.ok(bare.h <= 700, `diagram + controls: ${Math.round(bare.h)} px (≤ 700)`);
+  // With the summary chosen: the snippet changes and the frame grows by the summary.
+  const withSummary = await snippetHeight(page, async () => {
+    await page.check('[data-testid=embed-panels] input[data-panel=summary]');
+  }, 'embed-snippet-summary-690.png');
+  console.log('diagram + controls + summary', Math.round(withSummary.h));
+  assert.notEqual(bare.snippet, withSummary.snippet, 'the choice changes the snippet');
+  assert.ok(withSummary.h > bare.h + 300 && withSummary.h <= 1500, `with the summary: ${Math.round(withSummary.h)} px`);
+  await page.close();
+});

@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { cliReport, losslab, tempFile } from './cli.mjs';
 
 const SITE = new URL('../../target/site', import.meta.url).pathname;
-const CHAPTERS = ['send-ok', 'flush', 'replication', 'crashes', 'retries-dlq', 'recommendation', 'upgrading-5', 'embedding'];
+const CHAPTERS = ['send-ok', 'flush', 'replication', 'crashes', 'retries-dlq', 'recommendation', 'upgrading-5', 'failover-5', 'embedding'];
 let url, stop, browser;
 const reports = new Map();
 const report = (id) => { if (!reports.has(id)) reports.set(id, cliReport(id)); return reports.get(id); };
@@ -128,11 +128,17 @@ for (const lang of ['en', 'zh']) {
           master: e.shadowRoot.querySelector('svg.pipeline [data-testid=master-version] title').textContent,
           badge: e.shadowRoot.querySelector('svg.pipeline [data-testid=master-version] text').textContent,
           paired: !!e.closest('.losslab-pair'),
+          // Controller mode (issue 20): the controller's station and a broker's brokerId.
+          controller: !!e.shadowRoot.querySelector('svg.pipeline [data-testid=controller]'),
+          masterBroker: e.shadowRoot.querySelector('svg.pipeline [data-testid=broker][data-role=master]')?.dataset.broker ?? null,
         }));
         assert.equal(shown.lang, labLang, `${chapter} module ${preset}: language`);
         assert.equal(shown.digest, want.eventLogDigest.slice(0, 12), `${chapter} module ${preset}${version ? ` on ${version}` : ''}: preset`);
         assert.equal(shown.master, `RocketMQ ${want.version}`, `${chapter} module ${preset}: the picture names ${want.version}: ${shown.master}`);
         assert.equal(shown.badge, want.version, `${chapter} module ${preset}: the badge shows ${want.version}`);
+        const controllerMode = preset.startsWith('v5-controller-');
+        assert.equal(shown.controller, controllerMode, `${chapter} module ${preset}: a controller station only in controller mode`);
+        if (controllerMode) assert.equal(shown.masterBroker, '0', `${chapter} module ${preset}: broker 0 is master before the fault`);
         // Two labs side by side (a .losslab-pair) each get half the column (or all of it, wrapped).
         if (shown.paired) assert.notEqual(shown.orientation, 'wide', `${chapter} module ${preset}: drawn for its half of the column`);
         else assert.equal(shown.orientation, 'compact', `${chapter} module ${preset}: drawn for the docs column`);

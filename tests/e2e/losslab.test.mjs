@@ -1,6 +1,7 @@
 // End to end: the built app (trunk build --release → dist/) in headless Chromium.
-// A newcomer's path: the default ASYNC_FLUSH scenario, play, cut the master's power, find a
-// message that was acknowledged and then lost, with its cause; then SYNC_FLUSH loses none.
+// A newcomer's path through the ASYNC_FLUSH scenario (the first run, the default `whole-path`
+// preset, has its own test in first_run.test.mjs): play, cut the master's power, find a message
+// that was acknowledged and then lost, with its cause; then SYNC_FLUSH loses none.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ARTIFACTS, startLab, stopLab, openApp, playUntil, seekToEnd, rowCount, cursorMs, eventually, seekTo, expectText, expectValue, expectCount, expectUrl, expectTextChange, settle, runAxe, seriousIds } from './helpers.mjs';
@@ -11,7 +12,7 @@ before(async () => ({ server, browser } = await startLab()));
 after(() => stopLab({ server, browser }));
 
 test('ASYNC_FLUSH: a power cut during playback loses acknowledged messages, explained in the inspector', { timeout: 120000 }, async () => {
-  const { page, foreign, errors } = await openApp(browser, server.url);
+  const { page, foreign, errors } = await openApp(browser, server.url + '?preset=async-flush-power-loss');
   await expectText(page, '[data-testid=scenario-name]', /ASYNC_FLUSH/);
   await playUntil(page, 1200);
   const cutAt = await cursorMs(page);
@@ -40,7 +41,7 @@ test('ASYNC_FLUSH: a power cut during playback loses acknowledged messages, expl
 });
 
 test('SYNC_FLUSH: the same power cut loses no acknowledged message', { timeout: 120000 }, async () => {
-  const { page } = await openApp(browser, server.url);
+  const { page } = await openApp(browser, server.url + '?preset=async-flush-power-loss');
   await page.selectOption('#cfg-broker-flushDiskType', 'SYNC_FLUSH');
   await eventually(async () => assert.match(await page.inputValue('#cfg-toml'), /flushDiskType = "SYNC_FLUSH"/));
   await page.click('[data-testid=apply]');
@@ -73,7 +74,7 @@ test('a preset in the URL opens directly, and keys drive playback', { timeout: 6
 });
 
 test('an invalid value is named next to its field and the typed text is kept', { timeout: 60000 }, async () => {
-  const { page } = await openApp(browser, server.url);
+  const { page } = await openApp(browser, server.url + '?preset=async-flush-power-loss');
   await page.fill('#cfg-producer-sendMsgTimeout', '3 fortnights');
   await expectText(page, '.field.invalid', /producer\.sendMsgTimeout/);
   await expectValue(page, '#cfg-producer-sendMsgTimeout', '3 fortnights');
@@ -82,7 +83,7 @@ test('an invalid value is named next to its field and the typed text is kept', {
 });
 
 test('the lab refuses more messages than it keeps in memory, naming the field, the cap and the CLI', { timeout: 60000 }, async () => {
-  const { page } = await openApp(browser, server.url);
+  const { page } = await openApp(browser, server.url + '?preset=async-flush-power-loss');
   // The core (and `losslab run`) accept 10^6; the lab, which keeps every event, stops at 100,000.
   await page.fill('#cfg-producer-messages', '1000000');
   await expectText(page, '.field.invalid', /producer\.messages.*100000.*losslab run/s);
@@ -94,7 +95,7 @@ test('the lab refuses more messages than it keeps in memory, naming the field, t
 });
 
 test('the event log stays small in the DOM with thousands of events and filters by message', { timeout: 60000 }, async () => {
-  const { page } = await openApp(browser, server.url);
+  const { page } = await openApp(browser, server.url + '?preset=async-flush-power-loss');
   await seekToEnd(page);
   await eventually(async () => {
     const count = await page.textContent('.event-log .count');
@@ -110,7 +111,7 @@ test('the event log stays small in the DOM with thousands of events and filters 
 });
 
 test('accessibility: axe finds no critical or serious violations, inspector open', { timeout: 60000 }, async () => {
-  const { page } = await openApp(browser, server.url);
+  const { page } = await openApp(browser, server.url + '?preset=async-flush-power-loss');
   await seekTo(page, 3500);
   await expectCount(page, '.token-list .tok-lost', n => n > 0);
   await page.locator('.token-list .tok-lost').first().dispatchEvent('click');

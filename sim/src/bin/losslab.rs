@@ -191,7 +191,7 @@ fn check(path: &str, json: bool, versions: &[RocketMqVersion], rates: &FaultRate
         let one = |report: &CheckReport| {
             let mut v = serde_json::to_value(report).expect("json");
             v["config"] = serde_json::Value::from(path);
-            v["cost"] = check_cost::json(&report.broker);
+            v["cost"] = check_cost::json(&report.broker, report.version);
             v
         };
         for r in &reports {
@@ -241,10 +241,17 @@ fn check_text(path: &str, report: &CheckReport, name_version: bool) -> String {
         text.push_str(&format!("warning: {w}\n"));
     }
     let b = &report.broker;
-    let config = format!("{} + {}", b.flush_disk_type.name(), b.broker_role.name());
+    let config = rmq_sim::exposure::config_label(b);
     let version = if name_version { format!("RocketMQ {}: ", report.version) } else { String::new() };
     match report.file {
         "MASTER" => text.push_str(&format!("{version}{path}: flushDiskType={} brokerRole={}\n", b.flush_disk_type.name(), b.broker_role.name())),
+        "CONTROLLER_MODE" => text.push_str(&format!(
+            "{version}{path}: controller mode, flushDiskType={} allAckInSyncStateSet={} inSyncReplicas={} minInSyncReplicas={}\n",
+            b.flush_disk_type.name(),
+            b.all_ack_in_sync_state_set,
+            b.in_sync_replicas,
+            b.min_in_sync_replicas
+        )),
         kind => text.push_str(&format!("{version}{path}: {}\n", kind.to_ascii_lowercase().replace('_', " "))),
     }
     if report.file == "MASTER" && b.uses_transient_store_pool() {
@@ -262,6 +269,9 @@ fn check_text(path: &str, report: &CheckReport, name_version: bool) -> String {
         let keys: Vec<String> =
             report.mode_keys.iter().filter(|k| k.note == note).map(|k| format!("{} (line {})", k.key, k.line)).collect();
         text.push_str(&format!("keys {}: {}\n", note.strip_prefix("a key ").unwrap_or(note), keys.join(", ")));
+    }
+    for k in &report.notes {
+        text.push_str(&format!("note: {} (line {}): {}\n", k.key, k.line, k.note));
     }
     if !report.not_in_version.is_empty() {
         let keys: Vec<String> = report.not_in_version.iter().map(|k| format!("{} (line {})", k.key, k.line)).collect();
@@ -312,7 +322,7 @@ fn check_text(path: &str, report: &CheckReport, name_version: bool) -> String {
             text.push('\n');
         }
     }
-    text.push_str(&check_cost::text(&report.broker));
+    text.push_str(&check_cost::text(&report.broker, report.version));
     text
 }
 
@@ -322,7 +332,10 @@ fn check_text(path: &str, report: &CheckReport, name_version: bool) -> String {
 fn row_label(id: &str, config: &str) -> (String, String) {
     let Some(sc) = presets::load(id) else { return (id.to_string(), config.to_string()) };
     let fault = rmq_sim::exposure::preset_fault_label(id);
-    let slave = if sc.slave.enabled { "slave" } else { "no slave" };
+    let mut slave = rmq_sim::exposure::slaves_label(&sc).to_string();
+    if config.contains("controller mode") && sc.controller.enable_elect_unclean_master {
+        slave.push_str(", enableElectUncleanMaster");
+    }
     let p = &sc.producer;
     let timeout = rmq_sim::time::format_duration(p.send_msg_timeout);
     (fault, format!("{config}, {slave}, {} {} sends, sendMsgTimeout {timeout}", p.messages, p.send_mode.name()))

@@ -19,17 +19,30 @@
 //! Where the lab is stricter than RocketMQ: a value it cannot read for a modelled key is an error
 //! (RocketMQ's `MixAll.properties2Object` swallows the exception and keeps the default, which is
 //! how a typo silently keeps `ASYNC_FLUSH`); trailing whitespace of a value is ignored. A mode the
-//! lab does not model (DLedger: `enableDLegerCommitLog=true`; controller mode:
-//! `enableControllerMode=true`) is an error naming the key, not a master/slave report that would
-//! mislead. A key the lab does not know that is a small edit from one it models
-//! (`flushDiskTyp`) is named by [`nearest_known_key`].
+//! lab does not model (DLedger: `enableDLegerCommitLog=true`) is an error naming the key, not a
+//! master/slave report that would mislead. A key the lab does not know that is a small edit from
+//! one it models (`flushDiskTyp`) is named by [`nearest_known_key`].
+//!
+//! **Controller mode** (5.x, `shared/spec/rocketmq-5.md` §4) is modelled: `enableControllerMode`,
+//! `allAckInSyncStateSet`, `haMaxTimeSlaveNotCatchup` and `controllerHeartBeatTimeoutMills` are
+//! applied; the other broker keys of the mode (`controllerAddr`, `brokerElectionPriority`, the
+//! metadata periods, [`controller_key_note`]) are read and get a note saying why they change
+//! nothing in the run. RocketMQ reads the whole file before it acts on it, so controller mode
+//! changes the meaning of keys wherever they stand (`BrokerStartup`, 5.3.3): `brokerRole` is
+//! ignored (the controller's election decides; the quick-start samples say `SLAVE` on every
+//! broker), so is `brokerId` (the controller assigns ids as brokers register; the samples say
+//! `-1`), and `totalReplicas` and `enableAutoInSyncReplicas` are not read by the put
+//! (`CommitLog.asyncPutMessage` takes its controller-mode branch first). A release without
+//! controller mode (4.x) lists those keys as keys it does not have (it ignores them: the broker
+//! then starts as whatever `brokerRole` says). `enableControllerMode` with
+//! `enableDLegerCommitLog` is an error, as `BrokerStartup` refuses it.
 //!
 //! `losslab check` reads any RocketMQ configuration ([`read_broker_conf`], issue 19): a slave's
-//! file, a DLedger or controller-mode broker's, a controller's, a name server's or a broker
-//! container's (RocketMQ 5.3.3's `distribution/conf` has all of them). Instead of refusing them it
-//! says what the file is ([`ConfKind`]), names the keys of the modes and processes the lab does not
-//! model yet ([`unmodelled_key`]), and lists the keys the chosen release does not have (RocketMQ
-//! ignores a key it has no setter for), so the check can warn at the top and skip the fault rows.
+//! file, a DLedger broker's, a controller's, a name server's or a broker container's (RocketMQ
+//! 5.3.3's `distribution/conf` has all of them). Instead of refusing them it says what the file is
+//! ([`ConfKind`]), names the keys of the modes and processes the lab does not model yet
+//! ([`unmodelled_key`]), and lists the keys the chosen release does not have (RocketMQ ignores a
+//! key it has no setter for), so the check can warn at the top and skip the fault rows.
 
 use super::parse::{broker_keys, edit_distance, parse_delay_levels, ScenarioError};
 use super::{BrokerConfig, BrokerRole, FlushDiskType, Scenario};
@@ -48,8 +61,16 @@ pub struct BrokerConfImport {
     pub not_in_version: Vec<(usize, String, &'static str)>,
     /// `(line, key, what)` of each key of a mode or process the lab does not model yet.
     pub mode_keys: Vec<(usize, String, Unmodelled)>,
+    /// `(line, key, why)` of each key read whose value changes nothing in the run, and why
+    /// (`brokerRole` in controller mode, `controllerAddr`, `allAckInSyncStateSet` outside it, …).
+    pub notes: Vec<(usize, String, String)>,
     /// What the file configures.
     pub kind: ConfKind,
+    /// `(line, value)` of `brokerId` (the last one; `Long.parseLong`, a value that is not a number
+    /// read as RocketMQ keeps it: the default 0).
+    pub broker_id: Option<(usize, i64)>,
+    /// The line of the last `enableControllerMode=true`, whether or not the release has the key.
+    pub controller_mode_asked: Option<usize>,
 }
 
 /// A mode or process whose keys the lab recognises but does not model yet.
@@ -57,8 +78,6 @@ pub struct BrokerConfImport {
 pub enum Unmodelled {
     /// DLedger commit log (`enableDLegerCommitLog`, `MessageStoreConfig`).
     DLedger,
-    /// A broker in controller mode (RIP-44: `enableControllerMode`, `BrokerConfig`).
-    ControllerMode,
     /// The controller itself (`ControllerConfig`), standalone or inside the name server.
     Controller,
     /// The name server (`NamesrvConfig`).
@@ -72,7 +91,6 @@ impl Unmodelled {
     pub fn describe(self) -> &'static str {
         match self {
             Unmodelled::DLedger => "DLedger mode (a Raft group elects the master and a send is acknowledged by a majority)",
-            Unmodelled::ControllerMode => "controller mode (5.x: a controller elects the master from the in-sync replicas)",
             Unmodelled::Controller => "the controller of controller mode (RIP-44), standalone or inside the name server",
             Unmodelled::NameServer => "the name server",
             Unmodelled::BrokerContainer => "a BrokerContainer (several brokers in one process; each has its own file)",
@@ -83,7 +101,6 @@ impl Unmodelled {
     pub fn name(self) -> &'static str {
         match self {
             Unmodelled::DLedger => "DLEDGER",
-            Unmodelled::ControllerMode => "CONTROLLER_MODE",
             Unmodelled::Controller => "CONTROLLER",
             Unmodelled::NameServer => "NAME_SERVER",
             Unmodelled::BrokerContainer => "BROKER_CONTAINER",
@@ -99,27 +116,67 @@ pub enum ConfKind {
     Master,
     /// A slave (`brokerRole=SLAVE`).
     Slave,
-    /// A broker in a mode the lab does not model (`enable…=true` on the line), or not a broker's
-    /// file at all (only keys of another process, and no broker key the lab applies).
+    /// A broker in controller mode (`enableControllerMode=true` on the line; 5.x): any broker of
+    /// the group may be elected master, so its file is every broker's.
+    ControllerMode(usize),
+    /// A broker in a mode the lab does not model (`enableDLegerCommitLog=true` on the line), or
+    /// not a broker's file at all (only keys of another process, and no broker key the lab applies).
     Unmodelled(Unmodelled, usize),
 }
 
 /// Keys of the modes and processes the lab does not model yet (RocketMQ 5.3.3's
-/// `MessageStoreConfig`, `BrokerConfig`, `ControllerConfig`, `NamesrvConfig`,
-/// `BrokerContainerConfig`).
+/// `MessageStoreConfig`, `ControllerConfig`, `NamesrvConfig`, `BrokerContainerConfig`).
 pub fn unmodelled_key(key: &str) -> Option<Unmodelled> {
     Some(match key {
         "enableDLegerCommitLog" | "dLegerGroup" | "dLegerPeers" | "dLegerSelfId" | "preferredLeaderId"
         | "enableBatchPush" | "storePathDLedgerCommitLog" => Unmodelled::DLedger,
-        "enableControllerMode" | "controllerAddr" | "fetchControllerAddrByDnsLookup" | "syncBrokerMetadataPeriod"
-        | "checkSyncStateSetPeriod" | "syncControllerMetadataPeriod" | "controllerHeartBeatTimeoutMills"
-        | "brokerElectionPriority" | "allAckInSyncStateSet" | "haMaxTimeSlaveNotCatchup" => Unmodelled::ControllerMode,
         "controllerType" | "controllerDLegerGroup" | "controllerDLegerPeers" | "controllerDLegerSelfId"
         | "controllerStorePath" | "enableElectUncleanMaster" | "electMasterMaxRetryCount" | "scanInactiveMasterInterval"
         | "controllerThreadPoolNums" | "controllerRequestThreadPoolQueueCapacity" | "jraftConfig" => Unmodelled::Controller,
         "enableControllerInNamesrv" | "supportActingMaster" | "kvConfigPath" | "orderMessageEnable"
         | "returnOrderTopicConfigToBroker" | "unRegisterBrokerQueueCapacity" => Unmodelled::NameServer,
         "brokerConfigPaths" => Unmodelled::BrokerContainer,
+        _ => return None,
+    })
+}
+
+/// The broker keys of controller mode (RocketMQ 5.3.3 `BrokerConfig` and `MessageStoreConfig`):
+/// the four the lab models, then those [`controller_key_note`] explains.
+pub const CONTROLLER_MODE_KEYS: &[&str] = &[
+    "enableControllerMode",
+    "allAckInSyncStateSet",
+    "haMaxTimeSlaveNotCatchup",
+    "controllerHeartBeatTimeoutMills",
+    "controllerAddr",
+    "fetchControllerAddrByDnsLookup",
+    "syncControllerMetadataPeriod",
+    "syncBrokerMetadataPeriod",
+    "checkSyncStateSetPeriod",
+    "brokerElectionPriority",
+];
+
+/// Why a 4.x release lacks a controller-mode key.
+const CONTROLLER_MODE_CAME: &str = "came with 5.0's controller mode (RIP-44)";
+
+/// Why a broker key of controller mode that the lab reads changes nothing in its run (`None` for
+/// the keys it models).
+pub fn controller_key_note(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "controllerAddr" | "fetchControllerAddrByDnsLookup" => {
+            "where the controllers are: the lab runs one controller, reachable unless a fault hits it"
+        }
+        "syncControllerMetadataPeriod" => {
+            "how often the broker asks which controller leads (10 s): the lab's one controller never moves"
+        }
+        "brokerElectionPriority" => {
+            "the election's last tie-break, after epoch and max offset: the lab gives every broker the same priority, so a tie goes to the lowest brokerId"
+        }
+        "syncBrokerMetadataPeriod" => {
+            "a broker's poll of its role (5000 ms, what it waits for with notifyBrokerRoleChanged = false): the lab runs 5000 ms"
+        }
+        "checkSyncStateSetPeriod" => {
+            "the master's SyncStateSet check (5000 ms, the rhythm at which a lagging slave leaves the set): the lab runs 5000 ms"
+        }
         _ => return None,
     })
 }
@@ -141,28 +198,112 @@ pub fn read_broker_conf(text: &str, base: &Scenario) -> Result<BrokerConfImport,
 }
 
 fn import(text: &str, base: &Scenario, strict: bool) -> Result<BrokerConfImport, ScenarioError> {
+    let props = properties(text)?;
+    let trim = |v: &str| v.trim_end_matches([' ', '\t', '\x0c']).to_string();
+    let is_true = |v: &str| trim(v).eq_ignore_ascii_case("true");
+    let version = base.version;
+    let has_controller_mode = version.has_key("broker.enableControllerMode");
+    // RocketMQ reads the whole file before it acts on it: controller mode (the last
+    // `enableControllerMode` wins) changes what `brokerRole` and `brokerId` mean wherever they stand.
+    let last = |key: &str| props.iter().rev().find(|(_, k, _)| k == key);
+    let controller_mode_asked = last("enableControllerMode").filter(|(_, _, v)| is_true(v)).map(|(l, ..)| *l);
+    let controller = controller_mode_asked.filter(|_| has_controller_mode);
+    if let (Some(line), false, true) = (controller_mode_asked, has_controller_mode, strict) {
+        // Named first: it changes what the file's brokerRole and brokerId mean.
+        let why = version.rules().absent_key("broker.enableControllerMode").unwrap_or(CONTROLLER_MODE_CAME);
+        return Err(ScenarioError::new(
+            "enableControllerMode",
+            Some(line),
+            format!("RocketMQ {version} has no `enableControllerMode` ({why}); check the file against the version it is for"),
+        ));
+    }
+    if let (Some(cl), Some((dl, ..))) = (controller, last("enableDLegerCommitLog").filter(|(_, _, v)| is_true(v))) {
+        return Err(ScenarioError::new(
+            "enableDLegerCommitLog",
+            Some(*dl),
+            format!("enableControllerMode=true (line {cl}) and enableDLegerCommitLog=true cannot both be on: RocketMQ's BrokerStartup refuses to start (\"The config enableControllerMode and enableDLegerCommitLog cannot both be true\"); give one"),
+        ));
+    }
     let mut out = BrokerConfImport {
         scenario: base.clone(),
         applied: Vec::new(),
         not_modelled: Vec::new(),
         not_in_version: Vec::new(),
         mode_keys: Vec::new(),
-        kind: ConfKind::Master,
+        notes: Vec::new(),
+        kind: controller.map_or(ConfKind::Master, ConfKind::ControllerMode),
+        broker_id: None,
+        controller_mode_asked,
     };
     let mut gap_key: Option<&str> = None;
     let mut slave_keys: Vec<(usize, String, String)> = Vec::new();
-    for (line_no, key, value) in properties(text)? {
-        let (key, value) = (key.as_str(), value.trim_end_matches([' ', '\t', '\x0c']));
+    for (line_no, key, value) in &props {
+        let line_no = *line_no;
+        let value = trim(value);
+        let (key, value) = (key.as_str(), value.as_str());
         let err = |field: &str, reason: String| ScenarioError::new(field, Some(line_no), reason);
+        let note = |out: &mut BrokerConfImport, why: &str| out.notes.push((line_no, key.to_string(), why.to_string()));
         if let Some(mode) = unmodelled_mode(key, value) {
             if strict {
                 return Err(err(key, mode));
             }
         }
+        if CONTROLLER_MODE_KEYS.contains(&key) {
+            if !has_controller_mode {
+                let why = version.rules().absent_key(&format!("broker.{key}")).unwrap_or(CONTROLLER_MODE_CAME);
+                if strict {
+                    return Err(err(key, format!("RocketMQ {version} has no `{key}` ({why}); check the file against the version it is for")));
+                }
+                out.not_in_version.push((line_no, key.to_string(), why));
+                continue;
+            }
+            if let Some(why) = controller_key_note(key) {
+                note(&mut out, why);
+                continue;
+            }
+            apply(&mut out.scenario.broker, key, value).map_err(|r| err(key, r))?;
+            if controller.is_some() || key == "enableControllerMode" {
+                out.applied.push((line_no, key.to_string()));
+            } else {
+                note(&mut out, "read only in controller mode (enableControllerMode = true): it changes nothing for a master/slave broker");
+            }
+            continue;
+        }
+        if key == "brokerId" {
+            out.broker_id = Some((line_no, value.parse::<i64>().unwrap_or(0)));
+            if controller.is_some() {
+                note(&mut out, "controller mode ignores it: the controller assigns each broker its id when it registers (RocketMQ's samples give -1)");
+                continue;
+            }
+        }
+        if controller.is_some() {
+            match key {
+                "brokerRole" => {
+                    if !["SYNC_MASTER", "ASYNC_MASTER", "SLAVE"].contains(&value) {
+                        return Err(err(key, format!("`{value}` is not one of `SYNC_MASTER`, `ASYNC_MASTER`, `SLAVE`")));
+                    }
+                    note(&mut out, "controller mode ignores it: the controller elects the master, which runs as SYNC_MASTER, and the others run as SLAVE");
+                    continue;
+                }
+                "totalReplicas" | "enableAutoInSyncReplicas" => {
+                    apply(&mut out.scenario.broker, key, value).map_err(|r| err(key, r))?;
+                    note(&mut out, "not read in controller mode: a put counts the SyncStateSet (minInSyncReplicas, and inSyncReplicas or allAckInSyncStateSet)");
+                    continue;
+                }
+                "enableSlaveActingMaster" | "transientStorePoolEnable" if boolean(value).map_err(|r| err(key, r))? => {
+                    let why = if key == "enableSlaveActingMaster" {
+                        "controller mode elects a new master itself, and its put path never reads enableSlaveActingMaster (CommitLog.asyncPutMessage takes the controller-mode branch first); the lab does not model the two together: give enableSlaveActingMaster=false"
+                    } else {
+                        "the lab does not model transientStorePoolEnable in controller mode (a promoted slave has no write buffer); give transientStorePoolEnable=false"
+                    };
+                    return Err(err(key, format!("with enableControllerMode=true: {why}")));
+                }
+                _ => {}
+            }
+        }
         if !strict {
             if let Some(what) = unmodelled_key(key) {
-                let on = matches!(what, Unmodelled::DLedger | Unmodelled::ControllerMode) && value.eq_ignore_ascii_case("true");
-                let turns_on = on && (key == "enableDLegerCommitLog" || key == "enableControllerMode");
+                let turns_on = what == Unmodelled::DLedger && key == "enableDLegerCommitLog" && is_true(value);
                 if turns_on && !matches!(out.kind, ConfKind::Unmodelled(..)) {
                     out.kind = ConfKind::Unmodelled(what, line_no);
                 }
@@ -214,7 +355,6 @@ fn import(text: &str, base: &Scenario, strict: bool) -> Result<BrokerConfImport,
                 }
             }
         }
-        let version = out.scenario.version;
         if let Some(why) = version.rules().absent_key(&format!("broker.{key}")) {
             if !strict {
                 out.not_in_version.push((line_no, key.to_string(), why));
@@ -240,9 +380,13 @@ fn import(text: &str, base: &Scenario, strict: bool) -> Result<BrokerConfImport,
             }
         }
     }
+    if let ConfKind::ControllerMode(_) = out.kind {
+        // Any broker of the group may be elected: every one runs this file's store settings.
+        out.scenario.slave.flush_disk_type = out.scenario.broker.flush_disk_type;
+    }
     // A file with keys of another process and none the lab applies is that process's file.
     if out.kind == ConfKind::Master && out.applied.is_empty() {
-        if let Some((line, _, what)) = out.mode_keys.iter().find(|(_, _, w)| !matches!(w, Unmodelled::DLedger | Unmodelled::ControllerMode)) {
+        if let Some((line, _, what)) = out.mode_keys.iter().find(|(_, _, w)| *w != Unmodelled::DLedger) {
             out.kind = ConfKind::Unmodelled(*what, *line);
         }
     }
@@ -293,16 +437,24 @@ fn apply(b: &mut BrokerConfig, key: &str, value: &str) -> Result<bool, String> {
         "commitCommitLogThoroughInterval" => {
             b.commit_commit_log_thorough_interval = ms(value, false)?
         }
+        "enableControllerMode" => b.enable_controller_mode = boolean(value)?,
+        "allAckInSyncStateSet" => b.all_ack_in_sync_state_set = boolean(value)?,
+        "haMaxTimeSlaveNotCatchup" => b.ha_max_time_slave_not_catchup = ms(value, false)?,
+        "controllerHeartBeatTimeoutMills" => b.controller_heart_beat_timeout_mills = ms(value, true)?,
         _ => return Ok(false),
     }
     Ok(true)
 }
 
+/// `true` or `false`, in any case (`Boolean.parseBoolean`); anything else, which RocketMQ would
+/// read as `false`, is an error.
 fn boolean(value: &str) -> Result<bool, String> {
-    match value {
-        "true" => Ok(true),
-        "false" => Ok(false),
-        _ => Err(format!("`{value}` is not `true` or `false`")),
+    if value.eq_ignore_ascii_case("true") {
+        Ok(true)
+    } else if value.eq_ignore_ascii_case("false") {
+        Ok(false)
+    } else {
+        Err(format!("`{value}` is not `true` or `false`"))
     }
 }
 
@@ -336,22 +488,26 @@ fn ms(value: &str, positive: bool) -> Result<SimDuration, String> {
     n.checked_mul(1_000).map(SimDuration).ok_or_else(|| format!("`{value}` ms is too large"))
 }
 
-/// The modes whose loss behaviour is not master/slave replication, by the key that turns them
-/// on (`Boolean.parseBoolean`: `true` in any case).
+/// The mode whose loss behaviour the lab does not model, by the key that turns it on
+/// (`Boolean.parseBoolean`: `true` in any case).
 fn unmodelled_mode(key: &str, value: &str) -> Option<String> {
-    let what = match key {
-        "enableDLegerCommitLog" => "DLedger mode (a Raft group elects the master and a send is acknowledged by a majority)",
-        "enableControllerMode" => "controller mode (5.x: a controller elects the master from the in-sync replicas)",
-        _ => return None,
-    };
-    value.eq_ignore_ascii_case("true").then(|| {
-        format!("`{key}=true` turns on {what}; losslab models 4.9.x master/slave replication only, so a loss report for this broker.conf would mislead: none is given")
+    (key == "enableDLegerCommitLog" && value.eq_ignore_ascii_case("true")).then(|| {
+        format!("`{key}=true` turns on {}; losslab models master/slave replication and 5.x controller mode, so a loss report for this broker.conf would mislead: none is given", Unmodelled::DLedger.describe())
     })
 }
 
 /// Every key [`apply`] models (the scenario's `[broker]` keys), and the mode keys it recognises.
-pub const KNOWN_KEYS: &[&str] =
-    broker_keys!("enableDLegerCommitLog", "enableControllerMode", "slaveReadEnable", "defaultTopicQueueNums");
+pub const KNOWN_KEYS: &[&str] = broker_keys!(
+    "enableDLegerCommitLog",
+    "slaveReadEnable",
+    "defaultTopicQueueNums",
+    "controllerAddr",
+    "fetchControllerAddrByDnsLookup",
+    "syncControllerMetadataPeriod",
+    "syncBrokerMetadataPeriod",
+    "checkSyncStateSetPeriod",
+    "brokerElectionPriority"
+);
 
 /// `DefaultMQProducer.defaultTopicQueueNums`: the queues a producer asks for when its send creates
 /// the topic (4.7.0, 4.9.8 and 5.3.3 alike).

@@ -10,6 +10,7 @@ pub mod broker_conf;
 pub mod link;
 pub mod parse;
 pub mod presets;
+pub mod tour;
 
 use crate::time::{SimDuration, SimTime};
 
@@ -75,6 +76,46 @@ pub enum SendMode {
     Async,
     #[serde(rename = "ONEWAY")]
     Oneway,
+}
+
+/// Which client library talks to the cluster (`[producer] client`; spec 5 §5). Lab name.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Client {
+    /// The remoting client (`DefaultMQProducer`, `DefaultMQPushConsumer`), talking to the broker.
+    #[default]
+    #[serde(rename = "remoting")]
+    Remoting,
+    /// `apache/rocketmq-clients` (Java), speaking gRPC to the proxy (5.x only).
+    #[serde(rename = "grpc")]
+    Grpc,
+}
+
+impl Client {
+    pub fn name(self) -> &'static str {
+        match self {
+            Client::Remoting => "remoting",
+            Client::Grpc => "grpc",
+        }
+    }
+}
+
+/// `[proxy] proxyMode` (`ProxyConfig.proxyMode`, default `CLUSTER`): how the proxy reaches the broker.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub enum ProxyMode {
+    /// A process of its own: it calls the broker over remoting with a 2 s timeout
+    /// (`MessagingProcessor.DEFAULT_TIMEOUT_MILLS`).
+    #[default]
+    #[serde(rename = "CLUSTER")]
+    Cluster,
+    /// Inside the broker's process: it calls `SendMessageProcessor` directly and waits for its answer.
+    #[serde(rename = "LOCAL")]
+    Local,
+}
+
+/// `[proxy]` (5.3.3): the proxy between the gRPC clients and the broker.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProxyConfig {
+    pub proxy_mode: ProxyMode,
 }
 
 /// What the application does in `onException` (ASYNC) or its `catch` block (SYNC). Lab name.
@@ -390,6 +431,13 @@ impl Default for TopicConfig {
 /// its previous send returned (RocketMQ's `benchmark/producer.sh`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProducerConfig {
+    /// `client` (lab name): `remoting` (default) or `grpc` (5.3.3: through the proxy).
+    pub client: Client,
+    /// gRPC `maxAttempts` (`ProducerBuilder.setMaxAttempts`), default 3: attempts per send, each
+    /// resent at once after a failure.
+    pub max_attempts: u32,
+    /// gRPC `requestTimeout` (`ClientConfigurationBuilder`), default 3 s: each attempt's deadline.
+    pub request_timeout: SimDuration,
     /// `SYNC` (default) | `ASYNC` | `ONEWAY`.
     pub send_mode: SendMode,
     /// How many messages to send (lab name), default 200.
@@ -419,6 +467,9 @@ pub struct ProducerConfig {
 impl Default for ProducerConfig {
     fn default() -> Self {
         ProducerConfig {
+            client: Client::Remoting,
+            max_attempts: 3,
+            request_timeout: SimDuration::from_ms(3_000),
             send_mode: SendMode::Sync,
             messages: 200,
             interval: SimDuration::from_ms(10),
@@ -676,8 +727,16 @@ impl Scenario {
     /// in 4.x always; in 5.x only when the put waits for two acks (`inSyncReplicas` ≥ 2) and
     /// automatic degradation (`enableSlaveActingMaster` + `enableAutoInSyncReplicas` with
     /// `minInSyncReplicas` 1) cannot lower that to the master alone (spec 5 §2–§3).
+    ///
+    /// In controller mode `brokerRole` is ignored (the elected master runs `SYNC_MASTER`): with
+    /// `allAckInSyncStateSet` the put waits for the SyncStateSet, which may be the master alone,
+    /// so it promises no slave; without it, `inSyncReplicas` ≥ 2 acks from any connection
+    /// (`GroupTransferService.doWaitTransfer`, 5.3.3).
     pub fn send_ok_waits_for_slave(&self) -> bool {
         let b = &self.broker;
+        if self.controller_mode() {
+            return !b.all_ack_in_sync_state_set && b.in_sync_replicas >= 2;
+        }
         if b.broker_role != BrokerRole::SyncMaster {
             return false;
         }
@@ -711,8 +770,12 @@ pub struct Scenario {
     pub topic: TopicConfig,
     pub producer: ProducerConfig,
     pub consumer: ConsumerConfig,
+    /// `[proxy]` (5.3.3): used when a client is `grpc`.
+    pub proxy: ProxyConfig,
     /// Faults, kept in file order (the simulator orders them by time, then by file order).
     pub faults: Vec<Fault>,
+    /// `[tour]`: the guided tour the lab offers for this run; the simulator never reads it.
+    pub tour: Option<tour::Tour>,
 }
 
 impl Default for Scenario {
@@ -730,7 +793,9 @@ impl Default for Scenario {
             topic: TopicConfig::default(),
             producer: ProducerConfig::default(),
             consumer: ConsumerConfig::default(),
+            proxy: ProxyConfig::default(),
             faults: Vec::new(),
+            tour: None,
         }
     }
 }

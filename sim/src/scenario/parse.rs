@@ -16,11 +16,12 @@ use std::collections::BTreeMap;
 use toml::{Table, Value};
 
 use super::{
-    limits, BrokerConfig, ControllerConfig, BrokerRole, ConsumerClient, ConsumerConfig, DiskConfig, FailWith, Fault, FaultKind,
-    GroupRetryPolicy,
-    FaultTarget, FlushDiskType, NetworkConfig, OnException, ProducerConfig, Scenario, SendMode,
+    limits, BrokerConfig, Client, ControllerConfig, BrokerRole, ConsumerClient, ConsumerConfig, GroupRetryPolicy, DiskConfig, FailWith, Fault, FaultKind,
+    FaultTarget, FlushDiskType, NetworkConfig, OnException, ProducerConfig, ProxyMode, Scenario, SendMode,
     SlaveConfig, TopicConfig,
 };
+use super::tour::{Tour, TourStep, Words, MAX_TOUR_STEPS, MAX_TOUR_TEXT};
+use crate::ledger::Verdict;
 use crate::rocketmq_version::RocketMqVersion;
 use crate::time::{format_duration, parse_duration, SimDuration, SimTime};
 
@@ -76,6 +77,21 @@ const BROKER_ROLES: &[(&str, BrokerRole)] =
     &[("SYNC_MASTER", BrokerRole::SyncMaster), ("ASYNC_MASTER", BrokerRole::AsyncMaster)];
 const SEND_MODES: &[(&str, SendMode)] =
     &[("SYNC", SendMode::Sync), ("ASYNC", SendMode::Async), ("ONEWAY", SendMode::Oneway)];
+const CLIENTS: &[(&str, Client)] = &[("remoting", Client::Remoting), ("grpc", Client::Grpc)];
+const PROXY_MODES: &[(&str, ProxyMode)] = &[("CLUSTER", ProxyMode::Cluster), ("LOCAL", ProxyMode::Local)];
+/// Most attempts `[producer] maxAttempts` takes (the client takes any positive int).
+pub const MAX_GRPC_ATTEMPTS: u32 = 100;
+/// The remoting producer's keys, refused with `client = "grpc"`, and what the gRPC producer has instead.
+const REMOTING_ONLY_PRODUCER_KEYS: &[(&str, &str)] = &[
+    ("sendMsgTimeout", "the gRPC producer bounds each attempt with requestTimeout"),
+    ("retryTimesWhenSendFailed", "the gRPC producer's attempts are maxAttempts"),
+    ("retryTimesWhenSendAsyncFailed", "the gRPC producer's attempts are maxAttempts"),
+    ("retryAnotherBrokerWhenNotStoreOK", "the gRPC producer resends every failed attempt, up to maxAttempts"),
+];
+const GRPC_ONLY_PRODUCER_KEYS: &[(&str, &str)] = &[
+    ("maxAttempts", "the remoting producer's is retryTimesWhenSendFailed"),
+    ("requestTimeout", "the remoting producer's is sendMsgTimeout"),
+];
 const ON_EXCEPTIONS: &[(&str, OnException)] =
     &[("LOG", OnException::Log), ("PERSIST_AND_RESEND", OnException::PersistAndResend)];
 const FAIL_WITHS: &[(&str, FailWith)] =
@@ -94,8 +110,10 @@ const CONTROLLER_KEYS: &[&str] = &["scanNotActiveBrokerInterval", "enableElectUn
 
 const ROOT_KEYS: &[&str] = &[
     "name", "version", "seed", "until", "broker", "disk", "slave", "controller", "network", "topic", "producer",
-    "consumer", "fault",
+    "consumer", "proxy", "fault", "tour",
 ];
+const TOUR_KEYS: &[&str] = &["question", "question_zh", "predict", "step"];
+const TOUR_STEP_KEYS: &[&str] = &["at", "text", "text_zh"];
 /// The `[broker]` keys, in the order [`scenario_to_toml`] writes them, followed by `$extra`:
 /// the one list both the scenario parser ([`BROKER_KEYS`]) and the `broker.conf` reader
 /// (`broker_conf::KNOWN_KEYS`, which adds the mode keys it recognises) take their keys from.
@@ -146,7 +164,11 @@ const SLAVE_KEYS: &[&str] =
 pub const MAX_SLAVES: u32 = 2;
 const NETWORK_KEYS: &[&str] = &["latency", "producerBytesPerMs"];
 const TOPIC_KEYS: &[&str] = &["writeQueueNums", "readQueueNums"];
+const PROXY_KEYS: &[&str] = &["proxyMode"];
 const PRODUCER_KEYS: &[&str] = &[
+    "client",
+    "maxAttempts",
+    "requestTimeout",
     "sendMode",
     "messages",
     "interval",
@@ -262,12 +284,20 @@ fn from_table(root: &Table, lines: &LineIndex) -> std::result::Result<Scenario, 
         parse_topic(&t, &mut s.topic)?;
     }
     if let Some(t) = root.section("producer")? {
-        parse_producer(&t, &mut s.producer)?;
+        parse_producer(&t, &mut s.producer, s.version)?;
     }
     if let Some(t) = root.section("consumer")? {
         parse_consumer(&t, &mut s.consumer, s.producer.messages, s.until, s.version)?;
     }
+    if let Some(t) = root.section("proxy")? {
+        t.check_version(s.version)?;
+        t.check_keys(PROXY_KEYS)?;
+        s.proxy.proxy_mode = t.choice("proxyMode", s.proxy.proxy_mode, PROXY_MODES)?;
+    }
     s.faults = parse_faults(&root, &s)?;
+    if let Some(t) = root.section("tour")? {
+        s.tour = Some(parse_tour(&t, s.until)?);
+    }
     Ok(s)
 }
 
@@ -355,7 +385,7 @@ fn parse_broker(t: &Tbl, b: &mut BrokerConfig) -> Result<()> {
     if b.enable_controller_mode && b.enable_slave_acting_master {
         return Err(t.err(
             "enableSlaveActingMaster",
-            "controller mode elects a new master itself; RocketMQ refuses enableSlaveActingMaster with enableControllerMode",
+            "controller mode elects a new master itself, and its put path never reads enableSlaveActingMaster (RocketMQ 5.3.3 CommitLog.asyncPutMessage takes the controller-mode branch first); the lab does not model the two together",
         ));
     }
     if b.enable_controller_mode && b.transient_store_pool_enable {
@@ -482,9 +512,31 @@ fn parse_topic(t: &Tbl, q: &mut TopicConfig) -> Result<()> {
     Ok(())
 }
 
-fn parse_producer(t: &Tbl, p: &mut ProducerConfig) -> Result<()> {
+fn parse_producer(t: &Tbl, p: &mut ProducerConfig, version: RocketMqVersion) -> Result<()> {
     t.check_keys(PRODUCER_KEYS)?;
+    p.client = t.choice("client", p.client, CLIENTS)?;
+    if p.client == Client::Grpc && !version.rules().grpc_clients {
+        return Err(t.err(
+            "client",
+            format!("RocketMQ {version} has no gRPC producer (apache/rocketmq-clients talks to the 5.x proxy): set version = \"5.3.3\" or client = \"remoting\""),
+        ));
+    }
+    let (foreign, owner) = match p.client {
+        Client::Grpc => (REMOTING_ONLY_PRODUCER_KEYS, "the remoting producer's (client = \"remoting\")"),
+        Client::Remoting => (GRPC_ONLY_PRODUCER_KEYS, "the gRPC producer's (client = \"grpc\", 5.3.3)"),
+    };
+    if let Some((key, instead)) = foreign.iter().find(|(k, _)| t.has(k)) {
+        return Err(t.err(key, format!("`{key}` is {owner}; {instead}")));
+    }
+    if t.has("maxAttempts") && matches!(t.get("maxAttempts"), Some(Value::Integer(n)) if *n < 1) {
+        return Err(t.err("maxAttempts", "must be at least 1 (ProducerBuilder.setMaxAttempts: \"maxAttempts should be positive\")"));
+    }
+    p.max_attempts = t.int_u32("maxAttempts", p.max_attempts, 1, MAX_GRPC_ATTEMPTS)?;
+    p.request_timeout = t.duration("requestTimeout", p.request_timeout, Bound::Positive)?;
     p.send_mode = t.choice("sendMode", p.send_mode, SEND_MODES)?;
+    if p.client == Client::Grpc && p.send_mode == SendMode::Oneway {
+        return Err(t.err("sendMode", "the gRPC producer has send (SYNC) and sendAsync (ASYNC), no ONEWAY"));
+    }
     p.messages = t.int_u32("messages", p.messages, 1, limits::MAX_MESSAGES)?;
     p.interval = t.duration("interval", p.interval, Bound::Any)?;
     if t.has("threads") && t.has("interval") {
@@ -517,7 +569,7 @@ fn parse_producer(t: &Tbl, p: &mut ProducerConfig) -> Result<()> {
 fn parse_consumer(t: &Tbl, c: &mut ConsumerConfig, messages: u32, until: SimTime, version: RocketMqVersion) -> Result<()> {
     t.check_keys(CONSUMER_KEYS)?;
     c.client = t.choice("client", c.client, CONSUMER_CLIENTS)?;
-    if c.client == ConsumerClient::Grpc && !version.rules().grpc_push_consumer {
+    if c.client == ConsumerClient::Grpc && !version.rules().grpc_clients {
         return Err(t.err(
             "client",
             format!("the gRPC push consumer talks to the proxy, which came with RocketMQ 5.0; RocketMQ {version} has only the remoting client: set `version = \"5.3.3\"` or `client = \"remoting\"`"),
@@ -730,6 +782,47 @@ fn parse_fault(t: &Tbl, s: &Scenario) -> Result<Fault> {
     Ok(Fault { at: SimTime(at.as_us()), kind, target, duration, factor })
 }
 
+/// `[tour]` ([`super::tour`]): a question, the verdict the reader predicts, and its steps in time
+/// order.
+fn parse_tour(t: &Tbl, until: SimTime) -> Result<Tour> {
+    t.check_keys(TOUR_KEYS)?;
+    let question = Words { en: t.text("question", true)?, zh: t.text("question_zh", false)? };
+    let verdicts: Vec<(&str, Verdict)> = Verdict::ALL.iter().map(|v| (v.name(), *v)).collect();
+    let Some(predict) = t.choice_opt("predict", &verdicts)? else {
+        return Err(t.err("predict", format!("missing; the verdict whose count the reader predicts, one of {}", list(&verdicts))));
+    };
+    let items: &[Value] = match t.get("step") {
+        None => &[],
+        Some(Value::Array(items)) => items,
+        Some(v) => {
+            return Err(t.err("step", format!("expected [[tour.step]] entries (an array of tables), found {}", type_name(v))));
+        }
+    };
+    if items.len() > MAX_TOUR_STEPS {
+        return Err(t.err("step", format!("{} steps; at most {MAX_TOUR_STEPS}", items.len())));
+    }
+    let mut steps = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let path = format!("{}[{}]", t.field("step"), i + 1);
+        let Value::Table(table) = item else {
+            return Err(ScenarioError::new(&path, t.lines.find(&path), format!("expected a table, found {}", type_name(item))));
+        };
+        let st = Tbl { table, path, lines: t.lines };
+        st.check_keys(TOUR_STEP_KEYS)?;
+        if !st.has("at") {
+            return Err(st.err("at", "missing; say when the tour stops to say this, e.g. at = \"3s\""));
+        }
+        let at = st.duration("at", SimDuration::ZERO, Bound::Any)?;
+        if at.as_us() > until.as_us() {
+            return Err(st.err("at", format!("after `until` ({}); the run ends first", format_duration(SimDuration(until.as_us())))));
+        }
+        steps.push(TourStep { at: SimTime(at.as_us()), text: Words { en: st.text("text", true)?, zh: st.text("text_zh", false)? } });
+    }
+    // Stable: steps written for one instant keep their order.
+    steps.sort_by_key(|s| s.at);
+    Ok(Tour { question, predict, steps })
+}
+
 fn list<T>(options: &[(&str, T)]) -> String {
     let names: Vec<String> = options.iter().map(|(n, _)| format!("`{n}`")).collect();
     names.join(", ")
@@ -830,6 +923,18 @@ impl<'a> Tbl<'a> {
             Some(Value::String(s)) => Ok(Some(s)),
             Some(v) => Err(self.err(key, format!("expected a string, found {}", type_name(v)))),
         }
+    }
+
+    /// A tour's text: a string of at most [`MAX_TOUR_TEXT`] characters, non-empty when `required`.
+    fn text(&self, key: &str, required: bool) -> Result<String> {
+        let s = self.string(key)?.unwrap_or_default().trim();
+        if required && s.is_empty() {
+            return Err(self.err(key, "missing or empty; write the sentence the reader sees"));
+        }
+        if s.chars().count() > MAX_TOUR_TEXT {
+            return Err(self.err(key, format!("{} characters; at most {MAX_TOUR_TEXT}", s.chars().count())));
+        }
+        Ok(s.to_string())
     }
 
     fn bool(&self, key: &str, default: bool) -> Result<bool> {
@@ -1098,6 +1203,10 @@ pub fn scenario_to_toml(s: &Scenario) -> String {
     w.kv("readQueueNums", s.topic.read_queue_nums.to_string());
     write_producer(&mut w, &s.producer);
     write_consumer(&mut w, &s.consumer);
+    if s.producer.client == Client::Grpc {
+        w.header("[proxy]");
+        w.kv("proxyMode", quote(name_of(PROXY_MODES, s.proxy.proxy_mode)));
+    }
     for f in &s.faults {
         w.header("[[fault]]");
         w.kv("at", dur(SimDuration(f.at.as_us())));
@@ -1110,7 +1219,27 @@ pub fn scenario_to_toml(s: &Scenario) -> String {
             w.kv("factor", f.factor.to_string());
         }
     }
+    if let Some(tour) = &s.tour {
+        write_tour(&mut w, tour);
+    }
     w.out
+}
+
+fn write_tour(w: &mut Writer, tour: &Tour) {
+    w.header("[tour]");
+    w.kv("question", quote(&tour.question.en));
+    if !tour.question.zh.is_empty() {
+        w.kv("question_zh", quote(&tour.question.zh));
+    }
+    w.kv("predict", quote(tour.predict.name()));
+    for step in &tour.steps {
+        w.header("[[tour.step]]");
+        w.kv("at", dur(SimDuration(step.at.as_us())));
+        w.kv("text", quote(&step.text.en));
+        if !step.text.zh.is_empty() {
+            w.kv("text_zh", quote(&step.text.zh));
+        }
+    }
 }
 
 /// Writes the `[broker]` keys the release has (`slaveTimeout` not under 4.7.0, the 5.x replica
@@ -1152,6 +1281,11 @@ fn write_broker(w: &mut Writer, b: &BrokerConfig, version: RocketMqVersion) {
 
 fn write_producer(w: &mut Writer, p: &ProducerConfig) {
     w.header("[producer]");
+    if p.client == Client::Grpc {
+        w.kv("client", quote(name_of(CLIENTS, p.client)));
+        w.kv("maxAttempts", p.max_attempts.to_string());
+        w.kv("requestTimeout", ms(p.request_timeout));
+    }
     w.kv("sendMode", quote(name_of(SEND_MODES, p.send_mode)));
     w.kv("messages", p.messages.to_string());
     match p.threads {
@@ -1159,10 +1293,12 @@ fn write_producer(w: &mut Writer, p: &ProducerConfig) {
         None => w.kv("interval", dur(p.interval)),
     }
     w.kv("bodySize", p.body_size.to_string());
-    w.kv("sendMsgTimeout", ms(p.send_msg_timeout));
-    w.kv("retryTimesWhenSendFailed", p.retry_times_when_send_failed.to_string());
-    w.kv("retryTimesWhenSendAsyncFailed", p.retry_times_when_send_async_failed.to_string());
-    w.kv("retryAnotherBrokerWhenNotStoreOK", p.retry_another_broker_when_not_store_ok.to_string());
+    if p.client == Client::Remoting {
+        w.kv("sendMsgTimeout", ms(p.send_msg_timeout));
+        w.kv("retryTimesWhenSendFailed", p.retry_times_when_send_failed.to_string());
+        w.kv("retryTimesWhenSendAsyncFailed", p.retry_times_when_send_async_failed.to_string());
+        w.kv("retryAnotherBrokerWhenNotStoreOK", p.retry_another_broker_when_not_store_ok.to_string());
+    }
     w.kv("onException", quote(name_of(ON_EXCEPTIONS, p.on_exception)));
     w.kv("resendDelay", dur(p.resend_delay));
     w.kv("resendMaxTimes", p.resend_max_times.to_string());

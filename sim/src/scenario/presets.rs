@@ -32,6 +32,11 @@ macro_rules! preset {
 
 static PRESETS: &[Preset] = &[
     preset!(
+        "whole-path",
+        "The whole path in one run: sent, flushed, copied, consumed, retried, dead-lettered, lost",
+        "SEND_OK does not make a message safe: a power cut loses what the master had not flushed, and the slave's copy does not bring it back once the master restarts; meanwhile a message the consumer keeps failing is retried, then dead-lettered."
+    ),
+    preset!(
         "defaults",
         "Defaults, no fault: everything arrives",
         "With RocketMQ's defaults and no fault, every send is answered SEND_OK and every message is consumed once."
@@ -211,9 +216,24 @@ static PRESETS: &[Preset] = &[
         "RocketMQ 5 controller mode: a controller lost together with the master elects nobody",
         "Controller mode presumes a controller that survives the fault: when it is down as the master dies, nobody is elected and writes stop until it is back and re-elects at its next 5 s scan."
     ),
+    preset!(
+        "v5-grpc-flush-disk-stall",
+        "RocketMQ 5 gRPC producer, disk stalls under SYNC_FLUSH: each message stored three times",
+        "The 5.x gRPC producer has no SendStatus: an attempt the broker cannot confirm in time fails and is resent at once, up to maxAttempts (3); every attempt was stored, so a message sent during a stalled SYNC_FLUSH disk is stored and consumed three times while the application sees an exception."
+    ),
+    preset!(
+        "v5-remoting-flush-disk-stall",
+        "RocketMQ 5 remoting producer, disk stalls under SYNC_FLUSH: the comparison lane",
+        "The remoting producer (DefaultMQProducer) in the same stall spends one sendMsgTimeout budget per send and throws after it, without another attempt: each message is stored once, where the gRPC producer stores it three times."
+    ),
+    preset!(
+        "v5-grpc-master-persistence-timeout",
+        "RocketMQ 5 gRPC producer through a local proxy: MASTER_PERSISTENCE_TIMEOUT, then a resend",
+        "The proxy turns the broker's FLUSH_DISK_TIMEOUT into the error MASTER_PERSISTENCE_TIMEOUT; the gRPC client throws on it and resends at once, so the message the broker had stored is stored again."
+    ),
 ];
 
-/// Every preset, in the order the spec lists the claims.
+/// Every preset: the lab's first run (the whole path), then the claims in the order the spec lists them.
 pub fn all() -> &'static [Preset] {
     PRESETS
 }
@@ -234,7 +254,7 @@ mod tests {
 
     #[test]
     fn every_preset_parses_and_is_named_after_its_title() {
-        assert_eq!(all().len(), 35);
+        assert_eq!(all().len(), 39);
         for p in all() {
             let s = parse_scenario(p.source).unwrap_or_else(|e| panic!("preset {}: {e}", p.id));
             assert_eq!(s.name, p.title, "preset {}", p.id);

@@ -92,6 +92,12 @@ impl Sim {
         self.ctrl.as_ref()
     }
 
+    /// Controller mode: the master's confirm offset (`computeConfirmOffset`: the least ack over
+    /// the SyncStateSet's members); `None` in master-slave mode.
+    pub fn confirm_offset(&self) -> Option<u64> {
+        self.ctrl.as_ref().map(|_| self.confirm_offset)
+    }
+
     /// Where the broker with `broker_id` sits now (master or a slave position).
     pub(crate) fn position_of(&self, broker_id: u32) -> NodeId {
         if self.master.broker_id == broker_id {

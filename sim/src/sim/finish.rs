@@ -102,6 +102,7 @@ impl Sim {
             };
             let cause = match verdict {
                 Verdict::LostAfterAck | Verdict::LostUnacked => Some(self.cause_of(msg, pending_copy, &positions)),
+                Verdict::Duplicated if self.grpc_producer() => self.resent_after_stored(msg).map(|s| Cause(vec![s])),
                 Verdict::Unresolved if waiting && consumer_offline => {
                     Some(Cause(vec![CauseStep::WaitingForConsumer { crashed: self.consumer.crashed }]))
                 }
@@ -118,6 +119,19 @@ impl Sim {
             rec.verdict = Some(verdict);
             rec.set_cause(cause);
         }
+    }
+
+    /// gRPC producer: the first failed attempt of `msg` that the broker had stored, which the
+    /// client resent at once (spec 5 §5), with the number of copies in the topic.
+    fn resent_after_stored(&self, msg: MsgId) -> Option<CauseStep> {
+        let stored: Vec<u32> =
+            self.copies.iter().filter(|c| c.msg == msg && c.topic == Topic::Main).filter_map(|c| c.attempt).collect();
+        let rec = self.ledger.get(msg);
+        let (attempt, error) = rec.attempts.iter().find_map(|a| match a.outcome {
+            Some((_, Answer::Exception(error))) if stored.contains(&a.attempt) => Some((a.attempt, error)),
+            _ => None,
+        })?;
+        (stored.len() >= 2).then_some(CauseStep::ResentAfterStored { attempt, error, copies: stored.len() as u32 })
     }
 
     /// Where each copy sits in `node`'s consume queues, by copy id.
@@ -178,6 +192,14 @@ impl Sim {
         if self.slave_refuses_reads() {
             return CauseStep::SlaveReadDisabled;
         }
+        if let Some(node) = self.readable_node() {
+            let store = &self.node(node).store;
+            if let (Some(confirm), Some(rec)) = (store.confirm_limit, store.find(copy)) {
+                if rec.end() > confirm {
+                    return CauseStep::AboveConfirmOffset { confirm };
+                }
+            }
+        }
         CauseStep::NeverReached
     }
 
@@ -193,7 +215,8 @@ impl Sim {
         }];
         if let Some((_, Answer::Status(SendStatus::SendOk))) = rec.answer {
             let sc = &self.sc;
-            if sc.broker.broker_role == BrokerRole::SyncMaster && sc.rules().quorum_write && !sc.send_ok_waits_for_slave() {
+            // (In controller mode brokerRole means nothing, and allAckInSyncStateSet may wait.)
+            if sc.broker.broker_role == BrokerRole::SyncMaster && sc.rules().quorum_write && !sc.controller_mode() && !sc.send_ok_waits_for_slave() {
                 steps.push(CauseStep::InSyncReplicasNoWait { version: sc.version, in_sync_replicas: sc.broker.in_sync_replicas });
             }
         }

@@ -12,6 +12,7 @@ mod consumer;
 pub mod controller;
 mod faults;
 mod finish;
+mod grpc_producer;
 mod group_transfer_service;
 mod ha_client;
 mod ha_connection;
@@ -19,6 +20,7 @@ mod pop_message_processor;
 mod pop_revive_service;
 mod process_queue_impl;
 mod producer;
+mod proxy;
 mod pull_message_service;
 mod pull_request_hold_service;
 mod receipt_handle_manager;
@@ -56,6 +58,12 @@ pub(crate) enum Action {
     AttemptRefused { msg: MsgId, attempt: u32 },
     ResponseArrive { msg: MsgId, attempt: u32, result: Result<SendStatus, SendError> },
     ClientTimeout { msg: MsgId, attempt: u32 },
+    /// A gRPC attempt reached the cluster-mode proxy.
+    ProxyRequest { msg: MsgId, attempt: u32, queue: u8 },
+    /// The cluster-mode proxy's call to the broker timed out.
+    ProxyCallTimeout { msg: MsgId, attempt: u32 },
+    /// The gRPC producer's `TOO_MANY_REQUESTS` backoff is over.
+    GrpcResend(MsgId),
     FlushTick { node: NodeId, epoch: u32 },
     CommitTick { epoch: u32, gen: u32 },
     FlushDone { node: NodeId, epoch: u32, gen: u32, to: u64 },
@@ -304,6 +312,8 @@ pub struct Sim {
     pub(crate) next_put: u64,
     pub(crate) copies: Vec<CopyInfo>,
     pub(crate) producer: producer::Producer,
+    /// The proxy in front of the broker (gRPC clients, 5.3.3).
+    pub(crate) proxy: proxy::Proxy,
     pub(crate) consumer: consumer::Consumer,
     /// The gRPC consumer's POP state: the master's checkpoints and the client's cache.
     pub(crate) pop: pop_message_processor::Pop,
@@ -386,6 +396,7 @@ impl Sim {
             // One copy per message at least, in a run without faults.
             copies: Vec::with_capacity(sc.producer.messages as usize),
             producer: producer::Producer::new(sc.producer.messages, sc.producer.threads.unwrap_or(1)),
+            proxy: proxy::Proxy::default(),
             consumer: consumer::Consumer::new(sc.topic.read_queue_nums),
             pop: Default::default(),
             route: NodeId::Master,
@@ -723,6 +734,9 @@ impl Sim {
             AttemptRefused { msg, attempt } => self.on_attempt_refused(msg, attempt),
             ResponseArrive { msg, attempt, result } => self.on_response_arrive(msg, attempt, result),
             ClientTimeout { msg, attempt } => self.on_client_timeout(msg, attempt),
+            ProxyRequest { msg, attempt, queue } => self.on_proxy_request(msg, attempt, queue),
+            ProxyCallTimeout { msg, attempt } => self.on_proxy_call_timeout(msg, attempt),
+            GrpcResend(msg) => self.on_grpc_resend(msg),
             FlushTick { node, epoch } => self.on_flush_tick(node, epoch),
             CommitTick { epoch, gen } => self.on_commit_tick(epoch, gen),
             FlushDone { node, epoch, gen, to } => self.on_flush_done(node, epoch, gen, to),

@@ -57,6 +57,10 @@ pub(crate) struct SendState {
     /// `retryAnotherBrokerWhenNotStoreOK` a later attempt may fail, and `sendDefaultImpl` then
     /// returns this result instead of throwing (client spec §1).
     pub returned: Option<(u32, SendStatus)>,
+    /// gRPC producer: the queue this send's attempts go to.
+    pub grpc_queue: u8,
+    /// gRPC producer: a resend waits out the `TOO_MANY_REQUESTS` backoff.
+    pub backoff_pending: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -69,6 +73,8 @@ pub(crate) struct Producer {
     /// Each thread's `ThreadLocalIndex` (`TopicPublishInfo.sendWhichQueue`), by thread: `None`
     /// until its first pick. Only its value modulo `writeQueueNums` matters.
     pub send_which_queue: Vec<Option<u64>>,
+    /// gRPC producer: `PublishingLoadBalancer`'s index, one step per send call.
+    pub grpc_index: u64,
 }
 
 impl Producer {
@@ -79,12 +85,13 @@ impl Producer {
             next_unsent: 0,
             link_free_at: SimTime::ZERO,
             send_which_queue: vec![None; threads as usize + 1],
+            grpc_index: 0,
         }
     }
 }
 
 /// How the master looks from the producer right now.
-enum Reach {
+pub(super) enum Reach {
     Ok,
     /// Connection refused: the process is down but the machine answers.
     Refused,
@@ -93,7 +100,7 @@ enum Reach {
 }
 
 impl Sim {
-    fn reach_master(&self) -> Reach {
+    pub(super) fn reach_master(&self) -> Reach {
         let partitioned = self.producer_link_down_until.is_some_and(|u| u > self.now);
         // Controller mode: until its route poll the producer still sends to the broker its route
         // names, which may be the old master (down, or back as a slave: a slave refuses writes,
@@ -147,7 +154,7 @@ impl Sim {
 
     /// A send call finished with `answer`: record its latency; a closed-loop thread moves on at
     /// `resume_at` (now, or when a ONEWAY request has been written).
-    fn end_send(&mut self, msg: MsgId, answer: Answer, resume_at: SimTime) {
+    pub(super) fn end_send(&mut self, msg: MsgId, answer: Answer, resume_at: SimTime) {
         let now = self.now;
         let s = &mut self.producer.sends[msg.0 as usize];
         let started_at = s.first_start;
@@ -160,7 +167,7 @@ impl Sim {
 
     /// Hands a request to the connection: returns when it has been written (after the requests
     /// before it, at `[network] producerBytesPerMs`).
-    fn write_request(&mut self) -> SimTime {
+    pub(super) fn write_request(&mut self) -> SimTime {
         let Some(bw) = self.sc.network.producer_bytes_per_ms else { return self.now };
         let bytes = self.stored_size(Topic::Main, 0);
         let wire = SimDuration(bytes.saturating_mul(1_000).div_ceil(bw.max(1)));
@@ -182,6 +189,10 @@ impl Sim {
         s.returned = None;
         if self.producer_no_route {
             self.send_failed(msg, SendError::NoRoute);
+            return;
+        }
+        if self.grpc_producer() {
+            self.grpc_send(msg);
             return;
         }
         self.start_attempt(msg);
@@ -229,25 +240,32 @@ impl Sim {
         }
     }
 
-    fn start_attempt(&mut self, msg: MsgId) {
-        let now = self.now;
-        let lat = self.sc.network.latency;
-        let mode = self.sc.producer.send_mode;
-        let queue = self.select_queue(msg);
+    /// The part of an attempt both producers share: count it, record it, write the request
+    /// (a refused connection writes nothing; otherwise the request goes onto the wire and
+    /// vanishes there when the far end is off or partitioned) and log `SendAttempted`. Returns the
+    /// attempt number and when the request was written.
+    pub(super) fn begin_attempt(&mut self, msg: MsgId, queue: u8, reach: &Reach) -> (u32, SimTime) {
+        let (now, lat) = (self.now, self.sc.network.latency);
         let s = &mut self.producer.sends[msg.0 as usize];
         s.attempt += 1;
         s.attempts_in_send += 1;
         let attempt = s.attempt;
         self.ledger.get_mut(msg).attempts.push(AttemptRecord { attempt, sent_at: now, outcome: None });
-        let reach = self.reach_master();
-        // A refused connection writes nothing; otherwise the request goes onto the wire (and
-        // vanishes there when the master is off or partitioned).
         let written = match reach {
             Reach::Refused => now,
             Reach::Ok | Reach::Blackhole => self.write_request(),
         };
         let arrives_at = matches!(reach, Reach::Ok).then_some(written + lat);
         self.emit(EventKind::SendAttempted { msg, attempt, queue, arrives_at });
+        (attempt, written)
+    }
+
+    fn start_attempt(&mut self, msg: MsgId) {
+        let lat = self.sc.network.latency;
+        let mode = self.sc.producer.send_mode;
+        let queue = self.select_queue(msg);
+        let reach = self.reach_master();
+        let (attempt, written) = self.begin_attempt(msg, queue, &reach);
         match reach {
             Reach::Ok => {
                 let epoch = self.master.epoch;
@@ -275,7 +293,7 @@ impl Sim {
         self.schedule_at(deadline, Action::ClientTimeout { msg, attempt });
     }
 
-    fn set_answer(&mut self, msg: MsgId, attempt: u32, answer: Answer) {
+    pub(super) fn set_answer(&mut self, msg: MsgId, attempt: u32, answer: Answer) {
         let now = self.now;
         let rec = self.ledger.get_mut(msg);
         rec.answer = Some((now, answer));
@@ -287,6 +305,10 @@ impl Sim {
     pub(super) fn on_attempt_refused(&mut self, msg: MsgId, attempt: u32) {
         let s = &self.producer.sends[msg.0 as usize];
         if s.outstanding != Some(attempt) {
+            return;
+        }
+        if self.grpc_producer() {
+            self.grpc_attempt_failed(msg, attempt, SendError::Unavailable);
             return;
         }
         self.emit(EventKind::AttemptFailed { msg, attempt, error: SendError::ConnectRefused });
@@ -312,6 +334,10 @@ impl Sim {
         if self.producer.sends[msg.0 as usize].outstanding != Some(attempt) {
             return;
         }
+        if self.grpc_producer() {
+            self.grpc_attempt_failed(msg, attempt, SendError::DeadlineExceeded);
+            return;
+        }
         self.emit(EventKind::AttemptFailed { msg, attempt, error: SendError::Timeout });
         // The timeout spent the whole budget: later attempts fail locally.
         if self.sc.producer.send_mode == SendMode::Sync {
@@ -328,6 +354,11 @@ impl Sim {
     /// on a new connection while its budget lasts (client spec §5). The master's process dying
     /// closes the connection too (spec §6 item 26): then `error` is `ConnectionClosed`.
     pub(super) fn fail_fast_connection(&mut self, error: SendError) {
+        if self.grpc_producer() {
+            // The gRPC client's connection is to the proxy, not the broker.
+            self.proxy_broker_connection_closed();
+            return;
+        }
         let victims: Vec<(MsgId, u32)> = self
             .producer
             .sends
@@ -369,6 +400,10 @@ impl Sim {
             if let Ok(status) = result {
                 self.emit(EventKind::LateResponseDropped { msg, attempt, status });
             }
+            return;
+        }
+        if self.grpc_producer() {
+            self.grpc_response(msg, attempt, result);
             return;
         }
         let status = match result {
@@ -448,6 +483,10 @@ impl Sim {
         if let Ok(status) = result {
             self.emit(EventKind::PutAnswered { msg, attempt, status, arrives_at: self.now + lat });
         }
+        if self.grpc_producer() {
+            self.proxy_on_broker_answer(msg, attempt, result);
+            return;
+        }
         if self.sc.producer.send_mode != SendMode::Oneway {
             self.schedule(lat, Action::ResponseArrive { msg, attempt, result });
         }
@@ -456,6 +495,6 @@ impl Sim {
     /// True while the producer still has business with `msg` (an answer or a resend to come).
     pub(crate) fn producer_pending(&self, msg: MsgId) -> bool {
         let s = &self.producer.sends[msg.0 as usize];
-        s.outstanding.is_some() || s.resend_pending
+        s.outstanding.is_some() || s.resend_pending || s.backoff_pending
     }
 }

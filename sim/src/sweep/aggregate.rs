@@ -187,10 +187,11 @@ impl Plan {
 impl Plan {
     /// [`CellSummary::despite_sync_master`]: the rule of the spec that explains the loss.
     fn despite_sync_master(&self, c: &CellSummary, choice: FaultChoice) -> Option<SyncMasterLoss> {
-        if c.cell.broker_role != BrokerRole::SyncMaster || c.lost_after_ack == 0 {
+        let base = self.base();
+        // In controller mode brokerRole means nothing: the election decides the role.
+        if c.cell.broker_role != BrokerRole::SyncMaster || c.lost_after_ack == 0 || c.cell.controller_mode.unwrap_or(base.controller_mode()) {
             return None;
         }
-        let base = self.base();
         let version = c.cell.version.unwrap_or(base.version);
         let isr = base.broker.in_sync_replicas;
         let lost = format!("{} acknowledged messages lost in {} runs", c.lost_after_ack, c.runs);

@@ -4,6 +4,7 @@
 //! exposure of a `broker.conf`.
 
 use crate::report::Report;
+use crate::rocketmq_version::RocketMqVersion;
 use crate::scenario::{BrokerConfig, BrokerRole, FlushDiskType, Scenario, GIGABIT_BYTES_PER_MS};
 use crate::sim::Sim;
 
@@ -12,18 +13,22 @@ pub const BENCHMARK_MESSAGES: u32 = 2_000;
 /// The thread counts the benchmark reports: one (the latency of a lone send) and many (throughput).
 pub const BENCHMARK_THREADS: [u32; 2] = [1, 16];
 
-/// The benchmark workload on `broker` with `threads` sending threads.
-pub fn benchmark_scenario(broker: &BrokerConfig, threads: u32) -> Scenario {
+/// The benchmark workload on `broker`, run as RocketMQ `version`, with `threads` sending threads.
+/// In controller mode the slave runs the master's `flushDiskType` (either may be elected).
+pub fn benchmark_scenario(broker: &BrokerConfig, version: RocketMqVersion, threads: u32) -> Scenario {
     let mut sc = Scenario {
         name: format!(
-            "Benchmark: {threads} SYNC thread(s), {BENCHMARK_MESSAGES} × 1 KiB, {} + {}",
-            broker.flush_disk_type.name(),
-            broker.broker_role.name()
+            "Benchmark: {threads} SYNC thread(s), {BENCHMARK_MESSAGES} × 1 KiB, {}",
+            crate::exposure::config_label(broker)
         ),
+        version,
         ..Scenario::default()
     };
     sc.broker = broker.clone();
     sc.slave.enabled = true;
+    if broker.enable_controller_mode {
+        sc.slave.flush_disk_type = broker.flush_disk_type;
+    }
     sc.network.producer_bytes_per_ms = Some(GIGABIT_BYTES_PER_MS);
     sc.producer.messages = BENCHMARK_MESSAGES;
     sc.producer.threads = Some(threads);
@@ -31,8 +36,8 @@ pub fn benchmark_scenario(broker: &BrokerConfig, threads: u32) -> Scenario {
 }
 
 /// Runs the benchmark: its report has the `latency` and `throughput` figures.
-pub fn benchmark(broker: &BrokerConfig, threads: u32) -> Report {
-    let mut sim = Sim::new(&benchmark_scenario(broker, threads));
+pub fn benchmark(broker: &BrokerConfig, version: RocketMqVersion, threads: u32) -> Report {
+    let mut sim = Sim::new(&benchmark_scenario(broker, version, threads));
     sim.run();
     Report::of(&sim)
 }

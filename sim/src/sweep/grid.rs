@@ -3,7 +3,7 @@
 use crate::fault_rates::{FaultRates, PerYear};
 use crate::rng::{SimRng, Stream};
 use crate::rocketmq_version::RocketMqVersion;
-use crate::scenario::{parse_scenario, presets, BrokerRole, Fault, FaultKind, FaultTarget, FlushDiskType, Scenario, SendMode};
+use crate::scenario::{parse_scenario, presets, BrokerRole, Client, Fault, FaultKind, FaultTarget, FlushDiskType, Scenario, SendMode};
 use crate::time::{parse_duration, SimDuration, SimTime};
 
 /// How long a fault other than `DISK_LOST` lasts when the grid does not say.
@@ -75,6 +75,20 @@ pub struct Grid {
     /// Absent: no axis, every cell runs the workload's own `version`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<Vec<RocketMqVersion>>,
+    /// Controller mode as a grid axis (`[false, true]`; RocketMQ 5.3.3 only, spec 5 §4): each
+    /// cell's `[broker] enableControllerMode`. A controller-mode cell runs one `brokerRole` (the
+    /// election decides the role) and every broker on its `flushDiskType`. Absent: no axis, the
+    /// workload's own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub controller_mode: Option<Vec<bool>>,
+    /// The group's slave count as a grid axis (`[0, 1, 2]`): a lone master, a master and a slave,
+    /// a three-replica group (`[slave] count`). Absent: no axis, one slave (or the workload's two).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slave_count: Option<Vec<u32>>,
+    /// The producer's client library as a grid axis (`["remoting", "grpc"]`, `grpc` needs 5.3.3):
+    /// every cell once per client. Absent: no axis, every cell keeps the workload's own client.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client: Option<Vec<Client>>,
     /// Power losses per machine and year, for the expected loss per year (default: see
     /// [`crate::fault_rates`], with its source).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -102,6 +116,9 @@ impl Default for Grid {
             seeds: 5,
             first_seed: 1,
             version: None,
+            controller_mode: None,
+            slave_count: None,
+            client: None,
             power_losses_per_year: None,
             disk_failures_per_year: None,
             process_crashes_per_year: None,
@@ -269,23 +286,44 @@ pub struct Cell {
     /// The release the cell runs, when the grid has a `version` axis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<RocketMqVersion>,
+    /// The producer's client, when the grid has a `client` axis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<Client>,
     pub flush_disk_type: FlushDiskType,
     pub broker_role: BrokerRole,
     pub send_mode: SendMode,
+    /// The cell's `enableControllerMode`, when the grid has a `controllerMode` axis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub controller_mode: Option<bool>,
+    /// The cell's slave count, when the grid has a `slaveCount` axis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slave_count: Option<u32>,
     /// [`FaultChoice::label`].
     pub fault: String,
 }
 
 impl Cell {
-    /// The book's recommendation: `ASYNC_FLUSH` + `SYNC_MASTER`.
+    /// The book's recommendation: `ASYNC_FLUSH` + `SYNC_MASTER` (master/slave).
     pub fn is_recommended(&self) -> bool {
-        self.flush_disk_type == FlushDiskType::AsyncFlush && self.broker_role == BrokerRole::SyncMaster
+        self.flush_disk_type == FlushDiskType::AsyncFlush
+            && self.broker_role == BrokerRole::SyncMaster
+            && self.controller_mode != Some(true)
     }
 
-    /// `ASYNC_FLUSH + SYNC_MASTER + SYNC`, after the release on a `version` axis (`5.3.3 ASYNC_FLUSH + …`).
+    /// `ASYNC_FLUSH + SYNC_MASTER + SYNC`, after the release on a `version` axis (`5.3.3 ASYNC_FLUSH + …`);
+    /// on a `controllerMode` axis a controller-mode cell says `controller mode` instead of its
+    /// role, and on a `slaveCount` axis the slaves come last (`+ 2 slaves`).
     pub fn config_label(&self) -> String {
         let version = self.version.map(|v| format!("{v} ")).unwrap_or_default();
-        format!("{version}{} + {} + {}", self.flush_disk_type.name(), self.broker_role.name(), self.send_mode.name())
+        let role = if self.controller_mode == Some(true) { "controller mode" } else { self.broker_role.name() };
+        let slaves = match self.slave_count {
+            None => "",
+            Some(0) => " + no slave",
+            Some(1) => " + 1 slave",
+            Some(_) => " + 2 slaves",
+        };
+        let client = self.client.map(|c| format!(" ({})", c.name())).unwrap_or_default();
+        format!("{version}{} + {role} + {}{client}{slaves}", self.flush_disk_type.name(), self.send_mode.name())
     }
 }
 
@@ -318,6 +356,37 @@ fn duration(field: &str, text: &Option<String>) -> Result<Option<SimDuration>, G
     text.as_deref().map(|t| parse_duration(t).map_err(|r| GridError::new(field, r))).transpose()
 }
 
+/// A `controllerMode` axis with `true` needs RocketMQ 5.3.3 in every cell and a workload whose
+/// broker settings controller mode takes (errors name `controllerMode`).
+fn check_controller_axis(grid: &Grid, base: &Scenario, versions: &[Option<RocketMqVersion>]) -> Result<(), GridError> {
+    let from_base = grid.controller_mode.is_none() && base.controller_mode();
+    if !from_base && !grid.controller_mode.as_ref().is_some_and(|m| m.contains(&true)) {
+        return Ok(());
+    }
+    for v in versions.iter().map(|v| v.unwrap_or(base.version)) {
+        if let Some(why) = v.rules().absent_key("broker.enableControllerMode") {
+            return Err(if from_base {
+                GridError::new("version", format!("{v} has no controller mode ({why}), and the workload runs in controller mode; drop {v}"))
+            } else {
+                GridError::new(
+                    "controllerMode",
+                    format!("true needs RocketMQ 5.3.3, but cells run {v}, which has no controller mode ({why}); give version = [\"5.3.3\"] (or a 5.3.3 workload) or drop true"),
+                )
+            });
+        }
+    }
+    let b = &base.broker;
+    for (on, key) in [(b.enable_slave_acting_master, "enableSlaveActingMaster"), (b.transient_store_pool_enable, "transientStorePoolEnable")] {
+        if on {
+            return Err(GridError::new(
+                "controllerMode",
+                format!("true cannot run this workload: its [broker] {key} = true is not modelled in controller mode; turn it off in the base"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 impl Plan {
     /// Checks `grid` (every error names its key) and expands it.
     pub fn new(grid: &Grid) -> Result<Plan, GridError> {
@@ -341,21 +410,74 @@ impl Plan {
             Some(list) => list.iter().copied().map(Some).collect(),
             None => vec![None],
         };
+        let clients: Vec<Option<Client>> = match &grid.client {
+            Some(list) => {
+                no_duplicates("client", &list.iter().map(|c| c.name()).collect::<Vec<_>>())?;
+                list.iter().copied().map(Some).collect()
+            }
+            None => vec![None],
+        };
+        if clients.contains(&Some(Client::Grpc)) {
+            let release = |v: &Option<RocketMqVersion>| v.unwrap_or(base.version);
+            if let Some(v) = versions.iter().map(release).find(|v| !v.rules().grpc_clients) {
+                return Err(GridError::new(
+                    "client",
+                    format!("`grpc` (the 5.x gRPC producer through the proxy) needs version 5.3.3, and a cell runs {v}: set version = [\"5.3.3\"] or drop `grpc`"),
+                ));
+            }
+            if grid.send_mode.contains(&SendMode::Oneway) {
+                return Err(GridError::new("client", "`grpc` has no ONEWAY send: drop ONEWAY from sendMode or `grpc` from client"));
+            }
+        }
         let choices =
             grid.faults.iter().map(|f| FaultChoice::parse(f).map_err(|r| GridError::new("faults", r))).collect::<Result<Vec<_>, _>>()?;
         no_duplicates("faults", &choices)?;
-        // The sweep turns the slave on; a second slave only comes from the base (`[slave] count = 2`).
-        if base.slave.count < 2 && choices.iter().any(|c| matches!(c, FaultChoice::One(_, FaultTarget::Slave2))) {
-            return Err(GridError::new(
-                "faults",
-                "a fault on slave2 needs a base with two slaves ([slave] count = 2)",
-            ));
+        let modes: Vec<Option<bool>> = match &grid.controller_mode {
+            Some(list) => {
+                no_duplicates("controllerMode", list)?;
+                list.iter().copied().map(Some).collect()
+            }
+            None => vec![None],
+        };
+        let slave_counts: Vec<Option<u32>> = match &grid.slave_count {
+            Some(list) => {
+                no_duplicates("slaveCount", list)?;
+                if let Some(n) = list.iter().find(|n| **n > crate::scenario::parse::MAX_SLAVES) {
+                    return Err(GridError::new(
+                        "slaveCount",
+                        format!("{n} is out of range; a broker group in the lab has 0, 1 or 2 slaves (a master and at most two slaves)"),
+                    ));
+                }
+                list.iter().copied().map(Some).collect()
+            }
+            None => vec![None],
+        };
+        check_controller_axis(grid, &base, &versions)?;
+        // Every cell can take its fault: the slaves and the controller it hits exist there. The
+        // sweep turns the slave on; without a `slaveCount` axis a second one comes from the base.
+        let mut targets: Vec<(String, FaultTarget)> =
+            choices.iter().filter_map(|c| if let FaultChoice::One(_, t) = c { Some((c.label(), *t)) } else { None }).collect();
+        if choices.contains(&FaultChoice::Base) {
+            targets.extend(base.faults.iter().map(|f| (format!("BASE ({}@{})", f.kind.name(), f.target.name()), f.target)));
         }
-        if !base.controller_mode() && choices.iter().any(|c| matches!(c, FaultChoice::One(_, FaultTarget::Controller))) {
-            return Err(GridError::new(
-                "faults",
-                "a fault on the controller needs a base in controller mode ([broker] enableControllerMode = true)",
-            ));
+        let fewest_slaves = slave_counts.iter().map(|n| n.unwrap_or(base.slave.count)).min().unwrap_or(1);
+        let any_without_controller = modes.iter().any(|m| !m.unwrap_or(base.controller_mode()));
+        for (label, target) in &targets {
+            let (needs, field) = match target {
+                FaultTarget::Slave if fewest_slaves < 1 => ("a slave, and slaveCount has 0", "slaveCount"),
+                FaultTarget::Slave2 if fewest_slaves < 2 && grid.slave_count.is_some() => {
+                    ("a second slave, and slaveCount has fewer than 2", "slaveCount")
+                }
+                FaultTarget::Slave2 if fewest_slaves < 2 => ("a base with two slaves ([slave] count = 2) or slaveCount = [2]", "faults"),
+                FaultTarget::Controller if any_without_controller && grid.controller_mode.is_some() => {
+                    ("controller mode, and controllerMode has false", "controllerMode")
+                }
+                FaultTarget::Controller if any_without_controller => {
+                    ("a base in controller mode ([broker] enableControllerMode = true) or controllerMode = [true]", "faults")
+                }
+                _ => continue,
+            };
+            return Err(GridError::new(field, format!("{label} needs {needs}: every cell must be able to take its fault; drop the value or the fault")));
         }
         if grid.seeds == 0 || grid.seeds > MAX_SEEDS {
             return Err(GridError::new("seeds", format!("{} is out of range; give 1 to {MAX_SEEDS}", grid.seeds)));
@@ -370,15 +492,27 @@ impl Plan {
                 format!("{messages} messages per run is more than a sweep's {MAX_MESSAGES}"),
             ));
         }
-        let configs = versions.len() * grid.flush_disk_type.len() * grid.broker_role.len() * grid.send_mode.len();
+        // A controller-mode cell runs one brokerRole (the election decides the role).
+        let roles_per_mode: usize =
+            modes.iter().map(|m| if m.unwrap_or(false) { 1 } else { grid.broker_role.len() }).sum();
+        let configs = versions.len()
+            * clients.len()
+            * grid.flush_disk_type.len()
+            * roles_per_mode
+            * grid.send_mode.len()
+            * slave_counts.len();
         let cells = configs * choices.len();
         let runs = cells as u64 * grid.seeds as u64;
         if runs > MAX_RUNS as u64 {
             return Err(GridError::new(
                 "seeds",
                 format!(
-                    "{cells} cells ({} version × {} flushDiskType × {} brokerRole × {} sendMode × {} faults) × {} seeds = {runs} runs, more than {MAX_RUNS}; lower seeds or drop values",
-                    versions.len(), grid.flush_disk_type.len(), grid.broker_role.len(), grid.send_mode.len(), choices.len(), grid.seeds
+                    "{cells} cells ({} version × {} client × {} flushDiskType × {} brokerRole{} × {} sendMode{} × {} faults) × {} seeds = {runs} runs, more than {MAX_RUNS}; lower seeds or drop values",
+                    versions.len(), clients.len(), grid.flush_disk_type.len(), grid.broker_role.len(),
+                    if grid.controller_mode.is_some() { format!(" (per controllerMode: {roles_per_mode} in all)") } else { String::new() },
+                    grid.send_mode.len(),
+                    if grid.slave_count.is_some() { format!(" × {} slaveCount", slave_counts.len()) } else { String::new() },
+                    choices.len(), grid.seeds
                 ),
             ));
         }
@@ -420,20 +554,28 @@ impl Plan {
         }
         let mut out = Vec::with_capacity(cells);
         let mut cell_choices = Vec::with_capacity(cells);
-        for &version in &versions {
-            for &flush_disk_type in &grid.flush_disk_type {
-                for &broker_role in &grid.broker_role {
-                    for &send_mode in &grid.send_mode {
-                        for &choice in &choices {
-                            out.push(Cell {
-                                index: out.len() as u32,
-                                version,
-                                flush_disk_type,
-                                broker_role,
-                                send_mode,
-                                fault: choice.label(),
-                            });
-                            cell_choices.push(choice);
+        for (&version, &client) in versions.iter().flat_map(|v| clients.iter().map(move |c| (v, c))) {
+            for &controller_mode in &modes {
+                for &flush_disk_type in &grid.flush_disk_type {
+                    let roles = if controller_mode == Some(true) { &grid.broker_role[..1] } else { &grid.broker_role[..] };
+                    for &broker_role in roles {
+                        for &send_mode in &grid.send_mode {
+                            for &slave_count in &slave_counts {
+                                for &choice in &choices {
+                                    out.push(Cell {
+                                        index: out.len() as u32,
+                                        version,
+                                        client,
+                                        flush_disk_type,
+                                        broker_role,
+                                        send_mode,
+                                        controller_mode,
+                                        slave_count,
+                                        fault: choice.label(),
+                                    });
+                                    cell_choices.push(choice);
+                                }
+                            }
                         }
                     }
                 }
@@ -488,10 +630,27 @@ impl Plan {
         if let Some(v) = c.version {
             sc.version = v;
         }
+        if let Some(client) = c.client {
+            sc.producer.client = client;
+        }
         sc.broker.flush_disk_type = c.flush_disk_type;
         sc.broker.broker_role = c.broker_role;
         sc.producer.send_mode = c.send_mode;
-        sc.slave.enabled = true;
+        if let Some(on) = c.controller_mode {
+            sc.broker.enable_controller_mode = on;
+        }
+        match c.slave_count {
+            Some(0) => sc.slave.enabled = false,
+            Some(n) => {
+                sc.slave.enabled = true;
+                sc.slave.count = n;
+            }
+            None => sc.slave.enabled = true,
+        }
+        if sc.broker.enable_controller_mode {
+            // Any broker may be elected: every one runs the cell's flushDiskType.
+            sc.slave.flush_disk_type = sc.broker.flush_disk_type;
+        }
         sc.faults = match self.choices[cell as usize] {
             FaultChoice::None => Vec::new(),
             FaultChoice::Base => self.base.faults.clone(),

@@ -111,9 +111,16 @@ impl SweepReport {
         let mut out = String::from(
             "cell,flushDiskType,brokerRole,sendMode,fault,seeds,lostAfterAckPctMean,lostAfterAckPctMin,lostAfterAckPctMax,lostAfterAck,acked,p50MsMean,p99MsMean,p99MsMin,p99MsMax,sendTpsMean,sendTpsMin,sendTpsMax,healthyP99MsMean,healthySendTpsMean,recommended,frontierLatency,frontierTps,faultsPerMachineYear,ackedThenLostPerYear,failingSeeds",
         );
-        // A `version` axis adds a last column (a grid without one keeps the columns it had).
+        // A `version`, `controllerMode` or `slaveCount` axis adds a last column (a grid without
+        // one keeps the columns it had).
         let versions = self.grid.version.is_some();
-        out.push_str(if versions { ",version\n" } else { "\n" });
+        let (modes, slaves) = (self.grid.controller_mode.is_some(), self.grid.slave_count.is_some());
+        let clients = self.grid.client.is_some();
+        out.push_str(if versions { ",version" } else { "" });
+        // A `client`, `controllerMode` or `slaveCount` axis adds a column after it, the same way.
+        out.push_str(if clients { ",client" } else { "" });
+        out.push_str(if modes { ",controllerMode" } else { "" });
+        out.push_str(if slaves { ",slaveCount\n" } else { "\n" });
         for c in &self.cells {
             let seeds: Vec<String> = c.failing_seeds.iter().map(u64::to_string).collect();
             let _ = writeln!(
@@ -149,6 +156,18 @@ impl SweepReport {
             if let (true, Some(v)) = (versions, c.cell.version) {
                 out.pop();
                 let _ = writeln!(out, ",{v}");
+            }
+            if let (true, Some(client)) = (clients, c.cell.client) {
+                out.pop();
+                let _ = writeln!(out, ",{}", client.name());
+            }
+            if let (true, Some(on)) = (modes, c.cell.controller_mode) {
+                out.pop();
+                let _ = writeln!(out, ",{on}");
+            }
+            if let (true, Some(n)) = (slaves, c.cell.slave_count) {
+                out.pop();
+                let _ = writeln!(out, ",{n}");
             }
         }
         out

@@ -192,6 +192,66 @@ pub fn generate(seed: u64) -> Case {
         1 => sc.topic.write_queue_nums + 1,
         _ => sc.topic.write_queue_nums,
     };
+    // Issue 21: half the 5.3.3 cases use the gRPC producer through the proxy (drawn last too).
+    if sc.version == RocketMqVersion::V5_3_3 && r.below(2) == 0 {
+        let d = ProducerConfig::default();
+        let p = &mut sc.producer;
+        p.client = Client::Grpc;
+        p.max_attempts = pick(r, &[1, 3, 3, 5]);
+        p.request_timeout = ms(pick(r, &[1_000, 3_000, 3_000, 10_000]));
+        (p.send_msg_timeout, p.retry_times_when_send_failed) = (d.send_msg_timeout, d.retry_times_when_send_failed);
+        p.retry_times_when_send_async_failed = d.retry_times_when_send_async_failed;
+        p.retry_another_broker_when_not_store_ok = false;
+        if p.send_mode == SendMode::Oneway {
+            p.send_mode = SendMode::Sync;
+        }
+        sc.proxy.proxy_mode = pick(r, &[ProxyMode::Cluster, ProxyMode::Local]);
+    }
+    // Issue 20: a second slave and controller mode (5.3.3 only), drawn last for the same reason.
+    // Half the 5.3.3 cases with a slave run controller mode; a third of those have exactly one
+    // failure (one fault, nothing injected): the case the allAckInSyncStateSet promises are about.
+    if sc.version == RocketMqVersion::V5_3_3 && sc.slave.enabled {
+        sc.slave.count = pick(r, &[1, 1, 2]);
+        if r.below(2) == 0 {
+            let b = &mut sc.broker;
+            b.enable_controller_mode = true;
+            b.enable_slave_acting_master = false; // controller mode's put ignores it; the lab refuses both
+            b.all_ack_in_sync_state_set = r.below(2) == 0;
+            b.ha_max_time_slave_not_catchup = ms(pick(r, &[1_000, 15_000]));
+            b.controller_heart_beat_timeout_mills = ms(pick(r, &[3_000, 10_000]));
+            sc.slave.flush_disk_type = sc.broker.flush_disk_type;
+            let c = &mut sc.controller;
+            c.scan_not_active_broker_interval = ms(pick(r, &[1_000, 5_000]));
+            c.enable_elect_unclean_master = r.below(4) == 0;
+            c.notify_broker_role_changed = r.below(4) > 0;
+            let horizon = horizon.max(1);
+            match r.below(3) {
+                0 => {
+                    let kind = pick(r, &[FaultKind::ProcessCrash, FaultKind::PowerLoss, FaultKind::DiskLost, FaultKind::NetworkPartition]);
+                    let target = pick(r, &valid_targets(kind, &sc));
+                    let duration = (r.below(4) > 0).then(|| ms(pick(r, &[5_000, 30_000, 90_000])));
+                    sc.faults = vec![Fault { at: SimTime::from_ms(r.below(horizon)), kind, target, duration, factor: 10 }];
+                    injected.clear();
+                }
+                1 => {
+                    for _ in 0..1 + r.below(2) {
+                        let kind = pick(r, &[FaultKind::ProcessCrash, FaultKind::PowerLoss, FaultKind::NetworkPartition]);
+                        let targets: Vec<FaultTarget> = valid_targets(kind, &sc)
+                            .into_iter()
+                            .filter(|t| matches!(t, FaultTarget::Controller | FaultTarget::FirstMaster | FaultTarget::Slave2 | FaultTarget::Master))
+                            .collect();
+                        if targets.is_empty() {
+                            continue;
+                        }
+                        let duration = (r.below(5) > 0).then(|| ms(pick(r, &[1_000, 20_000, 60_000])));
+                        let at = SimTime::from_ms(r.below(horizon)).min(sc.until);
+                        sc.faults.push(Fault { at, kind, target: pick(r, &targets), duration, factor: 10 });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
     Case { scenario: sc, injected }
 }
 

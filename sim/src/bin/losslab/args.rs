@@ -45,16 +45,20 @@ fault loses under that configuration, and what the configuration costs.
                  several, a report for each and then the difference per fault
   --…-per-year R  a machine fault's rate per machine and year, for the rows' expected loss per
                  year (defaults and their sources are printed under the table)
-Any RocketMQ configuration file is read: a slave's, a DLedger or controller-mode broker's, a
-controller's or a name server's gets a line at the top saying what it is, and no fault rows.";
+Any RocketMQ configuration file is read: a controller-mode broker's (5.3.3) gets rows for a group
+with slaves; a slave's, a DLedger broker's, a controller's or a name server's gets a line at the
+top saying what it is, and no fault rows.";
 
 pub const SWEEP_USAGE: &str = "usage:
   losslab sweep [GRID.toml] [--preset NAME | --base FILE.toml] [--flush-disk-type A,B]
                 [--broker-role A,B] [--send-mode A,B] [--faults NONE,POWER_LOSS,DISK_LOST@master]
                 [--fault-at DUR] [--fault-jitter DUR] [--fault-duration DUR] [--seeds N]
-                [--first-seed N] [--version V,V] [--messages N] [--interval DUR | --threads N]
+                [--first-seed N] [--version V,V] [--client remoting,grpc] [--controller-mode false,true]
+                [--slave-count 0,1,2] [--messages N] [--interval DUR | --threads N]
                 [--power-losses-per-year R] [--disk-failures-per-year R] [--process-crashes-per-year R]
                 [--table | --json | --csv | --scenario CELL:SEED]
+--controller-mode puts controller mode on an axis (5.3.3 only: with --version 5.3.3 or a 5.3.3
+workload); --slave-count the group's slaves (0: a lone master, 2: a three-replica group).
 The rates (faults per machine and year) turn each cell's loss per fault into an expected loss per
 year; the defaults and their sources are printed under the table.";
 
@@ -72,6 +76,9 @@ pub const SWEEP_FLAGS: &[(&str, &str)] = &[
     ("seeds", "seeds"),
     ("first-seed", "firstSeed"),
     ("version", "version"),
+    ("client", "client"),
+    ("controller-mode", "controllerMode"),
+    ("slave-count", "slaveCount"),
     ("power-losses-per-year", "powerLossesPerYear"),
     ("disk-failures-per-year", "diskFailuresPerYear"),
     ("process-crashes-per-year", "processCrashesPerYear"),

@@ -1,19 +1,17 @@
 //! The cost half of `losslab check`: the benchmark producer against the imported configuration
 //! (and, for comparison, the book's recommendation), in the benchmark tool's words.
 
+use rmq_sim::exposure::config_label as label;
 use rmq_sim::report::{us_to_ms, Report};
-use rmq_sim::scenario::BrokerConfig;
+use rmq_sim::scenario::{BrokerConfig, RocketMqVersion};
 use rmq_sim::sweep::benchmark::{benchmark, recommended, BENCHMARK_MESSAGES, BENCHMARK_THREADS};
 
-fn label(b: &BrokerConfig) -> String {
-    format!("{} + {}", b.flush_disk_type.name(), b.broker_role.name())
-}
-
-/// The configurations compared: the imported one, then the book's if it differs.
+/// The configurations compared: the imported one, then the book's if it differs (not in
+/// controller mode: the book's `ASYNC_FLUSH + SYNC_MASTER` is a master/slave setting).
 fn configs(broker: &BrokerConfig) -> Vec<(&'static str, BrokerConfig)> {
     let mut out = vec![("this configuration", broker.clone())];
     let book = recommended(broker);
-    if book != *broker {
+    if book != *broker && !broker.enable_controller_mode {
         out.push(("book's recommendation", book));
     }
     out
@@ -21,12 +19,12 @@ fn configs(broker: &BrokerConfig) -> Vec<(&'static str, BrokerConfig)> {
 
 /// `"cost"` of `check --json`: per configuration and thread count, the run's `latency` and
 /// `throughput` sections (the report's public interface).
-pub fn json(broker: &BrokerConfig) -> serde_json::Value {
+pub fn json(broker: &BrokerConfig, version: RocketMqVersion) -> serde_json::Value {
     let rows: Vec<serde_json::Value> = configs(broker)
         .iter()
         .flat_map(|(what, b)| {
             BENCHMARK_THREADS.iter().map(move |&t| {
-                let r = benchmark(b, t);
+                let r = benchmark(b, version, t);
                 serde_json::json!({
                     "config": what, "flushDiskType": b.flush_disk_type.name(), "brokerRole": b.broker_role.name(),
                     "threads": t, "messages": BENCHMARK_MESSAGES,
@@ -42,7 +40,7 @@ pub fn json(broker: &BrokerConfig) -> serde_json::Value {
 }
 
 /// The text block printed after the loss-exposure table.
-pub fn text(broker: &BrokerConfig) -> String {
+pub fn text(broker: &BrokerConfig, version: RocketMqVersion) -> String {
     let mut out = format!(
         "\ncost, no fault (benchmark producer: {BENCHMARK_MESSAGES} SYNC sends of 1 KiB, 1 Gbit/s link, slave attached)\n"
     );
@@ -52,7 +50,7 @@ pub fn text(broker: &BrokerConfig) -> String {
     ));
     for (what, b) in configs(broker) {
         for t in BENCHMARK_THREADS {
-            let r: Report = benchmark(&b, t);
+            let r: Report = benchmark(&b, version, t);
             let a = &r.latency.acked;
             out.push_str(&format!(
                 "  {:<52} {:>7} {:>9} {:>15.3} {:>11.3} {:>11.3} {:>12}\n",

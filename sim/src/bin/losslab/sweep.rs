@@ -9,7 +9,7 @@ use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use rmq_sim::scenario::{BrokerRole, FlushDiskType, SendMode};
+use rmq_sim::scenario::{BrokerRole, Client, FlushDiskType, SendMode};
 use rmq_sim::sweep::{Grid, GridError, Plan};
 
 use crate::args::{SweepOutput as Output, SWEEP_FLAGS as FLAGS};
@@ -100,6 +100,27 @@ fn apply(grid: &mut Grid, flag: &str, value: &str) -> Result<(), String> {
         "seeds" => grid.seeds = number(flag, value)?,
         "first-seed" => grid.first_seed = number(flag, value)?,
         "version" => grid.version = Some(crate::args::versions(flag, value)?),
+        "client" => grid.client = Some(names(flag, value, &[Client::Remoting, Client::Grpc], Client::name)?),
+        "controller-mode" => {
+            grid.controller_mode = Some(
+                list()
+                    .iter()
+                    .map(|v| match v.as_str() {
+                        "true" => Ok(true),
+                        "false" => Ok(false),
+                        other => Err(format!("--{flag}: `{other}` is not `true` or `false` (e.g. --{flag} false,true)")),
+                    })
+                    .collect::<Result<_, _>>()?,
+            )
+        }
+        "slave-count" => {
+            grid.slave_count = Some(
+                list()
+                    .iter()
+                    .map(|v| v.parse::<u32>().map_err(|_| format!("--{flag}: `{v}` is not a slave count (0, 1 or 2, e.g. --{flag} 0,1,2)")))
+                    .collect::<Result<_, _>>()?,
+            )
+        }
         "power-losses-per-year" => grid.power_losses_per_year = Some(crate::args::rate(flag, value)?),
         "disk-failures-per-year" => grid.disk_failures_per_year = Some(crate::args::rate(flag, value)?),
         "process-crashes-per-year" => grid.process_crashes_per_year = Some(crate::args::rate(flag, value)?),
