@@ -894,16 +894,16 @@ impl fmt::Display for EventKind {
                 f,
                 "master popped {msg} from {queue} offset={queue_offset} reconsumeTimes={reconsume_times} for the proxy; invisible until {invisible_until}"
             ),
-            PopAcked { msg } => write!(f, "master acked {msg}: its checkpoint is done"),
+            PopAcked { msg } => write!(f, "master took the ack of {msg} and closed its checkpoint"),
             InvisibleTimeChanged { msg, visible_at, renewed: false } => {
-                write!(f, "consumer nacked {msg}: invisible until {visible_at} (changeInvisibleDuration)")
+                write!(f, "consumer nacked {msg} with changeInvisibleDuration: invisible until {visible_at}")
             }
             InvisibleTimeChanged { msg, visible_at, renewed: true } => {
-                write!(f, "proxy renewed {msg}'s invisible time until {visible_at}")
+                write!(f, "proxy renewed the invisible time of {msg} until {visible_at}")
             }
             Revived { msg, reconsume_times } => write!(
                 f,
-                "revive service found {msg}'s checkpoint unacked; wrote it to %RETRY% reconsumeTimes={reconsume_times}"
+                "revive service found the checkpoint of {msg} unacked; wrote it to %RETRY% reconsumeTimes={reconsume_times}"
             ),
             OffsetCommitted { node, queue, offset, via } => write!(
                 f,

@@ -254,7 +254,7 @@ mod tests {
 
     #[test]
     fn every_preset_parses_and_is_named_after_its_title() {
-        assert_eq!(all().len(), 39);
+        assert_eq!(all().len(), 40);
         for p in all() {
             let s = parse_scenario(p.source).unwrap_or_else(|e| panic!("preset {}: {e}", p.id));
             assert_eq!(s.name, p.title, "preset {}", p.id);
