@@ -31,6 +31,8 @@ pub fn kind_of(kind: &EventKind) -> &'static str {
         PullFlowControlled { .. } | PullRejected { .. } => "consume",
         Consumed { .. } | ConsumeRetriedLocally { .. } | SendBackFallback { .. } => "consume",
         RetryScheduled { .. } | RetryDue { .. } => "retry",
+        Popped { .. } | PopAcked { .. } => "consume",
+        InvisibleTimeChanged { .. } | Revived { .. } => "retry",
         DeadLettered { .. } | Compensated { .. } => "dlq",
         OffsetCommitted { .. } | OffsetCorrected { .. } => "offset",
         RunEnded { .. } | VersionSelected { .. } => "run",
@@ -50,6 +52,7 @@ pub fn msg_of(kind: &EventKind) -> Option<MsgId> {
         Delivered { msg, .. } | Consumed { msg, .. } | RetryScheduled { msg, .. } => Some(*msg),
         RetryDue { msg, .. } | ConsumeRetriedLocally { msg, .. } | SendBackFallback { msg, .. } | DeadLettered { msg, .. } => Some(*msg),
         Compensated { msg } => Some(*msg),
+        Popped { msg, .. } | PopAcked { msg } | InvisibleTimeChanged { msg, .. } | Revived { msg, .. } => Some(*msg),
         _ => None,
     }
 }

@@ -620,6 +620,7 @@ pub const PRESETS_ZH: &[(&str, &str, &str)] = &[
     ("async-master-push-window", "默认配置的 ASYNC_MASTER：最近约 100 ms 的消息只在主节点上", "从节点健康时 ASYNC_MASTER 看起来和 SYNC_MASTER 一样安全，但主节点的 HA 推送线程以 100 ms 为步长空闲，只有 SYNC_MASTER 的写入会唤醒它；主节点磁盘损毁会丢失这些只在主节点上的 SEND_OK 消息。"),
     ("slave-falls-behind-burst", "突发流量让从节点落后：没有故障也返回 SLAVE_NOT_AVAILABLE", "复制是一条以 32 KiB 为批的 TCP 流；突发写入快过链路时，从节点落后超过 haSlaveFallbehindMax（256 MiB），isSlaveOK 立即失败，SYNC_MASTER 返回 SLAVE_NOT_AVAILABLE（apache/rocketmq #2528）。"),
     ("v5-sync-master-upgrade-trap", "RocketMQ 5：默认配置的 SYNC_MASTER 不再等待从节点", "在 RocketMQ 5.3.3 上，默认配置的 brokerRole = SYNC_MASTER 不等待从节点（inSyncReplicas = 1，包含主节点自己）：主节点磁盘损毁会丢失 4.9.8 能保住的 SEND_OK 消息。"),
+    ("v5-grpc-poison-message", "RocketMQ 5 gRPC 消费者：毒消息从 1 秒开始重试，约 2 小时 46 分进入死信队列", "RocketMQ 5 的 gRPC PushConsumer 通过 POP 消费：失败的消息按消费组重试策略从第一档开始退避（1 秒、5 秒、10 秒……），投递 17 次后，约在首次投递 2 小时 46 分后进入 %DLQ%（Remoting 消费者：4 小时 45 分）。"),
     ("v5-slave-unreadable", "RocketMQ 5：默认配置下从节点拒绝所有拉取", "RocketMQ 5.3.3 的从节点在 slaveReadEnable = false（默认）时拒绝所有拉取请求：主节点宕机期间，故障前未消费的消息一条也到不了消费者，与复制配置无关。"),
     ("v5-in-sync-replicas-slave-down", "RocketMQ 5：inSyncReplicas = 2 且从节点宕机：每次发送等待 3 秒", "在 RocketMQ 5.3.3 上，inSyncReplicas = 2 的 SYNC_MASTER 在从节点宕机时，每次发送都要等待 slaveTimeout（3 秒）才返回 FLUSH_SLAVE_TIMEOUT，而 4.9.8 会立即返回 SLAVE_NOT_AVAILABLE。"),
     ("v5-controller-failover-all-ack", "RocketMQ 5 控制器模式 + allAckInSyncStateSet：故障切换不丢已确认的消息", "在 RocketMQ 5.3.3 控制器模式下开启 allAckInSyncStateSet，写入要等 SyncStateSet 中所有成员确认，主节点断电后被选出的从节点持有每条返回 SEND_OK 的消息：一条不丢，消费者也从未读到之后被截断的消息。"),

@@ -520,6 +520,17 @@ pub enum EventKind {
     DeadLettered { msg: MsgId, reconsume_times: u32 },
     /// The DLQ consumer read a dead-lettered message and compensated.
     Compensated { msg: MsgId },
+    /// gRPC consumer: the broker popped `msg` for the proxy (`PopMessageProcessor`): the group's
+    /// offset moved past it and a checkpoint keeps it invisible until `invisible_until`.
+    Popped { msg: MsgId, queue: QueueKind, queue_offset: u64, reconsume_times: u32, invisible_until: SimTime },
+    /// gRPC consumer: the broker took the ack of `msg` (`AckMessageProcessor`): its checkpoint is done.
+    PopAcked { msg: MsgId },
+    /// gRPC consumer: `msg` stays invisible until `visible_at`: a nack with the retry policy's
+    /// backoff (`ChangeInvisibleTimeProcessor`), or (`renewed`) the proxy's auto-renew.
+    InvisibleTimeChanged { msg: MsgId, visible_at: SimTime, renewed: bool },
+    /// gRPC consumer: `PopReviveService` found `msg`'s checkpoint unacked after its invisible time
+    /// and wrote it to the group's retry topic with `reconsume_times`.
+    Revived { msg: MsgId, reconsume_times: u32 },
     /// A consume offset reached a broker.
     OffsetCommitted { node: NodeId, queue: QueueKind, offset: u64, via: OffsetVia },
     /// Flow control deferred a queue's pull; it is tried again at `again_at` (logged once per episode).
@@ -560,6 +571,10 @@ impl EventKind {
             | ConsumeRetriedLocally { msg, .. }
             | SendBackFallback { msg, .. }
             | DeadLettered { msg, .. }
+            | Popped { msg, .. }
+            | PopAcked { msg }
+            | InvisibleTimeChanged { msg, .. }
+            | Revived { msg, .. }
             | Compensated { msg } => Some(*msg),
             _ => None,
         }
@@ -622,6 +637,10 @@ impl EventKind {
             SendBackFallback { .. } => "SendBackFallback",
             DeadLettered { .. } => "DeadLettered",
             Compensated { .. } => "Compensated",
+            Popped { .. } => "Popped",
+            PopAcked { .. } => "PopAcked",
+            InvisibleTimeChanged { .. } => "InvisibleTimeChanged",
+            Revived { .. } => "Revived",
             OffsetCommitted { .. } => "OffsetCommitted",
             PullFlowControlled { .. } => "PullFlowControlled",
             OffsetCorrected { .. } => "OffsetCorrected",
@@ -871,6 +890,21 @@ impl fmt::Display for EventKind {
                 write!(f, "master wrote {msg} to %DLQ% after reconsumeTimes={reconsume_times}")
             }
             Compensated { msg } => write!(f, "DLQ consumer compensated {msg}"),
+            Popped { msg, queue, queue_offset, reconsume_times, invisible_until } => write!(
+                f,
+                "master popped {msg} from {queue} offset={queue_offset} reconsumeTimes={reconsume_times} for the proxy; invisible until {invisible_until}"
+            ),
+            PopAcked { msg } => write!(f, "master took the ack of {msg} and closed its checkpoint"),
+            InvisibleTimeChanged { msg, visible_at, renewed: false } => {
+                write!(f, "consumer nacked {msg} with changeInvisibleDuration: invisible until {visible_at}")
+            }
+            InvisibleTimeChanged { msg, visible_at, renewed: true } => {
+                write!(f, "proxy renewed the invisible time of {msg} until {visible_at}")
+            }
+            Revived { msg, reconsume_times } => write!(
+                f,
+                "revive service found the checkpoint of {msg} unacked; wrote it to %RETRY% reconsumeTimes={reconsume_times}"
+            ),
             OffsetCommitted { node, queue, offset, via } => write!(
                 f,
                 "{} stored consume offset {} = {offset} ({})",

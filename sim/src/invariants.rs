@@ -88,7 +88,7 @@ impl Checker {
                 // grows by one per retry); the client's own fallback send carries its local count
                 // + 1, which local re-consumes can have pushed past it (client spec §7).
                 EventKind::DeadLettered { reconsume_times, .. }
-                    if *reconsume_times < sim.scenario().consumer.max_reconsume_times =>
+                    if *reconsume_times < sim.scenario().consumer.dead_letter_at() =>
                 {
                     return Err(format!("dead_letter_after_max_reconsume_times: {e}"));
                 }
@@ -116,7 +116,7 @@ impl Checker {
         // client's own fallback send carries the client's count + 1, which local re-consumes
         // during an outage can raise past that (client spec §7): it ends the retries all the same.
         for c in &sim.copies()[self.copies_seen..] {
-            if c.topic != Topic::Dlq && c.reconsume_times > sim.scenario().consumer.max_reconsume_times + 1 {
+            if c.topic != Topic::Dlq && c.reconsume_times > sim.scenario().consumer.dead_letter_at() + 1 {
                 return Err(format!("retries_bounded: {} reconsumeTimes {}", c.msg, c.reconsume_times));
             }
         }

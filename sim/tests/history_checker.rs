@@ -231,3 +231,14 @@ fn the_checker_rejects_bad_histories() {
         assert!(check(b).is_err(), "accepted: {b}");
     }
 }
+
+/// The gRPC consumer's POP run: the checker sees 17 failed receives and the DLQ, as the verdict says.
+#[test]
+fn the_checker_agrees_on_a_grpc_pop_run() {
+    let sc = common::preset("v5-grpc-poison-message");
+    let fates = agree(&sc);
+    let poison = sc.consumer.fail_messages[0] as u64;
+    let f = &fates[&poison];
+    assert_eq!(f.failed_receives, sc.consumer.max_attempts(), "{f:?}");
+    assert!(f.in_dlq && f.received == 0, "{f:?}");
+}

@@ -211,6 +211,22 @@ fn preset_v5_controller_lost_with_master() {
     check("v5-controller-lost-with-master", "EXCEPTION=222 SEND_OK=78", "DELIVERED=77 DUPLICATED=1 LOST_UNACKED=222");
 }
 #[test]
+fn preset_v5_grpc_poison_message() {
+    check("v5-grpc-poison-message", "SEND_OK=10", "DEAD_LETTERED=1 DELIVERED=9");
+    let sc = preset("v5-grpc-poison-message");
+    let (sim, _) = run(&sc);
+    let at = |f: &dyn Fn(&rmq_sim::EventKind) -> bool| sim.events().iter().filter(|e| f(&e.kind)).map(|e| e.at).collect::<Vec<_>>();
+    let d = at(&|k| matches!(k, rmq_sim::EventKind::Delivered { msg: rmq_sim::MsgId(3), .. }));
+    assert_eq!(d.len(), 17);
+    let dlq = at(&|k| matches!(k, rmq_sim::EventKind::DeadLettered { .. }))[0];
+    let mins = |t: rmq_sim::SimTime| t.since(d[0]).as_us() / 60_000_000;
+    assert_eq!((mins(d[1]) , mins(d[16]), mins(dlq)), (0, 106, 166), "first retry within a minute, 17th at 1h46m, DLQ at 2h46m");
+    // The same poison message under the remoting consumer (preset poison-message-dlq): 4 h 45 min.
+    let (rsim, _) = run(&preset("poison-message-dlq"));
+    let rdlq = rsim.events().iter().find(|e| matches!(e.kind, rmq_sim::EventKind::DeadLettered { .. })).unwrap().at;
+    assert!(rdlq.since(dlq).as_us() > 3_600_000_000 * 3 / 2, "remoting dead-letters ~2 h later");
+}
+#[test]
 fn preset_v5_grpc_flush_disk_stall() {
     let r = check("v5-grpc-flush-disk-stall", "EXCEPTION=5 SEND_OK=1", "DELIVERED=1 DUPLICATED=5");
     let grpc = r.grpc.as_ref().unwrap();

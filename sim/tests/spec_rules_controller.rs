@@ -315,3 +315,24 @@ fn a_truncated_message_carries_its_truncation_as_its_cause() {
     }
     assert!(cut.iter().any(|id| sim.ledger().messages[*id as usize].verdict == Some(Verdict::LostAfterAck)));
 }
+
+/// §4 (confirm offset, apache/rocketmq#6662), swarm seed 2419: with the controller away the
+/// master cannot drop a member that stopped acknowledging, so the confirm offset stays where it
+/// was and nothing written after it becomes readable; such a message names that cause
+/// (`AboveConfirmOffset`), not "never reached".
+#[test]
+fn a_frozen_confirm_offset_is_named_as_the_cause() {
+    use rmq_sim::ledger::CauseStep;
+    let faults = format!("{}{}", fault("500ms", "POWER_LOSS", "controller", None), fault("1s", "SLAVE_DOWN", "slave", Some("1ms")));
+    let (sim, r) = run(&group("allAckInSyncStateSet = true", "", "5s", &faults));
+    let frozen: Vec<_> = sim
+        .ledger()
+        .messages
+        .iter()
+        .filter(|m| m.cause().is_some_and(|c| c.0.iter().any(|s| matches!(s, CauseStep::AboveConfirmOffset { .. }))))
+        .collect();
+    assert!(!frozen.is_empty(), "{}", verdicts(&r));
+    assert!(sim.ledger().messages.iter().all(|m| !m.cause().is_some_and(|c| c.0.contains(&CauseStep::NeverReached))));
+    let text = r.messages.iter().find(|m| m.id == frozen[0].id).and_then(|m| m.cause.clone()).unwrap();
+    assert!(text.contains("beyond the confirm offset"), "{text}");
+}

@@ -21,7 +21,7 @@ pub struct Props {
 
 /// Groups by id, in the pipeline's order; a preset not listed falls into "More".
 const GROUPS: &[(Key, &[&str])] = &[
-    (Key::GroupReleases, &["v5-sync-master-upgrade-trap", "v5-slave-unreadable", "v5-in-sync-replicas-slave-down", "v5-acting-master-degrades", "v470-flush-slave-timeout-5s", "v5-controller-failover-all-ack", "v5-controller-failover-truncated", "v5-controller-unclean-election", "v5-controller-lost-with-master", "v5-grpc-flush-disk-stall", "v5-remoting-flush-disk-stall", "v5-grpc-master-persistence-timeout"]),
+    (Key::GroupReleases, &["v5-sync-master-upgrade-trap", "v5-slave-unreadable", "v5-in-sync-replicas-slave-down", "v5-acting-master-degrades", "v470-flush-slave-timeout-5s", "v5-controller-failover-all-ack", "v5-controller-failover-truncated", "v5-controller-unclean-election", "v5-controller-lost-with-master", "v5-grpc-flush-disk-stall", "v5-remoting-flush-disk-stall", "v5-grpc-master-persistence-timeout", "v5-grpc-poison-message"]),
     (Key::GroupStart, &["whole-path"]),
     (Key::GroupProducing, &["defaults", "slave-not-available", "slave-stopped", "flush-slave-timeout", "flush-slave-client-timeout", "flush-disk-timeout", "flush-disk-client-timeout", "master-down-sync-send", "async-send-compensation", "oneway-power-loss"]),
     (Key::GroupStoring, &["async-flush-power-loss", "async-flush-process-crash", "transient-store-pool-process-crash", "sync-flush-power-loss"]),

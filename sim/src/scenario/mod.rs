@@ -140,6 +140,58 @@ pub enum FailWith {
     Exception,
 }
 
+/// `[consumer] client`: which push consumer the application runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub enum ConsumerClient {
+    /// `DefaultMQPushConsumer` (the remoting client): pulls, sends failures back (client spec §6–§10).
+    #[default]
+    #[serde(rename = "remoting")]
+    Remoting,
+    /// The gRPC `PushConsumer` of `apache/rocketmq-clients` (5.x only): it receives through the
+    /// proxy, which POPs from the broker (spec 5 §5, `sim::process_queue_impl`).
+    #[serde(rename = "grpc")]
+    Grpc,
+}
+
+/// The consumer group's `groupRetryPolicy` type (`SubscriptionGroupConfig`, 5.x), which the proxy
+/// hands to a gRPC consumer as its backoff policy (`GrpcClientSettingsManager`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub enum GroupRetryPolicy {
+    /// `CUSTOMIZED` (default): `CustomizedRetryPolicy`'s list 1 s 5 s 10 s 30 s 1 m … 2 h; the
+    /// client waits `next[attempt - 1]` (the last entry beyond the list).
+    #[default]
+    #[serde(rename = "CUSTOMIZED")]
+    Customized,
+    /// `EXPONENTIAL` at `ExponentialRetryPolicy`'s defaults: min(2 h, 5 s × 2^(attempt - 1)).
+    #[serde(rename = "EXPONENTIAL")]
+    Exponential,
+}
+
+impl GroupRetryPolicy {
+    /// `CustomizedRetryPolicy`'s default `next` list (spec 5 §5): the 18 delay levels.
+    pub const CUSTOMIZED_NEXT_SECS: [u64; 18] =
+        [1, 5, 10, 30, 60, 120, 180, 240, 300, 360, 420, 480, 540, 600, 1_200, 1_800, 3_600, 7_200];
+
+    /// The client's backoff before delivery attempt `attempt` + 1, after attempt `attempt` (≥ 1,
+    /// the message's `reconsumeTimes` + 1) failed: `CustomizedBackoffRetryPolicy.getNextAttemptDelay`
+    /// takes `next[attempt - 1]` (the last entry past the list), so the list is used from its
+    /// **first** entry; `ExponentialBackoffRetryPolicy` min(max, initial × multiplier^(attempt - 1)).
+    pub fn next_attempt_delay(self, attempt: u32) -> SimDuration {
+        let attempt = attempt.max(1);
+        match self {
+            GroupRetryPolicy::Customized => {
+                let i = (attempt as usize - 1).min(Self::CUSTOMIZED_NEXT_SECS.len() - 1);
+                SimDuration::from_secs(Self::CUSTOMIZED_NEXT_SECS[i])
+            }
+            GroupRetryPolicy::Exponential => {
+                let max = 7_200_000u64;
+                let ms = 2u64.checked_pow(attempt - 1).and_then(|f| f.checked_mul(5_000)).map_or(max, |v| v.min(max));
+                SimDuration::from_ms(ms)
+            }
+        }
+    }
+}
+
 /// `[broker]`: the master's `broker.conf` knobs (`MessageStoreConfig`, 4.9.8 defaults).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BrokerConfig {
@@ -470,6 +522,33 @@ pub struct ConsumerConfig {
     pub pull_threshold_size_for_queue: u32,
     /// `consumeConcurrentlyMaxSpan`, default 2000: largest offset span of a process queue.
     pub consume_concurrently_max_span: u32,
+    /// `client`: the remoting `DefaultMQPushConsumer` (default) or the gRPC `PushConsumer` (5.3.3).
+    pub client: ConsumerClient,
+    /// gRPC: the group's `retryMaxTimes` (`SubscriptionGroupConfig`, default 16); the proxy gives
+    /// the client `maxAttempts` = `retryMaxTimes` + 1 and dead-letters a message popped with
+    /// `reconsumeTimes` ≥ `maxAttempts`.
+    pub retry_max_times: u32,
+    /// gRPC: the group's `groupRetryPolicy` type (default `CUSTOMIZED`).
+    pub group_retry_policy: GroupRetryPolicy,
+    /// gRPC: the proxy's `defaultInvisibleTimeMills` (60 s): how long a received message stays
+    /// invisible before the proxy renews it (auto-renew, `renewAheadTimeMillis` 10 s before).
+    pub default_invisible_time: SimDuration,
+}
+
+impl ConsumerConfig {
+    /// The gRPC consumer's `maxAttempts` (`retryMaxTimes` + 1, `GrpcClientSettingsManager`).
+    pub fn max_attempts(&self) -> u32 {
+        self.retry_max_times + 1
+    }
+
+    /// The `reconsumeTimes` at which a message goes to `%DLQ%<group>` for this client: the
+    /// remoting client's `maxReconsumeTimes`, the gRPC consumer's `maxAttempts`.
+    pub fn dead_letter_at(&self) -> u32 {
+        match self.client {
+            ConsumerClient::Remoting => self.max_reconsume_times,
+            ConsumerClient::Grpc => self.max_attempts(),
+        }
+    }
 }
 
 impl Default for ConsumerConfig {
@@ -491,6 +570,10 @@ impl Default for ConsumerConfig {
             pull_threshold_for_queue: 1_000,
             pull_threshold_size_for_queue: 100,
             consume_concurrently_max_span: 2_000,
+            client: ConsumerClient::Remoting,
+            retry_max_times: 16,
+            group_retry_policy: GroupRetryPolicy::Customized,
+            default_invisible_time: SimDuration::from_secs(60),
         }
     }
 }

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use toml::{Table, Value};
 
 use super::{
-    limits, BrokerConfig, Client, ControllerConfig, BrokerRole, ConsumerConfig, DiskConfig, FailWith, Fault, FaultKind,
+    limits, BrokerConfig, Client, ControllerConfig, BrokerRole, ConsumerClient, ConsumerConfig, GroupRetryPolicy, DiskConfig, FailWith, Fault, FaultKind,
     FaultTarget, FlushDiskType, NetworkConfig, OnException, ProducerConfig, ProxyMode, Scenario, SendMode,
     SlaveConfig, TopicConfig,
 };
@@ -199,7 +199,28 @@ const CONSUMER_KEYS: &[&str] = &[
     "pullThresholdForQueue",
     "pullThresholdSizeForQueue",
     "consumeConcurrentlyMaxSpan",
+    "client",
+    "retryMaxTimes",
+    "groupRetryPolicy",
+    "defaultInvisibleTimeMills",
+    "consumptionThreadCount",
 ];
+/// `[consumer]` keys only the remoting `DefaultMQPushConsumer` has.
+const CONSUMER_REMOTING_KEYS: &[&str] = &[
+    "maxReconsumeTimes",
+    "persistConsumerOffsetInterval",
+    "pullBatchSize",
+    "consumeThread",
+    "pullThresholdForQueue",
+    "pullThresholdSizeForQueue",
+    "consumeConcurrentlyMaxSpan",
+];
+/// `[consumer]` keys only the gRPC `PushConsumer` (with its proxy and group config) has.
+const CONSUMER_GRPC_KEYS: &[&str] =
+    &["retryMaxTimes", "groupRetryPolicy", "defaultInvisibleTimeMills", "consumptionThreadCount"];
+const CONSUMER_CLIENTS: &[(&str, ConsumerClient)] = &[("remoting", ConsumerClient::Remoting), ("grpc", ConsumerClient::Grpc)];
+const GROUP_RETRY_POLICIES: &[(&str, GroupRetryPolicy)] =
+    &[("CUSTOMIZED", GroupRetryPolicy::Customized), ("EXPONENTIAL", GroupRetryPolicy::Exponential)];
 const FAULT_KEYS: &[&str] = &["at", "kind", "target", "duration", "factor"];
 
 /// Parses a scenario file. Never panics; every error names its dotted field and, when the key can
@@ -266,7 +287,7 @@ fn from_table(root: &Table, lines: &LineIndex) -> std::result::Result<Scenario, 
         parse_producer(&t, &mut s.producer, s.version)?;
     }
     if let Some(t) = root.section("consumer")? {
-        parse_consumer(&t, &mut s.consumer, s.producer.messages, s.until)?;
+        parse_consumer(&t, &mut s.consumer, s.producer.messages, s.until, s.version)?;
     }
     if let Some(t) = root.section("proxy")? {
         t.check_version(s.version)?;
@@ -545,8 +566,30 @@ fn parse_producer(t: &Tbl, p: &mut ProducerConfig, version: RocketMqVersion) -> 
     Ok(())
 }
 
-fn parse_consumer(t: &Tbl, c: &mut ConsumerConfig, messages: u32, until: SimTime) -> Result<()> {
+fn parse_consumer(t: &Tbl, c: &mut ConsumerConfig, messages: u32, until: SimTime, version: RocketMqVersion) -> Result<()> {
     t.check_keys(CONSUMER_KEYS)?;
+    c.client = t.choice("client", c.client, CONSUMER_CLIENTS)?;
+    if c.client == ConsumerClient::Grpc && !version.rules().grpc_clients {
+        return Err(t.err(
+            "client",
+            format!("the gRPC push consumer talks to the proxy, which came with RocketMQ 5.0; RocketMQ {version} has only the remoting client: set `version = \"5.3.3\"` or `client = \"remoting\"`"),
+        ));
+    }
+    let (other, theirs, ours) = match c.client {
+        ConsumerClient::Remoting => (CONSUMER_GRPC_KEYS, "the gRPC push consumer's (client = \"grpc\")", "remoting"),
+        ConsumerClient::Grpc => (CONSUMER_REMOTING_KEYS, "the remoting DefaultMQPushConsumer's (client = \"remoting\")", "grpc"),
+    };
+    let foreign = t.table.keys().filter(|k| other.contains(&k.as_str())).min_by_key(|k| t.lines.find(&t.field(k)).unwrap_or(usize::MAX));
+    if let Some(key) = foreign {
+        let hint = match key.as_str() {
+            "maxReconsumeTimes" => "; the gRPC consumer's attempts come from the group's `retryMaxTimes`",
+            "consumeThread" => "; the gRPC consumer's is `consumptionThreadCount`",
+            "retryMaxTimes" => "; the remoting consumer's is `maxReconsumeTimes`",
+            "consumptionThreadCount" => "; the remoting consumer's is `consumeThread`",
+            _ => "",
+        };
+        return Err(t.err(key, format!("a key of {theirs}, not of the `{ours}` client{hint}")));
+    }
     c.enabled = t.bool("enabled", c.enabled)?;
     if let Some(group) = t.string("group")? {
         check_group(group).map_err(|r| t.err("group", r))?;
@@ -591,6 +634,15 @@ fn parse_consumer(t: &Tbl, c: &mut ConsumerConfig, messages: u32, until: SimTime
         t.int_u32("pullThresholdSizeForQueue", c.pull_threshold_size_for_queue, 1, 1_024)?;
     c.consume_concurrently_max_span =
         t.int_u32("consumeConcurrentlyMaxSpan", c.consume_concurrently_max_span, 1, 65_535)?;
+    c.retry_max_times = t.int_u32("retryMaxTimes", c.retry_max_times, 0, limits::MAX_RECONSUME_TIMES)?;
+    c.group_retry_policy = t.choice("groupRetryPolicy", c.group_retry_policy, GROUP_RETRY_POLICIES)?;
+    c.default_invisible_time =
+        t.duration("defaultInvisibleTimeMills", c.default_invisible_time, Bound::Positive)?;
+    // The proxy's `minInvisibleTimeMillsForRecv` (10 s) and `maxInvisibleTimeMills` (12 h).
+    if c.default_invisible_time < SimDuration::from_secs(10) || c.default_invisible_time > SimDuration::from_secs(12 * 3_600) {
+        return Err(t.err("defaultInvisibleTimeMills", "between 10 s (the proxy's minInvisibleTimeMillsForRecv) and 12 h (maxInvisibleTimeMills)"));
+    }
+    c.consume_thread = t.int_u32("consumptionThreadCount", c.consume_thread, 1, 1_000)?;
     Ok(())
 }
 
@@ -1253,11 +1305,17 @@ fn write_producer(w: &mut Writer, p: &ProducerConfig) {
 }
 
 fn write_consumer(w: &mut Writer, c: &ConsumerConfig) {
+    let grpc = c.client == ConsumerClient::Grpc;
     w.header("[consumer]");
+    if grpc {
+        w.kv("client", quote(name_of(CONSUMER_CLIENTS, c.client)));
+    }
     w.kv("enabled", c.enabled.to_string());
     w.kv("group", quote(&c.group));
     w.kv("startAt", dur(SimDuration(c.start_at.as_us())));
-    w.kv("maxReconsumeTimes", c.max_reconsume_times.to_string());
+    if !grpc {
+        w.kv("maxReconsumeTimes", c.max_reconsume_times.to_string());
+    }
     w.kv("consumeTime", dur(c.consume_time));
     w.kv("failPercent", c.fail_percent.to_string());
     let ids: Vec<String> = c.fail_messages.iter().map(u32::to_string).collect();
@@ -1265,6 +1323,13 @@ fn write_consumer(w: &mut Writer, c: &ConsumerConfig) {
     w.kv("failFirstAttempts", c.fail_first_attempts.to_string());
     w.kv("failWith", quote(name_of(FAIL_WITHS, c.fail_with)));
     w.kv("dlqConsumer", c.dlq_consumer.to_string());
+    if grpc {
+        w.kv("retryMaxTimes", c.retry_max_times.to_string());
+        w.kv("groupRetryPolicy", quote(name_of(GROUP_RETRY_POLICIES, c.group_retry_policy)));
+        w.kv("defaultInvisibleTimeMills", ms(c.default_invisible_time));
+        w.kv("consumptionThreadCount", c.consume_thread.to_string());
+        return;
+    }
     w.kv("persistConsumerOffsetInterval", ms(c.persist_consumer_offset_interval));
     w.kv("pullBatchSize", c.pull_batch_size.to_string());
     w.kv("consumeThread", c.consume_thread.to_string());

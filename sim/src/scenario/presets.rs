@@ -187,6 +187,11 @@ static PRESETS: &[Preset] = &[
         "A RocketMQ 5.3.3 slave refuses every pull while slaveReadEnable = false (the default): while the master is down, no message that was not consumed before the fault reaches a consumer, whatever the replication setting."
     ),
     preset!(
+        "v5-grpc-poison-message",
+        "RocketMQ 5 gRPC consumer: a poison message retries from 1 s and reaches the DLQ in ~2h46m",
+        "The RocketMQ 5 gRPC push consumer retries a failed message through POP with the group's retry policy from its first entry (1 s, 5 s, 10 s, …): 17 deliveries, then %DLQ% about 2 h 46 min after the first (the remoting consumer: 4 h 45 min)."
+    ),
+    preset!(
         "v5-in-sync-replicas-slave-down",
         "RocketMQ 5: inSyncReplicas = 2 and the slave down: every send waits 3 s",
         "On RocketMQ 5.3.3 a SYNC_MASTER with inSyncReplicas = 2 whose slave is down makes every send wait slaveTimeout (3 s) for FLUSH_SLAVE_TIMEOUT, where 4.9.8 answers SLAVE_NOT_AVAILABLE at once."
@@ -259,7 +264,7 @@ mod tests {
 
     #[test]
     fn every_preset_parses_and_is_named_after_its_title() {
-        assert_eq!(all().len(), 39);
+        assert_eq!(all().len(), 40);
         for p in all() {
             let s = parse_scenario(p.source()).unwrap_or_else(|e| panic!("preset {}: {e}", p.id));
             assert_eq!(s.name, p.title, "preset {}", p.id);

@@ -33,7 +33,7 @@ use crate::broker::store::CopyId;
 use crate::event::{ConsumeResult, EventKind, NodeId, OffsetVia, QueueKind, Topic};
 use crate::ledger::DeliveryRecord;
 use crate::rng::Ratio;
-use crate::scenario::FailWith;
+use crate::scenario::{ConsumerClient, FailWith};
 use crate::time::{SimDuration, SimTime};
 
 /// `submitConsumeRequestLater` after a failed `sendMessageBack`.
@@ -165,13 +165,16 @@ impl Sim {
             main_offset: c.queues.iter().filter(|(q, _)| **q != QueueKind::Retry).map(|(_, s)| s.mem_offset).sum(),
             main_offsets: c.queues.iter().filter(|(q, _)| **q != QueueKind::Retry).map(|(_, s)| s.mem_offset).collect(),
             retry_offset: c.queues[&QueueKind::Retry].mem_offset,
-            in_process: c.queues.values().map(|q| q.pq.len()).sum(),
+            in_process: c.queues.values().map(|q| q.pq.len()).sum::<usize>() + self.pop.cached.len(),
         }
     }
 
     pub(super) fn on_consumer_start(&mut self, cepoch: u32) {
         if cepoch != self.consumer.epoch || self.consumer.online {
             return;
+        }
+        if self.sc.consumer.client == ConsumerClient::Grpc {
+            return self.on_pop_consumer_start();
         }
         // A starting client fetches its route from the name server at once
         // (`updateTopicSubscribeInfoWhenSubscriptionChanged`), not at the next 30 s poll.
@@ -273,7 +276,7 @@ impl Sim {
         if !self.consumer.online {
             return;
         }
-        let in_flight = self.consumer.queues.values().map(|q| q.pq.len()).sum::<usize>() as u32;
+        let in_flight = (self.consumer.queues.values().map(|q| q.pq.len()).sum::<usize>() + self.pop.cached.len()) as u32;
         let c = &mut self.consumer;
         c.online = false;
         c.crashed = true;
@@ -284,6 +287,8 @@ impl Sim {
         c.busy_threads = 0;
         c.waiting.clear();
         c.send_backs.clear();
+        self.crash_pop_consumer();
+        let c = &mut self.consumer;
         for q in c.queues.values_mut() {
             q.pq.clear();
             q.pull_outstanding = false;
@@ -326,9 +331,18 @@ impl Sim {
     }
 
     /// A consume thread is done (its consume, and the `sendMessageBack` RPC if it made one).
+    pub(super) fn release_consume_thread(&mut self) {
+        self.release_thread();
+    }
+
     fn release_thread(&mut self) {
         self.consumer.busy_threads = self.consumer.busy_threads.saturating_sub(1);
         self.start_consumes();
+    }
+
+    /// What the listener returns for this delivery of `copy` (the scenario's failure knobs).
+    pub(super) fn consume_result(&mut self, copy: CopyId) -> ConsumeResult {
+        self.decide(copy)
     }
 
     fn decide(&mut self, copy: CopyId) -> ConsumeResult {
@@ -346,6 +360,9 @@ impl Sim {
     }
 
     pub(super) fn on_consume_done(&mut self, q: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, rc: u32) {
+        if self.sc.consumer.client == ConsumerClient::Grpc {
+            return self.on_pop_consume_done(cepoch, copy, rc);
+        }
         if cepoch != self.consumer.epoch {
             return;
         }

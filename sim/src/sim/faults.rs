@@ -486,6 +486,7 @@ impl Sim {
                 }
             }
             self.drop_held_pulls(NodeId::Master);
+            self.drop_held_pops();
             self.schedule_route_update(silent);
             // Controller mode: the controller notices and elects (`sim::controller`).
             self.controller_sees_master_down(silent);
@@ -587,6 +588,8 @@ impl Sim {
                 self.ha.push2slave = 0;
                 self.ha.slave_ahead_at = None;
                 self.rearm_schedules();
+                self.rearm_revives();
+                self.resend_pop_answers();
                 if self.route == NodeId::Master && self.ctrl.is_none() {
                     // Consumers never left this master: whatever only the slave holds is unreadable.
                     self.slave_only_copies_unreadable();

@@ -52,6 +52,10 @@ impl Sim {
                 in_process[self.copies[copy].msg.0 as usize] = true;
             }
         }
+        // gRPC consumer: an open checkpoint brings its message back (or the ack ends it).
+        for &copy in self.pop.cks.keys() {
+            in_process[self.copies[copy].msg.0 as usize] = true;
+        }
         // One pass over the copies: which messages still have a readable copy nobody handled,
         // which sit in the DLQ.
         let n = self.sc.producer.messages as usize;

@@ -5,6 +5,7 @@
 //! zero or more past-tense [`Event`]s to the log. The same scenario and seed always give the
 //! same log, however the run is chunked ([`Sim::run_until`]) and on every platform.
 
+mod ack_message_processor;
 mod broker;
 mod commit_real_time_service;
 mod consumer;
@@ -15,10 +16,14 @@ mod grpc_producer;
 mod group_transfer_service;
 mod ha_client;
 mod ha_connection;
+mod pop_message_processor;
+mod pop_revive_service;
+mod process_queue_impl;
 mod producer;
 mod proxy;
 mod pull_message_service;
 mod pull_request_hold_service;
+mod receipt_handle_manager;
 mod replicas_manager;
 mod schedule_message_service;
 mod slave_synchronize;
@@ -101,6 +106,18 @@ pub(crate) enum Action {
     ChangeToMaster { broker: u32, epoch: u32 },
     /// The master's `checkSyncStateSetAndDoReport` (for its node epoch).
     CheckSyncStateSet { epoch: u32 },
+    /// gRPC consumer: a receive reaches the master through the proxy (`PopMessageProcessor`).
+    PopArrive { queue: QueueKind, cepoch: u32 },
+    /// gRPC consumer: a queue whose cache was full receives again.
+    PopReceiveLater { queue: QueueKind, cepoch: u32 },
+    /// gRPC consumer: popped messages reach the client.
+    PopResponse { queue: QueueKind, cepoch: u32, entries: Vec<(u64, CopyId)> },
+    /// gRPC consumer: an ack (`nack: None`) or a nack with its backoff reaches the master.
+    PopAnswerArrive { copy: CopyId, gen: u32, nack: Option<SimDuration>, cepoch: u32 },
+    /// `PopReviveService` looks at a checkpoint (generation `gen`, master epoch `epoch`).
+    PopRevive { copy: CopyId, gen: u32, epoch: u32 },
+    /// The proxy renews a held message's invisible time.
+    PopRenew { copy: CopyId, gen: u32 },
 }
 
 impl Action {
@@ -298,6 +315,8 @@ pub struct Sim {
     /// The proxy in front of the broker (gRPC clients, 5.3.3).
     pub(crate) proxy: proxy::Proxy,
     pub(crate) consumer: consumer::Consumer,
+    /// The gRPC consumer's POP state: the master's checkpoints and the client's cache.
+    pub(crate) pop: pop_message_processor::Pop,
     /// Which node the consumers' route points at.
     pub(crate) route: NodeId,
     /// When the name server dropped (or will drop) the dead master from the route; `None` while
@@ -379,6 +398,7 @@ impl Sim {
             producer: producer::Producer::new(sc.producer.messages, sc.producer.threads.unwrap_or(1)),
             proxy: proxy::Proxy::default(),
             consumer: consumer::Consumer::new(sc.topic.read_queue_nums),
+            pop: Default::default(),
             route: NodeId::Master,
             namesrv_master_gone_at: None,
             producer_no_route: false,
@@ -765,6 +785,12 @@ impl Sim {
             ControllerBack { gen } => self.on_controller_back(gen),
             ChangeToMaster { broker, epoch } => self.on_change_to_master(broker, epoch),
             CheckSyncStateSet { epoch } => self.on_check_sync_state_set(epoch),
+            PopArrive { queue, cepoch } => self.on_pop_arrive(queue, cepoch),
+            PopReceiveLater { queue, cepoch } => self.on_pop_receive_later(queue, cepoch),
+            PopResponse { queue, cepoch, entries } => self.on_pop_response(queue, cepoch, entries),
+            PopAnswerArrive { copy, gen, nack, cepoch } => self.on_pop_answer_arrive(copy, gen, nack, cepoch),
+            PopRevive { copy, gen, epoch } => self.on_pop_revive(copy, gen, epoch),
+            PopRenew { copy, gen } => self.on_pop_renew(copy, gen),
         }
     }
 }

@@ -25,6 +25,9 @@ impl Sim {
     /// Sends a pull for every queue that has room and none outstanding (`TopicTest`'s read
     /// queues in `queueId` order, then `%RETRY%`).
     pub(crate) fn kick_consumer(&mut self) {
+        if self.sc.consumer.client == crate::scenario::ConsumerClient::Grpc {
+            return self.kick_pop_consumer();
+        }
         let queues: Vec<QueueKind> = self.consumer.queues.keys().copied().collect();
         for q in queues {
             self.pull(q);
@@ -188,6 +191,9 @@ impl Sim {
         // messages at the hold service's next 5 s check.
         if node != NodeId::Master {
             return;
+        }
+        if self.sc.consumer.client == crate::scenario::ConsumerClient::Grpc {
+            return self.pop_notify(q);
         }
         let Some(h) = self.consumer.held.get(&q) else { return };
         if h.node != node || h.cepoch != self.consumer.epoch || self.node(node).epoch != h.nepoch {

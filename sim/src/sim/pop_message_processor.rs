@@ -1,0 +1,147 @@
+//! `PopMessageProcessor` (broker, 5.x) behind the proxy's `ReceiveMessageActivity` (spec 5 §5):
+//! how a gRPC push consumer's receive takes messages.
+//!
+//! A receive reaches the master through the proxy (two hops each way). The broker reads the
+//! group's queue from its consume offset, up to `receiveBatchSize` (32) messages, and **moves the
+//! offset past them at once**: from then on only the checkpoint (`PopCheckPoint`, written to the
+//! revive topic) stands for them. Each popped message is invisible until `popTime +
+//! invisibleTime`; the push consumer asks for auto-renew, so the proxy pops with its own
+//! `defaultInvisibleTimeMills` (60 s) and renews it while the client holds the message
+//! (`receipt_handle_manager.rs`). An ack ends the checkpoint (`ack_message_processor.rs`); a nack
+//! moves its end (`change_invisible_time_processor.rs`); a checkpoint still open at its end is
+//! revived into the retry topic (`pop_revive_service.rs`).
+//!
+//! Before a message reaches the client the proxy's `PopMessageResultFilterImpl` looks at its
+//! `reconsumeTimes`: at `maxAttempts` (the group's `retryMaxTimes` + 1 = 17) or more it is not
+//! delivered but forwarded to `%DLQ%<group>` (`forwardMessageToDeadLetterQueue`: a
+//! `consumerSendMsgBack` with delay level -1, then an ack).
+//!
+//! Long polling: a receive that finds nothing is held (`PopLongPollingService`) and answered
+//! when a message is dispatched to that queue. The held receive is re-sent every 20 s
+//! (`grpcClientConsumerMaxLongPollingTimeoutMillis`) with nothing changing, so the model keeps it
+//! held. Receives go to the master only. Modelled simplifications: the checkpoint lives in the
+//! model's memory, not as a revive-topic record, so it survives every broker crash (its own
+//! loss on a power loss is not modelled); `popFromRetryProbability` is not: each queue, the
+//! retry topic included, has its own receive loop.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Action, Sim};
+use crate::broker::store::CopyId;
+use crate::event::{EventKind, QueueKind, Topic};
+use crate::time::{SimDuration, SimTime};
+
+/// The proxy's `receiveBatchSize` in the settings it gives a push consumer (32).
+pub(crate) const RECEIVE_BATCH_SIZE: u64 = 32;
+
+/// One open checkpoint: a popped message not yet acked or revived.
+#[derive(Clone, Debug)]
+pub(crate) struct CheckPoint {
+    /// The popped copy's `reconsumeTimes`.
+    pub reconsume_times: u32,
+    /// When it was first popped (`renewMaxTimeMillis` counts from here).
+    pub popped_at: SimTime,
+    /// `popTime + invisibleTime`: when it becomes visible again unless acked.
+    pub revive_at: SimTime,
+    /// Bumped at each change of invisible time: the receipt handle the client holds is stale.
+    pub gen: u32,
+}
+
+/// The POP side of the group: the master's open checkpoints and the gRPC client's state.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Pop {
+    /// Open checkpoints on the master, by popped copy.
+    pub cks: BTreeMap<CopyId, CheckPoint>,
+    /// Queues with a receive outstanding (on the wire, or held by long polling).
+    pub receiving: BTreeSet<QueueKind>,
+    /// Queues whose receive the broker holds (long polling).
+    pub held: BTreeSet<QueueKind>,
+    /// Messages the client holds (received, not yet acked or nacked): its process queues' cache.
+    pub cached: BTreeMap<CopyId, QueueKind>,
+    /// Acks and nacks the client could not deliver (the master was down): (copy, gen, nack
+    /// backoff). The client retries them every second; the model sends them when the master is back.
+    pub unsent: Vec<(CopyId, u32, Option<SimDuration>)>,
+}
+
+impl Sim {
+    /// Two network hops: the client to the proxy, the proxy to the broker.
+    pub(crate) fn proxy_hops(&self) -> SimDuration {
+        SimDuration::from_us(self.sc.network.latency.as_us().saturating_mul(2))
+    }
+
+    /// A receive reached the master (`PopMessageProcessor.processRequest`).
+    pub(super) fn on_pop_arrive(&mut self, q: QueueKind, cepoch: u32) {
+        if cepoch != self.consumer.epoch || !self.consumer.online {
+            return;
+        }
+        if !self.master.is_up() {
+            // The receive fails; the client tries again once the master is back (`kick_consumer`).
+            self.pop.receiving.remove(&q);
+            return;
+        }
+        let offset = self.master.offsets.get(&q).copied().unwrap_or(0);
+        if offset >= self.master.store.consume_queue(q).len() as u64 {
+            self.pop.held.insert(q);
+            return;
+        }
+        self.pop_found(q);
+    }
+
+    /// A message was dispatched to `q` on the master: a held receive for it is answered.
+    pub(crate) fn pop_notify(&mut self, q: QueueKind) {
+        if self.pop.held.remove(&q) {
+            self.pop_found(q);
+        }
+    }
+
+    /// The master went down: its held receives fail (the client receives again after it returns).
+    pub(crate) fn drop_held_pops(&mut self) {
+        for q in std::mem::take(&mut self.pop.held) {
+            self.pop.receiving.remove(&q);
+        }
+    }
+
+    /// Pops what `q` holds from the group's offset: the offset moves past it, each message gets
+    /// a checkpoint (or, at `maxAttempts`, goes to `%DLQ%`), and the batch travels back.
+    fn pop_found(&mut self, q: QueueKind) {
+        let offset = self.master.offsets.get(&q).copied().unwrap_or(0);
+        let cq = self.master.store.consume_queue(q);
+        let end = (offset + RECEIVE_BATCH_SIZE).min(cq.len() as u64);
+        let found: Vec<(u64, CopyId)> =
+            (offset..end).map(|i| (i, self.master.store.records[cq[i as usize]].copy)).collect();
+        self.master.offsets.insert(q, end);
+        let invisible = self.sc.consumer.default_invisible_time;
+        let max_attempts = self.sc.consumer.max_attempts();
+        let mut entries = Vec::with_capacity(found.len());
+        for (qoffset, copy) in found {
+            let (msg, rc) = (self.copies[copy].msg, self.copies[copy].reconsume_times);
+            if rc >= max_attempts {
+                self.forward_to_dlq(copy);
+                continue;
+            }
+            let revive_at = self.now + invisible;
+            self.pop.cks.insert(
+                copy,
+                CheckPoint { reconsume_times: rc, popped_at: self.now, revive_at, gen: 0 },
+            );
+            self.emit(EventKind::Popped { msg, queue: q, queue_offset: qoffset, reconsume_times: rc, invisible_until: revive_at });
+            self.arm_revive(copy);
+            self.arm_renew(copy);
+            entries.push((qoffset, copy));
+        }
+        let cepoch = self.consumer.epoch;
+        self.schedule(self.proxy_hops(), Action::PopResponse { queue: q, cepoch, entries });
+    }
+
+    /// `PopMessageResultFilterImpl` said `TO_DLQ`: the proxy's `forwardMessageToDeadLetterQueue`
+    /// (`consumerSendMsgBack`, delay level -1: `%DLQ%<group>` with `reconsumeTimes` + 1), then
+    /// the ack of the popped copy. The application never sees this delivery.
+    fn forward_to_dlq(&mut self, copy: CopyId) {
+        let (msg, rc) = (self.copies[copy].msg, self.copies[copy].reconsume_times);
+        self.copies[copy].handled = true;
+        let dlq = self.master_append(msg, Topic::Dlq, 0, rc + 1, None);
+        self.copies[dlq].handled = !(self.sc.consumer.dlq_consumer && self.rules().dlq_readable);
+        self.ledger.get_mut(msg).set_dead_lettered_at(self.now);
+        self.emit(EventKind::DeadLettered { msg, reconsume_times: rc });
+    }
+}

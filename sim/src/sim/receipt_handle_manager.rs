@@ -1,0 +1,49 @@
+//! The proxy's `DefaultReceiptHandleManager` (5.x; spec 5 §5): auto-renew of the messages a gRPC
+//! push consumer holds.
+//!
+//! The push consumer receives with `autoRenew = true`, so the proxy pops with its
+//! `defaultInvisibleTimeMills` (60 s) and, while the client still holds the message, renews its
+//! invisible time `renewAheadTimeMillis` (10 s) before it ends, up to `renewMaxTimeMillis` (3 h)
+//! after the pop. A slow consumption is therefore not redelivered while the client is alive. The
+//! model renews by `defaultInvisibleTimeMills` each time (the proxy's `RenewStrategyPolicy` steps
+//! are not modelled), and a client that crashed renews nothing: its messages come back when their
+//! invisible time ends (the proxy's clear-on-unregister, `invisibleTimeMillisWhenClear`, is not
+//! modelled: it needs the proxy to notice the client is gone).
+
+use super::{Action, Sim};
+use crate::broker::store::CopyId;
+use crate::event::EventKind;
+use crate::time::SimDuration;
+
+/// `renewAheadTimeMillis`.
+pub(crate) const RENEW_AHEAD: SimDuration = SimDuration::from_ms(10_000);
+/// `renewMaxTimeMillis`.
+pub(crate) const RENEW_MAX: SimDuration = SimDuration::from_secs(3 * 3_600);
+
+impl Sim {
+    /// Plans the renewal of `copy`'s invisible time, `renewAheadTimeMillis` before it ends.
+    pub(crate) fn arm_renew(&mut self, copy: CopyId) {
+        let Some(ck) = self.pop.cks.get(&copy) else { return };
+        let at = SimDuration::from_us(ck.revive_at.as_us().saturating_sub(RENEW_AHEAD.as_us()));
+        let gen = ck.gen;
+        self.schedule_at(crate::time::SimTime(at.as_us()), Action::PopRenew { copy, gen });
+    }
+
+    pub(super) fn on_pop_renew(&mut self, copy: CopyId, gen: u32) {
+        let held = self.consumer.online && self.pop.cached.contains_key(&copy);
+        let now = self.now;
+        let invisible = self.sc.consumer.default_invisible_time;
+        let master_up = self.master.is_up();
+        let Some(ck) = self.pop.cks.get_mut(&copy) else { return };
+        if ck.gen != gen || !held || !master_up || now.since(ck.popped_at) >= RENEW_MAX {
+            return;
+        }
+        ck.revive_at = now + invisible;
+        ck.gen += 1;
+        let visible_at = ck.revive_at;
+        let msg = self.copies[copy].msg;
+        self.emit(EventKind::InvisibleTimeChanged { msg, visible_at, renewed: true });
+        self.arm_revive(copy);
+        self.arm_renew(copy);
+    }
+}
