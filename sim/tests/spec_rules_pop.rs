@@ -150,7 +150,7 @@ fn poison_message_dead_letters_after_max_attempts_on_the_5x_schedule() {
     assert_eq!(verdicts(&r), "DEAD_LETTERED=1 DELIVERED=9");
     // The same poison message with the remoting consumer: level 3 + reconsumeTimes, 4 h 45 min.
     let mut remoting = grpc("failMessages = [3]", "6h");
-    remoting.consumer.client = rmq_sim::scenario::ConsumerClient::Remoting;
+    remoting.consumer.client = rmq_sim::scenario::Client::Remoting;
     let (rsim, _) = run(&remoting);
     let rd = deliveries(&rsim, 3);
     assert_eq!(rd.len(), 17);

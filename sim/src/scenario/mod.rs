@@ -78,7 +78,9 @@ pub enum SendMode {
     Oneway,
 }
 
-/// Which client library talks to the cluster (`[producer] client`; spec 5 §5). Lab name.
+/// Which client library talks to the cluster (`[producer] client`, `[consumer] client`; spec 5
+/// §5). Lab name. The gRPC push consumer receives through the proxy, which POPs from the broker
+/// (`sim::process_queue_impl`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Client {
     /// The remoting client (`DefaultMQProducer`, `DefaultMQPushConsumer`), talking to the broker.
@@ -138,19 +140,6 @@ pub enum FailWith {
     /// The listener throws; `ConsumeMessageConcurrentlyService` treats it as `RECONSUME_LATER`.
     #[serde(rename = "EXCEPTION")]
     Exception,
-}
-
-/// `[consumer] client`: which push consumer the application runs.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
-pub enum ConsumerClient {
-    /// `DefaultMQPushConsumer` (the remoting client): pulls, sends failures back (client spec §6–§10).
-    #[default]
-    #[serde(rename = "remoting")]
-    Remoting,
-    /// The gRPC `PushConsumer` of `apache/rocketmq-clients` (5.x only): it receives through the
-    /// proxy, which POPs from the broker (spec 5 §5, `sim::process_queue_impl`).
-    #[serde(rename = "grpc")]
-    Grpc,
 }
 
 /// The consumer group's `groupRetryPolicy` type (`SubscriptionGroupConfig`, 5.x), which the proxy
@@ -523,7 +512,7 @@ pub struct ConsumerConfig {
     /// `consumeConcurrentlyMaxSpan`, default 2000: largest offset span of a process queue.
     pub consume_concurrently_max_span: u32,
     /// `client`: the remoting `DefaultMQPushConsumer` (default) or the gRPC `PushConsumer` (5.3.3).
-    pub client: ConsumerClient,
+    pub client: Client,
     /// gRPC: the group's `retryMaxTimes` (`SubscriptionGroupConfig`, default 16); the proxy gives
     /// the client `maxAttempts` = `retryMaxTimes` + 1 and dead-letters a message popped with
     /// `reconsumeTimes` ≥ `maxAttempts`.
@@ -545,8 +534,8 @@ impl ConsumerConfig {
     /// remoting client's `maxReconsumeTimes`, the gRPC consumer's `maxAttempts`.
     pub fn dead_letter_at(&self) -> u32 {
         match self.client {
-            ConsumerClient::Remoting => self.max_reconsume_times,
-            ConsumerClient::Grpc => self.max_attempts(),
+            Client::Remoting => self.max_reconsume_times,
+            Client::Grpc => self.max_attempts(),
         }
     }
 }
@@ -570,7 +559,7 @@ impl Default for ConsumerConfig {
             pull_threshold_for_queue: 1_000,
             pull_threshold_size_for_queue: 100,
             consume_concurrently_max_span: 2_000,
-            client: ConsumerClient::Remoting,
+            client: Client::Remoting,
             retry_max_times: 16,
             group_retry_policy: GroupRetryPolicy::Customized,
             default_invisible_time: SimDuration::from_secs(60),

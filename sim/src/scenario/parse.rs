@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use toml::{Table, Value};
 
 use super::{
-    limits, BrokerConfig, Client, ControllerConfig, BrokerRole, ConsumerClient, ConsumerConfig, GroupRetryPolicy, DiskConfig, FailWith, Fault, FaultKind,
+    limits, BrokerConfig, Client, ControllerConfig, BrokerRole, ConsumerConfig, GroupRetryPolicy, DiskConfig, FailWith, Fault, FaultKind,
     FaultTarget, FlushDiskType, NetworkConfig, OnException, ProducerConfig, ProxyMode, Scenario, SendMode,
     SlaveConfig, TopicConfig,
 };
@@ -218,7 +218,6 @@ const CONSUMER_REMOTING_KEYS: &[&str] = &[
 /// `[consumer]` keys only the gRPC `PushConsumer` (with its proxy and group config) has.
 const CONSUMER_GRPC_KEYS: &[&str] =
     &["retryMaxTimes", "groupRetryPolicy", "defaultInvisibleTimeMills", "consumptionThreadCount"];
-const CONSUMER_CLIENTS: &[(&str, ConsumerClient)] = &[("remoting", ConsumerClient::Remoting), ("grpc", ConsumerClient::Grpc)];
 const GROUP_RETRY_POLICIES: &[(&str, GroupRetryPolicy)] =
     &[("CUSTOMIZED", GroupRetryPolicy::Customized), ("EXPONENTIAL", GroupRetryPolicy::Exponential)];
 const FAULT_KEYS: &[&str] = &["at", "kind", "target", "duration", "factor"];
@@ -568,16 +567,16 @@ fn parse_producer(t: &Tbl, p: &mut ProducerConfig, version: RocketMqVersion) -> 
 
 fn parse_consumer(t: &Tbl, c: &mut ConsumerConfig, messages: u32, until: SimTime, version: RocketMqVersion) -> Result<()> {
     t.check_keys(CONSUMER_KEYS)?;
-    c.client = t.choice("client", c.client, CONSUMER_CLIENTS)?;
-    if c.client == ConsumerClient::Grpc && !version.rules().grpc_clients {
+    c.client = t.choice("client", c.client, CLIENTS)?;
+    if c.client == Client::Grpc && !version.rules().grpc_clients {
         return Err(t.err(
             "client",
             format!("the gRPC push consumer talks to the proxy, which came with RocketMQ 5.0; RocketMQ {version} has only the remoting client: set `version = \"5.3.3\"` or `client = \"remoting\"`"),
         ));
     }
     let (other, theirs, ours) = match c.client {
-        ConsumerClient::Remoting => (CONSUMER_GRPC_KEYS, "the gRPC push consumer's (client = \"grpc\")", "remoting"),
-        ConsumerClient::Grpc => (CONSUMER_REMOTING_KEYS, "the remoting DefaultMQPushConsumer's (client = \"remoting\")", "grpc"),
+        Client::Remoting => (CONSUMER_GRPC_KEYS, "the gRPC push consumer's (client = \"grpc\")", "remoting"),
+        Client::Grpc => (CONSUMER_REMOTING_KEYS, "the remoting DefaultMQPushConsumer's (client = \"remoting\")", "grpc"),
     };
     let foreign = t.table.keys().filter(|k| other.contains(&k.as_str())).min_by_key(|k| t.lines.find(&t.field(k)).unwrap_or(usize::MAX));
     if let Some(key) = foreign {
@@ -1305,10 +1304,10 @@ fn write_producer(w: &mut Writer, p: &ProducerConfig) {
 }
 
 fn write_consumer(w: &mut Writer, c: &ConsumerConfig) {
-    let grpc = c.client == ConsumerClient::Grpc;
+    let grpc = c.client == Client::Grpc;
     w.header("[consumer]");
     if grpc {
-        w.kv("client", quote(name_of(CONSUMER_CLIENTS, c.client)));
+        w.kv("client", quote(name_of(CLIENTS, c.client)));
     }
     w.kv("enabled", c.enabled.to_string());
     w.kv("group", quote(&c.group));

@@ -33,7 +33,7 @@ use crate::broker::store::CopyId;
 use crate::event::{ConsumeResult, EventKind, NodeId, OffsetVia, QueueKind, Topic};
 use crate::ledger::DeliveryRecord;
 use crate::rng::Ratio;
-use crate::scenario::{ConsumerClient, FailWith};
+use crate::scenario::{Client, FailWith};
 use crate::time::{SimDuration, SimTime};
 
 /// `submitConsumeRequestLater` after a failed `sendMessageBack`.
@@ -173,7 +173,7 @@ impl Sim {
         if cepoch != self.consumer.epoch || self.consumer.online {
             return;
         }
-        if self.sc.consumer.client == ConsumerClient::Grpc {
+        if self.sc.consumer.client == Client::Grpc {
             return self.on_pop_consumer_start();
         }
         // A starting client fetches its route from the name server at once
@@ -360,7 +360,7 @@ impl Sim {
     }
 
     pub(super) fn on_consume_done(&mut self, q: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, rc: u32) {
-        if self.sc.consumer.client == ConsumerClient::Grpc {
+        if self.sc.consumer.client == Client::Grpc {
             return self.on_pop_consume_done(cepoch, copy, rc);
         }
         if cepoch != self.consumer.epoch {

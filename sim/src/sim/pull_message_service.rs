@@ -25,7 +25,7 @@ impl Sim {
     /// Sends a pull for every queue that has room and none outstanding (`TopicTest`'s read
     /// queues in `queueId` order, then `%RETRY%`).
     pub(crate) fn kick_consumer(&mut self) {
-        if self.sc.consumer.client == crate::scenario::ConsumerClient::Grpc {
+        if self.sc.consumer.client == crate::scenario::Client::Grpc {
             return self.kick_pop_consumer();
         }
         let queues: Vec<QueueKind> = self.consumer.queues.keys().copied().collect();
@@ -192,7 +192,7 @@ impl Sim {
         if node != NodeId::Master {
             return;
         }
-        if self.sc.consumer.client == crate::scenario::ConsumerClient::Grpc {
+        if self.sc.consumer.client == crate::scenario::Client::Grpc {
             return self.pop_notify(q);
         }
         let Some(h) = self.consumer.held.get(&q) else { return };
