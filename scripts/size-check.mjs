@@ -40,8 +40,11 @@ export const BUNDLE_BUDGET_BYTES = 250 * 1024;
  *  dce6668 (trunk build --release) — the guided tour (the [tour] table, its panel and paced playback), controller mode
  *  drawn (broker ids, roles, epochs, the controller band, truncated ghosts), the gRPC producer through the proxy and its
  *  presets, the whole-path first-run preset, the fitted replication line; then the presets parsed without their comment
- *  lines (issue 23 item 2): 460.7 KB measured (lab wasm 442.3 KB, extras 475.9 KB); + ~0.9% room. */
-export const RATCHET_BYTES = 465 * 1024;
+ *  lines (issue 23 item 2): 460.7 KB measured (lab wasm 442.3 KB, extras 475.9 KB); + ~0.9% room.
+ *  484 KB, deliberately: the 460.7 KB above was measured before the gRPC push consumer (POP: receive, invisible
+ *  time, ack/nack, revive, the proxy's renewal; issue 21) and the routed tokens landed beside it: 479.5 KB measured
+ *  at 9730f52 (lab wasm 460.9 KB, extras 494.3 KB); + ~0.9% room. The plan to 250 KB is in BENCHMARKS.md. */
+export const RATCHET_BYTES = 484 * 1024;
 /** What the check fails above: the ratchet while it is above budget + 5%, then budget + 5%. */
 export const LIMIT_BYTES = Math.max(RATCHET_BYTES, BUNDLE_BUDGET_BYTES * 1.05);
 /** The lab module and its stylesheet (the figure BENCHMARKS.md has tracked as "the bundle"). */
