@@ -57,8 +57,9 @@ async fn seek_ms(root: &Element, ms: u64) {
 }
 
 #[wasm_bindgen_test]
-async fn default_scenario_shows_broken_promises_and_explains_a_lost_message() {
-    let root = mount().await;
+async fn a_power_cut_shows_broken_promises_and_explains_a_lost_message() {
+    // The ASYNC_FLUSH power cut (no longer the default preset since whole-path, issue 24 item 2).
+    let root = mount_with("?lang=en&preset=async-flush-power-loss").await;
     assert!(text(&root, "[data-testid=scenario-name]").contains("ASYNC_FLUSH"));
     click(&root, "[data-testid=step]").await;
     assert_ne!(text(&root, "[data-testid=clock]"), "0µs");

@@ -39,7 +39,8 @@ async fn a_truncated_link_shows_a_banner_and_the_default_scenario() {
     let root = mount_at("?#run=v1.eNqrVkrOz0nNTc0rUbJSMjIwMDY", None).await;
     let banner = text(&root, "[data-testid=link-banner]");
     assert!(banner.contains("could not be opened") && banner.contains("damaged"), "{banner}");
-    assert!(text(&root, "[data-testid=scenario-name]").contains("ASYNC_FLUSH"));
+    let default = rmq_sim::scenario::presets::find(losslab_web::DEFAULT_PRESET).expect("the default preset");
+    assert_eq!(text(&root, "[data-testid=scenario-name]"), default.title, "the default scenario is shown");
     let scrub: web_sys::HtmlInputElement =
         wasm_bindgen::JsCast::dyn_into(root.query_selector("[data-testid=scrub]").ok().flatten().expect("scrub")).expect("input");
     assert_eq!(scrub.value(), "0", "the playhead starts at 0");
