@@ -144,6 +144,8 @@ catalogue! {
     ShortcutHint => "key {0}", "快捷键 {0}";
     // Summary.
     SummaryHeading => "Summary", "汇总";
+    SummaryAllCounts => "all counts", "全部计数";
+    SummaryStripLabel => "Counts at the playhead", "播放头处的计数";
     BrokenTextSoFar => " broken promises so far: acknowledged, then lost", " 条承诺已落空：确认成功后又丢失";
     AtEndHidden => "shown when the playhead reaches the end", "播放到结尾时显示";
     PaceSlowed => "slowed to {0} here so you can follow the messages", "此处放慢到 {0}，便于看清消息";

@@ -492,7 +492,7 @@ fn overflow_labels(o: Orientation, overflow: &layout::Overflow, lang: Lang) -> H
 /// The links between the stations, under the tokens that travel them ([`layout::route`]): a
 /// line across each gap between two boxes, with an arrowhead in the message's direction (no
 /// replication link without a slave).
-fn links_view(o: Orientation, has_slave: bool) -> Html {
+pub fn links_view(o: Orientation, has_slave: bool) -> Html {
     html! {
         <g class="links" data-testid="links" aria-hidden="true">
             { for layout::LINKS.iter().filter(|(_, _, what)| has_slave || *what != "replicate").map(|(a, b, what)| {
