@@ -119,7 +119,7 @@ test('the module lab is isolated from the page in both directions', { timeout: 6
   const inside = await page.locator('#lab-module').evaluate((host) => {
     const root = host.shadowRoot;
     const cs = (el) => getComputedStyle(el);
-    const h2 = root.querySelector('h2');
+    const h2 = root.querySelector('.panel h2');
     const code = root.querySelector('code');
     const lab = root.querySelector('.lab-host');
     return { shadow: !!root, h2Rule: cs(h2).borderBottomWidth, codeBg: cs(code).backgroundColor,
@@ -132,7 +132,7 @@ test('the module lab is isolated from the page in both directions', { timeout: 6
   assert.equal(inside.h2Size, `${(1.02 * 15).toFixed(2).replace(/0$/, '')}px`, 'rem means the lab\'s 15px, not the page\'s root size');
   // A docs theme with html { font-size: 62.5% } (mdBook's) leaves the lab's sizes alone.
   await page.addStyleTag({ content: 'html { font-size: 62.5%; line-height: 3; }' });
-  const themed = await page.locator('#lab-module').evaluate((host) => getComputedStyle(host.shadowRoot.querySelector('h2')).fontSize);
+  const themed = await page.locator('#lab-module').evaluate((host) => getComputedStyle(host.shadowRoot.querySelector('.panel h2')).fontSize);
   assert.equal(themed, inside.h2Size);
   await page.close();
 });
