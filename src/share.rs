@@ -607,7 +607,8 @@ mod tests {
         let what = |tl: &Timeline| tl.injected.iter().map(|(t, f)| (*t, f.kind, f.target, f.duration)).collect::<Vec<_>>();
         assert_eq!(what(&tl), what(&run.timeline));
         assert_eq!(Run::new(tl).report.event_log_digest, run.report.event_log_digest);
-        let whatif = crate::compare::merged_scenario(&run.timeline);
+        // The what-if runs this scenario (the compare module's merged_scenario).
+        let whatif = to_link(&run.timeline, SimTime::ZERO, &ViewOpts::default()).scenario;
         let targets: Vec<FaultTarget> = whatif.faults.iter().map(|f| f.target).collect();
         assert_eq!(targets, [FaultTarget::Master, FaultTarget::Controller, FaultTarget::Slave2, FaultTarget::FirstMaster]);
     }
