@@ -41,6 +41,9 @@ impl Sim {
         ck.revive_at = now + invisible;
         ck.gen += 1;
         let visible_at = ck.revive_at;
+        let trace = &mut self.pop.trace[ck.trace];
+        trace.invisible_until = visible_at;
+        trace.renewals += 1;
         let msg = self.copies[copy].msg;
         self.emit(EventKind::InvisibleTimeChanged { msg, visible_at, renewed: true });
         self.arm_revive(copy);
