@@ -245,6 +245,8 @@ export interface LatencyStats {
 export interface PopReport {
   /** The queue it was popped from: `"TopicTest#2"`, `"%RETRY%"`. */
   queue: string;
+  /** Its offset in that queue. */
+  queueOffset: number;
   reconsumeTimes: number;
   poppedAtMs: number;
   /** When the receive brought it to the client; null if the client never got it (it died). */

@@ -114,6 +114,7 @@ fn serialize_opt_ms<S: serde::Serializer>(us: &Option<u64>, s: S) -> Result<S::O
 pub struct PopReport {
     /// The queue it was popped from (`"TopicTest#2"`, `"%RETRY%"`).
     pub queue: String,
+    pub queue_offset: u64,
     pub reconsume_times: u32,
     #[serde(rename = "poppedAtMs", serialize_with = "serialize_ms")]
     pub popped_at_us: u64,
@@ -146,6 +147,7 @@ impl PopReport {
         use crate::sim::{PopAnswer, PopEnd};
         PopReport {
             queue: t.queue.to_string(),
+            queue_offset: t.queue_offset,
             reconsume_times: t.reconsume_times,
             popped_at_us: t.popped_at.as_us(),
             received_at_us: t.received_at.map(|at| at.as_us()),

@@ -73,6 +73,8 @@ pub enum PopAnswer {
 pub struct PopTrace {
     pub msg: MsgId,
     pub queue: QueueKind,
+    /// Its position in `queue` (with `queue`, the popped copy).
+    pub queue_offset: u64,
     pub reconsume_times: u32,
     pub popped_at: SimTime,
     /// When the pop's answer reached the client (its receive returned the message).
@@ -166,6 +168,7 @@ impl Sim {
             self.pop.trace.push(PopTrace {
                 msg,
                 queue: q,
+                queue_offset: qoffset,
                 reconsume_times: rc,
                 popped_at: self.now,
                 received_at: None,
