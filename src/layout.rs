@@ -280,7 +280,8 @@ fn reached(t: SimTime, stage: Option<SimTime>) -> bool {
 
 /// Whether the message's last copy went in a truncation on rejoin (the core's loss reason).
 pub fn cut_by_truncation(r: &MessageRecord) -> bool {
-    matches!(r.lost().last(), Some((_, rmq_sim::text::LossReason::TruncatedOnRejoin { .. })))
+    use rmq_sim::text::LossReason::*;
+    matches!(r.lost().last(), Some((_, TruncatedOnRejoin { .. } | MasterRestartedInPlace { truncated: true, .. })))
 }
 
 /// The look of a message at `t`, from its place and the core's ledger stage times.
