@@ -50,6 +50,7 @@ const FIELDS: &[Field] = &[
     f("broker", "flushCommitLogLeastPages", Kind::Text, "4", Some(Key::UnitPages), Key::HelpFlushLeastPages),
     f("slave", "enabled", Kind::Bool, "false", None, Key::HelpSlaveEnabled),
     f("slave", "slaveReadEnable", Kind::Bool, "false", None, Key::HelpSlaveReadEnable),
+    f("producer", "client", Kind::Choice(&["remoting", "grpc"]), "remoting", None, Key::HelpClient),
     f("producer", "sendMode", Kind::Choice(&["SYNC", "ASYNC", "ONEWAY"]), "SYNC", None, Key::HelpSendMode),
     f("producer", "messages", Kind::Text, "200", None, Key::HelpMessages),
     f("producer", "interval", Kind::Text, "10ms", None, Key::HelpInterval),
@@ -71,9 +72,12 @@ fn dotted(fl: &Field) -> String {
 }
 
 /// Whether the release has the field (`slaveTimeout` not in 4.7.0, the replica keys only in 5.x);
-/// `slaveReadEnable` is shown where it changes something (5.x: a 4.x slave serves pulls anyway).
+/// `slaveReadEnable` is shown where it changes something (5.x: a 4.x slave serves pulls anyway);
+/// the producer's `client` where there is a proxy to talk gRPC to (5.x).
 pub fn shown_in(field: &str, v: RocketMqVersion) -> bool {
-    v.has_key(field) && (field != "slave.slaveReadEnable" || v.rules().slave_pull_needs_read_enable)
+    v.has_key(field)
+        && (field != "slave.slaveReadEnable" || v.rules().slave_pull_needs_read_enable)
+        && (field != "producer.client" || v.rules().grpc_clients)
 }
 
 fn field_view(lang: Lang, fl: &'static Field, text: &str, err: Option<&ScenarioError>, on_set: &Callback<(usize, String)>, i: usize) -> Html {
@@ -120,6 +124,9 @@ mod tests {
         assert!(shown_in("broker.inSyncReplicas", RocketMqVersion::V5_3_3));
         assert!(!shown_in("slave.slaveReadEnable", RocketMqVersion::V4_9_8));
         assert!(shown_in("slave.slaveReadEnable", RocketMqVersion::V5_3_3));
+        // The gRPC client talks to the 5.x proxy (issue 21).
+        assert!(!shown_in("producer.client", RocketMqVersion::V4_9_8));
+        assert!(shown_in("producer.client", RocketMqVersion::V5_3_3));
     }
 }
 
