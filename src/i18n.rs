@@ -270,7 +270,8 @@ catalogue! {
     SendAsync => "ASYNC send", "ASYNC 异步发送";
     SendOneway => "ONEWAY send", "ONEWAY 单向发送";
     ProducerSub => "{0} · {1} of {2} sent", "{0} · 已发送 {1} / {2}";
-    ProducerGrpc => "gRPC · maxAttempts {0} · requestTimeout {1}", "gRPC 客户端 · maxAttempts {0} · requestTimeout {1}";
+    ProducerGrpc => "gRPC client", "gRPC 客户端";
+    GrpcSettings => "maxAttempts {0} · requestTimeout {1}", "maxAttempts {0} 次 · requestTimeout {1}";
     ProxyPlate => "proxy · {0}", "代理 · {0}";
     ProxyTitle => "RocketMQ 5 proxy ({0} mode) between the gRPC {1} and the broker. {2}", "RocketMQ 5 代理（{0} 模式），位于 gRPC {1}与 Broker 之间。{2}";
     ProxyOfProducer => "producer", "生产者";

@@ -230,19 +230,32 @@ fn producer_view(pb: &Playback, o: Orientation, lang: Lang, feed: &ProducerFeed)
     let sc = &pb.run.timeline.scenario;
     let cut = pb.run.fault_active(FaultKind::NetworkPartition, FaultTarget::Producer, pb.cursor);
     let link = if cut { t(lang, Key::LinkCut) } else { "" };
-    let mode = match sc.producer.client {
-        rmq_sim::scenario::Client::Grpc => {
-            tf(lang, Key::ProducerGrpc, &[&sc.producer.max_attempts, &short_duration(sc.producer.request_timeout)])
-        }
-        rmq_sim::scenario::Client::Remoting => send_mode(sc.producer.send_mode, lang).to_string(),
-    };
+    let grpc = sc.producer.client == rmq_sim::scenario::Client::Grpc;
+    let mode = if grpc { t(lang, Key::ProducerGrpc) } else { send_mode(sc.producer.send_mode, lang) };
     let sub = tf(lang, Key::ProducerSub, &[&mode, &feed.sent, &sc.producer.messages]) + link;
-    let feed = feed.answers.clone();
+    // The gRPC client's settings take the feed's top line (issue 21: the station said "SYNC send").
+    let lines = layout::feed_lines(o);
+    let settings = if grpc { settings_lines(&sc.producer, area.w - 4.0, lang) } else { Vec::new() };
+    let mut feed = feed.answers.clone();
+    feed.truncate(lines - settings.len());
     let max_chars = layout::feed_chars(o);
     let base = area.y + area.h - 6.0 - layout::FEED_PITCH * (feed.len() as f64 - 1.0).max(0.0);
+    let full = settings.join(" · ");
+    let settings = (!settings.is_empty()).then(|| {
+        html! {
+            <g data-testid="grpc-settings" data-full={full}>
+                { for settings.iter().enumerate().map(|(i, s)| {
+                    let fit = layout::fit_label(s, area.w - 4.0, GRPC_SETTINGS_PX, 7.5, false);
+                    let y = area.y + area.h - 6.0 - layout::FEED_PITCH * (lines as f64 - 1.0 - i as f64);
+                    fitted("grpc-settings", area.x + 2.0, y, s, &fit, GRPC_SETTINGS_PX)
+                }) }
+            </g>
+        }
+    });
     html! {
         <>
             { boxed(area, 8.0, t(lang, Key::StProducer), sub, if cut { "st-producer st-down" } else { "st-producer" }) }
+            { for settings }
             <g class="answers">
                 { for feed.into_iter().enumerate().map(|(i, (s, c))| html! {
                     <text class={c} x={(area.x + 2.0).to_string()} y={(base + layout::FEED_PITCH * i as f64).to_string()}>
@@ -592,6 +605,7 @@ fn stations(p: &LayerProps) -> Html {
     html! {
         <g class="stations">
             { producer_view(pb, o, lang, &feed) }
+            { proxy_view(pb, o, lang) }
             { master_view(pb, o, lang) }
             { slave_view(pb, o, lang) }
             { replication_wait_view(pb, o, lang) }
@@ -652,7 +666,6 @@ pub fn pipeline(p: &Props) -> Html {
              data-motion={if motion == Motion::Jump { "jump" } else { "glide" }}>
             { links_view(o, pb.run.timeline.scenario.slave.enabled) }
             <Stations pb={per_event.clone()} orientation={o} />
-            { proxy_view(&per_event, o, lang) }
             { retries }
             <TokenCanvas {frame} width={w} height={h} selected={pb.selected} focused={*focused} on_select={on_select.clone()} />
             { overflow_labels(o, &overflow, lang) }
@@ -836,6 +849,21 @@ fn slave2_badge(pb: &Playback, o: Orientation, lang: Lang) -> Html {
 // RocketMQ 5 clients (issue 21): the proxy on the gRPC clients' links, and the POP consumer's
 // invisible messages on the consumer's side.
 
+/// The gRPC client's settings line's largest size (www/style.css `.grpc-settings`).
+const GRPC_SETTINGS_PX: f64 = 9.5;
+
+/// The gRPC client's settings for the producer's feed: one line where it fits `room` at 8.5 px or
+/// more, else one line per setting.
+fn settings_lines(p: &rmq_sim::scenario::ProducerConfig, room: f64, lang: Lang) -> Vec<String> {
+    let s = tf(lang, Key::GrpcSettings, &[&p.max_attempts, &short_duration(p.request_timeout)]);
+    let fit = layout::fit_label(&s, room, GRPC_SETTINGS_PX, 8.5, false);
+    if fit.clipped {
+        s.split(" · ").map(str::to_string).collect()
+    } else {
+        vec![s]
+    }
+}
+
 /// A duration as the gRPC client's settings say it: whole seconds as "3 s", else milliseconds.
 fn short_duration(d: rmq_sim::SimDuration) -> String {
     let ms = d.0 / 1000;
@@ -955,6 +983,25 @@ mod tests {
             }
         }
         assert!(badge_width(&tf(Lang::En, Key::Promoted, &[&2, &2])) <= station(Orientation::Wide, StationId::MasterCache).w, "the desktop says it whole");
+    }
+
+    /// The gRPC client's settings line fits the producer at its smallest size, in every
+    /// arrangement and both languages (issue 21), above the answers it leaves room for.
+    #[test]
+    fn the_grpc_settings_line_fits_the_producer() {
+        for o in [Orientation::Wide, Orientation::Compact, Orientation::Tall] {
+            let room = station(o, StationId::Producer).w - 4.0;
+            let p = rmq_sim::scenario::ProducerConfig { request_timeout: rmq_sim::SimDuration::from_ms(10_000), max_attempts: 100, ..Default::default() };
+            for lang in [Lang::En, Lang::Zh] {
+                let lines = settings_lines(&p, room, lang);
+                for s in &lines {
+                    assert!(!layout::fit_label(s, room, GRPC_SETTINGS_PX, 7.5, false).clipped, "{o:?} {lang:?}: {s:?} in {room}");
+                }
+                assert!(layout::feed_lines(o) > lines.len(), "{o:?}: room for an answer below the settings");
+            }
+        }
+        assert_eq!(short_duration(rmq_sim::SimDuration::from_ms(10_000)), "10 s");
+        assert_eq!(short_duration(rmq_sim::SimDuration::from_ms(2_500)), "2500 ms");
     }
 
     #[test]
