@@ -605,7 +605,6 @@ fn stations(p: &LayerProps) -> Html {
     html! {
         <g class="stations">
             { producer_view(pb, o, lang, &feed) }
-            { proxy_view(pb, o, lang) }
             { master_view(pb, o, lang) }
             { slave_view(pb, o, lang) }
             { replication_wait_view(pb, o, lang) }
@@ -614,6 +613,8 @@ fn stations(p: &LayerProps) -> Html {
             { invisible_view(pb, o, lang) }
             { bins_view(pb, o, lang) }
             { band_view(pb, o, lang) }
+            // Last: over the box edges where the gap is narrow (a 690 px embed's consume queue).
+            { proxy_view(pb, o, lang) }
         </g>
     }
 }
