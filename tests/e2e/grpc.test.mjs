@@ -116,9 +116,12 @@ test('gRPC consumer: a poison message is invisible after each nack and reaches %
   await until(page, () => document.querySelector('[data-testid=token-list] button[data-msg="3"]')?.classList.contains('tok-invisible'), null, 'msg#3 drawn invisible');
   await until(page, () => /POP · 1 invisible/.test(document.querySelector('.st-consumer .st-sub')?.dataset.full || ''), null, 'the consumer says one is invisible');
   await page.screenshot({ path: `${ARTIFACTS}grpc-pop-invisible-1440.png` });
-  // Revived into %RETRY% at 3.14 s and delivered again: no longer invisible.
+  // Visible again at 1.040 s, on its way into %RETRY% (revived at 3.14 s): not invisible.
+  await seekTo(page, 2000);
+  await until(page, () => !document.querySelector('[data-testid=invisible][data-msg="3"]'), null, 'msg#3 visible again, on its way to %RETRY%');
+  // Revived, delivered again, failed, nacked with the second backoff, 5 s: invisible until 8.149 s.
   await seekTo(page, 3500);
-  await until(page, () => !document.querySelector('[data-testid=invisible][data-msg="3"]'), null, 'msg#3 revived');
+  await until(page, `/^msg#3 (invisible|◌) until 8\\.149s · 2\\/17/.test((${invisible})())`, null, 'msg#3 invisible until 8.149s after its second delivery');
   // The 17th delivery at ~1 h 46 min, then %DLQ% one backoff (1 h) later.
   await seekTo(page, 6_400_000);
   await until(page, `/^msg#3 (invisible|◌) until 2h46m19\\.784s · 17\\/17/.test((${invisible})())`, null, 'after the 17th delivery, invisible until ~2 h 46 min, 17 of 17 deliveries');
