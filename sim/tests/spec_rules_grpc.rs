@@ -20,23 +20,36 @@ fn disk_stall(producer: &str, proxy: &str) -> rmq_sim::Scenario {
 
 /// [`disk_stall`] with a stall of `duration`.
 fn stall_for(duration: &str, producer: &str, proxy: &str) -> rmq_sim::Scenario {
+    grpc_sync_flush(
+        "1m",
+        &format!("messages = 200\n{producer}"),
+        &format!(
+            r#"
+            [proxy]
+            {proxy}
+            [[fault]]
+            at = "1s"
+            kind = "DISK_STALL"
+            target = "master"
+            duration = "{duration}"
+            "#
+        ),
+    )
+}
+
+/// 5.3.3, a `SYNC_FLUSH` master and the gRPC producer with `producer`'s keys, run for `until`;
+/// `rest` adds sections and faults.
+fn grpc_sync_flush(until: &str, producer: &str, rest: &str) -> rmq_sim::Scenario {
     scenario(&format!(
         r#"
         version = "5.3.3"
-        until = "1m"
+        until = "{until}"
         [broker]
         flushDiskType = "SYNC_FLUSH"
         [producer]
         client = "grpc"
-        messages = 200
         {producer}
-        [proxy]
-        {proxy}
-        [[fault]]
-        at = "1s"
-        kind = "DISK_STALL"
-        target = "master"
-        duration = "{duration}"
+        {rest}
         "#
     ))
 }
@@ -238,15 +251,11 @@ fn proxy_maps_every_broker_answer_to_its_code() {
 #[test]
 fn local_proxy_dies_with_the_broker_and_a_cluster_proxy_answers_internal_server_error() {
     let crash = |mode: &str| {
-        scenario(&format!(
-            r#"
-            version = "5.3.3"
-            until = "2m"
-            [broker]
-            flushDiskType = "SYNC_FLUSH"
-            [producer]
-            client = "grpc"
-            messages = 100
+        grpc_sync_flush(
+            "2m",
+            "messages = 100",
+            &format!(
+                r#"
             [proxy]
             proxyMode = "{mode}"
             [[fault]]
@@ -260,7 +269,8 @@ fn local_proxy_dies_with_the_broker_and_a_cluster_proxy_answers_internal_server_
             target = "master"
             duration = "5s"
             "#
-        ))
+            ),
+        )
     };
     let errors = |sim: &Sim| -> std::collections::BTreeSet<SendError> {
         sim.events().iter().filter_map(|e| match e.kind { EventKind::AttemptFailed { error, .. } => Some(error), _ => None }).collect()
@@ -308,17 +318,10 @@ fn too_many_requests_is_resent_after_the_proxys_backoff() {
     // 10,050 sends at once into a stalled SYNC_FLUSH disk: the broker holds 10,000 puts, then
     // answers SYSTEM_BUSY, which the cluster proxy turns into TOO_MANY_REQUESTS; the client waits
     // 10 ms × 2^(attempt − 1) (20 ms, then 40 ms) before each resend instead of resending at once.
-    let sc = scenario(
+    let sc = grpc_sync_flush(
+        "2m",
+        "messages = 10050\ninterval = \"0ms\"\nrequestTimeout = 20000",
         r#"
-        version = "5.3.3"
-        until = "2m"
-        [broker]
-        flushDiskType = "SYNC_FLUSH"
-        [producer]
-        client = "grpc"
-        messages = 10050
-        interval = "0ms"
-        requestTimeout = 20000
         [[fault]]
         at = "0ms"
         kind = "DISK_STALL"

@@ -165,45 +165,31 @@ pub const MAX_SLAVES: u32 = 2;
 const NETWORK_KEYS: &[&str] = &["latency", "producerBytesPerMs"];
 const TOPIC_KEYS: &[&str] = &["writeQueueNums", "readQueueNums"];
 const PROXY_KEYS: &[&str] = &["proxyMode"];
-const PRODUCER_KEYS: &[&str] = &[
+/// `[producer]` keys both clients take; each client's own are `REMOTING_ONLY_PRODUCER_KEYS` and
+/// `GRPC_ONLY_PRODUCER_KEYS`.
+const PRODUCER_SHARED_KEYS: &[&str] = &[
     "client",
-    "maxAttempts",
-    "requestTimeout",
     "sendMode",
     "messages",
     "interval",
     "threads",
     "bodySize",
-    "sendMsgTimeout",
-    "retryTimesWhenSendFailed",
-    "retryTimesWhenSendAsyncFailed",
-    "retryAnotherBrokerWhenNotStoreOK",
     "onException",
     "resendDelay",
     "resendMaxTimes",
 ];
-const CONSUMER_KEYS: &[&str] = &[
+/// `[consumer]` keys both clients take; each client's own follow.
+const CONSUMER_SHARED_KEYS: &[&str] = &[
     "enabled",
     "group",
     "startAt",
-    "maxReconsumeTimes",
     "consumeTime",
     "failPercent",
     "failMessages",
     "failFirstAttempts",
     "failWith",
     "dlqConsumer",
-    "persistConsumerOffsetInterval",
-    "pullBatchSize",
-    "consumeThread",
-    "pullThresholdForQueue",
-    "pullThresholdSizeForQueue",
-    "consumeConcurrentlyMaxSpan",
     "client",
-    "retryMaxTimes",
-    "groupRetryPolicy",
-    "defaultInvisibleTimeMills",
-    "consumptionThreadCount",
 ];
 /// `[consumer]` keys only the remoting `DefaultMQPushConsumer` has.
 const CONSUMER_REMOTING_KEYS: &[&str] = &[
@@ -518,7 +504,8 @@ fn parse_topic(t: &Tbl, q: &mut TopicConfig) -> Result<()> {
 }
 
 fn parse_producer(t: &Tbl, p: &mut ProducerConfig, version: RocketMqVersion) -> Result<()> {
-    t.check_keys(PRODUCER_KEYS)?;
+    let client_keys = REMOTING_ONLY_PRODUCER_KEYS.iter().chain(GRPC_ONLY_PRODUCER_KEYS).map(|(k, _)| *k);
+    t.check_keys(&PRODUCER_SHARED_KEYS.iter().copied().chain(client_keys).collect::<Vec<_>>())?;
     p.client = t.choice("client", p.client, CLIENTS)?;
     if p.client == Client::Grpc && !version.rules().grpc_clients {
         return Err(t.err(
@@ -572,7 +559,7 @@ fn parse_producer(t: &Tbl, p: &mut ProducerConfig, version: RocketMqVersion) -> 
 }
 
 fn parse_consumer(t: &Tbl, c: &mut ConsumerConfig, messages: u32, until: SimTime, version: RocketMqVersion) -> Result<()> {
-    t.check_keys(CONSUMER_KEYS)?;
+    t.check_keys(&[CONSUMER_SHARED_KEYS, CONSUMER_REMOTING_KEYS, CONSUMER_GRPC_KEYS].concat())?;
     c.client = t.choice("client", c.client, CLIENTS)?;
     if c.client == Client::Grpc && !version.rules().grpc_clients {
         return Err(t.err(

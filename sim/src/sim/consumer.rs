@@ -341,8 +341,22 @@ impl Sim {
     }
 
     /// What the listener returns for this delivery of `copy` (the scenario's failure knobs).
-    pub(super) fn consume_result(&mut self, copy: CopyId) -> ConsumeResult {
-        self.decide(copy)
+    /// A consumption ended: the listener's result (decided by the scenario), the `Consumed`
+    /// event, and the result on the open delivery in the ledger; a success is the message
+    /// consumed. Both consumers (push and POP) end a consumption here; what follows differs.
+    pub(super) fn finish_consumption(&mut self, copy: CopyId, rc: u32) -> ConsumeResult {
+        let result = self.decide(copy);
+        let msg = self.copies[copy].msg;
+        let now = self.now;
+        self.emit(EventKind::Consumed { msg, result, reconsume_times: rc });
+        let rec = self.ledger.get_mut(msg);
+        if let Some(d) = rec.deliveries.iter_mut().rev().find(|d| d.result.is_none()) {
+            d.result = Some((now, result));
+        }
+        if result == ConsumeResult::Success {
+            rec.consumed_at.push(now);
+        }
+        result
     }
 
     fn decide(&mut self, copy: CopyId) -> ConsumeResult {
@@ -366,16 +380,8 @@ impl Sim {
         if cepoch != self.consumer.epoch {
             return;
         }
-        let result = self.decide(copy);
-        let msg = self.copies[copy].msg;
-        let now = self.now;
-        self.emit(EventKind::Consumed { msg, result, reconsume_times: rc });
-        let rec = self.ledger.get_mut(msg);
-        if let Some(d) = rec.deliveries.iter_mut().rev().find(|d| d.result.is_none()) {
-            d.result = Some((now, result));
-        }
+        let result = self.finish_consumption(copy, rc);
         if result == ConsumeResult::Success {
-            rec.consumed_at.push(now);
             self.finish_message(q, qoffset, copy);
             self.release_thread();
             return;

@@ -130,15 +130,7 @@ impl Sim {
     /// The connection to the proxy closed (local mode: the broker's process, the proxy in it,
     /// died): every attempt on it fails with `UNAVAILABLE`.
     pub(super) fn grpc_connection_closed(&mut self) {
-        let victims: Vec<(MsgId, u32)> = self
-            .producer
-            .sends
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.on_channel)
-            .filter_map(|(i, s)| s.outstanding.map(|a| (MsgId(i as u32), a)))
-            .collect();
-        for (msg, attempt) in victims {
+        for (msg, attempt) in self.outstanding_on_channel() {
             self.grpc_attempt_failed(msg, attempt, SendError::Unavailable);
         }
     }

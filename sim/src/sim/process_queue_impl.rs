@@ -98,16 +98,8 @@ impl Sim {
         if cepoch != self.consumer.epoch {
             return;
         }
-        let result = self.consume_result(copy);
-        let msg = self.copies[copy].msg;
-        let now = self.now;
-        self.emit(EventKind::Consumed { msg, result, reconsume_times: rc });
-        let rec = self.ledger.get_mut(msg);
-        if let Some(d) = rec.deliveries.iter_mut().rev().find(|d| d.result.is_none()) {
-            d.result = Some((now, result));
-        }
+        let result = self.finish_consumption(copy, rc);
         let nack = if result == ConsumeResult::Success {
-            rec.consumed_at.push(now);
             None
         } else {
             Some(self.sc.consumer.group_retry_policy.next_attempt_delay(rc + 1))

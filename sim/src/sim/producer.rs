@@ -359,19 +359,24 @@ impl Sim {
             self.proxy_broker_connection_closed();
             return;
         }
-        let victims: Vec<(MsgId, u32)> = self
-            .producer
+        for (msg, attempt) in self.outstanding_on_channel() {
+            self.emit(EventKind::AttemptFailed { msg, attempt, error });
+            self.set_answer(msg, attempt, Answer::Exception(error));
+            self.retry_or_fail(msg);
+        }
+    }
+
+    /// The sends waiting for an answer on the client's connection (to the broker for the
+    /// remoting client, to the proxy for the gRPC one), with their attempt: what a closed
+    /// connection fails at once.
+    pub(super) fn outstanding_on_channel(&self) -> Vec<(MsgId, u32)> {
+        self.producer
             .sends
             .iter()
             .enumerate()
             .filter(|(_, s)| s.on_channel)
             .filter_map(|(i, s)| s.outstanding.map(|a| (MsgId(i as u32), a)))
-            .collect();
-        for (msg, attempt) in victims {
-            self.emit(EventKind::AttemptFailed { msg, attempt, error });
-            self.set_answer(msg, attempt, Answer::Exception(error));
-            self.retry_or_fail(msg);
-        }
+            .collect()
     }
 
     /// After a failed attempt: `sendDefaultImpl` tries again while the budget and
