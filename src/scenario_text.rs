@@ -17,6 +17,8 @@ use rmq_sim::scenario::{Scenario, ScenarioError};
 use yew::prelude::*;
 
 /// What a scenario text reads as, in the lab.
+// One short-lived value per render of the panel reading the text: not worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum TextParse {
     Ready(Result<Scenario, ScenarioError>),

@@ -362,7 +362,7 @@ pub struct OpenedLink {
 /// in the extras module).
 pub fn read_link(text: &str) -> Result<OpenedLink, String> {
     match read_link_here(text)? {
-        LinkRead::Opened(o) => Ok(o),
+        LinkRead::Opened(o) => Ok(*o),
         LinkRead::NeedsParser(u) => {
             let parsed = rmq_sim::scenario::parse_scenario(&u.toml);
             finish_link(u, parsed)
@@ -373,7 +373,7 @@ pub fn read_link(text: &str) -> Result<OpenedLink, String> {
 /// A link as far as the lab reads it without the `toml` parser.
 #[derive(Clone, Debug, PartialEq)]
 pub enum LinkRead {
-    Opened(OpenedLink),
+    Opened(Box<OpenedLink>),
     /// Its scenario text is not one a lab wrote (a hand-made link): the full parser, in the
     /// extras module, reads it ([`finish_link`]).
     NeedsParser(link::Unpacked),
@@ -385,7 +385,7 @@ pub fn read_link_here(text: &str) -> Result<LinkRead, String> {
         return Err("link: it carries markup or script, so it was refused".to_string());
     }
     match link::decode_here(text).map_err(|e| format!("{}: {}", e.field, e.reason))? {
-        link::Decoded::Link(l) => check_link(l).map(LinkRead::Opened),
+        link::Decoded::Link(l) => check_link(*l).map(|o| LinkRead::Opened(Box::new(o))),
         link::Decoded::NeedsParser(u) => Ok(LinkRead::NeedsParser(u)),
     }
 }
@@ -449,7 +449,7 @@ pub struct Start {
 pub fn resolve_start(opts: &LabOptions) -> Start {
     match opts.run.as_deref().map(read_link_here) {
         None => start_from(opts, None),
-        Some(Ok(LinkRead::Opened(o))) => start_from(opts, Some(Ok(o))),
+        Some(Ok(LinkRead::Opened(o))) => start_from(opts, Some(Ok(*o))),
         Some(Ok(LinkRead::NeedsParser(u))) => Start { pending: Some(u), ..start_from(opts, None) },
         Some(Err(e)) => start_from(opts, Some(Err(e))),
     }

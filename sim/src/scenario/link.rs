@@ -143,7 +143,7 @@ pub fn encode(link: &Link) -> String {
 /// Decodes a link body; any damage is an error that says what is wrong.
 pub fn decode(text: &str) -> Result<Link, ScenarioError> {
     match decode_here(text)? {
-        Decoded::Link(link) => Ok(link),
+        Decoded::Link(link) => Ok(*link),
         Decoded::NeedsParser(u) => {
             let parsed = parse_scenario(&u.toml);
             u.finish(parsed)
@@ -164,7 +164,7 @@ pub struct Unpacked {
 /// A link decoded as far as the web lab goes without the `toml` parser.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Decoded {
-    Link(Link),
+    Link(Box<Link>),
     /// Its scenario text is outside what [`super::lite`] reads (no link this lab wrote): the full
     /// parser reads it ([`Unpacked::finish`] with its result).
     NeedsParser(Unpacked),
@@ -175,7 +175,7 @@ pub enum Decoded {
 pub fn decode_here(text: &str) -> Result<Decoded, ScenarioError> {
     let u = unpack(text)?;
     match super::lite::read(&u.toml) {
-        Some(parsed) => u.finish(parsed).map(Decoded::Link),
+        Some(parsed) => u.finish(parsed).map(|l| Decoded::Link(Box::new(l))),
         None => Ok(Decoded::NeedsParser(u)),
     }
 }
@@ -312,7 +312,7 @@ mod tests {
     fn links_open_without_the_toml_parser_unless_hand_written() {
         for p in presets::all() {
             let link = Link::new(presets::load(p.id).unwrap(), SimTime::ZERO, BTreeMap::new());
-            assert_eq!(decode_here(&encode(&link)), Ok(Decoded::Link(link)), "{}", p.id);
+            assert_eq!(decode_here(&encode(&link)), Ok(Decoded::Link(Box::new(link))), "{}", p.id);
         }
         let link = sample();
         let hand = format!("# written by hand\n{}", minimal_toml(&link.scenario)).replace("[broker]", "[broker] # the broker");
