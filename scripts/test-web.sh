@@ -24,6 +24,21 @@ trunk build --release --offline
 say "release bundle size (gzip wasm + JS + CSS against its ceiling: scripts/size-check.mjs)"
 node scripts/size-check.mjs dist
 
+say "the README's serve command serves this build (scripts/serve.sh --no-build)"
+# The serve command once ran `trunk serve`, whose injected auto-reload script the CSP hook refused: it
+# served nothing. This starts it on the build above and waits for the lab's page and loader.
+serve_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+bash scripts/serve.sh --no-build --port "$serve_port" >/dev/null 2>&1 &
+serve_pid=$!
+served=0
+for _ in $(seq 1 100); do
+  if curl -fs "http://127.0.0.1:$serve_port/" | grep -q 'loader.js' && curl -fs -o /dev/null "http://127.0.0.1:$serve_port/loader.js"; then served=1; break; fi
+  sleep 0.1
+done
+kill "$serve_pid" 2>/dev/null || true
+wait "$serve_pid" 2>/dev/null || true
+[ "$served" = 1 ] || { echo "scripts/serve.sh --no-build served no lab on port $serve_port" >&2; exit 1; }
+
 say "the guide with the lab inside it (scripts/docs.sh → target/site)"
 # An absolute output path, as a user would pass one: the guide e2e test below reads target/site, so
 # a docs.sh that wrote it anywhere else (it once wrote into ./$PWD/… inside the repo) fails there.

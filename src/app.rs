@@ -292,7 +292,7 @@ fn lab(props: &LabProps) -> Html {
     let sc = &state.run.timeline.scenario;
     let preset = current.as_deref().and_then(presets::find).map(|p| i18n::preset_text(*lang, p));
     // A preset's title in the page's language; a scenario of the user's keeps its own name.
-    let (title, claim) = (preset.map(|p| p.0.to_string()), preset.map(|p| p.1));
+    let (title, claim) = (preset.map_or_else(|| sc.name.clone(), |p| p.0.to_string()), preset.map(|p| p.1));
     let ended = state.live.borrow().ended().is_some();
     let close_help = on_help.reform(|_| false);
     let open_help = on_help.reform(|_: MouseEvent| true);
@@ -342,7 +342,8 @@ fn lab(props: &LabProps) -> Html {
             <a class="skip" href="#time-controls">{t(l, Key::SkipToControls)}</a>
             <header class="top">
                 <div class="brand"><h1>{"losslab"}</h1><span class="tag" data-testid="tagline">{tf(l, Key::Tagline, &[&sc.version])}</span></div>
-                <p class="scenario-name" data-testid="scenario-name">{title.unwrap_or_else(|| sc.name.clone())}</p>
+                // One header line on a desktop: a long title ends in an ellipsis, whole in its tooltip.
+                <p class="scenario-name" data-testid="scenario-name" title={title.clone()}>{title}</p>
                 <LangSwitch lang={l} on_change={on_lang} />
                 <crate::sweep::OpenButton sweep={sweep.clone()} open={sweep_open.clone()} {pause} />
                 <button id="help-button" class="help-button" onclick={open_help} aria-keyshortcuts="?" aria-haspopup="dialog">{t(l, Key::HelpButton)}</button>

@@ -624,7 +624,51 @@ mod tests {
             .apply(Action::Step)
             .apply(Action::Inject(fault(FaultKind::ConsumerCrash, FaultTarget::Consumer)));
         out.push(("consumer crash", consumer));
+        out.push(("controller crash, slave2 stop, first-master power cut", controller_timeline()));
         out
+    }
+
+    /// Controller mode with two slaves (issue 20), faults injected from the fault panel's new
+    /// buttons: the controller crashes for 10 s at 1 s, the second slave stops at 2 s, and at
+    /// 40 s — after the failover, broker 0 now a slave — the first master loses power for good.
+    fn controller_timeline() -> Playback {
+        let secs = |s| Some(rmq_sim::SimDuration::from_secs(s));
+        Playback::new(presets::load("v5-controller-failover-all-ack").expect("preset"))
+            .apply(Action::Seek(SimTime::from_ms(1_000)))
+            .apply(Action::Inject(Fault { duration: secs(10), ..fault(FaultKind::ProcessCrash, FaultTarget::Controller) }))
+            .apply(Action::Seek(SimTime::from_ms(2_000)))
+            .apply(Action::Inject(fault(FaultKind::SlaveDown, FaultTarget::Slave2)))
+            .apply(Action::Seek(SimTime::from_ms(40_000)))
+            .apply(Action::Inject(fault(FaultKind::PowerLoss, FaultTarget::FirstMaster)))
+    }
+
+    /// The faults the panel injects on the controller, the second slave and the first master
+    /// come back from a link as they went in (each applied, none refused), and the what-if's
+    /// scenario holds them too.
+    #[test]
+    fn controller_slave2_and_first_master_faults_survive_a_link() {
+        let p = controller_timeline();
+        let run = &p.run;
+        let applied: Vec<FaultTarget> = run
+            .done
+            .events()
+            .iter()
+            .filter_map(|e| match e.kind {
+                rmq_sim::EventKind::FaultInjected { target, .. } => Some(target),
+                rmq_sim::EventKind::FaultRefused { target, why, .. } => panic!("{target:?} refused: {why}"),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(applied, [FaultTarget::Controller, FaultTarget::Slave2, FaultTarget::Master, FaultTarget::FirstMaster]);
+        let body = encode_run(&run.timeline, p.cursor, &ViewOpts::default());
+        let (tl, _, _) = open_link(&body).expect("the link opens");
+        let what = |tl: &Timeline| tl.injected.iter().map(|(t, f)| (*t, f.kind, f.target, f.duration)).collect::<Vec<_>>();
+        assert_eq!(what(&tl), what(&run.timeline));
+        assert_eq!(Run::new(tl).report.event_log_digest, run.report.event_log_digest);
+        // The what-if runs this scenario (the compare module's merged_scenario).
+        let whatif = to_link(&run.timeline, SimTime::ZERO, &ViewOpts::default()).scenario;
+        let targets: Vec<FaultTarget> = whatif.faults.iter().map(|f| f.target).collect();
+        assert_eq!(targets, [FaultTarget::Master, FaultTarget::Controller, FaultTarget::Slave2, FaultTarget::FirstMaster]);
     }
 
     #[test]

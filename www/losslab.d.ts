@@ -85,6 +85,12 @@ export interface Scenario {
   slave?: { enabled?: boolean; replicationLatency?: Duration; flushDiskType?: 'SYNC_FLUSH' | 'ASYNC_FLUSH'; slaveReadEnable?: boolean };
   network?: { latency?: Duration };
   producer?: {
+    /** `remoting` (DefaultMQProducer, default) or `grpc` (5.3.3: apache/rocketmq-clients through the proxy). */
+    client?: 'remoting' | 'grpc';
+    /** gRPC only: attempts per send, 1–100 (default 3). */
+    maxAttempts?: number;
+    /** gRPC only: each attempt's own deadline (default 3 s). */
+    requestTimeout?: Duration;
     sendMode?: 'SYNC' | 'ASYNC' | 'ONEWAY';
     messages?: number;
     interval?: Duration;
@@ -98,6 +104,16 @@ export interface Scenario {
     resendMaxTimes?: number;
   };
   consumer?: {
+    /** `remoting` (DefaultMQPushConsumer, default) or `grpc` (5.3.3: the POP push consumer of apache/rocketmq-clients through the proxy). */
+    client?: 'remoting' | 'grpc';
+    /** gRPC only: the group's retryMaxTimes (default 16); a message is dead-lettered at its pop after retryMaxTimes + 1 deliveries. */
+    retryMaxTimes?: number;
+    /** gRPC only: the group's retry policy (default CUSTOMIZED: 1 s, 5 s, 10 s, … from the first entry). */
+    groupRetryPolicy?: 'CUSTOMIZED' | 'EXPONENTIAL';
+    /** gRPC only: the proxy's invisible time for a received message, 10 s–12 h (default 60 s), renewed while the client holds it. */
+    defaultInvisibleTimeMills?: Duration;
+    /** gRPC only: the consumption threads (default 20). */
+    consumptionThreadCount?: number;
     enabled?: boolean;
     group?: string;
     startAt?: Duration;
@@ -112,6 +128,8 @@ export interface Scenario {
     pullBatchSize?: number;
     consumeThread?: number;
   };
+  /** 5.3.3, between a gRPC client and the broker. */
+  proxy?: { proxyMode?: 'CLUSTER' | 'LOCAL' };
   fault?: Array<{
     at: Duration;
     kind: FaultKind;
@@ -149,6 +167,8 @@ export interface Report {
   seed: Seed;
   /** Simulated time the run stopped. */
   endedAtMs: number;
+  /** Why it stopped: nothing left to do, `until`, or the event limit (then in-flight messages are UNRESOLVED). */
+  endedBy: 'NOTHING_PENDING' | 'TIME_LIMIT' | 'EVENT_LIMIT';
   /** SHA-256 of the event-log lines: identifies the run. */
   eventLogDigest: string;
   summary: {
@@ -158,7 +178,25 @@ export interface Report {
     /** Deliveries from %RETRY%<group>. */
     reconsumes: number;
   };
+  /** Send latency as the application saw it, per answer that occurred (`SEND_OK`, …, `EXCEPTION`) and `all`. */
+  latency: Record<string, LatencyStats>;
+  throughput: {
+    /** Sends answered with a SendStatus per second over `windowMs`; null for an empty window. */
+    sendTps: number | null;
+    /** Successful consumptions per second over `consumeWindowMs`; null for an empty window. */
+    consumeTps: number | null;
+    /** From the first send to the end of the last one. */
+    windowMs: number;
+    /** From the first send to the last successful consumption. */
+    consumeWindowMs: number;
+    sendOk: number;
+    sendFailed: number;
+  };
   messages: MessageReport[];
+  /** Send attempts a 5.x master refused with IN_SYNC_REPLICAS_NOT_ENOUGH (absent when none). */
+  inSyncReplicasNotEnough?: number;
+  /** Faults that could not apply, each as "at KIND on target: why" (absent when none). */
+  faultsNotApplied?: string[];
   /** `"grpc"` when the scenario's `[producer] client = "grpc"` (5.3.3); absent for the remoting producer. */
   producerClient?: 'grpc';
   /** The gRPC producer's outcomes (absent for the remoting producer). */
@@ -173,6 +211,58 @@ export interface Report {
     /** Copies beyond each message's first: the duplicates the client's resends stored. */
     resendDuplicates: number;
   };
+  /** `"grpc"` when the scenario's `[consumer] client = "grpc"` (5.3.3, POP through the proxy); absent for the remoting consumer. */
+  consumerClient?: 'grpc';
+  /** The gRPC consumer's pops (absent for the remoting consumer). */
+  pop?: {
+    /** Messages the master popped (made invisible) for the group, from every queue. */
+    pops: number;
+    /** Pops whose ack the master took. */
+    acks: number;
+    /** Pops whose nack (changeInvisibleDuration with the retry policy's backoff) it took. */
+    nacks: number;
+    /** Auto-renewals of invisible time by the proxy while the client held a message. */
+    renewals: number;
+    /** Checkpoints the revive service wrote to %RETRY% (after a nack or an invisible time that ran out). */
+    revives: number;
+    /** Messages the proxy forwarded to %DLQ%<group> (popped with reconsumeTimes ≥ retryMaxTimes + 1). */
+    deadLettered: number;
+    /** Checkpoints still open when the run ended. */
+    openAtEnd: number;
+  };
+}
+
+/** Latency figures of a set of sends (the `…Ms` fields are null when `count` is 0). */
+export interface LatencyStats {
+  count: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  maxMs: number | null;
+  meanMs: number | null;
+}
+
+/** One pop of a message by the gRPC push consumer (times in ms of simulated time). */
+export interface PopReport {
+  /** The queue it was popped from: `"TopicTest#2"`, `"%RETRY%"`. */
+  queue: string;
+  /** Its offset in that queue. */
+  queueOffset: number;
+  reconsumeTimes: number;
+  poppedAtMs: number;
+  /** When the receive brought it to the client; null if the client never got it (it died). */
+  receivedAtMs: number | null;
+  /** The end of its invisible time: the pop + defaultInvisibleTimeMills, moved by each renewal and by a nack (the nack's time + its backoff). */
+  invisibleUntilMs: number;
+  /** Auto-renewals by the proxy. */
+  renewals: number;
+  /** The client's answer the master took; null if none arrived in time. */
+  answer: 'ACK' | 'NACK' | null;
+  answeredAtMs: number | null;
+  /** A nack's backoff: the retry policy's delay for this delivery attempt (1 s, 5 s, 10 s, … by default). */
+  nackBackoffMs: number | null;
+  /** How its checkpoint ended: acked, revived into %RETRY% (reconsumeTimes + 1), the popped copy lost (nothing to revive), or still open at the end. */
+  end: 'ACKED' | 'REVIVED' | 'COPY_LOST' | 'OPEN';
+  endedAtMs: number | null;
 }
 
 export interface MessageReport {
@@ -190,6 +280,10 @@ export interface MessageReport {
   errorCode?: string;
   /** gRPC producer: the copies of it the broker stored (absent for the remoting producer). */
   copiesStored?: number;
+  /** gRPC consumer: each pop of it, in order (absent for the remoting consumer). */
+  pops?: PopReport[];
+  /** gRPC consumer: when the proxy forwarded it to %DLQ%<group> (absent if it did not, and for the remoting consumer). */
+  deadLetteredAtMs?: number;
 }
 
 /** A broker.conf line and its key; `didYouMean`: the modelled key a key the lab does not know is probably a misspelling of (`flushDiskTyp` → `flushDiskType`), else null. */

@@ -84,6 +84,114 @@ pub struct MessageReport {
     /// reached it (absent for the remoting producer).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub copies_stored: Option<u32>,
+    /// gRPC consumer: each pop of it, in order (absent for the remoting consumer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pops: Option<Vec<PopReport>>,
+    /// gRPC consumer: when the proxy forwarded it to `%DLQ%<group>` (absent if it did not, and
+    /// for the remoting consumer).
+    #[serde(rename = "deadLetteredAtMs", skip_serializing_if = "Option::is_none", serialize_with = "serialize_opt_ms")]
+    pub dead_lettered_at_us: Option<u64>,
+}
+
+/// Serializes µs as (fractional) milliseconds ([`us_to_ms`]).
+fn serialize_ms<S: serde::Serializer>(us: &u64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(us_to_ms(*us))
+}
+
+/// [`serialize_ms`] of a time that may be absent (`null`).
+fn serialize_opt_ms<S: serde::Serializer>(us: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
+    match us {
+        Some(us) => s.serialize_f64(us_to_ms(*us)),
+        None => s.serialize_none(),
+    }
+}
+
+/// One pop of a message by the gRPC push consumer (`messages[].pops`, spec 5 §5): the broker
+/// made it invisible, the proxy renewed it while the client held it, the client acked or nacked
+/// it, and an open checkpoint was revived into the retry topic. Times in ms.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PopReport {
+    /// The queue it was popped from (`"TopicTest#2"`, `"%RETRY%"`).
+    pub queue: String,
+    pub queue_offset: u64,
+    pub reconsume_times: u32,
+    #[serde(rename = "poppedAtMs", serialize_with = "serialize_ms")]
+    pub popped_at_us: u64,
+    /// When the receive brought it to the client; `null` if the client never got it (it died).
+    #[serde(rename = "receivedAtMs", serialize_with = "serialize_opt_ms")]
+    pub received_at_us: Option<u64>,
+    /// The end of its invisible time: `poppedAtMs` + `defaultInvisibleTimeMills`, moved by each
+    /// renewal and by a nack (then: the nack's time + its backoff).
+    #[serde(rename = "invisibleUntilMs", serialize_with = "serialize_ms")]
+    pub invisible_until_us: u64,
+    /// Auto-renewals by the proxy while the client held it.
+    pub renewals: u32,
+    /// The client's answer the master took: `"ACK"`, `"NACK"`, or `null` (none arrived in time).
+    pub answer: Option<&'static str>,
+    #[serde(rename = "answeredAtMs", serialize_with = "serialize_opt_ms")]
+    pub answered_at_us: Option<u64>,
+    /// A nack's backoff: the retry policy's delay for this delivery attempt.
+    #[serde(rename = "nackBackoffMs", serialize_with = "serialize_opt_ms")]
+    pub nack_backoff_us: Option<u64>,
+    /// How the checkpoint ended: `"ACKED"`, `"REVIVED"` (written to `%RETRY%` with
+    /// `reconsumeTimes` + 1), `"COPY_LOST"` (the popped copy was gone: nothing to revive) or
+    /// `"OPEN"` at the end of the run.
+    pub end: &'static str,
+    #[serde(rename = "endedAtMs", serialize_with = "serialize_opt_ms")]
+    pub ended_at_us: Option<u64>,
+}
+
+impl PopReport {
+    fn of(t: &crate::sim::PopTrace) -> PopReport {
+        use crate::sim::{PopAnswer, PopEnd};
+        PopReport {
+            queue: t.queue.to_string(),
+            queue_offset: t.queue_offset,
+            reconsume_times: t.reconsume_times,
+            popped_at_us: t.popped_at.as_us(),
+            received_at_us: t.received_at.map(|at| at.as_us()),
+            invisible_until_us: t.invisible_until.as_us(),
+            renewals: t.renewals,
+            answer: t.answer.map(|(_, a)| match a {
+                PopAnswer::Ack => "ACK",
+                PopAnswer::Nack(_) => "NACK",
+            }),
+            answered_at_us: t.answer.map(|(at, _)| at.as_us()),
+            nack_backoff_us: t.answer.and_then(|(_, a)| match a {
+                PopAnswer::Nack(d) => Some(d.as_us()),
+                PopAnswer::Ack => None,
+            }),
+            end: match t.end {
+                Some((_, PopEnd::Acked)) => "ACKED",
+                Some((_, PopEnd::Revived)) => "REVIVED",
+                Some((_, PopEnd::CopyLost)) => "COPY_LOST",
+                None => "OPEN",
+            },
+            ended_at_us: t.end.map(|(at, _)| at.as_us()),
+        }
+    }
+}
+
+/// The `"pop"` section (only when `[consumer] client = "grpc"`): what the gRPC push consumer's
+/// pops came to (spec 5 §5).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PopSummary {
+    /// Messages the master popped (made invisible) for the group, every queue.
+    pub pops: u32,
+    /// Pops whose ack the master took.
+    pub acks: u32,
+    /// Pops whose nack (`changeInvisibleDuration` with the retry policy's backoff) it took.
+    pub nacks: u32,
+    /// Auto-renewals of invisible time by the proxy.
+    pub renewals: u32,
+    /// Checkpoints the revive service wrote to `%RETRY%` (a nack's or a timeout's).
+    pub revives: u32,
+    /// Messages the proxy forwarded to `%DLQ%<group>` (popped at `maxAttempts`).
+    pub dead_lettered: u32,
+    /// Checkpoints still open when the run ended.
+    pub open_at_end: u32,
 }
 
 /// The `"grpc"` section (only when `[producer] client = "grpc"`): what the gRPC producer saw and
@@ -289,6 +397,12 @@ pub struct Report {
     /// The gRPC producer's receipts, error codes, attempts and stored copies (absent otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grpc: Option<GrpcSummary>,
+    /// `"grpc"` when `[consumer] client = "grpc"` (absent for the remoting consumer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consumer_client: Option<&'static str>,
+    /// The gRPC consumer's pops, acks, nacks, renewals, revives and DLQ forwards (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pop: Option<PopSummary>,
     /// Faults that could not apply, each as "at KIND on target: why" (absent when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub faults_not_applied: Vec<String>,
@@ -319,7 +433,30 @@ impl Report {
             }
         }
         let mut grpc = GrpcSummary::default();
+        let pop_client = sim.scenario().consumer.client == crate::scenario::Client::Grpc;
+        let mut pops: Vec<Vec<PopReport>> = if pop_client { vec![Vec::new(); copies.len()] } else { Vec::new() };
+        let mut pop = PopSummary::default();
+        if pop_client {
+            for t in sim.pop_trace() {
+                let r = PopReport::of(t);
+                pop.pops += 1;
+                pop.renewals += r.renewals;
+                match r.answer {
+                    Some("ACK") => pop.acks += 1,
+                    Some(_) => pop.nacks += 1,
+                    None => {}
+                }
+                match r.end {
+                    "REVIVED" => pop.revives += 1,
+                    "OPEN" => pop.open_at_end += 1,
+                    _ => {}
+                }
+                pops[t.msg.0 as usize].push(r);
+            }
+        }
         for m in &sim.ledger().messages {
+            let dead_lettered_at_us = m.dead_lettered_at().filter(|_| pop_client).map(|at| at.as_us());
+            pop.dead_lettered += u32::from(dead_lettered_at_us.is_some());
             let status = m.send_status_name();
             let verdict = m.verdict.unwrap_or(Verdict::Unresolved).name();
             *send_status.get_mut(status).expect("known status") += 1;
@@ -338,6 +475,8 @@ impl Report {
                     _ => None,
                 },
                 copies_stored: grpc_client.then_some(copies[m.id as usize]),
+                pops: pop_client.then(|| std::mem::take(&mut pops[m.id as usize])),
+                dead_lettered_at_us,
             });
             if grpc_client {
                 match m.answer {
@@ -372,6 +511,8 @@ impl Report {
             producer_client: grpc_client.then_some("grpc"),
             grpc: grpc_client.then_some(grpc),
             messages,
+            consumer_client: pop_client.then_some("grpc"),
+            pop: pop_client.then_some(pop),
             faults_not_applied: sim
                 .refused_faults()
                 .map(|(f, why)| format!("{} {} on {}: {why}", f.at, f.kind.name(), f.target.name()))
@@ -452,6 +593,13 @@ impl Report {
                 out,
                 "\nIN_SYNC_REPLICAS_NOT_ENOUGH (SYSTEM_ERROR) refusals: {} send attempts",
                 self.in_sync_replicas_not_enough
+            );
+        }
+        if let Some(p) = &self.pop {
+            let _ = writeln!(
+                out,
+                "\ngRPC consumer (POP): {} pops, {} acks, {} nacks, {} renewals, {} revived to %RETRY%, {} forwarded to %DLQ%, {} open",
+                p.pops, p.acks, p.nacks, p.renewals, p.revives, p.dead_lettered, p.open_at_end
             );
         }
         if !self.faults_not_applied.is_empty() {

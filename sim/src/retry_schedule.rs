@@ -1,6 +1,10 @@
-//! A message's retry schedule (spec §5): each delivery to the consumer group with its
-//! `reconsumeTimes` and result, the wait in `SCHEDULE_TOPIC_XXXX` that followed (delay level, due
-//! time), and how it ended — consumed, in `%DLQ%<group>`, compensated by the DLQ consumer.
+//! A message's retry schedule (spec §5; spec 5 §5 for the gRPC consumer): each delivery to the
+//! consumer group with its `reconsumeTimes` and result, the wait that followed — in
+//! `SCHEDULE_TOPIC_XXXX` at a delay level (the remoting consumer's `sendMessageBack`), or
+//! invisible after a nack with the retry policy's backoff until the revive service writes it to
+//! `%RETRY%` (the gRPC consumer's POP) — and how it ended: consumed, in `%DLQ%<group>`,
+//! compensated by the DLQ consumer. [`Schedule::waits`] gives each wait between deliveries (and
+//! the gRPC consumer's last one, before the pop that dead-letters it) as a bar with its length.
 //! Built from the event log; the page draws it as a Gantt chart on a [`CompressedAxis`].
 
 use crate::event::{ConsumeResult, EventKind, MsgId, QueueKind};
@@ -21,6 +25,49 @@ pub struct Delivery {
     pub retry: Option<(SimTime, u32, SimTime)>,
     /// `sendMessageBack` failed: the client consumes it again at this time.
     pub local_retry_at: Option<SimTime>,
+    /// gRPC consumer: the nack the master took after this delivery failed — when, and the
+    /// retry policy's backoff (`changeInvisibleDuration`).
+    pub nack: Option<(SimTime, SimDuration)>,
+    /// gRPC consumer: when the revive service wrote it to `%RETRY%` (`reconsumeTimes` + 1).
+    pub revived_at: Option<SimTime>,
+}
+
+/// What a message waited for between two deliveries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaitKind {
+    /// Remoting consumer: `sendMessageBack` put it in `SCHEDULE_TOPIC_XXXX` at this delay level,
+    /// due at `due`, then into `%RETRY%`.
+    Scheduled { level: u32, due: SimTime },
+    /// `sendMessageBack` failed: the client consumes it again itself.
+    Local,
+    /// gRPC consumer (POP): invisible — for the nack's `backoff`, or (no nack: the client died)
+    /// until its invisible time ran out — then revived into `%RETRY%` at `revived_at`.
+    Invisible { backoff: Option<SimDuration>, revived_at: Option<SimTime> },
+    /// The failed delivery was never answered nor revived: it came back another way (a
+    /// consumer restart, a rebalance) or is still waiting.
+    Other,
+}
+
+/// One wait: from the end of delivery `after` to the next delivery's start (or, for the gRPC
+/// consumer's last failure, to its forward into `%DLQ%`; or, still waiting at the run's end, to
+/// the time it is due).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Wait {
+    /// The index of the delivery it follows.
+    pub after: usize,
+    pub from: SimTime,
+    pub to: SimTime,
+    pub kind: WaitKind,
+    /// The wait ends in `%DLQ%<group>`, not in another delivery.
+    pub to_dlq: bool,
+    /// The run ended while it waited: `to` is when it was due.
+    pub open: bool,
+}
+
+impl Wait {
+    pub fn duration(&self) -> SimDuration {
+        self.to.since(self.from)
+    }
 }
 
 /// How the schedule ended.
@@ -53,6 +100,8 @@ impl Schedule {
                     result: None,
                     retry: None,
                     local_retry_at: None,
+                    nack: None,
+                    revived_at: None,
                 }),
                 EventKind::Consumed { result, .. } => {
                     if let Some(d) = deliveries.iter_mut().find(|d| d.done_at == e.at && d.result.is_none()) {
@@ -72,6 +121,17 @@ impl Schedule {
                         d.local_retry_at = Some(*again_at);
                     }
                 }
+                EventKind::InvisibleTimeChanged { visible_at, renewed: false, .. } => {
+                    if let Some(d) = deliveries.iter_mut().rev().find(|d| d.result.is_some() && d.nack.is_none()) {
+                        d.nack = Some((e.at, visible_at.since(e.at)));
+                    }
+                }
+                EventKind::Revived { reconsume_times, .. } => {
+                    let of = |d: &&mut Delivery| d.reconsume_times + 1 == *reconsume_times && d.revived_at.is_none();
+                    if let Some(d) = deliveries.iter_mut().rev().find(of) {
+                        d.revived_at = Some(e.at);
+                    }
+                }
                 EventKind::DeadLettered { .. } if !matches!(end, End::Consumed(_)) => {
                     end = End::DeadLettered { at: e.at, compensated: None };
                 }
@@ -86,6 +146,47 @@ impl Schedule {
         Schedule { msg, deliveries, end }
     }
 
+    /// Each wait after a delivery that did not succeed, in order: to the next delivery; for the
+    /// last one, to `%DLQ%` when the gRPC consumer's pop forwarded it there after a wait (the
+    /// remoting consumer's last failure goes there at once: no wait), or to its due time when
+    /// the run ended first.
+    pub fn waits(&self) -> Vec<Wait> {
+        let mut out = Vec::new();
+        for (k, d) in self.deliveries.iter().enumerate() {
+            if d.result == Some(ConsumeResult::Success) {
+                continue;
+            }
+            let kind = match (d.retry, d.local_retry_at) {
+                (Some((_, level, due)), _) => WaitKind::Scheduled { level, due },
+                (None, Some(_)) => WaitKind::Local,
+                _ if d.nack.is_some() || d.revived_at.is_some() => {
+                    WaitKind::Invisible { backoff: d.nack.map(|(_, b)| b), revived_at: d.revived_at }
+                }
+                _ => WaitKind::Other,
+            };
+            let due = match kind {
+                WaitKind::Scheduled { due, .. } => Some(due),
+                WaitKind::Local => d.local_retry_at,
+                WaitKind::Invisible { revived_at: Some(at), .. } => Some(at),
+                WaitKind::Invisible { revived_at: None, .. } => d.nack.map(|(at, b)| at + b),
+                WaitKind::Other => None,
+            };
+            let (to, to_dlq, open) = match (self.deliveries.get(k + 1), &self.end) {
+                (Some(next), _) => (next.at, false, false),
+                (None, End::DeadLettered { at, .. }) if matches!(kind, WaitKind::Invisible { .. }) => (*at, true, false),
+                (None, End::Open) => match due {
+                    Some(due) => (due, false, true),
+                    None => continue,
+                },
+                (None, _) => continue,
+            };
+            if to >= d.done_at {
+                out.push(Wait { after: k, from: d.done_at, to, kind, to_dlq, open });
+            }
+        }
+        out
+    }
+
     /// Every time the chart must place, in order.
     pub fn times(&self) -> Vec<SimTime> {
         let mut ts = Vec::new();
@@ -95,7 +196,10 @@ impl Schedule {
                 ts.extend([at, due]);
             }
             ts.extend(d.local_retry_at);
+            ts.extend(d.nack.map(|(at, _)| at));
+            ts.extend(d.revived_at);
         }
+        ts.extend(self.waits().iter().map(|w| w.to));
         match self.end {
             End::Consumed(t) => ts.push(t),
             End::DeadLettered { at, compensated } => ts.extend(std::iter::once(at).chain(compensated)),

@@ -1,6 +1,8 @@
 //! Helpers shared by the scenario tests.
 #![allow(dead_code)]
 
+#[path = "common/history.rs"]
+pub mod history;
 #[path = "common/random.rs"]
 pub mod random;
 

@@ -245,3 +245,21 @@ fn an_ack_during_a_master_outage_lands_when_the_master_returns() {
     assert!(acked.at > SimTime::ZERO + SimDuration::from_secs(120), "after the restart, at {}", acked.at);
     assert_eq!(verdicts(&r), "DELIVERED=1");
 }
+
+/// The proxy renews on its `scheduleRenewTask` scan, every `renewSchedulePeriodMillis` (5 s),
+/// a handle whose invisible time ends within `renewAheadTimeMillis` (10 s). At the proxy's
+/// minimum invisible time (`defaultInvisibleTimeMills` = 10 s) that is already true at the pop:
+/// the message is renewed at each scan while the client holds it (5 s, 10 s, 15 s …), and a
+/// 15 s consumption is delivered once. (Renewing only at `invisible end − 10 s` — the pop itself,
+/// before the client held it — renewed nothing, and every delivery was revived while it ran:
+/// swarm, issue 21.)
+#[test]
+fn proxy_renews_on_its_5s_scan_even_at_the_minimum_invisible_time() {
+    let (sim, r) = run(&grpc("consumeTime = \"15s\"\ndefaultInvisibleTimeMills = \"10s\"", "2m"));
+    let renewals: Vec<SimTime> =
+        sim.events().iter().filter(|e| matches!(e.kind, EventKind::InvisibleTimeChanged { renewed: true, .. })).map(|e| e.at).collect();
+    assert!(!renewals.is_empty());
+    assert!(renewals.iter().all(|t| t.as_us() % 5_000_000 == 0), "on the 5 s scans: {renewals:?}");
+    assert_eq!(sim.events().iter().filter(|e| matches!(e.kind, EventKind::Revived { .. })).count(), 0);
+    assert_eq!(verdicts(&r), "DELIVERED=10");
+}

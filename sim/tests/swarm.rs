@@ -34,6 +34,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 #[path = "swarm/case.rs"]
 mod case;
+#[path = "common/history.rs"]
+mod history;
 
 use case::{describe, generate, Case};
 use rmq_sim::event::{CrashKind, EndReason, EventKind, SendError};
@@ -101,6 +103,11 @@ fn run_case(case: &Case, cov: &mut Coverage) -> Result<(), Break> {
     }
     for hit in controller_mode_promises(case, &sim)? {
         cov.hit(hit);
+    }
+    if case.scenario.consumer.client == Client::Grpc {
+        for hit in grpc_consumer_promises(case, &sim)? {
+            cov.hit(hit);
+        }
     }
     liveness(case, &sim)
 }
@@ -408,6 +415,127 @@ fn grpc_copies_and_attempts(case: &Case, sim: &Sim) -> Result<(), Break> {
     Ok(())
 }
 
+/// gRPC push consumer (spec 5 §5, POP through the proxy):
+/// - `pop_takes_a_position_once`: the broker moves the group's offset past what it pops, so a
+///   queue position is popped again only after the master restarted or another was elected
+///   (its offsets may be older then: the real broker redelivers too) — never while its copy is
+///   invisible to the group, nor after its ack.
+/// - `pop_dead_letters_at_max_attempts`: the client never gets a delivery with `reconsumeTimes`
+///   ≥ `maxAttempts` (`retryMaxTimes` + 1); the proxy forwards exactly those to `%DLQ%`.
+/// - `poison_reaches_the_dlq_after_max_attempts`: with no fault, a message that fails every
+///   delivery and was stored once is delivered `retryMaxTimes` + 1 times, each retry no sooner
+///   than the retry policy's backoff for that attempt plus the revive lag, then dead-lettered.
+/// - `acked_message_is_delivered_or_named`: once the run went quiet with every fault healed, a
+///   message the producer was told was stored was delivered, dead-lettered, or lost with a cause.
+/// - `history_checker_agrees`: the exported history, read by the independent checker, gives
+///   every message the run's verdict.
+///
+/// Returns the coverage it reached.
+fn grpc_consumer_promises(case: &Case, sim: &Sim) -> Result<Vec<&'static str>, Break> {
+    use rmq_sim::sim::{PopAnswer, PopEnd};
+    let sc = &case.scenario;
+    let mut hits = std::collections::BTreeSet::new();
+    let max_attempts = sc.consumer.max_attempts();
+    // The master restarted or was replaced at these times: its offsets may be older after.
+    let resets: Vec<rmq_sim::SimTime> = sim
+        .events()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::BrokerRestarted { node: rmq_sim::NodeId::Master, .. } | EventKind::MasterElected { .. }))
+        .map(|e| e.at)
+        .collect();
+    let mut last: BTreeMap<(rmq_sim::event::QueueKind, u64), &rmq_sim::sim::PopTrace> = BTreeMap::new();
+    for t in sim.pop_trace() {
+        if let Some(prev) = last.insert((t.queue, t.queue_offset), t) {
+            if !resets.iter().any(|&r| r > prev.popped_at && r <= t.popped_at) {
+                return Err(broke(
+                    "pop_takes_a_position_once",
+                    format!("{} offset {} (msg#{}) popped at {} and again at {}, no master restart between; the first ended {:?}", t.queue, t.queue_offset, t.msg.0, prev.popped_at, t.popped_at, prev.end),
+                ));
+            }
+            hits.insert("grpc consumer: a position popped again after a master restart");
+        }
+        match t.answer {
+            Some((_, PopAnswer::Nack(_))) => {
+                hits.insert("grpc consumer: nacked");
+            }
+            Some((_, PopAnswer::Ack)) => {
+                hits.insert("grpc consumer: acked");
+            }
+            None => {}
+        }
+        match t.end {
+            Some((_, PopEnd::Revived)) if t.answer.is_none() => {
+                hits.insert("grpc consumer: invisible time ran out, revived");
+            }
+            Some((_, PopEnd::CopyLost)) => {
+                hits.insert("grpc consumer: popped copy lost before its revive");
+            }
+            _ => {}
+        }
+        if t.renewals > 0 {
+            hits.insert("grpc consumer: invisible time renewed");
+        }
+    }
+    for e in sim.events() {
+        match e.kind {
+            EventKind::Delivered { msg, reconsume_times, .. } if reconsume_times >= max_attempts => {
+                return Err(broke("pop_dead_letters_at_max_attempts", format!("msg#{} delivered with reconsumeTimes {reconsume_times} ≥ maxAttempts {max_attempts}", msg.0)));
+            }
+            EventKind::DeadLettered { msg, reconsume_times } => {
+                if reconsume_times < max_attempts {
+                    return Err(broke("pop_dead_letters_at_max_attempts", format!("msg#{} forwarded to %DLQ% with reconsumeTimes {reconsume_times} < maxAttempts {max_attempts}", msg.0)));
+                }
+                hits.insert("grpc consumer: dead-lettered by the proxy");
+            }
+            _ => {}
+        }
+    }
+    let ended = sim.ended();
+    let quiet = ended == Some(EndReason::Quiescent);
+    if quiet && sc.faults.is_empty() && case.injected.is_empty() {
+        let c = &sc.consumer;
+        let mut stored = vec![0u32; sim.ledger().messages.len()];
+        for copy in sim.copies().iter().filter(|c| c.topic == rmq_sim::event::Topic::Main) {
+            stored[copy.msg.0 as usize] += 1;
+        }
+        for m in &sim.ledger().messages {
+            let poison = c.fail_messages.contains(&m.id) || c.fail_percent == 100 || c.fail_first_attempts >= max_attempts;
+            if !poison || stored[m.id as usize] != 1 || !sc.consumer.enabled {
+                continue;
+            }
+            hits.insert("grpc consumer: poison message checked");
+            let s = rmq_sim::retry_schedule::Schedule::of(sim, rmq_sim::MsgId(m.id));
+            let bad = |why: String| Err(broke("poison_reaches_the_dlq_after_max_attempts", format!("msg#{}: {why}", m.id)));
+            if s.deliveries.len() != max_attempts as usize || m.verdict != Some(Verdict::DeadLettered) {
+                return bad(format!("{} deliveries, verdict {:?}; maxAttempts {max_attempts}", s.deliveries.len(), m.verdict));
+            }
+            for (k, w) in s.waits().iter().enumerate() {
+                let least = c.group_retry_policy.next_attempt_delay(k as u32 + 1) + rmq_sim::SimDuration::from_ms(2_100);
+                if w.after != k || w.duration() < least {
+                    return bad(format!("wait {k} after delivery {}: {} < the backoff of attempt {} + the revive lag ({least})", w.after, w.duration(), k + 1));
+                }
+            }
+        }
+    }
+    if quiet && all_faults_heal(case) && sc.consumer.enabled {
+        for m in &sim.ledger().messages {
+            if m.was_acked() && m.deliveries.is_empty() && m.verdict != Some(Verdict::DeadLettered) && m.cause().is_none() {
+                return Err(broke("acked_message_is_delivered_or_named", format!("msg#{} acked, never delivered, {:?} without a cause", m.id, m.verdict)));
+            }
+        }
+    }
+    let history = rmq_sim::export::Format::History.render(sim);
+    let fates = history::check(&history).map_err(|e| broke("history_checker_agrees", format!("malformed history: {e}")))?;
+    for m in &sim.ledger().messages {
+        let got = fates.get(&(m.id as u64)).map_or("UNRESOLVED-NO-OPS", history::verdict);
+        let want = m.verdict.unwrap_or(Verdict::Unresolved).name();
+        if got != want {
+            return Err(broke("history_checker_agrees", format!("msg#{}: the history says {got}, the run {want}", m.id)));
+        }
+    }
+    Ok(hits.into_iter().collect())
+}
+
 /// Smaller cases to try, most aggressive first.
 fn candidates(case: &Case) -> Vec<Case> {
     let mut out = Vec::new();
@@ -559,6 +687,11 @@ const RARE: &[&str] = &[
     "cause: gRPC resend stored a copy again",
     "grpc MASTER_PERSISTENCE_TIMEOUT",
     "grpc SLAVE_PERSISTENCE_TIMEOUT",
+    "grpc consumer: acked",
+    "grpc consumer: nacked",
+    "grpc consumer: dead-lettered by the proxy",
+    "grpc consumer: poison message checked",
+    "grpc consumer: invisible time ran out, revived",
 ];
 
 /// Branches the swarm tracks but the 2,000 CI cases need not reach (too rare for that many;
@@ -578,6 +711,9 @@ const TRACKED: &[&str] = &[
     "grpc PROXY_TIMEOUT",
     "grpc TOO_MANY_REQUESTS",
     "grpc HA_NOT_AVAILABLE",
+    "grpc consumer: invisible time renewed",
+    "grpc consumer: popped copy lost before its revive",
+    "grpc consumer: a position popped again after a master restart",
 ];
 
 impl Coverage {

@@ -142,6 +142,75 @@ fn the_retry_schedule_of_a_poison_message() {
     assert!(axis.x(d.done_at) - axis.x(d.at) > 0.002);
 }
 
+/// The Gantt's wait bars for the remoting consumer (4.x, 18 delay levels): one per failed
+/// delivery but the last, from the failure to the next delivery, each in `SCHEDULE_TOPIC_XXXX` at
+/// level 3 + k; the last failure goes to `%DLQ%` at once (no bar).
+#[test]
+fn the_gantt_draws_a_wait_bar_between_each_two_remoting_deliveries() {
+    use rmq_sim::retry_schedule::{Schedule, WaitKind};
+    let sc = common::preset("poison-message-dlq");
+    let (sim, _) = common::run(&sc);
+    let s = Schedule::of(&sim, MsgId(sc.consumer.fail_messages[0]));
+    let waits = s.waits();
+    assert_eq!(waits.len(), 16, "17 deliveries, 16 waits between them");
+    let levels = &sc.broker.message_delay_level;
+    for (k, w) in waits.iter().enumerate() {
+        assert_eq!(w.after, k);
+        assert_eq!((w.from, w.to), (s.deliveries[k].done_at, s.deliveries[k + 1].at), "wait {k}");
+        let WaitKind::Scheduled { level, due } = w.kind else { panic!("wait {k}: {:?}", w.kind) };
+        assert_eq!(level, 3 + k as u32);
+        assert!(w.from < due && due <= w.to, "wait {k}: due inside the bar");
+        // The bar is the level's delay plus the hops around it (milliseconds).
+        let delay = levels[level as usize - 1];
+        assert!(w.duration() >= delay && w.duration() < delay + rmq_sim::SimDuration::from_ms(1_100), "wait {k}: {}", w.duration());
+        assert!(!w.to_dlq && !w.open);
+    }
+}
+
+/// The Gantt's wait bars for the gRPC consumer (spec 5 §5, the 5.x schedule): after each of the
+/// 17 failed deliveries of `v5-grpc-poison-message`, the message is invisible for the nack's
+/// backoff (`CustomizedRetryPolicy` from its first entry: 1 s, 5 s, 10 s, … 1 h), then the
+/// revive service's 2.1 s, and the hops (nack 2 ms, pop answer 2 ms): each bar is exactly that
+/// long. The 17th bar ends in `%DLQ%`, at the 18th pop, ~2 h 46 min after the first delivery.
+#[test]
+fn the_gantt_draws_the_grpc_consumers_pop_retries_at_the_5x_backoff() {
+    use rmq_sim::retry_schedule::{End, Schedule, WaitKind};
+    use rmq_sim::scenario::GroupRetryPolicy;
+    use rmq_sim::SimDuration;
+    let sc = common::preset("v5-grpc-poison-message");
+    let (sim, _) = common::run(&sc);
+    let s = Schedule::of(&sim, MsgId(sc.consumer.fail_messages[0]));
+    assert_eq!(s.deliveries.len(), 17);
+    let waits = s.waits();
+    assert_eq!(waits.len(), 17, "a bar after each failed delivery, the last one into %DLQ%");
+    let hop = SimDuration::from_ms(2);
+    let lag = SimDuration::from_ms(2_100);
+    for (k, w) in waits.iter().enumerate() {
+        let backoff = SimDuration::from_secs(GroupRetryPolicy::CUSTOMIZED_NEXT_SECS[k]);
+        let WaitKind::Invisible { backoff: Some(b), revived_at: Some(revived) } = w.kind else {
+            panic!("wait {k}: {:?}", w.kind)
+        };
+        assert_eq!(b, backoff, "wait {k}: next[attempt - 1]");
+        assert_eq!(w.from, s.deliveries[k].done_at);
+        assert_eq!(revived, w.from + hop + backoff + lag, "wait {k}: nack hop, backoff, revive lag");
+        if k < 16 {
+            assert_eq!(w.to, s.deliveries[k + 1].at, "wait {k}");
+            assert_eq!(w.duration(), hop + backoff + lag + hop, "wait {k}: and the pop's answer");
+            assert!(!w.to_dlq);
+        } else {
+            assert!(w.to_dlq, "the last wait ends in %DLQ%");
+            assert_eq!(w.to, revived, "the revived copy's pop forwards it at once");
+        }
+    }
+    assert_eq!(waits[0].duration(), SimDuration::from_ms(3_104), "the first retry ~3.1 s after the failure");
+    let End::DeadLettered { at, .. } = s.end else { panic!("{:?}", s.end) };
+    let total = at.since(s.deliveries[0].at);
+    assert!(total > SimDuration::from_secs(2 * 3_600 + 46 * 60) && total < SimDuration::from_secs(2 * 3_600 + 47 * 60), "{total}");
+    let sixteenth = s.deliveries[16].at.since(s.deliveries[0].at);
+    assert!(sixteenth > SimDuration::from_secs(3_600 + 45 * 60) && sixteenth < SimDuration::from_secs(3_600 + 47 * 60), "{sixteenth}");
+    assert!(s.times().contains(&at));
+}
+
 /// With `transientStorePoolEnable`, a process crash loses the uncommitted write buffer; turning
 /// the pool off saves such a message.
 #[test]

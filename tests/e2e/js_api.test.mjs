@@ -32,7 +32,8 @@ async function call(fn, ...args) {
 }
 
 test('run() returns the report of `losslab run --json`, exactly', { timeout: 120000 }, async () => {
-  for (const [preset, seed] of [['book-recommendation', 9], ['async-flush-power-loss', undefined], ['poison-message-dlq', 3]]) {
+  // v5-grpc-poison-message: the gRPC consumer's `consumerClient`, `pop` and per-message `pops` (PopReport in losslab.d.ts).
+  for (const [preset, seed] of [['book-recommendation', 9], ['async-flush-power-loss', undefined], ['poison-message-dlq', 3], ['v5-grpc-poison-message', undefined]]) {
     const { value, error } = await call('run', preset, seed === undefined ? {} : { seed });
     assert.equal(error, undefined, JSON.stringify(error));
     assert.deepEqual(value, cliReport(preset, seed), `${preset} seed ${seed}`);

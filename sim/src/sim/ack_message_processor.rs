@@ -11,6 +11,7 @@
 //! refused (`INVALID_RECEIPT_HANDLE`) — a message revived while it was being consumed is
 //! delivered again even when that consumption succeeded.
 
+use super::pop_message_processor::{PopAnswer, PopEnd};
 use super::{Action, Sim};
 use crate::broker::store::CopyId;
 use crate::event::EventKind;
@@ -44,16 +45,21 @@ impl Sim {
             return; // a stale receipt handle: refused
         }
         let msg = self.copies[copy].msg;
+        let now = self.now;
+        let trace = &mut self.pop.trace[ck.trace];
+        trace.answer = Some((now, nack.map_or(PopAnswer::Ack, PopAnswer::Nack)));
         match nack {
             None => {
+                trace.end = Some((now, PopEnd::Acked));
                 self.pop.cks.remove(&copy);
                 self.copies[copy].handled = true;
                 self.emit(EventKind::PopAcked { msg });
             }
             Some(backoff) => {
-                ck.revive_at = self.now + backoff;
+                ck.revive_at = now + backoff;
                 ck.gen += 1;
                 let visible_at = ck.revive_at;
+                trace.invisible_until = visible_at;
                 self.emit(EventKind::InvisibleTimeChanged { msg, visible_at, renewed: false });
                 self.arm_revive(copy);
             }

@@ -42,6 +42,7 @@ use crate::time::{SimDuration, SimTime};
 pub use consumer::ConsumerView;
 pub use faults::FaultRefusal;
 pub use ha_connection::{Ha, HaConnection};
+pub use pop_message_processor::{PopAnswer, PopEnd, PopTrace};
 pub use pull_request_hold_service::{BROKER_SUSPEND_MAX, HOLD_CHECK_INTERVAL};
 pub use slave_synchronize::SLAVE_SYNC_PERIOD;
 
@@ -544,6 +545,12 @@ impl Sim {
     /// Stored copies, by [`CopyId`].
     pub fn copies(&self) -> &[CopyInfo] {
         &self.copies
+    }
+
+    /// Every pop of the gRPC consumer (`[consumer] client = "grpc"`) in order: its queue, times,
+    /// renewals, the answer the master took and how its checkpoint ended. Empty otherwise.
+    pub fn pop_trace(&self) -> &[PopTrace] {
+        &self.pop.trace
     }
 
     /// Send attempts the master refused with `IN_SYNC_REPLICAS_NOT_ENOUGH` so far.

@@ -28,7 +28,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Action, Sim};
 use crate::broker::store::CopyId;
-use crate::event::{EventKind, QueueKind, Topic};
+use crate::event::{EventKind, MsgId, QueueKind, Topic};
 use crate::time::{SimDuration, SimTime};
 
 /// The proxy's `receiveBatchSize` in the settings it gives a push consumer (32).
@@ -45,6 +45,48 @@ pub(crate) struct CheckPoint {
     pub revive_at: SimTime,
     /// Bumped at each change of invisible time: the receipt handle the client holds is stale.
     pub gen: u32,
+    /// This pop's entry in [`Pop::trace`].
+    pub trace: usize,
+}
+
+/// How a pop's checkpoint ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PopEnd {
+    /// The master took the client's ack.
+    Acked,
+    /// The revive service wrote it to the retry topic (`reconsumeTimes` + 1).
+    Revived,
+    /// The revive service found the popped copy gone ("can not get biz msg"): nothing revived.
+    CopyLost,
+}
+
+/// The answer of the client the master took for a pop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PopAnswer {
+    Ack,
+    /// A nack: `changeInvisibleDuration` with this backoff.
+    Nack(SimDuration),
+}
+
+/// What happened to one popped message (the report's per-message `pops`, gRPC consumer only).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PopTrace {
+    pub msg: MsgId,
+    pub queue: QueueKind,
+    /// Its position in `queue` (with `queue`, the popped copy).
+    pub queue_offset: u64,
+    pub reconsume_times: u32,
+    pub popped_at: SimTime,
+    /// When the pop's answer reached the client (its receive returned the message).
+    pub received_at: Option<SimTime>,
+    /// The checkpoint's end of invisibility: at the pop, then after each renewal or the nack.
+    pub invisible_until: SimTime,
+    /// Auto-renewals by the proxy (`DefaultReceiptHandleManager`).
+    pub renewals: u32,
+    /// The client's answer the master took, and when.
+    pub answer: Option<(SimTime, PopAnswer)>,
+    /// How and when the checkpoint ended; `None` while it is open.
+    pub end: Option<(SimTime, PopEnd)>,
 }
 
 /// The POP side of the group: the master's open checkpoints and the gRPC client's state.
@@ -61,6 +103,8 @@ pub(crate) struct Pop {
     /// Acks and nacks the client could not deliver (the master was down): (copy, gen, nack
     /// backoff). The client retries them every second; the model sends them when the master is back.
     pub unsent: Vec<(CopyId, u32, Option<SimDuration>)>,
+    /// Every pop of the run, in order.
+    pub trace: Vec<PopTrace>,
 }
 
 impl Sim {
@@ -120,9 +164,22 @@ impl Sim {
                 continue;
             }
             let revive_at = self.now + invisible;
+            let trace = self.pop.trace.len();
+            self.pop.trace.push(PopTrace {
+                msg,
+                queue: q,
+                queue_offset: qoffset,
+                reconsume_times: rc,
+                popped_at: self.now,
+                received_at: None,
+                invisible_until: revive_at,
+                renewals: 0,
+                answer: None,
+                end: None,
+            });
             self.pop.cks.insert(
                 copy,
-                CheckPoint { reconsume_times: rc, popped_at: self.now, revive_at, gen: 0 },
+                CheckPoint { reconsume_times: rc, popped_at: self.now, revive_at, gen: 0, trace },
             );
             self.emit(EventKind::Popped { msg, queue: q, queue_offset: qoffset, reconsume_times: rc, invisible_until: revive_at });
             self.arm_revive(copy);

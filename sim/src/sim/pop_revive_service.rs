@@ -11,6 +11,7 @@
 //! from the code, never measured). A master that is down revives nothing; after it restarts the
 //! service waits `reviveInterval` (1 s) before its first scan.
 
+use super::pop_message_processor::PopEnd;
 use super::{Action, Sim};
 use crate::broker::store::CopyId;
 use crate::event::{EventKind, Topic};
@@ -38,12 +39,14 @@ impl Sim {
         if ck.gen != gen {
             return; // its invisible time changed since
         }
-        let rc = ck.reconsume_times;
+        let (rc, trace) = (ck.reconsume_times, ck.trace);
         self.pop.cks.remove(&copy);
         self.copies[copy].handled = true;
         if self.master.store.find(copy).is_none() {
+            self.pop.trace[trace].end = Some((self.now, PopEnd::CopyLost));
             return; // "can not get biz msg": the popped copy itself was lost (its `CopyLost` says so)
         }
+        self.pop.trace[trace].end = Some((self.now, PopEnd::Revived));
         let msg = self.copies[copy].msg;
         self.emit(EventKind::Revived { msg, reconsume_times: rc + 1 });
         self.master_append(msg, Topic::Retry, 0, rc + 1, None);

@@ -86,6 +86,9 @@ impl Sim {
         }
         self.pop.receiving.remove(&q);
         for (qoffset, copy) in entries {
+            if let Some(ck) = self.pop.cks.get(&copy) {
+                self.pop.trace[ck.trace].received_at = Some(self.now);
+            }
             self.pop.cached.insert(copy, q);
             let rc = self.copies[copy].reconsume_times;
             self.deliver(q, qoffset, copy, rc);

@@ -252,7 +252,61 @@ pub fn generate(seed: u64) -> Case {
             }
         }
     }
+    draw_grpc_consumer(r, &mut sc, &mut injected);
     Case { scenario: sc, injected }
+}
+
+/// Issue 21: two thirds of the 5.3.3 cases with a consumer group use the gRPC push consumer (POP through
+/// the proxy), with its group's `retryMaxTimes`, retry policy and the proxy's invisible time.
+/// Drawn last, so every earlier draw of a seed stays what it was; the remoting-only keys go back
+/// to their defaults (the parser refuses them beside `client = "grpc"`).
+///
+/// A quarter of them run with no fault and a poison message (the swarm checks its
+/// `retryMaxTimes` + 1 deliveries at the policy's backoff, then `%DLQ%`); another quarter crash
+/// the consumer while it holds messages (they come back when their invisible time runs out).
+fn draw_grpc_consumer(r: &mut SimRng, sc: &mut Scenario, injected: &mut Vec<(SimTime, Fault)>) {
+    if sc.version != RocketMqVersion::V5_3_3 || !sc.consumer.enabled || r.below(3) == 0 {
+        return;
+    }
+    let d = ConsumerConfig::default();
+    let c = &mut sc.consumer;
+    c.client = Client::Grpc;
+    c.retry_max_times = pick(r, &[0, 1, 3, 16, 16]);
+    c.group_retry_policy = pick(r, &[GroupRetryPolicy::Customized, GroupRetryPolicy::Customized, GroupRetryPolicy::Exponential]);
+    c.default_invisible_time = ms(pick(r, &[10_000, 60_000, 60_000, 300_000]));
+    c.max_reconsume_times = d.max_reconsume_times;
+    c.persist_consumer_offset_interval = d.persist_consumer_offset_interval;
+    c.pull_batch_size = d.pull_batch_size;
+    c.pull_threshold_for_queue = d.pull_threshold_for_queue;
+    c.pull_threshold_size_for_queue = d.pull_threshold_size_for_queue;
+    c.consume_concurrently_max_span = d.consume_concurrently_max_span;
+    // A consumption longer than the invisible time, now and then: the proxy's renewals.
+    if r.below(8) == 0 {
+        c.consume_time = ms(pick(r, &[15_000, 70_000]));
+    }
+    match r.below(4) {
+        0 => {
+            sc.faults.clear();
+            injected.clear();
+            let poison = r.below(u64::from(sc.producer.messages)) as u32;
+            if !sc.consumer.fail_messages.contains(&poison) {
+                sc.consumer.fail_messages.push(poison);
+                sc.consumer.fail_messages.sort_unstable();
+            }
+            sc.until = sc.until.max(SimTime::from_ms(6 * 3_600_000));
+            // A put that waits for replicas no slave gives would refuse every send: none to poison.
+            sc.broker.in_sync_replicas = 1;
+            sc.broker.min_in_sync_replicas = 1;
+        }
+        1 => {
+            let at = sc.consumer.start_at + ms(pick(r, &[10, 500, 3_000]));
+            let duration = Some(ms(pick(r, &[1, 5_000, 120_000])));
+            let crash = Fault { at: SimTime::ZERO, kind: FaultKind::ConsumerCrash, target: FaultTarget::Consumer, duration, factor: 10 };
+            injected.push((at, crash));
+            injected.sort_by_key(|(t, _)| *t);
+        }
+        _ => {}
+    }
 }
 
 /// The case as a scenario file, with the injected faults as comments (times in the file's units).
