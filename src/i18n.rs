@@ -90,6 +90,7 @@ catalogue! {
     TargetFirstMaster => "first master", "最初的主节点";
     TargetController => "controller", "控制器";
     TargetSlave => "slave", "从节点";
+    TargetSlave2 => "second slave", "第二个从节点";
     TargetProducer => "producer", "生产者";
     TargetConsumer => "consumer", "消费者";
     // Faults.
@@ -120,6 +121,25 @@ catalogue! {
     FaultPartProducerHelp => "producer↔master packets are dropped", "生产者与主节点之间的网络包全部丢弃";
     FaultConsumer => "Crash consumer", "消费者宕机";
     FaultConsumerHelp => "in-process messages are dropped; it restarts from the stored offsets", "正在处理的消息作废；重启后从已提交的消费位点继续";
+    // Controller mode and three replicas (issue 20): the node that started as master, the second
+    // slave and the controller.
+    FaultNowMaster => "hits whoever is master now (broker {0})", "作用于当前的主节点（broker {0}）";
+    FaultFirstKill => "Kill first master (broker 0)", "杀死最初的主节点（broker 0）";
+    FaultFirstKillHelp => "kill -9 of broker 0, the node that started as master, whatever its role now (after a failover it is a slave)", "kill -9 broker 0，即最初的主节点，不论它现在的角色（故障切换后它是从节点）";
+    FaultFirstPower => "Cut first master power", "最初的主节点断电";
+    FaultFirstPowerHelp => "broker 0, the node that started as master, loses power whatever its role now: its unflushed bytes are lost", "broker 0（最初的主节点）断电，不论它现在的角色：尚未刷盘的数据丢失";
+    FaultFirstDisk => "Destroy first master disk", "损毁最初的主节点磁盘";
+    FaultFirstDiskHelp => "broker 0's commit log is gone, whatever its role now", "broker 0 的 CommitLog 全部丢失，不论它现在的角色";
+    FaultSlave2Stop => "Stop slave 2", "停止第二个从节点";
+    FaultSlave2StopHelp => "clean stop of the second slave: the master loses it at once", "正常停止第二个从节点：主节点立即失去它";
+    FaultSlave2Start => "Start slave 2", "启动第二个从节点";
+    FaultSlave2StartHelp => "the second slave comes back and catches up", "第二个从节点恢复并追上主节点";
+    FaultPartSlave2 => "Partition slave 2", "隔离第二个从节点网络";
+    FaultPartSlave2Help => "master↔second slave packets are dropped", "主节点与第二个从节点之间的网络包全部丢弃";
+    FaultCtlCrash => "Crash controller", "控制器宕机";
+    FaultCtlCrashHelp => "the controller's process dies and restarts after the chosen time: meanwhile nobody is elected and the SyncStateSet does not change", "控制器进程宕机，在所选时间后重启：期间不会选举，SyncStateSet 也不会变化";
+    FaultCtlPart => "Partition controller", "隔离控制器网络";
+    FaultCtlPartHelp => "the brokers cannot reach the controller: no heartbeat arrives, nobody is elected", "Broker 连不上控制器：心跳到不了，不会选举";
     NoSlave => "no slave configured", "未配置从节点";
     // Faults that cannot apply now (the core's `Sim::can_apply`), and the list of faults so far.
     RefuseWrongTarget => "{0} does not apply to the {1}", "{0} 不能作用于{1}";
@@ -305,6 +325,7 @@ catalogue! {
     SlaveCache => "page cache: {0}", "页缓存：{0}";
     SlaveDisk => "disk: {0}", "磁盘：{0}";
     ConsumedTo => "consumed to {0} of {1}", "已消费到 {0} / {1}";
+    QueueRouteTip => "the consumer pulls from the {0}", "消费者从{0}拉取";
     ConsumerOnline => "online · {0} in process", "在线 · 处理中 {0} 条";
     ConsumerCrashed => "✕ crashed, restarting", "✕ 已宕机，重启中";
     ConsumerDisabled => "disabled (consumer.enabled = false)", "已停用（consumer.enabled = false）";
@@ -387,6 +408,8 @@ catalogue! {
     // The extras module's slot (src/extras.rs): its first use fetches a second wasm module.
     ExtraLoading => "Loading this part of the lab…", "正在加载这部分功能…";
     ExtraFailed => "This part of the lab could not be loaded: ", "这部分功能无法加载：";
+    TomlLoading => "Reading this text: loading the full TOML parser…", "正在读取这段文本：加载完整的 TOML 解析器…";
+    LinkLoading => "Opening the link: loading the full TOML parser for its scenario…", "正在打开链接：为其场景加载完整的 TOML 解析器…";
     // Settings sweep (src/sweep/).
     SweepOpen => "Compare settings", "比较配置";
     SweepOpenTitle => "Sweep flushDiskType × brokerRole × send mode under faults: loss against latency and throughput", "在故障下扫描 flushDiskType × brokerRole × 发送方式：丢失与延迟、吞吐量的对比";

@@ -646,6 +646,21 @@ pub fn title_room(area: Rect, pad: f64, reserve: f64) -> f64 {
     area.w + 2.0 * pad - 16.0 - reserve
 }
 
+/// The consume queue's subtitle, "TopicTest ×N · <the broker the consumer reads from>", for its
+/// station: whole where it fits; else (the wide picture's narrow, tall station) the topic as the
+/// subtitle and the broker on a line of its own at the top of the lanes, which then start
+/// [`QUEUE_ROUTE_H`] lower.
+pub fn queue_sub(o: Orientation, full: &str) -> (String, Option<String>) {
+    let a = station(o, StationId::ConsumeQueue);
+    match split_sub(full, title_room(a, 8.0, 0.0)) {
+        Some((head, tail)) if a.h > a.w => (head, Some(tail)),
+        _ => (full.to_string(), None),
+    }
+}
+
+/// The room the consume queue's route line takes above its lanes, when it has one.
+pub const QUEUE_ROUTE_H: f64 = 14.0;
+
 /// The producer's answer feed: how many lines, and the band at the bottom of its area they fill
 /// (no token is drawn there, so the lines never print over the grid).
 pub fn feed_lines(o: Orientation) -> usize {
@@ -1388,6 +1403,39 @@ mod tests {
         }
         assert_eq!(id_font(42), (ID_PX, None), "two digits keep the full size");
         assert!(id_font(12_345).0 < ID_PX, "five digits are drawn smaller");
+    }
+
+    /// The consume queue's subtitle names the topic's queues and the broker the consumer reads
+    /// from, uncut in every picture and language (at 1440 px the wide picture's narrow station cut
+    /// "TopicTest ×4 (mast…"): whole, or in the wide picture with the broker on a line of its own
+    /// above the lanes, which keep most of their height.
+    #[test]
+    fn the_consume_queue_subtitle_is_never_cut() {
+        use crate::i18n::{t, Lang};
+        use rmq_sim::NodeId;
+        for o in [Orientation::Wide, Orientation::Compact, Orientation::Tall] {
+            let a = station(o, StationId::ConsumeQueue);
+            for lang in [Lang::En, Lang::Zh] {
+                for n in [1, 4, 16, 64] {
+                    for node in [NodeId::Master, NodeId::Slave, NodeId::Slave2] {
+                        let full = format!("TopicTest ×{n} · {}", t(lang, crate::narrate::node_word(node)));
+                        let (sub, route) = queue_sub(o, &full);
+                        let fs = fit_label(&sub, title_room(a, 8.0, 0.0), SUB_PX, SUB_MIN_PX, false);
+                        assert!(!fs.clipped, "{o:?} {lang:?}: the subtitle {sub:?} is cut to {:?}", fs.text);
+                        match route {
+                            None => assert_eq!(sub, full),
+                            Some(r) => {
+                                assert_eq!(format!("{sub} · {r}"), full);
+                                assert!(a.h > a.w, "{o:?}: only the tall station splits it");
+                                let f = fit_label(&r, a.w - 4.0, RG_PX, 8.5, false);
+                                assert!(!f.clipped, "{o:?} {lang:?}: the route line {r:?} is cut to {:?}", f.text);
+                                assert!(a.h - 40.0 - QUEUE_ROUTE_H >= 0.75 * (a.h - 40.0), "{o:?}: the lanes keep their height");
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Every station's title and subtitle, with 5-digit counts, the default group and the longest

@@ -400,8 +400,12 @@ fn queue_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let len: u64 = lens.iter().sum();
     let cv = live.consumer_view();
     let vertical = a.h > a.w;
+    // The broker the consumer reads from: in the subtitle, or on a line above the lanes.
+    let full = format!("TopicTest ×{n} · {}", t(lang, crate::narrate::node_word(live.route())));
+    let (sub, route) = layout::queue_sub(o, &full);
+    let drop = if route.is_some() { layout::QUEUE_ROUTE_H } else { 0.0 };
     let bar = if vertical {
-        Rect { x: a.x + 6.0, y: a.y + 6.0, w: a.w - 12.0, h: a.h - 40.0 }
+        Rect { x: a.x + 6.0, y: a.y + 6.0 + drop, w: a.w - 12.0, h: a.h - 40.0 - drop }
     } else {
         Rect { x: a.x + 4.0, y: a.y + 4.0, w: a.w - 8.0, h: 12.0 }
     };
@@ -429,7 +433,16 @@ fn queue_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     });
     html! {
         <>
-            { boxed(a, 8.0, t(lang, Key::StQueue), format!("TopicTest ×{n} ({})", live.route().name()), "st-queue") }
+            { boxed(a, 8.0, t(lang, Key::StQueue), sub, "st-queue") }
+            { for route.map(|r| {
+                let fit = layout::fit_label(&r, a.w - 4.0, layout::RG_PX, 8.5, false);
+                html! {
+                    <g class="q-route" data-testid="queue-route">
+                        <title>{tf(lang, Key::QueueRouteTip, &[&r])}</title>
+                        { fitted("rg-label start", a.x + 2.0, a.y + 11.0, &r, &fit, layout::RG_PX) }
+                    </g>
+                }
+            }) }
             { for lanes }
             <text class="rg-label start" x={(a.x + 2.0).to_string()} y={(a.y + a.h - 4.0).to_string()}>{tf(lang, Key::ConsumedTo, &[&cv.main_offset, &len])}</text>
         </>
