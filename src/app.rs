@@ -114,6 +114,9 @@ pub struct AppProps {
     pub options: Option<Rc<LabOptions>>,
 }
 
+/// The lab: where it starts is read from its options first. A link whose scenario text only the
+/// full TOML parser reads (a hand-made one; every link a lab made opens at once) shows a loading
+/// line while the extras module reads it ([`crate::scenario_text`]), then the lab.
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     let opts = {
@@ -123,8 +126,40 @@ pub fn app(props: &AppProps) -> Html {
     // The link or preset to open first (a broken link names its problem and opens the default).
     let start = {
         let opts = opts.clone();
-        use_memo((), move |_| crate::share::resolve_start(&opts))
+        use_state(move || Rc::new(crate::share::resolve_start(&opts)))
     };
+    {
+        let (opts, start) = (opts.clone(), start.clone());
+        use_effect_with((), move |_| {
+            if let Some(u) = start.pending.clone() {
+                let base = crate::embed::lab_base(&opts);
+                let toml = u.toml.clone();
+                crate::scenario_text::parse_in_extras(&base, toml, Callback::from(move |r| {
+                    start.set(Rc::new(crate::share::finish_start(&opts, u.clone(), r)));
+                }));
+            }
+        });
+    }
+    if start.pending.is_some() {
+        let lang = opts.lang.unwrap_or_else(initial_lang);
+        return html! {
+            <div class={classes!("app", opts.embed.then_some("embed"))} lang={lang.tag()}>
+                <p class="extra-loading" role="status" data-testid="link-loading">{t(lang, Key::LinkLoading)}</p>
+            </div>
+        };
+    }
+    html! { <Lab opts={opts.clone()} start={(*start).clone()} /> }
+}
+
+#[derive(Properties, PartialEq)]
+struct LabProps {
+    opts: Rc<LabOptions>,
+    start: Rc<crate::share::Start>,
+}
+
+#[function_component(Lab)]
+fn lab(props: &LabProps) -> Html {
+    let (opts, start) = (props.opts.clone(), props.start.clone());
     let pb = use_reducer(|| {
         let mut p = Playback::from_timeline(start.timeline.clone(), start.playhead);
         p.speed = start.view.speed.unwrap_or(p.speed);
@@ -188,7 +223,8 @@ pub fn app(props: &AppProps) -> Html {
         let (o, on_apply) = (sweep_open.setter(), on_apply.clone());
         use_callback((), move |(name, payload): (String, String), _| match name.as_str() {
             "open" => {
-                if let Ok(sc) = rmq_sim::scenario::parse_scenario(&payload) {
+                // The sweep writes the lab's own TOML (`scenario_to_toml`): read without the parser.
+                if let Some(Ok(sc)) = rmq_sim::scenario::lite::read(&payload) {
                     o.set(false);
                     on_apply.emit(sc);
                 }
@@ -256,7 +292,7 @@ pub fn app(props: &AppProps) -> Html {
     let sc = &state.run.timeline.scenario;
     let preset = current.as_deref().and_then(presets::find).map(|p| i18n::preset_text(*lang, p));
     // A preset's title in the page's language; a scenario of the user's keeps its own name.
-    let (title, claim) = (preset.map(|p| p.0.to_string()), preset.map(|p| p.1));
+    let (title, claim) = (preset.map_or_else(|| sc.name.clone(), |p| p.0.to_string()), preset.map(|p| p.1));
     let ended = state.live.borrow().ended().is_some();
     let close_help = on_help.reform(|_| false);
     let open_help = on_help.reform(|_: MouseEvent| true);
@@ -291,10 +327,10 @@ pub fn app(props: &AppProps) -> Html {
                 if shows(Panel::Log) { <EventLog pb={per_event.clone()} dispatch={dispatch.clone()} /> }
                 if shows(Panel::Presets) {
                     <PresetPicker current={(*current).clone()} on_load={on_preset}>
-                        <VersionPicker text={draft.clone()} running={sc.version} on_load={on_apply.clone()} />
+                        <VersionPicker text={draft.clone()} running={sc.version} on_load={on_apply.clone()} base={AttrValue::from(lab_base.clone())} />
                     </PresetPicker>
                 }
-                if shows(Panel::Config) { <ConfigPanel scenario={sc.clone()} text={draft.clone()} {on_apply} /> }
+                if shows(Panel::Config) { <ConfigPanel scenario={sc.clone()} text={draft.clone()} {on_apply} base={AttrValue::from(lab_base.clone())} /> }
             </div>
             </ContextProvider<Lang>>
         };
@@ -306,7 +342,8 @@ pub fn app(props: &AppProps) -> Html {
             <a class="skip" href="#time-controls">{t(l, Key::SkipToControls)}</a>
             <header class="top">
                 <div class="brand"><h1>{"losslab"}</h1><span class="tag" data-testid="tagline">{tf(l, Key::Tagline, &[&sc.version])}</span></div>
-                <p class="scenario-name" data-testid="scenario-name">{title.unwrap_or_else(|| sc.name.clone())}</p>
+                // One header line on a desktop: a long title ends in an ellipsis, whole in its tooltip.
+                <p class="scenario-name" data-testid="scenario-name" title={title.clone()}>{title}</p>
                 <LangSwitch lang={l} on_change={on_lang} />
                 <crate::sweep::OpenButton sweep={sweep.clone()} open={sweep_open.clone()} {pause} />
                 <button id="help-button" class="help-button" onclick={open_help} aria-keyshortcuts="?" aria-haspopup="dialog">{t(l, Key::HelpButton)}</button>
@@ -340,10 +377,10 @@ pub fn app(props: &AppProps) -> Html {
                         // The version selector beside the presets, in their panel; it shares the
                         // scenario text (`draft`) with the configuration panel.
                         <PresetPicker current={(*current).clone()} on_load={on_preset}>
-                            <VersionPicker text={draft.clone()} running={sc.version} on_load={on_apply.clone()} />
+                            <VersionPicker text={draft.clone()} running={sc.version} on_load={on_apply.clone()} base={AttrValue::from(lab_base.clone())} />
                         </PresetPicker>
                     }
-                    if shows(Panel::Config) { <ConfigPanel scenario={sc.clone()} text={draft.clone()} {on_apply} /> }
+                    if shows(Panel::Config) { <ConfigPanel scenario={sc.clone()} text={draft.clone()} {on_apply} base={AttrValue::from(lab_base.clone())} /> }
                 </div>
             </main>
             <Announcer pb={per_event.clone()} />

@@ -90,6 +90,7 @@ catalogue! {
     TargetFirstMaster => "first master", "最初的主节点";
     TargetController => "controller", "控制器";
     TargetSlave => "slave", "从节点";
+    TargetSlave2 => "second slave", "第二个从节点";
     TargetProducer => "producer", "生产者";
     TargetConsumer => "consumer", "消费者";
     // Faults.
@@ -120,6 +121,25 @@ catalogue! {
     FaultPartProducerHelp => "producer↔master packets are dropped", "生产者与主节点之间的网络包全部丢弃";
     FaultConsumer => "Crash consumer", "消费者宕机";
     FaultConsumerHelp => "in-process messages are dropped; it restarts from the stored offsets", "正在处理的消息作废；重启后从已提交的消费位点继续";
+    // Controller mode and three replicas (issue 20): the node that started as master, the second
+    // slave and the controller.
+    FaultNowMaster => "hits whoever is master now (broker {0})", "作用于当前的主节点（broker {0}）";
+    FaultFirstKill => "Kill first master (broker 0)", "杀死最初的主节点（broker 0）";
+    FaultFirstKillHelp => "kill -9 of broker 0, the node that started as master, whatever its role now (after a failover it is a slave)", "kill -9 broker 0，即最初的主节点，不论它现在的角色（故障切换后它是从节点）";
+    FaultFirstPower => "Cut first master power", "最初的主节点断电";
+    FaultFirstPowerHelp => "broker 0, the node that started as master, loses power whatever its role now: its unflushed bytes are lost", "broker 0（最初的主节点）断电，不论它现在的角色：尚未刷盘的数据丢失";
+    FaultFirstDisk => "Destroy first master disk", "损毁最初的主节点磁盘";
+    FaultFirstDiskHelp => "broker 0's commit log is gone, whatever its role now", "broker 0 的 CommitLog 全部丢失，不论它现在的角色";
+    FaultSlave2Stop => "Stop slave 2", "停止第二个从节点";
+    FaultSlave2StopHelp => "clean stop of the second slave: the master loses it at once", "正常停止第二个从节点：主节点立即失去它";
+    FaultSlave2Start => "Start slave 2", "启动第二个从节点";
+    FaultSlave2StartHelp => "the second slave comes back and catches up", "第二个从节点恢复并追上主节点";
+    FaultPartSlave2 => "Partition slave 2", "隔离第二个从节点网络";
+    FaultPartSlave2Help => "master↔second slave packets are dropped", "主节点与第二个从节点之间的网络包全部丢弃";
+    FaultCtlCrash => "Crash controller", "控制器宕机";
+    FaultCtlCrashHelp => "the controller's process dies and restarts after the chosen time: meanwhile nobody is elected and the SyncStateSet does not change", "控制器进程宕机，在所选时间后重启：期间不会选举，SyncStateSet 也不会变化";
+    FaultCtlPart => "Partition controller", "隔离控制器网络";
+    FaultCtlPartHelp => "the brokers cannot reach the controller: no heartbeat arrives, nobody is elected", "Broker 连不上控制器：心跳到不了，不会选举";
     NoSlave => "no slave configured", "未配置从节点";
     // Faults that cannot apply now (the core's `Sim::can_apply`), and the list of faults so far.
     RefuseWrongTarget => "{0} does not apply to the {1}", "{0} 不能作用于{1}";
@@ -230,6 +250,7 @@ catalogue! {
     HelpTotalReplicas => "5.x: replicas in the group, the master included. Set it to 2 with inSyncReplicas = 2.", "5.x：组内副本数，含主节点。与 inSyncReplicas = 2 一起设为 2。";
     HelpInSyncReplicas => "5.x: acks a SYNC_MASTER send waits for, the master's own included. At 1 it does not wait for the slave.", "5.x：SYNC_MASTER 发送要等的确认数，含主节点自己。为 1 时不等待从节点。";
     HelpSlaveReadEnable => "5.x: whether the slave serves pulls. At false a consumer reads nothing from it while the master is down.", "5.x：从节点是否响应拉取。为 false 时，主节点宕机期间消费者从从节点读不到任何消息。";
+    HelpClient => "remoting: DefaultMQProducer, straight to the broker. grpc: the RocketMQ 5 client through the proxy (maxAttempts 3, requestTimeout 3 s; no SendStatus: a timeout or FLUSH_DISK_TIMEOUT is an error, resent at once).", "remoting：DefaultMQProducer，直连 Broker。grpc：经代理的 RocketMQ 5 客户端（maxAttempts 3，requestTimeout 3 秒；没有 SendStatus：超时或 FLUSH_DISK_TIMEOUT 都是错误，并立即重发）。";
     HelpSendMode => "send(msg), send(msg, callback) or sendOneway(msg).", "send(msg)、send(msg, callback) 或 sendOneway(msg)。";
     HelpMessages => "How many messages the producer sends (lab knob).", "生产者发送的消息条数（实验室参数）。";
     HelpInterval => "Time between two sends (lab knob).", "两次发送之间的间隔（实验室参数）。";
@@ -269,6 +290,26 @@ catalogue! {
     SendAsync => "ASYNC send", "ASYNC 异步发送";
     SendOneway => "ONEWAY send", "ONEWAY 单向发送";
     ProducerSub => "{0} · {1} of {2} sent", "{0} · 已发送 {1} / {2}";
+    ProducerGrpc => "gRPC client", "gRPC 客户端";
+    GrpcSettings => "maxAttempts {0} · requestTimeout {1}", "maxAttempts {0} 次 · requestTimeout {1}";
+    ProxyPlate => "proxy · {0}", "代理 · {0}";
+    ProxyTitle => "RocketMQ 5 proxy ({0} mode) between the gRPC {1} and the broker. {2}", "RocketMQ 5 代理（{0} 模式），位于 gRPC {1}与 Broker 之间。{2}";
+    ProxyOfProducer => "producer", "生产者";
+    ProxyOfConsumer => "consumer", "消费者";
+    ProxyLast => "Last answer: {0} → {1} ({2}).", "最近一次应答：{0} → {1}（{2}）。";
+    ConsumerPop => "{0} · POP · {1} invisible", "{0} · POP · 不可见 {1} 条";
+    InvisibleLine => "msg#{0} invisible until {1} · {2}/{3} deliveries", "消息 {0} 不可见至 {1} · 已投递 {2}/{3} 次";
+    InvisibleShort => "msg#{0} ◌ until {1} · {2}/{3}", "消息 {0} ◌ 至 {1} · {2}/{3}";
+    LookInvisible => "invisible: nacked, it comes back through %RETRY% after its backoff", "不可见：已 nack，退避结束后经 %RETRY% 重新投递";
+    GrpcSendHeading => "gRPC send through the proxy", "经代理的 gRPC 发送";
+    GrpcAttemptLine => "attempt {0} of {1} at {2}: {3}", "第 {0} / {1} 次尝试（{2}）：{3}";
+    GrpcResent => "{0}, resent at once", "{0}，立即重发";
+    GrpcThrown => "{0}: the application saw the exception", "{0}：应用收到异常";
+    GrpcOk => "OK: a receipt", "OK：收到回执";
+    GrpcNoAnswer => "no answer yet", "尚无应答";
+    GrpcProxySaid => " · proxy answered {0} (broker: {1})", " · 代理应答 {0}（Broker：{1}）";
+    CopiesStored => "copies stored in TopicTest: {0}", "TopicTest 中存储的副本：{0} 份";
+    CopiesStoredLater => "copies stored in TopicTest: {0} ({1} by the end of the run)", "TopicTest 中存储的副本：{0} 份（运行结束时 {1} 份）";
     LinkCut => " · link to master cut", " · 与主节点的链路已断开";
     OnewayNoAnswer => "ONEWAY (no answer)", "ONEWAY（无响应）";
     RegionCache => "page cache (memory)", "页缓存（内存）";
@@ -284,6 +325,7 @@ catalogue! {
     SlaveCache => "page cache: {0}", "页缓存：{0}";
     SlaveDisk => "disk: {0}", "磁盘：{0}";
     ConsumedTo => "consumed to {0} of {1}", "已消费到 {0} / {1}";
+    QueueRouteTip => "the consumer pulls from the {0}", "消费者从{0}拉取";
     ConsumerOnline => "online · {0} in process", "在线 · 处理中 {0} 条";
     ConsumerCrashed => "✕ crashed, restarting", "✕ 已宕机，重启中";
     ConsumerDisabled => "disabled (consumer.enabled = false)", "已停用（consumer.enabled = false）";
@@ -366,6 +408,8 @@ catalogue! {
     // The extras module's slot (src/extras.rs): its first use fetches a second wasm module.
     ExtraLoading => "Loading this part of the lab…", "正在加载这部分功能…";
     ExtraFailed => "This part of the lab could not be loaded: ", "这部分功能无法加载：";
+    TomlLoading => "Reading this text: loading the full TOML parser…", "正在读取这段文本：加载完整的 TOML 解析器…";
+    LinkLoading => "Opening the link: loading the full TOML parser for its scenario…", "正在打开链接：为其场景加载完整的 TOML 解析器…";
     // Settings sweep (src/sweep/).
     SweepOpen => "Compare settings", "比较配置";
     SweepOpenTitle => "Sweep flushDiskType × brokerRole × send mode under faults: loss against latency and throughput", "在故障下扫描 flushDiskType × brokerRole × 发送方式：丢失与延迟、吞吐量的对比";

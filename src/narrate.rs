@@ -23,11 +23,12 @@ enum Why {
     NeverStored,
 }
 
-fn node_word(n: NodeId) -> Key {
+/// A broker position's word ("master", "slave", "second slave").
+pub fn node_word(n: NodeId) -> Key {
     match n {
         NodeId::Master => Key::TargetMaster,
-        // The lab draws one slave; a second one (`[slave] count = 2`) is named "slave" too.
-        NodeId::Slave | NodeId::Slave2 => Key::TargetSlave,
+        NodeId::Slave => Key::TargetSlave,
+        NodeId::Slave2 => Key::TargetSlave2,
     }
 }
 
@@ -86,7 +87,8 @@ pub fn target_key(target: rmq_sim::scenario::FaultTarget) -> Key {
     use rmq_sim::scenario::FaultTarget::*;
     match target {
         Master => Key::TargetMaster,
-        Slave | Slave2 => Key::TargetSlave,
+        Slave => Key::TargetSlave,
+        Slave2 => Key::TargetSlave2,
         FirstMaster => Key::TargetFirstMaster,
         Controller => Key::TargetController,
         Producer => Key::TargetProducer,

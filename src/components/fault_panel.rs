@@ -3,6 +3,11 @@
 //! [`rmq_sim::Sim::can_apply`]: a crash of a stopped process, a shorter power cut inside a longer
 //! one …) is refused with the reason; the panel lists the faults so far, and those the core
 //! refused with why.
+//!
+//! In controller mode (issue 20) the master's buttons hit whoever is master now (their tooltip
+//! says which broker), and the panel adds broker 0 as "the first master" (the node that started
+//! as master: after a failover, a slave) and the controller (crash, partition); with two slaves,
+//! the second slave's stop, start and partition.
 
 use rmq_sim::scenario::{Fault, FaultKind, FaultTarget};
 use rmq_sim::{Event as SimEvent, EventKind, FaultRefusal, NodeId, SimDuration, SimTime};
@@ -12,6 +17,9 @@ use yew::prelude::*;
 use crate::i18n::{t, tf, Key, Lang};
 use crate::narrate::target_key;
 use crate::playback::{Action, Playback};
+use FaultKind::*;
+use FaultTarget::{Consumer, Controller, FirstMaster, Master, Producer, Slave, Slave2};
+use Shown::{Always, ControllerMode, TwoSlaves};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -23,7 +31,7 @@ pub struct Props {
 }
 
 fn node_word(lang: Lang, node: NodeId) -> &'static str {
-    t(lang, if node == NodeId::Slave { Key::TargetSlave } else { Key::TargetMaster })
+    t(lang, crate::narrate::node_word(node))
 }
 
 fn until_words(lang: Lang, until: Option<SimTime>) -> String {
@@ -75,6 +83,17 @@ pub fn faults_so_far(events: &[SimEvent], upto: SimTime, lang: Lang) -> Vec<(Str
         .collect()
 }
 
+/// When a button is in the panel: always, or only where the scenario has what it hits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shown {
+    Always,
+    /// Controller mode: the controller, and broker 0 as "the node that started as master"
+    /// (elsewhere it is always the master, which the master's buttons hit).
+    ControllerMode,
+    /// A second slave (`[slave] count = 2`).
+    TwoSlaves,
+}
+
 struct Button {
     label: Key,
     kind: FaultKind,
@@ -82,20 +101,51 @@ struct Button {
     help: Key,
     /// Its keyboard shortcut (see [`crate::keyboard`]), if it has one.
     key: Option<&'static str>,
+    shown: Shown,
 }
 
+const fn button(label: Key, kind: FaultKind, target: FaultTarget, help: Key, key: Option<&'static str>, shown: Shown) -> Button {
+    Button { label, kind, target, help, key, shown }
+}
+
+/// Every button, in the panel's order: the master (whoever it is now), broker 0 (controller
+/// mode), the slaves, the controller, the clients.
 const BUTTONS: &[Button] = &[
-    Button { label: Key::FaultKill, kind: FaultKind::ProcessCrash, target: FaultTarget::Master, help: Key::FaultKillHelp, key: Some("C") },
-    Button { label: Key::FaultPower, kind: FaultKind::PowerLoss, target: FaultTarget::Master, help: Key::FaultPowerHelp, key: Some("P") },
-    Button { label: Key::FaultDisk, kind: FaultKind::DiskLost, target: FaultTarget::Master, help: Key::FaultDiskHelp, key: Some("D") },
-    Button { label: Key::FaultSlow, kind: FaultKind::DiskSlow, target: FaultTarget::Master, help: Key::FaultSlowHelp, key: None },
-    Button { label: Key::FaultStall, kind: FaultKind::DiskStall, target: FaultTarget::Master, help: Key::FaultStallHelp, key: None },
-    Button { label: Key::FaultSlaveStop, kind: FaultKind::SlaveDown, target: FaultTarget::Slave, help: Key::FaultSlaveStopHelp, key: Some("S") },
-    Button { label: Key::FaultSlaveStart, kind: FaultKind::SlaveUp, target: FaultTarget::Slave, help: Key::FaultSlaveStartHelp, key: Some("S") },
-    Button { label: Key::FaultPartSlave, kind: FaultKind::NetworkPartition, target: FaultTarget::Slave, help: Key::FaultPartSlaveHelp, key: None },
-    Button { label: Key::FaultPartProducer, kind: FaultKind::NetworkPartition, target: FaultTarget::Producer, help: Key::FaultPartProducerHelp, key: None },
-    Button { label: Key::FaultConsumer, kind: FaultKind::ConsumerCrash, target: FaultTarget::Consumer, help: Key::FaultConsumerHelp, key: Some("X") },
+    button(Key::FaultKill, ProcessCrash, Master, Key::FaultKillHelp, Some("C"), Always),
+    button(Key::FaultPower, PowerLoss, Master, Key::FaultPowerHelp, Some("P"), Always),
+    button(Key::FaultDisk, DiskLost, Master, Key::FaultDiskHelp, Some("D"), Always),
+    button(Key::FaultSlow, DiskSlow, Master, Key::FaultSlowHelp, None, Always),
+    button(Key::FaultStall, DiskStall, Master, Key::FaultStallHelp, None, Always),
+    button(Key::FaultFirstKill, ProcessCrash, FirstMaster, Key::FaultFirstKillHelp, None, ControllerMode),
+    button(Key::FaultFirstPower, PowerLoss, FirstMaster, Key::FaultFirstPowerHelp, None, ControllerMode),
+    button(Key::FaultFirstDisk, DiskLost, FirstMaster, Key::FaultFirstDiskHelp, None, ControllerMode),
+    button(Key::FaultSlaveStop, SlaveDown, Slave, Key::FaultSlaveStopHelp, Some("S"), Always),
+    button(Key::FaultSlaveStart, SlaveUp, Slave, Key::FaultSlaveStartHelp, Some("S"), Always),
+    button(Key::FaultPartSlave, NetworkPartition, Slave, Key::FaultPartSlaveHelp, None, Always),
+    button(Key::FaultSlave2Stop, SlaveDown, Slave2, Key::FaultSlave2StopHelp, None, TwoSlaves),
+    button(Key::FaultSlave2Start, SlaveUp, Slave2, Key::FaultSlave2StartHelp, None, TwoSlaves),
+    button(Key::FaultPartSlave2, NetworkPartition, Slave2, Key::FaultPartSlave2Help, None, TwoSlaves),
+    button(Key::FaultCtlCrash, ProcessCrash, Controller, Key::FaultCtlCrashHelp, None, ControllerMode),
+    button(Key::FaultCtlPart, NetworkPartition, Controller, Key::FaultCtlPartHelp, None, ControllerMode),
+    button(Key::FaultPartProducer, NetworkPartition, Producer, Key::FaultPartProducerHelp, None, Always),
+    button(Key::FaultConsumer, ConsumerCrash, Consumer, Key::FaultConsumerHelp, Some("X"), Always),
 ];
+
+/// The buttons a scenario's panel shows: the controller's and broker 0's only in controller
+/// mode, the second slave's only with two slaves.
+fn buttons_for(sc: &rmq_sim::Scenario) -> impl Iterator<Item = &'static Button> + '_ {
+    BUTTONS.iter().filter(move |b| match b.shown {
+        Always => true,
+        ControllerMode => sc.broker.enable_controller_mode,
+        TwoSlaves => sc.slave_count() >= 2,
+    })
+}
+
+/// The fault a button injects, lasting `secs` (a slave's stop and start last until the other).
+fn fault_of(b: &Button, secs: Option<u64>) -> Fault {
+    let dur = if matches!(b.kind, SlaveUp | SlaveDown) { None } else { secs.map(SimDuration::from_secs) };
+    Fault { at: SimTime::ZERO, kind: b.kind, target: b.target, duration: dur, factor: 10 }
+}
 
 /// Durations offered: downtime before a restart, or how long a disk/link fault lasts.
 const DURATIONS: &[(Key, Option<u64>)] = &[(Key::Dur10, Some(10)), (Key::Dur30, Some(30)), (Key::DurRest, None)];
@@ -113,12 +163,13 @@ pub fn fault_panel(p: &Props) -> Html {
     };
     // The reason the last refused button gave, shown until another button is pressed.
     let notice = use_state(|| None::<String>);
-    let buttons = BUTTONS.iter().map(|b| {
+    let sc = &p.pb.run.timeline.scenario;
+    // In controller mode the master's buttons hit whoever is master now: say which broker.
+    let now_master = sc.broker.enable_controller_mode.then(|| tf(lang, Key::FaultNowMaster, &[&p.pb.live.borrow().master().broker_id]));
+    let buttons = buttons_for(sc).map(|b| {
         let needs_slave = b.target == FaultTarget::Slave;
         let disabled = p.ended || (needs_slave && !p.has_slave);
-        let dur = (*duration).map(SimDuration::from_secs);
-        let dur = if b.kind == FaultKind::SlaveUp || b.kind == FaultKind::SlaveDown { None } else { dur };
-        let fault = Fault { at: SimTime::ZERO, kind: b.kind, target: b.target, duration: dur, factor: 10 };
+        let fault = fault_of(b, *duration);
         let refused = if disabled { None } else { p.pb.live.borrow().can_apply(&fault).err().map(|why| refusal_text(lang, &why)) };
         let onclick = {
             let (notice, refused) = (notice.clone(), refused.clone());
@@ -134,7 +185,10 @@ pub fn fault_panel(p: &Props) -> Html {
         let mut title = match &refused {
             _ if needs_slave && !p.has_slave => t(lang, Key::NoSlave).to_string(),
             Some(why) => tf(lang, Key::FaultCannotApply, &[why]),
-            None => t(lang, b.help).to_string(),
+            None => match (&now_master, b.target) {
+                (Some(now), Master) => format!("{} — {now}", t(lang, b.help)),
+                _ => t(lang, b.help).to_string(),
+            },
         };
         if let Some(k) = b.key {
             title = format!("{title} — {}", tf(lang, Key::ShortcutHint, &[&k]));
@@ -219,5 +273,83 @@ mod tests {
         assert_eq!(list[1].0, "2.000s PROCESS_CRASH master");
         assert_eq!(list[1].1.as_deref(), Some("the master process is not running (down since 1.000s)"));
         assert_eq!(faults_so_far(sim.events(), SimTime::from_ms(1_500), Lang::En).len(), 1, "nothing after the playhead");
+    }
+
+    fn targets(sc: &rmq_sim::Scenario) -> Vec<(FaultKind, FaultTarget)> {
+        buttons_for(sc).map(|b| (b.kind, b.target)).collect()
+    }
+
+    /// The controller's buttons and broker 0's ("the node that started as master") are in the
+    /// panel only in controller mode; the second slave's only with two slaves.
+    #[test]
+    fn the_controller_first_master_and_slave2_buttons_show_only_where_they_apply() {
+        let plain = presets::load("defaults").expect("preset");
+        let one_slave = presets::load("v5-controller-failover-truncated").expect("preset");
+        let three = presets::load("v5-controller-failover-all-ack").expect("preset");
+        assert_eq!((one_slave.slave_count(), three.slave_count()), (1, 2));
+        let mut two_slaves_plain = plain.clone();
+        (two_slaves_plain.slave.enabled, two_slaves_plain.slave.count) = (true, 2);
+        let has = |sc: &rmq_sim::Scenario, t: FaultTarget| targets(sc).iter().any(|(_, x)| *x == t);
+        for (sc, ctl, s2) in [(&plain, false, false), (&one_slave, true, false), (&three, true, true), (&two_slaves_plain, false, true)] {
+            assert_eq!(has(sc, Controller), ctl, "{}: controller buttons", sc.name);
+            assert_eq!(has(sc, FirstMaster), ctl, "{}: first-master buttons", sc.name);
+            assert_eq!(has(sc, Slave2), s2, "{}: second-slave buttons", sc.name);
+            assert!(has(sc, Master) && has(sc, Slave) && has(sc, Consumer), "{}: the buttons every scenario has", sc.name);
+        }
+        let t = targets(&three);
+        for want in [(ProcessCrash, Controller), (NetworkPartition, Controller), (ProcessCrash, FirstMaster), (PowerLoss, FirstMaster),
+            (DiskLost, FirstMaster), (SlaveDown, Slave2), (SlaveUp, Slave2), (NetworkPartition, Slave2)] {
+            assert!(t.contains(&want), "{want:?} in the three-replica controller panel");
+        }
+        // Every button names a target its kind takes; a fresh run accepts each of the buttons
+        // that only some panels have (but starting a slave that runs); the keys stay on the
+        // buttons every panel has.
+        for sc in [&plain, &one_slave, &three, &two_slaves_plain] {
+            let sim = Sim::new(sc);
+            for b in buttons_for(sc) {
+                assert!(b.kind.targets().contains(&b.target), "{:?} on {:?}", b.kind, b.target);
+                assert!(b.key.is_none() || b.shown == Always, "a shortcut only on buttons every panel has");
+                if b.shown == Always {
+                    continue;
+                }
+                let got = sim.can_apply(&fault_of(b, Some(30)));
+                if b.kind == SlaveUp {
+                    assert!(matches!(got, Err(FaultRefusal::AlreadyRunning { .. })), "{}: {got:?}", sc.name);
+                } else {
+                    assert_eq!(got, Ok(()), "{}: {:?} {:?}", sc.name, b.kind, b.target);
+                }
+            }
+        }
+    }
+
+    /// A controller crash is injected, listed, drawn down; a second one inside it is refused with
+    /// the reason, in both languages; the second slave is named as such.
+    #[test]
+    fn a_controller_crash_is_listed_and_a_second_one_inside_it_refused() {
+        let mut sim = Sim::new(&presets::load("v5-controller-failover-all-ack").expect("preset"));
+        sim.run_until(SimTime::from_ms(1_000));
+        sim.inject(rmq_sim::Command::Inject(fault(ProcessCrash, Controller, Some(30))));
+        sim.run_until(SimTime::from_ms(2_000));
+        assert!(!sim.controller().expect("controller mode").up, "the controller is down");
+        let again = sim.can_apply(&fault(ProcessCrash, Controller, Some(10))).unwrap_err();
+        assert_eq!(refusal_text(Lang::En, &again), "the same fault is already in force until 31.000s");
+        assert_eq!(refusal_text(Lang::Zh, &again), "同样的故障已在生效，直到 31.000s");
+        assert_eq!(sim.can_apply(&fault(NetworkPartition, Controller, None)), Ok(()), "a longer outage extends it");
+        sim.inject(rmq_sim::Command::Inject(fault(SlaveDown, Slave2, None)));
+        sim.run_until(SimTime::from_ms(3_000));
+        let stopped = sim.can_apply(&fault(SlaveDown, Slave2, None)).unwrap_err();
+        assert_eq!(refusal_text(Lang::En, &stopped), "the second slave process is not running (down since 2.000s)");
+        assert_eq!(refusal_text(Lang::Zh, &stopped), "第二个从节点进程没有在运行（自 2.000s 起已停止）");
+        sim.inject(rmq_sim::Command::Inject(fault(ProcessCrash, Controller, Some(5))));
+        sim.run_until(SimTime::from_ms(4_000));
+        let list = faults_so_far(sim.events(), SimTime::from_ms(4_000), Lang::En);
+        let names: Vec<&str> = list.iter().map(|(what, _)| what.as_str()).collect();
+        assert!(names.iter().any(|w| w.starts_with("3.000s POWER_LOSS master")), "the preset's own fault: {names:?}");
+        assert!(names.contains(&"1.000s PROCESS_CRASH controller for 30.000s"), "{names:?}");
+        assert!(names.contains(&"2.000s SLAVE_DOWN second slave for the rest of the run"), "{names:?}");
+        let refused = list.iter().find(|(w, _)| w == "3.000s PROCESS_CRASH controller").expect("the refused crash is listed");
+        assert_eq!(refused.1.as_deref(), Some("the same fault is already in force until 31.000s"));
+        let zh = faults_so_far(sim.events(), SimTime::from_ms(4_000), Lang::Zh);
+        assert!(zh.iter().any(|(w, _)| w == "1.000s PROCESS_CRASH 控制器 持续 30.000s"), "{zh:?}");
     }
 }

@@ -98,3 +98,96 @@ test('a three-replica group draws the second slave and three SyncStateSet chips,
     await page.close();
   }
 });
+
+// The fault panel in controller mode (issue 20, issue 24 item 1): buttons for the controller, for
+// broker 0 (the node that started as master) and for the second slave, only where they apply;
+// pressed from the keyboard, drawn, said, listed, refused with the reason when they cannot apply,
+// and carried by a share link.
+test('the fault panel crashes the controller and stops the second slave; both survive a share link', { timeout: 240000 }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${server.url}?lang=en&preset=v5-controller-failover-all-ack`);
+  await page.waitForSelector('svg.pipeline [data-testid=controller]');
+  for (const f of ['PROCESS_CRASH-controller', 'NETWORK_PARTITION-controller', 'PROCESS_CRASH-firstMaster', 'POWER_LOSS-firstMaster',
+    'DISK_LOST-firstMaster', 'SLAVE_DOWN-slave2', 'SLAVE_UP-slave2', 'NETWORK_PARTITION-slave2']) {
+    await page.waitForSelector(`button[data-fault=${f}]`);
+  }
+  assert.match(await page.getAttribute('button[data-fault=PROCESS_CRASH-master]', 'title'), /whoever is master now \(broker 0\)/);
+  await page.evaluate(() => {
+    const el = document.querySelector('[data-testid=announcer]');
+    window.__said = [];
+    new MutationObserver(() => window.__said.push(el.textContent)).observe(el, { childList: true, characterData: true, subtree: true });
+  });
+  await seekTo(page, 1000);
+  // From the keyboard, as the other fault buttons: focus it, press Enter.
+  await page.focus('button[data-fault=PROCESS_CRASH-controller]');
+  await page.keyboard.press('Enter');
+  await expectAttr(page, 'svg.pipeline [data-testid=controller]', 'data-state', 'down');
+  await expectText(page, 'svg.pipeline [data-testid=controller] .st-sub', /process down · elects nobody/);
+  await page.waitForFunction(() => window.__said.some((s) => /fault: PROCESS_CRASH on the controller/.test(s)), null, { timeout: 30000, polling: 100 });
+  await expectText(page, '[data-testid=fault-list]', /1\.000s PROCESS_CRASH controller for 30\.000s/);
+  // A second crash inside the first cannot apply: refused with the reason, listed nowhere.
+  await expectAttr(page, 'button[data-fault=PROCESS_CRASH-controller]', 'aria-disabled', 'true');
+  await page.keyboard.press('Enter');
+  await expectText(page, '[data-testid=fault-refusal]', /Not injected: the same fault is already in force until 31\.000s/);
+  assert.equal(await page.locator('[data-testid=fault-list] li').count(), 1);
+  // The second slave, stopped at 2 s: drawn down, listed by its name.
+  await seekTo(page, 2000);
+  await page.click('button[data-fault=SLAVE_DOWN-slave2]');
+  await expectAttr(page, broker(2), 'data-up', 'false');
+  await expectText(page, '[data-testid=fault-list]', /2\.000s SLAVE_DOWN second slave/);
+  await settle(page);
+  await page.locator('.fault-panel').screenshot({ path: `${ARTIFACTS}controller-fault-panel-1440.png` });
+  await page.locator('svg.pipeline').screenshot({ path: `${ARTIFACTS}controller-crashed-1440.png` });
+  const digest = await page.getAttribute('[data-testid=share]', 'data-digest');
+  await page.click('[data-testid=copy-link]');
+  const link = await eventually(async () => {
+    const l = await page.inputValue('[data-testid=share-link]');
+    assert.match(l, /#run=v1\./);
+    return l;
+  });
+  // The link, in a fresh context: the same run, the same faults listed.
+  const ctx = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  const fresh = await ctx.newPage();
+  await fresh.goto(link);
+  await fresh.waitForSelector('svg.pipeline [data-testid=controller]');
+  await expectAttr(fresh, '[data-testid=share]', 'data-digest', digest, 'the same run from the link');
+  await expectAttr(fresh, 'svg.pipeline [data-testid=controller]', 'data-state', 'down');
+  await expectText(fresh, '[data-testid=fault-list]', /1\.000s PROCESS_CRASH controller for 30\.000s/);
+  await expectText(fresh, '[data-testid=fault-list]', /2\.000s SLAVE_DOWN second slave/);
+  await ctx.close();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the controller and first-master buttons only in controller mode, the second slave\'s only with two slaves', { timeout: 120000 }, async () => {
+  const faults = async (page) => page.$$eval('.fault-panel button[data-fault]', (bs) => bs.map((b) => b.dataset.fault));
+  const cases = [
+    ['v5-controller-failover-truncated', true, false],
+    ['v5-controller-failover-all-ack', true, true],
+    ['whole-path', false, false],
+  ];
+  for (const [preset, controller, slave2] of cases) {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    await page.goto(`${server.url}?lang=zh&preset=${preset}`);
+    await page.waitForSelector('.fault-panel button[data-fault=POWER_LOSS-master]');
+    const got = await faults(page);
+    assert.equal(got.some((f) => f.endsWith('-controller')), controller, `${preset}: ${got}`);
+    assert.equal(got.some((f) => f.endsWith('-firstMaster')), controller, `${preset}: ${got}`);
+    assert.equal(got.some((f) => f.endsWith('-slave2')), slave2, `${preset}: ${got}`);
+    if (slave2) {
+      await expectText(page, 'button[data-fault=SLAVE_DOWN-slave2]', /停止第二个从节点/);
+      await expectText(page, 'button[data-fault=PROCESS_CRASH-controller]', /控制器宕机/);
+    }
+    await page.close();
+  }
+  // At 375 px the three-replica controller panel's buttons stay inside the page.
+  const page = await browser.newPage({ viewport: { width: 375, height: 812 } });
+  await page.goto(`${server.url}?lang=en&preset=v5-controller-failover-all-ack`);
+  await page.waitForSelector('button[data-fault=PROCESS_CRASH-controller]');
+  const right = await page.$$eval('.fault-panel button', (bs) => Math.max(...bs.map((b) => b.getBoundingClientRect().right)));
+  assert.ok(right <= 375, `the buttons fit the phone (${right})`);
+  await page.locator('.fault-panel').screenshot({ path: `${ARTIFACTS}controller-fault-panel-375.png` });
+  await page.close();
+});
