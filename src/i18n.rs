@@ -252,6 +252,7 @@ catalogue! {
     HelpTotalReplicas => "5.x: replicas in the group, the master included. Set it to 2 with inSyncReplicas = 2.", "5.x：组内副本数，含主节点。与 inSyncReplicas = 2 一起设为 2。";
     HelpInSyncReplicas => "5.x: acks a SYNC_MASTER send waits for, the master's own included. At 1 it does not wait for the slave.", "5.x：SYNC_MASTER 发送要等的确认数，含主节点自己。为 1 时不等待从节点。";
     HelpSlaveReadEnable => "5.x: whether the slave serves pulls. At false a consumer reads nothing from it while the master is down.", "5.x：从节点是否响应拉取。为 false 时，主节点宕机期间消费者从从节点读不到任何消息。";
+    HelpClient => "remoting: DefaultMQProducer, straight to the broker. grpc: the RocketMQ 5 client through the proxy (maxAttempts 3, requestTimeout 3 s; no SendStatus: a timeout or FLUSH_DISK_TIMEOUT is an error, resent at once).", "remoting：DefaultMQProducer，直连 Broker。grpc：经代理的 RocketMQ 5 客户端（maxAttempts 3，requestTimeout 3 秒；没有 SendStatus：超时或 FLUSH_DISK_TIMEOUT 都是错误，并立即重发）。";
     HelpSendMode => "send(msg), send(msg, callback) or sendOneway(msg).", "send(msg)、send(msg, callback) 或 sendOneway(msg)。";
     HelpMessages => "How many messages the producer sends (lab knob).", "生产者发送的消息条数（实验室参数）。";
     HelpInterval => "Time between two sends (lab knob).", "两次发送之间的间隔（实验室参数）。";
@@ -291,6 +292,26 @@ catalogue! {
     SendAsync => "ASYNC send", "ASYNC 异步发送";
     SendOneway => "ONEWAY send", "ONEWAY 单向发送";
     ProducerSub => "{0} · {1} of {2} sent", "{0} · 已发送 {1} / {2}";
+    ProducerGrpc => "gRPC client", "gRPC 客户端";
+    GrpcSettings => "maxAttempts {0} · requestTimeout {1}", "maxAttempts {0} 次 · requestTimeout {1}";
+    ProxyPlate => "proxy · {0}", "代理 · {0}";
+    ProxyTitle => "RocketMQ 5 proxy ({0} mode) between the gRPC {1} and the broker. {2}", "RocketMQ 5 代理（{0} 模式），位于 gRPC {1}与 Broker 之间。{2}";
+    ProxyOfProducer => "producer", "生产者";
+    ProxyOfConsumer => "consumer", "消费者";
+    ProxyLast => "Last answer: {0} → {1} ({2}).", "最近一次应答：{0} → {1}（{2}）。";
+    ConsumerPop => "{0} · POP · {1} invisible", "{0} · POP · 不可见 {1} 条";
+    InvisibleLine => "msg#{0} invisible until {1} · {2}/{3} deliveries", "消息 {0} 不可见至 {1} · 已投递 {2}/{3} 次";
+    InvisibleShort => "msg#{0} ◌ until {1} · {2}/{3}", "消息 {0} ◌ 至 {1} · {2}/{3}";
+    LookInvisible => "invisible: nacked, it comes back through %RETRY% after its backoff", "不可见：已 nack，退避结束后经 %RETRY% 重新投递";
+    GrpcSendHeading => "gRPC send through the proxy", "经代理的 gRPC 发送";
+    GrpcAttemptLine => "attempt {0} of {1} at {2}: {3}", "第 {0} / {1} 次尝试（{2}）：{3}";
+    GrpcResent => "{0}, resent at once", "{0}，立即重发";
+    GrpcThrown => "{0}: the application saw the exception", "{0}：应用收到异常";
+    GrpcOk => "OK: a receipt", "OK：收到回执";
+    GrpcNoAnswer => "no answer yet", "尚无应答";
+    GrpcProxySaid => " · proxy answered {0} (broker: {1})", " · 代理应答 {0}（Broker：{1}）";
+    CopiesStored => "copies stored in TopicTest: {0}", "TopicTest 中存储的副本：{0} 份";
+    CopiesStoredLater => "copies stored in TopicTest: {0} ({1} by the end of the run)", "TopicTest 中存储的副本：{0} 份（运行结束时 {1} 份）";
     LinkCut => " · link to master cut", " · 与主节点的链路已断开";
     OnewayNoAnswer => "ONEWAY (no answer)", "ONEWAY（无响应）";
     RegionCache => "page cache (memory)", "页缓存（内存）";
@@ -389,6 +410,8 @@ catalogue! {
     // The extras module's slot (src/extras.rs): its first use fetches a second wasm module.
     ExtraLoading => "Loading this part of the lab…", "正在加载这部分功能…";
     ExtraFailed => "This part of the lab could not be loaded: ", "这部分功能无法加载：";
+    TomlLoading => "Reading this text: loading the full TOML parser…", "正在读取这段文本：加载完整的 TOML 解析器…";
+    LinkLoading => "Opening the link: loading the full TOML parser for its scenario…", "正在打开链接：为其场景加载完整的 TOML 解析器…";
     // Settings sweep (src/sweep/).
     SweepOpen => "Compare settings", "比较配置";
     SweepOpenTitle => "Sweep flushDiskType × brokerRole × send mode under faults: loss against latency and throughput", "在故障下扫描 flushDiskType × brokerRole × 发送方式：丢失与延迟、吞吐量的对比";

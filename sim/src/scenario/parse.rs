@@ -82,13 +82,14 @@ const PROXY_MODES: &[(&str, ProxyMode)] = &[("CLUSTER", ProxyMode::Cluster), ("L
 /// Most attempts `[producer] maxAttempts` takes (the client takes any positive int).
 pub const MAX_GRPC_ATTEMPTS: u32 = 100;
 /// The remoting producer's keys, refused with `client = "grpc"`, and what the gRPC producer has instead.
-const REMOTING_ONLY_PRODUCER_KEYS: &[(&str, &str)] = &[
+pub const REMOTING_ONLY_PRODUCER_KEYS: &[(&str, &str)] = &[
     ("sendMsgTimeout", "the gRPC producer bounds each attempt with requestTimeout"),
     ("retryTimesWhenSendFailed", "the gRPC producer's attempts are maxAttempts"),
     ("retryTimesWhenSendAsyncFailed", "the gRPC producer's attempts are maxAttempts"),
     ("retryAnotherBrokerWhenNotStoreOK", "the gRPC producer resends every failed attempt, up to maxAttempts"),
 ];
-const GRPC_ONLY_PRODUCER_KEYS: &[(&str, &str)] = &[
+/// The gRPC producer's keys, refused with `client = "remoting"`, and what the remoting producer has instead.
+pub const GRPC_ONLY_PRODUCER_KEYS: &[(&str, &str)] = &[
     ("maxAttempts", "the remoting producer's is retryTimesWhenSendFailed"),
     ("requestTimeout", "the remoting producer's is sendMsgTimeout"),
 ];
@@ -219,6 +220,12 @@ pub fn parse_scenario(text: &str) -> std::result::Result<Scenario, ScenarioError
 /// the same checks and messages as [`parse_scenario`], without lines (`line` is `None`).
 pub fn parse_scenario_table(root: &Table) -> std::result::Result<Scenario, ScenarioError> {
     from_table(root, &LineIndex::build(""))
+}
+
+/// A scenario from a table read out of `text` by other means than `toml` (the lab's own reading,
+/// [`super::lite`]): the same checks, messages and lines as [`parse_scenario`].
+pub(crate) fn from_table_with_lines(root: &Table, text: &str) -> std::result::Result<Scenario, ScenarioError> {
+    from_table(root, &LineIndex::build(text))
 }
 
 fn from_table(root: &Table, lines: &LineIndex) -> std::result::Result<Scenario, ScenarioError> {
