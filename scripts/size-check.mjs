@@ -43,8 +43,12 @@ export const BUNDLE_BUDGET_BYTES = 250 * 1024;
  *  lines (issue 23 item 2): 460.7 KB measured (lab wasm 442.3 KB, extras 475.9 KB); + ~0.9% room.
  *  484 KB, deliberately: the 460.7 KB above was measured before the gRPC push consumer (POP: receive, invisible
  *  time, ack/nack, revive, the proxy's renewal; issue 21) and the routed tokens landed beside it: 479.5 KB measured
- *  at 9730f52 (lab wasm 460.9 KB, extras 494.3 KB); + ~0.9% room. The plan to 250 KB is in BENCHMARKS.md. */
-export const RATCHET_BYTES = 484 * 1024;
+ *  at 9730f52 (lab wasm 460.9 KB, extras 494.3 KB); + ~0.9% room.
+ *  463 KB: the lab reads the TOML it writes itself (rmq_sim::scenario::lite) and no longer links the `toml`
+ *  parser, which the extras module keeps for text only it reads (issue 23 item 1): 458.6 KB measured at 212e024
+ *  (trunk build --release; lab wasm 440.0 KB, −20.9 KB; extras 497.6 KB); + ~0.9% room. The plan to 250 KB is in
+ *  BENCHMARKS.md. */
+export const RATCHET_BYTES = 463 * 1024;
 /** What the check fails above: the ratchet while it is above budget + 5%, then budget + 5%. */
 export const LIMIT_BYTES = Math.max(RATCHET_BYTES, BUNDLE_BUDGET_BYTES * 1.05);
 /** The lab module and its stylesheet (the figure BENCHMARKS.md has tracked as "the bundle"). */

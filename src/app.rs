@@ -114,6 +114,9 @@ pub struct AppProps {
     pub options: Option<Rc<LabOptions>>,
 }
 
+/// The lab: where it starts is read from its options first. A link whose scenario text only the
+/// full TOML parser reads (a hand-made one; every link a lab made opens at once) shows a loading
+/// line while the extras module reads it ([`crate::scenario_text`]), then the lab.
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     let opts = {
@@ -123,8 +126,40 @@ pub fn app(props: &AppProps) -> Html {
     // The link or preset to open first (a broken link names its problem and opens the default).
     let start = {
         let opts = opts.clone();
-        use_memo((), move |_| crate::share::resolve_start(&opts))
+        use_state(move || Rc::new(crate::share::resolve_start(&opts)))
     };
+    {
+        let (opts, start) = (opts.clone(), start.clone());
+        use_effect_with((), move |_| {
+            if let Some(u) = start.pending.clone() {
+                let base = crate::embed::lab_base(&opts);
+                let toml = u.toml.clone();
+                crate::scenario_text::parse_in_extras(&base, toml, Callback::from(move |r| {
+                    start.set(Rc::new(crate::share::finish_start(&opts, u.clone(), r)));
+                }));
+            }
+        });
+    }
+    if start.pending.is_some() {
+        let lang = opts.lang.unwrap_or_else(initial_lang);
+        return html! {
+            <div class={classes!("app", opts.embed.then_some("embed"))} lang={lang.tag()}>
+                <p class="extra-loading" role="status" data-testid="link-loading">{t(lang, Key::LinkLoading)}</p>
+            </div>
+        };
+    }
+    html! { <Lab opts={opts.clone()} start={(*start).clone()} /> }
+}
+
+#[derive(Properties, PartialEq)]
+struct LabProps {
+    opts: Rc<LabOptions>,
+    start: Rc<crate::share::Start>,
+}
+
+#[function_component(Lab)]
+fn lab(props: &LabProps) -> Html {
+    let (opts, start) = (props.opts.clone(), props.start.clone());
     let pb = use_reducer(|| {
         let mut p = Playback::from_timeline(start.timeline.clone(), start.playhead);
         p.speed = start.view.speed.unwrap_or(p.speed);
@@ -188,7 +223,8 @@ pub fn app(props: &AppProps) -> Html {
         let (o, on_apply) = (sweep_open.setter(), on_apply.clone());
         use_callback((), move |(name, payload): (String, String), _| match name.as_str() {
             "open" => {
-                if let Ok(sc) = rmq_sim::scenario::parse_scenario(&payload) {
+                // The sweep writes the lab's own TOML (`scenario_to_toml`): read without the parser.
+                if let Some(Ok(sc)) = rmq_sim::scenario::lite::read(&payload) {
                     o.set(false);
                     on_apply.emit(sc);
                 }
@@ -291,10 +327,10 @@ pub fn app(props: &AppProps) -> Html {
                 if shows(Panel::Log) { <EventLog pb={per_event.clone()} dispatch={dispatch.clone()} /> }
                 if shows(Panel::Presets) {
                     <PresetPicker current={(*current).clone()} on_load={on_preset}>
-                        <VersionPicker text={draft.clone()} running={sc.version} on_load={on_apply.clone()} />
+                        <VersionPicker text={draft.clone()} running={sc.version} on_load={on_apply.clone()} base={AttrValue::from(lab_base.clone())} />
                     </PresetPicker>
                 }
-                if shows(Panel::Config) { <ConfigPanel scenario={sc.clone()} text={draft.clone()} {on_apply} /> }
+                if shows(Panel::Config) { <ConfigPanel scenario={sc.clone()} text={draft.clone()} {on_apply} base={AttrValue::from(lab_base.clone())} /> }
             </div>
             </ContextProvider<Lang>>
         };
@@ -341,10 +377,10 @@ pub fn app(props: &AppProps) -> Html {
                         // The version selector beside the presets, in their panel; it shares the
                         // scenario text (`draft`) with the configuration panel.
                         <PresetPicker current={(*current).clone()} on_load={on_preset}>
-                            <VersionPicker text={draft.clone()} running={sc.version} on_load={on_apply.clone()} />
+                            <VersionPicker text={draft.clone()} running={sc.version} on_load={on_apply.clone()} base={AttrValue::from(lab_base.clone())} />
                         </PresetPicker>
                     }
-                    if shows(Panel::Config) { <ConfigPanel scenario={sc.clone()} text={draft.clone()} {on_apply} /> }
+                    if shows(Panel::Config) { <ConfigPanel scenario={sc.clone()} text={draft.clone()} {on_apply} base={AttrValue::from(lab_base.clone())} /> }
                 </div>
             </main>
             <Announcer pb={per_event.clone()} />

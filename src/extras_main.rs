@@ -112,6 +112,13 @@ mod exports {
     }
 
     /// A download of the lab's run: export `format` of the run in `link_body` ([`extras_host::export_run`]).
+    /// A scenario text the lab cannot read itself, read by the full parser
+    /// ([`losslab_web::scenario_text::parse_answer`]).
+    #[wasm_bindgen(js_name = losslabParseScenario)]
+    pub fn parse_scenario_text(text: &str) -> String {
+        losslab_web::scenario_text::parse_answer(text)
+    }
+
     #[wasm_bindgen]
     pub fn export_run(link_body: &str, format: &str) -> Result<String, JsValue> {
         extras_host::export_run(link_body, format).map_err(|e| JsValue::from_str(&e))

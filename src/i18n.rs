@@ -389,6 +389,8 @@ catalogue! {
     // The extras module's slot (src/extras.rs): its first use fetches a second wasm module.
     ExtraLoading => "Loading this part of the lab…", "正在加载这部分功能…";
     ExtraFailed => "This part of the lab could not be loaded: ", "这部分功能无法加载：";
+    TomlLoading => "Reading this text: loading the full TOML parser…", "正在读取这段文本：加载完整的 TOML 解析器…";
+    LinkLoading => "Opening the link: loading the full TOML parser for its scenario…", "正在打开链接：为其场景加载完整的 TOML 解析器…";
     // Settings sweep (src/sweep/).
     SweepOpen => "Compare settings", "比较配置";
     SweepOpenTitle => "Sweep flushDiskType × brokerRole × send mode under faults: loss against latency and throughput", "在故障下扫描 flushDiskType × brokerRole × 发送方式：丢失与延迟、吞吐量的对比";

@@ -26,11 +26,16 @@ pub fn check(sc: &Scenario) -> Result<(), ScenarioError> {
     Ok(())
 }
 
-/// [`rmq_sim::scenario::parse_scenario`], then [`check`].
+/// [`rmq_sim::scenario::parse_scenario`], then [`check`]. The lab's own views call
+/// [`parse_here`] instead: this one links the `toml` parser.
 pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
-    let sc = rmq_sim::scenario::parse_scenario(text)?;
-    check(&sc)?;
-    Ok(sc)
+    parse_here(text).unwrap_or_else(|| rmq_sim::scenario::parse_scenario(text).and_then(|sc| check(&sc).map(|()| sc)))
+}
+
+/// [`parse`] without the `toml` parser ([`rmq_sim::scenario::lite`]): `None` when only the full
+/// parser reads the text (the lab then asks the extras module, [`crate::scenario_text`]).
+pub fn parse_here(text: &str) -> Option<Result<Scenario, ScenarioError>> {
+    rmq_sim::scenario::lite::read(text).map(|r| r.and_then(|sc| check(&sc).map(|()| sc)))
 }
 
 #[cfg(test)]

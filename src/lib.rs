@@ -16,6 +16,7 @@ pub mod layout;
 pub mod narrate;
 pub mod panic_panel;
 pub mod playback;
+pub mod scenario_text;
 pub mod share;
 pub mod sweep;
 pub mod tomledit;

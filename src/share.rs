@@ -358,12 +358,45 @@ pub struct OpenedLink {
     pub model: Option<ModelChange>,
 }
 
-/// [`open_link`], and whether the link's model is this lab's.
+/// [`open_link`], and whether the link's model is this lab's (with the full parser: natively and
+/// in the extras module).
 pub fn read_link(text: &str) -> Result<OpenedLink, String> {
+    match read_link_here(text)? {
+        LinkRead::Opened(o) => Ok(*o),
+        LinkRead::NeedsParser(u) => {
+            let parsed = rmq_sim::scenario::parse_scenario(&u.toml);
+            finish_link(u, parsed)
+        }
+    }
+}
+
+/// A link as far as the lab reads it without the `toml` parser.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LinkRead {
+    Opened(Box<OpenedLink>),
+    /// Its scenario text is not one a lab wrote (a hand-made link): the full parser, in the
+    /// extras module, reads it ([`finish_link`]).
+    NeedsParser(link::Unpacked),
+}
+
+/// [`read_link`] in the lab: every link a lab wrote opens here; a hand-made one comes back unpacked.
+pub fn read_link_here(text: &str) -> Result<LinkRead, String> {
     if carries_script(text) {
         return Err("link: it carries markup or script, so it was refused".to_string());
     }
-    let link = link::decode(text).map_err(|e| format!("{}: {}", e.field, e.reason))?;
+    match link::decode_here(text).map_err(|e| format!("{}: {}", e.field, e.reason))? {
+        link::Decoded::Link(l) => check_link(*l).map(|o| LinkRead::Opened(Box::new(o))),
+        link::Decoded::NeedsParser(u) => Ok(LinkRead::NeedsParser(u)),
+    }
+}
+
+/// An unpacked link finished with what the full parser made of its scenario text.
+pub fn finish_link(u: link::Unpacked, parsed: Result<rmq_sim::Scenario, rmq_sim::scenario::ScenarioError>) -> Result<OpenedLink, String> {
+    let link = u.finish(parsed).map_err(|e| format!("{}: {}", e.field, e.reason))?;
+    check_link(link)
+}
+
+fn check_link(link: Link) -> Result<OpenedLink, String> {
     let model = link.model_changed();
     if carries_script(&link.scenario.name) || link.view.values().any(|v| carries_script(v)) {
         return Err("link: it carries markup or script, so it was refused".to_string());
@@ -405,24 +438,46 @@ pub struct Start {
     pub problem: Option<String>,
     /// Shown in a note: the link was made with another model, so the run may differ.
     pub model_note: Option<ModelChange>,
+    /// A link whose scenario text only the full parser reads (a hand-made one): the lab shows a
+    /// loading line, reads it in the extras module and starts with [`finish_start`].
+    pub pending: Option<link::Unpacked>,
 }
 
 /// The run a link or preset names; a broken link names its problem and the default scenario
 /// (or the `preset` option, when valid) is shown instead — never a part of the broken state.
+/// A link only the full parser reads comes back `pending`, showing the default meanwhile.
 pub fn resolve_start(opts: &LabOptions) -> Start {
+    match opts.run.as_deref().map(read_link_here) {
+        None => start_from(opts, None),
+        Some(Ok(LinkRead::Opened(o))) => start_from(opts, Some(Ok(*o))),
+        Some(Ok(LinkRead::NeedsParser(u))) => Start { pending: Some(u), ..start_from(opts, None) },
+        Some(Err(e)) => start_from(opts, Some(Err(e))),
+    }
+}
+
+/// The start of a pending link ([`Start::pending`]) once the full parser read its scenario text
+/// (`Err`: the extras module could not be loaded).
+pub fn finish_start(opts: &LabOptions, u: link::Unpacked, parsed: Result<Result<rmq_sim::Scenario, rmq_sim::scenario::ScenarioError>, String>) -> Start {
+    let opened = match parsed {
+        Ok(parsed) => finish_link(u, parsed),
+        Err(why) => Err(format!("link: its scenario needs the full TOML parser, which could not be loaded: {why}")),
+    };
+    start_from(opts, Some(opened))
+}
+
+fn start_from(opts: &LabOptions, link: Option<Result<OpenedLink, String>>) -> Start {
     let mut problem = None;
-    if let Some(text) = &opts.run {
-        match read_link(text) {
-            // A valid link to a run larger than the lab holds: named, like a broken one.
-            Ok(OpenedLink { timeline, playhead, view, model }) => match crate::lab_limits::check(&timeline.scenario) {
-                Err(e) => problem = Some(format!("link: {e}")),
-                Ok(()) => {
-                    let preset = view.preset.filter(|p| presets::load(p).is_some_and(|sc| sc == timeline.scenario));
-                    return Start { timeline, playhead, preset, view, problem: None, model_note: model };
-                }
-            },
-            Err(e) => problem = Some(e),
-        }
+    match link {
+        // A valid link to a run larger than the lab holds: named, like a broken one.
+        Some(Ok(OpenedLink { timeline, playhead, view, model })) => match crate::lab_limits::check(&timeline.scenario) {
+            Err(e) => problem = Some(format!("link: {e}")),
+            Ok(()) => {
+                let preset = view.preset.filter(|p| presets::load(p).is_some_and(|sc| sc == timeline.scenario));
+                return Start { timeline, playhead, preset, view, problem: None, model_note: model, pending: None };
+            }
+        },
+        Some(Err(e)) => problem = Some(e),
+        None => {}
     }
     let preset = match opts.preset.as_deref() {
         Some(id) => match presets::find(id) {
@@ -442,7 +497,7 @@ pub fn resolve_start(opts: &LabOptions) -> Start {
         Some(Ok(Some(sc))) => (sc, None, problem),
         Some(Err(e)) => (scenario, Some(preset), problem.or(Some(e))),
     };
-    Start { timeline: Timeline::new(scenario), playhead: SimTime::ZERO, view: ViewOpts::default(), preset, problem, model_note: None }
+    Start { timeline: Timeline::new(scenario), playhead: SimTime::ZERO, view: ViewOpts::default(), preset, problem, model_note: None, pending: None }
 }
 
 /// `sc` under the release named `version` (`?version=`): `None` when it already is, an error
@@ -453,7 +508,10 @@ pub fn with_version(sc: &rmq_sim::Scenario, version: &str) -> Result<Option<rmq_
         return Ok(None);
     }
     let text = rmq_sim::scenario::parse::scenario_to_toml(sc);
-    crate::version_switch::switch(&text, v).1.map(Some).map_err(|e| format!("version {v}: {e}"))
+    // The lab's own text, so the lab reads it without the `toml` parser.
+    let parsed = crate::version_switch::switch_here(&text, v).1;
+    let parsed = parsed.unwrap_or_else(|| Err(rmq_sim::scenario::ScenarioError::new("version", None, "the switched scenario needs the full TOML parser")));
+    parsed.map(Some).map_err(|e| format!("version {v}: {e}"))
 }
 
 /// The lab's base URL from a page address: `https://h/losslab/index.html?x#y` → `https://h/losslab/`.
@@ -726,6 +784,40 @@ mod tests {
         assert_eq!(old.model_note, Some(ModelChange::Older));
         assert_eq!(old.problem, None, "an old link is no broken link");
         assert_eq!((old.timeline, old.playhead, old.view, old.preset), (fresh.timeline, fresh.playhead, fresh.view, fresh.preset));
+    }
+
+    /// Every link a lab made opens at once, without the `toml` parser; a hand-made one (a comment
+    /// in its scenario text) waits for the extras module's parser, shows the default meanwhile,
+    /// and then opens the very run the full parser reads; if the module cannot be loaded, the
+    /// banner says so and the default stays.
+    #[test]
+    fn a_hand_made_link_waits_for_the_full_parser_and_opens_the_same_run() {
+        let tl = Timeline::new(presets::load("book-recommendation").expect("preset"));
+        let view = ViewOpts { selected: Some(2), ..ViewOpts::default() };
+        let made = to_link(&tl, SimTime::from_ms(1_500), &view);
+        let opts = LabOptions { run: Some(link::encode(&made)), ..LabOptions::default() };
+        let at_once = resolve_start(&opts);
+        assert_eq!((at_once.pending.is_none(), at_once.problem.as_deref()), (true, None));
+        assert_eq!(at_once.timeline, tl);
+
+        let hand = link::Link { scenario: made.scenario.clone(), ..made.clone() };
+        let text = {
+            use base64::Engine as _;
+            let toml = format!("# by hand\n{}", link::minimal_toml(&hand.scenario)).replace("[broker]", "[broker] # edited");
+            let json = serde_json::json!({ "s": toml, "t": hand.playhead.as_us(), "v": hand.view, "m": hand.model });
+            let packed = miniz_oxide::deflate::compress_to_vec_zlib(json.to_string().as_bytes(), 9);
+            format!("v1.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed))
+        };
+        let opts = LabOptions { run: Some(text), ..LabOptions::default() };
+        let waiting = resolve_start(&opts);
+        let u = waiting.pending.clone().expect("waits for the full parser");
+        assert_eq!(waiting.timeline, Timeline::new(presets::load(DEFAULT_PRESET).expect("preset")));
+        let answer = crate::scenario_text::parse_answer(&u.toml);
+        let done = finish_start(&opts, u.clone(), Ok(crate::scenario_text::read_answer(&answer)));
+        assert_eq!((done.timeline, done.playhead, done.view, done.problem, done.pending), (at_once.timeline, at_once.playhead, at_once.view, None, None));
+        let failed = finish_start(&opts, u, Err("offline".into()));
+        assert!(failed.problem.as_deref().is_some_and(|p| p.starts_with("link:") && p.contains("offline")), "{:?}", failed.problem);
+        assert_eq!(failed.preset, Some(DEFAULT_PRESET));
     }
 
     #[test]

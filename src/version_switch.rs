@@ -56,6 +56,14 @@ pub fn switch(text: &str, to: RocketMqVersion) -> (String, Result<Scenario, Scen
     (text, parsed)
 }
 
+/// [`switch`] without the `toml` parser (the lab's own reading, [`crate::lab_limits::parse_here`]):
+/// `None` when only the full parser reads the switched text (one the user typed by hand).
+pub fn switch_here(text: &str, to: RocketMqVersion) -> (String, Option<Result<Scenario, ScenarioError>>) {
+    let text = retarget(text, to);
+    let parsed = crate::lab_limits::parse_here(&text);
+    (text, parsed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@ use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::i18n::{t, tf, Key, Lang};
+use crate::scenario_text::TextParse;
 use crate::tomledit;
 
 #[derive(Properties, PartialEq)]
@@ -17,6 +18,8 @@ pub struct Props {
     /// the run's scenario whenever that changes.
     pub text: UseStateHandle<String>,
     pub on_apply: Callback<Scenario>,
+    /// The lab's base URL: text the lab cannot read itself goes to the extras module there.
+    pub base: AttrValue,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -128,9 +131,19 @@ pub fn config_panel(p: &Props) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
     let text = p.text.clone();
     let version = crate::version_switch::version_of(&text).unwrap_or(p.scenario.version);
-    // The lab's own cap on top of the core's parse (it keeps the whole log: `lab_limits`).
-    let parsed = crate::lab_limits::parse(&text);
-    let err = parsed.as_ref().err().cloned();
+    // The lab's own cap on top of the core's parse (it keeps the whole log: `lab_limits`); text
+    // outside the lab's own TOML is read by the extras module's parser (`scenario_text`).
+    let read = crate::scenario_text::use_parse(&text, &p.base);
+    let (parsed, waiting) = match &read {
+        TextParse::Ready(r) => (r.clone(), None),
+        TextParse::Loading => (Err(ScenarioError::new("toml", None, "")), Some(html! {
+            <p class="extra-loading" role="status" data-testid="toml-loading">{t(lang, Key::TomlLoading)}</p>
+        })),
+        TextParse::Failed(why) => (Err(ScenarioError::new("toml", None, "")), Some(html! {
+            <p class="extra-failed" role="alert" data-testid="extra-failed">{t(lang, Key::ExtraFailed)}{why.clone()}</p>
+        })),
+    };
+    let err = if waiting.is_some() { None } else { parsed.as_ref().err().cloned() };
     let on_set = {
         let text = text.clone();
         Callback::from(move |(i, raw): (usize, String)| {
@@ -164,9 +177,10 @@ pub fn config_panel(p: &Props) -> Html {
             if let (Some(e), false) = (err.as_ref(), err_field_shown) {
                 <p class="error" role="alert">{e.to_string()}</p>
             }
+            { for waiting }
             <div class="apply-row">
                 <button class="primary" onclick={apply} disabled={parsed.is_err()} data-testid="apply">{t(lang, Key::Apply)}</button>
-                if parsed.is_err() { <span class="hint">{t(lang, Key::FixField)}</span> }
+                if err.is_some() { <span class="hint">{t(lang, Key::FixField)}</span> }
             </div>
         </section>
     }

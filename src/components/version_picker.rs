@@ -9,7 +9,8 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::i18n::{t, tf, Key, Lang};
-use crate::version_switch::{switch, version_of};
+use crate::scenario_text::TextParse;
+use crate::version_switch::{switch_here, version_of};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -19,23 +20,47 @@ pub struct Props {
     pub running: RocketMqVersion,
     /// Starts a run of the switched scenario.
     pub on_load: Callback<Scenario>,
+    /// The lab's base URL: text the lab cannot read itself goes to the extras module there.
+    pub base: AttrValue,
 }
 
 #[function_component(VersionPicker)]
 pub fn version_picker(p: &Props) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
     let chosen = version_of(&p.text).unwrap_or(p.running);
+    // Text outside the lab's own TOML (typed by hand) is read by the extras module's parser.
+    let read = crate::scenario_text::use_parse(&p.text, &p.base);
     // The text names another release than the run: it did not parse (or is not applied yet).
-    let err = (chosen != p.running).then(|| crate::lab_limits::parse(&p.text).err()).flatten();
+    let err = match &read {
+        TextParse::Ready(Err(e)) if chosen != p.running => Some(e.clone()),
+        _ => None,
+    };
+    // A switch whose text waits for that parser: run it once the parser has read it.
+    let pending = use_state_eq(|| None::<String>);
+    {
+        let (pending, on_load) = (pending.clone(), p.on_load.clone());
+        use_effect_with((read.clone(), (*p.text).clone()), move |(read, text)| {
+            if pending.as_deref() == Some(text.as_str()) {
+                if let TextParse::Ready(r) = read {
+                    if let Ok(sc) = r {
+                        on_load.emit(sc.clone());
+                    }
+                    pending.set(None);
+                }
+            }
+        });
+    }
     let onchange = {
-        let (text, on_load) = (p.text.clone(), p.on_load.clone());
+        let (text, on_load, pending) = (p.text.clone(), p.on_load.clone(), pending.clone());
         Callback::from(move |e: Event| {
             let Ok(v) = RocketMqVersion::parse(&e.target_unchecked_into::<HtmlSelectElement>().value()) else { return };
-            let (new_text, parsed) = switch(&text, v);
-            text.set(new_text);
-            if let Ok(sc) = parsed {
-                on_load.emit(sc);
+            let (new_text, parsed) = switch_here(&text, v);
+            match parsed {
+                Some(Ok(sc)) => on_load.emit(sc),
+                Some(Err(_)) => {}
+                None => pending.set(Some(new_text.clone())),
             }
+            text.set(new_text);
         })
     };
     html! {
@@ -47,6 +72,9 @@ pub fn version_picker(p: &Props) -> Html {
                 }) }
             </select>
             <span class="hint" id="rmq-version-help">{t(lang, Key::VersionHelp)}</span>
+            if pending.is_some() && read == TextParse::Loading {
+                <p class="extra-loading" role="status" data-testid="toml-loading">{t(lang, Key::TomlLoading)}</p>
+            }
             if let Some(e) = err {
                 <p class="error" role="alert" data-testid="version-error">
                     {tf(lang, Key::VersionNotSwitched, &[&p.running, &chosen])}{e.to_string()}{" "}{t(lang, Key::VersionFixHint)}

@@ -167,3 +167,40 @@ test('the first comparison lane fetches the lane cards, saying so meanwhile; clo
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+// Issue 23: the lab module carries no TOML parser. Every link a lab made (and the presets' own
+// files) opens at once without the extras; a hand-made link whose scenario text only the full
+// parser reads (a comment after a value) shows a loading line, fetches the extras once, then
+// opens its run; text typed into the configuration panel likewise.
+test('a hand-made link and hand-typed TOML wait for the extras\' parser; a lab-made link does not', { timeout: 120000 }, async () => {
+  const link = s => 'v1.' + deflateSync(Buffer.from(JSON.stringify({ s, t: 0, v: {}, m: 4 }))).toString('base64url');
+  const made = link('name = "Made by a lab"\n\n[producer]\nmessages = 7\n');
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const errors = [];
+  page.on('pageerror', e => errors.push(String(e)));
+  const urls = record(page);
+  await page.goto(`${server.url}?lang=en#run=${made}`);
+  await expectText(page, '[data-testid=scenario-name]', /Made by a lab/);
+  assert.equal(extrasFetches(urls), 0, 'a link in the lab\'s own TOML needs no extras');
+
+  const release = await holdExtras(page);
+  await page.goto(`${server.url}?lang=en&by=hand#run=${link('name = "Made by hand" # a comment after a value\n[producer]\nmessages = 9 # nine\n')}`);
+  await expectText(page, '[data-testid=link-loading]', /loading the full TOML parser/);
+  release();
+  await expectText(page, '[data-testid=scenario-name]', /Made by hand/, 'the hand-made link opens once the parser is there');
+  assert.equal(await page.locator('[data-testid=link-banner]').count(), 0, 'no broken-link banner');
+  assert.equal(extrasFetches(urls), 1, 'the extras module was fetched once');
+
+  // Text typed by hand into the configuration panel: read by the extras' parser, then applied;
+  // a broken value is named with its line.
+  await page.fill('#cfg-toml', 'name = "Typed" # mine\n[producer]\nmessages = 11\n');
+  await page.waitForSelector('[data-testid=apply]:not([disabled])', { timeout: 30000 });
+  await page.click('[data-testid=apply]');
+  await expectText(page, '[data-testid=scenario-name]', /Typed/);
+  const broken = 'name = "x" # mine\n[broker]\nflushDiskType = "FAST"\n';
+  await page.fill('#cfg-toml', broken);
+  await expectText(page, '.config', /broker\.flushDiskType/, 'the error names the field');
+  assert.equal(await page.inputValue('#cfg-toml'), broken, 'the typed text is kept');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

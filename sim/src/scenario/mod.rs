@@ -8,6 +8,7 @@
 
 pub mod broker_conf;
 pub mod link;
+pub mod lite;
 pub mod parse;
 pub mod presets;
 pub mod tour;

@@ -221,6 +221,12 @@ pub fn parse_scenario_table(root: &Table) -> std::result::Result<Scenario, Scena
     from_table(root, &LineIndex::build(""))
 }
 
+/// A scenario from a table read out of `text` by other means than `toml` (the lab's own reading,
+/// [`super::lite`]): the same checks, messages and lines as [`parse_scenario`].
+pub(crate) fn from_table_with_lines(root: &Table, text: &str) -> std::result::Result<Scenario, ScenarioError> {
+    from_table(root, &LineIndex::build(text))
+}
+
 fn from_table(root: &Table, lines: &LineIndex) -> std::result::Result<Scenario, ScenarioError> {
     let root = Tbl { table: root, path: String::new(), lines };
     root.check_keys(ROOT_KEYS)?;

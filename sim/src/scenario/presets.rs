@@ -5,7 +5,7 @@
 //! the run should show. They are compiled in with `include_str!` (the lab's copy without the
 //! comments, see [`Preset::body`]), and a test parses every one.
 
-use super::{parse_scenario, Scenario};
+use super::Scenario;
 
 /// A named, documented scenario file.
 #[derive(Debug)]
@@ -253,14 +253,16 @@ pub fn find(id: &str) -> Option<&'static Preset> {
     PRESETS.iter().find(|p| p.id == id)
 }
 
-/// The preset with this id, parsed. Presets always parse (a test checks it).
+/// The preset with this id, parsed. Presets always parse (a test checks it), and are read
+/// without the `toml` parser ([`super::lite`]: the web lab's first load does not carry it).
 pub fn load(id: &str) -> Option<Scenario> {
-    find(id).and_then(|p| parse_scenario(p.body).ok())
+    find(id).and_then(|p| super::lite::read(p.body)).and_then(Result::ok)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::parse_scenario;
 
     #[test]
     fn every_preset_parses_and_is_named_after_its_title() {
