@@ -26,6 +26,9 @@ pub enum Place {
     Slave,
     /// A consume thread holds it.
     Consumer,
+    /// gRPC consumer (POP): nacked, invisible until its backoff ends and the revive service
+    /// writes it to `%RETRY%` (drawn on the consumer's side).
+    Invisible,
     /// Consumed successfully.
     Consumed,
     /// Waiting in `SCHEDULE_TOPIC_XXXX` for its delay level.
@@ -74,6 +77,12 @@ struct Builder<'a> {
     /// When the consumer last failed each message (RECONSUME_LATER): its way back to the broker
     /// (`sendMessageBack`) starts there.
     failed: Vec<Option<SimTime>>,
+    /// gRPC consumer: when the broker last popped each message for the proxy (the delivery
+    /// travels from there).
+    popped: Vec<Option<SimTime>>,
+    /// gRPC consumer: when each nacked message becomes visible again (its way into `%RETRY%`
+    /// starts there and ends at the revive).
+    visible_at: Vec<Option<SimTime>>,
 }
 
 impl Builder<'_> {
@@ -104,7 +113,32 @@ impl Builder<'_> {
         });
         match span {
             Some(p) => self.push(m, p.at, p.arrives_at.min(at), Place::Consumer),
-            None => self.push(m, at, at, Place::Consumer),
+            // A POP delivery (gRPC consumer) travels from the pop, through the proxy.
+            None => match self.popped.get_mut(m).and_then(Option::take).filter(|p| *p <= at) {
+                Some(p) => self.push(m, p, at, Place::Consumer),
+                None => self.push(m, at, at, Place::Consumer),
+            },
+        }
+    }
+
+    /// gRPC consumer: a nack keeps the message invisible on the consumer's side until
+    /// `visible_at` (its backoff); the failure's way back is the revive, not `sendMessageBack`.
+    fn nacked(&mut self, m: usize, at: SimTime, visible_at: SimTime) {
+        if let Some(f) = self.failed.get_mut(m) {
+            *f = None;
+        }
+        if let Some(v) = self.visible_at.get_mut(m) {
+            *v = Some(visible_at);
+        }
+        self.jump(m, at, Place::Invisible);
+    }
+
+    /// gRPC consumer: the revive service wrote the message to `%RETRY%`: it travels there from
+    /// the consumer's side over the revive's lag after its invisible time ended.
+    fn revived(&mut self, m: usize, at: SimTime) {
+        match self.visible_at.get_mut(m).and_then(Option::take) {
+            Some(v) if self.place(m) == Place::Invisible && v <= at => self.push(m, v, at, Place::Retry),
+            _ => self.jump(m, at, Place::Retry),
         }
     }
 
@@ -137,6 +171,13 @@ impl Builder<'_> {
                     *f = Some(at);
                 }
             }
+            Popped { msg, .. } => {
+                if let Some(p) = self.popped.get_mut(msg.0 as usize) {
+                    *p = Some(at);
+                }
+            }
+            InvisibleTimeChanged { msg, visible_at, renewed: false } => self.nacked(msg.0 as usize, at, *visible_at),
+            Revived { msg, .. } => self.revived(msg.0 as usize, at),
             RetryScheduled { msg, .. } => self.sent_back(msg.0 as usize, at, Place::Scheduled),
             RetryDue { msg, .. } => self.jump(msg.0 as usize, at, Place::Retry),
             DeadLettered { msg, .. } => self.sent_back(msg.0 as usize, at, Place::Dlq),
@@ -206,7 +247,15 @@ impl Tracks {
     /// Builds every message's moves from a finished run's log and ledger.
     pub fn build(events: &[Event], ledger: &Ledger) -> Tracks {
         let n = ledger.messages.len();
-        let mut b = Builder { ledger, keys: vec![Vec::new(); n], pulls: BTreeMap::new(), stored: vec![Place::Pending; n], failed: vec![None; n] };
+        let mut b = Builder {
+            ledger,
+            keys: vec![Vec::new(); n],
+            pulls: BTreeMap::new(),
+            stored: vec![Place::Pending; n],
+            failed: vec![None; n],
+            popped: vec![None; n],
+            visible_at: vec![None; n],
+        };
         for e in events {
             b.on(e);
         }
@@ -263,6 +312,8 @@ pub enum Look {
     Replicated,
     /// Consumed: check mark.
     Consumed,
+    /// gRPC consumer: nacked and invisible until its backoff ends: faded, dotted, ◌.
+    Invisible,
     /// Dead-lettered: skull.
     DeadLettered,
     /// Lost after the producer was told it was stored (a broken promise): ghost with a cross.
@@ -280,7 +331,8 @@ fn reached(t: SimTime, stage: Option<SimTime>) -> bool {
 
 /// Whether the message's last copy went in a truncation on rejoin (the core's loss reason).
 pub fn cut_by_truncation(r: &MessageRecord) -> bool {
-    matches!(r.lost().last(), Some((_, rmq_sim::text::LossReason::TruncatedOnRejoin { .. })))
+    use rmq_sim::text::LossReason::*;
+    matches!(r.lost().last(), Some((_, TruncatedOnRejoin { .. } | MasterRestartedInPlace { truncated: true, .. })))
 }
 
 /// The look of a message at `t`, from its place and the core's ledger stage times.
@@ -291,6 +343,7 @@ pub fn look(r: &MessageRecord, place: Place, t: SimTime) -> Look {
         Place::Lost => Look::LostUnacked,
         Place::Dlq => Look::DeadLettered,
         Place::Consumed => Look::Consumed,
+        Place::Invisible => Look::Invisible,
         _ if reached(t, r.replicated_at()) => Look::Replicated,
         _ if reached(t, r.master_flushed_at()) => Look::Durable,
         _ if reached(t, r.appended_at()) => Look::MemoryOnly,
@@ -752,7 +805,7 @@ pub fn station_of(place: Place, r: &MessageRecord, t: SimTime) -> Option<Station
         Place::Master => StationId::MasterCache,
         Place::Slave if reached(t, r.slave_flushed_at()) => StationId::SlaveDisk,
         Place::Slave => StationId::SlaveCache,
-        Place::Consumer => StationId::Consumer,
+        Place::Consumer | Place::Invisible => StationId::Consumer,
         Place::Consumed => StationId::Consumed,
         Place::Scheduled | Place::Retry => StationId::Retry,
         Place::Dlq => StationId::Dlq,
@@ -929,6 +982,82 @@ pub fn link(o: Orientation, a: StationId, b: StationId) -> ((f64, f64), (f64, f6
         ((x, oa.y + oa.h), (x, ob.y))
     } else {
         ((x, oa.y), (x, ob.y + ob.h))
+    }
+}
+
+/// gRPC consumer: the messages invisible at `t` (nacked, waiting out their backoff on the
+/// consumer's side) with the time each becomes visible again (where its way into `%RETRY%`
+/// starts), newest nack first.
+pub fn invisible_at(tracks: &Tracks, t: SimTime) -> Vec<(u32, SimTime)> {
+    let mut out: Vec<(SimTime, u32, SimTime)> = Vec::new();
+    for (m, keys) in tracks.keys.iter().enumerate() {
+        let i = keys.partition_point(|k| k.start <= t);
+        let Some(k) = i.checked_sub(1).map(|j| keys[j]) else { continue };
+        if k.place != Place::Invisible || t < k.arrive {
+            continue;
+        }
+        let until = keys.get(i).map_or(SimTime::MAX, |n| n.start);
+        out.push((k.start, m as u32, until));
+    }
+    rmq_sim::sort::sort_by(&mut out, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    out.into_iter().map(|(_, m, until)| (m, until)).collect()
+}
+
+/// A hop through the RocketMQ 5 proxy (spec 5 §5): the gRPC producer's sends, or the gRPC
+/// consumer's pops. The proxy is drawn as a plate on that link, where the tokens travel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProxyHop {
+    Send,
+    Pop,
+}
+
+impl ProxyHop {
+    /// The link the hop sits on.
+    pub fn link(self) -> (StationId, StationId) {
+        match self {
+            ProxyHop::Send => (StationId::Producer, StationId::MasterCache),
+            ProxyHop::Pop => (StationId::ConsumeQueue, StationId::Consumer),
+        }
+    }
+
+    /// Its name in `data-hop`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ProxyHop::Send => "send",
+            ProxyHop::Pop => "pop",
+        }
+    }
+
+    /// The hops a scenario's clients take: the producer's when it is gRPC, the consumer's when it is.
+    pub fn of(sc: &rmq_sim::Scenario) -> Vec<ProxyHop> {
+        use rmq_sim::scenario::Client::Grpc;
+        let mut out = Vec::new();
+        if sc.producer.client == Grpc {
+            out.push(ProxyHop::Send);
+        }
+        if sc.consumer.enabled && sc.consumer.client == Grpc {
+            out.push(ProxyHop::Pop);
+        }
+        out
+    }
+}
+
+/// The proxy plate's length along its link, and its label's largest size.
+pub const PROXY_PLATE_LEN: f64 = 104.0;
+pub const PROXY_PX: f64 = 10.0;
+
+/// Where the proxy's plate is drawn on `hop`'s link: across the gap between the two boxes,
+/// centred on the link, standing upright (its label turned) when the boxes sit side by side,
+/// lying flat when one is above the other. `true` when upright.
+pub fn proxy_plate(o: Orientation, hop: ProxyHop) -> (Rect, bool) {
+    let (a, b) = hop.link();
+    let ((x1, y1), (x2, y2)) = link(o, a, b);
+    if (y1 - y2).abs() < 0.5 {
+        let w = ((x2 - x1).abs() - 6.0).clamp(12.0, 22.0);
+        (r((x1 + x2) / 2.0 - w / 2.0, y1 - PROXY_PLATE_LEN / 2.0, w, PROXY_PLATE_LEN), true)
+    } else {
+        let h = 14.0;
+        (r(x1 - PROXY_PLATE_LEN / 2.0, (y1 + y2) / 2.0 - h / 2.0, PROXY_PLATE_LEN, h), false)
     }
 }
 
@@ -1501,4 +1630,88 @@ mod tests {
         assert_eq!(along(&[(0.0, 0.0), (10.0, 0.0), (10.0, 10.0)], 0.75), (10.0, 5.0));
     }
 
+
+    /// Issue 21 item 3: the gRPC consumer's poison message is drawn invisible on the consumer's
+    /// side after each nack, travels into `%RETRY%` over the revive's lag when its invisible time
+    /// ends, comes back from its pop, and after its 17th delivery ends in `%DLQ%`.
+    #[test]
+    fn a_pop_consumers_poison_message_waits_invisible_then_is_revived_into_retry() {
+        let sim = finished("v5-grpc-poison-message");
+        let tr = Tracks::build(sim.events(), sim.ledger());
+        let r = &sim.ledger().messages[3];
+        assert_eq!(r.verdict, Some(Verdict::DeadLettered));
+        assert_eq!(r.deliveries.len(), 17);
+        let keys = &tr.keys[3];
+        assert_eq!(keys.iter().filter(|k| k.place == Place::Invisible).count(), 17, "one invisible wait per failed delivery");
+        assert_eq!(keys.iter().filter(|k| k.place == Place::Retry).count(), 17, "one revive per nack, the 17th then dead-lettered");
+        assert_eq!(keys.last().map(|k| k.place), Some(Place::Dlq));
+        // The first delivery travels from the pop (31 ms) to the consumer (33 ms).
+        let (from, to, f) = tr.at(3, SimTime::from_ms(32));
+        assert_eq!((from, to), (Place::Master, Place::Consumer));
+        assert!(f > 0.0 && f < 1.0);
+        // Nacked at 40 ms, invisible until 1.040 s: resting on the consumer's side, faded.
+        assert_eq!(tr.at(3, SimTime::from_ms(500)), (Place::Invisible, Place::Invisible, 1.0));
+        assert_eq!(look(r, Place::Invisible, SimTime::from_ms(500)), Look::Invisible);
+        assert_eq!(station_of(Place::Invisible, r, SimTime::from_ms(500)), Some(StationId::Consumer));
+        // Visible again at 1.040 s, revived at 3.140 s: on its way into %RETRY% in between.
+        let (from, to, f) = tr.at(3, SimTime::from_ms(2_000));
+        assert_eq!((from, to), (Place::Invisible, Place::Retry));
+        assert!(f > 0.0 && f < 1.0);
+        // The other messages are delivered from their pop and consumed once.
+        assert_eq!(tr.at(0, sim.now()).1, Place::Consumed);
+        let (toks, _) = tokens(Orientation::Wide, &tr, sim.ledger(), SimTime::from_ms(500));
+        let t3 = toks.iter().find(|t| t.msg == 3).expect("msg#3 drawn");
+        let a = station(Orientation::Wide, StationId::Consumer);
+        assert!(t3.look == Look::Invisible && t3.x >= a.x && t3.x <= a.x + a.w && t3.y >= a.y && t3.y <= a.y + a.h);
+    }
+
+    /// The remoting consumer never pops: its poison message waits in `SCHEDULE_TOPIC_XXXX` as
+    /// before, never invisible.
+    #[test]
+    fn the_remoting_consumer_has_no_invisible_state() {
+        let sim = finished("max-reconsume-3");
+        let tr = Tracks::build(sim.events(), sim.ledger());
+        assert!(tr.keys.iter().flatten().all(|k| k.place != Place::Invisible));
+        assert!(tr.keys.iter().flatten().any(|k| k.place == Place::Scheduled));
+    }
+
+    /// Issue 21 item 1: the proxy's plate sits in the gap of its link in every arrangement,
+    /// inside the picture, over no station's tokens, and its label fits it in both languages.
+    #[test]
+    fn the_proxy_plate_sits_on_its_link_between_the_boxes() {
+        use crate::i18n::{tf, Key, Lang};
+        let overlaps = |a: Rect, b: Rect| a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+        use StationId::*;
+        let all = [Producer, MasterCache, MasterDisk, SlaveCache, SlaveDisk, ConsumeQueue, Consumer, Consumed, Retry, Dlq, Lost];
+        for o in [Orientation::Wide, Orientation::Compact, Orientation::Tall] {
+            let (w, h) = canvas(o);
+            for hop in [ProxyHop::Send, ProxyHop::Pop] {
+                let (p, upright) = proxy_plate(o, hop);
+                assert!(p.x >= 0.0 && p.y >= 0.0 && p.x + p.w <= w && p.y + p.h <= h, "{o:?} {hop:?}: {p:?} in the picture");
+                for s in all {
+                    assert!(!overlaps(p, token_area(o, s)), "{o:?} {hop:?}: the plate {p:?} covers {s:?}'s tokens");
+                }
+                let ((x1, y1), (x2, y2)) = link(o, hop.link().0, hop.link().1);
+                let (cx, cy) = p.center();
+                assert!((cx - (x1 + x2) / 2.0).abs() < 0.5 && (cy - (y1 + y2) / 2.0).abs() < 0.5, "{o:?} {hop:?}: centred on the link");
+                let (long, thick) = if upright { (p.h, p.w) } else { (p.w, p.h) };
+                assert!(thick >= 12.0, "{o:?} {hop:?}: {thick} thick");
+                for lang in [Lang::En, Lang::Zh] {
+                    for mode in ["CLUSTER", "LOCAL"] {
+                        let label = tf(lang, Key::ProxyPlate, &[&mode]);
+                        assert!(label_width(&label, PROXY_PX, true) + 8.0 <= long, "{o:?} {hop:?} {lang:?}: {label:?} fits {long}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_proxy_hops_follow_the_clients() {
+        let hops = |id: &str| ProxyHop::of(&presets::load(id).expect("preset"));
+        assert_eq!(hops("v5-grpc-flush-disk-stall"), vec![ProxyHop::Send]);
+        assert_eq!(hops("v5-grpc-poison-message"), vec![ProxyHop::Pop]);
+        assert_eq!(hops("v5-remoting-flush-disk-stall"), vec![]);
+        assert_eq!(hops("defaults"), vec![]);
+    }
 }

@@ -10,7 +10,7 @@ use crate::event::MsgId;
 use crate::ledger::Verdict;
 use crate::report::{LatencyStats, Report};
 use crate::rocketmq_version::RocketMqVersion;
-use crate::scenario::{BrokerRole, FlushDiskType, OnException, Scenario, SendMode};
+use crate::scenario::{BrokerRole, Client, FlushDiskType, OnException, Scenario, SendMode};
 use crate::sim::Sim;
 
 /// One configuration change, toward fewer lost messages.
@@ -44,6 +44,11 @@ pub enum Knob {
     /// The same scenario under another RocketMQ release: not a safety knob (not in
     /// [`Knob::ALL`], so no what-if asks it), a lane for the upgrade question.
     SameOn(RocketMqVersion),
+    /// The gRPC clients (`[producer] client`, `[consumer] client` = `grpc`) swapped for the
+    /// remoting ones (spec 5 §5): not a safety knob either (the remoting producer stores a
+    /// stalled send once where the gRPC one resends it; the remoting consumer retries a poison
+    /// message on the 4.x schedule), a lane for the client question (issue 21 item 4).
+    RemotingClients,
 }
 
 impl Knob {
@@ -85,11 +90,12 @@ impl Knob {
             Knob::SameOn(RocketMqVersion::V4_7_0) => "SAME_ON_4.7.0",
             Knob::SameOn(RocketMqVersion::V4_9_8) => "SAME_ON_4.9.8",
             Knob::SameOn(RocketMqVersion::V5_3_3) => "SAME_ON_5.3.3",
+            Knob::RemotingClients => "REMOTING_CLIENTS",
         }
     }
 
     pub fn from_id(id: &str) -> Option<Knob> {
-        Knob::ALL.into_iter().chain(Knob::VERSIONS).find(|k| k.id() == id)
+        Knob::ALL.into_iter().chain(Knob::VERSIONS).chain([Knob::RemotingClients]).find(|k| k.id() == id)
     }
 
     /// The change in RocketMQ's (or the lab's) property names, for `base`.
@@ -114,6 +120,11 @@ impl Knob {
             Knob::InSyncReplicas2 => "inSyncReplicas = 2, totalReplicas = 2, brokerRole = SYNC_MASTER + a slave".into(),
             Knob::AllAckInSyncStateSet => "allAckInSyncStateSet = true".into(),
             Knob::SameOn(v) => format!("version = {v}"),
+            Knob::RemotingClients => match (base.producer.client, base.consumer.client) {
+                (Client::Grpc, Client::Grpc) => "[producer] + [consumer] client = \"remoting\"".into(),
+                (_, Client::Grpc) => "[consumer] client = \"remoting\"".into(),
+                _ => "[producer] client = \"remoting\"".into(),
+            },
         }
     }
 
@@ -164,6 +175,12 @@ impl Knob {
             // Only in controller mode (the key means nothing elsewhere), with a slave to wait for.
             Knob::AllAckInSyncStateSet => b.enable_controller_mode && sc.slave.enabled && !std::mem::replace(&mut b.all_ack_in_sync_state_set, true),
             Knob::SameOn(v) => std::mem::replace(&mut sc.version, v) != v,
+            Knob::RemotingClients => {
+                let was = (p.client, c.client);
+                p.client = Client::Remoting;
+                c.client = Client::Remoting;
+                was != (Client::Remoting, Client::Remoting)
+            }
         };
         changed.then(|| {
             sc.name = format!("{} + {}", base.name, self.describe(base));

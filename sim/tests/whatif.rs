@@ -245,3 +245,36 @@ fn in_sync_replicas_2_saves_a_message_a_5x_sync_master_lost_at_defaults() {
     assert_eq!(report.summary.verdicts["LOST_AFTER_ACK"], 0);
     assert!(Knob::InSyncReplicas2.apply(&sc).is_none());
 }
+
+/// Issue 21 item 4: the client lane puts the remoting clients beside the gRPC ones. The gRPC
+/// producer's stalled sends are stored three times; in the lane each is stored once, the run of
+/// the preset v5-remoting-flush-disk-stall to the event. The gRPC consumer's poison message is
+/// dead-lettered after 17 deliveries at ~2 h 46 min; the remoting consumer's 17th delivery comes
+/// on the 4.x schedule, hours later.
+#[test]
+fn the_remoting_clients_lane_swaps_the_grpc_clients() {
+    let grpc = common::preset("v5-grpc-flush-disk-stall");
+    let lane = Knob::RemotingClients.apply(&grpc).expect("a gRPC producer has a remoting lane");
+    assert_eq!(Knob::RemotingClients.describe(&grpc), "[producer] client = \"remoting\"");
+    assert_eq!(lane.producer.client, rmq_sim::scenario::Client::Remoting);
+    let (_, g) = common::run(&grpc);
+    let (_, r) = common::run(&lane);
+    let (_, remoting) = common::run(&common::preset("v5-remoting-flush-disk-stall"));
+    assert_eq!(g.summary.verdicts["DUPLICATED"], 5);
+    assert_eq!(r.summary.verdicts["DUPLICATED"], 0);
+    assert_eq!(r.summary.verdicts["DELIVERED"], 6);
+    assert_eq!(r.event_log_digest, remoting.event_log_digest, "the lane is the remoting preset's run");
+
+    let poison = common::preset("v5-grpc-poison-message");
+    assert_eq!(Knob::RemotingClients.describe(&poison), "[consumer] client = \"remoting\"");
+    let lane = Knob::RemotingClients.apply(&poison).expect("a gRPC consumer has a remoting lane");
+    let (_, g) = common::run(&poison);
+    let (_, r) = common::run(&lane);
+    assert_eq!(g.messages[3].verdict, "DEAD_LETTERED");
+    assert_eq!(r.messages[3].verdict, "DEAD_LETTERED", "the preset runs long enough for the remoting DLQ too");
+
+    // Nothing to swap in a remoting scenario; the id round-trips for share links.
+    assert!(Knob::RemotingClients.apply(&common::preset("defaults")).is_none());
+    assert_eq!(Knob::from_id("REMOTING_CLIENTS"), Some(Knob::RemotingClients));
+    assert!(!Knob::ALL.contains(&Knob::RemotingClients), "a lane, not a safety knob the what-if asks");
+}

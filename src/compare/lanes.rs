@@ -142,6 +142,8 @@ pub fn lanes(p: &Props) -> Html {
     let addable: Vec<Knob> = Knob::ALL
         .into_iter()
         .chain(super::version_lanes(base.timeline.scenario.version))
+        // The remoting clients beside gRPC ones (issue 21 item 4); applies only to gRPC clients.
+        .chain([Knob::RemotingClients])
         .filter(|k| !ctx.knobs.contains(k) && k.apply(&base.timeline.scenario).is_some())
         .collect();
     let full = ctx.knobs.len() >= MAX_LANES;

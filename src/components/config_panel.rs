@@ -53,6 +53,7 @@ const FIELDS: &[Field] = &[
     f("broker", "flushCommitLogLeastPages", Kind::Text, "4", Some(Key::UnitPages), Key::HelpFlushLeastPages),
     f("slave", "enabled", Kind::Bool, "false", None, Key::HelpSlaveEnabled),
     f("slave", "slaveReadEnable", Kind::Bool, "false", None, Key::HelpSlaveReadEnable),
+    f("producer", "client", Kind::Choice(&["remoting", "grpc"]), "remoting", None, Key::HelpClient),
     f("producer", "sendMode", Kind::Choice(&["SYNC", "ASYNC", "ONEWAY"]), "SYNC", None, Key::HelpSendMode),
     f("producer", "messages", Kind::Text, "200", None, Key::HelpMessages),
     f("producer", "interval", Kind::Text, "10ms", None, Key::HelpInterval),
@@ -74,9 +75,12 @@ fn dotted(fl: &Field) -> String {
 }
 
 /// Whether the release has the field (`slaveTimeout` not in 4.7.0, the replica keys only in 5.x);
-/// `slaveReadEnable` is shown where it changes something (5.x: a 4.x slave serves pulls anyway).
+/// `slaveReadEnable` is shown where it changes something (5.x: a 4.x slave serves pulls anyway);
+/// the producer's `client` where there is a proxy to talk gRPC to (5.x).
 pub fn shown_in(field: &str, v: RocketMqVersion) -> bool {
-    v.has_key(field) && (field != "slave.slaveReadEnable" || v.rules().slave_pull_needs_read_enable)
+    v.has_key(field)
+        && (field != "slave.slaveReadEnable" || v.rules().slave_pull_needs_read_enable)
+        && (field != "producer.client" || v.rules().grpc_clients)
 }
 
 fn field_view(lang: Lang, fl: &'static Field, text: &str, err: Option<&ScenarioError>, on_set: &Callback<(usize, String)>, i: usize) -> Html {
@@ -111,6 +115,23 @@ fn field_view(lang: Lang, fl: &'static Field, text: &str, err: Option<&ScenarioE
     }
 }
 
+/// Whether `key` is the remoting producer's alone (the gRPC producer refuses it).
+fn remoting_only(key: &str) -> bool {
+    rmq_sim::scenario::parse::REMOTING_ONLY_PRODUCER_KEYS.iter().any(|(k, _)| *k == key)
+}
+
+/// After the producer's `client` was set to `raw`: `text` without the other client's keys, which
+/// the core refuses beside it (issue 21: switching the lab's producer to gRPC left
+/// `sendMsgTimeout` in the text, and Apply stayed disabled).
+fn with_client_keys(text: &str, fl: &Field, raw: &str) -> String {
+    use rmq_sim::scenario::parse::{GRPC_ONLY_PRODUCER_KEYS, REMOTING_ONLY_PRODUCER_KEYS};
+    if (fl.section, fl.key) != ("producer", "client") {
+        return text.to_string();
+    }
+    let other = if raw == "grpc" { REMOTING_ONLY_PRODUCER_KEYS } else { GRPC_ONLY_PRODUCER_KEYS };
+    other.iter().fold(text.to_string(), |t, (k, _)| tomledit::remove(&t, "producer", k))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +144,24 @@ mod tests {
         assert!(shown_in("broker.inSyncReplicas", RocketMqVersion::V5_3_3));
         assert!(!shown_in("slave.slaveReadEnable", RocketMqVersion::V4_9_8));
         assert!(shown_in("slave.slaveReadEnable", RocketMqVersion::V5_3_3));
+        // The gRPC client talks to the 5.x proxy (issue 21).
+        assert!(!shown_in("producer.client", RocketMqVersion::V4_9_8));
+        assert!(shown_in("producer.client", RocketMqVersion::V5_3_3));
+    }
+
+    /// Switching the producer's client takes the other client's keys out, so the text parses.
+    #[test]
+    fn switching_the_client_drops_the_other_clients_keys() {
+        let fl = FIELDS.iter().find(|f| (f.section, f.key) == ("producer", "client")).expect("the client field");
+        let text = "version = \"5.3.3\"\n\n[producer]\nmessages = 6\nsendMsgTimeout = 3000\nretryTimesWhenSendFailed = 2\n";
+        let grpc = with_client_keys(&tomledit::set(text, "producer", "client", "grpc"), fl, "grpc");
+        assert!(!grpc.contains("sendMsgTimeout") && !grpc.contains("retryTimesWhenSendFailed"), "{grpc}");
+        let sc = rmq_sim::scenario::parse::parse_scenario(&grpc).expect("parses");
+        assert_eq!(sc.producer.client, rmq_sim::scenario::Client::Grpc);
+        assert_eq!(sc.producer.messages, 6);
+        let back = with_client_keys(&tomledit::set(&format!("{grpc}maxAttempts = 5\n"), "producer", "client", "remoting"), fl, "remoting");
+        assert!(!back.contains("maxAttempts"), "{back}");
+        assert_eq!(rmq_sim::scenario::parse::parse_scenario(&back).expect("parses").producer.client, rmq_sim::scenario::Client::Remoting);
     }
 }
 
@@ -148,7 +187,7 @@ pub fn config_panel(p: &Props) -> Html {
         let text = text.clone();
         Callback::from(move |(i, raw): (usize, String)| {
             if let Some(fl) = FIELDS.get(i) {
-                text.set(tomledit::set(&text, fl.section, fl.key, &raw));
+                text.set(with_client_keys(&tomledit::set(&text, fl.section, fl.key, &raw), fl, &raw));
             }
         })
     };
@@ -165,12 +204,14 @@ pub fn config_panel(p: &Props) -> Html {
             }
         })
     };
+    let grpc = tomledit::get(&text, "producer", "client").is_some_and(|c| c == "grpc");
+    let shown = |fl: &Field| shown_in(&dotted(fl), version) && !(grpc && fl.section == "producer" && remoting_only(fl.key));
     let err_field_shown = err.as_ref().is_some_and(|e| FIELDS.iter().any(|fl| dotted(fl) == e.field && shown_in(&e.field, version)));
     html! {
         <section class="panel config" aria-labelledby="config-h">
             <h2 id="config-h">{t(lang, Key::ConfigHeading)}</h2>
             <div class="fields">
-                { for FIELDS.iter().enumerate().filter(|(_, fl)| shown_in(&dotted(fl), version)).map(|(i, fl)| field_view(lang, fl, &text, err.as_ref(), &on_set, i)) }
+                { for FIELDS.iter().enumerate().filter(|(_, fl)| shown(fl)).map(|(i, fl)| field_view(lang, fl, &text, err.as_ref(), &on_set, i)) }
             </div>
             <label class="toml-label" for="cfg-toml">{t(lang, Key::TomlLabel)}</label>
             <textarea id="cfg-toml" class="toml" value={(*text).clone()} oninput={on_text} spellcheck="false" rows="14" />

@@ -74,6 +74,95 @@ pub fn answer_line(r: &MessageRecord, lang: Lang) -> Option<String> {
     })
 }
 
+/// One attempt of a gRPC send (spec 5 §5), as the inspector lists it.
+#[derive(Debug, PartialEq)]
+pub struct GrpcAttempt {
+    pub attempt: u32,
+    pub sent_at: SimTime,
+    /// The client's side: the error code it saw, `None` for a receipt (or no answer yet).
+    pub code: Option<&'static str>,
+    /// Whether the client got its receipt (`SEND_OK` through the proxy).
+    pub ok: bool,
+    /// Whether the application saw this attempt's error (the last attempt, or not resent).
+    pub thrown: bool,
+    /// What the proxy answered for this attempt: (the broker's answer, its code).
+    pub proxy: Option<(&'static str, &'static str)>,
+}
+
+/// A gRPC message's attempts, and the copies the broker stored in `TopicTest` by `cursor` and by
+/// the end of the run, from its events (`history`: its events' indices in `events`).
+pub fn grpc_send(events: &[rmq_sim::Event], history: &[u32], cursor: SimTime) -> (Vec<GrpcAttempt>, usize, usize) {
+    use rmq_sim::EventKind::*;
+    let mut out: Vec<GrpcAttempt> = Vec::new();
+    let (mut now, mut end) = (0, 0);
+    for e in history.iter().map(|&i| &events[i as usize]) {
+        let find = |out: &mut Vec<GrpcAttempt>, a: u32| out.iter().position(|x| x.attempt == a);
+        match &e.kind {
+            SendAttempted { attempt, .. } => {
+                out.push(GrpcAttempt { attempt: *attempt, sent_at: e.at, code: None, ok: false, thrown: false, proxy: None })
+            }
+            AttemptFailed { attempt, error, .. } if e.at <= cursor => {
+                if let Some(i) = find(&mut out, *attempt) {
+                    out[i].code = error.grpc_code();
+                }
+            }
+            SendFailed { .. } if e.at <= cursor => {
+                if let Some(last) = out.last_mut() {
+                    last.thrown = true;
+                }
+            }
+            SendAnswered { attempt, .. } if e.at <= cursor => {
+                if let Some(i) = find(&mut out, *attempt) {
+                    out[i].ok = true;
+                }
+            }
+            ProxyAnswered { attempt, from, code, .. } if e.at <= cursor => {
+                if let Some(i) = find(&mut out, *attempt) {
+                    out[i].proxy = Some((*from, *code));
+                }
+            }
+            Appended { node: rmq_sim::NodeId::Master, topic: rmq_sim::event::Topic::Main, .. } => {
+                end += 1;
+                if e.at <= cursor {
+                    now += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    out.retain(|a| a.sent_at <= cursor);
+    (out, now, end)
+}
+
+/// The gRPC producer's send of this message: each attempt with the code the client saw and what
+/// the proxy made of the broker's answer, and the copies stored (issue 21: the duplicates).
+fn grpc_view(lang: Lang, events: &[rmq_sim::Event], history: &[u32], cursor: SimTime, max_attempts: u32) -> Html {
+    let (attempts, now, end) = grpc_send(events, history, cursor);
+    let copies = if now == end { tf(lang, Key::CopiesStored, &[&now]) } else { tf(lang, Key::CopiesStoredLater, &[&now, &end]) };
+    html! {
+        <div class="grpc-send" data-testid="grpc-send" data-attempts={attempts.len().to_string()} data-copies={now.to_string()} data-copies-end={end.to_string()}>
+            <h3>{t(lang, Key::GrpcSendHeading)}</h3>
+            <ol class="grpc-attempts">
+                { for attempts.iter().map(|a| {
+                    let what = match (a.ok, a.code) {
+                        (true, _) => t(lang, Key::GrpcOk).to_string(),
+                        (false, Some(code)) if a.thrown => tf(lang, Key::GrpcThrown, &[&code]),
+                        (false, Some(code)) => tf(lang, Key::GrpcResent, &[&code]),
+                        (false, None) => t(lang, Key::GrpcNoAnswer).to_string(),
+                    };
+                    let proxy = a.proxy.map(|(from, code)| tf(lang, Key::GrpcProxySaid, &[&code, &from])).unwrap_or_default();
+                    html! {
+                        <li data-attempt={a.attempt.to_string()} data-code={a.code} data-proxy-code={a.proxy.map(|p| p.1)}>
+                            {tf(lang, Key::GrpcAttemptLine, &[&a.attempt, &max_attempts, &clock(a.sent_at), &what])}{proxy}
+                        </li>
+                    }
+                }) }
+            </ol>
+            <p class="copies" data-testid="copies-stored">{copies}</p>
+        </div>
+    }
+}
+
 #[function_component(Inspector)]
 pub fn inspector(p: &Props) -> Html {
     let pb = &p.pb;
@@ -146,6 +235,9 @@ pub fn inspector(p: &Props) -> Html {
                 <p class="v-explain" data-testid="explain">{r.explain(lang)}</p>
             </div>
             { stages(lang, r, pb.cursor) }
+            if pb.run.timeline.scenario.producer.client == rmq_sim::scenario::Client::Grpc {
+                { grpc_view(lang, events, &history, pb.cursor, pb.run.timeline.scenario.producer.max_attempts) }
+            }
             <ExtraSlot mount="mount_inspector_extras" base={p.base.clone()} on_event={on_lanes}
                 fields={vec![("link", Field::Str((*link).clone())), ("msg", Field::Num(f64::from(id))), ("cursorUs", Field::Num(pb.cursor.0 as f64)),
                     ("lang", Field::Str(lang.tag().into())), ("lanes", Field::Str(lanes_text))]} />
@@ -204,6 +296,36 @@ mod tests {
             }
         }
         assert!(kept > 0 && gone > 0 && untouched > 0, "the presets hold every case: {kept} kept, {gone} gone, {untouched} untouched");
+    }
+
+    /// Issue 21: a message sent in the stalled disk through the gRPC client lists its three
+    /// attempts, each resent after the error the client saw, the last thrown, with three copies
+    /// stored; through a LOCAL proxy the broker's FLUSH_DISK_TIMEOUT shows as the proxy's
+    /// MASTER_PERSISTENCE_TIMEOUT.
+    #[test]
+    fn a_grpc_message_lists_its_attempts_and_copies() {
+        let run = |id: &str| {
+            let mut sim = Sim::new(&presets::load(id).expect("preset"));
+            sim.run();
+            sim
+        };
+        let sim = run("v5-grpc-flush-disk-stall");
+        let hist = crate::eventinfo::filter(sim.events(), Some(1), None);
+        let (a, now, end) = grpc_send(sim.events(), &hist, sim.now());
+        assert_eq!((a.len(), now, end), (3, 3, 3));
+        assert!(a.iter().all(|x| x.code == Some("DEADLINE_EXCEEDED") && !x.ok));
+        assert_eq!(a.iter().map(|x| x.thrown).collect::<Vec<_>>(), [false, false, true]);
+        assert_eq!(a[0].proxy, Some(("its call to the broker: RemotingTimeoutException", "PROXY_TIMEOUT")));
+        // Halfway: two attempts sent, two copies stored so far, three by the end.
+        let (a, now, end) = grpc_send(sim.events(), &hist, SimTime::from_ms(8_000));
+        assert_eq!((a.len(), now, end), (2, 2, 3));
+        let sim = run("v5-grpc-master-persistence-timeout");
+        let r = sim.ledger().messages.iter().find(|r| r.verdict == Some(rmq_sim::Verdict::Duplicated)).expect("a duplicate");
+        let hist = crate::eventinfo::filter(sim.events(), Some(r.id), None);
+        let (a, _, end) = grpc_send(sim.events(), &hist, sim.now());
+        assert_eq!(end, 3);
+        assert_eq!(a[0].proxy, Some(("FLUSH_DISK_TIMEOUT", "MASTER_PERSISTENCE_TIMEOUT")));
+        assert_eq!(a[0].code, Some("MASTER_PERSISTENCE_TIMEOUT"));
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! What a message token's look means. Its state reads without colour: dashed outline = only in
-//! page cache, solid = on disk, double ring = replicated, ✓ = consumed, ☠ = dead-lettered, ✕
+//! page cache, solid = on disk, double ring = replicated, ✓ = consumed, ◌ faded = invisible (POP, nacked), ☠ = dead-lettered, ✕
 //! ghost = lost, ✂ ghost = cut by a truncation. The tokens are drawn by [`super::token_canvas`]; these are their class names
 //! (on the accessible list's buttons and the legend) and words.
 
@@ -14,6 +14,7 @@ pub fn look_class(l: Look) -> &'static str {
         Look::Durable => "tok-durable",
         Look::Replicated => "tok-replicated",
         Look::Consumed => "tok-consumed",
+        Look::Invisible => "tok-invisible",
         Look::DeadLettered => "tok-dlq",
         Look::Lost => "tok-lost",
         Look::LostUnacked => "tok-lost tok-unacked",
@@ -29,6 +30,7 @@ pub fn look_words(l: Look, lang: Lang) -> &'static str {
         Look::Durable => Key::LookDurable,
         Look::Replicated => Key::LookReplicated,
         Look::Consumed => Key::LookConsumed,
+        Look::Invisible => Key::LookInvisible,
         Look::DeadLettered => Key::LookDlq,
         Look::Lost => Key::LookLost,
         Look::LostUnacked => Key::LookLostUnacked,
@@ -42,6 +44,7 @@ pub fn mark(l: Look) -> Option<&'static str> {
     match l {
         Look::Consumed => Some("✓"),
         Look::DeadLettered => Some("☠"),
+        Look::Invisible => Some("◌"),
         Look::Lost | Look::LostUnacked => Some("✕"),
         Look::Truncated => Some("✂"),
         _ => None,

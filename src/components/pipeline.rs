@@ -166,11 +166,20 @@ fn send_mode(m: SendMode, lang: Lang) -> &'static str {
     )
 }
 
-/// The last few answers the producer received in the first `n` events, newest first.
-fn answers(ev: &[rmq_sim::Event], n: usize, max: usize, lang: Lang) -> Vec<(String, &'static str)> {
+/// The last few answers the producer received in the first `n` events, newest first. With the
+/// gRPC client (`grpc_attempts`: its `maxAttempts`), each failed attempt it resent is a line too,
+/// with the error code the proxy (or the client's deadline) gave it.
+fn answers(ev: &[rmq_sim::Event], n: usize, max: usize, grpc_attempts: Option<u32>, lang: Lang) -> Vec<(String, &'static str)> {
     let mut out = Vec::new();
     for e in ev[..n].iter().rev().take(4_000) {
         let item = match &e.kind {
+            EventKind::AttemptFailed { msg, attempt, error } => match (grpc_attempts, error.grpc_code()) {
+                (Some(max), Some(code)) if *attempt < max => Some((format!("↻ {msg} {attempt}/{max} {code}"), "ans-warn")),
+                _ => None,
+            },
+            EventKind::SendFailed { msg, error, .. } if grpc_attempts.is_some() && error.grpc_code().is_some() => {
+                Some((format!("✕ {msg} {}", error.grpc_code().unwrap_or_default()), "ans-err"))
+            }
             EventKind::SendAnswered { msg, status, callback, .. } => {
                 let how = if *callback { "onSuccess " } else { "" };
                 let (class, sym) = if status.name() == "SEND_OK" { ("ans-ok", "✓") } else { ("ans-warn", "⚠") };
@@ -221,13 +230,32 @@ fn producer_view(pb: &Playback, o: Orientation, lang: Lang, feed: &ProducerFeed)
     let sc = &pb.run.timeline.scenario;
     let cut = pb.run.fault_active(FaultKind::NetworkPartition, FaultTarget::Producer, pb.cursor);
     let link = if cut { t(lang, Key::LinkCut) } else { "" };
-    let sub = tf(lang, Key::ProducerSub, &[&send_mode(sc.producer.send_mode, lang), &feed.sent, &sc.producer.messages]) + link;
-    let feed = feed.answers.clone();
+    let grpc = sc.producer.client == rmq_sim::scenario::Client::Grpc;
+    let mode = if grpc { t(lang, Key::ProducerGrpc) } else { send_mode(sc.producer.send_mode, lang) };
+    let sub = tf(lang, Key::ProducerSub, &[&mode, &feed.sent, &sc.producer.messages]) + link;
+    // The gRPC client's settings take the feed's top line (issue 21: the station said "SYNC send").
+    let lines = layout::feed_lines(o);
+    let settings = if grpc { settings_lines(&sc.producer, area.w - 4.0, lang) } else { Vec::new() };
+    let mut feed = feed.answers.clone();
+    feed.truncate(lines - settings.len());
     let max_chars = layout::feed_chars(o);
     let base = area.y + area.h - 6.0 - layout::FEED_PITCH * (feed.len() as f64 - 1.0).max(0.0);
+    let full = settings.join(" · ");
+    let settings = (!settings.is_empty()).then(|| {
+        html! {
+            <g data-testid="grpc-settings" data-full={full}>
+                { for settings.iter().enumerate().map(|(i, s)| {
+                    let fit = layout::fit_label(s, area.w - 4.0, GRPC_SETTINGS_PX, 7.5, false);
+                    let y = area.y + area.h - 6.0 - layout::FEED_PITCH * (lines as f64 - 1.0 - i as f64);
+                    fitted("grpc-settings", area.x + 2.0, y, s, &fit, GRPC_SETTINGS_PX)
+                }) }
+            </g>
+        }
+    });
     html! {
         <>
             { boxed(area, 8.0, t(lang, Key::StProducer), sub, if cut { "st-producer st-down" } else { "st-producer" }) }
+            { for settings }
             <g class="answers">
                 { for feed.into_iter().enumerate().map(|(i, (s, c))| html! {
                     <text class={c} x={(area.x + 2.0).to_string()} y={(base + layout::FEED_PITCH * i as f64).to_string()}>
@@ -444,6 +472,11 @@ fn consumer_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
         (false, true) if pb.cursor < sc.consumer.start_at => tf(lang, Key::ConsumerNotStarted, &[&sc.consumer.start_at]),
         (false, true) => t(lang, Key::ConsumerOffline).to_string(),
     };
+    let state = if sc.consumer.client == rmq_sim::scenario::Client::Grpc {
+        tf(lang, Key::ConsumerPop, &[&state, &layout::invisible_at(&pb.run.tracks, pb.cursor).len()])
+    } else {
+        state
+    };
     html! {
         <>
             { boxed(outer, 8.0, &tf(lang, Key::StConsumerGroup, &[&sc.consumer.group]), state, if crashed { "st-consumer st-down" } else if cv.online { "st-consumer" } else { "st-consumer st-off" }) }
@@ -583,9 +616,11 @@ fn stations(p: &LayerProps) -> Html {
         let (run, live) = (pb.run.clone(), pb.live.clone());
         let max = layout::feed_lines(o);
         let key = (std::rc::Rc::as_ptr(&pb.run) as usize, pb.run.events_by(pb.cursor), max, lang);
+        let sc = &pb.run.timeline.scenario;
+        let grpc_attempts = (sc.producer.client == rmq_sim::scenario::Client::Grpc).then_some(sc.producer.max_attempts);
         use_memo(key, move |&(_, n, max, lang)| ProducerFeed {
             sent: live.borrow().ledger().messages.iter().filter(|m| !m.attempts.is_empty()).count(),
-            answers: answers(run.done.events(), n, max, lang),
+            answers: answers(run.done.events(), n, max, grpc_attempts, lang),
         })
     };
     html! {
@@ -596,8 +631,11 @@ fn stations(p: &LayerProps) -> Html {
             { replication_wait_view(pb, o, lang) }
             { queue_view(pb, o, lang) }
             { consumer_view(pb, o, lang) }
+            { invisible_view(pb, o, lang) }
             { bins_view(pb, o, lang) }
             { band_view(pb, o, lang) }
+            // Last: over the box edges where the gap is narrow (a 690 px embed's consume queue).
+            { proxy_view(pb, o, lang) }
         </g>
     }
 }
@@ -829,6 +867,126 @@ fn slave2_badge(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     badge(layout::band_station(o, layout::BandStation::Slave2), node_badge(s, pb.cursor, lang))
 }
 
+// ---------------------------------------------------------------------------------------------
+// RocketMQ 5 clients (issue 21): the proxy on the gRPC clients' links, and the POP consumer's
+// invisible messages on the consumer's side.
+
+/// The gRPC client's settings line's largest size (www/style.css `.grpc-settings`).
+const GRPC_SETTINGS_PX: f64 = 9.5;
+
+/// The gRPC client's settings for the producer's feed: one line where it fits `room` at 8.5 px or
+/// more, else one line per setting.
+fn settings_lines(p: &rmq_sim::scenario::ProducerConfig, room: f64, lang: Lang) -> Vec<String> {
+    let s = tf(lang, Key::GrpcSettings, &[&p.max_attempts, &short_duration(p.request_timeout)]);
+    let fit = layout::fit_label(&s, room, GRPC_SETTINGS_PX, 8.5, false);
+    if fit.clipped {
+        s.split(" · ").map(str::to_string).collect()
+    } else {
+        vec![s]
+    }
+}
+
+/// A duration as the gRPC client's settings say it: whole seconds as "3 s", else milliseconds.
+fn short_duration(d: rmq_sim::SimDuration) -> String {
+    let ms = d.0 / 1000;
+    if ms % 1000 == 0 {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{ms} ms")
+    }
+}
+
+/// The proxy's last answer to the gRPC producer in the first `n` events: (what the broker said,
+/// the code the proxy made of it, the message and attempt).
+fn last_proxy_answer(ev: &[rmq_sim::Event], n: usize) -> Option<(&'static str, &'static str, String)> {
+    ev[..n].iter().rev().take(4_000).find_map(|e| match &e.kind {
+        EventKind::ProxyAnswered { msg, attempt, from, code } => Some((*from, *code, format!("{msg} #{attempt}"))),
+        _ => None,
+    })
+}
+
+/// The proxy (spec 5 §5) as a plate on each link a gRPC client takes (the producer's sends, the
+/// consumer's pops), with its mode; its tooltip says what it last made of the broker's answer
+/// (`FLUSH_DISK_TIMEOUT` → `MASTER_PERSISTENCE_TIMEOUT`). Nothing for remoting clients.
+fn proxy_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
+    let sc = &pb.run.timeline.scenario;
+    let hops = layout::ProxyHop::of(sc);
+    if hops.is_empty() {
+        return html! {};
+    }
+    let mode = match sc.proxy.proxy_mode {
+        rmq_sim::scenario::ProxyMode::Cluster => "CLUSTER",
+        rmq_sim::scenario::ProxyMode::Local => "LOCAL",
+    };
+    let last = last_proxy_answer(pb.run.done.events(), pb.run.events_by(pb.cursor));
+    let label = tf(lang, Key::ProxyPlate, &[&mode]);
+    html! {
+        <g class="proxies">
+            { for hops.into_iter().map(|hop| {
+                let (p, upright) = layout::proxy_plate(o, hop);
+                let who = t(lang, if hop == layout::ProxyHop::Send { Key::ProxyOfProducer } else { Key::ProxyOfConsumer });
+                let said = match (&last, hop) {
+                    (Some((from, code, which)), layout::ProxyHop::Send) => tf(lang, Key::ProxyLast, &[from, code, which]),
+                    _ => String::new(),
+                };
+                let (cx, cy) = p.center();
+                let long = if upright { p.h } else { p.w };
+                let fit = layout::fit_label(&label, long - 8.0, layout::PROXY_PX, 7.5, true);
+                let style = (fit.px < layout::PROXY_PX).then(|| format!("--fit: {:.2}px", fit.px));
+                let transform = upright.then(|| format!("rotate(-90 {cx:.1} {cy:.1})"));
+                let (from, code) = match (&last, hop) {
+                    (Some((f, c, _)), layout::ProxyHop::Send) => (Some(*f), Some(*c)),
+                    _ => (None, None),
+                };
+                html! {
+                    <g class="proxy" data-testid="proxy" data-hop={hop.name()} data-mode={mode} data-from={from} data-code={code}>
+                        <title>{tf(lang, Key::ProxyTitle, &[&mode, &who, &said])}</title>
+                        <rect x={format!("{:.1}", p.x)} y={format!("{:.1}", p.y)} width={format!("{:.1}", p.w)} height={format!("{:.1}", p.h)} rx="6" />
+                        <text x={format!("{cx:.1}")} y={format!("{cy:.1}")} {transform} {style}>{fit.text}</text>
+                    </g>
+                }
+            }) }
+        </g>
+    }
+}
+
+/// The POP consumer's invisible messages (nacked, waiting out their backoff before the revive
+/// writes them to `%RETRY%`): one line each at the bottom of the consuming area, "msg#3
+/// invisible until 8.149s · 2/17 deliveries", newest first, as many as fit.
+fn invisible_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
+    let sc = &pb.run.timeline.scenario;
+    if sc.consumer.client != rmq_sim::scenario::Client::Grpc {
+        return html! {};
+    }
+    let a = station(o, StationId::Consumer);
+    let rows = (((a.h - 24.0) / 12.0).floor() as usize).clamp(1, 3);
+    let ledger = pb.run.done.ledger();
+    let max = sc.consumer.max_attempts();
+    let lines: Vec<(u32, String, String)> = layout::invisible_at(&pb.run.tracks, pb.cursor)
+        .into_iter()
+        .take(rows)
+        .map(|(m, until)| {
+            let n = ledger.messages.get(m as usize).map_or(0, |r| r.deliveries.iter().filter(|d| d.at <= pb.cursor).count());
+            (m, tf(lang, Key::InvisibleLine, &[&m, &until, &n, &max]), tf(lang, Key::InvisibleShort, &[&m, &until, &n, &max]))
+        })
+        .collect();
+    // Clear of the area's region label at the bottom right.
+    let region = layout::label_width(t(lang, Key::RegionConsuming), layout::RG_PX, false) + 8.0;
+    let room = a.w - 4.0 - region;
+    html! {
+        <g class="invisible-list">
+            { for lines.into_iter().enumerate().map(|(i, (m, long, short))| {
+                let s = if layout::label_width(&long, 9.5, false) <= room { long } else { short };
+                html! {
+                    <g data-testid="invisible" data-msg={m.to_string()}>
+                        { fitted("invisible-line", a.x + 2.0, a.y + a.h - 4.0 - 12.0 * i as f64, &s, &layout::fit_label(&s, room, 9.5, 7.5, false), 9.5) }
+                    </g>
+                }
+            }) }
+        </g>
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -847,6 +1005,25 @@ mod tests {
             }
         }
         assert!(badge_width(&tf(Lang::En, Key::Promoted, &[&2, &2])) <= station(Orientation::Wide, StationId::MasterCache).w, "the desktop says it whole");
+    }
+
+    /// The gRPC client's settings line fits the producer at its smallest size, in every
+    /// arrangement and both languages (issue 21), above the answers it leaves room for.
+    #[test]
+    fn the_grpc_settings_line_fits_the_producer() {
+        for o in [Orientation::Wide, Orientation::Compact, Orientation::Tall] {
+            let room = station(o, StationId::Producer).w - 4.0;
+            let p = rmq_sim::scenario::ProducerConfig { request_timeout: rmq_sim::SimDuration::from_ms(10_000), max_attempts: 100, ..Default::default() };
+            for lang in [Lang::En, Lang::Zh] {
+                let lines = settings_lines(&p, room, lang);
+                for s in &lines {
+                    assert!(!layout::fit_label(s, room, GRPC_SETTINGS_PX, 7.5, false).clipped, "{o:?} {lang:?}: {s:?} in {room}");
+                }
+                assert!(layout::feed_lines(o) > lines.len(), "{o:?}: room for an answer below the settings");
+            }
+        }
+        assert_eq!(short_duration(rmq_sim::SimDuration::from_ms(10_000)), "10 s");
+        assert_eq!(short_duration(rmq_sim::SimDuration::from_ms(2_500)), "2500 ms");
     }
 
     #[test]

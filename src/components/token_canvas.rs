@@ -65,6 +65,7 @@ fn style(l: Look) -> LookStyle {
         Look::Durable => LookStyle { stroke: "--disk", fill: "--disk-bg", width: 1.6, ..base },
         Look::Replicated => LookStyle { stroke: "--rep", fill: "--rep-bg", width: 1.4, ..base },
         Look::Consumed => LookStyle { stroke: "--ok", alpha: 0.55, ..base },
+        Look::Invisible => LookStyle { stroke: "--muted", fill: "--flight-bg", dash: &[1.0, 1.6], alpha: 0.6, ..base },
         Look::DeadLettered => LookStyle { stroke: "--dlq", fill: "--dlq-bg", ..base },
         Look::Lost => LookStyle { stroke: "--bad", dash: &[1.0, 2.0], alpha: 0.8, id_fill: "--bad", ..base },
         Look::LostUnacked => LookStyle { stroke: "--unacked", dash: &[1.0, 2.5], alpha: 0.8, id_fill: "--unacked", ..base },

@@ -82,13 +82,14 @@ const PROXY_MODES: &[(&str, ProxyMode)] = &[("CLUSTER", ProxyMode::Cluster), ("L
 /// Most attempts `[producer] maxAttempts` takes (the client takes any positive int).
 pub const MAX_GRPC_ATTEMPTS: u32 = 100;
 /// The remoting producer's keys, refused with `client = "grpc"`, and what the gRPC producer has instead.
-const REMOTING_ONLY_PRODUCER_KEYS: &[(&str, &str)] = &[
+pub const REMOTING_ONLY_PRODUCER_KEYS: &[(&str, &str)] = &[
     ("sendMsgTimeout", "the gRPC producer bounds each attempt with requestTimeout"),
     ("retryTimesWhenSendFailed", "the gRPC producer's attempts are maxAttempts"),
     ("retryTimesWhenSendAsyncFailed", "the gRPC producer's attempts are maxAttempts"),
     ("retryAnotherBrokerWhenNotStoreOK", "the gRPC producer resends every failed attempt, up to maxAttempts"),
 ];
-const GRPC_ONLY_PRODUCER_KEYS: &[(&str, &str)] = &[
+/// The gRPC producer's keys, refused with `client = "remoting"`, and what the remoting producer has instead.
+pub const GRPC_ONLY_PRODUCER_KEYS: &[(&str, &str)] = &[
     ("maxAttempts", "the remoting producer's is retryTimesWhenSendFailed"),
     ("requestTimeout", "the remoting producer's is sendMsgTimeout"),
 ];
