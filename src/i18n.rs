@@ -327,6 +327,8 @@ catalogue! {
     SlaveCache => "page cache: {0}", "页缓存：{0}";
     SlaveDisk => "disk: {0}", "磁盘：{0}";
     ConsumedTo => "consumed to {0} of {1}", "已消费到 {0} / {1}";
+    ConsumedToHead => "consumed to {0}", "已消费到 {0}";
+    ConsumedToTail => "of {0}", "共 {0}";
     QueueRouteTip => "the consumer pulls from the {0}", "消费者从{0}拉取";
     ConsumerOnline => "online · {0} in process", "在线 · 处理中 {0} 条";
     ConsumerCrashed => "✕ crashed, restarting", "✕ 已宕机，重启中";
