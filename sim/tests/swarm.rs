@@ -1287,3 +1287,112 @@ fn directed_case_swarm_17459_a_cut_dlq_copy_is_not_a_read_copy_cut() {
     let read = sim.copies().iter().position(|c| c.msg.0 == 86 && c.attempt == Some(1)).expect("the first copy");
     assert!(sim.master().store.records.iter().any(|r| r.copy == read), "the copy read is on the new master");
 }
+
+/// Swarm 8751 (986 and 10033 alike): a slave cut back at its handshake (`truncate_with`) while a
+/// flush of the cut bytes ran; the flush's end set `flushed` past `written` (slave 2 "flushed
+/// 8283744 > written 0"). The running flush now ends at the cut.
+#[test]
+fn directed_case_swarm_8751_a_flush_running_over_cut_bytes_ends_at_the_cut() {
+    let text = r#"
+        name = "swarm 8751, shrunk: slave 2 cut at its handshake while a flush ran"
+        version = "5.3.3"
+        seed = 8751
+        until = "1h"
+
+        [broker]
+        flushDiskType = "SYNC_FLUSH"
+        brokerRole = "ASYNC_MASTER"
+        syncFlushTimeout = 0
+        slaveTimeout = 0
+        flushIntervalCommitLog = 500
+        flushCommitLogLeastPages = 4
+        flushCommitLogThoroughInterval = 0
+        haSlaveFallbehindMax = 0
+        haHousekeepingInterval = 500
+        haSendHeartbeatInterval = 5000
+        messageDelayLevel = "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h"
+        transientStorePoolEnable = false
+        commitIntervalCommitLog = 200
+        commitCommitLogLeastPages = 4
+        commitCommitLogThoroughInterval = 200
+        totalReplicas = 2
+        inSyncReplicas = 2
+        minInSyncReplicas = 2
+        enableAutoInSyncReplicas = true
+        enableSlaveActingMaster = false
+        enableControllerMode = true
+        allAckInSyncStateSet = true
+        haMaxTimeSlaveNotCatchup = 15000
+        controllerHeartBeatTimeoutMills = 3000
+
+        [disk]
+        flushLatencyMin = "20ms"
+        flushLatencyMax = "520ms"
+        flushBytesPerMs = 1000
+
+        [slave]
+        enabled = true
+        count = 2
+        replicationLatency = "20ms"
+        flushDiskType = "SYNC_FLUSH"
+        replicationBytesPerMs = 125000
+        slaveReadEnable = true
+
+        [controller]
+        scanNotActiveBrokerInterval = 5000
+        enableElectUncleanMaster = false
+        notifyBrokerRoleChanged = true
+
+        [network]
+        latency = "1ms"
+
+        [topic]
+        writeQueueNums = 4
+        readQueueNums = 4
+
+        [producer]
+        client = "grpc"
+        maxAttempts = 3
+        requestTimeout = 3000
+        sendMode = "SYNC"
+        messages = 21
+        interval = "0ms"
+        bodySize = 65536
+        onException = "LOG"
+        resendDelay = "10s"
+        resendMaxTimes = 0
+
+        [consumer]
+        enabled = true
+        group = "demo_group"
+        startAt = "2s"
+        maxReconsumeTimes = 0
+        consumeTime = "5ms"
+        failPercent = 0
+        failMessages = []
+        failFirstAttempts = 3
+        failWith = "RECONSUME_LATER"
+        dlqConsumer = false
+        persistConsumerOffsetInterval = 5000
+        pullBatchSize = 4
+        consumeThread = 20
+        pullThresholdForQueue = 1000
+        pullThresholdSizeForQueue = 100
+        consumeConcurrentlyMaxSpan = 2000
+
+        [proxy]
+        proxyMode = "CLUSTER"
+
+        [[fault]]
+        at = "4132ms"
+        kind = "DISK_LOST"
+        target = "master"
+        duration = "1ms"
+        "#;
+    let scenario = parse_scenario(text).expect("parses");
+    assert_eq!(scenario.slave.count, 2);
+    let mut cov = Coverage::default();
+    if let Err(b) = run_case(&Case { scenario, injected: Vec::new() }, &mut cov) {
+        panic!("`{}` broken: {}", b.property, b.detail);
+    }
+}

@@ -280,6 +280,9 @@ impl Sim {
         }
         let n = self.node_mut(slave);
         let cut = n.store.truncate(point);
+        // A flush running over the cut bytes ends at the cut: what is written there later (the
+        // master's bytes, sent again) was not part of it.
+        n.flush_in_progress = n.flush_in_progress.map(|to| to.min(point));
         let broker = n.broker_id;
         self.emit(EventKind::LogTruncated { node: slave, broker, to: point, cut: written - point, epoch });
         for r in cut {
