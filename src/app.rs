@@ -369,7 +369,9 @@ fn lab(props: &LabProps) -> Html {
             <main class="layout" hidden={*sweep_open}>
                 <div class="stage">
                     if let Some(c) = claim { <p class="claim">{t(l, Key::ClaimPrefix)}{c}</p> }
-                    if shows(Panel::Tour) { <TourPanel pb={per_event.clone()} dispatch={dispatch.clone()} /> }
+                    // The tour above the picture only in one column: beside it (the side column's top)
+                    // on a desktop, so the picture's bottom row stays above the sticky time controls.
+                    if shows(Panel::Tour) && !side_column { <TourPanel pb={per_event.clone()} dispatch={dispatch.clone()} /> }
                     <Pipeline pb={state.clone()} {orientation} dispatch={dispatch.clone()} />
                     // Open lanes under the picture on a narrow page (beside it in the side column
                     // otherwise): seen while scrubbing, following the playhead.
@@ -382,6 +384,7 @@ fn lab(props: &LabProps) -> Html {
                     <crate::compare::Lanes pb={per_event.clone()} base={AttrValue::from(lab_base.clone())} />
                 </div>
                 <aside class="side">
+                    if shows(Panel::Tour) && side_column { <TourPanel pb={per_event.clone()} dispatch={dispatch.clone()} /> }
                     if side_column { <crate::compare::LaneCards pb={lanes_pb.clone()} base={AttrValue::from(lab_base.clone())} /> }
                     if shows(Panel::Summary) { <Summary pb={per_event.clone()} dispatch={dispatch.clone()} /> }
                     if shows(Panel::Inspector) { <Inspector pb={per_event.clone()} dispatch={dispatch.clone()} base={AttrValue::from(lab_base.clone())} /> }

@@ -329,6 +329,10 @@ catalogue! {
     ConsumedTo => "consumed to {0} of {1}", "已消费到 {0} / {1}";
     ConsumedToHead => "consumed to {0}", "已消费到 {0}";
     ConsumedToTail => "of {0}", "共 {0}";
+    PopQueueTo => "popped to {0} of {1}", "已 Pop 到 {0} / {1}";
+    PopQueueToHead => "popped to {0}", "已 Pop 到 {0}";
+    PopQueueAcks => "acked {0} · {1} invisible", "已确认 {0} · 不可见 {1}";
+    PopQueueTip => "POP: the broker moves the group's offset past a message when it pops it; the message stays invisible until its ack, or until the revive writes it to %RETRY%", "POP：Broker 在 Pop 消息时即把消费组位点移过它；消息在 ack 之前、或在 revive 把它写入 %RETRY% 之前一直不可见";
     QueueRouteTip => "the consumer pulls from the {0}", "消费者从{0}拉取";
     ConsumerOnline => "online · {0} in process", "在线 · 处理中 {0} 条";
     ConsumerCrashed => "✕ crashed, restarting", "✕ 已宕机，重启中";

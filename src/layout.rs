@@ -267,6 +267,12 @@ impl Tracks {
         Tracks { keys: b.keys, spans, longest_us }
     }
 
+    /// Whether message `m`'s fate is visible at `t`: its last move (into the lost bin, `%DLQ%`, the
+    /// consumed area, …) has ended. What the page may say of it at the playhead (issue 24 item 2).
+    pub fn settled_by(&self, m: usize, t: SimTime) -> bool {
+        self.keys.get(m).and_then(|k| k.last()).is_some_and(|k| k.arrive <= t)
+    }
+
     /// Whether any token is travelling at `t`.
     pub fn moving_at(&self, t: SimTime) -> bool {
         let hi = self.spans.partition_point(|(s, _)| *s <= t);
@@ -676,6 +682,41 @@ pub fn consumed_lines(o: Orientation, whole: &str, head: &str, tail: &str) -> Ve
     }
 }
 
+/// The pitch of the consume queue's lines under its lanes.
+pub const QUEUE_LINE_PITCH: f64 = 11.0;
+
+/// The consume queue's lanes' box, above its `lines` lines (and below the route line, `drop`):
+/// the narrow, tall station's lanes stand upright and end above the lines; elsewhere they lie in
+/// one bar at the top, thinner where two lines share the station (the POP consumer's).
+pub fn queue_bar(o: Orientation, drop: f64, lines: usize) -> Rect {
+    let a = station(o, StationId::ConsumeQueue);
+    if a.h > a.w {
+        let extra = QUEUE_LINE_PITCH * lines.saturating_sub(2) as f64;
+        Rect { x: a.x + 6.0, y: a.y + 6.0 + drop, w: a.w - 12.0, h: a.h - 40.0 - drop - extra }
+    } else {
+        Rect { x: a.x + 4.0, y: a.y + 4.0, w: a.w - 8.0, h: if lines >= 2 { 8.0 } else { 12.0 } }
+    }
+}
+
+/// The consume queue's lines under its lanes for the gRPC (POP) consumer (issue 24 item 7): how
+/// far the broker popped ("popped to N of M": its offset moves at the pop, not at the ack) and what
+/// the checkpoints hold ("acked A · U invisible"). One line where both fit the station, else one
+/// each, else (the wide picture's narrow station, 5-digit counts) each split in two; each fitted.
+pub fn pop_lines(o: Orientation, whole: &str, popped: &str, head: &str, tail: &str, acks: &str) -> Vec<(String, Fit)> {
+    let room = station(o, StationId::ConsumeQueue).w + 4.0;
+    let fit = |s: &str| (s.to_string(), fit_label(s, room, RG_PX, 8.5, false));
+    let one = fit(whole);
+    if !one.1.clipped {
+        return vec![one];
+    }
+    let (p, a) = (fit(popped), fit(acks));
+    // The acks' two halves on two lines where the whole does not fit (5-digit counts).
+    let a = if a.1.clipped { acks.split(" · ").map(fit).collect() } else { vec![a] };
+    let mut lines = if p.1.clipped { vec![fit(head), fit(tail)] } else { vec![p] };
+    lines.extend(a);
+    lines
+}
+
 /// The producer's answer feed: how many lines, and the band at the bottom of its area they fill
 /// (no token is drawn there, so the lines never print over the grid).
 pub fn feed_lines(o: Orientation) -> usize {
@@ -704,12 +745,22 @@ pub fn feed_chars(o: Orientation) -> usize {
 /// Where a station's resting tokens go: its area, less the producer's answer feed.
 pub fn token_area(o: Orientation, s: StationId) -> Rect {
     let a = station(o, s);
-    if s == StationId::Producer {
-        Rect { h: a.h - feed_band(o).h, ..a }
-    } else {
-        a
+    match s {
+        StationId::Producer => Rect { h: a.h - feed_band(o).h, ..a },
+        // Below the slave's lines at the top of its areas ("page cache: …" and, where the
+        // subtitle is split, "acked offset … · epoch n"; "disk: …"): its tokens never print over
+        // them (issue 24 item 7: a 690 px embed's truncation preset).
+        StationId::SlaveCache => Rect { y: a.y + SLAVE_CACHE_LINES, h: a.h - SLAVE_CACHE_LINES, ..a },
+        StationId::SlaveDisk => Rect { y: a.y + SLAVE_DISK_LINES, h: a.h - SLAVE_DISK_LINES, ..a },
+        _ => a,
     }
 }
+
+/// The room the slave's page-cache lines take at the top of its area: "page cache: …" (baseline
+/// at 14) and the acknowledged offset's line (baseline at 28) where the subtitle is split.
+pub const SLAVE_CACHE_LINES: f64 = 29.0;
+/// The room the slave's "disk: …" line (baseline at 14) takes at the top of its disk area.
+pub const SLAVE_DISK_LINES: f64 = 17.0;
 
 /// Room for a token's number: the token's inside, clear of its outline.
 pub const ID_ROOM: f64 = 2.0 * TOKEN_R - 3.0;
@@ -1156,6 +1207,29 @@ mod tests {
         sim
     }
 
+    /// The slave's tokens rest below its lines ("page cache: …", the acknowledged offset's line
+    /// where the subtitle is split, "disk: …"), never over them: in a 690 px embed of the
+    /// truncation preset the old master's unreplicated tail (drawn on the slave's side after the
+    /// promotion) printed over "acked offset 0 B · epoch 1" (issue 24 item 7).
+    #[test]
+    fn the_slaves_tokens_never_print_over_its_lines() {
+        let sim = finished("v5-controller-failover-truncated");
+        let tr = Tracks::build(sim.events(), sim.ledger());
+        for o in [Orientation::Wide, Orientation::Compact, Orientation::Tall] {
+            let (cache, disk) = (station(o, StationId::SlaveCache), station(o, StationId::SlaveDisk));
+            // The acknowledged offset's baseline at 28 (descenders to ~31), "disk: …" at 14.
+            let clear = [(cache, 31.0), (disk, 17.0)];
+            let (toks, _) = tokens(o, &tr, sim.ledger(), SimTime::from_ms(10_000));
+            let on_slave: Vec<_> = toks.iter().filter(|t| !t.moving && t.place == Place::Slave).collect();
+            assert!(!on_slave.is_empty(), "{o:?}: at 10 s the old master's tail waits on the slave's side");
+            for t in on_slave {
+                let (a, line) = *clear.iter().find(|(a, _)| a.x <= t.x && t.x <= a.x + a.w && a.y <= t.y && t.y <= a.y + a.h).expect("in a slave area");
+                assert!(t.y - TOKEN_R >= a.y + line, "{o:?}: msg#{} at y {} prints over the line at {}", t.msg, t.y, a.y + line);
+                assert!(t.y + TOKEN_R <= a.y + a.h + 1.0, "{o:?}: msg#{} inside its area", t.msg);
+            }
+        }
+    }
+
     #[test]
     fn a_send_travels_from_producer_to_master_between_its_event_times() {
         let sim = finished("defaults");
@@ -1469,6 +1543,36 @@ mod tests {
                     assert!(lines.len() == 1 || o == Orientation::Wide && len > 999, "{o:?} {lang:?} {len}: two lines only where needed");
                     if (o, lang, len) == (Orientation::Wide, Lang::En, 99_999) {
                         assert_eq!(lines.len(), 2, "the wide picture's narrow station splits the English line");
+                    }
+                }
+            }
+        }
+    }
+
+    /// The POP consumer's lines under the consume queue's lanes ("popped to N of M", "acked A · U
+    /// invisible") are whole, inside the station and under its lanes, with 5-digit offsets, in
+    /// every arrangement and both languages (issue 24 item 7).
+    #[test]
+    fn the_pop_consumers_queue_lines_are_whole_and_under_the_lanes() {
+        use crate::i18n::{tf, Key, Lang};
+        let a = |o| station(o, StationId::ConsumeQueue);
+        for o in [Orientation::Wide, Orientation::Compact, Orientation::Tall] {
+            for lang in [Lang::En, Lang::Zh] {
+                for (popped, len, acked, open) in [(0u64, 0u64, 0usize, 0usize), (10, 10, 9, 1), (12_345, 99_999, 9_999, 96)] {
+                    let acks = tf(lang, Key::PopQueueAcks, &[&acked, &open]);
+                    let to = tf(lang, Key::PopQueueTo, &[&popped, &len]);
+                    let lines = pop_lines(o, &format!("{to} · {acks}"), &to, &tf(lang, Key::PopQueueToHead, &[&popped]), &tf(lang, Key::ConsumedToTail, &[&len]), &acks);
+                    for (text, fit) in &lines {
+                        assert!(!fit.clipped, "{o:?} {lang:?}: {text:?} is cut to {:?}", fit.text);
+                        assert!(label_width(&fit.text, fit.px, false) <= a(o).w + 4.0);
+                    }
+                    assert!(lines.iter().any(|(t, _)| t.contains(&acked.to_string())), "{o:?} {lang:?}: the acks are said");
+                    for drop in [0.0, QUEUE_ROUTE_H] {
+                        let bar = queue_bar(o, drop, lines.len());
+                        // The first line's top (its baseline less the cap height, ~0.8 em).
+                        let top = a(o).y + a(o).h - 4.0 - QUEUE_LINE_PITCH * (lines.len() - 1) as f64 - 0.8 * RG_PX;
+                        assert!(bar.y + bar.h <= top, "{o:?} {lang:?} {} lines: the lanes {bar:?} end above the lines at {top}", lines.len());
+                        assert!(bar.h >= 8.0, "{o:?}: the lanes are still drawn");
                     }
                 }
             }

@@ -241,7 +241,7 @@ impl Playback {
             .messages
             .iter()
             .filter(|r| r.verdict == Some(v))
-            .filter(|r| tracks.keys.get(r.id as usize).and_then(|k| k.last()).is_some_and(|k| k.arrive <= t))
+            .filter(|r| tracks.settled_by(r.id as usize, t))
             .count() as u32
     }
 

@@ -1,7 +1,7 @@
 //! Side-by-side lanes: the current run (lane A) and up to three configurations that differ by one
 //! knob, on the same seed, workload and fault timeline. Each lane is a compact diagram of where
-//! the messages are at the shared playhead plus its final tallies, with the differences from
-//! lane A spelled out (`rmq_sim::whatif::LaneDiff`).
+//! the messages are at the shared playhead plus its tallies so far (the whole run's once the
+//! playhead is at the end), with the differences from lane A spelled out (`rmq_sim::whatif::LaneDiff`).
 
 use std::rc::Rc;
 
@@ -123,11 +123,38 @@ pub fn mini_diagram(lang: Lang, tracks: &Tracks, ledger: &Ledger, at: SimTime, s
     }
 }
 
-fn tallies(report: &rmq_sim::report::Report, diff: Option<&LaneDiff>) -> Html {
+/// Each message's verdict as far as the playhead shows it: once its fate is visible at `t` (its
+/// last move has ended, as the summary's "so far"), or every verdict once the page's playhead is
+/// at the end (`ended`; a lane's run may end later than the page's). Never a verdict before the
+/// playhead reaches it (issue 24 item 2: the lanes showed the whole run's counts mid-run).
+pub fn fates_at(ledger: &Ledger, tracks: &Tracks, t: SimTime, ended: bool) -> Vec<Option<Verdict>> {
+    ledger.messages.iter().map(|r| r.verdict.filter(|_| ended || tracks.settled_by(r.id as usize, t))).collect()
+}
+
+/// How many messages have each verdict in `fates` (in [`Verdict::ALL`] order).
+pub fn tally(fates: &[Option<Verdict>]) -> Vec<(Verdict, u32)> {
+    Verdict::ALL.iter().map(|v| (*v, fates.iter().filter(|f| **f == Some(*v)).count() as u32)).collect()
+}
+
+/// How lane `lane` differs from the base run so far (the playhead's [`fates_at`] of each): per
+/// verdict, and the messages one lane has lost or dead-lettered where the other delivered them.
+pub fn diff_at(base: &[Option<Verdict>], lane: &[Option<Verdict>]) -> LaneDiff {
+    let (b, l) = (tally(base), tally(lane));
+    let bad = |v: &Option<Verdict>| matches!(v, Some(Verdict::LostAfterAck | Verdict::LostUnacked | Verdict::DeadLettered));
+    let good = |v: &Option<Verdict>| matches!(v, Some(Verdict::Delivered | Verdict::Duplicated));
+    let pairs = || base.iter().zip(lane).enumerate();
+    LaneDiff {
+        verdict_delta: b.iter().zip(&l).map(|((v, nb), (_, nl))| (*v, *nl as i64 - *nb as i64)).collect(),
+        saved: pairs().filter(|(_, (b, l))| bad(b) && good(l)).map(|(i, _)| i as u32).collect(),
+        newly_lost: pairs().filter(|(_, (b, l))| good(b) && bad(l)).map(|(i, _)| i as u32).collect(),
+    }
+}
+
+fn tallies(counts: &[(Verdict, u32)], diff: Option<&LaneDiff>) -> Html {
     html! {
         <table class="lane-tallies">
-            { for Verdict::ALL.iter().map(|v| {
-                let n = report.summary.verdicts[v.name()];
+            { for counts.iter().map(|(v, n)| {
+                let (v, n) = (v, *n);
                 let d = diff.map_or(0, |d| d.delta(*v));
                 let better = matches!(v, Verdict::Delivered) == (d > 0);
                 let class = (d != 0).then_some(if better { "better" } else { "worse" });
@@ -254,25 +281,21 @@ pub fn lane_grid(p: &GridProps) -> Html {
     let run_key = Rc::as_ptr(&p.pb.run) as usize;
     let runs = {
         let run = p.pb.run.clone();
-        use_memo((run_key, ctx.knobs.clone()), move |(_, knobs)| {
-            knobs
-                .iter()
-                .filter_map(|k| LaneRun::new(&run.timeline, *k))
-                .map(|l| {
-                    let diff = LaneDiff::of(&run.report, &l.report);
-                    (l, diff)
-                })
-                .collect::<Vec<_>>()
-        })
+        use_memo((run_key, ctx.knobs.clone()), move |(_, knobs)| knobs.iter().filter_map(|k| LaneRun::new(&run.timeline, *k)).collect::<Vec<_>>())
     };
     let base = &p.pb.run;
     let cursor = p.pb.cursor;
     let faults = base.faults.len();
+    // The counts so far: the page's end shows every lane's whole run.
+    let ended = cursor >= base.end;
+    let base_fates = fates_at(base.done.ledger(), &base.tracks, cursor, ended);
     #[allow(clippy::too_many_arguments)]
-    let card = |letter: &str, change: Html, tracks: &Tracks, ledger: &Ledger, slave: bool, report: &rmq_sim::report::Report, diff: Option<&LaneDiff>, remove: Html| {
+    let card = |letter: &str, change: Html, tracks: &Tracks, ledger: &Ledger, slave: bool, report: &rmq_sim::report::Report, fates: &[Option<Verdict>], diff: Option<&LaneDiff>, remove: Html| {
+        let counts = tally(fates);
+        let lost = counts.iter().find(|(v, _)| *v == Verdict::LostAfterAck).map_or(0, |(_, n)| *n);
         html! {
             <article class="lane" data-testid="lane" data-lane={letter.to_string()} data-cursor-ms={cursor.as_ms().to_string()} data-version={report.version.name()}
-                     data-lost-after-ack={report.summary.verdicts["LOST_AFTER_ACK"].to_string()} data-faults={faults.to_string()}>
+                     data-lost-after-ack={lost.to_string()} data-ended={ended.to_string()} data-faults={faults.to_string()}>
                 <header class="lane-head">
                     <span class="lane-letter">{letter}</span>
                     <span class="lane-change">{change}</span>
@@ -282,7 +305,7 @@ pub fn lane_grid(p: &GridProps) -> Html {
                 </header>
                 { mini_diagram(lang, tracks, ledger, cursor, slave) }
                 { caption(lang, ledger, cursor, slave) }
-                { tallies(report, diff) }
+                { tallies(&counts, diff) }
                 if let Some(d) = diff { <p class="lane-diff" data-testid="lane-diff">{diff_sentence(lang, letter, d)}</p> }
             </article>
         }
@@ -292,8 +315,10 @@ pub fn lane_grid(p: &GridProps) -> Html {
         <>
             if !runs.is_empty() {
             <div class={classes!("lane-grid", format!("n{}", runs.len() + 1))}>
-                { card(LETTERS[0], html! { {t(lang, Key::LaneThisRun)} }, &base.tracks, base.done.ledger(), base_sc.slave.enabled, &base.report, None, html! {}) }
-                { for runs.iter().enumerate().map(|(i, (l, d))| {
+                { card(LETTERS[0], html! { {t(lang, Key::LaneThisRun)} }, &base.tracks, base.done.ledger(), base_sc.slave.enabled, &base.report, &base_fates, None, html! {}) }
+                { for runs.iter().enumerate().map(|(i, l)| {
+                    let fates = fates_at(l.done.ledger(), &l.tracks, cursor, ended);
+                    let d = diff_at(&base_fates, &fates);
                     let (ctx, k) = (ctx.clone(), l.knob);
                     let onclick = Callback::from(move |_: MouseEvent| ctx.remove(k));
                     let remove = html! { <button class="close" {onclick} aria-label={tf(lang, Key::LaneRemove, &[&LETTERS[i + 1]])} title={tf(lang, Key::LaneRemove, &[&LETTERS[i + 1]])}>{"×"}</button> };
@@ -301,7 +326,7 @@ pub fn lane_grid(p: &GridProps) -> Html {
                         Knob::SameOn(v) => html! { {tf(lang, Key::LaneSameOn, &[&v])} },
                         _ => html! { <code>{l.change.clone()}</code> },
                     };
-                    card(LETTERS[i + 1], change, &l.tracks, l.done.ledger(), l.done.scenario().slave.enabled, &l.report, Some(d), remove)
+                    card(LETTERS[i + 1], change, &l.tracks, l.done.ledger(), l.done.scenario().slave.enabled, &l.report, &fates, Some(&d), remove)
                 }) }
             </div>
         }
@@ -316,6 +341,41 @@ mod tests {
 
     fn inside(r: Rect, x: f64, y: f64) -> bool {
         r.x <= x && x <= r.x + r.w && r.y <= y && y <= r.y + r.h
+    }
+
+    /// The lanes' tallies and differences are the playhead's: nothing decided before a message's
+    /// fate is shown, the summary's count so far, and the whole run's once the page's playhead is
+    /// at the end (issue 24 item 2: the lanes showed the whole run's counts mid-run).
+    #[test]
+    fn a_lanes_tallies_are_the_playheads_and_the_whole_runs_at_the_end() {
+        let pb = crate::playback::Playback::new(rmq_sim::scenario::presets::load("async-flush-power-loss").unwrap());
+        let base = &pb.run;
+        let lane = super::super::LaneRun::new(&base.timeline, Knob::SyncFlush).unwrap();
+        let count = |fates: &[Option<Verdict>], v: Verdict| tally(fates).into_iter().find(|(w, _)| *w == v).unwrap().1;
+        // At the start: nothing decided in either lane, no difference.
+        let (b0, l0) = (fates_at(base.done.ledger(), &base.tracks, SimTime::ZERO, false), fates_at(lane.done.ledger(), &lane.tracks, SimTime::ZERO, false));
+        assert!(b0.iter().chain(&l0).all(Option::is_none), "no outcome at 0 s");
+        assert!(diff_at(&b0, &l0).verdict_delta.iter().all(|(_, d)| *d == 0));
+        // Mid-run: the summary's count so far, below the whole run's.
+        let lost_end = base.report.summary.verdicts["LOST_AFTER_ACK"];
+        assert!(lost_end > 0, "ASYNC_FLUSH loses messages to the power cut");
+        let step = (1..base.end.as_ms() / 100).find(|i| pb.decided_by(Verdict::LostAfterAck, SimTime::from_ms(i * 100)) > 0).expect("a loss is shown before the end");
+        let (before, mid) = (SimTime::from_ms((step - 1) * 100), SimTime::from_ms(step * 100));
+        let bm = fates_at(base.done.ledger(), &base.tracks, before, false);
+        assert_eq!(count(&bm, Verdict::LostAfterAck), pb.decided_by(Verdict::LostAfterAck, before));
+        assert_eq!(count(&bm, Verdict::LostAfterAck), 0, "the playhead before the first ghost: no loss counted");
+        let bm = fates_at(base.done.ledger(), &base.tracks, mid, false);
+        assert_eq!(count(&bm, Verdict::LostAfterAck), pb.decided_by(Verdict::LostAfterAck, mid));
+        for v in Verdict::ALL {
+            assert!(count(&bm, v) <= base.report.summary.verdicts[v.name()], "{v:?} so far at most the run's");
+        }
+        // At the end: the reports' counts and the whole-run difference.
+        let (be, le) = (fates_at(base.done.ledger(), &base.tracks, base.end, true), fates_at(lane.done.ledger(), &lane.tracks, base.end, true));
+        for v in Verdict::ALL {
+            assert_eq!(count(&be, v), base.report.summary.verdicts[v.name()], "lane A {v:?} at the end");
+            assert_eq!(count(&le, v), lane.report.summary.verdicts[v.name()], "lane B {v:?} at the end");
+        }
+        assert_eq!(diff_at(&be, &le), LaneDiff::of(&base.report, &lane.report));
     }
 
     #[test]

@@ -388,36 +388,58 @@ fn slave_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
 
 /// The consume-queue station: one small lane per queue of `TopicTest` (`writeQueueNums`, spec §5),
 /// filled to the consumer's offset in that queue out of the queue's max offset; a queue the group
-/// does not read (at or above `readQueueNums`) is drawn dashed and never fills.
+/// does not read (at or above `readQueueNums`) is drawn dashed and never fills. With the gRPC (POP)
+/// consumer the client keeps no offset: the lanes fill to the broker's offset, which moves when it
+/// pops a message (before any ack), and the lines say what the checkpoints hold (issue 24 item 7:
+/// the station said "consumed to 0 of 10" with every message delivered).
 fn queue_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let live = pb.live.borrow();
     let topic = &pb.run.timeline.scenario.topic;
+    let pop = pb.run.timeline.scenario.consumer.client == rmq_sim::scenario::Client::Grpc;
     let a = station(o, StationId::ConsumeQueue);
-    let node = if live.route() == rmq_sim::NodeId::Slave { live.slave() } else { Some(live.master()) };
+    // A POP receive goes to the master only (`pop_message_processor.rs`).
+    let node = if live.route() == rmq_sim::NodeId::Slave && !pop { live.slave() } else { Some(live.master()) };
     let n = topic.write_queue_nums.max(topic.read_queue_nums).max(1) as usize;
     let lens: Vec<u64> =
         (0..n).map(|q| node.map_or(0, |nd| nd.store.queue(rmq_sim::event::Topic::Main, q as u8).len() as u64)).collect();
     let len: u64 = lens.iter().sum();
     let cv = live.consumer_view();
+    let offsets: Vec<Option<u64>> = if pop {
+        let m = live.master();
+        (0..n).map(|q| (q < topic.read_queue_nums as usize).then(|| m.offsets.get(&rmq_sim::event::QueueKind::Main(q as u8)).copied().unwrap_or(0))).collect()
+    } else {
+        (0..n).map(|q| cv.main_offsets.get(q).copied()).collect()
+    };
+    let lines = if pop {
+        let popped: u64 = offsets.iter().flatten().sum();
+        let trace = live.pop_trace();
+        let acked = trace.iter().filter(|p| matches!(p.end, Some((_, rmq_sim::sim::PopEnd::Acked)))).count();
+        let open = trace.iter().filter(|p| p.end.is_none()).count();
+        let acks = tf(lang, Key::PopQueueAcks, &[&acked, &open]);
+        let to = tf(lang, Key::PopQueueTo, &[&popped, &len]);
+        let (head, tail) = (tf(lang, Key::PopQueueToHead, &[&popped]), tf(lang, Key::ConsumedToTail, &[&len]));
+        layout::pop_lines(o, &format!("{to} · {acks}"), &to, &head, &tail, &acks)
+    } else {
+        let whole = tf(lang, Key::ConsumedTo, &[&cv.main_offset, &len]);
+        let (head, tail) = (tf(lang, Key::ConsumedToHead, &[&cv.main_offset]), tf(lang, Key::ConsumedToTail, &[&len]));
+        layout::consumed_lines(o, &whole, &head, &tail)
+    };
     let vertical = a.h > a.w;
     // The broker the consumer reads from: in the subtitle, or on a line above the lanes.
-    let full = format!("TopicTest ×{n} · {}", t(lang, crate::narrate::node_word(live.route())));
+    let full = format!("TopicTest ×{n} · {}", t(lang, crate::narrate::node_word(if pop { rmq_sim::NodeId::Master } else { live.route() })));
     let (sub, route) = layout::queue_sub(o, &full);
     let drop = if route.is_some() { layout::QUEUE_ROUTE_H } else { 0.0 };
-    let bar = if vertical {
-        Rect { x: a.x + 6.0, y: a.y + 6.0 + drop, w: a.w - 12.0, h: a.h - 40.0 - drop }
-    } else {
-        Rect { x: a.x + 4.0, y: a.y + 4.0, w: a.w - 8.0, h: 12.0 }
-    };
+    let bar = layout::queue_bar(o, drop, lines.len());
     let gap = if n > 16 { 0.5 } else { 2.0 };
     let lane_w = ((bar.w - gap * (n - 1) as f64) / n as f64).max(0.5);
     let lanes = (0..n).map(|q| {
         let x = bar.x + q as f64 * (lane_w + gap);
         let max = lens[q];
-        let offset = cv.main_offsets.get(q).copied();
+        let offset = offsets[q];
         let f = offset.map_or(0.0, |off| layout::fraction(off, max.max(1)));
         let (fw, fh) = if vertical { (lane_w, bar.h * f) } else { (lane_w * f, bar.h) };
         let tip = match offset {
+            Some(off) if pop => format!("TopicTest#{q}: maxOffset={max} popOffset={off} (POP)"),
             Some(off) => format!("TopicTest#{q}: maxOffset={max} consumerOffset={off}"),
             None => format!("TopicTest#{q}: maxOffset={max}, not read (readQueueNums = {})", topic.read_queue_nums),
         };
@@ -444,15 +466,15 @@ fn queue_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
                 }
             }) }
             { for lanes }
-            { for {
-                let whole = tf(lang, Key::ConsumedTo, &[&cv.main_offset, &len]);
-                let (head, tail) = (tf(lang, Key::ConsumedToHead, &[&cv.main_offset]), tf(lang, Key::ConsumedToTail, &[&len]));
-                let lines = layout::consumed_lines(o, &whole, &head, &tail);
-                let last = lines.len() - 1;
-                lines.into_iter().enumerate().map(move |(i, (text, fit))| {
-                    fitted("rg-label start q-consumed", a.x + 2.0, a.y + a.h - 4.0 - 11.0 * (last - i) as f64, &text, &fit, layout::RG_PX)
-                }).collect::<Vec<_>>()
-            } }
+            <g class="q-lines" data-testid="queue-lines" data-pop={pop.to_string()}>
+                if pop { <title>{t(lang, Key::PopQueueTip)}</title> }
+                { for {
+                    let last = lines.len() - 1;
+                    lines.into_iter().enumerate().map(move |(i, (text, fit))| {
+                        fitted("rg-label start q-consumed", a.x + 2.0, a.y + a.h - 4.0 - layout::QUEUE_LINE_PITCH * (last - i) as f64, &text, &fit, layout::RG_PX)
+                    }).collect::<Vec<_>>()
+                } }
+            </g>
         </>
     }
 }
@@ -762,10 +784,13 @@ fn slave2_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     };
     let line = tf(lang, Key::Slave2Log, &[&bytes(st.written), &bytes(st.flushed)]);
     let fit = layout::fit_label(&line, a.w - 4.0, layout::RG_PX, 8.5, false);
+    // Its fault badge sits at the right end of the title line (see `slave2_badge`): the title
+    // takes the room left of it.
+    let reserve = node_badge(s, pb.cursor, lang).map_or(0.0, |b| title_plate(a, 8.0, &b).0.w + 6.0);
     html! {
         <g data-testid="broker" data-broker={s.broker_id.to_string()} data-role="slave" data-epoch={s.ha_epoch.to_string()}
            data-in-sync={in_sync(&live, s).map(|b| b.to_string())} data-up={s.is_up().to_string()}>
-            { boxed(a, 8.0, &title, sub, if s.is_up() { "st-slave st-band" } else { "st-slave st-band st-down" }) }
+            { boxed_with(a, 8.0, reserve, &title, sub, if s.is_up() { "st-slave st-band" } else { "st-slave st-band st-down" }) }
             <g class="gauge">
                 <rect class="g-bg" x={format!("{:.1}", bar.x)} y={format!("{:.1}", bar.y)} width={bar.w.to_string()} height={bar.h.to_string()} rx="3" />
                 { part(st.written, "s-fill") }{ part(st.flushed, "g-fill") }
@@ -860,11 +885,34 @@ fn promoted_badge(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     }
 }
 
-/// The second slave's fault badge, across its band station.
+/// The largest size of a fault badge on a title line (www/style.css `.title-badge text`).
+const TITLE_BADGE_PX: f64 = 10.0;
+
+/// A fault badge on the title line of the station drawn around `area`, right-aligned like the
+/// master's version badge: its plate and its text fitted to at most about half the box (cut with
+/// an ellipsis beyond, the whole in its tooltip).
+fn title_plate(area: Rect, pad: f64, text: &str) -> (Rect, layout::Fit) {
+    let (x, y, w) = (area.x - pad, area.y - 34.0, area.w + 2.0 * pad);
+    let fit = layout::fit_label(text, (w * 0.55).floor() - 12.0, TITLE_BADGE_PX, 8.0, true);
+    let bw = layout::label_width(&fit.text, fit.px, true) + 12.0;
+    (Rect { x: x + w - 6.0 - bw, y: y + 4.0, w: bw, h: 15.0 }, fit)
+}
+
+/// The second slave's fault badge, on its title line: its band station is one log bar and the
+/// line under it, which a plate across the station covered (issue 24 item 7).
 fn slave2_badge(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let live = pb.live.borrow();
     let Some(s) = live.slaves().get(1) else { return html! {} };
-    badge(layout::band_station(o, layout::BandStation::Slave2), node_badge(s, pb.cursor, lang))
+    let Some(text) = node_badge(s, pb.cursor, lang) else { return html! {} };
+    let (p, fit) = title_plate(layout::band_station(o, layout::BandStation::Slave2), 8.0, &text);
+    let style = (fit.px < TITLE_BADGE_PX).then(|| format!("--fit: {:.2}px", fit.px));
+    html! {
+        <g class="badge title-badge" data-testid="slave2-badge">
+            <title>{text.clone()}</title>
+            <rect x={format!("{:.1}", p.x)} y={format!("{:.1}", p.y)} width={format!("{:.1}", p.w)} height={p.h.to_string()} rx="7.5" />
+            <text x={format!("{:.1}", p.x + p.w / 2.0)} y={format!("{:.1}", p.y + 11.0)} text-anchor="middle" {style}>{fit.text}</text>
+        </g>
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1024,6 +1072,35 @@ mod tests {
         }
         assert_eq!(short_duration(rmq_sim::SimDuration::from_ms(10_000)), "10 s");
         assert_eq!(short_duration(rmq_sim::SimDuration::from_ms(2_500)), "2500 ms");
+    }
+
+    /// The second slave's fault badge sits on its title line, clear of its log bar and line and
+    /// of its title, inside its box, at every size and in both languages (issue 24 item 7: the
+    /// "stopped" plate was drawn across the band station and covered the log line).
+    #[test]
+    fn the_second_slaves_badge_leaves_its_log_line_clear() {
+        let overlaps = |a: Rect, b: Rect| a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+        for o in [Orientation::Wide, Orientation::Compact, Orientation::Tall] {
+            let a = layout::band_station(o, layout::BandStation::Slave2);
+            let bx = Rect { x: a.x - 8.0, y: a.y - 34.0, w: a.w + 16.0, h: a.h + 42.0 };
+            for lang in [Lang::En, Lang::Zh] {
+                for key in [Key::BadgeStopped, Key::BadgeProcessDown, Key::BadgeMachineOff, Key::BadgeStalled] {
+                    let text = t(lang, key);
+                    let (p, fit) = title_plate(a, 8.0, text);
+                    assert!(!overlaps(p, a), "{o:?} {lang:?} {text:?}: the plate {p:?} covers the log bar and line {a:?}");
+                    assert!(p.x >= bx.x && p.x + p.w <= bx.x + bx.w && p.y >= bx.y && p.y + p.h <= a.y - 14.0, "{o:?} {lang:?}: on the title line, inside the box");
+                    assert_eq!(fit.text, text, "{o:?} {lang:?}: {text:?} whole");
+                    // The title ("Slave · broker 2") keeps the room left of the plate, and is
+                    // whole beside "stopped" (what the second slave's fault button does).
+                    let room = layout::title_room(a, 8.0, p.w + 6.0);
+                    assert!(bx.x + 8.0 + room <= p.x, "{o:?} {lang:?}: the title's room ends before the plate");
+                    if key == Key::BadgeStopped {
+                        let title = tf(lang, Key::StSlaveBroker, &[&2]);
+                        assert!(!layout::fit_label(&title, room, layout::TITLE_PX, layout::TITLE_MIN_PX, true).clipped, "{o:?} {lang:?}: {title:?} whole beside {text:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -35,6 +35,16 @@ test('lanes: ASYNC_FLUSH vs SYNC_FLUSH under a power loss, scrubbed together, fa
   const { page, errors } = await openApp(browser, `${server.url}?preset=async-flush-power-loss&lang=en`);
   await page.click('[data-testid=lane-add][data-knob=SYNC_FLUSH]');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=lane]').length === 2);
+  // No outcome before the playhead reaches it (issue 24 item 2): at 0 s every count is 0.
+  const counts = (i) => lanes(page).nth(i).locator('[data-testid=lane-count]').allTextContents();
+  for (const i of [0, 1]) {
+    assert.equal(await laneAttr(page, i, 'data-lost-after-ack'), '0', `lane ${i} at 0 s`);
+    assert.ok((await counts(i)).every((n) => n.trim() === '0'), `lane ${i}: nothing decided at 0 s: ${await counts(i)}`);
+  }
+  assert.equal(await page.locator('[data-testid=lane-diff]').textContent(), 'lane B lost as many acknowledged messages');
+  // At the end, the whole runs.
+  await seekToEnd(page);
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=lane]')].every(l => l.dataset.ended === 'true'));
   const lostA = Number(await laneAttr(page, 0, 'data-lost-after-ack'));
   const lostB = Number(await laneAttr(page, 1, 'data-lost-after-ack'));
   assert.ok(lostA > 0 && lostB < lostA, `ASYNC_FLUSH loses ${lostA}, SYNC_FLUSH ${lostB}`);

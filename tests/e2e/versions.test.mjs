@@ -99,6 +99,8 @@ test('version lanes: the same on 5.3.3 beside 4.9.8, its counts the native run\'
   await expectAttr(page, '[data-testid=lane] >> nth=1', 'data-version', '5.3.3');
   await expectText(page, '[data-testid=lane] >> nth=1 >> .lane-change', 'the same on 5.3.3');
   const native = nativeReport(onVersion(preset('sync-master-disk-lost'), '5.3.3')).summary.verdicts;
+  // The lanes count what the playhead has reached (issue 24 item 2): the whole run at the end.
+  await seekToEnd(page);
   await expectAttr(page, '[data-testid=lane] >> nth=1', 'data-lost-after-ack', String(native.LOST_AFTER_ACK), 'lane B = native 5.3.3');
   // One time control scrubs both.
   await seekTo(page, 4000);
