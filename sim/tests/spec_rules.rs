@@ -836,13 +836,12 @@ fn schedule_service_moves_retries_on_its_100ms_ticks() {
     }
 }
 
-/// §6.21 and §2b: after a clean stop and start of the slave, SYNC_MASTER sends in the first ~5 s
-/// after the new connection (itself ~5 s after the start) wait for its first report:
-/// FLUSH_SLAVE_TIMEOUT (or a client timeout), not SEND_OK at once.
-#[test]
-fn restarted_slave_is_silent_for_one_heartbeat() {
-    let sc = scenario(
+/// SYNC_MASTER, 300 sends every 100 ms with a 10 s client timeout; the slave is stopped cleanly
+/// at 5 s and started at 8 s. `head` (e.g. `until`) is spliced in before `[broker]`.
+fn slave_stopped_at_5s_started_at_8s(head: &str) -> rmq_sim::Scenario {
+    scenario(&format!(
         r#"
+        {head}
         [broker]
         brokerRole = "SYNC_MASTER"
         [slave]
@@ -859,8 +858,16 @@ fn restarted_slave_is_silent_for_one_heartbeat() {
         at = "8s"
         kind = "SLAVE_UP"
         target = "slave"
-        "#,
-    );
+        "#
+    ))
+}
+
+/// §6.21 and §2b: after a clean stop and start of the slave, SYNC_MASTER sends in the first ~5 s
+/// after the new connection (itself ~5 s after the start) wait for its first report:
+/// FLUSH_SLAVE_TIMEOUT (or a client timeout), not SEND_OK at once.
+#[test]
+fn restarted_slave_is_silent_for_one_heartbeat() {
+    let sc = slave_stopped_at_5s_started_at_8s("");
     let (sim, _) = run(&sc);
     let status = |id: usize| sim.ledger().messages[id].send_status_name();
     // The slave starts at 8 s and connects at 13 s; its first report comes at 18 s.
@@ -1547,27 +1554,7 @@ fn send_returns_the_last_returned_result_when_the_retry_fails() {
 /// then `SEND_OK`.
 #[test]
 fn restarted_slave_connects_only_5s_after_it_starts() {
-    let sc = scenario(
-        r#"
-        until = "2m"
-        [broker]
-        brokerRole = "SYNC_MASTER"
-        [slave]
-        enabled = true
-        [producer]
-        messages = 300
-        interval = "100ms"
-        sendMsgTimeout = 10000
-        [[fault]]
-        at = "5s"
-        kind = "SLAVE_DOWN"
-        target = "slave"
-        [[fault]]
-        at = "8s"
-        kind = "SLAVE_UP"
-        target = "slave"
-        "#,
-    );
+    let sc = slave_stopped_at_5s_started_at_8s("until = \"2m\"");
     let (sim, _) = run(&sc);
     let connected: Vec<SimTime> =
         sim.events().iter().filter(|e| matches!(e.kind, EventKind::SlaveConnected { .. })).map(|e| e.at).collect();
