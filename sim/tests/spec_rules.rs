@@ -683,34 +683,11 @@ fn message_skipped_after_truncation_is_a_loss_not_unresolved() {
     }
 }
 
-/// A steady 1 ms workload with a healthy slave at the default link; the master's disk is
-/// destroyed at 2 s and it stays down.
-fn disk_loss_under(role: &str) -> rmq_sim::Scenario {
-    scenario(&format!(
-        r#"
-        until = "10m"
-        [broker]
-        brokerRole = "{role}"
-        [slave]
-        enabled = true
-        [producer]
-        messages = 3000
-        interval = "1ms"
-        [consumer]
-        startAt = "5s"
-        [[fault]]
-        at = "2s"
-        kind = "DISK_LOST"
-        target = "master"
-        "#
-    ))
-}
-
 /// §6.18 and §2b: under ASYNC_MASTER the push thread idles in 100 ms steps, so the SEND_OK
 /// messages of the last ~100 ms before a master disk loss exist only on the master…
 #[test]
 fn async_master_loses_the_last_100ms_on_disk_loss() {
-    let (sim, r) = run(&disk_loss_under("ASYNC_MASTER"));
+    let (sim, r) = run(&master_disk_lost_at_2s("4.9.8", "brokerRole = \"ASYNC_MASTER\"", ""));
     let lost: Vec<_> = sim.ledger().messages.iter().filter(|m| m.verdict == Some(Verdict::LostAfterAck)).collect();
     assert!((20..=110).contains(&lost.len()), "tens of SEND_OK messages lost: {}", verdicts(&r));
     for m in &lost {
@@ -735,7 +712,7 @@ fn async_master_loses_the_last_100ms_on_disk_loss() {
 /// §6.18: …the same run under SYNC_MASTER (each put wakes the push thread) loses none of them.
 #[test]
 fn sync_master_loses_no_send_ok_on_disk_loss() {
-    let (sim, r) = run(&disk_loss_under("SYNC_MASTER"));
+    let (sim, r) = run(&master_disk_lost_at_2s("4.9.8", "brokerRole = \"SYNC_MASTER\"", ""));
     let lost_ok = sim.ledger().messages.iter().filter(|m| m.verdict == Some(Verdict::LostAfterAck) && m.send_status_name() == "SEND_OK").count();
     assert_eq!(lost_ok, 0, "{} / {}", statuses(&r), verdicts(&r));
 }
