@@ -137,6 +137,55 @@ test('retry schedule: the poison message shows 1 + maxReconsumeTimes deliveries 
   await page.close();
 });
 
+// Issue 24 item 6 and issue 21: the Gantt's wide view draws each wait between deliveries as a bar
+// with its length — the remoting consumer's 16 waits in SCHEDULE_TOPIC_XXXX (18 levels, from
+// level 3), the gRPC consumer's 17 (the 5.x backoff from 1 s, plus the revive service's ~2.1 s;
+// the last into %DLQ%) — and scrolls sideways at 375 px.
+test('retry schedule, wide view: one bar per wait with its length, 4.x and 5.x; it scrolls at 375 px', { timeout: 180000 }, async () => {
+  for (const [id, waits, first, last] of [['poison-message-dlq', 16, /^10\.\d s$/, /^2 h 0 min$/], ['v5-grpc-poison-message', 17, /^3\.1 s$/, /^1 h 0 min → %DLQ%demo_group$/]]) {
+    const toml = preset(id);
+    const poison = Number(/failMessages\s*=\s*\[\s*(\d+)/.exec(toml)[1]);
+    const { page, errors } = await openApp(browser, `${server.url}?lang=en#run=${linkBody(toml, { msg: String(poison) })}`);
+    await page.waitForSelector('[data-testid=gantt]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=gantt-delivery]').length === 17);
+    assert.equal(await page.locator('[data-testid=gantt-wait]').count(), waits, `${id}: the inspector's preview draws the waits too`);
+    await page.click('[data-testid=gantt-expand]');
+    await page.waitForSelector('[data-testid=gantt-wide]');
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'gantt-wide-close', 'focus moves into the dialog');
+    const bars = page.locator('[data-testid=gantt-wide-wait]');
+    assert.equal(await bars.count(), waits, `${id}: a bar for each wait`);
+    const labels = await page.$$eval('[data-testid=gantt-wide-wait] + .g-len', ls => ls.map(l => l.textContent));
+    assert.equal(labels.length, waits);
+    assert.match(labels[0], first, `${id}: the first wait ${labels[0]}`);
+    assert.match(labels[waits - 1], last, `${id}: the last wait ${labels[waits - 1]}`);
+    // Each bar's length grows with its wait (the axis is compressed, never reordered).
+    const ms = await bars.evaluateAll(bs => bs.map(b => Number(b.dataset.ms)));
+    const widths = await bars.evaluateAll(bs => bs.map(b => b.getBoundingClientRect().width));
+    for (let i = 1; i < waits; i++) {
+      if (ms[i] > ms[i - 1] * 1.5) assert.ok(widths[i] > widths[i - 1], `${id}: wait ${i} (${ms[i]} ms) wider than wait ${i - 1} (${ms[i - 1]} ms): ${widths}`);
+    }
+    // The dialog is wider than the inspector's column: every bar is at least 3 px and none is clipped.
+    const box = await page.locator('[data-testid=gantt-wide]').boundingBox();
+    assert.ok(box.width > 1000, `the wide view is ${box.width} px wide`);
+    if (id === 'v5-grpc-poison-message') {
+      assert.match(await page.getAttribute('[data-testid=gantt-wide-wait] >> nth=0', 'title'), /nacked with the retry policy's backoff 1\.0 s/);
+      await page.screenshot({ path: `${ARTIFACTS}gantt-wide-5x-1440.png` });
+      await page.setViewportSize({ width: 375, height: 812 });
+      await page.waitForFunction(() => window.innerWidth === 375);
+      const scroll = await page.$eval('[data-testid=gantt-wide] .gantt-scroll', el => [el.scrollWidth, el.clientWidth]);
+      assert.ok(scroll[0] > scroll[1] && scroll[1] <= 375, `at 375 px the chart scrolls: ${scroll}`);
+      await page.screenshot({ path: `${ARTIFACTS}gantt-wide-5x-375.png` });
+      await page.setViewportSize({ width: 1440, height: 900 });
+    } else {
+      await page.screenshot({ path: `${ARTIFACTS}gantt-wide-4x-1440.png` });
+    }
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('[data-testid=gantt-wide]'));
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
 test('downloads: events, history, CSV, SVG and PNG are valid files', { timeout: 120000 }, async () => {
   const { page, errors } = await openApp(browser, `${server.url}?preset=async-flush-power-loss&lang=en`);
   const get = async id => {
