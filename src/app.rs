@@ -28,6 +28,9 @@ use crate::share::{LabOptions, Panel, ViewOpts};
 
 /// Narrower than this (CSS px), the picture is drawn tall instead of wide.
 const TALL_BELOW_PX: f64 = 760.0;
+/// From this window width (CSS px) the page has a side column beside the picture (www/style.css,
+/// `@media (max-width: 1100px)` stacks them): the lanes' cards go there, else under the picture.
+const SIDE_COLUMN_FROM_PX: f64 = 1101.0;
 
 
 type FrameSlot = Rc<RefCell<Option<AnimationFrame>>>;
@@ -63,7 +66,7 @@ fn window_width() -> f64 {
 /// The page's arrangement by the window's width; an embedded lab's by its own width
 /// ([`crate::embed::use_own_width`]), since a module mount sits in a docs column of a wide window.
 #[hook]
-fn use_orientation(embed: bool, root: NodeRef) -> Orientation {
+fn use_orientation(embed: bool, root: NodeRef) -> (Orientation, f64) {
     let width = use_state(window_width);
     {
         let width = width.clone();
@@ -75,11 +78,12 @@ fn use_orientation(embed: bool, root: NodeRef) -> Orientation {
         });
     }
     let own = crate::embed::use_own_width(embed, root);
-    match own {
+    let o = match own {
         Some(w) => crate::embed::embed_orientation(w),
         None if *width < TALL_BELOW_PX => Orientation::Tall,
         None => Orientation::Wide,
-    }
+    };
+    (o, *width)
 }
 
 /// After a preset is chosen (at the bottom of the page): Play gets the focus, so Space plays it
@@ -191,7 +195,7 @@ fn lab(props: &LabProps) -> Html {
     let root = use_node_ref();
     use_height_report(opts.report_height, opts.id.clone(), root.clone());
     use_animation(pb.playing, pb.dispatcher());
-    let orientation = use_orientation(opts.embed, root.clone());
+    let (orientation, window_w) = use_orientation(opts.embed, root.clone());
     // Memoised so that panels whose data did not change skip re-rendering on each frame.
     let dispatch = {
         let d = pb.dispatcher();
@@ -298,6 +302,9 @@ fn lab(props: &LabProps) -> Html {
     let open_help = on_help.reform(|_: MouseEvent| true);
     let l = *lang;
     let lab_base = crate::embed::lab_base(&opts);
+    let side_column = window_w >= SIDE_COLUMN_FROM_PX;
+    // The lanes follow the playhead only while some are open; closed, they change per event.
+    let lanes_pb = if lanes.is_empty() { per_event.clone() } else { state.clone() };
     let banner = html! {
         <>
             { for start.problem.as_ref().map(|p| html! { <LinkBanner problem={AttrValue::from(p.clone())} /> }) }
@@ -305,6 +312,8 @@ fn lab(props: &LabProps) -> Html {
         </>
     };
     if opts.embed {
+        // Narrower than a wide embed there is no room beside the picture: the summary's line.
+        let compact_summary = orientation != Orientation::Wide;
         return html! {
             <ContextProvider<Lang> context={*lang}>
             <div class="app embed" ref={root} role="region" aria-label={format!("losslab: {}", sc.name)} lang={lang.tag()}>
@@ -313,23 +322,26 @@ fn lab(props: &LabProps) -> Html {
                 <div class="embed-stage" data-orientation={orientation.name()}>
                     <Pipeline pb={state.clone()} {orientation} dispatch={dispatch.clone()} />
                     <TimeControls pb={state.clone()} dispatch={dispatch.clone()} />
+                    // In a docs column the summary is one line under Play (the whole panel folded
+                    // under it), so diagram + controls + summary fit 700 px (issue 24 item 6).
+                    if shows(Panel::Summary) && compact_summary { <Summary pb={per_event.clone()} dispatch={dispatch.clone()} compact=true /> }
                 </div>
-                // Under the controls in an embed: the diagram and Play keep the first 700 px of a
-                // docs column, and the question sits right below Play.
-                if shows(Panel::Tour) { <TourPanel pb={per_event.clone()} dispatch={dispatch.clone()} /> }
-                if shows(Panel::Faults) { <FaultPanel has_slave={sc.slave.enabled} {ended} pb={per_event.clone()} dispatch={dispatch.clone()} /> }
-                if shows(Panel::Summary) || shows(Panel::Inspector) {
+                // The other panels two to a row where the column has room (≥ 600 px: a docs
+                // column), so that every panel but the log and the configuration fits 1,200 px.
+                if [Panel::Tour, Panel::Faults, Panel::Inspector, Panel::Presets].into_iter().any(shows) || (shows(Panel::Summary) && !compact_summary) {
                     <div class="embed-side">
-                        if shows(Panel::Summary) { <Summary pb={per_event.clone()} dispatch={dispatch.clone()} /> }
+                        if shows(Panel::Tour) { <TourPanel pb={per_event.clone()} dispatch={dispatch.clone()} /> }
+                        if shows(Panel::Faults) { <FaultPanel has_slave={sc.slave.enabled} {ended} pb={per_event.clone()} dispatch={dispatch.clone()} /> }
+                        if shows(Panel::Summary) && !compact_summary { <Summary pb={per_event.clone()} dispatch={dispatch.clone()} /> }
                         if shows(Panel::Inspector) { <Inspector pb={per_event.clone()} dispatch={dispatch.clone()} base={AttrValue::from(lab_base.clone())} /> }
+                        if shows(Panel::Presets) {
+                            <PresetPicker current={(*current).clone()} on_load={on_preset} compact={compact_summary}>
+                                <VersionPicker text={draft.clone()} running={sc.version} on_load={on_apply.clone()} base={AttrValue::from(lab_base.clone())} />
+                            </PresetPicker>
+                        }
                     </div>
                 }
                 if shows(Panel::Log) { <EventLog pb={per_event.clone()} dispatch={dispatch.clone()} /> }
-                if shows(Panel::Presets) {
-                    <PresetPicker current={(*current).clone()} on_load={on_preset}>
-                        <VersionPicker text={draft.clone()} running={sc.version} on_load={on_apply.clone()} base={AttrValue::from(lab_base.clone())} />
-                    </PresetPicker>
-                }
                 if shows(Panel::Config) { <ConfigPanel scenario={sc.clone()} text={draft.clone()} {on_apply} base={AttrValue::from(lab_base.clone())} /> }
             </div>
             </ContextProvider<Lang>>
@@ -359,15 +371,18 @@ fn lab(props: &LabProps) -> Html {
                     if let Some(c) = claim { <p class="claim">{t(l, Key::ClaimPrefix)}{c}</p> }
                     if shows(Panel::Tour) { <TourPanel pb={per_event.clone()} dispatch={dispatch.clone()} /> }
                     <Pipeline pb={state.clone()} {orientation} dispatch={dispatch.clone()} />
+                    // Open lanes under the picture on a narrow page (beside it in the side column
+                    // otherwise): seen while scrubbing, following the playhead.
+                    if !side_column { <crate::compare::LaneCards pb={lanes_pb.clone()} base={AttrValue::from(lab_base.clone())} /> }
                     <Legend />
                     <TimeControls pb={state.clone()} dispatch={dispatch.clone()} />
                     <ShareBar pb={per_event.clone()} {view} query={AttrValue::from(query)} base={AttrValue::from(crate::embed::lab_base(&opts))} />
                     <crate::compare::Downloads pb={per_event.clone()} base={AttrValue::from(lab_base.clone())} />
                     if shows(Panel::Faults) { <FaultPanel has_slave={sc.slave.enabled} {ended} pb={per_event.clone()} dispatch={dispatch.clone()} /> }
-                    // The lanes follow the playhead only while some are open; closed, they change per event.
-                    <crate::compare::Lanes pb={if lanes.is_empty() { per_event.clone() } else { state.clone() }} base={AttrValue::from(lab_base.clone())} />
+                    <crate::compare::Lanes pb={per_event.clone()} base={AttrValue::from(lab_base.clone())} />
                 </div>
                 <aside class="side">
+                    if side_column { <crate::compare::LaneCards pb={lanes_pb.clone()} base={AttrValue::from(lab_base.clone())} /> }
                     if shows(Panel::Summary) { <Summary pb={per_event.clone()} dispatch={dispatch.clone()} /> }
                     if shows(Panel::Inspector) { <Inspector pb={per_event.clone()} dispatch={dispatch.clone()} base={AttrValue::from(lab_base.clone())} /> }
                 </aside>

@@ -164,6 +164,8 @@ catalogue! {
     ShortcutHint => "key {0}", "快捷键 {0}";
     // Summary.
     SummaryHeading => "Summary", "汇总";
+    SummaryAllCounts => "all counts", "全部计数";
+    SummaryStripLabel => "Counts at the playhead", "播放头处的计数";
     BrokenTextSoFar => " broken promises so far: acknowledged, then lost", " 条承诺已落空：确认成功后又丢失";
     AtEndHidden => "shown when the playhead reaches the end", "播放到结尾时显示";
     PaceSlowed => "slowed to {0} here so you can follow the messages", "此处放慢到 {0}，便于看清消息";
@@ -325,6 +327,8 @@ catalogue! {
     SlaveCache => "page cache: {0}", "页缓存：{0}";
     SlaveDisk => "disk: {0}", "磁盘：{0}";
     ConsumedTo => "consumed to {0} of {1}", "已消费到 {0} / {1}";
+    ConsumedToHead => "consumed to {0}", "已消费到 {0}";
+    ConsumedToTail => "of {0}", "共 {0}";
     QueueRouteTip => "the consumer pulls from the {0}", "消费者从{0}拉取";
     ConsumerOnline => "online · {0} in process", "在线 · 处理中 {0} 条";
     ConsumerCrashed => "✕ crashed, restarting", "✕ 已宕机，重启中";

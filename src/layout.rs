@@ -331,7 +331,8 @@ fn reached(t: SimTime, stage: Option<SimTime>) -> bool {
 
 /// Whether the message's last copy went in a truncation on rejoin (the core's loss reason).
 pub fn cut_by_truncation(r: &MessageRecord) -> bool {
-    matches!(r.lost().last(), Some((_, rmq_sim::text::LossReason::TruncatedOnRejoin { .. })))
+    use rmq_sim::text::LossReason::*;
+    matches!(r.lost().last(), Some((_, TruncatedOnRejoin { .. } | MasterRestartedInPlace { truncated: true, .. })))
 }
 
 /// The look of a message at `t`, from its place and the core's ledger stage times.
@@ -660,6 +661,20 @@ pub fn queue_sub(o: Orientation, full: &str) -> (String, Option<String>) {
 
 /// The room the consume queue's route line takes above its lanes, when it has one.
 pub const QUEUE_ROUTE_H: f64 = 14.0;
+
+/// The consume queue's "consumed to N of M" under its lanes: one line where it fits the station
+/// (drawn smaller if need be), else the two halves on two lines (the wide picture's narrow
+/// station with 4–5 digit offsets); each fitted to the station's width.
+pub fn consumed_lines(o: Orientation, whole: &str, head: &str, tail: &str) -> Vec<(String, Fit)> {
+    let room = station(o, StationId::ConsumeQueue).w + 4.0;
+    let fit = |s: &str| (s.to_string(), fit_label(s, room, RG_PX, 8.5, false));
+    let one = fit(whole);
+    if one.1.clipped {
+        vec![fit(head), fit(tail)]
+    } else {
+        vec![one]
+    }
+}
 
 /// The producer's answer feed: how many lines, and the band at the bottom of its area they fill
 /// (no token is drawn there, so the lines never print over the grid).
@@ -1432,6 +1447,28 @@ mod tests {
                                 assert!(a.h - 40.0 - QUEUE_ROUTE_H >= 0.75 * (a.h - 40.0), "{o:?}: the lanes keep their height");
                             }
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /// "consumed to 99999 of 99999" under the consume queue's lanes is never cut (it ran past the
+    /// wide picture's narrow station): one line or two, inside the station in every picture.
+    #[test]
+    fn the_consume_queues_offsets_are_never_cut() {
+        use crate::i18n::{tf, Key, Lang};
+        for o in [Orientation::Wide, Orientation::Compact, Orientation::Tall] {
+            for lang in [Lang::En, Lang::Zh] {
+                for (off, len) in [(0u64, 0u64), (20, 20), (12_345, 99_999)] {
+                    let lines = consumed_lines(o, &tf(lang, Key::ConsumedTo, &[&off, &len]), &tf(lang, Key::ConsumedToHead, &[&off]), &tf(lang, Key::ConsumedToTail, &[&len]));
+                    for (text, fit) in &lines {
+                        assert!(!fit.clipped, "{o:?} {lang:?}: {text:?} is cut to {:?}", fit.text);
+                        assert!(label_width(&fit.text, fit.px, false) <= station(o, StationId::ConsumeQueue).w + 4.0);
+                    }
+                    assert!(lines.len() == 1 || o == Orientation::Wide && len > 999, "{o:?} {lang:?} {len}: two lines only where needed");
+                    if (o, lang, len) == (Orientation::Wide, Lang::En, 99_999) {
+                        assert_eq!(lines.len(), 2, "the wide picture's narrow station splits the English line");
                     }
                 }
             }

@@ -60,7 +60,8 @@ fn losses(run: &Run, from: SimTime, to: SimTime) -> Vec<(u32, Why)> {
             Some(LossReason::DiskLost { node, .. }) => Why::Disk(*node),
             Some(LossReason::SlaveOnly { .. }) => Why::SlaveOnly,
             Some(LossReason::WriteBufferLost { .. }) => Why::WriteBuffer,
-            Some(LossReason::TruncatedOnRejoin { .. }) => Why::Truncated,
+            Some(LossReason::TruncatedOnRejoin { .. } | LossReason::MasterRestartedInPlace { truncated: true, .. }) => Why::Truncated,
+            Some(LossReason::MasterRestartedInPlace { truncated: false, .. }) => Why::SlaveOnly,
             None if r.cause().is_some_and(|c| c.0.iter().any(|s| matches!(s, rmq_sim::text::CauseStep::SkippedByConsumer { .. }))) => Why::Skipped,
             None => Why::NeverStored,
         };

@@ -394,6 +394,11 @@ pub enum LossReason {
     /// Controller mode: the node rejoined under master epoch `epoch` and truncated its log to
     /// the last point it shared with the new master; only it held this copy (spec 5 §4).
     TruncatedOnRejoin { node: NodeId, at: SimTime, epoch: u32 },
+    /// Controller mode: the master lost it in a restart that came before the controller
+    /// declared it dead, stayed master of `epoch` and rewrote the epoch's start; the slave
+    /// `node` that held it truncated it at its next handshake (`truncated`), or finds no
+    /// consistent point and keeps it where consumers never read it (spec 5 §4).
+    MasterRestartedInPlace { node: NodeId, at: SimTime, epoch: u32, truncated: bool },
 }
 
 /// Everything that can happen, in the past tense.
@@ -470,7 +475,16 @@ pub enum EventKind {
     LogTruncated { node: NodeId, broker: u32, to: u64, cut: u64, epoch: u32 },
     /// Controller mode: the controller is reachable and running again.
     ControllerBack,
-    /// A restarted master is behind its slave: 4.x master-slave does not reconcile (spec §4b).
+    /// Controller mode: the master restarted before the controller declared it dead and was told
+    /// it is still master of `epoch`; its `changeToMaster` rewrote that epoch's start in its
+    /// epoch file from `from` to its recovered end `to`.
+    EpochStartRewritten { broker: u32, epoch: u32, from: u64, to: u64 },
+    /// Controller mode: a slave's HA handshake found no consistent point with the master's epoch
+    /// file (`findConsistentPoint` = -1): it replicates nothing from this master.
+    NoConsistentPoint { node: NodeId, broker: u32, epoch: u32 },
+    /// A restarted master is behind its slave: master-slave replication without controller mode
+    /// does not reconcile (spec §4b). Controller mode never logs it: the slave's handshake
+    /// truncates it to the master first (`replicas_manager`).
     MasterBehindSlave { master_offset: u64, slave_offset: u64 },
     /// A fault began.
     FaultInjected { kind: crate::scenario::FaultKind, target: crate::scenario::FaultTarget, until: Option<SimTime> },
@@ -616,6 +630,8 @@ impl EventKind {
             SyncStateSetChanged { .. } => "SyncStateSetChanged",
             LogTruncated { .. } => "LogTruncated",
             ControllerBack => "ControllerBack",
+            EpochStartRewritten { .. } => "EpochStartRewritten",
+            NoConsistentPoint { .. } => "NoConsistentPoint",
             FaultInjected { .. } => "FaultInjected",
             FaultEnded { .. } => "FaultEnded",
             FaultRefused { .. } => "FaultRefused",
@@ -794,9 +810,18 @@ impl fmt::Display for EventKind {
                 kib(*cut)
             ),
             ControllerBack => write!(f, "controller is back"),
+            EpochStartRewritten { broker, epoch, from, to } => write!(
+                f,
+                "broker {broker} restarted before the controller declared it dead and is master of epoch {epoch} again: changeToMaster rewrote the epoch's start in its epoch file from offset={from} to offset={to}"
+            ),
+            NoConsistentPoint { node, broker, epoch } => write!(
+                f,
+                "broker {broker} ({}) found no consistent point with the master's epoch file (epoch {epoch} starts elsewhere, no earlier epoch shared): its HA handshake fails and it replicates nothing from this master",
+                node.name()
+            ),
             MasterBehindSlave { master_offset, slave_offset } => write!(
                 f,
-                "master restarted {} behind its slave (master {master_offset}, slave {slave_offset}); 4.x master-slave does not reconcile",
+                "master restarted {} behind its slave (master {master_offset}, slave {slave_offset}); master-slave replication (without controller mode) does not reconcile",
                 kib(slave_offset - master_offset)
             ),
             FaultInjected { kind, target, until: Some(u) } => {

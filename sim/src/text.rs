@@ -81,15 +81,31 @@ impl LossReason {
                 bytes(*uncommitted)
             ),
             (LossReason::SlaveOnly { gap }, Lang::En) => format!(
-                "only on the slave: the master restarted {} behind its slave and 4.x master-slave does not reconcile",
+                "only on the slave: the master restarted {} behind its slave and master-slave replication (without controller mode) does not reconcile",
                 bytes(*gap)
             ),
             (LossReason::SlaveOnly { gap }, Lang::Zh) => format!(
-                "它只存在于从节点：主节点重启后比从节点落后 {}，而 4.x 主从模式不会自动对齐两边的数据",
+                "它只存在于从节点：主节点重启后比从节点落后 {}，而主从复制（非 Controller 模式）不会自动对齐两边的数据",
                 bytes(*gap)
             ),
             (LossReason::TruncatedOnRejoin { node, at, epoch }, Lang::En) => format!(
                 "only the old master held it, unreplicated: a slave was elected master (epoch {epoch}) and when the old master rejoined at {at} as the {} it truncated its log to the last point they shared",
+                node_name(*node, lang)
+            ),
+            (LossReason::MasterRestartedInPlace { node, at, epoch, truncated: true }, Lang::En) => format!(
+                "the master lost it and came back before the controller declared it dead, still master of epoch {epoch} with that epoch's start rewritten to its shorter log; at {at} the {} that held it truncated its log to the last point they shared",
+                node_name(*node, lang)
+            ),
+            (LossReason::MasterRestartedInPlace { node, at, epoch, truncated: false }, Lang::En) => format!(
+                "the master lost it and came back before the controller declared it dead, still master of epoch {epoch} with that epoch's start rewritten to its shorter log; at {at} the {} that held it found no consistent point with it, replicates nothing more and is never read",
+                node_name(*node, lang)
+            ),
+            (LossReason::MasterRestartedInPlace { node, at, epoch, truncated: true }, Lang::Zh) => format!(
+                "主节点丢失了它，并在 Controller 判定其失联之前重启，仍是 epoch {epoch} 的主节点，且把该 epoch 的起点改写为它变短后的日志末尾；{at} 时持有它的{}把日志截断到与主节点最后一致的位置",
+                node_name(*node, lang)
+            ),
+            (LossReason::MasterRestartedInPlace { node, at, epoch, truncated: false }, Lang::Zh) => format!(
+                "主节点丢失了它，并在 Controller 判定其失联之前重启，仍是 epoch {epoch} 的主节点，且把该 epoch 的起点改写为它变短后的日志末尾；{at} 时持有它的{}找不到与主节点一致的位置，不再复制，也不会被消费者读取",
                 node_name(*node, lang)
             ),
             (LossReason::TruncatedOnRejoin { node, at, epoch }, Lang::Zh) => format!(

@@ -262,3 +262,24 @@ fn every_tour_stops_inside_its_run_and_speaks_both_languages() {
         }
     }
 }
+
+#[test]
+fn whole_path_tour_stops_at_its_key_moments() {
+    // The first run's tour (issue 24 items 2–3): a step at each moment of the story, at the time
+    // of the event that tells it.
+    let sc = preset("whole-path");
+    let tour = sc.tour.as_ref().expect("the default preset carries a tour");
+    assert_eq!(tour.predict, rmq_sim::Verdict::LostAfterAck);
+    let (sim, _) = run(&sc);
+    let at = |what: &str| sim.events().iter().find(|e| e.to_string().contains(what)).unwrap_or_else(|| panic!("no event {what:?}")).at;
+    for (moment, event) in [
+        ("the power cut", "master lost power"),
+        ("the slave's copies not brought back", "master restarted, recovered"),
+        ("the first failure", "RECONSUME_LATER"),
+        ("the retry", "from %RETRY%"),
+        ("the DLQ", "to %DLQ% after"),
+    ] {
+        let t = at(event);
+        assert!(tour.steps.iter().any(|s| s.at == t), "a step at {moment} ({t})");
+    }
+}

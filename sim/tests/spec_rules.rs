@@ -1815,6 +1815,45 @@ fn consumer_restarted_while_the_route_lists_a_dead_master_resumes_from_the_slave
     assert!((1..=100).contains(&dup), "{}", verdicts(&r));
 }
 
+/// `RebalanceService` never stops: a consumer that started with every broker down skips its
+/// queues, and when a broker comes back — here a slave stopped for good and brought up by a later
+/// `SLAVE_UP` — the next 20 s rebalance reads the offsets from it and the message is consumed.
+/// Swarm seed 19226 (shrunk): the rebalance gave up while no broker was expected back, the queues
+/// stayed skipped, and the message on the slave was reported lost with no cause.
+#[test]
+fn rebalance_resumes_when_a_broker_comes_back_unforeseen() {
+    let sc = scenario(
+        r#"
+        version = "4.7.0"
+        until = "1h"
+        [slave]
+        enabled = true
+        replicationLatency = "2s"
+        [producer]
+        messages = 1
+        [consumer]
+        startAt = "15s"
+        [[fault]]
+        at = "2171ms"
+        kind = "DISK_LOST"
+        target = "master"
+        [[fault]]
+        at = "5015ms"
+        kind = "SLAVE_DOWN"
+        target = "slave"
+        [[fault]]
+        at = "305016ms"
+        kind = "SLAVE_UP"
+        target = "slave"
+        "#,
+    );
+    let (sim, r) = run(&sc);
+    assert!(first_at(&sim, |k| matches!(k, EventKind::OffsetQueryFailed { .. })) == Some(SimTime::from_ms(15_000)), "the queues are skipped at the start");
+    let assigned = first_at(&sim, |k| matches!(k, EventKind::QueueAssigned { node: rmq_sim::NodeId::Slave, .. })).expect("a rebalance after the slave is back");
+    assert_eq!(assigned, SimTime::from_ms(315_000), "the first 20 s rebalance tick after the slave restarted at 5m05.016s");
+    assert_eq!(r.summary.verdicts.get("DELIVERED").copied().unwrap_or(0), 1, "{}", verdicts(&r));
+}
+
 /// §6.25 with a power loss: the consumer restarts after the route has dropped the master, reads
 /// the slave's offset at once and redelivers at most the last few seconds.
 #[test]

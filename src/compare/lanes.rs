@@ -11,7 +11,9 @@ use rmq_sim::{MsgId, SimTime, Verdict};
 use yew::prelude::*;
 
 use super::{LaneRun, LanesCtx, MAX_LANES};
-use crate::components::clock;
+use crate::components::message_token::look_class;
+use crate::components::{clock, pipeline};
+use crate::layout::{Orientation, StationId, Tracks};
 use crate::extras::{ExtraSlot, Field};
 use crate::i18n::{t, tf, Key, Lang};
 use crate::playback::Playback;
@@ -47,7 +49,9 @@ pub fn stations_at(ledger: &Ledger, t: SimTime) -> [u32; 8] {
     c
 }
 
-fn diagram(lang: Lang, ledger: &Ledger, at: SimTime, slave: bool) -> Html {
+/// The lane's station counts at `at` as a caption under its small diagram: "sent 20 · page
+/// cache 5 · disk 15 · …" (the slave's only with a slave).
+fn caption(lang: Lang, ledger: &Ledger, at: SimTime, slave: bool) -> Html {
     let c = stations_at(ledger, at);
     let names = [
         (Key::LaneSent, c[0], "prod"),
@@ -58,23 +62,63 @@ fn diagram(lang: Lang, ledger: &Ledger, at: SimTime, slave: bool) -> Html {
         (Key::LaneDlq, c[6], "dlq"),
         (Key::LaneLost, c[7], "lost"),
     ];
-    let shown: Vec<_> = names.iter().filter(|n| slave || n.2 != "slave").collect();
-    let w = 60.0;
-    let gap = 8.0;
-    let width = shown.len() as f64 * (w + gap) - gap;
     html! {
-        <svg class="lane-diagram" viewBox={format!("0 0 {width} 46")} role="img"
-             aria-label={shown.iter().map(|n| format!("{} {}", t(lang, n.0), n.1)).collect::<Vec<_>>().join(", ")}>
-            { for shown.iter().enumerate().map(|(i, (key, n, class))| {
-                let x = i as f64 * (w + gap);
+        <p class="lane-caption" data-testid="lane-caption">
+            { for names.iter().filter(|n| slave || n.2 != "slave").map(|(key, n, class)| html! {
+                <span class={classes!("lc", *class, (*n > 0).then_some("some"))} data-station={*class}>{t(lang, *key)}{" "}<b>{n.to_string()}</b></span>
+            }) }
+        </p>
+    }
+}
+
+/// The arrangement a lane's small diagram uses: the docs column's, the densest.
+pub const MINI: Orientation = Orientation::Compact;
+
+/// The stations a small diagram draws: (the station whose box it is, its title, its class).
+fn mini_boxes(lang: Lang, slave: bool) -> Vec<(StationId, String, &'static str)> {
+    let group = tf(lang, Key::StConsumerGroup, &[&""]).trim().to_string();
+    [
+        (StationId::Producer, t(lang, Key::StProducer).to_string(), "prod"),
+        (StationId::MasterCache, t(lang, Key::StMaster).to_string(), "master"),
+        (StationId::SlaveCache, t(lang, Key::StSlave).to_string(), "slave"),
+        (StationId::ConsumeQueue, t(lang, Key::StQueue).to_string(), "queue"),
+        (StationId::Consumer, group, "cons"),
+        (StationId::Retry, "%RETRY%".to_string(), "retry"),
+        (StationId::Dlq, "%DLQ%".to_string(), "dlq"),
+        (StationId::Lost, t(lang, Key::StLost).to_string(), "lost"),
+    ]
+    .into_iter()
+    .filter(|b| slave || b.2 != "slave")
+    .collect()
+}
+
+/// A lane's small diagram at `at`: the main picture's geometry ([`crate::layout`] at [`MINI`]),
+/// its links ([`pipeline::links_view`]) and its tokens ([`crate::layout::tokens`], with the
+/// tokens' `.tok-*` looks), drawn at the lane's size. It follows the shared playhead.
+pub fn mini_diagram(lang: Lang, tracks: &Tracks, ledger: &Ledger, at: SimTime, slave: bool) -> Html {
+    let (w, h) = crate::layout::canvas(MINI);
+    let (tokens, _) = crate::layout::tokens(MINI, tracks, ledger, at);
+    let moving = tokens.iter().filter(|t| t.moving).count();
+    html! {
+        <svg class="mini-pipeline" viewBox={format!("0 0 {w} {h}")} role="img" aria-label={t(lang, Key::PipelineLabel)}
+             data-testid="lane-mini" data-tokens={tokens.len().to_string()} data-moving={moving.to_string()}>
+            { for mini_boxes(lang, slave).into_iter().map(|(s, title, class)| {
+                let b = crate::layout::outer(MINI, s);
                 html! {
-                    <g class={classes!("st", *class, (*n > 0).then_some("some"))}>
-                        <rect x={x.to_string()} y="2" width={w.to_string()} height="42" rx="5" />
-                        <text x={(x + w / 2.0).to_string()} y="21" class="n" text-anchor="middle">{n.to_string()}</text>
-                        <text x={(x + w / 2.0).to_string()} y="37" class="l" text-anchor="middle">{t(lang, *key)}</text>
+                    <g class={classes!("mini-st", class)}>
+                        <rect x={b.x.to_string()} y={b.y.to_string()} width={b.w.to_string()} height={b.h.to_string()} rx="8" />
+                        <text x={(b.x + 8.0).to_string()} y={(b.y + 24.0).to_string()}>{title}</text>
                     </g>
                 }
             }) }
+            { pipeline::links_view(MINI, slave) }
+            <g class="mini-tokens">
+                { for tokens.iter().map(|tok| html! {
+                    <g class={look_class(tok.look)} data-msg={tok.msg.to_string()}>
+                        <circle class="body" cx={format!("{:.1}", tok.x)} cy={format!("{:.1}", tok.y)} r={crate::layout::TOKEN_R.to_string()} />
+                    </g>
+                }) }
+            </g>
         </svg>
     }
 }
@@ -87,8 +131,10 @@ fn tallies(report: &rmq_sim::report::Report, diff: Option<&LaneDiff>) -> Html {
                 let d = diff.map_or(0, |d| d.delta(*v));
                 let better = matches!(v, Verdict::Delivered) == (d > 0);
                 let class = (d != 0).then_some(if better { "better" } else { "worse" });
+                // A verdict no lane has (and no difference) is folded away in the side column.
+                let zero = (n == 0 && d == 0).then_some("zero");
                 html! {
-                    <tr class={classes!(class)} data-verdict={v.name()}>
+                    <tr class={classes!(class, zero)} data-verdict={v.name()}>
                         <th scope="row"><code>{v.name()}</code></th>
                         <td data-testid="lane-count">{n}</td>
                         <td class="delta">{ if d != 0 { format!("{d:+}") } else { String::new() } }</td>
@@ -127,17 +173,6 @@ const LETTERS: [&str; 4] = ["A", "B", "C", "D"];
 pub fn lanes(p: &Props) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
     let Some(ctx) = use_context::<LanesCtx>() else { return html! {} };
-    let run_key = Rc::as_ptr(&p.pb.run) as usize;
-    // The lane cards are drawn by the extras module (issue 23): it gets the run as its link body
-    // (made once per run, while lanes are open), the playhead and the lanes, and sends back the
-    // lanes to show when one is closed.
-    let open = !ctx.knobs.is_empty();
-    let link = {
-        let run = p.pb.run.clone();
-        use_memo((run_key, open), move |(_, open)| {
-            if *open { crate::share::encode_run(&run.timeline, SimTime::ZERO, &Default::default()) } else { String::new() }
-        })
-    };
     let base = &p.pb.run;
     let addable: Vec<Knob> = Knob::ALL
         .into_iter()
@@ -148,14 +183,6 @@ pub fn lanes(p: &Props) -> Html {
         .collect();
     let full = ctx.knobs.len() >= MAX_LANES;
     let base_sc = &base.timeline.scenario;
-    let on_lanes = {
-        let ctx = ctx.clone();
-        Callback::from(move |(name, text): (String, String)| {
-            if name == "lanes" {
-                ctx.set.emit(crate::share::parse_lanes(&text));
-            }
-        })
-    };
     html! {
         <section class="panel lanes" data-testid="lanes" aria-labelledby="lanes-h">
             <h2 id="lanes-h">{t(lang, Key::LanesHeading)}</h2>
@@ -176,11 +203,44 @@ pub fn lanes(p: &Props) -> Html {
                     html! { <button class="chip" {onclick} {title} disabled={full} data-testid="lane-add" data-knob={k.id()}>{label}</button> }
                 }) }
             </div>
-            if open {
-                <ExtraSlot mount="mount_lanes" base={p.base.clone()} on_event={on_lanes}
-                    fields={vec![("link", Field::Str((*link).clone())), ("cursorUs", Field::Num(p.pb.cursor.0 as f64)),
-                        ("lang", Field::Str(lang.tag().into())), ("lanes", Field::Str(crate::share::lanes_text(&ctx.knobs)))]} />
+        </section>
+    }
+}
+
+/// The open lanes' cards, where they are seen while scrubbing: beside the picture at desktop
+/// widths, under it on a narrow screen (the page places them; issue 24 item 6). Nothing while no
+/// lane is open.
+#[function_component(LaneCards)]
+pub fn lane_cards(p: &Props) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
+    let Some(ctx) = use_context::<LanesCtx>() else { return html! {} };
+    let run_key = Rc::as_ptr(&p.pb.run) as usize;
+    // The lane cards are drawn by the extras module (issue 23): it gets the run as its link body
+    // (made once per run, while lanes are open), the playhead and the lanes, and sends back the
+    // lanes to show when one is closed.
+    let open = !ctx.knobs.is_empty();
+    let link = {
+        let run = p.pb.run.clone();
+        use_memo((run_key, open), move |(_, open)| {
+            if *open { crate::share::encode_run(&run.timeline, SimTime::ZERO, &Default::default()) } else { String::new() }
+        })
+    };
+    let on_lanes = {
+        let ctx = ctx.clone();
+        Callback::from(move |(name, text): (String, String)| {
+            if name == "lanes" {
+                ctx.set.emit(crate::share::parse_lanes(&text));
             }
+        })
+    };
+    if !open {
+        return html! {};
+    }
+    html! {
+        <section class="lane-cards" data-testid="lane-cards" aria-label={t(lang, Key::LanesHeading)}>
+            <ExtraSlot mount="mount_lanes" base={p.base.clone()} on_event={on_lanes}
+                fields={vec![("link", Field::Str((*link).clone())), ("cursorUs", Field::Num(p.pb.cursor.0 as f64)),
+                    ("lang", Field::Str(lang.tag().into())), ("lanes", Field::Str(crate::share::lanes_text(&ctx.knobs)))]} />
         </section>
     }
 }
@@ -208,7 +268,8 @@ pub fn lane_grid(p: &GridProps) -> Html {
     let base = &p.pb.run;
     let cursor = p.pb.cursor;
     let faults = base.faults.len();
-    let card = |letter: &str, change: Html, ledger: &Ledger, slave: bool, report: &rmq_sim::report::Report, diff: Option<&LaneDiff>, remove: Html| {
+    #[allow(clippy::too_many_arguments)]
+    let card = |letter: &str, change: Html, tracks: &Tracks, ledger: &Ledger, slave: bool, report: &rmq_sim::report::Report, diff: Option<&LaneDiff>, remove: Html| {
         html! {
             <article class="lane" data-testid="lane" data-lane={letter.to_string()} data-cursor-ms={cursor.as_ms().to_string()} data-version={report.version.name()}
                      data-lost-after-ack={report.summary.verdicts["LOST_AFTER_ACK"].to_string()} data-faults={faults.to_string()}>
@@ -219,7 +280,8 @@ pub fn lane_grid(p: &GridProps) -> Html {
                     <span class="lane-clock" data-testid="lane-clock">{clock(cursor)}</span>
                     { remove }
                 </header>
-                { diagram(lang, ledger, cursor, slave) }
+                { mini_diagram(lang, tracks, ledger, cursor, slave) }
+                { caption(lang, ledger, cursor, slave) }
                 { tallies(report, diff) }
                 if let Some(d) = diff { <p class="lane-diff" data-testid="lane-diff">{diff_sentence(lang, letter, d)}</p> }
             </article>
@@ -230,7 +292,7 @@ pub fn lane_grid(p: &GridProps) -> Html {
         <>
             if !runs.is_empty() {
             <div class={classes!("lane-grid", format!("n{}", runs.len() + 1))}>
-                { card(LETTERS[0], html! { {t(lang, Key::LaneThisRun)} }, base.done.ledger(), base_sc.slave.enabled, &base.report, None, html! {}) }
+                { card(LETTERS[0], html! { {t(lang, Key::LaneThisRun)} }, &base.tracks, base.done.ledger(), base_sc.slave.enabled, &base.report, None, html! {}) }
                 { for runs.iter().enumerate().map(|(i, (l, d))| {
                     let (ctx, k) = (ctx.clone(), l.knob);
                     let onclick = Callback::from(move |_: MouseEvent| ctx.remove(k));
@@ -239,10 +301,50 @@ pub fn lane_grid(p: &GridProps) -> Html {
                         Knob::SameOn(v) => html! { {tf(lang, Key::LaneSameOn, &[&v])} },
                         _ => html! { <code>{l.change.clone()}</code> },
                     };
-                    card(LETTERS[i + 1], change, l.done.ledger(), l.done.scenario().slave.enabled, &l.report, Some(d), remove)
+                    card(LETTERS[i + 1], change, &l.tracks, l.done.ledger(), l.done.scenario().slave.enabled, &l.report, Some(d), remove)
                 }) }
             </div>
         }
         </>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::{outer, tokens, Rect};
+
+    fn inside(r: Rect, x: f64, y: f64) -> bool {
+        r.x <= x && x <= r.x + r.w && r.y <= y && y <= r.y + r.h
+    }
+
+    #[test]
+    fn a_lanes_small_diagram_draws_the_pictures_stations_and_tokens_at_the_playhead() {
+        // Lane B of the first run: the same whole path under SYNC_FLUSH.
+        let base = crate::playback::Timeline::new(rmq_sim::scenario::presets::load(crate::DEFAULT_PRESET).unwrap());
+        let lane = super::super::LaneRun::new(&base, Knob::SyncFlush).expect("whole-path runs ASYNC_FLUSH");
+        let ledger = lane.done.ledger();
+        let boxes = mini_boxes(Lang::En, true);
+        assert_eq!(boxes.len(), 8, "producer, master, slave, queue, consumer group, %RETRY%, %DLQ%, lost");
+        let (w, h) = crate::layout::canvas(MINI);
+        let at = |ms: u64| tokens(MINI, &lane.tracks, ledger, SimTime::from_ms(ms)).0;
+        for ms in [0, 10, 500, 1_950, 16_000, 26_100, 40_000] {
+            for tok in at(ms) {
+                assert!(inside(Rect { x: 0.0, y: 0.0, w, h }, tok.x, tok.y), "{ms} ms: msg#{} drawn at ({}, {}) outside", tok.msg, tok.x, tok.y);
+                if !tok.moving {
+                    assert!(boxes.iter().any(|(s, _, _)| inside(outer(MINI, *s), tok.x, tok.y)), "{ms} ms: msg#{} rests in a drawn box", tok.msg);
+                }
+            }
+        }
+        // It follows the playhead: msg#0 travels to the master over 0–20 ms, and by the end every
+        // message rests somewhere.
+        let pos = |ms: u64| at(ms).iter().find(|t| t.msg == 0).map(|t| (t.moving, t.x, t.y)).unwrap();
+        let (early, late) = (pos(5), pos(15));
+        assert!(early.0 && late.0, "msg#0 on its way at 5 and 15 ms");
+        assert!((early.1, early.2) != (late.1, late.2), "msg#0 moved between 5 and 15 ms");
+        assert_ne!(at(500).len(), at(40_000).len());
+        assert_eq!(at(40_000).iter().filter(|t| !t.moving).count(), ledger.messages.len());
+        // The caption's counts are the lane's own.
+        assert_eq!(stations_at(ledger, SimTime::from_ms(40_000))[0], 20);
     }
 }

@@ -21,7 +21,7 @@ use crate::playback::Timeline;
 
 pub use downloads::Downloads;
 pub use gantt::RetrySchedule;
-pub use lanes::Lanes;
+pub use lanes::{LaneCards, Lanes};
 pub use whatif_panel::WhatIfPanel;
 
 pub use crate::share::{lanes_text, parse_lanes, MAX_LANES};
@@ -76,6 +76,8 @@ pub struct LaneRun {
     pub change: String,
     pub done: Sim,
     pub report: rmq_sim::report::Report,
+    /// Every message's moves, for the lane's small diagram (as the main picture's).
+    pub tracks: crate::layout::Tracks,
 }
 
 impl LaneRun {
@@ -84,7 +86,8 @@ impl LaneRun {
         let scenario = knob.apply(&base.scenario)?;
         let done = Timeline { scenario, injected: base.injected.clone() }.run_to_end();
         let report = rmq_sim::report::Report::of(&done);
-        Some(LaneRun { knob, change: knob.describe(&base.scenario), done, report })
+        let tracks = crate::layout::Tracks::build(done.events(), done.ledger());
+        Some(LaneRun { knob, change: knob.describe(&base.scenario), done, report, tracks })
     }
 }
 

@@ -444,7 +444,15 @@ fn queue_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
                 }
             }) }
             { for lanes }
-            <text class="rg-label start" x={(a.x + 2.0).to_string()} y={(a.y + a.h - 4.0).to_string()}>{tf(lang, Key::ConsumedTo, &[&cv.main_offset, &len])}</text>
+            { for {
+                let whole = tf(lang, Key::ConsumedTo, &[&cv.main_offset, &len]);
+                let (head, tail) = (tf(lang, Key::ConsumedToHead, &[&cv.main_offset]), tf(lang, Key::ConsumedToTail, &[&len]));
+                let lines = layout::consumed_lines(o, &whole, &head, &tail);
+                let last = lines.len() - 1;
+                lines.into_iter().enumerate().map(move |(i, (text, fit))| {
+                    fitted("rg-label start q-consumed", a.x + 2.0, a.y + a.h - 4.0 - 11.0 * (last - i) as f64, &text, &fit, layout::RG_PX)
+                }).collect::<Vec<_>>()
+            } }
         </>
     }
 }
@@ -538,7 +546,7 @@ fn overflow_labels(o: Orientation, overflow: &layout::Overflow, lang: Lang) -> H
 /// The links between the stations, under the tokens that travel them ([`layout::route`]): a
 /// line across each gap between two boxes, with an arrowhead in the message's direction (no
 /// replication link without a slave).
-fn links_view(o: Orientation, has_slave: bool) -> Html {
+pub fn links_view(o: Orientation, has_slave: bool) -> Html {
     html! {
         <g class="links" data-testid="links" aria-hidden="true">
             { for layout::LINKS.iter().filter(|(_, _, what)| has_slave || *what != "replicate").map(|(a, b, what)| {

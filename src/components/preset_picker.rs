@@ -17,6 +17,36 @@ pub struct Props {
     /// Drawn under the heading, before the groups: the version selector.
     #[prop_or_default]
     pub children: Html,
+    /// One drop-down of the groups instead of the list of buttons (an embed in a docs column,
+    /// where the list would be ~3,800 px tall; issue 24 item 6).
+    #[prop_or_default]
+    pub compact: bool,
+}
+
+/// The compact picker: the groups as `<optgroup>`s of one `<select>`; choosing opens the preset.
+fn preset_select(lang: Lang, p: &Props) -> Html {
+    let onchange = {
+        let on_load = p.on_load.clone();
+        Callback::from(move |e: Event| {
+            let Some(sel) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else { return };
+            if let Some(pr) = presets::find(&sel.value()) {
+                on_load.emit(pr.id);
+            }
+        })
+    };
+    let current = p.current.as_deref();
+    html! {
+        <select class="preset-select" {onchange} aria-labelledby="presets-h" data-testid="preset-select">
+            if current.and_then(presets::find).is_none() { <option value="" selected=true>{"…"}</option> }
+            { for grouped().into_iter().map(|(g, list)| html! {
+                <optgroup label={t(lang, g)}>
+                    { for list.into_iter().map(|pr| html! {
+                        <option value={pr.id} selected={current == Some(pr.id)}>{preset_text(lang, pr).0}</option>
+                    }) }
+                </optgroup>
+            }) }
+        </select>
+    }
 }
 
 /// Groups by id, in the pipeline's order; a preset not listed falls into "More".
@@ -43,6 +73,15 @@ fn grouped() -> Vec<(Key, Vec<&'static Preset>)> {
 #[function_component(PresetPicker)]
 pub fn preset_picker(p: &Props) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
+    if p.compact {
+        return html! {
+            <section class="panel presets presets-compact" aria-labelledby="presets-h">
+                <h2 id="presets-h">{t(lang, Key::PresetsHeading)}</h2>
+                { preset_select(lang, p) }
+                { p.children.clone() }
+            </section>
+        };
+    }
     html! {
         <section class="panel presets" aria-labelledby="presets-h">
             <h2 id="presets-h">{t(lang, Key::PresetsHeading)}</h2>

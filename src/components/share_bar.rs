@@ -28,8 +28,7 @@ enum Shown {
 }
 
 /// The panels the Embed button offers beside the picture and its controls (always embedded), with
-/// their headings; a newly pressed Embed includes none of them, so that the pasted frame is the
-/// size of the picture (≤ 700 px in a 690 px column; the summary under it would add ~700 px).
+/// their headings; a newly pressed Embed includes the summary only ([`EMBED_DEFAULT`]).
 const EMBED_PANELS: [(Panel, Key); 7] = [
     (Panel::Summary, Key::SummaryHeading),
     (Panel::Inspector, Key::InspectorHeading),
@@ -40,6 +39,11 @@ const EMBED_PANELS: [(Panel, Key); 7] = [
     (Panel::Config, Key::ConfigHeading),
 ];
 
+/// What a newly pressed Embed includes beside the picture and its controls: the summary, which
+/// a docs column draws as one line under Play, so the pasted frame stays ≤ 700 px in a 690 px
+/// column (issue 24 item 6).
+pub const EMBED_DEFAULT: [Panel; 1] = [Panel::Summary];
+
 /// What an embed with `chosen` panels hides: every other panel.
 pub fn embed_hide(chosen: &[Panel]) -> std::collections::BTreeSet<Panel> {
     Panel::ALL.into_iter().filter(|p| !chosen.contains(p)).collect()
@@ -48,7 +52,7 @@ pub fn embed_hide(chosen: &[Panel]) -> std::collections::BTreeSet<Panel> {
 #[function_component(ShareBar)]
 pub fn share_bar(p: &Props) -> Html {
     let shown = use_state(|| None::<Shown>);
-    let chosen = use_state(Vec::<Panel>::new);
+    let chosen = use_state(|| EMBED_DEFAULT.to_vec());
     let status = use_state(|| None::<Key>);
     let l = use_context::<Lang>().unwrap_or_default();
     let field = use_node_ref();
@@ -214,6 +218,13 @@ pub fn model_note(p: &ModelNoteProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_embed_shows_the_picture_its_controls_and_the_summary() {
+        let hide = embed_hide(&EMBED_DEFAULT);
+        assert!(!hide.contains(&Panel::Summary), "the summary is in the default snippet");
+        assert_eq!(hide.len(), Panel::ALL.len() - 1, "and nothing else");
+    }
 
     #[test]
     fn an_embed_hides_every_panel_not_chosen() {

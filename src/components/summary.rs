@@ -99,6 +99,38 @@ fn cost_table(lang: Lang, r: &Report, ended: bool) -> Html {
 pub struct Props {
     pub pb: Playback,
     pub dispatch: Callback<Action>,
+    /// One line of counts at the playhead, the full panel folded under it (an embed in a docs
+    /// column: the diagram, its controls and this line fit 700 px; issue 24 item 6).
+    #[prop_or_default]
+    pub compact: bool,
+}
+
+/// The compact summary's line: the producer's `SEND_OK` and the verdicts decided by the
+/// playhead — `DELIVERED` and `LOST_AFTER_ACK` always, any other once it has happened (a verdict
+/// named before it happens would tell the ending).
+pub fn strip_counts(pb: &Playback) -> Vec<(&'static str, u32)> {
+    let sent_ok = statuses_so_far(pb).into_iter().filter(|(k, n)| *k == "SEND_OK" || *n > 0);
+    let verdicts = Verdict::ALL
+        .iter()
+        .map(|v| (v.name(), pb.decided_by(*v, pb.cursor)))
+        .filter(|(k, n)| matches!(*k, "DELIVERED" | "LOST_AFTER_ACK") || *n > 0);
+    sent_ok.chain(verdicts).collect()
+}
+
+fn strip(l: Lang, pb: &Playback) -> Html {
+    html! {
+        <span class="strip-counts" role="group" aria-label={t(l, Key::SummaryStripLabel)}>
+            { for strip_counts(pb).into_iter().map(|(k, n)| {
+                let sym = Verdict::ALL.iter().find(|v| v.name() == k).map_or_else(|| status_symbol(k), |v| verdict_symbol(*v));
+                let broken = k == "LOST_AFTER_ACK" && n > 0;
+                html! {
+                    <span class={classes!("strip-count", broken.then_some("has"))} data-count={k}>
+                        <span class="sym" aria-hidden="true">{sym}</span><code>{k}</code>{" "}<b>{n}</b>
+                    </span>
+                }
+            }) }
+        </span>
+    }
 }
 
 /// Send statuses the producer has seen by the playhead (from the playback `Sim`'s ledger).
@@ -143,9 +175,8 @@ pub fn summary(p: &Props) -> Html {
     // The run's outcomes only once the playhead reaches the end (issue 24: never spoil the ending).
     let ended = pb.cursor >= pb.run.end;
     let show = first_broken(pb, &lost).map(|id| p.dispatch.reform(move |_: MouseEvent| Action::Select(Some(id))));
-    html! {
-        <section class="panel summary" aria-labelledby="summary-h" data-testid="summary">
-            <h2 id="summary-h">{t(l, Key::SummaryHeading)}</h2>
+    let full = html! {
+        <>
             <div class={classes!("broken", (broken_now > 0).then_some("has"))} data-testid="broken">
                 <span class="b-num">{broken_now}</span>
                 <span class="b-text">{ if ended { tf(l, Key::BrokenText, &[&broken_end]) } else { t(l, Key::BrokenTextSoFar).to_string() } }</span>
@@ -171,6 +202,48 @@ pub fn summary(p: &Props) -> Html {
             { cost_table(l, &pb.run.report, ended) }
             { lost_list(l, &lost, &p.dispatch) }
             <p class="digest">{tf(l, Key::Digest, &[&pb.run.report.seed, &&pb.run.report.event_log_digest[..12]])}</p>
+        </>
+    };
+    if p.compact {
+        // The line is the disclosure's summary: clicking it unfolds the whole panel below.
+        return html! {
+            <section class="summary summary-compact" aria-labelledby="summary-h" data-testid="summary" data-compact="true">
+                <details>
+                    <summary>
+                        <h2 id="summary-h" class="strip-h">{t(l, Key::SummaryHeading)}</h2>
+                        { strip(l, pb) }
+                        <span class="strip-more">{t(l, Key::SummaryAllCounts)}</span>
+                    </summary>
+                    <div class="summary-full">{ full }</div>
+                </details>
+            </section>
+        };
+    }
+    html! {
+        <section class="panel summary" aria-labelledby="summary-h" data-testid="summary">
+            <h2 id="summary-h">{t(l, Key::SummaryHeading)}</h2>
+            { full }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::playback::Action;
+    use rmq_sim::SimTime;
+
+    #[test]
+    fn the_compact_line_counts_at_the_playhead_and_names_no_verdict_before_it_happens() {
+        let pb = Playback::new(rmq_sim::scenario::presets::load(crate::DEFAULT_PRESET).unwrap());
+        // Before Play: what every run has, all zero; no dead letter named before one happens.
+        assert_eq!(strip_counts(&pb), [("SEND_OK", 0), ("DELIVERED", 0), ("LOST_AFTER_ACK", 0)]);
+        let end = pb.run.end;
+        let pb = pb.apply(Action::Seek(end));
+        assert_eq!(strip_counts(&pb), [("SEND_OK", 20), ("DELIVERED", 14), ("LOST_AFTER_ACK", 5), ("DEAD_LETTERED", 1)]);
+        // Mid-run (after the power cut, before the consumer): the broken promises so far.
+        let pb = pb.apply(Action::Seek(SimTime::from_ms(14_000)));
+        assert!(strip_counts(&pb).contains(&("LOST_AFTER_ACK", 5)), "{:?}", strip_counts(&pb));
+        assert!(strip_counts(&pb).contains(&("DELIVERED", 0)));
     }
 }

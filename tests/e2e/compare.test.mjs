@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { deflateSync, inflateSync } from 'node:zlib';
-import { ARTIFACTS, startLab, stopLab, openApp, seekToEnd, runAxe, seriousIds } from './helpers.mjs';
+import { ARTIFACTS, startLab, stopLab, openApp, seekTo, seekToEnd, runAxe, seriousIds } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 let server, browser;
@@ -227,3 +227,47 @@ test('downloads: events, history, CSV, SVG and PNG are valid files', { timeout: 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+/** The circles of lane `i`'s small diagram: "msg@x,y" for each token drawn. */
+const miniTokens = (page, i) => page.locator('[data-testid=lane]').nth(i).locator('[data-testid=lane-mini] circle')
+  .evaluateAll(cs => cs.map(c => `${c.parentNode.dataset.msg}@${c.getAttribute('cx')},${c.getAttribute('cy')}`).join(' '));
+
+for (const [width, where] of [[1440, 'beside'], [375, 'under']]) {
+  test(`lanes are small diagrams ${where} the picture at ${width} px, following the playhead`, { timeout: 180000 }, async () => {
+    const { page, errors } = await openApp(browser, `${server.url}?lang=en`, { width, height: 900 });
+    await page.click('[data-testid=lane-add][data-knob=SYNC_FLUSH]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=lane] [data-testid=lane-mini]').length === 2, null, { timeout: 30000 });
+    // Where the cards are: in the side column beside the picture, or right under the picture.
+    const place = await page.evaluate(() => {
+      const cards = document.querySelector('[data-testid=lane-cards]');
+      const pic = document.querySelector('svg.pipeline').getBoundingClientRect();
+      const c = cards.getBoundingClientRect();
+      return { side: !!cards.closest('.side'), picTop: pic.top, picBottom: pic.bottom, picRight: pic.right, top: c.top, left: c.left };
+    });
+    if (where === 'beside') {
+      assert.ok(place.side && place.left >= place.picRight, `the cards beside the picture: ${JSON.stringify(place)}`);
+      assert.ok(place.top < place.picBottom, `level with the picture: ${JSON.stringify(place)}`);
+    } else {
+      assert.ok(!place.side && place.top >= place.picBottom && place.top - place.picBottom < 40, `the cards right under the picture: ${JSON.stringify(place)}`);
+    }
+    // Lane B's small diagram changes with the playhead: msg#0 travels at 10 ms, rests at 1 s.
+    await seekTo(page, 10);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=lane]')[1]?.dataset.cursorMs === '10');
+    const early = await miniTokens(page, 1);
+    await seekTo(page, 1000);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=lane]')[1]?.dataset.cursorMs === '1000');
+    await page.waitForFunction(before => {
+      const cs = [...document.querySelectorAll('[data-testid=lane]')[1].querySelectorAll('[data-testid=lane-mini] circle')];
+      return cs.map(c => `${c.parentNode.dataset.msg}@${c.getAttribute('cx')},${c.getAttribute('cy')}`).join(' ') !== before;
+    }, early);
+    const later = await miniTokens(page, 1);
+    assert.notEqual(later, early, 'the small diagram moved with the playhead');
+    assert.ok(later.split(' ').length > early.split(' ').length, `more messages sent by 1 s (${later.split(' ').length} vs ${early.split(' ').length})`);
+    // The numbers stay, as the caption.
+    assert.match(await page.locator('[data-testid=lane]').nth(1).locator('[data-testid=lane-caption]').textContent(), /sent\s*11(?!\d)/);
+    await page.locator('[data-testid=lane-cards]').screenshot({ path: `${ARTIFACTS}lanes-mini-${width}.png` });
+    await page.screenshot({ path: `${ARTIFACTS}lanes-mini-page-${width}.png` });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}

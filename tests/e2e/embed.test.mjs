@@ -183,7 +183,7 @@ test('"Embed" writes an iframe snippet that carries the run', { timeout: 90000 }
   await expectCount(page, '.fault-mark', n => n > marks, 'the power cut is marked');
   const digest = await page.getAttribute('[data-testid=share]', 'data-digest');
   await page.click('[data-testid=embed]');
-  // The summary (whose digest is compared below) is chosen; a new snippet has the picture only.
+  // The summary (whose digest is compared below) is chosen: a new snippet has it already.
   await page.check('[data-testid=embed-panels] input[data-panel=summary]');
   const snippet = await eventually(async () => {
     const s = await page.inputValue('[data-testid=embed-snippet]');

@@ -119,7 +119,7 @@ test('the module lab is isolated from the page in both directions', { timeout: 6
   const inside = await page.locator('#lab-module').evaluate((host) => {
     const root = host.shadowRoot;
     const cs = (el) => getComputedStyle(el);
-    const h2 = root.querySelector('h2');
+    const h2 = root.querySelector('.panel h2');
     const code = root.querySelector('code');
     const lab = root.querySelector('.lab-host');
     return { shadow: !!root, h2Rule: cs(h2).borderBottomWidth, codeBg: cs(code).backgroundColor,
@@ -132,7 +132,7 @@ test('the module lab is isolated from the page in both directions', { timeout: 6
   assert.equal(inside.h2Size, `${(1.02 * 15).toFixed(2).replace(/0$/, '')}px`, 'rem means the lab\'s 15px, not the page\'s root size');
   // A docs theme with html { font-size: 62.5% } (mdBook's) leaves the lab's sizes alone.
   await page.addStyleTag({ content: 'html { font-size: 62.5%; line-height: 3; }' });
-  const themed = await page.locator('#lab-module').evaluate((host) => getComputedStyle(host.shadowRoot.querySelector('h2')).fontSize);
+  const themed = await page.locator('#lab-module').evaluate((host) => getComputedStyle(host.shadowRoot.querySelector('.panel h2')).fontSize);
   assert.equal(themed, inside.h2Size);
   await page.close();
 });
@@ -181,9 +181,10 @@ test('a sandboxed iframe served without Access-Control-Allow-Origin says why, wi
 });
 
 /** The snippet the Embed button writes (after `setup`), pasted into the example page's 690 px
- *  column without its script: how tall the lab in the frame is. */
+ *  column without its script: how tall the lab in the frame is, once its height has held for two
+ *  polls (the picture, the fonts and the summary drawn). */
 async function snippetHeight(page, setup, shot) {
-  await page.click('[data-testid=embed]');
+  if (await page.locator('[data-testid=embed-panels]').count() === 0) await page.click('[data-testid=embed]');
   await setup();
   const snippet = await page.inputValue('[data-testid=embed-snippet]');
   const host = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -193,31 +194,47 @@ async function snippetHeight(page, setup, shot) {
     m.innerHTML = html;
     m.querySelector('iframe').style.height = '3000px';
   }, snippet.replace(/<script[^>]*><\/script>/, ''));
-  const frame = host.frameLocator('main iframe');
-  await frame.locator('.embed-stage[data-orientation=compact]').waitFor({ timeout: 30000 });
-  const h = await frame.locator('.app.embed').evaluate(a => a.getBoundingClientRect().height);
-  await host.locator('main iframe').screenshot({ path: `${ARTIFACTS}${shot}`, clip: undefined }).catch(() => {});
+  const frameEl = await host.waitForSelector('main iframe');
+  const frame = await frameEl.contentFrame();
+  await frame.waitForSelector('.embed-stage[data-orientation=compact] svg.pipeline', { timeout: 30000 });
+  const h = await (await frame.waitForFunction(() => {
+    const h = Math.round(document.querySelector('.app.embed').getBoundingClientRect().height);
+    const same = window.__lastH === h;
+    window.__lastH = h;
+    return same && h > 0 && h;
+  }, null, { polling: 300, timeout: 30000 })).jsonValue();
+  const compact = await frame.locator('[data-testid=summary][data-compact=true]').count();
+  await host.locator('main iframe').screenshot({ path: `${ARTIFACTS}${shot}` }).catch(() => {});
   await host.close();
-  return { h, snippet };
+  return { h, snippet, compact };
 }
 
-test('the Embed button lets the author choose the panels; its frames fit a 690 px column', { timeout: 120000 }, async () => {
+test('the Embed button defaults to diagram + controls + summary: ≤ 700 px in a 690 px column, ≤ 1,200 px with hide=log,config', { timeout: 180000 }, async () => {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(server.url + '?lang=en&preset=async-flush-power-loss');
+  // The default preset: the whole path, with its tour.
+  await page.goto(server.url + '?lang=en');
   await page.waitForSelector('svg.pipeline');
-  // The default: the picture and its controls only.
-  const bare = await snippetHeight(page, async () => {
-    const checked = await page.locator('[data-testid=embed-panels] input:checked').count();
-    assert.equal(checked, 0, 'a new snippet embeds the picture and its controls only');
+  const checked = () => page.locator('[data-testid=embed-panels] input:checked').evaluateAll(is => is.map(i => i.dataset.panel));
+  // The default: the picture, its controls and the summary (one line under Play in a docs column).
+  const dflt = await snippetHeight(page, async () => {
+    assert.deepEqual(await checked(), ['summary'], 'a new snippet embeds the picture, its controls and the summary');
   }, 'embed-snippet-default-690.png');
-  console.log('diagram + controls', Math.round(bare.h));
-  assert.ok(bare.h <= 700, `diagram + controls: ${Math.round(bare.h)} px (≤ 700)`);
-  // With the summary chosen: the snippet changes and the frame grows by the summary.
-  const withSummary = await snippetHeight(page, async () => {
-    await page.check('[data-testid=embed-panels] input[data-panel=summary]');
-  }, 'embed-snippet-summary-690.png');
-  console.log('diagram + controls + summary', Math.round(withSummary.h));
-  assert.notEqual(bare.snippet, withSummary.snippet, 'the choice changes the snippet');
-  assert.ok(withSummary.h > bare.h + 300 && withSummary.h <= 1500, `with the summary: ${Math.round(withSummary.h)} px`);
+  console.log('diagram + controls + summary', dflt.h);
+  assert.equal(dflt.compact, 1, 'the summary is its one-line form in a docs column');
+  assert.ok(dflt.h <= 700, `diagram + controls + summary: ${dflt.h} px (≤ 700)`);
+  // Without the summary: the snippet changes and the frame is smaller.
+  const bare = await snippetHeight(page, async () => {
+    await page.uncheck('[data-testid=embed-panels] input[data-panel=summary]');
+  }, 'embed-snippet-bare-690.png');
+  console.log('diagram + controls', bare.h);
+  assert.notEqual(bare.snippet, dflt.snippet, 'the choice changes the snippet');
+  assert.ok(bare.h < dflt.h, `without the summary ${bare.h} px < ${dflt.h} px`);
+  // Every panel but the log and the configuration (hide=log,config).
+  const most = await snippetHeight(page, async () => {
+    for (const p of ['summary', 'inspector', 'tour', 'faults', 'presets']) await page.check(`[data-testid=embed-panels] input[data-panel=${p}]`);
+    assert.deepEqual((await checked()).sort(), ['faults', 'inspector', 'presets', 'summary', 'tour']);
+  }, 'embed-snippet-hide-log-config-690.png');
+  console.log('hide=log,config', most.h);
+  assert.ok(most.h <= 1200, `hide=log,config: ${most.h} px (≤ 1,200)`);
   await page.close();
 });

@@ -155,10 +155,10 @@ test('the first comparison lane fetches the lane cards, saying so meanwhile; clo
   const release = await holdExtras(page);
   // The add-menu is the lab's own: there before any fetch.
   await page.click('[data-testid=lane-add][data-knob=SYNC_FLUSH]');
-  await expectText(page, '[data-testid=lanes] [data-testid=extra-loading]', /Loading this part of the lab/);
+  await expectText(page, '[data-testid=lane-cards] [data-testid=extra-loading]', /Loading this part of the lab/);
   release();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=lane]').length === 2, null, { timeout: 30000 });
-  assert.equal(await page.locator('[data-testid=lanes] [data-testid=extra-loading]').count(), 0);
+  assert.equal(await page.locator('[data-testid=lane-cards] [data-testid=extra-loading]').count(), 0);
   // Closing lane B (a button of the extras' cards) reaches the lab: no lane left, the menu offers it again.
   await page.locator('[data-testid=lane] .close').first().click();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=lane]').length === 0);

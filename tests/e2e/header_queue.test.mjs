@@ -4,10 +4,11 @@
 // in both languages, and on a phone it wraps on a line of its own inside the page. The consume
 // queue's subtitle was cut ("TopicTest ×4 (mast…") in the wide picture's narrow station: now it is
 // whole everywhere, the broker the consumer reads from on a line of its own above the lanes where
-// the station is narrow. Screenshots at 1440, 375 and in a 690 px embed go to artifacts/.
+// the station is narrow, and "consumed to N of M" under the lanes stays inside it with 5-digit
+// offsets. Screenshots at 1440, 375 and in a 690 px embed go to artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARTIFACTS, startLab, stopLab, settle } from './helpers.mjs';
+import { ARTIFACTS, startLab, stopLab, settle, seekToEnd, eventually } from './helpers.mjs';
 
 let server, browser;
 before(async () => ({ server, browser } = await startLab()));
@@ -89,4 +90,33 @@ test('the consume queue\'s subtitle is whole at 1440, 375 and in a 690 px embed,
       await page.close();
     }
   }
+});
+
+test('with 5-digit offsets the consume queue\'s "consumed to N of M" stays whole inside its station at 1440 px', { timeout: 180000 }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(`${server.url}?lang=en&preset=defaults`);
+  await page.waitForSelector('svg.pipeline');
+  await page.fill('#cfg-producer-messages', '12000');
+  await page.fill('#cfg-producer-interval', '2ms');
+  await page.click('[data-testid=apply]');
+  await page.waitForFunction(() => /of 12000 sent/.test(document.querySelector('.st-producer .st-sub')?.dataset.full ?? ''), null, { timeout: 60000 });
+  await seekToEnd(page);
+  const got = await eventually(async () => {
+    const g = await page.evaluate(() => {
+      const svg = document.querySelector('svg.pipeline');
+      const b = (el) => { const r = el.getBBox(); return { x: r.x, y: r.y, w: r.width, h: r.height }; };
+      return { station: b(svg.querySelector('.st-queue rect')),
+        lines: [...svg.querySelectorAll('.q-consumed')].map((t) => ({ drawn: t.lastChild.textContent, full: t.dataset.full, box: b(t) })) };
+    });
+    assert.ok(g.lines.some((l) => /\d{5}/.test(l.full)), `5-digit offsets reached: ${JSON.stringify(g.lines)}`);
+    return g;
+  });
+  assert.equal(got.lines.length, 2, 'the narrow station splits the line');
+  for (const l of got.lines) {
+    assert.equal(l.drawn, l.full, `${l.full} drawn whole`);
+    assert.ok(inside(l.box, got.station), `${l.full} inside the station: ${JSON.stringify(got)}`);
+  }
+  await settle(page);
+  await page.locator('svg.pipeline').screenshot({ path: `${ARTIFACTS}queue-consumed-5-digit-1440.png` });
+  await page.close();
 });

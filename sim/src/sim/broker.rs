@@ -351,7 +351,8 @@ impl Sim {
         if n.epoch != epoch || n.flush_gen != gen || !n.is_up() {
             return;
         }
-        n.flush_in_progress = None;
+        // A truncation while the flush ran lowered its end (`truncate_with`).
+        let to = n.flush_in_progress.take().map_or(to, |end| end.min(to));
         let old = n.store.flushed;
         n.store.flushed = n.store.flushed.max(to);
         let flushed = n.store.flushed;

@@ -247,8 +247,26 @@ impl Sim {
         }
     }
 
+    /// A broker restarted: a rebalance that stopped because no broker could answer
+    /// ([`Sim::on_rebalance`]) resumes on its 20 s rhythm — RocketMQ's `RebalanceService` never
+    /// stops, and a broker brought back by a later fault (`SLAVE_UP`) answers it again (swarm
+    /// seed 19226: the master's disk gone, the slave stopped and started 5 min later, and the
+    /// queues stayed skipped for good).
+    pub(crate) fn resume_rebalance(&mut self) {
+        let c = &self.consumer;
+        let skipped = c.queues.values().any(|s| !s.assigned);
+        if self.sc.consumer.client == Client::Grpc || !c.online || c.rebalance_armed || !skipped {
+            return;
+        }
+        let at = (self.now + SimDuration::from_us(1)).next_tick(c.started_at, REBALANCE_INTERVAL);
+        self.consumer.rebalance_armed = true;
+        let cepoch = self.consumer.epoch;
+        self.schedule_at(at, Action::Rebalance { cepoch });
+    }
+
     /// `RebalanceService`'s periodic `doRebalance`: skipped queues are tried again. It keeps
-    /// trying only while some broker is up or will come back (otherwise nothing could answer).
+    /// trying only while some broker is up or will come back (otherwise nothing could answer;
+    /// a broker that comes back unforeseen resumes it, [`Sim::resume_rebalance`]).
     pub(super) fn on_rebalance(&mut self, cepoch: u32) {
         if cepoch != self.consumer.epoch || !self.consumer.online {
             return;

@@ -57,6 +57,23 @@ pub struct Controller {
     pub down_until: Option<SimTime>,
     /// The master's epoch file (`EpochFileCache`): each epoch and the offset it started at.
     pub epoch_starts: Vec<(u32, u64)>,
+    /// The master restarted in place and rewrote its current epoch's start
+    /// ([`super::replicas_manager`]): what the slaves still believe.
+    pub(crate) rewrite: Option<Rewrite>,
+    /// Slaves (brokerIds) whose HA handshake finds no consistent point with the master's epoch
+    /// file: they replicate nothing from this master.
+    pub stuck: BTreeSet<u32>,
+}
+
+/// A master's `changeToMaster` for the epoch it already led rewrote that epoch's start.
+#[derive(Clone, Debug)]
+pub(crate) struct Rewrite {
+    /// The broker that restarted in place.
+    pub broker: u32,
+    pub epoch: u32,
+    /// Slaves (brokerIds) not handshaken since, with the start their epoch file still has for
+    /// `epoch`.
+    pub pending: std::collections::BTreeMap<u32, u64>,
 }
 
 impl Controller {
@@ -70,6 +87,8 @@ impl Controller {
             gen: 0,
             down_until: None,
             epoch_starts: vec![(1, 0)],
+            rewrite: None,
+            stuck: BTreeSet::new(),
         }
     }
 
@@ -164,6 +183,11 @@ impl Sim {
         }
         let offset = self.node(self.position_of(new)).store.written;
         let ctrl = self.ctrl.as_mut().expect("controller");
+        // Another broker's epoch file from now on: what a restart in place left behind is moot.
+        if ctrl.rewrite.as_ref().is_some_and(|r| r.broker != new) {
+            ctrl.rewrite = None;
+            ctrl.stuck.clear();
+        }
         ctrl.epoch += 1;
         ctrl.master = Some(new);
         ctrl.sync_state_set = [new].into_iter().collect();

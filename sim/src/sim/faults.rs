@@ -580,6 +580,7 @@ impl Sim {
         } else {
             self.start_flush(node);
         }
+        self.resume_rebalance();
         match node {
             NodeId::Master => {
                 self.producer_no_route = false;

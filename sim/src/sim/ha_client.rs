@@ -117,7 +117,10 @@ impl Sim {
             return;
         }
         if self.master.is_up() && self.link_up(slave) {
-            self.connect_slave(slave);
+            // Controller mode: the handshake truncates first, or fails for good.
+            if self.replicas_on_handshake(slave) {
+                self.connect_slave(slave);
+            }
             return;
         }
         // Keep trying only while the master and the link can still come back.

@@ -262,7 +262,8 @@ impl Sim {
             let from = if offset == 0 { master_offset - master_offset % MAPPED_FILE_SIZE_COMMIT_LOG } else { offset };
             c.next_transfer_from = Some(from);
             self.emit(EventKind::SlaveReported { slave_offset: offset, transfer_from: from, slave });
-            if offset > master_offset || self.slave_log_diverged(slave) {
+            // Controller mode's handshake truncated the slave to the master already.
+            if self.ctrl.is_none() && (offset > master_offset || self.slave_log_diverged(slave)) {
                 // §4b: the master takes the slave's offset as acknowledged and never re-sends the
                 // gap, even once its new writes have passed that offset: they differ from the
                 // slave's bytes below it.

@@ -720,7 +720,7 @@ impl Sim {
     /// No unflushed bytes on a running broker and nothing left to replicate.
     fn stores_clean(&self) -> bool {
         let clean = |n: &Node| !n.is_up() || n.store.dirty() == 0 && n.store.uncommitted() == 0;
-        clean(&self.master) && self.slaves.iter().all(clean) && !self.replication_pending()
+        clean(&self.master) && self.slaves.iter().all(clean) && !self.replication_pending() && !self.sync_state_set_would_shrink()
     }
 
     fn end(&mut self, reason: EndReason) {

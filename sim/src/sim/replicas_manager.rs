@@ -22,7 +22,24 @@
 //!   only up to it (`CommitLog.getConfirmOffset`); slaves get it from the master.
 //! - **Truncation on rejoin** (`AutoSwitchHAClient.doTruncate`, `EpochFileCache.findConsistentPoint`):
 //!   a replica that comes back under a newer master epoch cuts its log to the end of the last
-//!   epoch it shares with the master. What only it held is gone, from its own disk too.
+//!   epoch it shares with the master. What only it held is gone, from its own disk too. Every
+//!   handshake does this: the consistent point is the lesser of the two ends of the newest
+//!   epoch both files start at the same offset, so a slave ahead of its master cuts back to the
+//!   master's end (controller mode has no "master behind its slave" of 4.x, spec §4b).
+//! - **A master back before the controller noticed** (a power cut or a lost disk found only by
+//!   the heartbeat timeout, `controllerHeartBeatTimeoutMills`, and a restart sooner): the fresh
+//!   process registers, the controller still names it master (`registerBroker`: the master is
+//!   alive while its last heartbeat is recent) with the same epoch, and `changeToMaster` runs
+//!   its full path (`masterBrokerId` is null in a new process, so not the "last role was
+//!   master" shortcut): `AutoSwitchHAService.changeToMaster` removes the epoch's entry and
+//!   appends it again at `getMaxPhyOffset()` — the epoch now starts at the recovered end.
+//!   `checkSyncStateSetAndDoReport` runs at once and finds no slave connected: the set shrinks
+//!   to the master alone. A slave's next handshake finds the epoch's starts differ and falls
+//!   back to the epoch before, cutting everything it held of this epoch (what the master kept
+//!   it fetches again; what the master lost is gone); in the group's first epoch there is none
+//!   before: no consistent point, the handshake fails every time and the slave replicates
+//!   nothing from this master. (A lost disk takes the broker's `brokerIdentity` file too; the
+//!   lab keeps the broker's id and models it as the same replica with an empty epoch file.)
 
 use std::collections::BTreeSet;
 
@@ -75,6 +92,17 @@ impl Sim {
             }
         }
         self.alter_sync_state_set(set, "shrunk");
+    }
+
+    /// The master's next SyncStateSet check will drop a member that has no connection (the
+    /// controller is there to apply it): work a quiet-looking run still has, since it may free
+    /// what waits above a frozen confirm offset (swarm seed 8126 of the 20,000-case run: the
+    /// controller came back after the slave stopped, and the run ended before the check).
+    pub(crate) fn sync_state_set_would_shrink(&self) -> bool {
+        let Some(c) = &self.ctrl else { return false };
+        c.up && self.master.is_up()
+            && c.master == Some(self.master.broker_id)
+            && c.sync_state_set.iter().any(|&b| b != self.master.broker_id && !self.ha.conns.iter().any(|conn| self.node(conn.slave).broker_id == b))
     }
 
     /// `alterSyncStateSet` through the controller: applied when it answers (nothing while it is
@@ -240,20 +268,132 @@ impl Sim {
 
     /// `doTruncate`: cut `slave`'s log at `point`; the copies only it held are lost.
     fn truncate_to_consistent_point(&mut self, slave: NodeId, point: u64, epoch: u32) {
+        let why = LossReason::TruncatedOnRejoin { node: slave, at: self.now, epoch };
+        self.truncate_with(slave, point, epoch, why);
+    }
+
+    /// Cuts `slave`'s log at `point`, following `epoch`; the copies only it held are lost `why`.
+    fn truncate_with(&mut self, slave: NodeId, point: u64, epoch: u32, why: LossReason) {
         let written = self.node(slave).store.written;
         if point >= written {
             return;
         }
         let n = self.node_mut(slave);
         let cut = n.store.truncate(point);
+        // A flush running over the cut bytes ends at the cut: what is written there later (the
+        // master's bytes, sent again) was not part of it.
+        n.flush_in_progress = n.flush_in_progress.map(|to| to.min(point));
         let broker = n.broker_id;
         self.emit(EventKind::LogTruncated { node: slave, broker, to: point, cut: written - point, epoch });
-        let now = self.now;
         for r in cut {
             if self.master.store.find(r.copy).is_some() || r.topic == Topic::Schedule {
                 continue;
             }
-            self.copy_gone(r.copy, slave, LossReason::TruncatedOnRejoin { node: slave, at: now, epoch });
+            self.copy_gone(r.copy, slave, why.clone());
+        }
+    }
+
+    /// The master restarted while the controller still names it master (module doc): the
+    /// epoch's start is rewritten to its recovered end and the SyncStateSet shrinks to it.
+    fn restart_in_place(&mut self) {
+        let (broker, end) = (self.master.broker_id, self.master.store.written);
+        let Some(c) = self.ctrl.as_mut() else { return };
+        if !c.up || c.master != Some(broker) {
+            return;
+        }
+        let epoch = c.epoch;
+        let Some(last) = c.epoch_starts.last_mut().filter(|(e, _)| *e == epoch) else { return };
+        let from = last.1;
+        if from != end {
+            last.1 = end;
+            // Every slave that holds data of this epoch has an entry for it, at the start it
+            // learned (the old one, or an earlier rewrite's).
+            let mut pending = c.rewrite.take().map(|r| r.pending).unwrap_or_default();
+            for s in &self.slaves {
+                if s.ha_epoch == epoch && !c.stuck.contains(&s.broker_id) {
+                    pending.entry(s.broker_id).or_insert(from);
+                }
+            }
+            c.rewrite = Some(super::controller::Rewrite { broker, epoch, pending });
+            self.emit(EventKind::EpochStartRewritten { broker, epoch, from, to: end });
+        }
+        self.alter_sync_state_set([broker].into_iter().collect(), "shrunk");
+    }
+
+    /// `AutoSwitchHAClient.doTruncate` at `slave`'s handshake (controller mode): cut its log to
+    /// the consistent point with the master's epoch file. False when there is none: the
+    /// handshake fails and the slave replicates nothing from this master.
+    pub(crate) fn replicas_on_handshake(&mut self, slave: NodeId) -> bool {
+        let Some(c) = &self.ctrl else { return true };
+        let n = self.node(slave);
+        let b = n.broker_id;
+        if c.stuck.contains(&b) {
+            return false;
+        }
+        let epoch = c.epoch;
+        let master_end = self.master.store.written;
+        let now = self.now;
+        let pending = c.rewrite.as_ref().and_then(|r| r.pending.get(&b).map(|&start| (r.epoch, start)));
+        let (point, why) = match pending {
+            // Its entry for the rewritten epoch starts elsewhere: the epoch before decides.
+            Some((e, start)) => match c.epoch_starts.iter().position(|(x, _)| *x == e) {
+                Some(i) if i > 0 => {
+                    let point = start.min(c.epoch_starts[i].1);
+                    (point, LossReason::MasterRestartedInPlace { node: slave, at: now, epoch: e, truncated: true })
+                }
+                _ => {
+                    let ctrl = self.ctrl.as_mut().expect("controller");
+                    ctrl.stuck.insert(b);
+                    if let Some(r) = ctrl.rewrite.as_mut() {
+                        r.pending.remove(&b);
+                    }
+                    self.emit(EventKind::NoConsistentPoint { node: slave, broker: b, epoch: e });
+                    self.stuck_slave_copies_unread(slave, e);
+                    return false;
+                }
+            },
+            // An older epoch: the end of its last epoch in the master's file.
+            None if n.ha_epoch < epoch => {
+                (c.epoch_end(n.ha_epoch).unwrap_or(master_end), LossReason::TruncatedOnRejoin { node: slave, at: now, epoch })
+            }
+            // The same epoch: the master's end (it lost what lies beyond in a restart in place).
+            // When that restart left the epoch's start where it was, the master may have written
+            // new messages over the offsets the slave still holds: RocketMQ keeps those stale
+            // bytes (only the epoch starts are compared); the lab cuts them too, at the first
+            // record that differs from the master's.
+            None => {
+                let from = self.ha.master_recovered_to;
+                let diverged = n.store.records.iter().filter(|r| r.offset >= from && r.offset < master_end).find(|r| {
+                    self.master.store.range(r.offset, r.offset + 1).first().is_none_or(|m| m.copy != r.copy)
+                });
+                let point = diverged.map_or(master_end, |r| r.offset);
+                (point, LossReason::MasterRestartedInPlace { node: slave, at: now, epoch, truncated: true })
+            }
+        };
+        if let Some(r) = self.ctrl.as_mut().expect("controller").rewrite.as_mut() {
+            r.pending.remove(&b);
+        }
+        let point = point.min(self.node(slave).store.written);
+        self.truncate_with(slave, point, epoch, why);
+        self.node_mut(slave).ha_epoch = epoch;
+        true
+    }
+
+    /// A slave that finds no consistent point keeps its log, but nothing reads it while the
+    /// master serves: the copies only it holds are lost to consumers.
+    fn stuck_slave_copies_unread(&mut self, slave: NodeId, epoch: u32) {
+        let master_copies: BTreeSet<usize> = self.master.store.records.iter().map(|r| r.copy).collect();
+        let orphans: Vec<usize> = self
+            .node(slave)
+            .store
+            .records
+            .iter()
+            .filter(|r| !master_copies.contains(&r.copy) && r.topic != Topic::Schedule && !self.copies[r.copy].handled)
+            .map(|r| r.copy)
+            .collect();
+        let now = self.now;
+        for copy in orphans {
+            self.copy_gone(copy, slave, LossReason::MasterRestartedInPlace { node: slave, at: now, epoch, truncated: false });
         }
     }
 
@@ -277,6 +417,7 @@ impl Sim {
                 }
             }
         } else {
+            self.restart_in_place();
             self.start_sync_state_set_check();
         }
         self.controller_sees_broker_register();
