@@ -520,7 +520,11 @@ catalogue! {
     GanttExpandTitle => "Open the retry schedule full width: every wait between deliveries as a bar with its length", "全宽打开重试时间表：每两次投递之间的等待都画成一条标有时长的条";
     GanttClose => "Close", "关闭";
     GanttWideHeading => "Retry schedule of msg#{0}", "msg#{0} 的重试时间表";
-    GanttWideNote => "{0} waits between {1} deliveries, each drawn as a bar with its length (the axis is compressed; scroll sideways on a small screen).", "{1} 次投递之间共 {0} 段等待，每段画成一条标有时长的条（时间轴已压缩；小屏幕上可横向滚动）。";
+    GanttWideNote => "{0} waits after {1} deliveries, each drawn as a bar with its length written on it; on a small screen the chart scrolls sideways.", "{1} 次投递之后共 {0} 段等待，每段画成一条标有时长的条；小屏幕上图表可横向滚动。";
+    GanttWideTime => "time → (widths on a log scale, key below)", "时间 →（宽度按对数比例，比例尺见下方）";
+    GanttWideAxisNote => "Log scale: each wait's bar is as wide as the logarithm of its length, so a wait ten times longer is one fixed step wider (1 s, 1 min and 1 h below), and a 1 ms consumption and a 2 h wait both show; read the exact length on each bar.", "对数比例：每段等待的条宽与其时长的对数成正比，时长每长十倍，条就宽出固定的一截（下方为 1 秒、1 分钟和 1 小时），因此 1 毫秒的消费和 2 小时的等待都能看见；准确时长见每条上的标注。";
+    GanttScaleKey => "scale", "比例尺";
+    GanttScaleBar => "a wait of {0} on this scale", "此比例下 {0} 的等待";
     // Compare: what if.
     WhatIfHeading => "Would {0} have survived with …?", "如果这样配置，{0} 能幸存吗？";
     WhatIfHint => "Same seed, workload and faults, one knob changed. In this run it ended {0}; send latency median / p99 {1}.", "同样的种子、负载和故障，只改一个参数。本次运行中它的结局是 {0}；发送延迟中位数 / p99 为 {1}。";

@@ -41,6 +41,35 @@ pub fn short_duration(d: SimDuration) -> String {
     }
 }
 
+/// The chart's axis: the points are where each delivery starts and ends, where each wait starts
+/// and ends, and the end (consumed, `%DLQ%`, compensated). A wait is then one stretch of the
+/// axis, so its bar's width is `ln(1 + ms)` of its own length on one scale for every wait: a
+/// longer wait is always drawn wider. (On the axis of every time the schedule knows, a wait is
+/// cut at its retry, due, nack and revive times, each cut adding a logarithm: the 1 h wait into
+/// `%DLQ%`, cut less often, was drawn narrower than the 30 min one before it.)
+pub fn wait_axis(s: &Schedule, waits: &[Wait]) -> CompressedAxis {
+    let mut ts: Vec<SimTime> = s.deliveries.iter().flat_map(|d| [d.at, d.done_at]).collect();
+    ts.extend(waits.iter().flat_map(|w| [w.from, w.to]));
+    match s.end {
+        End::Consumed(t) => ts.push(t),
+        End::DeadLettered { at, compensated } => ts.extend(std::iter::once(at).chain(compensated)),
+        End::Open => {}
+    }
+    CompressedAxis::new(&ts)
+}
+
+/// The scale's key in the wide view: the width (in 0..=1 of the track) a wait of `len` would
+/// have on `axis`, measured from the longest wait (whose stretch is `ln(1 + ms)` long, as
+/// every stretch of [`wait_axis`]). `None` without a wait of at least 1 ms.
+pub fn key_width(axis: &CompressedAxis, waits: &[Wait], len: SimDuration) -> Option<f64> {
+    let w = waits.iter().max_by_key(|w| w.duration())?;
+    let ms = w.duration().as_us() as f64 / 1_000.0;
+    (ms >= 1.0).then(|| {
+        let per_ln = (axis.x(w.to) - axis.x(w.from)) / (1.0 + ms).ln();
+        (per_ln * (1.0 + len.as_us() as f64 / 1_000.0).ln()).min(1.0)
+    })
+}
+
 /// A bar from `a` to `b` on the axis, at least a sliver wide.
 fn bar(axis: &CompressedAxis, a: SimTime, b: SimTime, class: &'static str, title: String, testid: &'static str) -> Html {
     let (x0, x1) = (axis.x(a), axis.x(b));
@@ -97,13 +126,14 @@ pub fn retry_schedule(p: &Props) -> Html {
         let run = p.pb.run.clone();
         use_memo((run_key, p.msg), move |(_, msg)| {
             let s = Schedule::of(&run.done, MsgId(*msg));
-            let axis = CompressedAxis::new(&s.times());
             let waits = s.waits();
+            let axis = wait_axis(&s, &waits);
             (s, axis, waits)
         })
     };
     let wide = use_state(|| false);
     let close_ref = use_node_ref();
+    let expand_ref = use_node_ref();
     {
         let close_ref = close_ref.clone();
         use_effect_with(*wide, move |open| {
@@ -183,6 +213,31 @@ pub fn retry_schedule(p: &Props) -> Html {
     };
     let gaps = axis.idle_gaps();
     let show_cursor = cursor >= first && cursor <= last;
+    // The wide view's key: bars of 1 s, 1 min and 1 h on the waits' scale, so the log scale is
+    // read off the chart, not taken on trust.
+    let scale_key = || {
+        [(1, "1 s"), (60, "1 min"), (3_600, "1 h")]
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, (secs, text))| {
+                let len = SimDuration::from_secs(secs);
+                key_width(axis, waits, len).map(|w| (i, len, text, w))
+            })
+            .map(|(i, len, text, w)| {
+                html! {
+                    <tr class="g-scale" data-testid="gantt-scale">
+                        <th scope="row" colspan="2">{ if i == 0 { t(lang, Key::GanttScaleKey) } else { "" } }</th>
+                        <td class="g-track">
+                            <span class="g-len" style="left:0">{text}</span>
+                            <span class="g-bar wait key" style={format!("left:0;width:{}", pct(w))} role="img"
+                                aria-label={tf(lang, Key::GanttScaleBar, &[&text])} data-testid="gantt-scale-bar" data-ms={(len.as_us() / 1_000).to_string()} />
+                        </td>
+                        <td />
+                    </tr>
+                }
+            })
+            .collect::<Html>()
+    };
     let result_head = if pop { t(lang, Key::GanttResultPop) } else { t(lang, Key::GanttResult) };
     let table = |is_wide: bool| {
         html! {
@@ -193,21 +248,28 @@ pub fn retry_schedule(p: &Props) -> Html {
                     <th scope="col">{"#"}</th>
                     <th scope="col" class="g-rc"><code>{"reconsume"}<wbr />{"Times"}</code></th>
                     <th scope="col" class="g-track">
-                        { t(lang, Key::GanttTime) }
+                        { t(lang, if is_wide { Key::GanttWideTime } else { Key::GanttTime }) }
                         if show_cursor { <span class="g-cursor" style={format!("left:{}", pct(axis.x(cursor)))} /> }
                     </th>
                     <th scope="col" class="g-next">{result_head}</th>
                 </tr></thead>
                 <tbody>{ rows(is_wide) }</tbody>
+                if is_wide { <tfoot>{ scale_key() }</tfoot> }
             </table>
-            <div class="g-axis" aria-hidden="true">
-                { for gaps.iter().map(|(a, b)| {
-                    let mid = (axis.x(*a) + axis.x(*b)) / 2.0;
-                    html! { <span class="g-break" style={format!("left:{}", pct(mid))} title={b.since(*a).to_string()}>{"≈"}</span> }
-                }) }
+            if !is_wide {
+                <div class="g-axis" aria-hidden="true">
+                    { for gaps.iter().map(|(a, b)| {
+                        let mid = (axis.x(*a) + axis.x(*b)) / 2.0;
+                        html! { <span class="g-break" style={format!("left:{}", pct(mid))} title={b.since(*a).to_string()}>{"≈"}</span> }
+                    }) }
+                </div>
+            }
             </div>
-            </div>
-            <p class="g-axis-note" data-testid={if is_wide { "gantt-wide-axis-note" } else { "gantt-axis-note" }}>{tf(lang, Key::GanttAxisNote, &[&gaps.len()])}</p>
+            if is_wide {
+                <p class="g-axis-note" data-testid="gantt-wide-axis-note">{t(lang, Key::GanttWideAxisNote)}</p>
+            } else {
+                <p class="g-axis-note" data-testid="gantt-axis-note">{tf(lang, Key::GanttAxisNote, &[&gaps.len()])}</p>
+            }
             </>
         }
     };
@@ -215,28 +277,38 @@ pub fn retry_schedule(p: &Props) -> Html {
         let wide = wide.clone();
         Callback::from(move |_: MouseEvent| wide.set(true))
     };
-    let close = {
+    // Leaving the wide view (Close, Escape, a click beside it) puts the focus back on Expand,
+    // which stays in the page.
+    let leave = {
         let wide = wide.clone();
-        Callback::from(move |_: MouseEvent| wide.set(false))
+        let expand_ref = expand_ref.clone();
+        move || {
+            wide.set(false);
+            if let Some(b) = expand_ref.cast::<web_sys::HtmlElement>() {
+                let _ = b.focus();
+            }
+        }
+    };
+    let close = {
+        let leave = leave.clone();
+        Callback::from(move |_: MouseEvent| leave())
     };
     let on_key = {
-        let wide = wide.clone();
+        let leave = leave.clone();
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Escape" {
                 e.stop_propagation();
-                wide.set(false);
+                e.prevent_default();
+                leave();
             }
         })
     };
-    let on_backdrop = {
-        let wide = wide.clone();
-        Callback::from(move |e: MouseEvent| {
-            let on_self = e.target().zip(e.current_target()).is_some_and(|(t, c)| t == c);
-            if on_self {
-                wide.set(false);
-            }
-        })
-    };
+    let on_backdrop = Callback::from(move |e: MouseEvent| {
+        let on_self = e.target().zip(e.current_target()).is_some_and(|(t, c)| t == c);
+        if on_self {
+            leave();
+        }
+    });
     let policy = match sc.consumer.group_retry_policy {
         rmq_sim::scenario::GroupRetryPolicy::Customized => "CUSTOMIZED",
         rmq_sim::scenario::GroupRetryPolicy::Exponential => "EXPONENTIAL",
@@ -246,7 +318,7 @@ pub fn retry_schedule(p: &Props) -> Html {
         <section class="gantt" data-testid="gantt" aria-labelledby="gantt-h">
             <div class="g-head">
                 <h3 id="gantt-h">{t(lang, Key::GanttHeading)}</h3>
-                <button type="button" class="g-expand" data-testid="gantt-expand" aria-haspopup="dialog" onclick={open}
+                <button type="button" class="g-expand" data-testid="gantt-expand" aria-haspopup="dialog" onclick={open} ref={expand_ref}
                     title={t(lang, Key::GanttExpandTitle)}>{"⤢ "}{t(lang, Key::GanttExpand)}</button>
             </div>
             <p class="hint">{tf(lang, Key::GanttSummary, &[&s.deliveries.len(), &clock(first), &clock(last), &format!("%RETRY%{group}")])}</p>
@@ -274,6 +346,49 @@ pub fn retry_schedule(p: &Props) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rmq_sim::scenario::presets;
+    use rmq_sim::Sim;
+
+    fn poison(preset: &str) -> (Schedule, Vec<Wait>) {
+        let mut sim = Sim::new(&presets::load(preset).expect("preset"));
+        sim.run();
+        let s = Schedule::of(&sim, MsgId(3));
+        let waits = s.waits();
+        (s, waits)
+    }
+
+    /// Issue 24 item 6: a longer wait is always drawn wider, on one log scale for every wait — the
+    /// 5.x poison message's last wait (1 h, into `%DLQ%`) was drawn narrower than the 30 min one
+    /// before it on the axis of every time the schedule knows.
+    #[test]
+    fn a_longer_wait_is_a_wider_bar_on_one_log_scale() {
+        for (preset, n, last) in [("poison-message-dlq", 16, "2 h 0 min"), ("v5-grpc-poison-message", 17, "1 h 0 min")] {
+            let (s, waits) = poison(preset);
+            assert_eq!(waits.len(), n, "{preset}: a wait after each failed delivery but a remoting last one");
+            assert_eq!(short_duration(waits[n - 1].duration()), last, "{preset}");
+            let axis = wait_axis(&s, &waits);
+            let width = |w: &Wait| axis.x(w.to) - axis.x(w.from);
+            let ln = |w: &Wait| (1.0 + w.duration().as_us() as f64 / 1_000.0).ln();
+            let per_ln = width(&waits[0]) / ln(&waits[0]);
+            for w in &waits {
+                assert!((width(w) / ln(w) - per_ln).abs() < 1e-9, "{preset}: wait {} off the scale", w.after);
+            }
+            for p in waits.windows(2) {
+                if p[1].duration() > p[0].duration() {
+                    assert!(width(&p[1]) > width(&p[0]), "{preset}: wait {} narrower than the shorter one before it", p[1].after);
+                }
+            }
+            // The key's bars are on the same scale: 1 h is as wide as a 1 h wait.
+            let hour = key_width(&axis, &waits, SimDuration::from_secs(3_600)).unwrap();
+            let (one_s, one_min) = (
+                key_width(&axis, &waits, SimDuration::from_secs(1)).unwrap(),
+                key_width(&axis, &waits, SimDuration::from_secs(60)).unwrap(),
+            );
+            assert!(one_s < one_min && one_min < hour);
+            let h = waits.iter().find(|w| short_duration(w.duration()) == "1 h 0 min").expect("a 1 h wait");
+            assert!((width(h) - hour).abs() < 0.002, "{preset}: key {hour} vs wait {}", width(h));
+        }
+    }
 
     #[test]
     fn bar_labels_read_the_wait_at_its_scale() {
