@@ -263,3 +263,42 @@ fn proxy_renews_on_its_5s_scan_even_at_the_minimum_invisible_time() {
     assert_eq!(sim.events().iter().filter(|e| matches!(e.kind, EventKind::Revived { .. })).count(), 0);
     assert_eq!(verdicts(&r), "DELIVERED=10");
 }
+
+/// `ReputMessageService` dispatches up to the confirm offset and never takes a dispatch back
+/// (`isCommitLogAvailable`: `reputFromOffset < getConfirmOffset()`). `computeConfirmOffset`
+/// skips a member whose ack is still 0, so the confirm offset is the master's end until the
+/// slave's first ack, then falls to that ack: message 1, dispatched and popped before, stays in
+/// its consume queue and the group's offset stays past it. (The lab hid it again, and the pop's
+/// offset correction — `OFFSET_OVERFLOW_BADLY` sets the offset to the queue's end — moved the
+/// group's offset back onto it: popped twice with no fault, swarm seeds 474, 884, 1097.)
+#[test]
+fn a_falling_confirm_offset_takes_back_no_dispatched_message() {
+    let sc = scenario(
+        r#"
+        version = "5.3.3"
+        until = "1m"
+        [broker]
+        enableControllerMode = true
+        allAckInSyncStateSet = true
+        totalReplicas = 2
+        inSyncReplicas = 2
+        minInSyncReplicas = 2
+        [slave]
+        enabled = true
+        replicationLatency = "20ms"
+        [producer]
+        messages = 2
+        interval = "10ms"
+        [consumer]
+        client = "grpc"
+        "#,
+    );
+    let (sim, r) = run(&sc);
+    let mut popped = std::collections::BTreeSet::new();
+    for t in sim.pop_trace() {
+        assert!(popped.insert((t.queue, t.queue_offset)), "{} offset {} popped twice: {:?}", t.queue, t.queue_offset, sim.pop_trace());
+    }
+    assert_eq!(popped.len(), 2);
+    assert_eq!(deliveries(&sim, 1).len(), 1);
+    assert_eq!(verdicts(&r), "DELIVERED=2");
+}
