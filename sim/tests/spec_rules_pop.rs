@@ -7,7 +7,8 @@ mod common;
 use common::*;
 
 use rmq_sim::event::{EventKind, MsgId, QueueKind, RenewEnd};
-use rmq_sim::ledger::Verdict;
+use rmq_sim::ledger::{CauseStep, Verdict};
+use rmq_sim::text::Lang;
 use rmq_sim::scenario::{parse_scenario, GroupRetryPolicy};
 use rmq_sim::{Sim, SimDuration, SimTime};
 
@@ -322,6 +323,11 @@ fn renewal_stops_at_renew_max_time_with_the_group_retry_policy_delay() {
     assert_eq!(trace.answer, None, "the first consumption's ack carried a stale handle");
     assert!(matches!(trace.end, Some((_, rmq_sim::sim::PopEnd::Revived))), "{trace:?}");
     assert_eq!(verdicts(&r), "DUPLICATED=1");
+    let rec = sim.ledger().get(MsgId(0));
+    let step = CauseStep::ProxyStoppedRenewing { why: RenewEnd::MaxTime, at: stops[0].0 };
+    assert_eq!(rec.cause().map(|c| &c.0[..]), Some(&[step][..]), "the cause chain names STOP_RENEW");
+    assert!(rec.explain(Lang::En).contains("renewMaxTimeMillis (3 h)"), "{}", rec.explain(Lang::En));
+    assert!(rec.explain(Lang::Zh).contains("停止为它续期"), "{}", rec.explain(Lang::Zh));
     let (sim, _) = run(&slow_one("4h", "groupRetryPolicy = \"EXPONENTIAL\"", "230m", ""));
     let stop = sim.events().iter().find_map(|e| match e.kind {
         EventKind::RenewEnded { why: RenewEnd::MaxTime, visible_at: Some(v), .. } => Some(v.since(e.at)),
@@ -412,6 +418,9 @@ fn after_the_proxy_drops_a_renewed_handle_the_clients_ack_is_refused() {
     assert_eq!((first.renewals, first.answer), (1, None), "{first:?}");
     assert_eq!(deliveries(&sim, 0).len(), 2);
     assert_eq!(verdicts(&r), "DUPLICATED=1");
+    let cause = sim.ledger().get(MsgId(0)).cause().map(|c| c.0.clone());
+    let step = CauseStep::ProxyStoppedRenewing { why: RenewEnd::RetriesExhausted, at: SimTime::ZERO + SimDuration::from_secs(120) };
+    assert_eq!(cause, Some(vec![step]));
 }
 
 /// `ReputMessageService` dispatches up to the confirm offset and never takes a dispatch back
