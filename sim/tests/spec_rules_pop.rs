@@ -422,3 +422,51 @@ fn after_the_proxy_drops_a_renewed_handle_the_clients_ack_is_refused() {
     let step = CauseStep::ProxyStoppedRenewing { why: RenewEnd::RetriesExhausted, at: SimTime::ZERO + SimDuration::from_secs(120) };
     assert_eq!(cause, Some(vec![step]));
 }
+
+/// `LOCAL` mode: the proxy runs in the broker's process, so a broker that went down took the
+/// proxy's receipt handles with it: nothing renews the messages popped before, which come back
+/// at their invisible time while the client still consumes them. Renewed at 55 s (until 115 s),
+/// the master down from 70 s to 75 s: `CLUSTER` renews again at 105 s, `LOCAL` does not.
+#[test]
+fn a_local_proxy_loses_its_handles_with_the_broker() {
+    let crash = "[[fault]]\nat = \"70s\"\nkind = \"PROCESS_CRASH\"\ntarget = \"master\"\nduration = \"5s\"";
+    let (sim, r) = run(&slow_one("150s", "", "10m", crash));
+    assert_eq!(renewals(&sim, 0).len(), 2, "CLUSTER: 55 s and 105 s");
+    assert_eq!(verdicts(&r), "DELIVERED=1");
+    let local = format!("{crash}\n[proxy]\nproxyMode = \"LOCAL\"");
+    let (sim, r) = run(&slow_one("150s", "", "10m", &local));
+    let first: Vec<u64> = renewals(&sim, 0).iter().map(|&(t, _)| t.as_us() / 1_000_000).filter(|&t| t < 120).collect();
+    assert_eq!(first, vec![55], "LOCAL: the 105 s renewal had no handle");
+    assert_eq!(deliveries(&sim, 0).len(), 2);
+    assert_eq!(verdicts(&r), "DUPLICATED=1");
+}
+
+/// `clearGroup`'s `changeInvisibleTime` fails when the master is down, and is not retried: the
+/// message keeps the invisible time the last renewal set (105 s + 3 min) and comes back then.
+#[test]
+fn a_clear_the_master_cannot_take_changes_nothing() {
+    let sc = scenario(
+        r#"
+        version = "5.3.3"
+        until = "10m"
+        [producer]
+        messages = 1
+        [consumer]
+        client = "grpc"
+        consumeTime = "20s"
+        [[fault]]
+        at = "10s"
+        kind = "CONSUMER_CRASH"
+        [[fault]]
+        at = "125s"
+        kind = "PROCESS_CRASH"
+        target = "master"
+        duration = "10s"
+        "#,
+    );
+    let (sim, _) = run(&sc);
+    let cleared = sim.events().iter().find(|e| matches!(e.kind, EventKind::RenewEnded { why: RenewEnd::ClientGone, .. }));
+    assert!(matches!(cleared.map(|e| (e.at, &e.kind)), Some((t, EventKind::RenewEnded { visible_at: None, .. })) if t == SimTime::ZERO + SimDuration::from_secs(130)), "{cleared:?}");
+    let revived = sim.events().iter().find(|e| matches!(e.kind, EventKind::Revived { .. })).map(|e| e.at.as_us() / 100_000);
+    assert_eq!(revived, Some(2_871), "285 s + the revive lag, in tenths of a second");
+}
