@@ -7,7 +7,8 @@ mod common;
 use common::*;
 
 use rmq_sim::event::{EventKind, MsgId, QueueKind, RenewEnd};
-use rmq_sim::ledger::Verdict;
+use rmq_sim::ledger::{CauseStep, Verdict};
+use rmq_sim::text::Lang;
 use rmq_sim::scenario::{parse_scenario, GroupRetryPolicy};
 use rmq_sim::{Sim, SimDuration, SimTime};
 
@@ -322,6 +323,11 @@ fn renewal_stops_at_renew_max_time_with_the_group_retry_policy_delay() {
     assert_eq!(trace.answer, None, "the first consumption's ack carried a stale handle");
     assert!(matches!(trace.end, Some((_, rmq_sim::sim::PopEnd::Revived))), "{trace:?}");
     assert_eq!(verdicts(&r), "DUPLICATED=1");
+    let rec = sim.ledger().get(MsgId(0));
+    let step = CauseStep::ProxyStoppedRenewing { why: RenewEnd::MaxTime, at: stops[0].0 };
+    assert_eq!(rec.cause().map(|c| &c.0[..]), Some(&[step][..]), "the cause chain names STOP_RENEW");
+    assert!(rec.explain(Lang::En).contains("renewMaxTimeMillis (3 h)"), "{}", rec.explain(Lang::En));
+    assert!(rec.explain(Lang::Zh).contains("停止为它续期"), "{}", rec.explain(Lang::Zh));
     let (sim, _) = run(&slow_one("4h", "groupRetryPolicy = \"EXPONENTIAL\"", "230m", ""));
     let stop = sim.events().iter().find_map(|e| match e.kind {
         EventKind::RenewEnded { why: RenewEnd::MaxTime, visible_at: Some(v), .. } => Some(v.since(e.at)),
@@ -412,4 +418,55 @@ fn after_the_proxy_drops_a_renewed_handle_the_clients_ack_is_refused() {
     assert_eq!((first.renewals, first.answer), (1, None), "{first:?}");
     assert_eq!(deliveries(&sim, 0).len(), 2);
     assert_eq!(verdicts(&r), "DUPLICATED=1");
+    let cause = sim.ledger().get(MsgId(0)).cause().map(|c| c.0.clone());
+    let step = CauseStep::ProxyStoppedRenewing { why: RenewEnd::RetriesExhausted, at: SimTime::ZERO + SimDuration::from_secs(120) };
+    assert_eq!(cause, Some(vec![step]));
+}
+
+/// `LOCAL` mode: the proxy runs in the broker's process, so a broker that went down took the
+/// proxy's receipt handles with it: nothing renews the messages popped before, which come back
+/// at their invisible time while the client still consumes them. Renewed at 55 s (until 115 s),
+/// the master down from 70 s to 75 s: `CLUSTER` renews again at 105 s, `LOCAL` does not.
+#[test]
+fn a_local_proxy_loses_its_handles_with_the_broker() {
+    let crash = "[[fault]]\nat = \"70s\"\nkind = \"PROCESS_CRASH\"\ntarget = \"master\"\nduration = \"5s\"";
+    let (sim, r) = run(&slow_one("150s", "", "10m", crash));
+    assert_eq!(renewals(&sim, 0).len(), 2, "CLUSTER: 55 s and 105 s");
+    assert_eq!(verdicts(&r), "DELIVERED=1");
+    let local = format!("{crash}\n[proxy]\nproxyMode = \"LOCAL\"");
+    let (sim, r) = run(&slow_one("150s", "", "10m", &local));
+    let first: Vec<u64> = renewals(&sim, 0).iter().map(|&(t, _)| t.as_us() / 1_000_000).filter(|&t| t < 120).collect();
+    assert_eq!(first, vec![55], "LOCAL: the 105 s renewal had no handle");
+    assert_eq!(deliveries(&sim, 0).len(), 2);
+    assert_eq!(verdicts(&r), "DUPLICATED=1");
+}
+
+/// `clearGroup`'s `changeInvisibleTime` fails when the master is down, and is not retried: the
+/// message keeps the invisible time the last renewal set (105 s + 3 min) and comes back then.
+#[test]
+fn a_clear_the_master_cannot_take_changes_nothing() {
+    let sc = scenario(
+        r#"
+        version = "5.3.3"
+        until = "10m"
+        [producer]
+        messages = 1
+        [consumer]
+        client = "grpc"
+        consumeTime = "20s"
+        [[fault]]
+        at = "10s"
+        kind = "CONSUMER_CRASH"
+        [[fault]]
+        at = "125s"
+        kind = "PROCESS_CRASH"
+        target = "master"
+        duration = "10s"
+        "#,
+    );
+    let (sim, _) = run(&sc);
+    let cleared = sim.events().iter().find(|e| matches!(e.kind, EventKind::RenewEnded { why: RenewEnd::ClientGone, .. }));
+    assert!(matches!(cleared.map(|e| (e.at, &e.kind)), Some((t, EventKind::RenewEnded { visible_at: None, .. })) if t == SimTime::ZERO + SimDuration::from_secs(130)), "{cleared:?}");
+    let revived = sim.events().iter().find(|e| matches!(e.kind, EventKind::Revived { .. })).map(|e| e.at.as_us() / 100_000);
+    assert_eq!(revived, Some(2_871), "285 s + the revive lag, in tenths of a second");
 }

@@ -40,9 +40,10 @@
 
 use std::collections::BTreeMap;
 
+use super::pop_message_processor::PopEnd;
 use super::{Action, Sim};
 use crate::broker::store::CopyId;
-use crate::event::{EventKind, RenewEnd};
+use crate::event::{EventKind, MsgId, RenewEnd};
 use crate::scenario::{GroupRetryPolicy, ProxyMode};
 use crate::time::{SimDuration, SimTime};
 
@@ -109,6 +110,10 @@ pub(crate) struct Handle {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ReceiptHandles {
     by_copy: BTreeMap<CopyId, Handle>,
+    /// Handles the proxy stopped renewing with the checkpoint still open (`STOP_RENEW`, or
+    /// dropped after failed renewals): (message, when, why, the pop's trace entry), for the
+    /// cause chain of a message delivered twice.
+    pub ended: Vec<(MsgId, SimTime, RenewEnd, usize)>,
 }
 
 /// The first renewal scan strictly after `after` and at or after `due`.
@@ -126,6 +131,15 @@ pub(crate) fn channel_expired_at(last: SimTime) -> SimTime {
 }
 
 impl Sim {
+    /// The cause of a gRPC-consumed message delivered more than once, if the proxy's renewal
+    /// ended under a consumption of it: the first such end whose pop was revived.
+    pub(crate) fn renew_ended_cause(&self, msg: MsgId) -> Option<crate::ledger::CauseStep> {
+        self.handles.ended.iter().find_map(|&(m, at, why, trace)| {
+            let revived = matches!(self.pop.trace[trace].end, Some((_, PopEnd::Revived)));
+            (m == msg && revived).then_some(crate::ledger::CauseStep::ProxyStoppedRenewing { why, at })
+        })
+    }
+
     /// Plans the renewal of `copy`'s invisible time: the first scan once it ends within
     /// `renewAheadTimeMillis`. A fresh pop's handle is added here (`addReceiptHandle`).
     pub(crate) fn arm_renew(&mut self, copy: CopyId) {
@@ -161,6 +175,7 @@ impl Sim {
             self.handles.by_copy.remove(&copy);
             return;
         };
+        let (ck_gen, ck_trace) = (ck.gen, ck.trace);
         let Some(h) = self.handles.by_copy.get_mut(&copy).filter(|h| h.trace == ck.trace && h.gen == gen) else {
             return; // the client answered, or the proxy dropped the handle
         };
@@ -177,6 +192,10 @@ impl Sim {
         }
         if h.renew_retry_times >= MAX_RENEW_RETRY_TIMES {
             self.handles.by_copy.remove(&copy);
+            if ck_gen > 0 {
+                // The client's own handle (from the pop) was replaced by a renewal: stale.
+                self.handles.ended.push((msg, now, RenewEnd::RetriesExhausted, ck_trace));
+            }
             self.emit(EventKind::RenewEnded { msg, why: RenewEnd::RetriesExhausted, visible_at: None });
             return;
         }
@@ -186,6 +205,9 @@ impl Sim {
             // `STOP_RENEW` completes with the handle dropped all the same.
             if stop {
                 self.handles.by_copy.remove(&copy);
+                if ck_gen > 0 {
+                    self.handles.ended.push((msg, now, RenewEnd::MaxTime, ck_trace));
+                }
                 self.emit(EventKind::RenewEnded { msg, why: RenewEnd::MaxTime, visible_at: None });
             } else {
                 h.renew_retry_times += 1;
@@ -204,7 +226,9 @@ impl Sim {
         let trace = &mut self.pop.trace[ck.trace];
         trace.invisible_until = visible_at;
         if stop {
+            let t = ck.trace;
             self.handles.by_copy.remove(&copy);
+            self.handles.ended.push((msg, now, RenewEnd::MaxTime, t));
             self.emit(EventKind::RenewEnded { msg, why: RenewEnd::MaxTime, visible_at: Some(visible_at) });
             self.arm_revive(copy);
             return;
