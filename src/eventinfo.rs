@@ -33,7 +33,7 @@ pub fn kind_of(kind: &EventKind) -> &'static str {
         Consumed { .. } | ConsumeRetriedLocally { .. } | SendBackFallback { .. } => "consume",
         RetryScheduled { .. } | RetryDue { .. } => "retry",
         Popped { .. } | PopAcked { .. } => "consume",
-        InvisibleTimeChanged { .. } | Revived { .. } => "retry",
+        InvisibleTimeChanged { .. } | RenewEnded { .. } | Revived { .. } => "retry",
         DeadLettered { .. } | Compensated { .. } => "dlq",
         OffsetCommitted { .. } | OffsetCorrected { .. } => "offset",
         RunEnded { .. } | VersionSelected { .. } => "run",
@@ -54,6 +54,7 @@ pub fn msg_of(kind: &EventKind) -> Option<MsgId> {
         RetryDue { msg, .. } | ConsumeRetriedLocally { msg, .. } | SendBackFallback { msg, .. } | DeadLettered { msg, .. } => Some(*msg),
         Compensated { msg } => Some(*msg),
         Popped { msg, .. } | PopAcked { msg } | InvisibleTimeChanged { msg, .. } | Revived { msg, .. } => Some(*msg),
+        RenewEnded { msg, .. } => Some(*msg),
         _ => None,
     }
 }

@@ -524,6 +524,21 @@ catalogue! {
     GanttEndCompensated => "Ended: written to {0} at {1}; the DLQ consumer compensated it at {2}.", "结局：{1} 被写入 {0}；死信消费者在 {2} 做了补偿。";
     GanttEndOpen => "Still in flight when the run ended.", "运行结束时仍在途中。";
     GanttAxisNote => "Time axis compressed: each stretch is drawn by the logarithm of its length, so milliseconds and hours both show; {0} idle stretches of a minute or more are squeezed (≈).", "时间轴已压缩：每段按其长度的对数绘制，毫秒和小时都能看见；{0} 段一分钟以上的空闲被压缩（≈）。";
+    GanttResultPop => "result → retry (nack backoff · next delivery)", "结果 → 重试（nack 退避 · 下次投递）";
+    GanttPopWaitTitle => "invisible: nacked with the retry policy's backoff {0} (after delivery attempt {1}), then the revive service wrote it to %RETRY% at {2}", "不可见：按重试策略 nack，退避 {0}（第 {1} 次投递之后），随后 revive 服务在 {2} 把它写入 %RETRY%";
+    GanttPopTimeoutTitle => "invisible until its invisible time ran out (no answer came), then revived into %RETRY% at {0}", "不可见，直到不可见时间用完（没有收到应答），随后在 {0} 被 revive 写入 %RETRY%";
+    GanttWaitLen => "waited {0}", "等待 {0}";
+    GanttNextPop => "→ backoff {0} · {1}", "→ 退避 {0} · {1}";
+    GanttPopNote => "gRPC consumer (POP): each failure is nacked with the group's {0} retry policy (1 s, 5 s, 10 s, … from its first entry), stays invisible that long, and the revive service writes it to %RETRY% ~2.1 s later; after {1} deliveries the next pop forwards it to {2}.", "gRPC 消费者（POP）：每次失败都按消费组的 {0} 重试策略 nack（1 秒、5 秒、10 秒……从第一项开始），在此期间不可见，约 2.1 秒后由 revive 服务写入 %RETRY%；{1} 次投递之后，下一次 pop 把它转发到 {2}。";
+    GanttExpand => "Expand", "展开";
+    GanttExpandTitle => "Open the retry schedule full width: every wait between deliveries as a bar with its length", "全宽打开重试时间表：每两次投递之间的等待都画成一条标有时长的条";
+    GanttClose => "Close", "关闭";
+    GanttWideHeading => "Retry schedule of msg#{0}", "msg#{0} 的重试时间表";
+    GanttWideNote => "{0} waits after {1} deliveries, each drawn as a bar with its length written on it; on a small screen the chart scrolls sideways.", "{1} 次投递之后共 {0} 段等待，每段画成一条标有时长的条；小屏幕上图表可横向滚动。";
+    GanttWideTime => "time → (widths on a log scale, key below)", "时间 →（宽度按对数比例，比例尺见下方）";
+    GanttWideAxisNote => "Log scale: each wait's bar is as wide as the logarithm of its length, so a wait ten times longer is one fixed step wider (1 s, 1 min and 1 h below), and a 1 ms consumption and a 2 h wait both show; read the exact length on each bar.", "对数比例：每段等待的条宽与其时长的对数成正比，时长每长十倍，条就宽出固定的一截（下方为 1 秒、1 分钟和 1 小时），因此 1 毫秒的消费和 2 小时的等待都能看见；准确时长见每条上的标注。";
+    GanttScaleKey => "scale", "比例尺";
+    GanttScaleBar => "a wait of {0} on this scale", "此比例下 {0} 的等待";
     // Compare: what if.
     WhatIfHeading => "Would {0} have survived with …?", "如果这样配置，{0} 能幸存吗？";
     WhatIfHint => "Same seed, workload and faults, one knob changed. In this run it ended {0}; send latency median / p99 {1}.", "同样的种子、负载和故障，只改一个参数。本次运行中它的结局是 {0}；发送延迟中位数 / p99 为 {1}。";

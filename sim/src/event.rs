@@ -349,6 +349,19 @@ pub enum FlowControl {
     Span { span: u64 },
 }
 
+/// Why the proxy stopped auto-renewing a gRPC consumer's message (`DefaultReceiptHandleManager`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum RenewEnd {
+    /// `renewMaxTimeMillis` (3 h) since the pop passed: `STOP_RENEW` sets the group retry
+    /// policy's `nextDelayDuration(reconsumeTimes)`.
+    MaxTime,
+    /// The client's channel expired (`CLIENT_UNREGISTER`): `CLEAR_GROUP` sets
+    /// `invisibleTimeMillisWhenClear` (1 s).
+    ClientGone,
+    /// `maxRenewRetryTimes` (3) renewals failed in a row: the handle is dropped, nothing changed.
+    RetriesExhausted,
+}
+
 /// How a consume offset reached the broker.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum OffsetVia {
@@ -542,6 +555,10 @@ pub enum EventKind {
     /// gRPC consumer: `msg` stays invisible until `visible_at`: a nack with the retry policy's
     /// backoff (`ChangeInvisibleTimeProcessor`), or (`renewed`) the proxy's auto-renew.
     InvisibleTimeChanged { msg: MsgId, visible_at: SimTime, renewed: bool },
+    /// gRPC consumer: the proxy stopped auto-renewing `msg` and dropped its receipt handle
+    /// (`DefaultReceiptHandleManager`), `why`; it made the message visible at `visible_at`, or
+    /// (`None`) changed nothing (the broker was down, or the renewals kept failing).
+    RenewEnded { msg: MsgId, why: RenewEnd, visible_at: Option<SimTime> },
     /// gRPC consumer: `PopReviveService` found `msg`'s checkpoint unacked after its invisible time
     /// and wrote it to the group's retry topic with `reconsume_times`.
     Revived { msg: MsgId, reconsume_times: u32 },
@@ -588,6 +605,7 @@ impl EventKind {
             | Popped { msg, .. }
             | PopAcked { msg }
             | InvisibleTimeChanged { msg, .. }
+            | RenewEnded { msg, .. }
             | Revived { msg, .. }
             | Compensated { msg } => Some(*msg),
             _ => None,
@@ -656,6 +674,7 @@ impl EventKind {
             Popped { .. } => "Popped",
             PopAcked { .. } => "PopAcked",
             InvisibleTimeChanged { .. } => "InvisibleTimeChanged",
+            RenewEnded { .. } => "RenewEnded",
             Revived { .. } => "Revived",
             OffsetCommitted { .. } => "OffsetCommitted",
             PullFlowControlled { .. } => "PullFlowControlled",
@@ -925,6 +944,27 @@ impl fmt::Display for EventKind {
             }
             InvisibleTimeChanged { msg, visible_at, renewed: true } => {
                 write!(f, "proxy renewed the invisible time of {msg} until {visible_at}")
+            }
+            RenewEnded { msg, why, visible_at } => {
+                match why {
+                    RenewEnd::MaxTime => write!(
+                        f,
+                        "proxy stopped renewing {msg}: renewMaxTimeMillis (3h) since its pop has passed (STOP_RENEW, the group retry policy's delay)"
+                    )?,
+                    RenewEnd::ClientGone => write!(
+                        f,
+                        "proxy cleared the receipt handle of {msg}: its client's channel expired, no heartbeat for channelExpiredTimeout (120s) (CLEAR_GROUP, invisibleTimeMillisWhenClear)"
+                    )?,
+                    RenewEnd::RetriesExhausted => write!(
+                        f,
+                        "proxy dropped the receipt handle of {msg} after maxRenewRetryTimes (3) failed renewals"
+                    )?,
+                }
+                match visible_at {
+                    Some(t) => write!(f, "; invisible until {t}"),
+                    None if *why == RenewEnd::RetriesExhausted => Ok(()),
+                    None => write!(f, "; the broker was down: nothing changed"),
+                }
             }
             Revived { msg, reconsume_times } => write!(
                 f,

@@ -382,6 +382,10 @@ pub enum CauseStep {
     /// (`DUPLICATED`) The gRPC producer resent it at once after attempt `attempt` failed with
     /// `error`, though that attempt had been stored: `copies` copies in the topic (spec 5 §5).
     ResentAfterStored { attempt: u32, error: SendError, copies: u32 },
+    /// (`DUPLICATED`) gRPC consumer: the proxy stopped auto-renewing it at `at` (`why`) while the
+    /// client still held it, so it was revived and delivered again, and the first consumption's
+    /// ack carried a stale receipt handle (spec 5 §5, `DefaultReceiptHandleManager`).
+    ProxyStoppedRenewing { why: crate::event::RenewEnd, at: SimTime },
 }
 
 /// The chain of events that lost a message.

@@ -6,7 +6,7 @@
 //! The data these sentences are made of lives with its owners ([`LossReason`] in the event log,
 //! [`Cause`] in the ledger); this module only depends on them, so there is no import circle.
 
-use crate::event::{bytes, EndReason, NodeId, SendStatus};
+use crate::event::{bytes, EndReason, NodeId, RenewEnd, SendStatus};
 use crate::ledger::{MessageRecord, Verdict};
 use crate::time::SimTime;
 
@@ -213,6 +213,24 @@ impl CauseStep {
             (ResentAfterStored { attempt, error, copies }, Lang::Zh) => format!(
                 "gRPC 生产者的第 {attempt} 次尝试在 Broker 已经存储之后以 {} 失败，客户端立即重发（同一个消息 ID，最多 maxAttempts 次）：共存储 {copies} 份副本，每份都被消费",
                 error.grpc_code().unwrap_or(error.name())
+            ),
+            (ProxyStoppedRenewing { why: RenewEnd::MaxTime, at }, Lang::En) => format!(
+                "the proxy stopped renewing it at {at}, renewMaxTimeMillis (3 h) after its pop, while the gRPC consumer was still consuming it (STOP_RENEW: visible again after the group retry policy's delay): it was revived and delivered again, and the first consumption's ack carried a stale receipt handle"
+            ),
+            (ProxyStoppedRenewing { why: RenewEnd::MaxTime, at }, Lang::Zh) => format!(
+                "代理在 {at} 停止为它续期：距 pop 已过 renewMaxTimeMillis（3 小时），而 gRPC 消费者仍在消费它（STOP_RENEW：按消费组重试策略的延迟后重新可见）；它被重新投递（revive）并再次消费，第一次消费的 ack 携带的 receipt handle 已经过期"
+            ),
+            (ProxyStoppedRenewing { why: RenewEnd::RetriesExhausted, at }, Lang::En) => format!(
+                "the proxy dropped its receipt handle at {at} after maxRenewRetryTimes (3) failed renewals (the broker was down); the gRPC consumer's ack then carried the handle from the pop, which a renewal had replaced: refused, and the message was revived and delivered again"
+            ),
+            (ProxyStoppedRenewing { why: RenewEnd::RetriesExhausted, at }, Lang::Zh) => format!(
+                "代理在 {at} 连续 maxRenewRetryTimes（3）次续期失败（Broker 不可用）后丢弃了它的 receipt handle；gRPC 消费者的 ack 于是带着 pop 时的 handle，而它已被续期替换：ack 被拒绝，消息被重新投递（revive）并再次消费"
+            ),
+            (ProxyStoppedRenewing { why: RenewEnd::ClientGone, at }, Lang::En) => format!(
+                "the proxy cleared its receipt handle at {at}: the gRPC consumer's channel had expired (no heartbeat for channelExpiredTimeout, 120 s), and the message became visible again (CLEAR_GROUP)"
+            ),
+            (ProxyStoppedRenewing { why: RenewEnd::ClientGone, at }, Lang::Zh) => format!(
+                "代理在 {at} 清除了它的 receipt handle：gRPC 消费者的通道已过期（channelExpiredTimeout 即 120 秒内没有心跳），消息重新可见（CLEAR_GROUP）"
             ),
             (ConsumedAt(t), Lang::En) => format!("consumed at {t}"),
             (ConsumedAt(t), Lang::Zh) => format!("已于 {t} 被消费"),

@@ -33,6 +33,32 @@ pub fn scenario(toml: &str) -> Scenario {
     parse_scenario(toml).unwrap_or_else(|e| panic!("test scenario must parse: {e}"))
 }
 
+/// A steady 1 ms workload of 3000 messages with a healthy slave; the master's disk is destroyed
+/// at 2 s and it stays down; the consumer starts at 5 s, so everything sent is still unconsumed.
+/// `broker` (e.g. `brokerRole`) and `slave` are spliced into their tables.
+pub fn master_disk_lost_at_2s(version: &str, broker: &str, slave: &str) -> Scenario {
+    scenario(&format!(
+        r#"
+        version = "{version}"
+        until = "10m"
+        [broker]
+        {broker}
+        [slave]
+        enabled = true
+        {slave}
+        [producer]
+        messages = 3000
+        interval = "1ms"
+        [consumer]
+        startAt = "5s"
+        [[fault]]
+        at = "2s"
+        kind = "DISK_LOST"
+        target = "master"
+        "#
+    ))
+}
+
 /// How many messages ended `LOST_AFTER_ACK`.
 pub fn lost_after_ack(sim: &Sim) -> usize {
     sim.ledger().messages.iter().filter(|m| m.verdict == Some(Verdict::LostAfterAck)).count()

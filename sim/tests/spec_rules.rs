@@ -683,34 +683,11 @@ fn message_skipped_after_truncation_is_a_loss_not_unresolved() {
     }
 }
 
-/// A steady 1 ms workload with a healthy slave at the default link; the master's disk is
-/// destroyed at 2 s and it stays down.
-fn disk_loss_under(role: &str) -> rmq_sim::Scenario {
-    scenario(&format!(
-        r#"
-        until = "10m"
-        [broker]
-        brokerRole = "{role}"
-        [slave]
-        enabled = true
-        [producer]
-        messages = 3000
-        interval = "1ms"
-        [consumer]
-        startAt = "5s"
-        [[fault]]
-        at = "2s"
-        kind = "DISK_LOST"
-        target = "master"
-        "#
-    ))
-}
-
 /// §6.18 and §2b: under ASYNC_MASTER the push thread idles in 100 ms steps, so the SEND_OK
 /// messages of the last ~100 ms before a master disk loss exist only on the master…
 #[test]
 fn async_master_loses_the_last_100ms_on_disk_loss() {
-    let (sim, r) = run(&disk_loss_under("ASYNC_MASTER"));
+    let (sim, r) = run(&master_disk_lost_at_2s("4.9.8", "brokerRole = \"ASYNC_MASTER\"", ""));
     let lost: Vec<_> = sim.ledger().messages.iter().filter(|m| m.verdict == Some(Verdict::LostAfterAck)).collect();
     assert!((20..=110).contains(&lost.len()), "tens of SEND_OK messages lost: {}", verdicts(&r));
     for m in &lost {
@@ -735,7 +712,7 @@ fn async_master_loses_the_last_100ms_on_disk_loss() {
 /// §6.18: …the same run under SYNC_MASTER (each put wakes the push thread) loses none of them.
 #[test]
 fn sync_master_loses_no_send_ok_on_disk_loss() {
-    let (sim, r) = run(&disk_loss_under("SYNC_MASTER"));
+    let (sim, r) = run(&master_disk_lost_at_2s("4.9.8", "brokerRole = \"SYNC_MASTER\"", ""));
     let lost_ok = sim.ledger().messages.iter().filter(|m| m.verdict == Some(Verdict::LostAfterAck) && m.send_status_name() == "SEND_OK").count();
     assert_eq!(lost_ok, 0, "{} / {}", statuses(&r), verdicts(&r));
 }
@@ -836,13 +813,12 @@ fn schedule_service_moves_retries_on_its_100ms_ticks() {
     }
 }
 
-/// §6.21 and §2b: after a clean stop and start of the slave, SYNC_MASTER sends in the first ~5 s
-/// after the new connection (itself ~5 s after the start) wait for its first report:
-/// FLUSH_SLAVE_TIMEOUT (or a client timeout), not SEND_OK at once.
-#[test]
-fn restarted_slave_is_silent_for_one_heartbeat() {
-    let sc = scenario(
+/// SYNC_MASTER, 300 sends every 100 ms with a 10 s client timeout; the slave is stopped cleanly
+/// at 5 s and started at 8 s. `head` (e.g. `until`) is spliced in before `[broker]`.
+fn slave_stopped_at_5s_started_at_8s(head: &str) -> rmq_sim::Scenario {
+    scenario(&format!(
         r#"
+        {head}
         [broker]
         brokerRole = "SYNC_MASTER"
         [slave]
@@ -859,8 +835,16 @@ fn restarted_slave_is_silent_for_one_heartbeat() {
         at = "8s"
         kind = "SLAVE_UP"
         target = "slave"
-        "#,
-    );
+        "#
+    ))
+}
+
+/// §6.21 and §2b: after a clean stop and start of the slave, SYNC_MASTER sends in the first ~5 s
+/// after the new connection (itself ~5 s after the start) wait for its first report:
+/// FLUSH_SLAVE_TIMEOUT (or a client timeout), not SEND_OK at once.
+#[test]
+fn restarted_slave_is_silent_for_one_heartbeat() {
+    let sc = slave_stopped_at_5s_started_at_8s("");
     let (sim, _) = run(&sc);
     let status = |id: usize| sim.ledger().messages[id].send_status_name();
     // The slave starts at 8 s and connects at 13 s; its first report comes at 18 s.
@@ -1547,27 +1531,7 @@ fn send_returns_the_last_returned_result_when_the_retry_fails() {
 /// then `SEND_OK`.
 #[test]
 fn restarted_slave_connects_only_5s_after_it_starts() {
-    let sc = scenario(
-        r#"
-        until = "2m"
-        [broker]
-        brokerRole = "SYNC_MASTER"
-        [slave]
-        enabled = true
-        [producer]
-        messages = 300
-        interval = "100ms"
-        sendMsgTimeout = 10000
-        [[fault]]
-        at = "5s"
-        kind = "SLAVE_DOWN"
-        target = "slave"
-        [[fault]]
-        at = "8s"
-        kind = "SLAVE_UP"
-        target = "slave"
-        "#,
-    );
+    let sc = slave_stopped_at_5s_started_at_8s("until = \"2m\"");
     let (sim, _) = run(&sc);
     let connected: Vec<SimTime> =
         sim.events().iter().filter(|e| matches!(e.kind, EventKind::SlaveConnected { .. })).map(|e| e.at).collect();

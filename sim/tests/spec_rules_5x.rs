@@ -27,38 +27,12 @@ fn put_answers(sim: &Sim) -> Vec<(u32, SendStatus, SimDuration)> {
     out
 }
 
-/// A steady 1 ms workload with a healthy slave; the master's disk is destroyed at 2 s and it
-/// stays down; the consumer starts at 5 s, so everything sent is still unconsumed.
-fn disk_loss(version: &str, broker: &str, slave: &str) -> rmq_sim::Scenario {
-    scenario(&format!(
-        r#"
-        version = "{version}"
-        until = "10m"
-        [broker]
-        brokerRole = "SYNC_MASTER"
-        {broker}
-        [slave]
-        enabled = true
-        {slave}
-        [producer]
-        messages = 3000
-        interval = "1ms"
-        [consumer]
-        startAt = "5s"
-        [[fault]]
-        at = "2s"
-        kind = "DISK_LOST"
-        target = "master"
-        "#
-    ))
-}
-
 /// §2, §6.1: on 5.3.3 `SYNC_MASTER` at the default `inSyncReplicas = 1` does not wait for the
 /// slave: the SEND_OK messages of the last ~100 ms before a master disk loss are lost, as under
 /// ASYNC_MASTER; the same run on 4.9.8 loses none.
 #[test]
 fn v5_sync_master_at_default_in_sync_replicas_loses_acknowledged_messages() {
-    let (sim, r) = run(&disk_loss("5.3.3", "", "slaveReadEnable = true"));
+    let (sim, r) = run(&master_disk_lost_at_2s("5.3.3", "brokerRole = \"SYNC_MASTER\"", "slaveReadEnable = true"));
     let lost = lost_after_ack(&sim);
     assert!((20..=110).contains(&lost), "tens of SEND_OK messages lost on 5.3.3: {}", verdicts(&r));
     for m in sim.ledger().messages.iter().filter(|m| m.verdict == Some(Verdict::LostAfterAck)) {
@@ -67,7 +41,7 @@ fn v5_sync_master_at_default_in_sync_replicas_loses_acknowledged_messages() {
     }
     // SEND_OK at master-only latency: every answer within the append's own instant.
     assert!(put_answers(&sim).iter().all(|&(_, s, d)| s == SendStatus::SendOk && d == SimDuration::ZERO));
-    let (sim, r) = run(&disk_loss("4.9.8", "", "slaveReadEnable = true"));
+    let (sim, r) = run(&master_disk_lost_at_2s("4.9.8", "brokerRole = \"SYNC_MASTER\"", "slaveReadEnable = true"));
     assert_eq!(lost_after_ack(&sim), 0, "4.9.8 keeps them: {}", verdicts(&r));
 }
 
@@ -76,7 +50,7 @@ fn v5_sync_master_at_default_in_sync_replicas_loses_acknowledged_messages() {
 #[test]
 fn v5_sync_master_at_default_in_sync_replicas_wakes_no_push_thread() {
     let steps = |version: &str| {
-        let (sim, _) = run(&disk_loss(version, "", "slaveReadEnable = true"));
+        let (sim, _) = run(&master_disk_lost_at_2s(version, "brokerRole = \"SYNC_MASTER\"", "slaveReadEnable = true"));
         let pushes: Vec<SimTime> = sim.events().iter().filter(|e| matches!(e.kind, EventKind::ReplicaSent { .. })).map(|e| e.at).collect();
         pushes.windows(2).filter(|w| w[1].since(w[0]) > SimDuration::from_ms(5)).count() + 1
     };
@@ -88,7 +62,7 @@ fn v5_sync_master_at_default_in_sync_replicas_wakes_no_push_thread() {
 /// loses none.
 #[test]
 fn v5_in_sync_replicas_2_loses_no_acknowledged_message() {
-    let (sim, r) = run(&disk_loss("5.3.3", "totalReplicas = 2\ninSyncReplicas = 2", "slaveReadEnable = true"));
+    let (sim, r) = run(&master_disk_lost_at_2s("5.3.3", "brokerRole = \"SYNC_MASTER\"\ntotalReplicas = 2\ninSyncReplicas = 2", "slaveReadEnable = true"));
     assert_eq!(lost_after_ack(&sim), 0, "{}", verdicts(&r));
     assert!(r.summary.verdicts["DELIVERED"] > 1_000, "{}", verdicts(&r));
 }
@@ -98,11 +72,11 @@ fn v5_in_sync_replicas_2_loses_no_acknowledged_message() {
 /// replication setting; 4.9.8's slave serves them.
 #[test]
 fn v5_slave_refuses_pulls_unless_slave_read_enable() {
-    let (sim, r) = run(&disk_loss("5.3.3", "totalReplicas = 2\ninSyncReplicas = 2", ""));
+    let (sim, r) = run(&master_disk_lost_at_2s("5.3.3", "brokerRole = \"SYNC_MASTER\"\ntotalReplicas = 2\ninSyncReplicas = 2", ""));
     assert_eq!(count(&sim, |k| matches!(k, EventKind::Delivered { .. })), 0, "{}", verdicts(&r));
     assert!(count(&sim, |k| matches!(k, EventKind::PullRejected { .. })) > 100);
     assert_eq!(r.summary.verdicts["DELIVERED"], 0);
-    let (sim, _) = run(&disk_loss("4.9.8", "", ""));
+    let (sim, _) = run(&master_disk_lost_at_2s("4.9.8", "brokerRole = \"SYNC_MASTER\"", ""));
     assert_eq!(count(&sim, |k| matches!(k, EventKind::PullRejected { .. })), 0);
     assert!(count(&sim, |k| matches!(k, EventKind::Delivered { .. })) > 1_000, "4.9.8's slave serves pulls");
 }

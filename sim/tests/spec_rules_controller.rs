@@ -9,28 +9,37 @@ use rmq_sim::ledger::Verdict;
 use rmq_sim::scenario::parse_scenario;
 use rmq_sim::{SendStatus, Sim, SimTime};
 
-/// A controller-mode group under a steady 1 ms workload of 3000 messages (3 s); `broker`,
-/// `slave`, `rest` (faults, `[controller]`) spliced in. The consumer starts at `consumer_at`.
-fn group(broker: &str, slave: &str, consumer_at: &str, rest: &str) -> rmq_sim::Scenario {
+/// A controller-mode group (5.3.3, one slave) running `until`; `broker`, `slave`, `producer`
+/// and `rest` (`[consumer]`, faults, `[controller]`) spliced in. The skeleton every test here
+/// shares, so each test states only what its rule needs.
+fn controller(until: &str, broker: &str, slave: &str, producer: &str, rest: &str) -> rmq_sim::Scenario {
     scenario(&format!(
         r#"
         version = "5.3.3"
-        until = "5m"
+        until = "{until}"
         [broker]
         enableControllerMode = true
         {broker}
         [slave]
         enabled = true
-        slaveReadEnable = true
         {slave}
         [producer]
-        messages = 3000
-        interval = "1ms"
-        [consumer]
-        startAt = "{consumer_at}"
+        {producer}
         {rest}
         "#
     ))
+}
+
+/// A controller-mode group under a steady 1 ms workload of 3000 messages (3 s); `broker`,
+/// `slave`, `rest` (faults, `[controller]`) spliced in. The consumer starts at `consumer_at`.
+fn group(broker: &str, slave: &str, consumer_at: &str, rest: &str) -> rmq_sim::Scenario {
+    controller(
+        "5m",
+        broker,
+        &format!("slaveReadEnable = true\n{slave}"),
+        "messages = 3000\ninterval = \"1ms\"",
+        &format!("[consumer]\nstartAt = \"{consumer_at}\"\n{rest}"),
+    )
 }
 
 fn fault(at: &str, kind: &str, target: &str, duration: Option<&str>) -> String {
@@ -413,31 +422,12 @@ fn slave_of_a_master_back_in_its_first_epoch_finds_no_consistent_point() {
 /// fetches back what the master kept, and what the master lost is gone (named as the cause).
 #[test]
 fn slave_of_a_master_back_in_a_later_epoch_truncates_to_the_epoch_before() {
-    let sc = scenario(
-        r#"
-        version = "5.3.3"
-        until = "3m"
-        [broker]
-        enableControllerMode = true
-        allAckInSyncStateSet = true
-        [slave]
-        enabled = true
-        [producer]
-        messages = 600
-        interval = "100ms"
-        [consumer]
-        startAt = "70s"
-        [[fault]]
-        at = "3s"
-        kind = "PROCESS_CRASH"
-        target = "master"
-        duration = "10s"
-        [[fault]]
-        at = "40s"
-        kind = "POWER_LOSS"
-        target = "master"
-        duration = "4s"
-        "#,
+    let sc = controller(
+        "3m",
+        "allAckInSyncStateSet = true",
+        "",
+        "messages = 600\ninterval = \"100ms\"",
+        &format!("[consumer]\nstartAt = \"70s\"\n{}{}", fault("3s", "PROCESS_CRASH", "master", Some("10s")), fault("40s", "POWER_LOSS", "master", Some("4s"))),
     );
     let (sim, r) = run(&sc);
     let e = elected(&sim);
@@ -474,28 +464,12 @@ fn slave_of_a_master_back_in_a_later_epoch_truncates_to_the_epoch_before() {
 /// the moment the controller came back, the message LOST_AFTER_ACK with no loss recorded).
 #[test]
 fn a_pending_sync_state_set_shrink_keeps_the_run_alive() {
-    let sc = scenario(
-        r#"
-        version = "5.3.3"
-        until = "1h"
-        [broker]
-        enableControllerMode = true
-        allAckInSyncStateSet = true
-        [slave]
-        enabled = true
-        [producer]
-        messages = 43
-        interval = "1s"
-        [[fault]]
-        at = "37709ms"
-        kind = "NETWORK_PARTITION"
-        target = "controller"
-        duration = "20s"
-        [[fault]]
-        at = "41691ms"
-        kind = "SLAVE_DOWN"
-        target = "slave"
-        "#,
+    let sc = controller(
+        "1h",
+        "allAckInSyncStateSet = true",
+        "",
+        "messages = 43\ninterval = \"1s\"",
+        &format!("{}{}", fault("37709ms", "NETWORK_PARTITION", "controller", Some("20s")), fault("41691ms", "SLAVE_DOWN", "slave", None)),
     );
     let (sim, r) = run(&sc);
     let back = first_at(&sim, |k| matches!(k, EventKind::ControllerBack)).expect("the controller is back");

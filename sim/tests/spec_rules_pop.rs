@@ -6,8 +6,9 @@
 mod common;
 use common::*;
 
-use rmq_sim::event::{EventKind, MsgId, QueueKind};
-use rmq_sim::ledger::Verdict;
+use rmq_sim::event::{EventKind, MsgId, QueueKind, RenewEnd};
+use rmq_sim::ledger::{CauseStep, Verdict};
+use rmq_sim::text::Lang;
 use rmq_sim::scenario::{parse_scenario, GroupRetryPolicy};
 use rmq_sim::{Sim, SimDuration, SimTime};
 
@@ -190,10 +191,15 @@ fn proxy_renews_a_held_message_so_a_slow_consumption_is_not_redelivered() {
     assert_eq!(verdicts(&r), "DELIVERED=10");
 }
 
-/// A crashed client renews nothing: what it held comes back when the invisible time ends
-/// (pop + 60 s + the revive lag), through the retry topic with `reconsumeTimes` 1.
+/// A crashed client: the proxy does not see it die and renews its handles until its channel
+/// expires — the channel scan (every 10 s) removes a client whose last heartbeat (1 s after its
+/// start, then every 10 s) is more than `channelExpiredTimeout` (120 s) old — and then clears
+/// them (`CLIENT_UNREGISTER` → `clearGroup`): visible `invisibleTimeMillisWhenClear` (1 s)
+/// later, back through the retry topic with `reconsumeTimes` 1. Crash at 10 s: last heartbeat
+/// at 1 s, renewed at 55 s and 105 s all the same, cleared at 130 s, revived at 131 s + the revive
+/// lag (it was invisible until 5 min 5 s).
 #[test]
-fn messages_of_a_crashed_client_come_back_after_the_invisible_time() {
+fn messages_of_a_crashed_client_come_back_when_the_proxy_clears_its_expired_channel() {
     let sc = scenario(
         r#"
         version = "5.3.3"
@@ -212,11 +218,144 @@ fn messages_of_a_crashed_client_come_back_after_the_invisible_time() {
     let (sim, r) = run(&sc);
     let d = deliveries(&sim, 0);
     assert_eq!(d.len(), 2, "{d:?}");
-    let back = d[1].since(d[0]);
-    assert!(back >= SimDuration::from_secs(62) && back < SimDuration::from_ms(62_300), "60 s + lag, got {back}");
+    let renewed_for_the_dead: Vec<SimTime> = sim
+        .events()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::InvisibleTimeChanged { msg: MsgId(0), renewed: true, .. }))
+        .map(|e| e.at)
+        .collect();
+    let s = |secs| SimTime::ZERO + SimDuration::from_secs(secs);
+    assert_eq!(renewed_for_the_dead, vec![s(55), s(105)], "renewed until the channel expired");
+    let cleared: Vec<(SimTime, Option<SimTime>)> = sim
+        .events()
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::RenewEnded { why: RenewEnd::ClientGone, visible_at, .. } => Some((e.at, visible_at)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(cleared.len(), 10, "{cleared:?}");
+    assert!(cleared.iter().all(|&(at, v)| at == s(130) && v == Some(s(131))), "{cleared:?}");
+    let back = d[1].since(SimTime::ZERO);
+    assert!(back >= SimDuration::from_ms(133_100) && back < SimDuration::from_ms(133_400), "131 s + lag, got {back}");
     let revived = sim.events().iter().filter(|e| matches!(e.kind, EventKind::Revived { reconsume_times: 1, .. })).count();
     assert_eq!(revived, 10);
     assert_eq!(verdicts(&r), "DELIVERED=10");
+}
+
+/// One message consumed for `consume` under the gRPC consumer (`more` adds consumer keys).
+fn slow_one(consume: &str, more: &str, until: &str, faults: &str) -> rmq_sim::Scenario {
+    scenario(&format!(
+        r#"
+        version = "5.3.3"
+        until = "{until}"
+        [producer]
+        messages = 1
+        [consumer]
+        client = "grpc"
+        consumeTime = "{consume}"
+        {more}
+        {faults}
+        "#
+    ))
+}
+
+/// Each renewal's invisible time: (renewed at, visible at − renewed at), for `msg`.
+fn renewals(sim: &Sim, msg: u32) -> Vec<(SimTime, SimDuration)> {
+    sim.events()
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::InvisibleTimeChanged { msg: m, visible_at, renewed: true } if m == MsgId(msg) => {
+                Some((e.at, visible_at.since(e.at)))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// `RenewStrategyPolicy.nextDelayDuration(renewTimes)`: renewal n sets 1 min, 3 min, 5 min,
+/// 10 min, 30 min, then 1 h for each later one — not `defaultInvisibleTimeMills` each time.
+#[test]
+fn renewals_step_through_renew_strategy_policy() {
+    let (sim, r) = run(&slow_one("150m", "", "3h", ""));
+    let steps: Vec<u64> = renewals(&sim, 0).iter().map(|&(_, d)| d.as_us() / 1_000_000).collect();
+    assert_eq!(steps, vec![60, 180, 300, 600, 1_800, 3_600, 3_600], "{:?}", renewals(&sim, 0));
+    // Each renewal comes at the first 5 s scan within 10 s of the end the previous one set.
+    for w in renewals(&sim, 0).windows(2) {
+        let due = w[0].0 + w[0].1;
+        assert!(w[1].0 <= due && w[1].0 + SimDuration::from_secs(15) > due, "{w:?}");
+    }
+    assert_eq!(sim.events().iter().filter(|e| matches!(e.kind, EventKind::Revived { .. })).count(), 0);
+    assert_eq!(verdicts(&r), "DELIVERED=1");
+}
+
+/// At the first due scan `renewMaxTimeMillis` (3 h) or more after the pop the proxy stops
+/// renewing (`STOP_RENEW`): it sets the
+/// invisible time to the *group's* retry policy's `nextDelayDuration(reconsumeTimes)` —
+/// `CustomizedRetryPolicy` indexes `reconsumeTimes + 2`: 10 s for a first delivery, 30 s for a
+/// second; `EXPONENTIAL` 5 s × 2^`reconsumeTimes` — and drops the handle. The message comes back
+/// while the first consumption still runs, whose ack then carries the client's original receipt
+/// handle: refused, and the message is consumed twice.
+#[test]
+fn renewal_stops_at_renew_max_time_with_the_group_retry_policy_delay() {
+    let (sim, r) = run(&slow_one("4h", "", "8h", ""));
+    let stops: Vec<(SimTime, SimDuration)> = sim
+        .events()
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::RenewEnded { why: RenewEnd::MaxTime, visible_at: Some(v), .. } => Some((e.at, v.since(e.at))),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(stops.len(), 2, "{stops:?}");
+    let popped = sim.pop_trace()[0].popped_at;
+    // The check runs at a due scan only: the renewal at 2 h 48 min 45 s (< 3 h) set 1 h more, so
+    // the stop comes at the next due scan, 3 h 48 min 35 s after the pop.
+    let last_renewal = renewals(&sim, 0).iter().map(|&(t, _)| t).filter(|&t| t < stops[0].0).max().expect("renewed");
+    assert!(last_renewal.since(popped) < SimDuration::from_secs(3 * 3_600), "{last_renewal}");
+    assert_eq!(stops[0].0, SimTime::ZERO + SimDuration::from_secs(13_715), "{}", stops[0].0);
+    assert_eq!(stops[0].1, SimDuration::from_secs(10), "reconsumeTimes 0: next[2]");
+    assert_eq!(stops[1].1, SimDuration::from_secs(30), "reconsumeTimes 1: next[3]");
+    let d = deliveries(&sim, 0);
+    let back = d[1].since(stops[0].0);
+    assert!(back >= SimDuration::from_ms(12_100) && back < SimDuration::from_ms(12_400), "10 s + lag, got {back}");
+    let trace = &sim.pop_trace()[0];
+    assert_eq!(trace.answer, None, "the first consumption's ack carried a stale handle");
+    assert!(matches!(trace.end, Some((_, rmq_sim::sim::PopEnd::Revived))), "{trace:?}");
+    assert_eq!(verdicts(&r), "DUPLICATED=1");
+    let rec = sim.ledger().get(MsgId(0));
+    let step = CauseStep::ProxyStoppedRenewing { why: RenewEnd::MaxTime, at: stops[0].0 };
+    assert_eq!(rec.cause().map(|c| &c.0[..]), Some(&[step][..]), "the cause chain names STOP_RENEW");
+    assert!(rec.explain(Lang::En).contains("renewMaxTimeMillis (3 h)"), "{}", rec.explain(Lang::En));
+    assert!(rec.explain(Lang::Zh).contains("停止为它续期"), "{}", rec.explain(Lang::Zh));
+    let (sim, _) = run(&slow_one("4h", "groupRetryPolicy = \"EXPONENTIAL\"", "230m", ""));
+    let stop = sim.events().iter().find_map(|e| match e.kind {
+        EventKind::RenewEnded { why: RenewEnd::MaxTime, visible_at: Some(v), .. } => Some(v.since(e.at)),
+        _ => None,
+    });
+    assert_eq!(stop, Some(SimDuration::from_secs(5)), "EXPONENTIAL: 5 s × 2^0");
+}
+
+/// A renewal the master cannot take (the cluster-mode proxy's call fails) is tried again at the
+/// next scan (`renewRetryTimes`); after `maxRenewRetryTimes` (3) failures the proxy drops the
+/// handle. A master back within a scan or two: renewed, delivered once.
+#[test]
+fn a_failed_renewal_is_retried_up_to_max_renew_retry_times() {
+    let crash = |dur: &str| format!("[[fault]]\nat = \"53s\"\nkind = \"PROCESS_CRASH\"\ntarget = \"master\"\nduration = \"{dur}\"");
+    let (sim, r) = run(&slow_one("100s", "", "10m", &crash("4s")));
+    let at: Vec<u64> = renewals(&sim, 0).iter().map(|&(t, _)| t.as_us() / 1_000_000).collect();
+    assert_eq!(at.first(), Some(&60), "the 55 s renewal failed, the 60 s one landed: {at:?}");
+    assert_eq!(deliveries(&sim, 0).len(), 1);
+    assert_eq!(verdicts(&r), "DELIVERED=1");
+    let (sim, _) = run(&slow_one("100s", "", "10m", &crash("30s")));
+    assert!(renewals(&sim, 0).iter().all(|&(t, _)| t > SimTime::ZERO + SimDuration::from_secs(83)), "only the next pop's");
+    let gave_up: Vec<u64> = sim
+        .events()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::RenewEnded { why: RenewEnd::RetriesExhausted, visible_at: None, .. }))
+        .map(|e| e.at.as_us() / 1_000_000)
+        .collect();
+    assert_eq!(gave_up, vec![70], "failed at 55, 60, 65 s; dropped at 70 s");
 }
 
 /// An ack the master cannot take (it is down) is retried by the client and reaches the master
@@ -262,4 +401,72 @@ fn proxy_renews_on_its_5s_scan_even_at_the_minimum_invisible_time() {
     assert!(renewals.iter().all(|t| t.as_us() % 5_000_000 == 0), "on the 5 s scans: {renewals:?}");
     assert_eq!(sim.events().iter().filter(|e| matches!(e.kind, EventKind::Revived { .. })).count(), 0);
     assert_eq!(verdicts(&r), "DELIVERED=10");
+}
+
+/// Once the proxy dropped a handle it had renewed, the client's ack goes to the broker with the
+/// client's own receipt handle from the pop (`removeReceiptHandle` finds nothing to swap in),
+/// which the renewal replaced: refused, and the message comes back. Renewed at 55 s; the master
+/// is down from 103 s to 133 s, so the renewals at 105, 110 and 115 s fail and the handle is
+/// dropped at 120 s; the consumption ends at 125 s, its ack lands when the master is back.
+#[test]
+fn after_the_proxy_drops_a_renewed_handle_the_clients_ack_is_refused() {
+    let crash = "[[fault]]\nat = \"103s\"\nkind = \"PROCESS_CRASH\"\ntarget = \"master\"\nduration = \"30s\"";
+    let (sim, r) = run(&slow_one("125s", "", "10m", crash));
+    let gave_up = sim.events().iter().find(|e| matches!(e.kind, EventKind::RenewEnded { why: RenewEnd::RetriesExhausted, .. }));
+    assert_eq!(gave_up.map(|e| e.at), Some(SimTime::ZERO + SimDuration::from_secs(120)));
+    let first = &sim.pop_trace()[0];
+    assert_eq!((first.renewals, first.answer), (1, None), "{first:?}");
+    assert_eq!(deliveries(&sim, 0).len(), 2);
+    assert_eq!(verdicts(&r), "DUPLICATED=1");
+    let cause = sim.ledger().get(MsgId(0)).cause().map(|c| c.0.clone());
+    let step = CauseStep::ProxyStoppedRenewing { why: RenewEnd::RetriesExhausted, at: SimTime::ZERO + SimDuration::from_secs(120) };
+    assert_eq!(cause, Some(vec![step]));
+}
+
+/// `LOCAL` mode: the proxy runs in the broker's process, so a broker that went down took the
+/// proxy's receipt handles with it: nothing renews the messages popped before, which come back
+/// at their invisible time while the client still consumes them. Renewed at 55 s (until 115 s),
+/// the master down from 70 s to 75 s: `CLUSTER` renews again at 105 s, `LOCAL` does not.
+#[test]
+fn a_local_proxy_loses_its_handles_with_the_broker() {
+    let crash = "[[fault]]\nat = \"70s\"\nkind = \"PROCESS_CRASH\"\ntarget = \"master\"\nduration = \"5s\"";
+    let (sim, r) = run(&slow_one("150s", "", "10m", crash));
+    assert_eq!(renewals(&sim, 0).len(), 2, "CLUSTER: 55 s and 105 s");
+    assert_eq!(verdicts(&r), "DELIVERED=1");
+    let local = format!("{crash}\n[proxy]\nproxyMode = \"LOCAL\"");
+    let (sim, r) = run(&slow_one("150s", "", "10m", &local));
+    let first: Vec<u64> = renewals(&sim, 0).iter().map(|&(t, _)| t.as_us() / 1_000_000).filter(|&t| t < 120).collect();
+    assert_eq!(first, vec![55], "LOCAL: the 105 s renewal had no handle");
+    assert_eq!(deliveries(&sim, 0).len(), 2);
+    assert_eq!(verdicts(&r), "DUPLICATED=1");
+}
+
+/// `clearGroup`'s `changeInvisibleTime` fails when the master is down, and is not retried: the
+/// message keeps the invisible time the last renewal set (105 s + 3 min) and comes back then.
+#[test]
+fn a_clear_the_master_cannot_take_changes_nothing() {
+    let sc = scenario(
+        r#"
+        version = "5.3.3"
+        until = "10m"
+        [producer]
+        messages = 1
+        [consumer]
+        client = "grpc"
+        consumeTime = "20s"
+        [[fault]]
+        at = "10s"
+        kind = "CONSUMER_CRASH"
+        [[fault]]
+        at = "125s"
+        kind = "PROCESS_CRASH"
+        target = "master"
+        duration = "10s"
+        "#,
+    );
+    let (sim, _) = run(&sc);
+    let cleared = sim.events().iter().find(|e| matches!(e.kind, EventKind::RenewEnded { why: RenewEnd::ClientGone, .. }));
+    assert!(matches!(cleared.map(|e| (e.at, &e.kind)), Some((t, EventKind::RenewEnded { visible_at: None, .. })) if t == SimTime::ZERO + SimDuration::from_secs(130)), "{cleared:?}");
+    let revived = sim.events().iter().find(|e| matches!(e.kind, EventKind::Revived { .. })).map(|e| e.at.as_us() / 100_000);
+    assert_eq!(revived, Some(2_871), "285 s + the revive lag, in tenths of a second");
 }

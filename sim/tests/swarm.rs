@@ -1005,6 +1005,18 @@ fn dump_cases_for_the_browser() {
     }
 }
 
+/// Parses a directed case and runs it with every property checked, panicking with `label` and
+/// the broken property; returns the case (to replay) and the branches it reached.
+fn run_directed(label: &str, text: &str) -> (Case, Coverage) {
+    let scenario = parse_scenario(text).unwrap_or_else(|e| panic!("{label}: {e}"));
+    let case = Case { scenario, injected: Vec::new() };
+    let mut cov = Coverage::default();
+    if let Err(b) = run_case(&case, &mut cov) {
+        panic!("{label}: `{}` broken: {}", b.property, b.detail);
+    }
+    (case, cov)
+}
+
 /// Two tracked branches that 100,000 random cases did not reach, each from a scenario made for
 /// it, run through the same checker as a random case (every invariant after every action):
 /// - the size limit of the pull path (`pullThresholdSizeForQueue`, in MiB) needs large bodies and a
@@ -1069,11 +1081,7 @@ fn directed_cases_reach_the_branches_random_cases_miss() {
         ),
     ];
     for (branch, text) in cases {
-        let scenario = parse_scenario(text).unwrap_or_else(|e| panic!("{branch}: {e}"));
-        let mut cov = Coverage::default();
-        if let Err(b) = run_case(&Case { scenario, injected: Vec::new() }, &mut cov) {
-            panic!("{branch}: `{}` broken: {}", b.property, b.detail);
-        }
+        let (_, cov) = run_directed(branch, text);
         assert!(cov.hits.contains_key(branch), "{branch} not reached:\n{}", cov.table(1));
     }
 }
@@ -1111,12 +1119,8 @@ fn directed_case_swarm_5242_the_failing_consumer_loops_at_the_thread_pool_rate()
         kind = "DISK_LOST"
         target = "master"
         "#;
-    let scenario = parse_scenario(text).expect("the case parses");
-    let case = Case { scenario: scenario.clone(), injected: Vec::new() };
-    let mut cov = Coverage::default();
-    if let Err(b) = run_case(&case, &mut cov) {
-        panic!("`{}` broken: {}", b.property, b.detail);
-    }
+    let (case, cov) = run_directed("swarm 5242", text);
+    let scenario = &case.scenario;
     assert!(cov.hits.contains_key("end: time limit"), "the run ends at its `until`:\n{}", cov.table(1));
     let sim = case::replay(&case, None);
     let starts: Vec<u64> = sim.events().iter().filter(|e| matches!(e.kind, EventKind::Delivered { .. })).map(|e| e.at.as_us()).collect();
@@ -1207,11 +1211,7 @@ fn directed_case_swarm_7743_an_undispatched_copy_in_an_unread_queue_has_its_caus
         pullThresholdSizeForQueue = 100
         consumeConcurrentlyMaxSpan = 2000
         "#;
-    let scenario = parse_scenario(text).expect("parses");
-    let mut cov = Coverage::default();
-    if let Err(b) = run_case(&Case { scenario, injected: Vec::new() }, &mut cov) {
-        panic!("`{}` broken: {}", b.property, b.detail);
-    }
+    let (_, cov) = run_directed("swarm 7743", text);
     assert!(cov.hits.contains_key("cause: queue not read (readQueueNums < writeQueueNums)"), "{}", cov.table(1));
 }
 
@@ -1268,13 +1268,9 @@ fn directed_case_swarm_17459_a_cut_dlq_copy_is_not_a_read_copy_cut() {
         target = "master"
         duration = "90s"
         "#;
-    let scenario = parse_scenario(text).expect("parses");
-    let mut cov = Coverage::default();
-    if let Err(b) = run_case(&Case { scenario: scenario.clone(), injected: Vec::new() }, &mut cov) {
-        panic!("`{}` broken: {}", b.property, b.detail);
-    }
+    let (case, cov) = run_directed("swarm 17459", text);
     assert!(cov.hits.contains_key("controller mode, allAckInSyncStateSet, one failure: a truncation"), "{}", cov.table(1));
-    let sim = case::replay(&Case { scenario, injected: Vec::new() }, None);
+    let sim = case::replay(&case, None);
     let cut: Vec<rmq_sim::event::Topic> = sim
         .events()
         .iter()
@@ -1389,10 +1385,6 @@ fn directed_case_swarm_8751_a_flush_running_over_cut_bytes_ends_at_the_cut() {
         target = "master"
         duration = "1ms"
         "#;
-    let scenario = parse_scenario(text).expect("parses");
-    assert_eq!(scenario.slave.count, 2);
-    let mut cov = Coverage::default();
-    if let Err(b) = run_case(&Case { scenario, injected: Vec::new() }, &mut cov) {
-        panic!("`{}` broken: {}", b.property, b.detail);
-    }
+    let (case, _) = run_directed("swarm 8751", text);
+    assert_eq!(case.scenario.slave.count, 2);
 }

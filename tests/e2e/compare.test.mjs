@@ -137,6 +137,106 @@ test('retry schedule: the poison message shows 1 + maxReconsumeTimes deliveries 
   await page.close();
 });
 
+// Issue 24 item 6 and issue 21: the Gantt's wide view draws each wait between deliveries as a bar
+// with its length — the remoting consumer's 16 waits in SCHEDULE_TOPIC_XXXX (18 levels, from
+// level 3), the gRPC consumer's 17 (the 5.x backoff from 1 s, plus the revive service's ~2.1 s;
+// the last into %DLQ%) — on a log scale it states, with a key (1 s, 1 min, 1 h), so a longer wait
+// is always a wider bar; it scrolls sideways at 375 px, opens and closes from the keyboard (Escape
+// puts the focus back on Expand), in en and zh.
+test('retry schedule, wide view: one bar per wait with its length on a stated log scale, 4.x and 5.x; keyboard; 375 px; zh', { timeout: 240000 }, async () => {
+  for (const [id, waits, first, last, tag] of [
+    ['poison-message-dlq', 16, /^10\.\d s$/, /^2 h 0 min$/, '4x'],
+    ['v5-grpc-poison-message', 17, /^3\.1 s$/, /^1 h 0 min → %DLQ%demo_group$/, '5x'],
+  ]) {
+    const toml = preset(id);
+    const poison = Number(/failMessages\s*=\s*\[\s*(\d+)/.exec(toml)[1]);
+    const { page, errors } = await openApp(browser, `${server.url}?lang=en#run=${linkBody(toml, { msg: String(poison) })}`);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.waitForSelector('[data-testid=gantt]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=gantt-delivery]').length === 17);
+    assert.equal(await page.locator('[data-testid=gantt-wait]').count(), waits, `${id}: the inspector's preview draws the waits too`);
+    // Open from the keyboard: focus Expand, press Enter; the focus moves into the dialog.
+    await page.focus('[data-testid=gantt-expand]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid=gantt-wide]');
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'gantt-wide-close', 'focus moves into the dialog');
+    const bars = page.locator('[data-testid=gantt-wide-wait]');
+    assert.equal(await bars.count(), waits, `${id}: a bar for each wait`);
+    const labels = await page.$$eval('[data-testid=gantt-wide-wait] + .g-len', ls => ls.map(l => l.textContent));
+    assert.equal(labels.length, waits);
+    assert.ok(labels.every(l => /^\d+(\.\d)? (ms|s|min|h)\b/.test(l)), `${id}: every wait has its length: ${labels}`);
+    assert.match(labels[0], first, `${id}: the first wait ${labels[0]}`);
+    assert.match(labels[waits - 1], last, `${id}: the last wait ${labels[waits - 1]}`);
+    // The scale is said on the axis and under the chart, with its key.
+    assert.match(await page.textContent('[data-testid=gantt-wide] thead .g-track'), /log scale/);
+    assert.match(await page.textContent('[data-testid=gantt-wide-axis-note]'), /Log scale/);
+    const key = await page.$$eval('[data-testid=gantt-scale-bar]', bs => bs.map(b => b.getBoundingClientRect().width));
+    assert.equal(key.length, 3, 'the key: 1 s, 1 min, 1 h');
+    assert.ok(key[0] < key[1] && key[1] < key[2], `key widths grow: ${key}`);
+    const check = async vw => {
+      // A longer wait is a wider bar (one log scale for every wait); every bar is at least 3 px,
+      // and each bar and its label lie inside the chart's track.
+      const geo = await bars.evaluateAll(bs => bs.map(b => {
+        const r = b.getBoundingClientRect(), l = b.nextElementSibling.getBoundingClientRect();
+        const t = b.closest('td').getBoundingClientRect();
+        return { ms: Number(b.dataset.ms), w: r.width, in: r.left >= t.left - 1 && r.right <= t.right + 1 && l.left >= t.left - 1 && l.right <= t.right + 1 };
+      }));
+      for (let i = 0; i < geo.length; i++) {
+        assert.ok(geo[i].w >= 3, `${id} at ${vw}: wait ${i} is ${geo[i].w} px`);
+        assert.ok(geo[i].in, `${id} at ${vw}: wait ${i} or its label leaves the track`);
+        for (let j = 0; j < i; j++) {
+          if (geo[i].ms > geo[j].ms) assert.ok(geo[i].w > geo[j].w, `${id} at ${vw}: wait ${i} (${geo[i].ms} ms) wider than wait ${j} (${geo[j].ms} ms): ${geo.map(g => g.w)}`);
+        }
+      }
+      const hour = geo.find(g => g.ms >= 3600000 && g.ms < 3660000);
+      const hourKey = await page.$eval('[data-testid=gantt-scale-bar][data-ms="3600000"]', b => b.getBoundingClientRect().width);
+      if (hour) assert.ok(Math.abs(hour.w - hourKey) < 4, `${id} at ${vw}: the 1 h key (${hourKey} px) as wide as a 1 h wait (${hour.w} px)`);
+    };
+    await check(1440);
+    const box = await page.locator('[data-testid=gantt-wide]').boundingBox();
+    assert.ok(box.width > 1000, `the wide view is ${box.width} px wide`);
+    if (id === 'v5-grpc-poison-message') {
+      assert.match(await page.getAttribute('[data-testid=gantt-wide-wait] >> nth=0', 'title'), /nacked with the retry policy's backoff 1\.0 s/);
+    }
+    await page.screenshot({ path: `${ARTIFACTS}gantt-wide-${tag}-1440.png` });
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.waitForFunction(() => window.innerWidth === 375);
+    const scroll = await page.$eval('[data-testid=gantt-wide] .gantt-scroll', el => [el.scrollWidth, el.clientWidth]);
+    assert.ok(scroll[0] > scroll[1] && scroll[1] <= 375, `at 375 px the chart scrolls: ${scroll}`);
+    const page375 = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(page375 <= 375, `at 375 px only the chart scrolls, not the page: ${page375}`);
+    await check(375);
+    await page.screenshot({ path: `${ARTIFACTS}gantt-wide-${tag}-375.png` });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.waitForFunction(() => window.innerWidth === 1440);
+    // Escape closes it and gives the focus back to Expand.
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('[data-testid=gantt-wide]'));
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'gantt-expand', 'focus returns to Expand');
+    // Close, too.
+    await page.click('[data-testid=gantt-expand]');
+    await page.click('[data-testid=gantt-wide-close]');
+    await page.waitForFunction(() => !document.querySelector('[data-testid=gantt-wide]'));
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'gantt-expand', 'focus returns to Expand after Close');
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+  // In Chinese: the dialog, its scale and its buttons.
+  const toml = preset('v5-grpc-poison-message');
+  const { page, errors } = await openApp(browser, `${server.url}?lang=zh#run=${linkBody(toml, { msg: '3' })}`);
+  await page.waitForSelector('[data-testid=gantt-expand]');
+  assert.match(await page.textContent('[data-testid=gantt-expand]'), /展开/);
+  await page.click('[data-testid=gantt-expand]');
+  await page.waitForSelector('[data-testid=gantt-wide]');
+  assert.match(await page.textContent('[data-testid=gantt-wide-close]'), /关闭/);
+  assert.match(await page.textContent('[data-testid=gantt-wide-axis-note]'), /对数比例/);
+  assert.match(await page.textContent('[data-testid=gantt-wide] tfoot'), /比例尺/);
+  assert.doesNotMatch(await page.textContent('[data-testid=gantt-wide]'), /\b(waits|deliveries|Log scale|scale|Close)\b/);
+  await page.screenshot({ path: `${ARTIFACTS}gantt-wide-5x-zh-1440.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('downloads: events, history, CSV, SVG and PNG are valid files', { timeout: 120000 }, async () => {
   const { page, errors } = await openApp(browser, `${server.url}?preset=async-flush-power-loss&lang=en`);
   const get = async id => {

@@ -7,7 +7,7 @@
 // slave and the SyncStateSet's three chips. Screenshots go to artifacts/controller-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARTIFACTS, startLab, stopLab, expectAttr, expectText, eventually, play, pause, setSpeed, seekTo, settle } from './helpers.mjs';
+import { ARTIFACTS, startLab, stopLab, expectAttr, expectText, eventually, play, pause, setSpeed, seekTo, settle, copyShareLink, digestInFreshContext } from './helpers.mjs';
 
 let server, browser;
 before(async () => ({ server, browser } = await startLab()));
@@ -141,22 +141,17 @@ test('the fault panel crashes the controller and stops the second slave; both su
   await page.locator('.fault-panel').screenshot({ path: `${ARTIFACTS}controller-fault-panel-1440.png` });
   await page.locator('svg.pipeline').screenshot({ path: `${ARTIFACTS}controller-crashed-1440.png` });
   const digest = await page.getAttribute('[data-testid=share]', 'data-digest');
-  await page.click('[data-testid=copy-link]');
-  const link = await eventually(async () => {
-    const l = await page.inputValue('[data-testid=share-link]');
-    assert.match(l, /#run=v1\./);
-    return l;
-  });
+  const link = await copyShareLink(page);
   // The link, in a fresh context: the same run, the same faults listed.
-  const ctx = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-  const fresh = await ctx.newPage();
-  await fresh.goto(link);
-  await fresh.waitForSelector('svg.pipeline [data-testid=controller]');
-  await expectAttr(fresh, '[data-testid=share]', 'data-digest', digest, 'the same run from the link');
-  await expectAttr(fresh, 'svg.pipeline [data-testid=controller]', 'data-state', 'down');
-  await expectText(fresh, '[data-testid=fault-list]', /1\.000s PROCESS_CRASH controller for 30\.000s/);
-  await expectText(fresh, '[data-testid=fault-list]', /2\.000s SLAVE_DOWN second slave/);
-  await ctx.close();
+  await digestInFreshContext(browser, link, digest, {
+    ready: 'svg.pipeline [data-testid=controller]',
+    viewport: { width: 1440, height: 1000 },
+    more: async (fresh) => {
+      await expectAttr(fresh, 'svg.pipeline [data-testid=controller]', 'data-state', 'down');
+      await expectText(fresh, '[data-testid=fault-list]', /1\.000s PROCESS_CRASH controller for 30\.000s/);
+      await expectText(fresh, '[data-testid=fault-list]', /2\.000s SLAVE_DOWN second slave/);
+    },
+  });
   assert.deepEqual(errors, []);
   await page.close();
 });

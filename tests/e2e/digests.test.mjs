@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { startLab, stopLab, expectAttr, seekTo, eventually } from './helpers.mjs';
+import { startLab, stopLab, expectAttr, seekTo, eventually, copyShareLink, digestInFreshContext } from './helpers.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 let server, browser;
@@ -48,18 +48,8 @@ test('a share link opened in a fresh browser context reproduces its digest', { t
     assert.notEqual(d, before, 'the injected fault changed the run');
     return d;
   });
-  await page.click('[data-testid=copy-link]');
-  const link = await eventually(async () => {
-    const l = await page.inputValue('[data-testid=share-link]');
-    assert.match(l, /#run=v1\./);
-    return l;
-  });
-  const ctx = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-  const fresh = await ctx.newPage();
-  await fresh.goto(link);
-  await fresh.waitForSelector('svg.pipeline');
-  await expectAttr(fresh, '[data-testid=share]', 'data-digest', digest, 'the same run in a fresh context');
-  await ctx.close();
+  const link = await copyShareLink(page);
+  await digestInFreshContext(browser, link, digest);
   await page.close();
 });
 

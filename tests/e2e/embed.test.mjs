@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateSync, inflateSync } from 'node:zlib';
-import { ARTIFACTS, startLab, stopLab, openApp, cursorMs, eventually, expectText, expectTextChange, expectCount, expectAttr, expectValue, expectUrl, clickStep, seekTo, setSpeed, settle, runAxe, seriousIds } from './helpers.mjs';
+import { ARTIFACTS, startLab, stopLab, openApp, cursorMs, eventually, expectText, expectTextChange, expectCount, expectAttr, expectValue, expectUrl, clickStep, seekTo, setSpeed, settle, runAxe, seriousIds, copyShareLink } from './helpers.mjs';
 let server, browser;
 
 before(async () => ({ server, browser } = await startLab()));
@@ -215,12 +215,7 @@ const writeBody = payload => 'v1.' + deflateSync(Buffer.from(JSON.stringify(payl
 test('a link made before the model changed opens the same run, with a note saying the run may differ', { timeout: 120000 }, async () => {
   const { page } = await openApp(browser, server.url + '?preset=book-recommendation');
   const name = await expectText(page, '[data-testid=scenario-name]', /\S/);
-  await page.click('[data-testid=copy-link]');
-  const body = (await eventually(async () => {
-    const l = await page.inputValue('[data-testid=share-link]');
-    assert.match(l, /#run=v1\./);
-    return l;
-  })).split('#run=')[1];
+  const body = (await copyShareLink(page)).split('#run=')[1];
   const digest = await page.getAttribute('[data-testid=share]', 'data-digest');
   await page.close();
   const payload = readBody(body);
@@ -250,12 +245,7 @@ test('a link made before the model changed opens the same run, with a note sayin
 
 test('broken links show a banner and the default scenario', { timeout: 90000 }, async () => {
   const { page } = await openApp(browser, server.url + '?preset=sync-flush-power-loss');
-  await page.click('[data-testid=copy-link]');
-  const good = (await eventually(async () => {
-    const l = await page.inputValue('[data-testid=share-link]');
-    assert.match(l, /#run=v1\./);
-    return l;
-  })).split('#run=')[1];
+  const good = (await copyShareLink(page)).split('#run=')[1];
   await page.close();
   const cases = [
     ['truncated', good.slice(0, Math.floor(good.length / 2)), /damaged/],

@@ -192,6 +192,35 @@ export function expectUrl(page, re, message = 'the page URL') {
   }, { message });
 }
 
+/** Presses "Copy link" and waits for the share field to hold a run link; returns the link. */
+export async function copyShareLink(page) {
+  await page.click('[data-testid=copy-link]');
+  return eventually(async () => {
+    const l = await page.inputValue('[data-testid=share-link]');
+    assert.match(l, /#run=v1\./);
+    return l;
+  }, { message: 'a run link in the share field' });
+}
+
+/** Opens `link` in a fresh browser context (no storage shared with the page that made it),
+ * waits for `ready`, checks its run's digest is `digest`, runs `more(fresh)` for the caller's
+ * own checks, and closes the context. Errors the fresh page throws fail the check. */
+export async function digestInFreshContext(browser, link, digest, { ready = 'svg.pipeline', viewport = { width: 1200, height: 800 }, more } = {}) {
+  const ctx = await browser.newContext({ viewport });
+  try {
+    const fresh = await ctx.newPage();
+    const errors = [];
+    fresh.on('pageerror', (e) => errors.push(String(e)));
+    await fresh.goto(link);
+    await fresh.waitForSelector(ready);
+    await expectAttr(fresh, '[data-testid=share]', 'data-digest', digest, 'the same run in a fresh context');
+    if (more) await more(fresh);
+    assert.deepEqual(errors, [], 'the fresh page threw no errors');
+  } finally {
+    await ctx.close();
+  }
+}
+
 /** Opens the app and records every request that leaves the page's own origin, and page errors. */
 export async function openApp(browser, url, viewport = { width: 1440, height: 900 }) {
   const page = await browser.newPage({ viewport });

@@ -22,7 +22,7 @@ impl Sim {
     /// `backoff`. It drops the message from its cache.
     pub(crate) fn send_pop_answer(&mut self, copy: CopyId, nack: Option<SimDuration>) {
         self.pop.cached.remove(&copy);
-        let Some(gen) = self.pop.cks.get(&copy).map(|ck| ck.gen) else { return };
+        let Some(gen) = self.remove_receipt_handle(copy) else { return };
         self.send_pop_answer_gen(copy, gen, nack);
     }
 

@@ -295,6 +295,9 @@ impl Sim {
             return;
         }
         let in_flight = (self.consumer.queues.values().map(|q| q.pq.len()).sum::<usize>() + self.pop.cached.len()) as u32;
+        if self.sc.consumer.client == Client::Grpc {
+            self.proxy_client_crashed();
+        }
         let c = &mut self.consumer;
         c.online = false;
         c.crashed = true;

@@ -102,7 +102,10 @@ impl Sim {
             };
             let cause = match verdict {
                 Verdict::LostAfterAck | Verdict::LostUnacked => Some(self.cause_of(msg, pending_copy, &positions)),
-                Verdict::Duplicated if self.grpc_producer() => self.resent_after_stored(msg).map(|s| Cause(vec![s])),
+                Verdict::Duplicated => {
+                    let resent = self.grpc_producer().then(|| self.resent_after_stored(msg)).flatten();
+                    resent.or_else(|| self.renew_ended_cause(msg)).map(|s| Cause(vec![s]))
+                }
                 Verdict::Unresolved if waiting && consumer_offline => {
                     Some(Cause(vec![CauseStep::WaitingForConsumer { crashed: self.consumer.crashed }]))
                 }

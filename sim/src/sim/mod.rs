@@ -119,6 +119,8 @@ pub(crate) enum Action {
     PopRevive { copy: CopyId, gen: u32, epoch: u32 },
     /// The proxy renews a held message's invisible time.
     PopRenew { copy: CopyId, gen: u32 },
+    /// The proxy's channel scan removed the expired channel of client `cepoch` (`clearGroup`).
+    ProxyClearGroup { cepoch: u32 },
 }
 
 impl Action {
@@ -318,6 +320,8 @@ pub struct Sim {
     pub(crate) consumer: consumer::Consumer,
     /// The gRPC consumer's POP state: the master's checkpoints and the client's cache.
     pub(crate) pop: pop_message_processor::Pop,
+    /// The proxy's receipt handles of the gRPC consumer's messages (auto-renew).
+    pub(crate) handles: receipt_handle_manager::ReceiptHandles,
     /// Which node the consumers' route points at.
     pub(crate) route: NodeId,
     /// When the name server dropped (or will drop) the dead master from the route; `None` while
@@ -400,6 +404,7 @@ impl Sim {
             proxy: proxy::Proxy::default(),
             consumer: consumer::Consumer::new(sc.topic.read_queue_nums),
             pop: Default::default(),
+            handles: Default::default(),
             route: NodeId::Master,
             namesrv_master_gone_at: None,
             producer_no_route: false,
@@ -798,6 +803,7 @@ impl Sim {
             PopAnswerArrive { copy, gen, nack, cepoch } => self.on_pop_answer_arrive(copy, gen, nack, cepoch),
             PopRevive { copy, gen, epoch } => self.on_pop_revive(copy, gen, epoch),
             PopRenew { copy, gen } => self.on_pop_renew(copy, gen),
+            ProxyClearGroup { cepoch } => self.on_proxy_clear_group(cepoch),
         }
     }
 }
