@@ -52,8 +52,12 @@ export const BUNDLE_BUDGET_BYTES = 250 * 1024;
  *  plate, the POP consumer's invisible state and the gRPC attempts in the inspector (issue 21), the controller,
  *  first-master and second-slave fault buttons (issue 20), the compact embed summary and lanes' small diagrams'
  *  host (issue 24), the fitted header and queue labels: 475.5 KB measured at 1625234 (main at 18:35 with the retry
- *  Gantt's wide view merged, trunk build --release; lab wasm 456.4 KB, extras 514.3 KB); + ~1% room. */
-export const RATCHET_BYTES = 480 * 1024;
+ *  Gantt's wide view merged, trunk build --release; lab wasm 456.4 KB, extras 514.3 KB); + ~1% room.
+ *  476 KB: one language per page — the lab module carries only the English UI text, the Chinese is losslab-zh.txt,
+ *  fetched when a page starts in Chinese or the reader switches (src/lang_load.rs): 474.7 → 466.0 KB measured on the
+ *  same main (cf25981, lab wasm 455.7 → 446.8 KB); 470.9 KB measured after merging main at 132c480 (lab wasm 451.4 KB,
+ *  extras 524.1 KB, the Chinese text 11.4 KB, so a Chinese page's first load is 482.3 KB); + ~1% room. */
+export const RATCHET_BYTES = 476 * 1024;
 /** What the check fails above: the ratchet while it is above budget + 5%, then budget + 5%. */
 export const LIMIT_BYTES = Math.max(RATCHET_BYTES, BUNDLE_BUDGET_BYTES * 1.05);
 /** The lab module and its stylesheet (the figure BENCHMARKS.md has tracked as "the bundle"). */
