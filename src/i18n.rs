@@ -694,12 +694,16 @@ thread_local! {
     static ZH: std::cell::Cell<Option<&'static ZhTable>> = const { std::cell::Cell::new(None) };
 }
 
-/// The installed table; native builds (the tests) fall back to the compiled-in one.
+/// The installed table (the lab module: none until `losslab-zh.txt` is in).
+#[cfg(target_arch = "wasm32")]
 fn zh_table() -> Option<&'static ZhTable> {
-    let installed = ZH.with(|z| z.get());
-    #[cfg(not(target_arch = "wasm32"))]
-    let installed = installed.or_else(|| Some(builtin_zh()));
-    installed
+    ZH.with(|z| z.get())
+}
+
+/// The installed table; native builds (the tests) fall back to the compiled-in one.
+#[cfg(not(target_arch = "wasm32"))]
+fn zh_table() -> Option<&'static ZhTable> {
+    ZH.with(|z| z.get()).or_else(|| Some(builtin_zh()))
 }
 
 /// Whether Chinese lookups answer Chinese (the table is installed, or compiled in).
