@@ -172,6 +172,15 @@ catalogue! {
     UntilEnd => "for the rest of the run", "直到运行结束";
     FaultCannotApply => "Not injected: {0}.", "未注入：{0}。";
     FaultsSoFar => "Faults so far", "目前的故障";
+    FaultWordsCrash => "Kill {0} process", "杀死{0}进程";
+    FaultWordsPower => "Cut {0} power", "{0}断电";
+    FaultWordsDisk => "Destroy {0} disk", "损毁{0}磁盘";
+    FaultWordsSlow => "Slow {0} disk", "{0}磁盘变慢";
+    FaultWordsStall => "Stall {0} disk", "{0}磁盘停滞";
+    FaultWordsStop => "Stop {0}", "停止{0}";
+    FaultWordsStart => "Start {0}", "启动{0}";
+    FaultWordsPartition => "Partition {0}", "隔离{0}网络";
+    FaultWordsConsumer => "Crash {0}", "{0}宕机";
     FaultNotApplied => "not applied: {0}", "未生效：{0}";
     FaultForDuration => "for {0}", "持续 {0}";
     RunEndedHint => "The run has ended; seek back to inject a fault earlier.", "本次运行已结束；拖回更早的时间再注入故障。";

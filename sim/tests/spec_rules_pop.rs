@@ -116,6 +116,89 @@ fn pop_moves_the_offset_at_once_and_ack_ends_the_checkpoint() {
     assert_eq!(verdicts(&r), "DELIVERED=10");
 }
 
+/// `ReputMessageService` dispatches up to the confirm offset and never takes a dispatch back
+/// (`isCommitLogAvailable`: `reputFromOffset < getConfirmOffset()`). `computeConfirmOffset`
+/// skips a member whose ack is still 0, so the confirm offset is the master's end until the
+/// slave's first ack, then falls to that ack: message 1, dispatched and popped before, stays in
+/// its consume queue and the group's offset stays past it. (The lab hid it again, and the pop's
+/// offset correction — `OFFSET_OVERFLOW_BADLY` sets the offset to the queue's end — moved the
+/// group's offset back onto it: popped twice with no fault, swarm seeds 474, 884, 1097.)
+#[test]
+fn a_falling_confirm_offset_takes_back_no_dispatched_message() {
+    let sc = scenario(
+        r#"
+        version = "5.3.3"
+        until = "1m"
+        [broker]
+        enableControllerMode = true
+        allAckInSyncStateSet = true
+        totalReplicas = 2
+        inSyncReplicas = 2
+        minInSyncReplicas = 2
+        [slave]
+        enabled = true
+        replicationLatency = "20ms"
+        [producer]
+        messages = 2
+        interval = "10ms"
+        [consumer]
+        client = "grpc"
+        "#,
+    );
+    let (sim, r) = run(&sc);
+    let mut popped = std::collections::BTreeSet::new();
+    for t in sim.pop_trace() {
+        assert!(popped.insert((t.queue, t.queue_offset)), "{} offset {} popped twice: {:?}", t.queue, t.queue_offset, sim.pop_trace());
+    }
+    assert_eq!(popped.len(), 2);
+    assert_eq!(deliveries(&sim, 1).len(), 1);
+    assert_eq!(verdicts(&r), "DELIVERED=2");
+}
+
+/// A pop whose offset lies past its queue's end — the master lost the queue's tail in a power
+/// loss while the offset table kept the offset — gets `OFFSET_OVERFLOW_BADLY` and commits the
+/// queue's end (`popMsgFromQueue` commits `nextBeginOffset`; `nextOffsetCorrection` on a master)
+/// before it waits. Message 42's retry copy, popped and sent to `%DLQ%` just before the power
+/// loss, is gone with the page cache; message 43 is revived after the restart into the same
+/// `%RETRY%` position and popped there. (Without the correction the offset stayed one past it:
+/// message 43 was never popped again and its loss had no cause, swarm seed 836.)
+#[test]
+fn a_pop_past_the_queues_end_takes_the_queues_end() {
+    let sc = scenario(
+        r#"
+        version = "5.3.3"
+        until = "10m"
+        [broker]
+        flushIntervalCommitLog = 500
+        [network]
+        latency = "30ms"
+        [producer]
+        messages = 44
+        interval = "1s"
+        bodySize = 65536
+        [consumer]
+        client = "grpc"
+        startAt = "15s"
+        consumeTime = "1ms"
+        failFirstAttempts = 3
+        retryMaxTimes = 0
+        groupRetryPolicy = "EXPONENTIAL"
+        [[fault]]
+        at = "49299ms"
+        kind = "POWER_LOSS"
+        target = "master"
+        duration = "1ms"
+        "#,
+    );
+    let (sim, _) = run(&sc);
+    let corrected = sim.events().iter().find(|e| matches!(e.kind, EventKind::OffsetCorrected { queue: QueueKind::Retry, .. }));
+    assert!(matches!(corrected.map(|e| &e.kind), Some(EventKind::OffsetCorrected { from: 43, to: 42, .. })), "{corrected:?}");
+    assert_eq!(verdict(&sim, 43), Verdict::DeadLettered, "popped from %RETRY% after the restart");
+    let lost = sim.ledger().get(MsgId(42));
+    assert_eq!(lost.verdict, Some(Verdict::LostAfterAck));
+    assert!(lost.cause().is_some_and(|c| !c.0.contains(&rmq_sim::text::CauseStep::NeverReached)), "{:?}", lost.cause());
+}
+
 /// A nack is `changeInvisibleDuration(next[attempt - 1])`; the revive service writes the message
 /// to the retry topic ~2 s after that (`ackTimeInterval` + 1 s): the first retry comes ~1 s + the
 /// revive lag after the failure, not 10 s (the remoting consumer's level 3).

@@ -60,8 +60,29 @@ pub fn refusal_text(lang: Lang, why: &FaultRefusal) -> String {
     }
 }
 
-/// The faults that came due at or before `upto`, from the run's log: what each was, and for one
-/// that could not apply, why (`None` when it was injected).
+/// A fault in the page's words: the label of its button where there is one ("Cut master power"),
+/// else the same words for its target ("Cut slave power"). A slow disk's factor is the fault's
+/// (a preset's may differ from the button's ×10), so its words leave it out.
+pub fn fault_words(lang: Lang, kind: FaultKind, target: FaultTarget) -> String {
+    if let Some(b) = BUTTONS.iter().find(|b| b.kind == kind && b.target == target && kind != DiskSlow) {
+        return t(lang, b.label).to_string();
+    }
+    let key = match kind {
+        ProcessCrash => Key::FaultWordsCrash,
+        PowerLoss => Key::FaultWordsPower,
+        DiskLost => Key::FaultWordsDisk,
+        DiskSlow => Key::FaultWordsSlow,
+        DiskStall => Key::FaultWordsStall,
+        SlaveDown => Key::FaultWordsStop,
+        SlaveUp => Key::FaultWordsStart,
+        NetworkPartition => Key::FaultWordsPartition,
+        ConsumerCrash => Key::FaultWordsConsumer,
+    };
+    tf(lang, key, &[&t(lang, target_key(target))])
+}
+
+/// The faults that came due at or before `upto`, from the run's log: what each was (in the
+/// fault buttons' words), and for one that could not apply, why (`None` when it was injected).
 pub fn faults_so_far(events: &[SimEvent], upto: SimTime, lang: Lang) -> Vec<(String, Option<String>)> {
     events
         .iter()
@@ -72,10 +93,10 @@ pub fn faults_so_far(events: &[SimEvent], upto: SimTime, lang: Lang) -> Vec<(Str
                     Some(u) => tf(lang, Key::FaultForDuration, &[&u.since(e.at)]),
                     None => t(lang, Key::UntilEnd).to_string(),
                 };
-                Some((format!("{} {} {} {lasts}", e.at, kind.name(), t(lang, target_key(target))), None))
+                Some((format!("{} {} {lasts}", e.at, fault_words(lang, kind, target)), None))
             }
             EventKind::FaultRefused { kind, target, why } => Some((
-                format!("{} {} {}", e.at, kind.name(), t(lang, target_key(target))),
+                format!("{} {}", e.at, fault_words(lang, kind, target)),
                 Some(refusal_text(lang, &why)),
             )),
             _ => None,
@@ -269,10 +290,43 @@ mod tests {
         sim.run();
         let list = faults_so_far(sim.events(), SimTime::from_ms(2_000), Lang::En);
         assert_eq!(list.len(), 2, "{list:?}");
-        assert_eq!(list[0], ("1.000s POWER_LOSS master for 30.000s".to_string(), None));
-        assert_eq!(list[1].0, "2.000s PROCESS_CRASH master");
+        assert_eq!(list[0], ("1.000s Cut master power for 30.000s".to_string(), None));
+        assert_eq!(list[1].0, "2.000s Kill master process");
         assert_eq!(list[1].1.as_deref(), Some("the master process is not running (down since 1.000s)"));
         assert_eq!(faults_so_far(sim.events(), SimTime::from_ms(1_500), Lang::En).len(), 1, "nothing after the playhead");
+    }
+
+    /// "Faults so far" speaks the page's language with the fault buttons' words, never the log's
+    /// kinds ("PROCESS_CRASH master"), for every kind on every target it takes.
+    #[test]
+    fn the_list_says_each_fault_with_its_buttons_words_in_both_languages() {
+        let mut sim = Sim::new(&presets::load("defaults").expect("preset"));
+        sim.run_until(SimTime::from_ms(1_000));
+        sim.inject(rmq_sim::Command::Inject(fault(FaultKind::PowerLoss, FaultTarget::Master, Some(30))));
+        sim.run_until(SimTime::from_ms(2_000));
+        sim.inject(rmq_sim::Command::Inject(fault(FaultKind::ProcessCrash, FaultTarget::Master, Some(30))));
+        sim.run();
+        let zh = faults_so_far(sim.events(), SimTime::from_ms(2_000), Lang::Zh);
+        assert_eq!(zh[0].0, "1.000s 主节点断电 持续 30.000s");
+        assert_eq!(zh[1].0, "2.000s 杀死主节点进程");
+        for b in BUTTONS.iter().filter(|b| b.kind != DiskSlow) {
+            for lang in [Lang::En, Lang::Zh] {
+                assert_eq!(fault_words(lang, b.kind, b.target), t(lang, b.label));
+            }
+        }
+        assert_eq!(fault_words(Lang::En, DiskSlow, Master), "Slow master disk");
+        assert_eq!(fault_words(Lang::Zh, DiskSlow, Master), "主节点磁盘变慢");
+        assert_eq!(fault_words(Lang::En, PowerLoss, Slave), "Cut slave power");
+        assert_eq!(fault_words(Lang::Zh, PowerLoss, Slave), "从节点断电");
+        for kind in [ProcessCrash, PowerLoss, DiskLost, DiskSlow, DiskStall, SlaveDown, SlaveUp, NetworkPartition, ConsumerCrash] {
+            for &target in kind.targets() {
+                for lang in [Lang::En, Lang::Zh] {
+                    let words = fault_words(lang, kind, target);
+                    assert!(!words.contains(kind.name()) && !words.contains('{'), "{lang:?} {kind:?} {target:?}: {words}");
+                    assert!(words.contains(t(lang, target_key(target))) || BUTTONS.iter().any(|b| b.kind == kind && b.target == target));
+                }
+            }
+        }
     }
 
     fn targets(sc: &rmq_sim::Scenario) -> Vec<(FaultKind, FaultTarget)> {
@@ -344,12 +398,12 @@ mod tests {
         sim.run_until(SimTime::from_ms(4_000));
         let list = faults_so_far(sim.events(), SimTime::from_ms(4_000), Lang::En);
         let names: Vec<&str> = list.iter().map(|(what, _)| what.as_str()).collect();
-        assert!(names.iter().any(|w| w.starts_with("3.000s POWER_LOSS master")), "the preset's own fault: {names:?}");
-        assert!(names.contains(&"1.000s PROCESS_CRASH controller for 30.000s"), "{names:?}");
-        assert!(names.contains(&"2.000s SLAVE_DOWN second slave for the rest of the run"), "{names:?}");
-        let refused = list.iter().find(|(w, _)| w == "3.000s PROCESS_CRASH controller").expect("the refused crash is listed");
+        assert!(names.iter().any(|w| w.starts_with("3.000s Cut master power")), "the preset's own fault: {names:?}");
+        assert!(names.contains(&"1.000s Crash controller for 30.000s"), "{names:?}");
+        assert!(names.contains(&"2.000s Stop slave 2 for the rest of the run"), "{names:?}");
+        let refused = list.iter().find(|(w, _)| w == "3.000s Crash controller").expect("the refused crash is listed");
         assert_eq!(refused.1.as_deref(), Some("the same fault is already in force until 31.000s"));
         let zh = faults_so_far(sim.events(), SimTime::from_ms(4_000), Lang::Zh);
-        assert!(zh.iter().any(|(w, _)| w == "1.000s PROCESS_CRASH 控制器 持续 30.000s"), "{zh:?}");
+        assert!(zh.iter().any(|(w, _)| w == "1.000s 控制器宕机 持续 30.000s"), "{zh:?}");
     }
 }

@@ -207,6 +207,13 @@ test('retry schedule, wide view: one bar per wait with its length on a stated lo
     assert.ok(page375 <= 375, `at 375 px only the chart scrolls, not the page: ${page375}`);
     await check(375);
     await page.screenshot({ path: `${ARTIFACTS}gantt-wide-${tag}-375.png` });
+    // Scrolled to its end, the last wait is in view and each row still shows its delivery number.
+    await page.$eval('[data-testid=gantt-wide] .gantt-scroll', el => { el.scrollLeft = el.scrollWidth; });
+    const lastBar = await bars.nth(waits - 1).boundingBox();
+    const lastNo = await page.locator('[data-testid=gantt-wide-row] >> nth=16').locator('th').boundingBox();
+    assert.ok(lastBar.x + lastBar.width <= 376 && lastBar.x >= 0, `${id}: the last wait scrolled into view: ${JSON.stringify(lastBar)}`);
+    assert.ok(lastNo.x >= 0 && lastNo.x < 40, `${id}: row #17's number stays at the left: ${JSON.stringify(lastNo)}`);
+    await page.screenshot({ path: `${ARTIFACTS}gantt-wide-${tag}-375-scrolled.png` });
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.waitForFunction(() => window.innerWidth === 1440);
     // Escape closes it and gives the focus back to Expand.

@@ -62,8 +62,15 @@ pub struct Store {
     /// queues show only flushed records (spec 5 §2).
     pub dispatch_to_flushed: bool,
     /// Controller mode with `allAckInSyncStateSet` and more than one SyncStateSet member:
-    /// readers see records only up to the confirm offset (`CommitLog.getConfirmOffset`).
+    /// readers see records only up to the confirm offset (`CommitLog.getConfirmOffset`). Set it
+    /// with [`Store::set_confirm_limit`].
     pub confirm_limit: Option<u64>,
+    /// How far `ReputMessageService` dispatched before the confirm limit last changed: a consume
+    /// queue keeps what was dispatched to it, so a confirm offset that falls (a slave joins the
+    /// SyncStateSet, or a member's first ack replaces an ack of 0 that `computeConfirmOffset`
+    /// skipped) stops further dispatch but hides nothing already dispatched
+    /// (`isCommitLogAvailable`: `reputFromOffset < getConfirmOffset()`, never a step back).
+    pub reput_floor: u64,
 }
 
 /// OS page size the flush rules count in (`MappedFile.OS_PAGE_SIZE`).
@@ -133,6 +140,25 @@ impl Store {
         self.write_buffer && pages_waiting(self.written, self.committed, least_pages)
     }
 
+    /// Sets the confirm limit; what the consume queues showed until now stays dispatched.
+    pub fn set_confirm_limit(&mut self, limit: Option<u64>) {
+        if limit != self.confirm_limit {
+            self.reput_floor = self.dispatched_end();
+            self.confirm_limit = limit;
+        }
+    }
+
+    /// The end of what the consume queues hold (`ReputMessageService`'s position).
+    pub fn dispatched_end(&self) -> u64 {
+        if self.dispatch_to_flushed {
+            self.flushed
+        } else if let Some(confirm) = self.confirm_limit {
+            confirm.max(self.reput_floor).min(self.readable_end())
+        } else {
+            self.readable_end()
+        }
+    }
+
     /// Truncates the log to `offset` (recovery after a power loss keeps only complete messages
     /// below it) and returns the records that were cut.
     pub fn truncate(&mut self, offset: u64) -> Vec<Record> {
@@ -141,6 +167,7 @@ impl Store {
         self.written = self.records.last().map_or(0, |r| r.end());
         self.flushed = self.flushed.min(self.written);
         self.committed = self.committed.min(self.written);
+        self.reput_floor = self.reput_floor.min(self.written);
         for cq in self.cq_main.iter_mut().chain([&mut self.cq_retry, &mut self.cq_dlq]) {
             cq.retain(|&i| i < keep);
         }
@@ -172,15 +199,10 @@ impl Store {
             Topic::Dlq if queue_id == 0 => &self.cq_dlq,
             _ => &[],
         };
-        let end = if self.dispatch_to_flushed {
-            self.flushed
-        } else if let Some(confirm) = self.confirm_limit {
-            confirm.min(self.readable_end())
-        } else if !self.write_buffer || self.committed >= self.written {
+        if self.confirm_limit.is_none() && !self.dispatch_to_flushed && (!self.write_buffer || self.committed >= self.written) {
             return cq;
-        } else {
-            self.committed
-        };
+        }
+        let end = self.dispatched_end();
         &cq[..cq.partition_point(|&i| self.records[i].end() <= end)]
     }
 }

@@ -198,7 +198,7 @@ impl Sim {
         if let Some(node) = self.readable_node() {
             let store = &self.node(node).store;
             if let (Some(confirm), Some(rec)) = (store.confirm_limit, store.find(copy)) {
-                if rec.end() > confirm {
+                if rec.end() > store.dispatched_end() {
                     return CauseStep::AboveConfirmOffset { confirm };
                 }
             }

@@ -123,12 +123,29 @@ impl Sim {
             self.pop.receiving.remove(&q);
             return;
         }
-        let offset = self.master.offsets.get(&q).copied().unwrap_or(0);
+        let offset = self.pop_offset(q);
         if offset >= self.master.store.consume_queue(q).len() as u64 {
             self.pop.held.insert(q);
             return;
         }
         self.pop_found(q);
+    }
+
+    /// The group's offset in `q` as `popMsgFromQueue` reads it: an offset past the queue's end
+    /// (the queue lost its tail in a power loss or a truncation, while the offset table kept the
+    /// offset) makes `getMessage` answer `OFFSET_OVERFLOW_BADLY`, and the pop commits its
+    /// `nextBeginOffset` — the queue's end on a master (`nextOffsetCorrection`) — before it waits
+    /// for new messages. Without the correction the next message stored there (a revived retry,
+    /// at the position the lost one had) would sit below the offset, never popped.
+    fn pop_offset(&mut self, q: QueueKind) -> u64 {
+        let offset = self.master.offsets.get(&q).copied().unwrap_or(0);
+        let len = self.master.store.consume_queue(q).len() as u64;
+        if offset <= len {
+            return offset;
+        }
+        self.emit(EventKind::OffsetCorrected { queue: q, from: offset, to: len });
+        self.master.offsets.insert(q, len);
+        len
     }
 
     /// A message was dispatched to `q` on the master: a held receive for it is answered.
@@ -148,7 +165,7 @@ impl Sim {
     /// Pops what `q` holds from the group's offset: the offset moves past it, each message gets
     /// a checkpoint (or, at `maxAttempts`, goes to `%DLQ%`), and the batch travels back.
     fn pop_found(&mut self, q: QueueKind) {
-        let offset = self.master.offsets.get(&q).copied().unwrap_or(0);
+        let offset = self.pop_offset(q);
         let cq = self.master.store.consume_queue(q);
         let end = (offset + RECEIVE_BATCH_SIZE).min(cq.len() as u64);
         let found: Vec<(u64, CopyId)> =

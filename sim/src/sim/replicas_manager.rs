@@ -166,9 +166,9 @@ impl Sim {
         let limited = self.sc.broker.all_ack_in_sync_state_set && !members.is_empty();
         let limit = limited.then_some(self.confirm_offset);
         let before = self.master.store.confirm_limit;
-        self.master.store.confirm_limit = limit;
+        self.master.store.set_confirm_limit(limit);
         for s in &mut self.slaves {
-            s.store.confirm_limit = limit;
+            s.store.set_confirm_limit(limit);
         }
         if before != limit {
             for q in 0..self.master.store.cq_main.len() {
