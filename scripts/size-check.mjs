@@ -52,8 +52,12 @@ export const BUNDLE_BUDGET_BYTES = 250 * 1024;
  *  plate, the POP consumer's invisible state and the gRPC attempts in the inspector (issue 21), the controller,
  *  first-master and second-slave fault buttons (issue 20), the compact embed summary and lanes' small diagrams'
  *  host (issue 24), the fitted header and queue labels: 475.5 KB measured at 1625234 (main at 18:35 with the retry
- *  Gantt's wide view merged, trunk build --release; lab wasm 456.4 KB, extras 514.3 KB); + ~1% room. */
-export const RATCHET_BYTES = 480 * 1024;
+ *  Gantt's wide view merged, trunk build --release; lab wasm 456.4 KB, extras 514.3 KB); + ~1% room.
+ *  476 KB: one language per page — the lab module carries only the English UI text, the Chinese is losslab-zh.txt,
+ *  fetched when a page starts in Chinese or the reader switches (src/lang_load.rs): 474.7 → 466.0 KB measured on the
+ *  same main (cf25981, lab wasm 455.7 → 446.8 KB); 470.9 KB measured after merging main at 132c480 (lab wasm 451.4 KB,
+ *  extras 524.1 KB, the Chinese text 11.4 KB, so a Chinese page's first load is 482.3 KB); + ~1% room. */
+export const RATCHET_BYTES = 476 * 1024;
 /** What the check fails above: the ratchet while it is above budget + 5%, then budget + 5%. */
 export const LIMIT_BYTES = Math.max(RATCHET_BYTES, BUNDLE_BUDGET_BYTES * 1.05);
 /** The lab module and its stylesheet (the figure BENCHMARKS.md has tracked as "the bundle"). */
@@ -62,6 +66,9 @@ export const BUNDLE_FILES = ['losslab-web_bg.wasm', 'losslab-web.js', 'style.css
 export const PAGE_FILES = ['index.html', 'boot.js', 'loader.js'];
 /** The extras module, fetched on first use. */
 export const EXTRAS_FILES = ['losslab-extras_bg.wasm', 'losslab-extras.js'];
+/** The Chinese UI text, fetched when a page starts in Chinese or the reader switches to it (the
+ *  English is in the lab module): a Chinese page's first load is the first load + this. */
+export const ZH_FILES = ['losslab-zh.txt'];
 
 export const gzipSize = buf => gzipSync(buf, { level: 9 }).length;
 
@@ -103,6 +110,8 @@ export const bundleSize = dist => sizeOf(dist, BUNDLE_FILES);
 export const firstLoadSize = dist => sizeOf(dist, [...BUNDLE_FILES, ...snippetFiles(dist), ...PAGE_FILES]);
 /** The extras module (wasm + JS glue). */
 export const extrasSize = dist => sizeOf(dist, EXTRAS_FILES);
+/** The Chinese text file. */
+export const zhSize = dist => sizeOf(dist, ZH_FILES);
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const dist = process.argv[2] || 'dist';
@@ -117,6 +126,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     : `${fits ? 'within' : 'over'} the ${kb(BUNDLE_BUDGET_BYTES)} budget: fails above budget + 5% = ${kb(limit)}`;
   console.log(`first load: ${kb(s.gzip)} gzip (${parts}); ${rule}`);
   console.log(`extras module, fetched on first use (not counted): ${kb(x.gzip)} gzip (${Object.entries(x.files).map(([n, f]) => `${n} ${kb(f.gzip)}`).join(', ')})`);
+  const z = zhSize(dist);
+  console.log(`Chinese text, fetched by a page in Chinese (not counted): ${kb(z.gzip)} gzip; a Chinese page's first load ${kb(s.gzip + z.gzip)}`);
   if (s.gzip > limit) {
     console.error(`size check failed: the first load is ${kb(s.gzip)} gzip, above its ${kb(limit)} limit (${rule})`);
     process.exit(1);

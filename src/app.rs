@@ -144,21 +144,50 @@ pub fn app(props: &AppProps) -> Html {
             }
         });
     }
-    if start.pending.is_some() {
-        let lang = opts.lang.unwrap_or_else(initial_lang);
+    // A lab that starts in Chinese draws once the Chinese text is there (the lab module carries
+    // only the English, issue 23): a loading line until then; if it cannot come, the lab in English
+    // saying why.
+    let start_lang = opts.lang.or(start.view.lang).unwrap_or_else(initial_lang);
+    let zh_problem = use_state(|| None::<AttrValue>);
+    let wants_zh = start.pending.is_none() && start_lang == Lang::Zh && !i18n::zh_ready() && zh_problem.is_none();
+    let zh_loaded = use_state(|| 0u32);
+    {
+        let (opts, zh_problem, zh_loaded) = (opts.clone(), zh_problem.clone(), zh_loaded.clone());
+        use_effect_with(wants_zh, move |wants| {
+            if *wants {
+                crate::lang_load::load_zh(&crate::embed::lab_base(&opts), Callback::from(move |r: Result<(), String>| match r {
+                    Ok(()) => zh_loaded.set(*zh_loaded + 1),
+                    Err(e) => zh_problem.set(Some(e.into())),
+                }));
+            }
+        });
+    }
+    if start.pending.is_some() || wants_zh {
+        let lang = if start.pending.is_some() { opts.lang.unwrap_or_else(initial_lang) } else { Lang::Zh };
+        let (line, id) = if start.pending.is_some() { (t(lang, Key::LinkLoading), "link-loading") } else { (crate::lang_load::LOADING, "lang-loading") };
         return html! {
             <div class={classes!("app", opts.embed.then_some("embed"))} lang={lang.tag()}>
-                <p class="extra-loading" role="status" data-testid="link-loading">{t(lang, Key::LinkLoading)}</p>
+                <p class="extra-loading" role="status" data-testid={id}>{line}</p>
             </div>
         };
     }
-    html! { <Lab opts={opts.clone()} start={(*start).clone()} /> }
+    html! { <Lab opts={opts.clone()} start={(*start).clone()} zh_problem={(*zh_problem).clone()} /> }
+}
+
+/// The Chinese text on the first press of 中文.
+#[derive(Clone, PartialEq)]
+enum ZhFetch {
+    Idle,
+    Loading,
+    Failed(AttrValue),
 }
 
 #[derive(Properties, PartialEq)]
 struct LabProps {
     opts: Rc<LabOptions>,
     start: Rc<crate::share::Start>,
+    /// Why the Chinese text the lab was to start in could not be fetched: it starts in English.
+    zh_problem: Option<AttrValue>,
 }
 
 #[function_component(Lab)]
@@ -171,7 +200,12 @@ fn lab(props: &LabProps) -> Html {
         p
     });
     let current = use_state(|| start.preset.map(AttrValue::from));
-    let lang = use_state(|| opts.lang.or(start.view.lang).unwrap_or_else(initial_lang));
+    let lang = use_state(|| match props.zh_problem {
+        Some(_) => Lang::En,
+        None => opts.lang.or(start.view.lang).unwrap_or_else(initial_lang),
+    });
+    // The 中文 button while its text is fetched (first use), and why it could not be.
+    let zh_fetch = use_state(|| ZhFetch::Idle);
     let help_open = use_state(|| false);
     // "Compare settings" (src/sweep/): mounted once opened (or opened by a `#sweep=` link), kept
     // while the lab is shown again so its results stay.
@@ -273,8 +307,27 @@ fn lab(props: &LabProps) -> Html {
         }
     });
     let on_lang = {
-        let lang = lang.setter();
-        use_callback((), move |l: Lang, _| lang.set(l))
+        let (lang, zh_fetch) = (lang.setter(), zh_fetch.setter());
+        let base = crate::embed::lab_base(&opts);
+        use_callback((), move |l: Lang, _| {
+            if l == Lang::Zh && !i18n::zh_ready() {
+                zh_fetch.set(ZhFetch::Loading);
+                let (lang, zh_fetch) = (lang.clone(), zh_fetch.clone());
+                crate::lang_load::load_zh(&base, Callback::from(move |r: Result<(), String>| match r {
+                    Ok(()) => {
+                        zh_fetch.set(ZhFetch::Idle);
+                        lang.set(Lang::Zh);
+                    }
+                    Err(e) => zh_fetch.set(ZhFetch::Failed(e.into())),
+                }));
+            } else {
+                lang.set(l);
+            }
+        })
+    };
+    let zh_state = match &*zh_fetch {
+        ZhFetch::Failed(e) => Some(e.clone()),
+        _ => props.zh_problem.clone().filter(|_| !i18n::zh_ready()),
     };
     // Keep the URL (`?preset=…#run=v1.…`) reproducing the run (a side effect, so not in the reducer).
     let view = ViewOpts {
@@ -318,6 +371,7 @@ fn lab(props: &LabProps) -> Html {
             <ContextProvider<Lang> context={*lang}>
             <div class="app embed" ref={root} role="region" aria-label={format!("losslab: {}", sc.name)} lang={lang.tag()}>
                 { banner }
+                if let Some(why) = &zh_state { <p class="extra-failed" role="alert" data-testid="lang-failed">{crate::lang_load::FAILED}{why.clone()}</p> }
                 if let Some(c) = &opts.caption { <p class="embed-caption" data-testid="caption">{c.clone()}</p> }
                 <div class="embed-stage" data-orientation={orientation.name()}>
                     <Pipeline pb={state.clone()} {orientation} dispatch={dispatch.clone()} />
@@ -356,7 +410,7 @@ fn lab(props: &LabProps) -> Html {
                 <div class="brand"><h1>{"losslab"}</h1><span class="tag" data-testid="tagline">{tf(l, Key::Tagline, &[&sc.version])}</span></div>
                 // One header line on a desktop: a long title ends in an ellipsis, whole in its tooltip.
                 <p class="scenario-name" data-testid="scenario-name" title={title.clone()}>{title}</p>
-                <LangSwitch lang={l} on_change={on_lang} />
+                <LangSwitch lang={l} on_change={on_lang} loading={*zh_fetch == ZhFetch::Loading} problem={zh_state.clone()} />
                 <crate::sweep::OpenButton sweep={sweep.clone()} open={sweep_open.clone()} {pause} />
                 <button id="help-button" class="help-button" onclick={open_help} aria-keyshortcuts="?" aria-haspopup="dialog">{t(l, Key::HelpButton)}</button>
             </header>

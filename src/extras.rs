@@ -38,10 +38,26 @@ export function load_extras(base) {
   }
   return p;
 }
+const texts = new Map();
+export function fetch_text(url) {
+  let p = texts.get(url);
+  if (!p) {
+    p = fetch(url).then((r) => {
+      if (!r.ok) throw new Error(`${new URL(url).pathname}: HTTP ${r.status}`);
+      return r.text();
+    });
+    texts.set(url, p);
+    p.catch(() => texts.delete(url));
+  }
+  return p;
+}
 "#)]
 extern "C" {
     /// Fetches and starts the extras module next to `base` (once); resolves to its exports.
     fn load_extras(base: &str) -> Promise;
+    /// Fetches a text file of the same origin (once per URL while it succeeds); resolves to its
+    /// text, rejects with the reason (`crate::lang_load`: the Chinese text, `losslab-zh.txt`).
+    pub fn fetch_text(url: &str) -> Promise;
 }
 
 /// Calls `name(args…)` of the extras module next to `base` (fetching it first, once); `done` gets
@@ -123,7 +139,7 @@ fn call(handle: &JsValue, method: &str, arg: Option<&JsValue>) {
     }
 }
 
-fn message_of(e: &JsValue) -> String {
+pub fn message_of(e: &JsValue) -> String {
     Reflect::get(e, &"message".into()).ok().and_then(|m| m.as_string()).or_else(|| e.as_string()).unwrap_or_else(|| "unknown error".into())
 }
 

@@ -246,6 +246,8 @@ impl Mounted {
 /// ignore `msg`).
 pub fn mount_run_view(view: RunView, element: web_sys::Element, props: JsValue, emit: Function) -> Result<Mounted, String> {
     offset_root_ids();
+    // This module carries the Chinese itself (the lab fetches it; `crate::i18n`'s module doc).
+    crate::i18n::install_builtin_zh();
     let emit = Emit(emit);
     let (link, p) = inspector_props(&props, emit.clone(), None)?;
     let pb = p.pb.clone();
@@ -278,6 +280,7 @@ fn offset_root_ids() {
 /// Mounts the settings sweep page into `element` (the lab's slot; see [`SweepHostProps`]).
 pub fn mount_sweep(element: web_sys::Element, props: JsValue, emit: Function) -> Mounted {
     offset_root_ids();
+    crate::i18n::install_builtin_zh();
     let emit = Emit(emit);
     let p = SweepHostProps::from_js(&props, emit.clone(), None);
     let start = p.start.clone();

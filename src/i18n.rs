@@ -9,6 +9,13 @@
 //!
 //! The language is chosen by [`negotiate`]: `?lang=` in the URL, else the browser's languages,
 //! else English. Components read it from a Yew context (`use_context::<Lang>()`).
+//!
+//! One language per page (issue 23): the lab module carries only the English. The Chinese column
+//! (and [`PRESETS_ZH`]) is compiled into native builds and the extras module ([`builtin_zh`], which
+//! nothing in the lab module calls, so its link step drops the text), and shipped to the lab as a
+//! data file, `www/losslab-zh.txt` ([`zh_file_text`], checked against this catalogue by a test),
+//! which `crate::lang_load` fetches when a page starts in Chinese or the reader switches to it.
+//! Until it is installed ([`install_zh`]) a Chinese lookup answers the English.
 
 pub use rmq_sim::text::Lang;
 
@@ -23,8 +30,15 @@ macro_rules! catalogue {
             pub const ALL: &'static [Key] = &[$(Key::$key),*];
         }
 
-        fn pair(k: Key) -> (&'static str, &'static str) {
-            match k { $(Key::$key => ($en, $zh)),* }
+        /// The English of `k` (the lab module's own text).
+        fn en(k: Key) -> &'static str {
+            match k { $(Key::$key => $en),* }
+        }
+
+        /// The Chinese of `k` as compiled in. Only native builds, the extras module and tests
+        /// reach this; the lab module reads the Chinese from `losslab-zh.txt` instead.
+        fn zh_compiled(k: Key) -> &'static str {
+            match k { $(Key::$key => $zh),* }
         }
     };
 }
@@ -599,13 +613,158 @@ catalogue! {
     TourAgain => "Play the tour again", "再看一遍导览";
 }
 
-/// The text of `key` in `lang`.
+/// The text of `key` in `lang`. Chinese before the Chinese text is installed is the English.
 pub fn t(lang: Lang, key: Key) -> &'static str {
-    let (en, zh) = pair(key);
-    match lang {
-        Lang::En => en,
-        Lang::Zh => zh,
+    text_in(zh_table(), lang, key)
+}
+
+/// The text of `key` in `lang` with `zh` the Chinese table, if any (the English without one).
+pub fn text_in(zh: Option<&ZhTable>, lang: Lang, key: Key) -> &'static str {
+    match (lang, zh) {
+        (Lang::Zh, Some(z)) => z.get(key),
+        _ => en(key),
     }
+}
+
+/// The Chinese text of the UI: one entry per [`Key`] (in `Key::ALL` order) and the presets' titles
+/// and claims ([`PRESETS_ZH`]'s rows).
+#[derive(Debug)]
+pub struct ZhTable {
+    keys: Vec<&'static str>,
+    presets: Vec<(&'static str, &'static str, &'static str)>,
+}
+
+impl ZhTable {
+    /// The Chinese of `k`.
+    pub fn get(&self, k: Key) -> &'static str {
+        self.keys[k as usize]
+    }
+
+    /// The Chinese title and claim of preset `id`, if the table has it.
+    pub fn preset(&self, id: &str) -> Option<(&'static str, &'static str)> {
+        self.presets.iter().find(|(i, _, _)| *i == id).map(|(_, t, c)| (*t, *c))
+    }
+
+    /// Reads `losslab-zh.txt` (see [`zh_file_text`]): its first line must name this catalogue's
+    /// [`fingerprint`] (a file of another version of the lab is refused, never half-used), then one
+    /// line per key, then `id<TAB>title<TAB>claim` per preset.
+    pub fn parse(text: &'static str) -> Result<ZhTable, String> {
+        let mut lines = text.lines();
+        let head = lines.next().unwrap_or_default();
+        let want = zh_file_header();
+        if head.trim_end() != want {
+            return Err(format!("losslab-zh.txt is for another version of the lab (first line \"{}\", expected \"{want}\")", head.chars().take(60).collect::<String>()));
+        }
+        let keys: Vec<&'static str> = lines.by_ref().take(Key::ALL.len()).collect();
+        if keys.len() != Key::ALL.len() {
+            return Err(format!("losslab-zh.txt ends after {} of {} texts", keys.len(), Key::ALL.len()));
+        }
+        // (By line number: naming the key would link every key's name into the lab.)
+        if let Some(i) = keys.iter().position(|s| s.trim().is_empty()) {
+            return Err(format!("losslab-zh.txt line {}: empty text", i + 2));
+        }
+        let mut presets = Vec::new();
+        for (n, line) in lines.enumerate().filter(|(_, l)| !l.is_empty()) {
+            let mut f = line.splitn(3, '\t');
+            match (f.next(), f.next(), f.next()) {
+                (Some(id), Some(t), Some(c)) if !id.is_empty() && !t.is_empty() && !c.is_empty() => presets.push((id, t, c)),
+                _ => return Err(format!("losslab-zh.txt line {}: expected id<TAB>title<TAB>claim", Key::ALL.len() + 2 + n)),
+            }
+        }
+        Ok(ZhTable { keys, presets })
+    }
+}
+
+/// The catalogue's fingerprint: FNV-1a (64 bits) over every English text in key order. A change of
+/// keys, of their order or of their English changes it. (Not over [`PRESETS_ZH`]: the file's preset
+/// lines name their preset, and reading that table here would link its Chinese into the lab.)
+pub fn fingerprint() -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |s: &str| {
+        for b in s.bytes().chain([0u8]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for k in Key::ALL {
+        eat(en(*k));
+    }
+    h
+}
+
+/// The first line of `losslab-zh.txt` for this catalogue.
+pub fn zh_file_header() -> String {
+    format!("losslab zh {:016x}", fingerprint())
+}
+
+/// The file's name; `crate::lang_load` fetches it next to the lab, with `?v=` the fingerprint so a
+/// browser's cached copy of another version is not reused.
+pub fn zh_file_url(base: &str) -> String {
+    format!("{base}losslab-zh.txt?v={:016x}", fingerprint())
+}
+
+thread_local! {
+    static ZH: std::cell::Cell<Option<&'static ZhTable>> = const { std::cell::Cell::new(None) };
+}
+
+/// The installed table (the lab module: none until `losslab-zh.txt` is in).
+#[cfg(target_arch = "wasm32")]
+fn zh_table() -> Option<&'static ZhTable> {
+    ZH.with(|z| z.get())
+}
+
+/// The installed table; native builds (the tests) fall back to the compiled-in one.
+#[cfg(not(target_arch = "wasm32"))]
+fn zh_table() -> Option<&'static ZhTable> {
+    ZH.with(|z| z.get()).or_else(|| Some(builtin_zh()))
+}
+
+/// Whether Chinese lookups answer Chinese (the table is installed, or compiled in).
+pub fn zh_ready() -> bool {
+    zh_table().is_some()
+}
+
+/// Installs the Chinese from the text of `losslab-zh.txt` (kept for the page's life). A second
+/// install keeps the first table.
+pub fn install_zh(text: String) -> Result<(), String> {
+    if ZH.with(|z| z.get()).is_some() {
+        return Ok(());
+    }
+    let table = ZhTable::parse(Box::leak(text.into_boxed_str()))?;
+    ZH.with(|z| z.set(Some(Box::leak(Box::new(table)))));
+    Ok(())
+}
+
+/// Installs the compiled-in Chinese ([`builtin_zh`]): the extras module and the browser tests.
+pub fn install_builtin_zh() {
+    ZH.with(|z| z.set(Some(builtin_zh())));
+}
+
+/// The Chinese compiled into this build. Whatever calls this links the whole Chinese text, so the
+/// lab module must not (it fetches `losslab-zh.txt`).
+pub fn builtin_zh() -> &'static ZhTable {
+    thread_local! {
+        static BUILTIN: &'static ZhTable = Box::leak(Box::new(ZhTable {
+            keys: Key::ALL.iter().map(|k| zh_compiled(*k)).collect(),
+            presets: PRESETS_ZH.to_vec(),
+        }));
+    }
+    BUILTIN.with(|b| *b)
+}
+
+/// The text of `losslab-zh.txt` for this catalogue: the header, one line per key, one line per
+/// preset. `UPDATE_EXPECT=1 cargo test -p losslab-web zh_file` writes it.
+pub fn zh_file_text() -> String {
+    let mut out = zh_file_header();
+    out.push('\n');
+    for k in Key::ALL {
+        out.push_str(zh_compiled(*k));
+        out.push('\n');
+    }
+    for (id, t, c) in PRESETS_ZH {
+        out.push_str(&format!("{id}\t{t}\t{c}\n"));
+    }
+    out
 }
 
 /// The text of `key` in `lang` with `{0}`, `{1}` … replaced by `args`.
@@ -655,16 +814,18 @@ pub fn with_query_param(search: &str, key: &str, value: Option<&str>) -> String 
     format!("?{}", parts.join("&"))
 }
 
-/// A preset's title and claim in `lang`: the core's English, or the Chinese from [`PRESETS_ZH`].
+/// A preset's title and claim in `lang`: the core's English, or the Chinese from [`PRESETS_ZH`]
+/// (as installed: the English until then).
 pub fn preset_text(lang: Lang, p: &rmq_sim::scenario::presets::Preset) -> (&'static str, &'static str) {
     match lang {
         Lang::En => (p.title, p.claim),
-        Lang::Zh => PRESETS_ZH.iter().find(|(id, _, _)| *id == p.id).map_or((p.title, p.claim), |(_, t, c)| (*t, *c)),
+        Lang::Zh => zh_table().and_then(|z| z.preset(p.id)).unwrap_or((p.title, p.claim)),
     }
 }
 
 /// Chinese titles and claims of the core's presets, keyed by preset id (tested to cover all).
-pub const PRESETS_ZH: &[(&str, &str, &str)] = &[
+/// Like the Chinese column of the catalogue, only [`builtin_zh`] and [`zh_file_text`] read it.
+const PRESETS_ZH: &[(&str, &str, &str)] = &[
     ("whole-path", "一次运行走完全程：发送、刷盘、复制、消费、重试、死信、丢失", "SEND_OK 并不意味着消息安全：断电会丢失主节点尚未刷盘的消息，主节点重启后从节点上的副本也救不回来；与此同时，消费者一直处理失败的消息会被重试，然后进入死信队列。"),
     ("defaults", "默认配置，无故障：全部送达", "使用 RocketMQ 的默认配置且没有故障时，每次发送都返回 SEND_OK，每条消息都恰好被消费一次。"),
     ("slave-not-available", "SYNC_MASTER 没有从节点：SLAVE_NOT_AVAILABLE", "角色为 SYNC_MASTER 却没有配置从节点时，返回 SLAVE_NOT_AVAILABLE；消息仍然已存储。"),
@@ -722,9 +883,9 @@ mod tests {
     #[test]
     fn every_key_has_non_empty_text_in_both_languages_with_the_same_blanks() {
         for k in Key::ALL {
-            let (en, zh) = pair(*k);
-            assert!(!en.trim().is_empty() && !zh.trim().is_empty(), "{k:?} has an empty text");
-            assert_eq!(placeholders(en), placeholders(zh), "{k:?}: blanks differ");
+            let (e, z) = (en(*k), zh_compiled(*k));
+            assert!(!e.trim().is_empty() && !z.trim().is_empty(), "{k:?} has an empty text");
+            assert_eq!(placeholders(e), placeholders(z), "{k:?}: blanks differ");
         }
     }
 
@@ -734,7 +895,7 @@ mod tests {
         // A few labels are identifiers or symbols in both languages.
         let same = [Key::KindBroker, Key::UnitPercent, Key::LangZhTitle, Key::LaneJoin, Key::OverflowShort, Key::EpochSub];
         let untranslated: Vec<Key> =
-            Key::ALL.iter().copied().filter(|k| !same.contains(k) && (cjk(pair(*k).0) || !cjk(pair(*k).1))).collect();
+            Key::ALL.iter().copied().filter(|k| !same.contains(k) && (cjk(en(*k)) || !cjk(zh_compiled(*k)))).collect();
         assert!(untranslated.is_empty(), "no Chinese in {untranslated:?}");
     }
 
@@ -750,6 +911,106 @@ mod tests {
             assert!(presets::find(id).is_some(), "zh entry for unknown preset {id}");
             assert!(!t.is_empty() && !c.is_empty());
         }
+    }
+
+    const ZH_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/www/losslab-zh.txt");
+
+    #[test]
+    fn the_zh_file_is_the_catalogue() {
+        let want = zh_file_text();
+        if std::env::var_os("UPDATE_EXPECT").is_some() {
+            std::fs::write(ZH_FILE, &want).expect("write www/losslab-zh.txt");
+        }
+        let have = std::fs::read_to_string(ZH_FILE).unwrap_or_default();
+        assert!(have == want, "www/losslab-zh.txt is not this catalogue's Chinese: run UPDATE_EXPECT=1 cargo test -p losslab-web zh_file");
+    }
+
+    #[test]
+    fn texts_fit_on_one_line_of_the_zh_file() {
+        for k in Key::ALL {
+            assert!(!zh_compiled(*k).contains(['\n', '\r', '\t']), "{k:?}");
+        }
+        for (id, t, c) in PRESETS_ZH {
+            assert!(![id, t, c].iter().any(|s| s.contains(['\n', '\r', '\t'])), "{id}");
+        }
+    }
+
+    #[test]
+    fn the_zh_file_reads_back_to_the_catalogue() {
+        let z = ZhTable::parse(Box::leak(zh_file_text().into_boxed_str())).expect("parse");
+        for k in Key::ALL {
+            assert_eq!(z.get(*k), zh_compiled(*k), "{k:?}");
+            assert_eq!(text_in(Some(&z), Lang::Zh, *k), zh_compiled(*k));
+            assert_eq!(text_in(Some(&z), Lang::En, *k), en(*k));
+        }
+        for p in presets::all() {
+            // The first row of an id wins, as in the compiled-in table.
+            let first = PRESETS_ZH.iter().find(|(id, _, _)| *id == p.id).map(|(_, t, c)| (*t, *c));
+            assert_eq!(z.preset(p.id), first, "{}", p.id);
+            assert_eq!(builtin_zh().preset(p.id), first, "{}", p.id);
+        }
+        assert_eq!(z.preset("no-such-preset"), None);
+    }
+
+    #[test]
+    fn chinese_lookups_answer_english_until_the_text_is_there() {
+        assert_eq!(text_in(None, Lang::Zh, Key::SummaryHeading), "Summary");
+        assert_eq!(text_in(None, Lang::En, Key::SummaryHeading), "Summary");
+        assert_eq!(text_in(Some(builtin_zh()), Lang::Zh, Key::SummaryHeading), "汇总");
+    }
+
+    #[test]
+    fn a_zh_file_of_another_version_or_cut_short_is_refused() {
+        let good = zh_file_text();
+        let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+        let other = good.replacen(&zh_file_header(), "losslab zh 0000000000000000", 1);
+        let e = ZhTable::parse(leak(other)).expect_err("another version");
+        assert!(e.contains("another version"), "{e}");
+        let e = ZhTable::parse(leak("<!doctype html><p>Not found</p>".into())).expect_err("an HTML page");
+        assert!(e.contains("another version"), "{e}");
+        let cut: String = good.lines().take(10).map(|l| format!("{l}\n")).collect();
+        let e = ZhTable::parse(leak(cut)).expect_err("cut short");
+        assert!(e.contains("ends after 9 of"), "{e}");
+        let bad_preset = format!("{good}defaults only-a-title\n");
+        let e = ZhTable::parse(leak(bad_preset)).expect_err("a preset line without tabs");
+        assert!(e.contains("id<TAB>title<TAB>claim"), "{e}");
+        // The file's name carries the fingerprint, so a cached file of another version is not asked for.
+        assert_eq!(zh_file_url("https://x.test/lab/"), format!("https://x.test/lab/losslab-zh.txt?v={:016x}", fingerprint()));
+    }
+
+    #[test]
+    fn installing_the_zh_text_keeps_a_bad_file_out() {
+        // Each test runs on a thread of its own, with its own (empty) installed table.
+        assert!(install_zh("not the file".into()).is_err());
+        assert!(ZH.with(|z| z.get()).is_none(), "a refused file installs nothing");
+        install_zh(zh_file_text()).expect("install");
+        let z = ZH.with(|z| z.get()).expect("installed");
+        assert_eq!(z.get(Key::Play), "▶ 播放");
+        assert_eq!(t(Lang::Zh, Key::Play), "▶ 播放");
+        assert_eq!(t(Lang::En, Key::Play), "▶ Play");
+    }
+
+    #[test]
+    fn only_the_extras_module_and_tests_link_the_compiled_in_chinese() {
+        // The lab module's size depends on it: whatever calls builtin_zh links the Chinese column.
+        let allowed = ["src/i18n.rs", "src/extras_host.rs", "src/extras_main.rs"];
+        let mut stack = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
+        let mut bad = Vec::new();
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).expect("src").flatten() {
+                let path = e.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|x| x == "rs") {
+                    let rel = path.strip_prefix(env!("CARGO_MANIFEST_DIR")).expect("rel").to_string_lossy().replace('\\', "/");
+                    let text = std::fs::read_to_string(&path).expect("read");
+                    if !allowed.contains(&rel.as_str()) && text.contains("builtin_zh") {
+                        bad.push(rel);
+                    }
+                }
+            }
+        }
+        assert!(bad.is_empty(), "{bad:?} link the compiled-in Chinese into the lab module");
     }
 
     #[test]

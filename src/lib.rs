@@ -28,6 +28,7 @@ pub mod compare;
 pub mod components;
 pub mod embed;
 pub mod extras;
+pub mod lang_load;
 pub mod extras_host;
 pub mod mount;
 pub mod js_api;

@@ -21,6 +21,9 @@ async fn mount() -> Element {
 
 /// Mounts a fresh app with `query` as the page's query string.
 async fn mount_with(query: &str) -> Element {
+    // The page fetches the Chinese text (losslab-zh.txt, tests/e2e/lang_load.test.mjs); this test
+    // page has no such file, so it gets the compiled-in text before the lab starts.
+    losslab_web::i18n::install_builtin_zh();
     let history = web_sys::window().expect("window").history().expect("history");
     history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(query)).expect("url");
     let root = doc().create_element("div").expect("div");

@@ -199,6 +199,42 @@ fn a_pop_past_the_queues_end_takes_the_queues_end() {
     assert!(lost.cause().is_some_and(|c| !c.0.contains(&rmq_sim::text::CauseStep::NeverReached)), "{:?}", lost.cause());
 }
 
+/// Controller mode: the elected master's `changeSpecialServiceStatus(true)` starts its
+/// `PopReviveService`, which revives the checkpoints of the revive topic it replicated: a message
+/// nacked at 4 s (visible again at 5 s, due for revive at ~7.1 s) when the master loses power at 6 s is revived by the new master once it scans
+/// (`reviveInterval`, 1 s after the role change). (The lab revived only on the old master and
+/// the message was never delivered again: a loss with no cause, swarm seed 3804.)
+#[test]
+fn the_elected_master_revives_the_old_masters_checkpoints() {
+    let sc = scenario(
+        r#"
+        version = "5.3.3"
+        until = "10m"
+        [broker]
+        enableControllerMode = true
+        [slave]
+        enabled = true
+        [producer]
+        messages = 1
+        [consumer]
+        client = "grpc"
+        failMessages = [0]
+        retryMaxTimes = 1
+        consumeTime = "4s"
+        [[fault]]
+        at = "6s"
+        kind = "POWER_LOSS"
+        target = "master"
+        "#,
+    );
+    let (sim, _) = run(&sc);
+    let elected = sim.events().iter().find(|e| matches!(e.kind, EventKind::RoleChanged { .. })).map(|e| e.at).expect("a new master");
+    let revived = sim.events().iter().find(|e| matches!(e.kind, EventKind::Revived { .. })).map(|e| e.at);
+    assert_eq!(revived, Some(elected + SimDuration::from_secs(1)), "revived by the new master's first scan");
+    assert_eq!(deliveries(&sim, 0).len(), 2);
+    assert_eq!(verdict(&sim, 0), Verdict::DeadLettered);
+}
+
 /// A nack is `changeInvisibleDuration(next[attempt - 1])`; the revive service writes the message
 /// to the retry topic ~2 s after that (`ackTimeInterval` + 1 s): the first retry comes ~1 s + the
 /// revive lag after the failure, not 10 s (the remoting consumer's level 3).

@@ -8,22 +8,35 @@ use crate::i18n::{t, Key, Lang};
 pub struct LangProps {
     pub lang: Lang,
     pub on_change: Callback<Lang>,
+    /// The Chinese text is being fetched (the first press of 中文, [`crate::lang_load`]).
+    #[prop_or_default]
+    pub loading: bool,
+    /// Why the Chinese text could not be fetched (the button can be pressed again).
+    #[prop_or_default]
+    pub problem: Option<AttrValue>,
 }
 
 /// English / 中文, each button named in its own language (`lang` set so it is read correctly).
+/// While the Chinese text is fetched the 中文 button says so (busy, not pressable twice) and a
+/// status line tells why nothing changed yet; a failure is said in both languages.
 #[function_component(LangSwitch)]
 pub fn lang_switch(p: &LangProps) -> Html {
     let button = |l: Lang, label: &'static str, title: Key| {
         let onclick = p.on_change.reform(move |_: MouseEvent| l);
         let on = p.lang == l;
+        let busy = p.loading && l == Lang::Zh;
         html! {
-            <button class={classes!((on).then_some("on"))} {onclick} aria-pressed={on.to_string()}
-                    lang={l.tag()} title={t(p.lang, title)} data-lang={l.tag()}>{label}</button>
+            <button class={classes!((on).then_some("on"))} {onclick} aria-pressed={on.to_string()} disabled={busy}
+                    aria-busy={busy.then_some("true")} lang={l.tag()} title={t(p.lang, title)} data-lang={l.tag()}>
+                {label}{busy.then_some("…")}
+            </button>
         }
     };
     html! {
         <div class="lang" role="group" aria-label={t(p.lang, Key::LangGroup)}>
             { button(Lang::En, "English", Key::LangEnTitle) }{ button(Lang::Zh, "中文", Key::LangZhTitle) }
+            if p.loading { <span class="lang-status" role="status" data-testid="lang-loading">{crate::lang_load::LOADING}</span> }
+            if let Some(why) = &p.problem { <span class="lang-status lang-failed" role="alert" data-testid="lang-failed">{crate::lang_load::FAILED}{why.clone()}</span> }
         </div>
     }
 }

@@ -223,6 +223,11 @@ impl Sim {
         }
         self.master_started_at = self.now;
         self.rearm_schedules();
+        // `changeSpecialServiceStatus(true)` starts its `PopReviveService`
+        // (`setPopReviveServiceStatus`): the checkpoints, replicated in the revive topic, are
+        // revived here now; the client's acks and nacks that failed reach this master.
+        self.rearm_revives();
+        self.resend_pop_answers();
         self.start_sync_state_set_check();
         self.update_confirm_offset();
         // The old master, down, waits for its restart on its new position.
