@@ -466,17 +466,27 @@ fn grpc_consumer_promises(case: &Case, sim: &Sim) -> Result<Vec<&'static str>, B
     let sc = &case.scenario;
     let mut hits = std::collections::BTreeSet::new();
     let max_attempts = sc.consumer.max_attempts();
-    // The master restarted or was replaced at these times: its offsets may be older after.
-    let resets: Vec<rmq_sim::SimTime> = sim
+    // How many times the master had restarted or been replaced before each pop, in event order
+    // (a pop and an election can share an instant): its offsets may be older after. The trace
+    // and the `Popped` events are written together, one for one.
+    let mut resets = 0usize;
+    let resets_before: Vec<usize> = sim
         .events()
         .iter()
-        .filter(|e| matches!(e.kind, EventKind::BrokerRestarted { node: rmq_sim::NodeId::Master, .. } | EventKind::MasterElected { .. }))
-        .map(|e| e.at)
+        .filter_map(|e| match e.kind {
+            EventKind::BrokerRestarted { node: rmq_sim::NodeId::Master, .. } | EventKind::MasterElected { .. } => {
+                resets += 1;
+                None
+            }
+            EventKind::Popped { .. } => Some(resets),
+            _ => None,
+        })
         .collect();
-    let mut last: BTreeMap<(rmq_sim::event::QueueKind, u64), &rmq_sim::sim::PopTrace> = BTreeMap::new();
-    for t in sim.pop_trace() {
-        if let Some(prev) = last.insert((t.queue, t.queue_offset), t) {
-            if !resets.iter().any(|&r| r > prev.popped_at && r <= t.popped_at) {
+    assert_eq!(resets_before.len(), sim.pop_trace().len(), "one Popped event per traced pop");
+    let mut last: BTreeMap<(rmq_sim::event::QueueKind, u64), (usize, &rmq_sim::sim::PopTrace)> = BTreeMap::new();
+    for (i, t) in sim.pop_trace().iter().enumerate() {
+        if let Some((j, prev)) = last.insert((t.queue, t.queue_offset), (i, t)) {
+            if resets_before[i] == resets_before[j] {
                 return Err(broke(
                     "pop_takes_a_position_once",
                     format!("{} offset {} (msg#{}) popped at {} and again at {}, no master restart between; the first ended {:?}", t.queue, t.queue_offset, t.msg.0, prev.popped_at, t.popped_at, prev.end),
