@@ -447,7 +447,7 @@ fn grpc_copies_and_attempts(case: &Case, sim: &Sim) -> Result<(), Break> {
 
 /// gRPC push consumer (spec 5 §5, POP through the proxy):
 /// - `pop_takes_a_position_once`: the broker moves the group's offset past what it pops, so a
-///   queue position is popped again only after the master restarted or another was elected
+///   queue position is popped again only after the master restarted, another was elected or took the role
 ///   (its offsets may be older then: the real broker redelivers too) — never while its copy is
 ///   invisible to the group, nor after its ack.
 /// - `pop_dead_letters_at_max_attempts`: the client never gets a delivery with `reconsumeTimes`
@@ -466,15 +466,19 @@ fn grpc_consumer_promises(case: &Case, sim: &Sim) -> Result<Vec<&'static str>, B
     let sc = &case.scenario;
     let mut hits = std::collections::BTreeSet::new();
     let max_attempts = sc.consumer.max_attempts();
-    // How many times the master had restarted or been replaced before each pop, in event order
-    // (a pop and an election can share an instant): its offsets may be older after. The trace
+    // How many times the master had restarted or been replaced (elected, or taking the role with
+    // `changeToMaster`) before each pop, in event order (a pop and an election can share an
+    // instant): its offsets may be older after, and a rejoin's truncation may put another
+    // message at a position. The trace
     // and the `Popped` events are written together, one for one.
     let mut resets = 0usize;
     let resets_before: Vec<usize> = sim
         .events()
         .iter()
         .filter_map(|e| match e.kind {
-            EventKind::BrokerRestarted { node: rmq_sim::NodeId::Master, .. } | EventKind::MasterElected { .. } => {
+            EventKind::BrokerRestarted { node: rmq_sim::NodeId::Master, .. }
+            | EventKind::MasterElected { .. }
+            | EventKind::RoleChanged { .. } => {
                 resets += 1;
                 None
             }
@@ -1397,4 +1401,41 @@ fn directed_case_swarm_8751_a_flush_running_over_cut_bytes_ends_at_the_cut() {
         "#;
     let (case, _) = run_directed("swarm 8751", text);
     assert_eq!(case.scenario.slave.count, 2);
+}
+
+/// Swarm seeds 13272 and 18148 of the 20,000-case run, shrunk: `pop_takes_a_position_once`
+/// compared times, so a re-pop was unexcused when the election came at the very instant of the
+/// first pop (13272: controller mode, the master killed at 2.000 s as the consumer's first pop
+/// ran; broker 1, elected at once, pops offset 0 again from its own, older offsets — RocketMQ's
+/// redelivery), or when the broker that took the role with `changeToMaster` did so after an
+/// election that preceded the first pop (18148: the old master, back in place, popped `%RETRY%`
+/// offset 3 before the elected broker took over; the rejoin cut that tail and a revived message
+/// refilled offset 3). The invariant now orders pops, restarts, elections and role changes by
+/// event.
+#[test]
+fn directed_case_swarm_13272_and_18148_a_re_pop_after_a_change_of_master_in_the_same_instant_or_later() {
+    let (case, _) = run_directed("swarm 13272", include_str!("fixtures/swarm/seed-13272.toml"));
+    let sim = case::replay(&case, None);
+    let first = &sim.pop_trace()[0];
+    assert!(sim.pop_trace().iter().skip(1).any(|t| (t.queue, t.queue_offset, t.popped_at) == (first.queue, first.queue_offset, first.popped_at)), "offset 0 popped twice at 2.000s");
+    let (case, _) = run_directed("swarm 18148", include_str!("fixtures/swarm/seed-18148.toml"));
+    let sim = case::replay(&case, None);
+    assert!(sim.events().iter().any(|e| matches!(e.kind, EventKind::RoleChanged { .. })));
+}
+
+/// Swarm seed 16502 of the 20,000-case run, shrunk: a power loss cut `TopicTest#1`'s consume
+/// queue back to 7 entries while the group's pop offset, committed before, stayed at 8; msg#69,
+/// stored after the restart, took position 7 and no pop ever returned it. The cause chain ended
+/// in "no consumer reached it"; with the gRPC consumer the group's position is the broker's pop
+/// offset, and the chain now names the skip as it does for the pull consumer (§6.23).
+#[test]
+fn directed_case_swarm_16502_a_pop_offset_ahead_of_a_truncated_queue_names_the_skipped_message() {
+    let (case, _) = run_directed("swarm 16502", include_str!("fixtures/swarm/seed-16502.toml"));
+    let sim = case::replay(&case, None);
+    let m = &sim.ledger().messages[69];
+    let cause = m.cause().expect("msg#69 has a cause");
+    assert!(
+        cause.0.iter().any(|s| matches!(s, CauseStep::SkippedByConsumer { offset: 7, consumer_offset: 8, .. })),
+        "{cause:?}"
+    );
 }

@@ -152,10 +152,17 @@ impl Sim {
 
     /// §6.23: a readable copy below where the group reads from: the live consumer pulls past
     /// it, and a restarted one starts from the broker's committed offset, also past it.
+    /// With the gRPC consumer the group's position is the broker's pop offset alone (spec 5 §5,
+    /// `popMsgFromQueue` reads from the committed offset and commits past what it pops): a copy
+    /// below it with no open checkpoint is never popped.
     fn skipped_over(&self, copy: CopyId, reader: Option<NodeId>, positions: &Positions) -> Option<CauseStep> {
         let (queue, offset) = positions.get(copy).copied().flatten()?;
-        let q = self.consumer.queues.get(&queue)?;
         let committed = self.node(reader?).offsets.get(&queue).copied().unwrap_or(0);
+        if self.sc.consumer.client == crate::scenario::Client::Grpc {
+            return (offset < committed && !self.pop.cks.contains_key(&copy))
+                .then_some(CauseStep::SkippedByConsumer { queue, offset, consumer_offset: committed });
+        }
+        let q = self.consumer.queues.get(&queue)?;
         let consumer_offset = match self.consumer.online {
             true if offset < q.started_from => q.started_from,
             true => q.pull_offset,
