@@ -70,10 +70,11 @@ export const EXTRAS_FILES = ['losslab-extras_bg.wasm', 'losslab-extras.js'];
  *  English is in the lab module): a Chinese page's first load is the first load + this. */
 export const ZH_FILES = ['losslab-zh.txt'];
 
-/** Sentences only `losslab-zh.txt` may bring to a lab page: one of the UI's Chinese (src/i18n.rs) and two
- *  of the core's (`rmq_sim::text`'s templates). The check fails if the lab module's wasm holds any: the
+/** Sentences only `losslab-zh.txt` may bring to a lab page: one of the UI's Chinese (src/i18n.rs), two
+ *  of the core's (`rmq_sim::text`'s templates) and one of a preset tour's (`text_zh`, left out of a wasm
+ *  build's preset bodies by sim/build.rs). The check fails if the lab module's wasm holds any: the
  *  Chinese was linked into the first load again (issue 23, one language per page). */
-export const LAB_ZH_PROBES = ['播放之前先猜一猜', '刷盘进度落后', '消息已存储，但没有可用的从节点来复制它'];
+export const LAB_ZH_PROBES = ['播放之前先猜一猜', '刷盘进度落后', '消息已存储，但没有可用的从节点来复制它', '消息一进入主节点的页缓存就返回 SEND_OK'];
 
 /** The probes of LAB_ZH_PROBES that the lab module's wasm in `dist` holds (none, when it is right). */
 export function zhLinkedInLab(dist) {

@@ -635,6 +635,8 @@ pub struct ZhTable {
     keys: Vec<&'static str>,
     /// The core's Chinese templates, in `rmq_sim::text::Zh::ALL` order.
     core: Vec<&'static str>,
+    /// The presets' tour Chinese by the hash of its English (`rmq_sim::scenario::tour`).
+    tours: Vec<(u64, &'static str)>,
     presets: Vec<(&'static str, &'static str, &'static str)>,
 }
 
@@ -651,8 +653,9 @@ impl ZhTable {
 
     /// Reads `losslab-zh.txt` (see [`zh_file_text`]): its first line must name this catalogue's
     /// [`fingerprint`] (a file of another version of the lab is refused, never half-used), then one
-    /// line per key, then one line per core template (`rmq_sim::text::Zh`), then
-    /// `id<TAB>title<TAB>claim` per preset.
+    /// line per key, then one line per core template (`rmq_sim::text::Zh`), then the number of tour
+    /// lines and that many `hash<TAB>chinese` (the presets' tours), then `id<TAB>title<TAB>claim` per
+    /// preset.
     pub fn parse(text: &'static str) -> Result<ZhTable, String> {
         let mut lines = text.lines();
         let head = lines.next().unwrap_or_default();
@@ -676,15 +679,26 @@ impl ZhTable {
         if let Some(i) = core.iter().position(|s| s.trim().is_empty()) {
             return Err(format!("losslab-zh.txt line {}: empty text", Key::ALL.len() + i + 2));
         }
+        let at = Key::ALL.len() + core_n + 2;
+        let count = lines.next().and_then(|l| l.trim().parse::<usize>().ok());
+        let Some(count) = count else { return Err(format!("losslab-zh.txt line {at}: expected the number of tour lines")) };
+        let mut tours = Vec::with_capacity(count);
+        for i in 0..count {
+            let row = lines.next().and_then(|l| l.split_once('\t')).and_then(|(h, z)| Some((u64::from_str_radix(h, 16).ok()?, z)));
+            match row {
+                Some((h, z)) if !z.trim().is_empty() => tours.push((h, z)),
+                _ => return Err(format!("losslab-zh.txt line {}: expected hash<TAB>text", at + 1 + i)),
+            }
+        }
         let mut presets = Vec::new();
         for (n, line) in lines.enumerate().filter(|(_, l)| !l.is_empty()) {
             let mut f = line.splitn(3, '\t');
             match (f.next(), f.next(), f.next()) {
                 (Some(id), Some(t), Some(c)) if !id.is_empty() && !t.is_empty() && !c.is_empty() => presets.push((id, t, c)),
-                _ => return Err(format!("losslab-zh.txt line {}: expected id<TAB>title<TAB>claim", Key::ALL.len() + core_n + 2 + n)),
+                _ => return Err(format!("losslab-zh.txt line {}: expected id<TAB>title<TAB>claim", at + 1 + count + n)),
             }
         }
-        Ok(ZhTable { keys, core, presets })
+        Ok(ZhTable { keys, core, tours, presets })
     }
 }
 
@@ -704,7 +718,7 @@ pub fn fingerprint() -> u64 {
     for k in Key::ALL {
         eat(en(*k));
     }
-    eat(&format!("{:016x}", rmq_sim::text::ZH_FINGERPRINT));
+    eat(&format!("{:016x}{:016x}", rmq_sim::text::ZH_FINGERPRINT, rmq_sim::scenario::tour::TOUR_ZH_FINGERPRINT));
     h
 }
 
@@ -748,6 +762,7 @@ pub fn install_zh(text: String) -> Result<(), String> {
     }
     let table = ZhTable::parse(Box::leak(text.into_boxed_str()))?;
     rmq_sim::text::install_zh(table.core.clone())?;
+    rmq_sim::scenario::tour::install_tour_zh(table.tours.clone())?;
     ZH.with(|z| z.set(Some(Box::leak(Box::new(table)))));
     Ok(())
 }
@@ -755,6 +770,7 @@ pub fn install_zh(text: String) -> Result<(), String> {
 /// Installs the compiled-in Chinese ([`builtin_zh`]): the extras module and the browser tests.
 pub fn install_builtin_zh() {
     let _ = rmq_sim::text::install_zh(rmq_sim::text::builtin_zh().to_vec());
+    let _ = rmq_sim::scenario::tour::install_tour_zh(rmq_sim::scenario::tour::builtin_tour_zh().to_vec());
     ZH.with(|z| z.set(Some(builtin_zh())));
 }
 
@@ -765,6 +781,7 @@ pub fn builtin_zh() -> &'static ZhTable {
         static BUILTIN: &'static ZhTable = Box::leak(Box::new(ZhTable {
             keys: Key::ALL.iter().map(|k| zh_compiled(*k)).collect(),
             core: rmq_sim::text::builtin_zh().to_vec(),
+            tours: rmq_sim::scenario::tour::builtin_tour_zh().to_vec(),
             presets: PRESETS_ZH.to_vec(),
         }));
     }
@@ -783,6 +800,11 @@ pub fn zh_file_text() -> String {
     for t in rmq_sim::text::builtin_zh() {
         out.push_str(t);
         out.push('\n');
+    }
+    let tours = rmq_sim::scenario::tour::builtin_tour_zh();
+    out.push_str(&format!("{}\n", tours.len()));
+    for (h, z) in tours {
+        out.push_str(&format!("{h:016x}\t{z}\n"));
     }
     for (id, t, c) in PRESETS_ZH {
         out.push_str(&format!("{id}\t{t}\t{c}\n"));
@@ -974,6 +996,7 @@ mod tests {
         }
         assert_eq!(z.preset("no-such-preset"), None);
         assert_eq!(z.core, rmq_sim::text::builtin_zh(), "the core's Chinese sentences");
+        assert_eq!(z.tours, rmq_sim::scenario::tour::builtin_tour_zh(), "the tours' Chinese");
     }
 
     #[test]

@@ -464,7 +464,7 @@ macro_rules! zh_templates {
     };
 }
 
-const fn fnv1a(parts: &[&str]) -> u64 {
+pub(crate) const fn fnv1a(parts: &[&str]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut i = 0;
     while i < parts.len() {

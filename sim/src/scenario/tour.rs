@@ -25,7 +25,8 @@ pub const MAX_TOUR_STEPS: usize = 20;
 /// At most this many characters in one text, so a hostile file cannot make the page carry a book.
 pub const MAX_TOUR_TEXT: usize = 600;
 
-/// A sentence in English and Chinese; an empty Chinese text falls back to the English.
+/// A sentence in English and Chinese; an empty Chinese text is looked up by the English among the
+/// presets' tours ([`tour_zh`]), else falls back to the English.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Words {
     pub en: String,
@@ -35,12 +36,44 @@ pub struct Words {
 impl Words {
     /// The text for a reader of Chinese (`zh`) or English.
     pub fn get(&self, zh: bool) -> &str {
-        if zh && !self.zh.is_empty() {
+        if !zh {
+            &self.en
+        } else if !self.zh.is_empty() {
             &self.zh
         } else {
-            &self.en
+            tour_zh(&self.en).unwrap_or(&self.en)
         }
     }
+}
+
+include!(concat!(env!("OUT_DIR"), "/presets/tour_zh.rs"));
+
+/// The presets' tour Chinese compiled in, `(FNV-1a of the English, Chinese)` rows (`sim/build.rs`).
+/// Whatever calls this links the text: the lab module does not (a wasm build's preset bodies carry
+/// no `*_zh` lines; it installs the rows from `losslab-zh.txt`, [`install_tour_zh`]).
+pub fn builtin_tour_zh() -> &'static [(u64, &'static str)] {
+    TOUR_ZH
+}
+
+static TOUR_ZH_INSTALLED: std::sync::OnceLock<Vec<(u64, &'static str)>> = std::sync::OnceLock::new();
+
+/// Installs the tours' Chinese rows (kept for the process's life; a second install keeps the first).
+/// Refused if a row's Chinese is empty.
+pub fn install_tour_zh(rows: Vec<(u64, &'static str)>) -> Result<(), String> {
+    if let Some(i) = rows.iter().position(|(_, z)| z.trim().is_empty()) {
+        return Err(format!("the tours' Chinese row {} is empty", i + 1));
+    }
+    let _ = TOUR_ZH_INSTALLED.set(rows);
+    Ok(())
+}
+
+/// The Chinese of a preset tour's English sentence `en`, if installed (native builds: compiled in).
+pub fn tour_zh(en: &str) -> Option<&'static str> {
+    let rows = TOUR_ZH_INSTALLED.get().map(Vec::as_slice);
+    #[cfg(not(target_arch = "wasm32"))]
+    let rows = rows.or(Some(builtin_tour_zh()));
+    let h = crate::text::fnv1a(&[en]);
+    rows?.iter().find(|(k, _)| *k == h).map(|(_, z)| *z)
 }
 
 /// One key moment: when the playhead reaches `at`, the tour pauses and says `text`.
@@ -125,6 +158,28 @@ mod tests {
             predict: Verdict::LostAfterAck,
             steps: at_ms.iter().map(|&ms| TourStep { at: SimTime::from_ms(ms), text: Words::default() }).collect(),
         }
+    }
+
+    /// The compiled-in table answers every preset tour's Chinese by its English, as the file says
+    /// it (a wasm build's preset bodies carry no `*_zh` lines and read the Chinese from this table).
+    #[test]
+    fn every_preset_tour_s_chinese_is_found_by_its_english() {
+        let mut n = 0;
+        for p in crate::scenario::presets::all() {
+            let sc = crate::scenario::parse_scenario(p.source()).expect("a preset parses");
+            let Some(t) = sc.tour else { continue };
+            for w in std::iter::once(&t.question).chain(t.steps.iter().map(|s| &s.text)) {
+                assert!(!w.zh.is_empty(), "{}: a tour sentence without Chinese", p.id);
+                assert_eq!(tour_zh(&w.en), Some(w.zh.as_str()), "{}: {}", p.id, w.en);
+                let bare = Words { en: w.en.clone(), zh: String::new() };
+                assert_eq!(bare.get(true), w.zh, "{}: the English alone finds the Chinese", p.id);
+                assert_eq!(bare.get(false), w.en);
+                n += 1;
+            }
+        }
+        assert_eq!(n, builtin_tour_zh().len(), "one row per tour sentence");
+        assert_eq!(tour_zh("a sentence no preset has"), None);
+        assert!(install_tour_zh(vec![(1, " ")]).unwrap_err().contains("row 1 is empty"));
     }
 
     #[test]
