@@ -1074,6 +1074,23 @@ mod tests {
         assert_eq!(short_duration(rmq_sim::SimDuration::from_ms(2_500)), "2500 ms");
     }
 
+    /// The POP consume queue and the consumer group count different things — copies popped and
+    /// not acked (open checkpoints on the broker: in process, or nacked) and messages nacked and
+    /// waiting out their backoff — so they say different words: the queue read "1 invisible"
+    /// while the group read "0 invisible" at the same moment (a message in process).
+    #[test]
+    fn the_pop_queue_and_the_consumer_group_name_what_each_counts() {
+        for (lang, invisible) in [(Lang::En, "invisible"), (Lang::Zh, "不可见")] {
+            let queue = tf(lang, Key::PopQueueAcks, &[&0, &1]);
+            let group = tf(lang, Key::ConsumerPop, &[&tf(lang, Key::ConsumerOnline, &[&1]), &0]);
+            assert!(!queue.contains(invisible) && !group.contains(invisible), "{lang:?}: {queue} / {group}");
+        }
+        assert_eq!(tf(Lang::En, Key::PopQueueAcks, &[&0, &1]), "acked 0 · 1 popped, not acked");
+        assert_eq!(tf(Lang::En, Key::ConsumerPop, &[&"online · 1 in process", &0]), "online · 1 in process · POP · 0 nacked, in backoff");
+        assert_eq!(tf(Lang::Zh, Key::PopQueueAcks, &[&0, &1]), "已确认 0 · 已 Pop 未确认 1");
+        assert_eq!(tf(Lang::Zh, Key::ConsumerPop, &[&"在线 · 处理中 1 条", &0]), "在线 · 处理中 1 条 · POP · 已 nack 退避中 0 条");
+    }
+
     /// The second slave's fault badge sits on its title line, clear of its log bar and line and
     /// of its title, inside its box, at every size and in both languages (issue 24 item 7: the
     /// "stopped" plate was drawn across the band station and covered the log line).
