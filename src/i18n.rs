@@ -352,9 +352,12 @@ catalogue! {
     ConsumedTo => "consumed to {0} of {1}", "已消费到 {0} / {1}";
     ConsumedToHead => "consumed to {0}", "已消费到 {0}";
     ConsumedToTail => "of {0}", "共 {0}";
+    ConsumedToCut => "consumed to {0} · queue now {1}", "已消费到 {0} · 队列现存 {1}";
+    ConsumedToCutTail => "queue now {0}", "队列现存 {0}";
+    ConsumedCutTip => "The consumer read to offset {0} before this queue was cut back to {1} entries: a power loss lost its unflushed tail, or a truncation dropped it.", "消费者在这个队列被截回到 {1} 条之前已经读到位点 {0}：断电丢失了尚未刷盘的尾部，或者截断把它删掉了。";
     PopQueueTo => "popped to {0} of {1}", "已 Pop 到 {0} / {1}";
     PopQueueToHead => "popped to {0}", "已 Pop 到 {0}";
-    PopQueueAcks => "acked {0} · {1} popped, not acked", "已确认 {0} · 已 Pop 未确认 {1}";
+    PopQueueAcks => "acked {0} · {1} unacked", "已确认 {0} · 未确认 {1}";
     PopQueueTip => "POP: the broker moves the group's offset past a message when it pops it; the message stays invisible until its ack, or until the revive writes it to %RETRY%", "POP：Broker 在 Pop 消息时即把消费组位点移过它；消息在 ack 之前、或在 revive 把它写入 %RETRY% 之前一直不可见";
     QueueRouteTip => "the consumer pulls from the {0}", "消费者从{0}拉取";
     ConsumerOnline => "online · {0} in process", "在线 · 处理中 {0} 条";
