@@ -56,8 +56,12 @@ export const BUNDLE_BUDGET_BYTES = 250 * 1024;
  *  476 KB: one language per page — the lab module carries only the English UI text, the Chinese is losslab-zh.txt,
  *  fetched when a page starts in Chinese or the reader switches (src/lang_load.rs): 474.7 → 466.0 KB measured on the
  *  same main (cf25981, lab wasm 455.7 → 446.8 KB); 470.9 KB measured after merging main at 132c480 (lab wasm 451.4 KB,
- *  extras 524.1 KB, the Chinese text 11.4 KB, so a Chinese page's first load is 482.3 KB); + ~1% room. */
-export const RATCHET_BYTES = 476 * 1024;
+ *  extras 524.1 KB, the Chinese text 11.4 KB, so a Chinese page's first load is 482.3 KB); + ~1% room.
+ *  473 KB: the core's Chinese sentences (rmq_sim::text's templates) and the preset tours' Chinese in losslab-zh.txt
+ *  too, no longer in the lab module (LAB_ZH_PROBES below fails the check if they come back): 473.0 → 471.2 → 469.6 KB
+ *  measured on the same tree (87dbc0e; lab wasm 453.5 → 451.6 → 450.1 KB), 470.0 KB after merging main at 445e25e
+ *  (lab wasm 450.4 KB, extras 531.2 KB, the Chinese text 15.1 KB, a Chinese page's first load 485.1 KB); + ~3 KB room. */
+export const RATCHET_BYTES = 473 * 1024;
 /** What the check fails above: the ratchet while it is above budget + 5%, then budget + 5%. */
 export const LIMIT_BYTES = Math.max(RATCHET_BYTES, BUNDLE_BUDGET_BYTES * 1.05);
 /** The lab module and its stylesheet (the figure BENCHMARKS.md has tracked as "the bundle"). */
