@@ -150,11 +150,25 @@ impl CauseStep {
             (Stranded, Lang::Zh) => "它的副本所在的 Broker 直到运行结束都没有恢复".into(),
             (NoCopyLeft, Lang::En) => "no readable copy was left".into(),
             (NoCopyLeft, Lang::Zh) => "已经没有可读的副本".into(),
-            (SkippedByConsumer { queue, offset, consumer_offset }, Lang::En) => format!(
+            (SkippedByConsumer { queue, offset, consumer_offset, pop: true }, Lang::En) => format!(
+                "it sits at {} queue offset {offset}, below the group's pop offset {consumer_offset} on the broker (committed before the queue was truncated); new messages refilled the gap, no checkpoint holds it, and every pop starts at that offset, past it",
+                queue
+            ),
+            (SkippedByConsumer { queue, offset, consumer_offset, pop: true }, Lang::Zh) => format!(
+                "它位于 {} 队列偏移 {offset}，低于 Broker 上消费组的 POP 偏移 {consumer_offset}（该偏移在队列被截断之前就已提交）；新消息填满了空缺，没有 checkpoint 指向它，每次 POP 都从该偏移开始，越过了它",
+                queue
+            ),
+            (CheckpointOnLostMaster { queue, offset, consumer_offset, popped_at }, Lang::En) => format!(
+                "the master popped it at {popped_at} and its checkpoint stayed on that master, which never came back: a slave revives no checkpoint (PopReviveService runs on the master only), and the slave's pops of {queue} start at offset {consumer_offset}, the group's offset it copied from the master, past its offset {offset}"
+            ),
+            (CheckpointOnLostMaster { queue, offset, consumer_offset, popped_at }, Lang::Zh) => format!(
+                "主节点在 {popped_at} POP 了它，它的 checkpoint 留在这个再也没有恢复的主节点上：从节点不会复活 checkpoint（PopReviveService 只在主节点运行），而从节点对 {queue} 的 POP 从它从主节点复制来的消费组偏移 {consumer_offset} 开始，越过了它的偏移 {offset}"
+            ),
+            (SkippedByConsumer { queue, offset, consumer_offset, .. }, Lang::En) => format!(
                 "it sits at {} queue offset {offset}, below offset {consumer_offset} where the consumer group reads from (committed before the queue was truncated); new messages refilled the gap and no pull returns it",
                 queue
             ),
-            (SkippedByConsumer { queue, offset, consumer_offset }, Lang::Zh) => format!(
+            (SkippedByConsumer { queue, offset, consumer_offset, .. }, Lang::Zh) => format!(
                 "它位于 {} 队列偏移 {offset}，低于消费组读取的起点偏移 {consumer_offset}（该偏移在队列被截断之前就已提交）；新消息填满了空缺，再也不会有拉取返回它",
                 queue
             ),
