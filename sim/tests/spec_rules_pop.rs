@@ -12,19 +12,25 @@ use rmq_sim::text::Lang;
 use rmq_sim::scenario::{parse_scenario, GroupRetryPolicy};
 use rmq_sim::{Sim, SimDuration, SimTime};
 
-/// Ten messages, message 3 fails every delivery, under the gRPC consumer (`consumer` adds keys).
-fn grpc(consumer: &str, until: &str) -> rmq_sim::Scenario {
+/// A 5.3.3 run consumed by the gRPC consumer: `producer` and `consumer` are the keys of those two
+/// sections, `rest` adds whole sections (broker, slave, network, faults, proxy: TOML takes them in
+/// any order).
+fn pop_group(producer: &str, consumer: &str, until: &str, rest: &str) -> rmq_sim::Scenario {
     scenario(&format!(
-        r#"
-        version = "5.3.3"
-        until = "{until}"
-        [producer]
-        messages = 10
-        [consumer]
-        client = "grpc"
-        {consumer}
-        "#
+        "version = \"5.3.3\"\nuntil = \"{until}\"\n[producer]\n{producer}\n[consumer]\nclient = \"grpc\"\n{consumer}\n{rest}\n"
     ))
+}
+
+/// Ten messages under the gRPC consumer (`consumer` adds keys to its section).
+fn grpc(consumer: &str, until: &str) -> rmq_sim::Scenario {
+    pop_group("messages = 10", consumer, until, "")
+}
+
+/// A `[[fault]]` section: `kind` on `target` at `at`, for `duration` ("" for one that lasts).
+fn fault(kind: &str, target: &str, at: &str, duration: &str) -> String {
+    let target = if target.is_empty() { String::new() } else { format!("target = \"{target}\"\n") };
+    let duration = if duration.is_empty() { String::new() } else { format!("duration = \"{duration}\"\n") };
+    format!("[[fault]]\nat = \"{at}\"\nkind = \"{kind}\"\n{target}{duration}")
 }
 
 /// When each delivery of `msg` reached a consume thread.
@@ -125,10 +131,14 @@ fn pop_moves_the_offset_at_once_and_ack_ends_the_checkpoint() {
 /// group's offset back onto it: popped twice with no fault, swarm seeds 474, 884, 1097.)
 #[test]
 fn a_falling_confirm_offset_takes_back_no_dispatched_message() {
-    let sc = scenario(
+    let sc = pop_group(
         r#"
-        version = "5.3.3"
-        until = "1m"
+        messages = 2
+        interval = "10ms"
+        "#,
+        "",
+        "1m",
+        r#"
         [broker]
         enableControllerMode = true
         allAckInSyncStateSet = true
@@ -138,11 +148,6 @@ fn a_falling_confirm_offset_takes_back_no_dispatched_message() {
         [slave]
         enabled = true
         replicationLatency = "20ms"
-        [producer]
-        messages = 2
-        interval = "10ms"
-        [consumer]
-        client = "grpc"
         "#,
     );
     let (sim, r) = run(&sc);
@@ -164,31 +169,21 @@ fn a_falling_confirm_offset_takes_back_no_dispatched_message() {
 /// message 43 was never popped again and its loss had no cause, swarm seed 836.)
 #[test]
 fn a_pop_past_the_queues_end_takes_the_queues_end() {
-    let sc = scenario(
+    let sc = pop_group(
         r#"
-        version = "5.3.3"
-        until = "10m"
-        [broker]
-        flushIntervalCommitLog = 500
-        [network]
-        latency = "30ms"
-        [producer]
         messages = 44
         interval = "1s"
         bodySize = 65536
-        [consumer]
-        client = "grpc"
+        "#,
+        r#"
         startAt = "15s"
         consumeTime = "1ms"
         failFirstAttempts = 3
         retryMaxTimes = 0
         groupRetryPolicy = "EXPONENTIAL"
-        [[fault]]
-        at = "49299ms"
-        kind = "POWER_LOSS"
-        target = "master"
-        duration = "1ms"
         "#,
+        "10m",
+        &format!("[broker]\nflushIntervalCommitLog = 500\n[network]\nlatency = \"30ms\"\n{}", fault("POWER_LOSS", "master", "49299ms", "1ms")),
     );
     let (sim, _) = run(&sc);
     let corrected = sim.events().iter().find(|e| matches!(e.kind, EventKind::OffsetCorrected { queue: QueueKind::Retry, .. }));
@@ -206,26 +201,15 @@ fn a_pop_past_the_queues_end_takes_the_queues_end() {
 /// the message was never delivered again: a loss with no cause, swarm seed 3804.)
 #[test]
 fn the_elected_master_revives_the_old_masters_checkpoints() {
-    let sc = scenario(
+    let sc = pop_group(
+        "messages = 1",
         r#"
-        version = "5.3.3"
-        until = "10m"
-        [broker]
-        enableControllerMode = true
-        [slave]
-        enabled = true
-        [producer]
-        messages = 1
-        [consumer]
-        client = "grpc"
         failMessages = [0]
         retryMaxTimes = 1
         consumeTime = "4s"
-        [[fault]]
-        at = "6s"
-        kind = "POWER_LOSS"
-        target = "master"
         "#,
+        "10m",
+        &format!("[broker]\nenableControllerMode = true\n[slave]\nenabled = true\n{}", fault("POWER_LOSS", "master", "6s", "")),
     );
     let (sim, _) = run(&sc);
     let elected = sim.events().iter().find(|e| matches!(e.kind, EventKind::RoleChanged { .. })).map(|e| e.at).expect("a new master");
@@ -319,20 +303,11 @@ fn proxy_renews_a_held_message_so_a_slow_consumption_is_not_redelivered() {
 /// lag (it was invisible until 5 min 5 s).
 #[test]
 fn messages_of_a_crashed_client_come_back_when_the_proxy_clears_its_expired_channel() {
-    let sc = scenario(
-        r#"
-        version = "5.3.3"
-        until = "10m"
-        [producer]
-        messages = 10
-        [consumer]
-        client = "grpc"
-        consumeTime = "20s"
-        [[fault]]
-        at = "10s"
-        kind = "CONSUMER_CRASH"
-        duration = "5s"
-        "#,
+    let sc = pop_group(
+        "messages = 10",
+        r#"consumeTime = "20s""#,
+        "10m",
+        &fault("CONSUMER_CRASH", "", "10s", "5s"),
     );
     let (sim, r) = run(&sc);
     let d = deliveries(&sim, 0);
@@ -364,19 +339,7 @@ fn messages_of_a_crashed_client_come_back_when_the_proxy_clears_its_expired_chan
 
 /// One message consumed for `consume` under the gRPC consumer (`more` adds consumer keys).
 fn slow_one(consume: &str, more: &str, until: &str, faults: &str) -> rmq_sim::Scenario {
-    scenario(&format!(
-        r#"
-        version = "5.3.3"
-        until = "{until}"
-        [producer]
-        messages = 1
-        [consumer]
-        client = "grpc"
-        consumeTime = "{consume}"
-        {more}
-        {faults}
-        "#
-    ))
+    pop_group("messages = 1", &format!("consumeTime = \"{consume}\"\n{more}"), until, faults)
 }
 
 /// Each renewal's invisible time: (renewed at, visible at − renewed at), for `msg`.
@@ -460,7 +423,7 @@ fn renewal_stops_at_renew_max_time_with_the_group_retry_policy_delay() {
 /// handle. A master back within a scan or two: renewed, delivered once.
 #[test]
 fn a_failed_renewal_is_retried_up_to_max_renew_retry_times() {
-    let crash = |dur: &str| format!("[[fault]]\nat = \"53s\"\nkind = \"PROCESS_CRASH\"\ntarget = \"master\"\nduration = \"{dur}\"");
+    let crash = |dur: &str| fault("PROCESS_CRASH", "master", "53s", dur);
     let (sim, r) = run(&slow_one("100s", "", "10m", &crash("4s")));
     let at: Vec<u64> = renewals(&sim, 0).iter().map(|&(t, _)| t.as_us() / 1_000_000).collect();
     assert_eq!(at.first(), Some(&60), "the 55 s renewal failed, the 60 s one landed: {at:?}");
@@ -481,21 +444,11 @@ fn a_failed_renewal_is_retried_up_to_max_renew_retry_times() {
 /// when it is back, before its revive service scans again: no redelivery.
 #[test]
 fn an_ack_during_a_master_outage_lands_when_the_master_returns() {
-    let sc = scenario(
-        r#"
-        version = "5.3.3"
-        until = "10m"
-        [producer]
-        messages = 1
-        [consumer]
-        client = "grpc"
-        consumeTime = "2s"
-        [[fault]]
-        at = "1s"
-        kind = "PROCESS_CRASH"
-        target = "master"
-        duration = "2m"
-        "#,
+    let sc = pop_group(
+        "messages = 1",
+        r#"consumeTime = "2s""#,
+        "10m",
+        &fault("PROCESS_CRASH", "master", "1s", "2m"),
     );
     let (sim, r) = run(&sc);
     assert_eq!(deliveries(&sim, 0).len(), 1);
@@ -529,7 +482,7 @@ fn proxy_renews_on_its_5s_scan_even_at_the_minimum_invisible_time() {
 /// dropped at 120 s; the consumption ends at 125 s, its ack lands when the master is back.
 #[test]
 fn after_the_proxy_drops_a_renewed_handle_the_clients_ack_is_refused() {
-    let crash = "[[fault]]\nat = \"103s\"\nkind = \"PROCESS_CRASH\"\ntarget = \"master\"\nduration = \"30s\"";
+    let crash = &fault("PROCESS_CRASH", "master", "103s", "30s");
     let (sim, r) = run(&slow_one("125s", "", "10m", crash));
     let gave_up = sim.events().iter().find(|e| matches!(e.kind, EventKind::RenewEnded { why: RenewEnd::RetriesExhausted, .. }));
     assert_eq!(gave_up.map(|e| e.at), Some(SimTime::ZERO + SimDuration::from_secs(120)));
@@ -548,7 +501,7 @@ fn after_the_proxy_drops_a_renewed_handle_the_clients_ack_is_refused() {
 /// the master down from 70 s to 75 s: `CLUSTER` renews again at 105 s, `LOCAL` does not.
 #[test]
 fn a_local_proxy_loses_its_handles_with_the_broker() {
-    let crash = "[[fault]]\nat = \"70s\"\nkind = \"PROCESS_CRASH\"\ntarget = \"master\"\nduration = \"5s\"";
+    let crash = &fault("PROCESS_CRASH", "master", "70s", "5s");
     let (sim, r) = run(&slow_one("150s", "", "10m", crash));
     assert_eq!(renewals(&sim, 0).len(), 2, "CLUSTER: 55 s and 105 s");
     assert_eq!(verdicts(&r), "DELIVERED=1");
@@ -564,24 +517,11 @@ fn a_local_proxy_loses_its_handles_with_the_broker() {
 /// message keeps the invisible time the last renewal set (105 s + 3 min) and comes back then.
 #[test]
 fn a_clear_the_master_cannot_take_changes_nothing() {
-    let sc = scenario(
-        r#"
-        version = "5.3.3"
-        until = "10m"
-        [producer]
-        messages = 1
-        [consumer]
-        client = "grpc"
-        consumeTime = "20s"
-        [[fault]]
-        at = "10s"
-        kind = "CONSUMER_CRASH"
-        [[fault]]
-        at = "125s"
-        kind = "PROCESS_CRASH"
-        target = "master"
-        duration = "10s"
-        "#,
+    let sc = pop_group(
+        "messages = 1",
+        r#"consumeTime = "20s""#,
+        "10m",
+        &(fault("CONSUMER_CRASH", "", "10s", "") + &fault("PROCESS_CRASH", "master", "125s", "10s")),
     );
     let (sim, _) = run(&sc);
     let cleared = sim.events().iter().find(|e| matches!(e.kind, EventKind::RenewEnded { why: RenewEnd::ClientGone, .. }));

@@ -1038,6 +1038,12 @@ fn run_directed(label: &str, text: &str) -> (Case, Coverage) {
     (case, cov)
 }
 
+/// [`run_directed`], then the case replayed: the run whose events a directed test reads.
+fn replay_directed(label: &str, text: &str) -> (Sim, Coverage) {
+    let (case, cov) = run_directed(label, text);
+    (case::replay(&case, None), cov)
+}
+
 /// Two tracked branches that 100,000 random cases did not reach, each from a scenario made for
 /// it, run through the same checker as a random case (every invariant after every action):
 /// - the size limit of the pull path (`pullThresholdSizeForQueue`, in MiB) needs large bodies and a
@@ -1140,10 +1146,9 @@ fn directed_case_swarm_5242_the_failing_consumer_loops_at_the_thread_pool_rate()
         kind = "DISK_LOST"
         target = "master"
         "#;
-    let (case, cov) = run_directed("swarm 5242", text);
-    let scenario = &case.scenario;
+    let (sim, cov) = replay_directed("swarm 5242", text);
+    let scenario = sim.scenario();
     assert!(cov.hits.contains_key("end: time limit"), "the run ends at its `until`:\n{}", cov.table(1));
-    let sim = case::replay(&case, None);
     let starts: Vec<u64> = sim.events().iter().filter(|e| matches!(e.kind, EventKind::Delivered { .. })).map(|e| e.at.as_us()).collect();
     let threads = scenario.consumer.consume_thread as usize;
     let period = 5_000_000;
@@ -1289,9 +1294,8 @@ fn directed_case_swarm_17459_a_cut_dlq_copy_is_not_a_read_copy_cut() {
         target = "master"
         duration = "90s"
         "#;
-    let (case, cov) = run_directed("swarm 17459", text);
+    let (sim, cov) = replay_directed("swarm 17459", text);
     assert!(cov.hits.contains_key("controller mode, allAckInSyncStateSet, one failure: a truncation"), "{}", cov.table(1));
-    let sim = case::replay(&case, None);
     let cut: Vec<rmq_sim::event::Topic> = sim
         .events()
         .iter()
@@ -1421,12 +1425,10 @@ fn directed_case_swarm_8751_a_flush_running_over_cut_bytes_ends_at_the_cut() {
 /// event.
 #[test]
 fn directed_case_swarm_13272_and_18148_a_re_pop_after_a_change_of_master_in_the_same_instant_or_later() {
-    let (case, _) = run_directed("swarm 13272", include_str!("fixtures/swarm/seed-13272.toml"));
-    let sim = case::replay(&case, None);
+    let (sim, _) = replay_directed("swarm 13272", include_str!("fixtures/swarm/seed-13272.toml"));
     let first = &sim.pop_trace()[0];
     assert!(sim.pop_trace().iter().skip(1).any(|t| (t.queue, t.queue_offset, t.popped_at) == (first.queue, first.queue_offset, first.popped_at)), "offset 0 popped twice at 2.000s");
-    let (case, _) = run_directed("swarm 18148", include_str!("fixtures/swarm/seed-18148.toml"));
-    let sim = case::replay(&case, None);
+    let (sim, _) = replay_directed("swarm 18148", include_str!("fixtures/swarm/seed-18148.toml"));
     assert!(sim.events().iter().any(|e| matches!(e.kind, EventKind::RoleChanged { .. })));
 }
 
@@ -1437,8 +1439,7 @@ fn directed_case_swarm_13272_and_18148_a_re_pop_after_a_change_of_master_in_the_
 /// offset, and the chain now names the skip as it does for the pull consumer (§6.23).
 #[test]
 fn directed_case_swarm_16502_a_pop_offset_ahead_of_a_truncated_queue_names_the_skipped_message() {
-    let (case, _) = run_directed("swarm 16502", include_str!("fixtures/swarm/seed-16502.toml"));
-    let sim = case::replay(&case, None);
+    let (sim, _) = replay_directed("swarm 16502", include_str!("fixtures/swarm/seed-16502.toml"));
     let m = &sim.ledger().messages[69];
     let cause = m.cause().expect("msg#69 has a cause");
     assert!(

@@ -280,14 +280,21 @@ mod tests {
         assert_eq!(sim.can_apply(&fault(FaultKind::DiskLost, FaultTarget::Master, Some(10))), Ok(()));
     }
 
-    #[test]
-    fn the_list_names_injected_faults_and_refused_ones_with_why() {
+    /// The default preset with the master's power cut at 1 s for 30 s, then its process killed at
+    /// 2 s (refused: it is not running), run to the end.
+    fn two_master_faults() -> Sim {
         let mut sim = Sim::new(&presets::load("defaults").expect("preset"));
         sim.run_until(SimTime::from_ms(1_000));
         sim.inject(rmq_sim::Command::Inject(fault(FaultKind::PowerLoss, FaultTarget::Master, Some(30))));
         sim.run_until(SimTime::from_ms(2_000));
         sim.inject(rmq_sim::Command::Inject(fault(FaultKind::ProcessCrash, FaultTarget::Master, Some(30))));
         sim.run();
+        sim
+    }
+
+    #[test]
+    fn the_list_names_injected_faults_and_refused_ones_with_why() {
+        let sim = two_master_faults();
         let list = faults_so_far(sim.events(), SimTime::from_ms(2_000), Lang::En);
         assert_eq!(list.len(), 2, "{list:?}");
         assert_eq!(list[0], ("1.000s Cut master power for 30.000s".to_string(), None));
@@ -300,12 +307,7 @@ mod tests {
     /// kinds ("PROCESS_CRASH master"), for every kind on every target it takes.
     #[test]
     fn the_list_says_each_fault_with_its_buttons_words_in_both_languages() {
-        let mut sim = Sim::new(&presets::load("defaults").expect("preset"));
-        sim.run_until(SimTime::from_ms(1_000));
-        sim.inject(rmq_sim::Command::Inject(fault(FaultKind::PowerLoss, FaultTarget::Master, Some(30))));
-        sim.run_until(SimTime::from_ms(2_000));
-        sim.inject(rmq_sim::Command::Inject(fault(FaultKind::ProcessCrash, FaultTarget::Master, Some(30))));
-        sim.run();
+        let sim = two_master_faults();
         let zh = faults_so_far(sim.events(), SimTime::from_ms(2_000), Lang::Zh);
         assert_eq!(zh[0].0, "1.000s 主节点断电 持续 30.000s");
         assert_eq!(zh[1].0, "2.000s 杀死主节点进程");
