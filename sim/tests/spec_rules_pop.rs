@@ -530,24 +530,9 @@ fn a_clear_the_master_cannot_take_changes_nothing() {
     assert_eq!(revived, Some(2_871), "285 s + the revive lag, in tenths of a second");
 }
 
-/// One message on a master with a slave under the gRPC consumer, and the master's fault.
+/// One message on a master with a slave under the gRPC consumer, and `fault` of the master.
 fn with_slave(consumer: &str, fault: &str, until: &str) -> rmq_sim::Scenario {
-    scenario(&format!(
-        r#"
-        version = "5.3.3"
-        until = "{until}"
-        [slave]
-        enabled = true
-        [producer]
-        messages = 1
-        [consumer]
-        client = "grpc"
-        {consumer}
-        [[fault]]
-        target = "master"
-        {fault}
-        "#
-    ))
+    pop_group("messages = 1", consumer, until, &format!("[slave]\nenabled = true\n{fault}"))
 }
 
 /// Who popped each pop, in order, and when.
@@ -562,7 +547,7 @@ fn pops_by(sim: &Sim) -> Vec<(SimTime, NodeId)> {
 /// pop reaches the broker two hops after the receive is sent).
 #[test]
 fn proxy_reads_from_the_slave_while_its_route_lists_no_master() {
-    let sc = with_slave("startAt = \"10s\"", "at = \"5s\"\nkind = \"PROCESS_CRASH\"\nduration = \"75s\"", "5m");
+    let sc = with_slave("startAt = \"10s\"", &fault("PROCESS_CRASH", "master", "5s", "75s"), "5m");
     let (sim, _) = run(&sc);
     let routes: Vec<(u64, NodeId)> = sim
         .events()
@@ -584,7 +569,7 @@ fn proxy_reads_from_the_slave_while_its_route_lists_no_master() {
 /// (20 s) pops the same message again, and no ack (sent to the route's master address) ends it.
 #[test]
 fn a_slave_pop_keeps_no_checkpoint_and_pops_the_same_message_again() {
-    let sc = with_slave("startAt = \"10s\"", "at = \"5s\"\nkind = \"PROCESS_CRASH\"", "2m");
+    let sc = with_slave("startAt = \"10s\"", &fault("PROCESS_CRASH", "master", "5s", ""), "2m");
     let (sim, r) = run(&sc);
     let slave = sim.slave().expect("slave");
     assert_eq!(slave.offsets.get(&QueueKind::Main(0)).copied().unwrap_or(0), 0, "the slave's stored offset never moved");
@@ -602,7 +587,7 @@ fn a_slave_pop_keeps_no_checkpoint_and_pops_the_same_message_again() {
 /// message, popped at once and failing after 30 s, is never delivered again, and its cause says so.
 #[test]
 fn a_checkpoint_on_a_master_gone_for_good_is_never_revived() {
-    let sc = with_slave("consumeTime = \"30s\"\nfailMessages = [0]", "at = \"20s\"\nkind = \"PROCESS_CRASH\"", "10m");
+    let sc = with_slave("consumeTime = \"30s\"\nfailMessages = [0]", &fault("PROCESS_CRASH", "master", "20s", ""), "10m");
     let (sim, _) = run(&sc);
     assert_eq!(deliveries(&sim, 0).len(), 1);
     assert_eq!(verdict(&sim, 0), Verdict::LostAfterAck);
@@ -612,4 +597,9 @@ fn a_checkpoint_on_a_master_gone_for_good_is_never_revived() {
         "{cause:?}"
     );
     assert!(cause.render(Lang::En).contains("PopReviveService runs on the master only"), "{}", cause.render(Lang::En));
+    // Stopped at `until` while the proxy still tries to renew it: not work in flight either.
+    let sc = with_slave("consumeTime = \"30s\"\nfailMessages = [0]", &fault("PROCESS_CRASH", "master", "20s", ""), "50s");
+    let (sim, _) = run(&sc);
+    assert_eq!(sim.ended(), Some(rmq_sim::event::EndReason::TimeLimit));
+    assert_eq!(verdict(&sim, 0), Verdict::LostAfterAck);
 }
