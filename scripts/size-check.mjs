@@ -70,6 +70,17 @@ export const EXTRAS_FILES = ['losslab-extras_bg.wasm', 'losslab-extras.js'];
  *  English is in the lab module): a Chinese page's first load is the first load + this. */
 export const ZH_FILES = ['losslab-zh.txt'];
 
+/** Sentences only `losslab-zh.txt` may bring to a lab page: one of the UI's Chinese (src/i18n.rs) and two
+ *  of the core's (`rmq_sim::text`'s templates). The check fails if the lab module's wasm holds any: the
+ *  Chinese was linked into the first load again (issue 23, one language per page). */
+export const LAB_ZH_PROBES = ['播放之前先猜一猜', '刷盘进度落后', '消息已存储，但没有可用的从节点来复制它'];
+
+/** The probes of LAB_ZH_PROBES that the lab module's wasm in `dist` holds (none, when it is right). */
+export function zhLinkedInLab(dist) {
+  const wasm = readFileSync(join(dist, 'losslab-web_bg.wasm'));
+  return LAB_ZH_PROBES.filter(p => wasm.includes(Buffer.from(p, 'utf8')));
+}
+
 export const gzipSize = buf => gzipSync(buf, { level: 9 }).length;
 
 /** Every file under dist/snippets/ (wasm-bindgen's inline JS of the lab module), as paths in dist. */
@@ -128,6 +139,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   console.log(`extras module, fetched on first use (not counted): ${kb(x.gzip)} gzip (${Object.entries(x.files).map(([n, f]) => `${n} ${kb(f.gzip)}`).join(', ')})`);
   const z = zhSize(dist);
   console.log(`Chinese text, fetched by a page in Chinese (not counted): ${kb(z.gzip)} gzip; a Chinese page's first load ${kb(s.gzip + z.gzip)}`);
+  const linked = zhLinkedInLab(dist);
+  if (linked.length) {
+    console.error(`size check failed: the lab module links Chinese that only losslab-zh.txt may bring: ${linked.join(', ')}`);
+    process.exit(1);
+  }
   if (s.gzip > limit) {
     console.error(`size check failed: the first load is ${kb(s.gzip)} gzip, above its ${kb(limit)} limit (${rule})`);
     process.exit(1);

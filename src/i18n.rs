@@ -15,7 +15,9 @@
 //! nothing in the lab module calls, so its link step drops the text), and shipped to the lab as a
 //! data file, `www/losslab-zh.txt` ([`zh_file_text`], checked against this catalogue by a test),
 //! which `crate::lang_load` fetches when a page starts in Chinese or the reader switches to it.
-//! Until it is installed ([`install_zh`]) a Chinese lookup answers the English.
+//! Until it is installed ([`install_zh`]) a Chinese lookup answers the English. The same file carries
+//! the core's Chinese sentences (causes, verdicts, statuses, the replication line: `rmq_sim::text`'s
+//! templates, [`rmq_sim::text::builtin_zh`]), installed into the core with the UI's.
 
 pub use rmq_sim::text::Lang;
 
@@ -631,6 +633,8 @@ pub fn text_in(zh: Option<&ZhTable>, lang: Lang, key: Key) -> &'static str {
 #[derive(Debug)]
 pub struct ZhTable {
     keys: Vec<&'static str>,
+    /// The core's Chinese templates, in `rmq_sim::text::Zh::ALL` order.
+    core: Vec<&'static str>,
     presets: Vec<(&'static str, &'static str, &'static str)>,
 }
 
@@ -647,7 +651,8 @@ impl ZhTable {
 
     /// Reads `losslab-zh.txt` (see [`zh_file_text`]): its first line must name this catalogue's
     /// [`fingerprint`] (a file of another version of the lab is refused, never half-used), then one
-    /// line per key, then `id<TAB>title<TAB>claim` per preset.
+    /// line per key, then one line per core template (`rmq_sim::text::Zh`), then
+    /// `id<TAB>title<TAB>claim` per preset.
     pub fn parse(text: &'static str) -> Result<ZhTable, String> {
         let mut lines = text.lines();
         let head = lines.next().unwrap_or_default();
@@ -663,21 +668,31 @@ impl ZhTable {
         if let Some(i) = keys.iter().position(|s| s.trim().is_empty()) {
             return Err(format!("losslab-zh.txt line {}: empty text", i + 2));
         }
+        let core_n = rmq_sim::text::Zh::ALL.len();
+        let core: Vec<&'static str> = lines.by_ref().take(core_n).collect();
+        if core.len() != core_n {
+            return Err(format!("losslab-zh.txt ends after {} of {} texts", Key::ALL.len() + core.len(), Key::ALL.len() + core_n));
+        }
+        if let Some(i) = core.iter().position(|s| s.trim().is_empty()) {
+            return Err(format!("losslab-zh.txt line {}: empty text", Key::ALL.len() + i + 2));
+        }
         let mut presets = Vec::new();
         for (n, line) in lines.enumerate().filter(|(_, l)| !l.is_empty()) {
             let mut f = line.splitn(3, '\t');
             match (f.next(), f.next(), f.next()) {
                 (Some(id), Some(t), Some(c)) if !id.is_empty() && !t.is_empty() && !c.is_empty() => presets.push((id, t, c)),
-                _ => return Err(format!("losslab-zh.txt line {}: expected id<TAB>title<TAB>claim", Key::ALL.len() + 2 + n)),
+                _ => return Err(format!("losslab-zh.txt line {}: expected id<TAB>title<TAB>claim", Key::ALL.len() + core_n + 2 + n)),
             }
         }
-        Ok(ZhTable { keys, presets })
+        Ok(ZhTable { keys, core, presets })
     }
 }
 
 /// The catalogue's fingerprint: FNV-1a (64 bits) over every English text in key order. A change of
-/// keys, of their order or of their English changes it. (Not over [`PRESETS_ZH`]: the file's preset
-/// lines name their preset, and reading that table here would link its Chinese into the lab.)
+/// keys, of their order or of their English changes it, and so does a change of the core's Chinese
+/// templates (`rmq_sim::text::ZH_FINGERPRINT`, computed at compile time). (Not over [`PRESETS_ZH`]:
+/// the file's preset lines name their preset, and reading that table here would link its Chinese
+/// into the lab.)
 pub fn fingerprint() -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut eat = |s: &str| {
@@ -689,6 +704,7 @@ pub fn fingerprint() -> u64 {
     for k in Key::ALL {
         eat(en(*k));
     }
+    eat(&format!("{:016x}", rmq_sim::text::ZH_FINGERPRINT));
     h
 }
 
@@ -731,12 +747,14 @@ pub fn install_zh(text: String) -> Result<(), String> {
         return Ok(());
     }
     let table = ZhTable::parse(Box::leak(text.into_boxed_str()))?;
+    rmq_sim::text::install_zh(table.core.clone())?;
     ZH.with(|z| z.set(Some(Box::leak(Box::new(table)))));
     Ok(())
 }
 
 /// Installs the compiled-in Chinese ([`builtin_zh`]): the extras module and the browser tests.
 pub fn install_builtin_zh() {
+    let _ = rmq_sim::text::install_zh(rmq_sim::text::builtin_zh().to_vec());
     ZH.with(|z| z.set(Some(builtin_zh())));
 }
 
@@ -746,6 +764,7 @@ pub fn builtin_zh() -> &'static ZhTable {
     thread_local! {
         static BUILTIN: &'static ZhTable = Box::leak(Box::new(ZhTable {
             keys: Key::ALL.iter().map(|k| zh_compiled(*k)).collect(),
+            core: rmq_sim::text::builtin_zh().to_vec(),
             presets: PRESETS_ZH.to_vec(),
         }));
     }
@@ -759,6 +778,10 @@ pub fn zh_file_text() -> String {
     out.push('\n');
     for k in Key::ALL {
         out.push_str(zh_compiled(*k));
+        out.push('\n');
+    }
+    for t in rmq_sim::text::builtin_zh() {
+        out.push_str(t);
         out.push('\n');
     }
     for (id, t, c) in PRESETS_ZH {
@@ -950,6 +973,7 @@ mod tests {
             assert_eq!(builtin_zh().preset(p.id), first, "{}", p.id);
         }
         assert_eq!(z.preset("no-such-preset"), None);
+        assert_eq!(z.core, rmq_sim::text::builtin_zh(), "the core's Chinese sentences");
     }
 
     #[test]
@@ -971,6 +995,10 @@ mod tests {
         let cut: String = good.lines().take(10).map(|l| format!("{l}\n")).collect();
         let e = ZhTable::parse(leak(cut)).expect_err("cut short");
         assert!(e.contains("ends after 9 of"), "{e}");
+        // Cut inside the core's sentences: refused, never half-installed into the core.
+        let cut: String = good.lines().take(Key::ALL.len() + 3).map(|l| format!("{l}\n")).collect();
+        let e = ZhTable::parse(leak(cut)).expect_err("cut in the core's sentences");
+        assert!(e.contains(&format!("ends after {} of", Key::ALL.len() + 2)), "{e}");
         let bad_preset = format!("{good}defaults only-a-title\n");
         let e = ZhTable::parse(leak(bad_preset)).expect_err("a preset line without tabs");
         assert!(e.contains("id<TAB>title<TAB>claim"), "{e}");

@@ -5,7 +5,7 @@
 // saying why, and the button can be pressed again.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLab, stopLab, openApp, expectText, expectAttr, eventually, ARTIFACTS } from './helpers.mjs';
+import { startLab, stopLab, openApp, expectText, expectAttr, eventually, seekToEnd, ARTIFACTS } from './helpers.mjs';
 
 let server, browser;
 before(async () => ({ server, browser } = await startLab()));
@@ -105,6 +105,33 @@ test('a page, an iframe embed and a module embed that start in Chinese draw in C
   await host.locator('#zh-module-lab svg.pipeline .station').first().waitFor({ timeout: 30000 });
   await expectText(host.locator('#zh-module-lab'), '[data-testid=play]', '▶ 播放', 'the module-mounted lab in Chinese');
   await host.close();
+});
+
+// The core's sentences (rmq_sim::text: causes, verdicts, statuses) come with the UI's in losslab-zh.txt:
+// the lab module links none of them (scripts/size-check.mjs checks the built wasm), so a Chinese page
+// must still explain a lost message in Chinese, from its first load and after a switch.
+test("the core's Chinese cause chain, verdict and status meanings come from losslab-zh.txt", { timeout: 120000 }, async () => {
+  const lost = /断电时，它还只在页缓存（page cache）里，刷盘进度落后/;
+  for (const start of ['zh', 'en']) {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const errors = [];
+    page.on('pageerror', e => errors.push(String(e)));
+    await page.goto(`${server.url}?lang=${start}&preset=async-flush-power-loss`);
+    await page.waitForSelector('svg.pipeline .station');
+    await seekToEnd(page);
+    await page.locator('.token-list .tok-lost').first().dispatchEvent('click');
+    await expectText(page, '[data-testid=inspector]', /LOST_AFTER_ACK/);
+    if (start === 'en') {
+      await expectText(page, '[data-testid=explain]', /lost power/);
+      await page.click('.lang button[data-lang=zh]');
+      await expectAttr(page, 'html', 'lang', 'zh-CN');
+    }
+    await expectText(page, '[data-testid=explain]', lost, `${start}: the cause in Chinese`);
+    await expectText(page, '[data-testid=inspector]', /SEND_OK：返回时，消息只在主节点的页缓存中/, `${start}: the send's meaning in Chinese`);
+    assert.ok(!/\{[a-z_]+\}/.test(await page.locator('[data-testid=inspector]').textContent()), `${start}: every blank filled`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
 });
 
 test('when the Chinese text cannot be fetched, the lab stays in English, says why, and 中文 works again later', { timeout: 120000 }, async () => {
