@@ -111,7 +111,6 @@ mod exports {
         extras_host::mount_run_view(extras_host::RunView::Lanes, element, props, emit).map(ExtraHandle).map_err(|e| JsValue::from_str(&e))
     }
 
-    /// A download of the lab's run: export `format` of the run in `link_body` ([`extras_host::export_run`]).
     /// A scenario text the lab cannot read itself, read by the full parser
     /// ([`losslab_web::scenario_text::parse_answer`]).
     #[wasm_bindgen(js_name = losslabParseScenario)]
@@ -119,6 +118,7 @@ mod exports {
         losslab_web::scenario_text::parse_answer(text)
     }
 
+    /// A download of the lab's run: export `format` of the run in `link_body` ([`extras_host::export_run`]).
     #[wasm_bindgen]
     pub fn export_run(link_body: &str, format: &str) -> Result<String, JsValue> {
         extras_host::export_run(link_body, format).map_err(|e| JsValue::from_str(&e))

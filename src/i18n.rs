@@ -158,7 +158,7 @@ catalogue! {
     FaultCtlPartHelp => "the brokers cannot reach the controller: no heartbeat arrives, nobody is elected", "Broker 连不上控制器：心跳到不了，不会选举";
     NoSlave => "no slave configured", "未配置从节点";
     // Faults that cannot apply now (the core's `Sim::can_apply`), and the list of faults so far.
-    RefuseWrongTarget => "{0} does not apply to the {1}", "{0} 不能作用于{1}";
+    RefuseWrongTarget => "“{0}” is not a fault the {1} can take", "“{0}”：这种故障不能作用于{1}";
     RefuseNoSlave => "this scenario has no slave", "这个场景没有从节点";
     RefuseNoController => "the scenario is not in controller mode", "场景未开启控制器模式（enableControllerMode）";
     RefuseNoConsumer => "this scenario has no consumer", "这个场景没有消费者";
@@ -324,7 +324,7 @@ catalogue! {
     ProxyOfProducer => "producer", "生产者";
     ProxyOfConsumer => "consumer", "消费者";
     ProxyLast => "Last answer: {0} → {1} ({2}).", "最近一次应答：{0} → {1}（{2}）。";
-    ConsumerPop => "{0} · POP · {1} invisible", "{0} · POP · 不可见 {1} 条";
+    ConsumerPop => "{0} · POP · {1} nacked, in backoff", "{0} · POP · 已 nack 退避中 {1} 条";
     InvisibleLine => "msg#{0} invisible until {1} · {2}/{3} deliveries", "消息 {0} 不可见至 {1} · 已投递 {2}/{3} 次";
     InvisibleShort => "msg#{0} ◌ until {1} · {2}/{3}", "消息 {0} ◌ 至 {1} · {2}/{3}";
     LookInvisible => "invisible: nacked, it comes back through %RETRY% after its backoff", "不可见：已 nack，退避结束后经 %RETRY% 重新投递";
@@ -354,9 +354,12 @@ catalogue! {
     ConsumedTo => "consumed to {0} of {1}", "已消费到 {0} / {1}";
     ConsumedToHead => "consumed to {0}", "已消费到 {0}";
     ConsumedToTail => "of {0}", "共 {0}";
+    ConsumedToCut => "consumed to {0} · queue now {1}", "已消费到 {0} · 队列现存 {1}";
+    ConsumedToCutTail => "queue now {0}", "队列现存 {0}";
+    ConsumedCutTip => "The consumer read to offset {0} before this queue was cut back to {1} entries: a power loss lost its unflushed tail, or a truncation dropped it.", "消费者在这个队列被截回到 {1} 条之前已经读到位点 {0}：断电丢失了尚未刷盘的尾部，或者截断把它删掉了。";
     PopQueueTo => "popped to {0} of {1}", "已 Pop 到 {0} / {1}";
     PopQueueToHead => "popped to {0}", "已 Pop 到 {0}";
-    PopQueueAcks => "acked {0} · {1} invisible", "已确认 {0} · 不可见 {1}";
+    PopQueueAcks => "acked {0} · {1} unacked", "已确认 {0} · 未确认 {1}";
     PopQueueTip => "POP: the broker moves the group's offset past a message when it pops it; the message stays invisible until its ack, or until the revive writes it to %RETRY%", "POP：Broker 在 Pop 消息时即把消费组位点移过它；消息在 ack 之前、或在 revive 把它写入 %RETRY% 之前一直不可见";
     QueueRouteTip => "the consumer pulls from the {0}", "消费者从{0}拉取";
     ConsumerOnline => "online · {0} in process", "在线 · 处理中 {0} 条";
@@ -543,6 +546,9 @@ catalogue! {
     GanttPopWaitTitle => "invisible: nacked with the retry policy's backoff {0} (after delivery attempt {1}), then the revive service wrote it to %RETRY% at {2}", "不可见：按重试策略 nack，退避 {0}（第 {1} 次投递之后），随后 revive 服务在 {2} 把它写入 %RETRY%";
     GanttPopTimeoutTitle => "invisible until its invisible time ran out (no answer came), then revived into %RETRY% at {0}", "不可见，直到不可见时间用完（没有收到应答），随后在 {0} 被 revive 写入 %RETRY%";
     GanttWaitLen => "waited {0}", "等待 {0}";
+    GanttRenewStopTitle => "the proxy stopped renewing its invisible time (STOP_RENEW: renewMaxTimeMillis, 3 h, after the pop) while the consumer was still consuming it: invisible for the group retry policy's {0}, then revived into %RETRY% at {1}", "代理停止为它续期不可见时间（STOP_RENEW：距 pop 已过 renewMaxTimeMillis，即 3 小时），而消费者仍在消费它：按消费组重试策略不可见 {0}，随后在 {1} 被 revive 写入 %RETRY%";
+    GanttRenewStop => "proxy stopped renewing (3 h)", "代理停止续期（3 小时）";
+    GanttNextRenewStop => "→ proxy stopped renewing (3 h) · {0}", "→ 代理停止续期（3 小时）· {0}";
     GanttNextPop => "→ backoff {0} · {1}", "→ 退避 {0} · {1}";
     GanttPopNote => "gRPC consumer (POP): each failure is nacked with the group's {0} retry policy (1 s, 5 s, 10 s, … from its first entry), stays invisible that long, and the revive service writes it to %RETRY% ~2.1 s later; after {1} deliveries the next pop forwards it to {2}.", "gRPC 消费者（POP）：每次失败都按消费组的 {0} 重试策略 nack（1 秒、5 秒、10 秒……从第一项开始），在此期间不可见，约 2.1 秒后由 revive 服务写入 %RETRY%；{1} 次投递之后，下一次 pop 把它转发到 {2}。";
     GanttExpand => "Expand", "展开";
@@ -876,9 +882,6 @@ const PRESETS_ZH: &[(&str, &str, &str)] = &[
     ("oneway-power-loss", "ONEWAY 发送悄无声息地丢失", "单向发送（oneway）没有响应，因此断电丢失的消息在生产者一侧不留任何痕迹。"),
     ("retry-then-success", "两次 RECONSUME_LATER 后消费成功", "消费者返回 RECONSUME_LATER 后会再次收到该消息，因此暂时性的失败不会丢消息。"),
     ("dlq-compensation", "消费死信队列来补偿毒消息", "死信队列（DLQ）也是一个 Topic，可以通过消费其中的消息来补偿。"),
-    ("transient-store-pool-process-crash", "transientStorePoolEnable：进程崩溃丢失尚未提交的写缓冲", "开启 transientStorePoolEnable 后，消息先写入堆外写缓冲，由 CommitRealTimeService 攒够 4 页或每 200 ms 提交到页缓存；Broker 进程崩溃会丢失这段未提交的尾部，而普通 ASYNC_FLUSH 不会。"),
-    ("async-master-push-window", "默认配置的 ASYNC_MASTER：最近约 100 ms 的消息只在主节点上", "从节点健康时 ASYNC_MASTER 看起来和 SYNC_MASTER 一样安全，但主节点的 HA 推送线程以 100 ms 为步长空闲，只有 SYNC_MASTER 的写入会唤醒它；主节点磁盘损毁会丢失这些只在主节点上的 SEND_OK 消息。"),
-    ("slave-falls-behind-burst", "突发流量让从节点落后：没有故障也返回 SLAVE_NOT_AVAILABLE", "复制是一条以 32 KiB 为批的 TCP 流；突发写入快过链路时，从节点落后超过 haSlaveFallbehindMax（256 MiB），isSlaveOK 立即失败，SYNC_MASTER 返回 SLAVE_NOT_AVAILABLE（apache/rocketmq #2528）。"),
     ("v5-sync-master-upgrade-trap", "RocketMQ 5：默认配置的 SYNC_MASTER 不再等待从节点", "在 RocketMQ 5.3.3 上，默认配置的 brokerRole = SYNC_MASTER 不等待从节点（inSyncReplicas = 1，包含主节点自己）：主节点磁盘损毁会丢失 4.9.8 能保住的 SEND_OK 消息。"),
     ("v5-grpc-poison-message", "RocketMQ 5 gRPC 消费者：毒消息从 1 秒开始重试，约 2 小时 46 分进入死信队列", "RocketMQ 5 的 gRPC PushConsumer 通过 POP 消费：失败的消息按消费组重试策略从第一档开始退避（1 秒、5 秒、10 秒……），投递 17 次后，约在首次投递 2 小时 46 分后进入 %DLQ%（Remoting 消费者：4 小时 45 分）。"),
     ("v5-slave-unreadable", "RocketMQ 5：默认配置下从节点拒绝所有拉取", "RocketMQ 5.3.3 的从节点在 slaveReadEnable = false（默认）时拒绝所有拉取请求：主节点宕机期间，故障前未消费的消息一条也到不了消费者，与复制配置无关。"),
@@ -934,6 +937,16 @@ mod tests {
             assert!(presets::find(id).is_some(), "zh entry for unknown preset {id}");
             assert!(!t.is_empty() && !c.is_empty());
         }
+    }
+
+    /// Each preset has one Chinese row: a second row of an id was never read (the first wins) and
+    /// went stale unseen (three ids had two rows, the second's text out of step with the English).
+    #[test]
+    fn every_preset_id_has_one_chinese_row() {
+        let mut ids: Vec<&str> = PRESETS_ZH.iter().map(|(id, _, _)| *id).collect();
+        ids.sort_unstable();
+        let twice: Vec<&&str> = ids.windows(2).filter(|w| w[0] == w[1]).map(|w| &w[0]).collect();
+        assert!(twice.is_empty(), "PRESETS_ZH rows more than once: {twice:?}");
     }
 
     const ZH_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/www/losslab-zh.txt");

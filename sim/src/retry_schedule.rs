@@ -7,7 +7,7 @@
 //! the gRPC consumer's last one, before the pop that dead-letters it) as a bar with its length.
 //! Built from the event log; the page draws it as a Gantt chart on a [`CompressedAxis`].
 
-use crate::event::{ConsumeResult, EventKind, MsgId, QueueKind};
+use crate::event::{ConsumeResult, EventKind, MsgId, QueueKind, RenewEnd};
 use crate::sim::Sim;
 use crate::time::{SimDuration, SimTime};
 
@@ -30,6 +30,10 @@ pub struct Delivery {
     pub nack: Option<(SimTime, SimDuration)>,
     /// gRPC consumer: when the revive service wrote it to `%RETRY%` (`reconsumeTimes` + 1).
     pub revived_at: Option<SimTime>,
+    /// gRPC consumer: the proxy stopped renewing its invisible time while this delivery was
+    /// still being consumed (`STOP_RENEW`, `renewMaxTimeMillis` = 3 h after the pop) — when, and
+    /// the group retry policy's `nextDelayDuration` it set instead.
+    pub renew_stopped: Option<(SimTime, SimDuration)>,
 }
 
 /// What a message waited for between two deliveries.
@@ -43,6 +47,11 @@ pub enum WaitKind {
     /// gRPC consumer (POP): invisible — for the nack's `backoff`, or (no nack: the client died)
     /// until its invisible time ran out — then revived into `%RETRY%` at `revived_at`.
     Invisible { backoff: Option<SimDuration>, revived_at: Option<SimTime> },
+    /// gRPC consumer (POP): the proxy stopped renewing (`STOP_RENEW`, 3 h after the pop) with the
+    /// delivery still consuming: invisible for the group retry policy's `delay`, then revived
+    /// into `%RETRY%` at `revived_at` and delivered again — the wait starts at the stop, inside
+    /// the delivery, not at its end.
+    RenewStopped { delay: SimDuration, revived_at: Option<SimTime> },
     /// The failed delivery was never answered nor revived: it came back another way (a
     /// consumer restart, a rebalance) or is still waiting.
     Other,
@@ -102,6 +111,7 @@ impl Schedule {
                     local_retry_at: None,
                     nack: None,
                     revived_at: None,
+                    renew_stopped: None,
                 }),
                 EventKind::Consumed { result, .. } => {
                     if let Some(d) = deliveries.iter_mut().find(|d| d.done_at == e.at && d.result.is_none()) {
@@ -132,6 +142,11 @@ impl Schedule {
                         d.revived_at = Some(e.at);
                     }
                 }
+                EventKind::RenewEnded { why: RenewEnd::MaxTime, visible_at: Some(v), .. } => {
+                    if let Some(d) = deliveries.last_mut().filter(|d| d.renew_stopped.is_none() && e.at < d.done_at) {
+                        d.renew_stopped = Some((e.at, v.since(e.at)));
+                    }
+                }
                 EventKind::DeadLettered { .. } if !matches!(end, End::Consumed(_)) => {
                     end = End::DeadLettered { at: e.at, compensated: None };
                 }
@@ -149,42 +164,57 @@ impl Schedule {
     /// Each wait after a delivery that did not succeed, in order: to the next delivery; for the
     /// last one, to `%DLQ%` when the gRPC consumer's pop forwarded it there after a wait (the
     /// remoting consumer's last failure goes there at once: no wait), or to its due time when
-    /// the run ended first.
+    /// the run ended first. A delivery under which the proxy stopped renewing has its wait from
+    /// the stop, whatever its result.
     pub fn waits(&self) -> Vec<Wait> {
         let mut out = Vec::new();
         for (k, d) in self.deliveries.iter().enumerate() {
-            if d.result == Some(ConsumeResult::Success) {
+            if d.result == Some(ConsumeResult::Success) && d.renew_stopped.is_none() {
                 continue;
             }
-            let kind = match (d.retry, d.local_retry_at) {
-                (Some((_, level, due)), _) => WaitKind::Scheduled { level, due },
-                (None, Some(_)) => WaitKind::Local,
-                _ if d.nack.is_some() || d.revived_at.is_some() => {
-                    WaitKind::Invisible { backoff: d.nack.map(|(_, b)| b), revived_at: d.revived_at }
-                }
-                _ => WaitKind::Other,
+            let kind = match (d.renew_stopped, d.retry, d.local_retry_at) {
+                (Some((_, delay)), _, _) => WaitKind::RenewStopped { delay, revived_at: d.revived_at },
+                (None, r, l) => Self::wait_kind(d, r, l),
             };
+            let from = d.renew_stopped.map_or(d.done_at, |(at, _)| at);
             let due = match kind {
                 WaitKind::Scheduled { due, .. } => Some(due),
                 WaitKind::Local => d.local_retry_at,
                 WaitKind::Invisible { revived_at: Some(at), .. } => Some(at),
                 WaitKind::Invisible { revived_at: None, .. } => d.nack.map(|(at, b)| at + b),
+                WaitKind::RenewStopped { revived_at: Some(at), .. } => Some(at),
+                WaitKind::RenewStopped { delay, revived_at: None } => Some(from + delay),
                 WaitKind::Other => None,
             };
             let (to, to_dlq, open) = match (self.deliveries.get(k + 1), &self.end) {
                 (Some(next), _) => (next.at, false, false),
-                (None, End::DeadLettered { at, .. }) if matches!(kind, WaitKind::Invisible { .. }) => (*at, true, false),
+                (None, End::DeadLettered { at, .. }) if matches!(kind, WaitKind::Invisible { .. } | WaitKind::RenewStopped { .. }) => {
+                    (*at, true, false)
+                }
                 (None, End::Open) => match due {
                     Some(due) => (due, false, true),
                     None => continue,
                 },
                 (None, _) => continue,
             };
-            if to >= d.done_at {
-                out.push(Wait { after: k, from: d.done_at, to, kind, to_dlq, open });
+            if to >= from {
+                out.push(Wait { after: k, from, to, kind, to_dlq, open });
             }
         }
         out
+    }
+
+    /// What a wait after `d` (no `STOP_RENEW` under it) was, from its retry, local retry, nack
+    /// and revive.
+    fn wait_kind(d: &Delivery, retry: Option<(SimTime, u32, SimTime)>, local: Option<SimTime>) -> WaitKind {
+        match (retry, local) {
+            (Some((_, level, due)), _) => WaitKind::Scheduled { level, due },
+            (None, Some(_)) => WaitKind::Local,
+            _ if d.nack.is_some() || d.revived_at.is_some() => {
+                WaitKind::Invisible { backoff: d.nack.map(|(_, b)| b), revived_at: d.revived_at }
+            }
+            _ => WaitKind::Other,
+        }
     }
 
     /// Every time the chart must place, in order.
@@ -198,6 +228,7 @@ impl Schedule {
             ts.extend(d.local_retry_at);
             ts.extend(d.nack.map(|(at, _)| at));
             ts.extend(d.revived_at);
+            ts.extend(d.renew_stopped.map(|(at, _)| at));
         }
         ts.extend(self.waits().iter().map(|w| w.to));
         match self.end {

@@ -211,6 +211,37 @@ fn the_gantt_draws_the_grpc_consumers_pop_retries_at_the_5x_backoff() {
     assert!(s.times().contains(&at));
 }
 
+/// The Gantt's wait after a delivery the proxy stopped renewing (spec 5 §5, `STOP_RENEW` at
+/// `renewMaxTimeMillis` = 3 h): a 4 h consumption's invisible time becomes the group retry
+/// policy's `nextDelayDuration` (10 s for a first delivery) at the first due scan after 3 h; the
+/// wait runs from that stop — inside the delivery, still consuming — to the revived copy's
+/// delivery, and is a `RenewStopped` wait, not an invisible time that ran out. (It was not drawn
+/// at all: the next delivery starts before the first one ends.)
+#[test]
+fn the_gantt_draws_the_proxys_stop_renew_as_its_own_wait() {
+    use rmq_sim::retry_schedule::{Schedule, WaitKind};
+    use rmq_sim::{SimDuration, SimTime};
+    let sc = rmq_sim::scenario::parse_scenario(
+        "version = \"5.3.3\"\nuntil = \"8h\"\n[producer]\nmessages = 1\n[consumer]\nclient = \"grpc\"\nconsumeTime = \"4h\"\n",
+    )
+    .expect("scenario");
+    let (sim, _) = common::run(&sc);
+    let s = Schedule::of(&sim, MsgId(0));
+    assert_eq!(s.deliveries.len(), 3, "{s:?}");
+    let waits = s.waits();
+    assert_eq!(waits.len(), 2, "{waits:?}");
+    let stop = SimTime::ZERO + SimDuration::from_secs(13_715);
+    let w = waits[0];
+    assert_eq!((w.after, w.from, w.to), (0, stop, s.deliveries[1].at));
+    let WaitKind::RenewStopped { delay, revived_at: Some(revived) } = w.kind else { panic!("{:?}", w.kind) };
+    assert_eq!(delay, SimDuration::from_secs(10), "CustomizedRetryPolicy next[reconsumeTimes + 2]");
+    assert!(revived > stop + delay && revived <= w.to);
+    assert!(w.from < s.deliveries[0].done_at, "the stop comes while the first delivery still consumes");
+    let WaitKind::RenewStopped { delay, .. } = waits[1].kind else { panic!("{:?}", waits[1].kind) };
+    assert_eq!(delay, SimDuration::from_secs(30), "a second delivery: next[3]");
+    assert!(s.times().contains(&stop));
+}
+
 /// With `transientStorePoolEnable`, a process crash loses the uncommitted write buffer; turning
 /// the pool off saves such a message.
 #[test]

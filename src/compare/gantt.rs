@@ -30,14 +30,28 @@ fn pct(x: f64) -> String {
     format!("{:.3}%", (x * 100.0).clamp(0.0, 100.0))
 }
 
-/// A wait's length the way a bar label reads: `820 ms`, `3.1 s`, `2 min 5 s`, `1 h 0 min`.
-pub fn short_duration(d: SimDuration) -> String {
+/// A wait's length the way a bar label reads: `820 ms`, `3.1 s`, `2 min 5 s`, `1 h 0 min`; in
+/// Chinese with the units the rest of the Chinese page writes (`820 毫秒`, `3.1 秒`, `2 分 5 秒`,
+/// `1 小时 0 分`, as in "2 小时 46 分").
+pub fn short_duration(lang: Lang, d: SimDuration) -> String {
     let ms = d.as_us() / 1_000;
+    let (u_ms, u_s, u_min, u_h) = match lang {
+        Lang::En => ("ms", "s", "min", "h"),
+        Lang::Zh => ("毫秒", "秒", "分", "小时"),
+    };
     match ms {
-        0..=999 => format!("{ms} ms"),
-        1_000..=59_999 => format!("{}.{} s", ms / 1_000, (ms % 1_000) / 100),
-        60_000..=3_599_999 => format!("{} min {} s", ms / 60_000, (ms / 1_000) % 60),
-        _ => format!("{} h {} min", ms / 3_600_000, (ms / 60_000) % 60),
+        0..=999 => format!("{ms} {u_ms}"),
+        1_000..=59_999 => format!("{}.{} {u_s}", ms / 1_000, (ms % 1_000) / 100),
+        60_000..=3_599_999 => format!("{} {u_min} {} {u_s}", ms / 60_000, (ms / 1_000) % 60),
+        _ => format!("{} {u_h} {} {u_min}", ms / 3_600_000, (ms / 60_000) % 60),
+    }
+}
+
+/// The scale key's lengths (1 s, 1 min, 1 h) in `lang`.
+fn key_lengths(lang: Lang) -> [(u64, &'static str); 3] {
+    match lang {
+        Lang::En => [(1, "1 s"), (60, "1 min"), (3_600, "1 h")],
+        Lang::Zh => [(1, "1 秒"), (60, "1 分钟"), (3_600, "1 小时")],
     }
 }
 
@@ -71,7 +85,7 @@ pub fn key_width(axis: &CompressedAxis, waits: &[Wait], len: SimDuration) -> Opt
 }
 
 /// A bar from `a` to `b` on the axis, at least a sliver wide.
-fn bar(axis: &CompressedAxis, a: SimTime, b: SimTime, class: &'static str, title: String, testid: &'static str) -> Html {
+fn bar(axis: &CompressedAxis, a: SimTime, b: SimTime, class: Classes, title: String, testid: &'static str) -> Html {
     let (x0, x1) = (axis.x(a), axis.x(b));
     let style = format!("left:{};width:max(3px,{})", pct(x0), pct(x1 - x0));
     html! { <span class={classes!("g-bar", class)} {style} title={title.clone()} data-testid={testid} role="img" aria-label={title} /> }
@@ -85,33 +99,58 @@ fn wait_title(lang: Lang, w: &Wait, group: &str) -> String {
         WaitKind::Invisible { backoff: Some(b), revived_at } => tf(
             lang,
             Key::GanttPopWaitTitle,
-            &[&short_duration(b), &w.after.saturating_add(1), &revived_at.map_or_else(|| "—".to_string(), clock)],
+            &[&short_duration(lang, b), &w.after.saturating_add(1), &revived_at.map_or_else(|| "—".to_string(), clock)],
+        ),
+        WaitKind::RenewStopped { delay, revived_at } => tf(
+            lang,
+            Key::GanttRenewStopTitle,
+            &[&short_duration(lang, delay), &revived_at.map_or_else(|| "—".to_string(), clock)],
         ),
         WaitKind::Invisible { backoff: None, revived_at } => {
             tf(lang, Key::GanttPopTimeoutTitle, &[&revived_at.map_or_else(|| "—".to_string(), clock)])
         }
         WaitKind::Other => String::new(),
     };
-    let len = tf(lang, Key::GanttWaitLen, &[&short_duration(w.duration())]);
+    let len = tf(lang, Key::GanttWaitLen, &[&short_duration(lang, w.duration())]);
     let dlq = if w.to_dlq { format!(" → %DLQ%{group}") } else { String::new() };
     if what.is_empty() { format!("{len}{dlq}") } else { format!("{what}; {len}{dlq}") }
 }
 
+/// The label written beside a wait's bar in the wide view: its length, then where it ended
+/// (`→ %DLQ%<group>`) or, for the proxy's `STOP_RENEW`, that it was one.
+pub fn wait_label(lang: Lang, w: &Wait, group: &str) -> String {
+    let mut text = short_duration(lang, w.duration());
+    if matches!(w.kind, WaitKind::RenewStopped { .. }) {
+        text = format!("{text} · {}", t(lang, Key::GanttRenewStop));
+    }
+    if w.to_dlq {
+        text = format!("{text} → %DLQ%{group}");
+    }
+    text
+}
+
+/// A wait bar's class beside `g-bar wait`: the proxy's `STOP_RENEW` is drawn apart from an
+/// invisible time that ran out or a nack's backoff.
+fn wait_class(w: &Wait) -> Option<&'static str> {
+    matches!(w.kind, WaitKind::RenewStopped { .. }).then_some("renew-stop")
+}
+
 /// The wait bar of the wide view: the bar and its length written beside it (on the left of its
 /// end when it ends near the right edge, so the label stays in the track).
-fn wide_wait(axis: &CompressedAxis, w: &Wait, title: String, group: &str) -> Html {
+fn wide_wait(lang: Lang, axis: &CompressedAxis, w: &Wait, title: String, group: &str) -> Html {
     let (x0, x1) = (axis.x(w.from), axis.x(w.to));
     let style = format!("left:{};width:max(3px,{})", pct(x0), pct(x1 - x0));
     let label_style = if x1 > 0.8 { format!("right:{}", pct(1.0 - x1)) } else { format!("left:{}", pct(x0)) };
-    let text = if w.to_dlq { format!("{} → %DLQ%{group}", short_duration(w.duration())) } else { short_duration(w.duration()) };
+    let text = wait_label(lang, w, group);
     let kind = match w.kind {
         WaitKind::Invisible { .. } => "invisible",
+        WaitKind::RenewStopped { .. } => "renew-stop",
         WaitKind::Scheduled { .. } => "scheduled",
         _ => "other",
     };
     html! {
         <>
-            <span class={classes!("g-bar", "wait", w.open.then_some("open"))} {style} title={title.clone()} role="img" aria-label={title}
+            <span class={classes!("g-bar", "wait", wait_class(w), w.open.then_some("open"))} {style} title={title.clone()} role="img" aria-label={title}
                 data-testid="gantt-wide-wait" data-kind={kind} data-ms={(w.duration().as_us() / 1_000).to_string()} />
             <span class="g-len" style={label_style} aria-hidden="true">{text}</span>
         </>
@@ -172,14 +211,17 @@ pub fn retry_schedule(p: &Props) -> Html {
                 let title = tf(lang, Key::GanttDeliveryTitle, &[&(k + 1), &clock(d.at), &result, &queue(d.queue)]);
                 let wait = waits.iter().find(|w| w.after == k);
                 let next = match wait {
-                    Some(w) if is_wide => wide_wait(axis, w, wait_title(lang, w, group), group),
-                    Some(w) => bar(axis, w.from, w.to, "wait", wait_title(lang, w, group), "gantt-wait"),
+                    Some(w) if is_wide => wide_wait(lang, axis, w, wait_title(lang, w, group), group),
+                    Some(w) => bar(axis, w.from, w.to, classes!("wait", wait_class(w)), wait_title(lang, w, group), "gantt-wait"),
                     None => html! {},
                 };
                 let after = match (wait.map(|w| w.kind), d.retry) {
+                    (Some(WaitKind::RenewStopped { .. }), _) => {
+                        tf(lang, Key::GanttNextRenewStop, &[&clock(wait.map_or(d.done_at, |w| w.to))])
+                    }
                     (_, Some((_, level, due))) => tf(lang, Key::GanttNext, &[&level, &clock(due)]),
                     (Some(WaitKind::Invisible { backoff: Some(b), .. }), _) if !wait.is_some_and(|w| w.to_dlq) => {
-                        tf(lang, Key::GanttNextPop, &[&short_duration(b), &clock(wait.map_or(d.done_at, |w| w.to))])
+                        tf(lang, Key::GanttNextPop, &[&short_duration(lang, b), &clock(wait.map_or(d.done_at, |w| w.to))])
                     }
                     _ if k + 1 == s.deliveries.len() => match &s.end {
                         End::DeadLettered { .. } => format!("→ %DLQ%{group}"),
@@ -194,7 +236,7 @@ pub fn retry_schedule(p: &Props) -> Html {
                         <th scope="row">{format!("#{}", k + 1)}</th>
                         <td class="g-rc"><code>{d.reconsume_times}</code></td>
                         <td class="g-track">
-                            { bar(axis, d.at, d.done_at, class, title, delivery_id) }
+                            { bar(axis, d.at, d.done_at, classes!(class), title, delivery_id) }
                             { next }
                         </td>
                         <td class="g-next" title={result}><span class={classes!("g-res", class)}>{ match class { "ok" => "✓", "fail" => "✗", _ => "…" } }</span>{" "}<span class="g-after">{after}</span></td>
@@ -216,7 +258,7 @@ pub fn retry_schedule(p: &Props) -> Html {
     // The wide view's key: bars of 1 s, 1 min and 1 h on the waits' scale, so the log scale is
     // read off the chart, not taken on trust.
     let scale_key = || {
-        [(1, "1 s"), (60, "1 min"), (3_600, "1 h")]
+        key_lengths(lang)
             .into_iter()
             .enumerate()
             .filter_map(|(i, (secs, text))| {
@@ -365,7 +407,7 @@ mod tests {
         for (preset, n, last) in [("poison-message-dlq", 16, "2 h 0 min"), ("v5-grpc-poison-message", 17, "1 h 0 min")] {
             let (s, waits) = poison(preset);
             assert_eq!(waits.len(), n, "{preset}: a wait after each failed delivery but a remoting last one");
-            assert_eq!(short_duration(waits[n - 1].duration()), last, "{preset}");
+            assert_eq!(short_duration(Lang::En, waits[n - 1].duration()), last, "{preset}");
             let axis = wait_axis(&s, &waits);
             let width = |w: &Wait| axis.x(w.to) - axis.x(w.from);
             let ln = |w: &Wait| (1.0 + w.duration().as_us() as f64 / 1_000.0).ln();
@@ -385,7 +427,7 @@ mod tests {
                 key_width(&axis, &waits, SimDuration::from_secs(60)).unwrap(),
             );
             assert!(one_s < one_min && one_min < hour);
-            let h = waits.iter().find(|w| short_duration(w.duration()) == "1 h 0 min").expect("a 1 h wait");
+            let h = waits.iter().find(|w| short_duration(Lang::En, w.duration()) == "1 h 0 min").expect("a 1 h wait");
             assert!((width(h) - hour).abs() < 0.002, "{preset}: key {hour} vs wait {}", width(h));
         }
     }
@@ -393,11 +435,53 @@ mod tests {
     #[test]
     fn bar_labels_read_the_wait_at_its_scale() {
         let ms = SimDuration::from_ms;
-        assert_eq!(short_duration(ms(4)), "4 ms");
-        assert_eq!(short_duration(ms(3_104)), "3.1 s");
-        assert_eq!(short_duration(ms(7_104)), "7.1 s");
-        assert_eq!(short_duration(ms(62_104)), "1 min 2 s");
-        assert_eq!(short_duration(ms(3_602_104)), "1 h 0 min");
-        assert_eq!(short_duration(ms(7_202_104)), "2 h 0 min");
+        let en = |d| short_duration(Lang::En, d);
+        assert_eq!(en(ms(4)), "4 ms");
+        assert_eq!(en(ms(3_104)), "3.1 s");
+        assert_eq!(en(ms(7_104)), "7.1 s");
+        assert_eq!(en(ms(62_104)), "1 min 2 s");
+        assert_eq!(en(ms(3_602_104)), "1 h 0 min");
+        assert_eq!(en(ms(7_202_104)), "2 h 0 min");
+    }
+
+    /// The Chinese page writes a wait's length with Chinese units (as its presets' "2 小时 46 分"),
+    /// not "1 h 30 min", and so does the scale's key.
+    #[test]
+    fn bar_labels_in_chinese_use_chinese_units() {
+        let ms = SimDuration::from_ms;
+        let zh = |d| short_duration(Lang::Zh, d);
+        assert_eq!(zh(ms(4)), "4 毫秒");
+        assert_eq!(zh(ms(3_104)), "3.1 秒");
+        assert_eq!(zh(ms(62_104)), "1 分 2 秒");
+        assert_eq!(zh(ms(5_402_104)), "1 小时 30 分");
+        for d in [4, 3_104, 62_104, 5_402_104] {
+            assert!(!zh(ms(d)).contains(['h', 's']) && !zh(ms(d)).contains("min"), "{}", zh(ms(d)));
+        }
+        assert_eq!(key_lengths(Lang::Zh).map(|(_, t)| t), ["1 秒", "1 分钟", "1 小时"]);
+    }
+
+    /// The proxy's `STOP_RENEW` (3 h of renewals under a 4 h consumption) is its own wait: its bar
+    /// has its own class and its label and title say the proxy stopped renewing, in both
+    /// languages — not "invisible until its invisible time ran out".
+    #[test]
+    fn the_proxys_stop_renew_is_labelled_apart_from_an_invisible_time_that_ran_out() {
+        let sc = rmq_sim::scenario::parse_scenario(
+            "version = \"5.3.3\"\nuntil = \"8h\"\n[producer]\nmessages = 1\n[consumer]\nclient = \"grpc\"\nconsumeTime = \"4h\"\n",
+        )
+        .expect("scenario");
+        let mut sim = Sim::new(&sc);
+        sim.run();
+        let s = Schedule::of(&sim, MsgId(0));
+        let w = s.waits()[0];
+        assert!(matches!(w.kind, WaitKind::RenewStopped { .. }), "{:?}", w.kind);
+        assert_eq!(wait_class(&w), Some("renew-stop"));
+        assert_eq!(wait_label(Lang::En, &w, "g"), "12.1 s · proxy stopped renewing (3 h)");
+        assert_eq!(wait_label(Lang::Zh, &w, "g"), "12.1 秒 · 代理停止续期（3 小时）");
+        let en = wait_title(Lang::En, &w, "g");
+        assert!(en.starts_with("the proxy stopped renewing its invisible time (STOP_RENEW") && en.contains("retry policy's 10.0 s"), "{en}");
+        assert!(!en.contains("ran out"), "{en}");
+        assert!(wait_title(Lang::Zh, &w, "g").starts_with("代理停止为它续期"));
+        let (_, waits) = poison("v5-grpc-poison-message");
+        assert!(waits.iter().all(|w| wait_class(w).is_none() && !wait_label(Lang::En, w, "g").contains("renewing")));
     }
 }

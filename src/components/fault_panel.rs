@@ -45,7 +45,9 @@ fn until_words(lang: Lang, until: Option<SimTime>) -> String {
 pub fn refusal_text(lang: Lang, why: &FaultRefusal) -> String {
     use FaultRefusal::*;
     match *why {
-        WrongTarget { kind, target } => tf(lang, Key::RefuseWrongTarget, &[&kind.name(), &t(lang, target_key(target))]),
+        WrongTarget { kind, target } => {
+            tf(lang, Key::RefuseWrongTarget, &[&fault_words(lang, kind, target), &t(lang, target_key(target))])
+        }
         NoSlave => t(lang, Key::RefuseNoSlave).to_string(),
         NoConsumer => t(lang, Key::RefuseNoConsumer).to_string(),
         NoController => t(lang, Key::RefuseNoController).to_string(),
@@ -326,6 +328,25 @@ mod tests {
                     let words = fault_words(lang, kind, target);
                     assert!(!words.contains(kind.name()) && !words.contains('{'), "{lang:?} {kind:?} {target:?}: {words}");
                     assert!(words.contains(t(lang, target_key(target))) || BUTTONS.iter().any(|b| b.kind == kind && b.target == target));
+                }
+            }
+        }
+    }
+
+    /// A refusal names the fault in the buttons' words too, never the log's kind ("POWER_LOSS
+    /// does not apply to the consumer"), for every kind on every target it does not take.
+    #[test]
+    fn a_wrong_target_refusal_says_the_fault_in_the_buttons_words() {
+        let all = [Master, Slave, Slave2, FirstMaster, Controller, Producer, Consumer];
+        let why = FaultRefusal::WrongTarget { kind: PowerLoss, target: Consumer };
+        assert_eq!(refusal_text(Lang::En, &why), "“Cut consumer power” is not a fault the consumer can take");
+        assert_eq!(refusal_text(Lang::Zh, &why), "“消费者断电”：这种故障不能作用于消费者");
+        for kind in [ProcessCrash, PowerLoss, DiskLost, DiskSlow, DiskStall, SlaveDown, SlaveUp, NetworkPartition, ConsumerCrash] {
+            for target in all.into_iter().filter(|t| !kind.targets().contains(t)) {
+                for lang in [Lang::En, Lang::Zh] {
+                    let text = refusal_text(lang, &FaultRefusal::WrongTarget { kind, target });
+                    assert!(!text.contains(kind.name()) && !text.contains('{'), "{lang:?} {kind:?} {target:?}: {text}");
+                    assert!(text.contains(&fault_words(lang, kind, target)), "{text}");
                 }
             }
         }

@@ -392,6 +392,18 @@ fn slave_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
 /// consumer the client keeps no offset: the lanes fill to the broker's offset, which moves when it
 /// pops a message (before any ack), and the lines say what the checkpoints hold (issue 24 item 7:
 /// the station said "consumed to 0 of 10" with every message delivered).
+/// The remoting consumer's line under the consume queue: whole, and split into head and tail for
+/// a narrow station. "consumed to 15 of 3" read as a contradiction after a power loss cut the
+/// master's queue below what the consumer had read: then it says the queue's length now.
+pub fn consumed_texts(lang: Lang, offset: u64, len: u64) -> (String, String, String) {
+    let head = tf(lang, Key::ConsumedToHead, &[&offset]);
+    if offset > len {
+        (tf(lang, Key::ConsumedToCut, &[&offset, &len]), head, tf(lang, Key::ConsumedToCutTail, &[&len]))
+    } else {
+        (tf(lang, Key::ConsumedTo, &[&offset, &len]), head, tf(lang, Key::ConsumedToTail, &[&len]))
+    }
+}
+
 fn queue_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let live = pb.live.borrow();
     let topic = &pb.run.timeline.scenario.topic;
@@ -420,8 +432,7 @@ fn queue_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
         let (head, tail) = (tf(lang, Key::PopQueueToHead, &[&popped]), tf(lang, Key::ConsumedToTail, &[&len]));
         layout::pop_lines(o, &format!("{to} · {acks}"), &to, &head, &tail, &acks)
     } else {
-        let whole = tf(lang, Key::ConsumedTo, &[&cv.main_offset, &len]);
-        let (head, tail) = (tf(lang, Key::ConsumedToHead, &[&cv.main_offset]), tf(lang, Key::ConsumedToTail, &[&len]));
+        let (whole, head, tail) = consumed_texts(lang, cv.main_offset, len);
         layout::consumed_lines(o, &whole, &head, &tail)
     };
     let vertical = a.h > a.w;
@@ -468,6 +479,7 @@ fn queue_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
             { for lanes }
             <g class="q-lines" data-testid="queue-lines" data-pop={pop.to_string()}>
                 if pop { <title>{t(lang, Key::PopQueueTip)}</title> }
+                else if cv.main_offset > len { <title>{tf(lang, Key::ConsumedCutTip, &[&cv.main_offset, &len])}</title> }
                 { for {
                     let last = lines.len() - 1;
                     lines.into_iter().enumerate().map(move |(i, (text, fit))| {
@@ -1072,6 +1084,44 @@ mod tests {
         }
         assert_eq!(short_duration(rmq_sim::SimDuration::from_ms(10_000)), "10 s");
         assert_eq!(short_duration(rmq_sim::SimDuration::from_ms(2_500)), "2500 ms");
+    }
+
+    /// After a power loss cut the master's queue to 3 entries under a consumer that had read 15,
+    /// the line read "consumed to 15 of 3"; it says the queue's length now instead.
+    #[test]
+    fn a_queue_cut_below_the_consumers_offset_says_its_length_now() {
+        assert_eq!(consumed_texts(Lang::En, 15, 3).0, "consumed to 15 · queue now 3");
+        assert_eq!(consumed_texts(Lang::Zh, 15, 3).0, "已消费到 15 · 队列现存 3");
+        assert_eq!(consumed_texts(Lang::En, 15, 3).2, "queue now 3");
+        assert_eq!(consumed_texts(Lang::En, 15, 15).0, "consumed to 15 of 15");
+        assert_eq!(consumed_texts(Lang::En, 3, 15).0, "consumed to 3 of 15");
+        for o in [Orientation::Wide, Orientation::Compact, Orientation::Tall] {
+            for lang in [Lang::En, Lang::Zh] {
+                for (off, len) in [(15u64, 3u64), (99_999, 12_345)] {
+                    let (whole, head, tail) = consumed_texts(lang, off, len);
+                    for (text, fit) in layout::consumed_lines(o, &whole, &head, &tail) {
+                        assert!(!fit.clipped, "{o:?} {lang:?}: {text:?} is cut to {:?}", fit.text);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The POP consume queue and the consumer group count different things — copies popped and
+    /// not acked (open checkpoints on the broker: in process, or nacked) and messages nacked and
+    /// waiting out their backoff — so they say different words: the queue read "1 invisible"
+    /// while the group read "0 invisible" at the same moment (a message in process).
+    #[test]
+    fn the_pop_queue_and_the_consumer_group_name_what_each_counts() {
+        for (lang, invisible) in [(Lang::En, "invisible"), (Lang::Zh, "不可见")] {
+            let queue = tf(lang, Key::PopQueueAcks, &[&0, &1]);
+            let group = tf(lang, Key::ConsumerPop, &[&tf(lang, Key::ConsumerOnline, &[&1]), &0]);
+            assert!(!queue.contains(invisible) && !group.contains(invisible), "{lang:?}: {queue} / {group}");
+        }
+        assert_eq!(tf(Lang::En, Key::PopQueueAcks, &[&0, &1]), "acked 0 · 1 unacked");
+        assert_eq!(tf(Lang::En, Key::ConsumerPop, &[&"online · 1 in process", &0]), "online · 1 in process · POP · 0 nacked, in backoff");
+        assert_eq!(tf(Lang::Zh, Key::PopQueueAcks, &[&0, &1]), "已确认 0 · 未确认 1");
+        assert_eq!(tf(Lang::Zh, Key::ConsumerPop, &[&"在线 · 处理中 1 条", &0]), "在线 · 处理中 1 条 · POP · 已 nack 退避中 0 条");
     }
 
     /// The second slave's fault badge sits on its title line, clear of its log bar and line and

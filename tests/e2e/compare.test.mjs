@@ -223,6 +223,9 @@ test('retry schedule, wide view: one bar per wait with its length on a stated lo
     const lastNo = await page.locator('[data-testid=gantt-wide-row] >> nth=16').locator('th').boundingBox();
     assert.ok(lastBar.x + lastBar.width <= 376 && lastBar.x >= 0, `${id}: the last wait scrolled into view: ${JSON.stringify(lastBar)}`);
     assert.ok(lastNo.x >= 0 && lastNo.x < 40, `${id}: row #17's number stays at the left: ${JSON.stringify(lastNo)}`);
+    // …and the pinned "#" column does not cover the last wait's label (it sat under it).
+    const lastLabel = await bars.nth(waits - 1).evaluate(b => b.nextElementSibling.getBoundingClientRect().left);
+    assert.ok(lastLabel >= lastNo.x + lastNo.width, `${id}: the last label (left ${lastLabel}) clears the pinned # column (right ${lastNo.x + lastNo.width})`);
     await page.screenshot({ path: `${ARTIFACTS}gantt-wide-${tag}-375-scrolled.png` });
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.waitForFunction(() => window.innerWidth === 1440);

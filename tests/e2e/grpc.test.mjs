@@ -114,7 +114,7 @@ test('gRPC consumer: a poison message is invisible after each nack and reaches %
   const invisible = () => document.querySelector('[data-testid=invisible][data-msg="3"] text')?.dataset.full || '';
   await until(page, `/^msg#3 (invisible|◌) until 1\\.040s · 1\\/17/.test((${invisible})())`, null, 'msg#3 invisible until 1.040s');
   await until(page, () => document.querySelector('[data-testid=token-list] button[data-msg="3"]')?.classList.contains('tok-invisible'), null, 'msg#3 drawn invisible');
-  await until(page, () => /POP · 1 invisible/.test(document.querySelector('.st-consumer .st-sub')?.dataset.full || ''), null, 'the consumer says one is invisible');
+  await until(page, () => /POP · 1 nacked, in backoff/.test(document.querySelector('.st-consumer .st-sub')?.dataset.full || ''), null, 'the consumer says one is nacked, in its backoff');
   await page.screenshot({ path: `${ARTIFACTS}grpc-pop-invisible-1440.png` });
   // Visible again at 1.040 s, on its way into %RETRY% (revived at 3.14 s): not invisible.
   await seekTo(page, 2000);

@@ -101,10 +101,18 @@ test('the gRPC (POP) consumer\'s consume queue says how far the broker popped an
   const { page, errors } = await openApp(browser, `${server.url}?lang=en&preset=v5-grpc-poison-message`);
   await expectAttr(page, '[data-testid=queue-lines]', 'data-pop', 'true');
   // msg#3 fails its first delivery and is nacked: invisible (its checkpoint open) for 1 s.
+  const group = () => page.evaluate(() => document.querySelector('.st-consumer .st-sub')?.dataset.full || '');
   await seekTo(page, 1000);
-  await eventually(async () => assert.match(await lines(page), /^popped to 10 of 10( ·)? acked \d+ · 1 invisible$/));
+  await eventually(async () => assert.match(await lines(page), /^popped to 10 of 10( ·)? acked \d+ · 1 unacked$/));
+  await eventually(async () => assert.match(await group(), /POP · 1 nacked, in backoff$/));
+  // Visible again at 1.04 s, revived at 3.14 s: its checkpoint is still open on the broker while
+  // nothing waits on the consumer's side. The two said "1 invisible" and "0 invisible" here.
+  await seekTo(page, 3000);
+  await eventually(async () => assert.match(await lines(page), /acked 9 · 1 unacked$/));
+  await eventually(async () => assert.match(await group(), /POP · 0 nacked, in backoff$/));
+  assert.doesNotMatch(`${await lines(page)} ${await group()}`, /invisible/);
   await seekToEnd(page);
-  await eventually(async () => assert.match(await lines(page), /popped to 10 of 10 .*acked 9 · 0 invisible/));
+  await eventually(async () => assert.match(await lines(page), /popped to 10 of 10 .*acked 9 · 0 unacked/));
   assert.doesNotMatch(await lines(page), /consumed to 0/);
   // The lanes are filled to the broker's offset.
   const fills = await page.$$eval('svg.pipeline .q-lane .q-fill', (rs) => rs.map((r) => Math.max(Number(r.getAttribute('width')), Number(r.getAttribute('height')))));
@@ -112,7 +120,7 @@ test('the gRPC (POP) consumer\'s consume queue says how far the broker popped an
   await settle(page);
   await page.locator('svg.pipeline').screenshot({ path: `${ARTIFACTS}pop-queue-1440.png` });
   await page.click('[data-lang=zh]');
-  await eventually(async () => assert.match(await lines(page), /已 Pop 到 10 \/ 10.*已确认 9 · 不可见 0/));
+  await eventually(async () => assert.match(await lines(page), /已 Pop 到 10 \/ 10.*已确认 9 · 未确认 0/));
   // The remoting consumer keeps its "consumed to".
   await page.goto(`${server.url}?lang=en&preset=poison-message-dlq`);
   await expectAttr(page, '[data-testid=queue-lines]', 'data-pop', 'false');
