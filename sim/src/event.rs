@@ -547,9 +547,11 @@ pub enum EventKind {
     DeadLettered { msg: MsgId, reconsume_times: u32 },
     /// The DLQ consumer read a dead-lettered message and compensated.
     Compensated { msg: MsgId },
-    /// gRPC consumer: the broker popped `msg` for the proxy (`PopMessageProcessor`): the group's
-    /// offset moved past it and a checkpoint keeps it invisible until `invisible_until`.
-    Popped { msg: MsgId, queue: QueueKind, queue_offset: u64, reconsume_times: u32, invisible_until: SimTime },
+    /// gRPC consumer: broker `node` popped `msg` for the proxy (`PopMessageProcessor`). On the
+    /// master the group's offset moved past it and a checkpoint keeps it invisible until
+    /// `invisible_until`; on a slave (the proxy's read route lost the master, spec 5 §5) the
+    /// checkpoint could not be stored and the offset moved only in the slave's memory.
+    Popped { msg: MsgId, queue: QueueKind, queue_offset: u64, reconsume_times: u32, invisible_until: SimTime, node: NodeId },
     /// gRPC consumer: the broker took the ack of `msg` (`AckMessageProcessor`): its checkpoint is done.
     PopAcked { msg: MsgId },
     /// gRPC consumer: `msg` stays invisible until `visible_at`: a nack with the retry policy's
@@ -934,9 +936,14 @@ impl fmt::Display for EventKind {
                 write!(f, "master wrote {msg} to %DLQ% after reconsumeTimes={reconsume_times}")
             }
             Compensated { msg } => write!(f, "DLQ consumer compensated {msg}"),
-            Popped { msg, queue, queue_offset, reconsume_times, invisible_until } => write!(
+            Popped { msg, queue, queue_offset, reconsume_times, invisible_until, node: NodeId::Master } => write!(
                 f,
                 "master popped {msg} from {queue} offset={queue_offset} reconsumeTimes={reconsume_times} for the proxy; invisible until {invisible_until}"
+            ),
+            Popped { msg, queue, queue_offset, reconsume_times, node, .. } => write!(
+                f,
+                "{} popped {msg} from {queue} offset={queue_offset} reconsumeTimes={reconsume_times} for the proxy; its checkpoint could not be stored (SERVICE_NOT_AVAILABLE): nothing will revive it, and the pop offset moved only in the slave's memory",
+                node.name()
             ),
             PopAcked { msg } => write!(f, "master took the ack of {msg} and closed its checkpoint"),
             InvisibleTimeChanged { msg, visible_at, renewed: false } => {

@@ -354,7 +354,12 @@ pub enum CauseStep {
     ConsumedAt(SimTime),
     /// §6.23: its consume-queue offset lies below where the consumer already is (the queue was
     /// truncated under an offset the group had committed, and new messages refilled the gap).
-    SkippedByConsumer { queue: QueueKind, offset: u64, consumer_offset: u64 },
+    /// `pop`: the gRPC consumer, whose position is the broker's pop offset (spec 5 §5).
+    SkippedByConsumer { queue: QueueKind, offset: u64, consumer_offset: u64, pop: bool },
+    /// gRPC consumer, the master gone for good (spec 5 §5): the master popped it at `popped_at`
+    /// and its checkpoint stayed there unacked; no slave revives a checkpoint, and the slave's
+    /// pops of `queue` start at `consumer_offset` (the group's offset it copied), past `offset`.
+    CheckpointOnLostMaster { queue: QueueKind, offset: u64, consumer_offset: u64, popped_at: SimTime },
     /// It sits in a queue of the topic the consumer group never reads: the producer writes to
     /// `writeQueueNums` queues, the rebalance allocates only the first `readQueueNums` (spec §5).
     QueueNotRead { queue: QueueKind, read_queue_nums: u32, write_queue_nums: u32 },

@@ -138,11 +138,24 @@ impl CauseStep {
             (Stranded, Lang::Zh) => fill_zh(Zh::StepStranded, &[]),
             (NoCopyLeft, Lang::En) => "no readable copy was left".into(),
             (NoCopyLeft, Lang::Zh) => fill_zh(Zh::StepNoCopyLeft, &[]),
-            (SkippedByConsumer { queue, offset, consumer_offset }, Lang::En) => format!(
+            (SkippedByConsumer { queue, offset, consumer_offset, pop: true }, Lang::En) => format!(
+                "it sits at {} queue offset {offset}, below the group's pop offset {consumer_offset} on the broker (committed before the queue was truncated); new messages refilled the gap, no checkpoint holds it, and every pop starts at that offset, past it",
+                queue
+            ),
+            (SkippedByConsumer { queue, offset, consumer_offset, pop: true }, Lang::Zh) => {
+                fill_zh(Zh::StepSkippedByPop, &[&queue, &offset, &consumer_offset])
+            }
+            (CheckpointOnLostMaster { queue, offset, consumer_offset, popped_at }, Lang::En) => format!(
+                "the master popped it at {popped_at} and its checkpoint stayed on that master, which never came back: a slave revives no checkpoint (PopReviveService runs on the master only), and the slave's pops of {queue} start at offset {consumer_offset}, the group's offset it copied from the master, past its offset {offset}"
+            ),
+            (CheckpointOnLostMaster { queue, offset, consumer_offset, popped_at }, Lang::Zh) => {
+                fill_zh(Zh::StepCheckpointOnLostMaster, &[&popped_at, &queue, &consumer_offset, &offset])
+            }
+            (SkippedByConsumer { queue, offset, consumer_offset, .. }, Lang::En) => format!(
                 "it sits at {} queue offset {offset}, below offset {consumer_offset} where the consumer group reads from (committed before the queue was truncated); new messages refilled the gap and no pull returns it",
                 queue
             ),
-            (SkippedByConsumer { queue, offset, consumer_offset }, Lang::Zh) => {
+            (SkippedByConsumer { queue, offset, consumer_offset, .. }, Lang::Zh) => {
                 fill_zh(Zh::StepSkippedByConsumer, &[&queue, &offset, &consumer_offset])
             }
             (QueueNotRead { queue, read_queue_nums, write_queue_nums }, Lang::En) => format!(
@@ -501,6 +514,8 @@ zh_templates! {
     StepStranded => "它的副本所在的 Broker 直到运行结束都没有恢复";
     StepNoCopyLeft => "已经没有可读的副本";
     StepSkippedByConsumer => "它位于 {0} 队列偏移 {1}，低于消费组读取的起点偏移 {2}（该偏移在队列被截断之前就已提交）；新消息填满了空缺，再也不会有拉取返回它";
+    StepSkippedByPop => "它位于 {0} 队列偏移 {1}，低于 Broker 上消费组的 POP 偏移 {2}（该偏移在队列被截断之前就已提交）；新消息填满了空缺，没有 checkpoint 指向它，每次 POP 都从该偏移开始，越过了它";
+    StepCheckpointOnLostMaster => "主节点在 {0} POP 了它，它的 checkpoint 留在这个再也没有恢复的主节点上：从节点不会复活 checkpoint（PopReviveService 只在主节点运行），而从节点对 {1} 的 POP 从它从主节点复制来的消费组偏移 {2} 开始，越过了它的偏移 {3}";
     StepQueueNotRead => "它位于 {0}，一个没有消费者读取的队列：该 Topic 的 writeQueueNums = {1}，而 readQueueNums = {2}，生产者写入的队列有一部分永远不会被负载均衡分配出去";
     StepInSyncReplicasNoWait => "RocketMQ {0} 的 SYNC_MASTER 没有等待从节点：inSyncReplicas = {1}（包含主节点自己），复制实际上是异步的；设置 totalReplicas = 2 和 inSyncReplicas = 2 才会像 4.x 那样等待";
     StepSlaveReadDisabled => "只有从节点还有它，而 5.x 的从节点在 slaveReadEnable = false 时拒绝所有拉取请求：主节点恢复之前无法消费";

@@ -6,7 +6,7 @@
 mod common;
 use common::*;
 
-use rmq_sim::event::{EventKind, MsgId, QueueKind, RenewEnd};
+use rmq_sim::event::{EventKind, MsgId, NodeId, QueueKind, RenewEnd};
 use rmq_sim::ledger::{CauseStep, Verdict};
 use rmq_sim::text::Lang;
 use rmq_sim::scenario::{parse_scenario, GroupRetryPolicy};
@@ -528,4 +528,78 @@ fn a_clear_the_master_cannot_take_changes_nothing() {
     assert!(matches!(cleared.map(|e| (e.at, &e.kind)), Some((t, EventKind::RenewEnded { visible_at: None, .. })) if t == SimTime::ZERO + SimDuration::from_secs(130)), "{cleared:?}");
     let revived = sim.events().iter().find(|e| matches!(e.kind, EventKind::Revived { .. })).map(|e| e.at.as_us() / 100_000);
     assert_eq!(revived, Some(2_871), "285 s + the revive lag, in tenths of a second");
+}
+
+/// One message on a master with a slave under the gRPC consumer, and `fault` of the master.
+fn with_slave(consumer: &str, fault: &str, until: &str) -> rmq_sim::Scenario {
+    pop_group("messages = 1", consumer, until, &format!("[slave]\nenabled = true\n{fault}"))
+}
+
+/// Who popped each pop, in order, and when.
+fn pops_by(sim: &Sim) -> Vec<(SimTime, NodeId)> {
+    sim.pop_trace().iter().map(|t| (t.popped_at, t.node)).collect()
+}
+
+/// The proxy's read route is `getMasterAddrPrefer` over its cached route (`TopicRouteService`,
+/// `refreshAfterWrite` 20 s): a master whose process died leaves the name server at once, the
+/// proxy's reload at 20 s names the slave, and the client's receives go there; the reload after
+/// the master is back (registered at its restart, 80 s) names the master again at 100 s (each
+/// pop reaches the broker two hops after the receive is sent).
+#[test]
+fn proxy_reads_from_the_slave_while_its_route_lists_no_master() {
+    let sc = with_slave("startAt = \"10s\"", &fault("PROCESS_CRASH", "master", "5s", "75s"), "5m");
+    let (sim, _) = run(&sc);
+    let routes: Vec<(u64, NodeId)> = sim
+        .events()
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::RouteChanged { consumers_read_from } => Some((e.at.as_ms(), consumers_read_from)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(routes, vec![(20_000, NodeId::Slave), (100_000, NodeId::Master)]);
+    let pops = pops_by(&sim);
+    assert_eq!(pops.first().map(|&(t, n)| (t.as_ms(), n)), Some((20_002, NodeId::Slave)), "{pops:?}");
+    assert!(pops.iter().all(|&(t, n)| (n == NodeId::Slave) == (t.as_ms() < 100_000)), "{pops:?}");
+}
+
+/// A slave serves the pop but cannot keep its place (`PopBufferMergeService` on a slave): the
+/// checkpoint's put fails (`EscapeBridge`: `SERVICE_NOT_AVAILABLE`), the stored offset does not
+/// move, and the offset queue is cleared every 5 s — so the receive after each long-polling round
+/// (20 s) pops the same message again, and no ack (sent to the route's master address) ends it.
+#[test]
+fn a_slave_pop_keeps_no_checkpoint_and_pops_the_same_message_again() {
+    let sc = with_slave("startAt = \"10s\"", &fault("PROCESS_CRASH", "master", "5s", ""), "2m");
+    let (sim, r) = run(&sc);
+    let slave = sim.slave().expect("slave");
+    assert_eq!(slave.offsets.get(&QueueKind::Main(0)).copied().unwrap_or(0), 0, "the slave's stored offset never moved");
+    let at: Vec<u64> = deliveries(&sim, 0).iter().map(|t| t.as_ms()).collect();
+    assert_eq!(at.len(), 5, "popped at 20 s and after every 20 s round: {at:?}");
+    assert!(at.windows(2).all(|w| w[1] - w[0] >= 20_000), "{at:?}");
+    assert!(sim.pop_trace().iter().all(|t| t.node == NodeId::Slave && t.end.is_none() && t.answer.is_none()));
+    assert!(!sim.events().iter().any(|e| matches!(e.kind, EventKind::PopAcked { .. } | EventKind::Revived { .. })));
+    assert_eq!(verdicts(&r), "DUPLICATED=1");
+}
+
+/// A checkpoint on a master that never returns is never revived: the slave's `PopReviveService`
+/// does not run (`changeSpecialServiceStatus(brokerId == 0)`), and the slave's pops start at the
+/// group's offset it copied from the master (`SlaveSynchronize`, 13 s), past the message. The
+/// message, popped at once and failing after 30 s, is never delivered again, and its cause says so.
+#[test]
+fn a_checkpoint_on_a_master_gone_for_good_is_never_revived() {
+    let sc = with_slave("consumeTime = \"30s\"\nfailMessages = [0]", &fault("PROCESS_CRASH", "master", "20s", ""), "10m");
+    let (sim, _) = run(&sc);
+    assert_eq!(deliveries(&sim, 0).len(), 1);
+    assert_eq!(verdict(&sim, 0), Verdict::LostAfterAck);
+    let cause = sim.ledger().get(MsgId(0)).cause().expect("a cause");
+    assert!(
+        cause.0.iter().any(|s| matches!(s, CauseStep::CheckpointOnLostMaster { consumer_offset: 1, offset: 0, .. })),
+        "{cause:?}"
+    );
+    assert!(cause.render(Lang::En).contains("PopReviveService runs on the master only"), "{}", cause.render(Lang::En));
+    // Stopped at `until` while the proxy still tries to renew it: not work in flight either.
+    let sc = with_slave("consumeTime = \"30s\"\nfailMessages = [0]", &fault("PROCESS_CRASH", "master", "20s", ""), "50s");
+    let (sim, _) = run(&sc);
+    assert_eq!(sim.ended(), Some(rmq_sim::event::EndReason::TimeLimit));
+    assert_eq!(verdict(&sim, 0), Verdict::LostAfterAck);
 }

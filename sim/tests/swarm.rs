@@ -489,6 +489,12 @@ fn grpc_consumer_promises(case: &Case, sim: &Sim) -> Result<Vec<&'static str>, B
     assert_eq!(resets_before.len(), sim.pop_trace().len(), "one Popped event per traced pop");
     let mut last: BTreeMap<(rmq_sim::event::QueueKind, u64), (usize, &rmq_sim::sim::PopTrace)> = BTreeMap::new();
     for (i, t) in sim.pop_trace().iter().enumerate() {
+        if t.node != rmq_sim::NodeId::Master {
+            // A slave's pop moves no stored offset and writes no checkpoint (spec 5 §5): it pops
+            // the same positions again after each clear of its offset queue.
+            hits.insert("grpc consumer: a slave popped for the proxy");
+            continue;
+        }
         if let Some((j, prev)) = last.insert((t.queue, t.queue_offset), (i, t)) {
             if resets_before[i] == resets_before[j] {
                 return Err(broke(
@@ -762,6 +768,7 @@ const TRACKED: &[&str] = &[
     "grpc consumer: invisible time renewed",
     "grpc consumer: popped copy lost before its revive",
     "grpc consumer: a position popped again after a master restart",
+    "grpc consumer: a slave popped for the proxy",
 ];
 
 impl Coverage {
@@ -1429,14 +1436,19 @@ fn directed_case_swarm_13272_and_18148_a_re_pop_after_a_change_of_master_in_the_
 /// queue back to 7 entries while the group's pop offset, committed before, stayed at 8; msg#69,
 /// stored after the restart, took position 7 and no pop ever returned it. The cause chain ended
 /// in "no consumer reached it"; with the gRPC consumer the group's position is the broker's pop
-/// offset, and the chain now names the skip as it does for the pull consumer (§6.23).
+/// offset, and the chain now names the skip as it does for the pull consumer (§6.23), in POP's
+/// words: every pop starts at the broker's pop offset, past it.
 #[test]
 fn directed_case_swarm_16502_a_pop_offset_ahead_of_a_truncated_queue_names_the_skipped_message() {
     let (sim, _) = replay_directed("swarm 16502", include_str!("fixtures/swarm/seed-16502.toml"));
     let m = &sim.ledger().messages[69];
     let cause = m.cause().expect("msg#69 has a cause");
     assert!(
-        cause.0.iter().any(|s| matches!(s, CauseStep::SkippedByConsumer { offset: 7, consumer_offset: 8, .. })),
+        cause.0.iter().any(|s| matches!(s, CauseStep::SkippedByConsumer { offset: 7, consumer_offset: 8, pop: true, .. })),
         "{cause:?}"
     );
+    // The POP wording: the broker's pop offset, not a pull (issue 21).
+    let (en, zh) = (cause.render(rmq_sim::text::Lang::En), cause.render(rmq_sim::text::Lang::Zh));
+    assert!(en.contains("below the group's pop offset 8 on the broker") && !en.contains("no pull"), "{en}");
+    assert!(zh.contains("POP 偏移 8") && !zh.contains("拉取"), "{zh}");
 }

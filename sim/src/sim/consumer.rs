@@ -77,6 +77,8 @@ pub(crate) struct ConsumeRequest {
     pub qoffset: u64,
     pub copy: CopyId,
     pub reconsume_times: u32,
+    /// gRPC consumer: the pop it came from (its entry in the pop trace).
+    pub pop: Option<u32>,
 }
 
 /// A pull held by a broker (long polling).
@@ -326,7 +328,12 @@ impl Sim {
     /// Submits a message to the consume thread pool: it starts at once on a free thread, or
     /// waits in the pool's queue.
     pub(super) fn deliver(&mut self, q: QueueKind, qoffset: u64, copy: CopyId, rc: u32) {
-        self.consumer.waiting.push_back(ConsumeRequest { queue: q, qoffset, copy, reconsume_times: rc });
+        self.deliver_popped(q, qoffset, copy, rc, None);
+    }
+
+    /// [`Sim::deliver`], for the gRPC consumer: `pop` is the pop the message came from.
+    pub(super) fn deliver_popped(&mut self, q: QueueKind, qoffset: u64, copy: CopyId, rc: u32, pop: Option<u32>) {
+        self.consumer.waiting.push_back(ConsumeRequest { queue: q, qoffset, copy, reconsume_times: rc, pop });
         self.start_consumes();
     }
 
@@ -337,7 +344,7 @@ impl Sim {
             let Some(r) = self.consumer.waiting.pop_front() else { break };
             self.consumer.busy_threads += 1;
             let done_at = self.now + self.sc.consumer.consume_time;
-            let (q, qoffset, copy, rc) = (r.queue, r.qoffset, r.copy, r.reconsume_times);
+            let (q, qoffset, copy, rc, pop) = (r.queue, r.qoffset, r.copy, r.reconsume_times, r.pop);
             let msg = self.copies[copy].msg;
             self.emit(EventKind::Delivered { msg, queue: q, queue_offset: qoffset, reconsume_times: rc, done_at });
             self.ledger.get_mut(msg).deliveries.push(DeliveryRecord {
@@ -347,7 +354,7 @@ impl Sim {
                 result: None,
             });
             let cepoch = self.consumer.epoch;
-            self.schedule_at(done_at, Action::ConsumeDone { queue: q, cepoch, qoffset, copy, attempt_rc: rc });
+            self.schedule_at(done_at, Action::ConsumeDone { queue: q, cepoch, qoffset, copy, attempt_rc: rc, pop });
         }
     }
 
@@ -394,9 +401,9 @@ impl Sim {
         }
     }
 
-    pub(super) fn on_consume_done(&mut self, q: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, rc: u32) {
+    pub(super) fn on_consume_done(&mut self, q: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, rc: u32, pop: Option<u32>) {
         if self.sc.consumer.client == Client::Grpc {
-            return self.on_pop_consume_done(cepoch, copy, rc);
+            return self.on_pop_consume_done(cepoch, copy, rc, pop);
         }
         if cepoch != self.consumer.epoch {
             return;

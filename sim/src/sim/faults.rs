@@ -606,6 +606,10 @@ impl Sim {
                 // Consumers routed to this slave pull from it again (their pulls failed while it
                 // was down and are retried; swarm seed 54180 left them idle for good).
                 if self.route == slave {
+                    // (gRPC: a receive it held died with it and is sent again.)
+                    for q in std::mem::take(&mut self.pop.held_on_slave) {
+                        self.pop.receiving.remove(&q);
+                    }
                     self.kick_consumer();
                 }
                 // A restarted slave always opens a new connection (an old one may linger).
@@ -625,6 +629,13 @@ impl Sim {
         self.namesrv_master_gone_at = (!self.master.is_up()).then_some(seen_by_namesrv);
         let poll = (seen_by_namesrv + SimDuration::from_us(1)).next_tick(SimTime::ZERO, ROUTE_POLL);
         self.schedule_at(poll, Action::RouteUpdate);
+        self.schedule_proxy_route_refresh(seen_by_namesrv);
+    }
+
+    /// The gRPC consumer reads through the proxy, whose own route cache decides
+    /// (`proxy.rs`), outside controller mode.
+    fn route_follows_proxy(&self) -> bool {
+        self.sc.consumer.client == crate::scenario::Client::Grpc && self.ctrl.is_none()
     }
 
     pub(super) fn on_route_update(&mut self) {
@@ -644,15 +655,20 @@ impl Sim {
             // elected one, from this poll on).
             self.producer_broker = self.master.broker_id;
         }
-        if target == self.route {
+        if target == self.route || self.route_follows_proxy() {
             return;
         }
+        self.consumer_route_changed(target);
+        self.consumer_switch_source();
+    }
+
+    /// The consumers' route now names `target`.
+    pub(crate) fn consumer_route_changed(&mut self, target: NodeId) {
         self.route = target;
         self.emit(EventKind::RouteChanged { consumers_read_from: target });
         if target == NodeId::Master && self.ctrl.is_none() {
             self.slave_only_copies_unreadable();
         }
-        self.consumer_switch_source();
     }
 
     /// §4b: consumers are back on a master that lost what only a slave still holds.

@@ -52,9 +52,12 @@ impl Sim {
                 in_process[self.copies[copy].msg.0 as usize] = true;
             }
         }
-        // gRPC consumer: an open checkpoint brings its message back (or the ack ends it).
-        for &copy in self.pop.cks.keys() {
-            in_process[self.copies[copy].msg.0 as usize] = true;
+        // gRPC consumer: an open checkpoint brings its message back (or the ack ends it) — on a
+        // master that is up or will return; no slave revives one.
+        if reader == Some(NodeId::Master) {
+            for &copy in self.pop.cks.keys() {
+                in_process[self.copies[copy].msg.0 as usize] = true;
+            }
         }
         // One pass over the copies: which messages still have a readable copy nobody handled,
         // which sit in the DLQ.
@@ -159,8 +162,17 @@ impl Sim {
         let (queue, offset) = positions.get(copy).copied().flatten()?;
         let committed = self.node(reader?).offsets.get(&queue).copied().unwrap_or(0);
         if self.sc.consumer.client == crate::scenario::Client::Grpc {
-            return (offset < committed && !self.pop.cks.contains_key(&copy))
-                .then_some(CauseStep::SkippedByConsumer { queue, offset, consumer_offset: committed });
+            if offset >= committed {
+                return None;
+            }
+            return match self.pop.cks.get(&copy) {
+                None => Some(CauseStep::SkippedByConsumer { queue, offset, consumer_offset: committed, pop: true }),
+                // The master that holds the checkpoint is gone for good (the reader is a slave).
+                Some(ck) if reader != Some(NodeId::Master) => {
+                    Some(CauseStep::CheckpointOnLostMaster { queue, offset, consumer_offset: committed, popped_at: ck.popped_at })
+                }
+                Some(_) => None,
+            };
         }
         let q = self.consumer.queues.get(&queue)?;
         let consumer_offset = match self.consumer.online {
@@ -169,7 +181,7 @@ impl Sim {
             false => committed,
         };
         (offset < consumer_offset && !q.pq.contains_key(&offset) && offset < committed.max(q.pull_offset))
-            .then_some(CauseStep::SkippedByConsumer { queue, offset, consumer_offset })
+            .then_some(CauseStep::SkippedByConsumer { queue, offset, consumer_offset, pop: false })
     }
 
     /// The copy belongs to a `TopicTest` queue at or above `readQueueNums`, which no consumer

@@ -16,6 +16,7 @@ mod grpc_producer;
 mod group_transfer_service;
 mod ha_client;
 mod ha_connection;
+mod pop_buffer_merge_service;
 mod pop_message_processor;
 mod pop_revive_service;
 mod process_queue_impl;
@@ -84,7 +85,8 @@ pub(crate) enum Action {
     HoldCheck { node: NodeId, nepoch: u32 },
     PullNotFound { queue: QueueKind, cepoch: u32, seq: u32 },
     SlaveReset { conn: u32 },
-    ConsumeDone { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32 },
+    /// (`pop`: the gRPC consumer's pop the message came from, its entry in the pop trace.)
+    ConsumeDone { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32, pop: Option<u32> },
     SendBackArrive { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, rpc: u32 },
     SendBackAck { queue: QueueKind, cepoch: u32, qoffset: u64, rpc: u32 },
     SendBackTimeout { queue: QueueKind, cepoch: u32, qoffset: u64, copy: CopyId, attempt_rc: u32, rpc: u32 },
@@ -111,8 +113,11 @@ pub(crate) enum Action {
     PopArrive { queue: QueueKind, cepoch: u32 },
     /// gRPC consumer: a queue whose cache was full receives again.
     PopReceiveLater { queue: QueueKind, cepoch: u32 },
-    /// gRPC consumer: popped messages reach the client.
-    PopResponse { queue: QueueKind, cepoch: u32, entries: Vec<(u64, CopyId)> },
+    /// gRPC consumer: popped messages (queue offset, copy, entry in the pop trace) reach the client.
+    PopResponse { queue: QueueKind, cepoch: u32, entries: Vec<(u64, CopyId, usize)> },
+    /// The proxy's cached route (`TopicRouteService`'s cache, `refreshAfterWrite` 20 s) reloads
+    /// from the name server.
+    ProxyRouteRefresh,
     /// gRPC consumer: an ack (`nack: None`) or a nack with its backoff reaches the master.
     PopAnswerArrive { copy: CopyId, gen: u32, nack: Option<SimDuration>, cepoch: u32 },
     /// `PopReviveService` looks at a checkpoint (generation `gen`, master epoch `epoch`).
@@ -770,8 +775,8 @@ impl Sim {
             HoldCheck { node, nepoch } => self.on_hold_check(node, nepoch),
             PullNotFound { queue, cepoch, seq } => self.on_pull_not_found(queue, cepoch, seq),
             SlaveReset { conn } => self.close_connection(conn, "the slave closed the connection"),
-            ConsumeDone { queue, cepoch, qoffset, copy, attempt_rc } => {
-                self.on_consume_done(queue, cepoch, qoffset, copy, attempt_rc)
+            ConsumeDone { queue, cepoch, qoffset, copy, attempt_rc, pop } => {
+                self.on_consume_done(queue, cepoch, qoffset, copy, attempt_rc, pop)
             }
             SendBackArrive { queue, cepoch, qoffset, copy, rpc } => self.on_send_back_arrive(queue, cepoch, qoffset, copy, rpc),
             SendBackAck { queue, cepoch, qoffset, rpc } => self.on_send_back_ack(queue, cepoch, qoffset, rpc),
@@ -804,6 +809,7 @@ impl Sim {
             PopRevive { copy, gen, epoch } => self.on_pop_revive(copy, gen, epoch),
             PopRenew { copy, gen } => self.on_pop_renew(copy, gen),
             ProxyClearGroup { cepoch } => self.on_proxy_clear_group(cepoch),
+            ProxyRouteRefresh => self.on_proxy_route_refresh(),
         }
     }
 }

@@ -19,20 +19,47 @@
 //! Long polling: a receive that finds nothing is held (`PopLongPollingService`) and answered
 //! when a message is dispatched to that queue. The held receive is re-sent every 20 s
 //! (`grpcClientConsumerMaxLongPollingTimeoutMillis`) with nothing changing, so the model keeps it
-//! held. Receives go to the master only. Modelled simplifications: the checkpoint lives in the
+//! held. Modelled simplifications: the checkpoint lives in the
 //! model's memory, not as a revive-topic record, so it survives every broker crash (its own
 //! loss on a power loss is not modelled); `popFromRetryProbability` is not: each queue, the
 //! retry topic included, has its own receive loop.
+//!
+//! **A pop on a slave.** The proxy sends a receive to the broker its cached read route names
+//! (`ReceiveMessageQueueSelector` → `MessageQueueSelector.buildRead` →
+//! `TopicRouteWrapper.getMasterAddrPrefer`): the master while the name server lists it, else the
+//! first slave (`proxy.rs`). Outside controller mode a slave's `PopMessageProcessor` serves the
+//! pop — nothing in `processRequest` checks the role — but:
+//! - its checkpoint cannot be stored: `appendCheckPoint` → `addCkJustOffset` → `putCkToStore`
+//!   goes through `EscapeBridge.putMessageToSpecificQueue`, which on a slave (no
+//!   `peekMasterBroker`, no remote escape without `enableSlaveActingMaster`) answers
+//!   `SERVICE_NOT_AVAILABLE`; the pop still returns the messages. Nothing will revive them, and
+//!   the slave's `PopReviveService` does not run anyway (`changeSpecialServiceStatus(brokerId ==
+//!   0)`), so the checkpoints the master wrote before it died are never revived either;
+//! - its offset does not move: only `PopBufferMergeService`'s in-memory offset queue holds the
+//!   pop's `nextBeginOffset` (`getPopOffset` takes the larger of it and the stored offset), and on
+//!   a slave that service never commits it and clears it every 5 s
+//!   (`pop_buffer_merge_service.rs`). The next receive after a clear starts again from the
+//!   offset the slave copied from the master (`SlaveSynchronize`, every 10 s), and pops the same
+//!   messages again;
+//! - the client's ack or nack cannot land anywhere: the proxy sends it to the route's master
+//!   address (`ClusterTopicRouteService.getBrokerAddr` → `getMasterAddr`), which is gone.
+//!
+//! So while the master is away the slave redelivers everything past its copy of the group's
+//! offset, again after every long-polling round (20 s); a message the master popped before the
+//! slave's last copy of its offsets and that was not acked stays in a checkpoint nobody revives.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Action, Sim};
 use crate::broker::store::CopyId;
-use crate::event::{EventKind, MsgId, QueueKind, Topic};
+use crate::event::{EventKind, MsgId, NodeId, QueueKind, Topic};
 use crate::time::{SimDuration, SimTime};
 
 /// The proxy's `receiveBatchSize` in the settings it gives a push consumer (32).
 pub(crate) const RECEIVE_BATCH_SIZE: u64 = 32;
+/// How long a broker holds a receive that found nothing: the client's long-polling timeout
+/// (30 s) capped by the proxy's `grpcClientConsumerMaxLongPollingTimeoutMillis` (20 s).
+pub(crate) const POP_LONG_POLLING: SimDuration = SimDuration::from_ms(20_000);
 
 /// One open checkpoint: a popped message not yet acked or revived.
 #[derive(Clone, Debug)]
@@ -72,6 +99,8 @@ pub enum PopAnswer {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PopTrace {
     pub msg: MsgId,
+    /// The broker that popped it: the master, or a slave (no checkpoint: nothing ends it).
+    pub node: NodeId,
     pub queue: QueueKind,
     /// Its position in `queue` (with `queue`, the popped copy).
     pub queue_offset: u64,
@@ -105,6 +134,11 @@ pub(crate) struct Pop {
     pub unsent: Vec<(CopyId, u32, Option<SimDuration>)>,
     /// Every pop of the run, in order.
     pub trace: Vec<PopTrace>,
+    /// Queues whose receive a slave holds with nothing it could ever pop (its stored offset is at
+    /// the queue's end): re-sending it changes nothing until the proxy's route changes.
+    pub held_on_slave: BTreeSet<QueueKind>,
+    /// Each slave's in-memory pop offsets (`PopBufferMergeService.commitOffsets`), by queue.
+    pub slave_buffer: BTreeMap<(NodeId, QueueKind), super::pop_buffer_merge_service::BufferedOffset>,
 }
 
 impl Sim {
@@ -113,10 +147,14 @@ impl Sim {
         SimDuration::from_us(self.sc.network.latency.as_us().saturating_mul(2))
     }
 
-    /// A receive reached the master (`PopMessageProcessor.processRequest`).
+    /// A receive reached the broker the proxy's read route names (`PopMessageProcessor.processRequest`).
     pub(super) fn on_pop_arrive(&mut self, q: QueueKind, cepoch: u32) {
         if cepoch != self.consumer.epoch || !self.consumer.online {
             return;
+        }
+        let node = self.pop_read_node();
+        if node != NodeId::Master {
+            return self.slave_pop(q, node);
         }
         if !self.master.is_up() {
             // The receive fails; the client tries again once the master is back (`kick_consumer`).
@@ -184,6 +222,7 @@ impl Sim {
             let trace = self.pop.trace.len();
             self.pop.trace.push(PopTrace {
                 msg,
+                node: NodeId::Master,
                 queue: q,
                 queue_offset: qoffset,
                 reconsume_times: rc,
@@ -198,12 +237,71 @@ impl Sim {
                 copy,
                 CheckPoint { reconsume_times: rc, popped_at: self.now, revive_at, gen: 0, trace },
             );
-            self.emit(EventKind::Popped { msg, queue: q, queue_offset: qoffset, reconsume_times: rc, invisible_until: revive_at });
+            self.emit(EventKind::Popped { msg, queue: q, queue_offset: qoffset, reconsume_times: rc, invisible_until: revive_at, node: NodeId::Master });
             self.arm_revive(copy);
             self.arm_renew(copy);
-            entries.push((qoffset, copy));
+            entries.push((qoffset, copy, trace));
         }
         let cepoch = self.consumer.epoch;
+        self.schedule(self.proxy_hops(), Action::PopResponse { queue: q, cepoch, entries });
+    }
+
+    /// A receive reached slave `node` (see the module doc): it pops from the larger of its stored
+    /// offset and its buffer's, writes no checkpoint, and moves only the buffer's offset. With
+    /// nothing to pop the receive is held until the long-polling time ends (no message reaches a
+    /// slave whose master is gone), and the client receives again — which the model plays only
+    /// when it can pop something after a clear; otherwise the receive stays held until the
+    /// proxy's route changes.
+    fn slave_pop(&mut self, q: QueueKind, node: NodeId) {
+        if !self.node(node).is_up() {
+            self.pop.receiving.remove(&q);
+            return; // the client receives again once the broker is back (`kick_consumer`)
+        }
+        let offset = self.slave_pop_offset(q, node);
+        let slave = self.node(node);
+        let cq = slave.store.consume_queue(q);
+        let end = (offset + RECEIVE_BATCH_SIZE).min(cq.len() as u64);
+        let cepoch = self.consumer.epoch;
+        if offset >= end {
+            let stored = slave.offsets.get(&q).copied().unwrap_or(0);
+            if stored < end {
+                // After a clear the client's next receive pops from `stored` again.
+                let at = self.now + POP_LONG_POLLING + self.proxy_hops();
+                self.schedule_at(at, Action::PopResponse { queue: q, cepoch, entries: Vec::new() });
+            } else {
+                self.pop.held_on_slave.insert(q);
+            }
+            return;
+        }
+        let found: Vec<(u64, CopyId)> = (offset..end).map(|i| (i, slave.store.records[cq[i as usize]].copy)).collect();
+        self.pop_buffer_put(q, node, end);
+        let invisible_until = self.now + self.sc.consumer.default_invisible_time;
+        let max_attempts = self.sc.consumer.max_attempts();
+        let mut entries = Vec::with_capacity(found.len());
+        for (qoffset, copy) in found {
+            let (msg, rc) = (self.copies[copy].msg, self.copies[copy].reconsume_times);
+            if rc >= max_attempts {
+                // `forwardMessageToDeadLetterQueue` sends it back to the route's master address,
+                // which is gone: the forward fails and the filter keeps it from the client.
+                continue;
+            }
+            let trace = self.pop.trace.len();
+            self.pop.trace.push(PopTrace {
+                msg,
+                node,
+                queue: q,
+                queue_offset: qoffset,
+                reconsume_times: rc,
+                popped_at: self.now,
+                received_at: None,
+                invisible_until,
+                renewals: 0,
+                answer: None,
+                end: None,
+            });
+            self.emit(EventKind::Popped { msg, queue: q, queue_offset: qoffset, reconsume_times: rc, invisible_until, node });
+            entries.push((qoffset, copy, trace));
+        }
         self.schedule(self.proxy_hops(), Action::PopResponse { queue: q, cepoch, entries });
     }
 

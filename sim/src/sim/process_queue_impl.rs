@@ -19,7 +19,7 @@
 
 use super::{Action, Sim};
 use crate::broker::store::CopyId;
-use crate::event::{ConsumeResult, EventKind, QueueKind};
+use crate::event::{ConsumeResult, EventKind, NodeId, QueueKind};
 use crate::time::SimDuration;
 
 /// `RECEIVING_BACKOFF_DELAY_WHEN_CACHE_IS_FULL`.
@@ -39,6 +39,7 @@ impl Sim {
         c.waiting.clear();
         self.pop.receiving.clear();
         self.pop.held.clear();
+        self.pop.held_on_slave.clear();
         self.pop.cached.clear();
         let offsets: Vec<(QueueKind, Option<u64>)> =
             self.consumer.queues.keys().map(|&q| (q, Some(self.master.offsets.get(&q).copied().unwrap_or(0)))).collect();
@@ -56,7 +57,8 @@ impl Sim {
 
     /// `ProcessQueueImpl.receiveMessage`.
     fn receive(&mut self, q: QueueKind) {
-        if !self.consumer.online || !self.master.is_up() || self.pop.receiving.contains(&q) {
+        let broker_up = self.node(self.pop_read_node()).is_up();
+        if !self.consumer.online || !broker_up || self.pop.receiving.contains(&q) {
             return;
         }
         self.pop.receiving.insert(q);
@@ -80,24 +82,27 @@ impl Sim {
 
     /// A receive's answer reached the client (`onReceiveMessageResult`): the messages go to the
     /// consumption pool and the queue receives again.
-    pub(super) fn on_pop_response(&mut self, q: QueueKind, cepoch: u32, entries: Vec<(u64, CopyId)>) {
+    pub(super) fn on_pop_response(&mut self, q: QueueKind, cepoch: u32, entries: Vec<(u64, CopyId, usize)>) {
         if cepoch != self.consumer.epoch || !self.consumer.online {
             return; // the client died: their checkpoints bring them back
         }
         self.pop.receiving.remove(&q);
-        for (qoffset, copy) in entries {
-            if let Some(ck) = self.pop.cks.get(&copy) {
-                self.pop.trace[ck.trace].received_at = Some(self.now);
+        for (qoffset, copy, trace) in entries {
+            let live = self.pop.cks.get(&copy).is_some_and(|ck| ck.trace == trace);
+            if live || self.pop.trace[trace].node != NodeId::Master {
+                self.pop.trace[trace].received_at = Some(self.now);
             }
             self.pop.cached.insert(copy, q);
             let rc = self.copies[copy].reconsume_times;
-            self.deliver(q, qoffset, copy, rc);
+            self.deliver_popped(q, qoffset, copy, rc, Some(trace as u32));
         }
         self.receive(q);
     }
 
-    /// A consumption ended: the thread is free at once (the ack or nack is asynchronous).
-    pub(super) fn on_pop_consume_done(&mut self, cepoch: u32, copy: CopyId, rc: u32) {
+    /// A consumption ended: the thread is free at once (the ack or nack is asynchronous). The
+    /// answer for a message a slave popped reaches nothing: the proxy sends it to the route's
+    /// master address, and no broker holds a checkpoint for that pop.
+    pub(super) fn on_pop_consume_done(&mut self, cepoch: u32, copy: CopyId, rc: u32, pop: Option<u32>) {
         if cepoch != self.consumer.epoch {
             return;
         }
@@ -108,6 +113,11 @@ impl Sim {
             Some(self.sc.consumer.group_retry_policy.next_attempt_delay(rc + 1))
         };
         self.release_consume_thread();
+        let from_slave = pop.is_some_and(|t| self.pop.trace[t as usize].node != NodeId::Master);
+        if from_slave {
+            self.pop.cached.remove(&copy);
+            return;
+        }
         self.send_pop_answer(copy, nack);
     }
 
@@ -115,6 +125,7 @@ impl Sim {
     pub(crate) fn crash_pop_consumer(&mut self) {
         self.pop.receiving.clear();
         self.pop.held.clear();
+        self.pop.held_on_slave.clear();
         self.pop.cached.clear();
         self.pop.unsent.clear();
     }

@@ -27,6 +27,20 @@
 //! The lab puts the proxy next to the broker: the client ↔ proxy hop takes `[network] latency`
 //! each way (the producer's link, which a `PARTITION` of the producer cuts), the proxy ↔ broker
 //! hop takes no time.
+//!
+//! **The read route.** The proxy keeps each topic's route in a cache (`TopicRouteService`:
+//! Caffeine, `refreshAfterWrite` = `topicRouteServiceCacheRefreshSeconds`, 20 s) and sends a
+//! receive to the broker its read selector names: `MessageQueueSelector.buildRead` takes
+//! `TopicRouteWrapper.getMasterAddrPrefer`, the master while the name server lists it, else the
+//! first slave listed (`brokerId` 1). So outside controller mode a master gone from the name
+//! server moves the gRPC consumer's pops to the slave at the proxy's next reload
+//! (`pop_message_processor.rs`), and a master back in the route moves them back at the reload
+//! after that. The model reloads on every multiple of 20 s after the name server's change (a
+//! receive touches the cache all the time). Acks, nacks and renewals use `getMasterAddr` only.
+//! The gRPC client's `queryAssignment` fails while the route has no master (`RouteActivity`
+//! builds the queue with the master's `Broker`, null), and the client keeps its assignment.
+//! Not modelled: in controller mode, a reload that falls between the master's death and the
+//! election (the model's pops stay on the master position there).
 
 use std::collections::BTreeSet;
 
@@ -37,11 +51,15 @@ use crate::time::{SimDuration, SimTime};
 
 /// `MessagingProcessor.DEFAULT_TIMEOUT_MILLS`: the cluster-mode proxy's call to the broker.
 pub(crate) const PROXY_CALL_TIMEOUT: SimDuration = SimDuration::from_ms(2_000);
+/// `topicRouteServiceCacheRefreshSeconds`: the proxy's route cache reloads after this.
+pub(crate) const PROXY_ROUTE_REFRESH: SimDuration = SimDuration::from_ms(20_000);
 
-/// The proxy's state: the cluster-mode calls to the broker still waiting for an answer.
+/// The proxy's state: the cluster-mode calls to the broker still waiting for an answer, and
+/// whether its cached read route names a slave (the name server listed no master at its reload).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Proxy {
     calls: BTreeSet<(MsgId, u32)>,
+    read_slave: bool,
 }
 
 /// How the cluster-mode proxy finds the master.
@@ -78,6 +96,44 @@ fn broker_said(result: Result<SendStatus, SendError>) -> &'static str {
 impl Sim {
     fn proxy_mode(&self) -> ProxyMode {
         self.sc.proxy.proxy_mode
+    }
+
+    /// The broker the gRPC consumer's receives go to: the master position, or (outside
+    /// controller mode) the slave once the proxy's read route lost the master.
+    pub(crate) fn pop_read_node(&self) -> NodeId {
+        if self.ctrl.is_none() && self.proxy.read_slave {
+            NodeId::Slave
+        } else {
+            NodeId::Master
+        }
+    }
+
+    /// The proxy's route follows the name server's change at `seen` (gRPC consumer outside
+    /// controller mode, with a slave): its first reload after it.
+    pub(crate) fn schedule_proxy_route_refresh(&mut self, seen: SimTime) {
+        let grpc = self.sc.consumer.enabled && self.sc.consumer.client == crate::scenario::Client::Grpc;
+        if !grpc || self.ctrl.is_some() || self.slaves.is_empty() {
+            return;
+        }
+        let at = (seen + SimDuration::from_us(1)).next_tick(SimTime::ZERO, PROXY_ROUTE_REFRESH);
+        self.schedule_at(at, Action::ProxyRouteRefresh);
+    }
+
+    /// The proxy's route cache reloaded: the read route names the master, or the first slave
+    /// when the name server lists no master. A change moves the receives (the client's failed
+    /// receives are retried every second; the model sends them at the change).
+    pub(super) fn on_proxy_route_refresh(&mut self) {
+        let slave = self.namesrv_route() != NodeId::Master;
+        if slave == self.proxy.read_slave {
+            return;
+        }
+        self.proxy.read_slave = slave;
+        self.consumer_route_changed(if slave { NodeId::Slave } else { NodeId::Master });
+        // A receive a slave held ends within its long-polling time; the next goes the new way.
+        for q in std::mem::take(&mut self.pop.held_on_slave) {
+            self.pop.receiving.remove(&q);
+        }
+        self.kick_pop_consumer();
     }
 
     fn proxy_reach_broker(&self) -> BrokerReach {

@@ -285,18 +285,6 @@ fn draw_grpc_consumer(r: &mut SimRng, sc: &mut Scenario, injected: &mut Vec<(Sim
     if r.below(8) == 0 {
         c.consume_time = ms(pick(r, &[15_000, 70_000]));
     }
-    // Not modelled: outside controller mode, a master gone for good leaves the proxy's read route
-    // on a slave (`TopicRouteWrapper.getMasterAddrPrefer`), which serves pops; the lab's POP reads
-    // the master only, so a message popped before such a loss is never reached again (swarm
-    // seeds 3067, 813). Those faults heal here.
-    if !sc.controller_mode() {
-        for f in sc.faults.iter_mut().chain(injected.iter_mut().map(|(_, f)| f)) {
-            let master = matches!(f.target, FaultTarget::Master | FaultTarget::FirstMaster);
-            if f.duration.is_none() && master && matches!(f.kind, FaultKind::ProcessCrash | FaultKind::PowerLoss | FaultKind::DiskLost) {
-                f.duration = Some(ms(60_000));
-            }
-        }
-    }
     match r.below(4) {
         0 => {
             sc.faults.clear();
