@@ -425,16 +425,18 @@ fn queue_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let topic = &pb.run.timeline.scenario.topic;
     let pop = pb.run.timeline.scenario.consumer.client == rmq_sim::scenario::Client::Grpc;
     let a = station(o, StationId::ConsumeQueue);
-    // A POP receive goes to the master only (`pop_message_processor.rs`).
-    let node = if live.route() == rmq_sim::NodeId::Slave && !pop { live.slave() } else { Some(live.master()) };
+    // A POP receive goes where the proxy's read route points (`proxy.rs`): the master, or the
+    // slave once that route lists no master (outside controller mode).
+    let read = if pop { live.pop_reads_from() } else { live.route() };
+    let node = if read == rmq_sim::NodeId::Slave { live.slave() } else { Some(live.master()) };
     let n = topic.write_queue_nums.max(topic.read_queue_nums).max(1) as usize;
     let lens: Vec<u64> =
         (0..n).map(|q| node.map_or(0, |nd| nd.store.queue(rmq_sim::event::Topic::Main, q as u8).len() as u64)).collect();
     let len: u64 = lens.iter().sum();
     let cv = live.consumer_view();
     let offsets: Vec<Option<u64>> = if pop {
-        let m = live.master();
-        (0..n).map(|q| (q < topic.read_queue_nums as usize).then(|| m.offsets.get(&rmq_sim::event::QueueKind::Main(q as u8)).copied().unwrap_or(0))).collect()
+        let stored = |q: usize| node.map_or(0, |nd| nd.offsets.get(&rmq_sim::event::QueueKind::Main(q as u8)).copied().unwrap_or(0));
+        (0..n).map(|q| (q < topic.read_queue_nums as usize).then(|| stored(q))).collect()
     } else {
         (0..n).map(|q| cv.main_offsets.get(q).copied()).collect()
     };
@@ -442,7 +444,8 @@ fn queue_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
         let popped: u64 = offsets.iter().flatten().sum();
         let trace = live.pop_trace();
         let acked = trace.iter().filter(|p| matches!(p.end, Some((_, rmq_sim::sim::PopEnd::Acked)))).count();
-        let open = trace.iter().filter(|p| p.end.is_none()).count();
+        // (A slave's pop has no checkpoint: nothing open.)
+        let open = trace.iter().filter(|p| p.end.is_none() && p.node == rmq_sim::NodeId::Master).count();
         let acks = tf(lang, Key::PopQueueAcks, &[&acked, &open]);
         let to = tf(lang, Key::PopQueueTo, &[&popped, &len]);
         let (head, tail) = (tf(lang, Key::PopQueueToHead, &[&popped]), tf(lang, Key::ConsumedToTail, &[&len]));
@@ -453,7 +456,7 @@ fn queue_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     };
     let vertical = a.h > a.w;
     // The broker the consumer reads from: in the subtitle, or on a line above the lanes.
-    let full = format!("TopicTest ×{n} · {}", t(lang, crate::narrate::node_word(if pop { rmq_sim::NodeId::Master } else { live.route() })));
+    let full = format!("TopicTest ×{n} · {}", t(lang, crate::narrate::node_word(read)));
     let (sub, route) = layout::queue_sub(o, &full);
     let drop = if route.is_some() { layout::QUEUE_ROUTE_H } else { 0.0 };
     let bar = layout::queue_bar(o, drop, lines.len());
