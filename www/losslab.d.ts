@@ -260,8 +260,8 @@ export interface PopReport {
   answeredAtMs: number | null;
   /** A nack's backoff: the retry policy's delay for this delivery attempt (1 s, 5 s, 10 s, … by default). */
   nackBackoffMs: number | null;
-  /** How its checkpoint ended: acked, revived into %RETRY% (reconsumeTimes + 1), the popped copy lost (nothing to revive), or still open at the end. */
-  end: 'ACKED' | 'REVIVED' | 'COPY_LOST' | 'OPEN';
+  /** How its checkpoint ended: acked, revived into %RETRY% (reconsumeTimes + 1), the popped copy lost (nothing to revive), or still open at the end; NO_CHECKPOINT: a slave served the pop while the proxy's route had no master, and could not store its checkpoint. */
+  end: 'ACKED' | 'REVIVED' | 'COPY_LOST' | 'OPEN' | 'NO_CHECKPOINT';
   endedAtMs: number | null;
 }
 

@@ -136,7 +136,8 @@ pub struct PopReport {
     pub nack_backoff_us: Option<u64>,
     /// How the checkpoint ended: `"ACKED"`, `"REVIVED"` (written to `%RETRY%` with
     /// `reconsumeTimes` + 1), `"COPY_LOST"` (the popped copy was gone: nothing to revive) or
-    /// `"OPEN"` at the end of the run.
+    /// `"OPEN"` at the end of the run; `"NO_CHECKPOINT"` for a pop a slave served while the
+    /// proxy's route had no master (spec 5 §5: its checkpoint could not be stored).
     pub end: &'static str,
     #[serde(rename = "endedAtMs", serialize_with = "serialize_opt_ms")]
     pub ended_at_us: Option<u64>,
@@ -163,6 +164,7 @@ impl PopReport {
                 PopAnswer::Ack => None,
             }),
             end: match t.end {
+                None if t.node != crate::event::NodeId::Master => "NO_CHECKPOINT",
                 Some((_, PopEnd::Acked)) => "ACKED",
                 Some((_, PopEnd::Revived)) => "REVIVED",
                 Some((_, PopEnd::CopyLost)) => "COPY_LOST",
@@ -178,7 +180,8 @@ impl PopReport {
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PopSummary {
-    /// Messages the master popped (made invisible) for the group, every queue.
+    /// Messages a broker popped for the group, every queue: the master (made invisible), or a
+    /// slave while the proxy's route had no master (no checkpoint).
     pub pops: u32,
     /// Pops whose ack the master took.
     pub acks: u32,

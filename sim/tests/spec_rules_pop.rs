@@ -579,6 +579,10 @@ fn a_slave_pop_keeps_no_checkpoint_and_pops_the_same_message_again() {
     assert!(sim.pop_trace().iter().all(|t| t.node == NodeId::Slave && t.end.is_none() && t.answer.is_none()));
     assert!(!sim.events().iter().any(|e| matches!(e.kind, EventKind::PopAcked { .. } | EventKind::Revived { .. })));
     assert_eq!(verdicts(&r), "DUPLICATED=1");
+    // The report names them so, not as checkpoints still open.
+    let pops = r.messages[0].pops.as_ref().expect("pops");
+    assert!(pops.iter().all(|p| p.end == "NO_CHECKPOINT"), "{pops:?}");
+    assert_eq!(r.pop.as_ref().map(|p| (p.pops, p.open_at_end)), Some((5, 0)));
 }
 
 /// A checkpoint on a master that never returns is never revived: the slave's `PopReviveService`

@@ -769,6 +769,7 @@ const TRACKED: &[&str] = &[
     "grpc consumer: popped copy lost before its revive",
     "grpc consumer: a position popped again after a master restart",
     "grpc consumer: a slave popped for the proxy",
+    "grpc consumer: a checkpoint stranded on a master gone for good",
 ];
 
 impl Coverage {
@@ -867,6 +868,7 @@ impl Coverage {
             for step in m.cause().iter().flat_map(|c| &c.0) {
                 seen.insert(match step {
                     CauseStep::SkippedByConsumer { .. } => "cause: skipped by the consumer",
+                    CauseStep::CheckpointOnLostMaster { .. } => "grpc consumer: a checkpoint stranded on a master gone for good",
                     CauseStep::QueueNotRead { .. } => "cause: queue not read (readQueueNums < writeQueueNums)",
                     CauseStep::RetryStuckOnSlave => "cause: retry stuck on the slave",
                     CauseStep::Stranded => "cause: stranded on a down broker",

@@ -114,19 +114,35 @@ fn badge_width(s: &str) -> f64 {
     layout::text_width(s, 7.0) + 16.0
 }
 
-/// A fault state written across a region, on a plate so it stays readable over tokens; drawn
-/// smaller (down to 8.5 px) where the region is narrower than the plate (a phone's slave).
+/// A badge's plate centred in `area` and its scale (1 = 11.5 px text on a 22-unit plate): smaller
+/// (down to 8.5 px) where the area is narrower than the plate (a phone's slave) or lower than 22.
+pub fn badge_plate(area: Rect, s: &str) -> (Rect, f64) {
+    let (cx, cy) = area.center();
+    let need = badge_width(s);
+    let k = (area.w / need).min(area.h / 22.0).clamp(8.5 / 11.5, 1.0);
+    let (w, h) = ((need * k).min(area.w), 22.0 * k);
+    (Rect { x: cx - w / 2.0, y: cy - h / 2.0, w, h }, k)
+}
+
+/// The slave's badge's area: the gap between its page cache and its disk, whose tokens stay
+/// readable (centred on both regions it sat across the page cache's token row in the embeds'
+/// compact picture).
+pub fn slave_badge_area(o: Orientation) -> Rect {
+    let (c, d) = (station(o, StationId::SlaveCache), station(o, StationId::SlaveDisk));
+    Rect { x: c.x, y: c.y + c.h, w: c.w, h: d.y - (c.y + c.h) }
+}
+
+/// A fault state written across a region, on a plate so it stays readable over tokens
+/// ([`badge_plate`]).
 fn badge(area: Rect, text: Option<String>) -> Html {
     let Some(s) = text else { return html! {} };
-    let (cx, cy) = area.center();
-    let need = badge_width(&s);
-    let k = (area.w / need).clamp(8.5 / 11.5, 1.0);
-    let w = (need * k).min(area.w);
+    let (p, k) = badge_plate(area, &s);
     let style = (k < 1.0).then(|| format!("font-size: {:.2}px", 11.5 * k));
+    let cx = p.x + p.w / 2.0;
     html! {
         <g class="badge">
-            <rect x={(cx - w / 2.0).to_string()} y={(cy - 11.0).to_string()} width={w.to_string()} height="22" rx="11" />
-            <text x={cx.to_string()} y={(cy + 4.0).to_string()} text-anchor="middle" {style}>{s}</text>
+            <rect x={p.x.to_string()} y={p.y.to_string()} width={p.w.to_string()} height={p.h.to_string()} rx={(p.h / 2.0).to_string()} />
+            <text x={cx.to_string()} y={(p.y + p.h / 2.0 + 4.0 * k).to_string()} text-anchor="middle" {style}>{s}</text>
         </g>
     }
 }
@@ -409,16 +425,18 @@ fn queue_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let topic = &pb.run.timeline.scenario.topic;
     let pop = pb.run.timeline.scenario.consumer.client == rmq_sim::scenario::Client::Grpc;
     let a = station(o, StationId::ConsumeQueue);
-    // A POP receive goes to the master only (`pop_message_processor.rs`).
-    let node = if live.route() == rmq_sim::NodeId::Slave && !pop { live.slave() } else { Some(live.master()) };
+    // A POP receive goes where the proxy's read route points (`proxy.rs`): the master, or the
+    // slave once that route lists no master (outside controller mode).
+    let read = if pop { live.pop_reads_from() } else { live.route() };
+    let node = if read == rmq_sim::NodeId::Slave { live.slave() } else { Some(live.master()) };
     let n = topic.write_queue_nums.max(topic.read_queue_nums).max(1) as usize;
     let lens: Vec<u64> =
         (0..n).map(|q| node.map_or(0, |nd| nd.store.queue(rmq_sim::event::Topic::Main, q as u8).len() as u64)).collect();
     let len: u64 = lens.iter().sum();
     let cv = live.consumer_view();
     let offsets: Vec<Option<u64>> = if pop {
-        let m = live.master();
-        (0..n).map(|q| (q < topic.read_queue_nums as usize).then(|| m.offsets.get(&rmq_sim::event::QueueKind::Main(q as u8)).copied().unwrap_or(0))).collect()
+        let stored = |q: usize| node.map_or(0, |nd| nd.offsets.get(&rmq_sim::event::QueueKind::Main(q as u8)).copied().unwrap_or(0));
+        (0..n).map(|q| (q < topic.read_queue_nums as usize).then(|| stored(q))).collect()
     } else {
         (0..n).map(|q| cv.main_offsets.get(q).copied()).collect()
     };
@@ -426,7 +444,8 @@ fn queue_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
         let popped: u64 = offsets.iter().flatten().sum();
         let trace = live.pop_trace();
         let acked = trace.iter().filter(|p| matches!(p.end, Some((_, rmq_sim::sim::PopEnd::Acked)))).count();
-        let open = trace.iter().filter(|p| p.end.is_none()).count();
+        // (A slave's pop has no checkpoint: nothing open.)
+        let open = trace.iter().filter(|p| p.end.is_none() && p.node == rmq_sim::NodeId::Master).count();
         let acks = tf(lang, Key::PopQueueAcks, &[&acked, &open]);
         let to = tf(lang, Key::PopQueueTo, &[&popped, &len]);
         let (head, tail) = (tf(lang, Key::PopQueueToHead, &[&popped]), tf(lang, Key::ConsumedToTail, &[&len]));
@@ -437,7 +456,7 @@ fn queue_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     };
     let vertical = a.h > a.w;
     // The broker the consumer reads from: in the subtitle, or on a line above the lanes.
-    let full = format!("TopicTest ×{n} · {}", t(lang, crate::narrate::node_word(if pop { rmq_sim::NodeId::Master } else { live.route() })));
+    let full = format!("TopicTest ×{n} · {}", t(lang, crate::narrate::node_word(read)));
     let (sub, route) = layout::queue_sub(o, &full);
     let drop = if route.is_some() { layout::QUEUE_ROUTE_H } else { 0.0 };
     let bar = layout::queue_bar(o, drop, lines.len());
@@ -607,10 +626,7 @@ fn badges(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let live = pb.live.borrow();
     let m = live.master();
     let master_area = station(o, if m.is_up() { StationId::MasterDisk } else { StationId::MasterCache });
-    let slave = live.slave().map(|s| {
-        let (c, d) = (station(o, StationId::SlaveCache), station(o, StationId::SlaveDisk));
-        badge(Rect { x: c.x, y: c.y, w: c.w, h: d.y + d.h - c.y }, node_badge(s, pb.cursor, lang))
-    });
+    let slave = live.slave().map(|s| badge(slave_badge_area(o), node_badge(s, pb.cursor, lang)));
     html! { <>{ badge(master_area, node_badge(m, pb.cursor, lang)) }{ slave.unwrap_or_default() }</> }
 }
 
@@ -1084,6 +1100,25 @@ mod tests {
         }
         assert_eq!(short_duration(rmq_sim::SimDuration::from_ms(10_000)), "10 s");
         assert_eq!(short_duration(rmq_sim::SimDuration::from_ms(2_500)), "2500 ms");
+    }
+
+    /// The slave's fault badge sits in the gap between its page cache and its disk, clear of the
+    /// tokens of both, in every picture and both languages (it sat across the page cache's token
+    /// row in the 690 px embed of v5-controller-failover-truncated).
+    #[test]
+    fn the_slaves_badge_sits_between_its_page_cache_and_its_disk() {
+        for o in [Orientation::Wide, Orientation::Compact, Orientation::Tall] {
+            let (c, d) = (station(o, StationId::SlaveCache), station(o, StationId::SlaveDisk));
+            for lang in [Lang::En, Lang::Zh] {
+                let s = format!("{}{}", t(lang, Key::BadgeProcessDown), tf(lang, Key::BadgeBackAt, &[&SimTime::from_ms(30_250)]));
+                let (p, k) = badge_plate(slave_badge_area(o), &s);
+                assert!(p.y >= c.y + c.h - 0.5 && p.y + p.h <= d.y + 0.5, "{o:?} {lang:?}: plate {p:?} between {c:?} and {d:?}");
+                assert!(p.x >= c.x - 0.01 && p.x + p.w <= c.x + c.w + 0.01 && k >= 8.5 / 11.5, "{o:?} {lang:?}: {p:?} {k}");
+            }
+        }
+        // The master's badge keeps its full plate where the region has room.
+        let (p, k) = badge_plate(station(Orientation::Wide, StationId::MasterCache), "× process down");
+        assert_eq!((p.h, k), (22.0, 1.0));
     }
 
     /// After a power loss cut the master's queue to 3 entries under a consumer that had read 15,

@@ -589,6 +589,12 @@ impl Sim {
         self.route
     }
 
+    /// Where the gRPC consumer's receives go now: the master, or (outside controller mode) the
+    /// slave while the proxy's read route lists no master (spec 5 §5).
+    pub fn pop_reads_from(&self) -> NodeId {
+        self.pop_read_node()
+    }
+
     /// The time of the next scheduled action, if any.
     pub fn next_at(&self) -> Option<SimTime> {
         self.queue.peek_key().map(|(at, _, _)| *at)
