@@ -60,8 +60,11 @@ export const BUNDLE_BUDGET_BYTES = 250 * 1024;
  *  473 KB: the core's Chinese sentences (rmq_sim::text's templates) and the preset tours' Chinese in losslab-zh.txt
  *  too, no longer in the lab module (LAB_ZH_PROBES below fails the check if they come back): 473.0 → 471.2 → 469.6 KB
  *  measured on the same tree (87dbc0e; lab wasm 453.5 → 451.6 → 450.1 KB), 470.0 KB after merging main at 445e25e
- *  (lab wasm 450.4 KB, extras 531.2 KB, the Chinese text 15.1 KB, a Chinese page's first load 485.1 KB); + ~3 KB room. */
-export const RATCHET_BYTES = 473 * 1024;
+ *  (lab wasm 450.4 KB, extras 531.2 KB, the Chinese text 15.1 KB, a Chinese page's first load 485.1 KB); + ~3 KB room.
+ *  Back to 476 KB, the lead's line (not above it): the gRPC consumer's POP from a slave (e78f02d, b0eb516) and the
+ *  pipeline's badge (bc0c50e) landed beside the cut and took main to 474.6 KB measured at 2a47655 (trunk build
+ *  --release; lab wasm 455.0 KB, extras 535.6 KB, a Chinese page 489.8 KB): +4.6 KB, not offset by a cut yet. */
+export const RATCHET_BYTES = 476 * 1024;
 /** What the check fails above: the ratchet while it is above budget + 5%, then budget + 5%. */
 export const LIMIT_BYTES = Math.max(RATCHET_BYTES, BUNDLE_BUDGET_BYTES * 1.05);
 /** The lab module and its stylesheet (the figure BENCHMARKS.md has tracked as "the bundle"). */
