@@ -370,6 +370,7 @@ catalogue! {
     RegionConsuming => "consuming", "消费中";
     RegionConsumed => "consumed ✓", "消费成功 ✓";
     RetrySub => "waiting out delay levels", "按延迟级别等待重试";
+    RetrySubPop => "revived after the nack backoff, popped again", "nack 退避结束后由 revive 写入，再次被 Pop";
     DlqSub => "dead letters ☠", "死信 ☠";
     LostSub => "✕ ghosts · {0} acked, then lost", "✕ 幽灵 · {0} 条确认后丢失";
     RetryWaiting => "msg#{0} level {1}, due in {2}", "消息 {0} 级别 {1}，{2} 后到期";

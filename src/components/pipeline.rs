@@ -563,13 +563,24 @@ fn retry_list(pb: &Playback, a: Rect, tokens: &[layout::Token], lang: Lang) -> H
     }
 }
 
+/// `%RETRY%`'s subtitle: the remoting consumer's retries wait out delay levels in
+/// `SCHEDULE_TOPIC_XXXX` before they reach it; a POP consumer's wait (the nack's backoff) is spent
+/// invisible in the original queue, and the revive service writes the message to `%RETRY%` only
+/// when it is due, to be popped again (rocketmq-5.md §5).
+fn retry_sub(client: rmq_sim::scenario::Client) -> Key {
+    match client {
+        rmq_sim::scenario::Client::Remoting => Key::RetrySub,
+        rmq_sim::scenario::Client::Grpc => Key::RetrySubPop,
+    }
+}
+
 fn bins_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let g = &pb.run.timeline.scenario.consumer.group;
     // What the playhead has reached, never the run's ending before it is played (issue 24).
     let lost_n = pb.decided_by(rmq_sim::Verdict::LostAfterAck, pb.cursor);
     html! {
         <>
-            { boxed(station(o, StationId::Retry), 8.0, &format!("%RETRY%{g}"), t(lang, Key::RetrySub).into(), "st-retry") }
+            { boxed(station(o, StationId::Retry), 8.0, &format!("%RETRY%{g}"), t(lang, retry_sub(pb.run.timeline.scenario.consumer.client)).into(), "st-retry") }
             { boxed(station(o, StationId::Dlq), 8.0, &format!("%DLQ%{g}"), t(lang, Key::DlqSub).into(), "st-dlq") }
             { boxed(station(o, StationId::Lost), 8.0, t(lang, Key::StLost), tf(lang, Key::LostSub, &[&lost_n]), "st-lost") }
         </>
@@ -1146,6 +1157,17 @@ mod tests {
     /// not acked (open checkpoints on the broker: in process, or nacked) and messages nacked and
     /// waiting out their backoff — so they say different words: the queue read "1 invisible"
     /// while the group read "0 invisible" at the same moment (a message in process).
+    #[test]
+    fn the_retry_station_says_how_each_client_waits() {
+        use rmq_sim::scenario::Client;
+        assert_eq!(t(Lang::En, retry_sub(Client::Remoting)), "waiting out delay levels");
+        for lang in [Lang::En, Lang::Zh] {
+            let pop = t(lang, retry_sub(Client::Grpc));
+            assert!(!pop.contains("delay level") && !pop.contains("延迟级别"), "{lang:?}: {pop}");
+            assert!(pop.contains("nack") && (pop.contains("Pop") || pop.contains("popped")), "{lang:?}: {pop}");
+        }
+    }
+
     #[test]
     fn the_pop_queue_and_the_consumer_group_name_what_each_counts() {
         for (lang, invisible) in [(Lang::En, "invisible"), (Lang::Zh, "不可见")] {
