@@ -32,6 +32,7 @@ pub mod sort;
 pub mod sweep;
 pub mod text;
 pub mod time;
+pub mod vec_map;
 pub mod whatif;
 
 pub use event::{Event, EventKind, MsgId, NodeId, SendStatus};

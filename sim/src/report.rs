@@ -5,7 +5,7 @@
 //! milli-TPS) and turned into milliseconds only when serialised, so they are identical natively
 //! and in wasm.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 use std::fmt::Write as _;
 
 use crate::event::{EndReason, Event};
@@ -61,8 +61,8 @@ pub fn log_text(events: &[Event]) -> String {
 #[serde(rename_all = "camelCase")]
 pub struct Summary {
     pub messages: u32,
-    pub send_status: BTreeMap<&'static str, u32>,
-    pub verdicts: BTreeMap<&'static str, u32>,
+    pub send_status: VecMap<&'static str, u32>,
+    pub verdicts: VecMap<&'static str, u32>,
     pub reconsumes: u32,
 }
 
@@ -205,7 +205,7 @@ pub struct GrpcSummary {
     /// Messages whose last send returned a receipt (`OK`).
     pub receipts: u32,
     /// Messages whose last send threw, by the code of the exception.
-    pub error_codes: BTreeMap<&'static str, u32>,
+    pub error_codes: VecMap<&'static str, u32>,
     /// Attempts made, resends included.
     pub attempts: u32,
     /// Copies the broker stored in `TopicTest`, over all messages.
@@ -272,7 +272,7 @@ impl serde::Serialize for LatencyStats {
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Latency {
     #[serde(flatten)]
-    pub by_answer: BTreeMap<&'static str, LatencyStats>,
+    pub by_answer: VecMap<&'static str, LatencyStats>,
     pub all: LatencyStats,
     #[serde(skip)]
     pub acked: LatencyStats,
@@ -325,7 +325,7 @@ fn milli_rate(count: u32, window_us: u64) -> Option<u64> {
 
 impl Latency {
     pub fn of(ledger: &Ledger) -> Latency {
-        let mut by: BTreeMap<&'static str, Vec<u64>> = BTreeMap::new();
+        let mut by: VecMap<&'static str, Vec<u64>> = VecMap::new();
         let (mut all, mut acked) = (Vec::new(), Vec::new());
         for s in ledger.messages.iter().flat_map(|m| &m.sends) {
             let key = match s.answer {
@@ -333,7 +333,7 @@ impl Latency {
                 Answer::Exception(_) => "EXCEPTION",
                 Answer::NoReply => continue,
             };
-            by.entry(key).or_default().push(s.latency_us());
+            by.get_or_insert_with(key, Vec::new).push(s.latency_us());
             all.push(s.latency_us());
             if matches!(s.answer, Answer::Status(_)) {
                 acked.push(s.latency_us());
@@ -417,12 +417,11 @@ pub const SEND_STATUS_KEYS: [&str; 6] =
 impl Report {
     /// The report of a finished run.
     pub fn of(sim: &Sim) -> Report {
-        // Filled by insert rather than collect: `BTreeMap::from_iter` sorts, one more sort in the wasm.
-        let mut send_status: BTreeMap<&'static str, u32> = BTreeMap::new();
+        let mut send_status: VecMap<&'static str, u32> = VecMap::new();
         for k in SEND_STATUS_KEYS {
             send_status.insert(k, 0);
         }
-        let mut verdicts: BTreeMap<&'static str, u32> = BTreeMap::new();
+        let mut verdicts: VecMap<&'static str, u32> = VecMap::new();
         for v in Verdict::ALL {
             verdicts.insert(v.name(), 0);
         }
@@ -485,7 +484,7 @@ impl Report {
                 match m.answer {
                     Some((_, Answer::Status(_))) => grpc.receipts += 1,
                     Some((_, Answer::Exception(e))) => {
-                        *grpc.error_codes.entry(e.grpc_code().unwrap_or(e.name())).or_insert(0) += 1
+                        *grpc.error_codes.get_or_insert_with(e.grpc_code().unwrap_or(e.name()), || 0) += 1
                     }
                     _ => {}
                 }

@@ -6,7 +6,7 @@ pub mod history;
 #[path = "common/random.rs"]
 pub mod random;
 
-use std::collections::BTreeMap;
+use rmq_sim::vec_map::VecMap;
 
 use rmq_sim::event::EventKind;
 use rmq_sim::invariants::run_checked;
@@ -79,7 +79,7 @@ pub fn preset(id: &str) -> Scenario {
 }
 
 /// The non-zero counts of a report section, as `KEY=n` pairs in a stable order.
-pub fn nonzero(m: &BTreeMap<&'static str, u32>) -> String {
+pub fn nonzero(m: &VecMap<&'static str, u32>) -> String {
     m.iter().filter(|(_, &v)| v > 0).map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ")
 }
 
