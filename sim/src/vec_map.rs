@@ -186,6 +186,113 @@ impl<K: serde::Serialize, V: serde::Serialize> serde::Serialize for VecMap<K, V>
     }
 }
 
+/// An ordered set over a sorted `Vec<T>` ([`VecMap`] with no values): iteration in ascending
+/// order, as a `BTreeSet`'s.
+#[derive(Clone, PartialEq, Eq)]
+pub struct VecSet<T> {
+    map: VecMap<T, ()>,
+}
+
+impl<T> Default for VecSet<T> {
+    fn default() -> Self {
+        VecSet { map: VecMap::default() }
+    }
+}
+
+impl<T: Ord> VecSet<T> {
+    pub const fn new() -> Self {
+        VecSet { map: VecMap::new() }
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    pub fn contains<Q: ?Sized + Ord>(&self, value: &Q) -> bool
+    where
+        T: Borrow<Q>,
+    {
+        self.map.contains_key(value)
+    }
+
+    /// Whether `value` was new (as `BTreeSet::insert`).
+    pub fn insert(&mut self, value: T) -> bool {
+        self.map.insert(value, ()).is_none()
+    }
+
+    /// Whether `value` was there (as `BTreeSet::remove`).
+    pub fn remove<Q: ?Sized + Ord>(&mut self, value: &Q) -> bool
+    where
+        T: Borrow<Q>,
+    {
+        self.map.remove(value).is_some()
+    }
+
+    pub fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
+        self.map.retain(|k, _| keep(k));
+    }
+
+    pub fn clear(&mut self) {
+        self.map.clear();
+    }
+
+    pub fn first(&self) -> Option<&T> {
+        self.map.first_key_value().map(|(k, _)| k)
+    }
+
+    pub fn last(&self) -> Option<&T> {
+        self.map.last_key_value().map(|(k, _)| k)
+    }
+}
+
+impl<T> VecSet<T> {
+    /// The values in ascending order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + ExactSizeIterator {
+        self.map.keys()
+    }
+}
+
+impl<T: Ord> FromIterator<T> for VecSet<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        VecSet { map: iter.into_iter().map(|v| (v, ())).collect() }
+    }
+}
+
+impl<T: Ord> Extend<T> for VecSet<T> {
+    fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
+        for v in iter {
+            self.insert(v);
+        }
+    }
+}
+
+impl<T> IntoIterator for VecSet<T> {
+    type Item = T;
+    type IntoIter = std::iter::Map<std::vec::IntoIter<(T, ())>, fn((T, ())) -> T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.map.into_iter().map(|(k, ())| k)
+    }
+}
+
+impl<'a, T> IntoIterator for &'a VecSet<T> {
+    type Item = &'a T;
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, (T, ())>, fn(&'a (T, ())) -> &'a T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.map.entries.iter().map(|(k, ())| k)
+    }
+}
+
+/// `{a, b, …}` in order, as a `BTreeSet` prints.
+impl<T: fmt::Debug> fmt::Debug for VecSet<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,5 +345,26 @@ mod tests {
         assert_eq!(v["SEND_OK"], 3);
         assert_eq!(v.get("EXCEPTION"), Some(&1));
         assert_eq!(v.into_iter().collect::<Vec<_>>(), b.into_iter().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_set_answers_as_a_btree_set_does() {
+        for seed in 1..20 {
+            let (mut v, mut b) = (VecSet::new(), std::collections::BTreeSet::new());
+            for (i, (k, _)) in ops(seed, 200).into_iter().enumerate() {
+                match i % 4 {
+                    0 | 1 => assert_eq!(v.insert(k), b.insert(k)),
+                    2 => assert_eq!(v.remove(&k), b.remove(&k)),
+                    _ => {
+                        v.retain(|x| x % 3 != k % 3);
+                        b.retain(|x| x % 3 != k % 3);
+                    }
+                }
+                assert_eq!(v.iter().collect::<Vec<_>>(), b.iter().collect::<Vec<_>>(), "seed {seed} step {i}");
+                assert_eq!((v.len(), v.contains(&k), v.first(), v.last()), (b.len(), b.contains(&k), b.first(), b.last()));
+            }
+            assert_eq!(format!("{v:?}"), format!("{b:?}"));
+            assert_eq!(v.into_iter().collect::<Vec<_>>(), b.into_iter().collect::<Vec<_>>());
+        }
     }
 }

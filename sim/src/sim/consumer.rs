@@ -35,6 +35,7 @@ use crate::ledger::DeliveryRecord;
 use crate::rng::Ratio;
 use crate::scenario::{Client, FailWith};
 use crate::time::{SimDuration, SimTime};
+use crate::vec_map::VecMap;
 
 /// `submitConsumeRequestLater` after a failed `sendMessageBack`.
 const LOCAL_RETRY_DELAY: SimDuration = SimDuration::from_ms(5_000);
@@ -98,8 +99,8 @@ pub(crate) struct HeldPull {
 pub(crate) struct Consumer {
     pub online: bool,
     pub epoch: u32,
-    pub queues: BTreeMap<QueueKind, QueueState>,
-    pub held: BTreeMap<QueueKind, HeldPull>,
+    pub queues: VecMap<QueueKind, QueueState>,
+    pub held: VecMap<QueueKind, HeldPull>,
     /// Consume threads busy: consuming, or blocked in a `sendMessageBack` RPC.
     pub busy_threads: u32,
     /// Consume requests waiting for a free thread (the pool's unbounded queue), in order.
@@ -141,7 +142,7 @@ impl Consumer {
             online: false,
             epoch: 0,
             queues: main.chain([QueueKind::Retry]).map(|q| (q, QueueState::default())).collect(),
-            held: BTreeMap::new(),
+            held: VecMap::new(),
             busy_threads: 0,
             waiting: VecDeque::new(),
             send_backs: BTreeSet::new(),

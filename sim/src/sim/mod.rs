@@ -39,6 +39,7 @@ use crate::queue::TimeQueue;
 use crate::rng::{SimRng, Stream};
 use crate::scenario::{limits, Fault, FlushDiskType, Scenario};
 use crate::time::{SimDuration, SimTime};
+use crate::vec_map::VecMap;
 
 pub use consumer::ConsumerView;
 pub use faults::FaultRefusal;
@@ -197,7 +198,7 @@ pub struct Node {
     /// `PullRequestHoldService`'s next check is scheduled (for this epoch).
     pub(crate) hold_check_armed: Option<u32>,
     /// Consume offsets stored on this broker, by queue.
-    pub offsets: BTreeMap<QueueKind, u64>,
+    pub offsets: VecMap<QueueKind, u64>,
     /// When it will restart, if it is down and will.
     pub restart_at: Option<SimTime>,
     /// Bytes the last crash cut from the commit log (reported by the restart's recovery).
@@ -232,7 +233,7 @@ impl Node {
             stalled_until: None,
             started_at: SimTime::ZERO,
             hold_check_armed: None,
-            offsets: BTreeMap::new(),
+            offsets: VecMap::new(),
             restart_at: None,
             truncated_by_crash: 0,
             down: None,

@@ -48,12 +48,13 @@
 //! offset, again after every long-polling round (20 s); a message the master popped before the
 //! slave's last copy of its offsets and that was not acked stays in a checkpoint nobody revives.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::{Action, Sim};
 use crate::broker::store::CopyId;
 use crate::event::{EventKind, MsgId, NodeId, QueueKind, Topic};
 use crate::time::{SimDuration, SimTime};
+use crate::vec_map::{VecMap, VecSet};
 
 /// The proxy's `receiveBatchSize` in the settings it gives a push consumer (32).
 pub(crate) const RECEIVE_BATCH_SIZE: u64 = 32;
@@ -124,9 +125,9 @@ pub(crate) struct Pop {
     /// Open checkpoints on the master, by popped copy.
     pub cks: BTreeMap<CopyId, CheckPoint>,
     /// Queues with a receive outstanding (on the wire, or held by long polling).
-    pub receiving: BTreeSet<QueueKind>,
+    pub receiving: VecSet<QueueKind>,
     /// Queues whose receive the broker holds (long polling).
-    pub held: BTreeSet<QueueKind>,
+    pub held: VecSet<QueueKind>,
     /// Messages the client holds (received, not yet acked or nacked): its process queues' cache.
     pub cached: BTreeMap<CopyId, QueueKind>,
     /// Acks and nacks the client could not deliver (the master was down): (copy, gen, nack
@@ -136,9 +137,9 @@ pub(crate) struct Pop {
     pub trace: Vec<PopTrace>,
     /// Queues whose receive a slave holds with nothing it could ever pop (its stored offset is at
     /// the queue's end): re-sending it changes nothing until the proxy's route changes.
-    pub held_on_slave: BTreeSet<QueueKind>,
+    pub held_on_slave: VecSet<QueueKind>,
     /// Each slave's in-memory pop offsets (`PopBufferMergeService.commitOffsets`), by queue.
-    pub slave_buffer: BTreeMap<(NodeId, QueueKind), super::pop_buffer_merge_service::BufferedOffset>,
+    pub slave_buffer: VecMap<(NodeId, QueueKind), super::pop_buffer_merge_service::BufferedOffset>,
 }
 
 impl Sim {
