@@ -369,7 +369,7 @@ impl Sim {
         self.emit(EventKind::Flushed { node, offset: flushed });
         if self.node(node).store.dispatch_to_flushed {
             // 5.3.x SYNC_FLUSH: `ReputMessageService` dispatches up to the flushed offset.
-            let queues: std::collections::BTreeSet<(Topic, u8)> =
+            let queues: crate::vec_map::VecSet<(Topic, u8)> =
                 self.node(node).store.range(old, flushed).iter().map(|r| (r.topic, r.queue_id)).collect();
             for (topic, queue_id) in queues {
                 self.notify_dispatch(node, topic, queue_id);

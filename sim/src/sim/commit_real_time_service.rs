@@ -9,8 +9,6 @@
 //! Only committed bytes are dispatched to consume queues and replicated; a process crash loses
 //! the uncommitted tail with the JVM's off-heap memory.
 
-use std::collections::BTreeSet;
-
 use super::{Action, Sim};
 use crate::event::{EventKind, NodeId};
 
@@ -34,7 +32,7 @@ impl Sim {
             let (from, to) = (n.store.committed, n.store.written);
             n.store.committed = to;
             n.last_commit = Some(now);
-            let queues: BTreeSet<_> = n.store.range(from, to).iter().map(|r| (r.topic, r.queue_id)).collect();
+            let queues: crate::vec_map::VecSet<_> = n.store.range(from, to).iter().map(|r| (r.topic, r.queue_id)).collect();
             self.emit(EventKind::Committed { from, to });
             // `ReputMessageService` dispatches what is now readable.
             for (topic, queue_id) in queues {

@@ -26,7 +26,7 @@
 //! queue until a later one (every 20 s). At-least-once: what was consumed since the offset the
 //! broker holds is delivered again.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
 use super::{Action, Sim};
 use crate::broker::store::CopyId;
@@ -35,7 +35,7 @@ use crate::ledger::DeliveryRecord;
 use crate::rng::Ratio;
 use crate::scenario::{Client, FailWith};
 use crate::time::{SimDuration, SimTime};
-use crate::vec_map::VecMap;
+use crate::vec_map::{VecMap, VecSet};
 
 /// `submitConsumeRequestLater` after a failed `sendMessageBack`.
 const LOCAL_RETRY_DELAY: SimDuration = SimDuration::from_ms(5_000);
@@ -106,7 +106,7 @@ pub(crate) struct Consumer {
     /// Consume requests waiting for a free thread (the pool's unbounded queue), in order.
     pub waiting: VecDeque<ConsumeRequest>,
     /// `sendMessageBack` RPCs in flight, each blocking its thread until its answer or timeout.
-    pub send_backs: BTreeSet<u32>,
+    pub send_backs: VecSet<u32>,
     pub next_rpc: u32,
     pub persist_armed: bool,
     /// A `Rebalance` is scheduled for skipped queues.
@@ -145,7 +145,7 @@ impl Consumer {
             held: VecMap::new(),
             busy_threads: 0,
             waiting: VecDeque::new(),
-            send_backs: BTreeSet::new(),
+            send_backs: VecSet::new(),
             next_rpc: 0,
             persist_armed: false,
             rebalance_armed: false,

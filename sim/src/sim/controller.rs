@@ -24,7 +24,7 @@
 //! The new master's side of the role change (and the old master's truncation when it returns)
 //! is [`super::replicas_manager`].
 
-use std::collections::BTreeSet;
+use crate::vec_map::VecSet;
 
 use super::{Action, Sim};
 use crate::event::{EventKind, NodeId};
@@ -46,7 +46,7 @@ pub struct Controller {
     /// The master epoch (1 for the group's first master).
     pub epoch: u32,
     /// The SyncStateSet, by brokerId (the master included).
-    pub sync_state_set: BTreeSet<u32>,
+    pub sync_state_set: VecSet<u32>,
     /// Reachable and running (not crashed, not partitioned away).
     pub up: bool,
     /// When the controller (re)started: its scans count from it.
@@ -62,7 +62,7 @@ pub struct Controller {
     pub(crate) rewrite: Option<Rewrite>,
     /// Slaves (brokerIds) whose HA handshake finds no consistent point with the master's epoch
     /// file: they replicate nothing from this master.
-    pub stuck: BTreeSet<u32>,
+    pub stuck: VecSet<u32>,
 }
 
 /// A master's `changeToMaster` for the epoch it already led rewrote that epoch's start.
@@ -73,7 +73,7 @@ pub(crate) struct Rewrite {
     pub epoch: u32,
     /// Slaves (brokerIds) not handshaken since, with the start their epoch file still has for
     /// `epoch`.
-    pub pending: std::collections::BTreeMap<u32, u64>,
+    pub pending: crate::vec_map::VecMap<u32, u64>,
 }
 
 impl Controller {
@@ -88,7 +88,7 @@ impl Controller {
             down_until: None,
             epoch_starts: vec![(1, 0)],
             rewrite: None,
-            stuck: BTreeSet::new(),
+            stuck: VecSet::new(),
         }
     }
 
@@ -100,7 +100,7 @@ impl Controller {
 }
 
 /// The SyncStateSet as `{0, 1}`.
-pub fn set_text(set: &BTreeSet<u32>) -> String {
+pub fn set_text(set: &VecSet<u32>) -> String {
     let ids: Vec<String> = set.iter().map(|b| b.to_string()).collect();
     format!("{{{}}}", ids.join(", "))
 }

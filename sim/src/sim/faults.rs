@@ -673,13 +673,12 @@ impl Sim {
 
     /// §4b: consumers are back on a master that lost what only a slave still holds.
     fn slave_only_copies_unreadable(&mut self) {
-        let master_copies: std::collections::BTreeSet<usize> =
-            self.master.store.records.iter().map(|r| r.copy).collect();
+        let on_master = self.copies_on(&self.master.store);
         let written = self.slaves.iter().map(|s| s.store.written).max().unwrap_or(0);
         let gap = written.saturating_sub(self.master.store.written);
         let mut orphans: Vec<usize> = Vec::new();
         for slave in &self.slaves {
-            for r in slave.store.records.iter().filter(|r| !master_copies.contains(&r.copy) && r.topic != Topic::Schedule) {
+            for r in slave.store.records.iter().filter(|r| !on_master[r.copy] && r.topic != Topic::Schedule) {
                 if !self.copies[r.copy].handled && !orphans.contains(&r.copy) {
                     orphans.push(r.copy);
                 }

@@ -93,7 +93,7 @@ impl Sim {
             self.ledger.get_mut(r.msg).replicated_at.get_or_insert(now);
         }
         self.emit(EventKind::ReplicaReceived { offset, slave });
-        let queues: std::collections::BTreeSet<(Topic, u8)> =
+        let queues: crate::vec_map::VecSet<(Topic, u8)> =
             records.iter().filter(|r| r.topic != Topic::Schedule).map(|r| (r.topic, r.queue_id)).collect();
         for (topic, queue_id) in queues {
             if dispatch_now {

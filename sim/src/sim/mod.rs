@@ -39,7 +39,7 @@ use crate::queue::TimeQueue;
 use crate::rng::{SimRng, Stream};
 use crate::scenario::{limits, Fault, FlushDiskType, Scenario};
 use crate::time::{SimDuration, SimTime};
-use crate::vec_map::VecMap;
+use crate::vec_map::{VecMap, VecSet};
 
 pub use consumer::ConsumerView;
 pub use faults::FaultRefusal;
@@ -340,7 +340,7 @@ pub struct Sim {
     /// All faults: the scenario's plus injected ones, by index.
     pub(crate) faults: Vec<Fault>,
     /// Faults in force whose end is still to come (indexes into `faults`).
-    pub(crate) active_faults: std::collections::BTreeSet<usize>,
+    pub(crate) active_faults: VecSet<usize>,
     /// Faults that could not apply: (index into `faults`, why), in the order they were due.
     pub(crate) refused: Vec<(usize, FaultRefusal)>,
     pub(crate) ledger: Ledger,
@@ -349,7 +349,7 @@ pub struct Sim {
     /// Controller mode: the controller's state (`None` in master-slave mode).
     pub(crate) ctrl: Option<controller::Controller>,
     /// Controller mode: each slave's last caught-up time (`connectionCaughtUpTimeTable`), by brokerId.
-    pub(crate) caught_up_at: BTreeMap<u32, SimTime>,
+    pub(crate) caught_up_at: VecMap<u32, SimTime>,
     /// Controller mode: the master's confirm offset.
     pub(crate) confirm_offset: u64,
     /// The brokerId the producer's route names as master (it learns a new one at its route poll).
@@ -421,7 +421,7 @@ impl Sim {
             ledger: Ledger::new(sc.producer.messages),
             in_sync_refusals: 0,
             ctrl: sc.controller_mode().then(|| controller::Controller::new(0..1 + sc.slave_count() as u32)),
-            caught_up_at: BTreeMap::new(),
+            caught_up_at: VecMap::new(),
             confirm_offset: 0,
             producer_broker: 0,
             finished: false,
@@ -556,6 +556,15 @@ impl Sim {
     /// Stored copies, by [`CopyId`].
     pub fn copies(&self) -> &[CopyInfo] {
         &self.copies
+    }
+
+    /// Which copies `store` holds, by [`CopyId`] (a bitmap over [`Self::copies`]).
+    pub(crate) fn copies_on(&self, store: &Store) -> Vec<bool> {
+        let mut on = vec![false; self.copies.len()];
+        for r in &store.records {
+            on[r.copy] = true;
+        }
+        on
     }
 
     /// Every pop of the gRPC consumer (`[consumer] client = "grpc"`) in order: its queue, times,

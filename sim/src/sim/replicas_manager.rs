@@ -41,7 +41,7 @@
 //!   nothing from this master. (A lost disk takes the broker's `brokerIdentity` file too; the
 //!   lab keeps the broker's id and models it as the same replica with an empty epoch file.)
 
-use std::collections::BTreeSet;
+use crate::vec_map::VecSet;
 
 use super::controller::set_text;
 use super::{Action, Sim};
@@ -107,7 +107,7 @@ impl Sim {
 
     /// `alterSyncStateSet` through the controller: applied when it answers (nothing while it is
     /// away).
-    fn alter_sync_state_set(&mut self, set: BTreeSet<u32>, how: &'static str) {
+    fn alter_sync_state_set(&mut self, set: VecSet<u32>, how: &'static str) {
         let Some(c) = self.ctrl.as_mut() else { return };
         if set == c.sync_state_set || !c.up {
             return;
@@ -130,7 +130,7 @@ impl Sim {
         // `lastMasterMaxOffset` is -1 before the first transfer: any ack reaches it.
         if last_master_max.is_none_or(|m| ack >= m) {
             let at = if ack == max { self.now } else { last_transfer };
-            let e = self.caught_up_at.entry(b).or_insert(at);
+            let e = self.caught_up_at.get_or_insert_with(b, || at);
             *e = (*e).max(at);
             // `maybeExpandInSyncStateSet`: caught up to the confirm offset, within this epoch.
             let c = self.ctrl.as_ref().expect("controller");
@@ -316,7 +316,7 @@ impl Sim {
             let mut pending = c.rewrite.take().map(|r| r.pending).unwrap_or_default();
             for s in &self.slaves {
                 if s.ha_epoch == epoch && !c.stuck.contains(&s.broker_id) {
-                    pending.entry(s.broker_id).or_insert(from);
+                    pending.get_or_insert_with(s.broker_id, || from);
                 }
             }
             c.rewrite = Some(super::controller::Rewrite { broker, epoch, pending });
@@ -387,13 +387,13 @@ impl Sim {
     /// A slave that finds no consistent point keeps its log, but nothing reads it while the
     /// master serves: the copies only it holds are lost to consumers.
     fn stuck_slave_copies_unread(&mut self, slave: NodeId, epoch: u32) {
-        let master_copies: BTreeSet<usize> = self.master.store.records.iter().map(|r| r.copy).collect();
+        let on_master = self.copies_on(&self.master.store);
         let orphans: Vec<usize> = self
             .node(slave)
             .store
             .records
             .iter()
-            .filter(|r| !master_copies.contains(&r.copy) && r.topic != Topic::Schedule && !self.copies[r.copy].handled)
+            .filter(|r| !on_master[r.copy] && r.topic != Topic::Schedule && !self.copies[r.copy].handled)
             .map(|r| r.copy)
             .collect();
         let now = self.now;
