@@ -10,6 +10,7 @@
 //! digest are the same. Lookups are O(log n), inserts and removes O(n): for small maps only; the
 //! simulator's large ones (messages in flight, stored records) stay B-trees.
 use std::borrow::Borrow;
+use std::collections::VecDeque;
 use std::fmt;
 
 /// An ordered map over a sorted `Vec<(K, V)>`, keys unique and ascending.
@@ -293,6 +294,111 @@ impl<T: fmt::Debug> fmt::Debug for VecSet<T> {
     }
 }
 
+/// An ordered map over a sorted `VecDeque<(K, V)>`, for maps used as queues: keys mostly
+/// inserted in ascending order and removed from the front (a process queue by offset, puts
+/// waiting for their flush or replicas, checkpoints and receipt handles by copy). Inserting at
+/// the back and removing at the front are O(1), a lookup O(log n); an insert or remove in the
+/// middle moves the shorter side. Iteration in ascending key order, as a `BTreeMap`'s.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DequeMap<K, V> {
+    entries: VecDeque<(K, V)>,
+}
+
+impl<K, V> Default for DequeMap<K, V> {
+    fn default() -> Self {
+        DequeMap { entries: VecDeque::new() }
+    }
+}
+
+impl<K: Ord, V> DequeMap<K, V> {
+    pub const fn new() -> Self {
+        DequeMap { entries: VecDeque::new() }
+    }
+
+    /// Where `key` is (`Ok`) or would go (`Err`); the back first, where new keys usually go.
+    fn find(&self, key: &K) -> Result<usize, usize> {
+        match self.entries.back() {
+            None => Err(0),
+            Some((last, _)) if *last < *key => Err(self.entries.len()),
+            _ => self.entries.binary_search_by(|(k, _)| k.cmp(key)),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn get(&self, key: &K) -> Option<&V> {
+        self.find(key).ok().map(|i| &self.entries[i].1)
+    }
+
+    pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
+        self.find(key).ok().map(|i| &mut self.entries[i].1)
+    }
+
+    pub fn contains_key(&self, key: &K) -> bool {
+        self.find(key).is_ok()
+    }
+
+    /// Inserts `value` at `key`; the value it replaces, if any (as `BTreeMap::insert`).
+    pub fn insert(&mut self, key: K, value: V) -> Option<V> {
+        match self.find(&key) {
+            Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
+            Err(i) => {
+                self.entries.insert(i, (key, value));
+                None
+            }
+        }
+    }
+
+    pub fn remove(&mut self, key: &K) -> Option<V> {
+        let i = self.find(key).ok()?;
+        self.entries.remove(i).map(|(_, v)| v)
+    }
+
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+}
+
+impl<K, V> DequeMap<K, V> {
+    /// The entries in ascending key order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&K, &V)> + ExactSizeIterator {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn iter_mut(&mut self) -> impl DoubleEndedIterator<Item = (&K, &mut V)> + ExactSizeIterator {
+        self.entries.iter_mut().map(|(k, v)| (&*k, v))
+    }
+
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &K> + ExactSizeIterator {
+        self.entries.iter().map(|(k, _)| k)
+    }
+
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + ExactSizeIterator {
+        self.entries.iter().map(|(_, v)| v)
+    }
+}
+
+impl<K, V> IntoIterator for DequeMap<K, V> {
+    type Item = (K, V);
+    type IntoIter = std::collections::vec_deque::IntoIter<(K, V)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.into_iter()
+    }
+}
+
+/// `{k: v, …}` in key order, as a `BTreeMap` prints.
+impl<K: fmt::Debug, V: fmt::Debug> fmt::Debug for DequeMap<K, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -365,6 +471,41 @@ mod tests {
             }
             assert_eq!(format!("{v:?}"), format!("{b:?}"));
             assert_eq!(v.into_iter().collect::<Vec<_>>(), b.into_iter().collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn a_deque_map_answers_as_a_btree_map_does() {
+        for seed in 1..20 {
+            let (mut v, mut b) = (DequeMap::new(), BTreeMap::new());
+            // Mostly ascending keys taken from the front, as the queues it holds, with strays.
+            let (mut next, mut front) = (0u32, 0u32);
+            for (i, (r, x)) in ops(seed, 400).into_iter().enumerate() {
+                let k = match r % 4 {
+                    0 | 1 => {
+                        next += 1 + u32::from(r % 3);
+                        next
+                    }
+                    2 => front + u32::from(r),
+                    _ => next.saturating_sub(u32::from(r)),
+                };
+                match i % 3 {
+                    0 | 1 => assert_eq!(v.insert(k, x), b.insert(k, x)),
+                    _ => {
+                        front = v.keys().next().copied().unwrap_or(front);
+                        assert_eq!(v.remove(&front), b.remove(&front));
+                        assert_eq!(v.remove(&k), b.remove(&k));
+                    }
+                }
+                if let Some(x) = v.get_mut(&k) {
+                    *x += 1;
+                    *b.get_mut(&k).unwrap() += 1;
+                }
+                assert_eq!(v.iter().collect::<Vec<_>>(), b.iter().collect::<Vec<_>>(), "seed {seed} step {i}");
+                assert_eq!((v.len(), v.get(&k), v.contains_key(&k)), (b.len(), b.get(&k), b.contains_key(&k)));
+                assert_eq!((v.keys().next(), v.keys().next_back()), (b.keys().next(), b.keys().next_back()));
+            }
+            assert_eq!(format!("{v:?}"), format!("{b:?}"));
         }
     }
 }

@@ -26,7 +26,7 @@
 //! queue until a later one (every 20 s). At-least-once: what was consumed since the offset the
 //! broker holds is delivered again.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use super::{Action, Sim};
 use crate::broker::store::CopyId;
@@ -35,7 +35,7 @@ use crate::ledger::DeliveryRecord;
 use crate::rng::Ratio;
 use crate::scenario::{Client, FailWith};
 use crate::time::{SimDuration, SimTime};
-use crate::vec_map::{VecMap, VecSet};
+use crate::vec_map::{DequeMap, VecMap, VecSet};
 
 /// `submitConsumeRequestLater` after a failed `sendMessageBack`.
 const LOCAL_RETRY_DELAY: SimDuration = SimDuration::from_ms(5_000);
@@ -54,7 +54,7 @@ pub(crate) struct QueueState {
     /// Next offset to pull.
     pub pull_offset: u64,
     /// Process queue: offset → copy, messages delivered but not finished.
-    pub pq: BTreeMap<u64, CopyId>,
+    pub pq: DequeMap<u64, CopyId>,
     /// In-memory consume offset (`ProcessQueue.removeMessage`'s answer).
     pub mem_offset: u64,
     /// The queue's one `PullRequest` is busy: on the wire, held by a broker, or deferred.

@@ -29,8 +29,6 @@ mod replicas_manager;
 mod schedule_message_service;
 mod slave_synchronize;
 
-use std::collections::BTreeMap;
-
 use crate::broker::store::{CopyId, Store};
 use crate::event::{EndReason, Event, EventKind, MsgId, NodeId, QueueKind, SendError, SendStatus, Topic};
 use crate::ledger::Ledger;
@@ -39,7 +37,7 @@ use crate::queue::TimeQueue;
 use crate::rng::{SimRng, Stream};
 use crate::scenario::{limits, Fault, FlushDiskType, Scenario};
 use crate::time::{SimDuration, SimTime};
-use crate::vec_map::{VecMap, VecSet};
+use crate::vec_map::{DequeMap, VecMap, VecSet};
 
 pub use consumer::ConsumerView;
 pub use faults::FaultRefusal;
@@ -317,7 +315,7 @@ pub struct Sim {
     pub(crate) master_started_at: SimTime,
     /// Schedule entries the master moved to `%RETRY%` since it last saved `delayOffset.json`.
     pub(crate) unsaved_moves: Vec<CopyId>,
-    pub(crate) puts: BTreeMap<u64, PendingPut>,
+    pub(crate) puts: DequeMap<u64, PendingPut>,
     pub(crate) next_put: u64,
     pub(crate) copies: Vec<CopyInfo>,
     pub(crate) producer: producer::Producer,
@@ -402,7 +400,7 @@ impl Sim {
             gts: Default::default(),
             master_started_at: SimTime::ZERO,
             unsaved_moves: Vec::new(),
-            puts: BTreeMap::new(),
+            puts: DequeMap::new(),
             next_put: 0,
             // One copy per message at least, in a run without faults.
             copies: Vec::with_capacity(sc.producer.messages as usize),

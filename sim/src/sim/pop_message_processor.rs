@@ -48,13 +48,11 @@
 //! offset, again after every long-polling round (20 s); a message the master popped before the
 //! slave's last copy of its offsets and that was not acked stays in a checkpoint nobody revives.
 
-use std::collections::BTreeMap;
-
 use super::{Action, Sim};
 use crate::broker::store::CopyId;
 use crate::event::{EventKind, MsgId, NodeId, QueueKind, Topic};
 use crate::time::{SimDuration, SimTime};
-use crate::vec_map::{VecMap, VecSet};
+use crate::vec_map::{DequeMap, VecMap, VecSet};
 
 /// The proxy's `receiveBatchSize` in the settings it gives a push consumer (32).
 pub(crate) const RECEIVE_BATCH_SIZE: u64 = 32;
@@ -123,13 +121,13 @@ pub struct PopTrace {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Pop {
     /// Open checkpoints on the master, by popped copy.
-    pub cks: BTreeMap<CopyId, CheckPoint>,
+    pub cks: DequeMap<CopyId, CheckPoint>,
     /// Queues with a receive outstanding (on the wire, or held by long polling).
     pub receiving: VecSet<QueueKind>,
     /// Queues whose receive the broker holds (long polling).
     pub held: VecSet<QueueKind>,
     /// Messages the client holds (received, not yet acked or nacked): its process queues' cache.
-    pub cached: BTreeMap<CopyId, QueueKind>,
+    pub cached: DequeMap<CopyId, QueueKind>,
     /// Acks and nacks the client could not deliver (the master was down): (copy, gen, nack
     /// backoff). The client retries them every second; the model sends them when the master is back.
     pub unsent: Vec<(CopyId, u32, Option<SimDuration>)>,

@@ -42,8 +42,6 @@
 //! Not modelled: in controller mode, a reload that falls between the master's death and the
 //! election (the model's pops stay on the master position there).
 
-use std::collections::BTreeSet;
-
 use super::{Action, Sim};
 use crate::event::{EventKind, MsgId, NodeId, SendError, SendStatus};
 use crate::scenario::ProxyMode;
@@ -58,7 +56,7 @@ pub(crate) const PROXY_ROUTE_REFRESH: SimDuration = SimDuration::from_ms(20_000)
 /// whether its cached read route names a slave (the name server listed no master at its reload).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Proxy {
-    calls: BTreeSet<(MsgId, u32)>,
+    calls: crate::vec_map::DequeMap<(MsgId, u32), ()>,
     read_slave: bool,
 }
 
@@ -154,15 +152,15 @@ impl Sim {
                 return;
             }
             BrokerReach::Ok => {
-                self.proxy.calls.insert((msg, attempt));
+                self.proxy.calls.insert((msg, attempt), ());
                 let epoch = self.master.epoch;
                 self.on_request_arrive(msg, attempt, queue, epoch);
             }
             BrokerReach::Blackhole => {
-                self.proxy.calls.insert((msg, attempt));
+                self.proxy.calls.insert((msg, attempt), ());
             }
         }
-        if self.proxy.calls.contains(&(msg, attempt)) {
+        if self.proxy.calls.contains_key(&(msg, attempt)) {
             // `scanResponseTable`: first 3 s after the proxy started, then every second.
             let due = self.now + PROXY_CALL_TIMEOUT + SimDuration::from_ms(1_000);
             let at = due.next_tick(SimTime::from_ms(3_000), SimDuration::from_ms(1_000));
@@ -172,7 +170,7 @@ impl Sim {
 
     /// The cluster-mode proxy's call to the broker timed out.
     pub(super) fn on_proxy_call_timeout(&mut self, msg: MsgId, attempt: u32) {
-        if self.proxy.calls.remove(&(msg, attempt)) {
+        if self.proxy.calls.remove(&(msg, attempt)).is_some() {
             self.proxy_reply(msg, attempt, "its call to the broker: RemotingTimeoutException", Err(SendError::ProxyTimeout));
         }
     }
@@ -180,7 +178,7 @@ impl Sim {
     /// The broker answered a gRPC client's put: the proxy converts the answer and replies.
     pub(super) fn proxy_on_broker_answer(&mut self, msg: MsgId, attempt: u32, result: Result<SendStatus, SendError>) {
         let mode = self.proxy_mode();
-        if mode == ProxyMode::Cluster && !self.proxy.calls.remove(&(msg, attempt)) {
+        if mode == ProxyMode::Cluster && self.proxy.calls.remove(&(msg, attempt)).is_none() {
             // The proxy's call had already timed out (and answered PROXY_TIMEOUT).
             return;
         }
@@ -192,7 +190,7 @@ impl Sim {
     pub(super) fn proxy_broker_connection_closed(&mut self) {
         match self.proxy_mode() {
             ProxyMode::Cluster => {
-                for (msg, attempt) in std::mem::take(&mut self.proxy.calls) {
+                for ((msg, attempt), ()) in std::mem::take(&mut self.proxy.calls) {
                     self.proxy_reply(msg, attempt, "RemotingSendRequestException", Err(SendError::InternalServerError));
                 }
             }

@@ -38,8 +38,6 @@
 //! `enableProxyAutoRenew = false`; `INVALID_RECEIPT_HANDLE` from a renewal racing a revive (the
 //! model's renewal of a revived checkpoint finds nothing).
 
-use std::collections::BTreeMap;
-
 use super::pop_message_processor::PopEnd;
 use super::{Action, Sim};
 use crate::broker::store::CopyId;
@@ -109,7 +107,7 @@ pub(crate) struct Handle {
 /// The proxy's receipt handles, by popped copy (`receiptHandleGroupMap`).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ReceiptHandles {
-    by_copy: BTreeMap<CopyId, Handle>,
+    by_copy: crate::vec_map::DequeMap<CopyId, Handle>,
     /// Handles the proxy stopped renewing with the checkpoint still open (`STOP_RENEW`, or
     /// dropped after failed renewals): (message, when, why, the pop's trace entry), for the
     /// cause chain of a message delivered twice.
