@@ -23,11 +23,14 @@ use yew::prelude::*;
 
 use crate::app::{claim_line, embed_stage, page_header, start_playback};
 use crate::components::chrome::{LangSwitch, Legend};
+use crate::components::inspector::Inspector;
+use crate::components::message_token::{look_class, mark};
 use crate::components::pipeline::Pipeline;
+use crate::components::summary::Summary;
 use crate::components::time_controls::TimeControls;
 use crate::components::tour_panel::TourPanel;
 use crate::i18n::{self, t, Key, Lang};
-use crate::layout::Orientation;
+use crate::layout::{self, Look, Motion, Orientation, TOKEN_R};
 use crate::playback::Playback;
 use crate::share::LabOptions;
 
@@ -113,20 +116,15 @@ fn first_frame(p: &FrameProps) -> Html {
     let (l, o, pb) = (p.lang, p.layout.orientation(), &p.pb);
     let sc = &pb.run.timeline.scenario;
     let noop = Callback::noop();
-    let status = html! { <p class="first-frame-status" role="status">{t(l, Key::FrameLoading)}</p> };
-    // The picture, with the status over its top (so that nothing under it moves when the lab
-    // replaces it).
-    let picture = html! {
-        <div class="first-frame-picture">
-            <Pipeline pb={pb.clone()} orientation={o} dispatch={noop.clone()} />
-            { status }
-        </div>
-    };
+    let picture = html! { <Pipeline pb={pb.clone()} orientation={o} dispatch={noop.clone()} /> };
     let controls = html! { <TimeControls pb={pb.clone()} dispatch={noop.clone()} /> };
     let body = if p.layout.embed() {
+        // In a docs column the summary's line under the controls, as the lab draws it
+        // (`compact_summary` in app.rs), so the picture's box keeps its height.
+        let summary = (o != Orientation::Wide).then(|| html! { <Summary pb={pb.clone()} dispatch={noop.clone()} compact=true /> });
         html! {
             <div class="app embed" lang={l.tag()}>
-                { embed_stage(o, html! { <>{ picture }{ controls }</> }) }
+                { embed_stage(o, html! { <>{ picture }{ controls }{ for summary }</> }) }
             </div>
         }
     } else {
@@ -141,19 +139,24 @@ fn first_frame(p: &FrameProps) -> Html {
         // The guided tour sits above the picture in one column and beside it from 1,101 px
         // (`SIDE_COLUMN_FROM_PX` in app.rs, which reads the window's width): both are drawn, the
         // stylesheet shows the one the lab will.
-        let tour = html! { <TourPanel pb={pb.clone()} dispatch={noop.clone()} /> };
+        // (Only with a tour: an empty wrapper would still take a gap in the side column.)
+        let tour = sc.tour.is_some().then(|| html! { <TourPanel pb={pb.clone()} dispatch={noop.clone()} /> });
         html! {
             <div class="app" lang={l.tag()}>
                 { page_header(l, sc.version, title, header_controls, Callback::noop()) }
                 <div class="layout-frame">
                     <div class="stage">
                         { claim_line(l, claim) }
-                        <div class="first-frame-one-column">{ tour.clone() }</div>
+                        if let Some(tour) = tour.clone() { <div class="first-frame-one-column">{ tour }</div> }
                         { picture }
                         <Legend />
                         { controls }
                     </div>
-                    <aside class="side"><div class="first-frame-side-column">{ tour }</div></aside>
+                    <aside class="side">
+                        if let Some(tour) = tour { <div class="first-frame-side-column">{ tour }</div> }
+                        <Summary pb={pb.clone()} dispatch={noop.clone()} />
+                        <Inspector pb={pb.clone()} dispatch={noop.clone()} base={AttrValue::default()} />
+                    </aside>
                 </div>
             </div>
         }
@@ -164,8 +167,48 @@ fn first_frame(p: &FrameProps) -> Html {
             <div class={classes!("first-frame", kind)} data-preset={p.preset} data-lang={lang_name(l)} data-layout={p.layout.name()}
                  inert=true aria-busy="true">
                 { body }
+                // Moved onto the time controls by `render_preset` (they stay in view).
+                <p class="first-frame-status" role="status">{t(l, Key::FrameLoading)}</p>
             </div>
         </ContextProvider<Lang>>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TokensProps {
+    pb: Playback,
+    orientation: Orientation,
+}
+
+/// The tokens at the playhead as SVG, where the lab paints them on its canvas
+/// (`token_canvas::paint_body`): the same looks, drawn by the stylesheet's `.token` / `.tok-*`
+/// rules, in the diagram's units. (The canvas is painted by the live lab's code; in the frame it
+/// would stay empty.)
+#[function_component(TokensFrame)]
+fn tokens_frame(p: &TokensProps) -> Html {
+    let pb = &p.pb;
+    let (tokens, _) = layout::tokens_with(p.orientation, &pb.run.tracks, pb.run.done.ledger(), pb.cursor, Motion::Glide);
+    html! {
+        <g class="tokens-frame">
+            { for tokens.iter().map(|tk| {
+                let (px, condensed) = layout::id_font(tk.msg);
+                let id_style = (px < layout::ID_PX).then(|| format!("font-size: {px:.2}px"));
+                let mark = if tk.look == Look::Consumed && tk.consumed > 1 {
+                    Some((format!("×{}", tk.consumed), 8.0, "mark dup"))
+                } else {
+                    mark(tk.look).filter(|_| !matches!(tk.look, Look::Lost | Look::LostUnacked)).map(|m| (m.to_string(), 7.0, "mark"))
+                };
+                html! {
+                    <g class={classes!("token", look_class(tk.look))} transform={format!("translate({:.1} {:.1})", tk.x, tk.y)}>
+                        if tk.look == Look::Replicated { <circle class="ring2" r={format!("{:.1}", TOKEN_R + 2.2)} /> }
+                        <circle class="body" r={TOKEN_R.to_string()} />
+                        if matches!(tk.look, Look::Lost | Look::LostUnacked) { <path class="cross" d="M-5.5 -5.5L5.5 5.5M5.5 -5.5L-5.5 5.5" /> }
+                        <text class="id" y={format!("{:.2}", px * 0.34)} style={id_style} textLength={condensed.map(|w| format!("{w:.1}"))}>{tk.msg}</text>
+                        if let Some((text, x, class)) = mark { <text {class} x={x.to_string()} y="-4">{text}</text> }
+                    </g>
+                }
+            }) }
+        </g>
     }
 }
 
@@ -201,6 +244,17 @@ fn drop_attributes(html: &str) -> String {
     out
 }
 
+/// The status line (drawn last in the root) moved into the time controls' section, as its last
+/// child: the stylesheet sets it on the section's top edge, which stays in view.
+fn status_on_controls(html: &str) -> String {
+    let from = html.find("<p role=\"status\" class=\"first-frame-status\">").expect("the status");
+    let to = from + html[from..].find("</p>").expect("its end") + "</p>".len();
+    let (status, rest) = (&html[from..to], format!("{}{}", &html[..from], &html[to..]));
+    let section = rest.find("class=\"time-controls\"").expect("the time controls");
+    let end = section + rest[section..].find("</section>").expect("their end");
+    format!("{}{status}{}", &rest[..end], &rest[end..])
+}
+
 /// The fragments of one preset (all languages and layouts), file name and text, rendered on the
 /// current thread (within Yew's runtime: [`render_all`]).
 async fn render_preset(preset: &'static str) -> Vec<(String, String)> {
@@ -210,7 +264,14 @@ async fn render_preset(preset: &'static str) -> Vec<(String, String)> {
         for layout in FrameLayout::ALL {
             let props = FrameProps { preset, lang, layout, pb: pb.clone() };
             let html = yew::LocalServerRenderer::<FirstFrame>::with_props(props).hydratable(false).render().await;
+            // The canvas layer (painted by the live lab's code) becomes the tokens in SVG.
+            let tokens = TokensProps { pb: pb.clone(), orientation: layout.orientation() };
+            let tokens = yew::LocalServerRenderer::<TokensFrame>::with_props(tokens).hydratable(false).render().await;
+            let (from, to) = (html.find("<foreignObject").expect("the token layer"), html.find("</foreignObject>").expect("its end"));
+            assert_eq!(html.matches("<foreignObject").count(), 1, "{preset}: one token layer");
+            let html = format!("{}{tokens}{}", &html[..from], &html[to + "</foreignObject>".len()..]);
             let html = drop_attributes(&html);
+            let html = status_on_controls(&html);
             // The picture's class, and only its (`token-list`, `pipeline-…` differ in the quotes).
             let class = " class=\"pipeline\"";
             assert_eq!(html.matches(class).count(), 1, "{preset}: one picture");
@@ -336,7 +397,8 @@ mod tests {
             depth += if html[i..].starts_with("</") { -1 } else { 1 };
             assert!(depth > 0 || i == html.len() - "</div>\n".len(), "a second root at {i}");
         }
-        assert!(html.contains(&format!("<p role=\"status\" class=\"first-frame-status\">{}</p>", t(Lang::En, Key::FrameLoading))));
+        let status = format!("<p role=\"status\" class=\"first-frame-status\">{}</p></section>", t(Lang::En, Key::FrameLoading));
+        assert!(html.contains(&status), "the status, last in the time controls");
         assert!(html.contains("<div data-orientation=\"compact\" class=\"embed-stage\">"), "the embed's picture box");
         assert!(html.contains("class=\"time-controls\""), "the time controls, drawn disabled");
     }
@@ -350,6 +412,9 @@ mod tests {
             assert!(html.contains(part), "{part} missing");
         }
         assert!(html.contains("class=\"claim\"") && html.contains("class=\"tour panel\""), "the page's claim and tour, above the picture as in the lab");
+        // Message 0, sent at t = 0, on its way out of the producer: in SVG where the lab paints its canvas.
+        let token = r#"<g transform="translate(105.0 200.0)" class="token tok-flight"><circle r="8" class="body"></circle><text y="2.58" class="id">0</text></g>"#;
+        assert!(html.contains(token) && !html.contains("<foreignObject") && !html.contains("<canvas"), "the tokens in SVG");
     }
 
     /// A Chinese fragment is in Chinese: the stations, the status, the claim (natively the
