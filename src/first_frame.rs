@@ -11,7 +11,8 @@
 //! the same wrappers the live lab draws around its diagram ([`crate::app::page_header`],
 //! [`crate::app::claim_line`], [`crate::app::embed_stage`]) so that the diagram lands where the lab
 //! will draw it; the diagram is the live [`Pipeline`]'s at t = 0 with class `pipeline-frame`
-//! instead of `pipeline` (what the browser tests wait for stays the live lab's), without
+//! instead of `pipeline`, an embed's picture box `embed-stage-frame` instead of `embed-stage`
+//! (what the browser tests wait for stays the live lab's), without
 //! `data-testid` or `id` attributes (they would name the live lab's elements twice), with a status
 //! line saying the lab is loading, and the real time controls, inert and drawn disabled.
 //!
@@ -272,10 +273,17 @@ async fn render_preset(preset: &'static str) -> Vec<(String, String)> {
             let html = format!("{}{tokens}{}", &html[..from], &html[to + "</foreignObject>".len()..]);
             let html = drop_attributes(&html);
             let html = status_on_controls(&html);
-            // The picture's class, and only its (`token-list`, `pipeline-…` differ in the quotes).
-            let class = " class=\"pipeline\"";
-            assert_eq!(html.matches(class).count(), 1, "{preset}: one picture");
-            out.push((file_name(preset, lang, layout), html.replace(class, " class=\"pipeline-frame\"") + "\n"));
+            // The picture's class, and an embed's picture box's: classes of their own, so that
+            // what the browser tests wait for (`svg.pipeline`, `.embed-stage[data-orientation=…]`)
+            // stays the live lab's; the stylesheet styles both alike.
+            let mut html = html;
+            for (live, frame) in [("pipeline", "pipeline-frame"), ("embed-stage", "embed-stage-frame")] {
+                let class = format!(" class=\"{live}\"");
+                let n = html.matches(&class).count();
+                assert_eq!(n, usize::from(live == "pipeline" || layout.embed()), "{preset} {layout:?}: one {live}");
+                html = html.replace(&class, &format!(" class=\"{frame}\""));
+            }
+            out.push((file_name(preset, lang, layout), html + "\n"));
         }
     }
     out
@@ -378,7 +386,7 @@ mod tests {
             assert_eq!(html.matches("<svg").count() - html.matches("<svg viewBox=\"-9 -9 18 18\"").count(), 1, "{layout:?}: one picture");
             assert!(html.contains(" class=\"pipeline-frame\">"), "{layout:?}: the picture's class");
             assert!(!html.contains("class=\"pipeline\"") && !html.contains("pipeline\""), "{layout:?}: not the live picture's class");
-            for attr in ["data-testid=", " id=", "aria-labelledby=", "<script", "<style", "<main", "class=\"layout\""] {
+            for attr in ["data-testid=", " id=", "aria-labelledby=", "<script", "<style", "<main", "class=\"layout\"", "class=\"embed-stage\""] {
                 assert!(!html.contains(attr), "{layout:?}: {attr} in the fragment");
             }
         }
@@ -399,7 +407,7 @@ mod tests {
         }
         let status = format!("<p role=\"status\" class=\"first-frame-status\">{}</p></section>", t(Lang::En, Key::FrameLoading));
         assert!(html.contains(&status), "the status, last in the time controls");
-        assert!(html.contains("<div data-orientation=\"compact\" class=\"embed-stage\">"), "the embed's picture box");
+        assert!(html.contains("<div data-orientation=\"compact\" class=\"embed-stage-frame\">"), "the embed's picture box");
         assert!(html.contains("class=\"time-controls\""), "the time controls, drawn disabled");
     }
 
