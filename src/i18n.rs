@@ -100,7 +100,7 @@ catalogue! {
     Speed => "speed ", "速度 ";
     SpeedLabel => "Playback speed (+ / −)", "播放速度（+ / −）";
     ScrubLabel => "Scrub simulated time (ms)", "拖动模拟时间（毫秒）";
-    FaultMark => "{0} on {1} at {2}", "{2} 向{1}注入 {0}";
+    FaultMark => "{0} at {1}", "{1} 时{0}";
     // Fault targets, for fault marks and narration.
     TargetMaster => "master", "主节点";
     TargetFirstMaster => "first master", "最初的主节点";
@@ -370,6 +370,7 @@ catalogue! {
     RegionConsuming => "consuming", "消费中";
     RegionConsumed => "consumed ✓", "消费成功 ✓";
     RetrySub => "waiting out delay levels", "按延迟级别等待重试";
+    RetrySubPop => "revived after the nack backoff, popped again", "nack 退避结束后由 revive 写入，再次被 Pop";
     DlqSub => "dead letters ☠", "死信 ☠";
     LostSub => "✕ ghosts · {0} acked, then lost", "✕ 幽灵 · {0} 条确认后丢失";
     RetryWaiting => "msg#{0} level {1}, due in {2}", "消息 {0} 级别 {1}，{2} 后到期";
@@ -405,7 +406,7 @@ catalogue! {
     SayWriteBuffer => "it was still in the off-heap write buffer (transientStorePoolEnable) when the process died", "进程崩溃时它还在堆外写缓冲区中（transientStorePoolEnable）";
     SaySkipped => "the consumer group's committed offset had moved past it after a truncation", "截断之后，消费组已提交的偏移越过了它";
     SayNeverStored => "it never reached the broker and the producer saw no success", "它没有到达 Broker，生产者也没有收到成功响应";
-    SayFault => "fault: {0} on the {1}", "故障：{1} {0}";
+    SayFault => "fault: {0}", "故障：{0}";
     SayDlq => "{0} message(s) dead-lettered to %DLQ%", "{0} 条消息进入死信队列 %DLQ%";
     SayDup => "{0} message(s) consumed again (duplicates)", "{0} 条消息被重复消费";
     SayEnded => "the run ended at {0}", "运行在 {0} 结束";

@@ -98,7 +98,11 @@ pub fn target_key(target: rmq_sim::scenario::FaultTarget) -> Key {
 }
 
 /// One announcement for what happened in `(from, to]`, or None when nothing worth saying did.
-pub fn narrate(run: &Run, from: SimTime, to: SimTime, lang: Lang) -> Option<String> {
+/// A fault in the page's words (`fault_panel::fault_words`, the label of its button), passed in
+/// by the caller so that this text module stays below the components that own those labels.
+pub type FaultWords = fn(Lang, rmq_sim::scenario::FaultKind, rmq_sim::scenario::FaultTarget) -> String;
+
+pub fn narrate(run: &Run, from: SimTime, to: SimTime, lang: Lang, fault_words: FaultWords) -> Option<String> {
     if to <= from {
         return None;
     }
@@ -110,7 +114,7 @@ pub fn narrate(run: &Run, from: SimTime, to: SimTime, lang: Lang) -> Option<Stri
     for e in &ev[lo..hi] {
         match &e.kind {
             EventKind::FaultInjected { kind, target, .. } => {
-                parts.push(tf(lang, Key::SayFault, &[&kind.name(), &t(lang, target_key(*target))]))
+                parts.push(tf(lang, Key::SayFault, &[&fault_words(lang, *kind, *target)]))
             }
             EventKind::DeadLettered { .. } => dlq += 1,
             // Controller mode (issue 20): the election, the promotion, the set, the truncation.
@@ -153,6 +157,8 @@ mod tests {
     use crate::playback::Timeline;
     use rmq_sim::scenario::presets;
 
+    const WORDS: FaultWords = crate::components::fault_panel::fault_words;
+
     fn run(id: &str) -> Run {
         Run::new(Timeline::new(presets::load(id).expect("preset")))
     }
@@ -160,18 +166,22 @@ mod tests {
     #[test]
     fn a_power_cut_is_one_summarised_sentence_in_each_language() {
         let r = run("async-flush-power-loss");
-        let en = narrate(&r, SimTime::from_ms(2_999), SimTime::from_ms(3_000), Lang::En).expect("something happened");
+        let en = narrate(&r, SimTime::from_ms(2_999), SimTime::from_ms(3_000), Lang::En, WORDS).expect("something happened");
         assert!(en.contains("messages lost: the master lost power before they were flushed"), "{en}");
-        assert!(en.contains("POWER_LOSS"), "{en}");
-        let zh = narrate(&r, SimTime::from_ms(2_999), SimTime::from_ms(3_000), Lang::Zh).expect("zh");
+        // The fault in its button's words, not the scenario file's kind (a screen reader would
+        // spell out "POWER_LOSS").
+        assert!(en.contains("fault: Cut master power"), "{en}");
+        assert!(!en.contains("POWER_LOSS"), "{en}");
+        let zh = narrate(&r, SimTime::from_ms(2_999), SimTime::from_ms(3_000), Lang::Zh, WORDS).expect("zh");
         assert!(zh.contains("条消息丢失：主节点断电时它们尚未刷盘"), "{zh}");
+        assert!(zh.contains(&format!("故障：{}", t(Lang::Zh, Key::FaultPower))) && !zh.contains("POWER_LOSS"), "{zh}");
     }
 
     #[test]
     fn quiet_stretches_say_nothing() {
         let r = run("defaults");
-        assert_eq!(narrate(&r, SimTime::ZERO, SimTime::from_ms(5), Lang::En), None);
-        assert_eq!(narrate(&r, SimTime::from_ms(5), SimTime::from_ms(5), Lang::En), None);
+        assert_eq!(narrate(&r, SimTime::ZERO, SimTime::from_ms(5), Lang::En, WORDS), None);
+        assert_eq!(narrate(&r, SimTime::from_ms(5), SimTime::from_ms(5), Lang::En, WORDS), None);
     }
 
     /// Controller mode: the election and the promotion are said when the playhead passes them,
@@ -179,21 +189,21 @@ mod tests {
     #[test]
     fn a_failover_is_narrated_from_the_election_to_the_truncation() {
         let r = run("v5-controller-failover-truncated");
-        let s = narrate(&r, SimTime::ZERO, r.end, Lang::En).expect("something");
+        let s = narrate(&r, SimTime::ZERO, r.end, Lang::En, WORDS).expect("something");
         assert!(s.contains("the controller elected broker 1 master (epoch 2)"), "{s}");
         assert!(s.contains("broker 1 is master now (epoch 2)"), "{s}");
         assert!(s.contains("broker 0 rejoined and truncated its log by"), "{s}");
-        let zh = narrate(&r, SimTime::ZERO, r.end, Lang::Zh).expect("zh");
+        let zh = narrate(&r, SimTime::ZERO, r.end, Lang::Zh, WORDS).expect("zh");
         assert!(zh.contains("控制器选举 Broker 1 为主节点（epoch 2）"), "{zh}");
         let before = r.done.events().iter().find(|e| matches!(e.kind, EventKind::MasterElected { .. })).map(|e| e.at).expect("elected");
-        let early = narrate(&r, SimTime::ZERO, SimTime(before.0 - 1), Lang::En).unwrap_or_default();
+        let early = narrate(&r, SimTime::ZERO, SimTime(before.0 - 1), Lang::En, WORDS).unwrap_or_default();
         assert!(!early.contains("elected"), "not before the playhead reaches it: {early}");
     }
 
     #[test]
     fn dead_letters_are_counted() {
         let r = run("max-reconsume-3");
-        let s = narrate(&r, SimTime::ZERO, r.end, Lang::En).expect("something");
+        let s = narrate(&r, SimTime::ZERO, r.end, Lang::En, WORDS).expect("something");
         assert!(s.contains("dead-lettered to %DLQ%"), "{s}");
         assert!(s.contains("the run ended"), "{s}");
     }

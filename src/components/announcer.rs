@@ -60,7 +60,7 @@ fn tick(latest: &RefCell<Latest>, said: &RefCell<Said>, text: &UseStateHandle<St
         s.to = pb.cursor;
         return;
     }
-    if let Some(words) = narrate(&pb.run, from, pb.cursor, l.lang) {
+    if let Some(words) = narrate(&pb.run, from, pb.cursor, l.lang, crate::components::fault_panel::fault_words) {
         text.set(words);
     }
     s.to = pb.cursor;

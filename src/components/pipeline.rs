@@ -102,6 +102,18 @@ pub fn node_badge(n: &Node, now: SimTime, lang: Lang) -> Option<String> {
     if let Some(d) = down {
         return Some(format!("{d}{restart}"));
     }
+    node_badge_short(n, now, lang)
+}
+
+/// The node's fault state without when it comes back ("✕ process down"): a narrow plate's words
+/// when the whole badge does not fit ([`badge_fit`]).
+pub fn node_badge_short(n: &Node, now: SimTime, lang: Lang) -> Option<String> {
+    match n.state {
+        NodeState::Up => {}
+        NodeState::ProcessDown => return Some(t(lang, Key::BadgeProcessDown).to_string()),
+        NodeState::MachineDown => return Some(t(lang, Key::BadgeMachineOff).to_string()),
+        NodeState::Stopped => return Some(t(lang, Key::BadgeStopped).to_string()),
+    }
     if n.stalled_until.is_some_and(|u| u > now) {
         return Some(t(lang, Key::BadgeStalled).to_string());
     }
@@ -134,16 +146,47 @@ pub fn slave_badge_area(o: Orientation) -> Rect {
 
 /// A fault state written across a region, on a plate so it stays readable over tokens
 /// ([`badge_plate`]).
-fn badge(area: Rect, text: Option<String>) -> Html {
+fn badge(area: Rect, text: Option<String>, short: Option<String>) -> Html {
     let Some(s) = text else { return html! {} };
-    let (p, k) = badge_plate(area, &s);
+    let (p, k, fit) = badge_fit(area, &s, short.as_deref());
     let style = (k < 1.0).then(|| format!("font-size: {:.2}px", 11.5 * k));
     let cx = p.x + p.w / 2.0;
+    let tip = fit.clipped.then(|| html! { <title>{s.clone()}</title> });
     html! {
         <g class="badge">
+            { for tip }
             <rect x={p.x.to_string()} y={p.y.to_string()} width={p.w.to_string()} height={p.h.to_string()} rx={(p.h / 2.0).to_string()} />
-            <text x={cx.to_string()} y={(p.y + p.h / 2.0 + 4.0 * k).to_string()} text-anchor="middle" {style}>{s}</text>
+            <text x={cx.to_string()} y={(p.y + p.h / 2.0 + 4.0 * k).to_string()} text-anchor="middle" {style}>{fit.text}</text>
         </g>
+    }
+}
+
+/// A badge's plate, scale and text. Where even the smallest plate is narrower than the words (a
+/// phone's slave: "✕ process down, back at 30.250s" ran past its plate), the `short` words
+/// ("✕ process down") if they fit, else the words cut to the plate with an ellipsis; the whole
+/// words are then the badge's tooltip (`Fit::clipped`).
+fn badge_fit(area: Rect, s: &str, short: Option<&str>) -> (Rect, f64, layout::Fit) {
+    let min_k = 8.5 / 11.5;
+    let fits = |s: &str| badge_width(s) * min_k <= area.w + 1e-9;
+    let whole = |s: &str| {
+        let (p, k) = badge_plate(area, s);
+        (p, k, layout::Fit { text: s.to_string(), px: 11.5 * k, clipped: false })
+    };
+    if fits(s) {
+        return whole(s);
+    }
+    match short {
+        Some(short) if fits(short) => {
+            let (p, k, f) = whole(short);
+            (p, k, layout::Fit { clipped: true, ..f })
+        }
+        _ => {
+            let (p, k) = badge_plate(area, s);
+            let per_char = 7.0 * k;
+            let room = ((p.w - 16.0 * k) / per_char).floor().max(1.0) as usize;
+            let cut: String = s.chars().take(room.saturating_sub(1)).collect::<String>().trim_end().to_string() + "…";
+            (p, k, layout::Fit { text: cut, px: 11.5 * k, clipped: true })
+        }
     }
 }
 
@@ -563,13 +606,24 @@ fn retry_list(pb: &Playback, a: Rect, tokens: &[layout::Token], lang: Lang) -> H
     }
 }
 
+/// `%RETRY%`'s subtitle: the remoting consumer's retries wait out delay levels in
+/// `SCHEDULE_TOPIC_XXXX` before they reach it; a POP consumer's wait (the nack's backoff) is spent
+/// invisible in the original queue, and the revive service writes the message to `%RETRY%` only
+/// when it is due, to be popped again (rocketmq-5.md §5).
+fn retry_sub(client: rmq_sim::scenario::Client) -> Key {
+    match client {
+        rmq_sim::scenario::Client::Remoting => Key::RetrySub,
+        rmq_sim::scenario::Client::Grpc => Key::RetrySubPop,
+    }
+}
+
 fn bins_view(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let g = &pb.run.timeline.scenario.consumer.group;
     // What the playhead has reached, never the run's ending before it is played (issue 24).
     let lost_n = pb.decided_by(rmq_sim::Verdict::LostAfterAck, pb.cursor);
     html! {
         <>
-            { boxed(station(o, StationId::Retry), 8.0, &format!("%RETRY%{g}"), t(lang, Key::RetrySub).into(), "st-retry") }
+            { boxed(station(o, StationId::Retry), 8.0, &format!("%RETRY%{g}"), t(lang, retry_sub(pb.run.timeline.scenario.consumer.client)).into(), "st-retry") }
             { boxed(station(o, StationId::Dlq), 8.0, &format!("%DLQ%{g}"), t(lang, Key::DlqSub).into(), "st-dlq") }
             { boxed(station(o, StationId::Lost), 8.0, t(lang, Key::StLost), tf(lang, Key::LostSub, &[&lost_n]), "st-lost") }
         </>
@@ -626,8 +680,8 @@ fn badges(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let live = pb.live.borrow();
     let m = live.master();
     let master_area = station(o, if m.is_up() { StationId::MasterDisk } else { StationId::MasterCache });
-    let slave = live.slave().map(|s| badge(slave_badge_area(o), node_badge(s, pb.cursor, lang)));
-    html! { <>{ badge(master_area, node_badge(m, pb.cursor, lang)) }{ slave.unwrap_or_default() }</> }
+    let slave = live.slave().map(|s| badge(slave_badge_area(o), node_badge(s, pb.cursor, lang), node_badge_short(s, pb.cursor, lang)));
+    html! { <>{ badge(master_area, node_badge(m, pb.cursor, lang), node_badge_short(m, pb.cursor, lang)) }{ slave.unwrap_or_default() }</> }
 }
 
 /// Whether the reader asked for reduced motion (`prefers-reduced-motion: reduce`), kept up to date.
@@ -908,7 +962,7 @@ fn promoted_badge(pb: &Playback, o: Orientation, lang: Lang) -> Html {
     let text = if badge_width(&long) <= area.w { long } else { tf(lang, Key::PromotedShort, &[&broker]) };
     html! {
         <g class="promoted" data-testid="promoted" data-broker={broker.to_string()} data-epoch={epoch.to_string()}>
-            { badge(area, Some(text)) }
+            { badge(area, Some(text), None) }
         </g>
     }
 }
@@ -1121,6 +1175,35 @@ mod tests {
         assert_eq!((p.h, k), (22.0, 1.0));
     }
 
+    /// A badge's words stay on its plate: on a phone's slave "process down, back at …" ran past
+    /// the plate's right end; cut to it, whole in the tooltip. Where they fit, they are whole.
+    #[test]
+    fn a_badges_words_stay_on_its_plate() {
+        let mut cut = 0;
+        for o in [Orientation::Wide, Orientation::Compact, Orientation::Tall] {
+            for lang in [Lang::En, Lang::Zh] {
+                let s = format!("{}{}", t(lang, Key::BadgeProcessDown), tf(lang, Key::BadgeBackAt, &[&SimTime::from_ms(30_250)]));
+                let short = t(lang, Key::BadgeProcessDown);
+                for area in [slave_badge_area(o), station(o, StationId::MasterCache)] {
+                    let (p, k, fit) = badge_fit(area, &s, Some(short));
+                    assert!(badge_width(&fit.text) * k <= p.w + 1e-9, "{o:?} {lang:?}: {:?} wider than its plate {p:?}", fit.text);
+                    if fit.clipped {
+                        // The state whole rather than the sentence cut: "✕ process down".
+                        assert_eq!(fit.text, short, "{o:?} {lang:?}");
+                        cut += 1;
+                    }
+                }
+            }
+        }
+        assert!(cut > 0, "the tall slave's plate is too narrow for the whole words");
+        // Where the whole words fit (the wide picture's slave), they are kept.
+        let s = format!("{}{}", t(Lang::En, Key::BadgeMachineOff), tf(Lang::En, Key::BadgeBackAt, &[&SimTime::from_ms(13_950)]));
+        let (_, _, fit) = badge_fit(slave_badge_area(Orientation::Wide), &s, Some(t(Lang::En, Key::BadgeMachineOff)));
+        assert_eq!((fit.text.as_str(), fit.clipped), (s.as_str(), false));
+        let (_, _, fit) = badge_fit(station(Orientation::Wide, StationId::MasterCache), "× process down", None);
+        assert_eq!((fit.text.as_str(), fit.clipped), ("× process down", false));
+    }
+
     /// After a power loss cut the master's queue to 3 entries under a consumer that had read 15,
     /// the line read "consumed to 15 of 3"; it says the queue's length now instead.
     #[test]
@@ -1146,6 +1229,17 @@ mod tests {
     /// not acked (open checkpoints on the broker: in process, or nacked) and messages nacked and
     /// waiting out their backoff — so they say different words: the queue read "1 invisible"
     /// while the group read "0 invisible" at the same moment (a message in process).
+    #[test]
+    fn the_retry_station_says_how_each_client_waits() {
+        use rmq_sim::scenario::Client;
+        assert_eq!(t(Lang::En, retry_sub(Client::Remoting)), "waiting out delay levels");
+        for lang in [Lang::En, Lang::Zh] {
+            let pop = t(lang, retry_sub(Client::Grpc));
+            assert!(!pop.contains("delay level") && !pop.contains("延迟级别"), "{lang:?}: {pop}");
+            assert!(pop.contains("nack") && (pop.contains("Pop") || pop.contains("popped")), "{lang:?}: {pop}");
+        }
+    }
+
     #[test]
     fn the_pop_queue_and_the_consumer_group_name_what_each_counts() {
         for (lang, invisible) in [(Lang::En, "invisible"), (Lang::Zh, "不可见")] {

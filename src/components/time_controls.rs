@@ -30,8 +30,7 @@ fn fault_marks(pb: &Playback, lang: Lang) -> Vec<(f64, String)> {
         .faults
         .iter()
         .map(|(at, kind, target, _)| {
-            let who = t(lang, crate::narrate::target_key(*target));
-            (at.0 as f64 / end, tf(lang, Key::FaultMark, &[&kind.name(), &who, at]))
+            (at.0 as f64 / end, tf(lang, Key::FaultMark, &[&super::fault_panel::fault_words(lang, *kind, *target), at]))
         })
         .collect()
 }
@@ -107,5 +106,25 @@ pub fn time_controls(p: &Props) -> Html {
                 { pace_note(pb, l) }
             </div>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The time bar's fault marks say each fault in its button's words ("Cut master power at
+    /// 3.000s"), never the scenario file's kind ("POWER_LOSS"), in both languages.
+    #[test]
+    fn fault_marks_use_the_buttons_words() {
+        let pb = Playback::new(rmq_sim::scenario::presets::load("async-flush-power-loss").expect("preset"));
+        for lang in [Lang::En, Lang::Zh] {
+            let marks = fault_marks(&pb, lang);
+            assert!(!marks.is_empty());
+            for (_, text) in &marks {
+                assert!(text.contains(t(lang, Key::FaultPower)), "{lang:?}: {text}");
+                assert!(!text.contains("POWER_LOSS"), "{lang:?}: {text}");
+            }
+        }
     }
 }

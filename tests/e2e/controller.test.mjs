@@ -125,7 +125,7 @@ test('the fault panel crashes the controller and stops the second slave; both su
   await page.keyboard.press('Enter');
   await expectAttr(page, 'svg.pipeline [data-testid=controller]', 'data-state', 'down');
   await expectText(page, 'svg.pipeline [data-testid=controller] .st-sub', /process down · elects nobody/);
-  await page.waitForFunction(() => window.__said.some((s) => /fault: PROCESS_CRASH on the controller/.test(s)), null, { timeout: 30000, polling: 100 });
+  await page.waitForFunction(() => window.__said.some((s) => /fault: Crash controller/.test(s)), null, { timeout: 30000, polling: 100 });
   await expectText(page, '[data-testid=fault-list]', /1\.000s Crash controller for 30\.000s/);
   // A second crash inside the first cannot apply: refused with the reason, listed nowhere.
   await expectAttr(page, 'button[data-fault=PROCESS_CRASH-controller]', 'aria-disabled', 'true');
