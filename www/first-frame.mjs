@@ -22,10 +22,10 @@ export const TALL_BELOW_PX = 760;
 /** src/embed.rs `EMBED_WIDE_FROM_PX`, `EMBED_COMPACT_FROM_PX`: an embed's arrangement by its own width. */
 export const EMBED_WIDE_FROM_PX = 1000;
 export const EMBED_COMPACT_FROM_PX = 600;
-/** Panels that are never part of a first frame: hiding them does not change it (hiding the
- *  summary or the tour may: no frame then). An unknown name is ignored by the lab, and here. */
-const OUTSIDE_FRAME = new Set(['log', 'config', 'inspector', 'faults', 'presets']);
-const PANELS = new Set([...OUTSIDE_FRAME, 'summary', 'tour']);
+/** Hiding panels changes the frame only on the page, and only the guided tour (drawn in the frame,
+ *  above or beside the picture); an embed's frame is its picture and controls, whose panels come
+ *  below them. (`share::Panel::from_name`: trimmed, any case.) */
+const hidesTour = (hide) => String(hide ?? '').split(',').some((p) => p.trim().toLowerCase() === 'tour');
 
 /** `Lang::from_tag`: the primary subtag, `en` or `zh`; anything else null. */
 export function langFromTag(tag) {
@@ -84,15 +84,14 @@ const PRESET_ID = /^[a-z0-9][a-z0-9.-]{0,63}$/;
  * What the lab starts with, from its options (read as the lab reads them), when that is exactly a
  * preset's frame at t = 0: `{ preset, lang, embed, caption }`, else `null` with `why`. Anything
  * that changes the first frame means no frame: a run link (`#run=`, the module's `run`), the
- * settings sweep (`#sweep=`), another release (`version`), panels hidden that the frame shows
- * (`hide=summary`, `hide=tour`), a preset id that is not one.
+ * settings sweep (`#sweep=`), another release (`version`), the page's guided tour hidden
+ * (`hide=tour`), a preset id that is not one (its fragment does not come either).
  */
 export function frameOptions({ embed, preset, lang, caption, hide, run, version, sweep }) {
   if (run) return { why: 'a run link' };
   if (sweep) return { why: 'the settings sweep' };
   if (version != null && cleanText(version) !== null) return { why: 'another release' };
-  const hidden = String(hide ?? '').split(',').map((p) => p.trim().toLowerCase()).filter((p) => PANELS.has(p));
-  if (hidden.some((p) => !OUTSIDE_FRAME.has(p))) return { why: 'a panel of the frame hidden' };
+  if (!embed && hidesTour(hide)) return { why: 'the guided tour hidden' };
   const id = preset ?? DEFAULT_PRESET;
   if (!PRESET_ID.test(id)) return { why: 'not a preset' };
   return { preset: id, lang, embed: !!embed, caption: caption == null ? null : cleanText(caption) };
