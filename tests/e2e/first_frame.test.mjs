@@ -63,16 +63,22 @@ async function gzipOf(paths) {
   return total;
 }
 
-/** In `scope` (a page, frame or element handle's root): the first-frame's or the live diagram's
- *  geometry: the svg's viewBox, each station's box (in order) and text. */
+/** In `scope` (a page, frame or element): the first-frame's or the live diagram's geometry: the
+ *  svg's viewBox, each station's box (in order) and text. Boxes are relative to the lab's own
+ *  origin: its document, or for a module mount its host element (a page moves it when an iframe
+ *  above it grows to its lab's height). */
 async function geometry(scope, svgSelector) {
-  return scope.locator(svgSelector).first().evaluate((svg) => ({
-    viewBox: svg.getAttribute('viewBox'),
-    stations: [...svg.querySelectorAll('.station')].map((s) => {
-      const r = s.getBoundingClientRect();
-      return { x: r.x, y: r.y, w: r.width, h: r.height, text: s.textContent.replace(/\s+/g, ' ').trim() };
-    }),
-  }));
+  return scope.locator(svgSelector).first().evaluate((svg) => {
+    const host = svg.getRootNode().host;
+    const o = host ? host.getBoundingClientRect() : { x: 0, y: 0 };
+    return {
+      viewBox: svg.getAttribute('viewBox'),
+      stations: [...svg.querySelectorAll('.station')].map((s) => {
+        const r = s.getBoundingClientRect();
+        return { x: r.x - o.x, y: r.y - o.y, w: r.width, h: r.height, text: s.textContent.replace(/\s+/g, ' ').trim() };
+      }),
+    };
+  });
 }
 
 function assertSameGeometry(frame, live, what) {
