@@ -22,10 +22,13 @@ export const TALL_BELOW_PX = 760;
 /** src/embed.rs `EMBED_WIDE_FROM_PX`, `EMBED_COMPACT_FROM_PX`: an embed's arrangement by its own width. */
 export const EMBED_WIDE_FROM_PX = 1000;
 export const EMBED_COMPACT_FROM_PX = 600;
-/** Hiding panels changes the frame only on the page, and only the guided tour (drawn in the frame,
- *  above or beside the picture); an embed's frame is its picture and controls, whose panels come
- *  below them. (`share::Panel::from_name`: trimmed, any case.) */
-const hidesTour = (hide) => String(hide ?? '').split(',').some((p) => p.trim().toLowerCase() === 'tour');
+/** The panels a frame draws, whose hiding (`hide=`) would change it: the page's guided tour, summary
+ *  and inspector (above or beside the picture), an embed's summary line under its controls. The other
+ *  panels come below, drawn by the live lab only. (`share::Panel::from_name`: trimmed, any case.) */
+const IN_PAGE_FRAME = ['tour', 'summary', 'inspector'];
+const IN_EMBED_FRAME = ['summary'];
+const hidesFramePanel = (hide, embed) => String(hide ?? '').split(',')
+  .some((p) => (embed ? IN_EMBED_FRAME : IN_PAGE_FRAME).includes(p.trim().toLowerCase()));
 
 /** `Lang::from_tag`: the primary subtag, `en` or `zh`; anything else null. */
 export function langFromTag(tag) {
@@ -84,14 +87,15 @@ const PRESET_ID = /^[a-z0-9][a-z0-9.-]{0,63}$/;
  * What the lab starts with, from its options (read as the lab reads them), when that is exactly a
  * preset's frame at t = 0: `{ preset, lang, embed, caption }`, else `null` with `why`. Anything
  * that changes the first frame means no frame: a run link (`#run=`, the module's `run`), the
- * settings sweep (`#sweep=`), another release (`version`), the page's guided tour hidden
- * (`hide=tour`), a preset id that is not one (its fragment does not come either).
+ * settings sweep (`#sweep=`), another release (`version`), a panel the frame draws hidden (the page's
+ * `hide=tour|summary|inspector`, an embed's `hide=summary`), a preset id that is not one (its fragment
+ * does not come either).
  */
 export function frameOptions({ embed, preset, lang, caption, hide, run, version, sweep }) {
   if (run) return { why: 'a run link' };
   if (sweep) return { why: 'the settings sweep' };
   if (version != null && cleanText(version) !== null) return { why: 'another release' };
-  if (!embed && hidesTour(hide)) return { why: 'the guided tour hidden' };
+  if (hidesFramePanel(hide, embed)) return { why: 'a panel of the frame hidden' };
   const id = preset ?? DEFAULT_PRESET;
   if (!PRESET_ID.test(id)) return { why: 'not a preset' };
   return { preset: id, lang, embed: !!embed, caption: caption == null ? null : cleanText(caption) };
@@ -150,7 +154,7 @@ function addCaption(root, caption) {
   const p = document.createElement('p');
   p.className = 'embed-caption';
   p.textContent = caption.slice(0, 200);
-  const at = root.querySelector('[data-caption-slot]') || root.querySelector('.embed-stage');
+  const at = root.querySelector('[data-caption-slot]') || root.querySelector('.embed-stage-frame, .embed-stage');
   if (at && at.parentNode) at.parentNode.insertBefore(p, at);
   else root.prepend(p);
 }

@@ -220,7 +220,9 @@ test('no frame where the lab does not start at a preset\'s t = 0; the lab still 
   await noFrame(link, 'a #run= link');
   await noFrame(`${server.url}?preset=no-such-preset&lang=en`, 'an unknown preset');
   await noFrame(`${server.url}?preset=async-flush-power-loss&version=5.3.3&lang=en`, 'another release');
-  await noFrame(`${server.url}?preset=whole-path&hide=tour&lang=en`, 'a panel of the frame hidden');
+  await noFrame(`${server.url}?preset=whole-path&hide=tour&lang=en`, 'the page\'s tour hidden');
+  await noFrame(`${server.url}?preset=whole-path&hide=log,inspector&lang=en`, 'the page\'s inspector hidden');
+  await noFrame(`${server.url}?embed=1&preset=whole-path&hide=summary&lang=en`, 'an embed\'s summary hidden');
   await noFrame(`${server.url}?lang=en#sweep=`, 'the settings sweep', { ready: '[data-testid=sweep-toggle]' });
 });
 
