@@ -111,6 +111,42 @@ fn initial_lang() -> Lang {
     i18n::negotiate(&search, &nav)
 }
 
+/// The playback a lab starts with ([`crate::share::resolve_start`]'s run, paused at its playhead:
+/// a preset's at t = 0), also drawn ahead of time as its first frame (`src/first_frame.rs`).
+pub(crate) fn start_playback(start: &crate::share::Start) -> Playback {
+    let mut p = Playback::from_timeline(start.timeline.clone(), start.playhead);
+    p.speed = start.view.speed.unwrap_or(p.speed);
+    p.selected = start.view.selected;
+    p
+}
+
+// The wrappers around the picture, shared with the first frame drawn ahead of time
+// (`src/first_frame.rs`, issue 23), so that its diagram lands where the lab will draw it.
+
+/// The page's header line: the name, the tagline with the release, the scenario's title, then
+/// `controls` (the language switch, the sweep's button) and the help button.
+pub(crate) fn page_header(l: Lang, version: rmq_sim::RocketMqVersion, title: String, controls: Html, on_help: Callback<MouseEvent>) -> Html {
+    html! {
+        <header class="top">
+            <div class="brand"><h1>{"losslab"}</h1><span class="tag" data-testid="tagline">{tf(l, Key::Tagline, &[&version])}</span></div>
+            // One header line on a desktop: a long title ends in an ellipsis, whole in its tooltip.
+            <p class="scenario-name" data-testid="scenario-name" title={title.clone()}>{title}</p>
+            { controls }
+            <button id="help-button" class="help-button" onclick={on_help} aria-keyshortcuts="?" aria-haspopup="dialog">{t(l, Key::HelpButton)}</button>
+        </header>
+    }
+}
+
+/// The preset's claim at the top of the page's picture column.
+pub(crate) fn claim_line(l: Lang, claim: Option<&str>) -> Html {
+    html! { if let Some(c) = claim { <p class="claim">{t(l, Key::ClaimPrefix)}{c.to_string()}</p> } }
+}
+
+/// An embedded lab's picture box (`inner`: the picture and its controls), arranged for `o`.
+pub(crate) fn embed_stage(o: Orientation, inner: Html) -> Html {
+    html! { <div class="embed-stage" data-orientation={o.name()}>{ inner }</div> }
+}
+
 #[derive(Properties, PartialEq, Default)]
 pub struct AppProps {
     /// Options from `mount_lab`; `None`: read from the page's URL (`?preset=`, `?embed=1…`, `#run=`).
@@ -193,12 +229,7 @@ struct LabProps {
 #[function_component(Lab)]
 fn lab(props: &LabProps) -> Html {
     let (opts, start) = (props.opts.clone(), props.start.clone());
-    let pb = use_reducer(|| {
-        let mut p = Playback::from_timeline(start.timeline.clone(), start.playhead);
-        p.speed = start.view.speed.unwrap_or(p.speed);
-        p.selected = start.view.selected;
-        p
-    });
+    let pb = use_reducer(|| start_playback(&start));
     let current = use_state(|| start.preset.map(AttrValue::from));
     let lang = use_state(|| match props.zh_problem {
         Some(_) => Lang::En,
@@ -373,13 +404,15 @@ fn lab(props: &LabProps) -> Html {
                 { banner }
                 if let Some(why) = &zh_state { <p class="extra-failed" role="alert" data-testid="lang-failed">{crate::lang_load::FAILED}{why.clone()}</p> }
                 if let Some(c) = &opts.caption { <p class="embed-caption" data-testid="caption">{c.clone()}</p> }
-                <div class="embed-stage" data-orientation={orientation.name()}>
-                    <Pipeline pb={state.clone()} {orientation} dispatch={dispatch.clone()} />
-                    <TimeControls pb={state.clone()} dispatch={dispatch.clone()} />
-                    // In a docs column the summary is one line under Play (the whole panel folded
-                    // under it), so diagram + controls + summary fit 700 px (issue 24 item 6).
-                    if shows(Panel::Summary) && compact_summary { <Summary pb={per_event.clone()} dispatch={dispatch.clone()} compact=true /> }
-                </div>
+                { embed_stage(orientation, html! {
+                    <>
+                        <Pipeline pb={state.clone()} {orientation} dispatch={dispatch.clone()} />
+                        <TimeControls pb={state.clone()} dispatch={dispatch.clone()} />
+                        // In a docs column the summary is one line under Play (the whole panel folded
+                        // under it), so diagram + controls + summary fit 700 px (issue 24 item 6).
+                        if shows(Panel::Summary) && compact_summary { <Summary pb={per_event.clone()} dispatch={dispatch.clone()} compact=true /> }
+                    </>
+                }) }
                 // The other panels two to a row where the column has room (≥ 600 px: a docs
                 // column), so that every panel but the log and the configuration fits 1,200 px.
                 if [Panel::Tour, Panel::Faults, Panel::Inspector, Panel::Presets].into_iter().any(shows) || (shows(Panel::Summary) && !compact_summary) {
@@ -406,14 +439,12 @@ fn lab(props: &LabProps) -> Html {
         <ContextProvider<crate::compare::LanesCtx> context={crate::compare::LanesCtx::new(&lanes)}>
         <div class="app">
             <a class="skip" href="#time-controls">{t(l, Key::SkipToControls)}</a>
-            <header class="top">
-                <div class="brand"><h1>{"losslab"}</h1><span class="tag" data-testid="tagline">{tf(l, Key::Tagline, &[&sc.version])}</span></div>
-                // One header line on a desktop: a long title ends in an ellipsis, whole in its tooltip.
-                <p class="scenario-name" data-testid="scenario-name" title={title.clone()}>{title}</p>
-                <LangSwitch lang={l} on_change={on_lang} loading={*zh_fetch == ZhFetch::Loading} problem={zh_state.clone()} />
-                <crate::sweep::OpenButton sweep={sweep.clone()} open={sweep_open.clone()} {pause} />
-                <button id="help-button" class="help-button" onclick={open_help} aria-keyshortcuts="?" aria-haspopup="dialog">{t(l, Key::HelpButton)}</button>
-            </header>
+            { page_header(l, sc.version, title, html! {
+                <>
+                    <LangSwitch lang={l} on_change={on_lang} loading={*zh_fetch == ZhFetch::Loading} problem={zh_state.clone()} />
+                    <crate::sweep::OpenButton sweep={sweep.clone()} open={sweep_open.clone()} {pause} />
+                </>
+            }, open_help) }
             { banner }
             if let Some(link) = &*sweep {
                 <ExtraSlot mount="mount_sweep" base={AttrValue::from(lab_base.clone())} on_event={on_sweep_event}
@@ -422,7 +453,7 @@ fn lab(props: &LabProps) -> Html {
             }
             <main class="layout" hidden={*sweep_open}>
                 <div class="stage">
-                    if let Some(c) = claim { <p class="claim">{t(l, Key::ClaimPrefix)}{c}</p> }
+                    { claim_line(l, claim) }
                     // The tour above the picture only in one column: beside it (the side column's top)
                     // on a desktop, so the picture's bottom row stays above the sticky time controls.
                     if shows(Panel::Tour) && !side_column { <TourPanel pb={per_event.clone()} dispatch={dispatch.clone()} /> }

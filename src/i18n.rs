@@ -444,6 +444,8 @@ catalogue! {
     KeyFaultNote => "Faults are injected at the playhead with the duration chosen in the fault panel.", "故障在播放头处注入，持续时间取故障面板中的选择。";
     // The extras module's slot (src/extras.rs): its first use fetches a second wasm module.
     ExtraLoading => "Loading this part of the lab…", "正在加载这部分功能…";
+    // The first frame drawn ahead of time (src/first_frame.rs, issue 23), until the lab mounts.
+    FrameLoading => "Loading the lab: it starts in a moment…", "正在加载实验室，马上就好…";
     ExtraFailed => "This part of the lab could not be loaded: ", "这部分功能无法加载：";
     TomlLoading => "Reading this text: loading the full TOML parser…", "正在读取这段文本：加载完整的 TOML 解析器…";
     LinkLoading => "Opening the link: loading the full TOML parser for its scenario…", "正在打开链接：为其场景加载完整的 TOML 解析器…";

@@ -8,6 +8,7 @@
 //! [`keyboard`] the key map, [`narrate`] the live region's sentences, [`tomledit`] lets form fields rewrite the scenario
 //! text, and [`components`] are the views, one file each.
 
+pub mod dom;
 pub mod eventinfo;
 pub mod i18n;
 pub mod keyboard;
@@ -32,6 +33,8 @@ pub mod lang_load;
 pub mod extras_host;
 pub mod mount;
 pub mod js_api;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod first_frame;
 
 pub use app::App;
 

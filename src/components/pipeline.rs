@@ -688,7 +688,8 @@ fn badges(pb: &Playback, o: Orientation, lang: Lang) -> Html {
 #[hook]
 fn use_reduced_motion() -> bool {
     let query = "(prefers-reduced-motion: reduce)";
-    let mql = || web_sys::window().and_then(|w| w.match_media(query).ok().flatten());
+    // Through the shim: this initialiser also runs when the first frame is rendered natively.
+    let mql = || crate::dom::window().and_then(|w| w.match_media(query).ok().flatten());
     let reduced = use_state(|| mql().is_some_and(|m| m.matches()));
     {
         let reduced = reduced.setter();
