@@ -26,7 +26,9 @@ if (!existsSync(join(root, 'node_modules', 'esbuild'))) {
 }
 const { transformSync } = await import('esbuild');
 
-for (const [name, loader] of [['losslab-web.js', 'js'], ['losslab-extras.js', 'js'], ['style.css', 'css']]) {
+// first-frame.mjs: the page's loader imports it before the first diagram (issue 23 item 2), so its
+// bytes are part of that figure; its exports keep their names.
+for (const [name, loader] of [['losslab-web.js', 'js'], ['losslab-extras.js', 'js'], ['style.css', 'css'], ['first-frame.mjs', 'js']]) {
   const file = join(staging, name);
   if (!existsSync(file)) {
     console.error(`minify.mjs: ${name} is missing from the build`);

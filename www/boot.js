@@ -1,5 +1,6 @@
 // losslab boot check: until the app starts, index.html shows a "Loading the lab…" box
-// (#losslab-boot); the app removes it when it mounts. If the lab's code cannot load, this script
+// (#losslab-boot), hidden behind the lab's first frame when one is drawn (www/first-frame.mjs);
+// the app removes it when it mounts. If the lab's code cannot load, this script
 // says so in that box, with the fix, instead of leaving a blank page or a blank iframe.
 //
 // The usual cause: in <iframe sandbox="allow-scripts"> the page has an opaque origin, so its module
@@ -35,6 +36,10 @@
     var box = document.getElementById('losslab-boot');
     if (failed || !box) return; // already said, or the app is running
     failed = true;
+    // A first frame drawn while the wasm loaded (www/first-frame.mjs) goes: the box says why no lab comes.
+    var frames = document.querySelectorAll('.first-frame');
+    for (var i = 0; i < frames.length; i++) frames[i].remove();
+    box.hidden = false;
     var sandboxed = self.origin === 'null';
     var z = zh();
     box.className = 'boot failed';

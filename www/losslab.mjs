@@ -30,19 +30,28 @@
 // (losslab-extras.js / _bg.wasm), fetched on the first call of run, check, presets, events or
 // sweep (or when a lab first opens its settings sweep), so a page that only mounts labs never
 // fetches it. Each mount is an independent lab that leaves the page's URL and keyboard alone.
-import init, * as wasm from './losslab-web.js';
+import { mountFirstFrame, mountFrameOptions } from './first-frame.mjs';
 
 // Loading the wasm runs the app's `main`, which would mount a full lab on <body>: tell it not to.
 globalThis.__losslabNoAutostart = true;
 
 const here = (path) => new URL(path, import.meta.url).href;
 let ready = null;
+let loaded = false;
 let sheet = null;
 let worker = null;
 
-/** Loads the lab's wasm once. */
+/** The lab module's JS glue (losslab-web.js), once loaded. */
+let wasm = null;
+
+/** Loads the lab's JS glue and wasm once (imported here, not at the top: a mount draws its first
+ *  frame before any of the lab's code is requested). */
 function load() {
-  if (!ready) ready = init({ module_or_path: here('./losslab-web_bg.wasm') });
+  if (!ready) {
+    ready = import(here('./losslab-web.js'))
+      .then((m) => m.default({ module_or_path: here('./losslab-web_bg.wasm') }).then(() => { wasm = m; loaded = true; }));
+    ready.catch(() => { ready = null; });
+  }
   return ready;
 }
 
@@ -95,7 +104,7 @@ function labSheet() {
  */
 export async function mount(element, options = {}) {
   if (!(element instanceof Element)) throw new TypeError('losslab mount: element must be a DOM Element');
-  const [, css] = await Promise.all([load(), labSheet()]);
+  options = options ?? {};
   let shadow = element.shadowRoot;
   if (!shadow) {
     try {
@@ -104,10 +113,29 @@ export async function mount(element, options = {}) {
       throw new TypeError(`losslab mount: a <${element.localName}> cannot hold a lab (no shadow root); use a <div>`);
     }
   }
-  shadow.adoptedStyleSheets = [css];
+  // The first frame (issue 23 item 2, www/first-frame.mjs): a lab that starts at a preset's t = 0
+  // (no `run`, no `version`) is drawn from a small static fragment, with the lab's stylesheet, before
+  // the wasm is requested (or while another mount's request is under way); the live lab replaces it.
+  const f = loaded ? { why: 'the lab is loaded' } : mountFrameOptions(options);
+  let css;
+  if (f.preset) {
+    css = await labSheet();
+    shadow.adoptedStyleSheets = [css];
+    const frameBox = document.createElement('div');
+    frameBox.className = 'lab-host';
+    shadow.replaceChildren(frameBox);
+    await mountFirstFrame(frameBox, shadow, f, here('./'));
+    await load();
+  } else {
+    [, css] = await Promise.all([load(), labSheet()]);
+    shadow.adoptedStyleSheets = [css];
+  }
   const box = document.createElement('div');
   box.className = 'lab-host';
-  shadow.replaceChildren(box);
+  // The frame (if any) stays before the live lab's box until the live diagram is in it.
+  const frame = shadow.querySelector('.lab-host > .first-frame');
+  if (frame) shadow.append(box);
+  else shadow.replaceChildren(box);
   wasm.mount_lab(box, { ...options, base: here('./') });
   element.setAttribute('data-losslab', 'mounted');
   return element;
