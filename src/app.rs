@@ -27,7 +27,7 @@ use crate::playback::{Action, Playback};
 use crate::share::{LabOptions, Panel, ViewOpts};
 
 /// Narrower than this (CSS px), the picture is drawn tall instead of wide.
-const TALL_BELOW_PX: f64 = 760.0;
+pub(crate) const TALL_BELOW_PX: f64 = 760.0;
 /// From this window width (CSS px) the page has a side column beside the picture (www/style.css,
 /// `@media (max-width: 1100px)` stacks them): the lanes' cards go there, else under the picture.
 const SIDE_COLUMN_FROM_PX: f64 = 1101.0;

@@ -320,6 +320,7 @@ pub fn render(preset: &'static str, lang: Lang, layout: FrameLayout) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::share::Panel;
     use std::path::Path;
 
     fn dir() -> std::path::PathBuf {
@@ -453,5 +454,63 @@ mod tests {
     fn first_frame_drops_ids_and_test_ids_from_tags_only() {
         let html = r#"<g id="a" data-testid="b" title="x > id=y"><text data-x="1" aria-labelledby="c">say id="d" here</text></g>"#;
         assert_eq!(drop_attributes(html), r#"<g title="x > id=y"><text data-x="1">say id="d" here</text></g>"#);
+    }
+
+    /// The page's loader (`www/first-frame.mjs`) picks a fragment with rules it mirrors from the
+    /// lab; a drift would show a wrong frame at some widths or for some options, which the
+    /// browser tests only sample. Each mirrored value must equal the lab's own.
+    #[test]
+    fn first_frame_loader_mirrors_the_labs_constants() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("www/first-frame.mjs");
+        let js = std::fs::read_to_string(&path).expect("www/first-frame.mjs");
+        // `export const NAME = value;` or `const NAME = value;`, the value's text.
+        let value = |name: &str| -> String {
+            let line = js.lines().find(|l| l.trim_start().trim_start_matches("export ").starts_with(&format!("const {name} =")));
+            let line = line.unwrap_or_else(|| panic!("www/first-frame.mjs has no `const {name} = …;`"));
+            line.split_once('=').expect("=").1.trim().trim_end_matches(';').trim().to_string()
+        };
+        let number = |name: &str| -> f64 { value(name).parse().unwrap_or_else(|e| panic!("{name}: {e}")) };
+        assert_eq!(value("DEFAULT_PRESET"), format!("'{}'", crate::DEFAULT_PRESET), "DEFAULT_PRESET differs from src/lib.rs");
+        assert_eq!(number("TALL_BELOW_PX"), crate::app::TALL_BELOW_PX, "TALL_BELOW_PX differs from src/app.rs");
+        assert_eq!(number("EMBED_WIDE_FROM_PX"), crate::embed::EMBED_WIDE_FROM_PX, "EMBED_WIDE_FROM_PX differs from src/embed.rs");
+        assert_eq!(number("EMBED_COMPACT_FROM_PX"), crate::embed::EMBED_COMPACT_FROM_PX, "EMBED_COMPACT_FROM_PX differs from src/embed.rs");
+        // The fragments' names, as `file_name` writes them.
+        assert!(js.contains("first-frame/${preset}.${lang}.${layout}.html") && DIR == "www/first-frame", "the fragment's URL differs from file_name()");
+        assert_eq!(file_name("p", Lang::Zh, FrameLayout::EmbedTall), "p.zh.embed-tall.html");
+        for layout in FrameLayout::ALL {
+            assert!(js.contains(&format!("'{}'", layout.name())), "layout {:?} ('{}') is not in www/first-frame.mjs", layout, layout.name());
+        }
+        // The panels the frame draws (hiding one changes the frame, so the loader draws none):
+        // read from the fragments themselves, every layout of a preset with a guided tour.
+        let panel_class = |p: Panel| match p {
+            Panel::Log => "event-log",
+            Panel::Config => "config",
+            Panel::Summary => "summary",
+            Panel::Inspector => "inspector",
+            Panel::Faults => "fault-panel",
+            Panel::Presets => "presets",
+            Panel::Tour => "tour",
+        };
+        let all = render_ids(&[crate::DEFAULT_PRESET]);
+        assert!(presets::load(crate::DEFAULT_PRESET).is_some_and(|sc| sc.tour.is_some()), "the default preset has a tour");
+        for (embed, list) in [(false, "IN_PAGE_FRAME"), (true, "IN_EMBED_FRAME")] {
+            let drawn: Vec<&str> = Panel::ALL
+                .into_iter()
+                .filter(|p| {
+                    all.iter().filter(|(name, _)| name.contains(".embed-") == embed).any(|(_, html)| {
+                        html.split("<section").skip(1).any(|tag| {
+                            let tag = &tag[..tag.find('>').unwrap_or(0)];
+                            tag.split("class=\"").nth(1).and_then(|c| c.split('"').next()).is_some_and(|c| c.split(' ').any(|c| c == panel_class(*p)))
+                        })
+                    })
+                })
+                .map(|p| p.name())
+                .collect();
+            let mut mirrored: Vec<String> = value(list).trim_matches(|c| c == '[' || c == ']').split(',').map(|s| s.trim().trim_matches('\'').to_string()).filter(|s| !s.is_empty()).collect();
+            mirrored.sort();
+            let mut drawn: Vec<String> = drawn.into_iter().map(str::to_string).collect();
+            drawn.sort();
+            assert_eq!(mirrored, drawn, "{list} in www/first-frame.mjs: the panels the {} frame draws", if embed { "embed" } else { "page" });
+        }
     }
 }

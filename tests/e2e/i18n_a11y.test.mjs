@@ -120,7 +120,8 @@ test('keyboard only: play, cut the master power, open a lost message, hear about
   await page.waitForSelector('#lost-list button');
   await page.waitForFunction(() => /lost: the master lost power before/.test(document.querySelector('[data-testid=announcer]').textContent), null, { timeout: 5000 });
   const said = await page.textContent('[data-testid=announcer]');
-  assert.match(said, /POWER_LOSS/);
+  assert.match(said, /fault: Cut master power/, "the fault in its button's words");
+  assert.doesNotMatch(said, /POWER_LOSS/);
   await kb.press('l');
   await eventually(async () => assert.equal(await page.evaluate(() => document.activeElement.matches('#lost-list button')), true, 'L focuses the first lost message'));
   await kb.press('Enter');
