@@ -242,3 +242,37 @@ test('a wasm that cannot load while the frame is shown: the boot box says so', {
   assert.equal(await page.locator('.first-frame').count(), 0, 'the frame gave way to the failure box');
   await ctx.close();
 });
+
+// The loader's reading of the URL, without a browser: the same options the lab reads
+// (src/share.rs LabOptions::from_url, src/i18n.rs negotiate), each case that changes the first frame.
+test('the URL rules: which page starts at a preset\'s t = 0 frame, in which language and layout', async () => {
+  const ff = await import('../../www/first-frame.mjs');
+  const page = (search, hash = '', langs = ['en-US']) => ff.pageFrameOptions(search, hash, langs);
+  assert.deepEqual(page(''), { preset: 'whole-path', lang: 'en', embed: false, caption: null }, 'no query: the default preset');
+  assert.equal(page('?preset=async-flush-power-loss&lang=zh').lang, 'zh');
+  assert.equal(page('?preset=x', '', ['zh-CN', 'en']).lang, 'zh', 'the browser\'s first language the lab speaks');
+  assert.equal(page('?lang=fr', '', ['de', 'zh-TW']).lang, 'zh', 'a language the lab does not speak: the browser\'s');
+  assert.equal(page('?lang=ZH_cn').lang, 'zh', 'the primary subtag, any case');
+  assert.equal(page('?lang=zh&lang=en').lang, 'en', 'the last lang= (as from_url)');
+  assert.equal(page('?embed=1&preset=whole-path').embed, true);
+  assert.equal(page('?embed=0&preset=whole-path').embed, false);
+  assert.equal(page('?embed=1&caption=A%20b+c').caption, 'A b c');
+  assert.equal(page('?preset=whole-path&id=x&lock=1&hide=log,config,faults&foo=bar').preset, 'whole-path', 'options that do not change the frame');
+  assert.equal(page('?embed=1&preset=whole-path&hide=inspector,tour').preset, 'whole-path', 'an embed draws neither');
+  for (const [search, hash, why] of [
+    ['?preset=whole-path', '#run=v1.abc', 'a run link'],
+    ['?preset=whole-path', '#x=1&run=v1.abc', 'a run link'],
+    ['', '#sweep=1', 'the settings sweep'],
+    ['?preset=whole-path&version=5.3.3', '', 'another release'],
+    ['?preset=whole-path&hide=Tour', '', 'the page\'s tour hidden'],
+    ['?preset=whole-path&hide=summary', '', 'the page\'s summary hidden'],
+    ['?embed=1&preset=whole-path&hide=summary', '', 'an embed\'s summary hidden'],
+    ['?preset=../etc/passwd', '', 'not a preset id'],
+    ['?preset=%3Cb%3E', '', 'not a preset id'],
+  ]) assert.equal(page(search, hash).preset, undefined, `${search}${hash}: ${why}`);
+  assert.equal(page('?embed=1&preset=whole-path', '#sweep=1').preset, 'whole-path', 'an embed never opens the sweep page');
+  assert.equal(page('?preset=whole-path&version=').preset, 'whole-path', 'an empty version is none');
+  assert.deepEqual([ff.layoutFor(false, 759), ff.layoutFor(false, 760), ff.layoutFor(true, 599), ff.layoutFor(true, 600), ff.layoutFor(true, 999), ff.layoutFor(true, 1000)],
+    ['page-tall', 'page-wide', 'embed-tall', 'embed-compact', 'embed-compact', 'embed-wide']);
+  assert.equal(ff.fragmentUrl('http://h/lab/', 'whole-path', 'zh', 'page-tall'), 'http://h/lab/first-frame/whole-path.zh.page-tall.html');
+});
