@@ -267,11 +267,15 @@ for (const r of page.render) {
   const budget = r.messages <= 1000 ? 16.7 : 33;
   const ratio = r.lab.p95 / r.baseline.p95;
   fig('rendering', `${n0(r.messages)} messages in flight: frame time p50 / p95`, `${n0(r.lab.p50, 1)} / ${n0(r.lab.p95, 1)} ms (${n0(r.lab.peakTokens)} tokens)`,
-    r.messages <= 100 ? '≤ 2× baseline' : `p95 ≤ ${budget} ms, ≤ 2× baseline`, `plain tokens: ${n0(r.baseline.p50, 1)} / ${n0(r.baseline.p95, 1)} ms`,
-    `${n0(ratio, 2)}× baseline p95`, ratio <= 2 && (r.messages <= 100 || r.lab.p95 <= budget + 0.5),
+    // Issue 23 item 3: 5,000 in flight at p95 ≤ 33 ms, or, where software canvas is the floor,
+    // within 1.1× of the plain-canvas baseline measured in the same run.
+    r.messages <= 100 ? '≤ 2× baseline' : r.messages >= 5000 ? `p95 ≤ ${budget} ms, or ≤ 1.1× baseline` : `p95 ≤ ${budget} ms, ≤ 2× baseline`,
+    `plain tokens: ${n0(r.baseline.p50, 1)} / ${n0(r.baseline.p95, 1)} ms`,
+    `${n0(ratio, 2)}× baseline p95`,
+    r.messages >= 5000 ? (r.lab.p95 <= budget + 0.5 || ratio <= 1.1) : ratio <= 2 && (r.messages <= 100 || r.lab.p95 <= budget + 0.5),
     r.lab.p95 > 2 * r.baseline.p95
       ? 'over twice the baseline: the lab\'s per-frame work beyond the blits (Yew re-rendering the app, the time controls and the diagram\'s token layer, `layout::tokens_with` over every message) grew; plan: profile (CDP Profiler on this page) and move the playhead out of the app\'s reducer into a context only the moving layers read.'
-      : 'within 2× of the baseline, over the absolute budget: tokens are drawn on one canvas from a sprite atlas (src/components/token_canvas.rs) and the panels skip frames between events (`playback::use_per_event`), so the lab costs about what the plain canvas baseline does; profiled (CDP Profiler, 5,000 in flight, 2.5 s): ~56% of main-thread time is `drawImage` (one ~4 µs blit per token, software canvas: the bench runs Chromium with --disable-gpu on a shared 2-core machine) and ~30% raster/compositing, the lab\'s own wasm ~5%. Plan: composite the sprites in wasm into one ImageData per frame (one putImageData instead of N drawImage calls), or draw instanced quads with WebGL where a GPU exists; and cull tokens drawn exactly under a later one (5,000 on one link overlap ~8 to a pixel).');
+      : 'over the absolute budget and over 1.1× the baseline at p95 (the medians are equal: the lab misses a third vsync on more frames than the bare canvas does): tokens are drawn on one canvas from a sprite atlas (src/components/token_canvas.rs) and the panels skip frames between events (`playback::use_per_event`); the lab\'s remaining per-frame work beyond the baseline\'s blits is computing the moving tokens\' positions and the diagram\'s render; profiled (before this run\'s frame-allocation and CSS-read removals) (CDP Profiler, 5,000 in flight, 2.5 s): ~56% of main-thread time is `drawImage` (one ~4 µs blit per token, software canvas: the bench runs Chromium with --disable-gpu on a shared 2-core machine) and ~30% raster/compositing, the lab\'s own wasm ~5%. Plan: composite the sprites in wasm into one ImageData per frame (one putImageData instead of N drawImage calls), or draw instanced quads with WebGL where a GPU exists; and cull tokens drawn exactly under a later one (5,000 on one link overlap ~8 to a pixel).');
 }
 
 // Sweep.
