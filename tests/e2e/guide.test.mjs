@@ -120,6 +120,13 @@ for (const lang of ['en', 'zh']) {
         const want = version ? versionReport(preset, version) : report(preset);
         await el.scrollIntoViewIfNeeded();
         await page.waitForFunction((e) => e.dataset.losslab === 'mounted' && e.shadowRoot?.querySelector('svg.pipeline'), el, { timeout: 60000 });
+        // Like the iframes above, a mounted lab first draws for the window's width, then for its own
+        // once its ResizeObserver has measured it: wait (with a deadline) for its own arrangement
+        // before reading it; the assertions below still fail on a lab that never gets there.
+        await page.waitForFunction((e) => {
+          const o = e.shadowRoot.querySelector('.embed-stage')?.dataset.orientation;
+          return e.closest('.losslab-pair') ? o && o !== 'wide' : o === 'compact';
+        }, el, { timeout: 15000 }).catch(() => {});
         const shown = await el.evaluate((e) => ({
           lang: e.shadowRoot.querySelector('.app.embed').getAttribute('lang'),
           digest: e.shadowRoot.querySelector('[data-testid=summary] .digest').textContent.match(/([0-9a-f]{12})/)[1],
