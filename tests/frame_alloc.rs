@@ -10,7 +10,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::rc::Rc;
 
-use losslab_web::components::token_canvas::FrameBufs;
+use losslab_web::components::token_canvas::{Cover, FrameBufs};
 use losslab_web::layout::{self, Motion, Orientation, Tracks};
 use rmq_sim::scenario::presets;
 use rmq_sim::{SimTime, Sim};
@@ -74,19 +74,22 @@ fn playing_a_run_allocates_no_token_list_after_the_first_frames() {
         let times = playheads(&sim, 61);
         for o in [Orientation::Wide, Orientation::Tall] {
             let mut bufs = FrameBufs::default();
+            let mut cover = Cover::default();
             // The canvas keeps the frame it drew last until the next one comes.
             let mut shown: Option<Rc<Vec<layout::Token>>> = None;
-            let play = |bufs: &mut FrameBufs, shown: &mut Option<Rc<Vec<layout::Token>>>| {
+            let play = |bufs: &mut FrameBufs, cover: &mut Cover, shown: &mut Option<Rc<Vec<layout::Token>>>| {
                 for t in &times {
                     let (frame, overflow) = bufs.next(|out, scratch| layout::tokens_into(out, scratch, o, &tracks, sim.ledger(), *t, Motion::Glide));
                     std::hint::black_box(overflow);
+                    // Which blits the canvas skips (tokens hidden whole under a later one).
+                    std::hint::black_box(cover.hidden(&frame, 2.0, 23.0).len());
                     *shown = Some(frame);
                 }
             };
             // Twice through, so that both buffers in turn have held every frame's tokens.
-            play(&mut bufs, &mut shown);
-            play(&mut bufs, &mut shown);
-            let n = allocations(|| play(&mut bufs, &mut shown));
+            play(&mut bufs, &mut cover, &mut shown);
+            play(&mut bufs, &mut cover, &mut shown);
+            let n = allocations(|| play(&mut bufs, &mut cover, &mut shown));
             assert_eq!(n, 0, "{id} {o:?}: {n} allocations while playing {} frames", times.len());
             // What each frame cost before: a new list (and its scratch) per frame.
             let fresh = allocations(|| {
@@ -141,4 +144,24 @@ fn a_frame_still_held_is_never_written_into() {
 
 fn token(msg: u32) -> layout::Token {
     layout::Token { msg, x: 0.0, y: 0.0, look: layout::Look::InFlight, place: layout::Place::Producer, moving: false, consumed: 0, progress: 1.0 }
+}
+
+#[test]
+fn thousands_in_flight_on_one_link_are_blitted_once_a_pixel() {
+    // The rendering benchmark's run (bench.rs `bench_run_link`): 5,000 sends over 10 s, 20 s on
+    // the wire, the playhead at 10 s: every message on the producer's link at once.
+    let mut sc = losslab_web::bench::bench_scenario("defaults", 5_000, 2_000).expect("preset");
+    sc.network.latency = rmq_sim::SimDuration::from_ms(20_000);
+    sc.producer.send_msg_timeout = sc.producer.send_msg_timeout.max(rmq_sim::SimDuration::from_ms(80_000));
+    let mut sim = Sim::new(&sc);
+    sim.run();
+    let tracks = Tracks::build(sim.events(), sim.ledger());
+    let (tokens, _) = layout::tokens_with(Orientation::Wide, &tracks, sim.ledger(), SimTime::from_ms(10_000), Motion::Glide);
+    let moving = tokens.iter().filter(|t| t.moving).count();
+    assert!(moving >= 4_900, "{moving} of 5,000 in flight");
+    let mut cover = Cover::default();
+    // At 1.5 bitmap pixels per unit (about a 1,440 px page at devicePixelRatio 2 is 2.6).
+    let blits = cover.hidden(&tokens, 1.5, 23.0).iter().filter(|h| !**h).count();
+    assert!(blits * 5 < tokens.len(), "{blits} blits for {} tokens: the stacked ones are skipped", tokens.len());
+    assert!(blits >= 100, "{blits} blits: each place along the link is still drawn");
 }

@@ -9,7 +9,8 @@
 //! buttons (one per drawn token, re-rendered per event, not per frame); a click on the canvas is
 //! hit-tested against the tokens drawn last. The canvas also answers `canvas.tokens()` with what
 //! it drew last (`[{msg, x, y, look, moving, progress}]`, in diagram units), for tests and for
-//! the diagram download, which has no DOM node to read a token from.
+//! the diagram download, which has no DOM node to read a token from, and `canvas.blits()` with
+//! how many sprites that frame copied (fewer where tokens stack: [`Cover`]).
 
 use std::cell::RefCell;
 use std::f64::consts::TAU;
@@ -335,20 +336,86 @@ impl Atlas {
     }
 }
 
+/// What the canvas keeps between frames to blit them: the sprite atlas, and the memory of the
+/// pass that finds the hidden blits.
+#[derive(Default)]
+struct Blitter {
+    atlas: Option<Atlas>,
+    cover: Cover,
+}
+
+/// Where a token's sprite is blitted: its top-left corner in whole bitmap pixels, so a blit is a copy.
+fn blit_origin(t: &Token, scale: f64, cell: f64) -> (i32, i32) {
+    ((t.x * scale - cell / 2.0).round() as i32, (t.y * scale - cell / 2.0).round() as i32)
+}
+
+/// Whether a token's sprite sets every pixel inside its outline at full opacity (so a copy of
+/// it blitted on top hides everything beneath but the anti-aliased rim).
+fn opaque(look: Look, consumed: u32) -> bool {
+    style(look).alpha >= 1.0 || (look == Look::Consumed && consumed > 1)
+}
+
+/// Which blits of a frame a later token hides whole. A token is skipped when a later one has
+/// the same sprite shape (look, and consumed once or more) at the same whole pixel and is
+/// opaque: it covers every pixel the earlier one would set, except the anti-aliased rim they
+/// share, which stacked copies would only darken. Thousands in flight on one link stack tens to
+/// a pixel; the frame then blits each place once instead of once per message (issue 23 item 3).
+/// Kept between frames, so that a frame allocates nothing once it has grown to the run's size.
+#[derive(Default)]
+pub struct Cover {
+    taken: std::collections::HashSet<(i32, i32, Look, u32)>,
+    hidden: Vec<bool>,
+}
+
+impl Cover {
+    /// For each of `tokens` (in drawing order, at `scale` bitmap pixels per unit, sprites
+    /// `cell` pixels wide): whether a later token hides it.
+    pub fn hidden(&mut self, tokens: &[Token], scale: f64, cell: f64) -> &[bool] {
+        self.taken.clear();
+        self.hidden.clear();
+        self.hidden.resize(tokens.len(), false);
+        for (i, t) in tokens.iter().enumerate().rev() {
+            let (x, y) = blit_origin(t, scale, cell);
+            let key = (x, y, t.look, t.consumed.min(2));
+            if self.taken.contains(&key) {
+                self.hidden[i] = true;
+            } else if opaque(t.look, t.consumed) {
+                self.taken.insert(key);
+            }
+        }
+        &self.hidden
+    }
+}
+
 /// Draws `tokens` (diagram units) at `scale` bitmap pixels per unit: one blit per token from
 /// the atlas (at whole pixels, so a blit is a copy), then the marks, the selection and focus.
-fn draw(ctx: &CanvasRenderingContext2d, canvas: &HtmlCanvasElement, tokens: &[Token], scale: f64, p: &CanvasProps, pal: &Palette, atlas: &mut Option<Atlas>) {
+/// Returns how many sprites it blitted (tokens hidden whole by a later one are skipped: [`Cover`]).
+fn draw(
+    ctx: &CanvasRenderingContext2d,
+    canvas: &HtmlCanvasElement,
+    tokens: &[Token],
+    scale: f64,
+    p: &CanvasProps,
+    pal: &Palette,
+    kept: &mut Blitter,
+) -> u32 {
+    let Blitter { atlas, cover } = kept;
     let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
     ctx.clear_rect(0.0, 0.0, f64::from(canvas.width()), f64::from(canvas.height()));
     if atlas.as_ref().is_none_or(|a| a.scale != scale || a.theme != pal.key || a.slots.len() >= ATLAS_MAX) {
         *atlas = Atlas::new(scale, pal.key.clone());
     }
-    let Some(a) = atlas.as_mut() else { return };
+    let Some(a) = atlas.as_mut() else { return 0 };
     let c = f64::from(a.cell);
-    for t in tokens {
+    let mut blits = 0;
+    for (t, hidden) in tokens.iter().zip(cover.hidden(tokens, scale, c)) {
+        if *hidden {
+            continue;
+        }
         let (sx, sy) = a.slot(t.look, t.msg, t.consumed, pal);
-        let (dx, dy) = ((t.x * scale - c / 2.0).round(), (t.y * scale - c / 2.0).round());
-        let _ = ctx.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(&a.canvas, sx, sy, c, c, dx, dy, c, c);
+        let (dx, dy) = blit_origin(t, scale, c);
+        let _ = ctx.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(&a.canvas, sx, sy, c, c, f64::from(dx), f64::from(dy), c, c);
+        blits += 1;
     }
     let _ = ctx.set_transform(scale, 0.0, 0.0, scale, 0.0, 0.0);
     ctx.set_text_align("center");
@@ -378,6 +445,7 @@ fn draw(ctx: &CanvasRenderingContext2d, canvas: &HtmlCanvasElement, tokens: &[To
             ctx.stroke();
         }
     }
+    blits
 }
 
 /// The topmost token under (`x`, `y`) in diagram units (drawn last is on top).
@@ -422,21 +490,26 @@ fn at(e: &MouseEvent, canvas: &HtmlCanvasElement, width: f64, height: f64) -> Op
 pub fn token_canvas(p: &CanvasProps) -> Html {
     let node = use_node_ref();
     let drawn: Rc<RefCell<Rc<Vec<Token>>>> = use_mut_ref(|| Rc::new(Vec::new()));
-    let atlas: Rc<RefCell<Option<Atlas>>> = use_mut_ref(|| None);
-    // `canvas.tokens()`, installed once; dropped (and removed) with the component.
+    let blitter: Rc<RefCell<Blitter>> = use_mut_ref(Blitter::default);
+    // How many sprites the last frame blitted (fewer than its tokens where they stack).
+    let blits: Rc<std::cell::Cell<u32>> = use_memo((), |_| std::cell::Cell::new(0));
+    // `canvas.tokens()` and `canvas.blits()`, installed once; dropped (and removed) with the component.
     {
-        let (node, drawn) = (node.clone(), drawn.clone());
+        let (node, drawn, blits) = (node.clone(), drawn.clone(), blits.clone());
         use_effect_with((), move |_| {
             let canvas = node.cast::<HtmlCanvasElement>();
             let f = Closure::<dyn Fn() -> JsValue>::new(move || tokens_js(&drawn.borrow()));
+            let g = Closure::<dyn Fn() -> JsValue>::new(move || JsValue::from(blits.get()));
             if let Some(c) = &canvas {
                 let _ = js_sys::Reflect::set(c, &JsValue::from_str("tokens"), f.as_ref());
+                let _ = js_sys::Reflect::set(c, &JsValue::from_str("blits"), g.as_ref());
             }
             move || {
                 if let Some(c) = &canvas {
                     let _ = js_sys::Reflect::delete_property(c, &JsValue::from_str("tokens"));
+                    let _ = js_sys::Reflect::delete_property(c, &JsValue::from_str("blits"));
                 }
-                drop(f);
+                drop((f, g));
             }
         });
     }
@@ -459,7 +532,8 @@ pub fn token_canvas(p: &CanvasProps) -> Html {
     }
     // Every render is a frame: draw it (after Yew committed, so the canvas is laid out).
     {
-        let (node, drawn, frame, atlas, palette) = (node.clone(), drawn.clone(), p.frame.0.clone(), atlas.clone(), palette.clone());
+        let (node, drawn, frame, blitter, palette) = (node.clone(), drawn.clone(), p.frame.0.clone(), blitter.clone(), palette.clone());
+        let blits = blits.clone();
         let (width, selected, focused, on_select) = (p.width, p.selected, p.focused, p.on_select.clone());
         let height = p.height;
         use_effect(move || {
@@ -471,7 +545,7 @@ pub fn token_canvas(p: &CanvasProps) -> Html {
             };
             let pal = palette.borrow_mut().get(|| Palette::read(&canvas), Palette::complete);
             let props = CanvasProps { frame: Frame(frame.clone()), width, height, selected, focused, on_select };
-            draw(&ctx, &canvas, &frame, scale, &props, &pal, &mut atlas.borrow_mut());
+            blits.set(draw(&ctx, &canvas, &frame, scale, &props, &pal, &mut blitter.borrow_mut()));
         });
     }
     let onclick = {
@@ -574,6 +648,42 @@ mod tests {
         assert_eq!(hit(&ts, 93.0, 100.0), Some(1));
         assert_eq!(hit(&ts, 100.0, 100.0 + TOKEN_R + 2.0), None);
         assert_eq!(hit(&[], 0.0, 0.0), None);
+    }
+
+    fn at(msg: u32, x: f64, look: Look, consumed: u32) -> Token {
+        Token { look, consumed, ..tok(msg, x, 50.0) }
+    }
+
+    /// The tokens of `ts` whose blits are drawn, at 2 bitmap pixels per unit, 23-pixel sprites.
+    fn drawn(ts: &[Token]) -> Vec<u32> {
+        let mut cover = Cover::default();
+        let hidden = cover.hidden(ts, 2.0, 23.0).to_vec();
+        ts.iter().zip(hidden).filter(|(_, h)| !h).map(|(t, _)| t.msg).collect()
+    }
+
+    #[test]
+    fn a_token_is_skipped_only_under_a_later_opaque_copy_of_its_shape_at_the_same_pixel() {
+        // Three in flight on the same pixel (x 100.0 and 100.2 round to the same one at 2 px/unit):
+        // only the last is blitted.
+        assert_eq!(drawn(&[at(1, 100.0, Look::InFlight, 0), at(2, 100.2, Look::InFlight, 0), at(3, 100.0, Look::InFlight, 0)]), vec![3]);
+        // Half a unit on is another pixel: both drawn.
+        assert_eq!(drawn(&[at(1, 100.0, Look::InFlight, 0), at(2, 100.5, Look::InFlight, 0)]), vec![1, 2]);
+        // Another look has another outline (a replicated token's outer ring, another dash): both drawn.
+        assert_eq!(drawn(&[at(1, 100.0, Look::Replicated, 0), at(2, 100.0, Look::Durable, 0)]), vec![1, 2]);
+        assert_eq!(drawn(&[at(1, 100.0, Look::Durable, 0), at(2, 100.0, Look::Replicated, 0)]), vec![1, 2]);
+        // A later token only hides what is beneath it, never what is drawn after it.
+        assert_eq!(drawn(&[at(1, 100.0, Look::Durable, 0), at(2, 300.0, Look::Durable, 0), at(3, 100.0, Look::Durable, 0)]), vec![2, 3]);
+    }
+
+    #[test]
+    fn translucent_tokens_are_never_skipped() {
+        for look in [Look::Lost, Look::LostUnacked, Look::Truncated, Look::Invisible] {
+            assert_eq!(drawn(&[at(1, 100.0, look, 0), at(2, 100.0, look, 0)]), vec![1, 2], "{look:?} shows what is beneath");
+        }
+        // Consumed once is drawn faded; consumed twice (a duplicate) opaque.
+        assert_eq!(drawn(&[at(1, 100.0, Look::Consumed, 1), at(2, 100.0, Look::Consumed, 1)]), vec![1, 2]);
+        assert_eq!(drawn(&[at(1, 100.0, Look::Consumed, 3), at(2, 100.0, Look::Consumed, 2)]), vec![2]);
+        assert_eq!(drawn(&[at(1, 100.0, Look::Consumed, 1), at(2, 100.0, Look::Consumed, 2)]), vec![1, 2]);
     }
 
     #[test]
