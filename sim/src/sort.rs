@@ -41,15 +41,8 @@ mod tests {
 
     /// Pairs (key, original position) with many equal keys: stability shows in the positions.
     fn pairs(seed: u64, n: usize) -> Vec<(u8, usize)> {
-        let mut x = seed | 1;
-        (0..n)
-            .map(|i| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                ((x % 7) as u8, i)
-            })
-            .collect()
+        let mut rng = crate::rng::SimRng::stream(seed, crate::rng::Stream::Disk);
+        (0..n).map(|i| (rng.below(7) as u8, i)).collect()
     }
 
     #[test]

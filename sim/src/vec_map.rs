@@ -404,17 +404,10 @@ mod tests {
     use super::*;
     use std::collections::BTreeMap;
 
-    /// A stream of (key, value) pairs with repeats, from a fixed xorshift.
+    /// A stream of (key, value) pairs with repeats, from the simulator's own seeded generator.
     fn ops(seed: u64, n: usize) -> Vec<(u8, u32)> {
-        let mut x = seed | 1;
-        (0..n)
-            .map(|i| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                ((x % 23) as u8, i as u32)
-            })
-            .collect()
+        let mut rng = crate::rng::SimRng::stream(seed, crate::rng::Stream::Disk);
+        (0..n).map(|i| (rng.below(23) as u8, i as u32)).collect()
     }
 
     #[test]
