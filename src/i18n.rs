@@ -1061,22 +1061,14 @@ mod tests {
     fn only_the_extras_module_and_tests_link_the_compiled_in_chinese() {
         // The lab module's size depends on it: whatever calls builtin_zh links the Chinese column.
         let allowed = ["src/i18n.rs", "src/extras_host.rs", "src/extras_main.rs"];
-        let mut stack = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
-        let mut bad = Vec::new();
-        while let Some(dir) = stack.pop() {
-            for e in std::fs::read_dir(&dir).expect("src").flatten() {
-                let path = e.path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.extension().is_some_and(|x| x == "rs") {
-                    let rel = path.strip_prefix(env!("CARGO_MANIFEST_DIR")).expect("rel").to_string_lossy().replace('\\', "/");
-                    let text = std::fs::read_to_string(&path).expect("read");
-                    if !allowed.contains(&rel.as_str()) && text.contains("builtin_zh") {
-                        bad.push(rel);
-                    }
-                }
-            }
-        }
+        let bad: Vec<_> = walkdir::WalkDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))
+            .into_iter()
+            .map(|e| e.expect("src").into_path())
+            .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+            .map(|p| (p.strip_prefix(env!("CARGO_MANIFEST_DIR")).expect("rel").to_string_lossy().replace('\\', "/"), p))
+            .filter(|(rel, p)| !allowed.contains(&rel.as_str()) && std::fs::read_to_string(p).expect("read").contains("builtin_zh"))
+            .map(|(rel, _)| rel)
+            .collect();
         assert!(bad.is_empty(), "{bad:?} link the compiled-in Chinese into the lab module");
     }
 

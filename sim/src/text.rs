@@ -708,18 +708,12 @@ mod tests {
     /// the built lab for one of these sentences).
     #[test]
     fn only_the_text_module_reads_the_compiled_in_chinese() {
-        let mut stack = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
-        let mut bad = Vec::new();
-        while let Some(dir) = stack.pop() {
-            for e in std::fs::read_dir(&dir).expect("src").flatten() {
-                let path = e.path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.file_name().is_some_and(|n| n != "text.rs") && std::fs::read_to_string(&path).expect("read").contains("builtin_zh") {
-                    bad.push(path.display().to_string());
-                }
-            }
-        }
+        let bad: Vec<_> = walkdir::WalkDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))
+            .into_iter()
+            .map(|e| e.expect("src").into_path())
+            .filter(|p| p.is_file() && p.file_name().is_some_and(|n| n != "text.rs"))
+            .filter(|p| std::fs::read_to_string(p).expect("read").contains("builtin_zh"))
+            .collect();
         assert!(bad.is_empty(), "{bad:?} read the compiled-in Chinese");
     }
 
