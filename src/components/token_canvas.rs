@@ -342,6 +342,8 @@ impl Atlas {
 struct Blitter {
     atlas: Option<Atlas>,
     cover: Cover,
+    /// Each token's sprite in the atlas, this frame.
+    origins: Vec<(f64, f64)>,
 }
 
 /// Where a token's sprite is blitted: its top-left corner in whole bitmap pixels, so a blit is a copy.
@@ -399,7 +401,7 @@ fn draw(
     pal: &Palette,
     kept: &mut Blitter,
 ) -> u32 {
-    let Blitter { atlas, cover } = kept;
+    let Blitter { atlas, cover, origins } = kept;
     let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
     ctx.clear_rect(0.0, 0.0, f64::from(canvas.width()), f64::from(canvas.height()));
     if atlas.as_ref().is_none_or(|a| a.scale != scale || a.theme != pal.key || a.slots.len() >= ATLAS_MAX) {
@@ -407,12 +409,17 @@ fn draw(
     }
     let Some(a) = atlas.as_mut() else { return 0 };
     let c = f64::from(a.cell);
+    // Every sprite the frame needs is painted before the first blit: a canvas drawn from right
+    // after it changed is copied whole (the atlas is megabytes), so painting between blits cost
+    // a copy per new sprite. Hidden tokens get theirs too, so the atlas settles after one frame
+    // however the stacks reshuffle as tokens move.
+    origins.clear();
+    origins.extend(tokens.iter().map(|t| a.slot(t.look, t.msg, t.consumed, pal)));
     let mut blits = 0;
-    for (t, hidden) in tokens.iter().zip(cover.hidden(tokens, scale, c)) {
+    for ((t, hidden), (sx, sy)) in tokens.iter().zip(cover.hidden(tokens, scale, c)).zip(origins.iter().copied()) {
         if *hidden {
             continue;
         }
-        let (sx, sy) = a.slot(t.look, t.msg, t.consumed, pal);
         let (dx, dy) = blit_origin(t, scale, c);
         let _ = ctx.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(&a.canvas, sx, sy, c, c, f64::from(dx), f64::from(dy), c, c);
         blits += 1;
