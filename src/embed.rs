@@ -70,7 +70,9 @@ impl PartialEq for UrlState {
 
 /// Keeps `?…#run=v1.…` in sync on meaningful changes: at once when a run is loaded or a fault
 /// injected, 200 ms after the last seek / selection / speed / language change (a scrub drag
-/// writes once).
+/// writes once). While the lab sits untouched at a preset's t = 0 the address is the plain query
+/// (`?preset=…&lang=…`, [`share::query_reproduces`]), which reproduces that run and for which the
+/// page draws its first frame before the wasm (`www/first-frame.mjs`): so a reload does too.
 #[hook]
 pub fn use_url_sync(enabled: bool, state: UrlState) {
     let last_run = use_mut_ref(|| None::<Rc<Run>>);
@@ -84,11 +86,7 @@ pub fn use_url_sync(enabled: bool, state: UrlState) {
         if *enabled {
             let write = {
                 let s = s.clone();
-                move || {
-                    let t = s.cursor.unwrap_or(SimTime::ZERO);
-                    let body = share::encode_run(&s.run.timeline, t, &s.view);
-                    replace_url(&share::run_url(&location_path(), &s.query, &body));
-                }
+                move || replace_url(&share::page_url(&location_path(), &s.query, &s.run.timeline, s.cursor, &s.view))
             };
             let new_run = !last_run.borrow().as_ref().is_some_and(|r| Rc::ptr_eq(r, &s.run));
             // A new run, language, selection, speed or query is written at once; only the
