@@ -144,10 +144,15 @@ pub fn embed_orientation(width: f64) -> Orientation {
 }
 
 /// The width of `root` (CSS px), kept up to date with a `ResizeObserver` when `enabled`; `None`
-/// until it is first measured or when not enabled.
+/// when not enabled. It starts from `initial()` (called once: the width the lab's box had before
+/// its first render), so the first render already has the lab's own arrangement; `None` from it
+/// means unknown until `root` is first measured.
 #[hook]
-pub fn use_own_width(enabled: bool, root: NodeRef) -> Option<f64> {
-    let width = use_state(|| None::<f64>);
+pub fn use_own_width<F>(enabled: bool, root: NodeRef, initial: F) -> Option<f64>
+where
+    F: FnOnce() -> Option<f64>,
+{
+    let width = use_state_eq(move || if enabled { initial() } else { None });
     {
         let width = width.setter();
         use_effect_with(enabled, move |enabled| {
@@ -171,6 +176,13 @@ pub fn use_own_width(enabled: bool, root: NodeRef) -> Option<f64> {
         });
     }
     *width
+}
+
+/// The width of this document's box (CSS px, without a scrollbar): an iframe embed's own width
+/// before its first render, as `www/first-frame.mjs` reads it for the frame's layout.
+pub fn document_width() -> Option<f64> {
+    let el = web_sys::window()?.document()?.document_element()?;
+    Some(f64::from(el.client_width())).filter(|w| *w > 0.0)
 }
 
 /// `{ type: "losslab:height", height, id }` to `window.parent`, if there is one.

@@ -119,6 +119,10 @@ pub struct LabOptions {
     pub report_height: bool,
     /// Space and arrow keys drive playback (document-wide, so off for module mounts).
     pub keys: bool,
+    /// The width (CSS px) of the element a module mount draws into, measured by `mount_lab` before
+    /// the first render, so that an embedded lab's first render already has its own arrangement
+    /// (`embed::embed_orientation`) rather than the window's; `None` for the lab's own page.
+    pub own_width: Option<f64>,
 }
 
 impl LabOptions {
@@ -160,6 +164,7 @@ impl LabOptions {
             sync_url: false,
             report_height: false,
             keys: false,
+            own_width: None,
         }
     }
 
