@@ -65,8 +65,11 @@ fn window_width() -> f64 {
 
 /// The page's arrangement by the window's width; an embedded lab's by its own width
 /// ([`crate::embed::use_own_width`]), since a module mount sits in a docs column of a wide window.
+/// That width is known before the first render (`own_width`: the element `mount::mount_lab` draws
+/// into; an iframe's document), so the first render is already the lab's own arrangement, as the
+/// static first frame drawn before it (`www/first-frame.mjs` `layoutFor`).
 #[hook]
-fn use_orientation(embed: bool, root: NodeRef) -> (Orientation, f64) {
+fn use_orientation(embed: bool, own_width: Option<f64>, root: NodeRef) -> (Orientation, f64) {
     let width = use_state(window_width);
     {
         let width = width.clone();
@@ -77,7 +80,7 @@ fn use_orientation(embed: bool, root: NodeRef) -> (Orientation, f64) {
             move || drop(listener)
         });
     }
-    let own = crate::embed::use_own_width(embed, root);
+    let own = crate::embed::use_own_width(embed, root, move || own_width.or_else(crate::embed::document_width));
     let o = match own {
         Some(w) => crate::embed::embed_orientation(w),
         None if *width < TALL_BELOW_PX => Orientation::Tall,
@@ -260,7 +263,7 @@ fn lab(props: &LabProps) -> Html {
     let root = use_node_ref();
     use_height_report(opts.report_height, opts.id.clone(), root.clone());
     use_animation(pb.playing, pb.dispatcher());
-    let (orientation, window_w) = use_orientation(opts.embed, root.clone());
+    let (orientation, window_w) = use_orientation(opts.embed, opts.own_width, root.clone());
     // Memoised so that panels whose data did not change skip re-rendering on each frame.
     let dispatch = {
         let d = pb.dispatcher();

@@ -70,7 +70,9 @@ impl PartialEq for UrlState {
 
 /// Keeps `?…#run=v1.…` in sync on meaningful changes: at once when a run is loaded or a fault
 /// injected, 200 ms after the last seek / selection / speed / language change (a scrub drag
-/// writes once).
+/// writes once). While the lab sits untouched at a preset's t = 0 the address is the plain query
+/// (`?preset=…&lang=…`, [`share::query_reproduces`]), which reproduces that run and for which the
+/// page draws its first frame before the wasm (`www/first-frame.mjs`): so a reload does too.
 #[hook]
 pub fn use_url_sync(enabled: bool, state: UrlState) {
     let last_run = use_mut_ref(|| None::<Rc<Run>>);
@@ -84,11 +86,7 @@ pub fn use_url_sync(enabled: bool, state: UrlState) {
         if *enabled {
             let write = {
                 let s = s.clone();
-                move || {
-                    let t = s.cursor.unwrap_or(SimTime::ZERO);
-                    let body = share::encode_run(&s.run.timeline, t, &s.view);
-                    replace_url(&share::run_url(&location_path(), &s.query, &body));
-                }
+                move || replace_url(&share::page_url(&location_path(), &s.query, &s.run.timeline, s.cursor, &s.view))
             };
             let new_run = !last_run.borrow().as_ref().is_some_and(|r| Rc::ptr_eq(r, &s.run));
             // A new run, language, selection, speed or query is written at once; only the
@@ -146,10 +144,15 @@ pub fn embed_orientation(width: f64) -> Orientation {
 }
 
 /// The width of `root` (CSS px), kept up to date with a `ResizeObserver` when `enabled`; `None`
-/// until it is first measured or when not enabled.
+/// when not enabled. It starts from `initial()` (called once: the width the lab's box had before
+/// its first render), so the first render already has the lab's own arrangement; `None` from it
+/// means unknown until `root` is first measured.
 #[hook]
-pub fn use_own_width(enabled: bool, root: NodeRef) -> Option<f64> {
-    let width = use_state(|| None::<f64>);
+pub fn use_own_width<F>(enabled: bool, root: NodeRef, initial: F) -> Option<f64>
+where
+    F: FnOnce() -> Option<f64>,
+{
+    let width = use_state_eq(move || if enabled { initial() } else { None });
     {
         let width = width.setter();
         use_effect_with(enabled, move |enabled| {
@@ -173,6 +176,13 @@ pub fn use_own_width(enabled: bool, root: NodeRef) -> Option<f64> {
         });
     }
     *width
+}
+
+/// The width of this document's box (CSS px, without a scrollbar): an iframe embed's own width
+/// before its first render, as `www/first-frame.mjs` reads it for the frame's layout.
+pub fn document_width() -> Option<f64> {
+    let el = web_sys::window()?.document()?.document_element()?;
+    Some(f64::from(el.client_width())).filter(|w| *w > 0.0)
 }
 
 /// `{ type: "losslab:height", height, id }` to `window.parent`, if there is one.

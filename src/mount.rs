@@ -49,7 +49,11 @@ pub fn options_from_js(o: &JsValue) -> LabOptions {
 /// to true (no page chrome). Several labs may be mounted on one page; a module-mounted lab
 /// leaves the page's URL and keyboard alone.
 pub fn mount_lab(element: web_sys::Element, options: JsValue) {
-    let opts = options_from_js(&options);
+    let mut opts = options_from_js(&options);
+    // The element's own width before the first render, so that the first render is already drawn
+    // for it (a docs column of a wide window: compact, not wide); its ResizeObserver follows later
+    // changes (`embed::use_own_width`).
+    opts.own_width = Some(element.get_bounding_client_rect().width().round());
     yew::Renderer::<App>::with_root_and_props(element, AppProps { options: Some(Rc::new(opts)) }).render();
     crate::panic_panel::install();
 }

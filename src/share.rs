@@ -18,7 +18,7 @@ use rmq_sim::text::Lang;
 use rmq_sim::whatif::Knob;
 use rmq_sim::SimTime;
 
-use crate::playback::{Timeline, SPEED_MAX, SPEED_MIN};
+use crate::playback::{Timeline, SPEED_DEFAULT, SPEED_MAX, SPEED_MIN};
 use crate::DEFAULT_PRESET;
 
 /// Longest caption kept from the query (characters).
@@ -119,6 +119,10 @@ pub struct LabOptions {
     pub report_height: bool,
     /// Space and arrow keys drive playback (document-wide, so off for module mounts).
     pub keys: bool,
+    /// The width (CSS px) of the element a module mount draws into, measured by `mount_lab` before
+    /// the first render, so that an embedded lab's first render already has its own arrangement
+    /// (`embed::embed_orientation`) rather than the window's; `None` for the lab's own page.
+    pub own_width: Option<f64>,
 }
 
 impl LabOptions {
@@ -160,6 +164,7 @@ impl LabOptions {
             sync_url: false,
             report_height: false,
             keys: false,
+            own_width: None,
         }
     }
 
@@ -546,6 +551,43 @@ pub fn run_url(base: &str, query: &str, body: &str) -> String {
     format!("{base}{q}#run={body}")
 }
 
+/// Whether the plain query `query` (as [`LabOptions::query_for`] writes it, with no `#run=`) opens
+/// exactly this state when loaded: the run is that preset's run as shipped (nothing injected or
+/// edited), paused at t = 0 (`cursor` is `None` while playing) at the default speed, nothing
+/// selected, no lanes, the language and the hidden panels those the query carries. A lab untouched
+/// at a preset's t = 0 then keeps the address `www/first-frame.mjs` draws a first frame for, so a
+/// reload draws the diagram before the wasm arrives; anything else needs the `#run=` link.
+pub fn query_reproduces(query: &str, timeline: &Timeline, cursor: Option<SimTime>, view: &ViewOpts) -> bool {
+    // The cheap refusals first: this runs on every write of the address.
+    if cursor != Some(SimTime::ZERO) || view.preset.is_none() || !timeline.injected.is_empty() || view.selected.is_some() || !view.lanes.is_empty() {
+        return false;
+    }
+    // What a load of the plain query starts with, read as the lab reads it (src/app.rs `Lab`).
+    let opts = LabOptions::from_url(query, "");
+    let start = resolve_start(&opts);
+    let hide = if opts.hide.is_empty() { &start.view.hide } else { &opts.hide };
+    start.problem.is_none()
+        && start.pending.is_none()
+        && start.playhead == SimTime::ZERO
+        && start.preset == view.preset
+        && start.timeline == *timeline
+        && start.view.speed.unwrap_or(SPEED_DEFAULT) == view.speed.unwrap_or(SPEED_DEFAULT)
+        && start.view.selected == view.selected
+        && start.view.lanes == view.lanes
+        && *hide == view.hide
+        && opts.lang.or(start.view.lang) == view.lang
+}
+
+/// The page address that reproduces the state: `{base}{query}` when the plain query does
+/// ([`query_reproduces`]), else `{base}{query}#run={body}` with the run at `cursor` (t = 0 while
+/// playing).
+pub fn page_url(base: &str, query: &str, timeline: &Timeline, cursor: Option<SimTime>, view: &ViewOpts) -> String {
+    if query_reproduces(query, timeline, cursor, view) {
+        return format!("{base}{query}");
+    }
+    run_url(base, query, &encode_run(timeline, cursor.unwrap_or(SimTime::ZERO), view))
+}
+
 /// The iframe snippet for a run: sandboxed to scripts only, lazy, titled, sized by the host
 /// script from the frame's `losslab:height` messages.
 pub fn embed_snippet(base: &str, body: &str, title: &str) -> String {
@@ -880,6 +922,114 @@ mod tests {
         for bad in ["null", "", "file:///x", "javascript://alert(1)", "https://", "https://a b/", "https://a\"b/"] {
             assert_eq!(origin_of(bad), None, "{bad}");
         }
+    }
+
+    /// What the lab's address shows right after it opened `search` + `hash` and before anything
+    /// was touched, as `app.rs` `Lab` builds it: the start's view (speed, selection, language,
+    /// preset, hidden panels, lanes), the query `query_for` writes, and the address the URL sync
+    /// writes. `lang`: the language the lab settled on when neither the options nor the link say.
+    fn untouched(search: &str, hash: &str) -> (Start, ViewOpts, String, String) {
+        let opts = LabOptions::from_url(search, hash);
+        let start = resolve_start(&opts);
+        let view = ViewOpts {
+            speed: Some(start.view.speed.unwrap_or(SPEED_DEFAULT)),
+            selected: start.view.selected,
+            lang: Some(opts.lang.or(start.view.lang).unwrap_or(Lang::En)),
+            preset: start.preset,
+            hide: if opts.hide.is_empty() { start.view.hide.clone() } else { opts.hide.clone() },
+            lanes: start.view.lanes.clone(),
+        };
+        let query = opts.query_for(view.preset, view.lang);
+        let url = page_url("/lab/", &query, &start.timeline, Some(start.playhead), &view);
+        (start, view, query, url)
+    }
+
+    /// A lab untouched at a preset's t = 0 keeps the plain query as its address (no `#run=`):
+    /// the one `www/first-frame.mjs` draws a first frame for, so a reload draws it too. Loading
+    /// that address starts the very same run (same timeline, so the same digest), paused at 0.
+    #[test]
+    fn an_untouched_preset_keeps_the_plain_query() {
+        for (search, want) in [
+            ("", "/lab/?preset=whole-path&lang=en"),
+            ("?preset=async-flush-power-loss", "/lab/?preset=async-flush-power-loss&lang=en"),
+            ("?lang=zh&preset=book-recommendation", "/lab/?preset=book-recommendation&lang=zh"),
+            // A preset under its own release is the preset; the query need not say the release.
+            ("?preset=sync-master-disk-lost&version=4.9.8", "/lab/?preset=sync-master-disk-lost&lang=en"),
+            ("?embed=1&preset=whole-path&caption=A%20b&lock=1&hide=log,config&id=x", "/lab/?embed=1&preset=whole-path&lang=en&caption=A%20b&lock=1&hide=log,config&id=x"),
+            // An unknown preset: the banner names it and the default opens; its plain address.
+            ("?preset=nope", "/lab/?preset=whole-path&lang=en"),
+        ] {
+            let (start, view, query, url) = untouched(search, "");
+            assert_eq!(url, want, "{search}");
+            assert!(query_reproduces(&query, &start.timeline, Some(SimTime::ZERO), &view), "{search}");
+            let (again, again_view, _, again_url) = untouched(&url["/lab/".len()..], "");
+            assert_eq!((&again.timeline, again.playhead, &again_view, &again_url), (&start.timeline, SimTime::ZERO, &view, &url), "{search}: a reload is the same lab");
+            assert_eq!(again.problem, None, "{search}");
+        }
+        // Every preset, and the run a reload starts is the same run, event for event.
+        for p in presets::all() {
+            let (start, _, _, url) = untouched(&format!("?preset={}", p.id), "");
+            assert_eq!(url, format!("/lab/?preset={}&lang=en", p.id));
+            assert_eq!(start.timeline, Timeline::new(presets::load(p.id).expect("preset")), "{}", p.id);
+        }
+        let (start, _, _, url) = untouched("?preset=async-flush-power-loss", "");
+        let reloaded = resolve_start(&LabOptions::from_url(&url["/lab/".len()..], ""));
+        assert_eq!(Run::new(reloaded.timeline).report.event_log_digest, Run::new(start.timeline).report.event_log_digest);
+    }
+
+    /// A `#run=` link that holds exactly an untouched preset at t = 0 (the address every lab
+    /// wrote on loading before) is rewritten to the plain query, so the next reload has a frame.
+    #[test]
+    fn an_untouched_run_link_becomes_the_plain_query() {
+        let tl = Timeline::new(presets::load("max-reconsume-3").expect("preset"));
+        let view = ViewOpts { speed: Some(SPEED_DEFAULT), lang: Some(Lang::En), preset: Some("max-reconsume-3"), ..ViewOpts::default() };
+        let body = encode_run(&tl, SimTime::ZERO, &view);
+        let (_, _, _, url) = untouched("?preset=max-reconsume-3&lang=en", &format!("#run={body}"));
+        assert_eq!(url, "/lab/?preset=max-reconsume-3&lang=en");
+        // One that differs in anything keeps its link.
+        let selected = encode_run(&tl, SimTime::ZERO, &ViewOpts { selected: Some(2), ..view.clone() });
+        let (_, _, _, url) = untouched("?preset=max-reconsume-3&lang=en", &format!("#run={selected}"));
+        assert!(url.starts_with("/lab/?preset=max-reconsume-3&lang=en#run=v1."), "{url}");
+    }
+
+    /// Anything that differs from the preset's untouched t = 0 is written as the `#run=` link,
+    /// which opens that state.
+    #[test]
+    fn anything_touched_is_written_as_a_run_link() {
+        let (start, view, query, _) = untouched("?preset=async-flush-power-loss&lang=en", "");
+        let tl = &start.timeline;
+        let at0 = Some(SimTime::ZERO);
+        let injected = Playback::new(tl.scenario.clone()).apply(Action::Inject(fault(FaultKind::PowerLoss, FaultTarget::Master))).run.timeline.clone();
+        let edited = Timeline::new(rmq_sim::Scenario { seed: tl.scenario.seed + 1, ..tl.scenario.clone() });
+        let mut other_release = tl.clone();
+        other_release.scenario.version = rmq_sim::RocketMqVersion::V5_3_3;
+        let cases: Vec<(&str, &Timeline, Option<SimTime>, ViewOpts, &str)> = vec![
+            ("a seek", tl, Some(SimTime::from_ms(1_500)), view.clone(), &query),
+            ("playing (no playhead)", tl, None, view.clone(), &query),
+            ("a fault injected at 0", &injected, at0, view.clone(), &query),
+            ("an edited scenario", &edited, at0, view.clone(), &query),
+            ("another release", &other_release, at0, view.clone(), &query),
+            ("a user's scenario (no preset)", tl, at0, ViewOpts { preset: None, ..view.clone() }, "?lang=en"),
+            ("another speed", tl, at0, ViewOpts { speed: Some(2.0), ..view.clone() }, &query),
+            ("a selected message", tl, at0, ViewOpts { selected: Some(0), ..view.clone() }, &query),
+            ("a lane", tl, at0, ViewOpts { lanes: vec![Knob::SyncFlush], ..view.clone() }, &query),
+            ("a hidden panel the page's query does not carry", tl, at0, ViewOpts { hide: parse_panels("log"), ..view.clone() }, &query),
+            ("another language than the query's", tl, at0, ViewOpts { lang: Some(Lang::Zh), ..view.clone() }, &query),
+        ];
+        for (what, tl, cursor, view, query) in cases {
+            assert!(!query_reproduces(query, tl, cursor, &view), "{what}");
+            let url = page_url("/lab/", query, tl, cursor, &view);
+            let body = url.split_once("#run=").unwrap_or_else(|| panic!("{what}: {url}")).1;
+            assert_eq!(&url[..url.len() - body.len() - "#run=".len()], format!("/lab/{query}"), "{what}");
+            let (back, at, back_view) = open_link(body).unwrap_or_else(|e| panic!("{what}: {e}"));
+            assert_eq!((&back, at, &back_view), (tl, cursor.unwrap_or(SimTime::ZERO), &view), "{what}: the link opens that state");
+        }
+        // Seeking back to 0 with nothing else changed is the untouched lab again.
+        assert_eq!(page_url("/lab/", &query, tl, at0, &view), "/lab/?preset=async-flush-power-loss&lang=en");
+        // An embed whose query carries its hidden panels keeps the plain query.
+        let (start, view, query, url) = untouched("?embed=1&preset=whole-path&hide=summary,log", "");
+        assert!(query_reproduces(&query, &start.timeline, Some(SimTime::ZERO), &view));
+        assert_eq!(url, "/lab/?embed=1&preset=whole-path&lang=en&hide=log,summary");
     }
 
     #[test]

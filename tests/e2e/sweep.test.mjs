@@ -247,9 +247,10 @@ test('inputs travel in the link; a bad value is named, not run', { timeout: 1200
   await page.waitForSelector('[data-testid=sweep-problem]');
   assert.match(await page.textContent('[data-testid=sweep-problem]'), /^messages:/);
   assert.ok(await page.isDisabled('[data-testid=sweep-run]'));
-  // Back to the lab: the URL is the run's again.
+  // Back to the lab: the URL is the run's again (the default preset, untouched at t = 0: its plain
+  // query, no `#sweep=`).
   await page.click('[data-testid=sweep-toggle]');
-  await page.waitForFunction(() => location.hash.startsWith('#run=v1.'));
+  await page.waitForFunction(() => location.hash === '' && new URL(location.href).searchParams.get('preset') === 'whole-path');
   const fresh = await browser.newPage();
   await fresh.goto(link);
   await fresh.waitForSelector('[data-testid=sweep]:not([hidden])');
