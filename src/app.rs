@@ -150,6 +150,66 @@ pub(crate) fn embed_stage(o: Orientation, inner: Html) -> Html {
     html! { <div class="embed-stage" data-orientation={o.name()}>{ inner }</div> }
 }
 
+/// What an embedded lab draws from its picture box down: the picture, its controls (and the
+/// summary's line) in [`embed_stage`], then the panels `shows` lets in. Shared with the first frame
+/// drawn ahead of time (`src/first_frame.rs`), so that the frame is as tall as the lab that
+/// replaces it and the text under an embed does not move when the lab arrives.
+pub(crate) struct EmbedBody<'a> {
+    pub orientation: Orientation,
+    /// The playback at the playhead (the picture, the time controls).
+    pub state: &'a Playback,
+    /// The playback per event (the panels: equal between events, they skip those frames).
+    pub per_event: &'a Playback,
+    pub dispatch: &'a Callback<Action>,
+    pub shows: &'a dyn Fn(Panel) -> bool,
+    /// The preset on screen, chosen in the presets panel.
+    pub current: Option<AttrValue>,
+    pub on_preset: Callback<&'static str>,
+    pub on_apply: Callback<Scenario>,
+    /// The scenario text the configuration panel and the version selector share.
+    pub draft: UseStateHandle<String>,
+    /// The lab's base URL (the extras module).
+    pub base: AttrValue,
+}
+
+pub(crate) fn embed_body(b: EmbedBody) -> Html {
+    let EmbedBody { orientation, state, per_event, dispatch, shows, current, on_preset, on_apply, draft, base } = b;
+    let sc = &state.run.timeline.scenario;
+    let ended = state.live.borrow().ended().is_some();
+    // Narrower than a wide embed there is no room beside the picture: the summary's line.
+    let compact_summary = orientation != Orientation::Wide;
+    html! {
+        <>
+            { embed_stage(orientation, html! {
+                <>
+                    <Pipeline pb={state.clone()} {orientation} dispatch={dispatch.clone()} />
+                    <TimeControls pb={state.clone()} dispatch={dispatch.clone()} />
+                    // In a docs column the summary is one line under Play (the whole panel folded
+                    // under it), so diagram + controls + summary fit 700 px (issue 24 item 6).
+                    if shows(Panel::Summary) && compact_summary { <Summary pb={per_event.clone()} dispatch={dispatch.clone()} compact=true /> }
+                </>
+            }) }
+            // The other panels two to a row where the column has room (≥ 600 px: a docs
+            // column), so that every panel but the log and the configuration fits 1,200 px.
+            if [Panel::Tour, Panel::Faults, Panel::Inspector, Panel::Presets].into_iter().any(shows) || (shows(Panel::Summary) && !compact_summary) {
+                <div class="embed-side">
+                    if shows(Panel::Tour) { <TourPanel pb={per_event.clone()} dispatch={dispatch.clone()} /> }
+                    if shows(Panel::Faults) { <FaultPanel has_slave={sc.slave.enabled} {ended} pb={per_event.clone()} dispatch={dispatch.clone()} /> }
+                    if shows(Panel::Summary) && !compact_summary { <Summary pb={per_event.clone()} dispatch={dispatch.clone()} /> }
+                    if shows(Panel::Inspector) { <Inspector pb={per_event.clone()} dispatch={dispatch.clone()} base={base.clone()} /> }
+                    if shows(Panel::Presets) {
+                        <PresetPicker {current} on_load={on_preset} compact={compact_summary}>
+                            <VersionPicker text={draft.clone()} running={sc.version} on_load={on_apply.clone()} base={base.clone()} />
+                        </PresetPicker>
+                    }
+                </div>
+            }
+            if shows(Panel::Log) { <EventLog pb={per_event.clone()} dispatch={dispatch.clone()} /> }
+            if shows(Panel::Config) { <ConfigPanel scenario={sc.clone()} text={draft} {on_apply} {base} /> }
+        </>
+    }
+}
+
 #[derive(Properties, PartialEq, Default)]
 pub struct AppProps {
     /// Options from `mount_lab`; `None`: read from the page's URL (`?preset=`, `?embed=1…`, `#run=`).
@@ -399,40 +459,24 @@ fn lab(props: &LabProps) -> Html {
         </>
     };
     if opts.embed {
-        // Narrower than a wide embed there is no room beside the picture: the summary's line.
-        let compact_summary = orientation != Orientation::Wide;
         return html! {
             <ContextProvider<Lang> context={*lang}>
             <div class="app embed" ref={root} role="region" aria-label={format!("losslab: {}", sc.name)} lang={lang.tag()}>
                 { banner }
                 if let Some(why) = &zh_state { <p class="extra-failed" role="alert" data-testid="lang-failed">{crate::lang_load::FAILED}{why.clone()}</p> }
                 if let Some(c) = &opts.caption { <p class="embed-caption" data-testid="caption">{c.clone()}</p> }
-                { embed_stage(orientation, html! {
-                    <>
-                        <Pipeline pb={state.clone()} {orientation} dispatch={dispatch.clone()} />
-                        <TimeControls pb={state.clone()} dispatch={dispatch.clone()} />
-                        // In a docs column the summary is one line under Play (the whole panel folded
-                        // under it), so diagram + controls + summary fit 700 px (issue 24 item 6).
-                        if shows(Panel::Summary) && compact_summary { <Summary pb={per_event.clone()} dispatch={dispatch.clone()} compact=true /> }
-                    </>
+                { embed_body(EmbedBody {
+                    orientation,
+                    state: &state,
+                    per_event: &per_event,
+                    dispatch: &dispatch,
+                    shows: &shows,
+                    current: (*current).clone(),
+                    on_preset,
+                    on_apply,
+                    draft: draft.clone(),
+                    base: AttrValue::from(lab_base.clone()),
                 }) }
-                // The other panels two to a row where the column has room (≥ 600 px: a docs
-                // column), so that every panel but the log and the configuration fits 1,200 px.
-                if [Panel::Tour, Panel::Faults, Panel::Inspector, Panel::Presets].into_iter().any(shows) || (shows(Panel::Summary) && !compact_summary) {
-                    <div class="embed-side">
-                        if shows(Panel::Tour) { <TourPanel pb={per_event.clone()} dispatch={dispatch.clone()} /> }
-                        if shows(Panel::Faults) { <FaultPanel has_slave={sc.slave.enabled} {ended} pb={per_event.clone()} dispatch={dispatch.clone()} /> }
-                        if shows(Panel::Summary) && !compact_summary { <Summary pb={per_event.clone()} dispatch={dispatch.clone()} /> }
-                        if shows(Panel::Inspector) { <Inspector pb={per_event.clone()} dispatch={dispatch.clone()} base={AttrValue::from(lab_base.clone())} /> }
-                        if shows(Panel::Presets) {
-                            <PresetPicker current={(*current).clone()} on_load={on_preset} compact={compact_summary}>
-                                <VersionPicker text={draft.clone()} running={sc.version} on_load={on_apply.clone()} base={AttrValue::from(lab_base.clone())} />
-                            </PresetPicker>
-                        }
-                    </div>
-                }
-                if shows(Panel::Log) { <EventLog pb={per_event.clone()} dispatch={dispatch.clone()} /> }
-                if shows(Panel::Config) { <ConfigPanel scenario={sc.clone()} text={draft.clone()} {on_apply} base={AttrValue::from(lab_base.clone())} /> }
             </div>
             </ContextProvider<Lang>>
         };

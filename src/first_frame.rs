@@ -16,13 +16,20 @@
 //! `data-testid` or `id` attributes (they would name the live lab's elements twice), with a status
 //! line saying the lab is loading, and the real time controls, inert and drawn disabled.
 //!
+//! An embed's fragment is everything the live embed draws at t = 0 ([`crate::app::embed_body`]:
+//! the picture box, then its side panels, the event log and the configuration), with every panel
+//! in: the loader takes out those the embed's options hide (`hide=`, `lock=1`), so the frame is as
+//! tall as the lab that replaces it and the text under an embed (or the iframe it posts its height
+//! to) does not move. A page's fragment ends with the summary and inspector beside the picture;
+//! what the page draws under its time controls comes with the lab.
+//!
 //! `UPDATE_EXPECT=1 cargo test -p losslab-web first_frame` rewrites the folder; without it the
 //! test fails on any fragment that differs from what the components draw now, and on stale files.
 
 use rmq_sim::scenario::presets;
 use yew::prelude::*;
 
-use crate::app::{claim_line, embed_stage, page_header, start_playback};
+use crate::app::{claim_line, embed_body, page_header, start_playback, EmbedBody};
 use crate::components::chrome::{LangSwitch, Legend};
 use crate::components::inspector::Inspector;
 use crate::components::message_token::{look_class, mark};
@@ -117,15 +124,25 @@ fn first_frame(p: &FrameProps) -> Html {
     let (l, o, pb) = (p.lang, p.layout.orientation(), &p.pb);
     let sc = &pb.run.timeline.scenario;
     let noop = Callback::noop();
-    let picture = html! { <Pipeline pb={pb.clone()} orientation={o} dispatch={noop.clone()} /> };
-    let controls = html! { <TimeControls pb={pb.clone()} dispatch={noop.clone()} /> };
+    // The scenario text of the configuration panel and the version selector, as the lab starts it.
+    let draft = use_state(|| rmq_sim::scenario::parse::scenario_to_toml(sc));
     let body = if p.layout.embed() {
-        // In a docs column the summary's line under the controls, as the lab draws it
-        // (`compact_summary` in app.rs), so the picture's box keeps its height.
-        let summary = (o != Orientation::Wide).then(|| html! { <Summary pb={pb.clone()} dispatch={noop.clone()} compact=true /> });
+        // Everything the live embed draws at t = 0, with every panel in: the page's loader takes
+        // out those its options hide (`hide=`, `lock=1`), so the frame is as tall as the lab.
         html! {
             <div class="app embed" lang={l.tag()}>
-                { embed_stage(o, html! { <>{ picture }{ controls }{ for summary }</> }) }
+                { embed_body(EmbedBody {
+                    orientation: o,
+                    state: pb,
+                    per_event: pb,
+                    dispatch: &noop,
+                    shows: &|_| true,
+                    current: Some(AttrValue::from(p.preset)),
+                    on_preset: Callback::noop(),
+                    on_apply: Callback::noop(),
+                    draft,
+                    base: AttrValue::default(),
+                }) }
             </div>
         }
     } else {
@@ -149,9 +166,9 @@ fn first_frame(p: &FrameProps) -> Html {
                     <div class="stage">
                         { claim_line(l, claim) }
                         if let Some(tour) = tour.clone() { <div class="first-frame-one-column">{ tour }</div> }
-                        { picture }
+                        <Pipeline pb={pb.clone()} orientation={o} dispatch={noop.clone()} />
                         <Legend />
-                        { controls }
+                        <TimeControls pb={pb.clone()} dispatch={noop.clone()} />
                     </div>
                     <aside class="side">
                         if let Some(tour) = tour { <div class="first-frame-side-column">{ tour }</div> }
@@ -213,9 +230,9 @@ fn tokens_frame(p: &TokensProps) -> Html {
     }
 }
 
-/// Attributes that name the live lab's elements (tests, labels, fragment links): dropped from
+/// Attributes that name the live lab's elements (tests, labels and their `for`, fragment links): dropped from
 /// the fragment, which sits beside the live lab for a moment.
-const DROPPED: [&str; 5] = ["data-testid", "id", "aria-labelledby", "aria-controls", "aria-describedby"];
+const DROPPED: [&str; 6] = ["data-testid", "id", "for", "aria-labelledby", "aria-controls", "aria-describedby"];
 
 /// `html` without the [`DROPPED`] attributes: a scan of its tags (attribute values are quoted,
 /// text outside tags has no unescaped `<`).
@@ -449,11 +466,53 @@ mod tests {
         assert_eq!(a, b);
     }
 
+    /// An embed's frame ends where the live embed does (issue 23: the text under an embedded lab
+    /// stayed put only down to the time controls): under the picture box, the row of side panels
+    /// (guided tour, faults, inspector, presets with the version selector; the whole summary too in
+    /// a wide embed), the event log and the configuration, in the live embed's order, each as the
+    /// lab draws it at t = 0; in a docs column or narrower the summary is the line under Play and
+    /// the presets a drop-down, as live. All of them: the loader takes out the hidden ones.
+    #[test]
+    fn first_frame_embed_draws_every_panel_the_live_embed_does() {
+        for layout in [FrameLayout::EmbedWide, FrameLayout::EmbedCompact, FrameLayout::EmbedTall] {
+            let html = render("whole-path", Lang::En, layout);
+            let wide = layout == FrameLayout::EmbedWide;
+            let at = |part: &str| html.find(part).unwrap_or_else(|| panic!("{layout:?}: {part} missing"));
+            let stage = at("class=\"embed-stage-frame\"");
+            let side = at("<div class=\"embed-side\">");
+            let summary = if wide { "class=\"panel summary\"" } else { "class=\"summary summary-compact\"" };
+            let presets = if wide { "class=\"panel presets\"" } else { "class=\"panel presets presets-compact\"" };
+            let order = [
+                stage,
+                at("class=\"time-controls\""),
+                at("class=\"tour panel\""),
+                at("class=\"panel fault-panel\""),
+                at("class=\"panel inspector\""),
+                at(presets),
+                at("class=\"version-picker\""),
+                at("class=\"panel event-log\""),
+                at("class=\"panel config\""),
+            ];
+            assert!(order.windows(2).all(|w| w[0] < w[1]), "{layout:?}: the live embed's order {order:?}");
+            // The summary: the line under Play in the picture box, or the panel among the side panels.
+            let s = at(summary);
+            assert!(if wide { s > side } else { stage < s && s < side }, "{layout:?}: the summary where the live embed draws it");
+            assert_eq!(html.matches("class=\"embed-side\"").count(), 1, "{layout:?}: one row of side panels");
+            // At t = 0: the tour's question, the log of what happened at t = 0, the scenario's text.
+            assert!(html.contains("class=\"tour-question\""), "{layout:?}: the tour asks first");
+            assert!(html.contains("class=\"log-view\"") && html.contains("class=\"row send\""), "{layout:?}: the log's first rows");
+            let toml = rmq_sim::scenario::parse::scenario_to_toml(&start_of("whole-path").run.timeline.scenario);
+            let first_line = toml.lines().next().expect("a line");
+            assert!(html.contains(&format!("<textarea spellcheck=\"false\" rows=\"14\" class=\"toml\">{first_line}")), "{layout:?}: the scenario's text");
+            assert!(!html.contains(" for=\""), "{layout:?}: no label points at a live lab's field");
+        }
+    }
+
     /// The attributes that name the live lab's elements go, from tags only, wherever they sit.
     #[test]
     fn first_frame_drops_ids_and_test_ids_from_tags_only() {
-        let html = r#"<g id="a" data-testid="b" title="x > id=y"><text data-x="1" aria-labelledby="c">say id="d" here</text></g>"#;
-        assert_eq!(drop_attributes(html), r#"<g title="x > id=y"><text data-x="1">say id="d" here</text></g>"#);
+        let html = r#"<g id="a" data-testid="b" title="x > id=y"><text data-x="1" aria-labelledby="c">say id="d" here</text><label for="e" data-for="f">g</label></g>"#;
+        assert_eq!(drop_attributes(html), r#"<g title="x > id=y"><text data-x="1">say id="d" here</text><label data-for="f">g</label></g>"#);
     }
 
     /// The page's loader (`www/first-frame.mjs`) picks a fragment with rules it mirrors from the
@@ -493,8 +552,8 @@ mod tests {
         };
         let all = render_ids(&[crate::DEFAULT_PRESET]);
         assert!(presets::load(crate::DEFAULT_PRESET).is_some_and(|sc| sc.tour.is_some()), "the default preset has a tour");
-        for (embed, list) in [(false, "IN_PAGE_FRAME"), (true, "IN_EMBED_FRAME")] {
-            let drawn: Vec<&str> = Panel::ALL
+        let drawn = |embed: bool| -> Vec<&'static str> {
+            let mut drawn: Vec<&str> = Panel::ALL
                 .into_iter()
                 .filter(|p| {
                     all.iter().filter(|(name, _)| name.contains(".embed-") == embed).any(|(_, html)| {
@@ -506,11 +565,26 @@ mod tests {
                 })
                 .map(|p| p.name())
                 .collect();
-            let mut mirrored: Vec<String> = value(list).trim_matches(|c| c == '[' || c == ']').split(',').map(|s| s.trim().trim_matches('\'').to_string()).filter(|s| !s.is_empty()).collect();
-            mirrored.sort();
-            let mut drawn: Vec<String> = drawn.into_iter().map(str::to_string).collect();
             drawn.sort();
-            assert_eq!(mirrored, drawn, "{list} in www/first-frame.mjs: the panels the {} frame draws", if embed { "embed" } else { "page" });
-        }
+            drawn
+        };
+        // The page's frame: a page hiding one of its panels has no frame.
+        let mut mirrored: Vec<String> = value("IN_PAGE_FRAME").trim_matches(|c| c == '[' || c == ']').split(',').map(|s| s.trim().trim_matches('\'').to_string()).filter(|s| !s.is_empty()).collect();
+        mirrored.sort();
+        assert_eq!(mirrored, drawn(false), "IN_PAGE_FRAME in www/first-frame.mjs: the panels the page frame draws");
+        // The embed's frame draws them all; the loader takes out the hidden ones by their class.
+        let classes: std::collections::BTreeMap<String, String> = value("EMBED_PANEL_CLASS")
+            .trim_matches(|c| c == '{' || c == '}')
+            .split(',')
+            .map(|kv| {
+                let (k, v) = kv.split_once(':').expect("name: 'class'");
+                (k.trim().to_string(), v.trim().trim_matches('\'').to_string())
+            })
+            .collect();
+        let lab: std::collections::BTreeMap<String, String> = Panel::ALL.into_iter().map(|p| (p.name().to_string(), panel_class(p).to_string())).collect();
+        assert_eq!(classes, lab, "EMBED_PANEL_CLASS in www/first-frame.mjs: every panel, by its section's class");
+        let mut every: Vec<&str> = Panel::ALL.into_iter().map(|p| p.name()).collect();
+        every.sort();
+        assert_eq!(drawn(true), every, "the embed's frame draws every panel");
     }
 }

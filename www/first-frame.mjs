@@ -22,13 +22,41 @@ export const TALL_BELOW_PX = 760;
 /** src/embed.rs `EMBED_WIDE_FROM_PX`, `EMBED_COMPACT_FROM_PX`: an embed's arrangement by its own width. */
 export const EMBED_WIDE_FROM_PX = 1000;
 export const EMBED_COMPACT_FROM_PX = 600;
-/** The panels a frame draws, whose hiding (`hide=`) would change it: the page's guided tour, summary
- *  and inspector (above or beside the picture), an embed's summary line under its controls. The other
- *  panels come below, drawn by the live lab only. (`share::Panel::from_name`: trimmed, any case.) */
+/** The panels a page's frame draws, whose hiding (`hide=`) would change it: the guided tour, the
+ *  summary and the inspector (above or beside the picture). The panels below them are drawn by the
+ *  live lab only, so a page with one of these hidden has no frame. (`share::Panel::from_name`:
+ *  trimmed, any case.) */
 const IN_PAGE_FRAME = ['tour', 'summary', 'inspector'];
-const IN_EMBED_FRAME = ['summary'];
-const hidesFramePanel = (hide, embed) => String(hide ?? '').split(',')
-  .some((p) => (embed ? IN_EMBED_FRAME : IN_PAGE_FRAME).includes(p.trim().toLowerCase()));
+/** An embed's frame draws every panel the live embed does (src/app.rs `embed_body`), each a root
+ *  element of this class (`share::Panel` → its component's section); the loader takes out those the
+ *  embed's options hide, so the frame is as tall as the lab that replaces it. */
+export const EMBED_PANEL_CLASS = { log: 'event-log', config: 'config', summary: 'summary', inspector: 'inspector', faults: 'fault-panel', presets: 'presets', tour: 'tour' };
+/** `share::parse_panels`: the known panel names of a comma list (trimmed, ASCII case ignored). */
+const panelNames = (hide) => String(hide ?? '').split(',').map((p) => p.trim().replace(/[A-Z]/g, (c) => c.toLowerCase()))
+  .filter((p) => Object.hasOwn(EMBED_PANEL_CLASS, p));
+const hidesFramePanel = (hide) => panelNames(hide).some((p) => IN_PAGE_FRAME.includes(p));
+
+/** The panels an embed leaves out (`LabOptions::shows`): those of `hide`, and with `lock` the
+ *  configuration and the presets. Sorted, each once. */
+export function hiddenPanels(hide, lock) {
+  return [...new Set([...panelNames(hide), ...(lock ? ['config', 'presets'] : [])])].sort();
+}
+
+/**
+ * Takes out of an embed's frame `root` the panels `hidden` names, as the live embed leaves them out
+ * (src/app.rs `embed_body`): each panel's section, under the picture box, in the side panels' row or
+ * below; the side panels' row itself when the live embed draws none (no tour, faults, inspector or
+ * presets, and no whole summary: hidden, or its line under the controls narrower than a wide embed).
+ */
+export function takeOutPanels(root, hidden, layout) {
+  for (const p of hidden) {
+    const c = EMBED_PANEL_CLASS[p];
+    if (!c) continue;
+    for (const el of root.querySelectorAll(`.app.embed > .${c}, .app.embed > .embed-side > .${c}, .embed-stage-frame > .${c}`)) el.remove();
+  }
+  const side = ['tour', 'faults', 'inspector', 'presets'].some((p) => !hidden.includes(p)) || (!hidden.includes('summary') && layout === 'embed-wide');
+  if (!side) for (const el of root.querySelectorAll('.app.embed > .embed-side')) el.remove();
+}
 
 /** `Lang::from_tag`: the primary subtag, `en` or `zh`; anything else null. */
 export function langFromTag(tag) {
@@ -56,6 +84,8 @@ export function queryPairs(search) {
 const isTrue = (v) => ['', '1', 'true', 'yes', 'on'].includes(String(v).trim());
 /** `share::clean_text`: without control characters, trimmed; empty → null. */
 const cleanText = (v) => String(v).replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim() || null;
+/** `share::clean_text(v, ID_MAX)`: the embed's `id=`, its first 64 characters kept. */
+const cleanId = (v) => Array.from(String(v).replace(/[\u0000-\u001f\u007f-\u009f]/g, '')).slice(0, 64).join('').trim() || null;
 
 /** The language the lab starts in, as `opts.lang.or(…).unwrap_or_else(initial_lang)` reads it:
  *  the (last) `lang=` the lab's options hold, else `i18n::negotiate` (the first raw `lang=` of the
@@ -85,31 +115,33 @@ const PRESET_ID = /^[a-z0-9][a-z0-9.-]{0,63}$/;
 
 /**
  * What the lab starts with, from its options (read as the lab reads them), when that is exactly a
- * preset's frame at t = 0: `{ preset, lang, embed, caption }`, else `null` with `why`. Anything
- * that changes the first frame means no frame: a run link (`#run=`, the module's `run`), the
- * settings sweep (`#sweep=`), another release (`version`), a panel the frame draws hidden (the page's
- * `hide=tour|summary|inspector`, an embed's `hide=summary`), a preset id that is not one (its fragment
- * does not come either).
+ * preset's frame at t = 0: `{ preset, lang, embed, caption, hidden }` (`hidden`: the panels an embed
+ * leaves out, taken out of its frame), else `null` with `why`. Anything that changes the first frame
+ * otherwise means no frame: a run link (`#run=`, the module's `run`), the settings sweep (`#sweep=`),
+ * another release (`version`), a panel the page's frame draws hidden (`hide=tour|summary|inspector`),
+ * a preset id that is not one (its fragment does not come either).
  */
-export function frameOptions({ embed, preset, lang, caption, hide, run, version, sweep }) {
+export function frameOptions({ embed, preset, lang, caption, hide, lock, run, version, sweep }) {
   if (run) return { why: 'a run link' };
   if (sweep) return { why: 'the settings sweep' };
   if (version != null && cleanText(version) !== null) return { why: 'another release' };
-  if (hidesFramePanel(hide, embed)) return { why: 'a panel of the frame hidden' };
+  if (!embed && hidesFramePanel(hide)) return { why: 'a panel of the frame hidden' };
   const id = preset ?? DEFAULT_PRESET;
   if (!PRESET_ID.test(id)) return { why: 'not a preset' };
-  return { preset: id, lang, embed: !!embed, caption: caption == null ? null : cleanText(caption) };
+  return { preset: id, lang, embed: !!embed, caption: caption == null ? null : cleanText(caption), hidden: embed ? hiddenPanels(hide, lock) : [] };
 }
 
 /** The page's frame options from its URL (`LabOptions::from_url`), `languages` the browser's. */
 export function pageFrameOptions(search, hash, languages) {
-  const o = { embed: false, preset: null, lang: null, caption: null, hide: '', version: null };
+  const o = { embed: false, preset: null, lang: null, caption: null, hide: '', lock: false, version: null, id: null };
   for (const [k, v] of queryPairs(search)) {
     if (k === 'embed') o.embed = isTrue(v);
     else if (k === 'preset') o.preset = v;
     else if (k === 'lang') o.lang = langFromTag(v);
     else if (k === 'caption') o.caption = v;
     else if (k === 'hide') o.hide = v;
+    else if (k === 'lock') o.lock = isTrue(v);
+    else if (k === 'id') o.id = cleanId(v);
     else if (k === 'version') o.version = v;
   }
   const parts = String(hash).replace(/^#/, '');
@@ -118,6 +150,7 @@ export function pageFrameOptions(search, hash, languages) {
   o.sweep = !o.embed && parts.startsWith('sweep=');
   const f = frameOptions(o);
   if (f.preset) f.lang = startLang(o.lang, search, languages);
+  if (f.preset && f.embed) f.id = o.id;
   return f;
 }
 
@@ -186,6 +219,46 @@ export function replaceWhenLive(root, frame, onGone) {
   obs.observe(root, { childList: true, subtree: true });
 }
 
+/** `share::origin_of`: `scheme://host` of an http(s) URL, else null. */
+function originOf(url) {
+  const m = /^(https?):\/\/([^/?#]*)/.exec(String(url ?? ''));
+  return m && /^[A-Za-z0-9.:[\]-]+$/.test(m[2]) ? `${m[1]}://${m[2]}` : null;
+}
+
+/** src/embed.rs `parent_origin`: the embedding page's origin (`location.ancestorOrigins[0]`, else
+ *  the referrer's), or null. */
+function parentOrigin() {
+  try {
+    const a = location.ancestorOrigins;
+    if (a && a.length && originOf(a[0])) return a[0];
+  } catch { /* none */ }
+  return originOf(document.referrer);
+}
+
+/**
+ * An iframe embed's frame reports its height to the embedding page as the live lab will
+ * (src/embed.rs `use_height_report`: `{ type: 'losslab:height', height, id }`, the height of the
+ * `.app.embed` box, checked every 200 ms, sent on change), so that `embed/host.js` sizes the iframe
+ * to the frame at once, and the live lab, as tall, keeps it: the text under the iframe stays put.
+ * Stops when the frame is gone.
+ */
+function reportHeight(frame, id) {
+  if (window.parent === window) return;
+  const target = parentOrigin() ?? '*';
+  const app = frame.querySelector('.app.embed') || frame;
+  let last = -1;
+  const tick = () => {
+    if (!frame.isConnected) return clearInterval(timer);
+    const h = Math.max(app.scrollHeight, app.clientHeight);
+    if (h > 0 && h !== last) {
+      last = h;
+      try { window.parent.postMessage({ type: 'losslab:height', height: h, id }, target); } catch { /* a gone parent */ }
+    }
+  };
+  const timer = setInterval(tick, 200);
+  tick();
+}
+
 /**
  * The page (index.html): draws the first frame when the URL starts at a preset's t = 0, waits
  * until it is painted, and resolves (always; never rejects) so that loader.js then fetches the
@@ -202,7 +275,10 @@ export async function pageFirstFrame() {
     const boot = document.getElementById('losslab-boot');
     // The lab's code failed meanwhile (boot.js says so in its box): no frame over that.
     if (!frame || (boot && boot.dataset.boot === 'failed')) return null;
-    if (f.embed) addCaption(frame, f.caption);
+    if (f.embed) {
+      takeOutPanels(frame, f.hidden, layout);
+      addCaption(frame, f.caption);
+    }
     if (boot) {
       boot.hidden = true;
       boot.after(frame);
@@ -210,6 +286,7 @@ export async function pageFirstFrame() {
       document.body.prepend(frame);
     }
     replaceWhenLive(document.body, frame);
+    if (f.embed) reportHeight(frame, f.id ?? null);
     await painted();
     return { ...f, layout };
   } catch {
@@ -228,6 +305,7 @@ export function mountFrameOptions(options) {
     preset: str(options.preset),
     caption: str(options.caption),
     hide: Array.isArray(options.hide) ? options.hide.filter((h) => typeof h === 'string').join(',') : str(options.hide),
+    lock: flag(options.lock) ?? false,
     run: typeof options.run === 'string' && options.run.trim() !== '',
     version: str(options.version),
   });
@@ -247,7 +325,10 @@ export async function mountFirstFrame(host, liveRoot, f, base) {
     const layout = layoutFor(f.embed, width);
     const frame = await fetchFrame(fragmentUrl(base, f.preset, f.lang, layout), { ...f, layout });
     if (!frame) return false;
-    if (f.embed) addCaption(frame, f.caption);
+    if (f.embed) {
+      takeOutPanels(frame, f.hidden, layout);
+      addCaption(frame, f.caption);
+    }
     host.replaceChildren(frame);
     replaceWhenLive(liveRoot, frame, () => host.remove());
     await painted();

@@ -195,6 +195,95 @@ test('in the docs example (690 px column): the iframe and the module mount draw 
   await h.ctx.close();
 });
 
+// An embed's frame is as tall as the live embed (issue 23: it stopped at the time controls, and the
+// text under an embedded lab jumped down by the side panels, log and configuration when the lab
+// arrived). A docs page with a column of the given width holds the lab (an iframe sized by
+// embed/host.js from the height messages, or a module mount) and a paragraph under it; the frame's
+// height and the paragraph's place are measured with the lab's code held, then again once the live
+// lab has drawn for its own width.
+const HEIGHTS = [
+  // [what, how, column px, layout, lang, preset, options]
+  ['iframe, wide', 'iframe', 1100, 'embed-wide', 'en', 'whole-path', ''],
+  ['iframe, docs column', 'iframe', 690, 'embed-compact', 'en', 'async-flush-power-loss', ''],
+  ['iframe, narrow', 'iframe', 375, 'embed-tall', 'en', 'whole-path', ''],
+  ['iframe, docs column, in Chinese', 'iframe', 690, 'embed-compact', 'zh', 'whole-path', ''],
+  ['iframe, docs column, lock=1&hide=log,config (the docs example\'s)', 'iframe', 690, 'embed-compact', 'en', 'async-flush-power-loss', '&lock=1&hide=log,config'],
+  ['iframe, wide, every side panel hidden', 'iframe', 1100, 'embed-wide', 'en', 'sync-flush-power-loss', '&hide=tour,faults,inspector,presets,summary'],
+  ['module, wide', 'module', 1100, 'embed-wide', 'en', 'async-flush-power-loss', {}],
+  ['module, docs column', 'module', 690, 'embed-compact', 'en', 'whole-path', {}],
+  ['module, narrow', 'module', 375, 'embed-tall', 'en', 'async-flush-power-loss', {}],
+  ['module, narrow, in Chinese', 'module', 375, 'embed-tall', 'zh', 'whole-path', {}],
+  ['module, docs column, lock and hide (the docs example\'s)', 'module', 690, 'embed-compact', 'en', 'sync-flush-power-loss', { lock: true, hide: ['log', 'config', 'inspector'] }],
+];
+
+/** A docs page (served beside the lab, in embed/) with a `width` px column: the lab, then a paragraph. */
+function docsPage(how, width, preset, lang, options) {
+  const lab = how === 'iframe'
+    ? `<iframe id="lab" src="../?embed=1&amp;preset=${preset}&amp;lang=${lang}&amp;id=lab${options.replace(/&/g, '&amp;')}" sandbox="allow-scripts" title="losslab" height="300" style="display:block;width:100%;border:0"></iframe>
+       <script src="./host.js"></script>`
+    : `<div id="lab"></div>
+       <script type="module">import { mount } from '../losslab.mjs';
+         mount(document.getElementById('lab'), ${JSON.stringify({ preset, lang, ...options })});</script>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>docs</title><link rel="icon" href="data:,"></head>
+    <body style="margin:0;font:16px/1.6 sans-serif"><main style="width:${width}px;margin:0 20px">
+    <h1>A page of documentation</h1>${lab}<p id="below">The text under the lab stays where it is.</p></main></body></html>`;
+}
+
+for (const [i, [what, how, width, layout, lang, preset, options]] of HEIGHTS.entries()) {
+  test(`an embed's frame is as tall as the live lab, and the text under it stays put: ${what}`, { timeout: 120000 }, async (t) => {
+    const url = `${server.url}embed/first-frame-height-${how}.html`;
+    const h = await held(url, { width: width + 40, height: 900 }, {
+      route: (ctx) => ctx.route(url, (r) => r.fulfill({ contentType: 'text/html', body: docsPage(how, width, preset, lang, options) })),
+    });
+    const { page } = h;
+    const scope = how === 'iframe' ? page.frameLocator('#lab') : page.locator('#lab');
+    await scope.locator('.first-frame svg.pipeline-frame .station').first().waitFor({ state: 'visible' });
+    assert.equal(await scope.locator('.first-frame').getAttribute('data-layout'), layout);
+    // The height of the lab's box: the frame's (or, live, the lab's) `.app.embed`, as posted.
+    const appHeight = (sel) => scope.locator(sel).first().evaluate((e) => e.getBoundingClientRect().height);
+    const labBox = () => page.locator('#lab').evaluate((e) => e.getBoundingClientRect().height);
+    const belowTop = () => page.locator('#below').evaluate((e) => e.getBoundingClientRect().top + window.scrollY);
+    const frameH = await appHeight('.first-frame .app.embed');
+    // The iframe takes the frame's height from its messages; a mount is as tall as its frame.
+    await eventually(async () => assert.ok(Math.abs(await labBox() - frameH) <= 2, `${what}: the lab's box ${await labBox()} px, its frame ${frameH} px`));
+    // (A full-page screenshot resizes the viewport for a moment: taken before the paragraph is watched.)
+    await page.screenshot({ path: `${ARTIFACTS}first-frame-height-${i}-${how}-${width}-${lang}-held.png`, fullPage: true });
+    const below = await belowTop();
+    // Every position the paragraph takes from here on (each animation frame), until the lab is live.
+    await page.evaluate(() => {
+      const el = document.getElementById('below');
+      window.__belowTops = [];
+      const tick = () => { window.__belowTops.push(el.getBoundingClientRect().top + window.scrollY); if (!window.__stopTops) requestAnimationFrame(tick); };
+      requestAnimationFrame(tick);
+    });
+    h.release();
+    await scope.locator('svg.pipeline .station').first().waitFor({ state: 'visible', timeout: 60000 });
+    await eventually(async () => assert.equal(await scope.locator('.first-frame').count(), 0, 'the frame is gone'));
+    await scope.locator(`.embed-stage[data-orientation=${layout.slice('embed-'.length)}]`).waitFor({ timeout: 30000 });
+    await eventually(async () => {
+      const live = await appHeight('.app.embed');
+      assert.ok(Math.abs(live - frameH) <= 2, `${what}: the live lab is ${live.toFixed(1)} px tall, its frame was ${frameH.toFixed(1)} px`);
+      assert.ok(Math.abs(await labBox() - frameH) <= 2, `${what}: the lab's box ${await labBox()} px after, ${frameH} px before`);
+      assert.ok(Math.abs(await belowTop() - below) <= 2, `${what}: the text under the lab at ${await belowTop()} px, ${below} px before`);
+    });
+    const tops = await page.evaluate(() => { window.__stopTops = true; return window.__belowTops; });
+    await page.screenshot({ path: `${ARTIFACTS}first-frame-height-${i}-${how}-${width}-${lang}-live.png`, fullPage: true });
+    assert.deepEqual(h.errors, []);
+    await h.ctx.close();
+    // Frame by frame, too. The live embed first draws for the window's width (src/app.rs
+    // use_orientation: its own width is measured after its first render), so where the window's
+    // arrangement is not the embed's own (a docs column in a window narrower than 760 px: tall, then
+    // compact) the text under it jumps for a frame or two, frame or no frame: left to that fix.
+    const firstDrawn = width + 40 < 760 ? 'embed-tall' : 'embed-wide';
+    const todo = firstDrawn !== layout && 'the live embed first draws for the window\'s width (use_orientation), then for its own';
+    await t.test('in every animation frame while the lab replaces its frame', { todo }, () => {
+      const moved = Math.max(...tops.map((y) => Math.abs(y - below)));
+      if (process.env.E2E_DEBUG_TOPS) console.log(what, below, JSON.stringify(tops.map((y) => Math.round(y))));
+      assert.ok(moved <= 2, `${what}: the text under the lab moved by up to ${moved.toFixed(1)} px while the lab replaced its frame (${tops.length} frames)`);
+    });
+  });
+}
+
 /** Opens `url` with the lab's code held, waits until the loader asks for it, and checks that
  *  no frame was drawn (the boot box shows instead); then lets the lab load. */
 async function noFrame(url, what, opts = {}) {
@@ -222,7 +311,6 @@ test('no frame where the lab does not start at a preset\'s t = 0; the lab still 
   await noFrame(`${server.url}?preset=async-flush-power-loss&version=5.3.3&lang=en`, 'another release');
   await noFrame(`${server.url}?preset=whole-path&hide=tour&lang=en`, 'the page\'s tour hidden');
   await noFrame(`${server.url}?preset=whole-path&hide=log,inspector&lang=en`, 'the page\'s inspector hidden');
-  await noFrame(`${server.url}?embed=1&preset=whole-path&hide=summary&lang=en`, 'an embed\'s summary hidden');
   await noFrame(`${server.url}?lang=en#sweep=`, 'the settings sweep', { ready: '[data-testid=sweep-toggle]' });
 });
 
@@ -248,7 +336,7 @@ test('a wasm that cannot load while the frame is shown: the boot box says so', {
 test('the URL rules: which page starts at a preset\'s t = 0 frame, in which language and layout', async () => {
   const ff = await import('../../www/first-frame.mjs');
   const page = (search, hash = '', langs = ['en-US']) => ff.pageFrameOptions(search, hash, langs);
-  assert.deepEqual(page(''), { preset: 'whole-path', lang: 'en', embed: false, caption: null }, 'no query: the default preset');
+  assert.deepEqual(page(''), { preset: 'whole-path', lang: 'en', embed: false, caption: null, hidden: [] }, 'no query: the default preset');
   assert.equal(page('?preset=async-flush-power-loss&lang=zh').lang, 'zh');
   assert.equal(page('?preset=x', '', ['zh-CN', 'en']).lang, 'zh', 'the browser\'s first language the lab speaks');
   assert.equal(page('?lang=fr', '', ['de', 'zh-TW']).lang, 'zh', 'a language the lab does not speak: the browser\'s');
@@ -258,7 +346,17 @@ test('the URL rules: which page starts at a preset\'s t = 0 frame, in which lang
   assert.equal(page('?embed=0&preset=whole-path').embed, false);
   assert.equal(page('?embed=1&caption=A%20b+c').caption, 'A b c');
   assert.equal(page('?preset=whole-path&id=x&lock=1&hide=log,config,faults&foo=bar').preset, 'whole-path', 'options that do not change the frame');
-  assert.equal(page('?embed=1&preset=whole-path&hide=inspector,tour').preset, 'whole-path', 'an embed draws neither');
+  // An embed's frame draws every panel; the loader takes out the hidden ones (lock=1: the
+  // configuration and the presets), as share::parse_panels and LabOptions::shows read them.
+  assert.deepEqual(page('?embed=1&preset=whole-path&hide=inspector,tour').hidden, ['inspector', 'tour']);
+  assert.deepEqual(page('?embed=1&preset=whole-path&hide=summary').hidden, ['summary'], 'an embed\'s summary hidden: a frame without it');
+  assert.deepEqual(page('?embed=1&preset=whole-path&hide= LOG,bogus,log&lock=1').hidden, ['config', 'log', 'presets'], 'trimmed, any case, unknown names ignored, each once');
+  assert.deepEqual(page('?embed=1&preset=whole-path&hide=log&hide=config').hidden, ['config'], 'the last hide= (as from_url)');
+  assert.deepEqual(page('?embed=1&preset=whole-path&lock=0').hidden, []);
+  assert.equal(page('?embed=1&preset=whole-path&id=lab-1').id, 'lab-1', 'the id the frame\'s height messages carry');
+  globalThis.location ??= { search: '' }; // node has neither; mountFrameOptions reads the page's lang=
+  globalThis.navigator ??= { languages: ['en'] };
+  assert.deepEqual(ff.mountFrameOptions({ preset: 'whole-path', lang: 'en', lock: true, hide: ['log', 'Inspector'] }).hidden, ['config', 'inspector', 'log', 'presets'], 'a mount\'s hide array and lock');
   for (const [search, hash, why] of [
     ['?preset=whole-path', '#run=v1.abc', 'a run link'],
     ['?preset=whole-path', '#x=1&run=v1.abc', 'a run link'],
@@ -266,7 +364,6 @@ test('the URL rules: which page starts at a preset\'s t = 0 frame, in which lang
     ['?preset=whole-path&version=5.3.3', '', 'another release'],
     ['?preset=whole-path&hide=Tour', '', 'the page\'s tour hidden'],
     ['?preset=whole-path&hide=summary', '', 'the page\'s summary hidden'],
-    ['?embed=1&preset=whole-path&hide=summary', '', 'an embed\'s summary hidden'],
     ['?preset=../etc/passwd', '', 'not a preset id'],
     ['?preset=%3Cb%3E', '', 'not a preset id'],
   ]) assert.equal(page(search, hash).preset, undefined, `${search}${hash}: ${why}`);
