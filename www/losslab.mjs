@@ -14,8 +14,8 @@
 // the page's styles do not reach into it and its styles do not touch the page. Children that
 // `element` had stay in the light DOM, unseen (a "Loading…" line there is a fine fallback). A lab that
 // starts at a preset's t = 0 (no `run`, no `version`) first shows that diagram from a small static
-// fragment (first-frame.mjs, first-frame/), inert, while the lab's code loads: ~20 KB gzip before the
-// first diagram instead of the lab's ~475 KB.
+// fragment (first-frame.mjs, first-frame/), inert, while the lab's code loads: ~24 KB gzip before the
+// first diagram (the whole embed at t = 0) instead of the lab's ~441 KB.
 //
 // run(scenario, options) / events(scenario, options): a scenario is TOML text, a preset id, or an
 // object with the TOML's names ({ broker: { flushDiskType: 'SYNC_FLUSH' }, fault: [...] });
